@@ -1,0 +1,221 @@
+//! Why a value is refused, on which field, and how to say so in the user's language.
+//!
+//! Every refusal at the edge is a [`FieldError`]: a field path such as `petitioner.id_number` and an
+//! [`Invalid`] reason. Its machine-readable code goes into API error bodies; its message, composed
+//! from the catalogue in `locales/`, goes to people.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use rust_i18n::t;
+
+use crate::Lang;
+
+/// The reason a value was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    Required,
+    TooLong { max: usize },
+    TooShort { min: usize },
+    OutOfRange { min: i64, max: i64 },
+    /// Not one of the allowed values; `allowed` lists them for the message.
+    NotAChoice { allowed: String },
+    IdNumberFormat,
+    IdNumberChecksum,
+    IdNumberBirthDate,
+    PhoneFormat,
+    UnitCodeFormat,
+    UsernameFormat,
+    DateFormat,
+    InFuture,
+    RepresentativesRequired,
+    TooManyRepresentatives { max: usize },
+    AccusedEmpty,
+    NameRequiredForVisit,
+    UnknownUnit,
+    UnknownCategory,
+    AmbiguousCategory,
+    AlreadyExists,
+    PasswordTooShort { min: usize },
+}
+
+impl Invalid {
+    /// The machine-readable code of this reason (stable, part of the API).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Invalid::Required => "required",
+            Invalid::TooLong { .. } => "too_long",
+            Invalid::TooShort { .. } => "too_short",
+            Invalid::OutOfRange { .. } => "out_of_range",
+            Invalid::NotAChoice { .. } => "not_a_choice",
+            Invalid::IdNumberFormat => "id_number_format",
+            Invalid::IdNumberChecksum => "id_number_checksum",
+            Invalid::IdNumberBirthDate => "id_number_birth_date",
+            Invalid::PhoneFormat => "phone_format",
+            Invalid::UnitCodeFormat => "unit_code_format",
+            Invalid::UsernameFormat => "username_format",
+            Invalid::DateFormat => "date_format",
+            Invalid::InFuture => "in_future",
+            Invalid::RepresentativesRequired => "representatives_required",
+            Invalid::TooManyRepresentatives { .. } => "too_many_representatives",
+            Invalid::AccusedEmpty => "accused_empty",
+            Invalid::NameRequiredForVisit => "name_required_for_visit",
+            Invalid::UnknownUnit => "unknown_unit",
+            Invalid::UnknownCategory => "unknown_category",
+            Invalid::AmbiguousCategory => "ambiguous_category",
+            Invalid::AlreadyExists => "already_exists",
+            Invalid::PasswordTooShort { .. } => "password_too_short",
+        }
+    }
+}
+
+/// One refused field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's path in the input, e.g. `petitioner.phone`.
+    pub field: String,
+    pub invalid: Invalid,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, invalid: Invalid) -> Self {
+        FieldError { field: field.into(), invalid }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.invalid.code()
+    }
+
+    /// The field's name as people call it, e.g. 身份证号码.
+    pub fn label(&self, lang: Lang) -> Cow<'static, str> {
+        let key = format!("field.{}", self.field);
+        let label = t!(&key, locale = lang.tag());
+        if label == key {
+            // An unlisted field: fall back to its last path segment.
+            Cow::Owned(self.field.rsplit('.').next().unwrap_or(&self.field).to_owned())
+        } else {
+            Cow::Owned(label.into_owned())
+        }
+    }
+
+    /// A complete sentence for people, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let field = self.label(lang);
+        let key = format!("invalid.{}", self.code());
+        let locale = lang.tag();
+        let text = match &self.invalid {
+            Invalid::TooLong { max } => t!(&key, locale = locale, field = field, max = max),
+            Invalid::TooShort { min } | Invalid::PasswordTooShort { min } => {
+                t!(&key, locale = locale, field = field, min = min)
+            }
+            Invalid::OutOfRange { min, max } => {
+                t!(&key, locale = locale, field = field, min = min, max = max)
+            }
+            Invalid::NotAChoice { allowed } => {
+                t!(&key, locale = locale, field = field, allowed = allowed)
+            }
+            Invalid::TooManyRepresentatives { max } => {
+                t!(&key, locale = locale, field = field, max = max)
+            }
+            _ => t!(&key, locale = locale, field = field),
+        };
+        text.into_owned()
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::Zh))
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// One or more refused fields; never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationErrors(Vec<FieldError>);
+
+impl ValidationErrors {
+    /// Wraps the collected errors; `None` when there are none.
+    pub fn from_vec(errors: Vec<FieldError>) -> Option<Self> {
+        if errors.is_empty() { None } else { Some(ValidationErrors(errors)) }
+    }
+
+    pub fn first(&self) -> &FieldError {
+        // The constructor guarantees at least one.
+        &self.0[0]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
+        self.0.iter()
+    }
+
+    /// The message for `field`, if that field was refused.
+    pub fn message_for(&self, field: &str, lang: Lang) -> Option<String> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.message(lang))
+    }
+}
+
+impl From<FieldError> for ValidationErrors {
+    fn from(e: FieldError) -> Self {
+        ValidationErrors(vec![e])
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let messages: Vec<String> = self.0.iter().map(|e| e.message(Lang::Zh)).collect();
+        f.write_str(&messages.join(";"))
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_field_in_both_languages() {
+        let e = FieldError::new("petitioner.id_number", Invalid::IdNumberChecksum);
+        assert!(e.message(Lang::Zh).contains("身份证号码"), "{}", e.message(Lang::Zh));
+        assert!(e.message(Lang::En).contains("ID number"), "{}", e.message(Lang::En));
+        let e = FieldError::new("content", Invalid::TooLong { max: 20000 });
+        assert!(e.message(Lang::Zh).contains("20000"));
+    }
+
+    #[test]
+    fn every_reason_has_a_message_in_both_languages() {
+        let all = [
+            Invalid::Required,
+            Invalid::TooLong { max: 1 },
+            Invalid::TooShort { min: 1 },
+            Invalid::OutOfRange { min: 1, max: 2 },
+            Invalid::NotAChoice { allowed: "a".into() },
+            Invalid::IdNumberFormat,
+            Invalid::IdNumberChecksum,
+            Invalid::IdNumberBirthDate,
+            Invalid::PhoneFormat,
+            Invalid::UnitCodeFormat,
+            Invalid::UsernameFormat,
+            Invalid::DateFormat,
+            Invalid::InFuture,
+            Invalid::RepresentativesRequired,
+            Invalid::TooManyRepresentatives { max: 5 },
+            Invalid::AccusedEmpty,
+            Invalid::NameRequiredForVisit,
+            Invalid::UnknownUnit,
+            Invalid::UnknownCategory,
+            Invalid::AmbiguousCategory,
+            Invalid::AlreadyExists,
+            Invalid::PasswordTooShort { min: 10 },
+        ];
+        for invalid in all {
+            let e = FieldError::new("content", invalid);
+            for lang in [Lang::Zh, Lang::En] {
+                let m = e.message(lang);
+                assert!(!m.contains("invalid."), "no message for {} in {:?}: {m}", e.code(), lang);
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The case file is its event log: every action on a case is an appended [`Event`], and the case's
+//! current state is [`CaseState::derive`]d from the log alone.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::case::{Flag, Registration};
+use crate::text::{self, limits};
+use crate::unit::UnitCode;
+use crate::user::Username;
+use crate::{FieldError, Invalid, ValidationErrors};
+
+/// What happened, with the facts of that kind of event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventData {
+    /// 登记: the first event of every case. The registering user is the first receiver (首问责任人, FED-1).
+    Registered { case_number: String, registration: Box<Registration> },
+    /// 移交: the case is handed to another person or unit (FED-1, CDR-2).
+    HandedOff { to_user: Option<String>, to_unit: Option<String>, reason: String },
+    /// 上报: a major or prominent case is reported to the level above (FED-5).
+    ReportedUp { to_unit: String, summary: String },
+    /// The petitioner's query code was replaced; the old one no longer works.
+    QueryCodeReissued {},
+}
+
+impl EventData {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventData::Registered { .. } => "registered",
+            EventData::HandedOff { .. } => "handed_off",
+            EventData::ReportedUp { .. } => "reported_up",
+            EventData::QueryCodeReissued {} => "query_code_reissued",
+        }
+    }
+
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            EventData::Registered { .. } => "登记",
+            EventData::HandedOff { .. } => "移交",
+            EventData::ReportedUp { .. } => "上报",
+            EventData::QueryCodeReissued {} => "重发查询码",
+        }
+    }
+}
+
+/// One entry of a case's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the case's log, from 1.
+    pub seq: i64,
+    /// When it happened (may be earlier than `recorded_at` for records entered after the fact).
+    pub occurred_at: DateTime<Utc>,
+    /// When huiyin wrote it down.
+    pub recorded_at: DateTime<Utc>,
+    /// The acting user's username.
+    pub actor: String,
+    pub note: Option<String>,
+    pub data: EventData,
+}
+
+/// Where a case stands (状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 已登记: registered, awaiting sorting.
+    Registered,
+}
+
+impl Status {
+    pub const ALL: [Status; 1] = [Status::Registered];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Registered => "registered",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::Registered => "已登记",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<Status, FieldError> {
+        Status::ALL.into_iter().find(|s| s.code() == raw.trim()).ok_or_else(|| {
+            FieldError::new(field, Invalid::NotAChoice { allowed: Status::ALL.map(Status::code).join(", ") })
+        })
+    }
+}
+
+/// The state of a case, derived from its events and stored beside them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseState {
+    pub status: Status,
+    pub case_number: String,
+    /// 首问责任人: who registered it (FED-1).
+    pub first_receiver: String,
+    /// The person who holds the case now (包案人).
+    pub owner: String,
+    /// The unit that holds the case now.
+    pub holding_unit: String,
+    pub flags: BTreeSet<Flag>,
+    /// The units this case was reported up to (FED-5).
+    pub reported_to: Vec<String>,
+}
+
+impl CaseState {
+    /// Folds a case's log, oldest first. `None` if the log does not start with a registration.
+    pub fn derive(events: &[Event]) -> Option<CaseState> {
+        let (first, rest) = events.split_first()?;
+        let EventData::Registered { case_number, registration } = &first.data else {
+            return None;
+        };
+        let mut state = CaseState {
+            status: Status::Registered,
+            case_number: case_number.clone(),
+            first_receiver: first.actor.clone(),
+            owner: first.actor.clone(),
+            holding_unit: registration.unit.as_str().to_owned(),
+            flags: registration.flags.clone(),
+            reported_to: Vec::new(),
+        };
+        for event in rest {
+            state.apply(event);
+        }
+        Some(state)
+    }
+
+    /// The state after one more event.
+    pub fn apply(&mut self, event: &Event) {
+        match &event.data {
+            EventData::Registered { .. } | EventData::QueryCodeReissued {} => {}
+            EventData::HandedOff { to_user, to_unit, .. } => {
+                if let Some(unit) = to_unit {
+                    self.holding_unit = unit.clone();
+                }
+                if let Some(user) = to_user {
+                    self.owner = user.clone();
+                }
+            }
+            EventData::ReportedUp { to_unit, .. } => self.reported_to.push(to_unit.clone()),
+        }
+    }
+}
+
+/// A hand-off as typed (FED-1): to a person, a unit, or both, with a reason.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandOffDraft {
+    pub to_user: Option<String>,
+    pub to_unit: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A checked hand-off. Whether the person and unit exist and are in reach is the caller's check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandOff {
+    pub to_user: Option<Username>,
+    pub to_unit: Option<UnitCode>,
+    pub reason: String,
+    pub note: Option<String>,
+}
+
+impl HandOffDraft {
+    pub fn parse(&self) -> Result<HandOff, ValidationErrors> {
+        let mut errors = Vec::new();
+        let to_user = match self.to_user.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Username::parse("to_user", raw).map_err(|e| errors.push(e)).ok(),
+        };
+        let to_unit = match self.to_unit.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => UnitCode::parse("to_unit", raw).map_err(|e| errors.push(e)).ok(),
+        };
+        if to_user.is_none() && to_unit.is_none() && errors.is_empty() {
+            errors.push(FieldError::new("to_user", Invalid::Required));
+        }
+        let reason = text::required("reason", self.reason.as_deref(), limits::REASON).map_err(|e| errors.push(e)).ok();
+        let note = text::optional("note", self.note.as_deref(), limits::NOTE).map_err(|e| errors.push(e)).ok().flatten();
+        match (ValidationErrors::from_vec(errors), reason) {
+            (Some(errors), _) => Err(errors),
+            (None, Some(reason)) => Ok(HandOff { to_user, to_unit, reason, note }),
+            (None, None) => Err(FieldError::new("reason", Invalid::Required).into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{CaseDraft, PetitionerDraft};
+    use crate::category;
+
+    fn registered() -> Event {
+        let classes = category::parse_tsv("yjnr\tejnr\tsjnr\n其他\t其他\t其他\n");
+        let now = Utc::now();
+        let reg = CaseDraft {
+            channel: Some("phone".into()),
+            unit: Some("XS".into()),
+            petitioner: Some(PetitionerDraft { name: Some("张三".into()), ..Default::default() }),
+            category: Some("其他 / 其他 / 其他".into()),
+            content: Some("路灯坏了".into()),
+            flags: vec!["major_urgent".into()],
+            ..Default::default()
+        }
+        .parse(now, &classes)
+        .unwrap();
+        Event {
+            seq: 1,
+            occurred_at: now,
+            recorded_at: now,
+            actor: "officer1".into(),
+            note: None,
+            data: EventData::Registered { case_number: "XS-2026-000001".into(), registration: Box::new(reg) },
+        }
+    }
+
+    #[test]
+    fn fed_1_registering_user_is_first_receiver_and_owner() {
+        let s = CaseState::derive(&[registered()]).unwrap();
+        assert_eq!(s.first_receiver, "officer1");
+        assert_eq!(s.owner, "officer1");
+        assert_eq!(s.holding_unit, "XS");
+        assert_eq!(s.status, Status::Registered);
+        assert!(s.flags.contains(&Flag::MajorUrgent));
+    }
+
+    #[test]
+    fn fed_1_hand_off_moves_the_case_but_not_the_first_receiver() {
+        let mut h = registered();
+        h.seq = 2;
+        h.data = EventData::HandedOff { to_user: Some("wq".into()), to_unit: Some("XS-WQ".into()), reason: "维权办".into() };
+        let s = CaseState::derive(&[registered(), h]).unwrap();
+        assert_eq!((s.first_receiver.as_str(), s.owner.as_str(), s.holding_unit.as_str()), ("officer1", "wq", "XS-WQ"));
+    }
+
+    #[test]
+    fn a_log_must_start_with_a_registration() {
+        let mut h = registered();
+        h.data = EventData::QueryCodeReissued {};
+        assert_eq!(CaseState::derive(&[h]), None);
+        assert_eq!(CaseState::derive(&[]), None);
+    }
+
+    #[test]
+    fn events_round_trip_through_json() {
+        let e = registered();
+        let json = serde_json::to_string(&e.data).unwrap();
+        assert!(json.starts_with(r#"{"kind":"registered""#), "{json}");
+        assert_eq!(serde_json::from_str::<EventData>(&json).unwrap(), e.data);
+    }
+
+    #[test]
+    fn hand_off_needs_a_target_and_a_reason() {
+        let e = HandOffDraft::default().parse().unwrap_err();
+        let codes: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code())).collect();
+        assert_eq!(codes, [("to_user", "required"), ("reason", "required")]);
+        let ok = HandOffDraft { to_unit: Some("xs-wq".into()), reason: Some("不能当场解决".into()), ..Default::default() };
+        assert_eq!(ok.parse().unwrap().to_unit.unwrap().as_str(), "XS-WQ");
+    }
+}

@@ -1,0 +1,22 @@
+//! huiyin-core: the rules of petition reception and handling, as plain data and pure functions.
+//!
+//! This crate owns the domain: units and roles, petitioners' identity documents and phones, the
+//! registration of a case and its validation, the events of a case and the state derived from them,
+//! the content taxonomy, and masking of personal data. It does no I/O, holds no clock and starts no
+//! task: callers pass in "now" and random bytes. Storage, HTTP and the command line are shells around it.
+
+rust_i18n::i18n!("locales", fallback = "zh-CN");
+
+pub mod case;
+pub mod category;
+pub mod error;
+pub mod event;
+pub mod identity;
+pub mod locale;
+pub mod mask;
+pub mod text;
+pub mod unit;
+pub mod user;
+
+pub use error::{FieldError, Invalid, ValidationErrors};
+pub use locale::Lang;

@@ -1,0 +1,112 @@
+//! Staff accounts and what each role may do.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FieldError, Invalid};
+
+/// A staff member's role (INTERFACE.md `user add --role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 管理员: units, users, categories, settings.
+    Admin,
+    /// 接访员 / 信访员: registers letters, visits and calls (FED-2).
+    Officer,
+    /// 接待领导 / 包案领导.
+    Leader,
+    /// 承办人: handles cases assigned to the unit.
+    Handler,
+    /// 信访办 / 维权办: sorts and supervises.
+    Supervisor,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Officer, Role::Leader, Role::Handler, Role::Supervisor];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Officer => "officer",
+            Role::Leader => "leader",
+            Role::Handler => "handler",
+            Role::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Admin => "管理员",
+            Role::Officer => "接访员",
+            Role::Leader => "领导",
+            Role::Handler => "承办人",
+            Role::Supervisor => "信访办",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<Role, FieldError> {
+        let raw = raw.trim();
+        Role::ALL.into_iter().find(|r| r.code() == raw).ok_or_else(|| {
+            FieldError::new(field, Invalid::NotAChoice { allowed: Role::ALL.map(Role::code).join(", ") })
+        })
+    }
+
+    /// Whether this role receives petitions and registers them. Handlers work on assigned cases only.
+    pub fn can_register(self) -> bool {
+        !matches!(self, Role::Handler)
+    }
+
+    /// Whether this role manages units, users and settings.
+    pub fn can_administer(self) -> bool {
+        matches!(self, Role::Admin)
+    }
+}
+
+/// A login name: 2–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(field: &str, raw: &str) -> Result<Username, FieldError> {
+        let s = raw.trim().to_ascii_lowercase();
+        let ok = (2..=32).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        if ok { Ok(Username(s)) } else { Err(FieldError::new(field, Invalid::UsernameFormat)) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The shortest password accepted for a staff account.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Checks a new password's length; the hash is the shell's business.
+pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        Err(FieldError::new(field, Invalid::PasswordTooShort { min: MIN_PASSWORD_CHARS }))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(Username::parse("u", " ZhangSan ").map(|u| u.0), Ok("zhangsan".into()));
+        assert!(Username::parse("u", "张三").is_err());
+        assert!(Username::parse("u", "-x").is_err());
+        assert!(Username::parse("u", "a").is_err());
+    }
+
+    #[test]
+    fn fed_2_officers_register_and_handlers_do_not() {
+        assert!(Role::Officer.can_register());
+        assert!(!Role::Handler.can_register());
+        assert!(Role::Admin.can_administer() && !Role::Leader.can_administer());
+    }
+}

@@ -1,0 +1,109 @@
+//! The PostgreSQL backend of the huiyin storage API: for a county or a city on several app servers.
+//!
+//! Owns the PostgreSQL schema (`migrations/`) and database creation: `open` creates the named
+//! database when it does not exist yet, as the SQLite backend creates its file.
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor, PgConnection, Pool, Postgres, Transaction};
+
+type Db = Postgres;
+type Backend = PostgresStore;
+
+/// A huiyin database on a PostgreSQL server.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool<Postgres>,
+}
+
+impl PostgresStore {
+    const NAME: &'static str = "postgres";
+
+    /// Connects to `url` (`postgres://user@host/dbname`), creating the database if it is missing,
+    /// and brings its schema up to date (migrations take a lock, so several servers may start at once).
+    pub async fn open(url: &str) -> StoreResult<PostgresStore> {
+        let options = PgConnectOptions::from_str(url)?;
+        if let Some(name) = options.get_database() {
+            create_database_if_missing(&options, name).await?;
+        }
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes the pool (before the database is dropped, in tests).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn reader(&self) -> &Pool<Postgres> {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+}
+
+/// Quotes an identifier for PostgreSQL.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+async fn maintenance_connection(options: &PgConnectOptions) -> Result<PgConnection, sqlx::Error> {
+    options.clone().database("postgres").connect().await
+}
+
+async fn create_database_if_missing(options: &PgConnectOptions, name: &str) -> Result<(), sqlx::Error> {
+    // Try the database itself first: the common case needs no maintenance connection.
+    if let Ok(conn) = options.clone().connect().await {
+        conn.close().await?;
+        return Ok(());
+    }
+    let mut admin = maintenance_connection(options).await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(name)
+        .fetch_one(&mut admin)
+        .await?;
+    if !exists {
+        tracing::info!(database = name, "creating the database");
+        let sql = format!("CREATE DATABASE {}", quote_ident(name));
+        admin.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+    }
+    admin.close().await
+}
+
+/// Drops a database (for tests that create one per run). Connections to it are ended first.
+pub async fn drop_database(url: &str) -> StoreResult<()> {
+    let options = PgConnectOptions::from_str(url)?;
+    let Some(name) = options.get_database().map(str::to_owned) else {
+        return Ok(());
+    };
+    let mut admin = maintenance_connection(&options).await?;
+    let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&name));
+    admin.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+    admin.close().await?;
+    Ok(())
+}
+
+include!("../../store/src/shared_sql.rs");
+
+/// Creates a new, uniquely named database on the server of `base_url` and returns its URL.
+/// For tests and benchmarks that need a fresh database per run; drop it with [`drop_database`].
+pub async fn create_scratch_database(base_url: &str, prefix: &str) -> StoreResult<String> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let options = PgConnectOptions::from_str(base_url)?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let name = format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+    let mut admin = maintenance_connection(&options).await?;
+    let sql = format!("CREATE DATABASE {}", quote_ident(&name));
+    admin.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+    admin.close().await?;
+    let url = options.database(&name).to_url_lossy();
+    Ok(url.to_string())
+}

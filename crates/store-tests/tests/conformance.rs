@@ -1,0 +1,318 @@
+//! The storage conformance suite: every scenario runs on SQLite and on PostgreSQL.
+
+use chrono::{DateTime, Duration, Utc};
+use huiyin_core::case::{CaseDraft, Flag, PetitionerDraft, Registration};
+use huiyin_core::category::{self, Category};
+use huiyin_core::event::{CaseState, EventData, Status};
+use huiyin_core::unit::{UnitCode, UnitKind};
+use huiyin_core::user::Role;
+use huiyin_store::{CaseQuery, CaseSort, NewCase, NewEvent, NewUnit, NewUser, SessionRow, Store, StoreError, User};
+use huiyin_store_tests::conformance;
+
+fn code(s: &str) -> UnitCode {
+    UnitCode::parse("code", s).unwrap()
+}
+
+fn classes() -> Vec<Category> {
+    category::parse_tsv(include_str!("../../../data/categories/content-categories.tsv"))
+}
+
+async fn unit(store: &dyn Store, c: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> i64 {
+    store
+        .add_unit(&NewUnit { code: code(c), name: name.into(), kind, parent: parent.map(code) })
+        .await
+        .unwrap()
+        .id
+}
+
+async fn user(store: &dyn Store, username: &str, unit: &str, role: Role) -> User {
+    store
+        .add_user(&NewUser {
+            username: username.into(),
+            display_name: format!("{username}同志"),
+            unit: code(unit),
+            role,
+            password_hash: None,
+        })
+        .await
+        .unwrap()
+}
+
+/// A small tree: county QX > town XZ > community XS, and the federation XS-CL under XS.
+async fn tree(store: &dyn Store) -> (i64, i64, i64, i64) {
+    let qx = unit(store, "QX", "清溪县", UnitKind::County, None).await;
+    let xz = unit(store, "XZ", "西镇", UnitKind::Town, Some("QX")).await;
+    let xs = unit(store, "XS", "西山社区", UnitKind::Community, Some("XZ")).await;
+    let cl = unit(store, "XS-CL", "西山社区残联", UnitKind::Federation, Some("XS")).await;
+    (qx, xz, xs, cl)
+}
+
+fn registration(unit: &str, content: &str, received_at: &str, name: &str) -> Registration {
+    let now: DateTime<Utc> = "2026-11-26T02:00:00Z".parse().unwrap();
+    CaseDraft {
+        channel: Some("visit".into()),
+        received_at: Some(received_at.into()),
+        unit: Some(unit.into()),
+        petitioner: Some(PetitionerDraft {
+            name: Some(name.into()),
+            id_number: Some("11010519491231002X".into()),
+            phone: Some("13812345678".into()),
+            address: Some("西山社区 3 栋 201".into()),
+            ..Default::default()
+        }),
+        category: Some("拖欠农民工工资".into()),
+        content: Some(content.into()),
+        flags: vec!["major_urgent".into()],
+        ..Default::default()
+    }
+    .parse(now, &classes())
+    .unwrap()
+}
+
+fn new_case(reg: Registration, actor: &User) -> NewCase {
+    NewCase {
+        registration: reg,
+        query_code_hash: "hash".into(),
+        actor_id: actor.id,
+        recorded_at: "2026-11-26T02:00:00Z".parse().unwrap(),
+        note: None,
+    }
+}
+
+async fn units_form_a_tree(store: &dyn Store) {
+    let (qx, xz, xs, cl) = tree(store).await;
+    assert_eq!(store.unit_subtree(qx).await.unwrap(), vec![qx, xz, xs, cl]);
+    assert_eq!(store.unit_subtree(xs).await.unwrap(), vec![xs, cl]);
+    assert_eq!(store.unit_by_code("XS").await.unwrap().unwrap().parent_id, Some(xz));
+    let dup = store
+        .add_unit(&NewUnit { code: code("XS"), name: "重复".into(), kind: UnitKind::Community, parent: None })
+        .await;
+    assert!(matches!(dup, Err(StoreError::Duplicate("code"))), "{dup:?}");
+    let orphan = store
+        .add_unit(&NewUnit { code: code("NOPE"), name: "孤儿".into(), kind: UnitKind::Village, parent: Some(code("ZZ")) })
+        .await;
+    assert!(matches!(orphan, Err(StoreError::UnknownReference("parent"))), "{orphan:?}");
+    assert_eq!(store.units().await.unwrap().len(), 4);
+}
+conformance!(twn_1_units_form_a_tree, units_form_a_tree);
+
+async fn users_and_tokens(store: &dyn Store) {
+    tree(store).await;
+    let u = user(store, "wang", "XS", Role::Officer).await;
+    assert_eq!(u.unit_code, "XS");
+    assert_eq!(u.role, Role::Officer);
+    assert!(u.password_hash.is_none());
+    let dup = store
+        .add_user(&NewUser { username: "wang".into(), display_name: "x".into(), unit: code("XS"), role: Role::Leader, password_hash: None })
+        .await;
+    assert!(matches!(dup, Err(StoreError::Duplicate("username"))), "{dup:?}");
+    let bad_unit = store
+        .add_user(&NewUser { username: "li".into(), display_name: "x".into(), unit: code("ZZ"), role: Role::Leader, password_hash: None })
+        .await;
+    assert!(matches!(bad_unit, Err(StoreError::UnknownReference("unit"))), "{bad_unit:?}");
+    store.set_password_hash(u.id, "$argon2id$fake").await.unwrap();
+    assert_eq!(store.user_by_username("wang").await.unwrap().unwrap().password_hash.as_deref(), Some("$argon2id$fake"));
+    store.add_api_token(u.id, "tokenhash", Utc::now()).await.unwrap();
+    assert_eq!(store.user_by_api_token("tokenhash").await.unwrap().unwrap().id, u.id);
+    assert!(store.user_by_api_token("other").await.unwrap().is_none());
+    assert_eq!(store.users_with_role(Role::Officer).await.unwrap().len(), 1);
+    assert!(store.users_with_role(Role::Admin).await.unwrap().is_empty());
+}
+conformance!(users_and_api_tokens, users_and_tokens);
+
+async fn setup_token_is_single_use(store: &dyn Store) {
+    store.put_setup_token("a", Utc::now()).await.unwrap();
+    store.put_setup_token("b", Utc::now()).await.unwrap();
+    assert!(!store.setup_token_exists("a").await.unwrap(), "a newer link replaces the older");
+    assert!(store.setup_token_exists("b").await.unwrap());
+    assert!(store.take_setup_token("b").await.unwrap());
+    assert!(!store.take_setup_token("b").await.unwrap());
+}
+conformance!(setup_token_single_use, setup_token_is_single_use);
+
+async fn categories_seed_once(store: &dyn Store) {
+    let cs = classes();
+    assert_eq!(store.seed_categories(&cs).await.unwrap(), cs.len());
+    assert_eq!(store.seed_categories(&cs).await.unwrap(), 0);
+    let loaded = store.categories().await.unwrap();
+    assert_eq!(loaded, cs);
+    assert_eq!(loaded.iter().filter(|c| c.level == 1).count(), 19);
+}
+conformance!(gen_10_categories_seed_once, categories_seed_once);
+
+async fn registration_writes_case_and_first_event(store: &dyn Store) {
+    tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let ids = store
+        .register_cases(&[
+            new_case(registration("XS", "拖欠工资三个月", "2026-11-20T09:30:00+08:00", "王秀英"), &officer),
+            new_case(registration("XS", "第二件", "2026-11-21", "李四"), &officer),
+            new_case(registration("XS", "去年的信", "2025-12-30", "赵六"), &officer),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 3);
+    let file = store.case_file(ids[0]).await.unwrap().unwrap();
+    assert_eq!(file.state.case_number, "XS-2026-000001");
+    assert_eq!(file.state.first_receiver, "wang", "FED-1: the registering user is the first receiver");
+    assert_eq!(file.state.status, Status::Registered);
+    assert!(file.state.flags.contains(&Flag::MajorUrgent), "FED-5: major cases are marked");
+    assert_eq!(file.version, 1);
+    assert_eq!(file.events.len(), 1);
+    assert_eq!(file.events[0].data.kind(), "registered");
+    assert_eq!(file.events[0].actor, "wang");
+    assert_eq!(file.registration.content, "拖欠工资三个月");
+    assert_eq!(file.registration.petitioner.phone.as_ref().unwrap().as_str(), "13812345678");
+    assert_eq!(file.registration.received_at, "2026-11-20T01:30:00Z".parse::<DateTime<Utc>>().unwrap());
+    assert_eq!(file.unit_code, "XS");
+    let second = store.case_file(ids[1]).await.unwrap().unwrap();
+    assert_eq!(second.state.case_number, "XS-2026-000002");
+    let last_year = store.case_file(ids[2]).await.unwrap().unwrap();
+    assert_eq!(last_year.state.case_number, "XS-2025-000001", "numbers restart each year");
+    assert_eq!(store.case_id_by_number("XS-2026-000002").await.unwrap(), Some(ids[1]));
+    assert_eq!(store.case_id_by_number("XS-2026-000009").await.unwrap(), None);
+}
+conformance!(gen_10_registration_writes_case_and_first_event, registration_writes_case_and_first_event);
+
+async fn a_failed_batch_writes_nothing(store: &dyn Store) {
+    tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let good = new_case(registration("XS", "好的", "2026-11-20", "甲"), &officer);
+    let bad = new_case(registration("ZZ", "单位不存在", "2026-11-20", "乙"), &officer);
+    let r = store.register_cases(&[good.clone(), bad]).await;
+    assert!(matches!(r, Err(StoreError::UnknownReference("unit"))), "{r:?}");
+    let scope = store.unit_subtree(store.unit_by_code("QX").await.unwrap().unwrap().id).await.unwrap();
+    let page = store.list_cases(&CaseQuery { scope, page: 1, per_page: 20, ..Default::default() }).await.unwrap();
+    assert_eq!(page.total, 0, "no half-written batch");
+    // The counter was rolled back too: the next case is still number 1.
+    let id = store.register_cases(&[good]).await.unwrap()[0];
+    assert_eq!(store.case_file(id).await.unwrap().unwrap().state.case_number, "XS-2026-000001");
+}
+conformance!(a_failed_batch_writes_nothing, a_failed_batch_writes_nothing);
+
+async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
+    tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let rights = user(store, "zhao", "XS-CL", Role::Handler).await;
+    let id = store.register_cases(&[new_case(registration("XS", "需要维权办", "2026-11-20", "甲"), &officer)]).await.unwrap()[0];
+    let file = store.case_file(id).await.unwrap().unwrap();
+    let data = EventData::HandedOff { to_user: Some("zhao".into()), to_unit: Some("XS-CL".into()), reason: "当场不能解决".into() };
+    let mut state: CaseState = file.state.clone();
+    let at = Utc::now();
+    let event = huiyin_core::event::Event { seq: 2, occurred_at: at, recorded_at: at, actor: "wang".into(), note: None, data: data.clone() };
+    state.apply(&event);
+    let new_event = NewEvent { occurred_at: at, recorded_at: at, actor_id: officer.id, note: Some("交维权办".into()), data, state, new_query_code_hash: None };
+    store.append_event(id, 1, &new_event).await.unwrap();
+    let again = store.append_event(id, 1, &new_event).await;
+    assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
+    let missing = store.append_event(id + 1000, 1, &new_event).await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+    let file = store.case_file(id).await.unwrap().unwrap();
+    assert_eq!(file.version, 2);
+    assert_eq!(file.events.len(), 2);
+    assert_eq!(file.state.owner, "zhao");
+    assert_eq!(file.state.first_receiver, "wang");
+    assert_eq!(file.holding_unit_id, rights.unit_id);
+    assert_eq!(file.events[1].note.as_deref(), Some("交维权办"));
+    // The federation now sees the case through its holding unit.
+    let page = store
+        .list_cases(&CaseQuery { scope: vec![rights.unit_id], page: 1, per_page: 20, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+}
+conformance!(fed_1_hand_off_is_an_event, events_append_with_optimistic_concurrency);
+
+async fn lists_filter_sort_and_page_within_scope(store: &dyn Store) {
+    let (qx, xz, xs, _) = tree(store).await;
+    let other_town = unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let east = user(store, "dong", "DZ", Role::Officer).await;
+    let mut batch = Vec::new();
+    for day in 1..=25 {
+        batch.push(new_case(registration("XS", &format!("第{day}件 路灯"), &format!("2026-10-{day:02}"), "王五"), &officer));
+    }
+    batch.push(new_case(registration("XS", "工资 100% 拖欠_真的", "2026-11-01", "赵六"), &officer));
+    batch.push(new_case(registration("DZ", "东镇的事 路灯", "2026-11-02", "钱七"), &east));
+    store.register_cases(&batch).await.unwrap();
+    let q = |scope: Vec<i64>| CaseQuery { scope, page: 1, per_page: 10, ..Default::default() };
+
+    let county = store.unit_subtree(qx).await.unwrap();
+    let all = store.list_cases(&q(county.clone())).await.unwrap();
+    assert_eq!((all.total, all.items.len()), (27, 10));
+    assert_eq!(all.items[0].case_number, "DZ-2026-000001", "newest first by default");
+
+    let town = store.unit_subtree(xz).await.unwrap();
+    assert_eq!(store.list_cases(&q(town)).await.unwrap().total, 26, "the town sees its community, not the other town");
+    assert_eq!(store.list_cases(&q(vec![other_town])).await.unwrap().total, 1);
+    assert_eq!(store.list_cases(&q(vec![])).await.unwrap().total, 0, "an empty scope sees nothing");
+
+    let mut page3 = q(vec![xs]);
+    page3.page = 3;
+    page3.sort = CaseSort::ReceivedAsc;
+    let p = store.list_cases(&page3).await.unwrap();
+    assert_eq!(p.items.len(), 6);
+    assert_eq!(p.items[0].content, "第21件 路灯");
+
+    let mut window = q(county.clone());
+    window.received_from = Some("2026-10-09T16:00:00Z".parse().unwrap());
+    window.received_before = Some("2026-10-19T16:00:00Z".parse().unwrap());
+    assert_eq!(store.list_cases(&window).await.unwrap().total, 10, "10-10 to 10-19 China time");
+
+    let mut text = q(county.clone());
+    text.text = Some("100%".into());
+    let found = store.list_cases(&text).await.unwrap();
+    assert_eq!(found.total, 1, "LIKE wildcards in the query are literal");
+    assert_eq!(found.items[0].petitioner_name.as_deref(), Some("赵六"));
+    text.text = Some("拖欠_".into());
+    assert_eq!(store.list_cases(&text).await.unwrap().total, 1);
+    text.text = Some("dz-2026".into());
+    assert_eq!(store.list_cases(&text).await.unwrap().total, 1, "case numbers match case-insensitively");
+
+    let mut by_channel = q(county.clone());
+    by_channel.channel = Some(huiyin_core::case::Channel::Letter);
+    assert_eq!(store.list_cases(&by_channel).await.unwrap().total, 0);
+    let mut by_status = q(county);
+    by_status.status = Some(Status::Registered);
+    by_status.sort = CaseSort::NumberAsc;
+    let p = store.list_cases(&by_status).await.unwrap();
+    assert_eq!(p.total, 27);
+    assert_eq!(p.items[0].case_number, "DZ-2026-000001");
+    assert_eq!(p.items[0].flags, vec!["major_urgent".to_string()]);
+}
+conformance!(case_lists_filter_sort_and_page_within_scope, lists_filter_sort_and_page_within_scope);
+
+async fn hostile_text_is_stored_verbatim(store: &dyn Store) {
+    tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let nasty = "<script>alert('x')</script>'); DROP TABLE cases; -- 😀";
+    let id = store.register_cases(&[new_case(registration("XS", nasty, "2026-11-20", "O'Brien"), &officer)]).await.unwrap()[0];
+    let file = store.case_file(id).await.unwrap().unwrap();
+    assert_eq!(file.registration.content, nasty);
+    assert_eq!(file.registration.petitioner.name.as_deref(), Some("O'Brien"));
+}
+conformance!(hostile_text_is_stored_verbatim, hostile_text_is_stored_verbatim);
+
+async fn personal_data_views_are_logged(store: &dyn Store) {
+    tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let id = store.register_cases(&[new_case(registration("XS", "x", "2026-11-20", "甲"), &officer)]).await.unwrap()[0];
+    store.log_personal_data_view(officer.id, id, Utc::now(), "case_detail").await.unwrap();
+    let views = store.personal_data_views(id).await.unwrap();
+    assert_eq!(views.len(), 1);
+    assert_eq!((views[0].0.as_str(), views[0].2.as_str()), ("wang", "case_detail"));
+}
+conformance!(com_4_personal_data_views_are_logged, personal_data_views_are_logged);
+
+async fn sessions_round_trip(store: &dyn Store) {
+    let expires = Utc::now() + Duration::hours(8);
+    assert!(store.session_load("s1").await.unwrap().is_none());
+    store.session_save("s1", &SessionRow { data: "{\"a\":1}".into(), expires_at: expires }).await.unwrap();
+    store.session_save("s1", &SessionRow { data: "{\"a\":2}".into(), expires_at: expires }).await.unwrap();
+    let row = store.session_load("s1").await.unwrap().unwrap();
+    assert_eq!(row.data, "{\"a\":2}");
+    assert_eq!(row.expires_at.timestamp(), expires.timestamp());
+    store.session_delete("s1").await.unwrap();
+    assert!(store.session_load("s1").await.unwrap().is_none());
+}
+conformance!(sessions_round_trip, sessions_round_trip);

@@ -1,0 +1,251 @@
+//! huiyin-store: the one storage API that every shell uses, and the records it returns.
+//!
+//! The [`Store`] trait is implemented by `huiyin-store-sqlite` and `huiyin-store-postgres`, which
+//! own their schemas and migrations. The SQL that is the same on both lives once, in
+//! `shared_sql.rs`, and is compiled into each backend with its own database type.
+//! This crate holds no business rule: those live in `huiyin-core`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use huiyin_core::case::{Channel, Registration};
+use huiyin_core::category::Category;
+use huiyin_core::event::{CaseState, Event, EventData, Status};
+use huiyin_core::unit::{UnitCode, UnitKind};
+use huiyin_core::user::Role;
+use serde::Serialize;
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A value that must be unique already exists; the field names it (`code`, `username`).
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+    /// A referenced row does not exist; the field names the reference (`unit`, `parent`).
+    #[error("unknown {0}")]
+    UnknownReference(&'static str),
+    /// Someone else changed the case first; reload and try again.
+    #[error("the case was changed by someone else")]
+    Conflict,
+    /// Stored data that does not decode (a bug or a hand-edited database).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A unit of the tree (TWN-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent: Option<UnitCode>,
+}
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub role: Role,
+    /// PHC-format hash; `None` until a password is set (API-only accounts).
+    pub password_hash: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub unit: UnitCode,
+    pub role: Role,
+    pub password_hash: Option<String>,
+}
+
+/// A registration ready to be written: checked by the core, with the query code already hashed.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub registration: Registration,
+    pub query_code_hash: String,
+    /// The registering user: first receiver and first owner (FED-1).
+    pub actor_id: i64,
+    pub recorded_at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+/// A new event for an existing case, with the state it leads to.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub actor_id: i64,
+    pub note: Option<String>,
+    pub data: EventData,
+    /// The state after this event, derived by the caller with the core.
+    pub state: CaseState,
+    /// A new query-code hash, when the event replaces the code.
+    pub new_query_code_hash: Option<String>,
+}
+
+/// A whole case: its log and what follows from it.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub holding_unit_id: i64,
+    /// Optimistic-concurrency version: the number of events.
+    pub version: i64,
+    pub registration: Registration,
+    pub state: CaseState,
+    pub events: Vec<Event>,
+    pub query_code_hash: String,
+}
+
+/// One row of a case list: what a list shows, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub case_number: String,
+    pub status: Status,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub petitioner_name: Option<String>,
+    pub petitioner_phone: Option<String>,
+    pub petitioner_id_number: Option<String>,
+    pub category_path: String,
+    pub headcount: i64,
+    pub flags: Vec<String>,
+    pub content: String,
+}
+
+/// How to order a case list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaseSort {
+    #[default]
+    ReceivedDesc,
+    ReceivedAsc,
+    NumberAsc,
+    NumberDesc,
+}
+
+impl CaseSort {
+    pub const ALL: [CaseSort; 4] = [CaseSort::ReceivedDesc, CaseSort::ReceivedAsc, CaseSort::NumberAsc, CaseSort::NumberDesc];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseSort::ReceivedDesc => "-received_at",
+            CaseSort::ReceivedAsc => "received_at",
+            CaseSort::NumberAsc => "case_number",
+            CaseSort::NumberDesc => "-case_number",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<CaseSort> {
+        CaseSort::ALL.into_iter().find(|s| s.code() == raw.trim())
+    }
+}
+
+/// A filtered, sorted page of cases. `scope` is mandatory: the units whose cases the reader may see.
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    pub scope: Vec<i64>,
+    pub status: Option<Status>,
+    pub channel: Option<Channel>,
+    pub received_from: Option<DateTime<Utc>>,
+    pub received_before: Option<DateTime<Utc>>,
+    /// Plain substring of the statement, name or case number (full-text search comes later).
+    pub text: Option<String>,
+    pub sort: CaseSort,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A web session's stored record.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub data: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The storage API. Every method is one transaction.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The backend's name, for logs: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Succeeds when the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit>;
+    async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>>;
+    async fn unit_by_id(&self, id: i64) -> StoreResult<Option<Unit>>;
+    async fn units(&self) -> StoreResult<Vec<Unit>>;
+    /// The unit and every unit below it.
+    async fn unit_subtree(&self, unit_id: i64) -> StoreResult<Vec<i64>>;
+
+    async fn add_user(&self, user: &NewUser) -> StoreResult<User>;
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>>;
+    async fn users_with_role(&self, role: Role) -> StoreResult<Vec<User>>;
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
+
+    async fn add_api_token(&self, user_id: i64, token_hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn user_by_api_token(&self, token_hash: &str) -> StoreResult<Option<User>>;
+
+    /// Replaces any earlier setup token: only the newest printed link works.
+    async fn put_setup_token(&self, token_hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Uses up the setup token; true if it was valid.
+    async fn take_setup_token(&self, token_hash: &str) -> StoreResult<bool>;
+    async fn setup_token_exists(&self, token_hash: &str) -> StoreResult<bool>;
+
+    /// Loads the shipped classification if the table is empty; returns how many classes were added.
+    async fn seed_categories(&self, classes: &[Category]) -> StoreResult<usize>;
+    async fn categories(&self) -> StoreResult<Vec<Category>>;
+
+    /// Registers cases: numbers them per unit and year, writes the registration event and the derived
+    /// row, all in one transaction. Returns the new case ids in order.
+    async fn register_cases(&self, cases: &[NewCase]) -> StoreResult<Vec<i64>>;
+    /// Appends one event if the case is still at `expected_version`; otherwise [`StoreError::Conflict`].
+    async fn append_event(&self, case_id: i64, expected_version: i64, event: &NewEvent) -> StoreResult<()>;
+    async fn case_file(&self, case_id: i64) -> StoreResult<Option<CaseFile>>;
+    async fn case_id_by_number(&self, case_number: &str) -> StoreResult<Option<i64>>;
+    async fn list_cases(&self, query: &CaseQuery) -> StoreResult<Page<CaseSummary>>;
+
+    /// Records that `user_id` saw a case's personal data in full (COM-4).
+    async fn log_personal_data_view(&self, user_id: i64, case_id: i64, at: DateTime<Utc>, purpose: &str) -> StoreResult<()>;
+    async fn personal_data_views(&self, case_id: i64) -> StoreResult<Vec<(String, DateTime<Utc>, String)>>;
+
+    async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>>;
+    async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()>;
+    async fn session_delete(&self, id: &str) -> StoreResult<()>;
+}

@@ -1,0 +1,662 @@
+// The SQL both backends share, compiled into each of them with `include!`.
+//
+// The including crate defines, before the `include!`:
+// - `type Db`: its `sqlx::Database` (`Sqlite` or `Postgres`);
+// - `type Backend`: its store type, with inherent methods `reader()` and `begin_write()` and a
+//   `const NAME: &str`;
+// Every statement here is valid on SQLite 3.35+ and PostgreSQL 13+ ($n placeholders, RETURNING,
+// ON CONFLICT, recursive CTEs). What differs between the two lives in the backend crates.
+
+use huiyin_store::{
+    CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, NewUnit, NewUser, Page, SessionRow, Store,
+    StoreError, StoreResult, Unit, User,
+};
+use huiyin_core::case::{CaseNumber, Channel};
+use huiyin_core::category::Category;
+use huiyin_core::event::{CaseState, Event, EventData, Status};
+use huiyin_core::unit::UnitKind;
+use huiyin_core::user::Role;
+use sqlx::types::Json;
+use sqlx::Row;
+
+type DbRow = <Db as sqlx::Database>::Row;
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+/// Maps a unique or foreign-key violation to the storage error that names it.
+fn on_violation(e: sqlx::Error, unique: &'static str, reference: &'static str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(unique),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::UnknownReference(reference),
+        _ => StoreError::Database(e),
+    }
+}
+
+fn unit_from_row(row: &DbRow) -> StoreResult<Unit> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Unit {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        kind: UnitKind::parse("kind", &kind).map_err(corrupt)?,
+        parent_id: row.try_get("parent_id")?,
+    })
+}
+
+/// A `SELECT` of users with their unit code, followed by the given clauses.
+macro_rules! select_users {
+    ($($tail:literal),*) => {
+        concat!(
+            "SELECT u.id, u.username, u.display_name, u.unit_id, n.code AS unit_code, u.role, u.password_hash, u.active ",
+            "FROM users u JOIN units n ON n.id = u.unit_id ",
+            $($tail),*
+        )
+    };
+}
+
+fn user_from_row(row: &DbRow) -> StoreResult<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        unit_id: row.try_get("unit_id")?,
+        unit_code: row.try_get("unit_code")?,
+        role: Role::parse("role", &role).map_err(corrupt)?,
+        password_hash: row.try_get("password_hash")?,
+        active: row.try_get("active")?,
+    })
+}
+
+fn event_from_row(row: &DbRow) -> StoreResult<Event> {
+    let Json(data): Json<EventData> = row.try_get("payload")?;
+    Ok(Event {
+        seq: row.try_get("seq")?,
+        occurred_at: row.try_get("occurred_at")?,
+        recorded_at: row.try_get("recorded_at")?,
+        actor: row.try_get("actor")?,
+        note: row.try_get("note")?,
+        data,
+    })
+}
+
+fn summary_from_row(row: &DbRow) -> StoreResult<CaseSummary> {
+    let status: String = row.try_get("status")?;
+    let channel: String = row.try_get("channel")?;
+    let Json(flags): Json<Vec<String>> = row.try_get("flags")?;
+    Ok(CaseSummary {
+        id: row.try_get("id")?,
+        case_number: row.try_get("case_number")?,
+        status: Status::parse("status", &status).map_err(corrupt)?,
+        channel: Channel::parse("channel", &channel).map_err(corrupt)?,
+        received_at: row.try_get("received_at")?,
+        unit_code: row.try_get("unit_code")?,
+        unit_name: row.try_get("unit_name")?,
+        petitioner_name: row.try_get("petitioner_name")?,
+        petitioner_phone: row.try_get("petitioner_phone")?,
+        petitioner_id_number: row.try_get("petitioner_id_number")?,
+        category_path: row.try_get("category_path")?,
+        headcount: row.try_get("headcount")?,
+        flags,
+        content: row.try_get("content")?,
+    })
+}
+
+fn flag_codes(state: &CaseState) -> Vec<&'static str> {
+    state.flags.iter().map(|f| f.code()).collect()
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Resolves a username and a unit code to ids inside a transaction.
+async fn user_and_unit_ids(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    username: &str,
+    unit_code: &str,
+) -> StoreResult<(i64, i64)> {
+    let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::UnknownReference("user"))?;
+    let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+        .bind(unit_code)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::UnknownReference("unit"))?;
+    Ok((user_id, unit_id))
+}
+
+#[async_trait::async_trait]
+impl Store for Backend {
+    fn backend(&self) -> &'static str {
+        Backend::NAME
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(self.reader()).await?;
+        Ok(())
+    }
+
+    async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit> {
+        let mut tx = self.begin_write().await?;
+        let parent_id: Option<i64> = match &unit.parent {
+            None => None,
+            Some(code) => Some(
+                sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+                    .bind(code.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::UnknownReference("parent"))?,
+            ),
+        };
+        let row = sqlx::query(
+            "INSERT INTO units (code, name, kind, parent_id) VALUES ($1, $2, $3, $4) \
+             RETURNING id, code, name, kind, parent_id",
+        )
+        .bind(unit.code.as_str())
+        .bind(&unit.name)
+        .bind(unit.kind.code())
+        .bind(parent_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "code", "parent"))?;
+        let unit = unit_from_row(&row)?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
+    async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>> {
+        let row = sqlx::query("SELECT id, code, name, kind, parent_id FROM units WHERE code = $1")
+            .bind(code)
+            .fetch_optional(self.reader())
+            .await?;
+        row.as_ref().map(unit_from_row).transpose()
+    }
+
+    async fn unit_by_id(&self, id: i64) -> StoreResult<Option<Unit>> {
+        let row = sqlx::query("SELECT id, code, name, kind, parent_id FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        row.as_ref().map(unit_from_row).transpose()
+    }
+
+    async fn units(&self) -> StoreResult<Vec<Unit>> {
+        let rows = sqlx::query("SELECT id, code, name, kind, parent_id FROM units ORDER BY code")
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(unit_from_row).collect()
+    }
+
+    async fn unit_subtree(&self, unit_id: i64) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = $1 \
+             UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub ORDER BY id",
+        )
+        .bind(unit_id)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    async fn add_user(&self, user: &NewUser) -> StoreResult<User> {
+        let mut tx = self.begin_write().await?;
+        let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+            .bind(user.unit.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::UnknownReference("unit"))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, unit_id, role, password_hash, active) \
+             VALUES ($1, $2, $3, $4, $5, TRUE) RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.display_name)
+        .bind(unit_id)
+        .bind(user.role.code())
+        .bind(&user.password_hash)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "username", "unit"))?;
+        tx.commit().await?;
+        self.user_by_id(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query(select_users!("WHERE u.username = $1")).bind(username).fetch_optional(self.reader()).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
+        let row = sqlx::query(select_users!("WHERE u.id = $1")).bind(id).fetch_optional(self.reader()).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn users_with_role(&self, role: Role) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(select_users!("WHERE u.role = $1 ORDER BY u.username")).bind(role.code()).fetch_all(self.reader()).await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_api_token(&self, user_id: i64, token_hash: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(token_hash)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_violation(e, "token", "user"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user_by_api_token(&self, token_hash: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query(select_users!("JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1")).bind(token_hash).fetch_optional(self.reader()).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn put_setup_token(&self, token_hash: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+            .bind(token_hash)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn take_setup_token(&self, token_hash: &str) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn setup_token_exists(&self, token_hash: &str) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_one(self.reader())
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn seed_categories(&self, classes: &[Category]) -> StoreResult<usize> {
+        let mut tx = self.begin_write().await?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM categories").fetch_one(&mut *tx).await?;
+        if existing > 0 {
+            return Ok(0);
+        }
+        for (i, c) in classes.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO categories (code, name, parent_code, level, path, active, sort_order) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&c.code)
+            .bind(&c.name)
+            .bind(&c.parent)
+            .bind(i64::from(c.level))
+            .bind(&c.path)
+            .bind(c.active)
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(classes.len())
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<Category>> {
+        let rows = sqlx::query(
+            "SELECT code, name, parent_code, level, path, active FROM categories ORDER BY sort_order",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let level: i64 = row.try_get("level")?;
+                Ok(Category {
+                    code: row.try_get("code")?,
+                    name: row.try_get("name")?,
+                    parent: row.try_get("parent_code")?,
+                    level: u8::try_from(level).map_err(corrupt)?,
+                    path: row.try_get("path")?,
+                    active: row.try_get("active")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn register_cases(&self, cases: &[NewCase]) -> StoreResult<Vec<i64>> {
+        let mut tx = self.begin_write().await?;
+        let mut ids = Vec::with_capacity(cases.len());
+        for case in cases {
+            let reg = &case.registration;
+            let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+                .bind(reg.unit.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::UnknownReference("unit"))?;
+            let actor: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+                .bind(case.actor_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::UnknownReference("user"))?;
+            let year = i64::from(chrono::Datelike::year(&reg.received_at.with_timezone(&huiyin_core::case::CHINA_OFFSET)));
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO case_counters (unit_id, year, last_seq) VALUES ($1, $2, 1) \
+                 ON CONFLICT (unit_id, year) DO UPDATE SET last_seq = case_counters.last_seq + 1 RETURNING last_seq",
+            )
+            .bind(unit_id)
+            .bind(year)
+            .fetch_one(&mut *tx)
+            .await?;
+            let year32 = i32::try_from(year).map_err(corrupt)?;
+            let case_number = CaseNumber::new(&reg.unit, year32, seq).as_str().to_owned();
+            let event = Event {
+                seq: 1,
+                occurred_at: reg.received_at,
+                recorded_at: case.recorded_at,
+                actor,
+                note: case.note.clone(),
+                data: EventData::Registered { case_number: case_number.clone(), registration: Box::new(reg.clone()) },
+            };
+            let state = CaseState::derive(std::slice::from_ref(&event)).ok_or_else(|| corrupt("registration"))?;
+            let p = &reg.petitioner;
+            let case_id: i64 = sqlx::query_scalar(
+                "INSERT INTO cases (unit_id, case_number, query_code_hash, status, channel, received_at, registered_at, \
+                 first_receiver_id, owner_id, holding_unit_id, petitioner_name, petitioner_id_number, petitioner_phone, \
+                 petitioner_address, headcount, category_code, category_path, purpose, content, flags, state, version, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $7) \
+                 RETURNING id",
+            )
+            .bind(unit_id)
+            .bind(&case_number)
+            .bind(&case.query_code_hash)
+            .bind(state.status.code())
+            .bind(reg.channel.code())
+            .bind(reg.received_at)
+            .bind(case.recorded_at)
+            .bind(case.actor_id)
+            .bind(&p.name)
+            .bind(p.id.as_ref().map(|d| d.number.as_str()))
+            .bind(p.phone.as_ref().map(|ph| ph.as_str()))
+            .bind(&p.address)
+            .bind(i64::from(reg.headcount))
+            .bind(&reg.category.code)
+            .bind(&reg.category.path)
+            .bind(reg.purpose.code())
+            .bind(&reg.content)
+            .bind(Json(flag_codes(&state)))
+            .bind(Json(&state))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| on_violation(e, "case_number", "unit"))?;
+            sqlx::query(
+                "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
+                 VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(case_id)
+            .bind(event.data.kind())
+            .bind(event.occurred_at)
+            .bind(event.recorded_at)
+            .bind(case.actor_id)
+            .bind(&event.note)
+            .bind(Json(&event.data))
+            .execute(&mut *tx)
+            .await?;
+            ids.push(case_id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn append_event(&self, case_id: i64, expected_version: i64, event: &NewEvent) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (owner_id, holding_unit_id) = user_and_unit_ids(&mut tx, &event.state.owner, &event.state.holding_unit).await?;
+        let updated = sqlx::query(
+            "UPDATE cases SET status = $1, owner_id = $2, holding_unit_id = $3, flags = $4, state = $5, \
+             query_code_hash = COALESCE($6, query_code_hash), version = version + 1, updated_at = $7 \
+             WHERE id = $8 AND version = $9",
+        )
+        .bind(event.state.status.code())
+        .bind(owner_id)
+        .bind(holding_unit_id)
+        .bind(Json(flag_codes(&event.state)))
+        .bind(Json(&event.state))
+        .bind(&event.new_query_code_hash)
+        .bind(event.recorded_at)
+        .bind(case_id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict });
+        }
+        sqlx::query(
+            "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(case_id)
+        .bind(expected_version + 1)
+        .bind(event.data.kind())
+        .bind(event.occurred_at)
+        .bind(event.recorded_at)
+        .bind(event.actor_id)
+        .bind(&event.note)
+        .bind(Json(&event.data))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match on_violation(e, "seq", "user") {
+            StoreError::Duplicate(_) => StoreError::Conflict,
+            other => other,
+        })?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn case_file(&self, case_id: i64) -> StoreResult<Option<CaseFile>> {
+        let Some(row) = sqlx::query(
+            "SELECT c.id, c.unit_id, n.code AS unit_code, n.name AS unit_name, c.holding_unit_id, c.version, c.query_code_hash \
+             FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_optional(self.reader())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "SELECT e.seq, e.occurred_at, e.recorded_at, u.username AS actor, e.note, e.payload \
+             FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.seq",
+        )
+        .bind(case_id)
+        .fetch_all(self.reader())
+        .await?;
+        let events: Vec<Event> = rows.iter().map(event_from_row).collect::<StoreResult<_>>()?;
+        let state = CaseState::derive(&events).ok_or_else(|| corrupt(format!("case {case_id} has no registration")))?;
+        let registration = match events.first().map(|e| &e.data) {
+            Some(EventData::Registered { registration, .. }) => (**registration).clone(),
+            _ => return Err(corrupt(format!("case {case_id} has no registration"))),
+        };
+        Ok(Some(CaseFile {
+            id: row.try_get("id")?,
+            unit_id: row.try_get("unit_id")?,
+            unit_code: row.try_get("unit_code")?,
+            unit_name: row.try_get("unit_name")?,
+            holding_unit_id: row.try_get("holding_unit_id")?,
+            version: row.try_get("version")?,
+            query_code_hash: row.try_get("query_code_hash")?,
+            registration,
+            state,
+            events,
+        }))
+    }
+
+    async fn case_id_by_number(&self, case_number: &str) -> StoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM cases WHERE case_number = $1")
+            .bind(case_number)
+            .fetch_optional(self.reader())
+            .await?)
+    }
+
+    async fn list_cases(&self, query: &CaseQuery) -> StoreResult<Page<CaseSummary>> {
+        let per_page = query.per_page.clamp(1, 200);
+        let page = query.page.max(1);
+        if query.scope.is_empty() {
+            return Ok(Page { items: Vec::new(), total: 0, page, per_page });
+        }
+        let filter = |b: &mut sqlx::QueryBuilder<Db>| {
+            b.push(" WHERE (c.unit_id IN (");
+            let mut ids = b.separated(", ");
+            for id in &query.scope {
+                ids.push_bind(*id);
+            }
+            b.push(") OR c.holding_unit_id IN (");
+            let mut ids = b.separated(", ");
+            for id in &query.scope {
+                ids.push_bind(*id);
+            }
+            b.push("))");
+            if let Some(status) = query.status {
+                b.push(" AND c.status = ").push_bind(status.code());
+            }
+            if let Some(channel) = query.channel {
+                b.push(" AND c.channel = ").push_bind(channel.code());
+            }
+            if let Some(from) = query.received_from {
+                b.push(" AND c.received_at >= ").push_bind(from);
+            }
+            if let Some(before) = query.received_before {
+                b.push(" AND c.received_at < ").push_bind(before);
+            }
+            if let Some(text) = query.text.as_deref().filter(|t| !t.trim().is_empty()) {
+                let pattern = like_pattern(text.trim());
+                b.push(" AND (c.content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+                b.push(" OR c.petitioner_name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+                b.push(" OR c.case_number LIKE ").push_bind(pattern.to_uppercase()).push(" ESCAPE '\\')");
+            }
+        };
+        let mut count = sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*) FROM cases c");
+        filter(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(self.reader()).await?;
+
+        let mut select = sqlx::QueryBuilder::<Db>::new(
+            "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
+             c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
+             c.content FROM cases c JOIN units n ON n.id = c.unit_id",
+        );
+        filter(&mut select);
+        select.push(match query.sort {
+            CaseSort::ReceivedDesc => " ORDER BY c.received_at DESC, c.id DESC",
+            CaseSort::ReceivedAsc => " ORDER BY c.received_at ASC, c.id ASC",
+            CaseSort::NumberAsc => " ORDER BY c.case_number ASC",
+            CaseSort::NumberDesc => " ORDER BY c.case_number DESC",
+        });
+        select.push(" LIMIT ").push_bind(i64::from(per_page));
+        select.push(" OFFSET ").push_bind(i64::from(page - 1) * i64::from(per_page));
+        let rows = select.build().fetch_all(self.reader()).await?;
+        let items = rows.iter().map(summary_from_row).collect::<StoreResult<_>>()?;
+        Ok(Page { items, total, page, per_page })
+    }
+
+    async fn log_personal_data_view(
+        &self,
+        user_id: i64,
+        case_id: i64,
+        at: chrono::DateTime<chrono::Utc>,
+        purpose: &str,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO personal_data_views (user_id, case_id, viewed_at, purpose) VALUES ($1, $2, $3, $4)")
+            .bind(user_id)
+            .bind(case_id)
+            .bind(at)
+            .bind(purpose)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_violation(e, "view", "case"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn personal_data_views(&self, case_id: i64) -> StoreResult<Vec<(String, chrono::DateTime<chrono::Utc>, String)>> {
+        let rows = sqlx::query(
+            "SELECT u.username, v.viewed_at, v.purpose FROM personal_data_views v JOIN users u ON u.id = v.user_id \
+             WHERE v.case_id = $1 ORDER BY v.id",
+        )
+        .bind(case_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("username")?, r.try_get("viewed_at")?, r.try_get("purpose")?)))
+            .collect()
+    }
+
+    async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>> {
+        let row = sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|r| Ok(SessionRow { data: r.try_get("data")?, expires_at: r.try_get("expires_at")? }))
+            .transpose()
+    }
+
+    async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(id)
+        .bind(&row.data)
+        .bind(row.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session_delete(&self, id: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
