@@ -191,6 +191,7 @@ const FUTURE_TOLERANCE_MINUTES: i64 = 10;
 
 /// The petitioner's details as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PetitionerDraft {
     pub name: Option<String>,
@@ -202,6 +203,7 @@ pub struct PetitionerDraft {
 
 /// The person or unit complained about, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccusedDraft {
     pub name: Option<String>,
@@ -210,6 +212,7 @@ pub struct AccusedDraft {
 
 /// A registration as it arrives, before any check. Unknown fields are refused.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseDraft {
     pub channel: Option<String>,
@@ -326,10 +329,9 @@ impl CaseDraft {
         let headcount = match self.headcount {
             None => Some(1),
             Some(n) if (1..=i64::from(MAX_HEADCOUNT)).contains(&n) => u32::try_from(n).ok(),
-            Some(_) => c.take(Err(FieldError::new(
-                "headcount",
-                Invalid::OutOfRange { min: 1, max: i64::from(MAX_HEADCOUNT) },
-            ))),
+            Some(_) => {
+                c.take(Err(FieldError::new("headcount", Invalid::OutOfRange { min: 1, max: i64::from(MAX_HEADCOUNT) })))
+            }
         };
         let mut representatives = Vec::new();
         for (i, r) in self.representatives.iter().enumerate() {
@@ -375,10 +377,10 @@ impl CaseDraft {
         };
         let mut flags = BTreeSet::new();
         for raw in &self.flags {
-            if let Some(flag) = c.take(Flag::parse("flags", raw)) {
-                if flag.is_chosen() {
-                    flags.insert(flag);
-                }
+            if let Some(flag) = c.take(Flag::parse("flags", raw))
+                && flag.is_chosen()
+            {
+                flags.insert(flag);
             }
         }
         if collective {
@@ -567,9 +569,15 @@ mod tests {
     fn gen_6_collective_visit_needs_one_to_five_representatives() {
         let mut d = visit();
         d.headcount = Some(12);
-        assert_eq!(fields(d.parse(now(), &classes()).unwrap_err()), [("representatives".into(), "representatives_required")]);
+        assert_eq!(
+            fields(d.parse(now(), &classes()).unwrap_err()),
+            [("representatives".into(), "representatives_required")]
+        );
         d.representatives = (1..=6).map(|i| format!("代表{i}")).collect();
-        assert_eq!(fields(d.parse(now(), &classes()).unwrap_err()), [("representatives".into(), "too_many_representatives")]);
+        assert_eq!(
+            fields(d.parse(now(), &classes()).unwrap_err()),
+            [("representatives".into(), "too_many_representatives")]
+        );
         d.representatives.truncate(3);
         let r = d.parse(now(), &classes()).unwrap();
         assert!(r.flags.contains(&Flag::Collective));
@@ -586,7 +594,10 @@ mod tests {
         assert!(r.flags.contains(&Flag::Anonymous));
         let mut d = visit();
         d.petitioner = None;
-        assert_eq!(fields(d.parse(now(), &classes()).unwrap_err()), [("petitioner.name".into(), "name_required_for_visit")]);
+        assert_eq!(
+            fields(d.parse(now(), &classes()).unwrap_err()),
+            [("petitioner.name".into(), "name_required_for_visit")]
+        );
     }
 
     #[test]

@@ -15,11 +15,20 @@ use crate::Lang;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invalid {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
-    OutOfRange { min: i64, max: i64 },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     /// Not one of the allowed values; `allowed` lists them for the message.
-    NotAChoice { allowed: String },
+    NotAChoice {
+        allowed: String,
+    },
     IdNumberFormat,
     IdNumberChecksum,
     IdNumberBirthDate,
@@ -29,14 +38,18 @@ pub enum Invalid {
     DateFormat,
     InFuture,
     RepresentativesRequired,
-    TooManyRepresentatives { max: usize },
+    TooManyRepresentatives {
+        max: usize,
+    },
     AccusedEmpty,
     NameRequiredForVisit,
     UnknownUnit,
     UnknownCategory,
     AmbiguousCategory,
     AlreadyExists,
-    PasswordTooShort { min: usize },
+    PasswordTooShort {
+        min: usize,
+    },
 }
 
 impl Invalid {

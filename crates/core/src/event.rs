@@ -148,6 +148,7 @@ impl CaseState {
 
 /// A hand-off as typed (FED-1): to a person, a unit, or both, with a reason.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandOffDraft {
     pub to_user: Option<String>,
@@ -180,7 +181,8 @@ impl HandOffDraft {
             errors.push(FieldError::new("to_user", Invalid::Required));
         }
         let reason = text::required("reason", self.reason.as_deref(), limits::REASON).map_err(|e| errors.push(e)).ok();
-        let note = text::optional("note", self.note.as_deref(), limits::NOTE).map_err(|e| errors.push(e)).ok().flatten();
+        let note =
+            text::optional("note", self.note.as_deref(), limits::NOTE).map_err(|e| errors.push(e)).ok().flatten();
         match (ValidationErrors::from_vec(errors), reason) {
             (Some(errors), _) => Err(errors),
             (None, Some(reason)) => Ok(HandOff { to_user, to_unit, reason, note }),
@@ -233,7 +235,10 @@ mod tests {
     fn fed_1_hand_off_moves_the_case_but_not_the_first_receiver() {
         let mut h = registered();
         h.seq = 2;
-        h.data = EventData::HandedOff { to_user: Some("wq".into()), to_unit: Some("XS-WQ".into()), reason: "维权办".into() };
+        h.data =
+            EventData::HandedOff {
+                to_user: Some("wq".into()), to_unit: Some("XS-WQ".into()), reason: "维权办".into()
+            };
         let s = CaseState::derive(&[registered(), h]).unwrap();
         assert_eq!((s.first_receiver.as_str(), s.owner.as_str(), s.holding_unit.as_str()), ("officer1", "wq", "XS-WQ"));
     }
@@ -259,7 +264,10 @@ mod tests {
         let e = HandOffDraft::default().parse().unwrap_err();
         let codes: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code())).collect();
         assert_eq!(codes, [("to_user", "required"), ("reason", "required")]);
-        let ok = HandOffDraft { to_unit: Some("xs-wq".into()), reason: Some("不能当场解决".into()), ..Default::default() };
+        let ok =
+            HandOffDraft {
+                to_unit: Some("xs-wq".into()), reason: Some("不能当场解决".into()), ..Default::default()
+            };
         assert_eq!(ok.parse().unwrap().to_unit.unwrap().as_str(), "XS-WQ");
     }
 }

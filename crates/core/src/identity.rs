@@ -109,7 +109,7 @@ impl ResidentId {
                 if !valid_birth_date(&body[6..14]) {
                     return bad(Invalid::IdNumberBirthDate);
                 }
-                if check.chars().next() != Some(check_char(body)) {
+                if !check.starts_with(check_char(body)) {
                     return bad(Invalid::IdNumberChecksum);
                 }
                 Ok(ResidentId(s))
@@ -150,10 +150,8 @@ pub struct PhoneNumber(String);
 impl PhoneNumber {
     pub fn parse(field: &str, raw: &str) -> Result<PhoneNumber, FieldError> {
         let bad = || FieldError::new(field, Invalid::PhoneFormat);
-        let mut s: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '\u{ff08}' | '\u{ff09}'))
-            .collect();
+        let mut s: String =
+            raw.chars().filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '\u{ff08}' | '\u{ff09}')).collect();
         for prefix in ["+86-", "+86", "0086"] {
             if let Some(rest) = s.strip_prefix(prefix) {
                 s = rest.to_owned();
@@ -183,10 +181,10 @@ impl PhoneNumber {
             [a, l, e] => (Some(*a), *l, Some(*e)),
             _ => return Err(bad()),
         };
-        if let Some(a) = area {
-            if !(3..=4).contains(&a.len()) || !a.starts_with('0') {
-                return Err(bad());
-            }
+        if let Some(a) = area
+            && (!(3..=4).contains(&a.len()) || !a.starts_with('0'))
+        {
+            return Err(bad());
         }
         if !(7..=8).contains(&local.len()) || local.starts_with('0') || ext.is_some_and(|e| e.len() > 6) {
             return Err(bad());

@@ -39,10 +39,7 @@ mod tests {
     fn blank_is_none_and_long_is_refused() {
         assert_eq!(optional("x", Some("  "), 3), Ok(None));
         assert_eq!(optional("x", Some(" 信访 "), 3), Ok(Some("信访".into())));
-        assert_eq!(
-            optional("x", Some("信访工作"), 3),
-            Err(FieldError::new("x", Invalid::TooLong { max: 3 }))
-        );
+        assert_eq!(optional("x", Some("信访工作"), 3), Err(FieldError::new("x", Invalid::TooLong { max: 3 })));
         assert_eq!(required("x", None, 3), Err(FieldError::new("x", Invalid::Required)));
     }
 

@@ -1,1 +1,303 @@
-fn main() {}
+//! `huiyin`: the one binary. Parses the command line, opens the database named by its URL, and
+//! hands over to the web shell or to the administrative commands.
+
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use huiyin_core::category;
+use huiyin_core::unit::{UnitCode, UnitKind};
+use huiyin_core::user::{Role, Username, check_new_password};
+use huiyin_store::{NewUnit, NewUser, Store, StoreError};
+use huiyin_web::state::{new_token, token_hash};
+use huiyin_web::{AppState, SecretKey};
+
+/// The shipped content classification (see data/categories/SOURCE.md).
+const CATEGORIES_TSV: &str = include_str!("../../../data/categories/content-categories.tsv");
+
+#[derive(Parser)]
+#[command(name = "huiyin", version, about = "回音 huiyin: 信访接待与办理系统 (petition reception and case handling)")]
+struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "HUIYIN_DATABASE_URL", default_value = "sqlite://./huiyin-data/huiyin.db")]
+    database_url: String,
+    /// The secret key file (keys query-code hashes). Default: secret.key beside a SQLite database,
+    /// ./huiyin-data/secret.key for PostgreSQL. Servers sharing one PostgreSQL must share this file.
+    #[arg(long, global = true, env = "HUIYIN_SECRET_FILE")]
+    secret_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the web server (staff UI, public portal, APIs); migrates the database first.
+    Serve {
+        #[arg(long, env = "HUIYIN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Brings the database to the current schema and exits.
+    Migrate,
+    /// Manages units.
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Manages staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manages API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Fills an empty database with a realistic demo.
+    Demo {
+        /// How many cases to generate.
+        #[arg(long, default_value_t = 600)]
+        cases: usize,
+        /// Seed of the generator: the same seed gives the same demo.
+        #[arg(long, default_value_t = 20_261_126)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitCommand {
+    /// Adds a unit.
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// county, town, subdistrict, village, community, department, federation, school, agency
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds a staff account.
+    Add {
+        username: String,
+        #[arg(long)]
+        unit: String,
+        /// admin, officer, leader, handler, supervisor
+        #[arg(long)]
+        role: String,
+        /// The person's name as shown on records (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (first line). Without it the account can use API
+        /// tokens only.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Prints a new API token for the user on stdout, alone on the line.
+    Create { username: String },
+}
+
+/// A failure to report to the user in plain words.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HUIYIN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误:无法启动运行时:{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprintln!("错误:{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the store named by the URL's scheme, migrates it, and loads the shipped classification
+/// into an empty categories table.
+async fn open_store(url: &str) -> Result<Arc<dyn Store>, Failure> {
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(
+            huiyin_store_sqlite::SqliteStore::open(url)
+                .await
+                .map_err(|e| Failure(format!("无法打开 SQLite 数据库 {url}:{e}")))?,
+        )
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Arc::new(
+            huiyin_store_postgres::PostgresStore::open(url)
+                .await
+                .map_err(|e| Failure(format!("无法连接 PostgreSQL 数据库:{e}")))?,
+        )
+    } else {
+        return Err(Failure(format!("不支持的数据库地址 {url}:请使用 sqlite://… 或 postgres://…")));
+    };
+    let added = store.seed_categories(&category::parse_tsv(CATEGORIES_TSV)).await?;
+    if added > 0 {
+        tracing::info!(classes = added, "content classification loaded");
+    }
+    Ok(store)
+}
+
+fn secret_path(cli: &Cli) -> PathBuf {
+    if let Some(p) = &cli.secret_file {
+        return p.clone();
+    }
+    if let Some(path) = cli.database_url.strip_prefix("sqlite://").or_else(|| cli.database_url.strip_prefix("sqlite:"))
+    {
+        let file = PathBuf::from(path.split('?').next().unwrap_or(path));
+        if let Some(dir) = file.parent() {
+            return dir.join("secret.key");
+        }
+    }
+    PathBuf::from("./huiyin-data/secret.key")
+}
+
+fn load_secret(cli: &Cli) -> Result<SecretKey, Failure> {
+    let path = secret_path(cli);
+    SecretKey::load_or_create(&path).map_err(|e| Failure(format!("无法读取或创建密钥文件 {}:{e}", path.display())))
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Serve { listen } => serve(&cli, listen).await,
+        Command::Migrate => {
+            let store = open_store(&cli.database_url).await?;
+            println!("数据库已是最新结构({})", store.backend());
+            Ok(())
+        }
+        Command::Unit { command: UnitCommand::Add { code, name, kind, parent } } => {
+            let code = UnitCode::parse("code", code)?;
+            let kind = UnitKind::parse("kind", kind)?;
+            let name = huiyin_core::text::required("name", Some(name), huiyin_core::text::limits::UNIT_NAME)?;
+            let parent = parent.as_deref().map(|p| UnitCode::parse("parent", p)).transpose()?;
+            let store = open_store(&cli.database_url).await?;
+            let unit = store.add_unit(&NewUnit { code, name, kind, parent }).await.map_err(|e| match e {
+                StoreError::Duplicate(_) => Failure("单位代码已存在".into()),
+                StoreError::UnknownReference(_) => Failure("上级单位不存在".into()),
+                other => Failure(other.to_string()),
+            })?;
+            println!("已添加单位 {}({})", unit.name, unit.code);
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { username, unit, role, name, password_stdin } } => {
+            let username = Username::parse("username", username)?;
+            let unit = UnitCode::parse("unit", unit)?;
+            let role = Role::parse("role", role)?;
+            let password_hash = if *password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                let password = line.trim_end_matches(['\r', '\n']).to_owned();
+                check_new_password("password", &password)?;
+                Some(huiyin_web::auth::hash_password(password).await?)
+            } else {
+                None
+            };
+            let store = open_store(&cli.database_url).await?;
+            let display_name = name.clone().unwrap_or_else(|| username.as_str().to_owned());
+            let user = store
+                .add_user(&NewUser { username: username.as_str().to_owned(), display_name, unit, role, password_hash })
+                .await
+                .map_err(|e| match e {
+                    StoreError::Duplicate(_) => Failure("用户名已存在".into()),
+                    StoreError::UnknownReference(_) => Failure("单位不存在".into()),
+                    other => Failure(other.to_string()),
+                })?;
+            println!("已添加用户 {}({},{})", user.username, user.role.label_zh(), user.unit_code);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { username } } => {
+            let store = open_store(&cli.database_url).await?;
+            let user = store
+                .user_by_username(&username.trim().to_ascii_lowercase())
+                .await?
+                .ok_or_else(|| Failure(format!("用户 {username} 不存在")))?;
+            let token = new_token("hy_")?;
+            store.add_api_token(user.id, &token_hash(&token), chrono::Utc::now()).await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Demo { cases, seed } => {
+            let store = open_store(&cli.database_url).await?;
+            let secret = load_secret(&cli)?;
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let summary = demo::run(store, &secret, *cases, *seed, progress).await.map_err(Failure)?;
+            println!("演示数据已生成:{} 件信访件。", summary.cases);
+            println!("演示账号(密码只显示这一次):");
+            for (username, role, password) in summary.accounts {
+                println!("  {username:<14} {role:<6} {password}");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(cli: &Cli, listen: &str) -> Result<(), Failure> {
+    let addr: SocketAddr =
+        listen.parse().map_err(|_| Failure(format!("监听地址无效:{listen}(示例:127.0.0.1:8080)")))?;
+    let store = open_store(&cli.database_url).await?;
+    let secret = load_secret(cli)?;
+    let state = AppState::new(store.clone(), secret).await?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Failure(format!("无法监听 {addr}:{e}")))?;
+    let local = listener.local_addr()?;
+    println!("huiyin listening on http://{local} ({})", store.backend());
+    if store.users_with_role(Role::Admin).await?.is_empty() {
+        let token = new_token("")?;
+        store.put_setup_token(&token_hash(&token), chrono::Utc::now()).await?;
+        println!("首次设置:请在浏览器打开 http://{local}/setup/{token} 创建管理员(链接只能使用一次)");
+    }
+    huiyin_web::serve(listener, state, shutdown_signal()).await?;
+    println!("huiyin stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -18,11 +18,7 @@ fn classes() -> Vec<Category> {
 }
 
 async fn unit(store: &dyn Store, c: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> i64 {
-    store
-        .add_unit(&NewUnit { code: code(c), name: name.into(), kind, parent: parent.map(code) })
-        .await
-        .unwrap()
-        .id
+    store.add_unit(&NewUnit { code: code(c), name: name.into(), kind, parent: parent.map(code) }).await.unwrap().id
 }
 
 async fn user(store: &dyn Store, username: &str, unit: &str, role: Role) -> User {
@@ -89,7 +85,12 @@ async fn units_form_a_tree(store: &dyn Store) {
         .await;
     assert!(matches!(dup, Err(StoreError::Duplicate("code"))), "{dup:?}");
     let orphan = store
-        .add_unit(&NewUnit { code: code("NOPE"), name: "孤儿".into(), kind: UnitKind::Village, parent: Some(code("ZZ")) })
+        .add_unit(&NewUnit {
+            code: code("NOPE"),
+            name: "孤儿".into(),
+            kind: UnitKind::Village,
+            parent: Some(code("ZZ")),
+        })
         .await;
     assert!(matches!(orphan, Err(StoreError::UnknownReference("parent"))), "{orphan:?}");
     assert_eq!(store.units().await.unwrap().len(), 4);
@@ -103,11 +104,23 @@ async fn users_and_tokens(store: &dyn Store) {
     assert_eq!(u.role, Role::Officer);
     assert!(u.password_hash.is_none());
     let dup = store
-        .add_user(&NewUser { username: "wang".into(), display_name: "x".into(), unit: code("XS"), role: Role::Leader, password_hash: None })
+        .add_user(&NewUser {
+            username: "wang".into(),
+            display_name: "x".into(),
+            unit: code("XS"),
+            role: Role::Leader,
+            password_hash: None,
+        })
         .await;
     assert!(matches!(dup, Err(StoreError::Duplicate("username"))), "{dup:?}");
     let bad_unit = store
-        .add_user(&NewUser { username: "li".into(), display_name: "x".into(), unit: code("ZZ"), role: Role::Leader, password_hash: None })
+        .add_user(&NewUser {
+            username: "li".into(),
+            display_name: "x".into(),
+            unit: code("ZZ"),
+            role: Role::Leader,
+            password_hash: None,
+        })
         .await;
     assert!(matches!(bad_unit, Err(StoreError::UnknownReference("unit"))), "{bad_unit:?}");
     store.set_password_hash(u.id, "$argon2id$fake").await.unwrap();
@@ -194,14 +207,36 @@ async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
     tree(store).await;
     let officer = user(store, "wang", "XS", Role::Officer).await;
     let rights = user(store, "zhao", "XS-CL", Role::Handler).await;
-    let id = store.register_cases(&[new_case(registration("XS", "需要维权办", "2026-11-20", "甲"), &officer)]).await.unwrap()[0];
+    let id = store
+        .register_cases(&[new_case(registration("XS", "需要维权办", "2026-11-20", "甲"), &officer)])
+        .await
+        .unwrap()[0];
     let file = store.case_file(id).await.unwrap().unwrap();
-    let data = EventData::HandedOff { to_user: Some("zhao".into()), to_unit: Some("XS-CL".into()), reason: "当场不能解决".into() };
+    let data = EventData::HandedOff {
+        to_user: Some("zhao".into()),
+        to_unit: Some("XS-CL".into()),
+        reason: "当场不能解决".into(),
+    };
     let mut state: CaseState = file.state.clone();
     let at = Utc::now();
-    let event = huiyin_core::event::Event { seq: 2, occurred_at: at, recorded_at: at, actor: "wang".into(), note: None, data: data.clone() };
+    let event = huiyin_core::event::Event {
+        seq: 2,
+        occurred_at: at,
+        recorded_at: at,
+        actor: "wang".into(),
+        note: None,
+        data: data.clone(),
+    };
     state.apply(&event);
-    let new_event = NewEvent { occurred_at: at, recorded_at: at, actor_id: officer.id, note: Some("交维权办".into()), data, state, new_query_code_hash: None };
+    let new_event = NewEvent {
+        occurred_at: at,
+        recorded_at: at,
+        actor_id: officer.id,
+        note: Some("交维权办".into()),
+        data,
+        state,
+        new_query_code_hash: None,
+    };
     store.append_event(id, 1, &new_event).await.unwrap();
     let again = store.append_event(id, 1, &new_event).await;
     assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
@@ -230,7 +265,10 @@ async fn lists_filter_sort_and_page_within_scope(store: &dyn Store) {
     let east = user(store, "dong", "DZ", Role::Officer).await;
     let mut batch = Vec::new();
     for day in 1..=25 {
-        batch.push(new_case(registration("XS", &format!("第{day}件 路灯"), &format!("2026-10-{day:02}"), "王五"), &officer));
+        batch.push(new_case(
+            registration("XS", &format!("第{day}件 路灯"), &format!("2026-10-{day:02}"), "王五"),
+            &officer,
+        ));
     }
     batch.push(new_case(registration("XS", "工资 100% 拖欠_真的", "2026-11-01", "赵六"), &officer));
     batch.push(new_case(registration("DZ", "东镇的事 路灯", "2026-11-02", "钱七"), &east));
@@ -286,7 +324,9 @@ async fn hostile_text_is_stored_verbatim(store: &dyn Store) {
     tree(store).await;
     let officer = user(store, "wang", "XS", Role::Officer).await;
     let nasty = "<script>alert('x')</script>'); DROP TABLE cases; -- 😀";
-    let id = store.register_cases(&[new_case(registration("XS", nasty, "2026-11-20", "O'Brien"), &officer)]).await.unwrap()[0];
+    let id =
+        store.register_cases(&[new_case(registration("XS", nasty, "2026-11-20", "O'Brien"), &officer)]).await.unwrap()
+            [0];
     let file = store.case_file(id).await.unwrap().unwrap();
     assert_eq!(file.registration.content, nasty);
     assert_eq!(file.registration.petitioner.name.as_deref(), Some("O'Brien"));
@@ -312,6 +352,8 @@ async fn sessions_round_trip(store: &dyn Store) {
     let row = store.session_load("s1").await.unwrap().unwrap();
     assert_eq!(row.data, "{\"a\":2}");
     assert_eq!(row.expires_at.timestamp(), expires.timestamp());
+    assert!(!store.session_insert_new("s1", &SessionRow { data: "{}".into(), expires_at: expires }).await.unwrap());
+    assert!(store.session_insert_new("s2", &SessionRow { data: "{}".into(), expires_at: expires }).await.unwrap());
     store.session_delete("s1").await.unwrap();
     assert!(store.session_load("s1").await.unwrap().is_none());
 }

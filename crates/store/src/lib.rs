@@ -151,7 +151,8 @@ pub enum CaseSort {
 }
 
 impl CaseSort {
-    pub const ALL: [CaseSort; 4] = [CaseSort::ReceivedDesc, CaseSort::ReceivedAsc, CaseSort::NumberAsc, CaseSort::NumberDesc];
+    pub const ALL: [CaseSort; 4] =
+        [CaseSort::ReceivedDesc, CaseSort::ReceivedAsc, CaseSort::NumberAsc, CaseSort::NumberDesc];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -242,10 +243,18 @@ pub trait Store: Send + Sync + 'static {
     async fn list_cases(&self, query: &CaseQuery) -> StoreResult<Page<CaseSummary>>;
 
     /// Records that `user_id` saw a case's personal data in full (COM-4).
-    async fn log_personal_data_view(&self, user_id: i64, case_id: i64, at: DateTime<Utc>, purpose: &str) -> StoreResult<()>;
+    async fn log_personal_data_view(
+        &self,
+        user_id: i64,
+        case_id: i64,
+        at: DateTime<Utc>,
+        purpose: &str,
+    ) -> StoreResult<()>;
     async fn personal_data_views(&self, case_id: i64) -> StoreResult<Vec<(String, DateTime<Utc>, String)>>;
 
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>>;
     async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()>;
+    /// Saves a new session only if the id is unused; false on a collision.
+    async fn session_insert_new(&self, id: &str, row: &SessionRow) -> StoreResult<bool>;
     async fn session_delete(&self, id: &str) -> StoreResult<()>;
 }

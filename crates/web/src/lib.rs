@@ -1,1 +1,91 @@
+//! huiyin-web: the HTTP shell. It owns routing, the JSON API and its OpenAPI document, the staff
+//! UI, sessions and static assets; it holds no business rule (those are in `huiyin-core`) and no
+//! SQL (that is in the storage backends).
 
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod error;
+pub mod sessions;
+pub mod state;
+pub mod ui;
+pub mod views;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use rust_embed::RustEmbed;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use state::{AppState, SecretKey};
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct Assets;
+
+async fn static_file(Path(path): Path<String>) -> Response {
+    match Assets::get(&path) {
+        Some(file) => (
+            [
+                (header::CONTENT_TYPE, file.metadata.mimetype().to_owned()),
+                (header::CACHE_CONTROL, "public, max-age=3600".to_owned()),
+            ],
+            file.data,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `GET /healthz`: 200 once the database answers.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// The whole application: API, OpenAPI document, staff UI, static files.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api::router();
+    let openapi = Arc::new(openapi);
+    let sessions = SessionManagerLayer::new(sessions::DbSessionStore(state.store.clone()))
+        .with_name("huiyin_session")
+        .with_same_site(SameSite::Strict)
+        .with_http_only(true)
+        .with_secure(false)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
+        .route("/static/{*path}", get(static_file))
+        .nest("/api/v1", api)
+        .merge(ui::router().layer(sessions))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,304 @@
+//! `huiyin demo`: a believable county, town and community with staff of every role and cases over
+//! two years across all 19 top-level content classes; `--cases N` scales it for benchmarks.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use huiyin_core::case::{CaseDraft, PetitionerDraft, QueryCode};
+use huiyin_core::category::Category;
+use huiyin_core::identity::check_char;
+use huiyin_core::unit::{UnitCode, UnitKind};
+use huiyin_core::user::Role;
+use huiyin_store::{NewCase, NewUnit, NewUser, Store};
+use huiyin_web::SecretKey;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// A small, fast, seedable generator (SplitMix64): the demo is the same for the same seed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
+    }
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
+    "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧",
+];
+const GIVEN: &[&str] = &[
+    "秀英", "桂英", "秀兰", "玉兰", "建华", "建国", "国强", "志强", "海燕", "晓东", "丽娟", "春梅", "德明", "永福",
+    "淑珍", "红霞", "卫东", "金凤", "子涵", "浩然", "文博", "雨欣", "国庆", "宝山", "凤英", "振华", "立新", "玉珍",
+    "长青", "敏",
+];
+const STREETS: &[&str] =
+    &["西山路", "向阳街", "幸福里", "和平路", "建设街", "解放路", "人民路", "新华街", "光明巷", "团结路"];
+const VILLAGE_GROUPS: &[&str] = &["一组", "二组", "三组", "四组", "五组", "六组"];
+
+/// Statement templates by top-level class; `{place}` is filled with a place in the unit.
+fn statements(top: &str) -> &'static [&'static str] {
+    match top {
+        "农村农业" => &[
+            "反映{place}村集体土地流转收益分配不公开,村民多次询问未得到答复。",
+            "{place}灌溉水渠年久失修,春耕无法放水,请求尽快维修。",
+        ],
+        "自然资源" => {
+            &["{place}有人在基本农田上违规建房,要求查处。", "反映{place}宅基地确权登记面积与实际不符,申请重新测量。"]
+        }
+        "城乡建设" => {
+            &["{place}小区物业长期不维修电梯,老人上下楼困难。", "反映{place}拆迁补偿标准低于周边项目,要求说明依据。"]
+        }
+        "劳动和社会保障" => &[
+            "在{place}工地务工三个月,包工头拖欠工资共计一万二千元,多次讨要未果。",
+            "反映{place}企业未为职工缴纳社会保险,要求补缴。",
+        ],
+        "卫生健康" => {
+            &["{place}卫生室药品价格高于规定,要求核查。", "家中老人慢性病报销比例有疑问,{place}医保窗口解释不清。"]
+        }
+        "教育" => {
+            &["孩子在{place}小学被要求购买指定教辅,家长有意见。", "反映{place}学校午餐质量差,要求公开食堂账目。"]
+        }
+        "经济管理" => {
+            &["{place}农民专业合作社负责人卷款失联,社员要求追回股金。", "反映{place}企业改制时职工股权处置不公。"]
+        }
+        "市场监管" => &["在{place}超市买到过期食品,商家拒绝退换。", "{place}加油站疑似计量不足,要求检测。"],
+        "交通运输" => &["{place}通村公路路面破损严重,雨天无法通行。", "反映{place}公交线路停运,老人出行困难。"],
+        "民政与应急" => &[
+            "申请低保被{place}村委会以不符合条件为由拒绝,要求说明理由。",
+            "反映{place}残疾人两项补贴停发,请求核实恢复。",
+        ],
+        "政法" => {
+            &["邻居在{place}长期噪音扰民,多次协商无果,请求调解。", "对{place}派出所处理邻里纠纷结果不服,要求复查。"]
+        }
+        "军队事务" => {
+            &["退役军人在{place}申请优待证至今未办理,请求协调。", "反映{place}烈士家属抚恤金发放不及时。"]
+        }
+        "科技与信息产业" => {
+            &["{place}通信基站建设影响居民休息,要求重新选址。", "反映{place}网络信号差,影响孩子上网课。"]
+        }
+        "生态环境" => &["{place}养殖场粪污直排河道,气味刺鼻,要求整治。", "反映{place}企业夜间偷排废气。"],
+        "文体旅游" => &["{place}文化广场健身器材损坏,存在安全隐患。", "反映{place}景区门票收费不合理。"],
+        "党务政务" => &["{place}便民服务中心办事需多次往返,建议一窗受理。", "反映{place}政务公开栏长期未更新。"],
+        "组织人事" => &["反映{place}村干部选举程序不规范。", "对{place}事业单位招聘结果有异议,要求公开成绩。"],
+        "纪检监察" => &["举报{place}村干部在危房改造中优亲厚友。", "反映{place}工作人员办事索要好处费。"],
+        _ => &["咨询{place}相关政策,希望得到解答。", "对{place}的工作提出意见建议。"],
+    }
+}
+
+struct DemoUnit {
+    code: &'static str,
+    name: &'static str,
+    kind: UnitKind,
+    parent: Option<&'static str>,
+    place: &'static str,
+}
+
+const UNITS: &[DemoUnit] = &[
+    DemoUnit { code: "QX", name: "清溪县", kind: UnitKind::County, parent: None, place: "清溪县" },
+    DemoUnit { code: "XZ", name: "西镇人民政府", kind: UnitKind::Town, parent: Some("QX"), place: "西镇" },
+    DemoUnit {
+        code: "XZ-MZ", name: "西镇民政办", kind: UnitKind::Department, parent: Some("XZ"), place: "西镇"
+    },
+    DemoUnit { code: "XS", name: "西山社区", kind: UnitKind::Community, parent: Some("XZ"), place: "西山社区" },
+    DemoUnit {
+        code: "XS-CL", name: "西山社区残联", kind: UnitKind::Federation, parent: Some("XS"), place: "西山社区"
+    },
+    DemoUnit { code: "DP", name: "东坡村", kind: UnitKind::Village, parent: Some("XZ"), place: "东坡村" },
+    DemoUnit {
+        code: "QX-SY", name: "清溪县实验小学", kind: UnitKind::School, parent: Some("QX"), place: "实验小学"
+    },
+];
+
+/// The demo's staff: (username, name, unit, role).
+const STAFF: &[(&str, &str, &str, Role)] = &[
+    ("admin", "系统管理员", "QX", Role::Admin),
+    ("xfb", "县信访局 周建国", "QX", Role::Supervisor),
+    ("zhen.leader", "西镇副镇长 李志强", "XZ", Role::Leader),
+    ("zhen.xfb", "西镇信访办 陈海燕", "XZ", Role::Supervisor),
+    ("minzheng", "西镇民政办 赵德明", "XZ-MZ", Role::Handler),
+    ("xs.officer", "西山社区 王秀英", "XS", Role::Officer),
+    ("xs.leader", "西山社区书记 刘建华", "XS", Role::Leader),
+    ("cl.officer", "残联专职信访员 黄丽娟", "XS-CL", Role::Officer),
+    ("cl.wq", "残联维权办 吴永福", "XS-CL", Role::Handler),
+    ("dp.officer", "东坡村 孙春梅", "DP", Role::Officer),
+    ("school.duty", "实验小学值班 郭文博", "QX-SY", Role::Officer),
+];
+
+fn fake_id_number(rng: &mut Rng) -> String {
+    let birth =
+        chrono::NaiveDate::from_ymd_opt(1940, 1, 1).unwrap_or_default() + Duration::days(rng.below(25_000) as i64);
+    let body = format!("{}{}{:03}", 220_202 + rng.below(50), birth.format("%Y%m%d"), rng.below(1000));
+    let check = check_char(&body);
+    format!("{body}{check}")
+}
+
+fn fake_phone(rng: &mut Rng) -> String {
+    let prefix = rng.pick(&["138", "139", "150", "186", "137", "159", "188", "135"]);
+    format!("{prefix}{:08}", rng.next_u64() % 100_000_000)
+}
+
+/// One generated registration, ready for the core to check.
+fn draft(rng: &mut Rng, unit: &DemoUnit, classes: &[&Category], days_back: i64) -> CaseDraft {
+    let class = *rng.pick(classes);
+    let top = class.path.split(" / ").next().unwrap_or("其他");
+    let channel = *rng.pick(&["visit", "visit", "letter", "phone", "phone", "online", "email", "fax"]);
+    let anonymous = channel == "letter" && rng.chance(8);
+    let headcount: i64 = if channel == "visit" && rng.chance(6) { 5 + rng.below(20) as i64 } else { 1 };
+    let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+    let address = if unit.kind == UnitKind::Village {
+        format!("{}{}{}号", unit.place, rng.pick(VILLAGE_GROUPS), 1 + rng.below(60))
+    } else {
+        format!(
+            "{}{}{}号{}栋{}室",
+            unit.place,
+            rng.pick(STREETS),
+            1 + rng.below(200),
+            1 + rng.below(20),
+            101 + rng.below(6) * 100 + rng.below(4)
+        )
+    };
+    let content = rng.pick(statements(top)).replace("{place}", unit.place);
+    let received = Utc::now() - Duration::days(days_back) - Duration::minutes(rng.below(600) as i64);
+    let representatives = if headcount >= 5 {
+        (0..1 + rng.below(3)).map(|_| format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))).collect()
+    } else {
+        Vec::new()
+    };
+    let mut flags = Vec::new();
+    if rng.chance(5) {
+        flags.push("major_urgent".to_owned());
+    }
+    if rng.chance(12) {
+        flags.push("repeat".to_owned());
+    }
+    CaseDraft {
+        channel: Some(channel.to_owned()),
+        received_at: Some(received.to_rfc3339()),
+        unit: Some(unit.code.to_owned()),
+        petitioner: (!anonymous).then(|| PetitionerDraft {
+            name: Some(name),
+            id_type: None,
+            id_number: rng.chance(80).then(|| fake_id_number(rng)),
+            phone: rng.chance(90).then(|| fake_phone(rng)),
+            address: Some(address),
+        }),
+        headcount: Some(headcount),
+        representatives,
+        category: Some(class.code.clone()),
+        purpose: Some(
+            (*rng.pick(&["request", "request", "request", "suggestion", "accusation", "appeal", "other"])).to_owned(),
+        ),
+        content: Some(content),
+        accused: None,
+        place: Some(unit.place.to_owned()),
+        place_unit: None,
+        flags,
+    }
+}
+
+/// What `demo` printed for people: the staff accounts and their one-time passwords.
+pub struct DemoSummary {
+    pub accounts: Vec<(String, String, String)>,
+    pub cases: usize,
+}
+
+/// Fills an empty database. Refuses a database that already has units.
+pub async fn run(
+    store: Arc<dyn Store>,
+    secret: &SecretKey,
+    cases: usize,
+    seed: u64,
+    progress: bool,
+) -> Result<DemoSummary, String> {
+    if !store.units().await.map_err(|e| e.to_string())?.is_empty() {
+        return Err("数据库中已有单位:demo 只填充空数据库(请换一个 --database-url)".into());
+    }
+    let mut rng = Rng::new(seed);
+    for u in UNITS {
+        let code = UnitCode::parse("code", u.code).map_err(|e| e.to_string())?;
+        let parent = u.parent.map(|p| UnitCode::parse("parent", p)).transpose().map_err(|e| e.to_string())?;
+        store
+            .add_unit(&NewUnit { code, name: u.name.to_owned(), kind: u.kind, parent })
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let mut accounts = Vec::new();
+    let mut officers = Vec::new();
+    for (username, name, unit, role) in STAFF {
+        let password = huiyin_web::state::new_token("").map_err(|e| e.to_string())?[..16].to_owned();
+        let hash = huiyin_web::auth::hash_password(password.clone()).await.map_err(|e| e.to_string())?;
+        let user = store
+            .add_user(&NewUser {
+                username: (*username).to_owned(),
+                display_name: (*name).to_owned(),
+                unit: UnitCode::parse("unit", unit).map_err(|e| e.to_string())?,
+                role: *role,
+                password_hash: Some(hash),
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        if role.can_register() && *role != Role::Admin {
+            officers.push((user.id, *unit));
+        }
+        accounts.push(((*username).to_owned(), role.label_zh().to_owned(), password));
+    }
+    let all_classes = store.categories().await.map_err(|e| e.to_string())?;
+    let leaves: Vec<&Category> = all_classes.iter().filter(|c| c.level == 3 && c.active).collect();
+    // Spread cases evenly over the 19 top-level classes first, then over their leaves.
+    let tops: Vec<&str> = all_classes.iter().filter(|c| c.level == 1).map(|c| c.code.as_str()).collect();
+    let by_top: Vec<Vec<&Category>> =
+        tops.iter().map(|t| leaves.iter().copied().filter(|c| c.code.starts_with(t)).collect()).collect();
+    let bar = if progress { ProgressBar::new(cases as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} 件 {per_sec} 剩余 {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let now = Utc::now();
+    let mut batch = Vec::with_capacity(1000);
+    for i in 0..cases {
+        let unit_index = rng.below(UNITS.len());
+        let unit = &UNITS[unit_index];
+        let registrar =
+            officers.iter().find(|(_, u)| *u == unit.code).or_else(|| officers.first()).map(|(id, _)| *id).unwrap_or(1);
+        let classes = &by_top[i % by_top.len()];
+        // Oldest first, so that case numbers follow the calendar as they would in real use.
+        let days_back = ((cases - i) * 730 / cases.max(1)) as i64;
+        let d = draft(&mut rng, unit, if classes.is_empty() { &leaves } else { classes }, days_back);
+        let registration = d.parse(now, &all_classes).map_err(|e| format!("demo generated an invalid case: {e}"))?;
+        let code = QueryCode::from_random(rng.next_u64().to_le_bytes());
+        batch.push(NewCase {
+            query_code_hash: secret.query_code_hash(&code),
+            recorded_at: registration.received_at + Duration::minutes(5),
+            registration,
+            actor_id: registrar,
+            note: None,
+        });
+        if batch.len() == 1000 || i + 1 == cases {
+            store.register_cases(&batch).await.map_err(|e| e.to_string())?;
+            bar.inc(batch.len() as u64);
+            batch.clear();
+        }
+    }
+    bar.finish_and_clear();
+    Ok(DemoSummary { accounts, cases })
+}

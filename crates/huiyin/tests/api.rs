@@ -1,0 +1,318 @@
+//! HTTP tests of the JSON API against the real server, on SQLite and on PostgreSQL.
+
+mod common;
+
+use common::{Backend, Db, Server, agent, get, json, post};
+use serde_json::{Value, json};
+
+fn visit() -> Value {
+    json!({
+        "channel": "visit",
+        "received_at": "2026-11-20T09:30:00+08:00",
+        "unit": "XS",
+        "petitioner": {"name": "王秀英", "id_number": "11010519491231002X", "phone": "138 1234 5678", "address": "西山社区向阳街 12 号 3 栋 201 室"},
+        "category": "拖欠农民工工资",
+        "purpose": "request",
+        "content": "在工地务工三个月,包工头拖欠工资一万二千元。",
+        "place": "西山社区",
+        "flags": ["major_urgent"]
+    })
+}
+
+fn total(server: &Server, token: &str) -> i64 {
+    get(server, token, "/api/v1/cases").1["total"].as_i64().unwrap()
+}
+
+/// GEN-1, GEN-10, FED-1, FED-5, COM-4: a visit is registered with every field; the registering
+/// officer is its first receiver; ID and phone come back masked unless revealed, and the full view
+/// is logged.
+fn gen_10_registration_round_trip(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case["case_number"], "XS-2026-000001");
+    let code = case["query_code"].as_str().unwrap();
+    assert!(code.len() == 9 && code.as_bytes()[4] == b'-', "query code {code}");
+    assert_eq!(case["status"], "registered");
+    assert_eq!(case["channel"], "visit");
+    assert_eq!(case["received_at"], "2026-11-20T09:30:00+08:00");
+    assert_eq!(case["unit"]["code"], "XS");
+    assert_eq!(case["first_receiver"], "wang", "FED-1");
+    assert_eq!(case["owner"], "wang");
+    assert_eq!(case["petitioner"]["name"], "王秀英");
+    assert_eq!(case["petitioner"]["id_number"], "1101**********002X", "COM-4");
+    assert_eq!(case["petitioner"]["phone"], "138****5678", "COM-4");
+    assert_eq!(case["petitioner"]["masked"], true);
+    assert_eq!(case["category"]["path"], "劳动和社会保障 / 劳动关系 / 拖欠农民工工资");
+    assert_eq!(case["flags"], json!(["major_urgent"]), "FED-5: major cases are marked");
+    assert_eq!(case["deadlines"], json!([]));
+    assert_eq!(case["events"][0]["kind"], "registered");
+    assert_eq!(case["events"][0]["actor"], "wang");
+
+    let id = case["id"].as_i64().unwrap();
+    let (status, again) = get(&server, &wang, &format!("/api/v1/cases/{id}"));
+    assert_eq!(status, 200);
+    assert!(again.get("query_code").is_none(), "the query code is shown once only");
+    assert_eq!(again["petitioner"]["phone"], "138****5678");
+    let (_, full) = get(&server, &wang, &format!("/api/v1/cases/{id}?reveal=true"));
+    assert_eq!(full["petitioner"]["id_number"], "11010519491231002X");
+    assert_eq!(full["petitioner"]["phone"], "13812345678");
+    assert_eq!(full["petitioner"]["masked"], false);
+
+    let (_, list) = get(&server, &wang, "/api/v1/cases");
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["petitioner_phone"], "138****5678", "COM-4: lists are masked");
+    assert_eq!(list["items"][0]["petitioner_id_number"], "1101**********002X");
+}
+both_backends!(gen_10_registration_round_trip);
+
+/// GEN-1: every channel is accepted; a second case of the unit gets the next number.
+fn gen_1_every_channel(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    for (i, channel) in ["letter", "visit", "phone", "online", "email", "fax"].iter().enumerate() {
+        let mut body = visit();
+        body["channel"] = json!(channel);
+        let (status, case) = post(&server, &wang, "/api/v1/cases", &body);
+        assert_eq!(status, 201, "{channel}: {case}");
+        assert_eq!(case["channel"], *channel);
+        assert_eq!(case["case_number"], format!("XS-2026-{:06}", i + 1));
+    }
+    let (_, letters) = get(&server, &wang, "/api/v1/cases?channel=letter");
+    assert_eq!(letters["total"], 1);
+}
+both_backends!(gen_1_every_channel);
+
+/// Bad input is refused with the error body on the right field, in Chinese or English, and
+/// writes nothing.
+fn invalid_input_is_refused_and_writes_nothing(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let mut body = visit();
+    body["petitioner"]["id_number"] = json!("110105194912310021");
+    let (status, err) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["error"]["code"], "id_number_checksum");
+    assert_eq!(err["error"]["field"], "petitioner.id_number");
+    assert!(err["error"]["message"].as_str().unwrap().contains("身份证号码"), "{err}");
+    let (status, err) = common::json(
+        agent()
+            .post(server.url("/api/v1/cases"))
+            .header("Authorization", &format!("Bearer {wang}"))
+            .header("Accept-Language", "en-GB,en;q=0.9")
+            .header("Content-Type", "application/json")
+            .send(body.to_string()),
+    );
+    assert_eq!(status, 422);
+    assert!(err["error"]["message"].as_str().unwrap().contains("ID number"), "{err}");
+
+    for (field, value, code) in [
+        ("phone", json!("12345"), "phone_format"),
+        ("headcount", json!(0), "out_of_range"),
+        ("content", json!(""), "required"),
+        ("category", json!("不存在的分类"), "unknown_category"),
+        ("unit", json!("DZ"), "unknown_unit"),
+        ("channel", json!("pigeon"), "not_a_choice"),
+        ("received_at", json!("2099-01-01"), "in_future"),
+    ] {
+        let mut body = visit();
+        match field {
+            "phone" => body["petitioner"]["phone"] = value,
+            _ => body[field] = value,
+        }
+        let (status, err) = post(&server, &wang, "/api/v1/cases", &body);
+        assert_eq!(status, 422, "{field}: {err}");
+        assert_eq!(err["error"]["code"], code, "{field}: {err}");
+    }
+    assert_eq!(total(&server, &wang), 0, "nothing was written");
+}
+both_backends!(invalid_input_is_refused_and_writes_nothing);
+
+/// GEN-6: a collective visit names one to five representatives.
+fn gen_6_collective_visit_representatives(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let mut body = visit();
+    body["headcount"] = json!(12);
+    let (status, err) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("representatives_required")), "{err}");
+    body["representatives"] = json!(["甲", "乙", "丙", "丁", "戊", "己"]);
+    let (status, err) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("too_many_representatives")), "{err}");
+    body["representatives"] = json!(["甲", "乙"]);
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case["headcount"], 12);
+    assert_eq!(case["representatives"], json!(["甲", "乙"]));
+    assert!(case["flags"].as_array().unwrap().contains(&json!("collective")));
+}
+both_backends!(gen_6_collective_visit_representatives);
+
+/// FED-20: an unclear anonymous letter is registered without a petitioner.
+fn fed_20_anonymous_letter(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let body = json!({"channel": "letter", "unit": "XS", "category": "其他", "content": "字迹不清,无署名,无地址。"});
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case["petitioner"]["name"], Value::Null);
+    assert!(case["flags"].as_array().unwrap().contains(&json!("anonymous")));
+    let mut visit_without_name = body.clone();
+    visit_without_name["channel"] = json!("visit");
+    let (status, err) = post(&server, &wang, "/api/v1/cases", &visit_without_name);
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("petitioner.name")));
+}
+both_backends!(fed_20_anonymous_letter);
+
+/// Hostile input: malformed JSON is 400, unknown fields are refused, an oversized body is 413,
+/// and markup or SQL in the statement is stored verbatim.
+fn hostile_input(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let send = |body: String| {
+        json(
+            agent()
+                .post(server.url("/api/v1/cases"))
+                .header("Authorization", &format!("Bearer {wang}"))
+                .header("Content-Type", "application/json")
+                .send(body),
+        )
+    };
+    let (status, err) = send("{\"channel\": ".into());
+    assert_eq!((status, err["error"]["code"].as_str()), (400, Some("malformed_json")), "{err}");
+    let mut unknown = visit();
+    unknown["colour"] = json!("red");
+    let (status, err) = send(unknown.to_string());
+    assert_eq!((status, err["error"]["code"].as_str()), (400, Some("malformed_json")), "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("colour"));
+    let mut huge = visit();
+    huge["content"] = json!("长".repeat(200_000));
+    let (status, err) = send(huge.to_string());
+    assert_eq!((status, err["error"]["code"].as_str()), (413, Some("payload_too_large")), "{err}");
+    let mut long = visit();
+    long["content"] = json!("长".repeat(20_001));
+    let (status, err) = send(long.to_string());
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("too_long")), "{err}");
+    let nasty = "<script>alert(1)</script>'); DROP TABLE cases; --";
+    let mut body = visit();
+    body["content"] = json!(nasty);
+    let (status, case) = send(body.to_string());
+    assert_eq!(status, 201);
+    let (_, again) = get(&server, &wang, &format!("/api/v1/cases/{}", case["id"]));
+    assert_eq!(again["content"], nasty);
+    assert_eq!(total(&server, &wang), 1);
+}
+both_backends!(hostile_input);
+
+/// Tokens and scope: no token is 401; a user sees their unit and the units below, not a sibling's.
+fn tokens_and_scope(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, dong) = db.seed();
+    let server = Server::start(&db);
+    let (status, err) = json(agent().get(server.url("/api/v1/cases")).call());
+    assert_eq!((status, err["error"]["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = get(&server, "hy_not_a_token", "/api/v1/cases");
+    assert_eq!(status, 401);
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let id = case["id"].as_i64().unwrap();
+    assert_eq!(get(&server, &chen, &format!("/api/v1/cases/{id}")).0, 200, "the town sees its community's case");
+    assert_eq!(get(&server, &dong, &format!("/api/v1/cases/{id}")).0, 404, "another town does not");
+    assert_eq!(total(&server, &dong), 0);
+    assert_eq!(total(&server, &chen), 1);
+    let (status, err) = get(&server, &chen, "/api/v1/cases?unit=DZ");
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("unit")), "a unit outside the scope is refused");
+    let (_, in_xs) = get(&server, &chen, "/api/v1/cases?unit=XS&from=2026-11-20&to=2026-11-20&q=工资&sort=case_number");
+    assert_eq!(in_xs["total"], 1, "{in_xs}");
+    let (_, none) = get(&server, &chen, "/api/v1/cases?from=2026-11-21");
+    assert_eq!(none["total"], 0);
+    let (status, err) = get(&server, &chen, "/api/v1/cases?from=yesterday");
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("date_format")));
+}
+both_backends!(tokens_and_scope);
+
+/// FED-1: a hand-off to the rights office is an event; the first receiver stays on record.
+fn fed_1_hand_off_to_rights_office(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, dong) = db.seed();
+    let server = Server::start(&db);
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let id = case["id"].as_i64().unwrap();
+    let (status, err) = post(&server, &wang, &format!("/api/v1/cases/{id}/hand-off"), &json!({"to_user": "zhao"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("reason")), "{err}");
+    let (status, err) =
+        post(&server, &wang, &format!("/api/v1/cases/{id}/hand-off"), &json!({"to_user": "dong", "reason": "x"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("to_user")), "a person outside the scope: {err}");
+    let (status, case) = post(
+        &server,
+        &wang,
+        &format!("/api/v1/cases/{id}/hand-off"),
+        &json!({"to_user": "zhao", "reason": "当场不能解决,交维权办", "note": "已电话告知"}),
+    );
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(case["first_receiver"], "wang");
+    assert_eq!(case["owner"], "zhao");
+    assert_eq!(case["holding_unit"], "XS-CL");
+    let last = &case["events"][1];
+    assert_eq!(last["kind"], "handed_off");
+    assert_eq!(last["details"]["reason"], "当场不能解决,交维权办");
+    assert_eq!(last["note"], "已电话告知");
+    assert_eq!(get(&server, &dong, &format!("/api/v1/cases/{id}")).0, 404);
+}
+both_backends!(fed_1_hand_off_to_rights_office);
+
+/// The query code can be reissued; the response shows the new code once.
+fn query_code_reissue(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let id = case["id"].as_i64().unwrap();
+    let (status, again) = post(&server, &wang, &format!("/api/v1/cases/{id}/reissue-query-code"), &json!({}));
+    assert_eq!(status, 200, "{again}");
+    assert!(again["query_code"].as_str().is_some());
+    assert_eq!(again["events"][1]["kind"], "query_code_reissued");
+}
+both_backends!(query_code_reissue);
+
+/// `/healthz` answers and `/api/openapi.json` documents the case endpoints.
+fn health_and_openapi(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let server = Server::start(&db);
+    let resp = agent().get(server.url("/healthz")).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let (status, doc) = json(agent().get(server.url("/api/openapi.json")).call());
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/cases", "/cases/{id}", "/cases/{id}/hand-off"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing from {}", doc["paths"]);
+    }
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+}
+both_backends!(health_and_openapi);
+
+/// Durability: a case answered 201 is still there after `kill -9` and a restart.
+fn acknowledged_case_survives_kill_9(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let mut numbers = Vec::new();
+    for _ in 0..20 {
+        let (status, case) = post(&server, &wang, "/api/v1/cases", &visit());
+        assert_eq!(status, 201);
+        numbers.push(case["case_number"].as_str().unwrap().to_owned());
+    }
+    server.kill_hard();
+    let server = Server::start(&db);
+    let (_, list) = get(&server, &wang, "/api/v1/cases?per_page=50&sort=case_number");
+    assert_eq!(list["total"], 20);
+    let got: Vec<&str> = list["items"].as_array().unwrap().iter().map(|c| c["case_number"].as_str().unwrap()).collect();
+    assert_eq!(got, numbers);
+}
+both_backends!(acknowledged_case_survives_kill_9);

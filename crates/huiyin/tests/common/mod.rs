@@ -1,0 +1,211 @@
+//! Test harness: runs the real `huiyin` binary on a random port with a fresh database (a SQLite
+//! file in a temporary folder, or a new PostgreSQL database dropped afterwards).
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use huiyin_store_tests::{TempDir, pg_base_url};
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_huiyin");
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database and the folder its secret key lives in.
+pub struct Db {
+    pub url: String,
+    pub dir: TempDir,
+    pg: bool,
+}
+
+impl Db {
+    /// `None` for PostgreSQL when it is unreachable outside CI (in CI that fails the test).
+    pub fn new(backend: Backend) -> Option<Db> {
+        let dir = TempDir::new("huiyin-http");
+        match backend {
+            Backend::Sqlite => Some(Db { url: format!("sqlite://{}/huiyin.db", dir.0.display()), dir, pg: false }),
+            Backend::Postgres => {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                match rt.block_on(huiyin_store_postgres::create_scratch_database(&pg_base_url(), "huiyin_http")) {
+                    Ok(url) => Some(Db { url, dir, pg: true }),
+                    Err(e) if std::env::var_os("CI").is_some() => panic!("PostgreSQL is required in CI: {e}"),
+                    Err(e) => {
+                        eprintln!("skipping a PostgreSQL test: {e}");
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs a `huiyin` command against this database; returns stdout, panics with stderr on failure.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let (ok, out, err) = self.try_cli(args, None);
+        assert!(ok, "huiyin {args:?} failed: {err}");
+        out
+    }
+
+    /// Runs a command, optionally feeding stdin; returns (success, stdout, stderr).
+    pub fn try_cli(&self, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .env("HUIYIN_DATABASE_URL", &self.url)
+            .env("HUIYIN_SECRET_FILE", self.dir.0.join("secret.key"))
+            .env("HUIYIN_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn huiyin");
+        if let Some(input) = stdin {
+            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        }
+        drop(child.stdin.take());
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// A small tree (county QX > town XZ > community XS; town DZ) with an officer in XS, a
+    /// supervisor in XZ and an officer in DZ, and API tokens for each: (xs, xz, dz).
+    pub fn seed(&self) -> (String, String, String) {
+        self.cli(&["unit", "add", "QX", "--name", "清溪县", "--kind", "county"]);
+        self.cli(&["unit", "add", "XZ", "--name", "西镇", "--kind", "town", "--parent", "QX"]);
+        self.cli(&["unit", "add", "XS", "--name", "西山社区", "--kind", "community", "--parent", "XZ"]);
+        self.cli(&["unit", "add", "XS-CL", "--name", "西山社区残联", "--kind", "federation", "--parent", "XS"]);
+        self.cli(&["unit", "add", "DZ", "--name", "东镇", "--kind", "town", "--parent", "QX"]);
+        self.cli(&["user", "add", "wang", "--unit", "XS", "--role", "officer", "--name", "王秀英"]);
+        self.cli(&["user", "add", "zhao", "--unit", "XS-CL", "--role", "handler", "--name", "赵维权"]);
+        self.cli(&["user", "add", "chen", "--unit", "XZ", "--role", "supervisor", "--name", "陈海燕"]);
+        self.cli(&["user", "add", "dong", "--unit", "DZ", "--role", "officer", "--name", "董东"]);
+        let token = |u: &str| self.cli(&["token", "create", u]).trim().to_owned();
+        (token("wang"), token("chen"), token("dong"))
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if self.pg {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let _ = rt.block_on(huiyin_store_postgres::drop_database(&self.url));
+        }
+    }
+}
+
+/// A running `huiyin serve`.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    /// What the server printed on stdout before it started serving (the setup link, if any).
+    pub banner: Vec<String>,
+}
+
+impl Server {
+    pub fn start(db: &Db) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("HUIYIN_DATABASE_URL", &db.url)
+            .env("HUIYIN_SECRET_FILE", db.dir.0.join("secret.key"))
+            .env("HUIYIN_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn huiyin serve");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut banner = Vec::new();
+        let first = rx.recv_timeout(Duration::from_secs(60)).expect("server did not start");
+        let base = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_owned();
+        banner.push(first);
+        // The setup line, if any, follows at once.
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(300)) {
+            banner.push(line);
+        }
+        std::thread::spawn(move || while rx.recv().is_ok() {});
+        Server { child, base, banner }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A client that does not treat 4xx/5xx as errors.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+/// A response's status and JSON body.
+pub fn json(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
+    let mut resp = resp.expect("request failed");
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}
+
+pub fn get(server: &Server, token: &str, path: &str) -> (u16, Value) {
+    json(agent().get(server.url(path)).header("Authorization", &format!("Bearer {token}")).call())
+}
+
+pub fn post(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    json(
+        agent()
+            .post(server.url(path))
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .send(body.to_string()),
+    )
+}
+
+/// Defines `NAME::sqlite` and `NAME::postgres` tests from `fn NAME(backend: Backend)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(super::common::Backend::Sqlite);
+            }
+            #[test]
+            fn postgres() {
+                super::$name(super::common::Backend::Postgres);
+            }
+        }
+    };
+}

@@ -1,0 +1,201 @@
+//! The JSON API under `/api/v1` and its OpenAPI document (generated from these handlers).
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use huiyin_core::Lang;
+use huiyin_core::case::CaseDraft;
+use huiyin_core::event::HandOffDraft;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::{self, AppError, ListParams};
+use crate::auth::{ApiActor, lang_of};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::views::{CaseList, CaseView};
+
+/// The largest JSON body the API accepts.
+pub const JSON_LIMIT: usize = 256 * 1024;
+/// How much of an oversized body is read and thrown away before answering 413, so that an ordinary
+/// client finishes sending and reads the answer instead of a reset connection.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Reads a body up to `JSON_LIMIT`; `None` if it is larger (after draining up to `DRAIN_LIMIT`).
+async fn read_limited(body: Body) -> Result<Option<Vec<u8>>, axum::Error> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else { continue };
+        seen += data.len();
+        if seen <= JSON_LIMIT {
+            kept.extend_from_slice(&data);
+        } else if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    Ok((seen <= JSON_LIMIT).then_some(kept))
+}
+
+/// A JSON body, refused with the API's error body: 413 over the limit, 400 when malformed or when it
+/// has fields the endpoint does not know.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let lang = lang_of(&parts);
+        let bytes = read_limited(Body::new(body))
+            .await
+            .map_err(|e| ApiError::malformed(lang, &e.to_string()))?
+            .ok_or_else(|| ApiError::too_large(lang, JSON_LIMIT))?;
+        if bytes.is_empty() {
+            return serde_json::from_slice(b"{}").map(ApiJson).map_err(|e| ApiError::malformed(lang, &e.to_string()));
+        }
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| ApiError::malformed(lang, &e.to_string()))
+    }
+}
+
+fn refuse(lang: Lang, e: AppError) -> ApiError {
+    match e {
+        AppError::Invalid(v) => ApiError::validation(lang, &v),
+        AppError::Forbidden => ApiError::forbidden(lang),
+        AppError::NotFound => ApiError::not_found(lang),
+        AppError::Store(s) => ApiError::store(lang, s),
+        AppError::Random(e) => {
+            tracing::error!(error = %e, "no randomness");
+            ApiError::internal(lang)
+        }
+    }
+}
+
+/// Registers a case (GEN-1, GEN-10). The caller becomes its first receiver (FED-1). The response
+/// carries the petitioner's query code, which is shown this once.
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = CaseDraft,
+    responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_case(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    ApiJson(draft): ApiJson<CaseDraft>,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let (id, code) = app::register_case(&state, &caller.actor, &draft).await.map_err(|e| refuse(lang, e))?;
+    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    Ok((StatusCode::CREATED, Json(CaseView::new(&file, false, Some(code.to_string())))))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RevealParams {
+    /// `true` to see ID number, phone and address in full; the view is logged (COM-4).
+    reveal: Option<bool>,
+}
+
+/// One case with its timeline. Personal data is masked unless `reveal=true`.
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = i64, Path), RevealParams),
+    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn get_case(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+    Query(p): Query<RevealParams>,
+) -> ApiResult<Json<CaseView>> {
+    let lang = caller.lang;
+    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    let full = p.reveal.unwrap_or(false);
+    if full {
+        app::log_full_view(&state, &caller.actor, id, "api").await.map_err(|e| refuse(lang, e))?;
+    }
+    Ok(Json(CaseView::new(&file, full, None)))
+}
+
+/// A page of the cases the caller may see (their unit and the units below), filtered and sorted,
+/// with the total count. Personal data in lists is always masked.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(ListParams),
+    responses((status = 200, body = CaseList), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_cases(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Json<CaseList>> {
+    let lang = caller.lang;
+    let page = app::list_cases(&state, &caller.actor, &p).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(CaseList::from(&page)))
+}
+
+/// Hands the case to another person or unit (FED-1); recorded as an event.
+#[utoipa::path(post, path = "/cases/{id}/hand-off", tag = "cases", params(("id" = i64, Path)), request_body = HandOffDraft,
+    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn hand_off(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(draft): ApiJson<HandOffDraft>,
+) -> ApiResult<Json<CaseView>> {
+    let lang = caller.lang;
+    app::hand_off(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
+    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(CaseView::new(&file, false, None)))
+}
+
+/// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
+#[utoipa::path(post, path = "/cases/{id}/reissue-query-code", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn reissue_query_code(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CaseView>> {
+    let lang = caller.lang;
+    let code = app::reissue_query_code(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(CaseView::new(&file, false, Some(code.to_string()))))
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "huiyin (回音) API", description = "Petition reception and case handling. Errors: `{\"error\": {\"code\", \"message\", \"field\"}}`; messages in Chinese unless `Accept-Language` prefers English."),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    tags((name = "cases", description = "Registering and finding cases"))
+)]
+struct ApiDoc;
+
+/// The `/api/v1` router and its OpenAPI document.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(create_case, list_cases))
+        .routes(routes!(get_case))
+        .routes(routes!(hand_off))
+        .routes(routes!(reissue_query_code))
+        .split_for_parts()
+}

@@ -1,0 +1,285 @@
+//! The application services: what the API and the staff UI both do, in one place. Each service
+//! checks the actor's role and scope, lets the core decide, and has the store write the result.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, QueryCode};
+use huiyin_core::event::{Event, EventData, HandOffDraft, Status};
+use huiyin_core::unit::UnitCode;
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
+use huiyin_store::{CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Page, StoreError};
+use serde::Deserialize;
+
+use crate::auth::Actor;
+use crate::state::{AppState, random_bytes};
+
+/// Why a service refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no randomness: {0}")]
+    Random(#[from] std::io::Error),
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(e: ValidationErrors) -> Self {
+        AppError::Invalid(e)
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Invalid(e.into())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// A new query code from the operating system's random source.
+fn new_query_code() -> std::io::Result<QueryCode> {
+    Ok(QueryCode::from_random(random_bytes::<8>()?))
+}
+
+/// Checks that a unit code names a unit the actor may act for.
+async fn unit_in_scope(state: &AppState, actor: &Actor, field: &str, code: &UnitCode) -> AppResult<i64> {
+    match state.store.unit_by_code(code.as_str()).await? {
+        Some(unit) if actor.sees_unit(unit.id) => Ok(unit.id),
+        _ => Err(FieldError::new(field, Invalid::UnknownUnit).into()),
+    }
+}
+
+/// Registers a case (GEN-10, FED-1): the actor becomes its first receiver. Returns the new case's
+/// id and its query code, which is shown once and kept only as a keyed hash.
+pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -> AppResult<(i64, QueryCode)> {
+    if !actor.user.role.can_register() {
+        return Err(AppError::Forbidden);
+    }
+    let now = Utc::now();
+    let classes = state.classes().await;
+    let registration = draft.parse(now, &classes)?;
+    unit_in_scope(state, actor, "unit", &registration.unit).await?;
+    // Units named elsewhere in the registration must exist, though they may lie outside the scope.
+    let mut errors = Vec::new();
+    let named_units = [
+        ("place_unit", registration.place_unit.as_ref()),
+        ("accused.unit", registration.accused.as_ref().and_then(|a| a.unit.as_ref())),
+    ];
+    for (field, code) in named_units {
+        if let Some(code) = code
+            && state.store.unit_by_code(code.as_str()).await?.is_none()
+        {
+            errors.push(FieldError::new(field, Invalid::UnknownUnit));
+        }
+    }
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    let code = new_query_code()?;
+    let new_case = NewCase {
+        registration,
+        query_code_hash: state.secret.query_code_hash(&code),
+        actor_id: actor.user.id,
+        recorded_at: now,
+        note: None,
+    };
+    let ids = state.store.register_cases(std::slice::from_ref(&new_case)).await?;
+    let id = ids.first().copied().ok_or(AppError::NotFound)?;
+    tracing::info!(case_id = id, actor = %actor.user.username, "case registered");
+    Ok((id, code))
+}
+
+/// The case file, if the actor may see it: it was registered in or is held by a unit in scope.
+pub async fn case_file(state: &AppState, actor: &Actor, id: i64) -> AppResult<CaseFile> {
+    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
+    if actor.sees_unit(file.unit_id) || actor.sees_unit(file.holding_unit_id) {
+        Ok(file)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Records that the actor opened a case's personal data in full (COM-4).
+pub async fn log_full_view(state: &AppState, actor: &Actor, case_id: i64, purpose: &str) -> AppResult<()> {
+    state.store.log_personal_data_view(actor.user.id, case_id, Utc::now(), purpose).await?;
+    tracing::info!(case_id, actor = %actor.user.username, purpose, "personal data viewed in full");
+    Ok(())
+}
+
+/// Appends one event to a case the actor may see, deriving the new state with the core.
+async fn append(
+    state: &AppState,
+    actor: &Actor,
+    file: &CaseFile,
+    data: EventData,
+    note: Option<String>,
+    new_code_hash: Option<String>,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let event = Event {
+        seq: file.version + 1,
+        occurred_at: now,
+        recorded_at: now,
+        actor: actor.user.username.clone(),
+        note: note.clone(),
+        data: data.clone(),
+    };
+    let mut next = file.state.clone();
+    next.apply(&event);
+    let new_event = NewEvent {
+        occurred_at: now,
+        recorded_at: now,
+        actor_id: actor.user.id,
+        note,
+        data,
+        state: next,
+        new_query_code_hash: new_code_hash,
+    };
+    state.store.append_event(file.id, file.version, &new_event).await?;
+    Ok(())
+}
+
+/// Hands a case to another person or unit (FED-1): the target must be in the actor's scope.
+pub async fn hand_off(state: &AppState, actor: &Actor, id: i64, draft: &HandOffDraft) -> AppResult<()> {
+    let file = case_file(state, actor, id).await?;
+    if !actor.user.role.can_register() {
+        return Err(AppError::Forbidden);
+    }
+    let h = draft.parse()?;
+    let mut to_unit = h.to_unit.clone();
+    if let Some(code) = &h.to_unit {
+        unit_in_scope(state, actor, "to_unit", code).await?;
+    }
+    if let Some(username) = &h.to_user {
+        let user = state
+            .store
+            .user_by_username(username.as_str())
+            .await?
+            .filter(|u| u.active && actor.sees_unit(u.unit_id))
+            .ok_or_else(|| FieldError::new("to_user", Invalid::UnknownUnit))?;
+        if to_unit.is_none() {
+            // A person takes the case to their own unit.
+            to_unit = UnitCode::parse("to_unit", &user.unit_code).ok();
+        }
+    }
+    let data = EventData::HandedOff {
+        to_user: h.to_user.map(|u| u.as_str().to_owned()),
+        to_unit: to_unit.map(|u| u.as_str().to_owned()),
+        reason: h.reason,
+    };
+    append(state, actor, &file, data, h.note, None).await
+}
+
+/// Replaces a case's query code (the petitioner lost it); the old one stops working.
+pub async fn reissue_query_code(state: &AppState, actor: &Actor, id: i64) -> AppResult<QueryCode> {
+    let file = case_file(state, actor, id).await?;
+    if !actor.user.role.can_register() {
+        return Err(AppError::Forbidden);
+    }
+    let code = new_query_code()?;
+    let hash = state.secret.query_code_hash(&code);
+    append(state, actor, &file, EventData::QueryCodeReissued {}, None, Some(hash)).await?;
+    Ok(code)
+}
+
+/// Filters of a case list as they arrive in a query string (API and UI alike).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// `registered`, …
+    pub status: Option<String>,
+    /// `letter`, `visit`, `phone`, `online`, `email`, `fax`
+    pub channel: Option<String>,
+    /// A unit code: that unit and the units below it (within the caller's scope).
+    pub unit: Option<String>,
+    /// First day received (YYYY-MM-DD, China time), inclusive.
+    pub from: Option<String>,
+    /// Last day received (YYYY-MM-DD, China time), inclusive.
+    pub to: Option<String>,
+    /// Text in the statement, the petitioner's name or the case number.
+    pub q: Option<String>,
+    /// `-received_at` (default), `received_at`, `case_number`, `-case_number`
+    pub sort: Option<String>,
+    /// From 1.
+    pub page: Option<u32>,
+    /// 1 to 200, default 20.
+    pub per_page: Option<u32>,
+}
+
+fn day_start(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
+    let day =
+        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, Invalid::DateFormat))?;
+    CHINA_OFFSET
+        .from_local_datetime(&day.and_time(NaiveTime::MIN))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| FieldError::new(field, Invalid::DateFormat))
+}
+
+/// Keeps a value, or records why it was refused.
+fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+fn blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A page of the cases the actor may see.
+pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppResult<Page<CaseSummary>> {
+    let mut errors = Vec::new();
+    let status = blank(&p.status).and_then(|s| keep(&mut errors, Status::parse("status", s)));
+    let channel = blank(&p.channel).and_then(|s| keep(&mut errors, Channel::parse("channel", s)));
+    let received_from = blank(&p.from).and_then(|s| keep(&mut errors, day_start("from", s)));
+    let received_before =
+        blank(&p.to).and_then(|s| keep(&mut errors, day_start("to", s).map(|t| t + Duration::days(1))));
+    let sort = match blank(&p.sort) {
+        None => Some(CaseSort::default()),
+        Some(s) => keep(
+            &mut errors,
+            CaseSort::parse(s).ok_or_else(|| {
+                let allowed = CaseSort::ALL.map(CaseSort::code).join(", ");
+                FieldError::new("sort", Invalid::NotAChoice { allowed })
+            }),
+        ),
+    };
+    let per_page = p.per_page.unwrap_or(20);
+    if !(1..=200).contains(&per_page) {
+        errors.push(FieldError::new("per_page", Invalid::OutOfRange { min: 1, max: 200 }));
+    }
+    let unit = blank(&p.unit).map(|s| UnitCode::parse("unit", s));
+    let scope = match unit {
+        None => actor.scope.clone(),
+        Some(Err(e)) => {
+            errors.push(e);
+            Vec::new()
+        }
+        Some(Ok(code)) => match state.store.unit_by_code(code.as_str()).await? {
+            Some(u) if actor.sees_unit(u.id) => state.store.unit_subtree(u.id).await?,
+            _ => {
+                errors.push(FieldError::new("unit", Invalid::UnknownUnit));
+                Vec::new()
+            }
+        },
+    };
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    let query = CaseQuery {
+        scope,
+        status,
+        channel,
+        received_from,
+        received_before,
+        text: blank(&p.q).map(str::to_owned),
+        sort: sort.unwrap_or_default(),
+        page: p.page.unwrap_or(1).max(1),
+        per_page,
+    };
+    Ok(state.store.list_cases(&query).await?)
+}

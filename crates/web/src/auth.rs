@@ -1,0 +1,92 @@
+//! Who is asking: bearer tokens for the API, sessions for the staff UI, and each user's scope
+//! (their unit and every unit below it).
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use huiyin_core::Lang;
+use huiyin_store::User;
+
+use crate::error::ApiError;
+use crate::state::{AppState, token_hash};
+
+/// The caller's language, from `Accept-Language`.
+#[derive(Debug, Clone, Copy)]
+pub struct AcceptLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for AcceptLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(AcceptLang(lang_of(parts)))
+    }
+}
+
+pub fn lang_of(parts: &Parts) -> Lang {
+    parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// A signed-in staff member and the units they may see.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    /// Ids of the user's unit and all units below it.
+    pub scope: Vec<i64>,
+}
+
+impl Actor {
+    pub async fn load(state: &AppState, user: User) -> Result<Actor, huiyin_store::StoreError> {
+        let scope = state.store.unit_subtree(user.unit_id).await?;
+        Ok(Actor { user, scope })
+    }
+
+    pub fn sees_unit(&self, unit_id: i64) -> bool {
+        self.scope.contains(&unit_id)
+    }
+}
+
+/// An API caller authenticated by `Authorization: Bearer TOKEN`.
+pub struct ApiActor {
+    pub actor: Actor,
+    pub lang: Lang,
+}
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(parts);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::unauthorized(lang))?;
+        let user = state
+            .store
+            .user_by_api_token(&token_hash(token))
+            .await
+            .map_err(|e| ApiError::store(lang, e))?
+            .filter(|u| u.active)
+            .ok_or_else(|| ApiError::unauthorized(lang))?;
+        let actor = Actor::load(state, user).await.map_err(|e| ApiError::store(lang, e))?;
+        Ok(ApiActor { actor, lang })
+    }
+}
+
+/// Hashes a new password (argon2id, PHC string) off the async threads.
+pub async fn hash_password(password: String) -> Result<String, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await
+}
+
+/// Checks a password against a stored hash off the async threads.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await.unwrap_or(false)
+}

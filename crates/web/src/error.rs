@@ -1,0 +1,149 @@
+//! One error type for the JSON API, mapped to responses in one place (INTERFACE.md error body).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use huiyin_core::{FieldError, Lang, ValidationErrors};
+use huiyin_store::StoreError;
+use serde::Serialize;
+
+/// An API failure: status, stable code, message in the caller's language, and the field at fault.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable code, e.g. `id_number_checksum`, `not_found`.
+    pub code: String,
+    /// For people: Chinese by default, English when `Accept-Language` prefers `en`.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+fn say(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
+        ApiError { status, code, message, field: None }
+    }
+
+    pub fn field(lang: Lang, e: &FieldError) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: e.code(),
+            message: e.message(lang),
+            field: Some(e.field.clone()),
+        }
+    }
+
+    pub fn validation(lang: Lang, e: &ValidationErrors) -> ApiError {
+        ApiError::field(lang, e.first())
+    }
+
+    pub fn not_found(lang: Lang) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", say(lang, "未找到", "Not found"))
+    }
+
+    pub fn unauthorized(lang: Lang) -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            say(
+                lang,
+                "需要有效的访问令牌(Authorization: Bearer …)",
+                "A valid token is required (Authorization: Bearer …)",
+            ),
+        )
+    }
+
+    pub fn forbidden(lang: Lang) -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            say(lang, "您的角色无权执行此操作", "Your role may not do this"),
+        )
+    }
+
+    pub fn malformed(lang: Lang, detail: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            match lang {
+                Lang::Zh => format!("请求内容不是有效的 JSON 或字段不符:{detail}"),
+                Lang::En => format!("The request body is not valid JSON for this endpoint: {detail}"),
+            },
+        )
+    }
+
+    pub fn too_large(lang: Lang, limit: usize) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            match lang {
+                Lang::Zh => format!("请求内容过大,上限为 {} KiB", limit / 1024),
+                Lang::En => format!("The request body is too large; the limit is {} KiB", limit / 1024),
+            },
+        )
+    }
+
+    pub fn conflict(lang: Lang) -> ApiError {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            say(
+                lang,
+                "该信访件刚被他人修改,请刷新后重试",
+                "The case was just changed by someone else; reload and try again",
+            ),
+        )
+    }
+
+    pub fn internal(lang: Lang) -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            say(lang, "服务器内部错误,已记录日志", "Internal server error; it has been logged"),
+        )
+    }
+
+    /// Maps a storage error: references and duplicates are the caller's mistake, the rest is ours.
+    pub fn store(lang: Lang, e: StoreError) -> ApiError {
+        use huiyin_core::Invalid;
+        match e {
+            StoreError::NotFound => ApiError::not_found(lang),
+            StoreError::Conflict => ApiError::conflict(lang),
+            StoreError::Duplicate(field) => ApiError::field(lang, &FieldError::new(field, Invalid::AlreadyExists)),
+            StoreError::UnknownReference(field) => ApiError::field(lang, &FieldError::new(field, Invalid::UnknownUnit)),
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                ApiError::internal(lang)
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body =
+            ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, field: self.field } };
+        (self.status, Json(body)).into_response()
+    }
+}

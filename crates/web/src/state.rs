@@ -1,0 +1,130 @@
+//! What every request handler shares: the store, the secret key, and the content classification.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use hmac::{KeyInit, Mac};
+use huiyin_core::case::QueryCode;
+use huiyin_core::category::Category;
+use huiyin_store::{Store, StoreResult};
+use sha2::{Digest, Sha256};
+use tokio::sync::RwLock;
+
+/// The server's secret key. It keys the hashes of query codes, so that a copy of the database
+/// alone does not let anyone look cases up. Kept in a file beside the data, never in the database.
+#[derive(Clone)]
+pub struct SecretKey(Arc<[u8; 32]>);
+
+impl SecretKey {
+    /// Reads the key file, creating it (mode 0600) with a new random key if it does not exist.
+    pub fn load_or_create(path: &Path) -> std::io::Result<SecretKey> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("{} must hold exactly 32 bytes", path.display()),
+                    )
+                })?;
+                Ok(SecretKey(Arc::new(key)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let key = random_bytes::<32>()?;
+                write_private(path, &key)?;
+                Ok(SecretKey(Arc::new(key)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The keyed hash of a query code (hex). Lookups go by case number first, so equal codes of
+    /// different cases need not hash apart.
+    pub fn query_code_hash(&self, code: &QueryCode) -> String {
+        let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(self.0.as_slice())
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        mac.update(b"huiyin query code\0");
+        mac.update(code.digits().as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}
+
+/// Bytes from the operating system's random source.
+pub fn random_bytes<const N: usize>() -> std::io::Result<[u8; N]> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(buf)
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 (hex) of a high-entropy secret such as an API token or a setup token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token for API access or first-run setup: 32 random bytes in hex, with a prefix
+/// that says what it is.
+pub fn new_token(prefix: &str) -> std::io::Result<String> {
+    Ok(format!("{prefix}{}", hex(&random_bytes::<32>()?)))
+}
+
+/// Shared state of the web application.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub secret: SecretKey,
+    /// The content classification, loaded at start and refreshed when administrators edit it.
+    pub classes: Arc<RwLock<Arc<Vec<Category>>>>,
+}
+
+impl AppState {
+    pub async fn new(store: Arc<dyn Store>, secret: SecretKey) -> StoreResult<AppState> {
+        let classes = store.categories().await?;
+        Ok(AppState { store, secret, classes: Arc::new(RwLock::new(Arc::new(classes))) })
+    }
+
+    pub async fn classes(&self) -> Arc<Vec<Category>> {
+        self.classes.read().await.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_code_hash_depends_on_key_and_code() {
+        let dir = std::env::temp_dir().join(format!("huiyin-key-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let k1 = SecretKey::load_or_create(&dir.join("a.key")).unwrap();
+        let k1_again = SecretKey::load_or_create(&dir.join("a.key")).unwrap();
+        let k2 = SecretKey::load_or_create(&dir.join("b.key")).unwrap();
+        let code = QueryCode::parse("12345678").unwrap();
+        let h = k1.query_code_hash(&code);
+        assert_eq!(h, k1_again.query_code_hash(&code));
+        assert_ne!(h, k2.query_code_hash(&code));
+        assert_ne!(h, k1.query_code_hash(&QueryCode::parse("12345679").unwrap()));
+        assert!(!h.contains("12345678"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,949 @@
+//! The staff web UI: server-rendered pages in Chinese (login, first-run setup, registration form,
+//! case list, case detail with its timeline, printable receipt). Works without JavaScript.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use huiyin_core::case::{AccusedDraft, CaseDraft, Channel, Flag, PetitionerDraft, Purpose};
+use huiyin_core::event::{EventData, HandOffDraft, Status};
+use huiyin_core::unit::{UnitCode, UnitKind};
+use huiyin_core::user::{Role, Username, check_new_password};
+use huiyin_core::{FieldError, Invalid, Lang, ValidationErrors};
+use huiyin_store::{NewUnit, NewUser, StoreError, User};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::{self, AppError, ListParams};
+use crate::auth::{Actor, hash_password, verify_password};
+use crate::state::{AppState, new_token, token_hash};
+use crate::views::{self, CaseView};
+
+const USER_KEY: &str = "user_id";
+const CSRF_KEY: &str = "csrf";
+const RECEIPT_KEY: &str = "receipt_codes";
+
+/// A failure while serving a page: shown as a plain page, logged when it is ours.
+pub struct PageError(StatusCode, String);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = MessagePage {
+            me: None,
+            csrf: String::new(),
+            title: "出错了".into(),
+            text: self.1,
+            link: Some("/cases".into()),
+        };
+        (self.0, render(&page)).into_response()
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "storage failure");
+        PageError(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误,已记录日志。请稍后重试。".into())
+    }
+}
+
+impl From<tower_sessions::session::Error> for PageError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        tracing::error!(error = %e, "session failure");
+        PageError(StatusCode::INTERNAL_SERVER_ERROR, "会话出错,请重新登录。".into())
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => PageError(StatusCode::NOT_FOUND, "未找到该信访件,或您无权查看。".into()),
+            AppError::Forbidden => PageError(StatusCode::FORBIDDEN, "您的角色无权执行此操作。".into()),
+            AppError::Invalid(v) => PageError(StatusCode::UNPROCESSABLE_ENTITY, v.to_string()),
+            AppError::Store(s) => s.into(),
+            AppError::Random(e) => {
+                tracing::error!(error = %e, "no randomness");
+                PageError(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误,已记录日志。".into())
+            }
+        }
+    }
+}
+
+type PageResult<T = Response> = Result<T, PageError>;
+
+fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failure");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
+        }
+    }
+}
+
+/// One option of a select or radio group.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The options of a select, with the current value selected.
+fn choices(items: impl IntoIterator<Item = (&'static str, &'static str)>, current: &str) -> Vec<Choice> {
+    items.into_iter().map(|(value, label)| Choice { value, label, selected: value == current }).collect()
+}
+
+/// The signed-in user as the page header shows them.
+pub struct Me {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub unit_code: String,
+}
+
+impl From<&User> for Me {
+    fn from(u: &User) -> Self {
+        Me { display_name: u.display_name.clone(), role_label: u.role.label_zh(), unit_code: u.unit_code.clone() }
+    }
+}
+
+/// The per-session token every form posts back (with the SameSite cookie, it stops cross-site posts).
+async fn csrf_token(session: &Session) -> PageResult<String> {
+    if let Some(t) = session.get::<String>(CSRF_KEY).await? {
+        return Ok(t);
+    }
+    let t = new_token("").map_err(AppError::Random)?;
+    session.insert(CSRF_KEY, &t).await?;
+    Ok(t)
+}
+
+async fn check_csrf(session: &Session, posted: Option<&String>) -> PageResult<()> {
+    let expected = session.get::<String>(CSRF_KEY).await?;
+    match (expected, posted) {
+        (Some(e), Some(p)) if &e == p => Ok(()),
+        _ => Err(PageError(StatusCode::FORBIDDEN, "表单已过期,请返回刷新页面后重新提交。".into())),
+    }
+}
+
+/// A signed-in staff member; pages that need one redirect to the login page otherwise.
+pub struct Staff {
+    pub actor: Actor,
+    pub session: Session,
+    pub csrf: String,
+}
+
+impl Staff {
+    fn me(&self) -> Option<Me> {
+        Some(Me::from(&self.actor.user))
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let to_login = || {
+            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/cases");
+            Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
+        };
+        let user_id = session.get::<i64>(USER_KEY).await.map_err(|e| PageError::from(e).into_response())?;
+        let Some(user_id) = user_id else { return Err(to_login()) };
+        let user = state.store.user_by_id(user_id).await.map_err(|e| PageError::from(e).into_response())?;
+        let Some(user) = user.filter(|u| u.active) else { return Err(to_login()) };
+        let actor = Actor::load(state, user).await.map_err(|e| PageError::from(e).into_response())?;
+        let csrf = csrf_token(&session).await.map_err(IntoResponse::into_response)?;
+        Ok(Staff { actor, session, csrf })
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Only local paths are followed after login.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") { next } else { "/cases" }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    me: Option<Me>,
+    csrf: String,
+    title: String,
+    text: String,
+    link: Option<String>,
+}
+
+// ---------- login ----------
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    me: Option<Me>,
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextParam {
+    next: Option<String>,
+}
+
+async fn login_form(session: Session, Query(q): Query<NextParam>) -> PageResult {
+    let csrf = csrf_token(&session).await?;
+    let next = safe_next(q.next.as_deref().unwrap_or("/cases")).to_owned();
+    Ok(render(&LoginPage { me: None, csrf, next, username: String::new(), error: None }))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    csrf: Option<String>,
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(State(state): State<AppState>, session: Session, Form(f): Form<LoginForm>) -> PageResult {
+    check_csrf(&session, f.csrf.as_ref()).await?;
+    let user = state.store.user_by_username(f.username.trim().to_ascii_lowercase().as_str()).await?;
+    let ok = match user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone()) {
+        Some(hash) => verify_password(f.password.clone(), hash).await,
+        None => false,
+    };
+    match (ok, user) {
+        (true, Some(user)) => {
+            session.cycle_id().await?;
+            session.insert(USER_KEY, user.id).await?;
+            tracing::info!(user = %user.username, "signed in");
+            Ok(Redirect::to(safe_next(f.next.as_deref().unwrap_or("/cases"))).into_response())
+        }
+        _ => {
+            let csrf = csrf_token(&session).await?;
+            let page = LoginPage {
+                me: None,
+                csrf,
+                next: safe_next(f.next.as_deref().unwrap_or("/cases")).to_owned(),
+                username: f.username,
+                error: Some("用户名或密码不正确。".into()),
+            };
+            Ok((StatusCode::UNAUTHORIZED, render(&page)).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: Option<String>,
+}
+
+async fn logout(session: Session, Form(f): Form<CsrfForm>) -> PageResult {
+    check_csrf(&session, f.csrf.as_ref()).await?;
+    session.flush().await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+// ---------- first-run setup ----------
+
+#[derive(Default, Deserialize)]
+struct SetupForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    unit_code: String,
+    #[serde(default)]
+    unit_name: String,
+    #[serde(default)]
+    unit_kind: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password2: String,
+}
+
+#[derive(Default)]
+struct SetupErrors {
+    general: Option<String>,
+    unit_code: Option<String>,
+    unit_name: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    me: Option<Me>,
+    csrf: String,
+    form: SetupForm,
+    errors: SetupErrors,
+    has_units: bool,
+    unit_kinds: Vec<Choice>,
+}
+
+async fn setup_page(state: &AppState, session: &Session, form: SetupForm, errors: SetupErrors) -> PageResult {
+    let csrf = csrf_token(session).await?;
+    let has_units = !state.store.units().await?.is_empty();
+    let unit_kinds = choices(UnitKind::ALL.iter().map(|k| (k.code(), k.label_zh())), &form.unit_kind);
+    Ok(render(&SetupPage { me: None, csrf, form, errors, has_units, unit_kinds }))
+}
+
+async fn setup_form(State(state): State<AppState>, session: Session, Path(token): Path<String>) -> PageResult {
+    if !state.store.setup_token_exists(&token_hash(&token)).await? {
+        return Err(PageError(
+            StatusCode::NOT_FOUND,
+            "设置链接无效或已使用。如需新的链接,请重启服务查看控制台输出。".into(),
+        ));
+    }
+    let form = SetupForm { unit_kind: "community".into(), ..Default::default() };
+    setup_page(&state, &session, form, SetupErrors::default()).await
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+    Form(f): Form<SetupForm>,
+) -> PageResult {
+    check_csrf(&session, f.csrf.as_ref()).await?;
+    let hash = token_hash(&token);
+    if !state.store.setup_token_exists(&hash).await? {
+        return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
+    }
+    let lang = Lang::Zh;
+    let mut errors = SetupErrors::default();
+    let unit_code = UnitCode::parse("code", &f.unit_code).map_err(|e| errors.unit_code = Some(e.message(lang))).ok();
+    let username = Username::parse("username", &f.username).map_err(|e| errors.username = Some(e.message(lang))).ok();
+    if let Err(e) = check_new_password("password", &f.password) {
+        errors.password = Some(e.message(lang));
+    } else if f.password != f.password2 {
+        errors.password = Some("两次输入的密码不一致。".into());
+    }
+    let existing_unit = match &unit_code {
+        Some(code) => state.store.unit_by_code(code.as_str()).await?,
+        None => None,
+    };
+    let has_units = !state.store.units().await?.is_empty();
+    if has_units && existing_unit.is_none() && unit_code.is_some() {
+        errors.unit_code = Some(FieldError::new("code", Invalid::UnknownUnit).message(lang));
+    }
+    let new_unit = if existing_unit.is_none() && !has_units {
+        let name = huiyin_core::text::required("name", Some(&f.unit_name), huiyin_core::text::limits::UNIT_NAME)
+            .map_err(|e| errors.unit_name = Some(e.message(lang)))
+            .ok();
+        let kind = UnitKind::parse("kind", &f.unit_kind).map_err(|e| errors.general = Some(e.message(lang))).ok();
+        name.zip(kind)
+    } else {
+        None
+    };
+    let (Some(unit_code), Some(username)) = (unit_code, username) else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response());
+    };
+    if errors.unit_code.is_some() || errors.unit_name.is_some() || errors.password.is_some() || errors.general.is_some()
+    {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response());
+    }
+    // Use the link up first, so that two submissions cannot both create an administrator.
+    if !state.store.take_setup_token(&hash).await? {
+        return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
+    }
+    if let Some((name, kind)) = new_unit {
+        state.store.add_unit(&NewUnit { code: unit_code.clone(), name, kind, parent: None }).await?;
+    }
+    let password_hash = hash_password(f.password.clone())
+        .await
+        .map_err(|_| PageError(StatusCode::INTERNAL_SERVER_ERROR, "密码处理失败".into()))?;
+    let display_name =
+        if f.display_name.trim().is_empty() { username.as_str().to_owned() } else { f.display_name.trim().to_owned() };
+    let user = state
+        .store
+        .add_user(&NewUser {
+            username: username.as_str().to_owned(),
+            display_name,
+            unit: unit_code,
+            role: Role::Admin,
+            password_hash: Some(password_hash),
+        })
+        .await;
+    let user = match user {
+        Ok(u) => u,
+        Err(StoreError::Duplicate(_)) => {
+            return Err(PageError(
+                StatusCode::CONFLICT,
+                "该用户名已存在,请用 huiyin serve 重新生成设置链接后换一个用户名。".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    session.cycle_id().await?;
+    session.insert(USER_KEY, user.id).await?;
+    tracing::info!(user = %user.username, "first administrator created");
+    Ok(Redirect::to("/cases").into_response())
+}
+
+// ---------- case list ----------
+
+struct ListRow {
+    id: i64,
+    case_number: String,
+    received: String,
+    channel: &'static str,
+    name: String,
+    headcount: i64,
+    phone: String,
+    category: String,
+    excerpt: String,
+    flags: Vec<&'static str>,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    me: Option<Me>,
+    csrf: String,
+    p: ListForm,
+    statuses: Vec<Choice>,
+    channels: Vec<Choice>,
+    sorts: Vec<Choice>,
+    units: Vec<(String, String)>,
+    items: Vec<ListRow>,
+    total: i64,
+    page: u32,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    error: Option<String>,
+}
+
+/// The list filters as strings, for refilling the form.
+#[derive(Default, Deserialize, Clone)]
+struct ListForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    page: Option<u32>,
+}
+
+impl ListForm {
+    fn params(&self) -> ListParams {
+        let some = |s: &String| Some(s.clone()).filter(|s| !s.trim().is_empty());
+        ListParams {
+            status: some(&self.status),
+            channel: some(&self.channel),
+            unit: some(&self.unit),
+            from: some(&self.from),
+            to: some(&self.to),
+            q: some(&self.q),
+            sort: some(&self.sort),
+            page: self.page,
+            per_page: Some(20),
+        }
+    }
+
+    fn href(&self, page: u32) -> String {
+        let pairs = [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("channel", &self.channel),
+            ("unit", &self.unit),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("sort", &self.sort),
+        ];
+        let mut out = format!("/cases?page={page}");
+        for (k, v) in pairs {
+            if !v.is_empty() {
+                out.push_str(&format!("&{k}={}", urlencode(v)));
+            }
+        }
+        out
+    }
+}
+
+async fn units_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(String, String)>> {
+    Ok(state.store.units().await?.into_iter().filter(|u| actor.sees_unit(u.id)).map(|u| (u.code, u.name)).collect())
+}
+
+async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<ListForm>) -> PageResult {
+    let (page, error) = match app::list_cases(&state, &staff.actor, &f.params()).await {
+        Ok(page) => (Some(page), None),
+        Err(AppError::Invalid(v)) => (None, Some(v.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    let (items, total, current, per_page) = match &page {
+        Some(p) => (
+            p.items
+                .iter()
+                .map(|s| ListRow {
+                    id: s.id,
+                    case_number: s.case_number.clone(),
+                    received: views::instant(s.received_at).replace('T', " ").chars().take(16).collect(),
+                    channel: s.channel.label_zh(),
+                    name: s.petitioner_name.clone().unwrap_or_else(|| "(匿名)".into()),
+                    headcount: s.headcount,
+                    phone: s.petitioner_phone.as_deref().map(huiyin_core::identity::masked_phone).unwrap_or_default(),
+                    category: s.category_path.rsplit(" / ").next().unwrap_or_default().to_owned(),
+                    excerpt: views::excerpt(&s.content, 40),
+                    flags: s.flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).map(Flag::label_zh).collect(),
+                    status: Status::parse("status", s.status.code()).map(Status::label_zh).unwrap_or(""),
+                })
+                .collect(),
+            p.total,
+            p.page,
+            i64::from(p.per_page),
+        ),
+        None => (Vec::new(), 0, 1, 20),
+    };
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let page = CasesPage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        statuses: choices(Status::ALL.iter().map(|s| (s.code(), s.label_zh())), &f.status),
+        channels: choices(Channel::ALL.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
+        sorts: choices(
+            [
+                ("-received_at", "收到时间(新→旧)"),
+                ("received_at", "收到时间(旧→新)"),
+                ("case_number", "编号(小→大)"),
+                ("-case_number", "编号(大→小)"),
+            ],
+            &f.sort,
+        ),
+        units: units_in_scope(&state, &staff.actor).await?,
+        prev: (current > 1).then(|| f.href(current - 1)),
+        next: (i64::from(current) < pages).then(|| f.href(current + 1)),
+        p: f,
+        items,
+        total,
+        page: current,
+        pages,
+        error,
+    };
+    Ok(render(&page))
+}
+
+// ---------- registration ----------
+
+/// The registration form's fields as typed.
+#[derive(Default, Deserialize, Clone)]
+struct CaseForm {
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    received_at: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    headcount: String,
+    #[serde(default)]
+    representatives: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    accused_name: String,
+    #[serde(default)]
+    content: String,
+}
+
+#[derive(Template)]
+#[template(path = "new_case.html")]
+struct NewCasePage {
+    me: Option<Me>,
+    me_name: String,
+    csrf: String,
+    channel_label: &'static str,
+    f: CaseForm,
+    channels: Vec<Choice>,
+    purposes: Vec<Choice>,
+    units: Vec<(String, String)>,
+    category_paths: Vec<String>,
+    flag_choices: Vec<(&'static str, &'static str, bool)>,
+    errors: Option<ValidationErrors>,
+    has_errors: bool,
+}
+
+impl NewCasePage {
+    fn err(&self, field: &str) -> String {
+        match self.errors.as_ref().and_then(|e| e.message_for(field, Lang::Zh)) {
+            Some(m) => format!("<p class=\"field-error\" id=\"{field}-err\">{}</p>", escape(&m)),
+            None => String::new(),
+        }
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The channels taken at the counter.
+const COUNTER_CHANNELS: [Channel; 3] = [Channel::Visit, Channel::Letter, Channel::Phone];
+
+async fn new_case_page(
+    state: &AppState,
+    staff: &Staff,
+    f: CaseForm,
+    flags: &[Flag],
+    errors: Option<ValidationErrors>,
+) -> PageResult<NewCasePage> {
+    let channel = Channel::parse("channel", &f.channel).unwrap_or(Channel::Visit);
+    let classes = state.classes().await;
+    Ok(NewCasePage {
+        me: staff.me(),
+        me_name: staff.actor.user.display_name.clone(),
+        csrf: staff.csrf.clone(),
+        channel_label: channel.label_zh(),
+        channels: choices(COUNTER_CHANNELS.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
+        purposes: choices(Purpose::ALL.iter().map(|p| (p.code(), p.label_zh())), &f.purpose),
+        units: units_in_scope(state, &staff.actor).await?,
+        category_paths: classes.iter().filter(|c| c.active && c.level == 3).map(|c| c.path.clone()).collect(),
+        flag_choices: Flag::ALL
+            .iter()
+            .filter(|f| f.is_chosen())
+            .map(|fl| (fl.code(), fl.label_zh(), flags.contains(fl)))
+            .collect(),
+        has_errors: errors.is_some(),
+        errors,
+        f,
+    })
+}
+
+#[derive(Deserialize)]
+struct ChannelParam {
+    channel: Option<String>,
+}
+
+async fn new_case(State(state): State<AppState>, staff: Staff, Query(q): Query<ChannelParam>) -> PageResult {
+    let channel = q.channel.as_deref().and_then(|c| Channel::parse("channel", c).ok()).unwrap_or(Channel::Visit);
+    let f = CaseForm {
+        channel: channel.code().into(),
+        unit: staff.actor.user.unit_code.clone(),
+        received_at: views::day(Utc::now()),
+        headcount: "1".into(),
+        purpose: Purpose::Request.code().into(),
+        ..Default::default()
+    };
+    let page = new_case_page(&state, &staff, f, &[], None).await?;
+    Ok(render(&page))
+}
+
+fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft, ValidationErrors> {
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let headcount = match f.headcount.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| {
+            FieldError::new(
+                "headcount",
+                Invalid::OutOfRange { min: 1, max: i64::from(huiyin_core::case::MAX_HEADCOUNT) },
+            )
+        })?),
+    };
+    Ok(CaseDraft {
+        channel: some(&f.channel),
+        received_at: some(&f.received_at),
+        unit: some(&f.unit),
+        petitioner: Some(PetitionerDraft {
+            name: some(&f.name),
+            id_type: None,
+            id_number: some(&f.id_number),
+            phone: some(&f.phone),
+            address: some(&f.address),
+        }),
+        headcount,
+        representatives: f
+            .representatives
+            .split([',', ',', '、', ';', ';', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        category: some(&f.category),
+        purpose: some(&f.purpose),
+        content: some(&f.content),
+        accused: some(&f.accused_name).map(|name| AccusedDraft { name: Some(name), unit: None }),
+        place: some(&f.place),
+        place_unit: None,
+        flags: flags.iter().map(|f| f.code().to_owned()).collect(),
+    })
+}
+
+async fn create_case(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(raw): Form<HashMap<String, String>>,
+) -> PageResult {
+    check_csrf(&staff.session, raw.get("csrf")).await?;
+    let f: CaseForm = serde_json::to_value(&raw).and_then(serde_json::from_value).unwrap_or_default();
+    let flags: Vec<Flag> =
+        Flag::ALL.into_iter().filter(|fl| raw.contains_key(&format!("flag_{}", fl.code()))).collect();
+    let result = match draft_from_form(&f, &flags) {
+        Ok(draft) => app::register_case(&state, &staff.actor, &draft).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok((id, code)) => {
+            let mut codes: HashMap<String, String> = staff.session.get(RECEIPT_KEY).await?.unwrap_or_default();
+            codes.insert(id.to_string(), code.to_string());
+            staff.session.insert(RECEIPT_KEY, codes).await?;
+            Ok(Redirect::to(&format!("/cases/{id}/receipt")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let page = new_case_page(&state, &staff, f, &flags, Some(errors)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------- case detail ----------
+
+struct EventRow {
+    at: String,
+    label: &'static str,
+    actor: String,
+    note: Option<String>,
+    summary: String,
+}
+
+struct CaseTemplateView {
+    id: i64,
+    case_number: String,
+    status_label: String,
+    received_at: String,
+    unit: views::UnitRef,
+    first_receiver: String,
+    owner: String,
+    holding_unit: String,
+    petitioner: views::PetitionerView,
+    headcount: u32,
+    representatives: Vec<String>,
+    category: views::CategoryView,
+    place: Option<String>,
+    accused: Option<views::AccusedView>,
+    content: String,
+    events: Vec<EventRow>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    me: Option<Me>,
+    csrf: String,
+    c: CaseTemplateView,
+    channel_label: &'static str,
+    purpose_label: &'static str,
+    flag_labels: Vec<&'static str>,
+    handoff_error: Option<String>,
+}
+
+fn event_summary(data: &EventData) -> String {
+    match data {
+        EventData::Registered { .. } | EventData::QueryCodeReissued {} => String::new(),
+        EventData::HandedOff { to_user, to_unit, reason } => {
+            let to = [to_user.as_deref(), to_unit.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            format!("移交给 {to}:{reason}")
+        }
+        EventData::ReportedUp { to_unit, summary } => format!("上报 {to_unit}:{summary}"),
+    }
+}
+
+#[derive(Deserialize)]
+struct RevealParam {
+    reveal: Option<String>,
+}
+
+async fn case_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    full: bool,
+    handoff_error: Option<String>,
+) -> PageResult<CasePage> {
+    let file = app::case_file(state, &staff.actor, id).await?;
+    if full {
+        app::log_full_view(state, &staff.actor, id, "case_detail").await?;
+    }
+    let view = CaseView::new(&file, full, None);
+    let reg = &file.registration;
+    let c = CaseTemplateView {
+        id: view.id,
+        case_number: view.case_number,
+        status_label: view.status_label,
+        received_at: view.received_at.replace('T', " ").chars().take(16).collect(),
+        unit: view.unit,
+        first_receiver: view.first_receiver,
+        owner: view.owner,
+        holding_unit: view.holding_unit,
+        petitioner: view.petitioner,
+        headcount: view.headcount,
+        representatives: view.representatives,
+        category: view.category,
+        place: view.place,
+        accused: view.accused,
+        content: view.content,
+        events: file
+            .events
+            .iter()
+            .map(|e| EventRow {
+                at: views::instant(e.occurred_at).replace('T', " ").chars().take(16).collect(),
+                label: e.data.label_zh(),
+                actor: e.actor.clone(),
+                note: e.note.clone(),
+                summary: event_summary(&e.data),
+            })
+            .collect(),
+    };
+    Ok(CasePage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        c,
+        channel_label: reg.channel.label_zh(),
+        purpose_label: reg.purpose.label_zh(),
+        flag_labels: file.state.flags.iter().map(|f| f.label_zh()).collect(),
+        handoff_error,
+    })
+}
+
+async fn case_detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<RevealParam>,
+) -> PageResult {
+    let full = q.reveal.as_deref().is_some_and(|v| v == "1" || v == "true");
+    Ok(render(&case_page(&state, &staff, id, full, None).await?))
+}
+
+#[derive(Deserialize)]
+struct HandOffForm {
+    csrf: Option<String>,
+    to_user: Option<String>,
+    to_unit: Option<String>,
+    reason: Option<String>,
+}
+
+async fn hand_off(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<HandOffForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let draft = HandOffDraft { to_user: f.to_user, to_unit: f.to_unit, reason: f.reason, note: None };
+    match app::hand_off(&state, &staff.actor, id, &draft).await {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(AppError::Invalid(v)) => {
+            let page = case_page(&state, &staff, id, false, Some(v.to_string())).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------- receipt ----------
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    csrf: String,
+    c: CaseView,
+    query_code: Option<String>,
+    channel_label: &'static str,
+    excerpt: String,
+    receiver: String,
+    printed_on: String,
+}
+
+async fn receipt(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> PageResult {
+    let file = app::case_file(&state, &staff.actor, id).await?;
+    // The query code is shown on the first print only; afterwards only a reissue shows a code.
+    let mut codes: HashMap<String, String> = staff.session.get(RECEIPT_KEY).await?.unwrap_or_default();
+    let query_code = codes.remove(&id.to_string());
+    staff.session.insert(RECEIPT_KEY, codes).await?;
+    let receiver = match state.store.user_by_username(&file.state.first_receiver).await? {
+        Some(u) => u.display_name,
+        None => file.state.first_receiver.clone(),
+    };
+    let view = CaseView::new(&file, false, None);
+    let page = ReceiptPage {
+        csrf: staff.csrf.clone(),
+        channel_label: file.registration.channel.label_zh(),
+        excerpt: views::excerpt(&file.registration.content, 120),
+        receiver,
+        printed_on: views::day(Utc::now()),
+        query_code,
+        c: view,
+    };
+    Ok(render(&page))
+}
+
+async fn reissue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let code = app::reissue_query_code(&state, &staff.actor, id).await?;
+    let mut codes: HashMap<String, String> = staff.session.get(RECEIPT_KEY).await?.unwrap_or_default();
+    codes.insert(id.to_string(), code.to_string());
+    staff.session.insert(RECEIPT_KEY, codes).await?;
+    Ok(Redirect::to(&format!("/cases/{id}/receipt")).into_response())
+}
+
+async fn home() -> Redirect {
+    Redirect::to("/cases")
+}
+
+/// The staff UI routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/setup/{token}", get(setup_form).post(setup))
+        .route("/cases", get(cases).post(create_case))
+        .route("/cases/new", get(new_case))
+        .route("/cases/{id}", get(case_detail))
+        .route("/cases/{id}/hand-off", post(hand_off))
+        .route("/cases/{id}/receipt", get(receipt))
+        .route("/cases/{id}/reissue", post(reissue))
+}

@@ -1,0 +1,272 @@
+//! The JSON shapes of the API (INTERFACE.md), built from store records. Personal data is masked
+//! here unless the caller asked for it in full and the view was logged (COM-4).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use huiyin_core::case::CHINA_OFFSET;
+use huiyin_core::event::{Event, EventData};
+use huiyin_core::identity::{masked_id_number, masked_phone};
+use huiyin_store::{CaseFile, CaseSummary, Page};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+/// An instant as RFC 3339 in China time: `2026-11-26T10:00:00+08:00`.
+pub fn instant(t: DateTime<Utc>) -> String {
+    t.with_timezone(&CHINA_OFFSET).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A day in China time: `2026-11-26`.
+pub fn day(t: DateTime<Utc>) -> String {
+    t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%d").to_string()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PetitionerView {
+    pub name: Option<String>,
+    pub id_type: Option<String>,
+    /// Masked (`1101**********002X`) unless `masked` is false.
+    pub id_number: Option<String>,
+    /// Masked (`138****5678`) unless `masked` is false.
+    pub phone: Option<String>,
+    /// Only the first characters unless `masked` is false.
+    pub address: Option<String>,
+    /// Whether the identifying fields above are masked.
+    pub masked: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryView {
+    pub code: String,
+    /// The class's names from the top level down, as they were at registration.
+    pub path: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccusedView {
+    pub name: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// A time limit of the case (filled from the deadlines work; empty until then).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineView {
+    pub kind: String,
+    pub due: String,
+    pub met_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub seq: i64,
+    /// `registered`, `handed_off`, `reported_up`, `query_code_reissued`
+    pub kind: String,
+    /// The kind in Chinese.
+    pub label: String,
+    /// When it happened.
+    pub at: String,
+    /// When it was written down.
+    pub recorded_at: String,
+    /// The acting user's username.
+    pub actor: String,
+    pub note: Option<String>,
+    /// Facts of this kind of event (for `handed_off`: `to_user`, `to_unit`, `reason`).
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+/// A case as the API returns it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    pub id: i64,
+    pub case_number: String,
+    /// Present only in the response that issued it (registration or reissue): it is not stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_code: Option<String>,
+    pub status: String,
+    pub status_label: String,
+    pub channel: String,
+    pub received_at: String,
+    pub registered_at: String,
+    pub unit: UnitRef,
+    /// The code of the unit that holds the case now.
+    pub holding_unit: String,
+    /// 首问责任人 (FED-1).
+    pub first_receiver: String,
+    /// 包案人: who holds the case now.
+    pub owner: String,
+    pub petitioner: PetitionerView,
+    pub headcount: u32,
+    pub representatives: Vec<String>,
+    pub category: CategoryView,
+    pub purpose: String,
+    pub content: String,
+    pub accused: Option<AccusedView>,
+    pub place: Option<String>,
+    pub place_unit: Option<String>,
+    pub flags: Vec<String>,
+    pub deadlines: Vec<DeadlineView>,
+    pub events: Vec<EventView>,
+}
+
+fn event_details(e: &Event) -> serde_json::Value {
+    match &e.data {
+        EventData::Registered { case_number, .. } => json!({ "case_number": case_number }),
+        EventData::HandedOff { to_user, to_unit, reason } => {
+            json!({ "to_user": to_user, "to_unit": to_unit, "reason": reason })
+        }
+        EventData::ReportedUp { to_unit, summary } => json!({ "to_unit": to_unit, "summary": summary }),
+        EventData::QueryCodeReissued {} => json!({}),
+    }
+}
+
+pub fn event_view(e: &Event) -> EventView {
+    EventView {
+        seq: e.seq,
+        kind: e.data.kind().to_owned(),
+        label: e.data.label_zh().to_owned(),
+        at: instant(e.occurred_at),
+        recorded_at: instant(e.recorded_at),
+        actor: e.actor.clone(),
+        note: e.note.clone(),
+        details: event_details(e),
+    }
+}
+
+/// Masks an address for readers who need only the area: its first six characters.
+pub fn masked_address(address: &str) -> String {
+    let shown: String = address.chars().take(6).collect();
+    if shown.chars().count() < address.chars().count() { format!("{shown}***") } else { shown }
+}
+
+impl CaseView {
+    pub fn new(file: &CaseFile, full: bool, query_code: Option<String>) -> CaseView {
+        let reg = &file.registration;
+        let p = &reg.petitioner;
+        let petitioner = PetitionerView {
+            name: p.name.clone(),
+            id_type: p.id.as_ref().map(|d| d.kind.code().to_owned()),
+            id_number: p.id.as_ref().map(|d| if full { d.number.clone() } else { masked_id_number(&d.number) }),
+            phone: p.phone.as_ref().map(|ph| if full { ph.as_str().to_owned() } else { masked_phone(ph.as_str()) }),
+            address: p.address.as_ref().map(|a| if full { a.clone() } else { masked_address(a) }),
+            masked: !full,
+        };
+        CaseView {
+            id: file.id,
+            case_number: file.state.case_number.clone(),
+            query_code,
+            status: file.state.status.code().to_owned(),
+            status_label: file.state.status.label_zh().to_owned(),
+            channel: reg.channel.code().to_owned(),
+            received_at: instant(reg.received_at),
+            registered_at: file.events.first().map(|e| instant(e.recorded_at)).unwrap_or_default(),
+            unit: UnitRef { code: file.unit_code.clone(), name: file.unit_name.clone() },
+            holding_unit: file.state.holding_unit.clone(),
+            first_receiver: file.state.first_receiver.clone(),
+            owner: file.state.owner.clone(),
+            petitioner,
+            headcount: reg.headcount,
+            representatives: reg.representatives.clone(),
+            category: CategoryView { code: reg.category.code.clone(), path: reg.category.path.clone() },
+            purpose: reg.purpose.code().to_owned(),
+            content: reg.content.clone(),
+            accused: reg
+                .accused
+                .as_ref()
+                .map(|a| AccusedView { name: a.name.clone(), unit: a.unit.as_ref().map(|u| u.as_str().to_owned()) }),
+            place: reg.place.clone(),
+            place_unit: reg.place_unit.as_ref().map(|u| u.as_str().to_owned()),
+            flags: file.state.flags.iter().map(|f| f.code().to_owned()).collect(),
+            deadlines: Vec::new(),
+            events: file.events.iter().map(event_view).collect(),
+        }
+    }
+}
+
+/// One row of a case list; personal data always masked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseListItem {
+    pub id: i64,
+    pub case_number: String,
+    pub status: String,
+    pub channel: String,
+    pub received_at: String,
+    pub unit: UnitRef,
+    pub petitioner_name: Option<String>,
+    pub petitioner_phone: Option<String>,
+    pub petitioner_id_number: Option<String>,
+    pub category: String,
+    pub headcount: i64,
+    pub flags: Vec<String>,
+    /// The statement's first 80 characters.
+    pub excerpt: String,
+}
+
+pub fn excerpt(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if text.chars().nth(chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+impl From<&CaseSummary> for CaseListItem {
+    fn from(s: &CaseSummary) -> Self {
+        CaseListItem {
+            id: s.id,
+            case_number: s.case_number.clone(),
+            status: s.status.code().to_owned(),
+            channel: s.channel.code().to_owned(),
+            received_at: instant(s.received_at),
+            unit: UnitRef { code: s.unit_code.clone(), name: s.unit_name.clone() },
+            petitioner_name: s.petitioner_name.clone(),
+            petitioner_phone: s.petitioner_phone.as_deref().map(masked_phone),
+            petitioner_id_number: s.petitioner_id_number.as_deref().map(masked_id_number),
+            category: s.category_path.clone(),
+            headcount: s.headcount,
+            flags: s.flags.clone(),
+            excerpt: excerpt(&s.content, 80),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseList {
+    pub items: Vec<CaseListItem>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl From<&Page<CaseSummary>> for CaseList {
+    fn from(p: &Page<CaseSummary>) -> Self {
+        CaseList {
+            items: p.items.iter().map(CaseListItem::from).collect(),
+            total: p.total,
+            page: p.page,
+            per_page: p.per_page,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn com_4_addresses_mask_to_their_area() {
+        assert_eq!(masked_address("西山社区3栋201室"), "西山社区3栋***");
+        assert_eq!(masked_address("西山社区"), "西山社区");
+    }
+
+    #[test]
+    fn excerpts_are_cut_by_characters() {
+        assert_eq!(excerpt("信访工作", 2), "信访…");
+        assert_eq!(excerpt("信访", 2), "信访");
+    }
+}

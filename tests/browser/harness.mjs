@@ -1,0 +1,64 @@
+// Starts the real huiyin binary on a random port with a fresh SQLite database, and headless
+// Chromium to drive it. Chromium must be there: a missing browser fails the test, it is not skipped.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export function huiyinBinary() {
+  const candidates = [
+    process.env.HUIYIN_BIN,
+    process.env.CARGO_TARGET_DIR && join(process.env.CARGO_TARGET_DIR, 'debug/huiyin'),
+    join(root, 'target/debug/huiyin'),
+  ].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`huiyin binary not found (tried ${candidates.join(', ')}); run cargo build first`);
+  return found;
+}
+
+/** Runs `huiyin serve` and resolves once it prints its address (and the setup link, if any). */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'huiyin-browser-'));
+  const child = spawn(huiyinBinary(), ['serve', '--listen', '127.0.0.1:0'], {
+    env: { ...process.env, HUIYIN_DATABASE_URL: `sqlite://${dir}/huiyin.db`, HUIYIN_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const banner = [];
+  const base = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('huiyin did not start')), 60_000);
+    let address = null;
+    lines.on('line', (line) => {
+      banner.push(line);
+      const url = line.match(/http:\/\/[^\s)]+/)?.[0];
+      if (!address && url) address = url;
+      if (address && line.includes('/setup/')) { clearTimeout(timer); ok(address); }
+    });
+    child.on('exit', (code) => fail(new Error(`huiyin exited with ${code}`)));
+  });
+  const setupLink = banner.map((l) => l.match(/http:\/\/\S+\/setup\/\S+/)?.[0]).find(Boolean);
+  return {
+    base,
+    setupLink,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((ok) => child.once('exit', ok));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: install Debian's chromium`);
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}

@@ -1,0 +1,81 @@
+// Smoke test of the staff UI in headless Chromium: first-run setup, login, registering a visit
+// through the form, the printable receipt, and finding the case in the list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('setup, log in, register a visit through the form, find it in the list', async () => {
+  assert.ok(server.setupLink, 'an empty database prints a one-time setup link');
+  const page = await browser.newPage();
+
+  // First run: the setup link creates the unit and the first administrator, who is signed in.
+  await page.goto(server.setupLink);
+  await page.fill('#unit_code', 'XS');
+  await page.fill('#unit_name', '西山社区');
+  await page.selectOption('#unit_kind', 'community');
+  await page.fill('#username', 'admin');
+  await page.fill('#display_name', '管理员');
+  await page.fill('#password', 'correct horse battery');
+  await page.fill('#password2', 'correct horse battery');
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/cases');
+
+  // The link is single-use.
+  const reuse = await page.goto(server.setupLink);
+  assert.equal(reuse.status(), 404);
+
+  // Log out and back in.
+  await page.goto(`${server.base}/cases`);
+  await page.click('.whoami button');
+  await page.waitForURL('**/login');
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'wrong password!');
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('.error'), /用户名或密码不正确/);
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'correct horse battery');
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/cases');
+
+  // A mistake is shown on its field and nothing is saved.
+  await page.goto(`${server.base}/cases/new?channel=visit`);
+  await page.fill('#name', '王秀英');
+  await page.fill('#id_number', '110105194912310021');
+  await page.fill('#category', '劳动和社会保障 / 劳动关系 / 拖欠农民工工资');
+  await page.fill('#content', '工地拖欠工资三个月 <b>不是粗体</b>');
+  await page.click('button.primary');
+  assert.match(await page.textContent('#petitioner\\.id_number-err'), /校验位不正确/);
+
+  // Corrected, it registers and the receipt shows the number and the query code.
+  await page.fill('#id_number', '11010519491231002X');
+  await page.fill('#phone', '13812345678');
+  await page.click('button.primary');
+  await page.waitForURL(/\/cases\/\d+\/receipt$/);
+  const receipt = await page.textContent('.receipt');
+  assert.match(receipt, /XS-\d{4}-000001/);
+  assert.match(receipt, /\d{4}-\d{4}/, 'the query code is printed');
+
+  // The list finds it, with the phone masked and the markup shown as text.
+  await page.goto(`${server.base}/cases?q=${encodeURIComponent('拖欠工资')}`);
+  assert.equal(await page.textContent('#total'), '1');
+  const row = await page.textContent('table.list tbody tr');
+  assert.match(row, /王秀英/);
+  assert.match(row, /138\*\*\*\*5678/);
+  assert.match(row, /<b>不是粗体<\/b>/);
+  await page.click('table.list tbody tr a');
+  await page.waitForURL(/\/cases\/\d+$/);
+  assert.match(await page.textContent('.timeline'), /登记/);
+});
