@@ -10,6 +10,7 @@ use crate::{FieldError, Invalid};
 
 /// One class of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     /// Stable code: two digits per level.
     pub code: String,
@@ -80,6 +81,109 @@ pub fn resolve<'a>(field: &str, classes: &'a [Category], input: &str) -> Result<
     }
 }
 
+/// The deepest level of the classification.
+pub const MAX_LEVEL: u8 = 3;
+const NAME_MAX: usize = 50;
+
+/// Checks a class name: required, at most 50 characters, and no `/` (it separates path levels).
+pub fn parse_name(field: &str, raw: &str) -> Result<String, FieldError> {
+    let name = crate::text::required(field, Some(raw), NAME_MAX)?;
+    if name.contains('/') {
+        return Err(FieldError::new(field, Invalid::NotAChoice { allowed: "不含 / 的名称".into() }));
+    }
+    Ok(name)
+}
+
+fn find<'a>(classes: &'a [Category], field: &str, code: &str) -> Result<&'a Category, FieldError> {
+    classes.iter().find(|c| c.code == code).ok_or_else(|| FieldError::new(field, Invalid::UnknownCategory))
+}
+
+/// A new class under `parent` (or at the top): the next free code among its siblings. Refused when
+/// the parent is unknown or retired, the level would exceed three, a sibling has the same name, or the
+/// siblings' 99 codes are used up.
+pub fn add(classes: &[Category], parent: Option<&str>, name: &str) -> Result<Category, FieldError> {
+    let name = parse_name("name", name)?;
+    let parent = match parent {
+        None => None,
+        Some(code) => {
+            let p = find(classes, "parent", code)?;
+            if !p.active {
+                return Err(FieldError::new("parent", Invalid::UnknownCategory));
+            }
+            if p.level >= MAX_LEVEL {
+                return Err(FieldError::new("parent", Invalid::OutOfRange { min: 1, max: i64::from(MAX_LEVEL - 1) }));
+            }
+            Some(p)
+        }
+    };
+    let parent_code = parent.map(|p| p.code.clone());
+    let siblings: Vec<&Category> = classes.iter().filter(|c| c.parent == parent_code).collect();
+    if siblings.iter().any(|c| c.name == name) {
+        return Err(FieldError::new("name", Invalid::AlreadyExists));
+    }
+    let prefix = parent_code.clone().unwrap_or_default();
+    let highest = siblings.iter().filter_map(|c| c.code[prefix.len()..].parse::<u32>().ok()).max().unwrap_or(0);
+    if highest >= 99 {
+        return Err(FieldError::new("parent", Invalid::OutOfRange { min: 1, max: 99 }));
+    }
+    let path = match parent {
+        Some(p) => format!("{} / {name}", p.path),
+        None => name.clone(),
+    };
+    Ok(Category {
+        code: format!("{prefix}{:02}", highest + 1),
+        name,
+        parent: parent_code,
+        level: parent.map_or(1, |p| p.level + 1),
+        path,
+        active: true,
+    })
+}
+
+/// The class and all classes below it.
+fn with_descendants<'a>(classes: &'a [Category], code: &str) -> Vec<&'a Category> {
+    classes.iter().filter(|c| c.code.starts_with(code)).collect()
+}
+
+/// Renames a class; returns it and its descendants with their paths rebuilt. Cases keep the path
+/// they were registered under.
+pub fn rename(classes: &[Category], code: &str, name: &str) -> Result<Vec<Category>, FieldError> {
+    let class = find(classes, "code", code)?;
+    let name = parse_name("name", name)?;
+    if classes.iter().any(|c| c.parent == class.parent && c.code != class.code && c.name == name) {
+        return Err(FieldError::new("name", Invalid::AlreadyExists));
+    }
+    let old_prefix = class.path.clone();
+    let new_prefix = match class.path.rsplit_once(" / ") {
+        Some((above, _)) => format!("{above} / {name}"),
+        None => name.clone(),
+    };
+    Ok(with_descendants(classes, code)
+        .into_iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c.path = format!("{new_prefix}{}", &c.path[old_prefix.len()..]);
+            if c.code == code {
+                c.name = name.clone();
+            }
+            c
+        })
+        .collect())
+}
+
+/// Retires (or restores) a class with everything below it; retired classes cannot be chosen for new
+/// cases, and cases registered under them keep them.
+pub fn set_active(classes: &[Category], code: &str, active: bool) -> Result<Vec<Category>, FieldError> {
+    let class = find(classes, "code", code)?;
+    if active
+        && let Some(parent) = &class.parent
+        && !find(classes, "code", parent)?.active
+    {
+        return Err(FieldError::new("code", Invalid::UnknownCategory));
+    }
+    Ok(with_descendants(classes, code).into_iter().map(|c| Category { active, ..c.clone() }).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +221,34 @@ mod tests {
         assert_eq!(resolve("category", &cs, "其他").unwrap().level, 1);
         assert_eq!(resolve("category", &cs, "补偿").unwrap_err().invalid, Invalid::AmbiguousCategory);
         assert_eq!(resolve("category", &cs, "不存在").unwrap_err().invalid, Invalid::UnknownCategory);
+    }
+
+    #[test]
+    fn gen_10_administrators_add_rename_and_retire_classes() {
+        let mut cs = parse_tsv(TSV);
+        let new = add(&cs, Some("0101"), "村民小组").unwrap();
+        assert_eq!((new.code.as_str(), new.level, new.path.as_str()), ("010103", 3, "农村农业 / 村务管理 / 村民小组"));
+        cs.push(new);
+        assert_eq!(add(&cs, Some("0101"), "村民小组").unwrap_err().invalid, Invalid::AlreadyExists);
+        assert_eq!(add(&cs, Some("010101"), "太深").unwrap_err().field, "parent");
+        assert_eq!(add(&cs, None, "a/b").unwrap_err().field, "name");
+        assert_eq!(add(&cs, None, "新类").unwrap().code, "05");
+
+        let renamed = rename(&cs, "0101", "村务").unwrap();
+        assert_eq!(renamed.len(), 4);
+        assert!(renamed.iter().all(|c| c.path.starts_with("农村农业 / 村务")), "{renamed:?}");
+        assert_eq!(renamed.iter().find(|c| c.code == "010103").unwrap().path, "农村农业 / 村务 / 村民小组");
+
+        let retired = set_active(&cs, "0101", false).unwrap();
+        assert!(retired.iter().all(|c| !c.active) && retired.len() == 4);
+        for r in retired {
+            let i = cs.iter().position(|c| c.code == r.code).unwrap();
+            cs[i] = r;
+        }
+        assert_eq!(resolve("category", &cs, "村务公开").unwrap_err().invalid, Invalid::UnknownCategory);
+        assert!(add(&cs, Some("0101"), "x").is_err(), "nothing is added under a retired class");
+        assert!(set_active(&cs, "010101", true).is_err(), "a child is not restored under a retired parent");
+        assert_eq!(set_active(&cs, "0101", true).unwrap().len(), 4);
     }
 
     #[test]

@@ -191,6 +191,44 @@ impl HandOffDraft {
     }
 }
 
+/// A report to the level above as typed (FED-5): to a named unit above, or by default the parent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportUpDraft {
+    pub to_unit: Option<String>,
+    /// What is reported: the situation in brief.
+    pub summary: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A checked report; whether `to_unit` is really above the case's unit is the caller's check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportUp {
+    pub to_unit: Option<UnitCode>,
+    pub summary: String,
+    pub note: Option<String>,
+}
+
+impl ReportUpDraft {
+    pub fn parse(&self) -> Result<ReportUp, ValidationErrors> {
+        let mut errors = Vec::new();
+        let to_unit = match self.to_unit.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => UnitCode::parse("to_unit", raw).map_err(|e| errors.push(e)).ok(),
+        };
+        let summary =
+            text::required("summary", self.summary.as_deref(), limits::REASON).map_err(|e| errors.push(e)).ok();
+        let note =
+            text::optional("note", self.note.as_deref(), limits::NOTE).map_err(|e| errors.push(e)).ok().flatten();
+        match (ValidationErrors::from_vec(errors), summary) {
+            (Some(errors), _) => Err(errors),
+            (None, Some(summary)) => Ok(ReportUp { to_unit, summary, note }),
+            (None, None) => Err(FieldError::new("summary", Invalid::Required).into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +295,18 @@ mod tests {
         let json = serde_json::to_string(&e.data).unwrap();
         assert!(json.starts_with(r#"{"kind":"registered""#), "{json}");
         assert_eq!(serde_json::from_str::<EventData>(&json).unwrap(), e.data);
+    }
+
+    #[test]
+    fn fed_5_report_up_needs_a_summary_and_counts_in_the_state() {
+        let e = ReportUpDraft::default().parse().unwrap_err();
+        assert_eq!(e.first().field, "summary");
+        let ok = ReportUpDraft { summary: Some("集体访 30 人".into()), ..Default::default() }.parse().unwrap();
+        assert_eq!(ok.to_unit, None);
+        let mut r = registered();
+        r.seq = 2;
+        r.data = EventData::ReportedUp { to_unit: "XZ".into(), summary: ok.summary };
+        assert_eq!(CaseState::derive(&[registered(), r]).unwrap().reported_to, ["XZ"]);
     }
 
     #[test]

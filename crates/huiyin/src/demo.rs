@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use huiyin_core::case::{CaseDraft, PetitionerDraft, QueryCode};
+use huiyin_core::case::{CHINA_OFFSET, CaseDraft, PetitionerDraft, QueryCode};
 use huiyin_core::category::Category;
 use huiyin_core::identity::check_char;
 use huiyin_core::unit::{UnitCode, UnitKind};
@@ -178,7 +178,12 @@ fn draft(rng: &mut Rng, unit: &DemoUnit, classes: &[&Category], days_back: i64) 
         )
     };
     let content = rng.pick(statements(top)).replace("{place}", unit.place);
-    let received = Utc::now() - Duration::days(days_back) - Duration::minutes(rng.below(600) as i64);
+    // Office hours, China time: 08:30 plus up to nine hours.
+    let day = (Utc::now() - Duration::days(days_back)).with_timezone(&CHINA_OFFSET).date_naive();
+    let opening = day.and_hms_opt(8, 30, 0).unwrap_or_default().and_local_timezone(CHINA_OFFSET).single();
+    let received =
+        opening.map(|t| t.with_timezone(&Utc)).unwrap_or_else(Utc::now) + Duration::minutes(rng.below(540) as i64);
+    let received = received.min(Utc::now() - Duration::minutes(10));
     let representatives = if headcount >= 5 {
         (0..1 + rng.below(3)).map(|_| format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))).collect()
     } else {
@@ -288,7 +293,7 @@ pub async fn run(
         let code = QueryCode::from_random(rng.next_u64().to_le_bytes());
         batch.push(NewCase {
             query_code_hash: secret.query_code_hash(&code),
-            recorded_at: registration.received_at + Duration::minutes(5),
+            recorded_at: (registration.received_at + Duration::minutes(5)).min(now),
             registration,
             actor_id: registrar,
             note: None,

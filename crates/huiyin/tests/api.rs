@@ -316,3 +316,83 @@ fn acknowledged_case_survives_kill_9(backend: Backend) {
     assert_eq!(got, numbers);
 }
 both_backends!(acknowledged_case_survives_kill_9);
+
+/// FED-5: a major case is marked at registration and reported to the level above; the report is an
+/// event the level above sees.
+fn fed_5_major_case_reported_up(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _) = db.seed();
+    let server = Server::start(&db);
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let id = case["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cases/{id}/report-up");
+    let (status, err) = post(&server, &wang, &path, &json!({"summary": "x", "to_unit": "DZ"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("to_unit")), "DZ is not above XS: {err}");
+    let (status, err) = post(&server, &wang, &path, &json!({}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("summary")));
+    let (status, case) = post(&server, &wang, &path, &json!({"summary": "重大紧急:拖欠工资涉及 30 人"}));
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(case["events"][1]["kind"], "reported_up");
+    assert_eq!(case["events"][1]["details"]["to_unit"], "XZ", "by default the parent unit");
+    let (_, seen_above) = get(&server, &chen, &format!("/api/v1/cases/{id}"));
+    assert_eq!(seen_above["events"][1]["kind"], "reported_up", "the town sees the report");
+    let (status, _) = post(&server, &wang, &path, &json!({"summary": "续报", "to_unit": "QX"}));
+    assert_eq!(status, 200, "any unit above may be named");
+}
+both_backends!(fed_5_major_case_reported_up);
+
+/// GEN-10: administrators add, rename and retire content classes; cases keep the class as it was
+/// when registered; officers may read the classification but not edit it.
+fn gen_10_categories_are_editable_data(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    db.cli(&["user", "add", "boss", "--unit", "QX", "--role", "admin"]);
+    let boss = db.cli(&["token", "create", "boss"]).trim().to_owned();
+    let server = Server::start(&db);
+    let (status, classes) = get(&server, &wang, "/api/v1/categories");
+    assert_eq!(status, 200);
+    let tops = classes.as_array().unwrap().iter().filter(|c| c["level"] == 1).count();
+    assert_eq!(tops, 19);
+    let (_, before) = post(&server, &wang, "/api/v1/cases", &visit());
+
+    let (status, err) = post(&server, &wang, "/api/v1/categories", &json!({"name": "新类"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (403, Some("forbidden")));
+    let (status, added) = post(&server, &boss, "/api/v1/categories", &json!({"parent": "0408", "name": "欠薪线索"}));
+    assert_eq!(status, 201, "{added}");
+    assert_eq!(added["level"], 3);
+    let code = added["code"].as_str().unwrap().to_owned();
+    let (status, err) = post(&server, &boss, "/api/v1/categories", &json!({"parent": "0408", "name": "欠薪线索"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("already_exists")));
+
+    let mut body = visit();
+    body["category"] = json!("欠薪线索");
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case["category"]["code"], code.as_str());
+
+    let patch = |path: &str, body: Value| {
+        json(
+            agent()
+                .patch(server.url(path))
+                .header("Authorization", &format!("Bearer {boss}"))
+                .header("Content-Type", "application/json")
+                .send(body.to_string()),
+        )
+    };
+    let (status, changed) = patch("/api/v1/categories/0408", json!({"name": "劳动争议"}));
+    assert_eq!(status, 200, "{changed}");
+    assert!(changed.as_array().unwrap().len() > 1, "the classes below are renamed too");
+    let (status, _) = patch(&format!("/api/v1/categories/{code}"), json!({"active": false}));
+    assert_eq!(status, 200);
+    let (status, err) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("unknown_category")), "a retired class is refused");
+    let (status, _) = patch("/api/v1/categories/9999", json!({"active": false}));
+    assert_eq!(status, 422);
+
+    let (_, old) = get(&server, &wang, &format!("/api/v1/cases/{}", before["id"]));
+    assert_eq!(
+        old["category"]["path"], "劳动和社会保障 / 劳动关系 / 拖欠农民工工资",
+        "registered cases keep their class"
+    );
+}
+both_backends!(gen_10_categories_are_editable_data);

@@ -153,6 +153,22 @@ async fn categories_seed_once(store: &dyn Store) {
 }
 conformance!(gen_10_categories_seed_once, categories_seed_once);
 
+async fn categories_are_edited(store: &dyn Store) {
+    let cs = classes();
+    store.seed_categories(&cs).await.unwrap();
+    let new = category::add(&cs, Some("0101"), "村民小组议事").unwrap();
+    store.save_categories(std::slice::from_ref(&new)).await.unwrap();
+    let renamed = category::rename(&cs, "0101", "村务").unwrap();
+    store.save_categories(&renamed).await.unwrap();
+    let loaded = store.categories().await.unwrap();
+    assert_eq!(loaded.len(), cs.len() + 1);
+    assert_eq!(loaded.last().unwrap().code, new.code, "a new class sorts last");
+    assert_eq!(loaded.iter().find(|c| c.code == "010101").unwrap().path, "农村农业 / 村务 / 集体资产管理");
+    let orphan = Category { code: "9901".into(), parent: Some("99".into()), ..new };
+    assert!(matches!(store.save_categories(&[orphan]).await, Err(StoreError::UnknownReference(_))));
+}
+conformance!(gen_10_categories_are_edited, categories_are_edited);
+
 async fn registration_writes_case_and_first_event(store: &dyn Store) {
     tree(store).await;
     let officer = user(store, "wang", "XS", Role::Officer).await;

@@ -232,6 +232,8 @@ pub trait Store: Send + Sync + 'static {
     /// Loads the shipped classification if the table is empty; returns how many classes were added.
     async fn seed_categories(&self, classes: &[Category]) -> StoreResult<usize>;
     async fn categories(&self) -> StoreResult<Vec<Category>>;
+    /// Inserts or updates classes by code (administrators' edits), in one transaction.
+    async fn save_categories(&self, classes: &[Category]) -> StoreResult<()>;
 
     /// Registers cases: numbers them per unit and year, writes the registration event and the derived
     /// row, all in one transaction. Returns the new case ids in order.

@@ -359,6 +359,28 @@ impl Store for Backend {
             .collect()
     }
 
+    async fn save_categories(&self, classes: &[Category]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for c in classes {
+            sqlx::query(
+                "INSERT INTO categories (code, name, parent_code, level, path, active, sort_order) \
+                 VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM categories)) \
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, path = excluded.path, active = excluded.active",
+            )
+            .bind(&c.code)
+            .bind(&c.name)
+            .bind(&c.parent)
+            .bind(i64::from(c.level))
+            .bind(&c.path)
+            .bind(c.active)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_violation(e, "code", "parent"))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn register_cases(&self, cases: &[NewCase]) -> StoreResult<Vec<i64>> {
         let mut tx = self.begin_write().await?;
         let mut ids = Vec::with_capacity(cases.len());

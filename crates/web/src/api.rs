@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use huiyin_core::Lang;
 use huiyin_core::case::CaseDraft;
-use huiyin_core::event::HandOffDraft;
+use huiyin_core::category::Category;
+use huiyin_core::event::{HandOffDraft, ReportUpDraft};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
@@ -153,6 +154,24 @@ async fn hand_off(
     Ok(Json(CaseView::new(&file, false, None)))
 }
 
+/// Reports a major or prominent case to the level above (FED-5): to `to_unit` (a unit above the
+/// registering unit) or by default the parent unit. Recorded as an event the level above sees.
+#[utoipa::path(post, path = "/cases/{id}/report-up", tag = "cases", params(("id" = i64, Path)), request_body = ReportUpDraft,
+    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn report_up(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(draft): ApiJson<ReportUpDraft>,
+) -> ApiResult<Json<CaseView>> {
+    let lang = caller.lang;
+    app::report_up(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
+    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(CaseView::new(&file, false, None)))
+}
+
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
 #[utoipa::path(post, path = "/cases/{id}/reissue-query-code", tag = "cases", params(("id" = i64, Path)),
     responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -166,6 +185,65 @@ async fn reissue_query_code(
     let code = app::reissue_query_code(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
     let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(CaseView::new(&file, false, Some(code.to_string()))))
+}
+
+/// The content classification, retired classes included (marked `active: false`).
+#[utoipa::path(get, path = "/categories", tag = "categories",
+    responses((status = 200, body = Vec<Category>), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_categories(State(state): State<AppState>, _caller: ApiActor) -> Json<Vec<Category>> {
+    Json(state.classes().await.as_ref().clone())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct NewCategoryBody {
+    /// The parent's code; absent for a new top-level class.
+    parent: Option<String>,
+    name: String,
+}
+
+/// Adds a class (administrators): it gets the next free code among its siblings.
+#[utoipa::path(post, path = "/categories", tag = "categories", request_body = NewCategoryBody,
+    responses((status = 201, body = Category), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn add_category(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    ApiJson(body): ApiJson<NewCategoryBody>,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let class = app::add_category(&state, &caller.actor, body.parent.as_deref(), &body.name)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    Ok((StatusCode::CREATED, Json(class)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct EditCategoryBody {
+    /// A new name; the paths of the classes below change with it.
+    name: Option<String>,
+    /// `false` retires the class and everything below it; `true` restores them.
+    active: Option<bool>,
+}
+
+/// Renames, retires or restores a class (administrators). Cases keep the class as registered.
+#[utoipa::path(patch, path = "/categories/{code}", tag = "categories", params(("code" = String, Path)),
+    request_body = EditCategoryBody,
+    responses((status = 200, body = Vec<Category>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn edit_category(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<EditCategoryBody>,
+) -> ApiResult<Json<Vec<Category>>> {
+    let lang = caller.lang;
+    let changed = app::edit_category(&state, &caller.actor, &code, body.name.as_deref(), body.active)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    Ok(Json(changed))
 }
 
 struct BearerAuth;
@@ -186,7 +264,8 @@ impl utoipa::Modify for BearerAuth {
     info(title = "huiyin (回音) API", description = "Petition reception and case handling. Errors: `{\"error\": {\"code\", \"message\", \"field\"}}`; messages in Chinese unless `Accept-Language` prefers English."),
     servers((url = "/api/v1")),
     modifiers(&BearerAuth),
-    tags((name = "cases", description = "Registering and finding cases"))
+    tags((name = "cases", description = "Registering and finding cases"),
+         (name = "categories", description = "The content classification (GEN-10), edited by administrators"))
 )]
 struct ApiDoc;
 
@@ -196,6 +275,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(create_case, list_cases))
         .routes(routes!(get_case))
         .routes(routes!(hand_off))
+        .routes(routes!(report_up))
         .routes(routes!(reissue_query_code))
+        .routes(routes!(list_categories, add_category))
+        .routes(routes!(edit_category))
         .split_for_parts()
 }

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, QueryCode};
-use huiyin_core::event::{Event, EventData, HandOffDraft, Status};
+use huiyin_core::category::{self, Category};
+use huiyin_core::event::{Event, EventData, HandOffDraft, ReportUpDraft, Status};
 use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::{CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Page, StoreError};
@@ -173,6 +174,86 @@ pub async fn hand_off(state: &AppState, actor: &Actor, id: i64, draft: &HandOffD
         reason: h.reason,
     };
     append(state, actor, &file, data, h.note, None).await
+}
+
+/// Reports a case to a unit above the one that registered it (FED-5): by default its parent. The
+/// report is an event; the unit above sees the case because its scope includes the unit below.
+pub async fn report_up(state: &AppState, actor: &Actor, id: i64, draft: &ReportUpDraft) -> AppResult<()> {
+    let file = case_file(state, actor, id).await?;
+    if !actor.user.role.can_register() {
+        return Err(AppError::Forbidden);
+    }
+    let r = draft.parse()?;
+    let mut above = Vec::new();
+    let mut next = state.store.unit_by_id(file.unit_id).await?.and_then(|u| u.parent_id);
+    while let Some(id) = next {
+        let Some(unit) = state.store.unit_by_id(id).await? else { break };
+        next = unit.parent_id;
+        above.push(unit);
+    }
+    let target = match &r.to_unit {
+        None => above.first(),
+        Some(code) => above.iter().find(|u| u.code == code.as_str()),
+    }
+    .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
+    let data = EventData::ReportedUp { to_unit: target.code.clone(), summary: r.summary };
+    append(state, actor, &file, data, r.note, None).await
+}
+
+/// Adds a class to the content classification (administrators only).
+pub async fn add_category(state: &AppState, actor: &Actor, parent: Option<&str>, name: &str) -> AppResult<Category> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let classes = state.reload_classes().await;
+    let class = category::add(&classes, parent, name)?;
+    state.store.save_categories(std::slice::from_ref(&class)).await?;
+    state.reload_classes().await;
+    tracing::info!(code = %class.code, path = %class.path, actor = %actor.user.username, "class added");
+    Ok(class)
+}
+
+/// Renames, retires or restores a class with everything below it (administrators only); returns the
+/// classes changed.
+pub async fn edit_category(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    name: Option<&str>,
+    active: Option<bool>,
+) -> AppResult<Vec<Category>> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let mut classes: Vec<Category> = state.reload_classes().await.as_ref().clone();
+    let mut changed: Vec<Category> = Vec::new();
+    let mut apply = |edited: Vec<Category>, classes: &mut Vec<Category>| {
+        for c in edited {
+            if let Some(slot) = classes.iter_mut().find(|x| x.code == c.code) {
+                *slot = c.clone();
+            }
+            match changed.iter_mut().find(|x| x.code == c.code) {
+                Some(slot) => *slot = c,
+                None => changed.push(c),
+            }
+        }
+    };
+    if let Some(name) = name {
+        let edited = category::rename(&classes, code, name)?;
+        apply(edited, &mut classes);
+    }
+    if let Some(active) = active {
+        let edited = category::set_active(&classes, code, active)?;
+        apply(edited, &mut classes);
+    }
+    if changed.is_empty() {
+        // Nothing asked for: still say whether the class exists.
+        classes.iter().find(|c| c.code == code).ok_or_else(|| FieldError::new("code", Invalid::UnknownCategory))?;
+    }
+    state.store.save_categories(&changed).await?;
+    state.reload_classes().await;
+    tracing::info!(code, actor = %actor.user.username, "class edited");
+    Ok(changed)
 }
 
 /// Replaces a case's query code (the petitioner lost it); the old one stops working.

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use hmac::{KeyInit, Mac};
 use huiyin_core::case::QueryCode;
@@ -88,23 +89,44 @@ pub fn new_token(prefix: &str) -> std::io::Result<String> {
     Ok(format!("{prefix}{}", hex(&random_bytes::<32>()?)))
 }
 
+/// How long a server keeps the classification before reading it again, so that an edit made on
+/// another app server shows here too.
+const CLASSES_MAX_AGE: Duration = Duration::from_secs(30);
+
 /// Shared state of the web application.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub secret: SecretKey,
-    /// The content classification, loaded at start and refreshed when administrators edit it.
-    pub classes: Arc<RwLock<Arc<Vec<Category>>>>,
+    /// The content classification and when it was read.
+    classes: Arc<RwLock<(Instant, Arc<Vec<Category>>)>>,
 }
 
 impl AppState {
     pub async fn new(store: Arc<dyn Store>, secret: SecretKey) -> StoreResult<AppState> {
         let classes = store.categories().await?;
-        Ok(AppState { store, secret, classes: Arc::new(RwLock::new(Arc::new(classes))) })
+        Ok(AppState { store, secret, classes: Arc::new(RwLock::new((Instant::now(), Arc::new(classes)))) })
     }
 
+    /// The current classification (read again when older than 30 seconds).
     pub async fn classes(&self) -> Arc<Vec<Category>> {
-        self.classes.read().await.clone()
+        {
+            let cached = self.classes.read().await;
+            if cached.0.elapsed() < CLASSES_MAX_AGE {
+                return cached.1.clone();
+            }
+        }
+        self.reload_classes().await
+    }
+
+    /// Reads the classification now (after an edit); on a storage error keeps the last one.
+    pub async fn reload_classes(&self) -> Arc<Vec<Category>> {
+        let mut cached = self.classes.write().await;
+        match self.store.categories().await {
+            Ok(fresh) => *cached = (Instant::now(), Arc::new(fresh)),
+            Err(e) => tracing::warn!(error = %e, "could not reload the classification"),
+        }
+        cached.1.clone()
     }
 }
 

@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use huiyin_core::case::{AccusedDraft, CaseDraft, Channel, Flag, PetitionerDraft, Purpose};
-use huiyin_core::event::{EventData, HandOffDraft, Status};
+use huiyin_core::event::{EventData, HandOffDraft, ReportUpDraft, Status};
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::{Role, Username, check_new_password};
 use huiyin_core::{FieldError, Invalid, Lang, ValidationErrors};
@@ -772,6 +772,14 @@ struct CasePage {
     purpose_label: &'static str,
     flag_labels: Vec<&'static str>,
     handoff_error: Option<String>,
+    report_error: Option<String>,
+}
+
+/// Which form on the case page a refusal belongs to.
+enum FormError {
+    None,
+    HandOff(String),
+    Report(String),
 }
 
 fn event_summary(data: &EventData) -> String {
@@ -795,7 +803,7 @@ async fn case_page(
     staff: &Staff,
     id: i64,
     full: bool,
-    handoff_error: Option<String>,
+    form_error: FormError,
 ) -> PageResult<CasePage> {
     let file = app::case_file(state, &staff.actor, id).await?;
     if full {
@@ -838,7 +846,14 @@ async fn case_page(
         channel_label: reg.channel.label_zh(),
         purpose_label: reg.purpose.label_zh(),
         flag_labels: file.state.flags.iter().map(|f| f.label_zh()).collect(),
-        handoff_error,
+        handoff_error: match &form_error {
+            FormError::HandOff(e) => Some(e.clone()),
+            _ => None,
+        },
+        report_error: match form_error {
+            FormError::Report(e) => Some(e),
+            _ => None,
+        },
     })
 }
 
@@ -849,7 +864,7 @@ async fn case_detail(
     Query(q): Query<RevealParam>,
 ) -> PageResult {
     let full = q.reveal.as_deref().is_some_and(|v| v == "1" || v == "true");
-    Ok(render(&case_page(&state, &staff, id, full, None).await?))
+    Ok(render(&case_page(&state, &staff, id, full, FormError::None).await?))
 }
 
 #[derive(Deserialize)]
@@ -871,7 +886,32 @@ async fn hand_off(
     match app::hand_off(&state, &staff.actor, id, &draft).await {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
         Err(AppError::Invalid(v)) => {
-            let page = case_page(&state, &staff, id, false, Some(v.to_string())).await?;
+            let page = case_page(&state, &staff, id, false, FormError::HandOff(v.to_string())).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReportUpForm {
+    csrf: Option<String>,
+    to_unit: Option<String>,
+    summary: Option<String>,
+}
+
+async fn report_up(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<ReportUpForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let draft = ReportUpDraft { to_unit: f.to_unit, summary: f.summary, note: None };
+    match app::report_up(&state, &staff.actor, id, &draft).await {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(AppError::Invalid(v)) => {
+            let page = case_page(&state, &staff, id, false, FormError::Report(v.to_string())).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -944,6 +984,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/new", get(new_case))
         .route("/cases/{id}", get(case_detail))
         .route("/cases/{id}/hand-off", post(hand_off))
+        .route("/cases/{id}/report-up", post(report_up))
         .route("/cases/{id}/receipt", get(receipt))
         .route("/cases/{id}/reissue", post(reissue))
 }

@@ -1,0 +1,180 @@
+//! `huiyin-bench`: measures huiyin on a database filled by `huiyin demo --cases N` and prints
+//! Markdown table rows for docs/BENCHMARKS.md. Run through `scripts/bench`.
+//!
+//! - `list DATABASE_URL`: the first page of the case list with its total count, as the API asks the
+//!   store for it, for several readers and filters: p50 and p95 over repeated samples.
+//! - `register DATABASE_URL SECONDS CONCURRENCY`: serves the real application on a loopback port
+//!   and posts registrations through the JSON API from concurrent clients: cases per second, p50, p95.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use huiyin_store::{CaseQuery, Store};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn open(url: &str) -> Result<Arc<dyn Store>, String> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(huiyin_store_sqlite::SqliteStore::open(url).await.map_err(|e| e.to_string())?))
+    } else {
+        Ok(Arc::new(huiyin_store_postgres::PostgresStore::open(url).await.map_err(|e| e.to_string())?))
+    }
+}
+
+async fn list(url: &str, samples: usize) -> Result<(), String> {
+    let store = open(url).await?;
+    let unit = |code: &str| {
+        let store = store.clone();
+        let code = code.to_owned();
+        async move {
+            let u = store.unit_by_code(&code).await.map_err(|e| e.to_string())?.ok_or(format!("no unit {code}"))?;
+            store.unit_subtree(u.id).await.map_err(|e| e.to_string())
+        }
+    };
+    let county = unit("QX").await?;
+    let community = unit("XS").await?;
+    let base = |scope: &Vec<i64>| CaseQuery { scope: scope.clone(), page: 1, per_page: 20, ..Default::default() };
+    let mut scenarios: Vec<(&str, CaseQuery)> =
+        vec![("county, all cases, newest first", base(&county)), ("community and its federation", base(&community))];
+    let mut visits = base(&county);
+    visits.channel = Some(huiyin_core::case::Channel::Visit);
+    scenarios.push(("county, visits only", visits));
+    let mut last_month = base(&county);
+    last_month.received_from = Some(chrono::Utc::now() - chrono::Duration::days(30));
+    scenarios.push(("county, last 30 days", last_month));
+    let mut page_100 = base(&county);
+    page_100.page = 100;
+    scenarios.push(("county, page 100", page_100));
+    for (name, query) in scenarios {
+        let mut times = Vec::with_capacity(samples);
+        let mut total = 0;
+        for _ in 0..samples {
+            let started = Instant::now();
+            let page = store.list_cases(&query).await.map_err(|e| e.to_string())?;
+            times.push(started.elapsed());
+            total = page.total;
+        }
+        times.sort();
+        println!(
+            "| {} | list: {name} | {total} | {} | {} |",
+            store.backend(),
+            ms(percentile(&times, 50.0)),
+            ms(percentile(&times, 95.0))
+        );
+    }
+    Ok(())
+}
+
+async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), String> {
+    let store = open(url).await?;
+    let user = store.user_by_username("xs.officer").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
+    let token = huiyin_web::state::new_token("hy_").map_err(|e| e.to_string())?;
+    store
+        .add_api_token(user.id, &huiyin_web::state::token_hash(&token), chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    let dir = std::env::temp_dir().join(format!("huiyin-bench-{}", std::process::id()));
+    let secret = huiyin_web::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
+    let state = huiyin_web::AppState::new(store.clone(), secret).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(huiyin_web::serve(listener, state, async move {
+        let _ = stop_rx.await;
+    }));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let body = serde_json::json!({
+        "channel": "visit", "unit": "XS",
+        "petitioner": {"name": "王秀英", "id_number": "11010519491231002X", "phone": "13812345678", "address": "西山社区向阳街 12 号"},
+        "category": "拖欠农民工工资", "purpose": "request", "content": "在工地务工三个月,包工头拖欠工资一万二千元,多次讨要未果。"
+    })
+    .to_string();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let body = body.clone();
+            let token = token.clone();
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                let mut times = Vec::new();
+                let mut failures = 0usize;
+                while Instant::now() < deadline {
+                    let started = Instant::now();
+                    let resp = agent
+                        .post(format!("http://{addr}/api/v1/cases"))
+                        .header("Authorization", &format!("Bearer {token}"))
+                        .header("Content-Type", "application/json")
+                        .send(body.as_str());
+                    match resp {
+                        Ok(r) if r.status().as_u16() == 201 => times.push(started.elapsed()),
+                        _ => failures += 1,
+                    }
+                }
+                (times, failures)
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let mut times = Vec::new();
+    let mut failures = 0;
+    for w in workers {
+        let (t, f) = w.join().map_err(|_| "a client thread panicked")?;
+        times.extend(t);
+        failures += f;
+    }
+    let elapsed = started.elapsed();
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    let _ = std::fs::remove_dir_all(&dir);
+    times.sort();
+    println!(
+        "| {} | register via API, {concurrency} clients, {seconds} s | {:.0} cases/s ({} ok, {failures} failed) | {} | {} |",
+        store.backend(),
+        times.len() as f64 / elapsed.as_secs_f64(),
+        times.len(),
+        ms(percentile(&times, 50.0)),
+        ms(percentile(&times, 95.0))
+    );
+    Ok(())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result =
+        runtime.block_on(async {
+            match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+                ["list", url] => list(url, 100).await,
+                ["list", url, samples] => list(url, samples.parse().map_err(|_| "samples must be a number")?).await,
+                ["register", url, seconds, concurrency] => {
+                    register(
+                        url,
+                        seconds.parse().map_err(|_| "seconds must be a number")?,
+                        concurrency.parse().map_err(|_| "concurrency must be a number")?,
+                    )
+                    .await
+                }
+                _ => Err("usage: huiyin-bench list DATABASE_URL [SAMPLES] | register DATABASE_URL SECONDS CONCURRENCY"
+                    .into()),
+            }
+        });
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
