@@ -305,5 +305,6 @@ pub async fn run(
         }
     }
     bar.finish_and_clear();
+    store.analyze().await.map_err(|e| e.to_string())?;
     Ok(DemoSummary { accounts, cases })
 }

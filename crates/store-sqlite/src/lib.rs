@@ -39,6 +39,8 @@ impl SqliteStore {
         }
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations").run(&writer).await?;
+        // Lets SQLite refresh its planner statistics where they are missing or stale.
+        sqlx::query("PRAGMA optimize=0x10002").execute(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
         Ok(SqliteStore { reader, writer })
     }

@@ -206,6 +206,8 @@ pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
+    /// Refreshes the query planner's statistics (after a bulk load).
+    async fn analyze(&self) -> StoreResult<()>;
 
     async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit>;
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>>;

@@ -16,6 +16,8 @@ use huiyin_core::category::Category;
 use huiyin_core::event::{CaseState, Event, EventData, Status};
 use huiyin_core::unit::UnitKind;
 use huiyin_core::user::Role;
+use std::collections::HashMap;
+
 use sqlx::types::Json;
 use sqlx::Row;
 
@@ -122,6 +124,98 @@ fn like_pattern(text: &str) -> String {
     out
 }
 
+/// The year (China time) a case is numbered in.
+fn china_year(reg: &huiyin_core::case::Registration) -> i64 {
+    i64::from(chrono::Datelike::year(&reg.received_at.with_timezone(&huiyin_core::case::CHINA_OFFSET)))
+}
+
+/// Adds `n` (which may be negative) to a tally row, creating it if needed.
+async fn add_to_tally(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    unit_id: i64,
+    holding_unit_id: i64,
+    status: &str,
+    channel: &str,
+    n: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO case_tally (unit_id, holding_unit_id, status, channel, n) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (unit_id, holding_unit_id, status, channel) DO UPDATE SET n = case_tally.n + $5",
+    )
+    .bind(unit_id)
+    .bind(holding_unit_id)
+    .bind(status)
+    .bind(channel)
+    .bind(n)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The two disjoint parts of a reader's scope: cases registered in it, and cases registered outside
+/// it but held in it now. Each part is one index range, which an `OR` of the two would not be.
+#[derive(Clone, Copy)]
+enum ScopePart {
+    Registered,
+    HeldOnly,
+}
+
+fn push_ids(b: &mut sqlx::QueryBuilder<Db>, ids: &[i64]) {
+    b.push("(");
+    let mut list = b.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    b.push(")");
+}
+
+/// `WHERE` and the scope part, on a query whose table is aliased `c` (`cases` or `case_tally`).
+fn push_scope(b: &mut sqlx::QueryBuilder<Db>, part: ScopePart, scope: &[i64]) {
+    match part {
+        ScopePart::Registered => {
+            b.push(" WHERE c.unit_id IN ");
+            push_ids(b, scope);
+        }
+        ScopePart::HeldOnly => {
+            b.push(" WHERE c.holding_unit_id IN ");
+            push_ids(b, scope);
+            b.push(" AND c.unit_id NOT IN ");
+            push_ids(b, scope);
+        }
+    }
+}
+
+/// The list filters. Status and channel exist on `case_tally` too; the others only on `cases`.
+fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery, text: Option<&str>) {
+    if let Some(status) = query.status {
+        b.push(" AND c.status = ").push_bind(status.code());
+    }
+    if let Some(channel) = query.channel {
+        b.push(" AND c.channel = ").push_bind(channel.code());
+    }
+    if let Some(from) = query.received_from {
+        b.push(" AND c.received_at >= ").push_bind(from);
+    }
+    if let Some(before) = query.received_before {
+        b.push(" AND c.received_at < ").push_bind(before);
+    }
+    if let Some(text) = text {
+        let pattern = like_pattern(text);
+        b.push(" AND (c.content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        b.push(" OR c.petitioner_name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        b.push(" OR c.case_number LIKE ").push_bind(pattern.to_uppercase()).push(" ESCAPE '\\')");
+    }
+}
+
+fn order_by(sort: CaseSort) -> &'static str {
+    match sort {
+        CaseSort::ReceivedDesc => " ORDER BY c.received_at DESC, c.id DESC",
+        CaseSort::ReceivedAsc => " ORDER BY c.received_at ASC, c.id ASC",
+        CaseSort::NumberAsc => " ORDER BY c.case_number ASC",
+        CaseSort::NumberDesc => " ORDER BY c.case_number DESC",
+    }
+}
+
 /// Resolves a username and a unit code to ids inside a transaction.
 async fn user_and_unit_ids(
     conn: &mut <Db as sqlx::Database>::Connection,
@@ -149,6 +243,13 @@ impl Store for Backend {
 
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(self.reader()).await?;
+        Ok(())
+    }
+
+    async fn analyze(&self) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("ANALYZE").execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -383,35 +484,58 @@ impl Store for Backend {
 
     async fn register_cases(&self, cases: &[NewCase]) -> StoreResult<Vec<i64>> {
         let mut tx = self.begin_write().await?;
-        let mut ids = Vec::with_capacity(cases.len());
+        // Look each unit and registering user up once per batch.
+        let mut unit_ids: HashMap<String, i64> = HashMap::new();
+        let mut actors: HashMap<i64, String> = HashMap::new();
+        let mut blocks: HashMap<(i64, i64), i64> = HashMap::new();
         for case in cases {
-            let reg = &case.registration;
-            let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
-                .bind(reg.unit.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::UnknownReference("unit"))?;
-            let actor: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
-                .bind(case.actor_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::UnknownReference("user"))?;
-            let year = i64::from(chrono::Datelike::year(&reg.received_at.with_timezone(&huiyin_core::case::CHINA_OFFSET)));
-            let seq: i64 = sqlx::query_scalar(
-                "INSERT INTO case_counters (unit_id, year, last_seq) VALUES ($1, $2, 1) \
-                 ON CONFLICT (unit_id, year) DO UPDATE SET last_seq = case_counters.last_seq + 1 RETURNING last_seq",
+            let code = case.registration.unit.as_str();
+            if !unit_ids.contains_key(code) {
+                let id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::UnknownReference("unit"))?;
+                unit_ids.insert(code.to_owned(), id);
+            }
+            if let std::collections::hash_map::Entry::Vacant(slot) = actors.entry(case.actor_id) {
+                let username: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+                    .bind(case.actor_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::UnknownReference("user"))?;
+                slot.insert(username);
+            }
+            *blocks.entry((unit_ids[code], china_year(&case.registration))).or_default() += 1;
+        }
+        // Reserve a block of case numbers per unit and year with one statement each.
+        let mut next_seq: HashMap<(i64, i64), i64> = HashMap::new();
+        for ((unit_id, year), count) in blocks {
+            let last: i64 = sqlx::query_scalar(
+                "INSERT INTO case_counters (unit_id, year, last_seq) VALUES ($1, $2, $3) \
+                 ON CONFLICT (unit_id, year) DO UPDATE SET last_seq = case_counters.last_seq + $3 RETURNING last_seq",
             )
             .bind(unit_id)
             .bind(year)
+            .bind(count)
             .fetch_one(&mut *tx)
             .await?;
-            let year32 = i32::try_from(year).map_err(corrupt)?;
-            let case_number = CaseNumber::new(&reg.unit, year32, seq).as_str().to_owned();
+            next_seq.insert((unit_id, year), last - count + 1);
+        }
+        let mut tally: HashMap<(i64, i64, &'static str, &'static str), i64> = HashMap::new();
+        let mut ids = Vec::with_capacity(cases.len());
+        for case in cases {
+            let reg = &case.registration;
+            let unit_id = unit_ids[reg.unit.as_str()];
+            let year = china_year(reg);
+            let seq = next_seq.get_mut(&(unit_id, year)).ok_or_else(|| corrupt("case number block"))?;
+            let case_number = CaseNumber::new(&reg.unit, i32::try_from(year).map_err(corrupt)?, *seq).as_str().to_owned();
+            *seq += 1;
             let event = Event {
                 seq: 1,
                 occurred_at: reg.received_at,
                 recorded_at: case.recorded_at,
-                actor,
+                actor: actors[&case.actor_id].clone(),
                 note: case.note.clone(),
                 data: EventData::Registered { case_number: case_number.clone(), registration: Box::new(reg.clone()) },
             };
@@ -459,7 +583,11 @@ impl Store for Backend {
             .bind(Json(&event.data))
             .execute(&mut *tx)
             .await?;
+            *tally.entry((unit_id, unit_id, state.status.code(), reg.channel.code())).or_default() += 1;
             ids.push(case_id);
+        }
+        for ((unit_id, holding_unit_id, status, channel), n) in tally {
+            add_to_tally(&mut tx, unit_id, holding_unit_id, status, channel, n).await?;
         }
         tx.commit().await?;
         Ok(ids)
@@ -468,6 +596,11 @@ impl Store for Backend {
     async fn append_event(&self, case_id: i64, expected_version: i64, event: &NewEvent) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let (owner_id, holding_unit_id) = user_and_unit_ids(&mut tx, &event.state.owner, &event.state.holding_unit).await?;
+        let before = sqlx::query("SELECT unit_id, holding_unit_id, status, channel FROM cases WHERE id = $1 AND version = $2")
+            .bind(case_id)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await?;
         let updated = sqlx::query(
             "UPDATE cases SET status = $1, owner_id = $2, holding_unit_id = $3, flags = $4, state = $5, \
              query_code_hash = COALESCE($6, query_code_hash), version = version + 1, updated_at = $7 \
@@ -490,6 +623,18 @@ impl Store for Backend {
                 .fetch_one(&mut *tx)
                 .await?;
             return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict });
+        }
+        // The version matched, so the row read above is the row just replaced: move its tally.
+        if let Some(row) = before {
+            let unit_id: i64 = row.try_get("unit_id")?;
+            let old_holding: i64 = row.try_get("holding_unit_id")?;
+            let old_status: String = row.try_get("status")?;
+            let channel: String = row.try_get("channel")?;
+            let new_status = event.state.status.code();
+            if old_holding != holding_unit_id || old_status != new_status {
+                add_to_tally(&mut tx, unit_id, old_holding, &old_status, &channel, -1).await?;
+                add_to_tally(&mut tx, unit_id, holding_unit_id, new_status, &channel, 1).await?;
+            }
         }
         sqlx::query(
             "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
@@ -564,57 +709,61 @@ impl Store for Backend {
         if query.scope.is_empty() {
             return Ok(Page { items: Vec::new(), total: 0, page, per_page });
         }
-        let filter = |b: &mut sqlx::QueryBuilder<Db>| {
-            b.push(" WHERE (c.unit_id IN (");
-            let mut ids = b.separated(", ");
-            for id in &query.scope {
-                ids.push_bind(*id);
+        let text = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        // The total: from the tally when only status and channel narrow the list, else by counting.
+        let tally_answers = query.received_from.is_none() && query.received_before.is_none() && text.is_none();
+        let mut total = 0i64;
+        for part in [ScopePart::Registered, ScopePart::HeldOnly] {
+            let mut count = if tally_answers {
+                sqlx::QueryBuilder::<Db>::new("SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM case_tally c")
+            } else {
+                sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*) FROM cases c")
+            };
+            push_scope(&mut count, part, &query.scope);
+            push_filters(&mut count, query, text);
+            let n: i64 = count.build_query_scalar().fetch_one(self.reader()).await?;
+            total += n;
+        }
+        // The page: the first rows of each part in order, merged, then fetched whole.
+        let offset = (u64::from(page) - 1) * u64::from(per_page);
+        let wanted = i64::try_from(offset + u64::from(per_page)).map_err(corrupt)?;
+        let mut keys: Vec<(i64, chrono::DateTime<chrono::Utc>, String)> = Vec::new();
+        for part in [ScopePart::Registered, ScopePart::HeldOnly] {
+            let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, c.case_number FROM cases c");
+            push_scope(&mut select, part, &query.scope);
+            push_filters(&mut select, query, text);
+            select.push(order_by(query.sort));
+            select.push(" LIMIT ").push_bind(wanted);
+            for row in select.build().fetch_all(self.reader()).await? {
+                keys.push((row.try_get("id")?, row.try_get("received_at")?, row.try_get("case_number")?));
             }
-            b.push(") OR c.holding_unit_id IN (");
-            let mut ids = b.separated(", ");
-            for id in &query.scope {
-                ids.push_bind(*id);
-            }
-            b.push("))");
-            if let Some(status) = query.status {
-                b.push(" AND c.status = ").push_bind(status.code());
-            }
-            if let Some(channel) = query.channel {
-                b.push(" AND c.channel = ").push_bind(channel.code());
-            }
-            if let Some(from) = query.received_from {
-                b.push(" AND c.received_at >= ").push_bind(from);
-            }
-            if let Some(before) = query.received_before {
-                b.push(" AND c.received_at < ").push_bind(before);
-            }
-            if let Some(text) = query.text.as_deref().filter(|t| !t.trim().is_empty()) {
-                let pattern = like_pattern(text.trim());
-                b.push(" AND (c.content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-                b.push(" OR c.petitioner_name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-                b.push(" OR c.case_number LIKE ").push_bind(pattern.to_uppercase()).push(" ESCAPE '\\')");
-            }
-        };
-        let mut count = sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*) FROM cases c");
-        filter(&mut count);
-        let total: i64 = count.build_query_scalar().fetch_one(self.reader()).await?;
-
-        let mut select = sqlx::QueryBuilder::<Db>::new(
+        }
+        keys.sort_by(|a, b| match query.sort {
+            CaseSort::ReceivedDesc => b.1.cmp(&a.1).then(b.0.cmp(&a.0)),
+            CaseSort::ReceivedAsc => a.1.cmp(&b.1).then(a.0.cmp(&b.0)),
+            CaseSort::NumberAsc => a.2.cmp(&b.2),
+            CaseSort::NumberDesc => b.2.cmp(&a.2),
+        });
+        let ids: Vec<i64> = keys.iter().skip(usize::try_from(offset).map_err(corrupt)?).take(per_page as usize).map(|k| k.0).collect();
+        if ids.is_empty() {
+            return Ok(Page { items: Vec::new(), total, page, per_page });
+        }
+        let mut rows = sqlx::QueryBuilder::<Db>::new(
             "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
              c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
-             c.content FROM cases c JOIN units n ON n.id = c.unit_id",
+             c.content FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
         );
-        filter(&mut select);
-        select.push(match query.sort {
-            CaseSort::ReceivedDesc => " ORDER BY c.received_at DESC, c.id DESC",
-            CaseSort::ReceivedAsc => " ORDER BY c.received_at ASC, c.id ASC",
-            CaseSort::NumberAsc => " ORDER BY c.case_number ASC",
-            CaseSort::NumberDesc => " ORDER BY c.case_number DESC",
-        });
-        select.push(" LIMIT ").push_bind(i64::from(per_page));
-        select.push(" OFFSET ").push_bind(i64::from(page - 1) * i64::from(per_page));
-        let rows = select.build().fetch_all(self.reader()).await?;
-        let items = rows.iter().map(summary_from_row).collect::<StoreResult<_>>()?;
+        let mut list = rows.separated(", ");
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        rows.push(")");
+        let mut by_id: HashMap<i64, CaseSummary> = HashMap::new();
+        for row in rows.build().fetch_all(self.reader()).await? {
+            let summary = summary_from_row(&row)?;
+            by_id.insert(summary.id, summary);
+        }
+        let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
         Ok(Page { items, total, page, per_page })
     }
 
