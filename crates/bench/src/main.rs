@@ -43,9 +43,14 @@ async fn list(url: &str, samples: usize) -> Result<(), String> {
     };
     let county = unit("QX").await?;
     let community = unit("XS").await?;
+    let school = unit("QX-SY").await?;
     let base = |scope: &Vec<i64>| CaseQuery { scope: scope.clone(), page: 1, per_page: 20, ..Default::default() };
     let mut scenarios: Vec<(&str, CaseQuery)> =
         vec![("county, all cases, newest first", base(&county)), ("community and its federation", base(&community))];
+    scenarios.push(("one school", base(&school)));
+    let mut words = base(&county);
+    words.text = Some("工资".into());
+    scenarios.push(("county, text \"工资\" (substring scan until full-text search)", words));
     let mut visits = base(&county);
     visits.channel = Some(huiyin_core::case::Channel::Visit);
     scenarios.push(("county, visits only", visits));
