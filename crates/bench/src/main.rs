@@ -61,6 +61,8 @@ async fn list(url: &str, samples: usize) -> Result<(), String> {
     page_100.page = 100;
     scenarios.push(("county, page 100", page_100));
     for (name, query) in scenarios {
+        // A substring scan reads every statement: a few samples tell its cost.
+        let samples = if query.text.is_some() { samples.min(5) } else { samples };
         let mut times = Vec::with_capacity(samples);
         let mut total = 0;
         for _ in 0..samples {

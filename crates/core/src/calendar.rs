@@ -12,6 +12,31 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+/// The official schedules shipped with huiyin: the holiday-cn dataset (MIT licence, see
+/// `data/holiday-cn/SOURCE.md`), one file a year. Later years are loaded with `huiyin calendar import`.
+pub const SHIPPED_YEARS: [(i32, &str); 20] = [
+    (2007, include_str!("../../../data/holiday-cn/2007.json")),
+    (2008, include_str!("../../../data/holiday-cn/2008.json")),
+    (2009, include_str!("../../../data/holiday-cn/2009.json")),
+    (2010, include_str!("../../../data/holiday-cn/2010.json")),
+    (2011, include_str!("../../../data/holiday-cn/2011.json")),
+    (2012, include_str!("../../../data/holiday-cn/2012.json")),
+    (2013, include_str!("../../../data/holiday-cn/2013.json")),
+    (2014, include_str!("../../../data/holiday-cn/2014.json")),
+    (2015, include_str!("../../../data/holiday-cn/2015.json")),
+    (2016, include_str!("../../../data/holiday-cn/2016.json")),
+    (2017, include_str!("../../../data/holiday-cn/2017.json")),
+    (2018, include_str!("../../../data/holiday-cn/2018.json")),
+    (2019, include_str!("../../../data/holiday-cn/2019.json")),
+    (2020, include_str!("../../../data/holiday-cn/2020.json")),
+    (2021, include_str!("../../../data/holiday-cn/2021.json")),
+    (2022, include_str!("../../../data/holiday-cn/2022.json")),
+    (2023, include_str!("../../../data/holiday-cn/2023.json")),
+    (2024, include_str!("../../../data/holiday-cn/2024.json")),
+    (2025, include_str!("../../../data/holiday-cn/2025.json")),
+    (2026, include_str!("../../../data/holiday-cn/2026.json")),
+];
+
 /// One year's file in the holiday-cn format: `{"year": 2026, "days": [{"name", "date", "isOffDay"}]}`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct YearFile {

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use huiyin_core::calendar::SHIPPED_YEARS;
 use huiyin_core::category;
+use huiyin_core::limits::LimitRules;
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::{Role, Username, check_new_password};
 use huiyin_store::{NewUnit, NewUser, Store, StoreError};
@@ -57,6 +59,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The holiday calendar (GEN-8).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Fills an empty database with a realistic demo.
     Demo {
         /// How many cases to generate.
@@ -81,6 +88,21 @@ enum UnitCommand {
         #[arg(long)]
         parent: Option<String>,
     },
+    /// Shows a unit's time limits, or sets them from a preset (national, zhejiang, shandong).
+    Limits {
+        code: String,
+        #[arg(long)]
+        preset: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Loads one year's holiday schedule (holiday-cn JSON), replacing that year's earlier file;
+    /// every open deadline follows at once.
+    Import { file: PathBuf },
+    /// Lists the loaded years.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -165,6 +187,10 @@ async fn open_store(url: &str) -> Result<Arc<dyn Store>, Failure> {
     if added > 0 {
         tracing::info!(classes = added, "content classification loaded");
     }
+    let years = store.seed_holiday_years(&SHIPPED_YEARS, chrono::Utc::now()).await?;
+    if years > 0 {
+        tracing::info!(years, "holiday schedules loaded");
+    }
     Ok(store)
 }
 
@@ -207,6 +233,40 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 other => Failure(other.to_string()),
             })?;
             println!("已添加单位 {}({})", unit.name, unit.code);
+            Ok(())
+        }
+        Command::Unit { command: UnitCommand::Limits { code, preset } } => {
+            let store = open_store(&cli.database_url).await?;
+            let unit = store
+                .unit_by_code(&code.trim().to_ascii_uppercase())
+                .await?
+                .ok_or_else(|| Failure(format!("单位 {code} 不存在")))?;
+            if let Some(preset) = preset {
+                let rules = LimitRules::preset(preset).ok_or_else(|| {
+                    Failure(format!("没有名为 {preset} 的预设,可选:{}", LimitRules::PRESETS.join(", ")))
+                })?;
+                store.set_unit_limits(unit.id, &rules, chrono::Utc::now()).await?;
+                println!("已为 {}({})设置期限预设 {preset}", unit.name, unit.code);
+            }
+            let rules = store.limit_rules_for(unit.id).await?.unwrap_or_default();
+            println!("{}", serde_json::to_string_pretty(&rules)?);
+            Ok(())
+        }
+        Command::Calendar { command: CalendarCommand::Import { file } } => {
+            let json =
+                std::fs::read_to_string(file).map_err(|e| Failure(format!("无法读取 {}:{e}", file.display())))?;
+            let store = open_store(&cli.database_url).await?;
+            let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let (year, days) = huiyin_web::app::import_holiday_year(store.as_ref(), &json, &source)
+                .await
+                .map_err(|e| Failure(e.to_string()))?;
+            println!("已导入 {year} 年节假日安排({days} 个调整日);未结期限按新安排重新计算。");
+            Ok(())
+        }
+        Command::Calendar { command: CalendarCommand::List } => {
+            let store = open_store(&cli.database_url).await?;
+            let years: Vec<String> = store.holiday_years().await?.into_iter().map(|(y, _)| y.to_string()).collect();
+            println!("已载入节假日安排的年份:{}", years.join(" "));
             Ok(())
         }
         Command::User { command: UserCommand::Add { username, unit, role, name, password_stdin } } => {

@@ -47,7 +47,13 @@ fn gen_10_registration_round_trip(backend: Backend) {
     assert_eq!(case["petitioner"]["masked"], true);
     assert_eq!(case["category"]["path"], "劳动和社会保障 / 劳动关系 / 拖欠农民工工资");
     assert_eq!(case["flags"], json!(["major_urgent"]), "FED-5: major cases are marked");
-    assert_eq!(case["deadlines"], json!([]));
+    let kinds: Vec<(&str, &str)> = case["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["kind"].as_str().unwrap(), d["due"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("sorting", "2026-12-07"), ("notice", "2026-12-07")], "GEN-2/GEN-3: 15 日, off a Saturday");
     assert_eq!(case["events"][0]["kind"], "registered");
     assert_eq!(case["events"][0]["actor"], "wang");
 
@@ -396,3 +402,91 @@ fn gen_10_categories_are_editable_data(backend: Backend) {
     );
 }
 both_backends!(gen_10_categories_are_editable_data);
+
+/// GEN-2, GEN-3, GEN-8: a case shows its sorting and notice limits, counted over the official
+/// calendar; a unit's preset changes them; loading a year's schedule moves open deadlines at once.
+fn gen_8_deadlines_follow_the_calendar_and_the_units_limits(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    db.cli(&["user", "add", "boss", "--unit", "QX", "--role", "admin"]);
+    let boss = db.cli(&["token", "create", "boss"]).trim().to_owned();
+    let server = Server::start(&db);
+    let deadline = |case: &Value, kind: &str| -> Value {
+        case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == kind).cloned().unwrap_or(Value::Null)
+    };
+
+    // 15 日 from 2025-09-20 ends in the National Day holiday: the next working day, 2025-10-09.
+    let mut body = visit();
+    body["channel"] = json!("letter");
+    body["received_at"] = json!("2025-09-20");
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!(status, 201, "{case}");
+    let sorting = deadline(&case, "sorting");
+    assert_eq!(sorting["due"], "2025-10-09", "{case}");
+    assert_eq!(sorting["met_at"], Value::Null);
+    assert_eq!(sorting["provisional"], false);
+    assert!(sorting["days_left"].as_i64().unwrap() < 0, "long overdue");
+    assert_eq!(deadline(&case, "notice")["due"], "2025-10-09");
+
+    // 浙江: 5 工作日 from 2025-09-26 counts the make-up Sunday and skips the holiday: 2025-10-10.
+    let put = |path: &str, body: Value| {
+        json(
+            agent()
+                .put(server.url(path))
+                .header("Authorization", &format!("Bearer {boss}"))
+                .header("Content-Type", "application/json")
+                .send(body.to_string()),
+        )
+    };
+    let (status, err) = put("/api/v1/units/XS/limits", json!({"preset": "atlantis"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("preset")));
+    let (status, limits) = put("/api/v1/units/QX/limits", json!({"preset": "zhejiang"}));
+    assert_eq!(status, 200, "{limits}");
+    let (_, inherited) = get(&server, &wang, "/api/v1/units/XS/limits");
+    assert_eq!((inherited["own"].as_bool(), inherited["rules"]["preset"].as_str()), (Some(false), Some("zhejiang")));
+    body["received_at"] = json!("2025-09-26");
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!(deadline(&case, "sorting")["due"], "2025-10-10", "{case}");
+    let (status, _) = json(
+        agent()
+            .put(server.url("/api/v1/units/XS/limits"))
+            .header("Authorization", &format!("Bearer {wang}"))
+            .header("Content-Type", "application/json")
+            .send(json!({"preset": "national"}).to_string()),
+    );
+    assert_eq!(status, 403, "only administrators set limits");
+
+    // A local 2025 schedule that also closes 2025-10-10 moves that open deadline to 10-11 (a make-up Saturday).
+    let shipped: Value = serde_json::from_str(include_str!("../../../data/holiday-cn/2025.json")).unwrap();
+    let mut local = shipped.clone();
+    local["days"].as_array_mut().unwrap().push(json!({"name": "本地假日", "date": "2025-10-10", "isOffDay": true}));
+    let import = |token: &str, body: String| {
+        json(
+            agent().post(server.url("/api/v1/calendar")).header("Authorization", &format!("Bearer {token}")).send(body),
+        )
+    };
+    assert_eq!(import(&wang, local.to_string()).0, 403);
+    let (status, err) = import(&boss, "{\"year\": 2025}".into());
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("calendar_file")), "{err}");
+    let (status, years) = import(&boss, local.to_string());
+    assert_eq!(status, 200, "{years}");
+    let (_, again) = get(&server, &wang, &format!("/api/v1/cases/{}", case["id"]));
+    assert_eq!(deadline(&again, "sorting")["due"], "2025-10-11", "{again}");
+    assert!(years["years"].as_array().unwrap().contains(&json!(2026)));
+}
+both_backends!(gen_8_deadlines_follow_the_calendar_and_the_units_limits);
+
+/// `huiyin calendar import` loads a coming year from a file and refuses a file that is not one.
+fn gen_8_calendar_import_from_the_command_line(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let file = db.dir.0.join("2027.json");
+    std::fs::write(&file, r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#)
+        .unwrap();
+    let out = db.cli(&["calendar", "import", file.to_str().unwrap()]);
+    assert!(out.contains("2027"), "{out}");
+    assert!(db.cli(&["calendar", "list"]).contains("2027"));
+    std::fs::write(&file, "not json").unwrap();
+    let (ok, _, err) = db.try_cli(&["calendar", "import", file.to_str().unwrap()], None);
+    assert!(!ok && err.contains("节假日文件"), "{err}");
+}
+both_backends!(gen_8_calendar_import_from_the_command_line);

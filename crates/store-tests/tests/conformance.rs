@@ -451,3 +451,25 @@ async fn list_totals_agree_between_tally_and_count(store: &dyn Store) {
     store.analyze().await.unwrap();
 }
 conformance!(case_list_totals_agree_between_tally_and_count, list_totals_agree_between_tally_and_count);
+
+async fn holiday_years_and_unit_limits(store: &dyn Store) {
+    use huiyin_core::calendar::SHIPPED_YEARS;
+    use huiyin_core::limits::LimitRules;
+    let at = Utc::now();
+    assert_eq!(store.seed_holiday_years(&SHIPPED_YEARS, at).await.unwrap(), 20);
+    let local = r#"{"year": 2026, "days": []}"#;
+    store.put_holiday_year(2026, local, "local.json", at).await.unwrap();
+    assert_eq!(store.seed_holiday_years(&SHIPPED_YEARS, at).await.unwrap(), 0, "a local year is not overwritten");
+    let years = store.holiday_years().await.unwrap();
+    assert_eq!(years.len(), 20);
+    assert_eq!(years.last().unwrap(), &(2026, local.to_string()));
+
+    let (qx, xz, xs, _) = tree(store).await;
+    assert_eq!(store.limit_rules_for(xs).await.unwrap(), None, "national defaults");
+    store.set_unit_limits(qx, &LimitRules::zhejiang(), at).await.unwrap();
+    assert_eq!(store.limit_rules_for(xs).await.unwrap().unwrap().preset, "zhejiang", "inherited from the county");
+    store.set_unit_limits(xz, &LimitRules::national(), at).await.unwrap();
+    assert_eq!(store.limit_rules_for(xs).await.unwrap().unwrap().preset, "national", "the nearest unit wins");
+    assert_eq!(store.limit_rules_for(qx).await.unwrap().unwrap(), LimitRules::zhejiang());
+}
+conformance!(gen_8_holiday_years_and_unit_limits, holiday_years_and_unit_limits);

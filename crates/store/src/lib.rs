@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use huiyin_core::case::{Channel, Registration};
 use huiyin_core::category::Category;
 use huiyin_core::event::{CaseState, Event, EventData, Status};
+use huiyin_core::limits::LimitRules;
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use serde::Serialize;
@@ -236,6 +237,19 @@ pub trait Store: Send + Sync + 'static {
     async fn categories(&self) -> StoreResult<Vec<Category>>;
     /// Inserts or updates classes by code (administrators' edits), in one transaction.
     async fn save_categories(&self, classes: &[Category]) -> StoreResult<()>;
+
+    /// The loaded holiday schedules: (year, file in the holiday-cn format).
+    async fn holiday_years(&self) -> StoreResult<Vec<(i32, String)>>;
+    /// Stores a year's schedule, replacing an earlier one of the same year.
+    async fn put_holiday_year(&self, year: i32, file: &str, source: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Stores the shipped years that are not there yet (a local file of a year stays); returns how
+    /// many were added.
+    async fn seed_holiday_years(&self, years: &[(i32, &str)], at: DateTime<Utc>) -> StoreResult<usize>;
+    /// The time limits of the unit, or of its nearest ancestor that has its own; `None` for the
+    /// national defaults.
+    async fn limit_rules_for(&self, unit_id: i64) -> StoreResult<Option<LimitRules>>;
+    /// Sets a unit's own time limits.
+    async fn set_unit_limits(&self, unit_id: i64, rules: &LimitRules, at: DateTime<Utc>) -> StoreResult<()>;
 
     /// Registers cases: numbers them per unit and year, writes the registration event and the derived
     /// row, all in one transaction. Returns the new case ids in order.

@@ -497,6 +497,85 @@ impl Store for Backend {
         Ok(())
     }
 
+    async fn holiday_years(&self) -> StoreResult<Vec<(i32, String)>> {
+        let rows = sqlx::query("SELECT year, file FROM holiday_years ORDER BY year").fetch_all(self.reader()).await?;
+        rows.iter()
+            .map(|r| {
+                let year: i64 = r.try_get("year")?;
+                Ok((i32::try_from(year).map_err(corrupt)?, r.try_get("file")?))
+            })
+            .collect()
+    }
+
+    async fn put_holiday_year(&self, year: i32, file: &str, source: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO holiday_years (year, file, source, loaded_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (year) DO UPDATE SET file = excluded.file, source = excluded.source, loaded_at = excluded.loaded_at",
+        )
+        .bind(i64::from(year))
+        .bind(file)
+        .bind(source)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn seed_holiday_years(&self, years: &[(i32, &str)], at: chrono::DateTime<chrono::Utc>) -> StoreResult<usize> {
+        let mut tx = self.begin_write().await?;
+        let mut added = 0;
+        for (year, file) in years {
+            let done = sqlx::query(
+                "INSERT INTO holiday_years (year, file, source, loaded_at) VALUES ($1, $2, 'shipped', $3) \
+                 ON CONFLICT (year) DO NOTHING",
+            )
+            .bind(i64::from(*year))
+            .bind(*file)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            added += done.rows_affected() as usize;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn limit_rules_for(&self, unit_id: i64) -> StoreResult<Option<huiyin_core::limits::LimitRules>> {
+        let rules: Option<Json<huiyin_core::limits::LimitRules>> = sqlx::query_scalar(
+            "WITH RECURSIVE up(id, parent_id, depth) AS ( \
+               SELECT id, parent_id, 0 FROM units WHERE id = $1 \
+               UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id) \
+             SELECT l.rules FROM up JOIN unit_limits l ON l.unit_id = up.id ORDER BY up.depth LIMIT 1",
+        )
+        .bind(unit_id)
+        .fetch_optional(self.reader())
+        .await?;
+        Ok(rules.map(|Json(r)| r))
+    }
+
+    async fn set_unit_limits(
+        &self,
+        unit_id: i64,
+        rules: &huiyin_core::limits::LimitRules,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO unit_limits (unit_id, rules, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (unit_id) DO UPDATE SET rules = excluded.rules, updated_at = excluded.updated_at",
+        )
+        .bind(unit_id)
+        .bind(Json(rules))
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "unit", "unit"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn register_cases(&self, cases: &[NewCase]) -> StoreResult<Vec<i64>> {
         let mut tx = self.begin_write().await?;
         // Look each unit and registering user up once per batch.

@@ -76,7 +76,22 @@ fn refuse(lang: Lang, e: AppError) -> ApiError {
             tracing::error!(error = %e, "no randomness");
             ApiError::internal(lang)
         }
+        AppError::Calendar(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "calendar_file", e.to_string()),
     }
+}
+
+/// The case as the caller may see it, with its deadlines.
+async fn case_view(
+    state: &AppState,
+    caller: &ApiActor,
+    id: i64,
+    full: bool,
+    code: Option<String>,
+) -> ApiResult<CaseView> {
+    let lang = caller.lang;
+    let file = app::case_file(state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    let deadlines = app::case_deadlines(state, &file).await.map_err(|e| refuse(lang, e))?;
+    Ok(CaseView::new(&file, &deadlines, full, code))
 }
 
 /// Registers a case (GEN-1, GEN-10). The caller becomes its first receiver (FED-1). The response
@@ -92,8 +107,7 @@ async fn create_case(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     let (id, code) = app::register_case(&state, &caller.actor, &draft).await.map_err(|e| refuse(lang, e))?;
-    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
-    Ok((StatusCode::CREATED, Json(CaseView::new(&file, false, Some(code.to_string())))))
+    Ok((StatusCode::CREATED, Json(case_view(&state, &caller, id, false, Some(code.to_string())).await?)))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -114,12 +128,12 @@ async fn get_case(
     Query(p): Query<RevealParams>,
 ) -> ApiResult<Json<CaseView>> {
     let lang = caller.lang;
-    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
     let full = p.reveal.unwrap_or(false);
+    let view = case_view(&state, &caller, id, full, None).await?;
     if full {
         app::log_full_view(&state, &caller.actor, id, "api").await.map_err(|e| refuse(lang, e))?;
     }
-    Ok(Json(CaseView::new(&file, full, None)))
+    Ok(Json(view))
 }
 
 /// A page of the cases the caller may see (their unit and the units below), filtered and sorted,
@@ -150,8 +164,7 @@ async fn hand_off(
 ) -> ApiResult<Json<CaseView>> {
     let lang = caller.lang;
     app::hand_off(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
-    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(CaseView::new(&file, false, None)))
+    Ok(Json(case_view(&state, &caller, id, false, None).await?))
 }
 
 /// Reports a major or prominent case to the level above (FED-5): to `to_unit` (a unit above the
@@ -168,8 +181,7 @@ async fn report_up(
 ) -> ApiResult<Json<CaseView>> {
     let lang = caller.lang;
     app::report_up(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
-    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(CaseView::new(&file, false, None)))
+    Ok(Json(case_view(&state, &caller, id, false, None).await?))
 }
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
@@ -183,8 +195,7 @@ async fn reissue_query_code(
 ) -> ApiResult<Json<CaseView>> {
     let lang = caller.lang;
     let code = app::reissue_query_code(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
-    let file = app::case_file(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(CaseView::new(&file, false, Some(code.to_string()))))
+    Ok(Json(case_view(&state, &caller, id, false, Some(code.to_string())).await?))
 }
 
 /// The content classification, retired classes included (marked `active: false`).
@@ -246,6 +257,85 @@ async fn edit_category(
     Ok(Json(changed))
 }
 
+/// A unit's time limits in force, and whether they are the unit's own or inherited.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct UnitLimitsView {
+    unit: String,
+    /// False when inherited from a unit above or the national defaults.
+    own: bool,
+    #[schema(value_type = Object)]
+    rules: huiyin_core::limits::LimitRules,
+}
+
+/// The time limits in force for a unit (GEN-2 … GEN-5 as data).
+#[utoipa::path(get, path = "/units/{code}/limits", tag = "limits", params(("code" = String, Path)),
+    responses((status = 200, body = UnitLimitsView), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn get_unit_limits(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+) -> ApiResult<Json<UnitLimitsView>> {
+    let lang = caller.lang;
+    let (rules, own) = app::unit_limits(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(UnitLimitsView { unit: code, own, rules }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SetLimitsBody {
+    /// `national`, `zhejiang` or `shandong`.
+    preset: String,
+}
+
+/// Sets a unit's time limits from a preset (administrators); units below inherit them.
+#[utoipa::path(put, path = "/units/{code}/limits", tag = "limits", params(("code" = String, Path)), request_body = SetLimitsBody,
+    responses((status = 200, body = UnitLimitsView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn set_unit_limits(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<SetLimitsBody>,
+) -> ApiResult<Json<UnitLimitsView>> {
+    let lang = caller.lang;
+    let rules = app::set_unit_limits(&state, &caller.actor, &code, &body.preset).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(UnitLimitsView { unit: code, own: true, rules }))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct CalendarView {
+    /// The years whose official schedule is loaded.
+    years: Vec<i32>,
+}
+
+/// The loaded holiday years (GEN-8).
+#[utoipa::path(get, path = "/calendar", tag = "limits",
+    responses((status = 200, body = CalendarView)), security(("bearer" = [])))]
+async fn get_calendar(State(state): State<AppState>, _caller: ApiActor) -> Json<CalendarView> {
+    Json(CalendarView { years: state.calendar().await.years().collect() })
+}
+
+/// Loads one year's holiday schedule in the holiday-cn format (administrators), replacing that
+/// year's earlier file; open deadlines follow at once.
+#[utoipa::path(post, path = "/calendar", tag = "limits", request_body(content = Object, description = "holiday-cn year file"),
+    responses((status = 200, body = CalendarView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn import_calendar(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<CalendarView>> {
+    let lang = caller.lang;
+    if !caller.actor.user.role.can_administer() {
+        return Err(ApiError::forbidden(lang));
+    }
+    let json = std::str::from_utf8(&body).map_err(|e| ApiError::malformed(lang, &e.to_string()))?;
+    app::import_holiday_year(state.store.as_ref(), json, "api").await.map_err(|e| refuse(lang, e))?;
+    let calendar = state.reload_calendar().await;
+    Ok(Json(CalendarView { years: calendar.years().collect() }))
+}
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -265,7 +355,8 @@ impl utoipa::Modify for BearerAuth {
     servers((url = "/api/v1")),
     modifiers(&BearerAuth),
     tags((name = "cases", description = "Registering and finding cases"),
-         (name = "categories", description = "The content classification (GEN-10), edited by administrators"))
+         (name = "categories", description = "The content classification (GEN-10), edited by administrators"),
+         (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"))
 )]
 struct ApiDoc;
 
@@ -279,5 +370,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))
+        .routes(routes!(get_unit_limits, set_unit_limits))
+        .routes(routes!(get_calendar, import_calendar))
         .split_for_parts()
 }

@@ -2,12 +2,14 @@
 //! checks the actor's role and scope, lets the core decide, and has the store write the result.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use huiyin_core::calendar::{CalendarError, YearFile};
 use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, QueryCode};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{Event, EventData, HandOffDraft, ReportUpDraft, Status};
+use huiyin_core::limits::{self, Deadline, LimitRules};
 use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Page, StoreError};
+use huiyin_store::{CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Page, Store, StoreError};
 use serde::Deserialize;
 
 use crate::auth::Actor;
@@ -26,6 +28,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("no randomness: {0}")]
     Random(#[from] std::io::Error),
+    #[error("{0}")]
+    Calendar(#[from] CalendarError),
 }
 
 impl From<ValidationErrors> for AppError {
@@ -103,6 +107,46 @@ pub async fn case_file(state: &AppState, actor: &Actor, id: i64) -> AppResult<Ca
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The time limits of a case under its unit's rules and the current calendar (GEN-2 … GEN-5, GEN-8).
+pub async fn case_deadlines(state: &AppState, file: &CaseFile) -> AppResult<Vec<Deadline>> {
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let calendar = state.calendar().await;
+    Ok(limits::deadlines(&file.events, &rules, &calendar))
+}
+
+/// The rules in force for a unit, and whether they are the unit's own.
+pub async fn unit_limits(state: &AppState, actor: &Actor, code: &str) -> AppResult<(LimitRules, bool)> {
+    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let own = state.store.limit_rules_for(unit.id).await?;
+    let parent = match unit.parent_id {
+        Some(p) => state.store.limit_rules_for(p).await?,
+        None => None,
+    };
+    let is_own = own.is_some() && own != parent;
+    Ok((own.unwrap_or_default(), is_own))
+}
+
+/// Sets a unit's time limits from a preset (administrators only); the units below inherit them.
+pub async fn set_unit_limits(state: &AppState, actor: &Actor, code: &str, preset: &str) -> AppResult<LimitRules> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let rules = LimitRules::preset(preset)
+        .ok_or_else(|| FieldError::new("preset", Invalid::NotAChoice { allowed: LimitRules::PRESETS.join(", ") }))?;
+    state.store.set_unit_limits(unit.id, &rules, Utc::now()).await?;
+    tracing::info!(unit = code, preset, actor = %actor.user.username, "time limits set");
+    Ok(rules)
+}
+
+/// Loads one year of the holiday schedule (holiday-cn format), replacing that year's earlier file.
+/// Deadlines are computed from the calendar when read, so every open deadline follows at once.
+pub async fn import_holiday_year(store: &dyn Store, json: &str, source: &str) -> AppResult<(i32, usize)> {
+    let file = YearFile::parse(json)?;
+    store.put_holiday_year(file.year, json, source, Utc::now()).await?;
+    Ok((file.year, file.days.len()))
 }
 
 /// Records that the actor opened a case's personal data in full (COM-4).

@@ -1,10 +1,12 @@
 //! What every request handler shares: the store, the secret key, and the content classification.
 
+use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hmac::{KeyInit, Mac};
+use huiyin_core::calendar::{Calendar, YearFile};
 use huiyin_core::case::QueryCode;
 use huiyin_core::category::Category;
 use huiyin_store::{Store, StoreResult};
@@ -89,44 +91,91 @@ pub fn new_token(prefix: &str) -> std::io::Result<String> {
     Ok(format!("{prefix}{}", hex(&random_bytes::<32>()?)))
 }
 
-/// How long a server keeps the classification before reading it again, so that an edit made on
-/// another app server shows here too.
-const CLASSES_MAX_AGE: Duration = Duration::from_secs(30);
+/// How long a server keeps data that administrators edit (the classification, the calendar) before
+/// reading it again, so that an edit made on another app server shows here too.
+const SHARED_DATA_MAX_AGE: Duration = Duration::from_secs(30);
+
+/// A value read from the store and kept for a while.
+pub struct Refreshed<T>(RwLock<(Instant, Arc<T>)>);
+
+impl<T> Refreshed<T> {
+    fn new(value: T) -> Refreshed<T> {
+        Refreshed(RwLock::new((Instant::now(), Arc::new(value))))
+    }
+
+    /// The kept value, or a fresh one when it is older than the limit.
+    async fn get<F: Future<Output = StoreResult<T>>>(&self, load: impl FnOnce() -> F) -> Arc<T> {
+        {
+            let kept = self.0.read().await;
+            if kept.0.elapsed() < SHARED_DATA_MAX_AGE {
+                return kept.1.clone();
+            }
+        }
+        self.reload(load).await
+    }
+
+    /// Reads the value now; on a storage error keeps the last one.
+    async fn reload<F: Future<Output = StoreResult<T>>>(&self, load: impl FnOnce() -> F) -> Arc<T> {
+        let mut kept = self.0.write().await;
+        match load().await {
+            Ok(fresh) => *kept = (Instant::now(), Arc::new(fresh)),
+            Err(e) => tracing::warn!(error = %e, "could not reload shared data"),
+        }
+        kept.1.clone()
+    }
+}
+
+/// Reads the calendar from the store; a year file that does not parse is skipped with a warning.
+async fn load_calendar(store: &dyn Store) -> StoreResult<Calendar> {
+    let mut calendar = Calendar::new();
+    for (year, file) in store.holiday_years().await? {
+        match YearFile::parse(&file) {
+            Ok(parsed) => calendar.load(&parsed),
+            Err(e) => tracing::warn!(year, error = %e, "a stored holiday year does not parse"),
+        }
+    }
+    Ok(calendar)
+}
 
 /// Shared state of the web application.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub secret: SecretKey,
-    /// The content classification and when it was read.
-    classes: Arc<RwLock<(Instant, Arc<Vec<Category>>)>>,
+    classes: Arc<Refreshed<Vec<Category>>>,
+    calendar: Arc<Refreshed<Calendar>>,
 }
 
 impl AppState {
     pub async fn new(store: Arc<dyn Store>, secret: SecretKey) -> StoreResult<AppState> {
         let classes = store.categories().await?;
-        Ok(AppState { store, secret, classes: Arc::new(RwLock::new((Instant::now(), Arc::new(classes)))) })
+        let calendar = load_calendar(store.as_ref()).await?;
+        Ok(AppState {
+            store,
+            secret,
+            classes: Arc::new(Refreshed::new(classes)),
+            calendar: Arc::new(Refreshed::new(calendar)),
+        })
     }
 
-    /// The current classification (read again when older than 30 seconds).
+    /// The current content classification.
     pub async fn classes(&self) -> Arc<Vec<Category>> {
-        {
-            let cached = self.classes.read().await;
-            if cached.0.elapsed() < CLASSES_MAX_AGE {
-                return cached.1.clone();
-            }
-        }
-        self.reload_classes().await
+        self.classes.get(|| self.store.categories()).await
     }
 
-    /// Reads the classification now (after an edit); on a storage error keeps the last one.
+    /// Reads the classification now (after an edit).
     pub async fn reload_classes(&self) -> Arc<Vec<Category>> {
-        let mut cached = self.classes.write().await;
-        match self.store.categories().await {
-            Ok(fresh) => *cached = (Instant::now(), Arc::new(fresh)),
-            Err(e) => tracing::warn!(error = %e, "could not reload the classification"),
-        }
-        cached.1.clone()
+        self.classes.reload(|| self.store.categories()).await
+    }
+
+    /// The current holiday calendar.
+    pub async fn calendar(&self) -> Arc<Calendar> {
+        self.calendar.get(|| load_calendar(self.store.as_ref())).await
+    }
+
+    /// Reads the calendar now (after an import).
+    pub async fn reload_calendar(&self) -> Arc<Calendar> {
+        self.calendar.reload(|| load_calendar(self.store.as_ref())).await
     }
 }
 

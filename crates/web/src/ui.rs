@@ -70,6 +70,7 @@ impl From<AppError> for PageError {
                 tracing::error!(error = %e, "no randomness");
                 PageError(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误,已记录日志。".into())
             }
+            AppError::Calendar(e) => PageError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         }
     }
 }
@@ -98,17 +99,30 @@ fn choices(items: impl IntoIterator<Item = (&'static str, &'static str)>, curren
     items.into_iter().map(|(value, label)| Choice { value, label, selected: value == current }).collect()
 }
 
-/// The signed-in user as the page header shows them.
+/// The signed-in user as the page header shows them, with any warning for them.
 pub struct Me {
     pub display_name: String,
     pub role_label: &'static str,
     pub unit_code: String,
+    pub warning: Option<String>,
 }
 
-impl From<&User> for Me {
-    fn from(u: &User) -> Self {
-        Me { display_name: u.display_name.clone(), role_label: u.role.label_zh(), unit_code: u.unit_code.clone() }
+/// How far ahead the calendar must reach before administrators are warned (GEN-8).
+const CALENDAR_LOOKAHEAD_DAYS: i64 = 60;
+
+/// The warning administrators see while a coming year's holiday schedule is not loaded.
+async fn calendar_warning(state: &AppState, user: &User) -> Option<String> {
+    if !user.role.can_administer() {
+        return None;
     }
+    let horizon = huiyin_core::limits::china_day(Utc::now()) + chrono::Duration::days(CALENDAR_LOOKAHEAD_DAYS);
+    let calendar = state.calendar().await;
+    (!calendar.covers(horizon)).then(|| {
+        format!(
+            "尚未导入 {} 年节假日安排:跨入该年的期限暂按周末计算,标为“暂定”。请在国务院通知发布后用 huiyin calendar import 导入。",
+            chrono::Datelike::year(&horizon)
+        )
+    })
 }
 
 /// The per-session token every form posts back (with the SameSite cookie, it stops cross-site posts).
@@ -134,11 +148,18 @@ pub struct Staff {
     pub actor: Actor,
     pub session: Session,
     pub csrf: String,
+    warning: Option<String>,
 }
 
 impl Staff {
     fn me(&self) -> Option<Me> {
-        Some(Me::from(&self.actor.user))
+        let u = &self.actor.user;
+        Some(Me {
+            display_name: u.display_name.clone(),
+            role_label: u.role.label_zh(),
+            unit_code: u.unit_code.clone(),
+            warning: self.warning.clone(),
+        })
     }
 }
 
@@ -155,9 +176,10 @@ impl FromRequestParts<AppState> for Staff {
         let Some(user_id) = user_id else { return Err(to_login()) };
         let user = state.store.user_by_id(user_id).await.map_err(|e| PageError::from(e).into_response())?;
         let Some(user) = user.filter(|u| u.active) else { return Err(to_login()) };
+        let warning = calendar_warning(state, &user).await;
         let actor = Actor::load(state, user).await.map_err(|e| PageError::from(e).into_response())?;
         let csrf = csrf_token(&session).await.map_err(IntoResponse::into_response)?;
-        Ok(Staff { actor, session, csrf })
+        Ok(Staff { actor, session, csrf, warning })
     }
 }
 
@@ -743,6 +765,31 @@ struct EventRow {
     summary: String,
 }
 
+struct DeadlineRow {
+    label: &'static str,
+    due: String,
+    state: String,
+    overdue: bool,
+    provisional: bool,
+}
+
+fn deadline_row(d: &huiyin_core::limits::Deadline, today: chrono::NaiveDate) -> DeadlineRow {
+    let state = match (d.met_at, d.days_left(today)) {
+        (Some(t), _) => format!("已于 {} 完成", views::day(t)),
+        (None, Some(0)) => "今天到期".to_owned(),
+        (None, Some(n)) if n > 0 => format!("剩余 {n} 天"),
+        (None, Some(n)) => format!("超期 {} 天", -n),
+        (None, None) => String::new(),
+    };
+    DeadlineRow {
+        label: d.kind.label_zh(),
+        due: d.due.date.to_string(),
+        overdue: d.met_at.is_none() && d.days_left(today).is_some_and(|n| n < 0),
+        provisional: d.due.provisional,
+        state,
+    }
+}
+
 struct CaseTemplateView {
     id: i64,
     case_number: String,
@@ -760,6 +807,7 @@ struct CaseTemplateView {
     accused: Option<views::AccusedView>,
     content: String,
     events: Vec<EventRow>,
+    deadlines: Vec<DeadlineRow>,
 }
 
 #[derive(Template)]
@@ -809,7 +857,8 @@ async fn case_page(
     if full {
         app::log_full_view(state, &staff.actor, id, "case_detail").await?;
     }
-    let view = CaseView::new(&file, full, None);
+    let deadlines = app::case_deadlines(state, &file).await?;
+    let view = CaseView::new(&file, &deadlines, full, None);
     let reg = &file.registration;
     let c = CaseTemplateView {
         id: view.id,
@@ -827,6 +876,7 @@ async fn case_page(
         place: view.place,
         accused: view.accused,
         content: view.content,
+        deadlines: deadlines.iter().map(|d| deadline_row(d, huiyin_core::limits::china_day(Utc::now()))).collect(),
         events: file
             .events
             .iter()
@@ -942,7 +992,7 @@ async fn receipt(State(state): State<AppState>, staff: Staff, Path(id): Path<i64
         Some(u) => u.display_name,
         None => file.state.first_receiver.clone(),
     };
-    let view = CaseView::new(&file, false, None);
+    let view = CaseView::new(&file, &[], false, None);
     let page = ReceiptPage {
         csrf: staff.csrf.clone(),
         channel_label: file.registration.channel.label_zh(),

@@ -5,6 +5,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use huiyin_core::case::CHINA_OFFSET;
 use huiyin_core::event::{Event, EventData};
 use huiyin_core::identity::{masked_id_number, masked_phone};
+use huiyin_core::limits::Deadline;
 use huiyin_store::{CaseFile, CaseSummary, Page};
 use serde::Serialize;
 use serde_json::json;
@@ -53,12 +54,35 @@ pub struct AccusedView {
     pub unit: Option<String>,
 }
 
-/// A time limit of the case (filled from the deadlines work; empty until then).
+/// A time limit of the case (GEN-2 … GEN-5).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeadlineView {
+    /// `sorting`, `notice`, `objection`, `handling`, `review_request`, `review`, `re_review_request`, `re_review`
     pub kind: String,
+    /// The kind in Chinese.
+    pub label: String,
+    /// The last day (China time), counted as the regulation counts (GEN-8).
     pub due: String,
+    /// When the step was done; `null` while open.
     pub met_at: Option<String>,
+    /// True when the due date relied on a year whose holiday schedule is not loaded yet: it was
+    /// counted on weekends alone and will be recomputed when the schedule is loaded.
+    pub provisional: bool,
+    /// Days from today to the due date, negative when overdue; `null` once met.
+    pub days_left: Option<i64>,
+}
+
+impl DeadlineView {
+    pub fn new(d: &Deadline, today: chrono::NaiveDate) -> DeadlineView {
+        DeadlineView {
+            kind: d.kind.code().to_owned(),
+            label: d.kind.label_zh().to_owned(),
+            due: d.due.date.to_string(),
+            met_at: d.met_at.map(instant),
+            provisional: d.due.provisional,
+            days_left: d.days_left(today),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -145,7 +169,8 @@ pub fn masked_address(address: &str) -> String {
 }
 
 impl CaseView {
-    pub fn new(file: &CaseFile, full: bool, query_code: Option<String>) -> CaseView {
+    pub fn new(file: &CaseFile, deadlines: &[Deadline], full: bool, query_code: Option<String>) -> CaseView {
+        let today = huiyin_core::limits::china_day(Utc::now());
         let reg = &file.registration;
         let p = &reg.petitioner;
         let petitioner = PetitionerView {
@@ -182,7 +207,7 @@ impl CaseView {
             place: reg.place.clone(),
             place_unit: reg.place_unit.as_ref().map(|u| u.as_str().to_owned()),
             flags: file.state.flags.iter().map(|f| f.code().to_owned()).collect(),
-            deadlines: Vec::new(),
+            deadlines: deadlines.iter().map(|d| DeadlineView::new(d, today)).collect(),
             events: file.events.iter().map(event_view).collect(),
         }
     }

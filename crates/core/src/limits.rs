@@ -1,0 +1,245 @@
+//! The time limits of the regulation as data (GEN-2 … GEN-5, GEN-8, SCH-7, TWN-3, TWN-11): the
+//! national defaults, province presets, and the deadlines of a case derived from its events.
+//!
+//! Every limit is a value a unit may change, never a constant in the code that applies it: provinces
+//! set stricter limits than 《信访工作条例》.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, Due, Limit, due_date};
+use crate::case::CHINA_OFFSET;
+use crate::event::{Event, EventData};
+
+/// Which limit a deadline is (INTERFACE.md `deadlines[].kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// 转送、交办: sort the case within the limit from registration (GEN-2).
+    Sorting,
+    /// 书面告知: tell the petitioner whether and how the case is handled (GEN-3).
+    Notice,
+    /// 异议: an assignee that is not competent objects (GEN-3 ¶3).
+    Objection,
+    /// 办理: the written handling opinion (GEN-4).
+    Handling,
+    /// 申请复查
+    ReviewRequest,
+    /// 复查
+    Review,
+    /// 申请复核
+    ReReviewRequest,
+    /// 复核
+    ReReview,
+}
+
+impl DeadlineKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DeadlineKind::Sorting => "sorting",
+            DeadlineKind::Notice => "notice",
+            DeadlineKind::Objection => "objection",
+            DeadlineKind::Handling => "handling",
+            DeadlineKind::ReviewRequest => "review_request",
+            DeadlineKind::Review => "review",
+            DeadlineKind::ReReviewRequest => "re_review_request",
+            DeadlineKind::ReReview => "re_review",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DeadlineKind::Sorting => "转送交办",
+            DeadlineKind::Notice => "书面告知",
+            DeadlineKind::Objection => "提出异议",
+            DeadlineKind::Handling => "出具处理意见",
+            DeadlineKind::ReviewRequest => "申请复查",
+            DeadlineKind::Review => "复查答复",
+            DeadlineKind::ReReviewRequest => "申请复核",
+            DeadlineKind::ReReview => "复核答复",
+        }
+    }
+}
+
+/// A unit's limits. Units without their own take their parent's, up to the national defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitRules {
+    /// The preset these rules started from (`national`, `zhejiang`), for people reading them.
+    pub preset: String,
+    pub sorting: Limit,
+    pub notice: Limit,
+    pub objection: Limit,
+    pub handling: Limit,
+    /// The longest single extension of the handling limit (GEN-4).
+    pub extension_max: Limit,
+    pub review_request: Limit,
+    pub review: Limit,
+    pub re_review_request: Limit,
+    pub re_review: Limit,
+}
+
+impl LimitRules {
+    /// 《信访工作条例》 (2022): 15 日 to sort and to notify, 5 工作日 to object, 60 日 to handle with one
+    /// extension of up to 30 日, 30 日 to ask for and to answer a review or re-review.
+    pub fn national() -> LimitRules {
+        LimitRules {
+            preset: "national".into(),
+            sorting: Limit::CalendarDays(15),
+            notice: Limit::CalendarDays(15),
+            objection: Limit::WorkingDays(5),
+            handling: Limit::CalendarDays(60),
+            extension_max: Limit::CalendarDays(30),
+            review_request: Limit::CalendarDays(30),
+            review: Limit::CalendarDays(30),
+            re_review_request: Limit::CalendarDays(30),
+            re_review: Limit::CalendarDays(30),
+        }
+    }
+
+    /// 浙江: decide and notify within 5 工作日; close within 30 日, extendable by up to 60 more (as
+    /// the requirements state it).
+    pub fn zhejiang() -> LimitRules {
+        LimitRules {
+            preset: "zhejiang".into(),
+            sorting: Limit::WorkingDays(5),
+            notice: Limit::WorkingDays(5),
+            handling: Limit::CalendarDays(30),
+            extension_max: Limit::CalendarDays(60),
+            ..LimitRules::national()
+        }
+    }
+
+    /// 山东: a review request is accepted within 3 工作日; otherwise the national limits.
+    pub fn shandong() -> LimitRules {
+        LimitRules { preset: "shandong".into(), review_request: Limit::WorkingDays(3), ..LimitRules::national() }
+    }
+
+    pub const PRESETS: [&'static str; 3] = ["national", "zhejiang", "shandong"];
+
+    pub fn preset(name: &str) -> Option<LimitRules> {
+        match name {
+            "national" => Some(LimitRules::national()),
+            "zhejiang" => Some(LimitRules::zhejiang()),
+            "shandong" => Some(LimitRules::shandong()),
+            _ => None,
+        }
+    }
+}
+
+impl Default for LimitRules {
+    fn default() -> Self {
+        LimitRules::national()
+    }
+}
+
+/// One time limit of a case: when it is due, and when it was met (if it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    pub due: Due,
+    pub met_at: Option<DateTime<Utc>>,
+}
+
+impl Deadline {
+    /// Days from `today` to the due date (negative when overdue); `None` once met.
+    pub fn days_left(&self, today: NaiveDate) -> Option<i64> {
+        self.met_at.is_none().then(|| (self.due.date - today).num_days())
+    }
+}
+
+/// The China date of an instant: limits count whole days in China.
+pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&CHINA_OFFSET).date_naive()
+}
+
+/// The deadlines of a case, from its events, under its unit's rules and the calendar. Each limit
+/// that applies now or applied before is listed, oldest first.
+pub fn deadlines(events: &[Event], rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
+    let mut out = Vec::new();
+    for event in events {
+        if let EventData::Registered { registration, .. } = &event.data {
+            let received = china_day(registration.received_at);
+            for (kind, limit) in [(DeadlineKind::Sorting, rules.sorting), (DeadlineKind::Notice, rules.notice)] {
+                out.push(Deadline { kind, due: due_date(calendar, received, limit), met_at: None });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::YearFile;
+    use crate::case::{CaseDraft, PetitionerDraft};
+    use crate::category;
+
+    fn calendar() -> Calendar {
+        let mut c = Calendar::new();
+        c.load(&YearFile::parse(include_str!("../../../data/holiday-cn/2025.json")).unwrap());
+        c.load(&YearFile::parse(include_str!("../../../data/holiday-cn/2026.json")).unwrap());
+        c
+    }
+
+    fn registered(received: &str) -> Event {
+        let classes = category::parse_tsv("yjnr\tejnr\tsjnr\n其他\t其他\t其他\n");
+        let now: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+        let reg = CaseDraft {
+            channel: Some("letter".into()),
+            received_at: Some(received.into()),
+            unit: Some("XS".into()),
+            petitioner: Some(PetitionerDraft { name: Some("张三".into()), ..Default::default() }),
+            category: Some("其他".into()),
+            content: Some("x".into()),
+            ..Default::default()
+        }
+        .parse(now, &classes)
+        .unwrap();
+        Event {
+            seq: 1,
+            occurred_at: reg.received_at,
+            recorded_at: now,
+            actor: "a".into(),
+            note: None,
+            data: EventData::Registered { case_number: "XS-2025-000001".into(), registration: Box::new(reg) },
+        }
+    }
+
+    #[test]
+    fn gen_2_gen_3_sorting_and_notice_run_from_receipt() {
+        let ds = deadlines(&[registered("2025-09-20")], &LimitRules::national(), &calendar());
+        let got: Vec<(&str, String)> = ds.iter().map(|d| (d.kind.code(), d.due.date.to_string())).collect();
+        assert_eq!(got, [("sorting", "2025-10-09".to_string()), ("notice", "2025-10-09".to_string())]);
+        assert!(ds.iter().all(|d| d.met_at.is_none() && !d.due.provisional));
+    }
+
+    #[test]
+    fn gen_8_a_province_preset_changes_the_limits_without_code() {
+        let ds = deadlines(&[registered("2025-09-26")], &LimitRules::zhejiang(), &calendar());
+        assert_eq!(ds[0].due.date.to_string(), "2025-10-10", "5 工作日 across National Day");
+        assert_eq!(LimitRules::preset("zhejiang").unwrap().handling, Limit::CalendarDays(30));
+        assert_eq!(LimitRules::preset("nowhere"), None);
+        for name in LimitRules::PRESETS {
+            assert_eq!(LimitRules::preset(name).unwrap().preset, name);
+        }
+    }
+
+    #[test]
+    fn days_left_counts_to_the_due_date() {
+        let d = Deadline {
+            kind: DeadlineKind::Sorting,
+            due: Due { date: "2026-03-10".parse().unwrap(), provisional: false },
+            met_at: None,
+        };
+        assert_eq!(d.days_left("2026-03-01".parse().unwrap()), Some(9));
+        assert_eq!(d.days_left("2026-03-12".parse().unwrap()), Some(-2));
+        assert_eq!(Deadline { met_at: Some(Utc::now()), ..d }.days_left("2026-03-01".parse().unwrap()), None);
+    }
+
+    #[test]
+    fn rules_round_trip_as_json() {
+        let json = serde_json::to_string(&LimitRules::national()).unwrap();
+        assert!(json.contains(r#""handling":{"unit":"calendar_days","count":60}"#), "{json}");
+        assert_eq!(serde_json::from_str::<LimitRules>(&json).unwrap(), LimitRules::national());
+    }
+}
