@@ -490,3 +490,33 @@ fn gen_8_calendar_import_from_the_command_line(backend: Backend) {
     assert!(!ok && err.contains("节假日文件"), "{err}");
 }
 both_backends!(gen_8_calendar_import_from_the_command_line);
+
+/// Registrations arriving together are committed together (group commit): every one is answered
+/// 201 only once written, and the unit's numbers run 1..N without a gap or a repeat.
+fn concurrent_registrations_are_numbered_once(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let numbers: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..10)
+                        .map(|_| {
+                            let (status, case) = post(&server, &wang, "/api/v1/cases", &visit());
+                            assert_eq!(status, 201, "{case}");
+                            case["case_number"].as_str().unwrap().to_owned()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let mut sorted = numbers.clone();
+    sorted.sort();
+    let want: Vec<String> = (1..=80).map(|n| format!("XS-2026-{n:06}")).collect();
+    assert_eq!(sorted, want);
+    assert_eq!(total(&server, &wang), 80);
+}
+both_backends!(concurrent_registrations_are_numbered_once);

@@ -93,8 +93,7 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
         recorded_at: now,
         note: None,
     };
-    let ids = state.store.register_cases(std::slice::from_ref(&new_case)).await?;
-    let id = ids.first().copied().ok_or(AppError::NotFound)?;
+    let id = state.registrar.register(new_case).await?;
     tracing::info!(case_id = id, actor = %actor.user.username, "case registered");
     Ok((id, code))
 }

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod batcher;
 pub mod error;
 pub mod sessions;
 pub mod state;

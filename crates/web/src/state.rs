@@ -10,6 +10,8 @@ use huiyin_core::calendar::{Calendar, YearFile};
 use huiyin_core::case::QueryCode;
 use huiyin_core::category::Category;
 use huiyin_store::{Store, StoreResult};
+
+use crate::batcher::Registrar;
 use sha2::{Digest, Sha256};
 use tokio::sync::RwLock;
 
@@ -142,6 +144,8 @@ async fn load_calendar(store: &dyn Store) -> StoreResult<Calendar> {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub secret: SecretKey,
+    /// Writes registrations in shared transactions (group commit).
+    pub registrar: Registrar,
     classes: Arc<Refreshed<Vec<Category>>>,
     calendar: Arc<Refreshed<Calendar>>,
 }
@@ -151,6 +155,7 @@ impl AppState {
         let classes = store.categories().await?;
         let calendar = load_calendar(store.as_ref()).await?;
         Ok(AppState {
+            registrar: Registrar::start(store.clone()),
             store,
             secret,
             classes: Arc::new(Refreshed::new(classes)),
