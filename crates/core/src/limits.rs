@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, Due, Limit, due_date};
 use crate::case::CHINA_OFFSET;
+use crate::case::Registration;
 use crate::event::{Event, EventData};
 
 /// Which limit a deadline is (INTERFACE.md `deadlines[].kind`).
@@ -34,6 +35,21 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
+    pub const ALL: [DeadlineKind; 8] = [
+        DeadlineKind::Sorting,
+        DeadlineKind::Notice,
+        DeadlineKind::Objection,
+        DeadlineKind::Handling,
+        DeadlineKind::ReviewRequest,
+        DeadlineKind::Review,
+        DeadlineKind::ReReviewRequest,
+        DeadlineKind::ReReview,
+    ];
+
+    pub fn parse(raw: &str) -> Option<DeadlineKind> {
+        DeadlineKind::ALL.into_iter().find(|k| k.code() == raw)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             DeadlineKind::Sorting => "sorting",
@@ -76,6 +92,20 @@ pub struct LimitRules {
     pub review: Limit,
     pub re_review_request: Limit,
     pub re_review: Limit,
+    /// How long before a due date its owner is reminded (督办 "due soon").
+    #[serde(default = "default_remind_before")]
+    pub remind_before: Limit,
+    /// How long after a due date an open supervision item goes to the unit above.
+    #[serde(default = "default_escalate_after")]
+    pub escalate_after: Limit,
+}
+
+fn default_remind_before() -> Limit {
+    Limit::WorkingDays(3)
+}
+
+fn default_escalate_after() -> Limit {
+    Limit::WorkingDays(5)
 }
 
 impl LimitRules {
@@ -93,6 +123,8 @@ impl LimitRules {
             review: Limit::CalendarDays(30),
             re_review_request: Limit::CalendarDays(30),
             re_review: Limit::CalendarDays(30),
+            remind_before: default_remind_before(),
+            escalate_after: default_escalate_after(),
         }
     }
 
@@ -132,19 +164,69 @@ impl Default for LimitRules {
     }
 }
 
-/// One time limit of a case: when it is due, and when it was met (if it was).
+/// One time limit of a case: what it counts from, when it is due, and when it was met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     pub kind: DeadlineKind,
+    /// The day of the event the limit counts from (China time; the day itself is not counted).
+    pub start: NaiveDate,
+    pub limit: Limit,
+    /// Calendar days added by an approved extension (GEN-4); 0 without one.
+    pub extension_days: u32,
     pub due: Due,
     pub met_at: Option<DateTime<Utc>>,
 }
 
+/// Where an open deadline stands today (督办).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    Met,
+    OnTrack,
+    /// Due within the reminder window, or today.
+    DueSoon,
+    /// Past due by so many days.
+    Overdue(i64),
+}
+
 impl Deadline {
+    /// A deadline of `limit` counted from `start` over `calendar`.
+    pub fn new(kind: DeadlineKind, start: NaiveDate, limit: Limit, calendar: &Calendar) -> Deadline {
+        Deadline { kind, start, limit, extension_days: 0, due: due_date(calendar, start, limit), met_at: None }
+            .recounted(calendar)
+    }
+
+    /// The same deadline counted over `calendar` (after a year's schedule is loaded or replaced).
+    /// An extension runs on from the original due date in calendar days.
+    pub fn recounted(&self, calendar: &Calendar) -> Deadline {
+        let base = due_date(calendar, self.start, self.limit);
+        let due = if self.extension_days == 0 {
+            base
+        } else {
+            let extended = due_date(calendar, base.date, Limit::CalendarDays(self.extension_days));
+            Due { date: extended.date, provisional: base.provisional || extended.provisional }
+        };
+        Deadline { due, ..*self }
+    }
+
     /// Days from `today` to the due date (negative when overdue); `None` once met.
     pub fn days_left(&self, today: NaiveDate) -> Option<i64> {
         self.met_at.is_none().then(|| (self.due.date - today).num_days())
     }
+
+    /// Whether the deadline is met, on track, due soon (within `remind_before`) or overdue.
+    pub fn urgency(&self, today: NaiveDate, calendar: &Calendar, remind_before: Limit) -> Urgency {
+        match self.days_left(today) {
+            None => Urgency::Met,
+            Some(n) if n < 0 => Urgency::Overdue(-n),
+            Some(_) if due_date(calendar, today, remind_before).date >= self.due.date => Urgency::DueSoon,
+            Some(_) => Urgency::OnTrack,
+        }
+    }
+}
+
+/// The earliest due date among open deadlines (for sorting lists by urgency).
+pub fn next_due(deadlines: &[Deadline]) -> Option<NaiveDate> {
+    deadlines.iter().filter(|d| d.met_at.is_none()).map(|d| d.due.date).min()
 }
 
 /// The China date of an instant: limits count whole days in China.
@@ -152,19 +234,29 @@ pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&CHINA_OFFSET).date_naive()
 }
 
-/// The deadlines of a case, from its events, under its unit's rules and the calendar. Each limit
-/// that applies now or applied before is listed, oldest first.
-pub fn deadlines(events: &[Event], rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
-    let mut out = Vec::new();
-    for event in events {
-        if let EventData::Registered { registration, .. } = &event.data {
-            let received = china_day(registration.received_at);
-            for (kind, limit) in [(DeadlineKind::Sorting, rules.sorting), (DeadlineKind::Notice, rules.notice)] {
-                out.push(Deadline { kind, due: due_date(calendar, received, limit), met_at: None });
-            }
+/// The deadlines a registration opens (GEN-2, GEN-3): sorting and notice, from the day of receipt.
+pub fn registration_deadlines(registration: &Registration, rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
+    let received = china_day(registration.received_at);
+    [(DeadlineKind::Sorting, rules.sorting), (DeadlineKind::Notice, rules.notice)]
+        .into_iter()
+        .map(|(kind, limit)| Deadline::new(kind, received, limit, calendar))
+        .collect()
+}
+
+/// The deadlines after one more event: the event may meet some and open others. Events that do
+/// neither (a hand-off, a report up, a reissued query code) leave them as they are.
+pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
+    match &event.data {
+        EventData::Registered { registration, .. } => registration_deadlines(registration, rules, calendar),
+        EventData::HandedOff { .. } | EventData::ReportedUp { .. } | EventData::QueryCodeReissued {} => {
+            current.to_vec()
         }
     }
-    out
+}
+
+/// The deadlines of a case from its whole log (the fold of [`after_event`]).
+pub fn deadlines(events: &[Event], rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
+    events.iter().fold(Vec::new(), |current, event| after_event(&current, event, rules, calendar))
 }
 
 #[cfg(test)]
@@ -224,16 +316,50 @@ mod tests {
         }
     }
 
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn days_left_counts_to_the_due_date() {
-        let d = Deadline {
-            kind: DeadlineKind::Sorting,
-            due: Due { date: "2026-03-10".parse().unwrap(), provisional: false },
-            met_at: None,
-        };
-        assert_eq!(d.days_left("2026-03-01".parse().unwrap()), Some(9));
-        assert_eq!(d.days_left("2026-03-12".parse().unwrap()), Some(-2));
-        assert_eq!(Deadline { met_at: Some(Utc::now()), ..d }.days_left("2026-03-01".parse().unwrap()), None);
+        let d = Deadline::new(DeadlineKind::Sorting, day("2026-02-23"), Limit::CalendarDays(15), &calendar());
+        assert_eq!(d.due.date, day("2026-03-10"));
+        assert_eq!(d.days_left(day("2026-03-01")), Some(9));
+        assert_eq!(d.days_left(day("2026-03-12")), Some(-2));
+        assert_eq!(Deadline { met_at: Some(Utc::now()), ..d }.days_left(day("2026-03-01")), None);
+    }
+
+    #[test]
+    fn fed_10_urgency_for_supervision() {
+        let c = calendar();
+        // Due Tuesday 2026-03-10; reminders three working days ahead.
+        let d = Deadline::new(DeadlineKind::Sorting, day("2026-02-23"), Limit::CalendarDays(15), &c);
+        let remind = Limit::WorkingDays(3);
+        assert_eq!(d.urgency(day("2026-03-02"), &c, remind), Urgency::OnTrack);
+        assert_eq!(d.urgency(day("2026-03-05"), &c, remind), Urgency::DueSoon, "Thu + 3 working days = Tue");
+        assert_eq!(d.urgency(day("2026-03-10"), &c, remind), Urgency::DueSoon, "due today");
+        assert_eq!(d.urgency(day("2026-03-13"), &c, remind), Urgency::Overdue(3));
+        assert_eq!(Deadline { met_at: Some(Utc::now()), ..d }.urgency(day("2026-03-13"), &c, remind), Urgency::Met);
+    }
+
+    #[test]
+    fn gen_4_an_extension_runs_on_from_the_original_due_date() {
+        let c = calendar();
+        let d = Deadline::new(DeadlineKind::Handling, day("2026-01-05"), Limit::CalendarDays(60), &c);
+        assert_eq!(d.due.date, day("2026-03-06"));
+        let extended = Deadline { extension_days: 30, ..d }.recounted(&c);
+        assert_eq!(extended.due.date, day("2026-04-07"), "04-05 is a Sunday and 04-06 a Qingming holiday");
+    }
+
+    #[test]
+    fn gen_8_recounting_over_a_new_calendar_moves_the_due_date() {
+        let mut c = calendar();
+        let d = Deadline::new(DeadlineKind::Sorting, day("2026-12-20"), Limit::CalendarDays(15), &c);
+        assert_eq!((d.due.date, d.due.provisional), (day("2027-01-04"), true));
+        let y2027 = r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-04", "isOffDay": true}]}"#;
+        c.load(&YearFile::parse(y2027).unwrap());
+        let again = d.recounted(&c);
+        assert_eq!((again.due.date, again.due.provisional), (day("2027-01-05"), false));
     }
 
     #[test]

@@ -41,6 +41,9 @@ enum Command {
     Serve {
         #[arg(long, env = "HUIYIN_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Seconds between supervision runs (0 turns the background run off).
+        #[arg(long, env = "HUIYIN_SUPERVISE_EVERY", default_value_t = 600)]
+        supervise_every: u64,
     },
     /// Brings the database to the current schema and exits.
     Migrate,
@@ -63,6 +66,14 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+    /// Runs supervision once (督办: reminders, supervision items, escalation) and delivers the
+    /// outbox; `serve` does the same every few minutes.
+    Supervise,
+    /// Deadlines.
+    Deadlines {
+        #[command(subcommand)]
+        command: DeadlinesCommand,
     },
     /// Fills an empty database with a realistic demo.
     Demo {
@@ -94,6 +105,12 @@ enum UnitCommand {
         #[arg(long)]
         preset: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum DeadlinesCommand {
+    /// Recounts every open deadline over the loaded calendar.
+    Recount,
 }
 
 #[derive(Subcommand)]
@@ -215,7 +232,24 @@ fn load_secret(cli: &Cli) -> Result<SecretKey, Failure> {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Serve { listen } => serve(&cli, listen).await,
+        Command::Serve { listen, supervise_every } => serve(&cli, listen, *supervise_every).await,
+        Command::Supervise => {
+            let store = open_store(&cli.database_url).await?;
+            let calendar = huiyin_web::state::load_calendar(store.as_ref()).await?;
+            let run = huiyin_web::app::supervise(store.as_ref(), &calendar, chrono::Utc::now())
+                .await
+                .map_err(|e| Failure(e.to_string()))?;
+            let sent = huiyin_web::app::deliver_outbox(store.as_ref()).await.map_err(|e| Failure(e.to_string()))?;
+            println!(
+                "督办:提醒 {} 件,新开督办 {} 件,升级 {} 件,关闭 {} 件;发出消息 {sent} 条。",
+                run.reminded, run.opened, run.escalated, run.closed
+            );
+            Ok(())
+        }
+        Command::Deadlines { command: DeadlinesCommand::Recount } => {
+            let store = open_store(&cli.database_url).await?;
+            recount(store.as_ref()).await
+        }
         Command::Migrate => {
             let store = open_store(&cli.database_url).await?;
             println!("数据库已是最新结构({})", store.backend());
@@ -321,7 +355,45 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-async fn serve(cli: &Cli, listen: &str) -> Result<(), Failure> {
+/// Recounts open deadlines over the stored calendar, with a progress line on a terminal.
+async fn recount(store: &dyn Store) -> Result<(), Failure> {
+    let calendar = huiyin_web::state::load_calendar(store).await?;
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let moved =
+        huiyin_web::app::recount_deadlines(store, &calendar, |read| bar.set_message(format!("已读 {read} 个期限")))
+            .await
+            .map_err(|e| Failure(e.to_string()))?;
+    bar.finish_and_clear();
+    println!("未结期限已重算:{moved} 个截止日期有变化。");
+    Ok(())
+}
+
+/// Runs supervision and the outbox every `every` seconds until the server stops.
+fn spawn_supervision(state: AppState, every: u64) {
+    if every == 0 {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
+        loop {
+            tick.tick().await;
+            let calendar = state.calendar().await;
+            match huiyin_web::app::supervise(state.store.as_ref(), &calendar, chrono::Utc::now()).await {
+                Ok(run) => tracing::info!(?run, "supervision run"),
+                Err(e) => tracing::error!(error = %e, "supervision run failed"),
+            }
+            if let Err(e) = huiyin_web::app::deliver_outbox(state.store.as_ref()).await {
+                tracing::error!(error = %e, "outbox delivery failed");
+            }
+        }
+    });
+}
+
+async fn serve(cli: &Cli, listen: &str, supervise_every: u64) -> Result<(), Failure> {
     let addr: SocketAddr =
         listen.parse().map_err(|_| Failure(format!("监听地址无效:{listen}(示例:127.0.0.1:8080)")))?;
     let store = open_store(&cli.database_url).await?;
@@ -335,6 +407,7 @@ async fn serve(cli: &Cli, listen: &str) -> Result<(), Failure> {
         store.put_setup_token(&token_hash(&token), chrono::Utc::now()).await?;
         println!("首次设置:请在浏览器打开 http://{local}/setup/{token} 创建管理员(链接只能使用一次)");
     }
+    spawn_supervision(state.clone(), supervise_every);
     huiyin_web::serve(listener, state, shutdown_signal()).await?;
     println!("huiyin stopped");
     Ok(())

@@ -65,8 +65,18 @@ fn registration(unit: &str, content: &str, received_at: &str, name: &str) -> Reg
     .unwrap()
 }
 
+fn calendar() -> huiyin_core::calendar::Calendar {
+    let mut c = huiyin_core::calendar::Calendar::new();
+    for (_, json) in huiyin_core::calendar::SHIPPED_YEARS {
+        c.load(&huiyin_core::calendar::YearFile::parse(json).unwrap());
+    }
+    c
+}
+
 fn new_case(reg: Registration, actor: &User) -> NewCase {
+    let rules = huiyin_core::limits::LimitRules::national();
     NewCase {
+        deadlines: huiyin_core::limits::registration_deadlines(&reg, &rules, &calendar()),
         registration: reg,
         query_code_hash: "hash".into(),
         actor_id: actor.id,
@@ -194,6 +204,8 @@ async fn registration_writes_case_and_first_event(store: &dyn Store) {
     assert_eq!(file.registration.petitioner.phone.as_ref().unwrap().as_str(), "13812345678");
     assert_eq!(file.registration.received_at, "2026-11-20T01:30:00Z".parse::<DateTime<Utc>>().unwrap());
     assert_eq!(file.unit_code, "XS");
+    let kinds: Vec<(&str, String)> = file.deadlines.iter().map(|d| (d.kind.code(), d.due.date.to_string())).collect();
+    assert_eq!(kinds, [("sorting", "2026-12-07".to_string()), ("notice", "2026-12-07".to_string())], "GEN-2, GEN-3");
     let second = store.case_file(ids[1]).await.unwrap().unwrap();
     assert_eq!(second.state.case_number, "XS-2026-000002");
     let last_year = store.case_file(ids[2]).await.unwrap().unwrap();
@@ -252,6 +264,7 @@ async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
         data,
         state,
         new_query_code_hash: None,
+        deadlines: file.deadlines.clone(),
     };
     store.append_event(id, 1, &new_event).await.unwrap();
     let again = store.append_event(id, 1, &new_event).await;
@@ -417,6 +430,7 @@ async fn list_totals_agree_between_tally_and_count(store: &dyn Store) {
                 data,
                 state,
                 new_query_code_hash: None,
+                deadlines: file.deadlines.clone(),
             },
         )
         .await
@@ -473,3 +487,54 @@ async fn holiday_years_and_unit_limits(store: &dyn Store) {
     assert_eq!(store.limit_rules_for(qx).await.unwrap().unwrap(), LimitRules::zhejiang());
 }
 conformance!(gen_8_holiday_years_and_unit_limits, holiday_years_and_unit_limits);
+
+/// 督办 storage: due deadlines are found, a supervision item and a reminder are written once with
+/// their notices, escalation happens once, settled items close, notifications and the outbox work.
+async fn supervision_is_written_once(store: &dyn Store) {
+    use huiyin_store::Notice;
+    let (_, xz, _, _) = tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let chen = user(store, "chen", "XZ", Role::Supervisor).await;
+    let ids =
+        store.register_cases(&[new_case(registration("XS", "路灯", "2026-10-01", "甲"), &officer)]).await.unwrap();
+    let due = store.due_deadlines("2026-10-31".parse().unwrap(), 100).await.unwrap();
+    assert_eq!(due.len(), 2, "sorting and notice are due by the end of October");
+    assert_eq!((due[0].case_id, due[0].owner_id), (ids[0], officer.id));
+    assert!(store.due_deadlines("2026-10-01".parse().unwrap(), 100).await.unwrap().is_empty());
+    let at = Utc::now();
+    let notice = |user_id| Notice { user_id, case_id: Some(ids[0]), kind: "overdue".into(), message: "督办".into() };
+    assert!(store.open_supervision_item(&due[0], at, &[notice(officer.id)]).await.unwrap());
+    assert!(!store.open_supervision_item(&due[0], at, &[notice(officer.id)]).await.unwrap(), "once only");
+    assert!(store.remind_once(&due[1], at, &[notice(officer.id)]).await.unwrap());
+    assert!(!store.remind_once(&due[1], at, &[notice(officer.id)]).await.unwrap());
+    assert_eq!(store.unread_notifications(officer.id).await.unwrap(), 2);
+    let items = store.supervision_items(&[due[0].unit_id], true, 10).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!((items[0].case_number.as_str(), items[0].kind.as_str()), ("XS-2026-000001", "sorting"));
+    let to_escalate = store.items_to_escalate("2026-12-31".parse().unwrap()).await.unwrap();
+    assert_eq!(to_escalate.len(), 1);
+    assert_eq!(to_escalate[0].1, xz, "the unit above the holding unit");
+    assert!(store.escalate_item(items[0].id, xz, at, &[notice(chen.id)]).await.unwrap());
+    assert!(!store.escalate_item(items[0].id, xz, at, &[notice(chen.id)]).await.unwrap());
+    assert_eq!(store.supervision_items(&[xz], true, 10).await.unwrap()[0].escalated_to.as_deref(), Some("XZ"));
+    assert_eq!(store.close_settled_items(at).await.unwrap(), 0, "the deadline is still open");
+    // Moving the due date (a recount over a new calendar) settles the item for the old date.
+    let mut moved = due[0].deadline;
+    moved.due.date = "2026-10-20".parse().unwrap();
+    store.update_deadline_dues(&[(ids[0], moved)]).await.unwrap();
+    assert_eq!(store.close_settled_items(at).await.unwrap(), 1);
+    assert!(store.supervision_items(&[due[0].unit_id], true, 10).await.unwrap().is_empty());
+    let open = store.open_deadlines_after((0, ""), 10).await.unwrap();
+    assert_eq!(open.len(), 2);
+    assert_eq!(store.open_deadlines_after((ids[0], "sorting"), 10).await.unwrap().len(), 0);
+    let notes = store.notifications(officer.id, 10).await.unwrap();
+    assert!(store.mark_notification_read(officer.id, notes[0].id, at).await.unwrap());
+    assert!(!store.mark_notification_read(chen.id, notes[0].id, at).await.unwrap(), "not someone else's");
+    assert_eq!(store.unread_notifications(officer.id).await.unwrap(), 1);
+    let outbox = store.outbox_unsent(10).await.unwrap();
+    assert_eq!(outbox.len(), 3);
+    store.outbox_mark_sent(outbox[0].id, at).await.unwrap();
+    assert_eq!(store.outbox_unsent(10).await.unwrap().len(), 2);
+    assert_eq!(store.unit_staff(xz, &[Role::Supervisor]).await.unwrap()[0].username, "chen");
+}
+conformance!(fed_10_supervision_is_written_once, supervision_is_written_once);

@@ -6,11 +6,11 @@
 //! This crate holds no business rule: those live in `huiyin-core`.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use huiyin_core::case::{Channel, Registration};
 use huiyin_core::category::Category;
 use huiyin_core::event::{CaseState, Event, EventData, Status};
-use huiyin_core::limits::LimitRules;
+use huiyin_core::limits::{Deadline, LimitRules};
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use serde::Serialize;
@@ -85,6 +85,8 @@ pub struct NewUser {
 #[derive(Debug, Clone)]
 pub struct NewCase {
     pub registration: Registration,
+    /// Its deadlines, counted by the core under the unit's rules.
+    pub deadlines: Vec<Deadline>,
     pub query_code_hash: String,
     /// The registering user: first receiver and first owner (FED-1).
     pub actor_id: i64,
@@ -102,6 +104,8 @@ pub struct NewEvent {
     pub data: EventData,
     /// The state after this event, derived by the caller with the core.
     pub state: CaseState,
+    /// All the case's deadlines after this event.
+    pub deadlines: Vec<Deadline>,
     /// A new query-code hash, when the event replaces the code.
     pub new_query_code_hash: Option<String>,
 }
@@ -119,7 +123,64 @@ pub struct CaseFile {
     pub registration: Registration,
     pub state: CaseState,
     pub events: Vec<Event>,
+    pub deadlines: Vec<Deadline>,
     pub query_code_hash: String,
+}
+
+/// An open deadline that is due by a given day, with who answers for it (督办).
+#[derive(Debug, Clone)]
+pub struct DueDeadline {
+    pub case_id: i64,
+    pub case_number: String,
+    /// The unit that holds the case.
+    pub unit_id: i64,
+    pub owner_id: i64,
+    pub deadline: Deadline,
+}
+
+/// A message for one staff member: shown in the app, and queued for SMS or e-mail.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub user_id: i64,
+    pub case_id: Option<i64>,
+    /// `overdue`, `due_soon`, `escalated`, …
+    pub kind: String,
+    pub message: String,
+}
+
+/// A supervision item (督办单) as dashboards list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupervisionItem {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    pub kind: String,
+    pub due: NaiveDate,
+    pub unit_code: String,
+    pub owner: String,
+    pub opened_at: DateTime<Utc>,
+    pub escalated_to: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// An in-app notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: i64,
+    pub case_id: Option<i64>,
+    pub kind: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// A message waiting for delivery by SMS or e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub channel: String,
+    pub user_id: i64,
+    pub body: String,
 }
 
 /// One row of a case list: what a list shows, nothing more.
@@ -139,6 +200,8 @@ pub struct CaseSummary {
     pub headcount: i64,
     pub flags: Vec<String>,
     pub content: String,
+    /// The earliest open due date.
+    pub next_due: Option<NaiveDate>,
 }
 
 /// How to order a case list.
@@ -149,11 +212,13 @@ pub enum CaseSort {
     ReceivedAsc,
     NumberAsc,
     NumberDesc,
+    /// Earliest open due date first; cases with none last.
+    DueAsc,
 }
 
 impl CaseSort {
-    pub const ALL: [CaseSort; 4] =
-        [CaseSort::ReceivedDesc, CaseSort::ReceivedAsc, CaseSort::NumberAsc, CaseSort::NumberDesc];
+    pub const ALL: [CaseSort; 5] =
+        [CaseSort::ReceivedDesc, CaseSort::ReceivedAsc, CaseSort::NumberAsc, CaseSort::NumberDesc, CaseSort::DueAsc];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -161,6 +226,7 @@ impl CaseSort {
             CaseSort::ReceivedAsc => "received_at",
             CaseSort::NumberAsc => "case_number",
             CaseSort::NumberDesc => "-case_number",
+            CaseSort::DueAsc => "due",
         }
     }
 
@@ -179,6 +245,10 @@ pub struct CaseQuery {
     pub received_before: Option<DateTime<Utc>>,
     /// Plain substring of the statement, name or case number (full-text search comes later).
     pub text: Option<String>,
+    /// Only cases with an open deadline due on or before this day.
+    pub due_by: Option<NaiveDate>,
+    /// Only cases this user holds (包案人).
+    pub owner: Option<i64>,
     pub sort: CaseSort,
     /// 1-based.
     pub page: u32,
@@ -259,6 +329,45 @@ pub trait Store: Send + Sync + 'static {
     async fn case_file(&self, case_id: i64) -> StoreResult<Option<CaseFile>>;
     async fn case_id_by_number(&self, case_number: &str) -> StoreResult<Option<i64>>;
     async fn list_cases(&self, query: &CaseQuery) -> StoreResult<Page<CaseSummary>>;
+
+    /// Open deadlines in key order after `(case_id, kind)`, for recounting over a new calendar.
+    async fn open_deadlines_after(&self, after: (i64, &str), limit: i64) -> StoreResult<Vec<(i64, Deadline)>>;
+    /// Writes recounted due dates and the cases' earliest open due date.
+    async fn update_deadline_dues(&self, changed: &[(i64, Deadline)]) -> StoreResult<()>;
+    /// Open deadlines due on or before `until`, earliest first.
+    async fn due_deadlines(&self, until: NaiveDate, limit: i64) -> StoreResult<Vec<DueDeadline>>;
+    /// Opens a supervision item for an overdue deadline, with its notices, once: false (and nothing
+    /// written) if the item exists already. Safe to run on several servers at once.
+    async fn open_supervision_item(
+        &self,
+        due: &DueDeadline,
+        at: DateTime<Utc>,
+        notices: &[Notice],
+    ) -> StoreResult<bool>;
+    /// Records a "due soon" reminder with its notices, once per deadline and due date.
+    async fn remind_once(&self, due: &DueDeadline, at: DateTime<Utc>, notices: &[Notice]) -> StoreResult<bool>;
+    /// Open, not yet escalated items whose deadline is due on or before `due_by`.
+    async fn items_to_escalate(&self, due_by: NaiveDate) -> StoreResult<Vec<(i64, i64, SupervisionItem)>>;
+    /// Escalates an item to `to_unit` with its notices, once.
+    async fn escalate_item(
+        &self,
+        item_id: i64,
+        to_unit: i64,
+        at: DateTime<Utc>,
+        notices: &[Notice],
+    ) -> StoreResult<bool>;
+    /// Closes the open items whose deadline was met or moved; returns how many.
+    async fn close_settled_items(&self, at: DateTime<Utc>) -> StoreResult<u64>;
+    /// Supervision items of cases held in the given units, newest first.
+    async fn supervision_items(&self, units: &[i64], open_only: bool, limit: i64) -> StoreResult<Vec<SupervisionItem>>;
+    /// Active staff of a unit with one of the roles.
+    async fn unit_staff(&self, unit_id: i64, roles: &[Role]) -> StoreResult<Vec<User>>;
+    async fn notifications(&self, user_id: i64, limit: i64) -> StoreResult<Vec<Notification>>;
+    async fn unread_notifications(&self, user_id: i64) -> StoreResult<i64>;
+    /// Marks one of the user's notifications read; false if it is not theirs.
+    async fn mark_notification_read(&self, user_id: i64, id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn outbox_unsent(&self, limit: i64) -> StoreResult<Vec<OutboxMessage>>;
+    async fn outbox_mark_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
 
     /// Records that `user_id` saw a case's personal data in full (COM-4).
     async fn log_personal_data_view(

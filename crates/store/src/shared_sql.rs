@@ -8,11 +8,13 @@
 // ON CONFLICT, recursive CTEs). What differs between the two lives in the backend crates.
 
 use huiyin_store::{
-    CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, NewUnit, NewUser, Page, SessionRow, Store,
-    StoreError, StoreResult, Unit, User,
+    CaseFile, CaseQuery, CaseSort, CaseSummary, DueDeadline, NewCase, NewEvent, NewUnit, NewUser, Notice,
+    Notification, OutboxMessage, Page, SessionRow, Store, StoreError, StoreResult, SupervisionItem, Unit, User,
 };
 use huiyin_core::case::{CaseNumber, Channel};
+use huiyin_core::calendar::{Due, Limit};
 use huiyin_core::category::Category;
+use huiyin_core::limits::{Deadline, DeadlineKind, next_due};
 use huiyin_core::event::{CaseState, Event, EventData, Status};
 use huiyin_core::unit::UnitKind;
 use huiyin_core::user::Role;
@@ -103,6 +105,7 @@ fn summary_from_row(row: &DbRow) -> StoreResult<CaseSummary> {
         headcount: row.try_get("headcount")?,
         flags,
         content: row.try_get("content")?,
+        next_due: row.try_get("next_due")?,
     })
 }
 
@@ -122,6 +125,92 @@ fn like_pattern(text: &str) -> String {
     }
     out.push('%');
     out
+}
+
+fn deadline_from_row(row: &DbRow) -> StoreResult<Deadline> {
+    let kind: String = row.try_get("kind")?;
+    let Json(limit): Json<Limit> = row.try_get("limit_rule")?;
+    let extension_days: i64 = row.try_get("extension_days")?;
+    Ok(Deadline {
+        kind: DeadlineKind::parse(&kind).ok_or_else(|| corrupt(format!("deadline kind {kind}")))?,
+        start: row.try_get("start_day")?,
+        limit,
+        extension_days: u32::try_from(extension_days).map_err(corrupt)?,
+        due: Due { date: row.try_get("due")?, provisional: row.try_get("provisional")? },
+        met_at: row.try_get("met_at")?,
+    })
+}
+
+/// Replaces a case's deadlines and its earliest open due date.
+async fn write_deadlines(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    case_id: i64,
+    deadlines: &[Deadline],
+    replace: bool,
+) -> StoreResult<()> {
+    if replace {
+        sqlx::query("DELETE FROM case_deadlines WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
+    }
+    for d in deadlines {
+        sqlx::query(
+            "INSERT INTO case_deadlines (case_id, kind, start_day, limit_rule, extension_days, due, provisional, met_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(case_id)
+        .bind(d.kind.code())
+        .bind(d.start)
+        .bind(Json(d.limit))
+        .bind(i64::from(d.extension_days))
+        .bind(d.due.date)
+        .bind(d.due.provisional)
+        .bind(d.met_at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if replace {
+        sqlx::query("UPDATE cases SET next_due = $1 WHERE id = $2")
+            .bind(next_due(deadlines))
+            .bind(case_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes notices: in-app notifications, and an outbox message for each for later delivery.
+async fn write_notices(conn: &mut <Db as sqlx::Database>::Connection, notices: &[Notice], at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+    for n in notices {
+        sqlx::query("INSERT INTO notifications (user_id, case_id, kind, message, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(n.user_id)
+            .bind(n.case_id)
+            .bind(&n.kind)
+            .bind(&n.message)
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("INSERT INTO outbox (channel, user_id, body, created_at, attempts) VALUES ('sms', $1, $2, $3, 0)")
+            .bind(n.user_id)
+            .bind(&n.message)
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn supervision_from_row(r: &DbRow) -> StoreResult<SupervisionItem> {
+    Ok(SupervisionItem {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        case_number: r.try_get("case_number")?,
+        kind: r.try_get("kind")?,
+        due: r.try_get("due")?,
+        unit_code: r.try_get("unit_code")?,
+        owner: r.try_get("owner")?,
+        opened_at: r.try_get("opened_at")?,
+        escalated_to: r.try_get("escalated_to")?,
+        closed_at: r.try_get("closed_at")?,
+    })
 }
 
 /// The year (China time) a case is numbered in.
@@ -194,7 +283,8 @@ fn push_scope(b: &mut sqlx::QueryBuilder<Db>, part: ScopePart, scope: &[i64], ac
         ScopePart::HeldOnly => {
             b.push(" WHERE c.holding_unit_id IN ");
             push_ids(b, scope);
-            b.push(" AND c.unit_id NOT IN ");
+            // Repeats the partial index's predicate, so that planners take it.
+            b.push(" AND c.holding_unit_id <> c.unit_id AND c.unit_id NOT IN ");
             push_ids(b, scope);
         }
     }
@@ -214,6 +304,12 @@ fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery, text: Option<
     if let Some(before) = query.received_before {
         b.push(" AND c.received_at < ").push_bind(before);
     }
+    if let Some(owner) = query.owner {
+        b.push(" AND c.owner_id = ").push_bind(owner);
+    }
+    if let Some(due_by) = query.due_by {
+        b.push(" AND c.next_due <= ").push_bind(due_by);
+    }
     if let Some(text) = text {
         let pattern = like_pattern(text);
         b.push(" AND (c.content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
@@ -228,6 +324,7 @@ fn order_by(sort: CaseSort) -> &'static str {
         CaseSort::ReceivedAsc => " ORDER BY c.received_at ASC, c.id ASC",
         CaseSort::NumberAsc => " ORDER BY c.case_number ASC",
         CaseSort::NumberDesc => " ORDER BY c.case_number DESC",
+        CaseSort::DueAsc => " ORDER BY c.next_due IS NULL, c.next_due, c.id",
     }
 }
 
@@ -638,8 +735,9 @@ impl Store for Backend {
             let case_id: i64 = sqlx::query_scalar(
                 "INSERT INTO cases (unit_id, case_number, query_code_hash, status, channel, received_at, registered_at, \
                  first_receiver_id, owner_id, holding_unit_id, petitioner_name, petitioner_id_number, petitioner_phone, \
-                 petitioner_address, headcount, category_code, category_path, purpose, content, flags, state, version, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $7) \
+                 petitioner_address, headcount, category_code, category_path, purpose, content, flags, state, version, updated_at, \
+                 next_due) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $7, $20) \
                  RETURNING id",
             )
             .bind(unit_id)
@@ -661,9 +759,11 @@ impl Store for Backend {
             .bind(&reg.content)
             .bind(Json(flag_codes(&state)))
             .bind(Json(&state))
+            .bind(next_due(&case.deadlines))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| on_violation(e, "case_number", "unit"))?;
+            write_deadlines(&mut tx, case_id, &case.deadlines, false).await?;
             sqlx::query(
                 "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
                  VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
@@ -718,6 +818,7 @@ impl Store for Backend {
                 .await?;
             return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict });
         }
+        write_deadlines(&mut tx, case_id, &event.deadlines, true).await?;
         // The version matched, so the row read above is the row just replaced: move its tally.
         if let Some(row) = before {
             let unit_id: i64 = row.try_get("unit_id")?;
@@ -771,6 +872,15 @@ impl Store for Backend {
         .fetch_all(self.reader())
         .await?;
         let events: Vec<Event> = rows.iter().map(event_from_row).collect::<StoreResult<_>>()?;
+        let deadline_rows = sqlx::query(
+            "SELECT kind, start_day, limit_rule, extension_days, due, provisional, met_at FROM case_deadlines \
+             WHERE case_id = $1 ORDER BY start_day, kind",
+        )
+        .bind(case_id)
+        .fetch_all(self.reader())
+        .await?;
+        let mut deadlines = deadline_rows.iter().map(deadline_from_row).collect::<StoreResult<Vec<_>>>()?;
+        deadlines.sort_by_key(|d| (d.start, DeadlineKind::ALL.iter().position(|k| *k == d.kind)));
         let state = CaseState::derive(&events).ok_or_else(|| corrupt(format!("case {case_id} has no registration")))?;
         let registration = match events.first().map(|e| &e.data) {
             Some(EventData::Registered { registration, .. }) => (**registration).clone(),
@@ -787,6 +897,7 @@ impl Store for Backend {
             registration,
             state,
             events,
+            deadlines,
         }))
     }
 
@@ -805,7 +916,9 @@ impl Store for Backend {
         }
         let text = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         // The total: from the tally when only status and channel narrow the list, else by counting.
-        let tally_answers = query.received_from.is_none() && query.received_before.is_none() && text.is_none();
+        let tally_answers =
+            query.received_from.is_none() && query.received_before.is_none() && text.is_none() && query.due_by.is_none()
+                && query.owner.is_none();
         let mut total = 0i64;
         let mut parts = Vec::with_capacity(2);
         for part in [ScopePart::Registered, ScopePart::HeldOnly] {
@@ -829,20 +942,22 @@ impl Store for Backend {
         // The page: the first rows of each part in order, merged, then fetched whole.
         let offset = (u64::from(page) - 1) * u64::from(per_page);
         let wanted = i64::try_from(offset + u64::from(per_page)).map_err(corrupt)?;
-        let mut keys: Vec<(i64, chrono::DateTime<chrono::Utc>, String)> = Vec::new();
+        type Key = (i64, chrono::DateTime<chrono::Utc>, String, Option<chrono::NaiveDate>);
+        let mut keys: Vec<Key> = Vec::new();
         for (part, matched) in parts {
             // One case in fifty or more: the sort order's index finds a page within a few thousand rows.
             let access = match part {
                 ScopePart::Registered if matched.saturating_mul(50) >= all_cases => Access::SortOrder,
                 _ => Access::ScopeIndex,
             };
-            let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, c.case_number FROM cases c");
+            let mut select =
+                sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, c.case_number, c.next_due FROM cases c");
             push_scope(&mut select, part, &query.scope, access);
             push_filters(&mut select, query, text);
             select.push(order_by(query.sort));
             select.push(" LIMIT ").push_bind(wanted);
             for row in select.build().fetch_all(self.reader()).await? {
-                keys.push((row.try_get("id")?, row.try_get("received_at")?, row.try_get("case_number")?));
+                keys.push((row.try_get("id")?, row.try_get("received_at")?, row.try_get("case_number")?, row.try_get("next_due")?));
             }
         }
         keys.sort_by(|a, b| match query.sort {
@@ -850,6 +965,7 @@ impl Store for Backend {
             CaseSort::ReceivedAsc => a.1.cmp(&b.1).then(a.0.cmp(&b.0)),
             CaseSort::NumberAsc => a.2.cmp(&b.2),
             CaseSort::NumberDesc => b.2.cmp(&a.2),
+            CaseSort::DueAsc => (a.3.is_none(), a.3, a.0).cmp(&(b.3.is_none(), b.3, b.0)),
         });
         let ids: Vec<i64> = keys.iter().skip(usize::try_from(offset).map_err(corrupt)?).take(per_page as usize).map(|k| k.0).collect();
         if ids.is_empty() {
@@ -858,7 +974,7 @@ impl Store for Backend {
         let mut rows = sqlx::QueryBuilder::<Db>::new(
             "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
              c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
-             c.content FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
+             c.content, c.next_due FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
         );
         let mut list = rows.separated(", ");
         for id in &ids {
@@ -872,6 +988,261 @@ impl Store for Backend {
         }
         let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
         Ok(Page { items, total, page, per_page })
+    }
+
+    async fn open_deadlines_after(&self, after: (i64, &str), limit: i64) -> StoreResult<Vec<(i64, Deadline)>> {
+        let rows = sqlx::query(
+            "SELECT case_id, kind, start_day, limit_rule, extension_days, due, provisional, met_at FROM case_deadlines \
+             WHERE met_at IS NULL AND (case_id > $1 OR (case_id = $1 AND kind > $2)) ORDER BY case_id, kind LIMIT $3",
+        )
+        .bind(after.0)
+        .bind(after.1)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("case_id")?, deadline_from_row(r)?))).collect()
+    }
+
+    async fn update_deadline_dues(&self, changed: &[(i64, Deadline)]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for (case_id, d) in changed {
+            sqlx::query("UPDATE case_deadlines SET due = $1, provisional = $2 WHERE case_id = $3 AND kind = $4")
+                .bind(d.due.date)
+                .bind(d.due.provisional)
+                .bind(*case_id)
+                .bind(d.kind.code())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE cases SET next_due = (SELECT MIN(due) FROM case_deadlines WHERE case_id = $1 AND met_at IS NULL) \
+                 WHERE id = $1",
+            )
+            .bind(*case_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn due_deadlines(&self, until: chrono::NaiveDate, limit: i64) -> StoreResult<Vec<DueDeadline>> {
+        let rows = sqlx::query(
+            "SELECT d.case_id, c.case_number, c.holding_unit_id, c.owner_id, d.kind, d.start_day, d.limit_rule, \
+             d.extension_days, d.due, d.provisional, d.met_at FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
+             WHERE d.met_at IS NULL AND d.due <= $1 ORDER BY d.due, d.case_id LIMIT $2",
+        )
+        .bind(until)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DueDeadline {
+                    case_id: r.try_get("case_id")?,
+                    case_number: r.try_get("case_number")?,
+                    unit_id: r.try_get("holding_unit_id")?,
+                    owner_id: r.try_get("owner_id")?,
+                    deadline: deadline_from_row(r)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn open_supervision_item(&self, due: &DueDeadline, at: chrono::DateTime<chrono::Utc>, notices: &[Notice]) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "INSERT INTO supervision_items (case_id, kind, due, unit_id, owner_id, opened_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (case_id, kind, due) DO NOTHING",
+        )
+        .bind(due.case_id)
+        .bind(due.deadline.kind.code())
+        .bind(due.deadline.due.date)
+        .bind(due.unit_id)
+        .bind(due.owner_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        let opened = done.rows_affected() == 1;
+        if opened {
+            write_notices(&mut tx, notices, at).await?;
+        }
+        tx.commit().await?;
+        Ok(opened)
+    }
+
+    async fn remind_once(&self, due: &DueDeadline, at: chrono::DateTime<chrono::Utc>, notices: &[Notice]) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "INSERT INTO reminders (case_id, kind, due, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, kind, due) DO NOTHING",
+        )
+        .bind(due.case_id)
+        .bind(due.deadline.kind.code())
+        .bind(due.deadline.due.date)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        let first = done.rows_affected() == 1;
+        if first {
+            write_notices(&mut tx, notices, at).await?;
+        }
+        tx.commit().await?;
+        Ok(first)
+    }
+
+    async fn items_to_escalate(&self, due_by: chrono::NaiveDate) -> StoreResult<Vec<(i64, i64, SupervisionItem)>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.case_id, c.case_number, s.kind, s.due, s.unit_id, n.code AS unit_code, n.parent_id, \
+             u.username AS owner, s.opened_at, NULL AS escalated_to, s.closed_at \
+             FROM supervision_items s JOIN cases c ON c.id = s.case_id JOIN units n ON n.id = s.unit_id \
+             JOIN users u ON u.id = s.owner_id \
+             WHERE s.closed_at IS NULL AND s.escalated_at IS NULL AND s.due <= $1 ORDER BY s.id",
+        )
+        .bind(due_by)
+        .fetch_all(self.reader())
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            // A unit with no unit above has nowhere to escalate to.
+            let parent: Option<i64> = r.try_get("parent_id")?;
+            if let Some(parent) = parent {
+                out.push((r.try_get("unit_id")?, parent, supervision_from_row(r)?));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn escalate_item(&self, item_id: i64, to_unit: i64, at: chrono::DateTime<chrono::Utc>, notices: &[Notice]) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE supervision_items SET escalated_to_unit_id = $1, escalated_at = $2 \
+             WHERE id = $3 AND escalated_at IS NULL AND closed_at IS NULL",
+        )
+        .bind(to_unit)
+        .bind(at)
+        .bind(item_id)
+        .execute(&mut *tx)
+        .await?;
+        let escalated = done.rows_affected() == 1;
+        if escalated {
+            write_notices(&mut tx, notices, at).await?;
+        }
+        tx.commit().await?;
+        Ok(escalated)
+    }
+
+    async fn close_settled_items(&self, at: chrono::DateTime<chrono::Utc>) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE supervision_items SET closed_at = $1 WHERE closed_at IS NULL AND NOT EXISTS ( \
+               SELECT 1 FROM case_deadlines d WHERE d.case_id = supervision_items.case_id \
+               AND d.kind = supervision_items.kind AND d.due = supervision_items.due AND d.met_at IS NULL)",
+        )
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn supervision_items(&self, units: &[i64], open_only: bool, limit: i64) -> StoreResult<Vec<SupervisionItem>> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "SELECT s.id, s.case_id, c.case_number, s.kind, s.due, n.code AS unit_code, u.username AS owner, s.opened_at, \
+             e.code AS escalated_to, s.closed_at FROM supervision_items s JOIN cases c ON c.id = s.case_id \
+             JOIN units n ON n.id = s.unit_id JOIN users u ON u.id = s.owner_id \
+             LEFT JOIN units e ON e.id = s.escalated_to_unit_id WHERE (s.unit_id IN ",
+        );
+        push_ids(&mut q, units);
+        q.push(" OR s.escalated_to_unit_id IN ");
+        push_ids(&mut q, units);
+        q.push(")");
+        if open_only {
+            q.push(" AND s.closed_at IS NULL");
+        }
+        q.push(" ORDER BY s.due, s.id LIMIT ").push_bind(limit);
+        let rows = q.build().fetch_all(self.reader()).await?;
+        rows.iter().map(supervision_from_row).collect()
+    }
+
+    async fn unit_staff(&self, unit_id: i64, roles: &[Role]) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(select_users!("WHERE u.unit_id = $1 AND u.active ORDER BY u.username"))
+            .bind(unit_id)
+            .fetch_all(self.reader())
+            .await?;
+        let users = rows.iter().map(user_from_row).collect::<StoreResult<Vec<_>>>()?;
+        Ok(users.into_iter().filter(|u| roles.contains(&u.role)).collect())
+    }
+
+    async fn notifications(&self, user_id: i64, limit: i64) -> StoreResult<Vec<Notification>> {
+        let rows = sqlx::query(
+            "SELECT id, case_id, kind, message, created_at, read_at FROM notifications WHERE user_id = $1 \
+             ORDER BY id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: r.try_get("id")?,
+                    case_id: r.try_get("case_id")?,
+                    kind: r.try_get("kind")?,
+                    message: r.try_get("message")?,
+                    created_at: r.try_get("created_at")?,
+                    read_at: r.try_get("read_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn unread_notifications(&self, user_id: i64) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .fetch_one(self.reader())
+            .await?)
+    }
+
+    async fn mark_notification_read(&self, user_id: i64, id: i64, at: chrono::DateTime<chrono::Utc>) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3")
+            .bind(at)
+            .bind(id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn outbox_unsent(&self, limit: i64) -> StoreResult<Vec<OutboxMessage>> {
+        let rows = sqlx::query("SELECT id, channel, user_id, body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1")
+            .bind(limit)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxMessage {
+                    id: r.try_get("id")?,
+                    channel: r.try_get("channel")?,
+                    user_id: r.try_get("user_id")?,
+                    body: r.try_get("body")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn outbox_mark_sent(&self, id: i64, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn log_personal_data_view(

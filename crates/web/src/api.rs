@@ -333,7 +333,128 @@ async fn import_calendar(
     let json = std::str::from_utf8(&body).map_err(|e| ApiError::malformed(lang, &e.to_string()))?;
     app::import_holiday_year(state.store.as_ref(), json, "api").await.map_err(|e| refuse(lang, e))?;
     let calendar = state.reload_calendar().await;
+    // Recounting a county's open deadlines takes a while: it runs on after the answer.
+    let (store, recount_over) = (state.store.clone(), calendar.clone());
+    tokio::spawn(async move {
+        match app::recount_deadlines(store.as_ref(), &recount_over, |_| {}).await {
+            Ok(moved) => tracing::info!(moved, "open deadlines recounted over the new calendar"),
+            Err(e) => tracing::error!(error = %e, "recounting deadlines failed"),
+        }
+    });
     Ok(Json(CalendarView { years: calendar.years().collect() }))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct NotificationView {
+    id: i64,
+    case_id: Option<i64>,
+    /// `due_soon`, `overdue`, `escalated`
+    kind: String,
+    message: String,
+    created_at: String,
+    read_at: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct NotificationList {
+    unread: i64,
+    items: Vec<NotificationView>,
+}
+
+/// The caller's notifications, newest first, with the unread count.
+#[utoipa::path(get, path = "/notifications", tag = "supervision",
+    responses((status = 200, body = NotificationList), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_notifications(State(state): State<AppState>, caller: ApiActor) -> ApiResult<Json<NotificationList>> {
+    let lang = caller.lang;
+    let user = caller.actor.user.id;
+    let items = state.store.notifications(user, 100).await.map_err(|e| ApiError::store(lang, e))?;
+    let unread = state.store.unread_notifications(user).await.map_err(|e| ApiError::store(lang, e))?;
+    let items = items
+        .into_iter()
+        .map(|n| NotificationView {
+            id: n.id,
+            case_id: n.case_id,
+            kind: n.kind,
+            message: n.message,
+            created_at: crate::views::instant(n.created_at),
+            read_at: n.read_at.map(crate::views::instant),
+        })
+        .collect();
+    Ok(Json(NotificationList { unread, items }))
+}
+
+/// Marks one of the caller's notifications read.
+#[utoipa::path(post, path = "/notifications/{id}/read", tag = "supervision", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn read_notification(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    let lang = caller.lang;
+    let done = state
+        .store
+        .mark_notification_read(caller.actor.user.id, id, chrono::Utc::now())
+        .await
+        .map_err(|e| ApiError::store(lang, e))?;
+    if done { Ok(StatusCode::NO_CONTENT) } else { Err(ApiError::not_found(lang)) }
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct SupervisionView {
+    id: i64,
+    case_id: i64,
+    case_number: String,
+    /// The deadline kind that was missed.
+    kind: String,
+    due: String,
+    /// The holding unit answerable for it.
+    unit: String,
+    owner: String,
+    opened_at: String,
+    /// The unit above it went to, once escalated.
+    escalated_to: Option<String>,
+    closed_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SupervisionParams {
+    /// `false` to include closed items (default `true`: open only).
+    open: Option<bool>,
+}
+
+/// Supervision items (督办单) of the caller's unit and the units below, and those escalated to them.
+#[utoipa::path(get, path = "/supervision", tag = "supervision", params(SupervisionParams),
+    responses((status = 200, body = Vec<SupervisionView>), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_supervision(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Query(p): Query<SupervisionParams>,
+) -> ApiResult<Json<Vec<SupervisionView>>> {
+    let lang = caller.lang;
+    let items = state
+        .store
+        .supervision_items(&caller.actor.scope, p.open.unwrap_or(true), 500)
+        .await
+        .map_err(|e| ApiError::store(lang, e))?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| SupervisionView {
+                id: i.id,
+                case_id: i.case_id,
+                case_number: i.case_number,
+                kind: i.kind,
+                due: i.due.to_string(),
+                unit: i.unit_code,
+                owner: i.owner,
+                opened_at: crate::views::instant(i.opened_at),
+                escalated_to: i.escalated_to,
+                closed_at: i.closed_at.map(crate::views::instant),
+            })
+            .collect(),
+    ))
 }
 
 struct BearerAuth;
@@ -356,7 +477,8 @@ impl utoipa::Modify for BearerAuth {
     modifiers(&BearerAuth),
     tags((name = "cases", description = "Registering and finding cases"),
          (name = "categories", description = "The content classification (GEN-10), edited by administrators"),
-         (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"))
+         (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"),
+         (name = "supervision", description = "督办: supervision items and notifications (FED-10)"))
 )]
 struct ApiDoc;
 
@@ -372,5 +494,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(edit_category))
         .routes(routes!(get_unit_limits, set_unit_limits))
         .routes(routes!(get_calendar, import_calendar))
+        .routes(routes!(list_notifications))
+        .routes(routes!(read_notification))
+        .routes(routes!(list_supervision))
         .split_for_parts()
 }

@@ -2,14 +2,15 @@
 //! checks the actor's role and scope, lets the core decide, and has the store write the result.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use huiyin_core::calendar::{CalendarError, YearFile};
+use huiyin_core::calendar::{Calendar, CalendarError, YearFile, due_date};
 use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, QueryCode};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{Event, EventData, HandOffDraft, ReportUpDraft, Status};
-use huiyin_core::limits::{self, Deadline, LimitRules};
+use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
 use huiyin_core::unit::UnitCode;
+use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Page, Store, StoreError};
+use huiyin_store::{CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Notice, Page, Store, StoreError};
 use serde::Deserialize;
 
 use crate::auth::Actor;
@@ -68,7 +69,7 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
     let now = Utc::now();
     let classes = state.classes().await;
     let registration = draft.parse(now, &classes)?;
-    unit_in_scope(state, actor, "unit", &registration.unit).await?;
+    let unit_id = unit_in_scope(state, actor, "unit", &registration.unit).await?;
     // Units named elsewhere in the registration must exist, though they may lie outside the scope.
     let mut errors = Vec::new();
     let named_units = [
@@ -85,8 +86,11 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
+    let rules = state.store.limit_rules_for(unit_id).await?.unwrap_or_default();
+    let deadlines = limits::registration_deadlines(&registration, &rules, &*state.calendar().await);
     let code = new_query_code()?;
     let new_case = NewCase {
+        deadlines,
         registration,
         query_code_hash: state.secret.query_code_hash(&code),
         actor_id: actor.user.id,
@@ -108,11 +112,9 @@ pub async fn case_file(state: &AppState, actor: &Actor, id: i64) -> AppResult<Ca
     }
 }
 
-/// The time limits of a case under its unit's rules and the current calendar (GEN-2 … GEN-5, GEN-8).
-pub async fn case_deadlines(state: &AppState, file: &CaseFile) -> AppResult<Vec<Deadline>> {
-    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
-    let calendar = state.calendar().await;
-    Ok(limits::deadlines(&file.events, &rules, &calendar))
+/// The time limits of a case (GEN-2 … GEN-5), as stored with it and recounted when the calendar changes.
+pub async fn case_deadlines(_state: &AppState, file: &CaseFile) -> AppResult<Vec<Deadline>> {
+    Ok(file.deadlines.clone())
 }
 
 /// The rules in force for a unit, and whether they are the unit's own.
@@ -141,11 +143,137 @@ pub async fn set_unit_limits(state: &AppState, actor: &Actor, code: &str, preset
 }
 
 /// Loads one year of the holiday schedule (holiday-cn format), replacing that year's earlier file.
-/// Deadlines are computed from the calendar when read, so every open deadline follows at once.
+/// The caller then recounts the open deadlines over the new calendar ([`recount_deadlines`]).
 pub async fn import_holiday_year(store: &dyn Store, json: &str, source: &str) -> AppResult<(i32, usize)> {
     let file = YearFile::parse(json)?;
     store.put_holiday_year(file.year, json, source, Utc::now()).await?;
     Ok((file.year, file.days.len()))
+}
+
+/// Recounts every open deadline over `calendar` and writes those whose due date moved (GEN-8: a
+/// loaded schedule recomputes open deadlines). `progress` is told how many were read so far.
+pub async fn recount_deadlines(store: &dyn Store, calendar: &Calendar, progress: impl Fn(u64)) -> AppResult<u64> {
+    const PAGE: i64 = 2000;
+    let mut cursor: (i64, String) = (0, String::new());
+    let (mut read, mut moved) = (0u64, 0u64);
+    loop {
+        let page = store.open_deadlines_after((cursor.0, &cursor.1), PAGE).await?;
+        let Some((last_case, last)) = page.last() else { break };
+        cursor = (*last_case, last.kind.code().to_owned());
+        read += page.len() as u64;
+        let changed: Vec<(i64, Deadline)> = page
+            .iter()
+            .map(|(case_id, d)| (*case_id, d.recounted(calendar)))
+            .zip(page.iter())
+            .filter(|((_, new), (_, old))| new.due != old.due)
+            .map(|(new, _)| new)
+            .collect();
+        moved += changed.len() as u64;
+        store.update_deadline_dues(&changed).await?;
+        progress(read);
+    }
+    Ok(moved)
+}
+
+/// What one supervision run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SupervisionRun {
+    pub reminded: u64,
+    pub opened: u64,
+    pub escalated: u64,
+    pub closed: u64,
+}
+
+/// How far ahead a supervision run looks for deadlines to remind of.
+const REMIND_HORIZON_DAYS: i64 = 31;
+
+/// 督办 (FED-10): reminds owners of deadlines due soon, opens a supervision item for each overdue
+/// deadline (owner, supervisors and leaders of the holding unit are told), escalates items overdue
+/// past the unit's limit to the unit above, and closes items whose deadline was met. Idempotent:
+/// several servers may run it at once, and a second run changes nothing.
+pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc>) -> AppResult<SupervisionRun> {
+    let today = limits::china_day(now);
+    let mut run = SupervisionRun::default();
+    let mut rules_by_unit: std::collections::HashMap<i64, LimitRules> = std::collections::HashMap::new();
+    let due = store.due_deadlines(today + Duration::days(REMIND_HORIZON_DAYS), 100_000).await?;
+    for item in &due {
+        if let std::collections::hash_map::Entry::Vacant(slot) = rules_by_unit.entry(item.unit_id) {
+            slot.insert(store.limit_rules_for(item.unit_id).await?.unwrap_or_default());
+        }
+        let rules = &rules_by_unit[&item.unit_id];
+        let d = &item.deadline;
+        match d.urgency(today, calendar, rules.remind_before) {
+            Urgency::DueSoon => {
+                let message = format!(
+                    "信访件 {} 的“{}”将于 {} 到期,请及时办理。",
+                    item.case_number,
+                    d.kind.label_zh(),
+                    d.due.date
+                );
+                let notices = [notice(item.owner_id, item.case_id, "due_soon", &message)];
+                run.reminded += u64::from(store.remind_once(item, now, &notices).await?);
+            }
+            Urgency::Overdue(days) => {
+                let message = format!(
+                    "督办:信访件 {} 的“{}”已于 {} 到期,超期 {days} 天,请立即办理。",
+                    item.case_number,
+                    d.kind.label_zh(),
+                    d.due.date
+                );
+                let mut recipients = vec![item.owner_id];
+                for u in store.unit_staff(item.unit_id, &[Role::Supervisor, Role::Leader]).await? {
+                    if !recipients.contains(&u.id) {
+                        recipients.push(u.id);
+                    }
+                }
+                let notices: Vec<Notice> =
+                    recipients.iter().map(|u| notice(*u, item.case_id, "overdue", &message)).collect();
+                run.opened += u64::from(store.open_supervision_item(item, now, &notices).await?);
+            }
+            Urgency::Met | Urgency::OnTrack => {}
+        }
+    }
+    for (unit_id, parent, item) in store.items_to_escalate(today).await? {
+        if let std::collections::hash_map::Entry::Vacant(slot) = rules_by_unit.entry(unit_id) {
+            slot.insert(store.limit_rules_for(unit_id).await?.unwrap_or_default());
+        }
+        let limit = rules_by_unit[&unit_id].escalate_after;
+        if due_date(calendar, item.due, limit).date >= today {
+            continue;
+        }
+        let message = format!(
+            "督办升级:{} 的信访件 {} 的“{}”自 {} 超期未办,已报上级督办。",
+            item.unit_code,
+            item.case_number,
+            DeadlineKind::parse(&item.kind).map_or(item.kind.clone(), |k| k.label_zh().to_owned()),
+            item.due
+        );
+        let notices: Vec<Notice> = store
+            .unit_staff(parent, &[Role::Supervisor, Role::Leader])
+            .await?
+            .iter()
+            .map(|u| notice(u.id, item.case_id, "escalated", &message))
+            .collect();
+        run.escalated += u64::from(store.escalate_item(item.id, parent, now, &notices).await?);
+    }
+    run.closed = store.close_settled_items(now).await?;
+    Ok(run)
+}
+
+fn notice(user_id: i64, case_id: i64, kind: &str, message: &str) -> Notice {
+    Notice { user_id, case_id: Some(case_id), kind: kind.to_owned(), message: message.to_owned() }
+}
+
+/// Delivers the outbox. No SMS gateway or mail server is configured yet, so delivery is a log line;
+/// the message is then marked sent.
+pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
+    let mut sent = 0;
+    for message in store.outbox_unsent(500).await? {
+        tracing::info!(channel = %message.channel, user_id = message.user_id, body = %message.body, "outbox message (log-only sender)");
+        store.outbox_mark_sent(message.id, Utc::now()).await?;
+        sent += 1;
+    }
+    Ok(sent)
 }
 
 /// Records that the actor opened a case's personal data in full (COM-4).
@@ -175,7 +303,10 @@ async fn append(
     };
     let mut next = file.state.clone();
     next.apply(&event);
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let deadlines = limits::after_event(&file.deadlines, &event, &rules, &*state.calendar().await);
     let new_event = NewEvent {
+        deadlines,
         occurred_at: now,
         recorded_at: now,
         actor_id: actor.user.id,
@@ -327,8 +458,12 @@ pub struct ListParams {
     pub to: Option<String>,
     /// Text in the statement, the petitioner's name or the case number.
     pub q: Option<String>,
-    /// `-received_at` (default), `received_at`, `case_number`, `-case_number`
+    /// `-received_at` (default), `received_at`, `case_number`, `-case_number`, `due` (earliest open deadline first)
     pub sort: Option<String>,
+    /// `overdue`: an open deadline has passed; `soon`: one is due within 3 days (or has passed).
+    pub due: Option<String>,
+    /// `me`: only the cases the caller holds.
+    pub owner: Option<String>,
     /// From 1.
     pub page: Option<u32>,
     /// 1 to 200, default 20.
@@ -372,6 +507,24 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
             }),
         ),
     };
+    let today = limits::china_day(Utc::now());
+    let due_by = match blank(&p.due) {
+        None => None,
+        Some("overdue") => Some(today - Duration::days(1)),
+        Some("soon") => Some(today + Duration::days(3)),
+        Some(_) => {
+            errors.push(FieldError::new("due", Invalid::NotAChoice { allowed: "overdue, soon".into() }));
+            None
+        }
+    };
+    let owner = match blank(&p.owner) {
+        None => None,
+        Some("me") => Some(actor.user.id),
+        Some(_) => {
+            errors.push(FieldError::new("owner", Invalid::NotAChoice { allowed: "me".into() }));
+            None
+        }
+    };
     let per_page = p.per_page.unwrap_or(20);
     if !(1..=200).contains(&per_page) {
         errors.push(FieldError::new("per_page", Invalid::OutOfRange { min: 1, max: 200 }));
@@ -401,6 +554,8 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         received_from,
         received_before,
         text: blank(&p.q).map(str::to_owned),
+        due_by,
+        owner,
         sort: sort.unwrap_or_default(),
         page: p.page.unwrap_or(1).max(1),
         per_page,

@@ -128,7 +128,7 @@ impl<T> Refreshed<T> {
 }
 
 /// Reads the calendar from the store; a year file that does not parse is skipped with a warning.
-async fn load_calendar(store: &dyn Store) -> StoreResult<Calendar> {
+pub async fn load_calendar(store: &dyn Store) -> StoreResult<Calendar> {
     let mut calendar = Calendar::new();
     for (year, file) in store.holiday_years().await? {
         match YearFile::parse(&file) {

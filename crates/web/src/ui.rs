@@ -105,6 +105,7 @@ pub struct Me {
     pub role_label: &'static str,
     pub unit_code: String,
     pub warning: Option<String>,
+    pub unread: i64,
 }
 
 /// How far ahead the calendar must reach before administrators are warned (GEN-8).
@@ -149,6 +150,7 @@ pub struct Staff {
     pub session: Session,
     pub csrf: String,
     warning: Option<String>,
+    unread: i64,
 }
 
 impl Staff {
@@ -159,6 +161,7 @@ impl Staff {
             role_label: u.role.label_zh(),
             unit_code: u.unit_code.clone(),
             warning: self.warning.clone(),
+            unread: self.unread,
         })
     }
 }
@@ -177,9 +180,10 @@ impl FromRequestParts<AppState> for Staff {
         let user = state.store.user_by_id(user_id).await.map_err(|e| PageError::from(e).into_response())?;
         let Some(user) = user.filter(|u| u.active) else { return Err(to_login()) };
         let warning = calendar_warning(state, &user).await;
+        let unread = state.store.unread_notifications(user.id).await.map_err(|e| PageError::from(e).into_response())?;
         let actor = Actor::load(state, user).await.map_err(|e| PageError::from(e).into_response())?;
         let csrf = csrf_token(&session).await.map_err(IntoResponse::into_response)?;
-        Ok(Staff { actor, session, csrf, warning })
+        Ok(Staff { actor, session, csrf, warning, unread })
     }
 }
 
@@ -432,6 +436,24 @@ struct ListRow {
     excerpt: String,
     flags: Vec<&'static str>,
     status: &'static str,
+    due: String,
+    overdue: bool,
+}
+
+/// A due date with the days left, as lists show it: `12-07(剩 11 天)`, `超期 3 天`.
+fn due_text(next_due: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> (String, bool) {
+    match next_due {
+        None => (String::new(), false),
+        Some(d) => {
+            let left = (d - today).num_days();
+            let text = match left {
+                0 => format!("{d}(今天到期)"),
+                n if n > 0 => format!("{d}(剩 {n} 天)"),
+                n => format!("{d}(超期 {} 天)", -n),
+            };
+            (text, left < 0)
+        }
+    }
 }
 
 #[derive(Template)]
@@ -443,6 +465,7 @@ struct CasesPage {
     statuses: Vec<Choice>,
     channels: Vec<Choice>,
     sorts: Vec<Choice>,
+    dues: Vec<Choice>,
     units: Vec<(String, String)>,
     items: Vec<ListRow>,
     total: i64,
@@ -470,6 +493,10 @@ struct ListForm {
     q: String,
     #[serde(default)]
     sort: String,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    owner: String,
     page: Option<u32>,
 }
 
@@ -484,6 +511,8 @@ impl ListForm {
             to: some(&self.to),
             q: some(&self.q),
             sort: some(&self.sort),
+            due: some(&self.due),
+            owner: some(&self.owner),
             page: self.page,
             per_page: Some(20),
         }
@@ -498,6 +527,8 @@ impl ListForm {
             ("from", &self.from),
             ("to", &self.to),
             ("sort", &self.sort),
+            ("due", &self.due),
+            ("owner", &self.owner),
         ];
         let mut out = format!("/cases?page={page}");
         for (k, v) in pairs {
@@ -514,6 +545,7 @@ async fn units_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(Stri
 }
 
 async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<ListForm>) -> PageResult {
+    let today = huiyin_core::limits::china_day(Utc::now());
     let (page, error) = match app::list_cases(&state, &staff.actor, &f.params()).await {
         Ok(page) => (Some(page), None),
         Err(AppError::Invalid(v)) => (None, Some(v.to_string())),
@@ -535,6 +567,8 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
                     excerpt: views::excerpt(&s.content, 40),
                     flags: s.flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).map(Flag::label_zh).collect(),
                     status: Status::parse("status", s.status.code()).map(Status::label_zh).unwrap_or(""),
+                    due: due_text(s.next_due, today).0,
+                    overdue: due_text(s.next_due, today).1,
                 })
                 .collect(),
             p.total,
@@ -555,9 +589,11 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
                 ("received_at", "收到时间(旧→新)"),
                 ("case_number", "编号(小→大)"),
                 ("-case_number", "编号(大→小)"),
+                ("due", "期限(近→远)"),
             ],
             &f.sort,
         ),
+        dues: choices([("", "全部"), ("soon", "三日内到期"), ("overdue", "已超期")], &f.due),
         units: units_in_scope(&state, &staff.actor).await?,
         prev: (current > 1).then(|| f.href(current - 1)),
         next: (i64::from(current) < pages).then(|| f.href(current + 1)),
@@ -1019,6 +1055,130 @@ async fn reissue(
     Ok(Redirect::to(&format!("/cases/{id}/receipt")).into_response())
 }
 
+// ---------- supervision ----------
+
+struct DueRow {
+    id: i64,
+    case_number: String,
+    excerpt: String,
+    due: String,
+    overdue: bool,
+}
+
+struct ItemRow {
+    case_id: i64,
+    case_number: String,
+    kind: &'static str,
+    due: String,
+    unit: String,
+    owner: String,
+    opened: String,
+    escalated_to: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    me: Option<Me>,
+    csrf: String,
+    mine: Vec<DueRow>,
+    items: Vec<ItemRow>,
+    soon_total: i64,
+}
+
+async fn dashboard(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let soon = |owner: Option<&str>| ListParams {
+        due: Some("soon".into()),
+        sort: Some("due".into()),
+        owner: owner.map(str::to_owned),
+        per_page: Some(20),
+        ..Default::default()
+    };
+    let mine = app::list_cases(&state, &staff.actor, &soon(Some("me"))).await?;
+    let all = app::list_cases(&state, &staff.actor, &soon(None)).await?;
+    let items = state.store.supervision_items(&staff.actor.scope, true, 200).await?;
+    let page = DashboardPage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        mine: mine
+            .items
+            .iter()
+            .map(|c| {
+                let (due, overdue) = due_text(c.next_due, today);
+                DueRow {
+                    id: c.id,
+                    case_number: c.case_number.clone(),
+                    excerpt: views::excerpt(&c.content, 40),
+                    due,
+                    overdue,
+                }
+            })
+            .collect(),
+        items: items
+            .into_iter()
+            .map(|i| ItemRow {
+                case_id: i.case_id,
+                case_number: i.case_number,
+                kind: huiyin_core::limits::DeadlineKind::parse(&i.kind).map_or("", |k| k.label_zh()),
+                due: i.due.to_string(),
+                unit: i.unit_code,
+                owner: i.owner,
+                opened: views::day(i.opened_at),
+                escalated_to: i.escalated_to.unwrap_or_default(),
+            })
+            .collect(),
+        soon_total: all.total,
+    };
+    Ok(render(&page))
+}
+
+struct NotificationRow {
+    id: i64,
+    case_id: Option<i64>,
+    at: String,
+    message: String,
+    unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    me: Option<Me>,
+    csrf: String,
+    items: Vec<NotificationRow>,
+}
+
+async fn notifications(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let items = state.store.notifications(staff.actor.user.id, 100).await?;
+    let page = NotificationsPage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        items: items
+            .into_iter()
+            .map(|n| NotificationRow {
+                id: n.id,
+                case_id: n.case_id,
+                at: views::instant(n.created_at).replace('T', " ").chars().take(16).collect(),
+                message: n.message,
+                unread: n.read_at.is_none(),
+            })
+            .collect(),
+    };
+    Ok(render(&page))
+}
+
+async fn read_notification(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    state.store.mark_notification_read(staff.actor.user.id, id, Utc::now()).await?;
+    Ok(Redirect::to("/notifications").into_response())
+}
+
 async fn home() -> Redirect {
     Redirect::to("/cases")
 }
@@ -1037,4 +1197,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/report-up", post(report_up))
         .route("/cases/{id}/receipt", get(receipt))
         .route("/cases/{id}/reissue", post(reissue))
+        .route("/dashboard", get(dashboard))
+        .route("/notifications", get(notifications))
+        .route("/notifications/{id}/read", post(read_notification))
 }

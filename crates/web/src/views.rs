@@ -230,6 +230,8 @@ pub struct CaseListItem {
     pub flags: Vec<String>,
     /// The statement's first 80 characters.
     pub excerpt: String,
+    /// The earliest open due date (YYYY-MM-DD), if any.
+    pub next_due: Option<String>,
 }
 
 pub fn excerpt(text: &str, chars: usize) -> String {
@@ -256,6 +258,7 @@ impl From<&CaseSummary> for CaseListItem {
             headcount: s.headcount,
             flags: s.flags.clone(),
             excerpt: excerpt(&s.content, 80),
+            next_due: s.next_due.map(|d| d.to_string()),
         }
     }
 }
