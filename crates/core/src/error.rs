@@ -47,6 +47,7 @@ pub enum Invalid {
     UnknownCategory,
     AmbiguousCategory,
     AlreadyExists,
+    BeforeEarlierEvent,
     PasswordTooShort {
         min: usize,
     },
@@ -77,6 +78,7 @@ impl Invalid {
             Invalid::UnknownCategory => "unknown_category",
             Invalid::AmbiguousCategory => "ambiguous_category",
             Invalid::AlreadyExists => "already_exists",
+            Invalid::BeforeEarlierEvent => "before_earlier_event",
             Invalid::PasswordTooShort { .. } => "password_too_short",
         }
     }
@@ -221,6 +223,7 @@ mod tests {
             Invalid::UnknownCategory,
             Invalid::AmbiguousCategory,
             Invalid::AlreadyExists,
+            Invalid::BeforeEarlierEvent,
             Invalid::PasswordTooShort { min: 10 },
         ];
         for invalid in all {

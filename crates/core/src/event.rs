@@ -24,6 +24,12 @@ pub enum EventData {
     ReportedUp { to_unit: String, summary: String },
     /// The petitioner's query code was replaced; the old one no longer works.
     QueryCodeReissued {},
+    /// 受理: the unit accepts the case and tells the petitioner (受理告知书, GEN-3); the handling
+    /// limit starts (GEN-4).
+    Accepted {},
+    /// 延期: the unit's head extends the handling limit once, and the petitioner is told why
+    /// (延期告知书, GEN-4, SCH-7).
+    Extended { days: u32, reason: String },
 }
 
 impl EventData {
@@ -33,6 +39,8 @@ impl EventData {
             EventData::HandedOff { .. } => "handed_off",
             EventData::ReportedUp { .. } => "reported_up",
             EventData::QueryCodeReissued {} => "query_code_reissued",
+            EventData::Accepted {} => "accepted",
+            EventData::Extended { .. } => "extended",
         }
     }
 
@@ -42,6 +50,8 @@ impl EventData {
             EventData::HandedOff { .. } => "移交",
             EventData::ReportedUp { .. } => "上报",
             EventData::QueryCodeReissued {} => "重发查询码",
+            EventData::Accepted {} => "受理",
+            EventData::Extended { .. } => "延期",
         }
     }
 }
@@ -67,20 +77,24 @@ pub struct Event {
 pub enum Status {
     /// 已登记: registered, awaiting sorting.
     Registered,
+    /// 办理中: accepted, being handled.
+    Accepted,
 }
 
 impl Status {
-    pub const ALL: [Status; 1] = [Status::Registered];
+    pub const ALL: [Status; 2] = [Status::Registered, Status::Accepted];
 
     pub fn code(self) -> &'static str {
         match self {
             Status::Registered => "registered",
+            Status::Accepted => "accepted",
         }
     }
 
     pub fn label_zh(self) -> &'static str {
         match self {
             Status::Registered => "已登记",
+            Status::Accepted => "办理中",
         }
     }
 
@@ -132,7 +146,8 @@ impl CaseState {
     /// The state after one more event.
     pub fn apply(&mut self, event: &Event) {
         match &event.data {
-            EventData::Registered { .. } | EventData::QueryCodeReissued {} => {}
+            EventData::Registered { .. } | EventData::QueryCodeReissued {} | EventData::Extended { .. } => {}
+            EventData::Accepted {} => self.status = Status::Accepted,
             EventData::HandedOff { to_user, to_unit, .. } => {
                 if let Some(unit) = to_unit {
                     self.holding_unit = unit.clone();
@@ -146,6 +161,37 @@ impl CaseState {
     }
 }
 
+/// The `at` of an action entered after the fact: an instant or a day (China time); blank is none.
+pub fn parse_at(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(raw) => crate::case::parse_instant("at", raw).map(Some),
+    }
+}
+
+/// The note and `at` every action may carry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionDraft {
+    pub note: Option<String>,
+    /// For records entered after the fact: when it happened (instant or day).
+    pub at: Option<String>,
+}
+
+impl ActionDraft {
+    pub fn parse(&self) -> Result<(Option<String>, Option<DateTime<Utc>>), ValidationErrors> {
+        let mut errors = Vec::new();
+        let note =
+            text::optional("note", self.note.as_deref(), limits::NOTE).map_err(|e| errors.push(e)).ok().flatten();
+        let at = parse_at(self.at.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+        match ValidationErrors::from_vec(errors) {
+            Some(errors) => Err(errors),
+            None => Ok((note, at)),
+        }
+    }
+}
+
 /// A hand-off as typed (FED-1): to a person, a unit, or both, with a reason.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -155,6 +201,8 @@ pub struct HandOffDraft {
     pub to_unit: Option<String>,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// For records entered after the fact: when it happened (instant or day).
+    pub at: Option<String>,
 }
 
 /// A checked hand-off. Whether the person and unit exist and are in reach is the caller's check.
@@ -164,6 +212,7 @@ pub struct HandOff {
     pub to_unit: Option<UnitCode>,
     pub reason: String,
     pub note: Option<String>,
+    pub at: Option<DateTime<Utc>>,
 }
 
 impl HandOffDraft {
@@ -183,9 +232,10 @@ impl HandOffDraft {
         let reason = text::required("reason", self.reason.as_deref(), limits::REASON).map_err(|e| errors.push(e)).ok();
         let note =
             text::optional("note", self.note.as_deref(), limits::NOTE).map_err(|e| errors.push(e)).ok().flatten();
+        let at = parse_at(self.at.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
         match (ValidationErrors::from_vec(errors), reason) {
             (Some(errors), _) => Err(errors),
-            (None, Some(reason)) => Ok(HandOff { to_user, to_unit, reason, note }),
+            (None, Some(reason)) => Ok(HandOff { to_user, to_unit, reason, note, at }),
             (None, None) => Err(FieldError::new("reason", Invalid::Required).into()),
         }
     }
@@ -200,6 +250,8 @@ pub struct ReportUpDraft {
     /// What is reported: the situation in brief.
     pub summary: Option<String>,
     pub note: Option<String>,
+    /// For records entered after the fact: when it happened (instant or day).
+    pub at: Option<String>,
 }
 
 /// A checked report; whether `to_unit` is really above the case's unit is the caller's check.
@@ -208,6 +260,7 @@ pub struct ReportUp {
     pub to_unit: Option<UnitCode>,
     pub summary: String,
     pub note: Option<String>,
+    pub at: Option<DateTime<Utc>>,
 }
 
 impl ReportUpDraft {
@@ -221,9 +274,10 @@ impl ReportUpDraft {
             text::required("summary", self.summary.as_deref(), limits::REASON).map_err(|e| errors.push(e)).ok();
         let note =
             text::optional("note", self.note.as_deref(), limits::NOTE).map_err(|e| errors.push(e)).ok().flatten();
+        let at = parse_at(self.at.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
         match (ValidationErrors::from_vec(errors), summary) {
             (Some(errors), _) => Err(errors),
-            (None, Some(summary)) => Ok(ReportUp { to_unit, summary, note }),
+            (None, Some(summary)) => Ok(ReportUp { to_unit, summary, note, at }),
             (None, None) => Err(FieldError::new("summary", Invalid::Required).into()),
         }
     }

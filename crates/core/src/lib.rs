@@ -13,6 +13,7 @@ pub mod category;
 pub mod error;
 pub mod event;
 pub mod identity;
+pub mod lifecycle;
 pub mod limits;
 pub mod locale;
 pub mod mask;

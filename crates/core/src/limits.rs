@@ -158,6 +158,15 @@ impl LimitRules {
     }
 }
 
+impl LimitRules {
+    /// The longest extension in days (GEN-4).
+    pub fn extension_max_days(&self) -> u32 {
+        match self.extension_max {
+            Limit::CalendarDays(n) | Limit::WorkingDays(n) => n,
+        }
+    }
+}
+
 impl Default for LimitRules {
     fn default() -> Self {
         LimitRules::national()
@@ -251,6 +260,31 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         EventData::HandedOff { .. } | EventData::ReportedUp { .. } | EventData::QueryCodeReissued {} => {
             current.to_vec()
         }
+        EventData::Accepted {} => {
+            // The acceptance sorts the case and its notice tells the petitioner (GEN-2, GEN-3); the
+            // handling limit counts from that day (GEN-4).
+            let day = china_day(event.occurred_at);
+            let mut next: Vec<Deadline> = current
+                .iter()
+                .map(|d| match d.kind {
+                    DeadlineKind::Sorting | DeadlineKind::Notice if d.met_at.is_none() => {
+                        Deadline { met_at: Some(event.occurred_at), ..*d }
+                    }
+                    _ => *d,
+                })
+                .collect();
+            next.push(Deadline::new(DeadlineKind::Handling, day, rules.handling, calendar));
+            next
+        }
+        EventData::Extended { days, .. } => current
+            .iter()
+            .map(|d| match d.kind {
+                DeadlineKind::Handling if d.met_at.is_none() => {
+                    Deadline { extension_days: *days, ..*d }.recounted(calendar)
+                }
+                _ => *d,
+            })
+            .collect(),
     }
 }
 

@@ -259,6 +259,7 @@ pub async fn run(
                 unit: UnitCode::parse("unit", unit).map_err(|e| e.to_string())?,
                 role: *role,
                 password_hash: Some(hash),
+                may_backdate: false,
             })
             .await
             .map_err(|e| e.to_string())?;

@@ -139,6 +139,10 @@ enum UserCommand {
         /// tokens only.
         #[arg(long)]
         password_stdin: bool,
+        /// Allow this person to record actions that happened earlier (补录 from the paper book,
+        /// with an `at`).
+        #[arg(long)]
+        may_backdate: bool,
     },
 }
 
@@ -303,7 +307,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("已载入节假日安排的年份:{}", years.join(" "));
             Ok(())
         }
-        Command::User { command: UserCommand::Add { username, unit, role, name, password_stdin } } => {
+        Command::User { command: UserCommand::Add { username, unit, role, name, password_stdin, may_backdate } } => {
             let username = Username::parse("username", username)?;
             let unit = UnitCode::parse("unit", unit)?;
             let role = Role::parse("role", role)?;
@@ -319,7 +323,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let store = open_store(&cli.database_url).await?;
             let display_name = name.clone().unwrap_or_else(|| username.as_str().to_owned());
             let user = store
-                .add_user(&NewUser { username: username.as_str().to_owned(), display_name, unit, role, password_hash })
+                .add_user(&NewUser {
+                    username: username.as_str().to_owned(),
+                    display_name,
+                    unit,
+                    role,
+                    password_hash,
+                    may_backdate: *may_backdate,
+                })
                 .await
                 .map_err(|e| match e {
                     StoreError::Duplicate(_) => Failure("用户名已存在".into()),

@@ -584,3 +584,63 @@ fn fed_10_supervision_runs_once_and_escalates(backend: Backend) {
     assert_eq!(get(&server, &wang, "/api/v1/notifications").1["unread"], 3);
 }
 both_backends!(fed_10_supervision_runs_once_and_escalates);
+
+/// GEN-3, GEN-4, SCH-7: acceptance meets the sorting and notice limits and starts the 60-day handling
+/// limit; a leader extends it once by at most 30 days; an earlier `at` (补录) needs the permission
+/// and moves the deadlines with it.
+fn gen_4_acceptance_starts_handling_and_a_leader_extends_once(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    db.cli(&["user", "add", "lead", "--unit", "XS", "--role", "leader"]);
+    db.cli(&["user", "add", "clerk", "--unit", "XS", "--role", "officer", "--may-backdate"]);
+    let lead = db.cli(&["token", "create", "lead"]).trim().to_owned();
+    let clerk = db.cli(&["token", "create", "clerk"]).trim().to_owned();
+    let server = Server::start(&db);
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let id = case["id"].as_i64().unwrap();
+    let path = |action: &str| format!("/api/v1/cases/{id}/{action}");
+    let deadline = |case: &Value, kind: &str| -> Value {
+        case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == kind).cloned().unwrap_or(Value::Null)
+    };
+
+    let (status, err) = post(&server, &lead, &path("extend"), &json!({"days": 10, "reason": "x"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (409, Some("wrong_state")), "not accepted yet: {err}");
+    let (status, err) = post(&server, &wang, &path("accept"), &json!({"at": "2026-11-21"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (403, Some("may_not_backdate")), "{err}");
+    let (status, err) = post(&server, &clerk, &path("accept"), &json!({"at": "2026-11-19"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("before_earlier_event")), "{err}");
+    let (status, err) = post(&server, &clerk, &path("accept"), &json!({"at": "2099-01-01"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("in_future")), "{err}");
+
+    let (status, accepted) =
+        post(&server, &clerk, &path("accept"), &json!({"at": "2026-11-21", "note": "补录纸质登记簿"}));
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["status"], "accepted");
+    let event = &accepted["events"][1];
+    assert_eq!((event["kind"].as_str(), event["at"].as_str()), (Some("accepted"), Some("2026-11-21T00:00:00+08:00")));
+    assert_ne!(event["recorded_at"], event["at"], "recorded when written down");
+    assert!(deadline(&accepted, "sorting")["met_at"].is_string(), "GEN-2 met");
+    assert!(deadline(&accepted, "notice")["met_at"].is_string(), "GEN-3 met");
+    let handling = deadline(&accepted, "handling");
+    assert_eq!(handling["due"], "2027-01-20", "60 日 from the day it happened: {accepted}");
+    assert_eq!(handling["provisional"], true, "2027's schedule is not loaded");
+    let (status, err) = post(&server, &wang, &path("accept"), &json!({}));
+    assert_eq!((status, err["error"]["code"].as_str()), (409, Some("wrong_state")));
+
+    let (status, err) = post(&server, &wang, &path("extend"), &json!({"days": 10, "reason": "x"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (403, Some("forbidden")), "only the unit's head: {err}");
+    let (status, err) = post(&server, &lead, &path("extend"), &json!({"days": 31, "reason": "x"}));
+    assert_eq!(
+        (status, err["error"]["code"].as_str(), err["error"]["field"].as_str()),
+        (422, Some("out_of_range"), Some("days"))
+    );
+    let (status, err) = post(&server, &lead, &path("extend"), &json!({"days": 30}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("reason")));
+    let (status, extended) = post(&server, &lead, &path("extend"), &json!({"days": 30, "reason": "需要现场勘验"}));
+    assert_eq!(status, 200, "{extended}");
+    assert_eq!(deadline(&extended, "handling")["due"], "2027-02-19", "{extended}");
+    assert_eq!(extended["events"][2]["details"], json!({"days": 30, "reason": "需要现场勘验"}));
+    let (status, err) = post(&server, &lead, &path("extend"), &json!({"days": 5, "reason": "再延"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (409, Some("already_extended")), "{err}");
+}
+both_backends!(gen_4_acceptance_starts_handling_and_a_leader_extends_once);

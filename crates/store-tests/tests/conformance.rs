@@ -29,6 +29,7 @@ async fn user(store: &dyn Store, username: &str, unit: &str, role: Role) -> User
             unit: code(unit),
             role,
             password_hash: None,
+            may_backdate: false,
         })
         .await
         .unwrap()
@@ -120,6 +121,7 @@ async fn users_and_tokens(store: &dyn Store) {
             unit: code("XS"),
             role: Role::Leader,
             password_hash: None,
+            may_backdate: false,
         })
         .await;
     assert!(matches!(dup, Err(StoreError::Duplicate("username"))), "{dup:?}");
@@ -130,6 +132,7 @@ async fn users_and_tokens(store: &dyn Store) {
             unit: code("ZZ"),
             role: Role::Leader,
             password_hash: None,
+            may_backdate: false,
         })
         .await;
     assert!(matches!(bad_unit, Err(StoreError::UnknownReference("unit"))), "{bad_unit:?}");

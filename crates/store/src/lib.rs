@@ -70,6 +70,8 @@ pub struct User {
     /// PHC-format hash; `None` until a password is set (API-only accounts).
     pub password_hash: Option<String>,
     pub active: bool,
+    /// May record actions that happened earlier (补录, with an `at`).
+    pub may_backdate: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +81,7 @@ pub struct NewUser {
     pub unit: UnitCode,
     pub role: Role,
     pub password_hash: Option<String>,
+    pub may_backdate: bool,
 }
 
 /// A registration ready to be written: checked by the core, with the query code already hashed.

@@ -53,7 +53,8 @@ fn unit_from_row(row: &DbRow) -> StoreResult<Unit> {
 macro_rules! select_users {
     ($($tail:literal),*) => {
         concat!(
-            "SELECT u.id, u.username, u.display_name, u.unit_id, n.code AS unit_code, u.role, u.password_hash, u.active ",
+            "SELECT u.id, u.username, u.display_name, u.unit_id, n.code AS unit_code, u.role, u.password_hash, u.active, ",
+            "u.may_backdate ",
             "FROM users u JOIN units n ON n.id = u.unit_id ",
             $($tail),*
         )
@@ -71,6 +72,7 @@ fn user_from_row(row: &DbRow) -> StoreResult<User> {
         role: Role::parse("role", &role).map_err(corrupt)?,
         password_hash: row.try_get("password_hash")?,
         active: row.try_get("active")?,
+        may_backdate: row.try_get("may_backdate")?,
     })
 }
 
@@ -434,14 +436,15 @@ impl Store for Backend {
             .await?
             .ok_or(StoreError::UnknownReference("unit"))?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, unit_id, role, password_hash, active) \
-             VALUES ($1, $2, $3, $4, $5, TRUE) RETURNING id",
+            "INSERT INTO users (username, display_name, unit_id, role, password_hash, active, may_backdate) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id",
         )
         .bind(&user.username)
         .bind(&user.display_name)
         .bind(unit_id)
         .bind(user.role.code())
         .bind(&user.password_hash)
+        .bind(user.may_backdate)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_violation(e, "username", "unit"))?;

@@ -8,7 +8,8 @@ use axum::response::IntoResponse;
 use huiyin_core::Lang;
 use huiyin_core::case::CaseDraft;
 use huiyin_core::category::Category;
-use huiyin_core::event::{HandOffDraft, ReportUpDraft};
+use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
+use huiyin_core::lifecycle::{ExtendDraft, Refusal};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
@@ -77,6 +78,17 @@ fn refuse(lang: Lang, e: AppError) -> ApiError {
             ApiError::internal(lang)
         }
         AppError::Calendar(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "calendar_file", e.to_string()),
+        AppError::Refused(r @ Refusal::Role { .. }) => ApiError::new(StatusCode::FORBIDDEN, r.code(), r.message(lang)),
+        AppError::Refused(r) => ApiError::new(StatusCode::CONFLICT, r.code(), r.message(lang)),
+        AppError::MayNotBackdate => ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "may_not_backdate",
+            message: match lang {
+                Lang::Zh => "您没有补录(填写过去的发生时间)的权限".into(),
+                Lang::En => "You may not record actions with an earlier time (at)".into(),
+            },
+            field: Some("at".into()),
+        },
     }
 }
 
@@ -181,6 +193,40 @@ async fn report_up(
 ) -> ApiResult<Json<CaseView>> {
     let lang = caller.lang;
     app::report_up(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(case_view(&state, &caller, id, false, None).await?))
+}
+
+/// 受理: accepts a registered case (GEN-3); the acceptance notice is issued, the sorting and notice
+/// limits are met and the handling limit starts (GEN-4).
+#[utoipa::path(post, path = "/cases/{id}/accept", tag = "cases", params(("id" = i64, Path)), request_body = ActionDraft,
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn accept(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(draft): ApiJson<ActionDraft>,
+) -> ApiResult<Json<CaseView>> {
+    let lang = caller.lang;
+    app::accept(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(case_view(&state, &caller, id, false, None).await?))
+}
+
+/// 延期: extends the handling limit once, by a leader, by 1 to the unit's maximum days (national 30),
+/// with the reason told to the petitioner (GEN-4).
+#[utoipa::path(post, path = "/cases/{id}/extend", tag = "cases", params(("id" = i64, Path)), request_body = ExtendDraft,
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn extend(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(draft): ApiJson<ExtendDraft>,
+) -> ApiResult<Json<CaseView>> {
+    let lang = caller.lang;
+    app::extend(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(case_view(&state, &caller, id, false, None).await?))
 }
 
@@ -489,6 +535,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(get_case))
         .routes(routes!(hand_off))
         .routes(routes!(report_up))
+        .routes(routes!(accept))
+        .routes(routes!(extend))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

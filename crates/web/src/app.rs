@@ -5,7 +5,8 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use huiyin_core::calendar::{Calendar, CalendarError, YearFile, due_date};
 use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, QueryCode};
 use huiyin_core::category::{self, Category};
-use huiyin_core::event::{Event, EventData, HandOffDraft, ReportUpDraft, Status};
+use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft, Status};
+use huiyin_core::lifecycle::{self, ExtendDraft, Refusal};
 use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
 use huiyin_core::unit::UnitCode;
 use huiyin_core::user::Role;
@@ -31,6 +32,12 @@ pub enum AppError {
     Random(#[from] std::io::Error),
     #[error("{0}")]
     Calendar(#[from] CalendarError),
+    /// The action is well formed but not allowed now (state, role, once-only).
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    /// Recording an earlier `at` is a permission this user lacks.
+    #[error("may not backdate")]
+    MayNotBackdate,
 }
 
 impl From<ValidationErrors> for AppError {
@@ -283,19 +290,42 @@ pub async fn log_full_view(state: &AppState, actor: &Actor, case_id: i64, purpos
     Ok(())
 }
 
-/// Appends one event to a case the actor may see, deriving the new state with the core.
+/// When an action happened: now, or the `at` of a record entered after the fact (补录), which needs
+/// the permission, may not lie in the future, and may not precede the case's last event.
+fn occurred_at(
+    actor: &Actor,
+    file: &CaseFile,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> AppResult<DateTime<Utc>> {
+    let Some(at) = at else { return Ok(now) };
+    if !actor.user.may_backdate {
+        return Err(AppError::MayNotBackdate);
+    }
+    if at > now {
+        return Err(FieldError::new("at", Invalid::InFuture).into());
+    }
+    if file.events.last().is_some_and(|last| at < last.occurred_at) {
+        return Err(FieldError::new("at", Invalid::BeforeEarlierEvent).into());
+    }
+    Ok(at)
+}
+
+/// Appends one event to a case the actor may see, deriving the new state and deadlines with the
+/// core. Deadlines count from when the event happened (`at`), not from when it was written down.
 async fn append(
     state: &AppState,
     actor: &Actor,
     file: &CaseFile,
     data: EventData,
-    note: Option<String>,
+    (note, at): (Option<String>, Option<DateTime<Utc>>),
     new_code_hash: Option<String>,
 ) -> AppResult<()> {
     let now = Utc::now();
+    let occurred = occurred_at(actor, file, at, now)?;
     let event = Event {
         seq: file.version + 1,
-        occurred_at: now,
+        occurred_at: occurred,
         recorded_at: now,
         actor: actor.user.username.clone(),
         note: note.clone(),
@@ -307,7 +337,7 @@ async fn append(
     let deadlines = limits::after_event(&file.deadlines, &event, &rules, &*state.calendar().await);
     let new_event = NewEvent {
         deadlines,
-        occurred_at: now,
+        occurred_at: occurred,
         recorded_at: now,
         actor_id: actor.user.id,
         note,
@@ -317,6 +347,26 @@ async fn append(
     };
     state.store.append_event(file.id, file.version, &new_event).await?;
     Ok(())
+}
+
+/// 受理 (GEN-3, GEN-4): the unit accepts a registered case; the sorting and notice limits are met and
+/// the handling limit starts.
+pub async fn accept(state: &AppState, actor: &Actor, id: i64, draft: &ActionDraft) -> AppResult<()> {
+    let file = case_file(state, actor, id).await?;
+    let meta = draft.parse()?;
+    let data = lifecycle::accept(&file.state, actor.user.role)?;
+    append(state, actor, &file, data, meta, None).await
+}
+
+/// 延期 (GEN-4, SCH-7): the unit's head extends the handling limit once, within the unit's maximum,
+/// with the reason the petitioner is told.
+pub async fn extend(state: &AppState, actor: &Actor, id: i64, draft: &ExtendDraft) -> AppResult<()> {
+    let file = case_file(state, actor, id).await?;
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let (days, reason) = lifecycle::parse_extension(draft, &rules)?;
+    let meta = ActionDraft { note: draft.note.clone(), at: draft.at.clone() }.parse()?;
+    let data = lifecycle::extend(&file.state, &file.events, actor.user.role, days, reason)?;
+    append(state, actor, &file, data, meta, None).await
 }
 
 /// Hands a case to another person or unit (FED-1): the target must be in the actor's scope.
@@ -347,7 +397,7 @@ pub async fn hand_off(state: &AppState, actor: &Actor, id: i64, draft: &HandOffD
         to_unit: to_unit.map(|u| u.as_str().to_owned()),
         reason: h.reason,
     };
-    append(state, actor, &file, data, h.note, None).await
+    append(state, actor, &file, data, (h.note, h.at), None).await
 }
 
 /// Reports a case to a unit above the one that registered it (FED-5): by default its parent. The
@@ -371,7 +421,7 @@ pub async fn report_up(state: &AppState, actor: &Actor, id: i64, draft: &ReportU
     }
     .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
     let data = EventData::ReportedUp { to_unit: target.code.clone(), summary: r.summary };
-    append(state, actor, &file, data, r.note, None).await
+    append(state, actor, &file, data, (r.note, r.at), None).await
 }
 
 /// Adds a class to the content classification (administrators only).
@@ -438,7 +488,7 @@ pub async fn reissue_query_code(state: &AppState, actor: &Actor, id: i64) -> App
     }
     let code = new_query_code()?;
     let hash = state.secret.query_code_hash(&code);
-    append(state, actor, &file, EventData::QueryCodeReissued {}, None, Some(hash)).await?;
+    append(state, actor, &file, EventData::QueryCodeReissued {}, (None, None), Some(hash)).await?;
     Ok(code)
 }
 

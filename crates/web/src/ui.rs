@@ -12,7 +12,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use huiyin_core::case::{AccusedDraft, CaseDraft, Channel, Flag, PetitionerDraft, Purpose};
-use huiyin_core::event::{EventData, HandOffDraft, ReportUpDraft, Status};
+use huiyin_core::event::{ActionDraft, EventData, HandOffDraft, ReportUpDraft, Status};
+use huiyin_core::lifecycle::{self, ExtendDraft};
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::{Role, Username, check_new_password};
 use huiyin_core::{FieldError, Invalid, Lang, ValidationErrors};
@@ -71,6 +72,8 @@ impl From<AppError> for PageError {
                 PageError(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误,已记录日志。".into())
             }
             AppError::Calendar(e) => PageError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+            AppError::Refused(r) => PageError(StatusCode::CONFLICT, r.message(Lang::Zh)),
+            AppError::MayNotBackdate => PageError(StatusCode::FORBIDDEN, "您没有补录的权限。".into()),
         }
     }
 }
@@ -404,6 +407,7 @@ async fn setup(
             unit: unit_code,
             role: Role::Admin,
             password_hash: Some(password_hash),
+            may_backdate: false,
         })
         .await;
     let user = match user {
@@ -857,6 +861,11 @@ struct CasePage {
     flag_labels: Vec<&'static str>,
     handoff_error: Option<String>,
     report_error: Option<String>,
+    action_error: Option<String>,
+    can_accept: bool,
+    can_extend: bool,
+    extended: bool,
+    extension_max: u32,
 }
 
 /// Which form on the case page a refusal belongs to.
@@ -864,11 +873,13 @@ enum FormError {
     None,
     HandOff(String),
     Report(String),
+    Action(String),
 }
 
 fn event_summary(data: &EventData) -> String {
     match data {
-        EventData::Registered { .. } | EventData::QueryCodeReissued {} => String::new(),
+        EventData::Registered { .. } | EventData::QueryCodeReissued {} | EventData::Accepted {} => String::new(),
+        EventData::Extended { days, reason } => format!("办理期限延长 {days} 天:{reason}"),
         EventData::HandedOff { to_user, to_unit, reason } => {
             let to = [to_user.as_deref(), to_unit.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
             format!("移交给 {to}:{reason}")
@@ -894,6 +905,8 @@ async fn case_page(
         app::log_full_view(state, &staff.actor, id, "case_detail").await?;
     }
     let deadlines = app::case_deadlines(state, &file).await?;
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let extended = file.events.iter().any(|e| matches!(e.data, EventData::Extended { .. }));
     let view = CaseView::new(&file, &deadlines, full, None);
     let reg = &file.registration;
     let c = CaseTemplateView {
@@ -936,10 +949,18 @@ async fn case_page(
             FormError::HandOff(e) => Some(e.clone()),
             _ => None,
         },
-        report_error: match form_error {
-            FormError::Report(e) => Some(e),
+        report_error: match &form_error {
+            FormError::Report(e) => Some(e.clone()),
             _ => None,
         },
+        action_error: match form_error {
+            FormError::Action(e) => Some(e),
+            _ => None,
+        },
+        can_accept: lifecycle::accept(&file.state, staff.actor.user.role).is_ok(),
+        can_extend: lifecycle::extend(&file.state, &file.events, staff.actor.user.role, 1, String::new()).is_ok(),
+        extended,
+        extension_max: rules.extension_max_days(),
     })
 }
 
@@ -968,7 +989,7 @@ async fn hand_off(
     Form(f): Form<HandOffForm>,
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    let draft = HandOffDraft { to_user: f.to_user, to_unit: f.to_unit, reason: f.reason, note: None };
+    let draft = HandOffDraft { to_user: f.to_user, to_unit: f.to_unit, reason: f.reason, note: None, at: None };
     match app::hand_off(&state, &staff.actor, id, &draft).await {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
         Err(AppError::Invalid(v)) => {
@@ -977,6 +998,98 @@ async fn hand_off(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let outcome = app::accept(&state, &staff.actor, id, &ActionDraft::default()).await;
+    after_action(&state, &staff, id, outcome).await
+}
+
+#[derive(Deserialize)]
+struct ExtendForm {
+    csrf: Option<String>,
+    days: Option<String>,
+    reason: Option<String>,
+}
+
+async fn extend(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<ExtendForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let days = f.days.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(|d| d.parse::<i64>().unwrap_or(0));
+    let draft = ExtendDraft { days, reason: f.reason, note: None, at: None };
+    let outcome = app::extend(&state, &staff.actor, id, &draft).await;
+    after_action(&state, &staff, id, outcome).await
+}
+
+/// Back to the case after an action, or the case again with the refusal shown at the actions.
+async fn after_action(state: &AppState, staff: &Staff, id: i64, outcome: Result<(), AppError>) -> PageResult {
+    let message = match outcome {
+        Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(AppError::Invalid(v)) => v.to_string(),
+        Err(AppError::Refused(r)) => r.message(Lang::Zh),
+        Err(e) => return Err(e.into()),
+    };
+    let page = case_page(state, staff, id, false, FormError::Action(message)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "extension_notice.html")]
+struct ExtensionNoticePage {
+    id: i64,
+    case_number: String,
+    unit_name: String,
+    petitioner: String,
+    received: String,
+    excerpt: String,
+    accepted: String,
+    reason: String,
+    days: u32,
+    due: String,
+    extended_on: String,
+}
+
+/// 延期告知书 (GEN-4): the print view of the extension notice.
+async fn extension_notice(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> PageResult {
+    let file = app::case_file(&state, &staff.actor, id).await?;
+    let extension = file.events.iter().find_map(|e| match &e.data {
+        EventData::Extended { days, reason } => Some((e, *days, reason.clone())),
+        _ => None,
+    });
+    let Some((event, days, reason)) = extension else {
+        return Err(PageError(StatusCode::NOT_FOUND, "本件没有延期。".into()));
+    };
+    let accepted =
+        file.events.iter().find(|e| matches!(e.data, EventData::Accepted {})).map(|e| views::day(e.occurred_at));
+    let due = file
+        .deadlines
+        .iter()
+        .find(|d| d.kind == huiyin_core::limits::DeadlineKind::Handling)
+        .map(|d| d.due.date.to_string());
+    let page = ExtensionNoticePage {
+        id,
+        case_number: file.state.case_number.clone(),
+        unit_name: file.unit_name.clone(),
+        petitioner: file.registration.petitioner.name.clone().unwrap_or_else(|| "信访人".into()),
+        received: views::day(file.registration.received_at),
+        excerpt: format!("“{}”", views::excerpt(&file.registration.content, 40)),
+        accepted: accepted.unwrap_or_default(),
+        reason,
+        days,
+        due: due.unwrap_or_default(),
+        extended_on: views::day(event.occurred_at),
+    };
+    Ok(render(&page))
 }
 
 #[derive(Deserialize)]
@@ -993,7 +1106,7 @@ async fn report_up(
     Form(f): Form<ReportUpForm>,
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    let draft = ReportUpDraft { to_unit: f.to_unit, summary: f.summary, note: None };
+    let draft = ReportUpDraft { to_unit: f.to_unit, summary: f.summary, note: None, at: None };
     match app::report_up(&state, &staff.actor, id, &draft).await {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
         Err(AppError::Invalid(v)) => {
@@ -1195,6 +1308,9 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}", get(case_detail))
         .route("/cases/{id}/hand-off", post(hand_off))
         .route("/cases/{id}/report-up", post(report_up))
+        .route("/cases/{id}/accept", post(accept))
+        .route("/cases/{id}/extend", post(extend))
+        .route("/cases/{id}/extension-notice", get(extension_notice))
         .route("/cases/{id}/receipt", get(receipt))
         .route("/cases/{id}/reissue", post(reissue))
         .route("/dashboard", get(dashboard))

@@ -145,7 +145,8 @@ fn event_details(e: &Event) -> serde_json::Value {
             json!({ "to_user": to_user, "to_unit": to_unit, "reason": reason })
         }
         EventData::ReportedUp { to_unit, summary } => json!({ "to_unit": to_unit, "summary": summary }),
-        EventData::QueryCodeReissued {} => json!({}),
+        EventData::QueryCodeReissued {} | EventData::Accepted {} => json!({}),
+        EventData::Extended { days, reason } => json!({ "days": days, "reason": reason }),
     }
 }
 
