@@ -33,6 +33,16 @@ test('setup, log in, register a visit through the form, find it in the list', as
   await page.click('button[type=submit]');
   await page.waitForURL('**/cases');
 
+  // Administrators are warned while next year's holiday schedule is missing, and load it on a page.
+  await page.goto(`${server.base}/admin/calendar`);
+  await page.fill('#file', JSON.stringify({ year: 2099, days: [{ name: '元旦', date: '2099-01-01', isOffDay: true }] }));
+  await page.click('button.primary');
+  assert.match(await page.textContent('main'), /已导入 2099 年安排/);
+  assert.match(await page.textContent('main'), /2099/);
+  await page.fill('#file', 'not json');
+  await page.click('button.primary');
+  assert.match(await page.textContent('.error'), /节假日文件/);
+
   // The link is single-use.
   const reuse = await page.goto(server.setupLink);
   assert.equal(reuse.status(), 404);

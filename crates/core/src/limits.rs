@@ -159,6 +159,30 @@ impl LimitRules {
 }
 
 impl LimitRules {
+    /// Checks that every limit is between 1 and 3650 days; the error names the first that is not.
+    pub fn checked(self) -> Result<LimitRules, &'static str> {
+        let all = [
+            ("rules.sorting", self.sorting),
+            ("rules.notice", self.notice),
+            ("rules.objection", self.objection),
+            ("rules.handling", self.handling),
+            ("rules.extension_max", self.extension_max),
+            ("rules.review_request", self.review_request),
+            ("rules.review", self.review),
+            ("rules.re_review_request", self.re_review_request),
+            ("rules.re_review", self.re_review),
+            ("rules.remind_before", self.remind_before),
+            ("rules.escalate_after", self.escalate_after),
+        ];
+        for (field, limit) in all {
+            let (Limit::CalendarDays(n) | Limit::WorkingDays(n)) = limit;
+            if !(1..=3650).contains(&n) {
+                return Err(field);
+            }
+        }
+        Ok(self)
+    }
+
     /// The longest extension in days (GEN-4).
     pub fn extension_max_days(&self) -> u32 {
         match self.extension_max {

@@ -644,3 +644,41 @@ fn gen_4_acceptance_starts_handling_and_a_leader_extends_once(backend: Backend) 
     assert_eq!((status, err["error"]["code"].as_str()), (409, Some("already_extended")), "{err}");
 }
 both_backends!(gen_4_acceptance_starts_handling_and_a_leader_extends_once);
+
+/// GEN-4 as data: a unit's whole set of limits can be given (a 45-day handling limit here), and a
+/// limit of zero days is refused on its field.
+fn gen_4_a_units_own_limits_apply_to_new_deadlines(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    db.cli(&["user", "add", "boss", "--unit", "QX", "--role", "admin"]);
+    let boss = db.cli(&["token", "create", "boss"]).trim().to_owned();
+    let server = Server::start(&db);
+    let (_, current) = get(&server, &boss, "/api/v1/units/XS/limits");
+    let mut rules = current["rules"].clone();
+    rules["preset"] = json!("西山社区自定");
+    rules["handling"] = json!({"unit": "calendar_days", "count": 45});
+    let put = |body: Value| {
+        json(
+            agent()
+                .put(server.url("/api/v1/units/XS/limits"))
+                .header("Authorization", &format!("Bearer {boss}"))
+                .header("Content-Type", "application/json")
+                .send(body.to_string()),
+        )
+    };
+    let mut zero = rules.clone();
+    zero["handling"]["count"] = json!(0);
+    let (status, err) = put(json!({ "rules": zero }));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("rules.handling")), "{err}");
+    let (status, set) = put(json!({ "rules": rules }));
+    assert_eq!(status, 200, "{set}");
+    let (_, own) = get(&server, &boss, "/api/v1/units/XS/limits");
+    assert_eq!((own["own"].as_bool(), own["rules"]["handling"]["count"].as_i64()), (Some(true), Some(45)));
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let (_, accepted) = post(&server, &wang, &format!("/api/v1/cases/{}/accept", case["id"]), &json!({}));
+    let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).date_naive();
+    let handling = accepted["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "handling").unwrap().clone();
+    let due: chrono::NaiveDate = handling["due"].as_str().unwrap().parse().unwrap();
+    assert!(due >= today + chrono::Duration::days(45) && due <= today + chrono::Duration::days(55), "{handling}");
+}
+both_backends!(gen_4_a_units_own_limits_apply_to_new_deadlines);

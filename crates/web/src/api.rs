@@ -331,10 +331,13 @@ async fn get_unit_limits(
 #[serde(deny_unknown_fields)]
 struct SetLimitsBody {
     /// `national`, `zhejiang` or `shandong`.
-    preset: String,
+    preset: Option<String>,
+    /// Or the whole set of limits, e.g. a preset's with some changed (see `GET`).
+    #[schema(value_type = Option<Object>)]
+    rules: Option<huiyin_core::limits::LimitRules>,
 }
 
-/// Sets a unit's time limits from a preset (administrators); units below inherit them.
+/// Sets a unit's time limits from a preset or as a whole (administrators); units below inherit them.
 #[utoipa::path(put, path = "/units/{code}/limits", tag = "limits", params(("code" = String, Path)), request_body = SetLimitsBody,
     responses((status = 200, body = UnitLimitsView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -345,7 +348,9 @@ async fn set_unit_limits(
     ApiJson(body): ApiJson<SetLimitsBody>,
 ) -> ApiResult<Json<UnitLimitsView>> {
     let lang = caller.lang;
-    let rules = app::set_unit_limits(&state, &caller.actor, &code, &body.preset).await.map_err(|e| refuse(lang, e))?;
+    let rules = app::set_unit_limits(&state, &caller.actor, &code, body.preset.as_deref(), body.rules)
+        .await
+        .map_err(|e| refuse(lang, e))?;
     Ok(Json(UnitLimitsView { unit: code, own: true, rules }))
 }
 

@@ -136,16 +136,30 @@ pub async fn unit_limits(state: &AppState, actor: &Actor, code: &str) -> AppResu
     Ok((own.unwrap_or_default(), is_own))
 }
 
-/// Sets a unit's time limits from a preset (administrators only); the units below inherit them.
-pub async fn set_unit_limits(state: &AppState, actor: &Actor, code: &str, preset: &str) -> AppResult<LimitRules> {
+/// Sets a unit's time limits from a preset or as a whole (administrators only); the units below
+/// inherit them. Every limit must be at least one day.
+pub async fn set_unit_limits(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    preset: Option<&str>,
+    rules: Option<LimitRules>,
+) -> AppResult<LimitRules> {
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
     let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
-    let rules = LimitRules::preset(preset)
-        .ok_or_else(|| FieldError::new("preset", Invalid::NotAChoice { allowed: LimitRules::PRESETS.join(", ") }))?;
+    let rules = match (preset, rules) {
+        (Some(name), None) => LimitRules::preset(name).ok_or_else(|| {
+            FieldError::new("preset", Invalid::NotAChoice { allowed: LimitRules::PRESETS.join(", ") })
+        })?,
+        (None, Some(rules)) => {
+            rules.checked().map_err(|field| FieldError::new(field, Invalid::OutOfRange { min: 1, max: 3650 }))?
+        }
+        _ => return Err(FieldError::new("preset", Invalid::Required).into()),
+    };
     state.store.set_unit_limits(unit.id, &rules, Utc::now()).await?;
-    tracing::info!(unit = code, preset, actor = %actor.user.username, "time limits set");
+    tracing::info!(unit = code, preset = %rules.preset, actor = %actor.user.username, "time limits set");
     Ok(rules)
 }
 

@@ -1292,6 +1292,57 @@ async fn read_notification(
     Ok(Redirect::to("/notifications").into_response())
 }
 
+// ---------- administration ----------
+
+#[derive(Template)]
+#[template(path = "admin_calendar.html")]
+struct CalendarPage {
+    me: Option<Me>,
+    csrf: String,
+    years: String,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+async fn calendar_page(state: &AppState, staff: &Staff, message: Option<String>, error: Option<String>) -> PageResult {
+    if !staff.actor.user.role.can_administer() {
+        return Err(PageError(StatusCode::FORBIDDEN, "只有管理员可以管理节假日安排。".into()));
+    }
+    let years: Vec<String> = state.calendar().await.years().map(|y| y.to_string()).collect();
+    let page = CalendarPage { me: staff.me(), csrf: staff.csrf.clone(), years: years.join("、"), message, error };
+    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn admin_calendar(State(state): State<AppState>, staff: Staff) -> PageResult {
+    calendar_page(&state, &staff, None, None).await
+}
+
+#[derive(Deserialize)]
+struct CalendarForm {
+    csrf: Option<String>,
+    file: String,
+}
+
+/// Loads a year's schedule from the admin page and recounts the open deadlines before answering.
+async fn import_calendar(State(state): State<AppState>, staff: Staff, Form(f): Form<CalendarForm>) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    if !staff.actor.user.role.can_administer() {
+        return Err(PageError(StatusCode::FORBIDDEN, "只有管理员可以管理节假日安排。".into()));
+    }
+    match app::import_holiday_year(state.store.as_ref(), &f.file, "admin page").await {
+        Ok((year, days)) => {
+            let calendar = state.reload_calendar().await;
+            let moved = app::recount_deadlines(state.store.as_ref(), &calendar, |_| {}).await?;
+            tracing::info!(year, actor = %staff.actor.user.username, "holiday schedule imported");
+            let message = format!("已导入 {year} 年安排({days} 个调整日),{moved} 个未结期限的截止日期随之调整。");
+            calendar_page(&state, &staff, Some(message), None).await
+        }
+        Err(AppError::Calendar(e)) => calendar_page(&state, &staff, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn home() -> Redirect {
     Redirect::to("/cases")
 }
@@ -1314,6 +1365,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/receipt", get(receipt))
         .route("/cases/{id}/reissue", post(reissue))
         .route("/dashboard", get(dashboard))
+        .route("/admin/calendar", get(admin_calendar).post(import_calendar))
         .route("/notifications", get(notifications))
         .route("/notifications/{id}/read", post(read_notification))
 }
