@@ -30,6 +30,81 @@ pub enum EventData {
     /// 延期: the unit's head extends the handling limit once, and the petitioner is told why
     /// (延期告知书, GEN-4, SCH-7).
     Extended { days: u32, reason: String },
+    /// 当场答复: a help-seeking, legal or policy question answered on the spot; the case closes (FED-15).
+    Answered { answer: String },
+    /// 不予受理: not accepted; the notice names where to turn instead (GEN-3, TWN-3, SCH-6).
+    Rejected { reason: String, channel: String },
+    /// 作登记处理: an unclear letter with no way to reach the writer is kept on record only (FED-20).
+    RegisteredOnly { reason: String },
+    /// 交办: assigned to a unit under our authority (FED-16), with an owner there if named.
+    Assigned { unit: String, owner: Option<String> },
+    /// 转办: transferred to the competent unit by territory (FED-17).
+    Transferred { unit: String },
+    /// 异议: the receiving unit says the case is not its own; it goes back to the sender (GEN-3 ¶3).
+    Objected { reason: String, back_to: String },
+    /// 上交: sent to the level above (FED-7, TWN-4).
+    Escalated { unit: String, reason: String },
+    /// 处理意见 (draft): the request, facts and reasons, outcome and legal basis (GEN-4).
+    OpinionDrafted { outcome: Outcome, facts: String, basis: String, text: String },
+    /// A leader approves the current draft (TWN-11); `complete` when it was the last approval needed.
+    Approved { complete: bool },
+    /// 答复: the approved opinion is sent to the petitioner.
+    Replied {},
+    /// 满意度评价 recorded (GEN-9).
+    Rated { office: Rating, unit: Rating, reason: Option<String> },
+    /// 复查 / 复核 requested by the petitioner (GEN-5); the level above takes the case.
+    ReviewRequested { reason: String, to_unit: String },
+    /// 办结: closed after the reply.
+    Closed {},
+}
+
+/// The outcome of a handling opinion (GEN-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 支持
+    Support,
+    /// 解释说明
+    Explain,
+    /// 不予支持
+    Reject,
+}
+
+impl Outcome {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Outcome::Support => "支持",
+            Outcome::Explain => "解释说明",
+            Outcome::Reject => "不予支持",
+        }
+    }
+}
+
+/// A satisfaction rating (GEN-9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    /// 满意
+    Satisfied,
+    /// 基本满意
+    BasicallySatisfied,
+    /// 不满意
+    Dissatisfied,
+}
+
+/// Which round of handling a case is in (GEN-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// 办理
+    #[default]
+    Handling,
+    /// 复查
+    Review,
+    /// 复核
+    ReReview,
 }
 
 impl EventData {
@@ -41,6 +116,19 @@ impl EventData {
             EventData::QueryCodeReissued {} => "query_code_reissued",
             EventData::Accepted {} => "accepted",
             EventData::Extended { .. } => "extended",
+            EventData::Answered { .. } => "answered",
+            EventData::Rejected { .. } => "rejected",
+            EventData::RegisteredOnly { .. } => "registered_only",
+            EventData::Assigned { .. } => "assigned",
+            EventData::Transferred { .. } => "transferred",
+            EventData::Objected { .. } => "objected",
+            EventData::Escalated { .. } => "escalated",
+            EventData::OpinionDrafted { .. } => "opinion_drafted",
+            EventData::Approved { .. } => "approved",
+            EventData::Replied {} => "replied",
+            EventData::Rated { .. } => "rated",
+            EventData::ReviewRequested { .. } => "review_requested",
+            EventData::Closed {} => "closed",
         }
     }
 
@@ -52,6 +140,19 @@ impl EventData {
             EventData::QueryCodeReissued {} => "重发查询码",
             EventData::Accepted {} => "受理",
             EventData::Extended { .. } => "延期",
+            EventData::Answered { .. } => "当场答复",
+            EventData::Rejected { .. } => "不予受理",
+            EventData::RegisteredOnly { .. } => "作登记处理",
+            EventData::Assigned { .. } => "交办",
+            EventData::Transferred { .. } => "转办",
+            EventData::Objected { .. } => "提出异议",
+            EventData::Escalated { .. } => "上交上级",
+            EventData::OpinionDrafted { .. } => "拟定处理意见",
+            EventData::Approved { .. } => "领导审批",
+            EventData::Replied {} => "答复信访人",
+            EventData::Rated { .. } => "满意度评价",
+            EventData::ReviewRequested { .. } => "申请复查复核",
+            EventData::Closed {} => "办结",
         }
     }
 }
@@ -79,15 +180,50 @@ pub enum Status {
     Registered,
     /// 办理中: accepted, being handled.
     Accepted,
+    /// 已交办/转办: waiting for the receiving unit to accept or object.
+    Assigned,
+    /// 待审批: a handling opinion waits for the leaders' approval.
+    AwaitingApproval,
+    /// 待答复: the opinion is approved and waits to be sent.
+    Approved,
+    /// 已答复
+    Replied,
+    /// 已办结
+    Closed,
+    /// 不予受理
+    NotAccepted,
+    /// 作登记处理
+    RegisteredOnly,
+    /// 已终结: re-reviewed, or the time to ask has lapsed (GEN-5 不再受理).
+    Final,
 }
 
 impl Status {
-    pub const ALL: [Status; 2] = [Status::Registered, Status::Accepted];
+    pub const ALL: [Status; 10] = [
+        Status::Registered,
+        Status::Assigned,
+        Status::Accepted,
+        Status::AwaitingApproval,
+        Status::Approved,
+        Status::Replied,
+        Status::Closed,
+        Status::NotAccepted,
+        Status::RegisteredOnly,
+        Status::Final,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Status::Registered => "registered",
             Status::Accepted => "accepted",
+            Status::Assigned => "assigned",
+            Status::AwaitingApproval => "awaiting_approval",
+            Status::Approved => "approved",
+            Status::Replied => "replied",
+            Status::Closed => "closed",
+            Status::NotAccepted => "not_accepted",
+            Status::RegisteredOnly => "registered_only",
+            Status::Final => "final",
         }
     }
 
@@ -95,6 +231,14 @@ impl Status {
         match self {
             Status::Registered => "已登记",
             Status::Accepted => "办理中",
+            Status::Assigned => "已交办待接收",
+            Status::AwaitingApproval => "待审批",
+            Status::Approved => "待答复",
+            Status::Replied => "已答复",
+            Status::Closed => "已办结",
+            Status::NotAccepted => "不予受理",
+            Status::RegisteredOnly => "作登记处理",
+            Status::Final => "已终结",
         }
     }
 
@@ -119,6 +263,21 @@ pub struct CaseState {
     pub flags: BTreeSet<Flag>,
     /// The units this case was reported up to (FED-5).
     pub reported_to: Vec<String>,
+    /// Which round of handling (GEN-5).
+    #[serde(default)]
+    pub stage: Stage,
+    /// The unit that assigned or transferred the case, while the receiver may still object.
+    #[serde(default)]
+    pub sent_from: Option<String>,
+    /// Leaders who approved the current draft opinion (TWN-11).
+    #[serde(default)]
+    pub approvals: Vec<String>,
+    /// True after an assignment or transfer that named no owner: whoever accepts becomes the owner.
+    #[serde(default)]
+    pub owner_pending: bool,
+    /// The owner before an assignment or transfer, who has the case back after an objection.
+    #[serde(default)]
+    pub sent_by: Option<String>,
 }
 
 impl CaseState {
@@ -136,6 +295,11 @@ impl CaseState {
             holding_unit: registration.unit.as_str().to_owned(),
             flags: registration.flags.clone(),
             reported_to: Vec::new(),
+            stage: Stage::Handling,
+            sent_from: None,
+            approvals: Vec::new(),
+            owner_pending: false,
+            sent_by: None,
         };
         for event in rest {
             state.apply(event);
@@ -146,8 +310,73 @@ impl CaseState {
     /// The state after one more event.
     pub fn apply(&mut self, event: &Event) {
         match &event.data {
-            EventData::Registered { .. } | EventData::QueryCodeReissued {} | EventData::Extended { .. } => {}
-            EventData::Accepted {} => self.status = Status::Accepted,
+            EventData::Registered { .. }
+            | EventData::QueryCodeReissued {}
+            | EventData::Extended { .. }
+            | EventData::Rated { .. } => {}
+            EventData::Accepted {} => {
+                self.status = Status::Accepted;
+                self.sent_from = None;
+                self.sent_by = None;
+                // Whoever accepts for the receiving unit owns the case there, unless one was named.
+                if self.owner_pending {
+                    self.owner = event.actor.clone();
+                    self.owner_pending = false;
+                }
+            }
+            EventData::Answered { .. } => self.status = Status::Closed,
+            EventData::Rejected { .. } => self.status = Status::NotAccepted,
+            EventData::RegisteredOnly { .. } => self.status = Status::RegisteredOnly,
+            EventData::Assigned { unit, owner } => {
+                self.sent_from = Some(self.holding_unit.clone());
+                self.sent_by = Some(self.owner.clone());
+                self.holding_unit = unit.clone();
+                match owner {
+                    Some(owner) => self.owner = owner.clone(),
+                    None => self.owner_pending = true,
+                }
+                self.status = Status::Assigned;
+            }
+            EventData::Transferred { unit } => {
+                self.sent_from = Some(self.holding_unit.clone());
+                self.sent_by = Some(self.owner.clone());
+                self.holding_unit = unit.clone();
+                self.owner_pending = true;
+                self.status = Status::Assigned;
+            }
+            EventData::Objected { back_to, .. } => {
+                self.holding_unit = back_to.clone();
+                self.sent_from = None;
+                self.owner_pending = false;
+                if let Some(previous) = self.sent_by.take() {
+                    self.owner = previous;
+                }
+                self.status = Status::Registered;
+            }
+            EventData::Escalated { unit, .. } => {
+                self.holding_unit = unit.clone();
+                self.status = Status::Registered;
+            }
+            EventData::OpinionDrafted { .. } => {
+                self.approvals.clear();
+                self.status = Status::AwaitingApproval;
+            }
+            EventData::Approved { complete } => {
+                self.approvals.push(event.actor.clone());
+                if *complete {
+                    self.status = Status::Approved;
+                }
+            }
+            EventData::Replied {} => {
+                self.status = if self.stage == Stage::ReReview { Status::Final } else { Status::Replied };
+            }
+            EventData::ReviewRequested { to_unit, .. } => {
+                self.stage = if self.stage == Stage::Handling { Stage::Review } else { Stage::ReReview };
+                self.holding_unit = to_unit.clone();
+                self.approvals.clear();
+                self.status = Status::Accepted;
+            }
+            EventData::Closed {} => self.status = Status::Closed,
             EventData::HandedOff { to_user, to_unit, .. } => {
                 if let Some(unit) = to_unit {
                     self.holding_unit = unit.clone();

@@ -19,6 +19,23 @@ pub enum Refusal {
     Role { action: &'static str, role: Role },
     #[error("already extended")]
     AlreadyExtended,
+    /// GEN-7: a case is never sent to the unit it accuses.
+    #[error("accused unit")]
+    AccusedUnit,
+    /// Only the receiving unit objects, accepts an assignment, or handles a case it holds.
+    #[error("not the holding unit")]
+    NotHoldingUnit,
+    /// FED-20: only a letter whose writer cannot be reached is registered only.
+    #[error("contact known")]
+    ContactKnown,
+    #[error("already approved")]
+    AlreadyApproved,
+    /// GEN-5: the time to ask for a review has lapsed, or the case is final.
+    #[error("request lapsed")]
+    RequestLapsed,
+    /// The unit has no unit above it to send the case to.
+    #[error("no unit above")]
+    NoUnitAbove,
 }
 
 impl Refusal {
@@ -27,6 +44,12 @@ impl Refusal {
             Refusal::WrongState { .. } => "wrong_state",
             Refusal::Role { .. } => "forbidden",
             Refusal::AlreadyExtended => "already_extended",
+            Refusal::AccusedUnit => "accused_unit",
+            Refusal::NotHoldingUnit => "not_holding_unit",
+            Refusal::ContactKnown => "contact_known",
+            Refusal::AlreadyApproved => "already_approved",
+            Refusal::RequestLapsed => "request_lapsed",
+            Refusal::NoUnitAbove => "no_unit_above",
         }
     }
 
@@ -44,6 +67,24 @@ impl Refusal {
             (Refusal::Role { action, role }, Lang::En) => format!("A {} may not {action}", role.code()),
             (Refusal::AlreadyExtended, Lang::Zh) => "办理期限只能延长一次,本件已延期".into(),
             (Refusal::AlreadyExtended, Lang::En) => "The handling limit may be extended once only; it was".into(),
+            (Refusal::AccusedUnit, Lang::Zh) => {
+                "本件检举、控告了该单位,不得交办或转送给被检举单位(《信访工作条例》第三十条)".into()
+            }
+            (Refusal::AccusedUnit, Lang::En) => "The case accuses that unit; it may not be sent to it (GEN-7)".into(),
+            (Refusal::NotHoldingUnit, Lang::Zh) => "只有当前承办单位可以执行此操作".into(),
+            (Refusal::NotHoldingUnit, Lang::En) => "Only the unit that holds the case may do this".into(),
+            (Refusal::ContactKnown, Lang::Zh) => "信访人有联系电话或地址,应依法告知,不能仅作登记处理".into(),
+            (Refusal::ContactKnown, Lang::En) => {
+                "The petitioner can be reached; the case cannot be registered only".into()
+            }
+            (Refusal::AlreadyApproved, Lang::Zh) => "您已审批过该处理意见,需由另一位领导审批".into(),
+            (Refusal::AlreadyApproved, Lang::En) => "You approved this opinion already; another leader must".into(),
+            (Refusal::RequestLapsed, Lang::Zh) => {
+                "申请期限已过或已复核终结,不再受理(《信访工作条例》第三十六条)".into()
+            }
+            (Refusal::RequestLapsed, Lang::En) => "The time to ask has lapsed or the case is final (GEN-5)".into(),
+            (Refusal::NoUnitAbove, Lang::Zh) => "没有上级单位可以上交".into(),
+            (Refusal::NoUnitAbove, Lang::En) => "There is no unit above to send the case to".into(),
         }
     }
 }
@@ -52,8 +93,228 @@ fn action_label_zh(action: &str) -> &'static str {
     match action {
         "accept" => "受理",
         "extend" => "延长办理期限",
+        "answer" => "当场答复",
+        "reject" => "不予受理",
+        "register-only" => "作登记处理",
+        "assign" => "交办",
+        "transfer" => "转办",
+        "object" => "提出异议",
+        "escalate" => "上交上级",
+        "opinion" => "拟定处理意见",
+        "approve" => "审批",
+        "reply" => "答复",
+        "rate" => "记录评价",
+        "review-request" => "申请复查复核",
+        "close" => "办结",
         _ => "执行此操作",
     }
+}
+
+/// The statuses an action may be taken in.
+fn allowed_in(action: &'static str, state: &CaseState, statuses: &[Status]) -> Result<(), Refusal> {
+    if statuses.contains(&state.status) { Ok(()) } else { Err(Refusal::WrongState { action, status: state.status }) }
+}
+
+fn staff_may(action: &'static str, role: Role) -> Result<(), Refusal> {
+    if role.can_register() { Ok(()) } else { Err(Refusal::Role { action, role }) }
+}
+
+/// 当场答复 (FED-15): help, law or policy answered on the spot; the case closes.
+pub fn answer(state: &CaseState, role: Role, answer: String) -> Result<EventData, Refusal> {
+    staff_may("answer", role)?;
+    allowed_in("answer", state, &[Status::Registered])?;
+    Ok(EventData::Answered { answer })
+}
+
+/// 不予受理 (GEN-3, TWN-3, SCH-6): with the reason and the proper channel.
+pub fn reject(state: &CaseState, role: Role, reason: String, channel: String) -> Result<EventData, Refusal> {
+    staff_may("reject", role)?;
+    allowed_in("reject", state, &[Status::Registered])?;
+    Ok(EventData::Rejected { reason, channel })
+}
+
+/// 作登记处理 (FED-20): only when the writer cannot be reached (no phone, no address).
+pub fn register_only(state: &CaseState, role: Role, contact_known: bool, reason: String) -> Result<EventData, Refusal> {
+    staff_may("register-only", role)?;
+    allowed_in("register-only", state, &[Status::Registered])?;
+    if contact_known {
+        return Err(Refusal::ContactKnown);
+    }
+    Ok(EventData::RegisteredOnly { reason })
+}
+
+/// 交办 (FED-16) or 转办 (FED-17) to `unit`; never to the unit the case accuses (GEN-7).
+pub fn send(
+    state: &CaseState,
+    role: Role,
+    unit: &str,
+    accused_unit: Option<&str>,
+    transfer: bool,
+    owner: Option<String>,
+) -> Result<EventData, Refusal> {
+    let action = if transfer { "transfer" } else { "assign" };
+    staff_may(action, role)?;
+    allowed_in(action, state, &[Status::Registered])?;
+    if accused_unit == Some(unit) {
+        return Err(Refusal::AccusedUnit);
+    }
+    Ok(if transfer {
+        EventData::Transferred { unit: unit.to_owned() }
+    } else {
+        EventData::Assigned { unit: unit.to_owned(), owner }
+    })
+}
+
+/// 异议 (GEN-3 ¶3): the receiving unit returns an assignment that is not its own.
+pub fn object(state: &CaseState, in_holding_unit: bool, reason: String) -> Result<EventData, Refusal> {
+    allowed_in("object", state, &[Status::Assigned])?;
+    if !in_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    let back_to = state.sent_from.clone().ok_or(Refusal::WrongState { action: "object", status: state.status })?;
+    Ok(EventData::Objected { reason, back_to })
+}
+
+/// 上交 (FED-7, TWN-4): to the level above.
+pub fn escalate(
+    state: &CaseState,
+    role: Role,
+    unit_above: Option<String>,
+    reason: String,
+) -> Result<EventData, Refusal> {
+    staff_may("escalate", role)?;
+    allowed_in("escalate", state, &[Status::Registered])?;
+    let unit = unit_above.ok_or(Refusal::NoUnitAbove)?;
+    Ok(EventData::Escalated { unit, reason })
+}
+
+/// The handling opinion (GEN-4) as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpinionDraft {
+    /// `support` (支持), `explain` (解释说明) or `reject` (不予支持).
+    pub outcome: Option<String>,
+    /// The facts found and the reasons.
+    pub facts: Option<String>,
+    /// The legal or policy basis.
+    pub basis: Option<String>,
+    /// The opinion's text to the petitioner.
+    pub text: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+impl OpinionDraft {
+    pub fn parse(&self) -> Result<(crate::event::Outcome, String, String, String), ValidationErrors> {
+        use crate::event::Outcome;
+        let mut errors = Vec::new();
+        let outcome = match self.outcome.as_deref().map(str::trim) {
+            Some("support") => Some(Outcome::Support),
+            Some("explain") => Some(Outcome::Explain),
+            Some("reject") => Some(Outcome::Reject),
+            None | Some("") => {
+                errors.push(FieldError::new("outcome", Invalid::Required));
+                None
+            }
+            Some(_) => {
+                errors.push(FieldError::new(
+                    "outcome",
+                    Invalid::NotAChoice { allowed: "support, explain, reject".into() },
+                ));
+                None
+            }
+        };
+        let mut take = |field: &str, v: &Option<String>| {
+            text::required(field, v.as_deref(), limits::CONTENT).map_err(|e| errors.push(e)).ok()
+        };
+        let facts = take("facts", &self.facts);
+        let basis = take("basis", &self.basis);
+        let body = take("text", &self.text);
+        match (ValidationErrors::from_vec(errors), outcome, facts, basis, body) {
+            (None, Some(o), Some(f), Some(b), Some(t)) => Ok((o, f, b, t)),
+            (Some(errors), ..) => Err(errors),
+            _ => Err(FieldError::new("outcome", Invalid::Required).into()),
+        }
+    }
+}
+
+/// 拟定处理意见: by the unit holding an accepted case; a new draft replaces the old and its approvals.
+pub fn opinion(
+    state: &CaseState,
+    in_holding_unit: bool,
+    parsed: (crate::event::Outcome, String, String, String),
+) -> Result<EventData, Refusal> {
+    allowed_in("opinion", state, &[Status::Accepted, Status::AwaitingApproval])?;
+    if !in_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    let (outcome, facts, basis, text) = parsed;
+    Ok(EventData::OpinionDrafted { outcome, facts, basis, text })
+}
+
+/// 审批 (TWN-11): each leader of the holding unit (or above it) once; the last needed approval
+/// completes it.
+pub fn approve(
+    state: &CaseState,
+    role: Role,
+    in_holding_unit: bool,
+    username: &str,
+    required: u8,
+) -> Result<EventData, Refusal> {
+    if role != Role::Leader {
+        return Err(Refusal::Role { action: "approve", role });
+    }
+    allowed_in("approve", state, &[Status::AwaitingApproval])?;
+    if !in_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    if state.approvals.iter().any(|a| a == username) {
+        return Err(Refusal::AlreadyApproved);
+    }
+    Ok(EventData::Approved { complete: state.approvals.len() + 1 >= usize::from(required) })
+}
+
+/// 答复: the approved opinion goes to the petitioner.
+pub fn reply(state: &CaseState, in_holding_unit: bool) -> Result<EventData, Refusal> {
+    allowed_in("reply", state, &[Status::Approved])?;
+    if !in_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    Ok(EventData::Replied {})
+}
+
+/// 评价 (GEN-9): recorded by staff once the petitioner had a reply.
+pub fn rate(
+    state: &CaseState,
+    office: crate::event::Rating,
+    unit: crate::event::Rating,
+    reason: Option<String>,
+) -> Result<EventData, Refusal> {
+    allowed_in("rate", state, &[Status::Replied, Status::Closed, Status::Final])?;
+    Ok(EventData::Rated { office, unit, reason })
+}
+
+/// 申请复查 / 复核 (GEN-5): within the petitioner's limit, to the level above; none after re-review.
+pub fn review_request(
+    state: &CaseState,
+    request_open: bool,
+    unit_above: Option<String>,
+    reason: String,
+) -> Result<EventData, Refusal> {
+    allowed_in("review-request", state, &[Status::Replied, Status::Final])?;
+    if state.status == Status::Final || !request_open {
+        return Err(Refusal::RequestLapsed);
+    }
+    let to_unit = unit_above.ok_or(Refusal::NoUnitAbove)?;
+    Ok(EventData::ReviewRequested { reason, to_unit })
+}
+
+/// 办结: closed after the reply.
+pub fn close(state: &CaseState, role: Role) -> Result<EventData, Refusal> {
+    staff_may("close", role)?;
+    allowed_in("close", state, &[Status::Replied])?;
+    Ok(EventData::Closed {})
 }
 
 /// An extension as typed (GEN-4).
@@ -70,13 +331,96 @@ pub struct ExtendDraft {
     pub at: Option<String>,
 }
 
-/// 受理: a registered case is accepted by the unit (officers, leaders, supervisors, administrators).
-pub fn accept(state: &CaseState, role: Role) -> Result<EventData, Refusal> {
-    if !role.can_register() {
-        return Err(Refusal::Role { action: "accept", role });
+/// A reason and the common fields (reject-less actions: register only, object, review request).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReasonDraft {
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// 当场答复 as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AnswerDraft {
+    /// The answer given, with the policy or law cited (FED-9).
+    pub answer: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// 不予受理 as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RejectDraft {
+    pub reason: Option<String>,
+    /// Where to turn instead: the competent organ, or court / arbitration / administrative review.
+    pub channel: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// 交办 / 转办 / 上交 as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendDraft {
+    /// The receiving unit's code (for escalation: optional, default the unit above).
+    pub unit: Option<String>,
+    /// For an assignment: the person there who will own the case (包案人).
+    pub owner: Option<String>,
+    /// For an escalation: why.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// 评价 as typed (GEN-9).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RateDraft {
+    /// The petition office: `satisfied`, `basically_satisfied` or `dissatisfied`.
+    pub office: Option<String>,
+    /// The handling unit, likewise.
+    pub unit: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// A required text of an action.
+pub fn required_text(field: &str, value: &Option<String>) -> Result<String, ValidationErrors> {
+    text::required(field, value.as_deref(), limits::REASON).map_err(Into::into)
+}
+
+/// A rating as typed.
+pub fn parse_rating(field: &str, value: &Option<String>) -> Result<crate::event::Rating, ValidationErrors> {
+    use crate::event::Rating;
+    match value.as_deref().map(str::trim) {
+        Some("satisfied") => Ok(Rating::Satisfied),
+        Some("basically_satisfied") => Ok(Rating::BasicallySatisfied),
+        Some("dissatisfied") => Ok(Rating::Dissatisfied),
+        None | Some("") => Err(FieldError::new(field, Invalid::Required).into()),
+        Some(_) => Err(FieldError::new(
+            field,
+            Invalid::NotAChoice { allowed: "satisfied, basically_satisfied, dissatisfied".into() },
+        )
+        .into()),
     }
-    if state.status != Status::Registered {
-        return Err(Refusal::WrongState { action: "accept", status: state.status });
+}
+
+/// 受理: a registered case is accepted by the unit that holds it, or an assigned one by the
+/// receiving unit (officers, leaders, supervisors, administrators).
+pub fn accept(state: &CaseState, role: Role, in_holding_unit: bool) -> Result<EventData, Refusal> {
+    staff_may("accept", role)?;
+    allowed_in("accept", state, &[Status::Registered, Status::Assigned])?;
+    if state.status == Status::Assigned && !in_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
     }
     Ok(EventData::Accepted {})
 }
@@ -138,14 +482,20 @@ mod tests {
             holding_unit: "XS".into(),
             flags: BTreeSet::new(),
             reported_to: Vec::new(),
+            stage: Default::default(),
+            sent_from: Some("XZ".into()),
+            approvals: Vec::new(),
+            owner_pending: false,
+            sent_by: None,
         }
     }
 
     #[test]
     fn gen_3_accept_only_a_registered_case_and_not_as_handler() {
-        assert_eq!(accept(&state(Status::Registered), Role::Officer), Ok(EventData::Accepted {}));
-        assert_eq!(accept(&state(Status::Registered), Role::Handler).unwrap_err().code(), "forbidden");
-        assert_eq!(accept(&state(Status::Accepted), Role::Officer).unwrap_err().code(), "wrong_state");
+        assert_eq!(accept(&state(Status::Registered), Role::Officer, true), Ok(EventData::Accepted {}));
+        assert_eq!(accept(&state(Status::Registered), Role::Handler, true).unwrap_err().code(), "forbidden");
+        assert_eq!(accept(&state(Status::Accepted), Role::Officer, true).unwrap_err().code(), "wrong_state");
+        assert_eq!(accept(&state(Status::Assigned), Role::Officer, false).unwrap_err().code(), "not_holding_unit");
     }
 
     #[test]

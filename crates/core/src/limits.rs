@@ -63,6 +63,11 @@ impl DeadlineKind {
         }
     }
 
+    /// Whether the unit answers for this limit (supervised); the request limits are the petitioner's.
+    pub fn is_units(self) -> bool {
+        !matches!(self, DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             DeadlineKind::Sorting => "转送交办",
@@ -98,6 +103,14 @@ pub struct LimitRules {
     /// How long after a due date an open supervision item goes to the unit above.
     #[serde(default = "default_escalate_after")]
     pub escalate_after: Limit,
+    /// How many leaders approve a handling opinion before the reply: the receiving leader and the
+    /// leader in charge (TWN-11), or one where the unit says so.
+    #[serde(default = "default_approvals")]
+    pub approvals_required: u8,
+}
+
+fn default_approvals() -> u8 {
+    2
 }
 
 fn default_remind_before() -> Limit {
@@ -125,6 +138,7 @@ impl LimitRules {
             re_review: Limit::CalendarDays(30),
             remind_before: default_remind_before(),
             escalate_after: default_escalate_after(),
+            approvals_required: default_approvals(),
         }
     }
 
@@ -179,6 +193,9 @@ impl LimitRules {
             if !(1..=3650).contains(&n) {
                 return Err(field);
             }
+        }
+        if !(1..=2).contains(&self.approvals_required) {
+            return Err("rules.approvals_required");
         }
         Ok(self)
     }
@@ -276,39 +293,84 @@ pub fn registration_deadlines(registration: &Registration, rules: &LimitRules, c
         .collect()
 }
 
-/// The deadlines after one more event: the event may meet some and open others. Events that do
-/// neither (a hand-off, a report up, a reissued query code) leave them as they are.
+/// Marks the open deadlines of the given kinds met at `at`.
+fn meet(current: &[Deadline], kinds: &[DeadlineKind], at: DateTime<Utc>) -> Vec<Deadline> {
+    current
+        .iter()
+        .map(|d| if d.met_at.is_none() && kinds.contains(&d.kind) { Deadline { met_at: Some(at), ..*d } } else { *d })
+        .collect()
+}
+
+/// Opens a deadline from the event's day, replacing an earlier one of the same kind.
+fn open(
+    mut current: Vec<Deadline>,
+    kind: DeadlineKind,
+    at: DateTime<Utc>,
+    limit: Limit,
+    calendar: &Calendar,
+) -> Vec<Deadline> {
+    current.retain(|d| d.kind != kind);
+    current.push(Deadline::new(kind, china_day(at), limit, calendar));
+    current
+}
+
+/// The deadlines after one more event (GEN-2 … GEN-5): the event may meet some and open others.
+/// Events that do neither (a hand-off, a report up, a rating) leave them as they are.
 pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
+    use DeadlineKind::*;
+    let at = event.occurred_at;
     match &event.data {
         EventData::Registered { registration, .. } => registration_deadlines(registration, rules, calendar),
-        EventData::HandedOff { .. } | EventData::ReportedUp { .. } | EventData::QueryCodeReissued {} => {
-            current.to_vec()
+        EventData::HandedOff { .. }
+        | EventData::ReportedUp { .. }
+        | EventData::QueryCodeReissued {}
+        | EventData::OpinionDrafted { .. }
+        | EventData::Approved { .. }
+        | EventData::Rated { .. } => current.to_vec(),
+        // Sorted and answered; the petitioner is told in the same act (GEN-2, GEN-3).
+        EventData::Answered { .. } | EventData::Rejected { .. } | EventData::RegisteredOnly { .. } => {
+            meet(current, &[Sorting, Notice], at)
         }
+        // Sorted; the receiving unit has its limit to object (GEN-3 ¶3). A transfer tells the
+        // petitioner where the case went; an assignment does when the assignee accepts.
+        EventData::Assigned { .. } => open(meet(current, &[Sorting], at), Objection, at, rules.objection, calendar),
+        EventData::Transferred { .. } => {
+            open(meet(current, &[Sorting, Notice], at), Objection, at, rules.objection, calendar)
+        }
+        EventData::Objected { .. } => meet(current, &[Objection], at),
+        // The level above sorts the case anew.
+        EventData::Escalated { .. } => open(current.to_vec(), Sorting, at, rules.sorting, calendar),
+        // The acceptance sorts the case and its notice tells the petitioner; the handling limit
+        // counts from that day (GEN-4).
         EventData::Accepted {} => {
-            // The acceptance sorts the case and its notice tells the petitioner (GEN-2, GEN-3); the
-            // handling limit counts from that day (GEN-4).
-            let day = china_day(event.occurred_at);
-            let mut next: Vec<Deadline> = current
-                .iter()
-                .map(|d| match d.kind {
-                    DeadlineKind::Sorting | DeadlineKind::Notice if d.met_at.is_none() => {
-                        Deadline { met_at: Some(event.occurred_at), ..*d }
-                    }
-                    _ => *d,
-                })
-                .collect();
-            next.push(Deadline::new(DeadlineKind::Handling, day, rules.handling, calendar));
-            next
+            open(meet(current, &[Sorting, Notice, Objection], at), Handling, at, rules.handling, calendar)
         }
         EventData::Extended { days, .. } => current
             .iter()
             .map(|d| match d.kind {
-                DeadlineKind::Handling if d.met_at.is_none() => {
-                    Deadline { extension_days: *days, ..*d }.recounted(calendar)
-                }
+                Handling if d.met_at.is_none() => Deadline { extension_days: *days, ..*d }.recounted(calendar),
                 _ => *d,
             })
             .collect(),
+        // The reply meets the round's limit and opens the petitioner's time to ask for the next (GEN-5).
+        EventData::Replied {} => {
+            let met = meet(current, &[Handling, Review, ReReview], at);
+            if current.iter().any(|d| d.kind == ReReview) {
+                met
+            } else if current.iter().any(|d| d.kind == Review) {
+                open(met, ReReviewRequest, at, rules.re_review_request, calendar)
+            } else {
+                open(met, ReviewRequest, at, rules.review_request, calendar)
+            }
+        }
+        EventData::ReviewRequested { .. } => {
+            if current.iter().any(|d| d.kind == ReReviewRequest) {
+                open(meet(current, &[ReReviewRequest], at), ReReview, at, rules.re_review, calendar)
+            } else {
+                open(meet(current, &[ReviewRequest], at), Review, at, rules.review, calendar)
+            }
+        }
+        EventData::Closed {} => current.to_vec(),
     }
 }
 

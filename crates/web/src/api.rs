@@ -9,14 +9,16 @@ use huiyin_core::Lang;
 use huiyin_core::case::CaseDraft;
 use huiyin_core::category::Category;
 use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
-use huiyin_core::lifecycle::{ExtendDraft, Refusal};
+use huiyin_core::lifecycle::{
+    AnswerDraft, ExtendDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, SendDraft,
+};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::{self, AppError, ListParams};
+use crate::app::{self, AppError, CaseAction, ListParams};
 use crate::auth::{ApiActor, lang_of};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -196,39 +198,127 @@ async fn report_up(
     Ok(Json(case_view(&state, &caller, id, false, None).await?))
 }
 
-/// 受理: accepts a registered case (GEN-3); the acceptance notice is issued, the sorting and notice
-/// limits are met and the handling limit starts (GEN-4).
-#[utoipa::path(post, path = "/cases/{id}/accept", tag = "cases", params(("id" = i64, Path)), request_body = ActionDraft,
-    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn accept(
-    State(state): State<AppState>,
-    caller: ApiActor,
-    Path(id): Path<i64>,
-    ApiJson(draft): ApiJson<ActionDraft>,
-) -> ApiResult<Json<CaseView>> {
-    let lang = caller.lang;
-    app::accept(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(case_view(&state, &caller, id, false, None).await?))
+/// One handler per action of the case's life: the body is the action's draft; the answer is the
+/// case after the action, or the error body and no change.
+macro_rules! case_action {
+    ($name:ident, $path:literal, $draft:ident, $variant:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "lifecycle", params(("id" = i64, Path)), request_body = $draft,
+            responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+                       (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+            security(("bearer" = [])))]
+        async fn $name(
+            State(state): State<AppState>,
+            caller: ApiActor,
+            Path(id): Path<i64>,
+            ApiJson(draft): ApiJson<$draft>,
+        ) -> ApiResult<Json<CaseView>> {
+            let lang = caller.lang;
+            let file = app::act(&state, &caller.actor, id, CaseAction::$variant(draft)).await.map_err(|e| refuse(lang, e))?;
+            Ok(Json(CaseView::new(&file, &file.deadlines, false, None)))
+        }
+    };
 }
 
-/// 延期: extends the handling limit once, by a leader, by 1 to the unit's maximum days (national 30),
-/// with the reason told to the petitioner (GEN-4).
-#[utoipa::path(post, path = "/cases/{id}/extend", tag = "cases", params(("id" = i64, Path)), request_body = ExtendDraft,
-    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn extend(
-    State(state): State<AppState>,
-    caller: ApiActor,
-    Path(id): Path<i64>,
-    ApiJson(draft): ApiJson<ExtendDraft>,
-) -> ApiResult<Json<CaseView>> {
-    let lang = caller.lang;
-    app::extend(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(case_view(&state, &caller, id, false, None).await?))
-}
+case_action!(
+    accept,
+    "/cases/{id}/accept",
+    ActionDraft,
+    Accept,
+    "受理 (GEN-3): accepts a registered case, or the receiving unit accepts an assigned one; the sorting, notice and objection limits are met and the handling limit starts (GEN-4)."
+);
+case_action!(
+    extend,
+    "/cases/{id}/extend",
+    ExtendDraft,
+    Extend,
+    "延期 (GEN-4): once, by a leader, by 1 to the unit's maximum days (national 30), with the reason told to the petitioner."
+);
+case_action!(
+    answer,
+    "/cases/{id}/answer",
+    AnswerDraft,
+    Answer,
+    "当场答复 (FED-15): a help, law or policy question answered on the spot; the case closes."
+);
+case_action!(
+    reject,
+    "/cases/{id}/reject",
+    RejectDraft,
+    Reject,
+    "不予受理 (GEN-3, TWN-3): not accepted, with the reason and where to turn instead (including court, arbitration or administrative review)."
+);
+case_action!(
+    register_only,
+    "/cases/{id}/register-only",
+    ReasonDraft,
+    RegisterOnly,
+    "作登记处理 (FED-20): an unclear letter whose writer cannot be reached is kept on record only."
+);
+case_action!(
+    assign,
+    "/cases/{id}/assign",
+    SendDraft,
+    Assign,
+    "交办 (FED-16): to a unit under our authority, optionally to a named owner there; never to the unit the case accuses (GEN-7)."
+);
+case_action!(
+    transfer,
+    "/cases/{id}/transfer",
+    SendDraft,
+    Transfer,
+    "转办 (FED-17): to the competent unit by territory; never to the unit the case accuses (GEN-7)."
+);
+case_action!(
+    object,
+    "/cases/{id}/object",
+    ReasonDraft,
+    Object,
+    "异议 (GEN-3 ¶3): the receiving unit says the case is not its own, within 5 working days; it goes back to the sender."
+);
+case_action!(
+    escalate,
+    "/cases/{id}/escalate",
+    SendDraft,
+    Escalate,
+    "上交 (FED-7, TWN-4): to the unit above (or a named unit higher up), which sorts it anew."
+);
+case_action!(
+    opinion,
+    "/cases/{id}/opinion",
+    OpinionDraft,
+    Opinion,
+    "拟定处理意见 (GEN-4): the draft handling opinion; a new draft replaces the old and its approvals."
+);
+case_action!(
+    approve,
+    "/cases/{id}/approve",
+    ActionDraft,
+    Approve,
+    "审批 (TWN-11): a leader approves the draft; the unit's number of approvals (default 2) completes it."
+);
+case_action!(
+    reply,
+    "/cases/{id}/reply",
+    ActionDraft,
+    Reply,
+    "答复: the approved opinion is sent; the handling (or review) limit is met and the petitioner's time to ask for review starts (GEN-5)."
+);
+case_action!(
+    rate,
+    "/cases/{id}/rate",
+    RateDraft,
+    Rate,
+    "评价 (GEN-9): the petitioner's rating of the office and of the handling unit, recorded by staff."
+);
+case_action!(
+    review_request,
+    "/cases/{id}/review-request",
+    ReasonDraft,
+    ReviewRequest,
+    "申请复查 / 复核 (GEN-5): within the petitioner's limit; the unit above takes the case. After re-review the case is final."
+);
+case_action!(close, "/cases/{id}/close", ActionDraft, Close, "办结: closed after the reply.");
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
 #[utoipa::path(post, path = "/cases/{id}/reissue-query-code", tag = "cases", params(("id" = i64, Path)),
@@ -529,7 +619,8 @@ impl utoipa::Modify for BearerAuth {
     tags((name = "cases", description = "Registering and finding cases"),
          (name = "categories", description = "The content classification (GEN-10), edited by administrators"),
          (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"),
-         (name = "supervision", description = "督办: supervision items and notifications (FED-10)"))
+         (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
+         (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"))
 )]
 struct ApiDoc;
 
@@ -542,6 +633,19 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(report_up))
         .routes(routes!(accept))
         .routes(routes!(extend))
+        .routes(routes!(answer))
+        .routes(routes!(reject))
+        .routes(routes!(register_only))
+        .routes(routes!(assign))
+        .routes(routes!(transfer))
+        .routes(routes!(object))
+        .routes(routes!(escalate))
+        .routes(routes!(opinion))
+        .routes(routes!(approve))
+        .routes(routes!(reply))
+        .routes(routes!(rate))
+        .routes(routes!(review_request))
+        .routes(routes!(close))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

@@ -6,8 +6,11 @@ use huiyin_core::calendar::{Calendar, CalendarError, YearFile, due_date};
 use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, QueryCode};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft, Status};
-use huiyin_core::lifecycle::{self, ExtendDraft, Refusal};
+use huiyin_core::lifecycle::{
+    self, AnswerDraft, ExtendDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, SendDraft,
+};
 use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
+use huiyin_core::text;
 use huiyin_core::unit::UnitCode;
 use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
@@ -223,6 +226,10 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
         }
         let rules = &rules_by_unit[&item.unit_id];
         let d = &item.deadline;
+        if !d.kind.is_units() {
+            // The petitioner's own limits (to ask for review) are not chased.
+            continue;
+        }
         match d.urgency(today, calendar, rules.remind_before) {
             Urgency::DueSoon => {
                 let message = format!(
@@ -363,24 +370,168 @@ async fn append(
     Ok(())
 }
 
-/// 受理 (GEN-3, GEN-4): the unit accepts a registered case; the sorting and notice limits are met and
-/// the handling limit starts.
-pub async fn accept(state: &AppState, actor: &Actor, id: i64, draft: &ActionDraft) -> AppResult<()> {
-    let file = case_file(state, actor, id).await?;
-    let meta = draft.parse()?;
-    let data = lifecycle::accept(&file.state, actor.user.role)?;
-    append(state, actor, &file, data, meta, None).await
+/// The actions on a case after registration (INTERFACE.md `POST /cases/{id}/{action}`).
+pub enum CaseAction {
+    Accept(ActionDraft),
+    Extend(ExtendDraft),
+    Answer(AnswerDraft),
+    Reject(RejectDraft),
+    RegisterOnly(ReasonDraft),
+    Assign(SendDraft),
+    Transfer(SendDraft),
+    Object(ReasonDraft),
+    Escalate(SendDraft),
+    Opinion(OpinionDraft),
+    Approve(ActionDraft),
+    Reply(ActionDraft),
+    Rate(RateDraft),
+    ReviewRequest(ReasonDraft),
+    Close(ActionDraft),
 }
 
-/// 延期 (GEN-4, SCH-7): the unit's head extends the handling limit once, within the unit's maximum,
-/// with the reason the petitioner is told.
-pub async fn extend(state: &AppState, actor: &Actor, id: i64, draft: &ExtendDraft) -> AppResult<()> {
+fn meta(
+    note: &Option<String>,
+    at: &Option<String>,
+) -> Result<(Option<String>, Option<DateTime<Utc>>), ValidationErrors> {
+    ActionDraft { note: note.clone(), at: at.clone() }.parse()
+}
+
+/// The unit directly above `unit_id`, as a code.
+async fn unit_above(state: &AppState, unit_id: i64) -> AppResult<Option<String>> {
+    let parent = state.store.unit_by_id(unit_id).await?.and_then(|u| u.parent_id);
+    Ok(match parent {
+        Some(p) => state.store.unit_by_id(p).await?.map(|u| u.code),
+        None => None,
+    })
+}
+
+/// Takes one action on a case: checks the fields, asks the core whether it is allowed (state, role,
+/// unit, GEN-7), and appends the event. A refusal writes nothing. Returns the case as it is now, even
+/// when the action moved it out of the actor's sight (an objection returns it to the sender).
+pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -> AppResult<CaseFile> {
     let file = case_file(state, actor, id).await?;
+    let role = actor.user.role;
+    let in_holding_unit = actor.sees_unit(file.holding_unit_id);
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
-    let (days, reason) = lifecycle::parse_extension(draft, &rules)?;
-    let meta = ActionDraft { note: draft.note.clone(), at: draft.at.clone() }.parse()?;
-    let data = lifecycle::extend(&file.state, &file.events, actor.user.role, days, reason)?;
-    append(state, actor, &file, data, meta, None).await
+    let (data, m) = match &action {
+        CaseAction::Accept(d) => (lifecycle::accept(&file.state, role, in_holding_unit)?, d.parse()?),
+        CaseAction::Extend(d) => {
+            let (days, reason) = lifecycle::parse_extension(d, &rules)?;
+            (lifecycle::extend(&file.state, &file.events, role, days, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Answer(d) => {
+            let answer =
+                text::required("answer", d.answer.as_deref(), text::limits::CONTENT).map_err(ValidationErrors::from)?;
+            (lifecycle::answer(&file.state, role, answer)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Reject(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            let channel = lifecycle::required_text("channel", &d.channel)?;
+            (lifecycle::reject(&file.state, role, reason, channel)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::RegisterOnly(d) => {
+            let p = &file.registration.petitioner;
+            let reachable = p.phone.is_some() || p.address.is_some();
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            (lifecycle::register_only(&file.state, role, reachable, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Assign(d) | CaseAction::Transfer(d) => {
+            let transfer = matches!(action, CaseAction::Transfer(_));
+            let code = UnitCode::parse("unit", d.unit.as_deref().unwrap_or_default())?;
+            let target = state.store.unit_by_code(code.as_str()).await?;
+            // 交办 stays under our authority (our scope); 转办 may go to any competent unit.
+            let target = target
+                .filter(|u| u.id != file.holding_unit_id && (transfer || actor.sees_unit(u.id)))
+                .ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?;
+            let owner = match d.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                None => None,
+                Some(name) => {
+                    let subtree = state.store.unit_subtree(target.id).await?;
+                    let user = state.store.user_by_username(&name.to_ascii_lowercase()).await?;
+                    let user = user
+                        .filter(|u| u.active && subtree.contains(&u.unit_id))
+                        .ok_or_else(|| FieldError::new("owner", Invalid::UnknownUnit))?;
+                    Some(user.username)
+                }
+            };
+            let accused = file.registration.accused.as_ref().and_then(|a| a.unit.as_ref()).map(UnitCode::as_str);
+            (lifecycle::send(&file.state, role, &target.code, accused, transfer, owner)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Object(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            // The receiving side objects: staff of the holding unit who are not also the sender's.
+            let sender = match &file.state.sent_from {
+                Some(code) => state.store.unit_by_code(code).await?.map(|u| u.id),
+                None => None,
+            };
+            let receiver = in_holding_unit && !sender.is_some_and(|s| actor.sees_unit(s));
+            (lifecycle::object(&file.state, receiver, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Escalate(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            let above = match d.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+                None => unit_above(state, file.holding_unit_id).await?,
+                Some(code) => {
+                    // Any unit above the holder may be named (the town's reception day, TWN-4).
+                    let mut next = unit_above(state, file.holding_unit_id).await?;
+                    let mut found = None;
+                    while let Some(c) = next {
+                        if c.eq_ignore_ascii_case(code) {
+                            found = Some(c);
+                            break;
+                        }
+                        let id = state.store.unit_by_code(&c).await?.map(|u| u.id);
+                        next = match id {
+                            Some(id) => unit_above(state, id).await?,
+                            None => None,
+                        };
+                    }
+                    Some(found.ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?)
+                }
+            };
+            (lifecycle::escalate(&file.state, role, above, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Opinion(d) => {
+            (lifecycle::opinion(&file.state, in_holding_unit, d.parse()?)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Approve(d) => {
+            let approval =
+                lifecycle::approve(&file.state, role, in_holding_unit, &actor.user.username, rules.approvals_required);
+            (approval?, d.parse()?)
+        }
+        CaseAction::Reply(d) => (lifecycle::reply(&file.state, in_holding_unit)?, d.parse()?),
+        CaseAction::Rate(d) => {
+            let office = lifecycle::parse_rating("office", &d.office)?;
+            let unit = lifecycle::parse_rating("unit", &d.unit)?;
+            let reason =
+                text::optional("reason", d.reason.as_deref(), text::limits::REASON).map_err(ValidationErrors::from)?;
+            (lifecycle::rate(&file.state, office, unit, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::ReviewRequest(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            let today = limits::china_day(Utc::now());
+            let open = file.deadlines.iter().any(|dl| {
+                matches!(dl.kind, DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest)
+                    && dl.met_at.is_none()
+                    && dl.due.date >= today
+            });
+            let above = unit_above(state, file.holding_unit_id).await?;
+            (lifecycle::review_request(&file.state, open, above, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Close(d) => (lifecycle::close(&file.state, role)?, d.parse()?),
+    };
+    append(state, actor, &file, data, m, None).await?;
+    state.store.case_file(id).await?.ok_or(AppError::NotFound)
+}
+
+/// 受理 (GEN-3, GEN-4).
+pub async fn accept(state: &AppState, actor: &Actor, id: i64, draft: &ActionDraft) -> AppResult<()> {
+    act(state, actor, id, CaseAction::Accept(draft.clone())).await.map(|_| ())
+}
+
+/// 延期 (GEN-4, SCH-7).
+pub async fn extend(state: &AppState, actor: &Actor, id: i64, draft: &ExtendDraft) -> AppResult<()> {
+    act(state, actor, id, CaseAction::Extend(draft.clone())).await.map(|_| ())
 }
 
 /// Hands a case to another person or unit (FED-1): the target must be in the actor's scope.

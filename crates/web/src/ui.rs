@@ -21,7 +21,7 @@ use huiyin_store::{NewUnit, NewUser, StoreError, User};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::{self, AppError, ListParams};
+use crate::app::{self, AppError, CaseAction, ListParams};
 use crate::auth::{Actor, hash_password, verify_password};
 use crate::state::{AppState, new_token, token_hash};
 use crate::views::{self, CaseView};
@@ -864,6 +864,8 @@ struct CasePage {
     action_error: Option<String>,
     can_accept: bool,
     can_extend: bool,
+    /// The status code, for choosing which actions to offer (the server decides anyway).
+    status: &'static str,
     extended: bool,
     extension_max: u32,
 }
@@ -878,7 +880,32 @@ enum FormError {
 
 fn event_summary(data: &EventData) -> String {
     match data {
-        EventData::Registered { .. } | EventData::QueryCodeReissued {} | EventData::Accepted {} => String::new(),
+        EventData::Registered { .. }
+        | EventData::QueryCodeReissued {}
+        | EventData::Accepted {}
+        | EventData::Replied {}
+        | EventData::Closed {} => String::new(),
+        EventData::Answered { answer } => format!("答复:{answer}"),
+        EventData::Rejected { reason, channel } => format!("理由:{reason};告知途径:{channel}"),
+        EventData::RegisteredOnly { reason } => reason.clone(),
+        EventData::Assigned { unit, owner } => {
+            format!("交办至 {unit}{}", owner.as_deref().map(|o| format!("({o})")).unwrap_or_default())
+        }
+        EventData::Transferred { unit } => format!("转办至 {unit}"),
+        EventData::Objected { reason, back_to } => format!("退回 {back_to}:{reason}"),
+        EventData::Escalated { unit, reason } => format!("上交 {unit}:{reason}"),
+        EventData::OpinionDrafted { outcome, text, .. } => {
+            format!("{}:{}", outcome.label_zh(), views::excerpt(text, 60))
+        }
+        EventData::Approved { complete } => {
+            if *complete {
+                "审批完成".into()
+            } else {
+                "已审批,待另一位领导审批".into()
+            }
+        }
+        EventData::Rated { .. } => "已记录评价".into(),
+        EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
         EventData::Extended { days, reason } => format!("办理期限延长 {days} 天:{reason}"),
         EventData::HandedOff { to_user, to_unit, reason } => {
             let to = [to_user.as_deref(), to_unit.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -957,7 +984,9 @@ async fn case_page(
             FormError::Action(e) => Some(e),
             _ => None,
         },
-        can_accept: lifecycle::accept(&file.state, staff.actor.user.role).is_ok(),
+        status: file.state.status.code(),
+        can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
+            .is_ok(),
         can_extend: lifecycle::extend(&file.state, &file.events, staff.actor.user.role, 1, String::new()).is_ok(),
         extended,
         extension_max: rules.extension_max_days(),
@@ -1034,13 +1063,75 @@ async fn extend(
 /// Back to the case after an action, or the case again with the refusal shown at the actions.
 async fn after_action(state: &AppState, staff: &Staff, id: i64, outcome: Result<(), AppError>) -> PageResult {
     let message = match outcome {
-        Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Ok(()) if app::case_file(state, &staff.actor, id).await.is_ok() => {
+            return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
+        }
+        // The action sent the case out of the actor's sight (an objection, say).
+        Ok(()) => return Ok(Redirect::to("/cases").into_response()),
         Err(AppError::Invalid(v)) => v.to_string(),
         Err(AppError::Refused(r)) => r.message(Lang::Zh),
         Err(e) => return Err(e.into()),
     };
     let page = case_page(state, staff, id, false, FormError::Action(message)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+/// Any action of the case's life from its form on the case page.
+async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult {
+    check_csrf(&staff.session, f.get("csrf")).await?;
+    let field = |name: &str| f.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let plain = || ActionDraft { note: field("note"), at: None };
+    let reason = || lifecycle::ReasonDraft { reason: field("reason"), note: field("note"), at: None };
+    let send = || lifecycle::SendDraft {
+        unit: field("unit"),
+        owner: field("owner"),
+        reason: field("reason"),
+        note: field("note"),
+        at: None,
+    };
+    let action = match action.as_str() {
+        "answer" => {
+            CaseAction::Answer(lifecycle::AnswerDraft { answer: field("answer"), note: field("note"), at: None })
+        }
+        "reject" => CaseAction::Reject(lifecycle::RejectDraft {
+            reason: field("reason"),
+            channel: field("channel"),
+            note: field("note"),
+            at: None,
+        }),
+        "register-only" => CaseAction::RegisterOnly(reason()),
+        "assign" => CaseAction::Assign(send()),
+        "transfer" => CaseAction::Transfer(send()),
+        "object" => CaseAction::Object(reason()),
+        "escalate" => CaseAction::Escalate(send()),
+        "opinion" => CaseAction::Opinion(lifecycle::OpinionDraft {
+            outcome: field("outcome"),
+            facts: field("facts"),
+            basis: field("basis"),
+            text: field("text"),
+            note: field("note"),
+            at: None,
+        }),
+        "approve" => CaseAction::Approve(plain()),
+        "reply" => CaseAction::Reply(plain()),
+        "rate" => CaseAction::Rate(lifecycle::RateDraft {
+            office: field("office"),
+            unit: field("unit"),
+            reason: field("reason"),
+            note: field("note"),
+            at: None,
+        }),
+        "review-request" => CaseAction::ReviewRequest(reason()),
+        "close" => CaseAction::Close(plain()),
+        _ => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
+    };
+    let outcome = app::act(&state, &staff.actor, id, action).await.map(|_| ());
+    after_action(&state, &staff, id, outcome).await
 }
 
 #[derive(Template)]
@@ -1362,6 +1453,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/accept", post(accept))
         .route("/cases/{id}/extend", post(extend))
         .route("/cases/{id}/extension-notice", get(extension_notice))
+        .route("/cases/{id}/act/{action}", post(act))
         .route("/cases/{id}/receipt", get(receipt))
         .route("/cases/{id}/reissue", post(reissue))
         .route("/dashboard", get(dashboard))

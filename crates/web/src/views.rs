@@ -145,8 +145,23 @@ fn event_details(e: &Event) -> serde_json::Value {
             json!({ "to_user": to_user, "to_unit": to_unit, "reason": reason })
         }
         EventData::ReportedUp { to_unit, summary } => json!({ "to_unit": to_unit, "summary": summary }),
-        EventData::QueryCodeReissued {} | EventData::Accepted {} => json!({}),
+        EventData::QueryCodeReissued {} | EventData::Accepted {} | EventData::Replied {} | EventData::Closed {} => {
+            json!({})
+        }
         EventData::Extended { days, reason } => json!({ "days": days, "reason": reason }),
+        EventData::Answered { answer } => json!({ "answer": answer }),
+        EventData::Rejected { reason, channel } => json!({ "reason": reason, "channel": channel }),
+        EventData::RegisteredOnly { reason } => json!({ "reason": reason }),
+        EventData::Assigned { unit, owner } => json!({ "unit": unit, "owner": owner }),
+        EventData::Transferred { unit } => json!({ "unit": unit }),
+        EventData::Objected { reason, back_to } => json!({ "reason": reason, "back_to": back_to }),
+        EventData::Escalated { unit, reason } => json!({ "unit": unit, "reason": reason }),
+        EventData::OpinionDrafted { outcome, facts, basis, text } => {
+            json!({ "outcome": outcome, "facts": facts, "basis": basis, "text": text })
+        }
+        EventData::Approved { complete } => json!({ "complete": complete }),
+        EventData::Rated { office, unit, reason } => json!({ "office": office, "unit": unit, "reason": reason }),
+        EventData::ReviewRequested { reason, to_unit } => json!({ "reason": reason, "to_unit": to_unit }),
     }
 }
 

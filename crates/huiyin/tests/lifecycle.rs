@@ -1,0 +1,251 @@
+//! One HTTP test per path through a case's life (issue 4), on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{Backend, Db, Server, get, post};
+use serde_json::{Value, json};
+
+/// A seeded database with a running server and tokens for: wang (officer, XS), chen (supervisor,
+/// XZ), dong (officer, DZ), cl (officer, XS-CL), lead1 and lead2 (leaders, XS), zlead (leader, XZ),
+/// qlead (leader, QX).
+struct World {
+    server: Server,
+    tokens: std::collections::HashMap<&'static str, String>,
+    _db: Db,
+}
+
+impl World {
+    fn new(backend: Backend) -> Option<World> {
+        let db = Db::new(backend)?;
+        let (wang, chen, dong) = db.seed();
+        let mut tokens = std::collections::HashMap::from([("wang", wang), ("chen", chen), ("dong", dong)]);
+        for (user, unit, role) in [
+            ("cl", "XS-CL", "officer"),
+            ("lead1", "XS", "leader"),
+            ("lead2", "XS", "leader"),
+            ("zlead", "XZ", "leader"),
+            ("qlead", "QX", "leader"),
+            ("boss", "QX", "admin"),
+        ] {
+            db.cli(&["user", "add", user, "--unit", unit, "--role", role]);
+            tokens.insert(user, db.cli(&["token", "create", user]).trim().to_owned());
+        }
+        let server = Server::start(&db);
+        Some(World { server, tokens, _db: db })
+    }
+
+    fn register(&self, body: Value) -> i64 {
+        let (status, case) = post(&self.server, &self.tokens["wang"], "/api/v1/cases", &body);
+        assert_eq!(status, 201, "{case}");
+        case["id"].as_i64().unwrap()
+    }
+
+    /// Takes an action as `who`; returns (status, body).
+    fn act(&self, who: &str, id: i64, action: &str, body: Value) -> (u16, Value) {
+        post(&self.server, &self.tokens[who], &format!("/api/v1/cases/{id}/{action}"), &body)
+    }
+
+    /// Takes an action that must succeed; returns the case.
+    fn ok(&self, who: &str, id: i64, action: &str, body: Value) -> Value {
+        let (status, case) = self.act(who, id, action, body);
+        assert_eq!(status, 200, "{who} {action}: {case}");
+        case
+    }
+
+    fn refused(&self, who: &str, id: i64, action: &str, body: Value, status: u16, code: &str) {
+        let (got, err) = self.act(who, id, action, body);
+        assert_eq!((got, err["error"]["code"].as_str()), (status, Some(code)), "{who} {action}: {err}");
+    }
+}
+
+fn visit() -> Value {
+    json!({
+        "channel": "visit", "unit": "XS",
+        "petitioner": {"name": "王秀英", "phone": "13812345678", "address": "西山社区向阳街 12 号"},
+        "category": "拖欠农民工工资", "content": "工地拖欠工资三个月。"
+    })
+}
+
+fn deadline(case: &Value, kind: &str) -> Value {
+    case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == kind).cloned().unwrap_or(Value::Null)
+}
+
+fn opinion() -> Value {
+    json!({"outcome": "support", "facts": "经调查,拖欠属实。", "basis": "《保障农民工工资支付条例》第三条", "text": "责成施工单位十日内支付。"})
+}
+
+/// FED-15, GEN-2, GEN-3: answered on the spot, the case closes with its limits met.
+fn fed_15_answer_and_close(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    w.refused("wang", id, "answer", json!({}), 422, "required");
+    let case = w.ok("wang", id, "answer", json!({"answer": "依据《社会救助暂行办法》可申请临时救助,已告知办理地点。"}));
+    assert_eq!(case["status"], "closed");
+    assert!(deadline(&case, "sorting")["met_at"].is_string() && deadline(&case, "notice")["met_at"].is_string());
+    w.refused("wang", id, "answer", json!({"answer": "x"}), 409, "wrong_state");
+}
+both_backends!(fed_15_answer_and_close);
+
+/// GEN-4, TWN-11, GEN-9: accepted, handled, approved by two leaders, replied, rated, closed.
+fn twn_11_opinion_needs_both_leaders_approval(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    w.refused("wang", id, "opinion", opinion(), 409, "wrong_state");
+    w.ok("wang", id, "accept", json!({}));
+    w.refused("wang", id, "opinion", json!({"outcome": "support"}), 422, "required");
+    w.refused(
+        "wang",
+        id,
+        "opinion",
+        json!({"outcome": "maybe", "facts": "f", "basis": "b", "text": "t"}),
+        422,
+        "not_a_choice",
+    );
+    let drafted = w.ok("wang", id, "opinion", opinion());
+    assert_eq!(drafted["status"], "awaiting_approval");
+    w.refused("wang", id, "approve", json!({}), 403, "forbidden");
+    w.refused("lead1", id, "reply", json!({}), 409, "wrong_state");
+    let once = w.ok("lead1", id, "approve", json!({}));
+    assert_eq!(once["status"], "awaiting_approval", "one of two approvals");
+    w.refused("lead1", id, "approve", json!({}), 409, "already_approved");
+    let both = w.ok("lead2", id, "approve", json!({}));
+    assert_eq!(both["status"], "approved");
+    let replied = w.ok("wang", id, "reply", json!({}));
+    assert_eq!(replied["status"], "replied");
+    assert!(deadline(&replied, "handling")["met_at"].is_string(), "GEN-4 met by the reply");
+    assert!(deadline(&replied, "review_request")["met_at"].is_null(), "GEN-5: the time to ask runs");
+    w.refused("wang", id, "rate", json!({"office": "satisfied", "unit": "great"}), 422, "not_a_choice");
+    let rated = w.ok("wang", id, "rate", json!({"office": "satisfied", "unit": "basically_satisfied"}));
+    assert_eq!(rated["events"].as_array().unwrap().last().unwrap()["kind"], "rated");
+    let closed = w.ok("wang", id, "close", json!({}));
+    assert_eq!(closed["status"], "closed");
+}
+both_backends!(twn_11_opinion_needs_both_leaders_approval);
+
+/// FED-16, GEN-3 ¶3, GEN-7: an assignment the receiving unit objects to goes back to the sender;
+/// a case that accuses a unit is never assigned to it.
+fn fed_16_assign_with_objection(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    w.refused("wang", id, "assign", json!({"unit": "DZ"}), 422, "unknown_unit");
+    let assigned = w.ok("wang", id, "assign", json!({"unit": "XS-CL"}));
+    assert_eq!((assigned["status"].as_str(), assigned["holding_unit"].as_str()), (Some("assigned"), Some("XS-CL")));
+    assert!(deadline(&assigned, "objection")["due"].is_string(), "5 working days to object");
+    w.refused("wang", id, "object", json!({"reason": "x"}), 409, "not_holding_unit");
+    w.refused("cl", id, "object", json!({}), 422, "required");
+    let back = w.ok("cl", id, "object", json!({"reason": "不属于残联职责"}));
+    assert_eq!(
+        (back["status"].as_str(), back["holding_unit"].as_str(), back["owner"].as_str()),
+        (Some("registered"), Some("XS"), Some("wang"))
+    );
+    assert!(deadline(&back, "objection")["met_at"].is_string());
+    // Assigned again, the receiving unit accepts: whoever accepts owns it there.
+    w.ok("wang", id, "assign", json!({"unit": "XS-CL"}));
+    let accepted = w.ok("cl", id, "accept", json!({}));
+    assert_eq!((accepted["status"].as_str(), accepted["owner"].as_str()), (Some("accepted"), Some("cl")));
+
+    let mut accusing = visit();
+    accusing["accused"] = json!({"unit": "XS-CL", "name": "残联某工作人员"});
+    accusing["purpose"] = json!("accusation");
+    let accused = w.register(accusing);
+    w.refused("wang", accused, "assign", json!({"unit": "XS-CL"}), 409, "accused_unit");
+    w.refused("wang", accused, "transfer", json!({"unit": "XS-CL"}), 409, "accused_unit");
+}
+both_backends!(fed_16_assign_with_objection);
+
+/// FED-17: a transfer to the competent unit by territory; that unit accepts and owns it.
+fn fed_17_transfer_out(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    let moved = w.ok("wang", id, "transfer", json!({"unit": "DZ"}));
+    assert_eq!((moved["status"].as_str(), moved["holding_unit"].as_str()), (Some("assigned"), Some("DZ")));
+    assert!(deadline(&moved, "notice")["met_at"].is_string(), "the petitioner is told where it went");
+    let (status, seen) = get(&w.server, &w.tokens["dong"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(status, 200, "the receiving unit sees the case: {seen}");
+    let accepted = w.ok("dong", id, "accept", json!({}));
+    assert_eq!(accepted["owner"], "dong");
+    assert_eq!(get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}")).0, 200, "the sender keeps its record");
+}
+both_backends!(fed_17_transfer_out);
+
+/// GEN-3, TWN-3, SCH-6: not accepted, with the reason and the proper channel.
+fn twn_3_not_accepted_names_the_legal_channel(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    w.refused("wang", id, "reject", json!({"reason": "已进入诉讼程序"}), 422, "required");
+    let case =
+        w.ok("wang", id, "reject", json!({"reason": "已进入诉讼程序", "channel": "请向清溪县人民法院咨询诉讼进展"}));
+    assert_eq!(case["status"], "not_accepted");
+    assert_eq!(case["events"][1]["details"]["channel"], "请向清溪县人民法院咨询诉讼进展");
+    w.refused("wang", id, "accept", json!({}), 409, "wrong_state");
+}
+both_backends!(twn_3_not_accepted_names_the_legal_channel);
+
+/// FED-20: only an unclear letter whose writer cannot be reached is registered only.
+fn fed_20_register_only(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let reachable = w.register(visit());
+    w.refused("wang", reachable, "register-only", json!({"reason": "内容不清"}), 409, "contact_known");
+    let letter = w.register(json!({"channel": "letter", "unit": "XS", "category": "其他", "content": "字迹不清。"}));
+    let case = w.ok("wang", letter, "register-only", json!({"reason": "内容不清,无法联系写信人"}));
+    assert_eq!(case["status"], "registered_only");
+}
+both_backends!(fed_20_register_only);
+
+/// FED-7, TWN-4: escalated to the town, which sorts it anew and accepts it.
+fn twn_4_escalate_to_the_town(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    w.refused("wang", id, "escalate", json!({"reason": "跨村"," unit": "X"}), 400, "malformed_json");
+    w.refused("wang", id, "escalate", json!({"reason": "跨村", "unit": "DZ"}), 422, "unknown_unit");
+    let up = w.ok("wang", id, "escalate", json!({"reason": "涉及多个村,提交镇领导接待日"}));
+    assert_eq!((up["status"].as_str(), up["holding_unit"].as_str()), (Some("registered"), Some("XZ")));
+    let higher = w.register(visit());
+    let county = w.ok("wang", higher, "escalate", json!({"reason": "重大", "unit": "QX"}));
+    assert_eq!(county["holding_unit"], "QX");
+    let accepted = w.ok("chen", id, "accept", json!({}));
+    assert_eq!(accepted["status"], "accepted");
+}
+both_backends!(twn_4_escalate_to_the_town);
+
+/// GEN-5: review and re-review by the levels above, each within its limit; after re-review the case
+/// is final and a further request is refused (不再受理).
+fn gen_5_review_and_re_review_to_final(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    // One approval is enough in this unit (TWN-11 lets a unit configure one approver).
+    let (_, limits) = get(&w.server, &w.tokens["boss"], "/api/v1/units/XS/limits");
+    let mut rules = limits["rules"].clone();
+    rules["approvals_required"] = json!(1);
+    let put = common::agent()
+        .put(w.server.url("/api/v1/units/XS/limits"))
+        .header("Authorization", &format!("Bearer {}", w.tokens["boss"]))
+        .header("Content-Type", "application/json")
+        .send(json!({ "rules": rules }).to_string());
+    assert_eq!(common::json(put).0, 200);
+    let id = w.register(visit());
+    let handle = |leader: &str, who: &str| {
+        w.ok(who, id, "opinion", opinion());
+        w.ok(leader, id, "approve", json!({}));
+        w.ok(who, id, "reply", json!({}))
+    };
+    w.refused("wang", id, "review-request", json!({"reason": "不服"}), 409, "wrong_state");
+    w.ok("wang", id, "accept", json!({}));
+    let replied = handle("lead1", "wang");
+    assert_eq!(replied["status"], "replied");
+    w.refused("wang", id, "review-request", json!({}), 422, "required");
+    let review = w.ok("wang", id, "review-request", json!({"reason": "对处理意见不服,申请复查"}));
+    assert_eq!((review["status"].as_str(), review["holding_unit"].as_str()), (Some("accepted"), Some("XZ")));
+    assert!(deadline(&review, "review")["due"].is_string(), "30 日 to review");
+    assert!(deadline(&review, "review_request")["met_at"].is_string());
+    let reviewed = handle("zlead", "chen");
+    assert_eq!(reviewed["status"], "replied");
+    assert!(deadline(&reviewed, "review")["met_at"].is_string());
+    assert!(deadline(&reviewed, "re_review_request")["met_at"].is_null());
+    let re_review = w.ok("chen", id, "review-request", json!({"reason": "申请复核"}));
+    assert_eq!(re_review["holding_unit"], "QX");
+    let fin = handle("qlead", "boss");
+    assert_eq!(fin["status"], "final", "终结 after re-review");
+    assert!(deadline(&fin, "re_review")["met_at"].is_string());
+    w.refused("boss", id, "review-request", json!({"reason": "再次申请"}), 409, "request_lapsed");
+}
+both_backends!(gen_5_review_and_re_review_to_final);
