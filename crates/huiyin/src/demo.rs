@@ -133,6 +133,7 @@ const UNITS: &[DemoUnit] = &[
 const STAFF: &[(&str, &str, &str, Role)] = &[
     ("admin", "系统管理员", "QX", Role::Admin),
     ("xfb", "县信访局 周建国", "QX", Role::Supervisor),
+    ("xian.leader", "副县长 马振华", "QX", Role::Leader),
     ("zhen.leader", "西镇副镇长 李志强", "XZ", Role::Leader),
     ("zhen.xfb", "西镇信访办 陈海燕", "XZ", Role::Supervisor),
     ("minzheng", "西镇民政办 赵德明", "XZ-MZ", Role::Handler),
@@ -259,7 +260,8 @@ pub async fn run(
                 unit: UnitCode::parse("unit", unit).map_err(|e| e.to_string())?,
                 role: *role,
                 password_hash: Some(hash),
-                may_backdate: false,
+                // Demo staff enter the past two years after the fact.
+                may_backdate: true,
             })
             .await
             .map_err(|e| e.to_string())?;
@@ -283,6 +285,7 @@ pub async fn run(
     );
     let now = Utc::now();
     let mut batch = Vec::with_capacity(1000);
+    let mut registered: Vec<(i64, chrono::DateTime<Utc>, &'static str)> = Vec::new();
     for i in 0..cases {
         let unit_index = rng.below(UNITS.len());
         let unit = &UNITS[unit_index];
@@ -303,12 +306,158 @@ pub async fn run(
             note: None,
         });
         if batch.len() == 1000 || i + 1 == cases {
-            store.register_cases(&batch).await.map_err(|e| e.to_string())?;
+            let ids = store.register_cases(&batch).await.map_err(|e| e.to_string())?;
+            if cases <= LIFECYCLE_UP_TO {
+                for (id, case) in ids.into_iter().zip(&batch) {
+                    let code =
+                        UNITS.iter().find(|u| u.code == case.registration.unit.as_str()).map_or("XS", |u| u.code);
+                    registered.push((id, case.registration.received_at, code));
+                }
+            }
             bar.inc(batch.len() as u64);
             batch.clear();
         }
     }
     bar.finish_and_clear();
+    if !registered.is_empty() {
+        live_cases(store.clone(), secret, &registered, &mut rng).await?;
+    }
     store.analyze().await.map_err(|e| e.to_string())?;
     Ok(DemoSummary { accounts, cases })
+}
+
+/// Up to this many cases the demo also lives their lives (sorting, handling, approval, reply,
+/// rating, review); larger archives for benchmarks are registrations only.
+const LIFECYCLE_UP_TO: usize = 20_000;
+
+/// Takes each case through the actions its age allows, as the demo staff, at the days they would
+/// have happened, so that the demo has cases in every state with deadlines met, open and missed.
+async fn live_cases(
+    store: Arc<dyn Store>,
+    secret: &SecretKey,
+    cases: &[(i64, chrono::DateTime<Utc>, &'static str)],
+    rng: &mut Rng,
+) -> Result<(), String> {
+    use huiyin_core::event::ActionDraft;
+    use huiyin_core::lifecycle::{AnswerDraft, OpinionDraft, RateDraft, ReasonDraft, RejectDraft, SendDraft};
+    use huiyin_web::app::{self, CaseAction};
+    let state = huiyin_web::AppState::new(store.clone(), secret.clone()).await.map_err(|e| e.to_string())?;
+    // One approver is enough in the demo county (TWN-11 lets a unit say so).
+    let qx = store.unit_by_code("QX").await.map_err(|e| e.to_string())?.ok_or("no county")?;
+    let mut rules = huiyin_core::limits::LimitRules::national();
+    rules.approvals_required = 1;
+    store.set_unit_limits(qx.id, &rules, Utc::now()).await.map_err(|e| e.to_string())?;
+    let actor = |name: &'static str| {
+        let state = state.clone();
+        async move {
+            let user = state.store.user_by_username(name).await.map_err(|e| e.to_string())?.ok_or("no demo user")?;
+            huiyin_web::auth::Actor::load(&state, user).await.map_err(|e| e.to_string())
+        }
+    };
+    let (officer, leader, rights) = (actor("xfb").await?, actor("xian.leader").await?, actor("cl.officer").await?);
+    let now = Utc::now();
+    for (id, received, unit) in cases {
+        let age = (now - *received).num_days();
+        let day = |d: i64| Some((*received + Duration::days(d)).min(now).to_rfc3339());
+        let plain = |d: i64| ActionDraft { note: None, at: day(d) };
+        let roll = rng.below(100);
+        let steps: Vec<(&huiyin_web::auth::Actor, CaseAction)> = match roll {
+            _ if age < 2 => vec![],
+            0..=9 => vec![(
+                &officer,
+                CaseAction::Answer(AnswerDraft {
+                    answer: Some("已当场解答相关政策,告知办理地点和所需材料。".into()),
+                    note: None,
+                    at: day(0),
+                }),
+            )],
+            10..=13 => vec![(
+                &officer,
+                CaseAction::Reject(RejectDraft {
+                    reason: Some("该事项已进入诉讼程序".into()),
+                    channel: Some("请通过诉讼途径依法解决,可向人民法院咨询".into()),
+                    note: None,
+                    at: day(1),
+                }),
+            )],
+            14..=19 if *unit == "XS" => vec![
+                (
+                    &officer,
+                    CaseAction::Assign(SendDraft {
+                        unit: Some("XS-CL".into()),
+                        owner: None,
+                        reason: None,
+                        note: None,
+                        at: day(1),
+                    }),
+                ),
+                (
+                    &rights,
+                    CaseAction::Object(ReasonDraft {
+                        reason: Some("不属于残联职责范围".into()),
+                        note: None,
+                        at: day(3),
+                    }),
+                ),
+            ],
+            20..=24 if *unit != "QX" => vec![(
+                &officer,
+                CaseAction::Escalate(SendDraft {
+                    unit: None,
+                    owner: None,
+                    reason: Some("涉及多个村(社区),提交上级领导接待日".into()),
+                    note: None,
+                    at: day(2),
+                }),
+            )],
+            _ => {
+                let mut steps = vec![(&officer, CaseAction::Accept(plain(2)))];
+                if age > 25 {
+                    steps.push((
+                        &officer,
+                        CaseAction::Opinion(OpinionDraft {
+                            outcome: Some(["support", "explain", "reject"][rng.below(3)].into()),
+                            facts: Some("经实地调查核实,反映情况基本属实。".into()),
+                            basis: Some("《信访工作条例》及相关政策规定".into()),
+                            text: Some("已责成相关单位限期整改,并将结果答复信访人。".into()),
+                            note: None,
+                            at: day(20),
+                        }),
+                    ));
+                    steps.push((&leader, CaseAction::Approve(plain(22))));
+                }
+                if age > 45 {
+                    steps.push((&officer, CaseAction::Reply(plain(25))));
+                    let rating = ["satisfied", "satisfied", "basically_satisfied", "dissatisfied"][rng.below(4)];
+                    steps.push((
+                        &officer,
+                        CaseAction::Rate(RateDraft {
+                            office: Some("satisfied".into()),
+                            unit: Some(rating.into()),
+                            reason: None,
+                            note: Some("电话回访".into()),
+                            at: day(35),
+                        }),
+                    ));
+                    if rating == "dissatisfied" && age > 60 && age < 200 && *unit != "QX" {
+                        steps.push((
+                            &officer,
+                            CaseAction::ReviewRequest(ReasonDraft {
+                                reason: Some("对处理意见不服,申请复查".into()),
+                                note: None,
+                                at: day(40),
+                            }),
+                        ));
+                    } else if age > 80 {
+                        steps.push((&officer, CaseAction::Close(plain(60))));
+                    }
+                }
+                steps
+            }
+        };
+        for (who, action) in steps {
+            app::act(&state, who, *id, action).await.map_err(|e| format!("demo case {id}: {e}"))?;
+        }
+    }
+    Ok(())
 }

@@ -37,6 +37,13 @@ impl PostgresStore {
         self.pool.close().await;
     }
 
+    /// `VACUUM (ANALYZE)` after a bulk load: planner statistics, and the visibility map that lets
+    /// counts be answered from indexes alone. It cannot run inside a transaction.
+    async fn refresh_statistics(&self) -> huiyin_store::StoreResult<()> {
+        sqlx::raw_sql("VACUUM (ANALYZE)").execute(&self.pool).await?;
+        Ok(())
+    }
+
     fn reader(&self) -> &Pool<Postgres> {
         &self.pool
     }

@@ -45,6 +45,12 @@ impl SqliteStore {
         Ok(SqliteStore { reader, writer })
     }
 
+    /// `ANALYZE`: fresh planner statistics after a bulk load.
+    async fn refresh_statistics(&self) -> huiyin_store::StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.writer).await?;
+        Ok(())
+    }
+
     fn reader(&self) -> &Pool<Sqlite> {
         &self.reader
     }

@@ -361,10 +361,7 @@ impl Store for Backend {
     }
 
     async fn analyze(&self) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("ANALYZE").execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
+        self.refresh_statistics().await
     }
 
     async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit> {

@@ -509,14 +509,16 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         }
         CaseAction::ReviewRequest(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;
-            let today = limits::china_day(Utc::now());
+            let m = meta(&d.note, &d.at)?;
+            // The petitioner's limit is judged on the day the request was made.
+            let today = limits::china_day(m.1.unwrap_or_else(Utc::now));
             let open = file.deadlines.iter().any(|dl| {
                 matches!(dl.kind, DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest)
                     && dl.met_at.is_none()
                     && dl.due.date >= today
             });
             let above = unit_above(state, file.holding_unit_id).await?;
-            (lifecycle::review_request(&file.state, open, above, reason)?, meta(&d.note, &d.at)?)
+            (lifecycle::review_request(&file.state, open, above, reason)?, m)
         }
         CaseAction::Close(d) => (lifecycle::close(&file.state, role)?, d.parse()?),
     };

@@ -866,6 +866,7 @@ struct CasePage {
     can_extend: bool,
     /// The status code, for choosing which actions to offer (the server decides anyway).
     status: &'static str,
+    is_leader: bool,
     extended: bool,
     extension_max: u32,
 }
@@ -985,6 +986,7 @@ async fn case_page(
             _ => None,
         },
         status: file.state.status.code(),
+        is_leader: staff.actor.user.role == huiyin_core::user::Role::Leader,
         can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
             .is_ok(),
         can_extend: lifecycle::extend(&file.state, &file.events, staff.actor.user.role, 1, String::new()).is_ok(),

@@ -1,0 +1,63 @@
+//! The command line against a real database: the demo, and errors in plain words.
+
+mod common;
+
+use common::{Backend, Db, Server, get};
+
+/// `huiyin demo` fills an empty database with a believable county: staff of every role, cases across
+/// all 19 top-level classes in many states; it refuses a database that already has units.
+fn demo_fills_an_empty_database(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let out = db.cli(&["demo", "--cases", "400"]);
+    assert!(out.contains("400 件"), "{out}");
+    for role in ["管理员", "接访员", "领导", "承办人", "信访办"] {
+        assert!(out.contains(role), "an account of every role: {out}");
+    }
+    let token = db.cli(&["token", "create", "xfb"]).trim().to_owned();
+    let server = Server::start(&db);
+    let (_, all) = get(&server, &token, "/api/v1/cases?per_page=200");
+    assert_eq!(all["total"], 400);
+    let mut tops = std::collections::BTreeSet::new();
+    let mut statuses = std::collections::BTreeSet::new();
+    for page in 1..=2 {
+        let (_, list) = get(&server, &token, &format!("/api/v1/cases?per_page=200&page={page}"));
+        for c in list["items"].as_array().unwrap() {
+            tops.insert(c["category"].as_str().unwrap().split(" / ").next().unwrap().to_owned());
+            statuses.insert(c["status"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(tops.len(), 19, "{tops:?}");
+    for status in ["registered", "accepted", "approved", "replied", "closed", "not_accepted"] {
+        assert!(statuses.contains(status), "{status} missing from {statuses:?}");
+    }
+    let (ok, _, err) = db.try_cli(&["demo", "--cases", "10"], None);
+    assert!(!ok && err.contains("已有单位"), "{err}");
+}
+both_backends!(demo_fills_an_empty_database);
+
+/// Errors go to stderr in plain words with a non-zero status, and change nothing.
+fn cli_errors_are_plain_words(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    for (args, words) in [
+        (vec!["unit", "add", "西山", "--name", "x", "--kind", "community"], "单位代码"),
+        (vec!["unit", "add", "XS", "--name", "x", "--kind", "city"], "可选"),
+        (vec!["user", "add", "wang", "--unit", "NOPE", "--role", "officer"], "单位不存在"),
+        (vec!["token", "create", "nobody"], "不存在"),
+        (vec!["unit", "limits", "NOPE"], "不存在"),
+    ] {
+        let (ok, _, err) = db.try_cli(&args, None);
+        assert!(!ok, "{args:?} should fail");
+        assert!(err.starts_with("错误:") && err.contains(words), "{args:?}: {err}");
+    }
+    db.cli(&["unit", "add", "XS", "--name", "西山社区", "--kind", "community"]);
+    let (ok, _, err) =
+        db.try_cli(&["user", "add", "wang", "--unit", "XS", "--role", "officer", "--password-stdin"], Some("short\n"));
+    assert!(!ok && err.contains("至少需要 10"), "{err}");
+    let (ok, out, err) = db.try_cli(
+        &["user", "add", "wang", "--unit", "XS", "--role", "officer", "--password-stdin"],
+        Some("a long enough password\n"),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("wang"));
+}
+both_backends!(cli_errors_are_plain_words);
