@@ -88,4 +88,18 @@ test('setup, log in, register a visit through the form, find it in the list', as
   await page.click('table.list tbody tr a');
   await page.waitForURL(/\/cases\/\d+$/);
   assert.match(await page.textContent('.timeline'), /登记/);
+  assert.match(await page.textContent('.deadlines'), /转送交办/);
+
+  // Accept it and draft the handling opinion from the case page.
+  await page.click('text=受理(出具受理告知书)');
+  await page.waitForURL(/\/cases\/\d+$/);
+  assert.match(await page.textContent('h1 .status'), /办理中/);
+  assert.match(await page.textContent('.deadlines'), /出具处理意见/);
+  await page.fill('textarea[name=facts]', '经调查,拖欠属实');
+  await page.fill('textarea[name=basis]', '《保障农民工工资支付条例》');
+  await page.fill('textarea[name=text]', '责成施工单位十日内支付');
+  await page.click('text=提交审批');
+  await page.waitForURL(/\/cases\/\d+$/);
+  assert.match(await page.textContent('h1 .status'), /待审批/);
+  assert.match(await page.textContent('.timeline'), /拟定处理意见/);
 });

@@ -1086,50 +1086,30 @@ async fn act(
     Form(f): Form<HashMap<String, String>>,
 ) -> PageResult {
     check_csrf(&staff.session, f.get("csrf")).await?;
-    let field = |name: &str| f.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let plain = || ActionDraft { note: field("note"), at: None };
-    let reason = || lifecycle::ReasonDraft { reason: field("reason"), note: field("note"), at: None };
-    let send = || lifecycle::SendDraft {
-        unit: field("unit"),
-        owner: field("owner"),
-        reason: field("reason"),
-        note: field("note"),
-        at: None,
-    };
+    // The forms use the API's field names: each action's form becomes its draft the same way.
+    let fields: serde_json::Map<String, serde_json::Value> = f
+        .into_iter()
+        .filter(|(k, v)| k != "csrf" && !v.trim().is_empty())
+        .map(|(k, v)| (k, serde_json::Value::String(v.trim().to_owned())))
+        .collect();
+    fn draft<T: serde::de::DeserializeOwned>(fields: &serde_json::Map<String, serde_json::Value>) -> PageResult<T> {
+        serde_json::from_value(serde_json::Value::Object(fields.clone()))
+            .map_err(|e| PageError(StatusCode::BAD_REQUEST, format!("表单内容不符:{e}")))
+    }
     let action = match action.as_str() {
-        "answer" => {
-            CaseAction::Answer(lifecycle::AnswerDraft { answer: field("answer"), note: field("note"), at: None })
-        }
-        "reject" => CaseAction::Reject(lifecycle::RejectDraft {
-            reason: field("reason"),
-            channel: field("channel"),
-            note: field("note"),
-            at: None,
-        }),
-        "register-only" => CaseAction::RegisterOnly(reason()),
-        "assign" => CaseAction::Assign(send()),
-        "transfer" => CaseAction::Transfer(send()),
-        "object" => CaseAction::Object(reason()),
-        "escalate" => CaseAction::Escalate(send()),
-        "opinion" => CaseAction::Opinion(lifecycle::OpinionDraft {
-            outcome: field("outcome"),
-            facts: field("facts"),
-            basis: field("basis"),
-            text: field("text"),
-            note: field("note"),
-            at: None,
-        }),
-        "approve" => CaseAction::Approve(plain()),
-        "reply" => CaseAction::Reply(plain()),
-        "rate" => CaseAction::Rate(lifecycle::RateDraft {
-            office: field("office"),
-            unit: field("unit"),
-            reason: field("reason"),
-            note: field("note"),
-            at: None,
-        }),
-        "review-request" => CaseAction::ReviewRequest(reason()),
-        "close" => CaseAction::Close(plain()),
+        "answer" => CaseAction::Answer(draft(&fields)?),
+        "reject" => CaseAction::Reject(draft(&fields)?),
+        "register-only" => CaseAction::RegisterOnly(draft(&fields)?),
+        "assign" => CaseAction::Assign(draft(&fields)?),
+        "transfer" => CaseAction::Transfer(draft(&fields)?),
+        "object" => CaseAction::Object(draft(&fields)?),
+        "escalate" => CaseAction::Escalate(draft(&fields)?),
+        "opinion" => CaseAction::Opinion(draft(&fields)?),
+        "approve" => CaseAction::Approve(draft(&fields)?),
+        "reply" => CaseAction::Reply(draft(&fields)?),
+        "rate" => CaseAction::Rate(draft(&fields)?),
+        "review-request" => CaseAction::ReviewRequest(draft(&fields)?),
+        "close" => CaseAction::Close(draft(&fields)?),
         _ => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
     };
     let outcome = app::act(&state, &staff.actor, id, action).await.map(|_| ());
