@@ -56,6 +56,15 @@ pub enum EventData {
     ReviewRequested { reason: String, to_unit: String },
     /// 办结: closed after the reply.
     Closed {},
+    /// 听证 (TWN-12): participants, their opinions and the conclusion, recorded before the decision.
+    /// Its days do not count against a re-review's limit (GEN-5).
+    HearingHeld {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        participants: Vec<String>,
+        opinions: String,
+        conclusion: String,
+    },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -129,6 +138,7 @@ impl EventData {
             EventData::Rated { .. } => "rated",
             EventData::ReviewRequested { .. } => "review_requested",
             EventData::Closed {} => "closed",
+            EventData::HearingHeld { .. } => "hearing_held",
         }
     }
 
@@ -153,6 +163,7 @@ impl EventData {
             EventData::Rated { .. } => "满意度评价",
             EventData::ReviewRequested { .. } => "申请复查复核",
             EventData::Closed {} => "办结",
+            EventData::HearingHeld { .. } => "听证",
         }
     }
 }
@@ -313,7 +324,8 @@ impl CaseState {
             EventData::Registered { .. }
             | EventData::QueryCodeReissued {}
             | EventData::Extended { .. }
-            | EventData::Rated { .. } => {}
+            | EventData::Rated { .. }
+            | EventData::HearingHeld { .. } => {}
             EventData::Accepted {} => {
                 self.status = Status::Accepted;
                 self.sent_from = None;

@@ -106,6 +106,7 @@ fn action_label_zh(action: &str) -> &'static str {
         "rate" => "记录评价",
         "review-request" => "申请复查复核",
         "close" => "办结",
+        "hearing" => "记录听证",
         _ => "执行此操作",
     }
 }
@@ -391,6 +392,83 @@ pub struct RateDraft {
     pub reason: Option<String>,
     pub note: Option<String>,
     pub at: Option<String>,
+}
+
+/// 听证 as typed (TWN-12).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HearingDraft {
+    /// First day of the hearing (YYYY-MM-DD).
+    pub held_from: Option<String>,
+    /// Last day of the hearing (YYYY-MM-DD), the first day or later.
+    pub held_to: Option<String>,
+    /// Who took part: names, separated by commas, or a list.
+    #[serde(default)]
+    pub participants: Vec<String>,
+    /// The opinions heard.
+    pub opinions: Option<String>,
+    /// The hearing's conclusion.
+    pub conclusion: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// A checked hearing: (from, to, participants, opinions, conclusion).
+pub type Hearing = (chrono::NaiveDate, chrono::NaiveDate, Vec<String>, String, String);
+
+impl HearingDraft {
+    pub fn parse(&self) -> Result<Hearing, ValidationErrors> {
+        let mut errors = Vec::new();
+        let mut day = |field: &str, v: &Option<String>| match v.as_deref().map(str::trim) {
+            None | Some("") => {
+                errors.push(FieldError::new(field, Invalid::Required));
+                None
+            }
+            Some(raw) => chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map_err(|_| errors.push(FieldError::new(field, Invalid::DateFormat)))
+                .ok(),
+        };
+        let from = day("held_from", &self.held_from);
+        let to = day("held_to", &self.held_to);
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            errors.push(FieldError::new("held_to", Invalid::BeforeEarlierEvent));
+        }
+        let participants: Vec<String> = self
+            .participants
+            .iter()
+            .flat_map(|p| p.split([',', ',', '、']))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if participants.is_empty() {
+            errors.push(FieldError::new("participants", Invalid::Required));
+        } else if participants.len() > 50 || participants.iter().any(|p| p.chars().count() > limits::NAME) {
+            errors.push(FieldError::new("participants", Invalid::TooLong { max: limits::NAME }));
+        }
+        let opinions =
+            text::required("opinions", self.opinions.as_deref(), limits::CONTENT).map_err(|e| errors.push(e)).ok();
+        let conclusion =
+            text::required("conclusion", self.conclusion.as_deref(), limits::CONTENT).map_err(|e| errors.push(e)).ok();
+        match (ValidationErrors::from_vec(errors), from, to, opinions, conclusion) {
+            (None, Some(f), Some(t), Some(o), Some(c)) => Ok((f, t, participants, o, c)),
+            (Some(errors), ..) => Err(errors),
+            _ => Err(FieldError::new("held_from", Invalid::Required).into()),
+        }
+    }
+}
+
+/// 听证 (TWN-12): held while the case is being handled, reviewed or re-reviewed, by its holder.
+pub fn hearing(state: &CaseState, in_holding_unit: bool, parsed: Hearing) -> Result<EventData, Refusal> {
+    allowed_in("hearing", state, &[Status::Accepted])?;
+    if !in_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    let (from, to, participants, opinions, conclusion) = parsed;
+    Ok(EventData::HearingHeld { from, to, participants, opinions, conclusion })
 }
 
 /// A required text of an action.

@@ -371,6 +371,19 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
             }
         }
         EventData::Closed {} => current.to_vec(),
+        // The hearing's days are not counted against a re-review (GEN-5, Art 36); other limits run on.
+        EventData::HearingHeld { from, to, .. } => {
+            let days = u32::try_from((*to - *from).num_days() + 1).unwrap_or(0);
+            current
+                .iter()
+                .map(|d| match d.kind {
+                    ReReview if d.met_at.is_none() => {
+                        Deadline { extension_days: d.extension_days + days, ..*d }.recounted(calendar)
+                    }
+                    _ => *d,
+                })
+                .collect()
+        }
     }
 }
 

@@ -243,6 +243,33 @@ fn gen_5_review_and_re_review_to_final(backend: Backend) {
     assert!(deadline(&reviewed, "re_review_request")["met_at"].is_null());
     let re_review = w.ok("chen", id, "review-request", json!({"reason": "申请复核"}));
     assert_eq!(re_review["holding_unit"], "QX");
+    // TWN-12: a hearing is recorded; its three days do not count against the re-review (GEN-5).
+    let before: chrono::NaiveDate = deadline(&re_review, "re_review")["due"].as_str().unwrap().parse().unwrap();
+    w.refused("boss", id, "hearing", json!({"held_from": "2026-11-20", "held_to": "2026-11-18", "participants": ["甲"], "opinions": "o", "conclusion": "c"}), 422, "before_earlier_event");
+    w.refused(
+        "boss",
+        id,
+        "hearing",
+        json!({"held_from": "2026-11-20", "held_to": "2026-11-22", "opinions": "o", "conclusion": "c"}),
+        422,
+        "required",
+    );
+    let heard = w.ok(
+        "boss",
+        id,
+        "hearing",
+        json!({"held_from": "2026-11-20", "held_to": "2026-11-22", "participants": ["信访人王秀英", "施工单位代表", "人大代表李某"],
+               "opinions": "信访人坚持原诉求;施工单位同意分期支付。", "conclusion": "建议维持复查意见,督促分期支付。"}),
+    );
+    let after: chrono::NaiveDate = deadline(&heard, "re_review")["due"].as_str().unwrap().parse().unwrap();
+    assert!(
+        after >= before + chrono::Duration::days(3) && after <= before + chrono::Duration::days(6),
+        "{before} → {after}"
+    );
+    assert_eq!(
+        heard["events"].as_array().unwrap().last().unwrap()["details"]["participants"].as_array().unwrap().len(),
+        3
+    );
     let fin = handle("qlead", "boss");
     assert_eq!(fin["status"], "final", "终结 after re-review");
     assert!(deadline(&fin, "re_review")["met_at"].is_string());

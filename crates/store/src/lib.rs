@@ -205,6 +205,8 @@ pub struct CaseSummary {
     pub content: String,
     /// The earliest open due date.
     pub next_due: Option<NaiveDate>,
+    /// Whether an open due date relied on a year whose holiday schedule is not loaded (GEN-8).
+    pub due_provisional: bool,
 }
 
 /// How to order a case list.

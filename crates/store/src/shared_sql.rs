@@ -108,6 +108,7 @@ fn summary_from_row(row: &DbRow) -> StoreResult<CaseSummary> {
         flags,
         content: row.try_get("content")?,
         next_due: row.try_get("next_due")?,
+        due_provisional: row.try_get("due_provisional")?,
     })
 }
 
@@ -974,7 +975,9 @@ impl Store for Backend {
         let mut rows = sqlx::QueryBuilder::<Db>::new(
             "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
              c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
-             c.content, c.next_due FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
+             c.content, c.next_due, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
+             AND d.met_at IS NULL AND d.provisional) AS due_provisional \
+             FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
         );
         let mut list = rows.separated(", ");
         for id in &ids {

@@ -10,7 +10,7 @@ use huiyin_core::case::CaseDraft;
 use huiyin_core::category::Category;
 use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
 use huiyin_core::lifecycle::{
-    AnswerDraft, ExtendDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, SendDraft,
+    AnswerDraft, ExtendDraft, HearingDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, SendDraft,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -319,6 +319,13 @@ case_action!(
     "申请复查 / 复核 (GEN-5): within the petitioner's limit; the unit above takes the case. After re-review the case is final."
 );
 case_action!(close, "/cases/{id}/close", ActionDraft, Close, "办结: closed after the reply.");
+case_action!(
+    hearing,
+    "/cases/{id}/hearing",
+    HearingDraft,
+    Hearing,
+    "听证 (TWN-12): participants, opinions and conclusion of a hearing held before the decision; its days do not count against a re-review's limit (GEN-5)."
+);
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
 #[utoipa::path(post, path = "/cases/{id}/reissue-query-code", tag = "cases", params(("id" = i64, Path)),
@@ -646,6 +653,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(rate))
         .routes(routes!(review_request))
         .routes(routes!(close))
+        .routes(routes!(hearing))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

@@ -7,7 +7,7 @@ use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, QueryCode};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft, Status};
 use huiyin_core::lifecycle::{
-    self, AnswerDraft, ExtendDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, SendDraft,
+    self, AnswerDraft, ExtendDraft, HearingDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, SendDraft,
 };
 use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
 use huiyin_core::text;
@@ -387,6 +387,7 @@ pub enum CaseAction {
     Rate(RateDraft),
     ReviewRequest(ReasonDraft),
     Close(ActionDraft),
+    Hearing(HearingDraft),
 }
 
 fn meta(
@@ -521,6 +522,9 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             (lifecycle::review_request(&file.state, open, above, reason)?, m)
         }
         CaseAction::Close(d) => (lifecycle::close(&file.state, role)?, d.parse()?),
+        CaseAction::Hearing(d) => {
+            (lifecycle::hearing(&file.state, in_holding_unit, d.parse()?)?, meta(&d.note, &d.at)?)
+        }
     };
     append(state, actor, &file, data, m, None).await?;
     state.store.case_file(id).await?.ok_or(AppError::NotFound)

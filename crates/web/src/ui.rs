@@ -571,7 +571,7 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
                     excerpt: views::excerpt(&s.content, 40),
                     flags: s.flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).map(Flag::label_zh).collect(),
                     status: Status::parse("status", s.status.code()).map(Status::label_zh).unwrap_or(""),
-                    due: due_text(s.next_due, today).0,
+                    due: due_text(s.next_due, today).0 + if s.due_provisional { " 暂定" } else { "" },
                     overdue: due_text(s.next_due, today).1,
                 })
                 .collect(),
@@ -907,6 +907,9 @@ fn event_summary(data: &EventData) -> String {
         }
         EventData::Rated { .. } => "已记录评价".into(),
         EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
+        EventData::HearingHeld { from, to, participants, conclusion, .. } => {
+            format!("{from} 至 {to},参加:{};结论:{conclusion}", participants.join("、"))
+        }
         EventData::Extended { days, reason } => format!("办理期限延长 {days} 天:{reason}"),
         EventData::HandedOff { to_user, to_unit, reason } => {
             let to = [to_user.as_deref(), to_unit.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -1110,6 +1113,14 @@ async fn act(
         "rate" => CaseAction::Rate(draft(&fields)?),
         "review-request" => CaseAction::ReviewRequest(draft(&fields)?),
         "close" => CaseAction::Close(draft(&fields)?),
+        "hearing" => {
+            // The form gives participants as one comma-separated line; the draft takes a list.
+            let mut fields = fields.clone();
+            if let Some(serde_json::Value::String(line)) = fields.remove("participants") {
+                fields.insert("participants".into(), serde_json::json!([line]));
+            }
+            CaseAction::Hearing(draft(&fields)?)
+        }
         _ => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
     };
     let outcome = app::act(&state, &staff.actor, id, action).await.map(|_| ());

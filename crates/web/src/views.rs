@@ -162,6 +162,9 @@ fn event_details(e: &Event) -> serde_json::Value {
         EventData::Approved { complete } => json!({ "complete": complete }),
         EventData::Rated { office, unit, reason } => json!({ "office": office, "unit": unit, "reason": reason }),
         EventData::ReviewRequested { reason, to_unit } => json!({ "reason": reason, "to_unit": to_unit }),
+        EventData::HearingHeld { from, to, participants, opinions, conclusion } => json!({
+            "from": from, "to": to, "participants": participants, "opinions": opinions, "conclusion": conclusion
+        }),
     }
 }
 
@@ -248,6 +251,8 @@ pub struct CaseListItem {
     pub excerpt: String,
     /// The earliest open due date (YYYY-MM-DD), if any.
     pub next_due: Option<String>,
+    /// True when an open due date is provisional (a year's holiday schedule is not loaded yet).
+    pub due_provisional: bool,
 }
 
 pub fn excerpt(text: &str, chars: usize) -> String {
@@ -275,6 +280,7 @@ impl From<&CaseSummary> for CaseListItem {
             flags: s.flags.clone(),
             excerpt: excerpt(&s.content, 80),
             next_due: s.next_due.map(|d| d.to_string()),
+            due_provisional: s.due_provisional,
         }
     }
 }
