@@ -1318,7 +1318,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> PageResult {
                 case_id: i.case_id,
                 case_number: i.case_number,
                 kind: huiyin_core::limits::DeadlineKind::parse(&i.kind).map_or("", |k| k.label_zh()),
-                due: i.due.to_string(),
+                due: due_text(Some(i.due), today).0,
                 unit: i.unit_code,
                 owner: i.owner,
                 opened: views::day(i.opened_at),
