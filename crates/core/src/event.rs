@@ -65,6 +65,10 @@ pub enum EventData {
         opinions: String,
         conclusion: String,
     },
+    /// 批示: a leader's instruction on the case (SCH-7, TWN-10).
+    Instructed { text: String },
+    /// 联系公检法司 (FED-19): liaison with public security, procuratorate, court or justice bureau.
+    LiaisonRecorded { agency: String, summary: String },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -139,6 +143,8 @@ impl EventData {
             EventData::ReviewRequested { .. } => "review_requested",
             EventData::Closed {} => "closed",
             EventData::HearingHeld { .. } => "hearing_held",
+            EventData::Instructed { .. } => "instructed",
+            EventData::LiaisonRecorded { .. } => "liaison_recorded",
         }
     }
 
@@ -164,6 +170,8 @@ impl EventData {
             EventData::ReviewRequested { .. } => "申请复查复核",
             EventData::Closed {} => "办结",
             EventData::HearingHeld { .. } => "听证",
+            EventData::Instructed { .. } => "领导批示",
+            EventData::LiaisonRecorded { .. } => "联系公检法司",
         }
     }
 }
@@ -325,7 +333,9 @@ impl CaseState {
             | EventData::QueryCodeReissued {}
             | EventData::Extended { .. }
             | EventData::Rated { .. }
-            | EventData::HearingHeld { .. } => {}
+            | EventData::HearingHeld { .. }
+            | EventData::Instructed { .. }
+            | EventData::LiaisonRecorded { .. } => {}
             EventData::Accepted {} => {
                 self.status = Status::Accepted;
                 self.sent_from = None;

@@ -107,6 +107,8 @@ fn action_label_zh(action: &str) -> &'static str {
         "review-request" => "申请复查复核",
         "close" => "办结",
         "hearing" => "记录听证",
+        "instruct" => "批示",
+        "liaison" => "记录联系公检法司",
         _ => "执行此操作",
     }
 }
@@ -469,6 +471,67 @@ pub fn hearing(state: &CaseState, in_holding_unit: bool, parsed: Hearing) -> Res
     }
     let (from, to, participants, opinions, conclusion) = parsed;
     Ok(EventData::HearingHeld { from, to, participants, opinions, conclusion })
+}
+
+/// 批示 as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InstructDraft {
+    /// The leader's instruction.
+    pub text: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// 联系公检法司 as typed (FED-19).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LiaisonDraft {
+    /// `public_security` (公安), `procuratorate` (检察院), `court` (法院) or `justice` (司法局).
+    pub agency: Option<String>,
+    /// What was agreed.
+    pub summary: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// The agencies of FED-19, with their names.
+pub const AGENCIES: [(&str, &str); 4] =
+    [("public_security", "公安机关"), ("procuratorate", "检察院"), ("court", "法院"), ("justice", "司法局")];
+
+/// 批示 (SCH-7): a leader's instruction, on any case not yet ended.
+pub fn instruct(state: &CaseState, role: Role, text: String) -> Result<EventData, Refusal> {
+    if role != Role::Leader {
+        return Err(Refusal::Role { action: "instruct", role });
+    }
+    if matches!(state.status, Status::Final | Status::Closed | Status::NotAccepted | Status::RegisteredOnly) {
+        return Err(Refusal::WrongState { action: "instruct", status: state.status });
+    }
+    Ok(EventData::Instructed { text })
+}
+
+/// The agency and summary of a liaison record, checked.
+pub fn parse_liaison(draft: &LiaisonDraft) -> Result<(String, String), ValidationErrors> {
+    let agency = match draft.agency.as_deref().map(str::trim) {
+        Some(a) if AGENCIES.iter().any(|(code, _)| *code == a) => a.to_owned(),
+        None | Some("") => return Err(FieldError::new("agency", Invalid::Required).into()),
+        Some(_) => {
+            let allowed = AGENCIES.map(|(c, _)| c).join(", ");
+            return Err(FieldError::new("agency", Invalid::NotAChoice { allowed }).into());
+        }
+    };
+    Ok((agency, required_text("summary", &draft.summary)?))
+}
+
+/// 联系公检法司 (FED-19): recorded by staff on a case not yet ended.
+pub fn liaison(state: &CaseState, role: Role, agency: String, summary: String) -> Result<EventData, Refusal> {
+    staff_may("liaison", role)?;
+    if matches!(state.status, Status::Final | Status::Closed | Status::NotAccepted | Status::RegisteredOnly) {
+        return Err(Refusal::WrongState { action: "liaison", status: state.status });
+    }
+    Ok(EventData::LiaisonRecorded { agency, summary })
 }
 
 /// A required text of an action.

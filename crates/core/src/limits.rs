@@ -326,7 +326,9 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::QueryCodeReissued {}
         | EventData::OpinionDrafted { .. }
         | EventData::Approved { .. }
-        | EventData::Rated { .. } => current.to_vec(),
+        | EventData::Rated { .. }
+        | EventData::Instructed { .. }
+        | EventData::LiaisonRecorded { .. } => current.to_vec(),
         // Sorted and answered; the petitioner is told in the same act (GEN-2, GEN-3).
         EventData::Answered { .. } | EventData::Rejected { .. } | EventData::RegisteredOnly { .. } => {
             meet(current, &[Sorting, Notice], at)

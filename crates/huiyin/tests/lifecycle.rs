@@ -276,3 +276,80 @@ fn gen_5_review_and_re_review_to_final(backend: Backend) {
     w.refused("boss", id, "review-request", json!({"reason": "再次申请"}), 409, "request_lapsed");
 }
 both_backends!(gen_5_review_and_re_review_to_final);
+
+/// GEN-7: a case that accuses a unit is never sent to it, and that unit's staff never see who
+/// petitioned: not in the case, not in lists, not on request.
+fn gen_7_the_accused_unit_never_sees_the_petitioner(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let mut accusing = visit();
+    accusing["accused"] = json!({"unit": "XZ", "name": "西镇某干部"});
+    accusing["purpose"] = json!("accusation");
+    accusing["petitioner"]["id_number"] = json!("11010519491231002X");
+    let id = w.register(accusing);
+    let (_, mine) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(mine["petitioner"]["name"], "王秀英", "the registering unit sees the petitioner");
+    for who in ["chen", "zlead"] {
+        let (status, theirs) = get(&w.server, &w.tokens[who], &format!("/api/v1/cases/{id}"));
+        assert_eq!(status, 200);
+        let p = &theirs["petitioner"];
+        assert_eq!(
+            (p["concealed"].as_bool(), p["name"].is_null(), p["phone"].is_null(), p["id_number"].is_null()),
+            (Some(true), true, true, true),
+            "{who}: {p}"
+        );
+        let (status, err) = get(&w.server, &w.tokens[who], &format!("/api/v1/cases/{id}?reveal=true"));
+        assert_eq!((status, err["error"]["code"].as_str()), (403, Some("forbidden")), "{who} may not reveal");
+        let (_, list) = get(&w.server, &w.tokens[who], "/api/v1/cases");
+        let row = list["items"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+        assert!(row["petitioner_name"].is_null() && row["petitioner_phone"].is_null(), "{who}: {row}");
+    }
+    let (_, county) = get(&w.server, &w.tokens["qlead"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(county["petitioner"]["name"], "王秀英", "the unit above the accused one sees it");
+}
+both_backends!(gen_7_the_accused_unit_never_sees_the_petitioner);
+
+/// FED-21: a major, urgent or collective visit alerts the leaders of the unit and of the unit above
+/// at once; an ordinary one does not.
+fn fed_21_major_or_collective_cases_alert_the_leaders(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let alerts = |who: &str| {
+        let (_, n) = get(&w.server, &w.tokens[who], "/api/v1/notifications");
+        n["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "alert").cloned().collect::<Vec<_>>()
+    };
+    w.register(visit());
+    assert!(alerts("lead1").is_empty(), "an ordinary visit alerts nobody");
+    let mut collective = visit();
+    collective["headcount"] = json!(30);
+    collective["representatives"] = json!(["甲", "乙", "丙"]);
+    collective["flags"] = json!(["major_urgent"]);
+    let id = w.register(collective);
+    for who in ["lead1", "lead2", "chen", "zlead"] {
+        let got = alerts(who);
+        assert_eq!(got.len(), 1, "{who}: {got:?}");
+        assert_eq!(got[0]["case_id"], id);
+        assert!(got[0]["message"].as_str().unwrap().contains("30 人"), "{got:?}");
+    }
+    assert!(alerts("qlead").is_empty(), "two levels up is not alerted");
+    assert!(alerts("wang").is_empty(), "officers are not alerted");
+}
+both_backends!(fed_21_major_or_collective_cases_alert_the_leaders);
+
+/// SCH-7: a leader's instruction (批示); FED-19: liaison with 公检法司 is recorded.
+fn sch_7_leader_instruction_and_fed_19_liaison(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    w.refused("wang", id, "instruct", json!({"text": "请尽快办理"}), 403, "forbidden");
+    w.refused("lead1", id, "instruct", json!({}), 422, "required");
+    let case = w.ok("lead1", id, "instruct", json!({"text": "请维权办三日内核实并报告"}));
+    let last = case["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["details"]["text"].as_str()),
+        (Some("instructed"), Some("请维权办三日内核实并报告"))
+    );
+    w.refused("wang", id, "liaison", json!({"agency": "army", "summary": "x"}), 422, "not_a_choice");
+    let case = w.ok("wang", id, "liaison", json!({"agency": "public_security", "summary": "已请派出所协助调查"}));
+    assert_eq!(case["events"].as_array().unwrap().last().unwrap()["details"]["agency"], "public_security");
+    w.ok("wang", id, "answer", json!({"answer": "已答复"}));
+    w.refused("lead1", id, "instruct", json!({"text": "x"}), 409, "wrong_state");
+}
+both_backends!(sch_7_leader_instruction_and_fed_19_liaison);

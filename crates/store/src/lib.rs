@@ -121,6 +121,8 @@ pub struct CaseFile {
     pub unit_code: String,
     pub unit_name: String,
     pub holding_unit_id: i64,
+    /// The unit the case accuses, if one of ours (GEN-7).
+    pub accused_unit_id: Option<i64>,
     /// Optimistic-concurrency version: the number of events.
     pub version: i64,
     pub registration: Registration,
@@ -207,6 +209,8 @@ pub struct CaseSummary {
     pub next_due: Option<NaiveDate>,
     /// Whether an open due date relied on a year whose holiday schedule is not loaded (GEN-8).
     pub due_provisional: bool,
+    /// The unit the case accuses, if one of ours (GEN-7).
+    pub accused_unit_id: Option<i64>,
 }
 
 /// How to order a case list.
@@ -367,6 +371,8 @@ pub trait Store: Send + Sync + 'static {
     async fn supervision_items(&self, units: &[i64], open_only: bool, limit: i64) -> StoreResult<Vec<SupervisionItem>>;
     /// Active staff of a unit with one of the roles.
     async fn unit_staff(&self, unit_id: i64, roles: &[Role]) -> StoreResult<Vec<User>>;
+    /// Writes notices now (and their outbox messages), in one transaction.
+    async fn send_notices(&self, notices: &[Notice], at: DateTime<Utc>) -> StoreResult<()>;
     async fn notifications(&self, user_id: i64, limit: i64) -> StoreResult<Vec<Notification>>;
     async fn unread_notifications(&self, user_id: i64) -> StoreResult<i64>;
     /// Marks one of the user's notifications read; false if it is not theirs.

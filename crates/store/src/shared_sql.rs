@@ -109,6 +109,7 @@ fn summary_from_row(row: &DbRow) -> StoreResult<CaseSummary> {
         content: row.try_get("content")?,
         next_due: row.try_get("next_due")?,
         due_provisional: row.try_get("due_provisional")?,
+        accused_unit_id: row.try_get("accused_unit_id")?,
     })
 }
 
@@ -698,6 +699,16 @@ impl Store for Backend {
                     .ok_or(StoreError::UnknownReference("user"))?;
                 slot.insert(username);
             }
+            if let Some(accused) = case.registration.accused.as_ref().and_then(|a| a.unit.as_ref())
+                && !unit_ids.contains_key(accused.as_str())
+            {
+                let id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+                    .bind(accused.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::UnknownReference("accused.unit"))?;
+                unit_ids.insert(accused.as_str().to_owned(), id);
+            }
             *blocks.entry((unit_ids[code], china_year(&case.registration))).or_default() += 1;
         }
         // Reserve a block of case numbers per unit and year with one statement each.
@@ -737,9 +748,9 @@ impl Store for Backend {
                 "INSERT INTO cases (unit_id, case_number, query_code_hash, status, channel, received_at, registered_at, \
                  first_receiver_id, owner_id, holding_unit_id, petitioner_name, petitioner_id_number, petitioner_phone, \
                  petitioner_address, headcount, category_code, category_path, purpose, content, flags, state, version, updated_at, \
-                 next_due) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $7, $20) \
-                 RETURNING id",
+                 next_due, accused_unit_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $7, $20, \
+                 $21) RETURNING id",
             )
             .bind(unit_id)
             .bind(&case_number)
@@ -761,6 +772,7 @@ impl Store for Backend {
             .bind(Json(flag_codes(&state)))
             .bind(Json(&state))
             .bind(next_due(&case.deadlines))
+            .bind(reg.accused.as_ref().and_then(|a| a.unit.as_ref()).map(|u| unit_ids[u.as_str()]))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| on_violation(e, "case_number", "unit"))?;
@@ -856,7 +868,8 @@ impl Store for Backend {
 
     async fn case_file(&self, case_id: i64) -> StoreResult<Option<CaseFile>> {
         let Some(row) = sqlx::query(
-            "SELECT c.id, c.unit_id, n.code AS unit_code, n.name AS unit_name, c.holding_unit_id, c.version, c.query_code_hash \
+            "SELECT c.id, c.unit_id, n.code AS unit_code, n.name AS unit_name, c.holding_unit_id, c.accused_unit_id, \
+             c.version, c.query_code_hash \
              FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id = $1",
         )
         .bind(case_id)
@@ -893,6 +906,7 @@ impl Store for Backend {
             unit_code: row.try_get("unit_code")?,
             unit_name: row.try_get("unit_name")?,
             holding_unit_id: row.try_get("holding_unit_id")?,
+            accused_unit_id: row.try_get("accused_unit_id")?,
             version: row.try_get("version")?,
             query_code_hash: row.try_get("query_code_hash")?,
             registration,
@@ -975,7 +989,7 @@ impl Store for Backend {
         let mut rows = sqlx::QueryBuilder::<Db>::new(
             "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
              c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
-             c.content, c.next_due, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
+             c.content, c.next_due, c.accused_unit_id, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
              AND d.met_at IS NULL AND d.provisional) AS due_provisional \
              FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
         );
@@ -1176,6 +1190,13 @@ impl Store for Backend {
             .await?;
         let users = rows.iter().map(user_from_row).collect::<StoreResult<Vec<_>>>()?;
         Ok(users.into_iter().filter(|u| roles.contains(&u.role)).collect())
+    }
+
+    async fn send_notices(&self, notices: &[Notice], at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        write_notices(&mut tx, notices, at).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn notifications(&self, user_id: i64, limit: i64) -> StoreResult<Vec<Notification>> {

@@ -10,7 +10,8 @@ use huiyin_core::case::CaseDraft;
 use huiyin_core::category::Category;
 use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
 use huiyin_core::lifecycle::{
-    AnswerDraft, ExtendDraft, HearingDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, SendDraft,
+    AnswerDraft, ExtendDraft, HearingDraft, InstructDraft, LiaisonDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal,
+    RejectDraft, SendDraft,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -104,8 +105,7 @@ async fn case_view(
 ) -> ApiResult<CaseView> {
     let lang = caller.lang;
     let file = app::case_file(state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
-    let deadlines = app::case_deadlines(state, &file).await.map_err(|e| refuse(lang, e))?;
-    Ok(CaseView::new(&file, &deadlines, full, code))
+    app::view(state, &caller.actor, &file, full, code).await.map_err(|e| refuse(lang, e))
 }
 
 /// Registers a case (GEN-1, GEN-10). The caller becomes its first receiver (FED-1). The response
@@ -142,12 +142,8 @@ async fn get_case(
     Query(p): Query<RevealParams>,
 ) -> ApiResult<Json<CaseView>> {
     let lang = caller.lang;
-    let full = p.reveal.unwrap_or(false);
-    let view = case_view(&state, &caller, id, full, None).await?;
-    if full {
-        app::log_full_view(&state, &caller.actor, id, "api").await.map_err(|e| refuse(lang, e))?;
-    }
-    Ok(Json(view))
+    let _ = lang;
+    Ok(Json(case_view(&state, &caller, id, p.reveal.unwrap_or(false), None).await?))
 }
 
 /// A page of the cases the caller may see (their unit and the units below), filtered and sorted,
@@ -162,7 +158,9 @@ async fn list_cases(
 ) -> ApiResult<Json<CaseList>> {
     let lang = caller.lang;
     let page = app::list_cases(&state, &caller.actor, &p).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(CaseList::from(&page)))
+    let ids: Vec<i64> = page.items.iter().filter_map(|c| c.accused_unit_id).collect();
+    let accused = app::accused_units_of(&state, &caller.actor, ids).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(CaseList::new(&page, &accused)))
 }
 
 /// Hands the case to another person or unit (FED-1); recorded as an event.
@@ -215,7 +213,7 @@ macro_rules! case_action {
         ) -> ApiResult<Json<CaseView>> {
             let lang = caller.lang;
             let file = app::act(&state, &caller.actor, id, CaseAction::$variant(draft)).await.map_err(|e| refuse(lang, e))?;
-            Ok(Json(CaseView::new(&file, &file.deadlines, false, None)))
+            Ok(Json(app::view(&state, &caller.actor, &file, false, None).await.map_err(|e| refuse(lang, e))?))
         }
     };
 }
@@ -325,6 +323,20 @@ case_action!(
     HearingDraft,
     Hearing,
     "听证 (TWN-12): participants, opinions and conclusion of a hearing held before the decision; its days do not count against a re-review's limit (GEN-5)."
+);
+case_action!(
+    instruct,
+    "/cases/{id}/instruct",
+    InstructDraft,
+    Instruct,
+    "批示 (SCH-7): a leader's instruction on a case not yet ended."
+);
+case_action!(
+    liaison,
+    "/cases/{id}/liaison",
+    LiaisonDraft,
+    Liaison,
+    "联系公检法司 (FED-19): liaison with public security, procuratorate, court or justice bureau, recorded."
 );
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
@@ -654,6 +666,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(review_request))
         .routes(routes!(close))
         .routes(routes!(hearing))
+        .routes(routes!(instruct))
+        .routes(routes!(liaison))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use huiyin_core::calendar::{Calendar, CalendarError, YearFile, due_date};
-use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, QueryCode};
+use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, Flag, QueryCode};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft, Status};
 use huiyin_core::lifecycle::{
-    self, AnswerDraft, ExtendDraft, HearingDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, SendDraft,
+    self, AnswerDraft, ExtendDraft, HearingDraft, InstructDraft, LiaisonDraft, OpinionDraft, RateDraft, ReasonDraft,
+    Refusal, RejectDraft, SendDraft,
 };
 use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
 use huiyin_core::text;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::state::{AppState, random_bytes};
+use crate::views::CaseView;
 
 /// Why a service refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -107,9 +109,45 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
         recorded_at: now,
         note: None,
     };
+    let alert = new_case.registration.flags.iter().any(|f| matches!(f, Flag::MajorUrgent | Flag::Collective));
     let id = state.registrar.register(new_case).await?;
     tracing::info!(case_id = id, actor = %actor.user.username, "case registered");
+    if alert {
+        alert_leaders(state, unit_id, id).await?;
+    }
     Ok((id, code))
+}
+
+/// FED-21: a major, urgent or collective case alerts the leaders (and supervisors) of the unit and
+/// of the unit above at once.
+async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) -> AppResult<()> {
+    let Some(file) = state.store.case_file(case_id).await? else { return Ok(()) };
+    let kinds: Vec<&str> = file
+        .state
+        .flags
+        .iter()
+        .filter(|f| matches!(f, Flag::MajorUrgent | Flag::Collective))
+        .map(|f| f.label_zh())
+        .collect();
+    let message = format!(
+        "紧急:{} 登记了{}信访件 {}({} 人),请立即处理。",
+        file.unit_name,
+        kinds.join("、"),
+        file.state.case_number,
+        file.registration.headcount
+    );
+    let mut units = vec![unit_id];
+    if let Some(parent) = state.store.unit_by_id(unit_id).await?.and_then(|u| u.parent_id) {
+        units.push(parent);
+    }
+    let mut notices = Vec::new();
+    for unit in units {
+        for user in state.store.unit_staff(unit, &[Role::Leader, Role::Supervisor]).await? {
+            notices.push(notice(user.id, case_id, "alert", &message));
+        }
+    }
+    state.store.send_notices(&notices, Utc::now()).await?;
+    Ok(())
 }
 
 /// The case file, if the actor may see it: it was registered in or is held by a unit in scope.
@@ -304,6 +342,51 @@ pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
     Ok(sent)
 }
 
+/// The accused units among `accused` that the actor works in: for those cases the petitioner is
+/// withheld (GEN-7 informant protection). A unit's own departments count as the unit; the villages,
+/// communities and schools below it do not.
+pub async fn accused_units_of(
+    state: &AppState,
+    actor: &Actor,
+    accused: impl IntoIterator<Item = i64>,
+) -> AppResult<std::collections::HashSet<i64>> {
+    let accused: std::collections::HashSet<i64> = accused.into_iter().collect();
+    if accused.is_empty() {
+        return Ok(accused);
+    }
+    let mut own = vec![actor.user.unit_id];
+    if let Some(unit) = state.store.unit_by_id(actor.user.unit_id).await?
+        && unit.kind == huiyin_core::unit::UnitKind::Department
+        && let Some(parent) = unit.parent_id
+    {
+        own.push(parent);
+    }
+    Ok(accused.into_iter().filter(|a| own.contains(a)).collect())
+}
+
+/// Whether the actor belongs to the unit the case accuses (or one below it) (GEN-7).
+pub async fn conceals(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<bool> {
+    Ok(!accused_units_of(state, actor, file.accused_unit_id).await?.is_empty())
+}
+
+/// The case as the actor may see it. A full view (COM-4) is logged, and refused to the accused unit.
+pub async fn view(
+    state: &AppState,
+    actor: &Actor,
+    file: &CaseFile,
+    full: bool,
+    code: Option<String>,
+) -> AppResult<CaseView> {
+    let conceal = conceals(state, actor, file).await?;
+    if full {
+        if conceal {
+            return Err(AppError::Forbidden);
+        }
+        log_full_view(state, actor, file.id, "case_detail").await?;
+    }
+    Ok(CaseView::new(file, &file.deadlines, full, conceal, code))
+}
+
 /// Records that the actor opened a case's personal data in full (COM-4).
 pub async fn log_full_view(state: &AppState, actor: &Actor, case_id: i64, purpose: &str) -> AppResult<()> {
     state.store.log_personal_data_view(actor.user.id, case_id, Utc::now(), purpose).await?;
@@ -388,6 +471,8 @@ pub enum CaseAction {
     ReviewRequest(ReasonDraft),
     Close(ActionDraft),
     Hearing(HearingDraft),
+    Instruct(InstructDraft),
+    Liaison(LiaisonDraft),
 }
 
 fn meta(
@@ -524,6 +609,14 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         CaseAction::Close(d) => (lifecycle::close(&file.state, role)?, d.parse()?),
         CaseAction::Hearing(d) => {
             (lifecycle::hearing(&file.state, in_holding_unit, d.parse()?)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Instruct(d) => {
+            let text = lifecycle::required_text("text", &d.text)?;
+            (lifecycle::instruct(&file.state, role, text)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Liaison(d) => {
+            let (agency, summary) = lifecycle::parse_liaison(d)?;
+            (lifecycle::liaison(&file.state, role, agency, summary)?, meta(&d.note, &d.at)?)
         }
     };
     append(state, actor, &file, data, m, None).await?;

@@ -555,6 +555,13 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
         Err(AppError::Invalid(v)) => (None, Some(v.to_string())),
         Err(e) => return Err(e.into()),
     };
+    let accused = match &page {
+        Some(p) => {
+            let ids: Vec<i64> = p.items.iter().filter_map(|c| c.accused_unit_id).collect();
+            app::accused_units_of(&state, &staff.actor, ids).await?
+        }
+        None => Default::default(),
+    };
     let (items, total, current, per_page) = match &page {
         Some(p) => (
             p.items
@@ -564,9 +571,17 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
                     case_number: s.case_number.clone(),
                     received: views::instant(s.received_at).replace('T', " ").chars().take(16).collect(),
                     channel: s.channel.label_zh(),
-                    name: s.petitioner_name.clone().unwrap_or_else(|| "(匿名)".into()),
+                    name: if s.accused_unit_id.is_some_and(|a| accused.contains(&a)) {
+                        "(依法保密)".into()
+                    } else {
+                        s.petitioner_name.clone().unwrap_or_else(|| "(匿名)".into())
+                    },
                     headcount: s.headcount,
-                    phone: s.petitioner_phone.as_deref().map(huiyin_core::identity::masked_phone).unwrap_or_default(),
+                    phone: if s.accused_unit_id.is_some_and(|a| accused.contains(&a)) {
+                        String::new()
+                    } else {
+                        s.petitioner_phone.as_deref().map(huiyin_core::identity::masked_phone).unwrap_or_default()
+                    },
                     category: s.category_path.rsplit(" / ").next().unwrap_or_default().to_owned(),
                     excerpt: views::excerpt(&s.content, 40),
                     flags: s.flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).map(Flag::label_zh).collect(),
@@ -907,6 +922,11 @@ fn event_summary(data: &EventData) -> String {
         }
         EventData::Rated { .. } => "已记录评价".into(),
         EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
+        EventData::Instructed { text } => format!("批示:{text}"),
+        EventData::LiaisonRecorded { agency, summary } => {
+            let name = lifecycle::AGENCIES.iter().find(|(c, _)| c == agency).map_or(agency.as_str(), |(_, n)| n);
+            format!("与{name}联系:{summary}")
+        }
         EventData::HearingHeld { from, to, participants, conclusion, .. } => {
             format!("{from} 至 {to},参加:{};结论:{conclusion}", participants.join("、"))
         }
@@ -932,13 +952,10 @@ async fn case_page(
     form_error: FormError,
 ) -> PageResult<CasePage> {
     let file = app::case_file(state, &staff.actor, id).await?;
-    if full {
-        app::log_full_view(state, &staff.actor, id, "case_detail").await?;
-    }
     let deadlines = app::case_deadlines(state, &file).await?;
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
     let extended = file.events.iter().any(|e| matches!(e.data, EventData::Extended { .. }));
-    let view = CaseView::new(&file, &deadlines, full, None);
+    let view = app::view(state, &staff.actor, &file, full, None).await?;
     let reg = &file.registration;
     let c = CaseTemplateView {
         id: view.id,
@@ -1113,6 +1130,8 @@ async fn act(
         "rate" => CaseAction::Rate(draft(&fields)?),
         "review-request" => CaseAction::ReviewRequest(draft(&fields)?),
         "close" => CaseAction::Close(draft(&fields)?),
+        "instruct" => CaseAction::Instruct(draft(&fields)?),
+        "liaison" => CaseAction::Liaison(draft(&fields)?),
         "hearing" => {
             // The form gives participants as one comma-separated line; the draft takes a list.
             let mut fields = fields.clone();
@@ -1225,7 +1244,7 @@ async fn receipt(State(state): State<AppState>, staff: Staff, Path(id): Path<i64
         Some(u) => u.display_name,
         None => file.state.first_receiver.clone(),
     };
-    let view = CaseView::new(&file, &[], false, None);
+    let view = app::view(&state, &staff.actor, &file, false, None).await?;
     let page = ReceiptPage {
         csrf: staff.csrf.clone(),
         channel_label: file.registration.channel.label_zh(),

@@ -39,6 +39,8 @@ pub struct PetitionerView {
     pub address: Option<String>,
     /// Whether the identifying fields above are masked.
     pub masked: bool,
+    /// True for readers in the unit the case accuses: who petitioned is withheld entirely (GEN-7).
+    pub concealed: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -162,6 +164,8 @@ fn event_details(e: &Event) -> serde_json::Value {
         EventData::Approved { complete } => json!({ "complete": complete }),
         EventData::Rated { office, unit, reason } => json!({ "office": office, "unit": unit, "reason": reason }),
         EventData::ReviewRequested { reason, to_unit } => json!({ "reason": reason, "to_unit": to_unit }),
+        EventData::Instructed { text } => json!({ "text": text }),
+        EventData::LiaisonRecorded { agency, summary } => json!({ "agency": agency, "summary": summary }),
         EventData::HearingHeld { from, to, participants, opinions, conclusion } => json!({
             "from": from, "to": to, "participants": participants, "opinions": opinions, "conclusion": conclusion
         }),
@@ -188,17 +192,38 @@ pub fn masked_address(address: &str) -> String {
 }
 
 impl CaseView {
-    pub fn new(file: &CaseFile, deadlines: &[Deadline], full: bool, query_code: Option<String>) -> CaseView {
+    /// The case for a reader; `conceal` withholds the petitioner from the accused unit (GEN-7).
+    pub fn new(
+        file: &CaseFile,
+        deadlines: &[Deadline],
+        full: bool,
+        conceal: bool,
+        query_code: Option<String>,
+    ) -> CaseView {
         let today = huiyin_core::limits::china_day(Utc::now());
         let reg = &file.registration;
         let p = &reg.petitioner;
-        let petitioner = PetitionerView {
-            name: p.name.clone(),
-            id_type: p.id.as_ref().map(|d| d.kind.code().to_owned()),
-            id_number: p.id.as_ref().map(|d| if full { d.number.clone() } else { masked_id_number(&d.number) }),
-            phone: p.phone.as_ref().map(|ph| if full { ph.as_str().to_owned() } else { masked_phone(ph.as_str()) }),
-            address: p.address.as_ref().map(|a| if full { a.clone() } else { masked_address(a) }),
-            masked: !full,
+        let full = full && !conceal;
+        let petitioner = if conceal {
+            PetitionerView {
+                name: None,
+                id_type: None,
+                id_number: None,
+                phone: None,
+                address: None,
+                masked: true,
+                concealed: true,
+            }
+        } else {
+            PetitionerView {
+                name: p.name.clone(),
+                id_type: p.id.as_ref().map(|d| d.kind.code().to_owned()),
+                id_number: p.id.as_ref().map(|d| if full { d.number.clone() } else { masked_id_number(&d.number) }),
+                phone: p.phone.as_ref().map(|ph| if full { ph.as_str().to_owned() } else { masked_phone(ph.as_str()) }),
+                address: p.address.as_ref().map(|a| if full { a.clone() } else { masked_address(a) }),
+                masked: !full,
+                concealed: false,
+            }
         };
         CaseView {
             id: file.id,
@@ -215,7 +240,7 @@ impl CaseView {
             owner: file.state.owner.clone(),
             petitioner,
             headcount: reg.headcount,
-            representatives: reg.representatives.clone(),
+            representatives: if conceal { Vec::new() } else { reg.representatives.clone() },
             category: CategoryView { code: reg.category.code.clone(), path: reg.category.path.clone() },
             purpose: reg.purpose.code().to_owned(),
             content: reg.content.clone(),
@@ -263,8 +288,9 @@ pub fn excerpt(text: &str, chars: usize) -> String {
     out
 }
 
-impl From<&CaseSummary> for CaseListItem {
-    fn from(s: &CaseSummary) -> Self {
+impl CaseListItem {
+    /// A list row; `conceal` withholds the petitioner from the accused unit (GEN-7).
+    pub fn new(s: &CaseSummary, conceal: bool) -> Self {
         CaseListItem {
             id: s.id,
             case_number: s.case_number.clone(),
@@ -272,9 +298,9 @@ impl From<&CaseSummary> for CaseListItem {
             channel: s.channel.code().to_owned(),
             received_at: instant(s.received_at),
             unit: UnitRef { code: s.unit_code.clone(), name: s.unit_name.clone() },
-            petitioner_name: s.petitioner_name.clone(),
-            petitioner_phone: s.petitioner_phone.as_deref().map(masked_phone),
-            petitioner_id_number: s.petitioner_id_number.as_deref().map(masked_id_number),
+            petitioner_name: if conceal { None } else { s.petitioner_name.clone() },
+            petitioner_phone: if conceal { None } else { s.petitioner_phone.as_deref().map(masked_phone) },
+            petitioner_id_number: if conceal { None } else { s.petitioner_id_number.as_deref().map(masked_id_number) },
             category: s.category_path.clone(),
             headcount: s.headcount,
             flags: s.flags.clone(),
@@ -293,14 +319,15 @@ pub struct CaseList {
     pub per_page: u32,
 }
 
-impl From<&Page<CaseSummary>> for CaseList {
-    fn from(p: &Page<CaseSummary>) -> Self {
-        CaseList {
-            items: p.items.iter().map(CaseListItem::from).collect(),
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
-        }
+impl CaseList {
+    /// A page of rows; cases whose accused unit is in `concealed_for` withhold the petitioner (GEN-7).
+    pub fn new(p: &Page<CaseSummary>, concealed_for: &std::collections::HashSet<i64>) -> Self {
+        let items = p
+            .items
+            .iter()
+            .map(|s| CaseListItem::new(s, s.accused_unit_id.is_some_and(|a| concealed_for.contains(&a))))
+            .collect();
+        CaseList { items, total: p.total, page: p.page, per_page: p.per_page }
     }
 }
 

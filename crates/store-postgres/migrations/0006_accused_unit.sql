@@ -1,0 +1,2 @@
+-- GEN-7: the unit a case accuses, so that its staff never see who petitioned.
+ALTER TABLE cases ADD COLUMN accused_unit_id BIGINT REFERENCES units(id);
