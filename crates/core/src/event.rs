@@ -69,6 +69,11 @@ pub enum EventData {
     Instructed { text: String },
     /// 联系公检法司 (FED-19): liaison with public security, procuratorate, court or justice bureau.
     LiaisonRecorded { agency: String, summary: String },
+    /// 回访 (CDR-3): by phone or in person after the reply, with its outcome and the petitioner's
+    /// rating; an unsatisfied petitioner's case may be reopened for handling.
+    ReturnVisited { method: String, outcome: String, rating: Rating, reopened: bool },
+    /// 包案领导 (TWN-5, CDR-2): the leader who owns the case end to end beside its owner.
+    LeaderAssigned { leader: String },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -145,6 +150,8 @@ impl EventData {
             EventData::HearingHeld { .. } => "hearing_held",
             EventData::Instructed { .. } => "instructed",
             EventData::LiaisonRecorded { .. } => "liaison_recorded",
+            EventData::ReturnVisited { .. } => "return_visited",
+            EventData::LeaderAssigned { .. } => "leader_assigned",
         }
     }
 
@@ -172,6 +179,8 @@ impl EventData {
             EventData::HearingHeld { .. } => "听证",
             EventData::Instructed { .. } => "领导批示",
             EventData::LiaisonRecorded { .. } => "联系公检法司",
+            EventData::ReturnVisited { .. } => "回访",
+            EventData::LeaderAssigned { .. } => "确定包案领导",
         }
     }
 }
@@ -297,6 +306,9 @@ pub struct CaseState {
     /// The owner before an assignment or transfer, who has the case back after an objection.
     #[serde(default)]
     pub sent_by: Option<String>,
+    /// 包案领导: the leader accountable end to end (TWN-5).
+    #[serde(default)]
+    pub owner_leader: Option<String>,
 }
 
 impl CaseState {
@@ -319,6 +331,7 @@ impl CaseState {
             approvals: Vec::new(),
             owner_pending: false,
             sent_by: None,
+            owner_leader: None,
         };
         for event in rest {
             state.apply(event);
@@ -336,6 +349,13 @@ impl CaseState {
             | EventData::HearingHeld { .. }
             | EventData::Instructed { .. }
             | EventData::LiaisonRecorded { .. } => {}
+            EventData::LeaderAssigned { leader } => self.owner_leader = Some(leader.clone()),
+            EventData::ReturnVisited { reopened, .. } => {
+                if *reopened {
+                    self.approvals.clear();
+                    self.status = Status::Accepted;
+                }
+            }
             EventData::Accepted {} => {
                 self.status = Status::Accepted;
                 self.sent_from = None;

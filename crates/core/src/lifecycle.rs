@@ -109,6 +109,8 @@ fn action_label_zh(action: &str) -> &'static str {
         "hearing" => "记录听证",
         "instruct" => "批示",
         "liaison" => "记录联系公检法司",
+        "return-visit" => "回访",
+        "assign-leader" => "确定包案领导",
         _ => "执行此操作",
     }
 }
@@ -534,6 +536,100 @@ pub fn liaison(state: &CaseState, role: Role, agency: String, summary: String) -
     Ok(EventData::LiaisonRecorded { agency, summary })
 }
 
+/// 回访 as typed (CDR-3).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturnVisitDraft {
+    /// `phone` or `in_person`.
+    pub method: Option<String>,
+    /// What the petitioner said; whether the matter is settled.
+    pub outcome: Option<String>,
+    /// `satisfied`, `basically_satisfied` or `dissatisfied` (GEN-9).
+    pub rating: Option<String>,
+    /// Reopen handling (only when dissatisfied).
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub reopen: bool,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// A boolean from JSON, or from a form's "on"/"true"/"1".
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match B::deserialize(d)? {
+        B::Bool(b) => b,
+        B::Text(t) => matches!(t.as_str(), "on" | "true" | "1"),
+    })
+}
+
+/// 包案领导 as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LeaderDraft {
+    /// The leader's username.
+    pub leader: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// A return visit's fields, checked: (method, outcome, rating, reopen).
+pub fn parse_return_visit(
+    draft: &ReturnVisitDraft,
+) -> Result<(String, String, crate::event::Rating, bool), ValidationErrors> {
+    let method = match draft.method.as_deref().map(str::trim) {
+        Some(m @ ("phone" | "in_person")) => m.to_owned(),
+        None | Some("") => return Err(FieldError::new("method", Invalid::Required).into()),
+        Some(_) => {
+            return Err(FieldError::new("method", Invalid::NotAChoice { allowed: "phone, in_person".into() }).into());
+        }
+    };
+    let outcome = required_text("outcome", &draft.outcome)?;
+    let rating = parse_rating("rating", &draft.rating)?;
+    if draft.reopen && rating != crate::event::Rating::Dissatisfied {
+        return Err(FieldError::new("reopen", Invalid::NotAChoice { allowed: "dissatisfied".into() }).into());
+    }
+    Ok((method, outcome, rating, draft.reopen))
+}
+
+/// 回访 (CDR-3): after the reply, by staff.
+pub fn return_visit(
+    state: &CaseState,
+    role: Role,
+    parsed: (String, String, crate::event::Rating, bool),
+) -> Result<EventData, Refusal> {
+    staff_may("return-visit", role)?;
+    allowed_in("return-visit", state, &[Status::Replied, Status::Closed])?;
+    let (method, outcome, rating, reopened) = parsed;
+    Ok(EventData::ReturnVisited { method, outcome, rating, reopened })
+}
+
+/// 包案领导 (TWN-5): named by a leader, supervisor or administrator; `is_leader_in_scope` says the
+/// named user is a leader who can see the case.
+pub fn assign_leader(
+    state: &CaseState,
+    role: Role,
+    leader: String,
+    is_leader_in_scope: bool,
+) -> Result<EventData, Refusal> {
+    if !matches!(role, Role::Leader | Role::Supervisor | Role::Admin) {
+        return Err(Refusal::Role { action: "assign-leader", role });
+    }
+    if matches!(state.status, Status::Final | Status::Closed | Status::NotAccepted | Status::RegisteredOnly) {
+        return Err(Refusal::WrongState { action: "assign-leader", status: state.status });
+    }
+    if !is_leader_in_scope {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    Ok(EventData::LeaderAssigned { leader })
+}
+
 /// A required text of an action.
 pub fn required_text(field: &str, value: &Option<String>) -> Result<String, ValidationErrors> {
     text::required(field, value.as_deref(), limits::REASON).map_err(Into::into)
@@ -628,6 +724,7 @@ mod tests {
             approvals: Vec::new(),
             owner_pending: false,
             sent_by: None,
+            owner_leader: None,
         }
     }
 

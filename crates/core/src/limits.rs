@@ -328,7 +328,13 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::Approved { .. }
         | EventData::Rated { .. }
         | EventData::Instructed { .. }
-        | EventData::LiaisonRecorded { .. } => current.to_vec(),
+        | EventData::LiaisonRecorded { .. }
+        | EventData::LeaderAssigned { .. } => current.to_vec(),
+        // Reopened after an unsatisfied return visit: handling starts again from that day.
+        EventData::ReturnVisited { reopened: true, .. } => {
+            open(current.to_vec(), Handling, at, rules.handling, calendar)
+        }
+        EventData::ReturnVisited { .. } => current.to_vec(),
         // Sorted and answered; the petitioner is told in the same act (GEN-2, GEN-3).
         EventData::Answered { .. } | EventData::Rejected { .. } | EventData::RegisteredOnly { .. } => {
             meet(current, &[Sorting, Notice], at)

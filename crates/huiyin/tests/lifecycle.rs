@@ -353,3 +353,69 @@ fn sch_7_leader_instruction_and_fed_19_liaison(backend: Backend) {
     w.refused("lead1", id, "instruct", json!({"text": "x"}), 409, "wrong_state");
 }
 both_backends!(sch_7_leader_instruction_and_fed_19_liaison);
+
+/// CDR-3, GEN-9: a return visit after the reply records its outcome and rating; an unsatisfied
+/// petitioner's case is reopened and its handling limit starts again. TWN-5: an owning leader.
+fn cdr_3_return_visit_reopens_an_unsatisfied_case(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    w.refused("wang", id, "assign-leader", json!({"leader": "wang"}), 422, "unknown_unit");
+    w.refused("wang", id, "assign-leader", json!({"leader": "lead1"}), 403, "forbidden");
+    let led = w.ok("chen", id, "assign-leader", json!({"leader": "lead1"}));
+    assert_eq!(
+        (led["owner"].as_str(), led["owner_leader"].as_str()),
+        (Some("wang"), Some("lead1")),
+        "四包: owner and owning leader"
+    );
+    w.refused(
+        "wang",
+        id,
+        "return-visit",
+        json!({"method": "phone", "outcome": "o", "rating": "satisfied"}),
+        409,
+        "wrong_state",
+    );
+    w.ok("wang", id, "accept", json!({}));
+    w.ok("wang", id, "opinion", opinion());
+    w.ok("lead1", id, "approve", json!({}));
+    w.ok("lead2", id, "approve", json!({}));
+    w.ok("wang", id, "reply", json!({}));
+    w.refused(
+        "wang",
+        id,
+        "return-visit",
+        json!({"method": "fax", "outcome": "o", "rating": "satisfied"}),
+        422,
+        "not_a_choice",
+    );
+    w.refused(
+        "wang",
+        id,
+        "return-visit",
+        json!({"method": "phone", "outcome": "o", "rating": "satisfied", "reopen": true}),
+        422,
+        "not_a_choice",
+    );
+    let visited = w.ok(
+        "wang",
+        id,
+        "return-visit",
+        json!({"method": "phone", "outcome": "工资已付一半", "rating": "basically_satisfied"}),
+    );
+    assert_eq!(visited["status"], "replied");
+    let reopened = w.ok(
+        "wang",
+        id,
+        "return-visit",
+        json!({"method": "in_person", "outcome": "余款仍未支付", "rating": "dissatisfied", "reopen": true}),
+    );
+    assert_eq!(reopened["status"], "accepted", "不满意 reopens handling");
+    let handling = deadline(&reopened, "handling");
+    assert!(handling["met_at"].is_null() && handling["due"].is_string(), "{handling}");
+    let last = reopened["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["details"]["rating"].as_str(), last["details"]["reopened"].as_bool()),
+        (Some("dissatisfied"), Some(true))
+    );
+}
+both_backends!(cdr_3_return_visit_reopens_an_unsatisfied_case);

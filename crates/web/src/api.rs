@@ -10,8 +10,8 @@ use huiyin_core::case::CaseDraft;
 use huiyin_core::category::Category;
 use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
 use huiyin_core::lifecycle::{
-    AnswerDraft, ExtendDraft, HearingDraft, InstructDraft, LiaisonDraft, OpinionDraft, RateDraft, ReasonDraft, Refusal,
-    RejectDraft, SendDraft,
+    AnswerDraft, ExtendDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft, OpinionDraft, RateDraft,
+    ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -337,6 +337,20 @@ case_action!(
     LiaisonDraft,
     Liaison,
     "联系公检法司 (FED-19): liaison with public security, procuratorate, court or justice bureau, recorded."
+);
+case_action!(
+    return_visit,
+    "/cases/{id}/return-visit",
+    ReturnVisitDraft,
+    ReturnVisit,
+    "回访 (CDR-3): by phone or in person after the reply, with the outcome and the rating (GEN-9); `reopen` (only when dissatisfied) starts handling again."
+);
+case_action!(
+    assign_leader,
+    "/cases/{id}/assign-leader",
+    LeaderDraft,
+    AssignLeader,
+    "包案领导 (TWN-5, CDR-2): the leader who owns the case end to end beside its owner."
 );
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
@@ -668,6 +682,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(hearing))
         .routes(routes!(instruct))
         .routes(routes!(liaison))
+        .routes(routes!(return_visit))
+        .routes(routes!(assign_leader))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

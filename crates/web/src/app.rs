@@ -7,8 +7,8 @@ use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, Flag, QueryCode};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft, Status};
 use huiyin_core::lifecycle::{
-    self, AnswerDraft, ExtendDraft, HearingDraft, InstructDraft, LiaisonDraft, OpinionDraft, RateDraft, ReasonDraft,
-    Refusal, RejectDraft, SendDraft,
+    self, AnswerDraft, ExtendDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft, OpinionDraft, RateDraft,
+    ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
 };
 use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
 use huiyin_core::text;
@@ -473,6 +473,8 @@ pub enum CaseAction {
     Hearing(HearingDraft),
     Instruct(InstructDraft),
     Liaison(LiaisonDraft),
+    ReturnVisit(ReturnVisitDraft),
+    AssignLeader(LeaderDraft),
 }
 
 fn meta(
@@ -617,6 +619,19 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         CaseAction::Liaison(d) => {
             let (agency, summary) = lifecycle::parse_liaison(d)?;
             (lifecycle::liaison(&file.state, role, agency, summary)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::ReturnVisit(d) => {
+            (lifecycle::return_visit(&file.state, role, lifecycle::parse_return_visit(d)?)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::AssignLeader(d) => {
+            let name = lifecycle::required_text("leader", &d.leader)?.to_ascii_lowercase();
+            let leader = state.store.user_by_username(&name).await?;
+            let leader = leader
+                .filter(|u| u.active && u.role == Role::Leader)
+                .ok_or_else(|| FieldError::new("leader", Invalid::UnknownUnit))?;
+            // The leader must be of the holding unit or above it, so that the case is in their sight.
+            let sees = state.store.unit_subtree(leader.unit_id).await?.contains(&file.holding_unit_id);
+            (lifecycle::assign_leader(&file.state, role, leader.username, sees)?, meta(&d.note, &d.at)?)
         }
     };
     append(state, actor, &file, data, m, None).await?;

@@ -853,6 +853,7 @@ struct CaseTemplateView {
     unit: views::UnitRef,
     first_receiver: String,
     owner: String,
+    owner_leader: Option<String>,
     holding_unit: String,
     petitioner: views::PetitionerView,
     headcount: u32,
@@ -923,6 +924,12 @@ fn event_summary(data: &EventData) -> String {
         EventData::Rated { .. } => "已记录评价".into(),
         EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
         EventData::Instructed { text } => format!("批示:{text}"),
+        EventData::ReturnVisited { method, outcome, reopened, .. } => format!(
+            "{}回访:{outcome}{}",
+            if method == "phone" { "电话" } else { "上门" },
+            if *reopened { "(不满意,重新办理)" } else { "" }
+        ),
+        EventData::LeaderAssigned { leader } => format!("包案领导:{leader}"),
         EventData::LiaisonRecorded { agency, summary } => {
             let name = lifecycle::AGENCIES.iter().find(|(c, _)| c == agency).map_or(agency.as_str(), |(_, n)| n);
             format!("与{name}联系:{summary}")
@@ -965,6 +972,7 @@ async fn case_page(
         unit: view.unit,
         first_receiver: view.first_receiver,
         owner: view.owner,
+        owner_leader: view.owner_leader,
         holding_unit: view.holding_unit,
         petitioner: view.petitioner,
         headcount: view.headcount,
@@ -1131,6 +1139,8 @@ async fn act(
         "review-request" => CaseAction::ReviewRequest(draft(&fields)?),
         "close" => CaseAction::Close(draft(&fields)?),
         "instruct" => CaseAction::Instruct(draft(&fields)?),
+        "return-visit" => CaseAction::ReturnVisit(draft(&fields)?),
+        "assign-leader" => CaseAction::AssignLeader(draft(&fields)?),
         "liaison" => CaseAction::Liaison(draft(&fields)?),
         "hearing" => {
             // The form gives participants as one comma-separated line; the draft takes a list.

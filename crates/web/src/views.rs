@@ -126,6 +126,8 @@ pub struct CaseView {
     pub first_receiver: String,
     /// 包案人: who holds the case now.
     pub owner: String,
+    /// 包案领导: the leader accountable end to end (TWN-5), once named.
+    pub owner_leader: Option<String>,
     pub petitioner: PetitionerView,
     pub headcount: u32,
     pub representatives: Vec<String>,
@@ -165,6 +167,10 @@ fn event_details(e: &Event) -> serde_json::Value {
         EventData::Rated { office, unit, reason } => json!({ "office": office, "unit": unit, "reason": reason }),
         EventData::ReviewRequested { reason, to_unit } => json!({ "reason": reason, "to_unit": to_unit }),
         EventData::Instructed { text } => json!({ "text": text }),
+        EventData::ReturnVisited { method, outcome, rating, reopened } => {
+            json!({ "method": method, "outcome": outcome, "rating": rating, "reopened": reopened })
+        }
+        EventData::LeaderAssigned { leader } => json!({ "leader": leader }),
         EventData::LiaisonRecorded { agency, summary } => json!({ "agency": agency, "summary": summary }),
         EventData::HearingHeld { from, to, participants, opinions, conclusion } => json!({
             "from": from, "to": to, "participants": participants, "opinions": opinions, "conclusion": conclusion
@@ -238,6 +244,7 @@ impl CaseView {
             holding_unit: file.state.holding_unit.clone(),
             first_receiver: file.state.first_receiver.clone(),
             owner: file.state.owner.clone(),
+            owner_leader: file.state.owner_leader.clone(),
             petitioner,
             headcount: reg.headcount,
             representatives: if conceal { Vec::new() } else { reg.representatives.clone() },
