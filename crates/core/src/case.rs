@@ -230,6 +230,26 @@ pub struct CaseDraft {
     pub place_unit: Option<String>,
     #[serde(default)]
     pub flags: Vec<String>,
+    /// 上级批转 (FED-18, SCH-3): the unit above that forwarded the case, and its reference.
+    pub forwarded_from: Option<ForwardedDraft>,
+}
+
+/// A forwarding from above as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ForwardedDraft {
+    /// The forwarding unit's code (a unit above the registering one).
+    pub unit: Option<String>,
+    /// Its reference number (批转文号).
+    pub reference: Option<String>,
+}
+
+/// A case forwarded from above (FED-18): the result is reported back to `unit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forwarded {
+    pub unit: UnitCode,
+    pub reference: Option<String>,
 }
 
 /// A checked petitioner. Every part may be missing (an anonymous letter, FED-20).
@@ -277,6 +297,9 @@ pub struct Registration {
     pub place: Option<String>,
     pub place_unit: Option<UnitCode>,
     pub flags: BTreeSet<Flag>,
+    /// 上级批转 (FED-18).
+    #[serde(default)]
+    pub forwarded_from: Option<Forwarded>,
 }
 
 /// Parses a receipt time: a day (`2026-11-20`, taken at 00:00 China time) or an RFC 3339 instant.
@@ -389,6 +412,15 @@ impl CaseDraft {
         if petitioner.as_ref().is_some_and(|p| p.name.is_none()) {
             flags.insert(Flag::Anonymous);
         }
+        let forwarded_from = self.forwarded_from.as_ref().and_then(|f| {
+            let unit = match f.unit.as_deref().map(str::trim) {
+                None | Some("") => c.take(Err(FieldError::new("forwarded_from.unit", Invalid::Required))),
+                Some(raw) => c.take(UnitCode::parse("forwarded_from.unit", raw)),
+            }?;
+            let reference =
+                c.take(text::optional("forwarded_from.reference", f.reference.as_deref(), limits::NAME)).flatten();
+            Some(Forwarded { unit, reference })
+        });
         if let Some(errors) = ValidationErrors::from_vec(c.0) {
             return Err(errors);
         }
@@ -416,6 +448,7 @@ impl CaseDraft {
                 place,
                 place_unit,
                 flags,
+                forwarded_from,
             }),
             // Every `None` above pushed an error, so this arm is not reached; refuse rather than panic.
             _ => Err(FieldError::new("content", Invalid::Required).into()),

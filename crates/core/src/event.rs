@@ -74,6 +74,8 @@ pub enum EventData {
     ReturnVisited { method: String, outcome: String, rating: Rating, reopened: bool },
     /// 包案领导 (TWN-5, CDR-2): the leader who owns the case end to end beside its owner.
     LeaderAssigned { leader: String },
+    /// 反馈 (FED-18, SCH-3): the result of a case forwarded from above, reported back to that unit.
+    ReportedBack { to_unit: String, summary: String },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -152,6 +154,7 @@ impl EventData {
             EventData::LiaisonRecorded { .. } => "liaison_recorded",
             EventData::ReturnVisited { .. } => "return_visited",
             EventData::LeaderAssigned { .. } => "leader_assigned",
+            EventData::ReportedBack { .. } => "reported_back",
         }
     }
 
@@ -181,6 +184,7 @@ impl EventData {
             EventData::LiaisonRecorded { .. } => "联系公检法司",
             EventData::ReturnVisited { .. } => "回访",
             EventData::LeaderAssigned { .. } => "确定包案领导",
+            EventData::ReportedBack { .. } => "向上级反馈结果",
         }
     }
 }
@@ -348,7 +352,8 @@ impl CaseState {
             | EventData::Rated { .. }
             | EventData::HearingHeld { .. }
             | EventData::Instructed { .. }
-            | EventData::LiaisonRecorded { .. } => {}
+            | EventData::LiaisonRecorded { .. }
+            | EventData::ReportedBack { .. } => {}
             EventData::LeaderAssigned { leader } => self.owner_leader = Some(leader.clone()),
             EventData::ReturnVisited { reopened, .. } => {
                 if *reopened {

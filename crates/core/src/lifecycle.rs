@@ -36,6 +36,9 @@ pub enum Refusal {
     /// The unit has no unit above it to send the case to.
     #[error("no unit above")]
     NoUnitAbove,
+    /// FED-18: only a case forwarded from above is reported back.
+    #[error("not forwarded")]
+    NotForwarded,
 }
 
 impl Refusal {
@@ -50,6 +53,7 @@ impl Refusal {
             Refusal::AlreadyApproved => "already_approved",
             Refusal::RequestLapsed => "request_lapsed",
             Refusal::NoUnitAbove => "no_unit_above",
+            Refusal::NotForwarded => "not_forwarded",
         }
     }
 
@@ -85,6 +89,8 @@ impl Refusal {
             (Refusal::RequestLapsed, Lang::En) => "The time to ask has lapsed or the case is final (GEN-5)".into(),
             (Refusal::NoUnitAbove, Lang::Zh) => "没有上级单位可以上交".into(),
             (Refusal::NoUnitAbove, Lang::En) => "There is no unit above to send the case to".into(),
+            (Refusal::NotForwarded, Lang::Zh) => "本件不是上级批转的信访件,无需反馈".into(),
+            (Refusal::NotForwarded, Lang::En) => "The case was not forwarded from above".into(),
         }
     }
 }
@@ -111,6 +117,7 @@ fn action_label_zh(action: &str) -> &'static str {
         "liaison" => "记录联系公检法司",
         "return-visit" => "回访",
         "assign-leader" => "确定包案领导",
+        "report-back" => "向上级反馈",
         _ => "执行此操作",
     }
 }
@@ -628,6 +635,20 @@ pub fn assign_leader(
         return Err(Refusal::NotHoldingUnit);
     }
     Ok(EventData::LeaderAssigned { leader })
+}
+
+/// 反馈 (FED-18): once the case has its result (replied, closed or final), to the unit that
+/// forwarded it.
+pub fn report_back(
+    state: &CaseState,
+    role: Role,
+    forwarded_from: Option<&str>,
+    summary: String,
+) -> Result<EventData, Refusal> {
+    staff_may("report-back", role)?;
+    allowed_in("report-back", state, &[Status::Replied, Status::Closed, Status::Final])?;
+    let to_unit = forwarded_from.ok_or(Refusal::NotForwarded)?.to_owned();
+    Ok(EventData::ReportedBack { to_unit, summary })
 }
 
 /// A required text of an action.

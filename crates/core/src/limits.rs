@@ -329,7 +329,8 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::Rated { .. }
         | EventData::Instructed { .. }
         | EventData::LiaisonRecorded { .. }
-        | EventData::LeaderAssigned { .. } => current.to_vec(),
+        | EventData::LeaderAssigned { .. }
+        | EventData::ReportedBack { .. } => current.to_vec(),
         // Reopened after an unsatisfied return visit: handling starts again from that day.
         EventData::ReturnVisited { reopened: true, .. } => {
             open(current.to_vec(), Handling, at, rules.handling, calendar)

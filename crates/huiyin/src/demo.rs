@@ -219,6 +219,7 @@ fn draft(rng: &mut Rng, unit: &DemoUnit, classes: &[&Category], days_back: i64) 
         place: Some(unit.place.to_owned()),
         place_unit: None,
         flags,
+        forwarded_from: None,
     }
 }
 

@@ -419,3 +419,32 @@ fn cdr_3_return_visit_reopens_an_unsatisfied_case(backend: Backend) {
     );
 }
 both_backends!(cdr_3_return_visit_reopens_an_unsatisfied_case);
+
+/// FED-18, SCH-3: a case forwarded from above is registered with its source; once it has its
+/// result, the result is reported back, and the unit above sees the report at once.
+fn fed_18_forwarded_from_above_is_reported_back(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let mut forwarded = visit();
+    forwarded["channel"] = json!("letter");
+    forwarded["forwarded_from"] = json!({"unit": "DZ", "reference": "东信转〔2026〕3号"});
+    let (status, err) = post(&w.server, &w.tokens["wang"], "/api/v1/cases", &forwarded);
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("forwarded_from.unit")), "DZ is not above XS");
+    forwarded["forwarded_from"] = json!({"unit": "XZ", "reference": "西信转〔2026〕12号"});
+    let id = w.register(forwarded);
+    let plain = w.register(visit());
+    w.refused("wang", id, "report-back", json!({"summary": "已办结"}), 409, "wrong_state");
+    w.ok("wang", id, "answer", json!({"answer": "已当场答复并协调解决"}));
+    w.ok("wang", plain, "answer", json!({"answer": "已答复"}));
+    w.refused("wang", plain, "report-back", json!({"summary": "x"}), 409, "not_forwarded");
+    let case = w.ok("wang", id, "report-back", json!({"summary": "经协调,施工单位已支付全部欠薪,信访人满意。"}));
+    assert_eq!(case["forwarded_from"]["reference"], "西信转〔2026〕12号");
+    let (_, above) = get(&w.server, &w.tokens["chen"], &format!("/api/v1/cases/{id}"));
+    let last = above["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["kind"].as_str(), last["details"]["to_unit"].as_str()), (Some("reported_back"), Some("XZ")));
+    let (_, told) = get(&w.server, &w.tokens["chen"], "/api/v1/notifications");
+    assert!(
+        told["items"].as_array().unwrap().iter().any(|n| n["kind"] == "reported_back" && n["case_id"] == id),
+        "{told}"
+    );
+}
+both_backends!(fed_18_forwarded_from_above_is_reported_back);

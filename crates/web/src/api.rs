@@ -19,7 +19,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::{self, AppError, CaseAction, ListParams};
+use crate::app::{self, AppError, CaseAction, ListParams, ReportBackDraft};
 use crate::auth::{ApiActor, lang_of};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -351,6 +351,13 @@ case_action!(
     LeaderDraft,
     AssignLeader,
     "包案领导 (TWN-5, CDR-2): the leader who owns the case end to end beside its owner."
+);
+case_action!(
+    report_back,
+    "/cases/{id}/report-back",
+    ReportBackDraft,
+    ReportBack,
+    "反馈 (FED-18, SCH-3): the result of a case forwarded from above, reported back to that unit, which is told at once."
 );
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
@@ -684,6 +691,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(liaison))
         .routes(routes!(return_visit))
         .routes(routes!(assign_leader))
+        .routes(routes!(report_back))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

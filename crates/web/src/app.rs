@@ -84,6 +84,16 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
     let unit_id = unit_in_scope(state, actor, "unit", &registration.unit).await?;
     // Units named elsewhere in the registration must exist, though they may lie outside the scope.
     let mut errors = Vec::new();
+    if let Some(forwarded) = &registration.forwarded_from {
+        let above = state.store.unit_by_code(forwarded.unit.as_str()).await?;
+        let is_above = match above {
+            Some(u) => u.id != unit_id && state.store.unit_subtree(u.id).await?.contains(&unit_id),
+            None => false,
+        };
+        if !is_above {
+            return Err(FieldError::new("forwarded_from.unit", Invalid::UnknownUnit).into());
+        }
+    }
     let named_units = [
         ("place_unit", registration.place_unit.as_ref()),
         ("accused.unit", registration.accused.as_ref().and_then(|a| a.unit.as_ref())),
@@ -475,6 +485,17 @@ pub enum CaseAction {
     Liaison(LiaisonDraft),
     ReturnVisit(ReturnVisitDraft),
     AssignLeader(LeaderDraft),
+    ReportBack(ReportBackDraft),
+}
+
+/// 反馈 as typed (FED-18).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportBackDraft {
+    /// The result, reported truthfully.
+    pub summary: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
 }
 
 fn meta(
@@ -623,6 +644,11 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         CaseAction::ReturnVisit(d) => {
             (lifecycle::return_visit(&file.state, role, lifecycle::parse_return_visit(d)?)?, meta(&d.note, &d.at)?)
         }
+        CaseAction::ReportBack(d) => {
+            let summary = lifecycle::required_text("summary", &d.summary)?;
+            let source = file.registration.forwarded_from.as_ref().map(|f| f.unit.as_str());
+            (lifecycle::report_back(&file.state, role, source, summary)?, meta(&d.note, &d.at)?)
+        }
         CaseAction::AssignLeader(d) => {
             let name = lifecycle::required_text("leader", &d.leader)?.to_ascii_lowercase();
             let leader = state.store.user_by_username(&name).await?;
@@ -634,7 +660,25 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             (lifecycle::assign_leader(&file.state, role, leader.username, sees)?, meta(&d.note, &d.at)?)
         }
     };
+    let reported_to = match &data {
+        EventData::ReportedBack { to_unit, summary } => Some((to_unit.clone(), summary.clone())),
+        _ => None,
+    };
     append(state, actor, &file, data, m, None).await?;
+    if let Some((to_unit, summary)) = reported_to
+        && let Some(unit) = state.store.unit_by_code(&to_unit).await?
+    {
+        // The unit above hears of the result at once (FED-18).
+        let message = format!("{} 反馈批转件 {} 的办理结果:{summary}", file.unit_name, file.state.case_number);
+        let notices: Vec<Notice> = state
+            .store
+            .unit_staff(unit.id, &[Role::Supervisor, Role::Leader])
+            .await?
+            .iter()
+            .map(|u| notice(u.id, id, "reported_back", &message))
+            .collect();
+        state.store.send_notices(&notices, Utc::now()).await?;
+    }
     state.store.case_file(id).await?.ok_or(AppError::NotFound)
 }
 

@@ -659,6 +659,10 @@ struct CaseForm {
     accused_name: String,
     #[serde(default)]
     content: String,
+    #[serde(default)]
+    forwarded_unit: String,
+    #[serde(default)]
+    forwarded_reference: String,
 }
 
 #[derive(Template)]
@@ -779,6 +783,10 @@ fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft, Validation
         place: some(&f.place),
         place_unit: None,
         flags: flags.iter().map(|f| f.code().to_owned()).collect(),
+        forwarded_from: some(&f.forwarded_unit).map(|unit| huiyin_core::case::ForwardedDraft {
+            unit: Some(unit),
+            reference: some(&f.forwarded_reference),
+        }),
     })
 }
 
@@ -855,6 +863,7 @@ struct CaseTemplateView {
     owner: String,
     owner_leader: Option<String>,
     holding_unit: String,
+    forwarded: Option<String>,
     petitioner: views::PetitionerView,
     headcount: u32,
     representatives: Vec<String>,
@@ -930,6 +939,7 @@ fn event_summary(data: &EventData) -> String {
             if *reopened { "(不满意,重新办理)" } else { "" }
         ),
         EventData::LeaderAssigned { leader } => format!("包案领导:{leader}"),
+        EventData::ReportedBack { to_unit, summary } => format!("向 {to_unit} 反馈:{summary}"),
         EventData::LiaisonRecorded { agency, summary } => {
             let name = lifecycle::AGENCIES.iter().find(|(c, _)| c == agency).map_or(agency.as_str(), |(_, n)| n);
             format!("与{name}联系:{summary}")
@@ -974,6 +984,9 @@ async fn case_page(
         owner: view.owner,
         owner_leader: view.owner_leader,
         holding_unit: view.holding_unit,
+        forwarded: view.forwarded_from.as_ref().map(|f| {
+            format!("{}{}", f.unit.as_str(), f.reference.as_deref().map(|r| format!("({r})")).unwrap_or_default())
+        }),
         petitioner: view.petitioner,
         headcount: view.headcount,
         representatives: view.representatives,
@@ -1141,6 +1154,7 @@ async fn act(
         "instruct" => CaseAction::Instruct(draft(&fields)?),
         "return-visit" => CaseAction::ReturnVisit(draft(&fields)?),
         "assign-leader" => CaseAction::AssignLeader(draft(&fields)?),
+        "report-back" => CaseAction::ReportBack(draft(&fields)?),
         "liaison" => CaseAction::Liaison(draft(&fields)?),
         "hearing" => {
             // The form gives participants as one comma-separated line; the draft takes a list.

@@ -138,6 +138,9 @@ pub struct CaseView {
     pub place: Option<String>,
     pub place_unit: Option<String>,
     pub flags: Vec<String>,
+    /// 上级批转 (FED-18): the forwarding unit and its reference.
+    #[schema(value_type = Option<Object>)]
+    pub forwarded_from: Option<huiyin_core::case::Forwarded>,
     pub deadlines: Vec<DeadlineView>,
     pub events: Vec<EventView>,
 }
@@ -171,6 +174,7 @@ fn event_details(e: &Event) -> serde_json::Value {
             json!({ "method": method, "outcome": outcome, "rating": rating, "reopened": reopened })
         }
         EventData::LeaderAssigned { leader } => json!({ "leader": leader }),
+        EventData::ReportedBack { to_unit, summary } => json!({ "to_unit": to_unit, "summary": summary }),
         EventData::LiaisonRecorded { agency, summary } => json!({ "agency": agency, "summary": summary }),
         EventData::HearingHeld { from, to, participants, opinions, conclusion } => json!({
             "from": from, "to": to, "participants": participants, "opinions": opinions, "conclusion": conclusion
@@ -258,6 +262,7 @@ impl CaseView {
             place: reg.place.clone(),
             place_unit: reg.place_unit.as_ref().map(|u| u.as_str().to_owned()),
             flags: file.state.flags.iter().map(|f| f.code().to_owned()).collect(),
+            forwarded_from: reg.forwarded_from.clone(),
             deadlines: deadlines.iter().map(|d| DeadlineView::new(d, today)).collect(),
             events: file.events.iter().map(event_view).collect(),
         }
