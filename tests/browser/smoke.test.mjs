@@ -94,6 +94,11 @@ test('setup, log in, register a visit through the form, find it in the list', as
   await page.click('text=受理(出具受理告知书)');
   await page.waitForURL(/\/cases\/\d+$/);
   assert.match(await page.textContent('h1 .status'), /办理中/);
+  await page.click('text=受理告知书');
+  await page.waitForURL(/\/documents\/acceptance-notice$/);
+  assert.match(await page.textContent('article'), /信访事项受理告知书/);
+  assert.match(await page.textContent('article'), /六十日内办结/);
+  await page.goBack();
   assert.match(await page.textContent('.deadlines'), /出具处理意见/);
   await page.fill('textarea[name=facts]', '经调查,拖欠属实');
   await page.fill('textarea[name=basis]', '《保障农民工工资支付条例》');

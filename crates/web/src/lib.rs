@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod batcher;
+pub mod documents;
 pub mod error;
 pub mod sessions;
 pub mod state;

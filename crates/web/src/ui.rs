@@ -887,6 +887,7 @@ struct CasePage {
     handoff_error: Option<String>,
     report_error: Option<String>,
     action_error: Option<String>,
+    documents: Vec<(&'static str, &'static str)>,
     can_accept: bool,
     can_extend: bool,
     /// The status code, for choosing which actions to offer (the server decides anyway).
@@ -1026,6 +1027,20 @@ async fn case_page(
             FormError::Action(e) => Some(e),
             _ => None,
         },
+        documents: crate::documents::available(&file)
+            .into_iter()
+            .map(|k| {
+                let title = match k {
+                    crate::documents::DocKind::AcceptanceNotice => "受理告知书",
+                    crate::documents::DocKind::RejectionNotice => "不予受理告知书",
+                    crate::documents::DocKind::AssignmentLetter => "交办函",
+                    crate::documents::DocKind::TransferLetter => "转办函",
+                    crate::documents::DocKind::Opinion => "处理意见书",
+                    crate::documents::DocKind::ReceptionRegister => "来访登记表",
+                };
+                (k.code(), title)
+            })
+            .collect(),
         status: file.state.status.code(),
         is_leader: staff.actor.user.role == huiyin_core::user::Role::Leader,
         can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
@@ -1168,6 +1183,35 @@ async fn act(
     };
     let outcome = app::act(&state, &staff.actor, id, action).await.map(|_| ());
     after_action(&state, &staff, id, outcome).await
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    id: i64,
+    case_number: String,
+    unit_name: String,
+    doc: crate::documents::Document,
+}
+
+/// A notice or letter of the case as a print view (受理告知书, 交办函, 信访处理意见书, …).
+async fn document(State(state): State<AppState>, staff: Staff, Path((id, kind)): Path<(i64, String)>) -> PageResult {
+    let file = app::case_file(&state, &staff.actor, id).await?;
+    if app::conceals(&state, &staff.actor, &file).await? {
+        return Err(PageError(StatusCode::FORBIDDEN, "本件反映本单位的问题,依法不向本单位提供。".into()));
+    }
+    let holder = state.store.unit_by_id(file.holding_unit_id).await?;
+    let holder_kind = holder.as_ref().map_or(huiyin_core::unit::UnitKind::Agency, |u| u.kind);
+    let doc = crate::documents::DocKind::parse(&kind)
+        .and_then(|k| crate::documents::compose(&file, k, holder_kind))
+        .ok_or_else(|| PageError(StatusCode::NOT_FOUND, "本件尚未出具该文书。".into()))?;
+    let page = DocumentPage {
+        id,
+        case_number: file.state.case_number.clone(),
+        unit_name: holder.map_or(file.unit_name.clone(), |u| u.name),
+        doc,
+    };
+    Ok(render(&page))
 }
 
 #[derive(Template)]
@@ -1490,6 +1534,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/extend", post(extend))
         .route("/cases/{id}/extension-notice", get(extension_notice))
         .route("/cases/{id}/act/{action}", post(act))
+        .route("/cases/{id}/documents/{kind}", get(document))
         .route("/cases/{id}/receipt", get(receipt))
         .route("/cases/{id}/reissue", post(reissue))
         .route("/dashboard", get(dashboard))
