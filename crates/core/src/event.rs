@@ -76,6 +76,8 @@ pub enum EventData {
     LeaderAssigned { leader: String },
     /// 反馈 (FED-18, SCH-3): the result of a case forwarded from above, reported back to that unit.
     ReportedBack { to_unit: String, summary: String },
+    /// 调查笔录 (FED-13): what the handler found, with whom and where.
+    InvestigationNoted { text: String },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -155,6 +157,7 @@ impl EventData {
             EventData::ReturnVisited { .. } => "return_visited",
             EventData::LeaderAssigned { .. } => "leader_assigned",
             EventData::ReportedBack { .. } => "reported_back",
+            EventData::InvestigationNoted { .. } => "investigation_noted",
         }
     }
 
@@ -185,6 +188,7 @@ impl EventData {
             EventData::ReturnVisited { .. } => "回访",
             EventData::LeaderAssigned { .. } => "确定包案领导",
             EventData::ReportedBack { .. } => "向上级反馈结果",
+            EventData::InvestigationNoted { .. } => "调查笔录",
         }
     }
 }
@@ -353,7 +357,8 @@ impl CaseState {
             | EventData::HearingHeld { .. }
             | EventData::Instructed { .. }
             | EventData::LiaisonRecorded { .. }
-            | EventData::ReportedBack { .. } => {}
+            | EventData::ReportedBack { .. }
+            | EventData::InvestigationNoted { .. } => {}
             EventData::LeaderAssigned { leader } => self.owner_leader = Some(leader.clone()),
             EventData::ReturnVisited { reopened, .. } => {
                 if *reopened {

@@ -118,6 +118,7 @@ fn action_label_zh(action: &str) -> &'static str {
         "return-visit" => "回访",
         "assign-leader" => "确定包案领导",
         "report-back" => "向上级反馈",
+        "investigation" => "记录调查笔录",
         _ => "执行此操作",
     }
 }
@@ -635,6 +636,15 @@ pub fn assign_leader(
         return Err(Refusal::NotHoldingUnit);
     }
     Ok(EventData::LeaderAssigned { leader })
+}
+
+/// 调查笔录 (FED-13): recorded by the unit holding an accepted case.
+pub fn investigation(state: &CaseState, in_holding_unit: bool, text: String) -> Result<EventData, Refusal> {
+    allowed_in("investigation", state, &[Status::Accepted, Status::AwaitingApproval])?;
+    if !in_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    Ok(EventData::InvestigationNoted { text })
 }
 
 /// 反馈 (FED-18): once the case has its result (replied, closed or final), to the unit that

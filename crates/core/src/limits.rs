@@ -330,7 +330,8 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::Instructed { .. }
         | EventData::LiaisonRecorded { .. }
         | EventData::LeaderAssigned { .. }
-        | EventData::ReportedBack { .. } => current.to_vec(),
+        | EventData::ReportedBack { .. }
+        | EventData::InvestigationNoted { .. } => current.to_vec(),
         // Reopened after an unsatisfied return visit: handling starts again from that day.
         EventData::ReturnVisited { reopened: true, .. } => {
             open(current.to_vec(), Handling, at, rules.handling, calendar)

@@ -93,6 +93,10 @@ fn twn_11_opinion_needs_both_leaders_approval(backend: Backend) {
     w.refused("wang", id, "opinion", opinion(), 409, "wrong_state");
     w.ok("wang", id, "accept", json!({}));
     w.refused("wang", id, "opinion", json!({"outcome": "support"}), 422, "required");
+    // FED-13: the investigation notes go into the case file.
+    w.refused("wang", id, "investigation", json!({}), 422, "required");
+    let noted = w.ok("wang", id, "investigation", json!({"text": "11月22日到工地核实,包工头承认拖欠。"}));
+    assert_eq!(noted["events"].as_array().unwrap().last().unwrap()["kind"], "investigation_noted");
     w.refused(
         "wang",
         id,

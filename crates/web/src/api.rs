@@ -359,6 +359,13 @@ case_action!(
     ReportBack,
     "反馈 (FED-18, SCH-3): the result of a case forwarded from above, reported back to that unit, which is told at once."
 );
+case_action!(
+    investigation,
+    "/cases/{id}/investigation",
+    InstructDraft,
+    Investigation,
+    "调查笔录 (FED-13): what the handling unit found (`text`), kept in the case file."
+);
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
 #[utoipa::path(post, path = "/cases/{id}/reissue-query-code", tag = "cases", params(("id" = i64, Path)),
@@ -692,6 +699,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(return_visit))
         .routes(routes!(assign_leader))
         .routes(routes!(report_back))
+        .routes(routes!(investigation))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

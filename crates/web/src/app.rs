@@ -486,6 +486,7 @@ pub enum CaseAction {
     ReturnVisit(ReturnVisitDraft),
     AssignLeader(LeaderDraft),
     ReportBack(ReportBackDraft),
+    Investigation(InstructDraft),
 }
 
 /// 反馈 as typed (FED-18).
@@ -643,6 +644,11 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         }
         CaseAction::ReturnVisit(d) => {
             (lifecycle::return_visit(&file.state, role, lifecycle::parse_return_visit(d)?)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Investigation(d) => {
+            let text =
+                text::required("text", d.text.as_deref(), text::limits::CONTENT).map_err(ValidationErrors::from)?;
+            (lifecycle::investigation(&file.state, in_holding_unit, text)?, meta(&d.note, &d.at)?)
         }
         CaseAction::ReportBack(d) => {
             let summary = lifecycle::required_text("summary", &d.summary)?;

@@ -934,6 +934,7 @@ fn event_summary(data: &EventData) -> String {
         EventData::Rated { .. } => "已记录评价".into(),
         EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
         EventData::Instructed { text } => format!("批示:{text}"),
+        EventData::InvestigationNoted { text } => format!("调查笔录:{}", views::excerpt(text, 80)),
         EventData::ReturnVisited { method, outcome, reopened, .. } => format!(
             "{}回访:{outcome}{}",
             if method == "phone" { "电话" } else { "上门" },
@@ -1170,6 +1171,7 @@ async fn act(
         "return-visit" => CaseAction::ReturnVisit(draft(&fields)?),
         "assign-leader" => CaseAction::AssignLeader(draft(&fields)?),
         "report-back" => CaseAction::ReportBack(draft(&fields)?),
+        "investigation" => CaseAction::Investigation(draft(&fields)?),
         "liaison" => CaseAction::Liaison(draft(&fields)?),
         "hearing" => {
             // The form gives participants as one comma-separated line; the draft takes a list.

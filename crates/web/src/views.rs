@@ -169,7 +169,7 @@ fn event_details(e: &Event) -> serde_json::Value {
         EventData::Approved { complete } => json!({ "complete": complete }),
         EventData::Rated { office, unit, reason } => json!({ "office": office, "unit": unit, "reason": reason }),
         EventData::ReviewRequested { reason, to_unit } => json!({ "reason": reason, "to_unit": to_unit }),
-        EventData::Instructed { text } => json!({ "text": text }),
+        EventData::Instructed { text } | EventData::InvestigationNoted { text } => json!({ "text": text }),
         EventData::ReturnVisited { method, outcome, rating, reopened } => {
             json!({ "method": method, "outcome": outcome, "rating": rating, "reopened": reopened })
         }
