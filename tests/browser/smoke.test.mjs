@@ -100,9 +100,10 @@ test('setup, log in, register a visit through the form, find it in the list', as
   assert.match(await page.textContent('article'), /六十日内办结/);
   await page.goBack();
   assert.match(await page.textContent('.deadlines'), /出具处理意见/);
-  await page.fill('textarea[name=facts]', '经调查,拖欠属实');
-  await page.fill('textarea[name=basis]', '《保障农民工工资支付条例》');
-  await page.fill('textarea[name=text]', '责成施工单位十日内支付');
+  const opinion = 'form[action$="/act/opinion"]';
+  await page.fill(`${opinion} textarea[name=facts]`, '经调查,拖欠属实');
+  await page.fill(`${opinion} textarea[name=basis]`, '《保障农民工工资支付条例》');
+  await page.fill(`${opinion} textarea[name=text]`, '责成施工单位十日内支付');
   await page.click('text=提交审批');
   await page.waitForURL(/\/cases\/\d+$/);
   assert.match(await page.textContent('h1 .status'), /待审批/);
