@@ -90,6 +90,11 @@ test('setup, log in, register a visit through the form, find it in the list', as
   assert.match(await page.textContent('.timeline'), /登记/);
   assert.match(await page.textContent('.deadlines'), /转送交办/);
 
+  // A scanned letter is attached from the case page and listed with its kind.
+  await page.setInputFiles('input[type=file]', { name: '来信扫描.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/attachments"] button')]);
+  assert.match(await page.textContent('main'), /扫描件:来信扫描\.pdf/);
+
   // Accept it and draft the handling opinion from the case page.
   await page.click('text=受理(出具受理告知书)');
   await page.waitForURL(/\/cases\/\d+$/);

@@ -78,6 +78,8 @@ pub enum EventData {
     ReportedBack { to_unit: String, summary: String },
     /// 调查笔录 (FED-13): what the handler found, with whom and where.
     InvestigationNoted { text: String },
+    /// 附件: a scan, photo or recording added to the case file, kept by its hash.
+    AttachmentAdded { sha256: String, media_type: crate::attachment::MediaType, filename: String, size: u64 },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -158,6 +160,7 @@ impl EventData {
             EventData::LeaderAssigned { .. } => "leader_assigned",
             EventData::ReportedBack { .. } => "reported_back",
             EventData::InvestigationNoted { .. } => "investigation_noted",
+            EventData::AttachmentAdded { .. } => "attachment_added",
         }
     }
 
@@ -189,6 +192,7 @@ impl EventData {
             EventData::LeaderAssigned { .. } => "确定包案领导",
             EventData::ReportedBack { .. } => "向上级反馈结果",
             EventData::InvestigationNoted { .. } => "调查笔录",
+            EventData::AttachmentAdded { .. } => "添加附件",
         }
     }
 }
@@ -358,7 +362,8 @@ impl CaseState {
             | EventData::Instructed { .. }
             | EventData::LiaisonRecorded { .. }
             | EventData::ReportedBack { .. }
-            | EventData::InvestigationNoted { .. } => {}
+            | EventData::InvestigationNoted { .. }
+            | EventData::AttachmentAdded { .. } => {}
             EventData::LeaderAssigned { leader } => self.owner_leader = Some(leader.clone()),
             EventData::ReturnVisited { reopened, .. } => {
                 if *reopened {

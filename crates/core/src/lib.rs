@@ -7,6 +7,7 @@
 
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
+pub mod attachment;
 pub mod calendar;
 pub mod case;
 pub mod category;

@@ -682,3 +682,66 @@ fn gen_4_a_units_own_limits_apply_to_new_deadlines(backend: Backend) {
     assert!(due >= today + chrono::Duration::days(45) && due <= today + chrono::Duration::days(55), "{handling}");
 }
 both_backends!(gen_4_a_units_own_limits_apply_to_new_deadlines);
+
+/// Attachments: a scan or recording goes into the case file by its hash, judged by its bytes, at
+/// most 10 MiB and 20 a case; the bytes come back as they went in.
+fn attachments_are_checked_and_kept_by_hash(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, dong) = db.seed();
+    let server = Server::start(&db);
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let id = case["id"].as_i64().unwrap();
+    let upload = |token: &str, name: &str, bytes: Vec<u8>| {
+        json(
+            agent()
+                .post(server.url(&format!("/api/v1/cases/{id}/attachments?filename={name}")))
+                .header("Authorization", &format!("Bearer {token}"))
+                .header("Content-Type", "application/octet-stream")
+                .send(&bytes[..]),
+        )
+    };
+    let scan = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer\n%%EOF\n".to_vec();
+    let (status, added) = upload(&wang, "letter.pdf", scan.clone());
+    assert_eq!(status, 201, "{added}");
+    let sha = added["sha256"].as_str().unwrap().to_owned();
+    assert_eq!(sha.len(), 64);
+    let last = added["case"]["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["details"]["media_type"].as_str()),
+        (Some("attachment_added"), Some("application/pdf"))
+    );
+    let mut resp = agent()
+        .get(server.url(&format!("/api/v1/cases/{id}/attachments/{sha}")))
+        .header("Authorization", &format!("Bearer {wang}"))
+        .call()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers().get("content-type").unwrap(), "application/pdf");
+    assert_eq!(resp.body_mut().read_to_vec().unwrap(), scan, "the same bytes");
+    let (status, err) = upload(&wang, "virus.pdf", b"MZ\x90\x00 this is an executable".to_vec());
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (422, Some("not_a_choice")),
+        "judged by its bytes, not its name"
+    );
+    let (status, err) = upload(&wang, "empty.pdf", Vec::new());
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("required")));
+    let mut big = b"%PDF-".to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    let (status, _) = upload(&wang, "big.pdf", big);
+    assert_eq!(status, 413);
+    assert_eq!(upload(&dong, "x.pdf", scan.clone()).0, 404, "outside the scope");
+    let (status, _) = json(
+        agent()
+            .get(server.url(&format!("/api/v1/cases/{id}/attachments/{}", "0".repeat(64))))
+            .header("Authorization", &format!("Bearer {wang}"))
+            .call(),
+    );
+    assert_eq!(status, 404);
+    for i in 1..20 {
+        assert_eq!(upload(&wang, &format!("p{i}.pdf"), scan.clone()).0, 201);
+    }
+    let (status, err) = upload(&wang, "21.pdf", scan);
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("file")), "20 a case: {err}");
+}
+both_backends!(attachments_are_checked_and_kept_by_hash);

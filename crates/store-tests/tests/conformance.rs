@@ -267,6 +267,7 @@ async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
         data,
         state,
         new_query_code_hash: None,
+        blobs: Vec::new(),
         deadlines: file.deadlines.clone(),
     };
     store.append_event(id, 1, &new_event).await.unwrap();
@@ -433,6 +434,7 @@ async fn list_totals_agree_between_tally_and_count(store: &dyn Store) {
                 data,
                 state,
                 new_query_code_hash: None,
+                blobs: Vec::new(),
                 deadlines: file.deadlines.clone(),
             },
         )

@@ -111,6 +111,16 @@ pub struct NewEvent {
     pub deadlines: Vec<Deadline>,
     /// A new query-code hash, when the event replaces the code.
     pub new_query_code_hash: Option<String>,
+    /// Bytes the event refers to by hash (an attachment), written with it.
+    pub blobs: Vec<Blob>,
+}
+
+/// Content-addressed bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub sha256: String,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A whole case: its log and what follows from it.
@@ -336,6 +346,8 @@ pub trait Store: Send + Sync + 'static {
     /// Appends one event if the case is still at `expected_version`; otherwise [`StoreError::Conflict`].
     async fn append_event(&self, case_id: i64, expected_version: i64, event: &NewEvent) -> StoreResult<()>;
     async fn case_file(&self, case_id: i64) -> StoreResult<Option<CaseFile>>;
+    /// The bytes stored under a hash.
+    async fn blob(&self, sha256: &str) -> StoreResult<Option<Blob>>;
     async fn case_id_by_number(&self, case_number: &str) -> StoreResult<Option<i64>>;
     async fn list_cases(&self, query: &CaseQuery) -> StoreResult<Page<CaseSummary>>;
 

@@ -832,6 +832,19 @@ impl Store for Backend {
             return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict });
         }
         write_deadlines(&mut tx, case_id, &event.deadlines, true).await?;
+        for blob in &event.blobs {
+            sqlx::query(
+                "INSERT INTO blobs (sha256, media_type, size, bytes, created_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (sha256) DO NOTHING",
+            )
+            .bind(&blob.sha256)
+            .bind(&blob.media_type)
+            .bind(i64::try_from(blob.bytes.len()).map_err(corrupt)?)
+            .bind(&blob.bytes)
+            .bind(event.recorded_at)
+            .execute(&mut *tx)
+            .await?;
+        }
         // The version matched, so the row read above is the row just replaced: move its tally.
         if let Some(row) = before {
             let unit_id: i64 = row.try_get("unit_id")?;
@@ -914,6 +927,17 @@ impl Store for Backend {
             events,
             deadlines,
         }))
+    }
+
+    async fn blob(&self, sha256: &str) -> StoreResult<Option<huiyin_store::Blob>> {
+        let row = sqlx::query("SELECT sha256, media_type, bytes FROM blobs WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|r| {
+            Ok(huiyin_store::Blob { sha256: r.try_get("sha256")?, media_type: r.try_get("media_type")?, bytes: r.try_get("bytes")? })
+        })
+        .transpose()
     }
 
     async fn case_id_by_number(&self, case_number: &str) -> StoreResult<Option<i64>> {

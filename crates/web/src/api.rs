@@ -31,8 +31,8 @@ pub const JSON_LIMIT: usize = 256 * 1024;
 /// client finishes sending and reads the answer instead of a reset connection.
 const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
-/// Reads a body up to `JSON_LIMIT`; `None` if it is larger (after draining up to `DRAIN_LIMIT`).
-async fn read_limited(body: Body) -> Result<Option<Vec<u8>>, axum::Error> {
+/// Reads a body up to `limit` bytes; `None` if it is larger (after draining up to `DRAIN_LIMIT`).
+async fn read_limited(body: Body, limit: usize) -> Result<Option<Vec<u8>>, axum::Error> {
     use http_body_util::BodyExt;
     let mut body = body;
     let mut kept = Vec::new();
@@ -40,13 +40,13 @@ async fn read_limited(body: Body) -> Result<Option<Vec<u8>>, axum::Error> {
     while let Some(frame) = body.frame().await {
         let Ok(data) = frame?.into_data() else { continue };
         seen += data.len();
-        if seen <= JSON_LIMIT {
+        if seen <= limit {
             kept.extend_from_slice(&data);
-        } else if seen > DRAIN_LIMIT {
+        } else if seen > DRAIN_LIMIT.max(limit) {
             break;
         }
     }
-    Ok((seen <= JSON_LIMIT).then_some(kept))
+    Ok((seen <= limit).then_some(kept))
 }
 
 /// A JSON body, refused with the API's error body: 413 over the limit, 400 when malformed or when it
@@ -59,7 +59,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
         let lang = lang_of(&parts);
-        let bytes = read_limited(Body::new(body))
+        let bytes = read_limited(Body::new(body), JSON_LIMIT)
             .await
             .map_err(|e| ApiError::malformed(lang, &e.to_string()))?
             .ok_or_else(|| ApiError::too_large(lang, JSON_LIMIT))?;
@@ -645,6 +645,60 @@ async fn list_supervision(
     ))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AttachmentParams {
+    /// The file's name as shown (its path is dropped).
+    filename: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct AttachmentAdded {
+    /// The attachment's address: its SHA-256.
+    sha256: String,
+    case: CaseView,
+}
+
+/// Adds an attachment: the body is the file itself (at most 10 MiB; PDF, JPEG, PNG, WEBP, MP3, WAV or
+/// M4A, judged from its bytes; at most 20 a case). It appears on the timeline.
+#[utoipa::path(post, path = "/cases/{id}/attachments", tag = "cases", params(("id" = i64, Path), AttachmentParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AttachmentAdded), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn add_attachment(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+    Query(p): Query<AttachmentParams>,
+    body: Body,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let limit = huiyin_core::attachment::MAX_BYTES;
+    let bytes = read_limited(body, limit)
+        .await
+        .map_err(|e| ApiError::malformed(lang, &e.to_string()))?
+        .ok_or_else(|| ApiError::too_large(lang, limit))?;
+    let sha256 = app::attach(&state, &caller.actor, id, p.filename.as_deref().unwrap_or_default(), bytes)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    let case = case_view(&state, &caller, id, false, None).await?;
+    Ok((StatusCode::CREATED, Json(AttachmentAdded { sha256, case })))
+}
+
+/// An attachment's bytes, with its media type and name.
+#[utoipa::path(get, path = "/cases/{id}/attachments/{sha256}", tag = "cases", params(("id" = i64, Path), ("sha256" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn get_attachment(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path((id, sha256)): Path<(i64, String)>,
+) -> ApiResult<axum::response::Response> {
+    let lang = caller.lang;
+    let (filename, blob) = app::attachment(&state, &caller.actor, id, &sha256).await.map_err(|e| refuse(lang, e))?;
+    Ok(crate::attachment_response(&filename, blob))
+}
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -705,6 +759,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(edit_category))
         .routes(routes!(get_unit_limits, set_unit_limits))
         .routes(routes!(get_calendar, import_calendar))
+        .routes(routes!(add_attachment))
+        .routes(routes!(get_attachment))
         .routes(routes!(list_notifications))
         .routes(routes!(read_notification))
         .routes(routes!(list_supervision))

@@ -15,8 +15,11 @@ use huiyin_core::text;
 use huiyin_core::unit::UnitCode;
 use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Notice, Page, Store, StoreError};
+use huiyin_store::{
+    Blob, CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Notice, Page, Store, StoreError,
+};
 use serde::Deserialize;
+use sha2::Digest;
 
 use crate::auth::Actor;
 use crate::state::{AppState, random_bytes};
@@ -434,6 +437,7 @@ async fn append(
     data: EventData,
     (note, at): (Option<String>, Option<DateTime<Utc>>),
     new_code_hash: Option<String>,
+    blobs: Vec<Blob>,
 ) -> AppResult<()> {
     let now = Utc::now();
     let occurred = occurred_at(actor, file, at, now)?;
@@ -458,6 +462,7 @@ async fn append(
         data,
         state: next,
         new_query_code_hash: new_code_hash,
+        blobs,
     };
     state.store.append_event(file.id, file.version, &new_event).await?;
     Ok(())
@@ -670,7 +675,7 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         EventData::ReportedBack { to_unit, summary } => Some((to_unit.clone(), summary.clone())),
         _ => None,
     };
-    append(state, actor, &file, data, m, None).await?;
+    append(state, actor, &file, data, m, None, Vec::new()).await?;
     if let Some((to_unit, summary)) = reported_to
         && let Some(unit) = state.store.unit_by_code(&to_unit).await?
     {
@@ -726,7 +731,7 @@ pub async fn hand_off(state: &AppState, actor: &Actor, id: i64, draft: &HandOffD
         to_unit: to_unit.map(|u| u.as_str().to_owned()),
         reason: h.reason,
     };
-    append(state, actor, &file, data, (h.note, h.at), None).await
+    append(state, actor, &file, data, (h.note, h.at), None, Vec::new()).await
 }
 
 /// Reports a case to a unit above the one that registered it (FED-5): by default its parent. The
@@ -750,7 +755,7 @@ pub async fn report_up(state: &AppState, actor: &Actor, id: i64, draft: &ReportU
     }
     .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
     let data = EventData::ReportedUp { to_unit: target.code.clone(), summary: r.summary };
-    append(state, actor, &file, data, (r.note, r.at), None).await
+    append(state, actor, &file, data, (r.note, r.at), None, Vec::new()).await
 }
 
 /// Adds a class to the content classification (administrators only).
@@ -809,6 +814,57 @@ pub async fn edit_category(
     Ok(changed)
 }
 
+/// Adds an attachment (a scan, photo or recording) to a case the actor may see and is not accused
+/// in: at most 10 MiB, at most 20 a case, of a type recognised from its bytes; kept by its hash.
+pub async fn attach(state: &AppState, actor: &Actor, id: i64, filename: &str, bytes: Vec<u8>) -> AppResult<String> {
+    use huiyin_core::attachment::{self, MAX_BYTES, MAX_PER_CASE};
+    let file = case_file(state, actor, id).await?;
+    if conceals(state, actor, &file).await? {
+        return Err(AppError::Forbidden);
+    }
+    if bytes.is_empty() {
+        return Err(FieldError::new("file", Invalid::Required).into());
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(FieldError::new("file", Invalid::TooLong { max: MAX_BYTES }).into());
+    }
+    let media_type = attachment::sniff(&bytes).ok_or_else(|| {
+        FieldError::new("file", Invalid::NotAChoice { allowed: "PDF, JPEG, PNG, WEBP, MP3, WAV, M4A".into() })
+    })?;
+    let count = file.events.iter().filter(|e| matches!(e.data, EventData::AttachmentAdded { .. })).count();
+    if count >= MAX_PER_CASE {
+        return Err(FieldError::new("file", Invalid::TooManyRepresentatives { max: MAX_PER_CASE }).into());
+    }
+    let sha256 = crate::state::hex(&sha2::Sha256::digest(&bytes));
+    let data = EventData::AttachmentAdded {
+        sha256: sha256.clone(),
+        media_type,
+        filename: attachment::clean_filename(filename),
+        size: bytes.len() as u64,
+    };
+    let blob = Blob { sha256: sha256.clone(), media_type: media_type.mime().to_owned(), bytes };
+    append(state, actor, &file, data, (None, None), None, vec![blob]).await?;
+    Ok(sha256)
+}
+
+/// An attachment of a case the actor may see: its name and bytes.
+pub async fn attachment(state: &AppState, actor: &Actor, id: i64, sha256: &str) -> AppResult<(String, Blob)> {
+    let file = case_file(state, actor, id).await?;
+    if conceals(state, actor, &file).await? {
+        return Err(AppError::Forbidden);
+    }
+    let filename = file
+        .events
+        .iter()
+        .find_map(|e| match &e.data {
+            EventData::AttachmentAdded { sha256: h, filename, .. } if h == sha256 => Some(filename.clone()),
+            _ => None,
+        })
+        .ok_or(AppError::NotFound)?;
+    let blob = state.store.blob(sha256).await?.ok_or(AppError::NotFound)?;
+    Ok((filename, blob))
+}
+
 /// Replaces a case's query code (the petitioner lost it); the old one stops working.
 pub async fn reissue_query_code(state: &AppState, actor: &Actor, id: i64) -> AppResult<QueryCode> {
     let file = case_file(state, actor, id).await?;
@@ -817,7 +873,7 @@ pub async fn reissue_query_code(state: &AppState, actor: &Actor, id: i64) -> App
     }
     let code = new_query_code()?;
     let hash = state.secret.query_code_hash(&code);
-    append(state, actor, &file, EventData::QueryCodeReissued {}, (None, None), Some(hash)).await?;
+    append(state, actor, &file, EventData::QueryCodeReissued {}, (None, None), Some(hash), Vec::new()).await?;
     Ok(code)
 }
 

@@ -47,6 +47,25 @@ async fn static_file(Path(path): Path<String>) -> Response {
     }
 }
 
+/// An attachment as a download: its stored media type, and its name (RFC 6266 / 5987 for UTF-8).
+pub fn attachment_response(filename: &str, blob: huiyin_store::Blob) -> Response {
+    let encoded: String = filename
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, blob.media_type),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}")),
+        ],
+        blob.bytes,
+    )
+        .into_response()
+}
+
 /// `GET /healthz`: 200 once the database answers.
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {

@@ -888,6 +888,8 @@ struct CasePage {
     report_error: Option<String>,
     action_error: Option<String>,
     documents: Vec<(&'static str, &'static str)>,
+    /// (sha256, name, kind label)
+    attachments: Vec<(String, String, &'static str)>,
     can_accept: bool,
     can_extend: bool,
     /// The status code, for choosing which actions to offer (the server decides anyway).
@@ -942,6 +944,9 @@ fn event_summary(data: &EventData) -> String {
         ),
         EventData::LeaderAssigned { leader } => format!("包案领导:{leader}"),
         EventData::ReportedBack { to_unit, summary } => format!("向 {to_unit} 反馈:{summary}"),
+        EventData::AttachmentAdded { media_type, filename, size, .. } => {
+            format!("{}:{filename}({} KB)", media_type.label_zh(), size.div_ceil(1024))
+        }
         EventData::LiaisonRecorded { agency, summary } => {
             let name = lifecycle::AGENCIES.iter().find(|(c, _)| c == agency).map_or(agency.as_str(), |(_, n)| n);
             format!("与{name}联系:{summary}")
@@ -1028,6 +1033,16 @@ async fn case_page(
             FormError::Action(e) => Some(e),
             _ => None,
         },
+        attachments: file
+            .events
+            .iter()
+            .filter_map(|e| match &e.data {
+                EventData::AttachmentAdded { sha256, filename, media_type, .. } => {
+                    Some((sha256.clone(), filename.clone(), media_type.label_zh()))
+                }
+                _ => None,
+            })
+            .collect(),
         documents: crate::documents::available(&file)
             .into_iter()
             .map(|k| {
@@ -1185,6 +1200,42 @@ async fn act(
     };
     let outcome = app::act(&state, &staff.actor, id, action).await.map(|_| ());
     after_action(&state, &staff, id, outcome).await
+}
+
+/// Uploads an attachment from the case page (multipart: `csrf`, `file`).
+async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> PageResult {
+    let (mut csrf, mut file) = (None, None);
+    while let Some(field) =
+        form.next_field().await.map_err(|e| PageError(StatusCode::BAD_REQUEST, format!("上传失败:{e}")))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| PageError(StatusCode::PAYLOAD_TOO_LARGE, "附件过大:单个附件不超过 10 MB。".into()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    check_csrf(&staff.session, csrf.as_ref()).await?;
+    let (name, bytes) =
+        file.ok_or_else(|| PageError(StatusCode::UNPROCESSABLE_ENTITY, "请选择要上传的文件。".into()))?;
+    let outcome = app::attach(&state, &staff.actor, id, &name, bytes).await.map(|_| ());
+    after_action(&state, &staff, id, outcome).await
+}
+
+async fn download(State(state): State<AppState>, staff: Staff, Path((id, sha256)): Path<(i64, String)>) -> PageResult {
+    let (filename, blob) = app::attachment(&state, &staff.actor, id, &sha256).await?;
+    Ok(crate::attachment_response(&filename, blob))
 }
 
 #[derive(Template)]
@@ -1537,6 +1588,11 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/extension-notice", get(extension_notice))
         .route("/cases/{id}/act/{action}", post(act))
         .route("/cases/{id}/documents/{kind}", get(document))
+        .route(
+            "/cases/{id}/attachments",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(huiyin_core::attachment::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/cases/{id}/attachments/{sha256}", get(download))
         .route("/cases/{id}/receipt", get(receipt))
         .route("/cases/{id}/reissue", post(reissue))
         .route("/dashboard", get(dashboard))

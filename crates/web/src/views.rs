@@ -175,6 +175,9 @@ fn event_details(e: &Event) -> serde_json::Value {
         }
         EventData::LeaderAssigned { leader } => json!({ "leader": leader }),
         EventData::ReportedBack { to_unit, summary } => json!({ "to_unit": to_unit, "summary": summary }),
+        EventData::AttachmentAdded { sha256, media_type, filename, size } => json!({
+            "sha256": sha256, "media_type": media_type.mime(), "filename": filename, "size": size
+        }),
         EventData::LiaisonRecorded { agency, summary } => json!({ "agency": agency, "summary": summary }),
         EventData::HearingHeld { from, to, participants, opinions, conclusion } => json!({
             "from": from, "to": to, "participants": participants, "opinions": opinions, "conclusion": conclusion
