@@ -90,6 +90,13 @@ test('setup, log in, register a visit through the form, find it in the list', as
   assert.match(await page.textContent('.timeline'), /登记/);
   assert.match(await page.textContent('.deadlines'), /转送交办/);
 
+  // A hand-off is recorded on the timeline (FED-1).
+  const handoff = 'form[action$="/act/hand-off"]';
+  await page.fill(`${handoff} input[name=to_user]`, 'admin');
+  await page.fill(`${handoff} input[name=reason]`, '当场不能解决,交办公室处理');
+  await Promise.all([page.waitForNavigation(), page.click(`${handoff} button`)]);
+  assert.match(await page.textContent('.timeline'), /移交给 admin/);
+
   // A scanned letter is attached from the case page and listed with its kind.
   await page.setInputFiles('input[type=file]', { name: '来信扫描.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
   await Promise.all([page.waitForNavigation(), page.click('form[action$="/attachments"] button')]);

@@ -163,39 +163,6 @@ async fn list_cases(
     Ok(Json(CaseList::new(&page, &accused)))
 }
 
-/// Hands the case to another person or unit (FED-1); recorded as an event.
-#[utoipa::path(post, path = "/cases/{id}/hand-off", tag = "cases", params(("id" = i64, Path)), request_body = HandOffDraft,
-    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn hand_off(
-    State(state): State<AppState>,
-    caller: ApiActor,
-    Path(id): Path<i64>,
-    ApiJson(draft): ApiJson<HandOffDraft>,
-) -> ApiResult<Json<CaseView>> {
-    let lang = caller.lang;
-    app::hand_off(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(case_view(&state, &caller, id, false, None).await?))
-}
-
-/// Reports a major or prominent case to the level above (FED-5): to `to_unit` (a unit above the
-/// registering unit) or by default the parent unit. Recorded as an event the level above sees.
-#[utoipa::path(post, path = "/cases/{id}/report-up", tag = "cases", params(("id" = i64, Path)), request_body = ReportUpDraft,
-    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn report_up(
-    State(state): State<AppState>,
-    caller: ApiActor,
-    Path(id): Path<i64>,
-    ApiJson(draft): ApiJson<ReportUpDraft>,
-) -> ApiResult<Json<CaseView>> {
-    let lang = caller.lang;
-    app::report_up(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(case_view(&state, &caller, id, false, None).await?))
-}
-
 /// One handler per action of the case's life: the body is the action's draft; the answer is the
 /// case after the action, or the error body and no change.
 macro_rules! case_action {
@@ -365,6 +332,20 @@ case_action!(
     InstructDraft,
     Investigation,
     "调查笔录 (FED-13): what the handling unit found (`text`), kept in the case file."
+);
+case_action!(
+    hand_off,
+    "/cases/{id}/hand-off",
+    HandOffDraft,
+    HandOff,
+    "移交 (FED-1): hands the case to another person or unit in the caller's scope; the first receiver stays on record."
+);
+case_action!(
+    report_up,
+    "/cases/{id}/report-up",
+    ReportUpDraft,
+    ReportUp,
+    "上报 (FED-5): reports a major or prominent case to a unit above the registering one (by default its parent); the level above sees the report."
 );
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.

@@ -492,6 +492,8 @@ pub enum CaseAction {
     AssignLeader(LeaderDraft),
     ReportBack(ReportBackDraft),
     Investigation(InstructDraft),
+    HandOff(HandOffDraft),
+    ReportUp(ReportUpDraft),
 }
 
 /// 反馈 as typed (FED-18).
@@ -511,13 +513,39 @@ fn meta(
     ActionDraft { note: note.clone(), at: at.clone() }.parse()
 }
 
+/// The units above `unit_id`, nearest first.
+async fn units_above(state: &AppState, unit_id: i64) -> AppResult<Vec<huiyin_store::Unit>> {
+    let mut above = Vec::new();
+    let mut next = state.store.unit_by_id(unit_id).await?.and_then(|u| u.parent_id);
+    while let Some(id) = next {
+        let Some(unit) = state.store.unit_by_id(id).await? else { break };
+        next = unit.parent_id;
+        above.push(unit);
+    }
+    Ok(above)
+}
+
 /// The unit directly above `unit_id`, as a code.
 async fn unit_above(state: &AppState, unit_id: i64) -> AppResult<Option<String>> {
-    let parent = state.store.unit_by_id(unit_id).await?.and_then(|u| u.parent_id);
-    Ok(match parent {
-        Some(p) => state.store.unit_by_id(p).await?.map(|u| u.code),
-        None => None,
-    })
+    Ok(units_above(state, unit_id).await?.into_iter().next().map(|u| u.code))
+}
+
+/// A unit above `unit_id`: the named one (it must be above), or the nearest.
+async fn named_or_nearest_above(
+    state: &AppState,
+    unit_id: i64,
+    field: &str,
+    named: Option<&str>,
+) -> AppResult<Option<String>> {
+    let above = units_above(state, unit_id).await?;
+    match named.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(above.into_iter().next().map(|u| u.code)),
+        Some(code) => above
+            .into_iter()
+            .find(|u| u.code.eq_ignore_ascii_case(code))
+            .map(|u| Some(u.code))
+            .ok_or_else(|| FieldError::new(field, Invalid::UnknownUnit).into()),
+    }
 }
 
 /// Takes one action on a case: checks the fields, asks the core whether it is allowed (state, role,
@@ -584,26 +612,8 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         }
         CaseAction::Escalate(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;
-            let above = match d.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-                None => unit_above(state, file.holding_unit_id).await?,
-                Some(code) => {
-                    // Any unit above the holder may be named (the town's reception day, TWN-4).
-                    let mut next = unit_above(state, file.holding_unit_id).await?;
-                    let mut found = None;
-                    while let Some(c) = next {
-                        if c.eq_ignore_ascii_case(code) {
-                            found = Some(c);
-                            break;
-                        }
-                        let id = state.store.unit_by_code(&c).await?.map(|u| u.id);
-                        next = match id {
-                            Some(id) => unit_above(state, id).await?,
-                            None => None,
-                        };
-                    }
-                    Some(found.ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?)
-                }
-            };
+            // Any unit above the holder may be named (the town's reception day, TWN-4).
+            let above = named_or_nearest_above(state, file.holding_unit_id, "unit", d.unit.as_deref()).await?;
             (lifecycle::escalate(&file.state, role, above, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Opinion(d) => {
@@ -649,6 +659,46 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         }
         CaseAction::ReturnVisit(d) => {
             (lifecycle::return_visit(&file.state, role, lifecycle::parse_return_visit(d)?)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::HandOff(d) => {
+            if !role.can_register() {
+                return Err(AppError::Forbidden);
+            }
+            let h = d.parse()?;
+            let mut to_unit = h.to_unit.clone();
+            if let Some(code) = &h.to_unit {
+                unit_in_scope(state, actor, "to_unit", code).await?;
+            }
+            if let Some(username) = &h.to_user {
+                let user = state
+                    .store
+                    .user_by_username(username.as_str())
+                    .await?
+                    .filter(|u| u.active && actor.sees_unit(u.unit_id))
+                    .ok_or_else(|| FieldError::new("to_user", Invalid::UnknownUnit))?;
+                if to_unit.is_none() {
+                    // A person takes the case to their own unit.
+                    to_unit = UnitCode::parse("to_unit", &user.unit_code).ok();
+                }
+            }
+            let data = EventData::HandedOff {
+                to_user: h.to_user.map(|u| u.as_str().to_owned()),
+                to_unit: to_unit.map(|u| u.as_str().to_owned()),
+                reason: h.reason,
+            };
+            (data, (h.note, h.at))
+        }
+        CaseAction::ReportUp(d) => {
+            if !role.can_register() {
+                return Err(AppError::Forbidden);
+            }
+            let r = d.parse()?;
+            // FED-5: to a unit above the one that registered the case, by default its parent.
+            let target =
+                named_or_nearest_above(state, file.unit_id, "to_unit", r.to_unit.as_ref().map(UnitCode::as_str))
+                    .await?
+                    .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
+            (EventData::ReportedUp { to_unit: target, summary: r.summary }, (r.note, r.at))
         }
         CaseAction::Investigation(d) => {
             let text =
@@ -701,61 +751,6 @@ pub async fn accept(state: &AppState, actor: &Actor, id: i64, draft: &ActionDraf
 /// 延期 (GEN-4, SCH-7).
 pub async fn extend(state: &AppState, actor: &Actor, id: i64, draft: &ExtendDraft) -> AppResult<()> {
     act(state, actor, id, CaseAction::Extend(draft.clone())).await.map(|_| ())
-}
-
-/// Hands a case to another person or unit (FED-1): the target must be in the actor's scope.
-pub async fn hand_off(state: &AppState, actor: &Actor, id: i64, draft: &HandOffDraft) -> AppResult<()> {
-    let file = case_file(state, actor, id).await?;
-    if !actor.user.role.can_register() {
-        return Err(AppError::Forbidden);
-    }
-    let h = draft.parse()?;
-    let mut to_unit = h.to_unit.clone();
-    if let Some(code) = &h.to_unit {
-        unit_in_scope(state, actor, "to_unit", code).await?;
-    }
-    if let Some(username) = &h.to_user {
-        let user = state
-            .store
-            .user_by_username(username.as_str())
-            .await?
-            .filter(|u| u.active && actor.sees_unit(u.unit_id))
-            .ok_or_else(|| FieldError::new("to_user", Invalid::UnknownUnit))?;
-        if to_unit.is_none() {
-            // A person takes the case to their own unit.
-            to_unit = UnitCode::parse("to_unit", &user.unit_code).ok();
-        }
-    }
-    let data = EventData::HandedOff {
-        to_user: h.to_user.map(|u| u.as_str().to_owned()),
-        to_unit: to_unit.map(|u| u.as_str().to_owned()),
-        reason: h.reason,
-    };
-    append(state, actor, &file, data, (h.note, h.at), None, Vec::new()).await
-}
-
-/// Reports a case to a unit above the one that registered it (FED-5): by default its parent. The
-/// report is an event; the unit above sees the case because its scope includes the unit below.
-pub async fn report_up(state: &AppState, actor: &Actor, id: i64, draft: &ReportUpDraft) -> AppResult<()> {
-    let file = case_file(state, actor, id).await?;
-    if !actor.user.role.can_register() {
-        return Err(AppError::Forbidden);
-    }
-    let r = draft.parse()?;
-    let mut above = Vec::new();
-    let mut next = state.store.unit_by_id(file.unit_id).await?.and_then(|u| u.parent_id);
-    while let Some(id) = next {
-        let Some(unit) = state.store.unit_by_id(id).await? else { break };
-        next = unit.parent_id;
-        above.push(unit);
-    }
-    let target = match &r.to_unit {
-        None => above.first(),
-        Some(code) => above.iter().find(|u| u.code == code.as_str()),
-    }
-    .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
-    let data = EventData::ReportedUp { to_unit: target.code.clone(), summary: r.summary };
-    append(state, actor, &file, data, (r.note, r.at), None, Vec::new()).await
 }
 
 /// Adds a class to the content classification (administrators only).

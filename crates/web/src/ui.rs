@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use huiyin_core::case::{AccusedDraft, CaseDraft, Channel, Flag, PetitionerDraft, Purpose};
-use huiyin_core::event::{ActionDraft, EventData, HandOffDraft, ReportUpDraft, Status};
+use huiyin_core::event::{ActionDraft, EventData, Status};
 use huiyin_core::lifecycle::{self, ExtendDraft};
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::{Role, Username, check_new_password};
@@ -884,8 +884,6 @@ struct CasePage {
     channel_label: &'static str,
     purpose_label: &'static str,
     flag_labels: Vec<&'static str>,
-    handoff_error: Option<String>,
-    report_error: Option<String>,
     action_error: Option<String>,
     documents: Vec<(&'static str, &'static str)>,
     /// (sha256, name, kind label)
@@ -897,14 +895,6 @@ struct CasePage {
     is_leader: bool,
     extended: bool,
     extension_max: u32,
-}
-
-/// Which form on the case page a refusal belongs to.
-enum FormError {
-    None,
-    HandOff(String),
-    Report(String),
-    Action(String),
 }
 
 fn event_summary(data: &EventData) -> String {
@@ -973,7 +963,7 @@ async fn case_page(
     staff: &Staff,
     id: i64,
     full: bool,
-    form_error: FormError,
+    action_error: Option<String>,
 ) -> PageResult<CasePage> {
     let file = app::case_file(state, &staff.actor, id).await?;
     let deadlines = app::case_deadlines(state, &file).await?;
@@ -1021,18 +1011,7 @@ async fn case_page(
         channel_label: reg.channel.label_zh(),
         purpose_label: reg.purpose.label_zh(),
         flag_labels: file.state.flags.iter().map(|f| f.label_zh()).collect(),
-        handoff_error: match &form_error {
-            FormError::HandOff(e) => Some(e.clone()),
-            _ => None,
-        },
-        report_error: match &form_error {
-            FormError::Report(e) => Some(e.clone()),
-            _ => None,
-        },
-        action_error: match form_error {
-            FormError::Action(e) => Some(e),
-            _ => None,
-        },
+        action_error,
         attachments: file
             .events
             .iter()
@@ -1074,33 +1053,7 @@ async fn case_detail(
     Query(q): Query<RevealParam>,
 ) -> PageResult {
     let full = q.reveal.as_deref().is_some_and(|v| v == "1" || v == "true");
-    Ok(render(&case_page(&state, &staff, id, full, FormError::None).await?))
-}
-
-#[derive(Deserialize)]
-struct HandOffForm {
-    csrf: Option<String>,
-    to_user: Option<String>,
-    to_unit: Option<String>,
-    reason: Option<String>,
-}
-
-async fn hand_off(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Form(f): Form<HandOffForm>,
-) -> PageResult {
-    check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    let draft = HandOffDraft { to_user: f.to_user, to_unit: f.to_unit, reason: f.reason, note: None, at: None };
-    match app::hand_off(&state, &staff.actor, id, &draft).await {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(AppError::Invalid(v)) => {
-            let page = case_page(&state, &staff, id, false, FormError::HandOff(v.to_string())).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    Ok(render(&case_page(&state, &staff, id, full, None).await?))
 }
 
 async fn accept(
@@ -1146,7 +1099,7 @@ async fn after_action(state: &AppState, staff: &Staff, id: i64, outcome: Result<
         Err(AppError::Refused(r)) => r.message(Lang::Zh),
         Err(e) => return Err(e.into()),
     };
-    let page = case_page(state, staff, id, false, FormError::Action(message)).await?;
+    let page = case_page(state, staff, id, false, Some(message)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
 
@@ -1187,6 +1140,8 @@ async fn act(
         "assign-leader" => CaseAction::AssignLeader(draft(&fields)?),
         "report-back" => CaseAction::ReportBack(draft(&fields)?),
         "investigation" => CaseAction::Investigation(draft(&fields)?),
+        "hand-off" => CaseAction::HandOff(draft(&fields)?),
+        "report-up" => CaseAction::ReportUp(draft(&fields)?),
         "liaison" => CaseAction::Liaison(draft(&fields)?),
         "hearing" => {
             // The form gives participants as one comma-separated line; the draft takes a list.
@@ -1314,31 +1269,6 @@ async fn extension_notice(State(state): State<AppState>, staff: Staff, Path(id):
         extended_on: views::day(event.occurred_at),
     };
     Ok(render(&page))
-}
-
-#[derive(Deserialize)]
-struct ReportUpForm {
-    csrf: Option<String>,
-    to_unit: Option<String>,
-    summary: Option<String>,
-}
-
-async fn report_up(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Form(f): Form<ReportUpForm>,
-) -> PageResult {
-    check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    let draft = ReportUpDraft { to_unit: f.to_unit, summary: f.summary, note: None, at: None };
-    match app::report_up(&state, &staff.actor, id, &draft).await {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(AppError::Invalid(v)) => {
-            let page = case_page(&state, &staff, id, false, FormError::Report(v.to_string())).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 // ---------- receipt ----------
@@ -1581,8 +1511,6 @@ pub fn router() -> Router<AppState> {
         .route("/cases", get(cases).post(create_case))
         .route("/cases/new", get(new_case))
         .route("/cases/{id}", get(case_detail))
-        .route("/cases/{id}/hand-off", post(hand_off))
-        .route("/cases/{id}/report-up", post(report_up))
         .route("/cases/{id}/accept", post(accept))
         .route("/cases/{id}/extend", post(extend))
         .route("/cases/{id}/extension-notice", get(extension_notice))
