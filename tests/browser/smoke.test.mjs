@@ -89,6 +89,7 @@ test('setup, log in, register a visit through the form, find it in the list', as
   await page.waitForURL(/\/cases\/\d+$/);
   assert.match(await page.textContent('.timeline'), /登记/);
   assert.match(await page.textContent('.deadlines'), /转送交办/);
+  assert.match(await page.title(), /^XS-\d{4}-\d{6} · 回音信访系统$/);
 
   // A hand-off is recorded on the timeline (FED-1).
   const handoff = 'form[action$="/act/hand-off"]';
