@@ -1,0 +1,212 @@
+//! Typesetting of huiyin's documents as PDF, with typst as a library.
+//!
+//! This crate owns the fonts, the typst templates (`templates/`) and the compilation. It knows
+//! nothing of cases: callers hand it a [`Letter`] (one notice or letter) or an [`ArchiveVolume`]
+//! (FED-13), already composed, and get PDF bytes back. The data reaches typst as a JSON file, never
+//! as markup, so whatever a petitioner typed is printed as text and cannot change the layout.
+//!
+//! Output is reproducible: the PDF's identifier and creation date come from the caller, so the same
+//! document typeset twice gives the same bytes (a reprint is identical to the original). A document
+//! whose text needs a glyph that no font has is refused rather than printed with blanks.
+
+mod fonts;
+mod world;
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use serde::Serialize;
+use typst::foundations::{Datetime, Smart};
+use typst::layout::{Frame, FrameItem};
+use typst_layout::PagedDocument;
+
+pub use fonts::{FontError, Fonts};
+
+/// One document as it is printed: letterhead, title, number, addressee, body, facts, signature.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Letter {
+    /// The issuing unit's letterhead (红头), e.g. "西山社区居民委员会"; empty for none.
+    pub letterhead: String,
+    pub title: String,
+    /// The case number printed under the title.
+    pub number: Option<String>,
+    pub addressee: Option<String>,
+    pub paragraphs: Vec<String>,
+    /// Label and value rows of a table (registers, letters' case summaries).
+    pub facts: Vec<(String, String)>,
+    /// The signature block's lines, printed above the date.
+    pub signature: Vec<String>,
+    /// The date of issue as printed, e.g. "2026年11月26日".
+    pub issued_on: String,
+}
+
+/// One case in an archive volume: its number, a short summary and its documents in order.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchivedCase {
+    pub number: String,
+    pub summary: String,
+    pub documents: Vec<Letter>,
+}
+
+/// A yearly archive volume (FED-13): a cover with its facts, a table of contents and every case.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveVolume {
+    pub title: String,
+    pub unit: String,
+    pub year: i32,
+    pub cover: Vec<(String, String)>,
+    pub cases: Vec<ArchivedCase>,
+}
+
+/// Why a document could not be typeset.
+#[derive(Debug, thiserror::Error)]
+pub enum TypesetError {
+    #[error("排版失败:{0}")]
+    Compile(String),
+    #[error("字体缺少以下字符,无法排版:{0}(请安装 fonts-noto-cjk,或用 HUIYIN_FONT_DIR 指定字体目录)")]
+    MissingGlyphs(String),
+    #[error("导出 PDF 失败:{0}")]
+    Export(String),
+    #[error("文书数据无法编码:{0}")]
+    Data(#[from] serde_json::Error),
+}
+
+/// The typesetter: the fonts, loaded once, and the templates. Cheap to share between threads.
+pub struct Typesetter {
+    fonts: Fonts,
+}
+
+/// Which template a compilation uses.
+#[derive(Debug, Clone, Copy)]
+enum Template {
+    Document,
+    Archive,
+}
+
+impl Typesetter {
+    /// A typesetter over the fonts found in `dirs` (searched recursively).
+    pub fn new(dirs: &[PathBuf]) -> Result<Self, FontError> {
+        Ok(Typesetter { fonts: Fonts::scan(dirs)? })
+    }
+
+    /// The font folders searched when none are configured: `HUIYIN_FONT_DIR` (a list separated
+    /// like `PATH`), or else the system's font folders and the project's own `fonts/`.
+    pub fn default_font_dirs() -> Vec<PathBuf> {
+        match std::env::var_os("HUIYIN_FONT_DIR") {
+            Some(list) if !list.is_empty() => std::env::split_paths(&list).collect(),
+            _ => {
+                vec![PathBuf::from("/usr/share/fonts"), PathBuf::from("/usr/local/share/fonts"), PathBuf::from("fonts")]
+            }
+        }
+    }
+
+    /// The families the typesetter found, for diagnostics.
+    pub fn families(&self) -> Vec<String> {
+        self.fonts.families()
+    }
+
+    /// Typesets one document. `ident` names it stably (the PDF's identifier is derived from it) and
+    /// `issued_at` becomes its creation date, so typesetting it again gives the same bytes.
+    pub fn letter(&self, letter: &Letter, ident: &str, issued_at: DateTime<Utc>) -> Result<Vec<u8>, TypesetError> {
+        self.typeset(Template::Document, serde_json::to_vec(letter)?, ident, issued_at)
+    }
+
+    /// Typesets an archive volume.
+    pub fn archive(
+        &self,
+        volume: &ArchiveVolume,
+        ident: &str,
+        built_at: DateTime<Utc>,
+    ) -> Result<Vec<u8>, TypesetError> {
+        self.typeset(Template::Archive, serde_json::to_vec(volume)?, ident, built_at)
+    }
+
+    fn typeset(
+        &self,
+        template: Template,
+        data: Vec<u8>,
+        ident: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<u8>, TypesetError> {
+        let world = world::DocumentWorld::new(&self.fonts, template, data, at);
+        let compiled = typst::compile::<PagedDocument>(&world).output;
+        // typst memoises across compilations; keep a long-running server's memory bounded.
+        typst::comemo::evict(10);
+        let document = compiled.map_err(|errors| {
+            TypesetError::Compile(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(";"))
+        })?;
+        let missing = missing_glyphs(&document);
+        if !missing.is_empty() {
+            return Err(TypesetError::MissingGlyphs(missing));
+        }
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some("huiyin".into())),
+            timestamp: datetime(at).map(typst_pdf::Timestamp::new_utc),
+            ..Default::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| {
+            TypesetError::Export(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(";"))
+        })
+    }
+}
+
+fn datetime(at: DateTime<Utc>) -> Option<Datetime> {
+    Datetime::from_ymd_hms(
+        at.year(),
+        u8::try_from(at.month()).ok()?,
+        u8::try_from(at.day()).ok()?,
+        u8::try_from(at.hour()).ok()?,
+        u8::try_from(at.minute()).ok()?,
+        u8::try_from(at.second()).ok()?,
+    )
+}
+
+/// The characters laid out with a font's "missing glyph" (glyph 0), deduplicated, in order.
+fn missing_glyphs(document: &PagedDocument) -> String {
+    fn walk(frame: &Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => walk(&group.frame, out),
+                FrameItem::Text(text) => {
+                    for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
+                        let range = glyph.range.start as usize..glyph.range.end as usize;
+                        for ch in text.text.get(range).unwrap_or("").chars() {
+                            if !ch.is_whitespace() && !out.contains(ch) {
+                                out.push(ch);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    for page in document.pages() {
+        walk(&page.frame, &mut out);
+    }
+    out
+}
+
+/// The text of a PDF as a reader's copy-and-paste gets it, read with poppler's `pdftotext` (Debian
+/// `poppler-utils`). For tests and checks: it proves the text is really there, glyphs and all.
+pub fn extract_text(pdf: &[u8]) -> std::io::Result<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut stdin = child.stdin.take().ok_or_else(|| std::io::Error::other("pdftotext: no stdin"))?;
+    let bytes = pdf.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let out = child.wait_with_output()?;
+    writer.join().map_err(|_| std::io::Error::other("pdftotext: writer panicked"))??;
+    if !out.status.success() {
+        return Err(std::io::Error::other(format!("pdftotext: {}", String::from_utf8_lossy(&out.stderr))));
+    }
+    String::from_utf8(out.stdout).map_err(std::io::Error::other)
+}

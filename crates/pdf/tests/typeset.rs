@@ -1,0 +1,118 @@
+//! Typesetting with the machine's real fonts, read back with poppler's `pdftotext`.
+
+use chrono::{TimeZone, Utc};
+use huiyin_pdf::{ArchiveVolume, ArchivedCase, Letter, TypesetError, Typesetter};
+
+fn typesetter() -> Typesetter {
+    Typesetter::new(&Typesetter::default_font_dirs())
+        .expect("fonts: install fonts-noto-cjk (the README's setup) or set HUIYIN_FONT_DIR")
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    huiyin_pdf::extract_text(pdf).expect("pdftotext (Debian poppler-utils) reads the PDF")
+}
+
+fn letter() -> Letter {
+    Letter {
+        letterhead: "西山社区居民委员会".into(),
+        title: "信访事项受理告知书".into(),
+        number: Some("XS-2026-000042".into()),
+        addressee: Some("王秀英".into()),
+        paragraphs: vec![
+            "您于 2026年11月2日 以来访形式反映的“残疾人两项补贴停发”一事,本机关已依法受理。".into(),
+            "#set text(size: 1pt) *不是标记* $x$ <label> 【括号】".into(),
+        ],
+        facts: vec![("信访件编号".into(), "XS-2026-000042".into())],
+        signature: vec!["西山社区居民委员会".into(), "(盖章)".into()],
+        issued_on: "2026年11月3日".into(),
+    }
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn a_letter_prints_its_number_and_chinese_body_and_typed_markup_as_text() {
+    let at = Utc.with_ymd_and_hms(2026, 11, 3, 2, 0, 0).unwrap();
+    let pdf = typesetter().letter(&letter(), "case-42-acceptance-notice-3", at).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = squeeze(&pdf_text(&pdf));
+    for expected in [
+        "XS-2026-000042",
+        "信访事项受理告知书",
+        "西山社区居民委员会",
+        "残疾人两项补贴停发",
+        "本机关已依法受理",
+        "(盖章)",
+        "2026年11月3日",
+        "#settext(size:1pt)*不是标记*$x$<label>【括号】",
+    ] {
+        assert!(text.contains(expected), "{expected} not in {text}");
+    }
+}
+
+#[test]
+fn a_reprint_is_byte_for_byte_identical() {
+    let typesetter = typesetter();
+    let at = Utc.with_ymd_and_hms(2026, 11, 3, 2, 0, 0).unwrap();
+    let first = typesetter.letter(&letter(), "case-42-acceptance-notice-3", at).unwrap();
+    let again = typesetter.letter(&letter(), "case-42-acceptance-notice-3", at).unwrap();
+    assert_eq!(first, again);
+}
+
+#[test]
+fn a_character_no_font_has_is_refused_not_printed_blank() {
+    let mut letter = letter();
+    letter.paragraphs.push("私用区字符 \u{10FFFD} 无字形".into());
+    let at = Utc.with_ymd_and_hms(2026, 11, 3, 2, 0, 0).unwrap();
+    match typesetter().letter(&letter, "missing", at) {
+        Err(TypesetError::MissingGlyphs(chars)) => assert_eq!(chars, "\u{10FFFD}"),
+        other => panic!("expected MissingGlyphs, got {:?}", other.map(|b| b.len())),
+    }
+}
+
+#[test]
+fn no_fonts_is_a_clear_error() {
+    let empty = std::env::temp_dir().join(format!("huiyin-no-fonts-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let err = Typesetter::new(std::slice::from_ref(&empty)).err().expect("no fonts there");
+    assert!(err.to_string().contains("fonts-noto-cjk"));
+    std::fs::remove_dir_all(&empty).ok();
+}
+
+#[test]
+fn fed_13_an_archive_volume_has_a_cover_contents_and_every_document() {
+    let mut second = letter();
+    second.title = "信访事项处理意见书".into();
+    second.paragraphs = vec!["经调查核实,恢复发放两项补贴。".into()];
+    let volume = ArchiveVolume {
+        title: "西山社区 2026 年度信访档案".into(),
+        unit: "西山社区居民委员会".into(),
+        year: 2026,
+        cover: vec![("件数".into(), "2".into()), ("保管期限".into(), "10年".into())],
+        cases: vec![
+            ArchivedCase {
+                number: "XS-2026-000042".into(),
+                summary: "两项补贴停发".into(),
+                documents: vec![letter(), second],
+            },
+            ArchivedCase {
+                number: "XS-2026-000043".into(),
+                summary: "无障碍坡道".into(),
+                documents: vec![Letter { number: Some("XS-2026-000043".into()), ..letter() }],
+            },
+        ],
+    };
+    let at = Utc.with_ymd_and_hms(2026, 12, 31, 8, 0, 0).unwrap();
+    let pdf = typesetter().archive(&volume, "archive-XS-2026", at).unwrap();
+    let text = squeeze(&pdf_text(&pdf));
+    let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle} not in {text}"));
+    // Cover, then the contents listing both cases, then the cases in order.
+    assert!(at("信访档案") < at("卷内目录"));
+    let contents = at("卷内目录");
+    assert!(text[contents..].contains("XS-2026-000042两项补贴停发"));
+    assert!(text[contents..].contains("信访事项处理意见书"));
+    assert!(text.matches("XS-2026-000043").count() >= 2, "in the contents and in the file");
+    assert!(text.rfind("恢复发放两项补贴").unwrap() < text.rfind("无障碍坡道").unwrap());
+}
