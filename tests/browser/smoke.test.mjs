@@ -107,8 +107,15 @@ test('setup, log in, register a visit through the form, find it in the list', as
   await page.click('text=受理(出具受理告知书)');
   await page.waitForURL(/\/cases\/\d+$/);
   assert.match(await page.textContent('h1 .status'), /办理中/);
-  await page.click('text=受理告知书');
-  await page.waitForURL(/\/documents\/acceptance-notice$/);
+  // The notice is listed with the case's documents: a print view and the PDF kept when it was issued.
+  const notice = page.locator('table.documents tr', { hasText: '受理告知书' });
+  const pdfHref = await notice.locator('a', { hasText: 'PDF' }).getAttribute('href');
+  const pdf = await page.request.get(new URL(pdfHref, page.url()).href);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+  await notice.locator('a', { hasText: '打印' }).click();
+  await page.waitForURL(/\/documents\/acceptance-notice\?by=\d+$/);
   assert.match(await page.textContent('article'), /信访事项受理告知书/);
   assert.match(await page.textContent('article'), /六十日内办结/);
   await page.goBack();

@@ -239,6 +239,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// The states in which a case is settled and its file can be archived (FED-13).
+    pub const SETTLED: [Status; 4] = [Status::Closed, Status::NotAccepted, Status::RegisteredOnly, Status::Final];
+
     pub const ALL: [Status; 10] = [
         Status::Registered,
         Status::Assigned,

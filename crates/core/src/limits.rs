@@ -107,6 +107,15 @@ pub struct LimitRules {
     /// leader in charge (TWN-11), or one where the unit says so.
     #[serde(default = "default_approvals")]
     pub approvals_required: u8,
+    /// How many levels above the unit that replied a review (复查) or re-review (复核) request goes:
+    /// 1, the unit directly above, as the regulation has it; more where a province routes reviews to
+    /// a higher office. A shorter tree ends at its top.
+    #[serde(default = "default_review_levels")]
+    pub review_levels_up: u8,
+}
+
+fn default_review_levels() -> u8 {
+    1
 }
 
 fn default_approvals() -> u8 {
@@ -119,6 +128,14 @@ fn default_remind_before() -> Limit {
 
 fn default_escalate_after() -> Limit {
     Limit::WorkingDays(5)
+}
+
+/// The unit that reviews: `levels` up the list of units above (nearest first), or the top of a
+/// shorter tree; none when there is no unit above.
+pub fn reviewing_unit<T>(above: Vec<T>, levels: u8) -> Option<T> {
+    let wanted = usize::from(levels.max(1)) - 1;
+    let count = above.len();
+    above.into_iter().nth(wanted.min(count.saturating_sub(1)))
 }
 
 impl LimitRules {
@@ -139,6 +156,7 @@ impl LimitRules {
             remind_before: default_remind_before(),
             escalate_after: default_escalate_after(),
             approvals_required: default_approvals(),
+            review_levels_up: default_review_levels(),
         }
     }
 
@@ -196,6 +214,9 @@ impl LimitRules {
         }
         if !(1..=2).contains(&self.approvals_required) {
             return Err("rules.approvals_required");
+        }
+        if !(1..=3).contains(&self.review_levels_up) {
+            return Err("rules.review_levels_up");
         }
         Ok(self)
     }
@@ -406,6 +427,27 @@ pub fn deadlines(events: &[Event], rules: &LimitRules, calendar: &Calendar) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gen_5_review_goes_to_the_configured_level() {
+        let above = vec!["XZ", "QX", "SJ"];
+        assert_eq!(reviewing_unit(above.clone(), 1), Some("XZ"), "the unit above by default");
+        assert_eq!(reviewing_unit(above.clone(), 2), Some("QX"));
+        assert_eq!(reviewing_unit(above.clone(), 3), Some("SJ"));
+        assert_eq!(reviewing_unit(vec!["XZ"], 3), Some("XZ"), "a shorter tree ends at its top");
+        assert_eq!(reviewing_unit(Vec::<&str>::new(), 1), None);
+        let mut rules = LimitRules::national();
+        assert_eq!(rules.review_levels_up, 1);
+        rules.review_levels_up = 0;
+        assert_eq!(rules.checked(), Err("rules.review_levels_up"));
+        let old: LimitRules = serde_json::from_value({
+            let mut v = serde_json::to_value(LimitRules::national()).unwrap();
+            v.as_object_mut().unwrap().remove("review_levels_up");
+            v
+        })
+        .unwrap();
+        assert_eq!(old.review_levels_up, 1, "rules stored before the setting existed read as 1");
+    }
     use crate::calendar::YearFile;
     use crate::case::{CaseDraft, PetitionerDraft};
     use crate::category;

@@ -31,6 +31,11 @@ struct Cli {
     /// ./huiyin-data/secret.key for PostgreSQL. Servers sharing one PostgreSQL must share this file.
     #[arg(long, global = true, env = "HUIYIN_SECRET_FILE")]
     secret_file: Option<PathBuf>,
+    /// A folder of fonts for PDF documents (repeatable). Default: HUIYIN_FONT_DIR (a list like PATH),
+    /// or else /usr/share/fonts, /usr/local/share/fonts and ./fonts. Chinese needs a CJK font such as
+    /// Debian's fonts-noto-cjk.
+    #[arg(long = "font-dir", global = true)]
+    font_dirs: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -75,6 +80,11 @@ enum Command {
         #[command(subcommand)]
         command: DeadlinesCommand,
     },
+    /// Archive volumes (FED-13).
+    Archive {
+        #[command(subcommand)]
+        command: ArchiveCommand,
+    },
     /// Fills an empty database with a realistic demo.
     Demo {
         /// How many cases to generate.
@@ -99,11 +109,37 @@ enum UnitCommand {
         #[arg(long)]
         parent: Option<String>,
     },
+    /// Shows a unit's letterhead and signature block, or sets them; documents issued afterwards
+    /// print them.
+    Letterhead {
+        code: String,
+        /// 红头, e.g. "西山社区居民委员会".
+        #[arg(long)]
+        letterhead: Option<String>,
+        /// One line of the signature block (落款), repeatable: --signature 西山社区居民委员会 --signature (盖章)
+        #[arg(long)]
+        signature: Vec<String>,
+    },
     /// Shows a unit's time limits, or sets them from a preset (national, zhejiang, shandong).
     Limits {
         code: String,
         #[arg(long)]
         preset: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Binds the settled cases a unit received in a year into one PDF volume: a cover, the table of
+    /// contents and every case's documents in order (装订成册, FED-13).
+    Build {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// Where to write the volume. Default: archive-UNIT-YEAR.pdf in the current folder.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -234,6 +270,12 @@ fn load_secret(cli: &Cli) -> Result<SecretKey, Failure> {
     SecretKey::load_or_create(&path).map_err(|e| Failure(format!("无法读取或创建密钥文件 {}:{e}", path.display())))
 }
 
+/// The application state, typesetting with the fonts the command line names.
+async fn app_state(cli: &Cli, store: Arc<dyn Store>, secret: SecretKey) -> Result<AppState, Failure> {
+    let state = AppState::new(store, secret).await?;
+    Ok(if cli.font_dirs.is_empty() { state } else { state.with_font_dirs(cli.font_dirs.clone()) })
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Serve { listen, supervise_every } => serve(&cli, listen, *supervise_every).await,
@@ -271,6 +313,70 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 other => Failure(other.to_string()),
             })?;
             println!("已添加单位 {}({})", unit.name, unit.code);
+            Ok(())
+        }
+        Command::Unit { command: UnitCommand::Letterhead { code, letterhead, signature } } => {
+            let store = open_store(&cli.database_url).await?;
+            let unit = store
+                .unit_by_code(&code.trim().to_ascii_uppercase())
+                .await?
+                .ok_or_else(|| Failure(format!("单位 {code} 不存在")))?;
+            if letterhead.is_some() || !signature.is_empty() {
+                let letterhead = huiyin_core::text::required(
+                    "letterhead",
+                    letterhead.as_deref(),
+                    huiyin_core::text::limits::UNIT_NAME,
+                )?;
+                let lines: Vec<String> =
+                    signature.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
+                if lines.is_empty() || lines.len() > huiyin_web::app::SIGNATURE_LINES {
+                    return Err(Failure(format!(
+                        "落款需要 1 至 {} 行(--signature 可重复)",
+                        huiyin_web::app::SIGNATURE_LINES
+                    )));
+                }
+                let style = huiyin_store::DocumentStyle { letterhead, signature: lines };
+                store.set_document_style(unit.id, &style, chrono::Utc::now()).await?;
+                println!("已设置 {}({})的红头和落款;此后出具的文书使用新格式", unit.name, unit.code);
+            }
+            let style = store.document_style(unit.id).await?;
+            let (letterhead, signature) = match style {
+                Some(s) => (s.letterhead, s.signature),
+                None => (unit.name.clone(), vec![unit.name.clone()]),
+            };
+            println!("红头:{letterhead}\n落款:{}", signature.join(" / "));
+            Ok(())
+        }
+        Command::Archive { command: ArchiveCommand::Build { unit, year, output } } => {
+            let store = open_store(&cli.database_url).await?;
+            let state = app_state(&cli, store, load_secret(&cli)?).await?;
+            let code = unit.trim().to_ascii_uppercase();
+            let progress = indicatif::ProgressBar::new(0).with_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+                    .map_err(|e| Failure(e.to_string()))?,
+            );
+            progress.set_message("整理案卷");
+            let volume = huiyin_web::app::build_archive(&state, &code, *year, |done, total| {
+                progress.set_length(total as u64);
+                progress.set_position(done as u64);
+            })
+            .await
+            .map_err(|e| match e {
+                huiyin_web::app::AppError::NotFound => Failure(format!("单位 {code} 不存在")),
+                other => Failure(other.to_string()),
+            })?
+            .ok_or_else(|| Failure(format!("{code} 在 {year} 年度没有已办结的信访件,未生成档案")))?;
+            progress.finish_and_clear();
+            let path = output.clone().unwrap_or_else(|| PathBuf::from(format!("archive-{code}-{year}.pdf")));
+            std::fs::write(&path, &volume.pdf).map_err(|e| Failure(format!("无法写入 {}:{e}", path.display())))?;
+            println!(
+                "已装订 {} {year} 年度信访档案:{} 件,文书 {} 份 → {}(SHA-256 {})",
+                volume.unit_name,
+                volume.cases,
+                volume.documents,
+                path.display(),
+                volume.sha256
+            );
             Ok(())
         }
         Command::Unit { command: UnitCommand::Limits { code, preset } } => {
@@ -409,7 +515,7 @@ async fn serve(cli: &Cli, listen: &str, supervise_every: u64) -> Result<(), Fail
         listen.parse().map_err(|_| Failure(format!("监听地址无效:{listen}(示例:127.0.0.1:8080)")))?;
     let store = open_store(&cli.database_url).await?;
     let secret = load_secret(cli)?;
-    let state = AppState::new(store.clone(), secret).await?;
+    let state = app_state(cli, store.clone(), secret).await?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Failure(format!("无法监听 {addr}:{e}")))?;
     let local = listener.local_addr()?;
     println!("huiyin listening on http://{local} ({})", store.backend());

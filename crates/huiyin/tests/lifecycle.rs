@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 struct World {
     server: Server,
     tokens: std::collections::HashMap<&'static str, String>,
-    _db: Db,
+    db: Db,
 }
 
 impl World {
@@ -31,7 +31,7 @@ impl World {
             tokens.insert(user, db.cli(&["token", "create", user]).trim().to_owned());
         }
         let server = Server::start(&db);
-        Some(World { server, tokens, _db: db })
+        Some(World { server, tokens, db })
     }
 
     fn register(&self, body: Value) -> i64 {
@@ -452,3 +452,169 @@ fn fed_18_forwarded_from_above_is_reported_back(backend: Backend) {
     );
 }
 both_backends!(fed_18_forwarded_from_above_is_reported_back);
+
+fn put(w: &World, who: &str, path: &str, body: &Value) -> (u16, Value) {
+    common::json(
+        common::agent()
+            .put(w.server.url(path))
+            .header("Authorization", &format!("Bearer {}", w.tokens[who]))
+            .header("Content-Type", "application/json")
+            .send(body.to_string()),
+    )
+}
+
+/// The bytes at `path` (a PDF), with the content type.
+fn fetch(w: &World, who: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let mut resp = common::agent()
+        .get(w.server.url(path))
+        .header("Authorization", &format!("Bearer {}", w.tokens[who]))
+        .call()
+        .expect("request");
+    let status = resp.status().as_u16();
+    let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let bytes = resp.body_mut().with_config().limit(50 << 20).read_to_vec().unwrap();
+    (status, kind, bytes)
+}
+
+fn text_of(pdf: &[u8]) -> String {
+    let text = huiyin_pdf::extract_text(pdf).expect("pdftotext (Debian poppler-utils) reads the PDF back");
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// GEN-3, GEN-4, TWN-10, FED-13: each step's notice or record is issued as a PDF under the unit's
+/// letterhead, kept with its hash and served unchanged on every reprint.
+fn gen_3_documents_are_issued_as_pdf_and_reprints_are_identical(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let letterhead = json!({"letterhead": "西山社区居民委员会", "signature": ["西山社区居民委员会", "(盖章)"]});
+    assert_eq!(put(&w, "wang", "/api/v1/units/XS/letterhead", &letterhead).0, 403, "administrators only");
+    let (status, err) = put(&w, "boss", "/api/v1/units/XS/letterhead", &json!({"letterhead": "西山", "signature": []}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("signature")));
+    let (status, set) = put(&w, "boss", "/api/v1/units/XS/letterhead", &letterhead);
+    assert_eq!((status, set["own"].as_bool()), (200, Some(true)), "{set}");
+
+    let id = w.register(visit());
+    w.ok("wang", id, "accept", json!({}));
+    w.ok("wang", id, "investigation", json!({"text": "11月22日到工地核实,包工头承认拖欠。"}));
+    w.ok("wang", id, "opinion", opinion());
+    w.ok("lead1", id, "approve", json!({}));
+    w.ok("lead2", id, "approve", json!({}));
+    let replied = w.ok("wang", id, "reply", json!({}));
+    let number = replied["case_number"].as_str().unwrap().to_owned();
+
+    let (status, docs) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}/documents"));
+    assert_eq!(status, 200, "{docs}");
+    let kinds: Vec<&str> = docs.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["receipt", "reception-register", "acceptance-notice", "investigation-record", "opinion"]);
+    let doc = |kind: &str| docs.as_array().unwrap().iter().find(|d| d["kind"] == kind).unwrap().clone();
+
+    let acceptance = doc("acceptance-notice");
+    let (status, media, pdf) = fetch(&w, "wang", acceptance["url"].as_str().unwrap());
+    assert_eq!((status, media.as_str()), (200, "application/pdf"));
+    let text = text_of(&pdf);
+    for expected in
+        [number.as_str(), "信访事项受理告知书", "西山社区居民委员会", "(盖章)", "工地拖欠工资三个月", "依法受理"]
+    {
+        assert!(text.contains(expected), "{expected} not in {text}");
+    }
+    let opinion_text = text_of(&fetch(&w, "wang", doc("opinion")["url"].as_str().unwrap()).2);
+    assert!(
+        opinion_text.contains("信访事项处理意见书") && opinion_text.contains("责成施工单位十日内支付"),
+        "{opinion_text}"
+    );
+    let register = text_of(&fetch(&w, "wang", doc("reception-register")["url"].as_str().unwrap()).2);
+    assert!(register.contains("领导干部接待群众来访登记表") && register.contains(&number), "TWN-10: {register}");
+
+    // A new letterhead prints on documents issued from now on; those issued stay as issued.
+    let newer = json!({"letterhead": "西山社区党群服务中心", "signature": ["西山社区党群服务中心"]});
+    assert_eq!(put(&w, "boss", "/api/v1/units/XS/letterhead", &newer).0, 200);
+    let (_, again) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}/documents"));
+    assert_eq!(again, docs, "the same documents, the same hashes");
+    assert_eq!(
+        fetch(&w, "wang", acceptance["url"].as_str().unwrap()).2,
+        pdf,
+        "a reprint is byte-for-byte the original"
+    );
+    let rated =
+        w.ok("wang", id, "return-visit", json!({"method": "phone", "outcome": "已按期支付", "rating": "satisfied"}));
+    assert_eq!(rated["status"], "replied");
+    let (_, latest) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}/documents"));
+    let visit = latest.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(visit["kind"], "return-visit-record");
+    let visit_text = text_of(&fetch(&w, "wang", visit["url"].as_str().unwrap()).2);
+    assert!(visit_text.contains("西山社区党群服务中心") && visit_text.contains("已按期支付"), "{visit_text}");
+
+    // Out of scope, or an unknown kind: not found.
+    assert_eq!(get(&w.server, &w.tokens["dong"], &format!("/api/v1/cases/{id}/documents")).0, 404);
+    assert_eq!(fetch(&w, "wang", &format!("/api/v1/cases/{id}/documents/no-such-kind/1")).0, 404);
+    assert_eq!(fetch(&w, "wang", &format!("/api/v1/cases/{id}/documents/opinion/999")).0, 404);
+}
+both_backends!(gen_3_documents_are_issued_as_pdf_and_reprints_are_identical);
+
+/// FED-13: the settled cases of a year are bound into one volume with a cover, the contents and
+/// every case's documents; open cases stay out; a year without settled cases binds nothing.
+fn fed_13_archive_volume_binds_the_settled_cases(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let answered = w.register(visit());
+    let closed = w.ok("wang", answered, "answer", json!({"answer": "已告知可向劳动保障监察大队投诉。"}));
+    let mut other = visit();
+    other["content"] = json!("残疾人两项补贴停发,请求恢复。");
+    let rejected = w.register(other);
+    let not_accepted =
+        w.ok("wang", rejected, "reject", json!({"reason": "已进入诉讼程序", "channel": "通过诉讼程序解决"}));
+    let open = w.register(visit());
+    let open_number = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{open}")).1["case_number"].clone();
+    let year =
+        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y").to_string();
+    let out = w.db.dir.0.join("volume.pdf");
+    let printed = w.db.cli(&["archive", "build", "--unit", "XS", "--year", &year, "--output", out.to_str().unwrap()]);
+    assert!(printed.contains("2 件"), "{printed}");
+    let text = text_of(&std::fs::read(&out).unwrap());
+    let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle} not in {text}"));
+    assert!(at("信访档案") < at("卷内目录"), "the cover comes first");
+    for case in [&closed, &not_accepted] {
+        let number = case["case_number"].as_str().unwrap();
+        assert!(text.matches(number).count() >= 3, "{number} in the contents and on its documents");
+    }
+    assert!(text.contains("信访事项不予受理告知书") && text.contains("通过诉讼程序解决"));
+    assert!(!text.contains(open_number.as_str().unwrap()), "an open case is not archived");
+    let (ok, _, err) = w.db.try_cli(&["archive", "build", "--unit", "XS", "--year", "2020"], None);
+    assert!(!ok && err.contains("没有已办结的信访件"), "{err}");
+}
+both_backends!(fed_13_archive_volume_binds_the_settled_cases);
+
+/// FED-10: an overdue step opens a supervision item, which issues a 督办单.
+fn fed_10_an_overdue_case_issues_a_supervision_slip(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let mut late = visit();
+    late["received_at"] = json!("2026-09-01");
+    let id = w.register(late);
+    w.db.cli(&["supervise"]);
+    let (status, docs) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}/documents"));
+    assert_eq!(status, 200, "{docs}");
+    let slip = docs.as_array().unwrap().iter().find(|d| d["kind"] == "supervision-slip").cloned().expect("a 督办单");
+    let text = text_of(&fetch(&w, "wang", slip["url"].as_str().unwrap()).2);
+    assert!(text.contains("信访事项督办单") && text.contains("已于2026-"), "{text}");
+}
+both_backends!(fed_10_an_overdue_case_issues_a_supervision_slip);
+
+/// GEN-5: a unit may route review requests higher than the unit above it.
+fn gen_5_review_goes_to_the_configured_level(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let (_, limits) = get(&w.server, &w.tokens["boss"], "/api/v1/units/XS/limits");
+    let mut rules = limits["rules"].clone();
+    assert_eq!(rules["review_levels_up"], 1, "the unit above by default");
+    rules["approvals_required"] = json!(1);
+    rules["review_levels_up"] = json!(9);
+    let (status, err) = put(&w, "boss", "/api/v1/units/XS/limits", &json!({ "rules": rules }));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("rules.review_levels_up")));
+    rules["review_levels_up"] = json!(2);
+    assert_eq!(put(&w, "boss", "/api/v1/units/XS/limits", &json!({ "rules": rules })).0, 200);
+    let id = w.register(visit());
+    w.ok("wang", id, "accept", json!({}));
+    w.ok("wang", id, "opinion", opinion());
+    w.ok("lead1", id, "approve", json!({}));
+    w.ok("wang", id, "reply", json!({}));
+    let review = w.ok("wang", id, "review-request", json!({"reason": "对处理意见不服,申请复查"}));
+    assert_eq!(review["holding_unit"], "QX", "two levels up: the county, not the town");
+}
+both_backends!(gen_5_review_goes_to_the_configured_level);

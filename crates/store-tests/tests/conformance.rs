@@ -543,3 +543,56 @@ async fn supervision_is_written_once(store: &dyn Store) {
     assert_eq!(store.unit_staff(xz, &[Role::Supervisor]).await.unwrap()[0].username, "chen");
 }
 conformance!(fed_10_supervision_is_written_once, supervision_is_written_once);
+
+async fn issued_documents_are_kept_once(store: &dyn Store) {
+    let (_, _, xs, _) = tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let ids = store
+        .register_cases(&[
+            new_case(registration("XS", "补贴停发", "2026-03-02", "王秀英"), &officer),
+            new_case(registration("XS", "去年的信", "2025-12-30", "赵六"), &officer),
+        ])
+        .await
+        .unwrap();
+    let at: DateTime<Utc> = "2026-03-03T02:00:00Z".parse().unwrap();
+    let doc = |bytes: &[u8], sha: &str| huiyin_store::NewIssuedDocument {
+        kind: "acceptance-notice".into(),
+        issued_by: 2,
+        title: "信访事项受理告知书".into(),
+        issued_at: at,
+        pdf: huiyin_store::Blob { sha256: sha.into(), media_type: "application/pdf".into(), bytes: bytes.to_vec() },
+    };
+    let kept = store.keep_issued_document(ids[0], &doc(b"%PDF-first", "aa11")).await.unwrap();
+    assert_eq!((kept.kind.as_str(), kept.issued_by, kept.size), ("acceptance-notice", 2, 10));
+    // A second keeping of the same document (a reprint, or a race) leaves the original.
+    let again = store.keep_issued_document(ids[0], &doc(b"%PDF-second!", "bb22")).await.unwrap();
+    assert_eq!(again, kept);
+    assert_eq!(store.blob("aa11").await.unwrap().unwrap().bytes, b"%PDF-first");
+    assert_eq!(store.issued_documents(ids[0]).await.unwrap(), [kept]);
+    assert!(store.issued_documents(ids[1]).await.unwrap().is_empty());
+    let missing = store.keep_issued_document(9999, &doc(b"%PDF-x", "cc33")).await;
+    assert!(matches!(missing, Err(StoreError::UnknownReference("case"))), "{missing:?}");
+
+    // Letterhead and signature block.
+    assert_eq!(store.document_style(xs).await.unwrap(), None);
+    let style = huiyin_store::DocumentStyle {
+        letterhead: "西山社区居民委员会".into(),
+        signature: vec!["西山社区居民委员会".into(), "(盖章)".into()],
+    };
+    store.set_document_style(xs, &style, at).await.unwrap();
+    assert_eq!(store.document_style(xs).await.unwrap(), Some(style));
+
+    // FED-13: the settled cases received in a year.
+    let year = |y: i32| -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            format!("{y}-01-01T00:00:00+08:00").parse().unwrap(),
+            format!("{}-01-01T00:00:00+08:00", y + 1).parse().unwrap(),
+        )
+    };
+    let (from, to) = year(2026);
+    assert!(store.case_ids_received(xs, from, to, &Status::SETTLED).await.unwrap().is_empty(), "none settled yet");
+    assert_eq!(store.case_ids_received(xs, from, to, &[Status::Registered]).await.unwrap(), [ids[0]]);
+    let (from, to) = year(2025);
+    assert_eq!(store.case_ids_received(xs, from, to, &[Status::Registered]).await.unwrap(), [ids[1]]);
+}
+conformance!(fed_13_issued_documents_are_kept_once, issued_documents_are_kept_once);

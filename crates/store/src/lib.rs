@@ -282,6 +282,37 @@ pub struct Page<T> {
     pub per_page: u32,
 }
 
+/// A document as issued: its PDF is the blob `sha256`; `issued_by` is the issuing event's seq, or for
+/// a 督办单 the supervision item's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedDocument {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: String,
+    pub issued_by: i64,
+    pub title: String,
+    pub sha256: String,
+    pub size: i64,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// A document to keep as issued, with its PDF.
+#[derive(Debug, Clone)]
+pub struct NewIssuedDocument {
+    pub kind: String,
+    pub issued_by: i64,
+    pub title: String,
+    pub issued_at: DateTime<Utc>,
+    pub pdf: Blob,
+}
+
+/// A unit's letterhead (红头) and signature block (落款), one entry per printed line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentStyle {
+    pub letterhead: String,
+    pub signature: Vec<String>,
+}
+
 /// A web session's stored record.
 #[derive(Debug, Clone)]
 pub struct SessionRow {
@@ -381,6 +412,8 @@ pub trait Store: Send + Sync + 'static {
     async fn close_settled_items(&self, at: DateTime<Utc>) -> StoreResult<u64>;
     /// Supervision items of cases held in the given units, newest first.
     async fn supervision_items(&self, units: &[i64], open_only: bool, limit: i64) -> StoreResult<Vec<SupervisionItem>>;
+    /// The supervision items ever opened on one case, oldest first.
+    async fn case_supervision_items(&self, case_id: i64) -> StoreResult<Vec<SupervisionItem>>;
     /// Active staff of a unit with one of the roles.
     async fn unit_staff(&self, unit_id: i64, roles: &[Role]) -> StoreResult<Vec<User>>;
     /// Writes notices now (and their outbox messages), in one transaction.
@@ -401,6 +434,24 @@ pub trait Store: Send + Sync + 'static {
         purpose: &str,
     ) -> StoreResult<()>;
     async fn personal_data_views(&self, case_id: i64) -> StoreResult<Vec<(String, DateTime<Utc>, String)>>;
+
+    /// The documents a case has issued, in the order they were issued.
+    async fn issued_documents(&self, case_id: i64) -> StoreResult<Vec<IssuedDocument>>;
+    /// Keeps a document as issued, with its PDF, once: if the case already holds this kind from the
+    /// same issuer, that one stays and is returned (a reprint never replaces the original).
+    async fn keep_issued_document(&self, case_id: i64, doc: &NewIssuedDocument) -> StoreResult<IssuedDocument>;
+    /// The unit's own letterhead and signature block, if it set them.
+    async fn document_style(&self, unit_id: i64) -> StoreResult<Option<DocumentStyle>>;
+    async fn set_document_style(&self, unit_id: i64, style: &DocumentStyle, at: DateTime<Utc>) -> StoreResult<()>;
+    /// The cases registered at `unit_id` and received in `[from, to)` whose status is one of
+    /// `statuses`, in case-number order (an archive volume's cases, FED-13).
+    async fn case_ids_received(
+        &self,
+        unit_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        statuses: &[Status],
+    ) -> StoreResult<Vec<i64>>;
 
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>>;
     async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()>;

@@ -8,8 +8,9 @@
 // ON CONFLICT, recursive CTEs). What differs between the two lives in the backend crates.
 
 use huiyin_store::{
-    CaseFile, CaseQuery, CaseSort, CaseSummary, DueDeadline, NewCase, NewEvent, NewUnit, NewUser, Notice,
-    Notification, OutboxMessage, Page, SessionRow, Store, StoreError, StoreResult, SupervisionItem, Unit, User,
+    CaseFile, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
+    NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, SessionRow, Store, StoreError,
+    StoreResult, SupervisionItem, Unit, User,
 };
 use huiyin_core::case::{CaseNumber, Channel};
 use huiyin_core::calendar::{Due, Limit};
@@ -46,6 +47,19 @@ fn unit_from_row(row: &DbRow) -> StoreResult<Unit> {
         name: row.try_get("name")?,
         kind: UnitKind::parse("kind", &kind).map_err(corrupt)?,
         parent_id: row.try_get("parent_id")?,
+    })
+}
+
+fn issued_document_from_row(row: &DbRow) -> StoreResult<IssuedDocument> {
+    Ok(IssuedDocument {
+        id: row.try_get("id")?,
+        case_id: row.try_get("case_id")?,
+        kind: row.try_get("kind")?,
+        issued_by: row.try_get("issued_by")?,
+        title: row.try_get("title")?,
+        sha256: row.try_get("sha256")?,
+        size: row.try_get("size")?,
+        issued_at: row.try_get("issued_at")?,
     })
 }
 
@@ -1207,6 +1221,19 @@ impl Store for Backend {
         rows.iter().map(supervision_from_row).collect()
     }
 
+    async fn case_supervision_items(&self, case_id: i64) -> StoreResult<Vec<SupervisionItem>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.case_id, c.case_number, s.kind, s.due, n.code AS unit_code, u.username AS owner, s.opened_at, \
+             e.code AS escalated_to, s.closed_at FROM supervision_items s JOIN cases c ON c.id = s.case_id \
+             JOIN units n ON n.id = s.unit_id JOIN users u ON u.id = s.owner_id \
+             LEFT JOIN units e ON e.id = s.escalated_to_unit_id WHERE s.case_id = $1 ORDER BY s.id",
+        )
+        .bind(case_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(supervision_from_row).collect()
+    }
+
     async fn unit_staff(&self, unit_id: i64, roles: &[Role]) -> StoreResult<Vec<User>> {
         let rows = sqlx::query(select_users!("WHERE u.unit_id = $1 AND u.active ORDER BY u.username"))
             .bind(unit_id)
@@ -1324,6 +1351,117 @@ impl Store for Backend {
         rows.iter()
             .map(|r| Ok((r.try_get("username")?, r.try_get("viewed_at")?, r.try_get("purpose")?)))
             .collect()
+    }
+
+    async fn issued_documents(&self, case_id: i64) -> StoreResult<Vec<IssuedDocument>> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.case_id, d.kind, d.issued_by, d.title, d.sha256, b.size, d.issued_at \
+             FROM issued_documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.case_id = $1 ORDER BY d.id",
+        )
+        .bind(case_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(issued_document_from_row).collect()
+    }
+
+    async fn keep_issued_document(&self, case_id: i64, doc: &NewIssuedDocument) -> StoreResult<IssuedDocument> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO blobs (sha256, media_type, size, bytes, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&doc.pdf.sha256)
+        .bind(&doc.pdf.media_type)
+        .bind(i64::try_from(doc.pdf.bytes.len()).map_err(corrupt)?)
+        .bind(&doc.pdf.bytes)
+        .bind(doc.issued_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO issued_documents (case_id, kind, issued_by, title, sha256, issued_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id, kind, issued_by) DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(&doc.kind)
+        .bind(doc.issued_by)
+        .bind(&doc.title)
+        .bind(&doc.pdf.sha256)
+        .bind(doc.issued_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "document", "case"))?;
+        let row = sqlx::query(
+            "SELECT d.id, d.case_id, d.kind, d.issued_by, d.title, d.sha256, b.size, d.issued_at \
+             FROM issued_documents d JOIN blobs b ON b.sha256 = d.sha256 \
+             WHERE d.case_id = $1 AND d.kind = $2 AND d.issued_by = $3",
+        )
+        .bind(case_id)
+        .bind(&doc.kind)
+        .bind(doc.issued_by)
+        .fetch_one(&mut *tx)
+        .await?;
+        let kept = issued_document_from_row(&row)?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+
+    async fn document_style(&self, unit_id: i64) -> StoreResult<Option<DocumentStyle>> {
+        let row = sqlx::query("SELECT letterhead, signature FROM unit_document_styles WHERE unit_id = $1")
+            .bind(unit_id)
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|r| {
+            let signature: String = r.try_get("signature")?;
+            Ok(DocumentStyle {
+                letterhead: r.try_get("letterhead")?,
+                signature: signature.lines().map(str::to_owned).collect(),
+            })
+        })
+        .transpose()
+    }
+
+    async fn set_document_style(
+        &self,
+        unit_id: i64,
+        style: &DocumentStyle,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO unit_document_styles (unit_id, letterhead, signature, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (unit_id) DO UPDATE SET letterhead = excluded.letterhead, signature = excluded.signature, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(unit_id)
+        .bind(&style.letterhead)
+        .bind(style.signature.join("\n"))
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "unit", "unit"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn case_ids_received(
+        &self,
+        unit_id: i64,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        statuses: &[Status],
+    ) -> StoreResult<Vec<i64>> {
+        if statuses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b = sqlx::QueryBuilder::<Db>::new("SELECT id FROM cases WHERE unit_id = ");
+        b.push_bind(unit_id).push(" AND received_at >= ").push_bind(from);
+        b.push(" AND received_at < ").push_bind(to).push(" AND status IN (");
+        let mut list = b.separated(", ");
+        for status in statuses {
+            list.push_bind(status.code());
+        }
+        b.push(") ORDER BY case_number");
+        Ok(b.build_query_scalar().fetch_all(self.reader()).await?)
     }
 
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>> {

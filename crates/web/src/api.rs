@@ -83,6 +83,10 @@ fn refuse(lang: Lang, e: AppError) -> ApiError {
         AppError::Calendar(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "calendar_file", e.to_string()),
         AppError::Refused(r @ Refusal::Role { .. }) => ApiError::new(StatusCode::FORBIDDEN, r.code(), r.message(lang)),
         AppError::Refused(r) => ApiError::new(StatusCode::CONFLICT, r.code(), r.message(lang)),
+        AppError::Typeset(message) => {
+            tracing::error!(error = %message, "typesetting failed");
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "typesetting_failed", message)
+        }
         AppError::MayNotBackdate => ApiError {
             status: StatusCode::FORBIDDEN,
             code: "may_not_backdate",
@@ -179,7 +183,9 @@ macro_rules! case_action {
             ApiJson(draft): ApiJson<$draft>,
         ) -> ApiResult<Json<CaseView>> {
             let lang = caller.lang;
-            let file = app::act(&state, &caller.actor, id, CaseAction::$variant(draft)).await.map_err(|e| refuse(lang, e))?;
+            let file = app::act_and_issue(&state, &caller.actor, id, CaseAction::$variant(draft))
+                .await
+                .map_err(|e| refuse(lang, e))?;
             Ok(Json(app::view(&state, &caller.actor, &file, false, None).await.map_err(|e| refuse(lang, e))?))
         }
     };
@@ -472,6 +478,125 @@ async fn set_unit_limits(
     Ok(Json(UnitLimitsView { unit: code, own: true, rules }))
 }
 
+/// A unit's letterhead and signature block as its documents print them.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct LetterheadView {
+    unit: String,
+    /// False when the unit set none and prints its name.
+    own: bool,
+    /// 红头: printed in red above the title.
+    letterhead: String,
+    /// 落款: the lines printed above the date, e.g. the unit's full name and "(盖章)".
+    signature: Vec<String>,
+}
+
+/// The letterhead and signature block a unit's documents print.
+#[utoipa::path(get, path = "/units/{code}/letterhead", tag = "documents", params(("code" = String, Path)),
+    responses((status = 200, body = LetterheadView), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn get_letterhead(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+) -> ApiResult<Json<LetterheadView>> {
+    let lang = caller.lang;
+    let (style, own) = app::document_style(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(LetterheadView { unit: code, own, letterhead: style.letterhead, signature: style.signature }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SetLetterheadBody {
+    /// 红头, e.g. "西山社区居民委员会" (at most 100 characters).
+    letterhead: Option<String>,
+    /// 落款: one to four lines, e.g. ["西山社区居民委员会", "(盖章)"].
+    #[serde(default)]
+    signature: Vec<String>,
+}
+
+/// Sets a unit's letterhead and signature block (administrators). Documents issued afterwards print
+/// them; documents already issued stay as they were issued.
+#[utoipa::path(put, path = "/units/{code}/letterhead", tag = "documents", params(("code" = String, Path)),
+    request_body = SetLetterheadBody,
+    responses((status = 200, body = LetterheadView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+               (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn set_letterhead(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<SetLetterheadBody>,
+) -> ApiResult<Json<LetterheadView>> {
+    let lang = caller.lang;
+    let style = app::set_document_style(&state, &caller.actor, &code, body.letterhead.as_deref(), &body.signature)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    Ok(Json(LetterheadView { unit: code, own: true, letterhead: style.letterhead, signature: style.signature }))
+}
+
+/// One issued document of a case.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct DocumentView {
+    /// `receipt`, `reception-register`, `acceptance-notice`, `rejection-notice`, `assignment-letter`,
+    /// `transfer-letter`, `extension-notice`, `hearing-record`, `investigation-record`, `opinion`,
+    /// `return-visit-record` or `supervision-slip`.
+    kind: String,
+    title: String,
+    /// The seq of the event that issued it in the case's log (for a 督办单, the supervision item's id).
+    issued_by: i64,
+    /// The SHA-256 of the PDF; the same for every reprint.
+    sha256: String,
+    size: i64,
+    issued_at: chrono::DateTime<chrono::Utc>,
+    /// Serves the PDF.
+    url: String,
+}
+
+/// The documents issued for the case, in the order issued. Any not typeset yet are typeset and kept
+/// now; each kept PDF is served unchanged ever after.
+#[utoipa::path(get, path = "/cases/{id}/documents", tag = "documents", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<DocumentView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+               (status = 503, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_documents(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<DocumentView>>> {
+    let lang = caller.lang;
+    let all = app::issued_documents(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(
+        all.into_iter()
+            .map(|(_, r)| DocumentView {
+                url: format!("/api/v1/cases/{id}/documents/{}/{}", r.kind, r.issued_by),
+                kind: r.kind,
+                title: r.title,
+                issued_by: r.issued_by,
+                sha256: r.sha256,
+                size: r.size,
+                issued_at: r.issued_at,
+            })
+            .collect(),
+    ))
+}
+
+/// One issued document's PDF, exactly as issued.
+#[utoipa::path(get, path = "/cases/{id}/documents/{kind}/{issued_by}", tag = "documents",
+    params(("id" = i64, Path), ("kind" = String, Path), ("issued_by" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn get_document(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path((id, kind, issued_by)): Path<(i64, String, i64)>,
+) -> ApiResult<axum::response::Response> {
+    let lang = caller.lang;
+    let kind = crate::documents::DocKind::parse(&kind).ok_or_else(|| ApiError::not_found(lang))?;
+    let (record, blob) =
+        app::document_pdf(&state, &caller.actor, id, kind, Some(issued_by)).await.map_err(|e| refuse(lang, e))?;
+    Ok(crate::pdf_response(&record, blob))
+}
+
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 struct CalendarView {
     /// The years whose official schedule is loaded.
@@ -701,6 +826,7 @@ impl utoipa::Modify for BearerAuth {
     tags((name = "cases", description = "Registering and finding cases"),
          (name = "categories", description = "The content classification (GEN-10), edited by administrators"),
          (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"),
+         (name = "documents", description = "Issued notices, letters and records as PDF; letterheads"),
          (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"))
 )]
@@ -742,6 +868,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(get_calendar, import_calendar))
         .routes(routes!(add_attachment))
         .routes(routes!(get_attachment))
+        .routes(routes!(list_documents))
+        .routes(routes!(get_document))
+        .routes(routes!(get_letterhead, set_letterhead))
         .routes(routes!(list_notifications))
         .routes(routes!(read_notification))
         .routes(routes!(list_supervision))

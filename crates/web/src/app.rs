@@ -12,16 +12,20 @@ use huiyin_core::lifecycle::{
 };
 use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
 use huiyin_core::text;
-use huiyin_core::unit::UnitCode;
+use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::{
-    Blob, CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Notice, Page, Store, StoreError,
+    Blob, CaseFile, CaseQuery, CaseSort, CaseSummary, DocumentStyle, IssuedDocument, NewCase, NewEvent,
+    NewIssuedDocument, Notice, Page, Store, StoreError,
 };
 use serde::Deserialize;
 use sha2::Digest;
 
+use std::collections::{BTreeSet, HashMap};
+
 use crate::auth::Actor;
+use crate::documents::{self, DocKind, Issued, Issuer};
 use crate::state::{AppState, random_bytes};
 use crate::views::CaseView;
 
@@ -46,6 +50,9 @@ pub enum AppError {
     /// Recording an earlier `at` is a permission this user lacks.
     #[error("may not backdate")]
     MayNotBackdate,
+    /// A document could not be typeset (no fonts, a character no font has).
+    #[error("{0}")]
+    Typeset(String),
 }
 
 impl From<ValidationErrors> for AppError {
@@ -525,11 +532,6 @@ async fn units_above(state: &AppState, unit_id: i64) -> AppResult<Vec<huiyin_sto
     Ok(above)
 }
 
-/// The unit directly above `unit_id`, as a code.
-async fn unit_above(state: &AppState, unit_id: i64) -> AppResult<Option<String>> {
-    Ok(units_above(state, unit_id).await?.into_iter().next().map(|u| u.code))
-}
-
 /// A unit above `unit_id`: the named one (it must be above), or the nearest.
 async fn named_or_nearest_above(
     state: &AppState,
@@ -642,8 +644,11 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
                     && dl.met_at.is_none()
                     && dl.due.date >= today
             });
-            let above = unit_above(state, file.holding_unit_id).await?;
-            (lifecycle::review_request(&file.state, open, above, reason)?, m)
+            // GEN-5: to the level the replying unit's rules name, by default the unit above it.
+            let levels = state.store.limit_rules_for(file.holding_unit_id).await?.unwrap_or_default().review_levels_up;
+            let above = units_above(state, file.holding_unit_id).await?.into_iter().map(|u| u.code).collect();
+            let reviewer = limits::reviewing_unit(above, levels);
+            (lifecycle::review_request(&file.state, open, reviewer, reason)?, m)
         }
         CaseAction::Close(d) => (lifecycle::close(&file.state, role)?, d.parse()?),
         CaseAction::Hearing(d) => {
@@ -991,4 +996,259 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         per_page,
     };
     Ok(state.store.list_cases(&query).await?)
+}
+
+// ---------- documents ----------
+
+/// How the units that issue documents print: their letterhead and signature block, or their name.
+async fn issuers(state: &AppState, codes: BTreeSet<String>) -> AppResult<HashMap<String, Issuer>> {
+    let mut out = HashMap::new();
+    for code in codes {
+        let Some(unit) = state.store.unit_by_code(&code).await? else { continue };
+        let issuer = match state.store.document_style(unit.id).await? {
+            Some(style) => {
+                Issuer { name: unit.name, kind: unit.kind, letterhead: style.letterhead, signature: style.signature }
+            }
+            None => Issuer::plain(&unit.name, unit.kind),
+        };
+        out.insert(code, issuer);
+    }
+    Ok(out)
+}
+
+/// Every document the case has issued, composed, in the order issued: the events' notices, letters
+/// and records, then the 督办单 of its supervision items.
+pub async fn compose_documents(state: &AppState, file: &CaseFile) -> AppResult<Vec<Issued>> {
+    let items = state.store.case_supervision_items(file.id).await?;
+    let mut codes = documents::issuer_codes(file);
+    codes.extend(items.iter().map(|i| i.escalated_to.clone().unwrap_or_else(|| i.unit_code.clone())));
+    let issuers = issuers(state, codes).await?;
+    let mut all = documents::issued(file, &issuers);
+    for item in &items {
+        let code = item.escalated_to.as_deref().unwrap_or(&item.unit_code);
+        let issuer = issuers.get(code).cloned().unwrap_or_else(|| Issuer::plain(code, UnitKind::Agency));
+        all.push(documents::supervision_slip(file, item, &issuer));
+    }
+    Ok(all)
+}
+
+/// The case's documents as the actor may read them; the accused unit may not (GEN-7).
+pub async fn case_documents(state: &AppState, actor: &Actor, id: i64) -> AppResult<(CaseFile, Vec<Issued>)> {
+    let file = case_file(state, actor, id).await?;
+    if conceals(state, actor, &file).await? {
+        return Err(AppError::Forbidden);
+    }
+    let all = compose_documents(state, &file).await?;
+    Ok((file, all))
+}
+
+/// Typesets and keeps every document of the case not kept yet, and returns each with its record. A
+/// kept document is never typeset again: a reprint serves the bytes first issued.
+pub async fn issue_documents(state: &AppState, file: &CaseFile) -> AppResult<Vec<(Issued, IssuedDocument)>> {
+    let all = compose_documents(state, file).await?;
+    let mut kept = state.store.issued_documents(file.id).await?;
+    let mut out = Vec::with_capacity(all.len());
+    for doc in all {
+        let code = doc.kind.code();
+        let found = kept.iter().position(|k| k.kind == code && k.issued_by == doc.issued_by);
+        let record = match found {
+            Some(i) => kept.swap_remove(i),
+            None => {
+                let pdf = typeset(state, &doc, file.id).await?;
+                let new = NewIssuedDocument {
+                    kind: code.to_owned(),
+                    issued_by: doc.issued_by,
+                    title: doc.letter.title.clone(),
+                    issued_at: doc.issued_at,
+                    pdf,
+                };
+                state.store.keep_issued_document(file.id, &new).await?
+            }
+        };
+        out.push((doc, record));
+    }
+    Ok(out)
+}
+
+/// Takes an action, then issues the documents it issued (受理告知书 with acceptance, 交办函 with
+/// assignment, …). A failure to typeset (no fonts, say) is logged and does not undo the action: the
+/// document is issued when it is next asked for. Registration's receipt, and bulk paths such as the
+/// demo, leave issuing to that first request.
+pub async fn act_and_issue(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -> AppResult<CaseFile> {
+    let file = act(state, actor, id, action).await?;
+    if let Err(e) = issue_documents(state, &file).await {
+        tracing::warn!(case = file.id, error = %e, "documents not issued yet");
+    }
+    Ok(file)
+}
+
+/// The actor's view of the issued documents, issuing any not yet kept.
+pub async fn issued_documents(state: &AppState, actor: &Actor, id: i64) -> AppResult<Vec<(Issued, IssuedDocument)>> {
+    let (file, _) = case_documents(state, actor, id).await?;
+    issue_documents(state, &file).await
+}
+
+/// One issued document's PDF: the latest of its kind, or the one issued by `issued_by`.
+pub async fn document_pdf(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    kind: DocKind,
+    issued_by: Option<i64>,
+) -> AppResult<(IssuedDocument, Blob)> {
+    let all = issued_documents(state, actor, id).await?;
+    let (_, record) = all
+        .into_iter()
+        .rev()
+        .find(|(d, _)| d.kind == kind && issued_by.is_none_or(|seq| d.issued_by == seq))
+        .ok_or(AppError::NotFound)?;
+    let blob = state.store.blob(&record.sha256).await?.ok_or(AppError::NotFound)?;
+    Ok((record, blob))
+}
+
+/// Runs a typesetting job on the blocking threads (it is CPU work, and the first one scans the fonts).
+async fn typeset_off_thread(
+    state: &AppState,
+    job: impl FnOnce(&huiyin_pdf::Typesetter) -> Result<Vec<u8>, huiyin_pdf::TypesetError> + Send + 'static,
+) -> AppResult<Vec<u8>> {
+    let typesetting = state.typesetting();
+    tokio::task::spawn_blocking(move || {
+        let typesetter = typesetting.get()?;
+        job(&typesetter).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| AppError::Typeset(e.to_string()))?
+    .map_err(AppError::Typeset)
+}
+
+async fn typeset(state: &AppState, doc: &Issued, case_id: i64) -> AppResult<Blob> {
+    let letter = doc.letter.clone();
+    let ident = doc.ident(case_id);
+    let at = doc.issued_at;
+    let bytes = typeset_off_thread(state, move |t| t.letter(&letter, &ident, at)).await?;
+    let sha256 = crate::state::hex(&sha2::Sha256::digest(&bytes));
+    Ok(Blob { sha256, media_type: "application/pdf".into(), bytes })
+}
+
+/// The most lines a signature block has.
+pub const SIGNATURE_LINES: usize = 4;
+
+/// A unit's letterhead and signature block as they print, and whether they are the unit's own.
+pub async fn document_style(state: &AppState, actor: &Actor, code: &str) -> AppResult<(DocumentStyle, bool)> {
+    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    Ok(match state.store.document_style(unit.id).await? {
+        Some(style) => (style, true),
+        None => (DocumentStyle { letterhead: unit.name.clone(), signature: vec![unit.name] }, false),
+    })
+}
+
+/// Sets a unit's letterhead (红头) and signature block (落款), administrators only. Documents issued
+/// from now on print them; documents already issued keep what they were issued with.
+pub async fn set_document_style(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    letterhead: Option<&str>,
+    signature: &[String],
+) -> AppResult<DocumentStyle> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let letterhead = text::required("letterhead", letterhead, text::limits::UNIT_NAME)?;
+    let mut lines = Vec::new();
+    for line in signature {
+        if let Some(line) = text::optional("signature", Some(line), text::limits::UNIT_NAME)? {
+            lines.push(line);
+        }
+    }
+    if lines.is_empty() {
+        return Err(FieldError::new("signature", Invalid::Required).into());
+    }
+    if lines.len() > SIGNATURE_LINES {
+        return Err(FieldError::new("signature", Invalid::TooLong { max: SIGNATURE_LINES }).into());
+    }
+    let style = DocumentStyle { letterhead, signature: lines };
+    state.store.set_document_style(unit.id, &style, Utc::now()).await?;
+    tracing::info!(unit = code, actor = %actor.user.username, "letterhead set");
+    Ok(style)
+}
+
+/// A bound archive volume (FED-13).
+pub struct BuiltArchive {
+    pub unit_name: String,
+    pub cases: usize,
+    pub documents: usize,
+    pub sha256: String,
+    pub pdf: Vec<u8>,
+}
+
+/// Binds the settled cases (办结, 不予受理, 作登记处理, 终结) that `unit_code` received in `year` (China
+/// time) into one PDF: a cover, the table of contents, then each case's documents in the order
+/// issued — registration, letters, investigation notes, hearings, opinion and reply, return visits
+/// (FED-13). `progress(done, total)` is called as cases are gathered. `None` when the year has no
+/// settled case: nothing is bound empty.
+pub async fn build_archive(
+    state: &AppState,
+    unit_code: &str,
+    year: i32,
+    progress: impl Fn(usize, usize),
+) -> AppResult<Option<BuiltArchive>> {
+    let unit = state.store.unit_by_code(unit_code).await?.ok_or(AppError::NotFound)?;
+    let start = |y: i32| {
+        CHINA_OFFSET
+            .with_ymd_and_hms(y, 1, 1, 0, 0, 0)
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| FieldError::new("year", Invalid::OutOfRange { min: 2000, max: 2100 }))
+    };
+    if !(2000..=2100).contains(&year) {
+        return Err(FieldError::new("year", Invalid::OutOfRange { min: 2000, max: 2100 }).into());
+    }
+    let ids = state.store.case_ids_received(unit.id, start(year)?, start(year + 1)?, &Status::SETTLED).await?;
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let mut cases = Vec::with_capacity(ids.len());
+    let mut documents = 0;
+    for (done, id) in ids.iter().enumerate() {
+        progress(done, ids.len());
+        let Some(file) = state.store.case_file(*id).await? else { continue };
+        let letters: Vec<huiyin_pdf::Letter> =
+            compose_documents(state, &file).await?.into_iter().map(|d| d.letter).collect();
+        documents += letters.len();
+        cases.push(huiyin_pdf::ArchivedCase {
+            number: file.state.case_number.clone(),
+            summary: crate::views::excerpt(&file.registration.content, 24),
+            documents: letters,
+        });
+    }
+    progress(ids.len(), ids.len());
+    let first = cases.first().map(|c| c.number.clone()).unwrap_or_default();
+    let last = cases.last().map(|c| c.number.clone()).unwrap_or_default();
+    let built_at = Utc::now();
+    let volume = huiyin_pdf::ArchiveVolume {
+        title: format!("{} {year} 年度信访档案", unit.name),
+        unit: unit.name.clone(),
+        year,
+        cover: vec![
+            ("立卷单位".into(), format!("{}({})", unit.name, unit.code)),
+            ("年度".into(), year.to_string()),
+            ("件数".into(), cases.len().to_string()),
+            ("文书份数".into(), documents.to_string()),
+            ("起止件号".into(), format!("{first} 至 {last}")),
+            ("立卷日期".into(), crate::views::day(built_at)),
+        ],
+        cases,
+    };
+    let case_count = volume.cases.len();
+    let ident = format!("huiyin-archive-{}-{year}", unit.code);
+    let pdf = typeset_off_thread(state, move |t| t.archive(&volume, &ident, built_at)).await?;
+    Ok(Some(BuiltArchive {
+        unit_name: unit.name,
+        cases: case_count,
+        documents,
+        sha256: crate::state::hex(&sha2::Sha256::digest(&pdf)),
+        pdf,
+    }))
 }

@@ -1,43 +1,88 @@
-//! The notices and letters a case issues (受理告知书, 不予受理告知书, 交办函, 转办函, 信访处理意见书, …), as
-//! print views composed from the case file. Which documents exist follows from the events; their
-//! wording follows the regulation. (PDF output and stored, hashed copies come later.)
+//! The notices, letters and records a case issues (登记回执, 受理告知书, 不予受理告知书, 交办函, 转办函,
+//! 延期告知书, 调查笔录, 信访处理意见书, 回访记录, 来访登记表, 督办单), composed from the case file.
+//!
+//! Which documents exist follows from the events: each is issued by one event (a 督办单 by one
+//! supervision item) and names the unit that held the case at that moment as its issuer, printed under
+//! that unit's letterhead and signature block. Their wording follows the regulation. One composition
+//! serves the print view and the PDF (`huiyin_pdf::Letter`).
 
-use huiyin_core::event::{EventData, Outcome};
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use huiyin_core::case::Channel;
+use huiyin_core::event::{CaseState, Event, EventData, Outcome, Rating};
+use huiyin_core::limits::DeadlineKind;
 use huiyin_core::unit::UnitKind;
-use huiyin_store::CaseFile;
+use huiyin_pdf::Letter;
+use huiyin_store::{CaseFile, SupervisionItem};
 
 use crate::views;
 
 /// A document kind, with the code used in its address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocKind {
-    /// 登记回执 is the receipt page; the others:
+    Receipt,
+    ReceptionRegister,
     AcceptanceNotice,
     RejectionNotice,
     AssignmentLetter,
     TransferLetter,
+    ExtensionNotice,
+    HearingRecord,
+    InvestigationRecord,
     Opinion,
-    ReceptionRegister,
+    ReturnVisitRecord,
+    SupervisionSlip,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 6] = [
+    pub const ALL: [DocKind; 12] = [
+        DocKind::Receipt,
+        DocKind::ReceptionRegister,
         DocKind::AcceptanceNotice,
         DocKind::RejectionNotice,
         DocKind::AssignmentLetter,
         DocKind::TransferLetter,
+        DocKind::ExtensionNotice,
+        DocKind::HearingRecord,
+        DocKind::InvestigationRecord,
         DocKind::Opinion,
-        DocKind::ReceptionRegister,
+        DocKind::ReturnVisitRecord,
+        DocKind::SupervisionSlip,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
+            DocKind::Receipt => "receipt",
+            DocKind::ReceptionRegister => "reception-register",
             DocKind::AcceptanceNotice => "acceptance-notice",
             DocKind::RejectionNotice => "rejection-notice",
             DocKind::AssignmentLetter => "assignment-letter",
             DocKind::TransferLetter => "transfer-letter",
+            DocKind::ExtensionNotice => "extension-notice",
+            DocKind::HearingRecord => "hearing-record",
+            DocKind::InvestigationRecord => "investigation-record",
             DocKind::Opinion => "opinion",
-            DocKind::ReceptionRegister => "reception-register",
+            DocKind::ReturnVisitRecord => "return-visit-record",
+            DocKind::SupervisionSlip => "supervision-slip",
+        }
+    }
+
+    /// The short name shown in lists and links.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DocKind::Receipt => "登记回执",
+            DocKind::ReceptionRegister => "来访登记表",
+            DocKind::AcceptanceNotice => "受理告知书",
+            DocKind::RejectionNotice => "不予受理告知书",
+            DocKind::AssignmentLetter => "交办函",
+            DocKind::TransferLetter => "转办函",
+            DocKind::ExtensionNotice => "延期告知书",
+            DocKind::HearingRecord => "听证记录",
+            DocKind::InvestigationRecord => "调查笔录",
+            DocKind::Opinion => "处理意见书",
+            DocKind::ReturnVisitRecord => "回访记录",
+            DocKind::SupervisionSlip => "督办单",
         }
     }
 
@@ -46,17 +91,103 @@ impl DocKind {
     }
 }
 
-/// A composed document: its title, the addressee line, the body paragraphs, and a table of facts.
-pub struct Document {
-    pub title: String,
-    pub addressee: Option<String>,
-    pub paragraphs: Vec<String>,
-    pub facts: Vec<(String, String)>,
-    pub issued_on: String,
+/// The unit that issues a document, as it prints.
+#[derive(Debug, Clone)]
+pub struct Issuer {
+    pub name: String,
+    pub kind: UnitKind,
+    /// 红头: the unit's own, or its name.
+    pub letterhead: String,
+    /// 落款: the unit's own lines, or its name.
+    pub signature: Vec<String>,
 }
 
-fn last(file: &CaseFile, pick: impl Fn(&EventData) -> bool) -> Option<&huiyin_core::event::Event> {
-    file.events.iter().rev().find(|e| pick(&e.data))
+impl Issuer {
+    /// An issuer printing its name, for a unit that set no letterhead.
+    pub fn plain(name: &str, kind: UnitKind) -> Issuer {
+        Issuer { name: name.into(), kind, letterhead: name.into(), signature: vec![name.into()] }
+    }
+}
+
+/// One issued document: what it is, what issued it, when, by which unit, and its text.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub kind: DocKind,
+    /// The issuing event's seq; for a 督办单, the supervision item's id.
+    pub issued_by: i64,
+    pub issued_at: DateTime<Utc>,
+    pub issuer: String,
+    pub letter: Letter,
+}
+
+impl Issued {
+    /// The stable name of this document, from which its PDF identifier is derived.
+    pub fn ident(&self, case_id: i64) -> String {
+        format!("huiyin-case-{case_id}-{}-{}", self.kind.code(), self.issued_by)
+    }
+}
+
+/// Each event that issues a document, with the code of the unit holding the case when it happened.
+fn issuing_events(file: &CaseFile) -> Vec<(DocKind, &Event, String)> {
+    let mut out = Vec::new();
+    let mut state: Option<CaseState> = None;
+    let last_instruction = file.events.iter().rev().find(|e| matches!(e.data, EventData::Instructed { .. }));
+    for event in &file.events {
+        let issuer = state.as_ref().map_or_else(|| file.unit_code.clone(), |s| s.holding_unit.clone());
+        let kind = match &event.data {
+            EventData::Registered { .. } => Some(DocKind::Receipt),
+            EventData::Accepted {} => Some(DocKind::AcceptanceNotice),
+            EventData::Rejected { .. } => Some(DocKind::RejectionNotice),
+            EventData::Assigned { .. } => Some(DocKind::AssignmentLetter),
+            EventData::Transferred { .. } => Some(DocKind::TransferLetter),
+            EventData::Extended { .. } => Some(DocKind::ExtensionNotice),
+            EventData::HearingHeld { .. } => Some(DocKind::HearingRecord),
+            EventData::InvestigationNoted { .. } => Some(DocKind::InvestigationRecord),
+            EventData::Replied {} => Some(DocKind::Opinion),
+            EventData::ReturnVisited { .. } => Some(DocKind::ReturnVisitRecord),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            out.push((kind, event, issuer.clone()));
+        }
+        // TWN-10: the visit register is issued at registration and again with each leader's instruction;
+        // the latest one stands.
+        if file.registration.channel == Channel::Visit
+            && (last_instruction.map(|e| e.seq) == Some(event.seq)
+                || (last_instruction.is_none() && matches!(event.data, EventData::Registered { .. })))
+        {
+            out.push((DocKind::ReceptionRegister, event, issuer));
+        }
+        match &mut state {
+            Some(s) => s.apply(event),
+            None => state = CaseState::derive(std::slice::from_ref(event)),
+        }
+    }
+    out
+}
+
+/// The codes of the units that issued the case's documents.
+pub fn issuer_codes(file: &CaseFile) -> BTreeSet<String> {
+    issuing_events(file).into_iter().map(|(_, _, issuer)| issuer).collect()
+}
+
+/// Every document the case has issued, in the order issued. `issuers` maps unit codes to how they
+/// print; a unit missing from it prints the case's registering unit name.
+pub fn issued(file: &CaseFile, issuers: &HashMap<String, Issuer>) -> Vec<Issued> {
+    issuing_events(file)
+        .into_iter()
+        .filter_map(|(kind, event, code)| {
+            let issuer =
+                issuers.get(&code).cloned().unwrap_or_else(|| Issuer::plain(&file.unit_name, UnitKind::Agency));
+            let letter = compose(file, kind, event, &issuer)?;
+            Some(Issued { kind, issued_by: event.seq, issued_at: event.occurred_at, issuer: code, letter })
+        })
+        .collect()
+}
+
+/// The latest document of a kind, or the one issued by `issued_by`.
+pub fn find(all: Vec<Issued>, kind: DocKind, issued_by: Option<i64>) -> Option<Issued> {
+    all.into_iter().rev().find(|d| d.kind == kind && issued_by.is_none_or(|seq| d.issued_by == seq))
 }
 
 fn petitioner(file: &CaseFile) -> String {
@@ -72,114 +203,158 @@ fn matter(file: &CaseFile) -> String {
     )
 }
 
-/// The documents this case has issued so far.
-pub fn available(file: &CaseFile) -> Vec<DocKind> {
-    let has = |pick: &dyn Fn(&EventData) -> bool| file.events.iter().any(|e| pick(&e.data));
-    let mut out = Vec::new();
-    if has(&|d| matches!(d, EventData::Accepted {})) {
-        out.push(DocKind::AcceptanceNotice);
+fn letter(file: &CaseFile, issuer: &Issuer, title: &str, at: DateTime<Utc>) -> Letter {
+    Letter {
+        letterhead: issuer.letterhead.clone(),
+        title: title.into(),
+        number: Some(file.state.case_number.clone()),
+        addressee: None,
+        paragraphs: Vec::new(),
+        facts: Vec::new(),
+        signature: issuer.signature.clone(),
+        issued_on: views::day(at),
     }
-    if has(&|d| matches!(d, EventData::Rejected { .. })) {
-        out.push(DocKind::RejectionNotice);
-    }
-    if has(&|d| matches!(d, EventData::Assigned { .. })) {
-        out.push(DocKind::AssignmentLetter);
-    }
-    if has(&|d| matches!(d, EventData::Transferred { .. })) {
-        out.push(DocKind::TransferLetter);
-    }
-    if has(&|d| matches!(d, EventData::Replied {})) {
-        out.push(DocKind::Opinion);
-    }
-    if file.registration.channel == huiyin_core::case::Channel::Visit {
-        out.push(DocKind::ReceptionRegister);
-    }
-    out
 }
 
-/// Composes one document of the case; `None` if the case has not issued it. `holder_kind` is the
-/// kind of the issuing unit (a federation's letters carry the federation's names, FED-16, FED-17).
-pub fn compose(file: &CaseFile, kind: DocKind, holder_kind: UnitKind) -> Option<Document> {
+fn rating_zh(rating: Rating) -> &'static str {
+    match rating {
+        Rating::Satisfied => "满意",
+        Rating::BasicallySatisfied => "基本满意",
+        Rating::Dissatisfied => "不满意",
+    }
+}
+
+/// Composes the document `kind` issued by `event`; `None` if the event does not issue it.
+fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Option<Letter> {
     let number = file.state.case_number.clone();
-    let federation = holder_kind == UnitKind::Federation;
-    let doc = match kind {
-        DocKind::AcceptanceNotice => {
-            let e = last(file, |d| matches!(d, EventData::Accepted {}))?;
-            Document {
-                title: "信访事项受理告知书".into(),
+    let federation = issuer.kind == UnitKind::Federation;
+    let at = event.occurred_at;
+    let doc = match (kind, &event.data) {
+        (DocKind::Receipt, EventData::Registered { .. }) => Letter {
+            addressee: Some(petitioner(file)),
+            paragraphs: vec![
+                format!("{}已登记,信访件编号 {number}。", matter(file)),
+                "本机关将依法在十五日内告知是否受理。凭信访件编号和登记时告知的查询码可查询办理进展;查询码遗失的,可申请重新发放。".into(),
+                "件件有回音,事事有着落。".into(),
+            ],
+            facts: registration_facts(file),
+            ..letter(file, issuer, "信访事项登记回执", at)
+        },
+        (DocKind::ReceptionRegister, _) => {
+            let instructions: Vec<String> = file
+                .events
+                .iter()
+                .filter(|e| e.seq <= event.seq)
+                .filter_map(|e| match &e.data {
+                    EventData::Instructed { text } => Some(format!("{}({},{})", text, e.actor, views::day(e.occurred_at))),
+                    _ => None,
+                })
+                .collect();
+            let mut facts = registration_facts(file);
+            facts.push((
+                "领导批示意见".into(),
+                if instructions.is_empty() { "(待批示)".into() } else { instructions.join(";") },
+            ));
+            Letter { facts, ..letter(file, issuer, "领导干部接待群众来访登记表", at) }
+        }
+        (DocKind::AcceptanceNotice, EventData::Accepted {}) => Letter {
+            addressee: Some(petitioner(file)),
+            paragraphs: vec![
+                format!("{}一事,本机关已于 {} 依法受理。", matter(file), views::day(at)),
+                "根据《信访工作条例》第三十二条的规定,本机关将自受理之日起六十日内办结并书面答复;情况复杂的,经批准可适当延长,延长期限不超过三十日,并告知您延期理由。".into(),
+                format!("您可凭信访件编号 {number} 和查询码查询办理进展。"),
+            ],
+            ..letter(file, issuer, "信访事项受理告知书", at)
+        },
+        (DocKind::RejectionNotice, EventData::Rejected { reason, channel }) => Letter {
+            addressee: Some(petitioner(file)),
+            paragraphs: vec![
+                format!("{}一事,经审查,因{reason},根据《信访工作条例》的规定,本机关不予受理。", matter(file)),
+                format!("您可以{channel}。"),
+            ],
+            ..letter(file, issuer, "信访事项不予受理告知书", at)
+        },
+        (DocKind::AssignmentLetter, EventData::Assigned { unit, owner }) => Letter {
+            addressee: Some(unit.clone()),
+            paragraphs: vec![
+                format!(
+                    "现将信访件 {number}({})交你单位办理{}。",
+                    views::excerpt(&file.registration.content, 40),
+                    owner.as_deref().map(|o| format!(",包案人 {o}")).unwrap_or_default()
+                ),
+                "请依法依规办理,将处理情况答复信访人,并于期限内报送办理结果。如认为不属于你单位职责范围,请在收到之日起五个工作日内提出异议并说明理由。".into(),
+            ],
+            facts: registration_facts(file),
+            ..letter(file, issuer, if federation { "残疾人来信来访来电交办函" } else { "信访事项交办通知书" }, at)
+        },
+        (DocKind::TransferLetter, EventData::Transferred { unit }) => Letter {
+            addressee: Some(unit.clone()),
+            paragraphs: vec![
+                format!(
+                    "信访件 {number}({})反映的问题属你单位职责范围,按照属地管理、分级负责的原则,现转你单位依法处理。",
+                    views::excerpt(&file.registration.content, 40)
+                ),
+                "请将处理结果答复信访人。如认为不属于你单位职责范围,请在收到之日起五个工作日内提出异议。".into(),
+            ],
+            facts: registration_facts(file),
+            ..letter(file, issuer, if federation { "群众来信来访来电转办函" } else { "信访事项转送函" }, at)
+        },
+        (DocKind::ExtensionNotice, EventData::Extended { days, reason }) => {
+            let accepted = file
+                .events
+                .iter()
+                .rfind(|e| e.seq < event.seq && matches!(e.data, EventData::Accepted {}))
+                .map(|e| views::day(e.occurred_at))
+                .unwrap_or_default();
+            let due = file
+                .deadlines
+                .iter()
+                .find(|d| d.kind == DeadlineKind::Handling)
+                .map(|d| format!(",至 {}", d.due.date))
+                .unwrap_or_default();
+            Letter {
                 addressee: Some(petitioner(file)),
-                paragraphs: vec![
-                    format!("{}一事,本机关已于 {} 依法受理。", matter(file), views::day(e.occurred_at)),
-                    "根据《信访工作条例》第三十二条的规定,本机关将自受理之日起六十日内办结并书面答复;情况复杂的,经批准可适当延长,延长期限不超过三十日,并告知您延期理由。".into(),
-                    format!("您可凭信访件编号 {number} 和查询码查询办理进展。"),
-                ],
-                facts: vec![],
-                issued_on: views::day(e.occurred_at),
-            }
-        }
-        DocKind::RejectionNotice => {
-            let e = last(file, |d| matches!(d, EventData::Rejected { .. }))?;
-            let EventData::Rejected { reason, channel } = &e.data else { return None };
-            Document {
-                title: "信访事项不予受理告知书".into(),
-                addressee: Some(petitioner(file)),
-                paragraphs: vec![
-                    format!("{}一事,经审查,因{reason},根据《信访工作条例》的规定,本机关不予受理。", matter(file)),
-                    format!("您可以{channel}。"),
-                ],
-                facts: vec![],
-                issued_on: views::day(e.occurred_at),
-            }
-        }
-        DocKind::AssignmentLetter => {
-            let e = last(file, |d| matches!(d, EventData::Assigned { .. }))?;
-            let EventData::Assigned { unit, owner } = &e.data else { return None };
-            Document {
-                title: if federation { "残疾人来信来访来电交办函".into() } else { "信访事项交办通知书".into() },
-                addressee: Some(unit.clone()),
-                paragraphs: vec![
-                    format!("现将信访件 {number}({})交你单位办理{}。", views::excerpt(&file.registration.content, 40), owner.as_deref().map(|o| format!(",包案人 {o}")).unwrap_or_default()),
-                    "请依法依规办理,将处理情况答复信访人,并于期限内报送办理结果。如认为不属于你单位职责范围,请在收到之日起五个工作日内提出异议并说明理由。".into(),
-                ],
-                facts: registration_facts(file),
-                issued_on: views::day(e.occurred_at),
-            }
-        }
-        DocKind::TransferLetter => {
-            let e = last(file, |d| matches!(d, EventData::Transferred { .. }))?;
-            let EventData::Transferred { unit } = &e.data else { return None };
-            Document {
-                title: if federation {
-                    "群众来信来访来电转办函".into()
-                } else {
-                    "信访事项转送函".into()
-                },
-                addressee: Some(unit.clone()),
                 paragraphs: vec![
                     format!(
-                        "信访件 {number}({})反映的问题属你单位职责范围,按照属地管理、分级负责的原则,现转你单位依法处理。",
-                        views::excerpt(&file.registration.content, 40)
+                        "{}一事,本机关已于 {accepted} 受理。因{reason},根据《信访工作条例》第三十二条的规定,经本机关负责人批准,办理期限延长 {days} 日{due}。我们将在延长的期限内出具处理意见。",
+                        matter(file)
                     ),
-                    "请将处理结果答复信访人。如认为不属于你单位职责范围,请在收到之日起五个工作日内提出异议。".into(),
+                    "特此告知。".into(),
                 ],
-                facts: registration_facts(file),
-                issued_on: views::day(e.occurred_at),
+                ..letter(file, issuer, "信访事项延期办理告知书", at)
             }
         }
-        DocKind::Opinion => {
-            let reply = last(file, |d| matches!(d, EventData::Replied {}))?;
+        (DocKind::HearingRecord, EventData::HearingHeld { from, to, participants, opinions, conclusion }) => Letter {
+            paragraphs: vec![format!("各方意见:{opinions}"), format!("听证结论:{conclusion}")],
+            facts: vec![
+                ("信访件编号".into(), number.clone()),
+                ("听证时间".into(), if from == to { from.to_string() } else { format!("{from} 至 {to}") }),
+                ("参加人员".into(), participants.join("、")),
+            ],
+            ..letter(file, issuer, "信访事项听证记录", at)
+        },
+        (DocKind::InvestigationRecord, EventData::InvestigationNoted { text }) => Letter {
+            paragraphs: vec![text.clone()],
+            facts: vec![
+                ("信访件编号".into(), number.clone()),
+                ("调查时间".into(), views::instant(at).replace('T', " ").chars().take(16).collect()),
+                ("记录人".into(), event.actor.clone()),
+                ("反映事项".into(), views::excerpt(&file.registration.content, 40)),
+            ],
+            ..letter(file, issuer, "调查笔录", at)
+        },
+        (DocKind::Opinion, EventData::Replied {}) => {
             let draft = file
                 .events
                 .iter()
-                .rev()
-                .find(|e| e.seq < reply.seq && matches!(e.data, EventData::OpinionDrafted { .. }))?;
+                .rfind(|e| e.seq < event.seq && matches!(e.data, EventData::OpinionDrafted { .. }))?;
             let EventData::OpinionDrafted { outcome, facts, basis, text } = &draft.data else { return None };
+            // The round is told by how many review requests came before this reply.
             let round = file
                 .events
                 .iter()
-                .filter(|e| e.seq < reply.seq && matches!(e.data, EventData::ReviewRequested { .. }))
+                .filter(|e| e.seq < event.seq && matches!(e.data, EventData::ReviewRequested { .. }))
                 .count();
-            // The round is told by how many review requests came before this reply.
             let title = match round {
                 0 => "信访事项处理意见书",
                 1 => "信访事项复查意见书",
@@ -190,8 +365,7 @@ pub fn compose(file: &CaseFile, kind: DocKind, holder_kind: UnitKind) -> Option<
                 Outcome::Explain => "对您反映的问题作出解释说明",
                 Outcome::Reject => "对您的请求不予支持",
             };
-            Document {
-                title: title.into(),
+            Letter {
                 addressee: Some(petitioner(file)),
                 paragraphs: vec![
                     format!("{}一事,本机关经调查核实,现答复如下:", matter(file)),
@@ -200,45 +374,64 @@ pub fn compose(file: &CaseFile, kind: DocKind, holder_kind: UnitKind) -> Option<
                     format!("三、依据:{basis}。"),
                     match round {
                         0 => "如对本处理意见不服,可自收到本意见书之日起三十日内,向本机关的上一级机关请求复查。".into(),
-                        1 => {
-                            "如对本复查意见不服,可自收到本意见书之日起三十日内,向复查机关的上一级机关请求复核。".into()
-                        }
+                        1 => "如对本复查意见不服,可自收到本意见书之日起三十日内,向复查机关的上一级机关请求复核。".into(),
                         _ => "本复核意见为终结意见。对同一事实和理由再提出信访事项的,不再受理。".into(),
                     },
                 ],
-                facts: vec![],
-                issued_on: views::day(reply.occurred_at),
+                ..letter(file, issuer, title, at)
             }
         }
-        DocKind::ReceptionRegister => {
-            let instructions: Vec<String> = file
-                .events
-                .iter()
-                .filter_map(|e| match &e.data {
-                    EventData::Instructed { text } => {
-                        Some(format!("{}({},{})", text, e.actor, views::day(e.occurred_at)))
-                    }
-                    _ => None,
-                })
-                .collect();
-            let mut facts = registration_facts(file);
-            facts.push((
-                "领导批示意见".into(),
-                if instructions.is_empty() { "(待批示)".into() } else { instructions.join(";") },
-            ));
-            Document {
-                title: "领导干部接待群众来访登记表".into(),
-                addressee: None,
-                paragraphs: vec![],
-                facts,
-                issued_on: views::day(file.registration.received_at),
-            }
-        }
+        (DocKind::ReturnVisitRecord, EventData::ReturnVisited { method, outcome, rating, reopened }) => Letter {
+            paragraphs: vec![format!("回访情况:{outcome}")],
+            facts: vec![
+                ("信访件编号".into(), number.clone()),
+                ("信访人".into(), petitioner(file)),
+                ("回访方式".into(), if method == "phone" { "电话回访".into() } else { "上门回访".into() }),
+                ("回访人".into(), event.actor.clone()),
+                ("满意程度".into(), rating_zh(*rating).into()),
+                ("处理".into(), if *reopened { "不满意,重新办理".into() } else { "回访完毕".into() }),
+            ],
+            ..letter(file, issuer, "信访事项回访记录", at)
+        },
+        _ => return None,
     };
     Some(doc)
 }
 
-/// The registration's facts for letters and registers; the petitioner's ID is shown masked.
+/// 督办单 (FED-10): the slip a supervision item issues to the unit that owes the overdue step.
+pub fn supervision_slip(file: &CaseFile, item: &SupervisionItem, issuer: &Issuer) -> Issued {
+    let what = DeadlineKind::parse(&item.kind).map_or(item.kind.clone(), |k| k.label_zh().to_string());
+    let escalated = item.escalated_to.as_deref().map(|u| format!(";已提级至 {u} 督办")).unwrap_or_default();
+    let letter = Letter {
+        addressee: Some(item.unit_code.clone()),
+        paragraphs: vec![
+            format!(
+                "信访件 {}({})的“{what}”期限已于 {} 届满,至今未办结{escalated}。",
+                item.case_number,
+                views::excerpt(&file.registration.content, 40),
+                item.due
+            ),
+            "请你单位接此督办单后抓紧办理,依法按期答复信访人,并于三个工作日内将办理进展书面报告本机关。".into(),
+        ],
+        facts: vec![
+            ("信访件编号".into(), item.case_number.clone()),
+            ("督办事项".into(), what),
+            ("到期日".into(), item.due.to_string()),
+            ("责任单位".into(), item.unit_code.clone()),
+            ("包案人".into(), item.owner.clone()),
+        ],
+        ..letter(file, issuer, "信访事项督办单", item.opened_at)
+    };
+    Issued {
+        kind: DocKind::SupervisionSlip,
+        issued_by: item.id,
+        issued_at: item.opened_at,
+        issuer: item.escalated_to.clone().unwrap_or_else(|| item.unit_code.clone()),
+        letter,
+    }
+}
+
+/// The registration's facts for letters and registers; the petitioner's phone is shown masked.
 fn registration_facts(file: &CaseFile) -> Vec<(String, String)> {
     let r = &file.registration;
     let p = &r.petitioner;
@@ -312,20 +505,25 @@ mod tests {
         }
     }
 
+    fn issuers(kind: UnitKind) -> HashMap<String, Issuer> {
+        HashMap::from([("XS".to_string(), Issuer::plain("西山社区", kind))])
+    }
+
+    fn titles(file: &CaseFile, kind: UnitKind) -> Vec<(DocKind, String)> {
+        issued(file, &issuers(kind)).into_iter().map(|d| (d.kind, d.letter.title)).collect()
+    }
+
     #[test]
     fn fed_16_fed_17_a_federation_issues_its_own_letters() {
         let file = file_with(vec![EventData::Assigned { unit: "XS-CL".into(), owner: None }]);
-        assert_eq!(
-            compose(&file, DocKind::AssignmentLetter, UnitKind::Federation).unwrap().title,
-            "残疾人来信来访来电交办函"
-        );
-        assert_eq!(compose(&file, DocKind::AssignmentLetter, UnitKind::Community).unwrap().title, "信访事项交办通知书");
+        let letter = |file: &CaseFile, kind| find(issued(file, &issuers(kind)), DocKind::AssignmentLetter, None);
+        assert_eq!(letter(&file, UnitKind::Federation).unwrap().letter.title, "残疾人来信来访来电交办函");
+        assert_eq!(letter(&file, UnitKind::Community).unwrap().letter.title, "信访事项交办通知书");
         let moved = file_with(vec![EventData::Transferred { unit: "DZ".into() }]);
-        assert_eq!(
-            compose(&moved, DocKind::TransferLetter, UnitKind::Federation).unwrap().title,
-            "群众来信来访来电转办函"
-        );
-        assert!(compose(&file, DocKind::TransferLetter, UnitKind::Federation).is_none(), "not issued");
+        let transfer = find(issued(&moved, &issuers(UnitKind::Federation)), DocKind::TransferLetter, None).unwrap();
+        assert_eq!(transfer.letter.title, "群众来信来访来电转办函");
+        assert_eq!(transfer.issuer, "XS", "issued by the unit that held the case");
+        assert!(find(issued(&file, &issuers(UnitKind::Federation)), DocKind::TransferLetter, None).is_none());
     }
 
     #[test]
@@ -342,10 +540,15 @@ mod tests {
             EventData::Approved { complete: true },
             EventData::Replied {},
         ]);
-        let doc = compose(&first, DocKind::Opinion, UnitKind::Community).unwrap();
-        assert_eq!(doc.title, "信访事项处理意见书");
-        assert!(doc.paragraphs.iter().any(|p| p.contains("请求复查")), "names the next step");
-        assert_eq!(available(&first), [DocKind::AcceptanceNotice, DocKind::Opinion, DocKind::ReceptionRegister]);
+        let all = issued(&first, &issuers(UnitKind::Community));
+        let doc = find(all.clone(), DocKind::Opinion, None).unwrap();
+        assert_eq!(doc.letter.title, "信访事项处理意见书");
+        assert_eq!(doc.issued_by, 5, "issued by the reply");
+        assert!(doc.letter.paragraphs.iter().any(|p| p.contains("请求复查")), "names the next step");
+        assert_eq!(
+            all.iter().map(|d| d.kind).collect::<Vec<_>>(),
+            [DocKind::Receipt, DocKind::ReceptionRegister, DocKind::AcceptanceNotice, DocKind::Opinion]
+        );
         let review = file_with(vec![
             EventData::Accepted {},
             opinion(),
@@ -356,6 +559,42 @@ mod tests {
             EventData::Approved { complete: true },
             EventData::Replied {},
         ]);
-        assert_eq!(compose(&review, DocKind::Opinion, UnitKind::Town).unwrap().title, "信访事项复查意见书");
+        let opinions: Vec<String> = titles(&review, UnitKind::Town)
+            .into_iter()
+            .filter(|(k, _)| *k == DocKind::Opinion)
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(opinions, ["信访事项处理意见书", "信访事项复查意见书"], "each reply keeps its own letter");
+    }
+
+    #[test]
+    fn twn_10_the_visit_register_carries_the_latest_instruction() {
+        let file = file_with(vec![
+            EventData::Instructed { text: "请民政办核实".into() },
+            EventData::Instructed { text: "三日内答复".into() },
+        ]);
+        let register = find(issued(&file, &issuers(UnitKind::Town)), DocKind::ReceptionRegister, None).unwrap();
+        assert_eq!(register.issued_by, 3, "the latest instruction issues it");
+        let (_, text) = register.letter.facts.last().unwrap();
+        assert!(text.contains("请民政办核实") && text.contains("三日内答复"), "{text}");
+    }
+
+    #[test]
+    fn a_unit_letterhead_and_signature_print_on_its_documents() {
+        let file = file_with(vec![EventData::Accepted {}]);
+        let mut own = issuers(UnitKind::Community);
+        own.insert(
+            "XS".into(),
+            Issuer {
+                name: "西山社区".into(),
+                kind: UnitKind::Community,
+                letterhead: "西山社区居民委员会".into(),
+                signature: vec!["西山社区居民委员会".into(), "(盖章)".into()],
+            },
+        );
+        let notice = find(issued(&file, &own), DocKind::AcceptanceNotice, None).unwrap();
+        assert_eq!(notice.letter.letterhead, "西山社区居民委员会");
+        assert_eq!(notice.letter.signature, ["西山社区居民委员会", "(盖章)"]);
+        assert_eq!(notice.letter.number.as_deref(), Some("XS-2026-000001"));
     }
 }

@@ -49,6 +49,20 @@ async fn static_file(Path(path): Path<String>) -> Response {
 
 /// An attachment as a download: its stored media type, and its name (RFC 6266 / 5987 for UTF-8).
 pub fn attachment_response(filename: &str, blob: huiyin_store::Blob) -> Response {
+    file_response("attachment", filename, blob)
+}
+
+/// An issued document's PDF, shown in the browser, with its hash as the ETag (it never changes).
+pub fn pdf_response(record: &huiyin_store::IssuedDocument, blob: huiyin_store::Blob) -> Response {
+    let filename = format!("{}-{}.pdf", record.kind, record.issued_by);
+    let mut response = file_response("inline", &filename, blob);
+    if let Ok(etag) = header::HeaderValue::from_str(&format!("\"{}\"", record.sha256)) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+}
+
+fn file_response(disposition: &str, filename: &str, blob: huiyin_store::Blob) -> Response {
     let encoded: String = filename
         .bytes()
         .map(|b| match b {
@@ -59,7 +73,10 @@ pub fn attachment_response(filename: &str, blob: huiyin_store::Blob) -> Response
     (
         [
             (header::CONTENT_TYPE, blob.media_type),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{disposition}; filename=\"{disposition}\"; filename*=UTF-8''{encoded}"),
+            ),
         ],
         blob.bytes,
     )

@@ -1,14 +1,15 @@
 //! What every request handler shares: the store, the secret key, and the content classification.
 
 use std::future::Future;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use hmac::{KeyInit, Mac};
 use huiyin_core::calendar::{Calendar, YearFile};
 use huiyin_core::case::QueryCode;
 use huiyin_core::category::Category;
+use huiyin_pdf::Typesetter;
 use huiyin_store::{Store, StoreResult};
 
 use crate::batcher::Registrar;
@@ -148,6 +149,24 @@ pub struct AppState {
     pub registrar: Registrar,
     classes: Arc<Refreshed<Vec<Category>>>,
     calendar: Arc<Refreshed<Calendar>>,
+    typesetting: Arc<Typesetting>,
+}
+
+/// The PDF typesetter, set up on first use: scanning the font folders takes a moment, and a server
+/// that never prints should not pay for it (nor fail to start for want of fonts).
+pub struct Typesetting {
+    font_dirs: Vec<PathBuf>,
+    typesetter: OnceLock<Result<Arc<Typesetter>, String>>,
+}
+
+impl Typesetting {
+    /// The typesetter, or why there is none (no fonts in the configured folders). Blocks while the
+    /// fonts are scanned the first time; call it off the async threads.
+    pub fn get(&self) -> Result<Arc<Typesetter>, String> {
+        self.typesetter
+            .get_or_init(|| Typesetter::new(&self.font_dirs).map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+    }
 }
 
 impl AppState {
@@ -160,7 +179,21 @@ impl AppState {
             secret,
             classes: Arc::new(Refreshed::new(classes)),
             calendar: Arc::new(Refreshed::new(calendar)),
+            typesetting: Arc::new(Typesetting {
+                font_dirs: Typesetter::default_font_dirs(),
+                typesetter: OnceLock::new(),
+            }),
         })
+    }
+
+    /// Typesets documents with the fonts under `dirs` instead of the default folders.
+    pub fn with_font_dirs(mut self, dirs: Vec<PathBuf>) -> AppState {
+        self.typesetting = Arc::new(Typesetting { font_dirs: dirs, typesetter: OnceLock::new() });
+        self
+    }
+
+    pub fn typesetting(&self) -> Arc<Typesetting> {
+        self.typesetting.clone()
     }
 
     /// The current content classification.

@@ -74,6 +74,10 @@ impl From<AppError> for PageError {
             AppError::Calendar(e) => PageError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
             AppError::Refused(r) => PageError(StatusCode::CONFLICT, r.message(Lang::Zh)),
             AppError::MayNotBackdate => PageError(StatusCode::FORBIDDEN, "您没有补录的权限。".into()),
+            AppError::Typeset(message) => {
+                tracing::error!(error = %message, "typesetting failed");
+                PageError(StatusCode::SERVICE_UNAVAILABLE, message)
+            }
         }
     }
 }
@@ -885,7 +889,7 @@ struct CasePage {
     purpose_label: &'static str,
     flag_labels: Vec<&'static str>,
     action_error: Option<String>,
-    documents: Vec<(&'static str, &'static str)>,
+    documents: Vec<DocumentLink>,
     /// (sha256, name, kind label)
     attachments: Vec<(String, String, &'static str)>,
     can_accept: bool,
@@ -893,7 +897,6 @@ struct CasePage {
     /// The status code, for choosing which actions to offer (the server decides anyway).
     status: &'static str,
     is_leader: bool,
-    extended: bool,
     extension_max: u32,
 }
 
@@ -968,8 +971,8 @@ async fn case_page(
     let file = app::case_file(state, &staff.actor, id).await?;
     let deadlines = app::case_deadlines(state, &file).await?;
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
-    let extended = file.events.iter().any(|e| matches!(e.data, EventData::Extended { .. }));
     let view = app::view(state, &staff.actor, &file, full, None).await?;
+    let concealed = view.petitioner.concealed;
     let reg = &file.registration;
     let c = CaseTemplateView {
         id: view.id,
@@ -1022,26 +1025,16 @@ async fn case_page(
                 _ => None,
             })
             .collect(),
-        documents: crate::documents::available(&file)
-            .into_iter()
-            .map(|k| {
-                let title = match k {
-                    crate::documents::DocKind::AcceptanceNotice => "受理告知书",
-                    crate::documents::DocKind::RejectionNotice => "不予受理告知书",
-                    crate::documents::DocKind::AssignmentLetter => "交办函",
-                    crate::documents::DocKind::TransferLetter => "转办函",
-                    crate::documents::DocKind::Opinion => "处理意见书",
-                    crate::documents::DocKind::ReceptionRegister => "来访登记表",
-                };
-                (k.code(), title)
-            })
-            .collect(),
+        documents: if concealed {
+            Vec::new()
+        } else {
+            app::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect()
+        },
         status: file.state.status.code(),
         is_leader: staff.actor.user.role == huiyin_core::user::Role::Leader,
         can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
             .is_ok(),
         can_extend: lifecycle::extend(&file.state, &file.events, staff.actor.user.role, 1, String::new()).is_ok(),
-        extended,
         extension_max: rules.extension_max_days(),
     })
 }
@@ -1153,7 +1146,7 @@ async fn act(
         }
         _ => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
     };
-    let outcome = app::act(&state, &staff.actor, id, action).await.map(|_| ());
+    let outcome = app::act_and_issue(&state, &staff.actor, id, action).await.map(|_| ());
     after_action(&state, &staff, id, outcome).await
 }
 
@@ -1193,82 +1186,73 @@ async fn download(State(state): State<AppState>, staff: Staff, Path((id, sha256)
     Ok(crate::attachment_response(&filename, blob))
 }
 
+/// A link to one issued document from the case page: its print view and its PDF.
+struct DocumentLink {
+    code: &'static str,
+    label: &'static str,
+    issued_by: i64,
+    issued_on: String,
+}
+
+impl DocumentLink {
+    fn of(doc: &crate::documents::Issued) -> DocumentLink {
+        DocumentLink {
+            code: doc.kind.code(),
+            label: doc.kind.label_zh(),
+            issued_by: doc.issued_by,
+            issued_on: views::day(doc.issued_at),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "document.html")]
 struct DocumentPage {
     id: i64,
-    case_number: String,
-    unit_name: String,
-    doc: crate::documents::Document,
+    code: &'static str,
+    issued_by: i64,
+    doc: huiyin_pdf::Letter,
 }
 
-/// A notice or letter of the case as a print view (受理告知书, 交办函, 信访处理意见书, …).
-async fn document(State(state): State<AppState>, staff: Staff, Path((id, kind)): Path<(i64, String)>) -> PageResult {
-    let file = app::case_file(&state, &staff.actor, id).await?;
-    if app::conceals(&state, &staff.actor, &file).await? {
-        return Err(PageError(StatusCode::FORBIDDEN, "本件反映本单位的问题,依法不向本单位提供。".into()));
-    }
-    let holder = state.store.unit_by_id(file.holding_unit_id).await?;
-    let holder_kind = holder.as_ref().map_or(huiyin_core::unit::UnitKind::Agency, |u| u.kind);
-    let doc = crate::documents::DocKind::parse(&kind)
-        .and_then(|k| crate::documents::compose(&file, k, holder_kind))
+/// Which document of a kind: `by` names the issuing event (or supervision item); the latest if absent.
+#[derive(Debug, Deserialize)]
+struct DocumentQuery {
+    by: Option<i64>,
+}
+
+fn doc_kind(code: &str) -> PageResult<crate::documents::DocKind> {
+    crate::documents::DocKind::parse(code).ok_or_else(|| PageError(StatusCode::NOT_FOUND, "没有这种文书。".into()))
+}
+
+/// A notice, letter or record of the case as a print view (受理告知书, 交办函, 信访处理意见书, 督办单, …).
+async fn document(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, kind)): Path<(i64, String)>,
+    Query(q): Query<DocumentQuery>,
+) -> PageResult {
+    let kind = doc_kind(&kind)?;
+    let (_, all) = app::case_documents(&state, &staff.actor, id).await?;
+    let doc = crate::documents::find(all, kind, q.by)
         .ok_or_else(|| PageError(StatusCode::NOT_FOUND, "本件尚未出具该文书。".into()))?;
-    let page = DocumentPage {
-        id,
-        case_number: file.state.case_number.clone(),
-        unit_name: holder.map_or(file.unit_name.clone(), |u| u.name),
-        doc,
-    };
-    Ok(render(&page))
+    Ok(render(&DocumentPage { id, code: kind.code(), issued_by: doc.issued_by, doc: doc.letter }))
 }
 
-#[derive(Template)]
-#[template(path = "extension_notice.html")]
-struct ExtensionNoticePage {
-    id: i64,
-    case_number: String,
-    unit_name: String,
-    petitioner: String,
-    received: String,
-    excerpt: String,
-    accepted: String,
-    reason: String,
-    days: u32,
-    due: String,
-    extended_on: String,
+/// The same document as the PDF kept when it was issued.
+async fn document_pdf(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, kind)): Path<(i64, String)>,
+    Query(q): Query<DocumentQuery>,
+) -> PageResult {
+    let kind = doc_kind(&kind)?;
+    let (record, blob) = app::document_pdf(&state, &staff.actor, id, kind, q.by).await?;
+    Ok(crate::pdf_response(&record, blob))
 }
 
-/// 延期告知书 (GEN-4): the print view of the extension notice.
-async fn extension_notice(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> PageResult {
-    let file = app::case_file(&state, &staff.actor, id).await?;
-    let extension = file.events.iter().find_map(|e| match &e.data {
-        EventData::Extended { days, reason } => Some((e, *days, reason.clone())),
-        _ => None,
-    });
-    let Some((event, days, reason)) = extension else {
-        return Err(PageError(StatusCode::NOT_FOUND, "本件没有延期。".into()));
-    };
-    let accepted =
-        file.events.iter().find(|e| matches!(e.data, EventData::Accepted {})).map(|e| views::day(e.occurred_at));
-    let due = file
-        .deadlines
-        .iter()
-        .find(|d| d.kind == huiyin_core::limits::DeadlineKind::Handling)
-        .map(|d| d.due.date.to_string());
-    let page = ExtensionNoticePage {
-        id,
-        case_number: file.state.case_number.clone(),
-        unit_name: file.unit_name.clone(),
-        petitioner: file.registration.petitioner.name.clone().unwrap_or_else(|| "信访人".into()),
-        received: views::day(file.registration.received_at),
-        excerpt: format!("“{}”", views::excerpt(&file.registration.content, 40)),
-        accepted: accepted.unwrap_or_default(),
-        reason,
-        days,
-        due: due.unwrap_or_default(),
-        extended_on: views::day(event.occurred_at),
-    };
-    Ok(render(&page))
+/// 延期告知书: the old address of the extension notice's print view.
+async fn extension_notice(Path(id): Path<i64>) -> Response {
+    Redirect::permanent(&format!("/cases/{id}/documents/extension-notice")).into_response()
 }
 
 // ---------- receipt ----------
@@ -1516,6 +1500,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/extension-notice", get(extension_notice))
         .route("/cases/{id}/act/{action}", post(act))
         .route("/cases/{id}/documents/{kind}", get(document))
+        .route("/cases/{id}/documents/{kind}/pdf", get(document_pdf))
         .route(
             "/cases/{id}/attachments",
             post(upload).layer(axum::extract::DefaultBodyLimit::max(huiyin_core::attachment::MAX_BYTES + 64 * 1024)),
