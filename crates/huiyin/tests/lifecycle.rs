@@ -618,3 +618,23 @@ fn gen_5_review_goes_to_the_configured_level(backend: Backend) {
     assert_eq!(review["holding_unit"], "QX", "two levels up: the county, not the town");
 }
 both_backends!(gen_5_review_goes_to_the_configured_level);
+
+/// CDR-2, TWN-5: 四包 — a case always has exactly one owning person and an owning leader, both
+/// visible; a case outside the cadre's remit goes to the responsible cadre by a recorded hand-off.
+fn cdr_2_one_owner_one_owning_leader_and_handover_is_an_event(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    w.db.cli(&["user", "add", "li", "--unit", "XS", "--role", "officer", "--name", "李网格"]);
+    let id = w.register(visit());
+    let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
+    assert_eq!((case["owner"].as_str(), case["owner_leader"].as_str()), (Some("wang"), None), "包接待: the receiver");
+    w.ok("chen", id, "assign-leader", json!({"leader": "lead1"}));
+    let handed = w.ok("wang", id, "hand-off", json!({"to_user": "li", "reason": "不属本人包片,交网格员李某"}));
+    assert_eq!(
+        (handed["owner"].as_str(), handed["owner_leader"].as_str(), handed["first_receiver"].as_str()),
+        (Some("li"), Some("lead1"), Some("wang")),
+        "one owner at a time, the owning leader stays, the first receiver is kept"
+    );
+    let last = handed["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["kind"].as_str(), last["details"]["to_user"].as_str()), (Some("handed_off"), Some("li")));
+}
+both_backends!(cdr_2_one_owner_one_owning_leader_and_handover_is_an_event);

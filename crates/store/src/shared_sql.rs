@@ -50,6 +50,30 @@ fn unit_from_row(row: &DbRow) -> StoreResult<Unit> {
     })
 }
 
+/// A `SELECT` of the columns `issued_document_from_row` reads, followed by the given clauses on `d`.
+macro_rules! select_issued_documents {
+    ($($tail:literal),*) => {
+        concat!(
+            "SELECT d.id, d.case_id, d.kind, d.issued_by, d.title, d.sha256, b.size, d.issued_at ",
+            "FROM issued_documents d JOIN blobs b ON b.sha256 = d.sha256 ",
+            $($tail),*
+        )
+    };
+}
+
+/// A `SELECT` of the columns `supervision_from_row` reads, followed by the given clauses on `s`.
+macro_rules! select_supervision_items {
+    ($($tail:literal),*) => {
+        concat!(
+            "SELECT s.id, s.case_id, c.case_number, s.kind, s.due, n.code AS unit_code, u.username AS owner, ",
+            "s.opened_at, e.code AS escalated_to, s.closed_at FROM supervision_items s ",
+            "JOIN cases c ON c.id = s.case_id JOIN units n ON n.id = s.unit_id JOIN users u ON u.id = s.owner_id ",
+            "LEFT JOIN units e ON e.id = s.escalated_to_unit_id ",
+            $($tail),*
+        )
+    };
+}
+
 fn issued_document_from_row(row: &DbRow) -> StoreResult<IssuedDocument> {
     Ok(IssuedDocument {
         id: row.try_get("id")?,
@@ -1203,12 +1227,7 @@ impl Store for Backend {
         if units.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = sqlx::QueryBuilder::<Db>::new(
-            "SELECT s.id, s.case_id, c.case_number, s.kind, s.due, n.code AS unit_code, u.username AS owner, s.opened_at, \
-             e.code AS escalated_to, s.closed_at FROM supervision_items s JOIN cases c ON c.id = s.case_id \
-             JOIN units n ON n.id = s.unit_id JOIN users u ON u.id = s.owner_id \
-             LEFT JOIN units e ON e.id = s.escalated_to_unit_id WHERE (s.unit_id IN ",
-        );
+        let mut q = sqlx::QueryBuilder::<Db>::new(select_supervision_items!("WHERE (s.unit_id IN "));
         push_ids(&mut q, units);
         q.push(" OR s.escalated_to_unit_id IN ");
         push_ids(&mut q, units);
@@ -1223,10 +1242,7 @@ impl Store for Backend {
 
     async fn case_supervision_items(&self, case_id: i64) -> StoreResult<Vec<SupervisionItem>> {
         let rows = sqlx::query(
-            "SELECT s.id, s.case_id, c.case_number, s.kind, s.due, n.code AS unit_code, u.username AS owner, s.opened_at, \
-             e.code AS escalated_to, s.closed_at FROM supervision_items s JOIN cases c ON c.id = s.case_id \
-             JOIN units n ON n.id = s.unit_id JOIN users u ON u.id = s.owner_id \
-             LEFT JOIN units e ON e.id = s.escalated_to_unit_id WHERE s.case_id = $1 ORDER BY s.id",
+            select_supervision_items!("WHERE s.case_id = $1 ORDER BY s.id"),
         )
         .bind(case_id)
         .fetch_all(self.reader())
@@ -1355,8 +1371,7 @@ impl Store for Backend {
 
     async fn issued_documents(&self, case_id: i64) -> StoreResult<Vec<IssuedDocument>> {
         let rows = sqlx::query(
-            "SELECT d.id, d.case_id, d.kind, d.issued_by, d.title, d.sha256, b.size, d.issued_at \
-             FROM issued_documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.case_id = $1 ORDER BY d.id",
+            select_issued_documents!("WHERE d.case_id = $1 ORDER BY d.id"),
         )
         .bind(case_id)
         .fetch_all(self.reader())
@@ -1391,9 +1406,7 @@ impl Store for Backend {
         .await
         .map_err(|e| on_violation(e, "document", "case"))?;
         let row = sqlx::query(
-            "SELECT d.id, d.case_id, d.kind, d.issued_by, d.title, d.sha256, b.size, d.issued_at \
-             FROM issued_documents d JOIN blobs b ON b.sha256 = d.sha256 \
-             WHERE d.case_id = $1 AND d.kind = $2 AND d.issued_by = $3",
+            select_issued_documents!("WHERE d.case_id = $1 AND d.kind = $2 AND d.issued_by = $3"),
         )
         .bind(case_id)
         .bind(&doc.kind)
