@@ -87,11 +87,6 @@ impl Fonts {
             })
             .clone()
     }
-
-    /// The family names found, sorted.
-    pub fn families(&self) -> Vec<String> {
-        self.book.families().map(|(name, _)| name.to_string()).collect()
-    }
 }
 
 fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) {

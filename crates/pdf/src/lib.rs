@@ -100,11 +100,6 @@ impl Typesetter {
         }
     }
 
-    /// The families the typesetter found, for diagnostics.
-    pub fn families(&self) -> Vec<String> {
-        self.fonts.families()
-    }
-
     /// Typesets one document. `ident` names it stably (the PDF's identifier is derived from it) and
     /// `issued_at` becomes its creation date, so typesetting it again gives the same bytes.
     pub fn letter(&self, letter: &Letter, ident: &str, issued_at: DateTime<Utc>) -> Result<Vec<u8>, TypesetError> {

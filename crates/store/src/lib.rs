@@ -307,7 +307,7 @@ pub struct NewIssuedDocument {
 }
 
 /// A unit's letterhead (红头) and signature block (落款), one entry per printed line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentStyle {
     pub letterhead: String,
     pub signature: Vec<String>,

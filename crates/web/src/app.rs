@@ -1021,11 +1021,11 @@ async fn issuers(state: &AppState, codes: BTreeSet<String>) -> AppResult<HashMap
 pub async fn compose_documents(state: &AppState, file: &CaseFile) -> AppResult<Vec<Issued>> {
     let items = state.store.case_supervision_items(file.id).await?;
     let mut codes = documents::issuer_codes(file);
-    codes.extend(items.iter().map(|i| i.escalated_to.clone().unwrap_or_else(|| i.unit_code.clone())));
+    codes.extend(items.iter().map(|i| documents::slip_issuer(i).to_owned()));
     let issuers = issuers(state, codes).await?;
     let mut all = documents::issued(file, &issuers);
     for item in &items {
-        let code = item.escalated_to.as_deref().unwrap_or(&item.unit_code);
+        let code = documents::slip_issuer(item);
         let issuer = issuers.get(code).cloned().unwrap_or_else(|| Issuer::plain(code, UnitKind::Agency));
         all.push(documents::supervision_slip(file, item, &issuer));
     }
@@ -1033,13 +1033,18 @@ pub async fn compose_documents(state: &AppState, file: &CaseFile) -> AppResult<V
 }
 
 /// The case's documents as the actor may read them; the accused unit may not (GEN-7).
-pub async fn case_documents(state: &AppState, actor: &Actor, id: i64) -> AppResult<(CaseFile, Vec<Issued>)> {
+pub async fn case_documents(state: &AppState, actor: &Actor, id: i64) -> AppResult<Vec<Issued>> {
+    let file = documents_readable(state, actor, id).await?;
+    compose_documents(state, &file).await
+}
+
+/// The case file, if the actor may read its documents: in scope, and not the accused unit (GEN-7).
+async fn documents_readable(state: &AppState, actor: &Actor, id: i64) -> AppResult<CaseFile> {
     let file = case_file(state, actor, id).await?;
     if conceals(state, actor, &file).await? {
         return Err(AppError::Forbidden);
     }
-    let all = compose_documents(state, &file).await?;
-    Ok((file, all))
+    Ok(file)
 }
 
 /// Typesets and keeps every document of the case not kept yet, and returns each with its record. A
@@ -1084,7 +1089,7 @@ pub async fn act_and_issue(state: &AppState, actor: &Actor, id: i64, action: Cas
 
 /// The actor's view of the issued documents, issuing any not yet kept.
 pub async fn issued_documents(state: &AppState, actor: &Actor, id: i64) -> AppResult<Vec<(Issued, IssuedDocument)>> {
-    let (file, _) = case_documents(state, actor, id).await?;
+    let file = documents_readable(state, actor, id).await?;
     issue_documents(state, &file).await
 }
 

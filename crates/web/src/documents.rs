@@ -337,7 +337,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
             paragraphs: vec![text.clone()],
             facts: vec![
                 ("信访件编号".into(), number.clone()),
-                ("调查时间".into(), views::instant(at).replace('T', " ").chars().take(16).collect()),
+                ("调查时间".into(), views::minute(at)),
                 ("记录人".into(), event.actor.clone()),
                 ("反映事项".into(), views::excerpt(&file.registration.content, 40)),
             ],
@@ -398,6 +398,12 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
     Some(doc)
 }
 
+/// The unit that issues a supervision item's 督办单: the unit it was escalated to, or else the unit
+/// whose supervisors opened it.
+pub fn slip_issuer(item: &SupervisionItem) -> &str {
+    item.escalated_to.as_deref().unwrap_or(&item.unit_code)
+}
+
 /// 督办单 (FED-10): the slip a supervision item issues to the unit that owes the overdue step.
 pub fn supervision_slip(file: &CaseFile, item: &SupervisionItem, issuer: &Issuer) -> Issued {
     let what = DeadlineKind::parse(&item.kind).map_or(item.kind.clone(), |k| k.label_zh().to_string());
@@ -426,7 +432,7 @@ pub fn supervision_slip(file: &CaseFile, item: &SupervisionItem, issuer: &Issuer
         kind: DocKind::SupervisionSlip,
         issued_by: item.id,
         issued_at: item.opened_at,
-        issuer: item.escalated_to.clone().unwrap_or_else(|| item.unit_code.clone()),
+        issuer: slip_issuer(item).to_owned(),
         letter,
     }
 }
@@ -438,7 +444,7 @@ fn registration_facts(file: &CaseFile) -> Vec<(String, String)> {
     vec![
         ("信访件编号".into(), file.state.case_number.clone()),
         ("信访形式".into(), r.channel.label_zh().into()),
-        ("收到时间".into(), views::instant(r.received_at).replace('T', " ").chars().take(16).collect()),
+        ("收到时间".into(), views::minute(r.received_at)),
         ("信访人".into(), p.name.clone().unwrap_or_else(|| "(匿名)".into())),
         ("人数".into(), r.headcount.to_string()),
         ("联系电话".into(), p.phone.as_ref().map(|ph| ph.masked()).unwrap_or_default()),

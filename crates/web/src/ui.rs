@@ -573,7 +573,7 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
                 .map(|s| ListRow {
                     id: s.id,
                     case_number: s.case_number.clone(),
-                    received: views::instant(s.received_at).replace('T', " ").chars().take(16).collect(),
+                    received: views::minute(s.received_at),
                     channel: s.channel.label_zh(),
                     name: if s.accused_unit_id.is_some_and(|a| accused.contains(&a)) {
                         "(依法保密)".into()
@@ -978,7 +978,7 @@ async fn case_page(
         id: view.id,
         case_number: view.case_number,
         status_label: view.status_label,
-        received_at: view.received_at.replace('T', " ").chars().take(16).collect(),
+        received_at: views::minute(file.registration.received_at),
         unit: view.unit,
         first_receiver: view.first_receiver,
         owner: view.owner,
@@ -999,7 +999,7 @@ async fn case_page(
             .events
             .iter()
             .map(|e| EventRow {
-                at: views::instant(e.occurred_at).replace('T', " ").chars().take(16).collect(),
+                at: views::minute(e.occurred_at),
                 label: e.data.label_zh(),
                 actor: e.actor.clone(),
                 note: e.note.clone(),
@@ -1232,7 +1232,7 @@ async fn document(
     Query(q): Query<DocumentQuery>,
 ) -> PageResult {
     let kind = doc_kind(&kind)?;
-    let (_, all) = app::case_documents(&state, &staff.actor, id).await?;
+    let all = app::case_documents(&state, &staff.actor, id).await?;
     let doc = crate::documents::find(all, kind, q.by)
         .ok_or_else(|| PageError(StatusCode::NOT_FOUND, "本件尚未出具该文书。".into()))?;
     Ok(render(&DocumentPage { id, code: kind.code(), issued_by: doc.issued_by, doc: doc.letter }))
@@ -1410,7 +1410,7 @@ async fn notifications(State(state): State<AppState>, staff: Staff) -> PageResul
             .map(|n| NotificationRow {
                 id: n.id,
                 case_id: n.case_id,
-                at: views::instant(n.created_at).replace('T', " ").chars().take(16).collect(),
+                at: views::minute(n.created_at),
                 message: n.message,
                 unread: n.read_at.is_none(),
             })

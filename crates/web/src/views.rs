@@ -16,6 +16,11 @@ pub fn instant(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A moment in China time to the minute, as lists and records print it: `2026-11-26 09:30`.
+pub fn minute(t: DateTime<Utc>) -> String {
+    t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// A day in China time: `2026-11-26`.
 pub fn day(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%d").to_string()
