@@ -5,6 +5,8 @@
 //!   store for it, for several readers and filters: p50 and p95 over repeated samples.
 //! - `register DATABASE_URL SECONDS CONCURRENCY`: serves the real application on a loopback port
 //!   and posts registrations through the JSON API from concurrent clients: cases per second, p50, p95.
+//! - `typeset SAMPLES`: typesets a one-page notice as PDF with the machine's fonts (the first call,
+//!   which scans the fonts, timed apart), and an archive volume of 100 cases: p50 and p95.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -154,6 +156,71 @@ async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), Str
     Ok(())
 }
 
+/// A notice of about a page, as the case documents are.
+fn sample_letter(n: usize) -> huiyin_pdf::Letter {
+    huiyin_pdf::Letter {
+        letterhead: "西山社区居民委员会".into(),
+        title: "信访事项处理意见书".into(),
+        number: Some(format!("XS-2026-{n:06}")),
+        addressee: Some("王秀英".into()),
+        paragraphs: vec![
+            "您于 2026-11-02 以来访形式反映的“残疾人两项补贴停发”一事,本机关经调查核实,现答复如下:".into(),
+            "一、查明的事实和理由:经民政办核实,因年审材料未按期提交,补贴自九月起暂停发放。".repeat(3),
+            "二、处理意见:对您的请求予以支持。已补交材料,自十二月起恢复发放并补发暂停期间的补贴。".into(),
+            "三、依据:《残疾人保障法》第四十八条。".into(),
+            "如对本处理意见不服,可自收到本意见书之日起三十日内,向本机关的上一级机关请求复查。".into(),
+        ],
+        facts: vec![("信访件编号".into(), format!("XS-2026-{n:06}"))],
+        signature: vec!["西山社区居民委员会".into(), "(盖章)".into()],
+        issued_on: "2026-11-26".into(),
+    }
+}
+
+fn typeset(samples: usize) -> Result<(), String> {
+    let at = chrono::Utc::now();
+    let started = Instant::now();
+    let typesetter =
+        huiyin_pdf::Typesetter::new(&huiyin_pdf::Typesetter::default_font_dirs()).map_err(|e| e.to_string())?;
+    typesetter.letter(&sample_letter(0), "warm-up", at).map_err(|e| e.to_string())?;
+    let first = started.elapsed();
+    println!("| — | typeset: font scan and first notice | 1 | {} | |", ms(first));
+    let mut times = Vec::with_capacity(samples);
+    let mut size = 0;
+    for n in 1..=samples {
+        let started = Instant::now();
+        size = typesetter.letter(&sample_letter(n), &format!("bench-{n}"), at).map_err(|e| e.to_string())?.len();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    println!(
+        "| — | typeset: one-page notice (PDF {} KB) | {samples} | {} | {} |",
+        size / 1024,
+        ms(percentile(&times, 50.0)),
+        ms(percentile(&times, 95.0))
+    );
+    let volume = huiyin_pdf::ArchiveVolume {
+        title: "西山社区 2026 年度信访档案".into(),
+        unit: "西山社区居民委员会".into(),
+        year: 2026,
+        cover: vec![("件数".into(), "100".into())],
+        cases: (1..=100)
+            .map(|n| huiyin_pdf::ArchivedCase {
+                number: format!("XS-2026-{n:06}"),
+                summary: "残疾人两项补贴停发".into(),
+                documents: vec![sample_letter(n), sample_letter(n), sample_letter(n)],
+            })
+            .collect(),
+    };
+    let started = Instant::now();
+    let pdf = typesetter.archive(&volume, "bench-archive", at).map_err(|e| e.to_string())?;
+    println!(
+        "| — | typeset: archive volume, 100 cases × 3 documents (PDF {} KB) | 1 | {} | |",
+        pdf.len() / 1024,
+        ms(started.elapsed())
+    );
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -163,23 +230,24 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let result =
-        runtime.block_on(async {
-            match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-                ["list", url] => list(url, 100).await,
-                ["list", url, samples] => list(url, samples.parse().map_err(|_| "samples must be a number")?).await,
-                ["register", url, seconds, concurrency] => {
-                    register(
-                        url,
-                        seconds.parse().map_err(|_| "seconds must be a number")?,
-                        concurrency.parse().map_err(|_| "concurrency must be a number")?,
-                    )
-                    .await
-                }
-                _ => Err("usage: huiyin-bench list DATABASE_URL [SAMPLES] | register DATABASE_URL SECONDS CONCURRENCY"
-                    .into()),
+    let result = runtime.block_on(async {
+        match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["list", url] => list(url, 100).await,
+            ["list", url, samples] => list(url, samples.parse().map_err(|_| "samples must be a number")?).await,
+            ["typeset", samples] => typeset(samples.parse().map_err(|_| "samples must be a number")?),
+            ["register", url, seconds, concurrency] => {
+                register(
+                    url,
+                    seconds.parse().map_err(|_| "seconds must be a number")?,
+                    concurrency.parse().map_err(|_| "concurrency must be a number")?,
+                )
+                .await
             }
-        });
+            _ => Err("usage: huiyin-bench list DATABASE_URL [SAMPLES] | register DATABASE_URL SECONDS CONCURRENCY \
+                          | typeset SAMPLES"
+                .into()),
+        }
+    });
     if let Err(e) = result {
         eprintln!("error: {e}");
         std::process::exit(1);
