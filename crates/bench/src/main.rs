@@ -50,9 +50,20 @@ async fn list(url: &str, samples: usize) -> Result<(), String> {
     let mut scenarios: Vec<(&str, CaseQuery)> =
         vec![("county, all cases, newest first", base(&county)), ("community and its federation", base(&community))];
     scenarios.push(("one school", base(&school)));
-    let mut words = base(&county);
-    words.text = Some("工资".into());
-    scenarios.push(("county, text \"工资\" (substring scan until full-text search)", words));
+    let segmenter = huiyin_web::state::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
+    for (name, q) in [
+        ("county, search one word \"低保\"", "低保"),
+        ("county, search one word \"拆迁\"", "拆迁"),
+        ("county, search two words \"拖欠 工资\"", "拖欠工资"),
+        ("county, search two words \"电梯 维修\"", "电梯维修"),
+        ("community, search one word \"低保\"", "低保"),
+    ] {
+        let scope = if name.starts_with("community") { &community } else { &county };
+        let mut words = base(scope);
+        words.search = Some(huiyin_store::TextSearch { terms: segmenter.query_terms(q), phrase: q.into() });
+        words.sort = huiyin_store::CaseSort::Relevance;
+        scenarios.push((name, words));
+    }
     let mut visits = base(&county);
     visits.channel = Some(huiyin_core::case::Channel::Visit);
     scenarios.push(("county, visits only", visits));
@@ -63,8 +74,6 @@ async fn list(url: &str, samples: usize) -> Result<(), String> {
     page_100.page = 100;
     scenarios.push(("county, page 100", page_100));
     for (name, query) in scenarios {
-        // A substring scan reads every statement: a few samples tell its cost.
-        let samples = if query.text.is_some() { samples.min(5) } else { samples };
         let mut times = Vec::with_capacity(samples);
         let mut total = 0;
         for _ in 0..samples {

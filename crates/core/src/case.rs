@@ -131,10 +131,12 @@ pub enum Flag {
     Repeat,
     /// 越级 (otherwise 逐级)
     SkipLevel,
+    /// 不再受理提示: the same matter is already final (GEN-5); the receiver must decide.
+    FinalMatter,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 7] = [
+    pub const ALL: [Flag; 8] = [
         Flag::Collective,
         Flag::Joint,
         Flag::Anonymous,
@@ -142,6 +144,7 @@ impl Flag {
         Flag::MajorUrgent,
         Flag::Repeat,
         Flag::SkipLevel,
+        Flag::FinalMatter,
     ];
 
     pub fn code(self) -> &'static str {
@@ -153,6 +156,7 @@ impl Flag {
             Flag::MajorUrgent => "major_urgent",
             Flag::Repeat => "repeat",
             Flag::SkipLevel => "skip_level",
+            Flag::FinalMatter => "final_matter",
         }
     }
 
@@ -165,6 +169,7 @@ impl Flag {
             Flag::MajorUrgent => "重大紧急",
             Flag::Repeat => "重复信访",
             Flag::SkipLevel => "越级",
+            Flag::FinalMatter => "不再受理提示",
         }
     }
 
@@ -176,7 +181,7 @@ impl Flag {
 
     /// Flags the receiver sets; the others are derived and ignored on input.
     pub fn is_chosen(self) -> bool {
-        !matches!(self, Flag::Collective | Flag::Anonymous)
+        !matches!(self, Flag::Collective | Flag::Anonymous | Flag::FinalMatter)
     }
 }
 

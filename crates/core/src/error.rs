@@ -51,6 +51,10 @@ pub enum Invalid {
     PasswordTooShort {
         min: usize,
     },
+    /// A dictionary word: 2 to 20 letters or digits, no spaces or punctuation.
+    WordFormat,
+    /// No case with that number in the reader's sight.
+    UnknownCase,
 }
 
 impl Invalid {
@@ -80,6 +84,8 @@ impl Invalid {
             Invalid::AlreadyExists => "already_exists",
             Invalid::BeforeEarlierEvent => "before_earlier_event",
             Invalid::PasswordTooShort { .. } => "password_too_short",
+            Invalid::WordFormat => "word_format",
+            Invalid::UnknownCase => "unknown_case",
         }
     }
 }
@@ -225,6 +231,8 @@ mod tests {
             Invalid::AlreadyExists,
             Invalid::BeforeEarlierEvent,
             Invalid::PasswordTooShort { min: 10 },
+            Invalid::WordFormat,
+            Invalid::UnknownCase,
         ];
         for invalid in all {
             let e = FieldError::new("content", invalid);

@@ -80,6 +80,14 @@ pub enum EventData {
     InvestigationNoted { text: String },
     /// 附件: a scan, photo or recording added to the case file, kept by its hash.
     AttachmentAdded { sha256: String, media_type: crate::attachment::MediaType, filename: String, size: u64 },
+    /// 研判提示 (FED-11, GEN-5, GEN-6, TWN-14): the case was flagged at intake or by staff: a repeat of
+    /// the petitioner's earlier case, a matter already final (不再受理), a visit that skipped levels, or
+    /// linked with other people's cases as one collective matter. `related` names the other cases;
+    /// `against_unit` is the unit a 越级访 counts against.
+    Flagged { flag: crate::case::Flag, related: Vec<String>, against_unit: Option<String>, reason: String },
+    /// A flag taken off, with the reason: a wrong flag, or for 不再受理 the receiver's decision that the
+    /// petition brings new facts and reasons.
+    FlagCleared { flag: crate::case::Flag, reason: String },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -161,6 +169,8 @@ impl EventData {
             EventData::ReportedBack { .. } => "reported_back",
             EventData::InvestigationNoted { .. } => "investigation_noted",
             EventData::AttachmentAdded { .. } => "attachment_added",
+            EventData::Flagged { .. } => "flagged",
+            EventData::FlagCleared { .. } => "flag_cleared",
         }
     }
 
@@ -193,6 +203,8 @@ impl EventData {
             EventData::ReportedBack { .. } => "向上级反馈结果",
             EventData::InvestigationNoted { .. } => "调查笔录",
             EventData::AttachmentAdded { .. } => "添加附件",
+            EventData::Flagged { .. } => "研判提示",
+            EventData::FlagCleared { .. } => "撤销提示",
         }
     }
 }
@@ -368,6 +380,12 @@ impl CaseState {
             | EventData::InvestigationNoted { .. }
             | EventData::AttachmentAdded { .. } => {}
             EventData::LeaderAssigned { leader } => self.owner_leader = Some(leader.clone()),
+            EventData::Flagged { flag, .. } => {
+                self.flags.insert(*flag);
+            }
+            EventData::FlagCleared { flag, .. } => {
+                self.flags.remove(flag);
+            }
             EventData::ReturnVisited { reopened, .. } => {
                 if *reopened {
                     self.approvals.clear();

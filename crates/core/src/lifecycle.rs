@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::case::Flag;
 use crate::event::{CaseState, Event, EventData, Status};
 use crate::limits::LimitRules;
 use crate::text::{self, limits};
@@ -39,6 +40,12 @@ pub enum Refusal {
     /// FED-18: only a case forwarded from above is reported back.
     #[error("not forwarded")]
     NotForwarded,
+    /// GEN-5: the case repeats a final matter; the receiver decides before accepting it.
+    #[error("final matter undecided")]
+    FinalMatterUndecided,
+    /// Only a flag the case has can be cleared.
+    #[error("flag not set")]
+    FlagNotSet,
 }
 
 impl Refusal {
@@ -54,6 +61,8 @@ impl Refusal {
             Refusal::RequestLapsed => "request_lapsed",
             Refusal::NoUnitAbove => "no_unit_above",
             Refusal::NotForwarded => "not_forwarded",
+            Refusal::FinalMatterUndecided => "final_matter_undecided",
+            Refusal::FlagNotSet => "flag_not_set",
         }
     }
 
@@ -91,6 +100,17 @@ impl Refusal {
             (Refusal::NoUnitAbove, Lang::En) => "There is no unit above to send the case to".into(),
             (Refusal::NotForwarded, Lang::Zh) => "本件不是上级批转的信访件,无需反馈".into(),
             (Refusal::NotForwarded, Lang::En) => "The case was not forwarded from above".into(),
+            (Refusal::FinalMatterUndecided, Lang::Zh) => {
+                "本件与已终结的信访事项相同,依《信访工作条例》第三十六条不再受理:请作不予受理,\
+                 或写明新的事实和理由后撤销“不再受理提示”再受理"
+                    .into()
+            }
+            (Refusal::FinalMatterUndecided, Lang::En) => {
+                "The case repeats a final matter (GEN-5): refuse it, or clear the warning with the new facts first"
+                    .into()
+            }
+            (Refusal::FlagNotSet, Lang::Zh) => "本件没有该项提示,无需撤销".into(),
+            (Refusal::FlagNotSet, Lang::En) => "The case does not have that flag".into(),
         }
     }
 }
@@ -119,6 +139,8 @@ fn action_label_zh(action: &str) -> &'static str {
         "assign-leader" => "确定包案领导",
         "report-back" => "向上级反馈",
         "investigation" => "记录调查笔录",
+        "flag" => "添加研判提示",
+        "clear-flag" => "撤销研判提示",
         _ => "执行此操作",
     }
 }
@@ -690,7 +712,62 @@ pub fn accept(state: &CaseState, role: Role, in_holding_unit: bool) -> Result<Ev
     if state.status == Status::Assigned && !in_holding_unit {
         return Err(Refusal::NotHoldingUnit);
     }
+    if state.flags.contains(&Flag::FinalMatter) {
+        return Err(Refusal::FinalMatterUndecided);
+    }
     Ok(EventData::Accepted {})
+}
+
+/// 研判提示 set by staff (FED-11, FED-6, TWN-14): a repeat, a final matter, a skipped level, or a
+/// link with other people's cases as one collective matter; with the related cases and the reason.
+pub fn flag(
+    role: Role,
+    flag: Flag,
+    related: Vec<String>,
+    against_unit: Option<String>,
+    reason: String,
+) -> Result<EventData, Refusal> {
+    staff_may("flag", role)?;
+    Ok(EventData::Flagged { flag, related, against_unit, reason })
+}
+
+/// Takes a flag off with the reason: a wrong flag, or for 不再受理 the receiver's decision that the
+/// petition brings new facts and reasons (GEN-5).
+pub fn clear_flag(state: &CaseState, role: Role, flag: Flag, reason: String) -> Result<EventData, Refusal> {
+    staff_may("clear-flag", role)?;
+    if !state.flags.contains(&flag) {
+        return Err(Refusal::FlagNotSet);
+    }
+    Ok(EventData::FlagCleared { flag, reason })
+}
+
+/// A flag as typed by staff.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FlagDraft {
+    /// `repeat`, `skip_level`, `final_matter`, `collective`, `joint`, `major_urgent`, `law_litigation`
+    pub flag: Option<String>,
+    /// Case numbers of the related cases (for `collective`: the cases linked as one matter).
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// For `skip_level`: the unit responsible for the problem's place.
+    pub against_unit: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+/// Taking a flag off, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClearFlagDraft {
+    pub flag: Option<String>,
+    /// Why the flag is wrong, or (for `final_matter`) the new facts and reasons.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
 }
 
 /// The fields of an extension, checked against the unit's maximum.

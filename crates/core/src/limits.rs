@@ -353,7 +353,9 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::LeaderAssigned { .. }
         | EventData::ReportedBack { .. }
         | EventData::InvestigationNoted { .. }
-        | EventData::AttachmentAdded { .. } => current.to_vec(),
+        | EventData::AttachmentAdded { .. }
+        | EventData::Flagged { .. }
+        | EventData::FlagCleared { .. } => current.to_vec(),
         // Reopened after an unsatisfied return visit: handling starts again from that day.
         EventData::ReturnVisited { reopened: true, .. } => {
             open(current.to_vec(), Handling, at, rules.handling, calendar)

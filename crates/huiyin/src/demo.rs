@@ -274,6 +274,7 @@ pub async fn run(
     let all_classes = store.categories().await.map_err(|e| e.to_string())?;
     let calendar = huiyin_web::state::load_calendar(store.as_ref()).await.map_err(|e| e.to_string())?;
     let rules = huiyin_core::limits::LimitRules::national();
+    let segmenter = huiyin_web::state::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
     let leaves: Vec<&Category> = all_classes.iter().filter(|c| c.level == 3 && c.active).collect();
     // Spread cases evenly over the 19 top-level classes first, then over their leaves.
     let tops: Vec<&str> = all_classes.iter().filter(|c| c.level == 1).map(|c| c.code.as_str()).collect();
@@ -300,6 +301,7 @@ pub async fn run(
         let code = QueryCode::from_random(rng.next_u64().to_le_bytes());
         batch.push(NewCase {
             deadlines: huiyin_core::limits::registration_deadlines(&registration, &rules, &calendar),
+            search: huiyin_web::search::search_doc(&segmenter, &registration, &[]),
             query_code_hash: secret.query_code_hash(&code),
             recorded_at: (registration.received_at + Duration::minutes(5)).min(now),
             registration,

@@ -36,8 +36,35 @@ struct Cli {
     /// Debian's fonts-noto-cjk.
     #[arg(long = "font-dir", global = true)]
     font_dirs: Vec<PathBuf>,
+    /// Repeat detection (FED-11): a statement at least this similar (0.05–1) to the same
+    /// petitioner's earlier one is the same matter.
+    #[arg(long, global = true, env = "HUIYIN_REPEAT_SIMILARITY", default_value_t = 0.5)]
+    repeat_similarity: f64,
+    /// … and a settled earlier case still makes a repeat for this many days.
+    #[arg(long, global = true, env = "HUIYIN_REPEAT_RECENT_DAYS", default_value_t = 365)]
+    repeat_recent_days: i64,
+    /// Collective matters (FED-6): other people's statements at least this similar (0.05–1) …
+    #[arg(long, global = true, env = "HUIYIN_COLLECTIVE_SIMILARITY", default_value_t = 0.6)]
+    collective_similarity: f64,
+    /// … received within this many days are offered for linking.
+    #[arg(long, global = true, env = "HUIYIN_COLLECTIVE_WINDOW_DAYS", default_value_t = 30)]
+    collective_window_days: i64,
     #[command(subcommand)]
     command: Command,
+}
+
+impl Cli {
+    /// The detection thresholds as given, checked.
+    fn detection_rules(&self) -> Result<huiyin_search::intake::DetectionRules, Failure> {
+        huiyin_search::intake::DetectionRules {
+            repeat_similarity: self.repeat_similarity,
+            repeat_recent_days: self.repeat_recent_days,
+            collective_similarity: self.collective_similarity,
+            collective_window_days: self.collective_window_days,
+        }
+        .checked()
+        .map_err(|name| Failure(format!("--{} 超出范围(相似度 0.05–1,天数 1–3650)", name.replace('_', "-"))))
+    }
 }
 
 #[derive(Subcommand)]
@@ -85,6 +112,14 @@ enum Command {
         #[command(subcommand)]
         command: ArchiveCommand,
     },
+    /// Rebuilds the search index of every case (after dictionary words were added, or after an
+    /// upgrade from a version without search), with progress output.
+    Reindex,
+    /// The segmentation dictionary of search: words administrators add (place names, local terms).
+    Dictionary {
+        #[command(subcommand)]
+        command: DictionaryCommand,
+    },
     /// Fills an empty database with a realistic demo.
     Demo {
         /// How many cases to generate.
@@ -94,6 +129,17 @@ enum Command {
         #[arg(long, default_value_t = 20_261_126)]
         seed: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum DictionaryCommand {
+    /// Adds words (2 to 20 letters or digits each); run `huiyin reindex` afterwards.
+    Add {
+        #[arg(required = true)]
+        words: Vec<String>,
+    },
+    /// Lists the words administrators added.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -272,7 +318,7 @@ fn load_secret(cli: &Cli) -> Result<SecretKey, Failure> {
 
 /// The application state, typesetting with the fonts the command line names.
 async fn app_state(cli: &Cli, store: Arc<dyn Store>, secret: SecretKey) -> Result<AppState, Failure> {
-    let state = AppState::new(store, secret).await?;
+    let state = AppState::new(store, secret).await?.with_detection_rules(cli.detection_rules()?);
     Ok(if cli.font_dirs.is_empty() { state } else { state.with_font_dirs(cli.font_dirs.clone()) })
 }
 
@@ -290,6 +336,44 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 "督办:提醒 {} 件,新开督办 {} 件,升级 {} 件,关闭 {} 件;发出消息 {sent} 条。",
                 run.reminded, run.opened, run.escalated, run.closed
             );
+            Ok(())
+        }
+        Command::Reindex => {
+            let store = open_store(&cli.database_url).await?;
+            let (_, cases) = store.search_coverage().await?;
+            let segmenter = huiyin_web::state::load_segmenter(store.as_ref()).await?;
+            let started = std::time::Instant::now();
+            let progress = indicatif::ProgressBar::new(cases.max(0) as u64).with_style(
+                indicatif::ProgressStyle::with_template("重建检索索引 [{bar:30}] {pos}/{len} 件 {per_sec} 剩余 {eta}")
+                    .map_err(|e| Failure(e.to_string()))?,
+            );
+            let done = huiyin_web::search::reindex(store.as_ref(), &segmenter, |n| progress.set_position(n as u64))
+                .await
+                .map_err(|e| Failure(e.to_string()))?;
+            progress.finish_and_clear();
+            store.analyze().await?;
+            println!(
+                "检索索引已重建:{done} 件,用时 {:.1} 秒(词典含本单位词语 {} 个)",
+                started.elapsed().as_secs_f64(),
+                segmenter.extra_words()
+            );
+            Ok(())
+        }
+        Command::Dictionary { command: DictionaryCommand::Add { words } } => {
+            let words = huiyin_web::search::checked_words(words)?;
+            let store = open_store(&cli.database_url).await?;
+            let added = store.add_search_words(&words, None, chrono::Utc::now()).await?;
+            println!(
+                "已加入词典 {added} 个词({} 个原已存在)。请运行 huiyin reindex 使已登记的信访件按新词检索。",
+                words.len() - added
+            );
+            Ok(())
+        }
+        Command::Dictionary { command: DictionaryCommand::List } => {
+            let store = open_store(&cli.database_url).await?;
+            for word in store.search_words().await? {
+                println!("{word}");
+            }
             Ok(())
         }
         Command::Deadlines { command: DeadlinesCommand::Recount } => {
@@ -519,6 +603,10 @@ async fn serve(cli: &Cli, listen: &str, supervise_every: u64) -> Result<(), Fail
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Failure(format!("无法监听 {addr}:{e}")))?;
     let local = listener.local_addr()?;
     println!("huiyin listening on http://{local} ({})", store.backend());
+    let (indexed, cases) = store.search_coverage().await?;
+    if indexed < cases {
+        println!("注意:{} 件信访件尚未建立检索索引,请运行 huiyin reindex", cases - indexed);
+    }
     if store.users_with_role(Role::Admin).await?.is_empty() {
         let token = new_token("")?;
         store.put_setup_token(&token_hash(&token), chrono::Utc::now()).await?;

@@ -454,13 +454,7 @@ fn fed_18_forwarded_from_above_is_reported_back(backend: Backend) {
 both_backends!(fed_18_forwarded_from_above_is_reported_back);
 
 fn put(w: &World, who: &str, path: &str, body: &Value) -> (u16, Value) {
-    common::json(
-        common::agent()
-            .put(w.server.url(path))
-            .header("Authorization", &format!("Bearer {}", w.tokens[who]))
-            .header("Content-Type", "application/json")
-            .send(body.to_string()),
-    )
+    common::put(&w.server, &w.tokens[who], path, body)
 }
 
 /// The bytes at `path` (a PDF), with the content type.

@@ -94,6 +94,78 @@ pub async fn drop_database(url: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// Full-text search on PostgreSQL: a `tsvector` per case, built from huiyin's own words (no text
+/// search configuration or extension), with a GIN index.
+mod fulltext {
+    use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+    /// Joins the index to `cases c`.
+    pub const FROM: &str = " FROM case_search s JOIN cases c ON c.id = s.case_id";
+
+    /// `WHERE` the index holds every word.
+    pub fn push_match(b: &mut QueryBuilder<Postgres>, terms: &[String]) {
+        b.push(" WHERE s.tokens @@ CAST(").push_bind(tsquery(terms)).push(" AS tsquery)");
+    }
+
+    /// Best rank first.
+    pub fn push_rank(b: &mut QueryBuilder<Postgres>, terms: &[String]) {
+        b.push("ts_rank(s.tokens, CAST(").push_bind(tsquery(terms)).push(" AS tsquery)) DESC");
+    }
+
+    fn lexeme(word: &str) -> String {
+        format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
+    /// `'w1' & 'w2'`: quoted lexemes are taken as they are, without a parser or dictionary.
+    fn tsquery(terms: &[String]) -> String {
+        terms.iter().map(|t| lexeme(t)).collect::<Vec<_>>().join(" & ")
+    }
+
+    /// `'w1':1,4 'w2':2`: each word with its positions (PostgreSQL keeps positions up to 16383).
+    fn tsvector(tokens: &[String]) -> String {
+        let mut positions: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+        for (i, token) in tokens.iter().enumerate().take(16_383) {
+            // A lexeme is at most 2047 bytes; our words are far shorter, but a pasted run may not be.
+            if !token.is_empty() && token.len() < 2048 {
+                positions.entry(token).or_default().push(i + 1);
+            }
+        }
+        positions
+            .into_iter()
+            .map(|(word, at)| {
+                let at: Vec<String> = at.iter().take(256).map(usize::to_string).collect();
+                format!("{}:{}", lexeme(word), at.join(","))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Replaces a case's words.
+    pub async fn write(conn: &mut PgConnection, case_id: i64, tokens: &[String]) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO case_search (case_id, tokens) VALUES ($1, CAST($2 AS tsvector)) \
+             ON CONFLICT (case_id) DO UPDATE SET tokens = EXCLUDED.tokens",
+        )
+        .bind(case_id)
+        .bind(tsvector(tokens))
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn lexemes_are_quoted_and_positions_kept() {
+            let words: Vec<String> = ["拆迁", "补偿", "拆迁", "o'k"].iter().map(|w| w.to_string()).collect();
+            assert_eq!(tsvector(&words), "'o''k':4 '拆迁':1,3 '补偿':2");
+            assert_eq!(tsquery(&words[..2]), "'拆迁' & '补偿'");
+        }
+    }
+}
+
 include!("../../store/src/shared_sql.rs");
 
 /// Creates a new, uniquely named database on the server of `base_url` and returns its URL.

@@ -60,4 +60,47 @@ impl SqliteStore {
     }
 }
 
+/// Full-text search on SQLite: an FTS5 table whose rowid is the case id.
+mod fulltext {
+    use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+    /// Joins the index to `cases c`.
+    pub const FROM: &str = " FROM case_search s JOIN cases c ON c.id = s.rowid";
+
+    /// `WHERE` the index holds every word.
+    pub fn push_match(b: &mut QueryBuilder<Sqlite>, terms: &[String]) {
+        b.push(" WHERE s.tokens MATCH ").push_bind(match_expression(terms));
+    }
+
+    /// Best rank first (FTS5's `rank` is BM25, smaller is better).
+    pub fn push_rank(b: &mut QueryBuilder<Sqlite>, _terms: &[String]) {
+        b.push("s.rank");
+    }
+
+    /// Every word as a quoted string: FTS5 reads them as an AND of terms, never as operators.
+    fn match_expression(terms: &[String]) -> String {
+        terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
+    }
+
+    /// Replaces a case's words.
+    pub async fn write(conn: &mut SqliteConnection, case_id: i64, tokens: &[String]) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM case_search WHERE rowid = $1").bind(case_id).execute(&mut *conn).await?;
+        sqlx::query("INSERT INTO case_search (rowid, tokens) VALUES ($1, $2)")
+            .bind(case_id)
+            .bind(tokens.join(" "))
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn words_are_quoted_so_that_none_is_an_operator() {
+            assert_eq!(super::match_expression(&["拆迁".into(), "or".into()]), "\"拆迁\" \"or\"");
+            assert_eq!(super::match_expression(&["a\"b".into()]), "\"a\"\"b\"");
+        }
+    }
+}
+
 include!("../../store/src/shared_sql.rs");

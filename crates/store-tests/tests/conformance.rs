@@ -6,7 +6,11 @@ use huiyin_core::category::{self, Category};
 use huiyin_core::event::{CaseState, EventData, Status};
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
-use huiyin_store::{CaseQuery, CaseSort, NewCase, NewEvent, NewUnit, NewUser, SessionRow, Store, StoreError, User};
+use huiyin_search::{Segmenter, document};
+use huiyin_store::{
+    CaseQuery, CaseSort, ExactKey, NewCase, NewEvent, NewUnit, NewUser, PersonKeys, SearchDoc, SessionRow, Store,
+    StoreError, TextSearch, User,
+};
 use huiyin_store_tests::conformance;
 
 fn code(s: &str) -> UnitCode {
@@ -74,10 +78,24 @@ fn calendar() -> huiyin_core::calendar::Calendar {
     c
 }
 
+/// The segmenter every scenario indexes with, built once per test process.
+fn segmenter() -> &'static Segmenter {
+    static SEGMENTER: std::sync::OnceLock<Segmenter> = std::sync::OnceLock::new();
+    SEGMENTER.get_or_init(|| Segmenter::new(["西山社区", "东镇"]))
+}
+
+fn search_doc(reg: &Registration) -> SearchDoc {
+    SearchDoc {
+        tokens: document::case_tokens(segmenter(), reg, &[]),
+        bands: huiyin_search::minhash::bands(&reg.content),
+    }
+}
+
 fn new_case(reg: Registration, actor: &User) -> NewCase {
     let rules = huiyin_core::limits::LimitRules::national();
     NewCase {
         deadlines: huiyin_core::limits::registration_deadlines(&reg, &rules, &calendar()),
+        search: search_doc(&reg),
         registration: reg,
         query_code_hash: "hash".into(),
         actor_id: actor.id,
@@ -269,6 +287,7 @@ async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
         new_query_code_hash: None,
         blobs: Vec::new(),
         deadlines: file.deadlines.clone(),
+        search_tokens: None,
     };
     store.append_event(id, 1, &new_event).await.unwrap();
     let again = store.append_event(id, 1, &new_event).await;
@@ -330,15 +349,15 @@ async fn lists_filter_sort_and_page_within_scope(store: &dyn Store) {
     window.received_before = Some("2026-10-19T16:00:00Z".parse().unwrap());
     assert_eq!(store.list_cases(&window).await.unwrap().total, 10, "10-10 to 10-19 China time");
 
-    let mut text = q(county.clone());
-    text.text = Some("100%".into());
-    let found = store.list_cases(&text).await.unwrap();
-    assert_eq!(found.total, 1, "LIKE wildcards in the query are literal");
-    assert_eq!(found.items[0].petitioner_name.as_deref(), Some("赵六"));
-    text.text = Some("拖欠_".into());
-    assert_eq!(store.list_cases(&text).await.unwrap().total, 1);
-    text.text = Some("dz-2026".into());
-    assert_eq!(store.list_cases(&text).await.unwrap().total, 1, "case numbers match case-insensitively");
+    let mut exact = q(county.clone());
+    exact.exact = Some(ExactKey::CaseNumber("DZ-2026-000001".into()));
+    let found = store.list_cases(&exact).await.unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(found.items[0].petitioner_name.as_deref(), Some("钱七"));
+    exact.exact = Some(ExactKey::Phone("13812345678".into()));
+    assert_eq!(store.list_cases(&exact).await.unwrap().total, 27, "every test case has this phone");
+    exact.exact = Some(ExactKey::IdNumber("110105194912310038".into()));
+    assert_eq!(store.list_cases(&exact).await.unwrap().total, 0);
 
     let mut by_channel = q(county.clone());
     by_channel.channel = Some(huiyin_core::case::Channel::Letter);
@@ -436,6 +455,7 @@ async fn list_totals_agree_between_tally_and_count(store: &dyn Store) {
                 new_query_code_hash: None,
                 blobs: Vec::new(),
                 deadlines: file.deadlines.clone(),
+                search_tokens: None,
             },
         )
         .await
@@ -596,3 +616,212 @@ async fn issued_documents_are_kept_once(store: &dyn Store) {
     assert_eq!(store.case_ids_received(xs, from, to, &[Status::Registered]).await.unwrap(), [ids[1]]);
 }
 conformance!(fed_13_issued_documents_are_kept_once, issued_documents_are_kept_once);
+
+/// A registration of a person of one's own: `who` is (name, ID number, phone, address), any blank.
+fn petition(unit: &str, content: &str, received_at: &str, who: (&str, &str, &str, &str)) -> Registration {
+    let now: DateTime<Utc> = "2026-11-26T02:00:00Z".parse().unwrap();
+    let some = |v: &str| (!v.is_empty()).then(|| v.to_owned());
+    CaseDraft {
+        channel: Some("visit".into()),
+        received_at: Some(received_at.into()),
+        unit: Some(unit.into()),
+        petitioner: Some(PetitionerDraft {
+            name: some(who.0),
+            id_number: some(who.1),
+            phone: some(who.2),
+            address: some(who.3),
+            ..Default::default()
+        }),
+        category: Some("拖欠农民工工资".into()),
+        content: Some(content.into()),
+        ..Default::default()
+    }
+    .parse(now, &classes())
+    .unwrap()
+}
+
+fn words(q: &str) -> TextSearch {
+    TextSearch { terms: segmenter().query_terms(q), phrase: q.into() }
+}
+
+async fn full_text_search_finds_words_and_ranks_the_phrase_first(store: &dyn Store) {
+    let (qx, _, xs, _) = tree(store).await;
+    let dz = unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let east = user(store, "dong", "DZ", Role::Officer).await;
+    let who = ("王五", "", "", "");
+    let texts = [
+        "拆迁后安置房迟迟不交付,补偿款也未到位",
+        "反映拆迁补偿标准低于周边项目,要求说明依据",
+        "申请低保被村委会以不符合条件为由拒绝",
+        "在工地务工三个月,包工头拖欠工资一万二千元",
+        "小区路灯长期不亮",
+    ];
+    let batch: Vec<NewCase> = texts.iter().map(|t| new_case(petition("XS", t, "2026-11-02", who), &officer)).collect();
+    let ids = store.register_cases(&batch).await.unwrap();
+    store.register_cases(&[new_case(petition("DZ", "东镇拆迁补偿问题", "2026-11-03", who), &east)]).await.unwrap();
+    let county = store.unit_subtree(qx).await.unwrap();
+    let community = store.unit_subtree(xs).await.unwrap();
+    let search = |scope: &Vec<i64>, q: &str| CaseQuery {
+        scope: scope.clone(),
+        search: Some(words(q)),
+        sort: CaseSort::Relevance,
+        page: 1,
+        per_page: 10,
+        ..Default::default()
+    };
+    // Two-character words are found (GEN-10 statements, FED-9 searchable records). Every case here is
+    // of the class 拖欠农民工工资, whose name is searchable too.
+    for (q, want) in
+        [("拆迁", 3), ("低保", 1), ("工资", 6), ("包工头", 1), ("补偿", 3), ("路灯", 1), ("不存在的词语", 0)]
+    {
+        assert_eq!(store.list_cases(&search(&county, q)).await.unwrap().total, want, "{q}");
+    }
+    // The phrase as typed ranks first; the words apart come after.
+    let ranked = store.list_cases(&search(&community, "拆迁补偿")).await.unwrap();
+    assert_eq!(ranked.total, 2);
+    assert_eq!(ranked.items[0].id, ids[1], "the exact phrase first");
+    assert_eq!(ranked.items[1].id, ids[0]);
+    // Scope and filters narrow a search.
+    assert_eq!(store.list_cases(&search(&vec![dz], "拆迁")).await.unwrap().total, 1);
+    let mut letters = search(&county, "拆迁");
+    letters.channel = Some(huiyin_core::case::Channel::Letter);
+    assert_eq!(store.list_cases(&letters).await.unwrap().total, 0);
+    let mut paged = search(&county, "拆迁");
+    paged.per_page = 2;
+    paged.page = 2;
+    let second = store.list_cases(&paged).await.unwrap();
+    assert_eq!((second.total, second.items.len()), (3, 1));
+    // Words of a later event are searchable once the event brings them.
+    let file = store.case_file(ids[2]).await.unwrap().unwrap();
+    let at = Utc::now();
+    let data = EventData::InvestigationNoted { text: "入户核实家庭收入".into() };
+    let mut state = file.state.clone();
+    let event = huiyin_core::event::Event {
+        seq: 2,
+        occurred_at: at,
+        recorded_at: at,
+        actor: "wang".into(),
+        note: None,
+        data: data.clone(),
+    };
+    state.apply(&event);
+    let tokens = document::case_tokens(segmenter(), &file.registration, &[file.events[0].clone(), event]);
+    let new_event = NewEvent {
+        occurred_at: at,
+        recorded_at: at,
+        actor_id: officer.id,
+        note: None,
+        data,
+        state,
+        new_query_code_hash: None,
+        blobs: Vec::new(),
+        deadlines: file.deadlines.clone(),
+        search_tokens: Some(tokens),
+    };
+    assert_eq!(store.list_cases(&search(&county, "家庭收入")).await.unwrap().total, 0);
+    store.append_event(ids[2], 1, &new_event).await.unwrap();
+    let found = store.list_cases(&search(&county, "家庭收入")).await.unwrap();
+    assert_eq!(found.items.iter().map(|c| c.id).collect::<Vec<_>>(), [ids[2]]);
+    assert_eq!(store.list_cases(&search(&county, "低保")).await.unwrap().total, 1, "the statement's words stay");
+}
+conformance!(fed_9_full_text_search_finds_two_character_words, full_text_search_finds_words_and_ranks_the_phrase_first);
+
+async fn petitioner_history_and_similar_statements(store: &dyn Store) {
+    let (qx, _, xs, _) = tree(store).await;
+    unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let east = user(store, "dong", "DZ", Role::Officer).await;
+    let wages = "在西山社区工地务工三个月,包工头拖欠工资一万二千元,多次讨要未果";
+    let p1 = ("王五", "11010519491231002X", "13812345678", "西山社区3栋201");
+    let cases = [
+        petition("XS", wages, "2026-10-01", p1),
+        petition("XS", "小区电梯长期不维修,老人上下楼困难", "2026-10-05", ("王五", "", "13812345678", "")),
+        petition("XS", wages, "2026-11-01", ("李四", "", "13900001111", "西山社区5栋")),
+        petition("XS", "申请低保被拒绝", "2026-11-02", ("王五", "", "", "西山社区3栋201")),
+    ];
+    let batch: Vec<NewCase> = cases.into_iter().map(|r| new_case(r, &officer)).collect();
+    let ids = store.register_cases(&batch).await.unwrap();
+    let far = store.register_cases(&[new_case(petition("DZ", "东镇的事", "2026-11-03", p1), &east)]).await.unwrap();
+    let county = store.unit_subtree(qx).await.unwrap();
+    let community = store.unit_subtree(xs).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let history = |keys: PersonKeys, scope: Vec<i64>| async move {
+        let found = store.petitioner_cases(&keys, &scope, today, 50).await.unwrap();
+        found.iter().map(|c| c.id).collect::<Vec<_>>()
+    };
+    let by_id = PersonKeys { id_number: Some(p1.1.into()), ..Default::default() };
+    assert_eq!(history(by_id.clone(), county.clone()).await, [far[0], ids[0]], "newest first, across the county");
+    assert_eq!(history(by_id, community.clone()).await, [ids[0]], "only within the reader's scope");
+    let by_phone = PersonKeys { phone: Some(p1.2.into()), ..Default::default() };
+    assert_eq!(history(by_phone, community.clone()).await, [ids[1], ids[0]]);
+    let by_name_address =
+        PersonKeys { name_address: Some(("王五".into(), "西山社区3栋201".into())), ..Default::default() };
+    assert_eq!(history(by_name_address, community.clone()).await, [ids[3], ids[0]]);
+    let any = PersonKeys { id_number: Some(p1.1.into()), phone: Some(p1.2.into()), name_address: None };
+    assert_eq!(history(any, community.clone()).await.len(), 2);
+    assert!(history(PersonKeys::default(), community.clone()).await.is_empty(), "no keys, no history");
+    let by_phone = PersonKeys { phone: Some(p1.2.into()), ..Default::default() };
+    let found = store.petitioner_cases(&by_phone, &community, today, 1).await.unwrap();
+    assert_eq!(found.len(), 1, "the limit holds");
+    assert!(!found[0].request_lapsed);
+    assert_eq!(found[0].petitioner_address, None);
+
+    // Statements sharing an LSH band: the same words, not the other matter.
+    let bands = huiyin_search::minhash::bands(wages);
+    let since: DateTime<Utc> = "2026-09-01T00:00:00Z".parse().unwrap();
+    let similar = store.cases_sharing_bands(&bands, &community, since, today, 50).await.unwrap();
+    let mut similar_ids: Vec<i64> = similar.iter().map(|c| c.id).collect();
+    similar_ids.sort();
+    assert_eq!(similar_ids, [ids[0], ids[2]]);
+    let later: DateTime<Utc> = "2026-10-15T00:00:00Z".parse().unwrap();
+    let recent = store.cases_sharing_bands(&bands, &community, later, today, 50).await.unwrap();
+    assert_eq!(recent.iter().map(|c| c.id).collect::<Vec<_>>(), [ids[2]], "only those received since");
+    assert!(store.cases_sharing_bands(&[], &community, since, today, 50).await.unwrap().is_empty());
+}
+conformance!(fed_11_petitioner_history_and_similar_statements, petitioner_history_and_similar_statements);
+
+async fn the_index_is_rebuilt_and_the_dictionary_kept(store: &dyn Store) {
+    let (qx, _, _, _) = tree(store).await;
+    let officer = user(store, "wang", "QX", Role::Officer).await;
+    let mut skipped = petition("QX", "东坡村道路破损", "2026-11-02", ("王五", "", "", ""));
+    skipped.place_unit = Some(code("XS"));
+    skipped.flags.insert(Flag::SkipLevel);
+    let mut blank = new_case(petition("QX", "东坡村道路破损严重", "2026-11-03", ("李四", "", "", "")), &officer);
+    blank.search = SearchDoc::default();
+    let ids = store.register_cases(&[new_case(skipped, &officer), blank]).await.unwrap();
+    assert_eq!(store.search_coverage().await.unwrap(), (2, 2));
+    let county = store.unit_subtree(qx).await.unwrap();
+    let search =
+        CaseQuery { scope: county.clone(), search: Some(words("破损")), page: 1, per_page: 10, ..Default::default() };
+    assert_eq!(store.list_cases(&search).await.unwrap().total, 1, "the second case was indexed without words");
+
+    // Rebuilding: every case with its log, in id order, in batches.
+    let first = store.cases_for_index(0, 1).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].0, ids[0]);
+    assert_eq!(first[0].2.len(), 1, "the registration event");
+    let rest = store.cases_for_index(ids[0], 10).await.unwrap();
+    assert_eq!(rest.iter().map(|c| c.0).collect::<Vec<_>>(), [ids[1]]);
+    assert!(store.cases_for_index(ids[1], 10).await.unwrap().is_empty());
+    let docs: Vec<(i64, SearchDoc)> = first.iter().chain(&rest).map(|(id, reg, _)| (*id, search_doc(reg))).collect();
+    store.put_search_docs(&docs).await.unwrap();
+    store.put_search_docs(&docs).await.unwrap();
+    assert_eq!(store.list_cases(&search).await.unwrap().total, 2, "rebuilt, and rebuilding twice changes nothing");
+    assert_eq!(store.search_coverage().await.unwrap(), (2, 2));
+
+    // Administrators' words: kept once each.
+    let at = Utc::now();
+    assert!(store.search_words().await.unwrap().is_empty());
+    let added = store.add_search_words(&["东坡村".into(), "讨薪".into()], Some(officer.id), at).await.unwrap();
+    assert_eq!(added, 2);
+    assert_eq!(store.add_search_words(&["东坡村".into()], None, at).await.unwrap(), 0);
+    assert_eq!(store.search_words().await.unwrap(), ["东坡村", "讨薪"]);
+
+    // TWN-14: 越级 counted against the unit of the problem's place.
+    let counts = store.skip_level_counts(&county).await.unwrap();
+    assert_eq!(counts.len(), 1);
+    assert_eq!((counts[0].unit_code.as_str(), counts[0].cases), ("XS", 1));
+    assert!(store.skip_level_counts(&[]).await.unwrap().is_empty());
+}
+conformance!(twn_14_the_index_is_rebuilt_and_skip_levels_counted, the_index_is_rebuilt_and_the_dictionary_kept);

@@ -95,6 +95,18 @@ pub struct NewCase {
     pub actor_id: i64,
     pub recorded_at: DateTime<Utc>,
     pub note: Option<String>,
+    /// Its search index entry, made by the caller (huiyin-search).
+    pub search: SearchDoc,
+}
+
+/// What the search index holds for a case: its words, for full-text search, and the LSH bands of its
+/// statement, for finding near-duplicates. Both are made outside the store (huiyin-search).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// The case's words in order, repeated as they occur; letters and digits only.
+    pub tokens: Vec<String>,
+    /// The statement's LSH bands.
+    pub bands: Vec<i64>,
 }
 
 /// A new event for an existing case, with the state it leads to.
@@ -113,6 +125,8 @@ pub struct NewEvent {
     pub new_query_code_hash: Option<String>,
     /// Bytes the event refers to by hash (an attachment), written with it.
     pub blobs: Vec<Blob>,
+    /// The case's words after this event, when the event added text to search.
+    pub search_tokens: Option<Vec<String>>,
 }
 
 /// Content-addressed bytes.
@@ -233,11 +247,19 @@ pub enum CaseSort {
     NumberDesc,
     /// Earliest open due date first; cases with none last.
     DueAsc,
+    /// Best match first: the typed phrase word for word, then by rank (full-text search only).
+    Relevance,
 }
 
 impl CaseSort {
-    pub const ALL: [CaseSort; 5] =
-        [CaseSort::ReceivedDesc, CaseSort::ReceivedAsc, CaseSort::NumberAsc, CaseSort::NumberDesc, CaseSort::DueAsc];
+    pub const ALL: [CaseSort; 6] = [
+        CaseSort::ReceivedDesc,
+        CaseSort::ReceivedAsc,
+        CaseSort::NumberAsc,
+        CaseSort::NumberDesc,
+        CaseSort::DueAsc,
+        CaseSort::Relevance,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -246,6 +268,7 @@ impl CaseSort {
             CaseSort::NumberAsc => "case_number",
             CaseSort::NumberDesc => "-case_number",
             CaseSort::DueAsc => "due",
+            CaseSort::Relevance => "relevance",
         }
     }
 
@@ -262,8 +285,10 @@ pub struct CaseQuery {
     pub channel: Option<Channel>,
     pub received_from: Option<DateTime<Utc>>,
     pub received_before: Option<DateTime<Utc>>,
-    /// Plain substring of the statement, name or case number (full-text search comes later).
-    pub text: Option<String>,
+    /// Full-text search: only cases with every word, ranked when sorted by relevance.
+    pub search: Option<TextSearch>,
+    /// Exact lookup by case number, or by the petitioner's ID number or phone.
+    pub exact: Option<ExactKey>,
     /// Only cases with an open deadline due on or before this day.
     pub due_by: Option<NaiveDate>,
     /// Only cases this user holds (包案人).
@@ -272,6 +297,65 @@ pub struct CaseQuery {
     /// 1-based.
     pub page: u32,
     pub per_page: u32,
+}
+
+/// A full-text query: its words (segmented by the caller) and the phrase as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSearch {
+    /// Letters and digits only, lower-case; every one must occur.
+    pub terms: Vec<String>,
+    /// The query as typed: a case holding it word for word ranks first.
+    pub phrase: String,
+}
+
+/// A key looked up exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExactKey {
+    CaseNumber(String),
+    IdNumber(String),
+    Phone(String),
+}
+
+/// The keys by which a petitioner is recognised (same ID number, or same phone, or same name and
+/// address); any one of them matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonKeys {
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub name_address: Option<(String, String)>,
+}
+
+impl PersonKeys {
+    pub fn is_empty(&self) -> bool {
+        self.id_number.is_none() && self.phone.is_none() && self.name_address.is_none()
+    }
+}
+
+/// An earlier case found at intake: by the petitioner's keys or by a similar statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseMatch {
+    pub id: i64,
+    pub case_number: String,
+    pub status: Status,
+    pub received_at: DateTime<Utc>,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub petitioner_name: Option<String>,
+    pub petitioner_id_number: Option<String>,
+    pub petitioner_phone: Option<String>,
+    pub petitioner_address: Option<String>,
+    pub content: String,
+    /// The petitioner's time to ask for review or re-review ran out before the given day (GEN-5).
+    pub request_lapsed: bool,
+}
+
+/// A count of 越级访 against one unit (TWN-14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkipLevelCount {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub cases: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -452,6 +536,38 @@ pub trait Store: Send + Sync + 'static {
         to: DateTime<Utc>,
         statuses: &[Status],
     ) -> StoreResult<Vec<i64>>;
+
+    /// Cases in `scope` of the petitioner with any of `keys`, newest first; `request_lapsed` is judged
+    /// on `today`.
+    async fn petitioner_cases(
+        &self,
+        keys: &PersonKeys,
+        scope: &[i64],
+        today: NaiveDate,
+        limit: i64,
+    ) -> StoreResult<Vec<CaseMatch>>;
+    /// Cases in `scope` received since `since` that share an LSH band with `bands`, most shared
+    /// bands first.
+    async fn cases_sharing_bands(
+        &self,
+        bands: &[i64],
+        scope: &[i64],
+        since: DateTime<Utc>,
+        today: NaiveDate,
+        limit: i64,
+    ) -> StoreResult<Vec<CaseMatch>>;
+    /// The cases after `after_id` in id order, with their logs, for rebuilding the search index.
+    async fn cases_for_index(&self, after_id: i64, limit: i64) -> StoreResult<Vec<(i64, Registration, Vec<Event>)>>;
+    /// Replaces the search entries of these cases, in one transaction.
+    async fn put_search_docs(&self, docs: &[(i64, SearchDoc)]) -> StoreResult<()>;
+    /// How many cases have a search entry, and how many cases there are.
+    async fn search_coverage(&self) -> StoreResult<(i64, i64)>;
+    /// The words administrators added to the dictionary.
+    async fn search_words(&self) -> StoreResult<Vec<String>>;
+    /// Adds words to the dictionary; returns how many were new.
+    async fn add_search_words(&self, words: &[String], by: Option<i64>, at: DateTime<Utc>) -> StoreResult<usize>;
+    /// Cases flagged 越级 in `scope`, counted by the unit responsible for the problem's place (TWN-14).
+    async fn skip_level_counts(&self, scope: &[i64]) -> StoreResult<Vec<SkipLevelCount>>;
 
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>>;
     async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()>;

@@ -8,9 +8,9 @@
 // ON CONFLICT, recursive CTEs). What differs between the two lives in the backend crates.
 
 use huiyin_store::{
-    CaseFile, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
-    NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, SessionRow, Store, StoreError,
-    StoreResult, SupervisionItem, Unit, User,
+    CaseFile, CaseMatch, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
+    NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, ExactKey, PersonKeys, SearchDoc,
+    SessionRow, SkipLevelCount, Store, StoreError, StoreResult, SupervisionItem, Unit, User,
 };
 use huiyin_core::case::{CaseNumber, Channel};
 use huiyin_core::calendar::{Due, Limit};
@@ -333,7 +333,7 @@ fn push_scope(b: &mut sqlx::QueryBuilder<Db>, part: ScopePart, scope: &[i64], ac
 }
 
 /// The list filters. Status and channel exist on `case_tally` too; the others only on `cases`.
-fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery, text: Option<&str>) {
+fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     if let Some(status) = query.status {
         b.push(" AND c.status = ").push_bind(status.code());
     }
@@ -352,12 +352,74 @@ fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery, text: Option<
     if let Some(due_by) = query.due_by {
         b.push(" AND c.next_due <= ").push_bind(due_by);
     }
-    if let Some(text) = text {
-        let pattern = like_pattern(text);
-        b.push(" AND (c.content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        b.push(" OR c.petitioner_name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        b.push(" OR c.case_number LIKE ").push_bind(pattern.to_uppercase()).push(" ESCAPE '\\')");
+    match &query.exact {
+        Some(ExactKey::CaseNumber(number)) => {
+            b.push(" AND c.case_number = ").push_bind(number.clone());
+        }
+        Some(ExactKey::IdNumber(number)) => {
+            b.push(" AND c.petitioner_id_number = ").push_bind(number.clone());
+        }
+        Some(ExactKey::Phone(phone)) => {
+            b.push(" AND c.petitioner_phone = ").push_bind(phone.clone());
+        }
+        None => {}
     }
+}
+
+/// Both parts of a scope at once: registered in it, or held by it.
+fn push_whole_scope(b: &mut sqlx::QueryBuilder<Db>, scope: &[i64]) {
+    b.push(" AND (c.unit_id IN ");
+    push_ids(b, scope);
+    b.push(" OR c.holding_unit_id IN ");
+    push_ids(b, scope);
+    b.push(")");
+}
+
+/// Writes a case's search entry: its words, and (at registration) its statement's bands.
+async fn write_search(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    case_id: i64,
+    tokens: &[String],
+    bands: Option<&[i64]>,
+) -> StoreResult<()> {
+    fulltext::write(&mut *conn, case_id, tokens).await?;
+    if let Some(bands) = bands {
+        sqlx::query("DELETE FROM case_bands WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
+        let unique: std::collections::BTreeSet<i64> = bands.iter().copied().collect();
+        if !unique.is_empty() {
+            let mut insert = sqlx::QueryBuilder::<Db>::new("INSERT INTO case_bands (band, case_id) ");
+            insert.push_values(unique, |mut row, band| {
+                row.push_bind(band).push_bind(case_id);
+            });
+            insert.build().execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The columns of a [`CaseMatch`], on `cases c JOIN units n`; the lapse is judged on the bound day.
+const CASE_MATCH_COLUMNS: &str = "SELECT c.id, c.case_number, c.status, c.received_at, c.unit_id, n.code AS unit_code, \
+     n.name AS unit_name, c.petitioner_name, c.petitioner_id_number, c.petitioner_phone, c.petitioner_address, c.content, \
+     EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL \
+     AND d.kind IN ('review_request', 're_review_request') AND d.due < ";
+
+fn case_match_from_row(r: &DbRow) -> StoreResult<CaseMatch> {
+    let status: String = r.try_get("status")?;
+    Ok(CaseMatch {
+        id: r.try_get("id")?,
+        case_number: r.try_get("case_number")?,
+        status: Status::parse("status", &status).map_err(corrupt)?,
+        received_at: r.try_get("received_at")?,
+        unit_id: r.try_get("unit_id")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        petitioner_name: r.try_get("petitioner_name")?,
+        petitioner_id_number: r.try_get("petitioner_id_number")?,
+        petitioner_phone: r.try_get("petitioner_phone")?,
+        petitioner_address: r.try_get("petitioner_address")?,
+        content: r.try_get("content")?,
+        request_lapsed: r.try_get("request_lapsed")?,
+    })
 }
 
 fn order_by(sort: CaseSort) -> &'static str {
@@ -367,6 +429,8 @@ fn order_by(sort: CaseSort) -> &'static str {
         CaseSort::NumberAsc => " ORDER BY c.case_number ASC",
         CaseSort::NumberDesc => " ORDER BY c.case_number DESC",
         CaseSort::DueAsc => " ORDER BY c.next_due IS NULL, c.next_due, c.id",
+        // Without words to rank by, relevance is recency.
+        CaseSort::Relevance => " ORDER BY c.received_at DESC, c.id DESC",
     }
 }
 
@@ -387,6 +451,71 @@ async fn user_and_unit_ids(
         .await?
         .ok_or(StoreError::UnknownReference("unit"))?;
     Ok((user_id, unit_id))
+}
+
+/// The list rows of these cases, in this order.
+async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<CaseSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows = sqlx::QueryBuilder::<Db>::new(
+        "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
+         c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
+         c.content, c.next_due, c.accused_unit_id, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
+         AND d.met_at IS NULL AND d.provisional) AS due_provisional \
+         FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
+    );
+    let mut list = rows.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    rows.push(")");
+    let mut by_id: HashMap<i64, CaseSummary> = HashMap::new();
+    for row in rows.build().fetch_all(store.reader()).await? {
+        let summary = summary_from_row(&row)?;
+        by_id.insert(summary.id, summary);
+    }
+    let items: Vec<CaseSummary> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok(items)
+}
+
+/// A page of a full-text search: every word matches, in scope and filters, ranked or sorted.
+async fn search_cases(
+    store: &Backend,
+    query: &CaseQuery,
+    terms: &[String],
+    phrase: &str,
+    per_page: u32,
+    page: u32,
+) -> StoreResult<Page<CaseSummary>> {
+    let mut count = sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*)");
+    count.push(fulltext::FROM);
+    fulltext::push_match(&mut count, terms);
+    push_whole_scope(&mut count, &query.scope);
+    push_filters(&mut count, query);
+    let total: i64 = count.build_query_scalar().fetch_one(store.reader()).await?;
+    let offset = (i64::from(page) - 1) * i64::from(per_page);
+    if total <= offset {
+        return Ok(Page { items: Vec::new(), total, page, per_page });
+    }
+    let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
+    select.push(fulltext::FROM);
+    fulltext::push_match(&mut select, terms);
+    push_whole_scope(&mut select, &query.scope);
+    push_filters(&mut select, query);
+    if query.sort == CaseSort::Relevance {
+        // The phrase as typed, word for word in the statement, comes first; then the rank.
+        select.push(" ORDER BY CASE WHEN c.content LIKE ").push_bind(like_pattern(phrase.trim()));
+        select.push(" ESCAPE '\\' THEN 0 ELSE 1 END, ");
+        fulltext::push_rank(&mut select, terms);
+        select.push(", c.received_at DESC, c.id DESC");
+    } else {
+        select.push(order_by(query.sort));
+    }
+    select.push(" LIMIT ").push_bind(i64::from(per_page)).push(" OFFSET ").push_bind(offset);
+    let ids: Vec<i64> = select.build_query_scalar().fetch_all(store.reader()).await?;
+    let items = summaries(store, &ids).await?;
+    Ok(Page { items, total, page, per_page })
 }
 
 #[async_trait::async_trait]
@@ -737,15 +866,21 @@ impl Store for Backend {
                     .ok_or(StoreError::UnknownReference("user"))?;
                 slot.insert(username);
             }
-            if let Some(accused) = case.registration.accused.as_ref().and_then(|a| a.unit.as_ref())
-                && !unit_ids.contains_key(accused.as_str())
-            {
-                let id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
-                    .bind(accused.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::UnknownReference("accused.unit"))?;
-                unit_ids.insert(accused.as_str().to_owned(), id);
+            let named = [
+                ("accused.unit", case.registration.accused.as_ref().and_then(|a| a.unit.as_ref())),
+                ("place_unit", case.registration.place_unit.as_ref()),
+            ];
+            for (field, named) in named {
+                if let Some(named) = named
+                    && !unit_ids.contains_key(named.as_str())
+                {
+                    let id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+                        .bind(named.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StoreError::UnknownReference(field))?;
+                    unit_ids.insert(named.as_str().to_owned(), id);
+                }
             }
             *blocks.entry((unit_ids[code], china_year(&case.registration))).or_default() += 1;
         }
@@ -786,9 +921,9 @@ impl Store for Backend {
                 "INSERT INTO cases (unit_id, case_number, query_code_hash, status, channel, received_at, registered_at, \
                  first_receiver_id, owner_id, holding_unit_id, petitioner_name, petitioner_id_number, petitioner_phone, \
                  petitioner_address, headcount, category_code, category_path, purpose, content, flags, state, version, updated_at, \
-                 next_due, accused_unit_id) \
+                 next_due, accused_unit_id, place_unit_id) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $7, $20, \
-                 $21) RETURNING id",
+                 $21, $22) RETURNING id",
             )
             .bind(unit_id)
             .bind(&case_number)
@@ -811,10 +946,12 @@ impl Store for Backend {
             .bind(Json(&state))
             .bind(next_due(&case.deadlines))
             .bind(reg.accused.as_ref().and_then(|a| a.unit.as_ref()).map(|u| unit_ids[u.as_str()]))
+            .bind(reg.place_unit.as_ref().map(|u| unit_ids[u.as_str()]))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| on_violation(e, "case_number", "unit"))?;
             write_deadlines(&mut tx, case_id, &case.deadlines, false).await?;
+            write_search(&mut tx, case_id, &case.search.tokens, Some(&case.search.bands)).await?;
             sqlx::query(
                 "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
                  VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
@@ -870,6 +1007,9 @@ impl Store for Backend {
             return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict });
         }
         write_deadlines(&mut tx, case_id, &event.deadlines, true).await?;
+        if let Some(tokens) = &event.search_tokens {
+            write_search(&mut tx, case_id, tokens, None).await?;
+        }
         for blob in &event.blobs {
             sqlx::query(
                 "INSERT INTO blobs (sha256, media_type, size, bytes, created_at) VALUES ($1, $2, $3, $4, $5) \
@@ -991,10 +1131,12 @@ impl Store for Backend {
         if query.scope.is_empty() {
             return Ok(Page { items: Vec::new(), total: 0, page, per_page });
         }
-        let text = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        if let Some(search) = query.search.as_ref().filter(|s| !s.terms.is_empty()) {
+            return search_cases(self, query, &search.terms, &search.phrase, per_page, page).await;
+        }
         // The total: from the tally when only status and channel narrow the list, else by counting.
         let tally_answers =
-            query.received_from.is_none() && query.received_before.is_none() && text.is_none() && query.due_by.is_none()
+            query.received_from.is_none() && query.received_before.is_none() && query.exact.is_none() && query.due_by.is_none()
                 && query.owner.is_none();
         let mut total = 0i64;
         let mut parts = Vec::with_capacity(2);
@@ -1005,7 +1147,7 @@ impl Store for Backend {
                 sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*) FROM cases c")
             };
             push_scope(&mut count, part, &query.scope, Access::ScopeIndex);
-            push_filters(&mut count, query, text);
+            push_filters(&mut count, query);
             let n: i64 = count.build_query_scalar().fetch_one(self.reader()).await?;
             total += n;
             // An empty part is not read again: scanning for rows that are not there is the slow case.
@@ -1030,7 +1172,7 @@ impl Store for Backend {
             let mut select =
                 sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, c.case_number, c.next_due FROM cases c");
             push_scope(&mut select, part, &query.scope, access);
-            push_filters(&mut select, query, text);
+            push_filters(&mut select, query);
             select.push(order_by(query.sort));
             select.push(" LIMIT ").push_bind(wanted);
             for row in select.build().fetch_all(self.reader()).await? {
@@ -1038,7 +1180,7 @@ impl Store for Backend {
             }
         }
         keys.sort_by(|a, b| match query.sort {
-            CaseSort::ReceivedDesc => b.1.cmp(&a.1).then(b.0.cmp(&a.0)),
+            CaseSort::ReceivedDesc | CaseSort::Relevance => b.1.cmp(&a.1).then(b.0.cmp(&a.0)),
             CaseSort::ReceivedAsc => a.1.cmp(&b.1).then(a.0.cmp(&b.0)),
             CaseSort::NumberAsc => a.2.cmp(&b.2),
             CaseSort::NumberDesc => b.2.cmp(&a.2),
@@ -1048,24 +1190,7 @@ impl Store for Backend {
         if ids.is_empty() {
             return Ok(Page { items: Vec::new(), total, page, per_page });
         }
-        let mut rows = sqlx::QueryBuilder::<Db>::new(
-            "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
-             c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
-             c.content, c.next_due, c.accused_unit_id, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
-             AND d.met_at IS NULL AND d.provisional) AS due_provisional \
-             FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
-        );
-        let mut list = rows.separated(", ");
-        for id in &ids {
-            list.push_bind(*id);
-        }
-        rows.push(")");
-        let mut by_id: HashMap<i64, CaseSummary> = HashMap::new();
-        for row in rows.build().fetch_all(self.reader()).await? {
-            let summary = summary_from_row(&row)?;
-            by_id.insert(summary.id, summary);
-        }
-        let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        let items = summaries(self, &ids).await?;
         Ok(Page { items, total, page, per_page })
     }
 
@@ -1475,6 +1600,154 @@ impl Store for Backend {
         }
         b.push(") ORDER BY case_number");
         Ok(b.build_query_scalar().fetch_all(self.reader()).await?)
+    }
+
+    async fn petitioner_cases(
+        &self,
+        keys: &PersonKeys,
+        scope: &[i64],
+        today: chrono::NaiveDate,
+        limit: i64,
+    ) -> StoreResult<Vec<CaseMatch>> {
+        if keys.is_empty() || scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b = sqlx::QueryBuilder::<Db>::new(CASE_MATCH_COLUMNS);
+        b.push_bind(today).push(") AS request_lapsed FROM cases c JOIN units n ON n.id = c.unit_id WHERE (");
+        let mut any = b.separated(" OR ");
+        if let Some(number) = &keys.id_number {
+            any.push("c.petitioner_id_number = ").push_bind_unseparated(number.clone());
+        }
+        if let Some(phone) = &keys.phone {
+            any.push("c.petitioner_phone = ").push_bind_unseparated(phone.clone());
+        }
+        if let Some((name, address)) = &keys.name_address {
+            any.push("(c.petitioner_name = ").push_bind_unseparated(name.clone());
+            any.push_unseparated(" AND c.petitioner_address = ").push_bind_unseparated(address.clone());
+            any.push_unseparated(")");
+        }
+        b.push(")");
+        push_whole_scope(&mut b, scope);
+        b.push(" ORDER BY c.received_at DESC, c.id DESC LIMIT ").push_bind(limit);
+        b.build().fetch_all(self.reader()).await?.iter().map(case_match_from_row).collect()
+    }
+
+    async fn cases_sharing_bands(
+        &self,
+        bands: &[i64],
+        scope: &[i64],
+        since: chrono::DateTime<chrono::Utc>,
+        today: chrono::NaiveDate,
+        limit: i64,
+    ) -> StoreResult<Vec<CaseMatch>> {
+        if bands.is_empty() || scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b = sqlx::QueryBuilder::<Db>::new(CASE_MATCH_COLUMNS);
+        b.push_bind(today).push(
+            ") AS request_lapsed FROM (SELECT case_id, COUNT(*) AS shared FROM case_bands WHERE band IN ",
+        );
+        push_ids(&mut b, bands);
+        b.push(" GROUP BY case_id) m JOIN cases c ON c.id = m.case_id JOIN units n ON n.id = c.unit_id WHERE c.received_at >= ");
+        b.push_bind(since);
+        push_whole_scope(&mut b, scope);
+        b.push(" ORDER BY m.shared DESC, c.received_at DESC LIMIT ").push_bind(limit);
+        b.build().fetch_all(self.reader()).await?.iter().map(case_match_from_row).collect()
+    }
+
+    async fn cases_for_index(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, huiyin_core::case::Registration, Vec<Event>)>> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(self.reader())
+            .await?;
+        let (Some(first), Some(last)) = (ids.first(), ids.last()) else { return Ok(Vec::new()) };
+        let rows = sqlx::query(
+            "SELECT e.case_id, e.seq, e.occurred_at, e.recorded_at, u.username AS actor, e.note, e.payload \
+             FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id >= $1 AND e.case_id <= $2 \
+             ORDER BY e.case_id, e.seq",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(self.reader())
+        .await?;
+        let mut out: Vec<(i64, huiyin_core::case::Registration, Vec<Event>)> = Vec::with_capacity(ids.len());
+        for row in &rows {
+            let case_id: i64 = row.try_get("case_id")?;
+            let event = event_from_row(row)?;
+            match out.last_mut() {
+                Some(last) if last.0 == case_id => last.2.push(event),
+                _ => {
+                    let EventData::Registered { registration, .. } = &event.data else {
+                        return Err(corrupt(format!("case {case_id} has no registration")));
+                    };
+                    out.push((case_id, (**registration).clone(), vec![event]));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn put_search_docs(&self, docs: &[(i64, SearchDoc)]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for (case_id, doc) in docs {
+            write_search(&mut tx, *case_id, &doc.tokens, Some(&doc.bands)).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn search_coverage(&self) -> StoreResult<(i64, i64)> {
+        let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_search").fetch_one(self.reader()).await?;
+        let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(self.reader()).await?;
+        Ok((indexed, cases))
+    }
+
+    async fn search_words(&self) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT word FROM search_words ORDER BY word").fetch_all(self.reader()).await?)
+    }
+
+    async fn add_search_words(
+        &self,
+        words: &[String],
+        by: Option<i64>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<usize> {
+        let mut tx = self.begin_write().await?;
+        let mut added = 0;
+        for word in words {
+            let done = sqlx::query(
+                "INSERT INTO search_words (word, added_by, added_at) VALUES ($1, $2, $3) ON CONFLICT (word) DO NOTHING",
+            )
+            .bind(word)
+            .bind(by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            added += done.rows_affected() as usize;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn skip_level_counts(&self, scope: &[i64]) -> StoreResult<Vec<SkipLevelCount>> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b = sqlx::QueryBuilder::<Db>::new(
+            "SELECT n.code, n.name, COUNT(*) AS cases FROM cases c JOIN units n ON n.id = c.place_unit_id \
+             WHERE CAST(c.flags AS TEXT) LIKE '%\"skip_level\"%'",
+        );
+        push_whole_scope(&mut b, scope);
+        b.push(" GROUP BY n.code, n.name ORDER BY cases DESC, n.code");
+        let rows = b.build().fetch_all(self.reader()).await?;
+        rows.iter()
+            .map(|r| Ok(SkipLevelCount { unit_code: r.try_get("code")?, unit_name: r.try_get("name")?, cases: r.try_get("cases")? }))
+            .collect()
     }
 
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>> {

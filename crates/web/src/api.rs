@@ -10,8 +10,8 @@ use huiyin_core::case::CaseDraft;
 use huiyin_core::category::Category;
 use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
 use huiyin_core::lifecycle::{
-    AnswerDraft, ExtendDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft, OpinionDraft, RateDraft,
-    ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
+    AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
+    OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -22,6 +22,7 @@ use utoipa_axum::routes;
 use crate::app::{self, AppError, CaseAction, ListParams, ReportBackDraft};
 use crate::auth::{ApiActor, lang_of};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::search::{self, IntakeDraft, IntakeReport};
 use crate::state::AppState;
 use crate::views::{CaseList, CaseView};
 
@@ -161,10 +162,10 @@ async fn list_cases(
     Query(p): Query<ListParams>,
 ) -> ApiResult<Json<CaseList>> {
     let lang = caller.lang;
-    let page = app::list_cases(&state, &caller.actor, &p).await.map_err(|e| refuse(lang, e))?;
-    let ids: Vec<i64> = page.items.iter().filter_map(|c| c.accused_unit_id).collect();
+    let listing = app::list_cases(&state, &caller.actor, &p).await.map_err(|e| refuse(lang, e))?;
+    let ids: Vec<i64> = listing.page.items.iter().filter_map(|c| c.accused_unit_id).collect();
     let accused = app::accused_units_of(&state, &caller.actor, ids).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(CaseList::new(&page, &accused)))
+    Ok(Json(CaseList::new(&listing.page, &accused, &listing.terms)))
 }
 
 /// One handler per action of the case's life: the body is the action's draft; the answer is the
@@ -333,6 +334,20 @@ case_action!(
     "反馈 (FED-18, SCH-3): the result of a case forwarded from above, reported back to that unit, which is told at once."
 );
 case_action!(
+    flag,
+    "/cases/{id}/flag",
+    FlagDraft,
+    Flag,
+    "研判提示 (FED-11, FED-6, TWN-14): flags the case (`repeat`, `skip_level`, `final_matter`, `collective`, …) with the related cases' numbers and the reason; `collective` with `related` links other people's cases as one collective matter."
+);
+case_action!(
+    clear_flag,
+    "/cases/{id}/clear-flag",
+    ClearFlagDraft,
+    ClearFlag,
+    "撤销提示: takes a flag off with the reason. For `final_matter` (不再受理, GEN-5) the reason records the receiver's decision that the petition brings new facts and reasons; until then the case cannot be accepted."
+);
+case_action!(
     investigation,
     "/cases/{id}/investigation",
     InstructDraft,
@@ -488,6 +503,85 @@ struct LetterheadView {
     letterhead: String,
     /// 落款: the lines printed above the date, e.g. the unit's full name and "(盖章)".
     signature: Vec<String>,
+}
+
+/// The intake check (FED-11, GEN-5, GEN-6, FED-6, TWN-14), for the registration form as the receiver
+/// types: the petitioner's earlier cases (same ID number, or phone, or name and address), and what
+/// they and other people's recent cases mean for this statement: 重复访, 不再受理, a collective
+/// matter, 越级访. Nothing is written; registering records the same findings as flags.
+#[utoipa::path(post, path = "/intake/check", tag = "search", request_body = IntakeDraft,
+    responses((status = 200, body = IntakeReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn intake_check(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    ApiJson(draft): ApiJson<IntakeDraft>,
+) -> ApiResult<Json<IntakeReport>> {
+    let lang = caller.lang;
+    Ok(Json(search::intake_check(&state, &caller.actor, &draft).await.map_err(|e| refuse(lang, e))?))
+}
+
+/// The words administrators added to the segmentation dictionary.
+#[derive(Debug, serde::Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DictionaryWords {
+    /// 2 to 20 letters or digits each: place names, local terms (e.g. 东坡村, 讨薪).
+    words: Vec<String>,
+}
+
+/// The administrators' dictionary words, beside the shipped petition terms, unit names and classes.
+#[utoipa::path(get, path = "/search/words", tag = "search",
+    responses((status = 200, body = DictionaryWords), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_search_words(State(state): State<AppState>, caller: ApiActor) -> ApiResult<Json<DictionaryWords>> {
+    let lang = caller.lang;
+    let words = state.store.search_words().await.map_err(|e| refuse(lang, e.into()))?;
+    Ok(Json(DictionaryWords { words }))
+}
+
+/// Adds words to the dictionary (administrators). New cases are segmented with them at once;
+/// run `huiyin reindex` for the cases already indexed. Answers how many were new.
+#[utoipa::path(post, path = "/search/words", tag = "search", request_body = DictionaryWords,
+    responses((status = 200, body = AddedWords), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn add_search_words(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    ApiJson(body): ApiJson<DictionaryWords>,
+) -> ApiResult<Json<AddedWords>> {
+    let lang = caller.lang;
+    let added = search::add_words(&state, &caller.actor, &body.words).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(AddedWords { added }))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct AddedWords {
+    added: usize,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct SkipLevelRow {
+    unit: crate::views::UnitRef,
+    /// Cases flagged 越级 whose problem lies in this unit's territory.
+    cases: i64,
+}
+
+/// 越级访 counted against the units responsible for the problems' places (GEN-6, TWN-14), in the
+/// caller's scope, most first.
+#[utoipa::path(get, path = "/reports/skip-level", tag = "search",
+    responses((status = 200, body = Vec<SkipLevelRow>), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn skip_level_report(State(state): State<AppState>, caller: ApiActor) -> ApiResult<Json<Vec<SkipLevelRow>>> {
+    let lang = caller.lang;
+    let rows = search::skip_level_counts(&state, &caller.actor).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| SkipLevelRow {
+                unit: crate::views::UnitRef { code: r.unit_code, name: r.unit_name },
+                cases: r.cases,
+            })
+            .collect(),
+    ))
 }
 
 /// The letterhead and signature block a unit's documents print.
@@ -826,6 +920,7 @@ impl utoipa::Modify for BearerAuth {
     tags((name = "cases", description = "Registering and finding cases"),
          (name = "categories", description = "The content classification (GEN-10), edited by administrators"),
          (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"),
+         (name = "search", description = "Finding cases and knowing them at intake: history, repeats, 不再受理, collective matters, 越级访 (FED-11, GEN-5, GEN-6, TWN-14)"),
          (name = "documents", description = "Issued notices, letters and records as PDF; letterheads"),
          (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"))
@@ -861,6 +956,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assign_leader))
         .routes(routes!(report_back))
         .routes(routes!(investigation))
+        .routes(routes!(flag))
+        .routes(routes!(clear_flag))
+        .routes(routes!(intake_check))
+        .routes(routes!(list_search_words, add_search_words))
+        .routes(routes!(skip_level_report))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

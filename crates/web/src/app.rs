@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use huiyin_core::calendar::{Calendar, CalendarError, YearFile, due_date};
-use huiyin_core::case::{CHINA_OFFSET, CaseDraft, Channel, Flag, QueryCode};
+use huiyin_core::case::{CHINA_OFFSET, CaseDraft, CaseNumber, Channel, Flag, QueryCode};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft, Status};
 use huiyin_core::lifecycle::{
-    self, AnswerDraft, ExtendDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft, OpinionDraft, RateDraft,
-    ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
+    self, AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
+    OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
 };
 use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
 use huiyin_core::text;
@@ -123,6 +123,7 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
     let code = new_query_code()?;
     let new_case = NewCase {
         deadlines,
+        search: crate::search::search_doc(&state.segmenter(), &registration, &[]),
         registration,
         query_code_hash: state.secret.query_code_hash(&code),
         actor_id: actor.user.id,
@@ -132,6 +133,9 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
     let alert = new_case.registration.flags.iter().any(|f| matches!(f, Flag::MajorUrgent | Flag::Collective));
     let id = state.registrar.register(new_case).await?;
     tracing::info!(case_id = id, actor = %actor.user.username, "case registered");
+    // 重复访, 不再受理, 越级访 (FED-11, GEN-5, TWN-14): recorded as flags the receiver sees at once.
+    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
+    crate::search::flag_at_intake(state, actor, &file).await?;
     if alert {
         alert_leaders(state, unit_id, id).await?;
     }
@@ -437,7 +441,7 @@ fn occurred_at(
 
 /// Appends one event to a case the actor may see, deriving the new state and deadlines with the
 /// core. Deadlines count from when the event happened (`at`), not from when it was written down.
-async fn append(
+pub(crate) async fn append(
     state: &AppState,
     actor: &Actor,
     file: &CaseFile,
@@ -460,6 +464,12 @@ async fn append(
     next.apply(&event);
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
     let deadlines = limits::after_event(&file.deadlines, &event, &rules, &*state.calendar().await);
+    // The case's words after this event, when it brings words of its own.
+    let search_tokens = (event.note.is_some() || huiyin_search::document::has_text(&event.data)).then(|| {
+        let mut events = file.events.clone();
+        events.push(event.clone());
+        huiyin_search::document::case_tokens(&state.segmenter(), &file.registration, &events)
+    });
     let new_event = NewEvent {
         deadlines,
         occurred_at: occurred,
@@ -470,6 +480,7 @@ async fn append(
         state: next,
         new_query_code_hash: new_code_hash,
         blobs,
+        search_tokens,
     };
     state.store.append_event(file.id, file.version, &new_event).await?;
     Ok(())
@@ -501,6 +512,8 @@ pub enum CaseAction {
     Investigation(InstructDraft),
     HandOff(HandOffDraft),
     ReportUp(ReportUpDraft),
+    Flag(FlagDraft),
+    ClearFlag(ClearFlagDraft),
 }
 
 /// 反馈 as typed (FED-18).
@@ -521,7 +534,7 @@ fn meta(
 }
 
 /// The units above `unit_id`, nearest first.
-async fn units_above(state: &AppState, unit_id: i64) -> AppResult<Vec<huiyin_store::Unit>> {
+pub(crate) async fn units_above(state: &AppState, unit_id: i64) -> AppResult<Vec<huiyin_store::Unit>> {
     let mut above = Vec::new();
     let mut next = state.store.unit_by_id(unit_id).await?.and_then(|u| u.parent_id);
     while let Some(id) = next {
@@ -714,6 +727,35 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             let summary = lifecycle::required_text("summary", &d.summary)?;
             let source = file.registration.forwarded_from.as_ref().map(|f| f.unit.as_str());
             (lifecycle::report_back(&file.state, role, source, summary)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Flag(d) => {
+            let flag = Flag::parse("flag", d.flag.as_deref().unwrap_or_default())?;
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            let mut related = Vec::with_capacity(d.related.len());
+            for raw in &d.related {
+                // Each related case must exist and be in the actor's sight, and not be this case.
+                let number = CaseNumber::parse(raw).ok_or_else(|| FieldError::new("related", Invalid::UnknownCase))?;
+                match state.store.case_id_by_number(number.as_str()).await? {
+                    Some(other) if other != file.id && case_file(state, actor, other).await.is_ok() => {
+                        related.push(number.as_str().to_owned());
+                    }
+                    _ => return Err(FieldError::new("related", Invalid::UnknownCase).into()),
+                }
+            }
+            let against = match d.against_unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+                Some(code) => {
+                    let code = UnitCode::parse("against_unit", code)?;
+                    let unit = state.store.unit_by_code(code.as_str()).await?;
+                    Some(unit.ok_or_else(|| FieldError::new("against_unit", Invalid::UnknownUnit))?.code)
+                }
+                None => None,
+            };
+            (lifecycle::flag(role, flag, related, against, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::ClearFlag(d) => {
+            let flag = Flag::parse("flag", d.flag.as_deref().unwrap_or_default())?;
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            (lifecycle::clear_flag(&file.state, role, flag, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::AssignLeader(d) => {
             let name = lifecycle::required_text("leader", &d.leader)?.to_ascii_lowercase();
@@ -925,14 +967,25 @@ fn blank(v: &Option<String>) -> Option<&str> {
 }
 
 /// A page of the cases the actor may see.
-pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppResult<Page<CaseSummary>> {
+pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppResult<Listing> {
     let mut errors = Vec::new();
+    let lookup = match blank(&p.q) {
+        Some(q) => crate::search::read_query(&state.segmenter(), q),
+        None => crate::search::Lookup::Nothing,
+    };
+    let (exact, search) = match lookup {
+        crate::search::Lookup::Exact(key) => (Some(key), None),
+        crate::search::Lookup::Words(words) => (None, Some(words)),
+        crate::search::Lookup::Nothing => (None, None),
+    };
     let status = blank(&p.status).and_then(|s| keep(&mut errors, Status::parse("status", s)));
     let channel = blank(&p.channel).and_then(|s| keep(&mut errors, Channel::parse("channel", s)));
     let received_from = blank(&p.from).and_then(|s| keep(&mut errors, day_start("from", s)));
     let received_before =
         blank(&p.to).and_then(|s| keep(&mut errors, day_start("to", s).map(|t| t + Duration::days(1))));
     let sort = match blank(&p.sort) {
+        // Words are ranked unless another order is asked for.
+        None if search.is_some() => Some(CaseSort::Relevance),
         None => Some(CaseSort::default()),
         Some(s) => keep(
             &mut errors,
@@ -988,14 +1041,22 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         channel,
         received_from,
         received_before,
-        text: blank(&p.q).map(str::to_owned),
+        search,
+        exact,
         due_by,
         owner,
         sort: sort.unwrap_or_default(),
         page: p.page.unwrap_or(1).max(1),
         per_page,
     };
-    Ok(state.store.list_cases(&query).await?)
+    let terms = query.search.as_ref().map(|s| s.terms.clone()).unwrap_or_default();
+    Ok(Listing { page: state.store.list_cases(&query).await?, terms })
+}
+
+/// A page of a case list, with the words searched for (to highlight them).
+pub struct Listing {
+    pub page: Page<CaseSummary>,
+    pub terms: Vec<String>,
 }
 
 // ---------- documents ----------

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batcher;
 pub mod documents;
 pub mod error;
+pub mod search;
 pub mod sessions;
 pub mod state;
 pub mod ui;

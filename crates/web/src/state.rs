@@ -10,6 +10,8 @@ use huiyin_core::calendar::{Calendar, YearFile};
 use huiyin_core::case::QueryCode;
 use huiyin_core::category::Category;
 use huiyin_pdf::Typesetter;
+use huiyin_search::Segmenter;
+use huiyin_search::intake::DetectionRules;
 use huiyin_store::{Store, StoreResult};
 
 use crate::batcher::Registrar;
@@ -150,6 +152,24 @@ pub struct AppState {
     classes: Arc<Refreshed<Vec<Category>>>,
     calendar: Arc<Refreshed<Calendar>>,
     typesetting: Arc<Typesetting>,
+    search: Arc<SearchState>,
+}
+
+/// The word segmenter, rebuilt when administrators add words, and the detection thresholds.
+pub struct SearchState {
+    segmenter: std::sync::RwLock<Arc<Segmenter>>,
+    rules: DetectionRules,
+}
+
+/// A segmenter with the installation's words: unit names, content classes, administrators' words.
+pub async fn load_segmenter(store: &dyn Store) -> StoreResult<Segmenter> {
+    let mut words: Vec<String> = store.units().await?.into_iter().map(|u| u.name).collect();
+    words.extend(store.categories().await?.into_iter().map(|c| c.name));
+    words.extend(store.search_words().await?);
+    // Loading the general dictionary takes a moment: off the async threads.
+    tokio::task::spawn_blocking(move || Segmenter::new(words.iter().map(String::as_str)))
+        .await
+        .map_err(|e| huiyin_store::StoreError::Corrupt(format!("segmenter: {e}")))
 }
 
 /// The PDF typesetter, set up on first use: scanning the font folders takes a moment, and a server
@@ -173,6 +193,7 @@ impl AppState {
     pub async fn new(store: Arc<dyn Store>, secret: SecretKey) -> StoreResult<AppState> {
         let classes = store.categories().await?;
         let calendar = load_calendar(store.as_ref()).await?;
+        let segmenter = load_segmenter(store.as_ref()).await?;
         Ok(AppState {
             registrar: Registrar::start(store.clone()),
             store,
@@ -183,7 +204,40 @@ impl AppState {
                 font_dirs: Typesetter::default_font_dirs(),
                 typesetter: OnceLock::new(),
             }),
+            search: Arc::new(SearchState {
+                segmenter: std::sync::RwLock::new(Arc::new(segmenter)),
+                rules: DetectionRules::default(),
+            }),
         })
+    }
+
+    /// Sets the thresholds of repeat and collective detection.
+    pub fn with_detection_rules(mut self, rules: DetectionRules) -> AppState {
+        let segmenter = self.segmenter();
+        self.search = Arc::new(SearchState { segmenter: std::sync::RwLock::new(segmenter), rules });
+        self
+    }
+
+    pub fn detection_rules(&self) -> DetectionRules {
+        self.search.rules
+    }
+
+    /// The word segmenter as it is now.
+    pub fn segmenter(&self) -> Arc<Segmenter> {
+        match self.search.segmenter.read() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Rebuilds the segmenter from the stored words (after administrators add some).
+    pub async fn reload_segmenter(&self) -> StoreResult<Arc<Segmenter>> {
+        let fresh = Arc::new(load_segmenter(self.store.as_ref()).await?);
+        match self.search.segmenter.write() {
+            Ok(mut s) => *s = fresh.clone(),
+            Err(poisoned) => *poisoned.into_inner() = fresh.clone(),
+        }
+        Ok(fresh)
     }
 
     /// Typesets documents with the fonts under `dirs` instead of the default folders.

@@ -441,7 +441,8 @@ struct ListRow {
     headcount: i64,
     phone: String,
     category: String,
-    excerpt: String,
+    /// The statement's start, or around the first match when searching, with the matches marked.
+    excerpt: Vec<huiyin_search::Fragment>,
     flags: Vec<&'static str>,
     status: &'static str,
     due: String,
@@ -554,9 +555,9 @@ async fn units_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(Stri
 
 async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<ListForm>) -> PageResult {
     let today = huiyin_core::limits::china_day(Utc::now());
-    let (page, error) = match app::list_cases(&state, &staff.actor, &f.params()).await {
-        Ok(page) => (Some(page), None),
-        Err(AppError::Invalid(v)) => (None, Some(v.to_string())),
+    let (page, terms, error) = match app::list_cases(&state, &staff.actor, &f.params()).await {
+        Ok(listing) => (Some(listing.page), listing.terms, None),
+        Err(AppError::Invalid(v)) => (None, Vec::new(), Some(v.to_string())),
         Err(e) => return Err(e.into()),
     };
     let accused = match &page {
@@ -587,7 +588,7 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
                         s.petitioner_phone.as_deref().map(huiyin_core::identity::masked_phone).unwrap_or_default()
                     },
                     category: s.category_path.rsplit(" / ").next().unwrap_or_default().to_owned(),
-                    excerpt: views::excerpt(&s.content, 40),
+                    excerpt: huiyin_search::highlight(&s.content, &terms, 40),
                     flags: s.flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).map(Flag::label_zh).collect(),
                     status: Status::parse("status", s.status.code()).map(Status::label_zh).unwrap_or(""),
                     due: due_text(s.next_due, today).0 + if s.due_provisional { " 暂定" } else { "" },
@@ -608,6 +609,8 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
         channels: choices(Channel::ALL.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
         sorts: choices(
             [
+                ("", "默认(有关键字时按相关度)"),
+                ("relevance", "相关度"),
                 ("-received_at", "收到时间(新→旧)"),
                 ("received_at", "收到时间(旧→新)"),
                 ("case_number", "编号(小→大)"),
@@ -930,6 +933,11 @@ fn event_summary(data: &EventData) -> String {
         EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
         EventData::Instructed { text } => format!("批示:{text}"),
         EventData::InvestigationNoted { text } => format!("调查笔录:{}", views::excerpt(text, 80)),
+        EventData::Flagged { flag, related, reason, .. } => {
+            let related = if related.is_empty() { String::new() } else { format!("(关联 {})", related.join("、")) };
+            format!("{}{related}:{reason}", flag.label_zh())
+        }
+        EventData::FlagCleared { flag, reason } => format!("撤销{}:{reason}", flag.label_zh()),
         EventData::ReturnVisited { method, outcome, reopened, .. } => format!(
             "{}回访:{outcome}{}",
             if method == "phone" { "电话" } else { "上门" },
@@ -1346,8 +1354,8 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> PageResult {
         per_page: Some(20),
         ..Default::default()
     };
-    let mine = app::list_cases(&state, &staff.actor, &soon(Some("me"))).await?;
-    let all = app::list_cases(&state, &staff.actor, &soon(None)).await?;
+    let mine = app::list_cases(&state, &staff.actor, &soon(Some("me"))).await?.page;
+    let all = app::list_cases(&state, &staff.actor, &soon(None)).await?.page;
     let items = state.store.supervision_items(&staff.actor.scope, true, 200).await?;
     let page = DashboardPage {
         me: staff.me(),

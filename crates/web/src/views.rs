@@ -26,7 +26,7 @@ pub fn day(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%d").to_string()
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UnitRef {
     pub code: String,
     pub name: String,
@@ -183,6 +183,10 @@ fn event_details(e: &Event) -> serde_json::Value {
         EventData::AttachmentAdded { sha256, media_type, filename, size } => json!({
             "sha256": sha256, "media_type": media_type.mime(), "filename": filename, "size": size
         }),
+        EventData::Flagged { flag, related, against_unit, reason } => json!({
+            "flag": flag.code(), "related": related, "against_unit": against_unit, "reason": reason
+        }),
+        EventData::FlagCleared { flag, reason } => json!({ "flag": flag.code(), "reason": reason }),
         EventData::LiaisonRecorded { agency, summary } => json!({ "agency": agency, "summary": summary }),
         EventData::HearingHeld { from, to, participants, opinions, conclusion } => json!({
             "from": from, "to": to, "participants": participants, "opinions": opinions, "conclusion": conclusion
@@ -294,6 +298,10 @@ pub struct CaseListItem {
     pub flags: Vec<String>,
     /// The statement's first 80 characters.
     pub excerpt: String,
+    /// With a full-text search: the statement around its first match, cut into matching and other
+    /// pieces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<Vec<huiyin_search::Fragment>>,
     /// The earliest open due date (YYYY-MM-DD), if any.
     pub next_due: Option<String>,
     /// True when an open due date is provisional (a year's holiday schedule is not loaded yet).
@@ -310,7 +318,7 @@ pub fn excerpt(text: &str, chars: usize) -> String {
 
 impl CaseListItem {
     /// A list row; `conceal` withholds the petitioner from the accused unit (GEN-7).
-    pub fn new(s: &CaseSummary, conceal: bool) -> Self {
+    pub fn new(s: &CaseSummary, conceal: bool, terms: &[String]) -> Self {
         CaseListItem {
             id: s.id,
             case_number: s.case_number.clone(),
@@ -325,6 +333,7 @@ impl CaseListItem {
             headcount: s.headcount,
             flags: s.flags.clone(),
             excerpt: excerpt(&s.content, 80),
+            highlight: (!terms.is_empty()).then(|| huiyin_search::highlight(&s.content, terms, 80)),
             next_due: s.next_due.map(|d| d.to_string()),
             due_provisional: s.due_provisional,
         }
@@ -334,6 +343,8 @@ impl CaseListItem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseList {
     pub items: Vec<CaseListItem>,
+    /// The words searched for, as segmented (empty without a full-text search).
+    pub terms: Vec<String>,
     pub total: i64,
     pub page: u32,
     pub per_page: u32,
@@ -341,13 +352,13 @@ pub struct CaseList {
 
 impl CaseList {
     /// A page of rows; cases whose accused unit is in `concealed_for` withhold the petitioner (GEN-7).
-    pub fn new(p: &Page<CaseSummary>, concealed_for: &std::collections::HashSet<i64>) -> Self {
+    pub fn new(p: &Page<CaseSummary>, concealed_for: &std::collections::HashSet<i64>, terms: &[String]) -> Self {
         let items = p
             .items
             .iter()
-            .map(|s| CaseListItem::new(s, s.accused_unit_id.is_some_and(|a| concealed_for.contains(&a))))
+            .map(|s| CaseListItem::new(s, s.accused_unit_id.is_some_and(|a| concealed_for.contains(&a)), terms))
             .collect();
-        CaseList { items, total: p.total, page: p.page, per_page: p.per_page }
+        CaseList { items, terms: terms.to_vec(), total: p.total, page: p.page, per_page: p.per_page }
     }
 }
 

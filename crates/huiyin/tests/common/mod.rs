@@ -183,14 +183,21 @@ pub fn get(server: &Server, token: &str, path: &str) -> (u16, Value) {
     json(agent().get(server.url(path)).header("Authorization", &format!("Bearer {token}")).call())
 }
 
-pub fn post(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
+fn send_json(request: ureq::RequestBuilder<ureq::typestate::WithBody>, token: &str, body: &Value) -> (u16, Value) {
     json(
-        agent()
-            .post(server.url(path))
+        request
             .header("Authorization", &format!("Bearer {token}"))
             .header("Content-Type", "application/json")
             .send(body.to_string()),
     )
+}
+
+pub fn put(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    send_json(agent().put(server.url(path)), token, body)
+}
+
+pub fn post(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    send_json(agent().post(server.url(path)), token, body)
 }
 
 /// Defines `NAME::sqlite` and `NAME::postgres` tests from `fn NAME(backend: Backend)`.
