@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -61,4 +62,33 @@ export async function launchBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** First run: the setup link creates unit XS (西山社区) and the administrator, who is signed in. */
+export async function setUp(page, server) {
+  await page.goto(server.setupLink);
+  await page.fill('#unit_code', 'XS');
+  await page.fill('#unit_name', '西山社区');
+  await page.selectOption('#unit_kind', 'community');
+  await page.fill('#username', 'admin');
+  await page.fill('#display_name', '管理员');
+  await page.fill('#password', 'correct horse battery');
+  await page.fill('#password2', 'correct horse battery');
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/cases');
+}
+
+/** A fresh server and browser for one test file, stopped after it: `const env = serverAndBrowser();`
+ * then `env.server` and `env.browser` inside the tests. */
+export function serverAndBrowser() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -1,40 +1,20 @@
 // Smoke test of the staff UI in headless Chromium: first-run setup, login, registering a visit
 // through the form, the printable receipt, and finding the case in the list.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { serverAndBrowser, setUp } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 test('setup, log in, register a visit through the form, find it in the list', async () => {
-  assert.ok(server.setupLink, 'an empty database prints a one-time setup link');
-  const page = await browser.newPage();
+  assert.ok(env.server.setupLink, 'an empty database prints a one-time setup link');
+  const page = await env.browser.newPage();
 
   // First run: the setup link creates the unit and the first administrator, who is signed in.
-  await page.goto(server.setupLink);
-  await page.fill('#unit_code', 'XS');
-  await page.fill('#unit_name', '西山社区');
-  await page.selectOption('#unit_kind', 'community');
-  await page.fill('#username', 'admin');
-  await page.fill('#display_name', '管理员');
-  await page.fill('#password', 'correct horse battery');
-  await page.fill('#password2', 'correct horse battery');
-  await page.click('button[type=submit]');
-  await page.waitForURL('**/cases');
+  await setUp(page, env.server);
 
   // Administrators are warned while next year's holiday schedule is missing, and load it on a page.
-  await page.goto(`${server.base}/admin/calendar`);
+  await page.goto(`${env.server.base}/admin/calendar`);
   await page.fill('#file', JSON.stringify({ year: 2099, days: [{ name: '元旦', date: '2099-01-01', isOffDay: true }] }));
   await page.click('button.primary');
   assert.match(await page.textContent('main'), /已导入 2099 年安排/);
@@ -44,11 +24,11 @@ test('setup, log in, register a visit through the form, find it in the list', as
   assert.match(await page.textContent('.error'), /节假日文件/);
 
   // The link is single-use.
-  const reuse = await page.goto(server.setupLink);
+  const reuse = await page.goto(env.server.setupLink);
   assert.equal(reuse.status(), 404);
 
   // Log out and back in.
-  await page.goto(`${server.base}/cases`);
+  await page.goto(`${env.server.base}/cases`);
   await page.click('.whoami button');
   await page.waitForURL('**/login');
   await page.fill('#username', 'admin');
@@ -61,7 +41,7 @@ test('setup, log in, register a visit through the form, find it in the list', as
   await page.waitForURL('**/cases');
 
   // A mistake is shown on its field and nothing is saved.
-  await page.goto(`${server.base}/cases/new?channel=visit`);
+  await page.goto(`${env.server.base}/cases/new?channel=visit`);
   await page.fill('#name', '王秀英');
   await page.fill('#id_number', '110105194912310021');
   await page.fill('#category', '劳动和社会保障 / 劳动关系 / 拖欠农民工工资');
@@ -79,7 +59,7 @@ test('setup, log in, register a visit through the form, find it in the list', as
   assert.match(receipt, /\d{4}-\d{4}/, 'the query code is printed');
 
   // The list finds it, with the phone masked and the markup shown as text.
-  await page.goto(`${server.base}/cases?q=${encodeURIComponent('拖欠工资')}`);
+  await page.goto(`${env.server.base}/cases?q=${encodeURIComponent('拖欠工资')}`);
   assert.equal(await page.textContent('#total'), '1');
   const row = await page.textContent('table.list tbody tr');
   assert.match(row, /王秀英/);

@@ -5,6 +5,8 @@
 //!   store for it, for several readers and filters: p50 and p95 over repeated samples.
 //! - `register DATABASE_URL SECONDS CONCURRENCY`: serves the real application on a loopback port
 //!   and posts registrations through the JSON API from concurrent clients: cases per second, p50, p95.
+//! - `repeats DATABASE_URL LABELS`: repeat detection on the demo's planted petitioners (written by
+//!   `huiyin demo --labels`): precision, recall, and the intake judgement's p50 and p95.
 //! - `typeset SAMPLES`: typesets a one-page notice as PDF with the machine's fonts (the first call,
 //!   which scans the fonts, timed apart), and an archive volume of 100 cases: p50 and p95.
 
@@ -93,6 +95,64 @@ async fn list(url: &str, samples: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// Repeat detection (FED-11) on the demo's planted petitioners: each labelled case is judged as at its
+/// registration, against the whole county; a case is predicted a repeat when the judgement names an
+/// earlier case of the same matter (重复访 or 不再受理). Precision, recall, and the judgement's time.
+async fn repeats(url: &str, labels: &str) -> Result<(), String> {
+    let store = open(url).await?;
+    let text = std::fs::read_to_string(labels).map_err(|e| format!("{labels}: {e}"))?;
+    let labels: Vec<(i64, i64)> = text
+        .lines()
+        .filter_map(|l| {
+            let (a, b) = l.split_once('\t')?;
+            Some((a.parse().ok()?, b.parse().ok()?))
+        })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("huiyin-bench-{}", std::process::id()));
+    let secret = huiyin_web::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
+    let state = huiyin_web::AppState::new(store.clone(), secret).await.map_err(|e| e.to_string())?;
+    let admin = store.user_by_username("admin").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
+    let actor = huiyin_web::auth::Actor::load(&state, admin).await.map_err(|e| e.to_string())?;
+    let (mut tp, mut fp, mut fn_, mut tn) = (0u32, 0u32, 0u32, 0u32);
+    let mut times = Vec::with_capacity(labels.len());
+    for (id, repeats_of) in &labels {
+        let file = store.case_file(*id).await.map_err(|e| e.to_string())?.ok_or(format!("no case {id}"))?;
+        let expected = match *repeats_of {
+            0 => None,
+            of => Some(store.case_file(of).await.map_err(|e| e.to_string())?.ok_or("no case")?.state.case_number),
+        };
+        let started = Instant::now();
+        let report = huiyin_web::search::judge_case(&state, &actor, &file, true).await.map_err(|e| e.to_string())?;
+        times.push(started.elapsed());
+        let found: Vec<&str> =
+            report.repeat_of.iter().chain(&report.final_matters).map(|c| c.case_number.as_str()).collect();
+        match (&expected, found.is_empty()) {
+            (Some(of), false) if found.contains(&of.as_str()) => tp += 1,
+            (Some(_), false) => {
+                // Flagged, but against the wrong case: wrong both ways.
+                fp += 1;
+                fn_ += 1;
+            }
+            (Some(_), true) => fn_ += 1,
+            (None, false) => fp += 1,
+            (None, true) => tn += 1,
+        }
+    }
+    times.sort();
+    let ratio = |a: u32, b: u32| if a + b == 0 { 0.0 } else { f64::from(a) / f64::from(a + b) };
+    println!(
+        "| {} | repeat detection on {} labelled visits ({} repeats): precision, recall | {:.3}, {:.3} (TP {tp}, FP {fp}, FN {fn_}, TN {tn}) | {} | {} |",
+        store.backend(),
+        labels.len(),
+        labels.iter().filter(|l| l.1 != 0).count(),
+        ratio(tp, fp),
+        ratio(tp, fn_),
+        ms(percentile(&times, 50.0)),
+        ms(percentile(&times, 95.0))
+    );
+    Ok(())
+}
+
 async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), String> {
     let store = open(url).await?;
     let user = store.user_by_username("xs.officer").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
@@ -111,21 +171,26 @@ async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), Str
         let _ = stop_rx.await;
     }));
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    let body = serde_json::json!({
-        "channel": "visit", "unit": "XS",
-        "petitioner": {"name": "王秀英", "id_number": "11010519491231002X", "phone": "13812345678", "address": "西山社区向阳街 12 号"},
-        "category": "拖欠农民工工资", "purpose": "request", "content": "在工地务工三个月,包工头拖欠工资一万二千元,多次讨要未果。"
-    })
-    .to_string();
+    // Each request a new petitioner and statement, so that every registration runs the whole intake
+    // check (history by phone, similar statements by LSH band) as at a real counter.
+    let body = |worker: usize, n: usize| {
+        serde_json::json!({
+            "channel": "visit", "unit": "XS",
+            "petitioner": {"name": "王秀英", "phone": format!("177{worker:02}{n:06}"), "address": format!("西山社区向阳街 {n} 号")},
+            "category": "拖欠农民工工资", "purpose": "request",
+            "content": format!("在工地务工三个月,包工头拖欠工资{}元,多次讨要未果。", 1000 + n * 7 + worker)
+        })
+        .to_string()
+    };
     let workers: Vec<_> = (0..concurrency)
-        .map(|_| {
-            let body = body.clone();
+        .map(|worker| {
             let token = token.clone();
             std::thread::spawn(move || {
                 let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
                 let mut times = Vec::new();
                 let mut failures = 0usize;
                 while Instant::now() < deadline {
+                    let body = body(worker, times.len() + failures);
                     let started = Instant::now();
                     let resp = agent
                         .post(format!("http://{addr}/api/v1/cases"))
@@ -252,8 +317,9 @@ fn main() {
                 )
                 .await
             }
+            ["repeats", url, labels] => repeats(url, labels).await,
             _ => Err("usage: huiyin-bench list DATABASE_URL [SAMPLES] | register DATABASE_URL SECONDS CONCURRENCY \
-                          | typeset SAMPLES"
+                          | typeset SAMPLES | repeats DATABASE_URL LABELS_FILE"
                 .into()),
         }
     });

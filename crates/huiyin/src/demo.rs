@@ -178,7 +178,10 @@ fn draft(rng: &mut Rng, unit: &DemoUnit, classes: &[&Category], days_back: i64) 
             101 + rng.below(6) * 100 + rng.below(4)
         )
     };
-    let content = rng.pick(statements(top)).replace("{place}", unit.place);
+    let mut content = rng.pick(statements(top)).replace("{place}", unit.place);
+    for _ in 0..1 + rng.below(2) {
+        content.push_str(&detail(rng));
+    }
     // Office hours, China time: 08:30 plus up to nine hours.
     let day = (Utc::now() - Duration::days(days_back)).with_timezone(&CHINA_OFFSET).date_naive();
     let opening = day.and_hms_opt(8, 30, 0).unwrap_or_default().and_local_timezone(CHINA_OFFSET).single();
@@ -223,10 +226,76 @@ fn draft(rng: &mut Rng, unit: &DemoUnit, classes: &[&Category], days_back: i64) 
     }
 }
 
-/// What `demo` printed for people: the staff accounts and their one-time passwords.
+/// A detail that makes one statement unlike another of the same kind: a sum, a duration, a spot.
+fn detail(rng: &mut Rng) -> String {
+    match rng.below(5) {
+        0 => format!("涉及金额约{}元。", (1 + rng.below(2000)) * 100),
+        1 => format!("问题已持续{}个月。", 1 + rng.below(36)),
+        2 => format!("地点在{}{}号附近。", rng.pick(STREETS), 1 + rng.below(200)),
+        3 => format!("曾于{}月{}日向有关部门反映。", 1 + rng.below(12), 1 + rng.below(28)),
+        _ => format!("涉及{}户居民。", 2 + rng.below(60)),
+    }
+}
+
+/// The same matter told again, as petitioners do: an opening, a few words changed, a closing plea.
+fn restate(rng: &mut Rng, statement: &str) -> String {
+    const OPENINGS: &[&str] = &["再次反映:", "我之前来反映过,", "第三次来访,", "还是上次的问题,", "", "重复反映:"];
+    const CLOSINGS: &[&str] = &["至今没有解决。", "希望领导重视。", "请尽快给个答复。", "", "到现在还没人管。"];
+    const SWAPS: &[(&str, &str)] = &[
+        ("反映", "投诉"),
+        ("要求", "请求"),
+        ("多次", "几次"),
+        ("长期", "一直"),
+        ("严重", "很严重"),
+        ("未果", "没有结果"),
+    ];
+    let mut text = statement.to_owned();
+    for (from, to) in SWAPS {
+        if rng.chance(50) {
+            text = text.replacen(from, to, 1);
+        }
+    }
+    format!("{}{}{}", rng.pick(OPENINGS), text.trim_end_matches('。'), format_args!("。{}", rng.pick(CLOSINGS)))
+}
+
+/// A petitioner planted with several visits: some tell the first matter again (repeats), some bring
+/// another matter. The demo records which is which, for measuring repeat detection.
+#[derive(Clone)]
+struct Planted {
+    name: String,
+    id_number: String,
+    phone: String,
+    address: String,
+    unit_index: usize,
+    /// The first visit's generation index, class and statement.
+    first: usize,
+    class: String,
+    /// The first visit's top-level class, which another matter never shares.
+    top: usize,
+    statement: String,
+}
+
+impl Planted {
+    fn petitioner(&self) -> PetitionerDraft {
+        PetitionerDraft {
+            name: Some(self.name.clone()),
+            id_type: None,
+            id_number: Some(self.id_number.clone()),
+            phone: Some(self.phone.clone()),
+            address: Some(self.address.clone()),
+        }
+    }
+}
+
+/// Of every hundred cases, this many start a planted petitioner's series.
+const PLANTED_PERCENT: u64 = 2;
+
+/// What `demo` printed for people: the staff accounts and their one-time passwords; and the labels
+/// of the planted series: (case id, the case it repeats, if it does).
 pub struct DemoSummary {
     pub accounts: Vec<(String, String, String)>,
     pub cases: usize,
+    pub labels: Vec<(i64, Option<i64>)>,
 }
 
 /// Fills an empty database. Refuses a database that already has units.
@@ -287,16 +356,59 @@ pub async fn run(
     );
     let now = Utc::now();
     let mut batch = Vec::with_capacity(1000);
+    // Per batch entry: its generation index and, for a planted visit, the index it repeats (or none).
+    let mut batch_labels: Vec<Option<(usize, Option<usize>)>> = Vec::with_capacity(1000);
+    let mut planted_ids: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
+    let mut planted_labels: Vec<(usize, Option<usize>)> = Vec::new();
+    // Follow-up visits of planted petitioners, by the index at which they come: (index, n) → (who, repeat?).
+    let mut pending: std::collections::BTreeMap<(usize, usize), (Planted, bool)> = std::collections::BTreeMap::new();
     let mut registered: Vec<(i64, chrono::DateTime<Utc>, &'static str)> = Vec::new();
     for i in 0..cases {
-        let unit_index = rng.below(UNITS.len());
+        let follow_up = match pending.first_key_value() {
+            Some((&(due, _), _)) if due <= i => pending.pop_first().map(|(_, v)| v),
+            _ => None,
+        };
+        let unit_index = follow_up.as_ref().map_or_else(|| rng.below(UNITS.len()), |(p, _)| p.unit_index);
         let unit = &UNITS[unit_index];
         let registrar =
             officers.iter().find(|(_, u)| *u == unit.code).or_else(|| officers.first()).map(|(id, _)| *id).unwrap_or(1);
-        let classes = &by_top[i % by_top.len()];
+        let top = match &follow_up {
+            // Another matter of a planted petitioner comes from another top-level class.
+            Some((who, false)) => (who.top + 1 + rng.below(by_top.len() - 1)) % by_top.len(),
+            _ => i % by_top.len(),
+        };
+        let classes = &by_top[top];
         // Oldest first, so that case numbers follow the calendar as they would in real use.
         let days_back = ((cases - i) * 730 / cases.max(1)) as i64;
-        let d = draft(&mut rng, unit, if classes.is_empty() { &leaves } else { classes }, days_back);
+        let mut d = draft(&mut rng, unit, if classes.is_empty() { &leaves } else { classes }, days_back);
+        let mut label = None;
+        if let Some((who, repeats)) = follow_up {
+            d.petitioner = Some(who.petitioner());
+            if repeats {
+                d.content = Some(restate(&mut rng, &who.statement));
+                d.category = Some(who.class.clone());
+            }
+            label = Some((i, repeats.then_some(who.first)));
+        } else if i + cases / 10 < cases && rng.chance(PLANTED_PERCENT) {
+            let who = Planted {
+                name: format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)),
+                id_number: fake_id_number(&mut rng),
+                phone: format!("199{:08}", rng.next_u64() % 100_000_000),
+                address: format!("{}{}{}号", unit.place, rng.pick(STREETS), 1 + rng.below(200)),
+                unit_index,
+                first: i,
+                class: d.category.clone().unwrap_or_default(),
+                top,
+                statement: d.content.clone().unwrap_or_default(),
+            };
+            d.petitioner = Some(who.petitioner());
+            // One to three more visits within about five weeks; three in five tell the same matter again.
+            for n in 0..1 + rng.below(3) {
+                let due = i + 1 + rng.below((cases / 20).max(1));
+                pending.insert((due, i * 4 + n), (who.clone(), rng.chance(60)));
+            }
+            label = Some((i, None));
+        }
         let registration = d.parse(now, &all_classes).map_err(|e| format!("demo generated an invalid case: {e}"))?;
         let code = QueryCode::from_random(rng.next_u64().to_le_bytes());
         batch.push(NewCase {
@@ -308,8 +420,15 @@ pub async fn run(
             actor_id: registrar,
             note: None,
         });
+        batch_labels.push(label);
         if batch.len() == 1000 || i + 1 == cases {
             let ids = store.register_cases(&batch).await.map_err(|e| e.to_string())?;
+            for (id, label) in ids.iter().zip(&batch_labels) {
+                if let Some((index, repeats)) = label {
+                    planted_ids.insert(*index, *id);
+                    planted_labels.push((*index, *repeats));
+                }
+            }
             if cases <= LIFECYCLE_UP_TO {
                 for (id, case) in ids.into_iter().zip(&batch) {
                     let code =
@@ -319,14 +438,22 @@ pub async fn run(
             }
             bar.inc(batch.len() as u64);
             batch.clear();
+            batch_labels.clear();
         }
     }
+    let labels = planted_labels
+        .iter()
+        .filter_map(|(index, repeats)| {
+            let id = *planted_ids.get(index)?;
+            Some((id, repeats.and_then(|r| planted_ids.get(&r).copied())))
+        })
+        .collect();
     bar.finish_and_clear();
     if !registered.is_empty() {
         live_cases(store.clone(), secret, &registered, &mut rng).await?;
     }
     store.analyze().await.map_err(|e| e.to_string())?;
-    Ok(DemoSummary { accounts, cases })
+    Ok(DemoSummary { accounts, cases, labels })
 }
 
 /// Up to this many cases the demo also lives their lives (sorting, handling, approval, reply,

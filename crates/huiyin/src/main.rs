@@ -128,6 +128,11 @@ enum Command {
         /// Seed of the generator: the same seed gives the same demo.
         #[arg(long, default_value_t = 20_261_126)]
         seed: u64,
+        /// Writes the labels of the planted petitioners' visits here, one line each: the case id and
+        /// the id of the case it repeats (0 for a first visit or another matter), for measuring
+        /// repeat detection (`huiyin-bench repeats`).
+        #[arg(long)]
+        labels: Option<PathBuf>,
     },
 }
 
@@ -541,12 +546,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{token}");
             Ok(())
         }
-        Command::Demo { cases, seed } => {
+        Command::Demo { cases, seed, labels } => {
             let store = open_store(&cli.database_url).await?;
             let secret = load_secret(&cli)?;
             let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
             let summary = demo::run(store, &secret, *cases, *seed, progress).await.map_err(Failure)?;
             println!("演示数据已生成:{} 件信访件。", summary.cases);
+            if let Some(path) = labels {
+                let lines: String =
+                    summary.labels.iter().map(|(id, of)| format!("{id}\t{}\n", of.unwrap_or(0))).collect();
+                std::fs::write(path, lines).map_err(|e| Failure(format!("无法写入 {}:{e}", path.display())))?;
+                println!("已写出 {} 条重复访标注 → {}", summary.labels.len(), path.display());
+            }
             println!("演示账号(密码只显示这一次):");
             for (username, role, password) in summary.accounts {
                 println!("  {username:<14} {role:<6} {password}");

@@ -148,6 +148,8 @@ struct Subject<'a> {
     received_at: DateTime<Utc>,
     /// The case itself, once registered.
     exclude: Option<i64>,
+    /// Judge against the cases received before it only (as at its registration).
+    earlier_only: bool,
 }
 
 /// The intake check (FED-11): the petitioner's history and the judgement on the statement so far.
@@ -173,6 +175,7 @@ pub async fn intake_check(state: &AppState, actor: &Actor, draft: &IntakeDraft) 
         place_unit: draft.place_unit.as_deref().map(str::trim).filter(|p| !p.is_empty()),
         received_at: Utc::now(),
         exclude: None,
+        earlier_only: false,
     };
     judge(state, actor, &subject).await
 }
@@ -181,7 +184,8 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     let rules = state.detection_rules();
     let today = limits::china_day(s.received_at);
     let mut history = state.store.petitioner_cases(&s.keys, &actor.scope, today, HISTORY_LIMIT).await?;
-    history.retain(|c| Some(c.id) != s.exclude);
+    let counts = |c: &CaseMatch| Some(c.id) != s.exclude && (!s.earlier_only || c.received_at <= s.received_at);
+    history.retain(counts);
     let has_words = s.content.chars().filter(|c| c.is_alphanumeric()).count() >= 4;
     let mut similar = if has_words {
         let since = s.received_at - Duration::days(rules.collective_window_days.max(rules.repeat_recent_days));
@@ -190,7 +194,7 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     } else {
         Vec::new()
     };
-    similar.retain(|c| Some(c.id) != s.exclude && !history.iter().any(|h| h.id == c.id));
+    similar.retain(|c| counts(c) && !history.iter().any(|h| h.id == c.id));
     let earlier: Vec<EarlierCase> = history
         .iter()
         .map(|c| earlier(c, true))
@@ -269,9 +273,14 @@ async fn skip_level(state: &AppState, channel: Channel, unit: &str, place: &str)
     Ok(intake::skipped_levels(channel, unit, &chain).map(|_| UnitRef { code: place.code, name: place.name }))
 }
 
-/// After registration: records what the intake check found as flags, each an event that staff may
-/// clear with a reason (FED-11, GEN-5, TWN-14). Collective candidates are only offered.
-pub async fn flag_at_intake(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<IntakeReport> {
+/// The intake judgement on a registered case, against the other cases in the actor's sight: as at
+/// its registration (`earlier_only`), or against every other case (what the case page offers).
+pub async fn judge_case(
+    state: &AppState,
+    actor: &Actor,
+    file: &CaseFile,
+    earlier_only: bool,
+) -> AppResult<IntakeReport> {
     let r = &file.registration;
     let subject = Subject {
         unit: r.unit.as_str(),
@@ -281,8 +290,15 @@ pub async fn flag_at_intake(state: &AppState, actor: &Actor, file: &CaseFile) ->
         place_unit: r.place_unit.as_ref().map(UnitCode::as_str),
         received_at: r.received_at,
         exclude: Some(file.id),
+        earlier_only,
     };
-    let report = judge(state, actor, &subject).await?;
+    judge(state, actor, &subject).await
+}
+
+/// After registration: records what the intake check found as flags, each an event that staff may
+/// clear with a reason (FED-11, GEN-5, TWN-14). Collective candidates are only offered.
+pub async fn flag_at_intake(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<IntakeReport> {
+    let report = judge_case(state, actor, file, true).await?;
     let linked = |flag: Flag, cases: &[EarlierView], reason: String| EventData::Flagged {
         flag,
         related: cases.iter().map(|c| c.case_number.clone()).collect(),

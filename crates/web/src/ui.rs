@@ -23,6 +23,7 @@ use tower_sessions::Session;
 
 use crate::app::{self, AppError, CaseAction, ListParams};
 use crate::auth::{Actor, hash_password, verify_password};
+use crate::search::{self, IntakeDraft, IntakeReport};
 use crate::state::{AppState, new_token, token_hash};
 use crate::views::{self, CaseView};
 
@@ -663,6 +664,8 @@ struct CaseForm {
     #[serde(default)]
     place: String,
     #[serde(default)]
+    place_unit: String,
+    #[serde(default)]
     accused_name: String,
     #[serde(default)]
     content: String,
@@ -670,6 +673,20 @@ struct CaseForm {
     forwarded_unit: String,
     #[serde(default)]
     forwarded_reference: String,
+}
+
+impl CaseForm {
+    /// The petitioner as typed; blank fields are absent.
+    fn petitioner(&self) -> PetitionerDraft {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        PetitionerDraft {
+            name: some(&self.name),
+            id_type: None,
+            id_number: some(&self.id_number),
+            phone: some(&self.phone),
+            address: some(&self.address),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -739,6 +756,37 @@ struct ChannelParam {
     channel: Option<String>,
 }
 
+/// The intake check as the receiver types (FED-11, GEN-5, FED-6, TWN-14): a fragment for the
+/// registration form, refreshed by htmx. Nothing is written.
+async fn intake(State(state): State<AppState>, staff: Staff, Form(raw): Form<HashMap<String, String>>) -> PageResult {
+    check_csrf(&staff.session, raw.get("csrf")).await?;
+    let f: CaseForm = serde_json::to_value(&raw).and_then(serde_json::from_value).unwrap_or_default();
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let draft = IntakeDraft {
+        unit: some(&f.unit),
+        channel: some(&f.channel),
+        petitioner: Some(f.petitioner()),
+        content: some(&f.content),
+        place_unit: some(&f.place_unit),
+    };
+    let report = match search::intake_check(&state, &staff.actor, &draft).await {
+        Ok(report) => report,
+        // A half-typed unit code is not an error while typing.
+        Err(AppError::Invalid(_)) => Default::default(),
+        Err(e) => return Err(e.into()),
+    };
+    let typed = [&f.name, &f.id_number, &f.phone, &f.address, &f.content].iter().any(|v| !v.trim().is_empty());
+    Ok(render(&IntakePanel { typed, r: report }))
+}
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+struct IntakePanel {
+    /// Whether anything that identifies the petitioner or the matter was typed yet.
+    typed: bool,
+    r: IntakeReport,
+}
+
 async fn new_case(State(state): State<AppState>, staff: Staff, Query(q): Query<ChannelParam>) -> PageResult {
     let channel = q.channel.as_deref().and_then(|c| Channel::parse("channel", c).ok()).unwrap_or(Channel::Visit);
     let f = CaseForm {
@@ -768,13 +816,7 @@ fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft, Validation
         channel: some(&f.channel),
         received_at: some(&f.received_at),
         unit: some(&f.unit),
-        petitioner: Some(PetitionerDraft {
-            name: some(&f.name),
-            id_type: None,
-            id_number: some(&f.id_number),
-            phone: some(&f.phone),
-            address: some(&f.address),
-        }),
+        petitioner: Some(f.petitioner()),
         headcount,
         representatives: f
             .representatives
@@ -788,7 +830,7 @@ fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft, Validation
         content: some(&f.content),
         accused: some(&f.accused_name).map(|name| AccusedDraft { name: Some(name), unit: None }),
         place: some(&f.place),
-        place_unit: None,
+        place_unit: some(&f.place_unit),
         flags: flags.iter().map(|f| f.code().to_owned()).collect(),
         forwarded_from: some(&f.forwarded_unit).map(|unit| huiyin_core::case::ForwardedDraft {
             unit: Some(unit),
@@ -891,6 +933,14 @@ struct CasePage {
     channel_label: &'static str,
     purpose_label: &'static str,
     flag_labels: Vec<&'static str>,
+    /// The case's flags as (code, label), each with a form to clear it.
+    flag_codes: Vec<(&'static str, &'static str)>,
+    /// The case repeats a final matter and waits for the receiver's decision (GEN-5).
+    final_matter: bool,
+    /// Flags staff may add.
+    settable_flags: Vec<(&'static str, &'static str)>,
+    /// Other people's similar recent cases not linked yet, offered as one collective matter (FED-6).
+    offers: Vec<search::EarlierView>,
     action_error: Option<String>,
     documents: Vec<DocumentLink>,
     /// (sha256, name, kind label)
@@ -982,6 +1032,23 @@ async fn case_page(
     let view = app::view(state, &staff.actor, &file, full, None).await?;
     let concealed = view.petitioner.concealed;
     let reg = &file.registration;
+    // Other people's similar cases, offered until linked (FED-6).
+    let linked: Vec<&String> = file
+        .events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Flagged { flag: Flag::Collective, related, .. } => Some(related),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let offers = if staff.actor.user.role.can_register() && !concealed {
+        let mut offers = search::judge_case(state, &staff.actor, &file, false).await?.collective;
+        offers.retain(|o| !linked.contains(&&o.case_number));
+        offers
+    } else {
+        Vec::new()
+    };
     let c = CaseTemplateView {
         id: view.id,
         case_number: view.case_number,
@@ -1022,6 +1089,20 @@ async fn case_page(
         channel_label: reg.channel.label_zh(),
         purpose_label: reg.purpose.label_zh(),
         flag_labels: file.state.flags.iter().map(|f| f.label_zh()).collect(),
+        flag_codes: file.state.flags.iter().map(|f| (f.code(), f.label_zh())).collect(),
+        final_matter: file.state.flags.contains(&Flag::FinalMatter),
+        settable_flags: [
+            Flag::Repeat,
+            Flag::Collective,
+            Flag::Joint,
+            Flag::SkipLevel,
+            Flag::FinalMatter,
+            Flag::MajorUrgent,
+        ]
+        .into_iter()
+        .map(|f| (f.code(), f.label_zh()))
+        .collect(),
+        offers,
         action_error,
         attachments: file
             .events
@@ -1144,6 +1225,17 @@ async fn act(
         "hand-off" => CaseAction::HandOff(draft(&fields)?),
         "report-up" => CaseAction::ReportUp(draft(&fields)?),
         "liaison" => CaseAction::Liaison(draft(&fields)?),
+        "clear-flag" => CaseAction::ClearFlag(draft(&fields)?),
+        "flag" => {
+            // The form gives related case numbers as one line; the draft takes a list.
+            let mut fields = fields.clone();
+            if let Some(serde_json::Value::String(line)) = fields.remove("related") {
+                let numbers: Vec<&str> =
+                    line.split([',', ',', '、', ' ', '\n']).map(str::trim).filter(|n| !n.is_empty()).collect();
+                fields.insert("related".into(), serde_json::json!(numbers));
+            }
+            CaseAction::Flag(draft(&fields)?)
+        }
         "hearing" => {
             // The form gives participants as one comma-separated line; the draft takes a list.
             let mut fields = fields.clone();
@@ -1502,6 +1594,7 @@ pub fn router() -> Router<AppState> {
         .route("/setup/{token}", get(setup_form).post(setup))
         .route("/cases", get(cases).post(create_case))
         .route("/cases/new", get(new_case))
+        .route("/cases/intake", post(intake))
         .route("/cases/{id}", get(case_detail))
         .route("/cases/{id}/accept", post(accept))
         .route("/cases/{id}/extend", post(extend))
