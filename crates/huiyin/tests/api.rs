@@ -296,7 +296,9 @@ fn health_and_openapi(backend: Backend) {
     let (status, doc) = json(agent().get(server.url("/api/openapi.json")).call());
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/cases", "/cases/{id}", "/cases/{id}/hand-off"] {
+    for path in
+        ["/cases", "/cases/{id}", "/cases/{id}/hand-off", "/intake/check", "/cases/{id}/clear-flag", "/search/words"]
+    {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from {}", doc["paths"]);
     }
     assert_eq!(doc["servers"][0]["url"], "/api/v1");

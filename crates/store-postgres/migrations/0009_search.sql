@@ -7,11 +7,13 @@ CREATE TABLE case_search (
 );
 CREATE INDEX case_search_tokens ON case_search USING GIN (tokens);
 
--- The LSH bands of each statement (MinHash over character bigrams).
+-- The LSH bands of each statement (MinHash over character bigrams), with the case's receipt time, so
+-- that a look-up of similar recent statements reads one index range per band.
 CREATE TABLE case_bands (
-    band    BIGINT NOT NULL,
-    case_id BIGINT NOT NULL REFERENCES cases(id),
-    PRIMARY KEY (band, case_id)
+    band        BIGINT NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
+    case_id     BIGINT NOT NULL REFERENCES cases(id),
+    PRIMARY KEY (band, received_at, case_id)
 );
 CREATE INDEX case_bands_case ON case_bands(case_id);
 

@@ -3,11 +3,13 @@
 -- tokenizer splits at the same places, so each word is one token. rowid is the case id.
 CREATE VIRTUAL TABLE case_search USING fts5(tokens, tokenize = 'unicode61');
 
--- The LSH bands of each statement (MinHash over character bigrams).
+-- The LSH bands of each statement (MinHash over character bigrams), with the case's receipt time, so
+-- that a look-up of similar recent statements reads one index range per band.
 CREATE TABLE case_bands (
-    band    INTEGER NOT NULL,
-    case_id INTEGER NOT NULL REFERENCES cases(id),
-    PRIMARY KEY (band, case_id)
+    band        INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    PRIMARY KEY (band, received_at, case_id)
 ) WITHOUT ROWID;
 CREATE INDEX case_bands_case ON case_bands(case_id);
 

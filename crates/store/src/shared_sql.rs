@@ -387,9 +387,11 @@ async fn write_search(
         sqlx::query("DELETE FROM case_bands WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
         let unique: std::collections::BTreeSet<i64> = bands.iter().copied().collect();
         if !unique.is_empty() {
-            let mut insert = sqlx::QueryBuilder::<Db>::new("INSERT INTO case_bands (band, case_id) ");
+            let received_at: chrono::DateTime<chrono::Utc> =
+                sqlx::query_scalar("SELECT received_at FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *conn).await?;
+            let mut insert = sqlx::QueryBuilder::<Db>::new("INSERT INTO case_bands (band, received_at, case_id) ");
             insert.push_values(unique, |mut row, band| {
-                row.push_bind(band).push_bind(case_id);
+                row.push_bind(band).push_bind(received_at).push_bind(case_id);
             });
             insert.build().execute(&mut *conn).await?;
         }
@@ -1648,8 +1650,8 @@ impl Store for Backend {
             ") AS request_lapsed FROM (SELECT case_id, COUNT(*) AS shared FROM case_bands WHERE band IN ",
         );
         push_ids(&mut b, bands);
-        b.push(" GROUP BY case_id) m JOIN cases c ON c.id = m.case_id JOIN units n ON n.id = c.unit_id WHERE c.received_at >= ");
-        b.push_bind(since);
+        b.push(" AND received_at >= ").push_bind(since);
+        b.push(" GROUP BY case_id) m JOIN cases c ON c.id = m.case_id JOIN units n ON n.id = c.unit_id WHERE 1 = 1");
         push_whole_scope(&mut b, scope);
         b.push(" ORDER BY m.shared DESC, c.received_at DESC LIMIT ").push_bind(limit);
         b.build().fetch_all(self.reader()).await?.iter().map(case_match_from_row).collect()

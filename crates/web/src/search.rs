@@ -188,7 +188,9 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     history.retain(counts);
     let has_words = s.content.chars().filter(|c| c.is_alphanumeric()).count() >= 4;
     let mut similar = if has_words {
-        let since = s.received_at - Duration::days(rules.collective_window_days.max(rules.repeat_recent_days));
+        // Similar statements matter only as other people's recent cases: the petitioner's own come
+        // through the history.
+        let since = s.received_at - Duration::days(rules.collective_window_days);
         let bands = minhash::bands(s.content);
         state.store.cases_sharing_bands(&bands, &actor.scope, since, today, SIMILAR_LIMIT).await?
     } else {
