@@ -349,3 +349,32 @@ fn dictionary_words_and_reindex(backend: Backend) {
     assert_eq!(found["items"][0]["id"], case["id"]);
 }
 both_backends!(dictionary_words_and_reindex);
+
+/// GEN-7: the accused unit's staff cannot find who accused it by name, phone or ID number, neither in
+/// the list nor at intake; the unit above still can.
+fn gen_7_the_accused_unit_cannot_find_its_accuser(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let mut accusing = visit("举报西山社区工作人员办事索要好处费", ("周检举", "", "13700001111", "西山社区幸福里3号"));
+    accusing["accused"] = json!({"unit": "XS"});
+    accusing["purpose"] = json!("accusation");
+    // One accusation told at the county, one at the community itself, whose staff see it concealed.
+    accusing["unit"] = json!("QX");
+    w.register_as("qoff", accusing);
+    let own = {
+        let mut body = visit("举报西山社区工作人员办事索要好处费", ("周检举", "", "13700001111", "西山社区幸福里3号"));
+        body["accused"] = json!({"unit": "XS"});
+        body["purpose"] = json!("accusation");
+        w.register_as("wang", body)
+    };
+    assert_eq!(own["petitioner"]["name"], Value::Null, "the accused unit sees no accuser");
+    for q in [enc("周检举"), "13700001111".to_owned(), enc("幸福里")] {
+        assert_eq!(w.list("wang", &format!("q={q}"))["total"], 0, "{q}: not found by the accuser's details");
+        assert_eq!(w.list("qoff", &format!("q={q}"))["total"], 2, "{q}: the county finds both");
+    }
+    assert_eq!(w.list("wang", &format!("q={}", enc("好处费")))["total"], 0, "nor by words while it hides the accuser");
+    let report = w.check("wang", json!({"petitioner": {"phone": "13700001111"}}));
+    assert!(report["history"].as_array().unwrap().is_empty(), "{report}");
+    let report = w.check("qoff", json!({"petitioner": {"phone": "13700001111"}}));
+    assert_eq!(report["history"].as_array().unwrap().len(), 2);
+}
+both_backends!(gen_7_the_accused_unit_cannot_find_its_accuser);

@@ -289,6 +289,9 @@ pub struct CaseQuery {
     pub search: Option<TextSearch>,
     /// Exact lookup by case number, or by the petitioner's ID number or phone.
     pub exact: Option<ExactKey>,
+    /// Leaves out the cases that accuse these units (GEN-7: their staff may not find an accuser by
+    /// name, address, ID number or phone).
+    pub hidden_accusers_of: Vec<i64>,
     /// Only cases with an open deadline due on or before this day.
     pub due_by: Option<NaiveDate>,
     /// Only cases this user holds (包案人).
@@ -346,6 +349,8 @@ pub struct CaseMatch {
     pub petitioner_phone: Option<String>,
     pub petitioner_address: Option<String>,
     pub content: String,
+    /// The unit the case accuses, if one of ours (GEN-7).
+    pub accused_unit_id: Option<i64>,
     /// The petitioner's time to ask for review or re-review ran out before the given day (GEN-5).
     pub request_lapsed: bool,
 }

@@ -352,6 +352,11 @@ fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     if let Some(due_by) = query.due_by {
         b.push(" AND c.next_due <= ").push_bind(due_by);
     }
+    if !query.hidden_accusers_of.is_empty() {
+        b.push(" AND (c.accused_unit_id IS NULL OR c.accused_unit_id NOT IN ");
+        push_ids(b, &query.hidden_accusers_of);
+        b.push(")");
+    }
     match &query.exact {
         Some(ExactKey::CaseNumber(number)) => {
             b.push(" AND c.case_number = ").push_bind(number.clone());
@@ -402,6 +407,7 @@ async fn write_search(
 /// The columns of a [`CaseMatch`], on `cases c JOIN units n`; the lapse is judged on the bound day.
 const CASE_MATCH_COLUMNS: &str = "SELECT c.id, c.case_number, c.status, c.received_at, c.unit_id, n.code AS unit_code, \
      n.name AS unit_name, c.petitioner_name, c.petitioner_id_number, c.petitioner_phone, c.petitioner_address, c.content, \
+     c.accused_unit_id, \
      EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL \
      AND d.kind IN ('review_request', 're_review_request') AND d.due < ";
 
@@ -420,6 +426,7 @@ fn case_match_from_row(r: &DbRow) -> StoreResult<CaseMatch> {
         petitioner_phone: r.try_get("petitioner_phone")?,
         petitioner_address: r.try_get("petitioner_address")?,
         content: r.try_get("content")?,
+        accused_unit_id: r.try_get("accused_unit_id")?,
         request_lapsed: r.try_get("request_lapsed")?,
     })
 }
@@ -1137,9 +1144,12 @@ impl Store for Backend {
             return search_cases(self, query, &search.terms, &search.phrase, per_page, page).await;
         }
         // The total: from the tally when only status and channel narrow the list, else by counting.
-        let tally_answers =
-            query.received_from.is_none() && query.received_before.is_none() && query.exact.is_none() && query.due_by.is_none()
-                && query.owner.is_none();
+        let tally_answers = query.received_from.is_none()
+            && query.received_before.is_none()
+            && query.exact.is_none()
+            && query.due_by.is_none()
+            && query.owner.is_none()
+            && query.hidden_accusers_of.is_empty();
         let mut total = 0i64;
         let mut parts = Vec::with_capacity(2);
         for part in [ScopePart::Registered, ScopePart::HeldOnly] {

@@ -16,7 +16,7 @@ use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::{
-    Blob, CaseFile, CaseQuery, CaseSort, CaseSummary, DocumentStyle, IssuedDocument, NewCase, NewEvent,
+    Blob, CaseFile, CaseQuery, CaseSort, CaseSummary, DocumentStyle, ExactKey, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, Notice, Page, Store, StoreError,
 };
 use serde::Deserialize;
@@ -378,6 +378,13 @@ pub async fn accused_units_of(
     if accused.is_empty() {
         return Ok(accused);
     }
+    let own = concealing_units(state, actor).await?;
+    Ok(accused.into_iter().filter(|a| own.contains(a)).collect())
+}
+
+/// The units whose accusers are concealed from the actor (GEN-7): the actor's unit, and for a
+/// department the unit it belongs to.
+pub async fn concealing_units(state: &AppState, actor: &Actor) -> AppResult<Vec<i64>> {
     let mut own = vec![actor.user.unit_id];
     if let Some(unit) = state.store.unit_by_id(actor.user.unit_id).await?
         && unit.kind == huiyin_core::unit::UnitKind::Department
@@ -385,7 +392,7 @@ pub async fn accused_units_of(
     {
         own.push(parent);
     }
-    Ok(accused.into_iter().filter(|a| own.contains(a)).collect())
+    Ok(own)
 }
 
 /// Whether the actor belongs to the unit the case accuses (or one below it) (GEN-7).
@@ -1035,7 +1042,7 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
-    let query = CaseQuery {
+    let mut query = CaseQuery {
         scope,
         status,
         channel,
@@ -1043,12 +1050,17 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         received_before,
         search,
         exact,
+        hidden_accusers_of: Vec::new(),
         due_by,
         owner,
         sort: sort.unwrap_or_default(),
         page: p.page.unwrap_or(1).max(1),
         per_page,
     };
+    if query.search.is_some() || matches!(query.exact, Some(ExactKey::IdNumber(_) | ExactKey::Phone(_))) {
+        // GEN-7: who accused a unit is not found through the accuser's name, address, ID or phone.
+        query.hidden_accusers_of = concealing_units(state, actor).await?;
+    }
     let terms = query.search.as_ref().map(|s| s.terms.clone()).unwrap_or_default();
     Ok(Listing { page: state.store.list_cases(&query).await?, terms })
 }

@@ -184,7 +184,13 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     let rules = state.detection_rules();
     let today = limits::china_day(s.received_at);
     let mut history = state.store.petitioner_cases(&s.keys, &actor.scope, today, HISTORY_LIMIT).await?;
-    let counts = |c: &CaseMatch| Some(c.id) != s.exclude && (!s.earlier_only || c.received_at <= s.received_at);
+    // GEN-7: the accused unit's staff do not learn who accused it.
+    let concealing = app::concealing_units(state, actor).await?;
+    let counts = |c: &CaseMatch| {
+        Some(c.id) != s.exclude
+            && (!s.earlier_only || c.received_at <= s.received_at)
+            && !c.accused_unit_id.is_some_and(|a| concealing.contains(&a))
+    };
     history.retain(counts);
     let has_words = s.content.chars().filter(|c| c.is_alphanumeric()).count() >= 4;
     let mut similar = if has_words {
