@@ -140,8 +140,13 @@ mod fulltext {
             .join(" ")
     }
 
-    /// Replaces a case's words.
-    pub async fn write(conn: &mut PgConnection, case_id: i64, tokens: &[String]) -> Result<(), sqlx::Error> {
+    /// Writes a case's words, replacing earlier ones (an upsert either way).
+    pub async fn write(
+        conn: &mut PgConnection,
+        case_id: i64,
+        tokens: &[String],
+        _new: bool,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO case_search (case_id, tokens) VALUES ($1, CAST($2 AS tsvector)) \
              ON CONFLICT (case_id) DO UPDATE SET tokens = EXCLUDED.tokens",

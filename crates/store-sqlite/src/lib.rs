@@ -33,7 +33,10 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // 64 MiB of page cache and the file mapped: the search indexes are read back while written.
+            .pragma("cache_size", "-65536")
+            .pragma("mmap_size", "1073741824");
         if let Some(dir) = Path::new(options.get_filename()).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
@@ -82,9 +85,16 @@ mod fulltext {
         terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
     }
 
-    /// Replaces a case's words.
-    pub async fn write(conn: &mut SqliteConnection, case_id: i64, tokens: &[String]) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM case_search WHERE rowid = $1").bind(case_id).execute(&mut *conn).await?;
+    /// Writes a case's words, replacing earlier ones unless the case is new.
+    pub async fn write(
+        conn: &mut SqliteConnection,
+        case_id: i64,
+        tokens: &[String],
+        new: bool,
+    ) -> Result<(), sqlx::Error> {
+        if !new {
+            sqlx::query("DELETE FROM case_search WHERE rowid = $1").bind(case_id).execute(&mut *conn).await?;
+        }
         sqlx::query("INSERT INTO case_search (rowid, tokens) VALUES ($1, $2)")
             .bind(case_id)
             .bind(tokens.join(" "))

@@ -380,26 +380,42 @@ fn push_whole_scope(b: &mut sqlx::QueryBuilder<Db>, scope: &[i64]) {
     b.push(")");
 }
 
-/// Writes a case's search entry: its words, and (at registration) its statement's bands.
+/// What a search entry replaces: nothing (a case just registered), the words only (after an event),
+/// or the words and the bands (rebuilding), the bands with the case's receipt time.
+enum SearchWrite<'a> {
+    New { bands: &'a [i64], received_at: chrono::DateTime<chrono::Utc> },
+    Words,
+    All { bands: &'a [i64] },
+}
+
+/// Writes a case's search entry: its words, and its statement's bands.
 async fn write_search(
     conn: &mut <Db as sqlx::Database>::Connection,
     case_id: i64,
     tokens: &[String],
-    bands: Option<&[i64]>,
+    what: SearchWrite<'_>,
 ) -> StoreResult<()> {
-    fulltext::write(&mut *conn, case_id, tokens).await?;
-    if let Some(bands) = bands {
-        sqlx::query("DELETE FROM case_bands WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
-        let unique: std::collections::BTreeSet<i64> = bands.iter().copied().collect();
-        if !unique.is_empty() {
-            let received_at: chrono::DateTime<chrono::Utc> =
-                sqlx::query_scalar("SELECT received_at FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *conn).await?;
-            let mut insert = sqlx::QueryBuilder::<Db>::new("INSERT INTO case_bands (band, received_at, case_id) ");
-            insert.push_values(unique, |mut row, band| {
-                row.push_bind(band).push_bind(received_at).push_bind(case_id);
-            });
-            insert.build().execute(&mut *conn).await?;
+    let fresh = matches!(what, SearchWrite::New { .. });
+    fulltext::write(&mut *conn, case_id, tokens, fresh).await?;
+    let (bands, received_at) = match what {
+        SearchWrite::Words => return Ok(()),
+        SearchWrite::New { bands, received_at } => (bands, received_at),
+        SearchWrite::All { bands } => {
+            sqlx::query("DELETE FROM case_bands WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
+            let received_at = sqlx::query_scalar("SELECT received_at FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            (bands, received_at)
         }
+    };
+    let unique: std::collections::BTreeSet<i64> = bands.iter().copied().collect();
+    if !unique.is_empty() {
+        let mut insert = sqlx::QueryBuilder::<Db>::new("INSERT INTO case_bands (band, received_at, case_id) ");
+        insert.push_values(unique, |mut row, band| {
+            row.push_bind(band).push_bind(received_at).push_bind(case_id);
+        });
+        insert.build().execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -960,7 +976,13 @@ impl Store for Backend {
             .await
             .map_err(|e| on_violation(e, "case_number", "unit"))?;
             write_deadlines(&mut tx, case_id, &case.deadlines, false).await?;
-            write_search(&mut tx, case_id, &case.search.tokens, Some(&case.search.bands)).await?;
+            write_search(
+                &mut tx,
+                case_id,
+                &case.search.tokens,
+                SearchWrite::New { bands: &case.search.bands, received_at: reg.received_at },
+            )
+            .await?;
             sqlx::query(
                 "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
                  VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
@@ -1017,7 +1039,7 @@ impl Store for Backend {
         }
         write_deadlines(&mut tx, case_id, &event.deadlines, true).await?;
         if let Some(tokens) = &event.search_tokens {
-            write_search(&mut tx, case_id, tokens, None).await?;
+            write_search(&mut tx, case_id, tokens, SearchWrite::Words).await?;
         }
         for blob in &event.blobs {
             sqlx::query(
@@ -1707,7 +1729,7 @@ impl Store for Backend {
     async fn put_search_docs(&self, docs: &[(i64, SearchDoc)]) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         for (case_id, doc) in docs {
-            write_search(&mut tx, *case_id, &doc.tokens, Some(&doc.bands)).await?;
+            write_search(&mut tx, *case_id, &doc.tokens, SearchWrite::All { bands: &doc.bands }).await?;
         }
         tx.commit().await?;
         Ok(())
