@@ -171,14 +171,30 @@ async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), Str
         let _ = stop_rx.await;
     }));
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    // Each request a new petitioner and statement, so that every registration runs the whole intake
-    // check (history by phone, similar statements by LSH band) as at a real counter.
+    // Each request a new petitioner and one of a dozen kinds of statement with its own details, so
+    // that every registration runs the whole intake check (history by phone, similar statements by
+    // LSH band) as at a real counter.
+    const KINDS: [&str; 12] = [
+        "在工地务工三个月,包工头拖欠工资",
+        "小区物业长期不维修电梯,老人上下楼困难,维修基金",
+        "申请低保被村委会以不符合条件为由拒绝,家庭收入",
+        "反映拆迁补偿标准低于周边项目,要求说明依据,补偿款",
+        "邻居长期噪音扰民,多次协商无果,请求调解,噪音",
+        "孩子在小学被要求购买指定教辅,家长有意见,费用",
+        "养殖场粪污直排河道,气味刺鼻,要求整治,距离",
+        "退役军人申请优待证至今未办理,请求协调,等待",
+        "通村公路路面破损严重,雨天无法通行,路段长度",
+        "残疾人两项补贴停发,请求核实恢复,补贴金额",
+        "企业未为职工缴纳社会保险,要求补缴,欠缴金额",
+        "超市买到过期食品,商家拒绝退换,货款",
+    ];
     let body = |worker: usize, n: usize| {
+        let kind = KINDS[(n * 5 + worker) % KINDS.len()];
         serde_json::json!({
             "channel": "visit", "unit": "XS",
             "petitioner": {"name": "王秀英", "phone": format!("177{worker:02}{n:06}"), "address": format!("西山社区向阳街 {n} 号")},
             "category": "拖欠农民工工资", "purpose": "request",
-            "content": format!("在工地务工三个月,包工头拖欠工资{}元,多次讨要未果。", 1000 + n * 7 + worker)
+            "content": format!("{kind}{}元,已持续{}个月。", 1000 + n * 7 + worker, 1 + n % 30)
         })
         .to_string()
     };

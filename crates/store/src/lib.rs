@@ -552,7 +552,7 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<Vec<CaseMatch>>;
     /// Cases in `scope` received since `since` that share an LSH band with `bands`, most shared
-    /// bands first.
+    /// bands first: of the `4 × limit` cases sharing most bands, those in scope.
     async fn cases_sharing_bands(
         &self,
         bands: &[i64],

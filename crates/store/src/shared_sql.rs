@@ -1683,7 +1683,10 @@ impl Store for Backend {
         );
         push_ids(&mut b, bands);
         b.push(" AND received_at >= ").push_bind(since);
-        b.push(" GROUP BY case_id) m JOIN cases c ON c.id = m.case_id JOIN units n ON n.id = c.unit_id WHERE 1 = 1");
+        // The statements sharing most bands first, a bounded number of them, before anything is
+        // joined: a flood of the same complaint costs a sort, not thousands of look-ups.
+        b.push(" GROUP BY case_id ORDER BY shared DESC, case_id DESC LIMIT ").push_bind(limit.saturating_mul(4));
+        b.push(") m JOIN cases c ON c.id = m.case_id JOIN units n ON n.id = c.unit_id WHERE 1 = 1");
         push_whole_scope(&mut b, scope);
         b.push(" ORDER BY m.shared DESC, c.received_at DESC LIMIT ").push_bind(limit);
         b.build().fetch_all(self.reader()).await?.iter().map(case_match_from_row).collect()
