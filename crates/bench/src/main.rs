@@ -122,7 +122,9 @@ async fn repeats(url: &str, labels: &str) -> Result<(), String> {
             of => Some(store.case_file(of).await.map_err(|e| e.to_string())?.ok_or("no case")?.state.case_number),
         };
         let started = Instant::now();
-        let report = huiyin_web::search::judge_case(&state, &actor, &file, true).await.map_err(|e| e.to_string())?;
+        let report = huiyin_web::search::judge_case(&state, &actor, &file, huiyin_web::search::Judging::AtRegistration)
+            .await
+            .map_err(|e| e.to_string())?;
         times.push(started.elapsed());
         let found: Vec<&str> =
             report.repeat_of.iter().chain(&report.final_matters).map(|c| c.case_number.as_str()).collect();

@@ -150,6 +150,18 @@ struct Subject<'a> {
     exclude: Option<i64>,
     /// Judge against the cases received before it only (as at its registration).
     earlier_only: bool,
+    /// Look for other people's similar cases (collective offers), by LSH band.
+    offers: bool,
+}
+
+/// When a registered case is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judging {
+    /// As at its registration: against the cases received before it, for the flags recorded then
+    /// (重复访, 不再受理, 越级访); collective matters are offered later, on the case page.
+    AtRegistration,
+    /// Now, against every other case, with collective offers (the case page).
+    Now,
 }
 
 /// The intake check (FED-11): the petitioner's history and the judgement on the statement so far.
@@ -176,6 +188,7 @@ pub async fn intake_check(state: &AppState, actor: &Actor, draft: &IntakeDraft) 
         received_at: Utc::now(),
         exclude: None,
         earlier_only: false,
+        offers: true,
     };
     judge(state, actor, &subject).await
 }
@@ -193,7 +206,7 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     };
     history.retain(counts);
     let has_words = s.content.chars().filter(|c| c.is_alphanumeric()).count() >= 4;
-    let mut similar = if has_words {
+    let mut similar = if has_words && s.offers {
         // Similar statements matter only as other people's recent cases: the petitioner's own come
         // through the history.
         let since = s.received_at - Duration::days(rules.collective_window_days);
@@ -281,14 +294,8 @@ async fn skip_level(state: &AppState, channel: Channel, unit: &str, place: &str)
     Ok(intake::skipped_levels(channel, unit, &chain).map(|_| UnitRef { code: place.code, name: place.name }))
 }
 
-/// The intake judgement on a registered case, against the other cases in the actor's sight: as at
-/// its registration (`earlier_only`), or against every other case (what the case page offers).
-pub async fn judge_case(
-    state: &AppState,
-    actor: &Actor,
-    file: &CaseFile,
-    earlier_only: bool,
-) -> AppResult<IntakeReport> {
+/// The intake judgement on a registered case, against the other cases in the actor's sight.
+pub async fn judge_case(state: &AppState, actor: &Actor, file: &CaseFile, when: Judging) -> AppResult<IntakeReport> {
     let r = &file.registration;
     let subject = Subject {
         unit: r.unit.as_str(),
@@ -298,7 +305,8 @@ pub async fn judge_case(
         place_unit: r.place_unit.as_ref().map(UnitCode::as_str),
         received_at: r.received_at,
         exclude: Some(file.id),
-        earlier_only,
+        earlier_only: when == Judging::AtRegistration,
+        offers: when == Judging::Now,
     };
     judge(state, actor, &subject).await
 }
@@ -306,7 +314,7 @@ pub async fn judge_case(
 /// After registration: records what the intake check found as flags, each an event that staff may
 /// clear with a reason (FED-11, GEN-5, TWN-14). Collective candidates are only offered.
 pub async fn flag_at_intake(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<IntakeReport> {
-    let report = judge_case(state, actor, file, true).await?;
+    let report = judge_case(state, actor, file, Judging::AtRegistration).await?;
     let linked = |flag: Flag, cases: &[EarlierView], reason: String| EventData::Flagged {
         flag,
         related: cases.iter().map(|c| c.case_number.clone()).collect(),

@@ -1043,7 +1043,7 @@ async fn case_page(
         .flatten()
         .collect();
     let offers = if staff.actor.user.role.can_register() && !concealed {
-        let mut offers = search::judge_case(state, &staff.actor, &file, false).await?.collective;
+        let mut offers = search::judge_case(state, &staff.actor, &file, search::Judging::Now).await?.collective;
         offers.retain(|o| !linked.contains(&&o.case_number));
         offers
     } else {
