@@ -131,11 +131,11 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
         note: None,
     };
     let alert = new_case.registration.flags.iter().any(|f| matches!(f, Flag::MajorUrgent | Flag::Collective));
+    let registration = new_case.registration.clone();
     let id = state.registrar.register(new_case).await?;
     tracing::info!(case_id = id, actor = %actor.user.username, "case registered");
     // 重复访, 不再受理, 越级访 (FED-11, GEN-5, TWN-14): recorded as flags the receiver sees at once.
-    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
-    crate::search::flag_at_intake(state, actor, &file).await?;
+    crate::search::flag_at_intake(state, actor, id, &registration).await?;
     if alert {
         alert_leaders(state, unit_id, id).await?;
     }

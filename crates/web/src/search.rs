@@ -230,10 +230,11 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
             .filter_map(|r| all.iter().find(|c| c.case_number == r.case_number).map(|c| earlier_view(c, r.similarity)))
             .collect()
     };
+    let mine = minhash::shingles(s.content);
     let history_views = history
         .iter()
         .map(|c| {
-            let similarity = if has_words { minhash::similarity(s.content, &c.content) } else { 0.0 };
+            let similarity = if has_words { minhash::overlap(&mine, &minhash::shingles(&c.content)) } else { 0.0 };
             earlier_view(c, (similarity * 100.0).round() / 100.0)
         })
         .collect();
@@ -296,7 +297,17 @@ async fn skip_level(state: &AppState, channel: Channel, unit: &str, place: &str)
 
 /// The intake judgement on a registered case, against the other cases in the actor's sight.
 pub async fn judge_case(state: &AppState, actor: &Actor, file: &CaseFile, when: Judging) -> AppResult<IntakeReport> {
-    let r = &file.registration;
+    judge_registration(state, actor, file.id, &file.registration, when).await
+}
+
+/// The intake judgement on case `id`, registered as `r`.
+async fn judge_registration(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    r: &Registration,
+    when: Judging,
+) -> AppResult<IntakeReport> {
     let subject = Subject {
         unit: r.unit.as_str(),
         channel: Some(r.channel),
@@ -304,7 +315,7 @@ pub async fn judge_case(state: &AppState, actor: &Actor, file: &CaseFile, when: 
         content: &r.content,
         place_unit: r.place_unit.as_ref().map(UnitCode::as_str),
         received_at: r.received_at,
-        exclude: Some(file.id),
+        exclude: Some(id),
         earlier_only: when == Judging::AtRegistration,
         offers: when == Judging::Now,
     };
@@ -313,8 +324,13 @@ pub async fn judge_case(state: &AppState, actor: &Actor, file: &CaseFile, when: 
 
 /// After registration: records what the intake check found as flags, each an event that staff may
 /// clear with a reason (FED-11, GEN-5, TWN-14). Collective candidates are only offered.
-pub async fn flag_at_intake(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<IntakeReport> {
-    let report = judge_case(state, actor, file, Judging::AtRegistration).await?;
+pub async fn flag_at_intake(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    registration: &Registration,
+) -> AppResult<IntakeReport> {
+    let report = judge_registration(state, actor, id, registration, Judging::AtRegistration).await?;
     let linked = |flag: Flag, cases: &[EarlierView], reason: String| EventData::Flagged {
         flag,
         related: cases.iter().map(|c| c.case_number.clone()).collect(),
@@ -346,10 +362,10 @@ pub async fn flag_at_intake(state: &AppState, actor: &Actor, file: &CaseFile) ->
             reason,
         });
     }
-    let mut file = file.clone();
+    // The case is read back only when there is something to record on it.
     for data in flags {
+        let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
         app::append(state, actor, &file, data, (None, None), None, Vec::new()).await?;
-        file = state.store.case_file(file.id).await?.ok_or(AppError::NotFound)?;
     }
     Ok(report)
 }
