@@ -152,6 +152,27 @@ async fn repeats(url: &str, labels: &str) -> Result<(), String> {
         ms(percentile(&times, 50.0)),
         ms(percentile(&times, 95.0))
     );
+    // The case page and the intake panel judge as of now and also look up other people's similar
+    // statements by LSH band (collective offers, FED-6).
+    let mut times = Vec::new();
+    let mut offered = 0;
+    for (id, _) in labels.iter().take(500) {
+        let file = store.case_file(*id).await.map_err(|e| e.to_string())?.ok_or(format!("no case {id}"))?;
+        let started = Instant::now();
+        let report = huiyin_web::search::judge_case(&state, &actor, &file, huiyin_web::search::Judging::Now)
+            .await
+            .map_err(|e| e.to_string())?;
+        times.push(started.elapsed());
+        offered += report.collective.len();
+    }
+    times.sort();
+    println!(
+        "| {} | judging as of now with collective offers (band look-up), {} cases | {offered} offers | {} | {} |",
+        store.backend(),
+        times.len(),
+        ms(percentile(&times, 50.0)),
+        ms(percentile(&times, 95.0))
+    );
     Ok(())
 }
 

@@ -346,15 +346,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Reindex => {
             let store = open_store(&cli.database_url).await?;
             let (_, cases) = store.search_coverage().await?;
-            let segmenter = huiyin_web::state::load_segmenter(store.as_ref()).await?;
+            let segmenter = std::sync::Arc::new(huiyin_web::state::load_segmenter(store.as_ref()).await?);
             let started = std::time::Instant::now();
             let progress = indicatif::ProgressBar::new(cases.max(0) as u64).with_style(
                 indicatif::ProgressStyle::with_template("重建检索索引 [{bar:30}] {pos}/{len} 件 {per_sec} 剩余 {eta}")
                     .map_err(|e| Failure(e.to_string()))?,
             );
-            let done = huiyin_web::search::reindex(store.as_ref(), &segmenter, |n| progress.set_position(n as u64))
-                .await
-                .map_err(|e| Failure(e.to_string()))?;
+            let done =
+                huiyin_web::search::reindex(store.as_ref(), segmenter.clone(), |n| progress.set_position(n as u64))
+                    .await
+                    .map_err(|e| Failure(e.to_string()))?;
             progress.finish_and_clear();
             store.analyze().await?;
             println!(

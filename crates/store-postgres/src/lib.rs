@@ -27,6 +27,8 @@ impl PostgresStore {
         if let Some(name) = options.get_database() {
             create_database_if_missing(&options, name).await?;
         }
+        // No JIT compilation: huiyin's queries are short, and compiling one took longer than running it.
+        let options = options.options([("jit", "off")]);
         let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(PostgresStore { pool })
@@ -99,6 +101,9 @@ pub async fn drop_database(url: &str) -> StoreResult<()> {
 mod fulltext {
     use sqlx::{PgConnection, Postgres, QueryBuilder};
 
+    /// The newest matches first (the most recently registered).
+    pub const NEWEST: &str = "c.id DESC";
+
     /// Joins the index to `cases c`.
     pub const FROM: &str = " FROM case_search s JOIN cases c ON c.id = s.case_id";
 
@@ -107,9 +112,9 @@ mod fulltext {
         b.push(" WHERE s.tokens @@ CAST(").push_bind(tsquery(terms)).push(" AS tsquery)");
     }
 
-    /// Best rank first.
-    pub fn push_rank(b: &mut QueryBuilder<Postgres>, terms: &[String]) {
-        b.push("ts_rank(s.tokens, CAST(").push_bind(tsquery(terms)).push(" AS tsquery)) DESC");
+    /// The rank, smaller is better.
+    pub fn push_score(b: &mut QueryBuilder<Postgres>, terms: &[String]) {
+        b.push("-ts_rank(s.tokens, CAST(").push_bind(tsquery(terms)).push(" AS tsquery))");
     }
 
     fn lexeme(word: &str) -> String {
@@ -140,21 +145,20 @@ mod fulltext {
             .join(" ")
     }
 
-    /// Writes a case's words, replacing earlier ones (an upsert either way).
-    pub async fn write(
-        conn: &mut PgConnection,
-        case_id: i64,
-        tokens: &[String],
-        _new: bool,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO case_search (case_id, tokens) VALUES ($1, CAST($2 AS tsvector)) \
-             ON CONFLICT (case_id) DO UPDATE SET tokens = EXCLUDED.tokens",
-        )
-        .bind(case_id)
-        .bind(tsvector(tokens))
-        .execute(&mut *conn)
-        .await?;
+    /// Writes cases' words, replacing earlier ones (an upsert either way), in one statement.
+    pub async fn write(conn: &mut PgConnection, entries: &[(i64, &[String])], _new: bool) -> Result<(), sqlx::Error> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut insert = QueryBuilder::<Postgres>::new("INSERT INTO case_search (case_id, tokens) ");
+        insert.push_values(entries, |mut row, (case_id, tokens)| {
+            row.push_bind(*case_id)
+                .push("CAST(")
+                .push_bind_unseparated(tsvector(tokens))
+                .push_unseparated(" AS tsvector)");
+        });
+        insert.push(" ON CONFLICT (case_id) DO UPDATE SET tokens = EXCLUDED.tokens");
+        insert.build().execute(&mut *conn).await?;
         Ok(())
     }
 
@@ -168,6 +172,52 @@ mod fulltext {
             assert_eq!(tsvector(&words), "'o''k':4 '拆迁':1,3 '补偿':2");
             assert_eq!(tsquery(&words[..2]), "'拆迁' & '补偿'");
         }
+    }
+}
+
+/// Near-duplicate candidates on PostgreSQL: each case's bands as one array under a GIN index, beside
+/// its receipt time under a B-tree, so that a look-up intersects the two.
+mod band_index {
+    use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+    /// Writes cases' bands, replacing earlier ones (an upsert; a case without bands loses its row).
+    pub async fn write(conn: &mut PgConnection, entries: &[(i64, Vec<i64>)], new: bool) -> Result<(), sqlx::Error> {
+        let (held, empty): (Vec<_>, Vec<_>) = entries.iter().partition(|(_, bands)| !bands.is_empty());
+        if !new && !empty.is_empty() {
+            let ids: Vec<i64> = empty.iter().map(|e| e.0).collect();
+            sqlx::query("DELETE FROM case_band_index WHERE case_id = ANY($1)").bind(ids).execute(&mut *conn).await?;
+        }
+        if !held.is_empty() {
+            // With each case's receipt time, read from the case (written before its search entry).
+            let mut insert = QueryBuilder::<Postgres>::new(
+                "INSERT INTO case_band_index (case_id, received_at, bands) \
+                 SELECT c.id, c.received_at, v.bands FROM cases c JOIN (",
+            );
+            insert.push_values(held, |mut row, (case_id, bands)| {
+                row.push_bind(*case_id).push_bind(bands.clone());
+            });
+            insert.push(") AS v (case_id, bands) ON v.case_id = c.id");
+            insert.push(" ON CONFLICT (case_id) DO UPDATE SET bands = EXCLUDED.bands");
+            insert.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// `(…)`: the cases received from `since` to `until` with how many of `bands` they share (`case_id`,
+    /// `shared`), most shared first, at most `limit`.
+    pub fn push_shared(
+        b: &mut QueryBuilder<Postgres>,
+        bands: &[i64],
+        (since, until): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+        limit: i64,
+    ) {
+        b.push("(SELECT i.case_id, (SELECT COUNT(*) FROM unnest(i.bands) x WHERE x = ANY(");
+        b.push_bind(bands.to_vec());
+        b.push(")) AS shared FROM case_band_index i WHERE i.bands && ");
+        b.push_bind(bands.to_vec());
+        b.push(" AND i.received_at >= ").push_bind(since);
+        b.push(" AND i.received_at <= ").push_bind(until);
+        b.push(" ORDER BY shared DESC, i.case_id DESC LIMIT ").push_bind(limit).push(") m");
     }
 }
 

@@ -67,6 +67,9 @@ impl SqliteStore {
 mod fulltext {
     use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
+    /// The newest matches first (the most recently registered).
+    pub const NEWEST: &str = "s.rowid DESC";
+
     /// Joins the index to `cases c`.
     pub const FROM: &str = " FROM case_search s JOIN cases c ON c.id = s.rowid";
 
@@ -75,8 +78,8 @@ mod fulltext {
         b.push(" WHERE s.tokens MATCH ").push_bind(match_expression(terms));
     }
 
-    /// Best rank first (FTS5's `rank` is BM25, smaller is better).
-    pub fn push_rank(b: &mut QueryBuilder<Sqlite>, _terms: &[String]) {
+    /// The rank, smaller is better (FTS5's `rank` is BM25, negated).
+    pub fn push_score(b: &mut QueryBuilder<Sqlite>, _terms: &[String]) {
         b.push("s.rank");
     }
 
@@ -85,21 +88,23 @@ mod fulltext {
         terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
     }
 
-    /// Writes a case's words, replacing earlier ones unless the case is new.
+    /// Writes cases' words, replacing earlier ones unless the cases are new, in two statements.
     pub async fn write(
         conn: &mut SqliteConnection,
-        case_id: i64,
-        tokens: &[String],
+        entries: &[(i64, &[String])],
         new: bool,
     ) -> Result<(), sqlx::Error> {
-        if !new {
-            sqlx::query("DELETE FROM case_search WHERE rowid = $1").bind(case_id).execute(&mut *conn).await?;
+        if entries.is_empty() {
+            return Ok(());
         }
-        sqlx::query("INSERT INTO case_search (rowid, tokens) VALUES ($1, $2)")
-            .bind(case_id)
-            .bind(tokens.join(" "))
-            .execute(&mut *conn)
-            .await?;
+        if !new {
+            super::delete_rows(&mut *conn, "case_search", entries.iter().map(|e| e.0)).await?;
+        }
+        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO case_search (rowid, tokens) ");
+        insert.push_values(entries, |mut row, (case_id, tokens)| {
+            row.push_bind(*case_id).push_bind(tokens.join(" "));
+        });
+        insert.build().execute(&mut *conn).await?;
         Ok(())
     }
 
@@ -111,6 +116,84 @@ mod fulltext {
             assert_eq!(super::match_expression(&["a\"b".into()]), "\"a\"\"b\"");
         }
     }
+}
+
+/// Near-duplicate candidates on SQLite: a contentless FTS5 index of band tokens whose rowid is the
+/// case id, each band's 64 bits written as 16 hexadecimal digits.
+mod band_index {
+    use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+    /// How many of the newest cases holding one band are counted: a statement that thousands share
+    /// costs a bounded read, and the newest are the ones a receiver links.
+    const NEWEST_PER_BAND: i64 = 256;
+
+    fn token(band: i64) -> String {
+        format!("{:016x}", band as u64)
+    }
+
+    /// Writes cases' bands, replacing earlier ones unless the cases are new, in two statements.
+    pub async fn write(conn: &mut SqliteConnection, entries: &[(i64, Vec<i64>)], new: bool) -> Result<(), sqlx::Error> {
+        if !new && !entries.is_empty() {
+            super::delete_rows(&mut *conn, "case_band_index", entries.iter().map(|e| e.0)).await?;
+        }
+        let held: Vec<&(i64, Vec<i64>)> = entries.iter().filter(|(_, bands)| !bands.is_empty()).collect();
+        if !held.is_empty() {
+            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO case_band_index (rowid, bands) ");
+            insert.push_values(held, |mut row, (case_id, bands)| {
+                let tokens: Vec<String> = bands.iter().map(|b| token(*b)).collect();
+                row.push_bind(*case_id).push_bind(tokens.join(" "));
+            });
+            insert.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// `(…)`: the cases received from `since` to `until` with how many of `bands` they share (`case_id`,
+    /// `shared`), most shared first, at most `limit`. Each band reads its newest holders only.
+    pub fn push_shared(
+        b: &mut QueryBuilder<Sqlite>,
+        bands: &[i64],
+        (since, until): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+        limit: i64,
+    ) {
+        b.push("(SELECT m.case_id, COUNT(*) AS shared FROM (");
+        for (i, band) in bands.iter().enumerate() {
+            if i > 0 {
+                b.push(" UNION ALL ");
+            }
+            b.push("SELECT case_id FROM (SELECT rowid AS case_id FROM case_band_index WHERE case_band_index MATCH ");
+            b.push_bind(format!("\"{}\"", token(*band)));
+            b.push(" ORDER BY rowid DESC LIMIT ").push_bind(NEWEST_PER_BAND).push(")");
+        }
+        b.push(") m JOIN cases w ON w.id = m.case_id WHERE w.received_at >= ").push_bind(since);
+        b.push(" AND w.received_at <= ").push_bind(until);
+        b.push(" GROUP BY m.case_id ORDER BY shared DESC, m.case_id DESC LIMIT ").push_bind(limit).push(") m");
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn a_band_is_sixteen_hexadecimal_digits() {
+            assert_eq!(super::token(-5), "fffffffffffffffb");
+            assert_eq!(super::token(255), "00000000000000ff");
+        }
+    }
+}
+
+/// Deletes the rows of an FTS5 table whose rowids are `case_ids`, in one statement.
+async fn delete_rows(
+    conn: &mut sqlx::SqliteConnection,
+    table: &str,
+    case_ids: impl Iterator<Item = i64>,
+) -> Result<(), sqlx::Error> {
+    let mut delete = sqlx::QueryBuilder::<Sqlite>::new(format!("DELETE FROM {table} WHERE rowid IN ("));
+    let mut ids = delete.separated(", ");
+    for id in case_ids {
+        ids.push_bind(id);
+    }
+    delete.push(")");
+    delete.build().execute(&mut *conn).await?;
+    Ok(())
 }
 
 include!("../../store/src/shared_sql.rs");

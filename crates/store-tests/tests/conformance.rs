@@ -727,6 +727,53 @@ async fn full_text_search_finds_words_and_ranks_the_phrase_first(store: &dyn Sto
 }
 conformance!(fed_9_full_text_search_finds_two_character_words, full_text_search_finds_words_and_ranks_the_phrase_first);
 
+async fn relevance_ranks_the_newest_matches_and_pages_through_the_rest(store: &dyn Store) {
+    let (qx, _, _, _) = tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    // 2,050 statements with the word 路灯.
+    let batch: Vec<NewCase> = (0..2_050)
+        .map(|i| {
+            new_case(petition("XS", &format!("第{i}号楼前的路灯坏了"), "2026-11-02", ("王五", "", "", "")), &officer)
+        })
+        .collect();
+    let ids = store.register_cases(&batch).await.unwrap();
+    let county = store.unit_subtree(qx).await.unwrap();
+    let page = |page: u32, per_page: u32| {
+        let query = CaseQuery {
+            scope: county.clone(),
+            search: Some(words("路灯")),
+            sort: CaseSort::Relevance,
+            page,
+            per_page,
+            ..Default::default()
+        };
+        async move { store.list_cases(&query).await.unwrap() }
+    };
+    let mut seen = Vec::new();
+    for p in 1..=21 {
+        let found = page(p, 100).await;
+        assert_eq!(found.total, 2_050);
+        seen.extend(found.items.iter().map(|c| c.id));
+    }
+    // The newest 2,000 are ranked; older matches follow newest first, so every match is on exactly
+    // one page.
+    let mut ranked = seen[..2_000].to_vec();
+    ranked.sort();
+    assert_eq!(ranked, ids[50..]);
+    assert_eq!(seen[2_000..], ids[..50].iter().rev().copied().collect::<Vec<_>>()[..]);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 2_050);
+    // A page across the boundary is the same positions.
+    let across = page(67, 30).await;
+    assert_eq!(across.items.iter().map(|c| c.id).collect::<Vec<_>>(), seen[1_980..2_010]);
+}
+conformance!(
+    fed_9_relevance_ranks_the_newest_matches_and_pages_the_rest,
+    relevance_ranks_the_newest_matches_and_pages_through_the_rest
+);
+
 async fn petitioner_history_and_similar_statements(store: &dyn Store) {
     let (qx, _, xs, _) = tree(store).await;
     unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
@@ -770,14 +817,17 @@ async fn petitioner_history_and_similar_statements(store: &dyn Store) {
     // Statements sharing an LSH band: the same words, not the other matter.
     let bands = huiyin_search::minhash::bands(wages);
     let since: DateTime<Utc> = "2026-09-01T00:00:00Z".parse().unwrap();
-    let similar = store.cases_sharing_bands(&bands, &community, since, today, 50).await.unwrap();
+    let end: DateTime<Utc> = "2026-12-31T00:00:00Z".parse().unwrap();
+    let similar = store.cases_sharing_bands(&bands, &community, since, end, today, 50).await.unwrap();
     let mut similar_ids: Vec<i64> = similar.iter().map(|c| c.id).collect();
     similar_ids.sort();
     assert_eq!(similar_ids, [ids[0], ids[2]]);
     let later: DateTime<Utc> = "2026-10-15T00:00:00Z".parse().unwrap();
-    let recent = store.cases_sharing_bands(&bands, &community, later, today, 50).await.unwrap();
+    let recent = store.cases_sharing_bands(&bands, &community, later, end, today, 50).await.unwrap();
     assert_eq!(recent.iter().map(|c| c.id).collect::<Vec<_>>(), [ids[2]], "only those received since");
-    assert!(store.cases_sharing_bands(&[], &community, since, today, 50).await.unwrap().is_empty());
+    let earlier = store.cases_sharing_bands(&bands, &community, since, later, today, 50).await.unwrap();
+    assert_eq!(earlier.iter().map(|c| c.id).collect::<Vec<_>>(), [ids[0]], "only those received until");
+    assert!(store.cases_sharing_bands(&[], &community, since, end, today, 50).await.unwrap().is_empty());
 }
 conformance!(fed_11_petitioner_history_and_similar_statements, petitioner_history_and_similar_statements);
 
@@ -808,6 +858,13 @@ async fn the_index_is_rebuilt_and_the_dictionary_kept(store: &dyn Store) {
     store.put_search_docs(&docs).await.unwrap();
     store.put_search_docs(&docs).await.unwrap();
     assert_eq!(store.list_cases(&search).await.unwrap().total, 2, "rebuilt, and rebuilding twice changes nothing");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let since: DateTime<Utc> = "2026-11-01T00:00:00Z".parse().unwrap();
+    let end: DateTime<Utc> = "2026-11-30T00:00:00Z".parse().unwrap();
+    let bands = huiyin_search::minhash::bands("东坡村道路破损严重");
+    let similar = store.cases_sharing_bands(&bands, &county, since, end, today, 10).await.unwrap();
+    assert_eq!(similar.first().map(|c| c.id), Some(ids[1]), "the rebuilt bands are found");
+    assert_eq!(similar.iter().filter(|c| c.id == ids[1]).count(), 1, "once");
     assert_eq!(store.search_coverage().await.unwrap(), (2, 2));
 
     // Administrators' words: kept once each.

@@ -551,13 +551,15 @@ pub trait Store: Send + Sync + 'static {
         today: NaiveDate,
         limit: i64,
     ) -> StoreResult<Vec<CaseMatch>>;
-    /// Cases in `scope` received since `since` that share an LSH band with `bands`, most shared
-    /// bands first: of the `4 × limit` cases sharing most bands, those in scope.
+    /// Cases in `scope` received from `since` to `until` that share an LSH band with `bands`, most
+    /// shared bands first: of the `4 × limit` cases sharing most bands, those in scope.
+    #[allow(clippy::too_many_arguments)]
     async fn cases_sharing_bands(
         &self,
         bands: &[i64],
         scope: &[i64],
         since: DateTime<Utc>,
+        until: DateTime<Utc>,
         today: NaiveDate,
         limit: i64,
     ) -> StoreResult<Vec<CaseMatch>>;

@@ -380,42 +380,47 @@ fn push_whole_scope(b: &mut sqlx::QueryBuilder<Db>, scope: &[i64]) {
     b.push(")");
 }
 
-/// What a search entry replaces: nothing (a case just registered), the words only (after an event),
-/// or the words and the bands (rebuilding), the bands with the case's receipt time.
-enum SearchWrite<'a> {
-    New { bands: &'a [i64], received_at: chrono::DateTime<chrono::Utc> },
+/// What a search write replaces: nothing (cases just registered), the words only (after an event),
+/// or the words and the bands (rebuilding).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SearchWrite {
+    New,
     Words,
-    All { bands: &'a [i64] },
+    All,
 }
 
-/// Writes a case's search entry: its words, and its statement's bands.
+/// One case's search entry: its words, and its statement's bands.
+struct SearchEntry<'a> {
+    case_id: i64,
+    tokens: &'a [String],
+    bands: &'a [i64],
+}
+
+/// Cases per statement when search entries are written.
+const SEARCH_ENTRIES_PER_STATEMENT: usize = 500;
+
+/// Writes the search entries of many cases with a few statements: SQLite's FTS5 flushes its pending
+/// words to a new segment at every statement inside a transaction, so a statement per case would
+/// make a segment per case and spend a bulk load merging them.
 async fn write_search(
     conn: &mut <Db as sqlx::Database>::Connection,
-    case_id: i64,
-    tokens: &[String],
-    what: SearchWrite<'_>,
+    entries: &[SearchEntry<'_>],
+    what: SearchWrite,
 ) -> StoreResult<()> {
-    let fresh = matches!(what, SearchWrite::New { .. });
-    fulltext::write(&mut *conn, case_id, tokens, fresh).await?;
-    let (bands, received_at) = match what {
-        SearchWrite::Words => return Ok(()),
-        SearchWrite::New { bands, received_at } => (bands, received_at),
-        SearchWrite::All { bands } => {
-            sqlx::query("DELETE FROM case_bands WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
-            let received_at = sqlx::query_scalar("SELECT received_at FROM cases WHERE id = $1")
-                .bind(case_id)
-                .fetch_one(&mut *conn)
-                .await?;
-            (bands, received_at)
+    let fresh = what == SearchWrite::New;
+    for chunk in entries.chunks(SEARCH_ENTRIES_PER_STATEMENT) {
+        let words: Vec<(i64, &[String])> = chunk.iter().map(|e| (e.case_id, e.tokens)).collect();
+        fulltext::write(&mut *conn, &words, fresh).await?;
+        if what != SearchWrite::Words {
+            let bands: Vec<(i64, Vec<i64>)> = chunk
+                .iter()
+                .map(|e| {
+                    let unique: std::collections::BTreeSet<i64> = e.bands.iter().copied().collect();
+                    (e.case_id, unique.into_iter().collect())
+                })
+                .collect();
+            band_index::write(&mut *conn, &bands, fresh).await?;
         }
-    };
-    let unique: std::collections::BTreeSet<i64> = bands.iter().copied().collect();
-    if !unique.is_empty() {
-        let mut insert = sqlx::QueryBuilder::<Db>::new("INSERT INTO case_bands (band, received_at, case_id) ");
-        insert.push_values(unique, |mut row, band| {
-            row.push_bind(band).push_bind(received_at).push_bind(case_id);
-        });
-        insert.build().execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -523,24 +528,69 @@ async fn search_cases(
     if total <= offset {
         return Ok(Page { items: Vec::new(), total, page, per_page });
     }
-    let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
-    select.push(fulltext::FROM);
-    fulltext::push_match(&mut select, terms);
-    push_whole_scope(&mut select, &query.scope);
-    push_filters(&mut select, query);
-    if query.sort == CaseSort::Relevance {
-        // The phrase as typed, word for word in the statement, comes first; then the rank.
-        select.push(" ORDER BY CASE WHEN c.content LIKE ").push_bind(like_pattern(phrase.trim()));
-        select.push(" ESCAPE '\\' THEN 0 ELSE 1 END, ");
-        fulltext::push_rank(&mut select, terms);
-        select.push(", c.received_at DESC, c.id DESC");
+    let per_page = i64::from(per_page);
+    let ids: Vec<i64> = if query.sort == CaseSort::Relevance {
+        ranked_matches(store, query, terms, phrase, per_page, offset).await?
     } else {
+        let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
+        select.push(fulltext::FROM);
+        fulltext::push_match(&mut select, terms);
+        push_whole_scope(&mut select, &query.scope);
+        push_filters(&mut select, query);
         select.push(order_by(query.sort));
-    }
-    select.push(" LIMIT ").push_bind(i64::from(per_page)).push(" OFFSET ").push_bind(offset);
-    let ids: Vec<i64> = select.build_query_scalar().fetch_all(store.reader()).await?;
+        select.push(" LIMIT ").push_bind(per_page).push(" OFFSET ").push_bind(offset);
+        select.build_query_scalar().fetch_all(store.reader()).await?
+    };
     let items = summaries(store, &ids).await?;
-    Ok(Page { items, total, page, per_page })
+    Ok(Page { items, total, page, per_page: per_page as u32 })
+}
+
+/// How many of the newest matches a relevance sort ranks. A word that thousands of statements hold
+/// would otherwise have every one of them scored on each query; beyond these, older matches follow
+/// newest first.
+const RANKED_MATCHES: i64 = 2_000;
+
+/// One page of matches by relevance: among the newest [`RANKED_MATCHES`] matches, the phrase as
+/// typed (word for word in the statement) first, then the full-text rank; after them, older matches
+/// newest first. Positions `offset .. offset + per_page` of that order.
+async fn ranked_matches(
+    store: &Backend,
+    query: &CaseQuery,
+    terms: &[String],
+    phrase: &str,
+    per_page: i64,
+    offset: i64,
+) -> StoreResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    if offset < RANKED_MATCHES {
+        // The slice is chosen on the columns of the scope and filters alone (an index covers them);
+        // only the statements of the slice are read, to find the phrase.
+        let mut select = sqlx::QueryBuilder::<Db>::new("SELECT r.id FROM (SELECT c.id, c.received_at, ");
+        fulltext::push_score(&mut select, terms);
+        select.push(" AS score");
+        select.push(fulltext::FROM);
+        fulltext::push_match(&mut select, terms);
+        push_whole_scope(&mut select, &query.scope);
+        push_filters(&mut select, query);
+        select.push(" ORDER BY ").push(fulltext::NEWEST).push(" LIMIT ").push_bind(RANKED_MATCHES);
+        select.push(") r JOIN cases k ON k.id = r.id ORDER BY CASE WHEN k.content LIKE ");
+        select.push_bind(like_pattern(phrase.trim()));
+        select.push(" ESCAPE '\\' THEN 0 ELSE 1 END, r.score, r.received_at DESC, r.id DESC");
+        select.push(" LIMIT ").push_bind(per_page.min(RANKED_MATCHES - offset)).push(" OFFSET ").push_bind(offset);
+        ids = select.build_query_scalar().fetch_all(store.reader()).await?;
+    }
+    let wanted = per_page - ids.len() as i64;
+    if wanted > 0 && offset + per_page > RANKED_MATCHES {
+        let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
+        select.push(fulltext::FROM);
+        fulltext::push_match(&mut select, terms);
+        push_whole_scope(&mut select, &query.scope);
+        push_filters(&mut select, query);
+        select.push(" ORDER BY ").push(fulltext::NEWEST);
+        select.push(" LIMIT ").push_bind(wanted).push(" OFFSET ").push_bind(offset.max(RANKED_MATCHES));
+        ids.extend(select.build_query_scalar::<i64>().fetch_all(store.reader()).await?);
+    }
+    Ok(ids)
 }
 
 #[async_trait::async_trait]
@@ -925,6 +975,7 @@ impl Store for Backend {
         }
         let mut tally: HashMap<(i64, i64, &'static str, &'static str), i64> = HashMap::new();
         let mut ids = Vec::with_capacity(cases.len());
+        let mut search = Vec::with_capacity(cases.len());
         for case in cases {
             let reg = &case.registration;
             let unit_id = unit_ids[reg.unit.as_str()];
@@ -976,13 +1027,7 @@ impl Store for Backend {
             .await
             .map_err(|e| on_violation(e, "case_number", "unit"))?;
             write_deadlines(&mut tx, case_id, &case.deadlines, false).await?;
-            write_search(
-                &mut tx,
-                case_id,
-                &case.search.tokens,
-                SearchWrite::New { bands: &case.search.bands, received_at: reg.received_at },
-            )
-            .await?;
+            search.push(SearchEntry { case_id, tokens: &case.search.tokens, bands: &case.search.bands });
             sqlx::query(
                 "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
                  VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
@@ -999,6 +1044,7 @@ impl Store for Backend {
             *tally.entry((unit_id, unit_id, state.status.code(), reg.channel.code())).or_default() += 1;
             ids.push(case_id);
         }
+        write_search(&mut tx, &search, SearchWrite::New).await?;
         for ((unit_id, holding_unit_id, status, channel), n) in tally {
             add_to_tally(&mut tx, unit_id, holding_unit_id, status, channel, n).await?;
         }
@@ -1039,7 +1085,7 @@ impl Store for Backend {
         }
         write_deadlines(&mut tx, case_id, &event.deadlines, true).await?;
         if let Some(tokens) = &event.search_tokens {
-            write_search(&mut tx, case_id, tokens, SearchWrite::Words).await?;
+            write_search(&mut tx, &[SearchEntry { case_id, tokens, bands: &[] }], SearchWrite::Words).await?;
         }
         for blob in &event.blobs {
             sqlx::query(
@@ -1671,6 +1717,7 @@ impl Store for Backend {
         bands: &[i64],
         scope: &[i64],
         since: chrono::DateTime<chrono::Utc>,
+        until: chrono::DateTime<chrono::Utc>,
         today: chrono::NaiveDate,
         limit: i64,
     ) -> StoreResult<Vec<CaseMatch>> {
@@ -1678,15 +1725,11 @@ impl Store for Backend {
             return Ok(Vec::new());
         }
         let mut b = sqlx::QueryBuilder::<Db>::new(CASE_MATCH_COLUMNS);
-        b.push_bind(today).push(
-            ") AS request_lapsed FROM (SELECT case_id, COUNT(*) AS shared FROM case_bands WHERE band IN ",
-        );
-        push_ids(&mut b, bands);
-        b.push(" AND received_at >= ").push_bind(since);
+        b.push_bind(today).push(") AS request_lapsed FROM ");
         // The statements sharing most bands first, a bounded number of them, before anything is
         // joined: a flood of the same complaint costs a sort, not thousands of look-ups.
-        b.push(" GROUP BY case_id ORDER BY shared DESC, case_id DESC LIMIT ").push_bind(limit.saturating_mul(4));
-        b.push(") m JOIN cases c ON c.id = m.case_id JOIN units n ON n.id = c.unit_id WHERE 1 = 1");
+        band_index::push_shared(&mut b, bands, (since, until), limit.saturating_mul(4));
+        b.push(" JOIN cases c ON c.id = m.case_id JOIN units n ON n.id = c.unit_id WHERE 1 = 1");
         push_whole_scope(&mut b, scope);
         b.push(" ORDER BY m.shared DESC, c.received_at DESC LIMIT ").push_bind(limit);
         b.build().fetch_all(self.reader()).await?.iter().map(case_match_from_row).collect()
@@ -1731,9 +1774,11 @@ impl Store for Backend {
 
     async fn put_search_docs(&self, docs: &[(i64, SearchDoc)]) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        for (case_id, doc) in docs {
-            write_search(&mut tx, *case_id, &doc.tokens, SearchWrite::All { bands: &doc.bands }).await?;
-        }
+        let entries: Vec<SearchEntry> = docs
+            .iter()
+            .map(|(case_id, doc)| SearchEntry { case_id: *case_id, tokens: &doc.tokens, bands: &doc.bands })
+            .collect();
+        write_search(&mut tx, &entries, SearchWrite::All).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -16,7 +16,11 @@ use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid};
 use huiyin_search::intake::{self, Assessment, EarlierCase, Related};
 use huiyin_search::{Segmenter, document, minhash};
-use huiyin_store::{CaseFile, CaseMatch, ExactKey, PersonKeys, SearchDoc, SkipLevelCount, Store, TextSearch};
+use std::sync::Arc;
+
+use huiyin_store::{
+    CaseFile, CaseMatch, ExactKey, PersonKeys, SearchDoc, SkipLevelCount, Store, StoreError, TextSearch,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -207,11 +211,12 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     history.retain(counts);
     let has_words = s.content.chars().filter(|c| c.is_alphanumeric()).count() >= 4;
     let mut similar = if has_words && s.offers {
-        // Similar statements matter only as other people's recent cases: the petitioner's own come
-        // through the history.
-        let since = s.received_at - Duration::days(rules.collective_window_days);
+        // Similar statements matter only as other people's cases received within the window around
+        // this one: the petitioner's own come through the history.
+        let window = Duration::days(rules.collective_window_days);
         let bands = minhash::bands(s.content);
-        state.store.cases_sharing_bands(&bands, &actor.scope, since, today, SIMILAR_LIMIT).await?
+        let (since, until) = (s.received_at - window, s.received_at + window);
+        state.store.cases_sharing_bands(&bands, &actor.scope, since, until, today, SIMILAR_LIMIT).await?
     } else {
         Vec::new()
     };
@@ -408,21 +413,44 @@ pub async fn skip_level_counts(state: &AppState, actor: &Actor) -> AppResult<Vec
     Ok(state.store.skip_level_counts(&actor.scope).await?)
 }
 
-/// Rebuilds every case's search entry with the segmenter as it is now, in batches; `progress` is
-/// told how many cases are done. Returns the number of cases indexed.
-pub async fn reindex(store: &dyn Store, segmenter: &Segmenter, mut progress: impl FnMut(usize)) -> AppResult<usize> {
+/// Rebuilds every case's search entry with the segmenter as it is now, in batches; `progress` is told
+/// how many cases are done. Returns the number of cases indexed. While one batch is written, the
+/// next is segmented on a blocking thread, so the two halves take one core each.
+pub async fn reindex(
+    store: &dyn Store,
+    segmenter: Arc<Segmenter>,
+    mut progress: impl FnMut(usize),
+) -> AppResult<usize> {
     const BATCH: i64 = 500;
     let mut after = 0;
     let mut done = 0;
+    let mut segmented: Option<Vec<(i64, SearchDoc)>> = None;
     loop {
         let cases = store.cases_for_index(after, BATCH).await?;
-        let Some(last) = cases.last().map(|c| c.0) else { break };
-        let docs: Vec<(i64, SearchDoc)> =
-            cases.iter().map(|(id, registration, events)| (*id, search_doc(segmenter, registration, events))).collect();
-        store.put_search_docs(&docs).await?;
-        done += docs.len();
-        progress(done);
-        after = last;
+        let next = match cases.last() {
+            Some(last) => {
+                after = last.0;
+                let segmenter = segmenter.clone();
+                Some(tokio::task::spawn_blocking(move || {
+                    cases
+                        .iter()
+                        .map(|(id, registration, events)| (*id, search_doc(&segmenter, registration, events)))
+                        .collect::<Vec<_>>()
+                }))
+            }
+            None => None,
+        };
+        if let Some(docs) = segmented.take() {
+            store.put_search_docs(&docs).await?;
+            done += docs.len();
+            progress(done);
+        }
+        match next {
+            Some(job) => {
+                segmented = Some(job.await.map_err(|e| StoreError::Corrupt(format!("segmenting: {e}")))?);
+            }
+            None => break,
+        }
     }
     Ok(done)
 }
