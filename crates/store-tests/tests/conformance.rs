@@ -882,3 +882,79 @@ async fn the_index_is_rebuilt_and_the_dictionary_kept(store: &dyn Store) {
     assert!(store.skip_level_counts(&[]).await.unwrap().is_empty());
 }
 conformance!(twn_14_the_index_is_rebuilt_and_skip_levels_counted, the_index_is_rebuilt_and_the_dictionary_kept);
+
+/// The database of one case, written before migration 0010, with its bands as that schema kept them:
+/// the schema is taken back to 0009 (`downgrade`) and the band rows written again.
+async fn a_case_with_bands_of_the_old_schema(
+    store: &dyn Store,
+    downgrade: &'static str,
+    url: &str,
+) -> (i64, Vec<i64>, Vec<i64>) {
+    let (qx, _, _, _) = tree(store).await;
+    let officer = user(store, "wang", "QX", Role::Officer).await;
+    let text = "东坡村道路破损严重,雨天无法通行,请求尽快修复";
+    let ids = store
+        .register_cases(&[new_case(petition("QX", text, "2026-11-02", ("王五", "", "", "")), &officer)])
+        .await
+        .unwrap();
+    let bands = huiyin_search::minhash::bands(text);
+    let county = store.unit_subtree(qx).await.unwrap();
+    let old = "INSERT INTO case_bands (band, received_at, case_id) SELECT $1, received_at, id FROM cases WHERE id = $2";
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::raw_sql(downgrade).execute(&pool).await.unwrap();
+        for band in &bands {
+            sqlx::query(old).bind(band).bind(ids[0]).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::raw_sql(downgrade).execute(&pool).await.unwrap();
+        for band in &bands {
+            sqlx::query(old).bind(band).bind(ids[0]).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+    (ids[0], bands, county)
+}
+
+/// After the upgrade, the carried-over bands find the case.
+async fn the_bands_are_found(store: &dyn Store, id: i64, bands: &[i64], county: &[i64]) {
+    let since: DateTime<Utc> = "2026-11-01T00:00:00Z".parse().unwrap();
+    let until: DateTime<Utc> = "2026-11-30T00:00:00Z".parse().unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let similar = store.cases_sharing_bands(bands, county, since, until, today, 10).await.unwrap();
+    assert_eq!(similar.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+}
+
+mod fed_11_bands_of_the_earlier_schema_are_carried_over {
+    use super::*;
+    use huiyin_store_tests::Scratch;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let scratch = Scratch::sqlite().await;
+        let downgrade = "DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
+            CREATE TABLE case_bands (band INTEGER NOT NULL, received_at TEXT NOT NULL, \
+            case_id INTEGER NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)) WITHOUT ROWID; \
+            CREATE INDEX case_bands_case ON case_bands(case_id); DELETE FROM _sqlx_migrations WHERE version >= 10;";
+        let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
+        let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
+        the_bands_are_found(&upgraded, id, &bands, &county).await;
+        scratch.finish().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some(scratch) = Scratch::postgres().await else { return };
+        let downgrade = "DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
+            CREATE TABLE case_bands (band BIGINT NOT NULL, received_at TIMESTAMPTZ NOT NULL, \
+            case_id BIGINT NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)); \
+            CREATE INDEX case_bands_case ON case_bands(case_id); DELETE FROM _sqlx_migrations WHERE version >= 10;";
+        let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
+        let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();
+        the_bands_are_found(&upgraded, id, &bands, &county).await;
+        upgraded.close().await;
+        scratch.finish().await;
+    }
+}
