@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod locale;
 pub mod mask;
+pub mod public;
 pub mod text;
 pub mod unit;
 pub mod user;

@@ -566,6 +566,30 @@ struct SkipLevelRow {
     cases: i64,
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct QueryCodeParam {
+    /// The eight-digit query code the petitioner was given at registration.
+    query_code: String,
+}
+
+/// A case as its petitioner sees it, without an account (GEN-11): where it stands in plain words,
+/// the time limits, and the steps that answer the petitioner (the reply's text among them). A wrong
+/// number and a wrong code both answer 404, and an address that keeps failing is answered slowly.
+#[utoipa::path(get, path = "/public/cases/{case_number}", tag = "public",
+    params(("case_number" = String, Path, description = "The case number, e.g. XS-2026-000123"), QueryCodeParam),
+    responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody)))]
+async fn public_case(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+    Path(case_number): Path<String>,
+    Query(params): Query<QueryCodeParam>,
+) -> ApiResult<Json<crate::public::PublicCase>> {
+    let found = crate::public::lookup(&state, client.ip(), &case_number, &params.query_code).await;
+    Ok(Json(found.map_err(|e| refuse(lang, e))?))
+}
+
 /// 越级访 counted against the units responsible for the problems' places (GEN-6, TWN-14), in the
 /// caller's scope, most first.
 #[utoipa::path(get, path = "/reports/skip-level", tag = "search",
@@ -923,6 +947,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "search", description = "Finding cases and knowing them at intake: history, repeats, 不再受理, collective matters, 越级访 (FED-11, GEN-5, GEN-6, TWN-14)"),
          (name = "documents", description = "Issued notices, letters and records as PDF; letterheads"),
          (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
+         (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11)"),
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"))
 )]
 struct ApiDoc;
@@ -961,6 +986,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(intake_check))
         .routes(routes!(list_search_words, add_search_words))
         .routes(routes!(skip_level_report))
+        .routes(routes!(public_case))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batcher;
 pub mod documents;
 pub mod error;
+pub mod public;
 pub mod search;
 pub mod sessions;
 pub mod state;
@@ -126,5 +127,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

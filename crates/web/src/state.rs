@@ -153,6 +153,7 @@ pub struct AppState {
     calendar: Arc<Refreshed<Calendar>>,
     typesetting: Arc<Typesetting>,
     search: Arc<SearchState>,
+    failed_lookups: Arc<crate::public::FailedLookups>,
 }
 
 /// The word segmenter, rebuilt when administrators add words, and the detection thresholds.
@@ -208,7 +209,13 @@ impl AppState {
                 segmenter: std::sync::RwLock::new(Arc::new(segmenter)),
                 rules: DetectionRules::default(),
             }),
+            failed_lookups: Arc::default(),
         })
+    }
+
+    /// Failed public lookups per client address (GEN-11).
+    pub fn failed_lookups(&self) -> &crate::public::FailedLookups {
+        &self.failed_lookups
     }
 
     /// Sets the thresholds of repeat and collective detection.
