@@ -301,6 +301,11 @@ fn health_and_openapi(backend: Backend) {
     {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from {}", doc["paths"]);
     }
+    // GEN-11: the public lookup is documented and asks for no token.
+    let public = &doc["paths"]["/public/cases/{case_number}"]["get"];
+    assert_eq!(public["tags"][0], "public");
+    assert!(public.get("security").is_none(), "{public}");
+    assert!(doc["paths"]["/cases/{id}"]["get"].get("security").is_some());
     assert_eq!(doc["servers"][0]["url"], "/api/v1");
 }
 both_backends!(health_and_openapi);
