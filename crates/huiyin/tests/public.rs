@@ -64,5 +64,28 @@ fn gen_11_a_petitioner_looks_the_case_up_without_an_account(backend: Backend) {
     assert_eq!(by_code, by_number);
     let (status, malformed) = lookup(&server, number, "abc");
     assert_eq!((status, &malformed), (404, &by_code));
+
+    // The same on the public page, the code sent in a form.
+    let (status, form) = page(agent().get(server.url("/public/lookup")).call());
+    assert_eq!(status, 200);
+    assert!(form.contains("查询码") && form.contains(r#"method="post""#), "{form}");
+    let (status, found) =
+        page(agent().post(server.url("/public/lookup")).send_form([("case_number", number), ("query_code", code)]));
+    assert_eq!(status, 200, "{found}");
+    assert!(found.contains("办理中") && found.contains("受理"), "{found}");
+    for private in ["王秀英", "13812345678", "包工头承认"] {
+        assert!(!found.contains(private), "{private} must not be public");
+    }
+    let (status, missing) = page(
+        agent().post(server.url("/public/lookup")).send_form([("case_number", number), ("query_code", wrong_code)]),
+    );
+    assert_eq!(status, 404);
+    assert!(missing.contains("没有找到该信访件"), "{missing}");
+}
+
+/// A response's status and text.
+fn page(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, String) {
+    let mut resp = resp.expect("request failed");
+    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap_or_default())
 }
 both_backends!(gen_11_a_petitioner_looks_the_case_up_without_an_account);

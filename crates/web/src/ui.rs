@@ -231,6 +231,47 @@ struct LoginPage {
     error: Option<String>,
 }
 
+/// The public lookup page (GEN-11): a petitioner follows their case by number and query code,
+/// without an account. The code is sent in a form, never in the address.
+#[derive(Template)]
+#[template(path = "public_lookup.html")]
+struct PublicLookupPage {
+    me: Option<Me>,
+    csrf: String,
+    case_number: String,
+    failed: bool,
+    case: Option<crate::public::PublicCase>,
+}
+
+async fn public_lookup_form() -> Response {
+    render(&PublicLookupPage { me: None, csrf: String::new(), case_number: String::new(), failed: false, case: None })
+}
+
+#[derive(Deserialize)]
+struct PublicLookupForm {
+    case_number: String,
+    query_code: String,
+}
+
+async fn public_lookup(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    Form(f): Form<PublicLookupForm>,
+) -> PageResult {
+    let page = |case, failed| PublicLookupPage {
+        me: None,
+        csrf: String::new(),
+        case_number: f.case_number.trim().to_owned(),
+        failed,
+        case,
+    };
+    match crate::public::lookup(&state, client.ip(), &f.case_number, &f.query_code).await {
+        Ok(case) => Ok(render(&page(Some(case), false))),
+        Err(AppError::NotFound) => Ok((StatusCode::NOT_FOUND, render(&page(None, true))).into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[derive(Deserialize)]
 struct NextParam {
     next: Option<String>,
@@ -1590,6 +1631,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(login_form).post(login))
+        .route("/public/lookup", get(public_lookup_form).post(public_lookup))
         .route("/logout", post(logout))
         .route("/setup/{token}", get(setup_form).post(setup))
         .route("/cases", get(cases).post(create_case))
