@@ -509,6 +509,14 @@ async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<CaseSummary>
     Ok(items)
 }
 
+/// `FROM` the index joined to `cases c`, `WHERE` every word matches, within the scope and filters.
+fn push_matching(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery, terms: &[String]) {
+    b.push(fulltext::FROM);
+    fulltext::push_match(b, terms);
+    push_whole_scope(b, &query.scope);
+    push_filters(b, query);
+}
+
 /// A page of a full-text search: every word matches, in scope and filters, ranked or sorted.
 async fn search_cases(
     store: &Backend,
@@ -519,30 +527,24 @@ async fn search_cases(
     page: u32,
 ) -> StoreResult<Page<CaseSummary>> {
     let mut count = sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*)");
-    count.push(fulltext::FROM);
-    fulltext::push_match(&mut count, terms);
-    push_whole_scope(&mut count, &query.scope);
-    push_filters(&mut count, query);
+    push_matching(&mut count, query, terms);
     let total: i64 = count.build_query_scalar().fetch_one(store.reader()).await?;
     let offset = (i64::from(page) - 1) * i64::from(per_page);
     if total <= offset {
         return Ok(Page { items: Vec::new(), total, page, per_page });
     }
-    let per_page = i64::from(per_page);
+    let limit = i64::from(per_page);
     let ids: Vec<i64> = if query.sort == CaseSort::Relevance {
-        ranked_matches(store, query, terms, phrase, per_page, offset).await?
+        ranked_matches(store, query, terms, phrase, limit, offset).await?
     } else {
         let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
-        select.push(fulltext::FROM);
-        fulltext::push_match(&mut select, terms);
-        push_whole_scope(&mut select, &query.scope);
-        push_filters(&mut select, query);
+        push_matching(&mut select, query, terms);
         select.push(order_by(query.sort));
-        select.push(" LIMIT ").push_bind(per_page).push(" OFFSET ").push_bind(offset);
+        select.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
         select.build_query_scalar().fetch_all(store.reader()).await?
     };
     let items = summaries(store, &ids).await?;
-    Ok(Page { items, total, page, per_page: per_page as u32 })
+    Ok(Page { items, total, page, per_page })
 }
 
 /// How many of the newest matches a relevance sort ranks. A word that thousands of statements hold
@@ -568,10 +570,7 @@ async fn ranked_matches(
         let mut select = sqlx::QueryBuilder::<Db>::new("SELECT r.id FROM (SELECT c.id, c.received_at, ");
         fulltext::push_score(&mut select, terms);
         select.push(" AS score");
-        select.push(fulltext::FROM);
-        fulltext::push_match(&mut select, terms);
-        push_whole_scope(&mut select, &query.scope);
-        push_filters(&mut select, query);
+        push_matching(&mut select, query, terms);
         select.push(" ORDER BY ").push(fulltext::NEWEST).push(" LIMIT ").push_bind(RANKED_MATCHES);
         select.push(") r JOIN cases k ON k.id = r.id ORDER BY CASE WHEN k.content LIKE ");
         select.push_bind(like_pattern(phrase.trim()));
@@ -582,10 +581,7 @@ async fn ranked_matches(
     let wanted = per_page - ids.len() as i64;
     if wanted > 0 && offset + per_page > RANKED_MATCHES {
         let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
-        select.push(fulltext::FROM);
-        fulltext::push_match(&mut select, terms);
-        push_whole_scope(&mut select, &query.scope);
-        push_filters(&mut select, query);
+        push_matching(&mut select, query, terms);
         select.push(" ORDER BY ").push(fulltext::NEWEST);
         select.push(" LIMIT ").push_bind(wanted).push(" OFFSET ").push_bind(offset.max(RANKED_MATCHES));
         ids.extend(select.build_query_scalar::<i64>().fetch_all(store.reader()).await?);

@@ -7,6 +7,8 @@
 //! registration, the administrators' dictionary, and rebuilding the index. The judgement itself is
 //! in `huiyin_search::intake`; the SQL is in the stores.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use huiyin_core::case::{CaseNumber, Channel, Flag, PetitionerDraft, Registration};
 use huiyin_core::event::{Event, EventData};
@@ -16,8 +18,6 @@ use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid};
 use huiyin_search::intake::{self, Assessment, EarlierCase, Related};
 use huiyin_search::{Segmenter, document, minhash};
-use std::sync::Arc;
-
 use huiyin_store::{
     CaseFile, CaseMatch, ExactKey, PersonKeys, SearchDoc, SkipLevelCount, Store, StoreError, TextSearch,
 };
