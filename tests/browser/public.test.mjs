@@ -3,20 +3,9 @@
 // empty, answered, or refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { serverAndBrowser, setUp } from './harness.mjs';
+import { serverAndBrowser, setUp, seriousViolations, tabTo } from './harness.mjs';
 
 const env = serverAndBrowser();
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** The serious and critical violations axe-core finds on the page as it is. */
-async function seriousViolations(page) {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('a petitioner looks the case up with the keyboard alone, on an accessible page', async () => {
   // Staff register a visit and read the receipt's number and code.
@@ -40,15 +29,9 @@ test('a petitioner looks the case up with the keyboard alone, on an accessible p
   assert.deepEqual(await seriousViolations(page), [], 'the empty form');
 
   // Keyboard only: Tab to each field, type, Enter to send.
-  const focusOn = async (id) => {
-    for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.id)) !== id; i++) {
-      await page.keyboard.press('Tab');
-    }
-    assert.equal(await page.evaluate(() => document.activeElement?.id), id, `Tab reaches #${id}`);
-  };
-  await focusOn('case_number');
+  await tabTo(page, 'case_number');
   await page.keyboard.type(number);
-  await focusOn('query_code');
+  await tabTo(page, 'query_code');
   await page.keyboard.type(code);
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   assert.match(await page.textContent('#result'), new RegExp(`${number}:已登记`));

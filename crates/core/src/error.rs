@@ -55,6 +55,12 @@ pub enum Invalid {
     WordFormat,
     /// No case with that number in the reader's sight.
     UnknownCase,
+    /// The answer to the public form's question is wrong, or the question expired or was used.
+    ChallengeAnswer,
+    /// A box that must be ticked (the privacy notice) was not.
+    ConsentRequired,
+    /// Reception hours not written as `1-5 10:00-12:30,16:00-18:00`.
+    HoursFormat,
 }
 
 impl Invalid {
@@ -86,6 +92,9 @@ impl Invalid {
             Invalid::PasswordTooShort { .. } => "password_too_short",
             Invalid::WordFormat => "word_format",
             Invalid::UnknownCase => "unknown_case",
+            Invalid::ChallengeAnswer => "challenge_answer",
+            Invalid::ConsentRequired => "consent_required",
+            Invalid::HoursFormat => "hours_format",
         }
     }
 }

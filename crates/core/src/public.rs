@@ -1,10 +1,80 @@
 //! What a petitioner sees of their case without an account (GEN-11): the steps of its life that
 //! answer them, in plain words, and none of the office's internal work (hand-offs between staff,
-//! drafts, approvals, instructions, investigation records, flags, who did what).
+//! drafts, approvals, instructions, investigation records, flags, who did what); and the rules of
+//! an online petition (GEN-1): who must be named, how many files, and the check question.
 
 use chrono::{DateTime, Utc};
 
+use crate::case::{Channel, Registration};
+use crate::error::{FieldError, Invalid, ValidationErrors};
 use crate::event::{Event, EventData};
+
+/// The most files one online petition carries (each within [`crate::attachment::MAX_BYTES`]).
+pub const MAX_ONLINE_ATTACHMENTS: usize = 5;
+
+/// What an online petition must hold beyond any registration: it comes in on the online channel,
+/// and it names the petitioner and a phone, so that the written notice (GEN-3) can reach them.
+pub fn check_online(registration: &Registration) -> Result<(), ValidationErrors> {
+    let mut errors = Vec::new();
+    if registration.channel != Channel::Online {
+        errors.push(FieldError::new("channel", Invalid::NotAChoice { allowed: "online".into() }));
+    }
+    if registration.petitioner.name.is_none() {
+        errors.push(FieldError::new("petitioner.name", Invalid::Required));
+    }
+    if registration.petitioner.phone.is_none() {
+        errors.push(FieldError::new("petitioner.phone", Invalid::Required));
+    }
+    ValidationErrors::from_vec(errors).map_or(Ok(()), Err)
+}
+
+/// The check question of the public form: a sum of two numbers from one to nine, asked in Chinese
+/// numerals, which a person answers at a glance and a form-filling robot must be written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckSum {
+    a: u8,
+    b: u8,
+}
+
+const NUMERALS: [&str; 19] = [
+    "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六",
+    "十七", "十八",
+];
+
+impl CheckSum {
+    /// The question for two random bytes.
+    pub fn from_random(bytes: [u8; 2]) -> CheckSum {
+        CheckSum { a: bytes[0] % 9 + 1, b: bytes[1] % 9 + 1 }
+    }
+
+    pub fn question_zh(&self) -> String {
+        format!("{}加{}等于几?", NUMERALS[usize::from(self.a)], NUMERALS[usize::from(self.b)])
+    }
+
+    pub fn question_en(&self) -> String {
+        format!("What is {} plus {}?", self.a, self.b)
+    }
+
+    pub fn answer(&self) -> u32 {
+        u32::from(self.a) + u32::from(self.b)
+    }
+}
+
+/// An answer as typed: digits (half- or full-width) or Chinese numerals up to 十八.
+pub fn parse_answer(raw: &str) -> Option<u32> {
+    let typed: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(u32::from(c) - u32::from('0') + u32::from('0')).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    if let Ok(n) = typed.parse::<u32>() {
+        return Some(n);
+    }
+    NUMERALS.iter().position(|n| *n == typed).and_then(|i| u32::try_from(i).ok())
+}
 
 /// One step of the public timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +136,20 @@ pub fn public_timeline(events: &[Event]) -> Vec<PublicStep> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gen_1_the_check_question_takes_digits_and_numerals() {
+        let sum = CheckSum::from_random([2, 6]);
+        assert_eq!(sum.question_zh(), "三加七等于几?");
+        assert_eq!(sum.answer(), 10);
+        for typed in ["10", " 10 ", "10", "十"] {
+            assert_eq!(parse_answer(typed), Some(10), "{typed}");
+        }
+        assert_eq!(parse_answer("十九"), None);
+        assert_eq!(parse_answer("ten"), None);
+        let all: Vec<u32> = (0..=255u8).flat_map(|a| [CheckSum::from_random([a, a]).answer()]).collect();
+        assert!(all.iter().all(|n| (2..=18).contains(n)));
+    }
     use crate::event::Outcome;
 
     fn event(seq: i64, data: EventData) -> Event {

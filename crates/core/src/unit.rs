@@ -96,9 +96,149 @@ impl UnitKind {
     }
 }
 
+/// Reception hours (FED-3, SCH-4): days of the week with the times of day, written
+/// `1-5 10:00-12:30,16:00-18:00` (Monday to Friday, two sittings); several rules are joined by `;`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeHours(Vec<HoursRule>);
+
+/// Days `first..=last` (1 = Monday … 7 = Sunday), open in each span of the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HoursRule {
+    first: u8,
+    last: u8,
+    spans: Vec<(chrono::NaiveTime, chrono::NaiveTime)>,
+}
+
+const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+
+impl OfficeHours {
+    pub fn parse(field: &str, raw: &str) -> Result<OfficeHours, FieldError> {
+        let bad = || FieldError::new(field, Invalid::HoursFormat);
+        let day = |s: &str| s.trim().parse::<u8>().ok().filter(|d| (1..=7).contains(d)).ok_or_else(bad);
+        let time = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| bad());
+        let mut rules = Vec::new();
+        for rule in raw.split([';', ';']).map(str::trim).filter(|r| !r.is_empty()) {
+            let (days, spans) = rule.split_once(char::is_whitespace).ok_or_else(bad)?;
+            let (first, last) = match days.split_once('-') {
+                Some((a, b)) => (day(a)?, day(b)?),
+                None => (day(days)?, day(days)?),
+            };
+            if first > last {
+                return Err(bad());
+            }
+            let mut parsed = Vec::new();
+            for span in spans.split([',', ',']) {
+                let (from, to) = span.split_once(['-', '–']).ok_or_else(bad)?;
+                let (from, to) = (time(from)?, time(to)?);
+                if from >= to {
+                    return Err(bad());
+                }
+                parsed.push((from, to));
+            }
+            rules.push(HoursRule { first, last, spans: parsed });
+        }
+        if rules.is_empty() {
+            return Err(FieldError::new(field, Invalid::Required));
+        }
+        Ok(OfficeHours(rules))
+    }
+
+    /// The canonical text, as stored and as [`OfficeHours::parse`] reads it.
+    pub fn to_text(&self) -> String {
+        self.rules(
+            |first, last| if first == last { format!("{first}") } else { format!("{first}-{last}") },
+            "-",
+            ",",
+            "; ",
+        )
+    }
+
+    /// For people: `周一至周五 10:00–12:30、16:00–18:00`.
+    pub fn describe_zh(&self) -> String {
+        let name = |d: u8| WEEKDAYS[usize::from(d - 1)];
+        self.rules(
+            |first, last| {
+                if first == last { name(first).to_owned() } else { format!("{}至{}", name(first), name(last)) }
+            },
+            "–",
+            "、",
+            ";",
+        )
+    }
+
+    fn rules(&self, days: impl Fn(u8, u8) -> String, to: &str, between: &str, next: &str) -> String {
+        self.0
+            .iter()
+            .map(|r| {
+                let spans: Vec<String> =
+                    r.spans.iter().map(|(a, b)| format!("{}{to}{}", a.format("%H:%M"), b.format("%H:%M"))).collect();
+                format!("{} {}", days(r.first, r.last), spans.join(between))
+            })
+            .collect::<Vec<_>>()
+            .join(next)
+    }
+}
+
+/// What a unit tells the public as typed (COM-3, FED-3, SCH-4): the hotline, the address of the
+/// reception room, the reception hours and the procedure in plain words.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublicInfoDraft {
+    /// The public hotline, e.g. `0571-8888 1234`.
+    pub hotline: Option<String>,
+    /// Where the reception room is.
+    pub address: Option<String>,
+    /// Reception hours, e.g. `1-5 10:00-12:30,16:00-18:00` (Monday to Friday, two sittings).
+    pub office_hours: Option<String>,
+    /// How a petition is handled here, in plain words.
+    pub procedure: Option<String>,
+}
+
+/// A unit's public information, checked: every part given, the hours readable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicInfo {
+    pub hotline: String,
+    pub address: String,
+    pub office_hours: OfficeHours,
+    pub procedure: String,
+}
+
+impl PublicInfoDraft {
+    pub fn parse(&self) -> Result<PublicInfo, crate::ValidationErrors> {
+        use crate::text::{limits, required};
+        let mut errors = Vec::new();
+        let mut take = |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).unwrap_or_default();
+        let hotline = take(required("hotline", self.hotline.as_deref(), limits::NAME));
+        let address = take(required("address", self.address.as_deref(), limits::ADDRESS));
+        let procedure = take(required("procedure", self.procedure.as_deref(), limits::REASON));
+        let office_hours = OfficeHours::parse("office_hours", self.office_hours.as_deref().unwrap_or_default())
+            .map_err(|e| errors.push(e))
+            .ok();
+        match (crate::ValidationErrors::from_vec(errors), office_hours) {
+            (None, Some(office_hours)) => Ok(PublicInfo { hotline, address, office_hours, procedure }),
+            (Some(errors), _) => Err(errors),
+            (None, None) => Err(FieldError::new("office_hours", Invalid::HoursFormat).into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sch_4_office_hours_read_and_shown() {
+        let school = OfficeHours::parse("hours", "1-5 10:00-12:30,16:00-18:00").unwrap();
+        assert_eq!(school.describe_zh(), "周一至周五 10:00–12:30、16:00–18:00");
+        assert_eq!(school.to_text(), "1-5 10:00-12:30,16:00-18:00");
+        let two = OfficeHours::parse("hours", "1-5 08:30-17:00; 6 09:00-11:00").unwrap();
+        assert_eq!(two.describe_zh(), "周一至周五 08:30–17:00;周六 09:00–11:00");
+        assert_eq!(OfficeHours::parse("hours", &two.to_text()), Ok(two));
+        for bad in ["", "8 10:00-11:00", "5-1 10:00-11:00", "1-5 12:00-10:00", "weekdays", "1-5 10-12"] {
+            assert!(OfficeHours::parse("hours", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn unit_codes_are_upper_case_and_short() {

@@ -61,6 +61,12 @@ impl Role {
     }
 }
 
+/// The account that registers online petitions (GEN-1) as their first receiver: it has no password
+/// and cannot sign in, and its name begins with a character no login name may begin with.
+pub const ONLINE_INTAKE_USERNAME: &str = "_online";
+/// How the online intake account is shown in a case's log.
+pub const ONLINE_INTAKE_DISPLAY_NAME: &str = "网上信访平台";
+
 /// A login name: 2–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);

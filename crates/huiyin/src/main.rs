@@ -171,6 +171,22 @@ enum UnitCommand {
         #[arg(long)]
         signature: Vec<String>,
     },
+    /// Shows what a unit tells the public (COM-3), or sets it: all four parts together.
+    Info {
+        code: String,
+        /// The public hotline.
+        #[arg(long)]
+        hotline: Option<String>,
+        /// Where the reception room is.
+        #[arg(long)]
+        address: Option<String>,
+        /// Reception hours, e.g. "1-5 10:00-12:30,16:00-18:00" (Monday to Friday, two sittings).
+        #[arg(long)]
+        hours: Option<String>,
+        /// The procedure in plain words.
+        #[arg(long)]
+        procedure: Option<String>,
+    },
     /// Shows a unit's time limits, or sets them from a preset (national, zhejiang, shandong).
     Limits {
         code: String,
@@ -467,6 +483,35 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 path.display(),
                 volume.sha256
             );
+            Ok(())
+        }
+        Command::Unit { command: UnitCommand::Info { code, hotline, address, hours, procedure } } => {
+            let store = open_store(&cli.database_url).await?;
+            let unit = store
+                .unit_by_code(&code.trim().to_ascii_uppercase())
+                .await?
+                .ok_or_else(|| Failure(format!("单位 {code} 不存在")))?;
+            if hotline.is_some() || address.is_some() || hours.is_some() || procedure.is_some() {
+                let draft = huiyin_core::unit::PublicInfoDraft {
+                    hotline: hotline.clone(),
+                    address: address.clone(),
+                    office_hours: hours.clone(),
+                    procedure: procedure.clone(),
+                };
+                let info = draft.parse().map_err(|e| Failure(e.to_string()))?;
+                let stored = huiyin_web::app::stored_public_info(&info);
+                store.set_unit_public_info(unit.id, &stored, chrono::Utc::now()).await?;
+                println!("已更新 {}({})的公开信息", unit.name, unit.code);
+            }
+            match store.unit_public_info(unit.id).await? {
+                Some(info) => {
+                    println!("信访电话:{}", info.hotline);
+                    println!("接待地址:{}", info.address);
+                    println!("接待时间:{}", info.office_hours);
+                    println!("办理流程:{}", info.procedure);
+                }
+                None => println!("{}({})尚未公布信访电话、地址和接待时间", unit.name, unit.code),
+            }
             Ok(())
         }
         Command::Unit { command: UnitCommand::Limits { code, preset } } => {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Backend, Db, Server, agent, json, post};
+use common::{Backend, Db, Server, agent, get as get_status, json, post};
 use serde_json::{Value, json};
 
 fn visit() -> Value {
@@ -89,3 +89,281 @@ fn page(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, St
     (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap_or_default())
 }
 both_backends!(gen_11_a_petitioner_looks_the_case_up_without_an_account);
+
+/// The value of the first `name="…" value="…"` input on a page.
+fn input_value(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The answer to the check question on a page (`三加七等于几?`).
+fn answer(html: &str) -> String {
+    const NUMERALS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let start = html.find(r#"<label for="answer">"#).unwrap() + r#"<label for="answer">"#.len();
+    let question = &html[start..];
+    let (a, rest) = question.split_once('加').unwrap();
+    let b = rest.split('等').next().unwrap();
+    let n = |s: &str| NUMERALS.iter().position(|x| *x == s).unwrap();
+    (n(a) + n(b)).to_string()
+}
+
+/// The petition as typed on the form's first step.
+fn petition(unit: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("unit", unit.into()),
+        ("name", "李桂兰".into()),
+        ("phone", "139 0000 1111".into()),
+        ("id_number", "".into()),
+        ("address", "西山社区幸福里 3 号".into()),
+        ("headcount", "1".into()),
+        ("category", "劳动和社会保障 / 劳动关系 / 拖欠农民工工资".into()),
+        ("purpose", "request".into()),
+        ("place", "西山社区工地".into()),
+        ("place_unit", "".into()),
+        ("accused_name", "".into()),
+        ("content", "在西山社区工地干了四个月,老板拖欠工资八千元,至今未付。".into()),
+    ]
+}
+
+/// A multipart body of text fields and files (name, filename, bytes).
+fn multipart(fields: &[(String, String)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "huiyin-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    for (name, filename, bytes) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The first step sent: the check page (status, text).
+fn check(server: &Server, fields: &[(&'static str, String)], key: &str) -> (u16, String) {
+    let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    form.push(("submission_key", key));
+    page(agent().post(server.url("/public/submit")).send_form(form))
+}
+
+/// The second step sent from `review` (the check page), with the answer to its question.
+fn send(server: &Server, review: &str, extra: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (u16, String) {
+    let mut fields: Vec<(String, String)> = [
+        "unit",
+        "name",
+        "id_number",
+        "phone",
+        "address",
+        "headcount",
+        "category",
+        "purpose",
+        "place",
+        "place_unit",
+        "accused_name",
+        "content",
+        "submission_key",
+        "question_token",
+    ]
+    .iter()
+    .map(|n| (n.to_string(), input_value(review, n)))
+    .collect();
+    fields.push(("answer".into(), answer(review)));
+    fields.push(("consent".into(), "1".into()));
+    fields.push(("website".into(), String::new()));
+    for (k, v) in extra {
+        fields.retain(|(name, _)| name != k);
+        fields.push((k.to_string(), v.to_string()));
+    }
+    let (content_type, body) = multipart(&fields, files);
+    page(agent().post(server.url("/public/submit/send")).header("Content-Type", &content_type).send(&body[..]))
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+/// GEN-1, GEN-11: a petitioner files online without an account: the form is checked, the check
+/// page shows what will be sent, the question, consent and honeypot guard the sending, the receipt
+/// gives the number and the code, a second sending of the same form files nothing new, and staff
+/// find the case in their list on the online channel with its file.
+fn gen_1_an_online_petition_is_checked_sent_once_and_reaches_staff(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let (status, form) = page(agent().get(server.url("/public/submit")).call());
+    assert_eq!(status, 200, "{form}");
+    assert!(form.contains("我要反映") && form.contains("拖欠农民工工资"), "{form}");
+    let key = input_value(&form, "submission_key");
+    assert_eq!(key.len(), 32);
+
+    // Step one: mistakes come back with the form, nothing is written.
+    let mut without_phone = petition("XS");
+    without_phone.retain(|(k, _)| *k != "phone");
+    let (status, again) = check(&server, &without_phone, &key);
+    assert_eq!(status, 422, "{again}");
+    assert!(again.contains("请填写联系电话"), "{again}");
+    assert!(again.contains("在西山社区工地干了四个月"), "what was typed is kept");
+    let (status, review) = check(&server, &petition("XS"), &key);
+    assert_eq!(status, 200, "{review}");
+    assert!(review.contains("核对并提交") && review.contains("西山社区") && review.contains("隐私说明"), "{review}");
+
+    // Step two: a wrong answer, a filled honeypot, a missing consent or a file of another kind
+    // send nothing.
+    let staff_total = || get_status(&server, &wang, "/api/v1/cases").1["total"].as_i64().unwrap();
+    let (status, wrong) = send(&server, &review, &[("answer", "99")], &[]);
+    assert_eq!(status, 422, "{wrong}");
+    assert!(wrong.contains("验证问题回答不正确"), "{wrong}");
+    let (status, robot) = send(&server, &wrong, &[("website", "http://spam.example")], &[]);
+    assert_eq!(status, 422, "{robot}");
+    assert!(robot.contains("验证问题回答不正确"), "a robot learns nothing: {robot}");
+    let (status, no_consent) = send(&server, &robot, &[("consent", "")], &[]);
+    assert_eq!(status, 422, "{no_consent}");
+    assert!(no_consent.contains("请阅读并勾选同意隐私说明"), "{no_consent}");
+    let (status, not_a_photo) =
+        send(&server, &no_consent, &[], &[("attachments", "photo.png", b"MZ\x90\0 not a picture")]);
+    assert_eq!(status, 422, "{not_a_photo}");
+    assert!(not_a_photo.contains("PDF, JPEG"), "{not_a_photo}");
+    assert_eq!(staff_total(), 0, "nothing was filed");
+    // A question is answered once: the page it was asked on cannot be sent twice.
+    let (status, replayed) = send(&server, &review, &[], &[]);
+    assert_eq!(status, 422, "{replayed}");
+
+    // Sent: the receipt, once.
+    let (status, receipt) = send(&server, &not_a_photo, &[], &[("attachments", "工地照片.png", PNG)]);
+    assert_eq!(status, 200, "{receipt}");
+    assert!(receipt.contains("网上信访提交回执") && receipt.contains("请记下或打印本页"), "{receipt}");
+    let number = receipt.split("XS-").nth(1).map(|r| format!("XS-{}", &r[..11])).unwrap();
+    let code = receipt.split("查询码</th><td class=\"big\">").nth(1).map(|r| r[..9].to_owned()).unwrap();
+    assert!(code.chars().all(|c| c.is_ascii_digit() || c == '-'), "{code}");
+    assert!(receipt.contains("最迟"), "the limits that now run: {receipt}");
+
+    // The same form sent again (a double click, a resent page): the same case, no second one.
+    let again = receipt_question(&server, &petition("XS"), &key);
+    let (status, twice) = send(&server, &again, &[], &[]);
+    assert_eq!(status, 200, "{twice}");
+    assert!(twice.contains("此前已经提交") && twice.contains(&number), "{twice}");
+    assert_eq!(staff_total(), 1);
+
+    // Staff see it on the online channel, registered by the online intake, with its photo.
+    let (status, listed) = get_status(&server, &wang, "/api/v1/cases?channel=online");
+    assert_eq!(status, 200);
+    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(listed["items"][0]["case_number"], number.as_str());
+    let id = listed["items"][0]["id"].as_i64().unwrap();
+    let (_, case) = get_status(&server, &wang, &format!("/api/v1/cases/{id}"));
+    assert_eq!(case["channel"], "online", "{case}");
+    assert!(case.to_string().contains("工地照片.png"), "{case}");
+    // And the petitioner follows it with the receipt's number and code.
+    let (status, public) = lookup(&server, &number, &code);
+    assert_eq!(status, 200, "{public}");
+    assert_eq!(public["status"], "registered");
+}
+both_backends!(gen_1_an_online_petition_is_checked_sent_once_and_reaches_staff);
+
+/// A fresh check page for the same form and key (its question unanswered).
+fn receipt_question(server: &Server, fields: &[(&'static str, String)], key: &str) -> String {
+    let (status, review) = check(server, fields, key);
+    assert_eq!(status, 200, "{review}");
+    review
+}
+
+/// GEN-1: one address sends at most five petitions an hour; the sixth is held back with 429.
+fn gen_1_an_address_is_held_back_after_five_petitions(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    let server = Server::start(&db);
+    for n in 1..=6 {
+        let key = format!("{n:032x}");
+        let review = receipt_question(&server, &petition("XS"), &key);
+        let (status, answer) = send(&server, &review, &[], &[]);
+        if n <= 5 {
+            assert_eq!(status, 200, "petition {n}: {answer}");
+        } else {
+            assert_eq!(status, 429, "{answer}");
+            assert!(answer.contains("提交过于频繁"), "{answer}");
+        }
+    }
+}
+both_backends!(gen_1_an_address_is_held_back_after_five_petitions);
+
+/// COM-3, FED-3, SCH-4, GEN-9: an administrator publishes a unit's hotline, address, reception hours
+/// and procedure (through the API, or the CLI); anyone reads them without an account, with the
+/// unit's measures for the last twelve months; hours that do not read are refused.
+fn com_3_a_unit_publishes_its_hours_procedure_and_measures(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    db.cli(&["user", "add", "admin", "--unit", "QX", "--role", "admin", "--name", "管理员"]);
+    let admin = db.cli(&["token", "create", "admin"]).trim().to_owned();
+    let server = Server::start(&db);
+    // One case, accepted today: its acceptance notice was given in time.
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    assert_eq!(status, 201, "{case}");
+    let (status, _) = post(&server, &wang, &format!("/api/v1/cases/{}/accept", case["id"]), &json!({}));
+    assert_eq!(status, 200);
+
+    let info = json!({
+        "hotline": "0571-8888 1234",
+        "address": "西山社区向阳街 1 号一楼接待室",
+        "office_hours": "1-5 10:00-12:30,16:00-18:00",
+        "procedure": "来访请带身份证。当场登记,15 日内告知是否受理。"
+    });
+    let (status, refused) = put_json(&server, &wang, "/api/v1/units/XS/public-info", &info);
+    assert_eq!(status, 403, "only administrators publish: {refused}");
+    let mut bad = info.clone();
+    bad["office_hours"] = json!("weekdays 10 to 12");
+    let (status, refused) = put_json(&server, &admin, "/api/v1/units/XS/public-info", &bad);
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("office_hours")), "{refused}");
+    let (status, published) = put_json(&server, &admin, "/api/v1/units/XS/public-info", &info);
+    assert_eq!(status, 200, "{published}");
+
+    let (status, unit) = json(agent().get(server.url("/api/v1/public/units/XS")).call());
+    assert_eq!(status, 200, "{unit}");
+    assert_eq!(unit["hotline"], "0571-8888 1234");
+    assert_eq!(unit["office_hours"], "周一至周五 10:00–12:30、16:00–18:00");
+    let measures: Vec<(&str, &str)> = unit["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["label"].as_str().unwrap(), m["shown"].as_str().unwrap()))
+        .collect();
+    assert_eq!(measures, [("及时受理率", "100.0%"), ("按期办结率", "暂无数据"), ("满意率", "暂无数据")]);
+    let (status, page_text) = page(agent().get(server.url("/public/units/XS")).call());
+    assert_eq!(status, 200);
+    assert!(page_text.contains("周一至周五 10:00–12:30、16:00–18:00") && page_text.contains("100.0%"), "{page_text}");
+    let (status, list) = json(agent().get(server.url("/api/v1/public/units")).call());
+    assert_eq!(status, 200);
+    assert!(list.as_array().unwrap().iter().any(|u| u["code"] == "XS-CL"), "{list}");
+
+    // The CLI sets the same; an unknown unit is a 404.
+    let out = db.cli(&[
+        "unit",
+        "info",
+        "QX",
+        "--hotline",
+        "0571-12345",
+        "--address",
+        "县信访局",
+        "--hours",
+        "1-5 08:30-17:00",
+        "--procedure",
+        "县信访局受理全县信访事项。",
+    ]);
+    assert!(out.contains("已更新"), "{out}");
+    let (_, county) = json(agent().get(server.url("/api/v1/public/units/QX")).call());
+    assert_eq!(county["office_hours"], "周一至周五 08:30–17:00");
+    let (status, _) = json(agent().get(server.url("/api/v1/public/units/NOPE")).call());
+    assert_eq!(status, 404);
+}
+both_backends!(com_3_a_unit_publishes_its_hours_procedure_and_measures);
+
+fn put_json(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    common::put(server, token, path, body)
+}

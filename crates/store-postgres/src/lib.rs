@@ -221,6 +221,12 @@ mod band_index {
     }
 }
 
+/// SQL that differs between the backends outside search.
+mod dialect {
+    /// The day (China time) a deadline `d` was met.
+    pub const CHINA_DAY_OF_MET_AT: &str = "(d.met_at AT TIME ZONE 'Asia/Shanghai')::date";
+}
+
 include!("../../store/src/shared_sql.rs");
 
 /// Creates a new, uniquely named database on the server of `base_url` and returns its URL.

@@ -196,4 +196,10 @@ async fn delete_rows(
     Ok(())
 }
 
+/// SQL that differs between the backends outside search.
+mod dialect {
+    /// The day (China time) a deadline `d` was met.
+    pub const CHINA_DAY_OF_MET_AT: &str = "date(d.met_at, '+8 hours')";
+}
+
 include!("../../store/src/shared_sql.rs");

@@ -9,7 +9,7 @@ use huiyin_core::user::Role;
 use huiyin_search::{Segmenter, document};
 use huiyin_store::{
     CaseQuery, CaseSort, ExactKey, NewCase, NewEvent, NewUnit, NewUser, PersonKeys, SearchDoc, SessionRow, Store,
-    StoreError, TextSearch, User,
+    StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
 };
 use huiyin_store_tests::conformance;
 
@@ -410,6 +410,151 @@ async fn sessions_round_trip(store: &dyn Store) {
     assert!(store.session_load("s1").await.unwrap().is_none());
 }
 conformance!(sessions_round_trip, sessions_round_trip);
+
+/// Issue 6: an online submission's key files one case, however often the form is sent; a claim
+/// whose request died is taken over once stale, and a released claim can be made again.
+async fn online_submission_keys_file_one_case(store: &dyn Store) {
+    tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let now = Utc::now();
+    let stale = now - Duration::minutes(5);
+    assert_eq!(store.claim_submission("k1", now, stale).await.unwrap(), SubmissionClaim::Claimed);
+    assert_eq!(store.claim_submission("k1", now, stale).await.unwrap(), SubmissionClaim::Pending);
+    let id =
+        store.register_cases(&[new_case(registration("XS", "路灯", "2026-10-01", "王五"), &officer)]).await.unwrap()[0];
+    store.finish_submission("k1", id, "12345678").await.unwrap();
+    match store.claim_submission("k1", now + Duration::minutes(30), now + Duration::minutes(25)).await.unwrap() {
+        SubmissionClaim::Filed { case_id, sealed_code, claimed_at } => {
+            assert_eq!(case_id, id);
+            assert_eq!(sealed_code.as_deref(), Some("12345678"));
+            assert_eq!(claimed_at.timestamp(), now.timestamp());
+        }
+        other => panic!("expected the filed case, got {other:?}"),
+    }
+    // A claim whose request died is taken over once stale; a released one may be claimed again.
+    assert_eq!(
+        store.claim_submission("k2", stale - Duration::minutes(1), stale).await.unwrap(),
+        SubmissionClaim::Claimed
+    );
+    assert_eq!(store.claim_submission("k2", now, stale).await.unwrap(), SubmissionClaim::Claimed);
+    store.release_submission("k2").await.unwrap();
+    assert_eq!(store.claim_submission("k2", now, stale).await.unwrap(), SubmissionClaim::Claimed);
+    // Releasing never forgets a filed case.
+    store.release_submission("k1").await.unwrap();
+    assert!(matches!(store.claim_submission("k1", now, stale).await.unwrap(), SubmissionClaim::Filed { .. }));
+}
+conformance!(online_submission_keys_file_one_case, online_submission_keys_file_one_case);
+
+/// COM-3: what a unit tells the public is kept, and replaced as a whole.
+async fn com_3_unit_public_information_is_kept(store: &dyn Store) {
+    let (_, _, xs, cl) = tree(store).await;
+    assert!(store.unit_public_info(xs).await.unwrap().is_none());
+    let mut info = UnitPublicInfo {
+        hotline: "0571-8888 1234".into(),
+        address: "西山社区向阳街 1 号".into(),
+        office_hours: "1-5 10:00-12:30,16:00-18:00".into(),
+        procedure: "来访请带身份证。".into(),
+    };
+    store.set_unit_public_info(xs, &info, Utc::now()).await.unwrap();
+    info.hotline = "0571-8888 4321".into();
+    store.set_unit_public_info(xs, &info, Utc::now()).await.unwrap();
+    assert_eq!(store.unit_public_info(xs).await.unwrap(), Some(info));
+    assert!(store.unit_public_info(cl).await.unwrap().is_none());
+}
+conformance!(com_3_unit_public_information_is_kept, com_3_unit_public_information_is_kept);
+
+/// GEN-9, COM-3: a unit's measures count the acceptance notices that came due, those given by their
+/// due day in China time (a notice given at 01:00 the next morning is late, though still the due
+/// day in UTC), and the ratings of the handling unit; cases outside the scope do not count.
+async fn gen_9_unit_measures_count_notices_by_their_china_day_and_ratings(store: &dyn Store) {
+    use huiyin_core::event::Rating;
+    use huiyin_core::kpi::{DeadlineTally, RatingTally};
+    use huiyin_core::limits::DeadlineKind;
+    let (_, _, xs, _) = tree(store).await;
+    let dz = unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let cases: Vec<NewCase> = ["甲", "乙", "丙"]
+        .iter()
+        .map(|n| new_case(registration("XS", "路灯不亮", "2026-10-01", n), &officer))
+        .collect();
+    let ids = store.register_cases(&cases).await.unwrap();
+    let due = store
+        .case_file(ids[0])
+        .await
+        .unwrap()
+        .unwrap()
+        .deadlines
+        .iter()
+        .find(|d| d.kind == DeadlineKind::Notice)
+        .unwrap()
+        .due
+        .date;
+    let china = |day: chrono::NaiveDate, hour: u32| -> DateTime<Utc> {
+        chrono::TimeZone::from_local_datetime(&huiyin_core::case::CHINA_OFFSET, &day.and_hms_opt(hour, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    // 甲: told at 23:00 on the due day, and satisfied; 乙: told at 01:00 the next day, dissatisfied;
+    // 丙: not told yet.
+    let steps = [
+        (ids[0], china(due, 23), Rating::Satisfied),
+        (ids[1], china(due.succ_opt().unwrap(), 1), Rating::Dissatisfied),
+    ];
+    for (id, at, rating) in steps {
+        let file = store.case_file(id).await.unwrap().unwrap();
+        let data = EventData::Rated { office: Rating::Satisfied, unit: rating, reason: None };
+        let mut state: CaseState = file.state.clone();
+        state.apply(&huiyin_core::event::Event {
+            seq: 2,
+            occurred_at: at,
+            recorded_at: at,
+            actor: "wang".into(),
+            note: None,
+            data: data.clone(),
+        });
+        let deadlines = file
+            .deadlines
+            .iter()
+            .map(|d| {
+                if d.kind == DeadlineKind::Notice {
+                    huiyin_core::limits::Deadline { met_at: Some(at), ..*d }
+                } else {
+                    *d
+                }
+            })
+            .collect();
+        let event = NewEvent {
+            occurred_at: at,
+            recorded_at: at,
+            actor_id: officer.id,
+            note: None,
+            data,
+            state,
+            new_query_code_hash: None,
+            blobs: Vec::new(),
+            deadlines,
+            search_tokens: None,
+        };
+        store.append_event(id, 1, &event).await.unwrap();
+    }
+    let since = "2026-01-01".parse().unwrap();
+    let later = due + Duration::days(10);
+    let t = store.kpi_tallies(&[xs], since, later).await.unwrap();
+    assert_eq!(t.acceptance, DeadlineTally { on_time: 1, due: 3 }, "丙 came due untold");
+    assert_eq!(t.closure, DeadlineTally::default());
+    assert_eq!(t.ratings, RatingTally { satisfied: 1, basically_satisfied: 0, dissatisfied: 1 });
+    // Before the due day passes, an open notice is not yet counted.
+    let t = store.kpi_tallies(&[xs], since, due).await.unwrap();
+    assert_eq!(t.acceptance, DeadlineTally { on_time: 1, due: 2 });
+    // Another unit's measures, and an earlier period's, count none of these.
+    assert_eq!(store.kpi_tallies(&[dz], since, later).await.unwrap(), Default::default());
+    let t = store.kpi_tallies(&[xs], later, later).await.unwrap();
+    assert_eq!((t.acceptance.due, t.ratings.satisfied), (0, 0));
+}
+conformance!(
+    gen_9_unit_measures_count_notices_by_their_china_day_and_ratings,
+    gen_9_unit_measures_count_notices_by_their_china_day_and_ratings
+);
 
 /// The list total comes from the tally when only status and channel filter, and from counting rows
 /// otherwise: both must agree, also after a case moves to a unit outside the registering scope.
@@ -934,7 +1079,8 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
         let scratch = Scratch::sqlite().await;
-        let downgrade = "DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
+        let downgrade = "DROP TABLE online_submissions; DROP TABLE unit_public_info; \
+            DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
             CREATE TABLE case_bands (band INTEGER NOT NULL, received_at TEXT NOT NULL, \
             case_id INTEGER NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)) WITHOUT ROWID; \
             CREATE INDEX case_bands_case ON case_bands(case_id); DELETE FROM _sqlx_migrations WHERE version >= 10;";
@@ -947,7 +1093,8 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
         let Some(scratch) = Scratch::postgres().await else { return };
-        let downgrade = "DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
+        let downgrade = "DROP TABLE online_submissions; DROP TABLE unit_public_info; \
+            DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
             CREATE TABLE case_bands (band BIGINT NOT NULL, received_at TIMESTAMPTZ NOT NULL, \
             case_id BIGINT NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)); \
             CREATE INDEX case_bands_case ON case_bands(case_id); DELETE FROM _sqlx_migrations WHERE version >= 10;";

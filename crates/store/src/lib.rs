@@ -409,6 +409,29 @@ pub struct SessionRow {
     pub expires_at: DateTime<Utc>,
 }
 
+/// What a unit tells the public (COM-3, FED-3, SCH-4).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnitPublicInfo {
+    pub hotline: String,
+    pub address: String,
+    /// Reception hours in [`huiyin_core::unit::OfficeHours`]' canonical text.
+    pub office_hours: String,
+    /// The procedure in plain words.
+    pub procedure: String,
+}
+
+/// Where an online submission's idempotency key stands (issue 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmissionClaim {
+    /// The key was new and is now held by the caller, who files the case and then finishes the
+    /// claim, or releases it if filing failed.
+    Claimed,
+    /// A case was filed under this key.
+    Filed { case_id: i64, sealed_code: Option<String>, claimed_at: DateTime<Utc> },
+    /// Another request holds the key and is filing its case now.
+    Pending,
+}
+
 /// The storage API. Every method is one transaction.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -575,6 +598,32 @@ pub trait Store: Send + Sync + 'static {
     async fn add_search_words(&self, words: &[String], by: Option<i64>, at: DateTime<Utc>) -> StoreResult<usize>;
     /// Cases flagged 越级 in `scope`, counted by the unit responsible for the problem's place (TWN-14).
     async fn skip_level_counts(&self, scope: &[i64]) -> StoreResult<Vec<SkipLevelCount>>;
+
+    /// What a unit tells the public, if it has said anything.
+    async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>>;
+    async fn set_unit_public_info(&self, unit_id: i64, info: &UnitPublicInfo, at: DateTime<Utc>) -> StoreResult<()>;
+    /// The counts behind the public measures (GEN-9) of the cases registered or held in `scope`:
+    /// acceptance notices and handling opinions that came due from `since` (met, or due before
+    /// `today`), with those met by their due day (China time); ratings given from `since`.
+    async fn kpi_tallies(
+        &self,
+        scope: &[i64],
+        since: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<huiyin_core::kpi::KpiTallies>;
+
+    /// Claims an online submission's key (hashed). A claim left unfinished since `stale_before` (its
+    /// request died) is taken over.
+    async fn claim_submission(
+        &self,
+        key_hash: &str,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<SubmissionClaim>;
+    /// Records the case filed under a claimed key, with the sealed query code.
+    async fn finish_submission(&self, key_hash: &str, case_id: i64, sealed_code: &str) -> StoreResult<()>;
+    /// Gives up a claim whose case was not filed, so that the petitioner may send it again.
+    async fn release_submission(&self, key_hash: &str) -> StoreResult<()>;
 
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>>;
     async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()>;

@@ -10,8 +10,9 @@
 use huiyin_store::{
     CaseFile, CaseMatch, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, ExactKey, PersonKeys, SearchDoc,
-    SessionRow, SkipLevelCount, Store, StoreError, StoreResult, SupervisionItem, Unit, User,
+    SessionRow, SkipLevelCount, Store, StoreError, SubmissionClaim, UnitPublicInfo, StoreResult, SupervisionItem, Unit, User,
 };
+use chrono::{DateTime, NaiveDate, Utc};
 use huiyin_core::case::{CaseNumber, Channel};
 use huiyin_core::calendar::{Due, Limit};
 use huiyin_core::category::Category;
@@ -1869,5 +1870,157 @@ impl Store for Backend {
         sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn claim_submission(
+        &self,
+        key_hash: &str,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<SubmissionClaim> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM online_submissions WHERE key_hash = $1 AND case_id IS NULL AND claimed_at < $2")
+            .bind(key_hash)
+            .bind(stale_before)
+            .execute(&mut *tx)
+            .await?;
+        let claimed =
+            sqlx::query("INSERT INTO online_submissions (key_hash, claimed_at) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING")
+                .bind(key_hash)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+        let claim = if claimed {
+            SubmissionClaim::Claimed
+        } else {
+            let row = sqlx::query("SELECT case_id, sealed_code, claimed_at FROM online_submissions WHERE key_hash = $1")
+                .bind(key_hash)
+                .fetch_one(&mut *tx)
+                .await?;
+            match row.try_get::<Option<i64>, _>("case_id")? {
+                Some(case_id) => SubmissionClaim::Filed {
+                    case_id,
+                    sealed_code: row.try_get("sealed_code")?,
+                    claimed_at: row.try_get("claimed_at")?,
+                },
+                None => SubmissionClaim::Pending,
+            }
+        };
+        tx.commit().await?;
+        Ok(claim)
+    }
+
+    async fn finish_submission(&self, key_hash: &str, case_id: i64, sealed_code: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE online_submissions SET case_id = $1, sealed_code = $2 WHERE key_hash = $3")
+            .bind(case_id)
+            .bind(sealed_code)
+            .bind(key_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn release_submission(&self, key_hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM online_submissions WHERE key_hash = $1 AND case_id IS NULL")
+            .bind(key_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>> {
+        let row = sqlx::query("SELECT hotline, address, office_hours, procedure FROM unit_public_info WHERE unit_id = $1")
+            .bind(unit_id)
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|r| {
+            Ok(UnitPublicInfo {
+                hotline: r.try_get("hotline")?,
+                address: r.try_get("address")?,
+                office_hours: r.try_get("office_hours")?,
+                procedure: r.try_get("procedure")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn set_unit_public_info(&self, unit_id: i64, info: &UnitPublicInfo, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO unit_public_info (unit_id, hotline, address, office_hours, procedure, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unit_id) DO UPDATE SET hotline = excluded.hotline, \
+             address = excluded.address, office_hours = excluded.office_hours, procedure = excluded.procedure, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(unit_id)
+        .bind(&info.hotline)
+        .bind(&info.address)
+        .bind(&info.office_hours)
+        .bind(&info.procedure)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "unit", "unit"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn kpi_tallies(
+        &self,
+        scope: &[i64],
+        since: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<huiyin_core::kpi::KpiTallies> {
+        use huiyin_core::kpi::{DeadlineTally, KpiTallies};
+        use huiyin_core::event::Rating;
+        let mut tallies = KpiTallies::default();
+        if scope.is_empty() {
+            return Ok(tallies);
+        }
+        let mut deadlines = sqlx::QueryBuilder::<Db>::new("SELECT d.kind, COUNT(*) AS due, SUM(CASE WHEN d.met_at IS NOT NULL AND ");
+        deadlines.push(dialect::CHINA_DAY_OF_MET_AT).push(" <= d.due THEN 1 ELSE 0 END) AS on_time");
+        deadlines.push(" FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.kind IN ('notice', 'handling')");
+        deadlines.push(" AND d.due >= ").push_bind(since);
+        deadlines.push(" AND (d.met_at IS NOT NULL OR d.due < ").push_bind(today).push(")");
+        push_whole_scope(&mut deadlines, scope);
+        deadlines.push(" GROUP BY d.kind");
+        for row in deadlines.build().fetch_all(self.reader()).await? {
+            let kind: String = row.try_get("kind")?;
+            let tally = DeadlineTally {
+                due: u64::try_from(row.try_get::<i64, _>("due")?).unwrap_or_default(),
+                on_time: u64::try_from(row.try_get::<Option<i64>, _>("on_time")?.unwrap_or_default()).unwrap_or_default(),
+            };
+            match kind.as_str() {
+                "notice" => tallies.acceptance = tally,
+                _ => tallies.closure = tally,
+            }
+        }
+        let since_instant = chrono::TimeZone::from_local_datetime(&huiyin_core::case::CHINA_OFFSET, &since.and_time(chrono::NaiveTime::MIN))
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| StoreError::Corrupt(format!("no instant for {since}")))?;
+        let mut ratings = sqlx::QueryBuilder::<Db>::new(
+            "SELECT e.payload FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'rated' AND e.occurred_at >= ",
+        );
+        ratings.push_bind(since_instant);
+        push_whole_scope(&mut ratings, scope);
+        for row in ratings.build().fetch_all(self.reader()).await? {
+            let Json(data): Json<EventData> = row.try_get("payload")?;
+            if let EventData::Rated { unit, .. } = data {
+                let r = &mut tallies.ratings;
+                match unit {
+                    Rating::Satisfied => r.satisfied += 1,
+                    Rating::BasicallySatisfied => r.basically_satisfied += 1,
+                    Rating::Dissatisfied => r.dissatisfied += 1,
+                }
+            }
+        }
+        Ok(tallies)
     }
 }

@@ -88,6 +88,14 @@ fn refuse(lang: Lang, e: AppError) -> ApiError {
             tracing::error!(error = %message, "typesetting failed");
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "typesetting_failed", message)
         }
+        AppError::TooManyRequests(wait) => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            match lang {
+                Lang::Zh => format!("提交过于频繁,请 {} 分钟后再试", wait.as_secs().div_ceil(60)),
+                Lang::En => format!("Too many submissions; try again in {} minutes", wait.as_secs().div_ceil(60)),
+            },
+        ),
         AppError::MayNotBackdate => ApiError {
             status: StatusCode::FORBIDDEN,
             code: "may_not_backdate",
@@ -590,6 +598,53 @@ async fn public_case(
     Ok(Json(found.map_err(|e| refuse(lang, e))?))
 }
 
+/// A unit as listed on the public side.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct PublicUnitRef {
+    code: String,
+    name: String,
+}
+
+/// The units a petitioner may write to and read about, without an account (COM-3).
+#[utoipa::path(get, path = "/public/units", tag = "public", responses((status = 200, body = Vec<PublicUnitRef>)))]
+async fn public_units(
+    State(state): State<AppState>,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+) -> ApiResult<Json<Vec<PublicUnitRef>>> {
+    let units = crate::public::public_units(&state).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(units.into_iter().map(|(code, name)| PublicUnitRef { code, name }).collect()))
+}
+
+/// What a unit tells the public (COM-3, FED-3, SCH-4): hotline, address, reception hours, the
+/// procedure, and its measures over the last twelve months (GEN-9: 及时受理率, 按期办结率, 满意率).
+#[utoipa::path(get, path = "/public/units/{code}", tag = "public", params(("code" = String, Path)),
+    responses((status = 200, body = crate::public::PublicUnit), (status = 404, body = ErrorBody)))]
+async fn public_unit(
+    State(state): State<AppState>,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+    Path(code): Path<String>,
+) -> ApiResult<Json<crate::public::PublicUnit>> {
+    Ok(Json(crate::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
+}
+
+/// Sets what a unit tells the public (administrators): every part is required, and the hours are
+/// written like `1-5 10:00-12:30,16:00-18:00`. Answers with the unit's public page.
+#[utoipa::path(put, path = "/units/{code}/public-info", tag = "public", params(("code" = String, Path)),
+    request_body = huiyin_core::unit::PublicInfoDraft,
+    responses((status = 200, body = crate::public::PublicUnit), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn set_public_info(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<huiyin_core::unit::PublicInfoDraft>,
+) -> ApiResult<Json<crate::public::PublicUnit>> {
+    let lang = caller.lang;
+    app::set_unit_public_info(&state, &caller.actor, &code, &body).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(crate::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
+}
+
 /// 越级访 counted against the units responsible for the problems' places (GEN-6, TWN-14), in the
 /// caller's scope, most first.
 #[utoipa::path(get, path = "/reports/skip-level", tag = "search",
@@ -947,7 +1002,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "search", description = "Finding cases and knowing them at intake: history, repeats, 不再受理, collective matters, 越级访 (FED-11, GEN-5, GEN-6, TWN-14)"),
          (name = "documents", description = "Issued notices, letters and records as PDF; letterheads"),
          (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
-         (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11)"),
+         (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11), and reads a unit's hotline, hours, procedure and measures (COM-3)"),
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"))
 )]
 struct ApiDoc;
@@ -987,6 +1042,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_search_words, add_search_words))
         .routes(routes!(skip_level_report))
         .routes(routes!(public_case))
+        .routes(routes!(public_units))
+        .routes(routes!(public_unit))
+        .routes(routes!(set_public_info))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use huiyin_core::calendar::{Calendar, CalendarError, YearFile, due_date};
-use huiyin_core::case::{CHINA_OFFSET, CaseDraft, CaseNumber, Channel, Flag, QueryCode};
+use huiyin_core::case::{CHINA_OFFSET, CaseDraft, CaseNumber, Channel, Flag, QueryCode, Registration};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft, Status};
 use huiyin_core::lifecycle::{
@@ -53,6 +53,9 @@ pub enum AppError {
     /// A document could not be typeset (no fonts, a character no font has).
     #[error("{0}")]
     Typeset(String),
+    /// The public side: this address sent too much too quickly; it may try again after this long.
+    #[error("too many requests")]
+    TooManyRequests(std::time::Duration),
 }
 
 impl From<ValidationErrors> for AppError {
@@ -85,10 +88,22 @@ async fn unit_in_scope(state: &AppState, actor: &Actor, field: &str, code: &Unit
 /// Registers a case (GEN-10, FED-1): the actor becomes its first receiver. Returns the new case's
 /// id and its query code, which is shown once and kept only as a keyed hash.
 pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -> AppResult<(i64, QueryCode)> {
+    let now = Utc::now();
+    let (registration, unit_id) = check_registration(state, actor, draft, now).await?;
+    write_registration(state, actor, registration, unit_id, now).await
+}
+
+/// Checks a registration as typed, with the units it names, without writing anything: the
+/// registration and the registering unit's id.
+pub async fn check_registration(
+    state: &AppState,
+    actor: &Actor,
+    draft: &CaseDraft,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<(Registration, i64)> {
     if !actor.user.role.can_register() {
         return Err(AppError::Forbidden);
     }
-    let now = Utc::now();
     let classes = state.classes().await;
     let registration = draft.parse(now, &classes)?;
     let unit_id = unit_in_scope(state, actor, "unit", &registration.unit).await?;
@@ -118,6 +133,18 @@ pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
+    Ok((registration, unit_id))
+}
+
+/// Writes a checked registration: its limits, search entry and query code; then the intake flags
+/// and the leaders' alert.
+pub async fn write_registration(
+    state: &AppState,
+    actor: &Actor,
+    registration: Registration,
+    unit_id: i64,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<(i64, QueryCode)> {
     let rules = state.store.limit_rules_for(unit_id).await?.unwrap_or_default();
     let deadlines = limits::registration_deadlines(&registration, &rules, &*state.calendar().await);
     let code = new_query_code()?;
@@ -1250,6 +1277,34 @@ pub async fn set_document_style(
     state.store.set_document_style(unit.id, &style, Utc::now()).await?;
     tracing::info!(unit = code, actor = %actor.user.username, "letterhead set");
     Ok(style)
+}
+
+/// Sets what a unit tells the public (COM-3): hotline, address, reception hours, procedure;
+/// administrators only, for units in their scope.
+pub async fn set_unit_public_info(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    draft: &huiyin_core::unit::PublicInfoDraft,
+) -> AppResult<huiyin_core::unit::PublicInfo> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let info = draft.parse()?;
+    state.store.set_unit_public_info(unit.id, &stored_public_info(&info), Utc::now()).await?;
+    tracing::info!(unit = code, actor = %actor.user.username, "public information set");
+    Ok(info)
+}
+
+/// A unit's checked public information as the store keeps it.
+pub fn stored_public_info(info: &huiyin_core::unit::PublicInfo) -> huiyin_store::UnitPublicInfo {
+    huiyin_store::UnitPublicInfo {
+        hotline: info.hotline.clone(),
+        address: info.address.clone(),
+        office_hours: info.office_hours.to_text(),
+        procedure: info.procedure.clone(),
+    }
 }
 
 /// A bound archive volume (FED-13).

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batcher;
 pub mod documents;
 pub mod error;
+pub mod portal;
 pub mod public;
 pub mod search;
 pub mod sessions;
@@ -112,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(static_file))
         .nest("/api/v1", api)
         .merge(ui::router().layer(sessions))
+        .merge(portal::router())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

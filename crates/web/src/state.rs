@@ -51,11 +51,17 @@ impl SecretKey {
     /// The keyed hash of a query code (hex). Lookups go by case number first, so equal codes of
     /// different cases need not hash apart.
     pub fn query_code_hash(&self, code: &QueryCode) -> String {
+        hex(&self.mac("huiyin query code", code.digits().as_bytes()))
+    }
+
+    /// HMAC-SHA256 of `data` under the key, for one `purpose` (each purpose its own domain).
+    pub fn mac(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
         let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(self.0.as_slice())
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        mac.update(b"huiyin query code\0");
-        mac.update(code.digits().as_bytes());
-        hex(&mac.finalize().into_bytes())
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(data);
+        mac.finalize().into_bytes().into()
     }
 }
 
@@ -153,7 +159,7 @@ pub struct AppState {
     calendar: Arc<Refreshed<Calendar>>,
     typesetting: Arc<Typesetting>,
     search: Arc<SearchState>,
-    failed_lookups: Arc<crate::public::FailedLookups>,
+    public_guards: Arc<crate::public::PublicGuards>,
 }
 
 /// The word segmenter, rebuilt when administrators add words, and the detection thresholds.
@@ -209,13 +215,14 @@ impl AppState {
                 segmenter: std::sync::RwLock::new(Arc::new(segmenter)),
                 rules: DetectionRules::default(),
             }),
-            failed_lookups: Arc::default(),
+            public_guards: Arc::default(),
         })
     }
 
     /// Failed public lookups per client address (GEN-11).
-    pub fn failed_lookups(&self) -> &crate::public::FailedLookups {
-        &self.failed_lookups
+    /// What the public side remembers of recent callers: failed lookups, submissions, used questions.
+    pub fn public_guards(&self) -> &crate::public::PublicGuards {
+        &self.public_guards
     }
 
     /// Sets the thresholds of repeat and collective detection.

@@ -79,13 +79,17 @@ impl From<AppError> for PageError {
                 tracing::error!(error = %message, "typesetting failed");
                 PageError(StatusCode::SERVICE_UNAVAILABLE, message)
             }
+            AppError::TooManyRequests(wait) => PageError(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("提交过于频繁,请 {} 分钟后再试。", wait.as_secs().div_ceil(60)),
+            ),
         }
     }
 }
 
 type PageResult<T = Response> = Result<T, PageError>;
 
-fn render<T: Template>(t: &T) -> Response {
+pub(crate) fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -103,7 +107,7 @@ pub struct Choice {
 }
 
 /// The options of a select, with the current value selected.
-fn choices(items: impl IntoIterator<Item = (&'static str, &'static str)>, current: &str) -> Vec<Choice> {
+pub(crate) fn choices(items: impl IntoIterator<Item = (&'static str, &'static str)>, current: &str) -> Vec<Choice> {
     items.into_iter().map(|(value, label)| Choice { value, label, selected: value == current }).collect()
 }
 
@@ -229,47 +233,6 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
-}
-
-/// The public lookup page (GEN-11): a petitioner follows their case by number and query code,
-/// without an account. The code is sent in a form, never in the address.
-#[derive(Template)]
-#[template(path = "public_lookup.html")]
-struct PublicLookupPage {
-    me: Option<Me>,
-    csrf: String,
-    case_number: String,
-    failed: bool,
-    case: Option<crate::public::PublicCase>,
-}
-
-async fn public_lookup_form() -> Response {
-    render(&PublicLookupPage { me: None, csrf: String::new(), case_number: String::new(), failed: false, case: None })
-}
-
-#[derive(Deserialize)]
-struct PublicLookupForm {
-    case_number: String,
-    query_code: String,
-}
-
-async fn public_lookup(
-    State(state): State<AppState>,
-    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    Form(f): Form<PublicLookupForm>,
-) -> PageResult {
-    let page = |case, failed| PublicLookupPage {
-        me: None,
-        csrf: String::new(),
-        case_number: f.case_number.trim().to_owned(),
-        failed,
-        case,
-    };
-    match crate::public::lookup(&state, client.ip(), &f.case_number, &f.query_code).await {
-        Ok(case) => Ok(render(&page(Some(case), false))),
-        Err(AppError::NotFound) => Ok((StatusCode::NOT_FOUND, render(&page(None, true))).into_response()),
-        Err(e) => Err(e.into()),
-    }
 }
 
 #[derive(Deserialize)]
@@ -756,7 +719,7 @@ impl NewCasePage {
     }
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -1631,7 +1594,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(login_form).post(login))
-        .route("/public/lookup", get(public_lookup_form).post(public_lookup))
         .route("/logout", post(logout))
         .route("/setup/{token}", get(setup_form).post(setup))
         .route("/cases", get(cases).post(create_case))

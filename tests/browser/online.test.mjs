@@ -1,0 +1,116 @@
+// The online petition in headless Chromium (issue 6, GEN-1, GEN-11): a petitioner without an account
+// fills in, checks and sends a petition with the keyboard alone, keeps the receipt, finds the case
+// with it, and staff see it on the online channel. axe-core finds no serious or critical violation
+// on any public page, in the standard and the large-text display, and the pages fit a phone screen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, setUp, seriousViolations, tabTo } from './harness.mjs';
+
+const env = serverAndBrowser();
+
+const NUMERALS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** The answer to the check question on the page (三加七等于几?). */
+async function answerOf(page) {
+  const question = await page.textContent('label[for=answer]');
+  const [, a, b] = question.match(/(.)加(.)等于几/);
+  return String(NUMERALS.indexOf(a) + NUMERALS.indexOf(b));
+}
+
+test('a petitioner files online with the keyboard alone, and staff see the case', async () => {
+  const staff = await env.browser.newPage();
+  await setUp(staff, env.server);
+
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.server.base}/public`);
+  assert.deepEqual(await seriousViolations(page), [], 'the home page');
+  await tabTo(page, 'go-submit');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.match(page.url(), /\/public\/submit$/);
+  assert.deepEqual(await seriousViolations(page), [], 'the empty form');
+
+  // Step one by keyboard: arrow keys choose in the lists, Enter on the button sends.
+  await tabTo(page, 'unit');
+  await page.keyboard.press('ArrowDown');
+  await tabTo(page, 'name');
+  await page.keyboard.type('李桂兰');
+  await tabTo(page, 'phone');
+  await page.keyboard.type('13900001111');
+  await tabTo(page, 'category');
+  await page.keyboard.press('ArrowDown');
+  await tabTo(page, 'content');
+  await page.keyboard.type('在西山社区工地干了四个月,老板拖欠工资八千元,至今未付。');
+  await tabTo(page, 'next');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.match(await page.textContent('h1'), /核对并提交/);
+  assert.match(await page.textContent('main'), /李桂兰/);
+  assert.deepEqual(await seriousViolations(page), [], 'the check page');
+
+  // Step two: a wrong answer is refused, announced, and nothing is filed.
+  await tabTo(page, 'consent');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'answer');
+  await page.keyboard.type('99');
+  await tabTo(page, 'send');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.match(await page.textContent('[role=alert]'), /尚未提交/);
+  assert.match(await page.textContent('main'), /验证问题回答不正确/);
+  assert.deepEqual(await seriousViolations(page), [], 'the check page with its mistakes');
+  await tabTo(page, 'consent');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'answer');
+  await page.keyboard.type(await answerOf(page));
+  await tabTo(page, 'send');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+
+  // The receipt: number and code, once, printable.
+  const receipt = await page.textContent('.receipt');
+  const number = receipt.match(/XS-\d{4}-\d{6}/)[0];
+  const code = receipt.match(/查询码\s*(\d{4}-\d{4})/)[1];
+  assert.match(receipt, /最迟/);
+  assert.deepEqual(await seriousViolations(page), [], 'the receipt');
+
+  // The petitioner follows the case with the receipt.
+  await page.goto(`${env.server.base}/public/lookup`);
+  await page.fill('#case_number', number);
+  await page.fill('#query_code', code);
+  await Promise.all([page.waitForNavigation(), page.click('button.primary')]);
+  assert.match(await page.textContent('#result'), new RegExp(`${number}:已登记`));
+
+  // The unit's public page, and the list of units.
+  for (const path of ['/public/units', '/public/units/XS']) {
+    await page.goto(`${env.server.base}${path}`);
+    assert.deepEqual(await seriousViolations(page), [], path);
+  }
+  assert.match(await page.textContent('main'), /及时受理率/);
+
+  // Staff see it in their list on the online channel.
+  await staff.goto(`${env.server.base}/cases?channel=online`);
+  assert.match(await staff.textContent('main'), new RegExp(number));
+  await context.close();
+});
+
+test('the large-text display persists, stays accessible, and the pages fit a phone', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true });
+  const page = await context.newPage();
+  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/units', '/public/units/XS']) {
+    await page.goto(`${env.server.base}${path}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} fits a phone screen (overflow ${overflow}px)`);
+  }
+  await page.goto(`${env.server.base}/public/lookup`);
+  await Promise.all([page.waitForNavigation(), page.click('.display-switch button')]);
+  assert.match(page.url(), /\/public\/lookup$/, 'back on the same page');
+  await page.goto(`${env.server.base}/public/submit`);
+  assert.equal(await page.evaluate(() => document.documentElement.className), 'large', 'the choice is kept');
+  const size = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  assert.ok(size >= 20, `large text (${size}px)`);
+  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/units', '/public/units/XS']) {
+    await page.goto(`${env.server.base}${path}`);
+    assert.deepEqual(await seriousViolations(page), [], `${path} in large text`);
+  }
+  await Promise.all([page.waitForNavigation(), page.click('.display-switch button')]);
+  assert.equal(await page.evaluate(() => document.documentElement.className), '', 'and back to the standard');
+  await context.close();
+});
