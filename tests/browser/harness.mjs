@@ -1,6 +1,6 @@
 // Starts the real huiyin binary on a random port with a fresh SQLite database, and headless
 // Chromium to drive it. Chromium must be there: a missing browser fails the test, it is not skipped.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,6 +47,7 @@ export async function startServer() {
   return {
     base,
     setupLink,
+    databaseUrl: `sqlite://${dir}/huiyin.db`,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((ok) => child.once('exit', ok));
@@ -112,4 +113,26 @@ export async function tabTo(page, id) {
     await page.keyboard.press('Tab');
   }
   assert.equal(await page.evaluate(() => document.activeElement?.id), id, `Tab reaches #${id}`);
+}
+
+/** Runs a huiyin command on the server's database (e.g. `user add`); returns its output. */
+export function cli(server, args) {
+  const run = spawnSync(huiyinBinary(), args, {
+    env: { ...process.env, HUIYIN_DATABASE_URL: server.databaseUrl, HUIYIN_LOG: 'warn' },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`huiyin ${args.join(' ')} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** Calls the JSON API with a token; returns the parsed body, failing on an error status. */
+export async function api(server, token, method, path, body) {
+  const response = await fetch(`${server.base}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
 }

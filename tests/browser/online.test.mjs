@@ -4,7 +4,7 @@
 // on any public page, in the standard and the large-text display, and the pages fit a phone screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, setUp, seriousViolations, tabTo } from './harness.mjs';
+import { api, cli, serverAndBrowser, setUp, seriousViolations, tabTo } from './harness.mjs';
 
 const env = serverAndBrowser();
 
@@ -20,6 +20,8 @@ async function answerOf(page) {
 test('a petitioner files online with the keyboard alone, and staff see the case', async () => {
   const staff = await env.browser.newPage();
   await setUp(staff, env.server);
+  // The federation under the community: its petitions are reviewed by the community (GEN-5).
+  cli(env.server, ['unit', 'add', 'XS-CL', '--name', '西山社区残联', '--kind', 'federation', '--parent', 'XS']);
 
   const context = await env.browser.newContext();
   const page = await context.newPage();
@@ -33,6 +35,8 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
   // Step one by keyboard: arrow keys choose in the lists, Enter on the button sends.
   await tabTo(page, 'unit');
   await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.inputValue('#unit'), 'XS-CL');
   await tabTo(page, 'name');
   await page.keyboard.type('李桂兰');
   await tabTo(page, 'phone');
@@ -66,7 +70,7 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
 
   // The receipt: number and code, once, printable.
   const receipt = await page.textContent('.receipt');
-  const number = receipt.match(/XS-\d{4}-\d{6}/)[0];
+  const number = receipt.match(/XS-CL-\d{4}-\d{6}/)[0];
   const code = receipt.match(/查询码\s*(\d{4}-\d{4})/)[1];
   assert.match(receipt, /最迟/);
   assert.deepEqual(await seriousViolations(page), [], 'the receipt');
@@ -88,6 +92,51 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
   // Staff see it in their list on the online channel.
   await staff.goto(`${env.server.base}/cases?channel=online`);
   assert.match(await staff.textContent('main'), new RegExp(number));
+
+  // Staff accept, answer, approve and reply (through the API, with accounts made by the CLI).
+  for (const [user, role] of [['wang', 'officer'], ['lead1', 'leader'], ['lead2', 'leader']]) {
+    cli(env.server, ['user', 'add', user, '--unit', 'XS', '--role', role]);
+  }
+  const token = (user) => cli(env.server, ['token', 'create', user]).trim();
+  const [wang, lead1, lead2] = ['wang', 'lead1', 'lead2'].map(token);
+  const { items } = await api(env.server, wang, 'GET', `/cases?q=${number}`);
+  const id = items[0].id;
+  await api(env.server, wang, 'POST', `/cases/${id}/accept`, {});
+  await api(env.server, wang, 'POST', `/cases/${id}/opinion`, {
+    outcome: 'support', facts: '经调查,拖欠属实。', basis: '《保障农民工工资支付条例》第三条', text: '责成施工单位十日内支付。',
+  });
+  await api(env.server, lead1, 'POST', `/cases/${id}/approve`, {});
+  await api(env.server, lead2, 'POST', `/cases/${id}/approve`, {});
+  await api(env.server, wang, 'POST', `/cases/${id}/reply`, {});
+
+  // The petitioner reads the reply and rates it by keyboard: arrow keys move within a radio group.
+  await page.goto(`${env.server.base}/public/lookup`);
+  await page.fill('#case_number', number);
+  await page.fill('#query_code', code);
+  await Promise.all([page.waitForNavigation(), page.click('button.primary')]);
+  assert.match(await page.textContent('main'), /责成施工单位十日内支付/);
+  assert.deepEqual(await seriousViolations(page), [], 'the reply with the rating and review forms');
+  await tabTo(page, 'office-satisfied');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'unit-satisfied');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'unit-dissatisfied');
+  await tabTo(page, 'rate_reason');
+  await page.keyboard.type('钱只付了一半');
+  await tabTo(page, 'rate');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.match(await page.textContent('[role=status]'), /评价已提交/);
+  assert.equal(await page.$('#rate'), null, 'rated once: the form is gone');
+
+  // And asks for review.
+  await tabTo(page, 'review_reason');
+  await page.keyboard.type('工资只付了一半,处理意见没有落实。');
+  await tabTo(page, 'review');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.match(await page.textContent('[role=status]'), /复查申请已提交/);
+  assert.match(await page.textContent('main ol'), /申请复查/);
+  assert.deepEqual(await seriousViolations(page), [], 'after the review request');
   await context.close();
 });
 

@@ -46,6 +46,12 @@ pub enum Refusal {
     /// Only a flag the case has can be cleared.
     #[error("flag not set")]
     FlagNotSet,
+    /// GEN-9: the time to rate after the reply has lapsed.
+    #[error("rating lapsed")]
+    RatingLapsed,
+    /// GEN-9: the reply was rated already (one rating per reply).
+    #[error("already rated")]
+    AlreadyRated,
 }
 
 impl Refusal {
@@ -63,6 +69,8 @@ impl Refusal {
             Refusal::NotForwarded => "not_forwarded",
             Refusal::FinalMatterUndecided => "final_matter_undecided",
             Refusal::FlagNotSet => "flag_not_set",
+            Refusal::RatingLapsed => "rating_lapsed",
+            Refusal::AlreadyRated => "already_rated",
         }
     }
 
@@ -111,6 +119,10 @@ impl Refusal {
             }
             (Refusal::FlagNotSet, Lang::Zh) => "本件没有该项提示,无需撤销".into(),
             (Refusal::FlagNotSet, Lang::En) => "The case does not have that flag".into(),
+            (Refusal::RatingLapsed, Lang::Zh) => "评价期限已过,不能再评价".into(),
+            (Refusal::RatingLapsed, Lang::En) => "The time to rate the reply has lapsed".into(),
+            (Refusal::AlreadyRated, Lang::Zh) => "本次答复已经评价过,不能重复评价".into(),
+            (Refusal::AlreadyRated, Lang::En) => "This reply was rated already".into(),
         }
     }
 }
@@ -319,15 +331,23 @@ pub fn reply(state: &CaseState, in_holding_unit: bool) -> Result<EventData, Refu
     Ok(EventData::Replied {})
 }
 
-/// 评价 (GEN-9): recorded by staff once the petitioner had a reply.
+/// 评价 (GEN-9): once per reply, within the rating window after it; by the petitioner on the
+/// public side, or recorded by staff.
 pub fn rate(
     state: &CaseState,
+    window: crate::limits::RatingWindow,
     office: crate::event::Rating,
     unit: crate::event::Rating,
     reason: Option<String>,
 ) -> Result<EventData, Refusal> {
+    use crate::limits::RatingWindow;
     allowed_in("rate", state, &[Status::Replied, Status::Closed, Status::Final])?;
-    Ok(EventData::Rated { office, unit, reason })
+    match window {
+        RatingWindow::Open { .. } => Ok(EventData::Rated { office, unit, reason }),
+        RatingWindow::Lapsed => Err(Refusal::RatingLapsed),
+        RatingWindow::Rated => Err(Refusal::AlreadyRated),
+        RatingWindow::NotReplied => Err(Refusal::WrongState { action: "rate", status: state.status }),
+    }
 }
 
 /// 申请复查 / 复核 (GEN-5): within the petitioner's limit, to the level above; none after re-review.

@@ -112,6 +112,14 @@ pub struct LimitRules {
     /// a higher office. A shorter tree ends at its top.
     #[serde(default = "default_review_levels")]
     pub review_levels_up: u8,
+    /// How long after the reply the petitioner may rate the petition office and the handling unit
+    /// (GEN-9); a rating window that lapsed counts against 参评率.
+    #[serde(default = "default_rating_window")]
+    pub rating_window: Limit,
+}
+
+fn default_rating_window() -> Limit {
+    Limit::CalendarDays(30)
 }
 
 fn default_review_levels() -> u8 {
@@ -157,6 +165,7 @@ impl LimitRules {
             escalate_after: default_escalate_after(),
             approvals_required: default_approvals(),
             review_levels_up: default_review_levels(),
+            rating_window: default_rating_window(),
         }
     }
 
@@ -205,6 +214,7 @@ impl LimitRules {
             ("rules.re_review", self.re_review),
             ("rules.remind_before", self.remind_before),
             ("rules.escalate_after", self.escalate_after),
+            ("rules.rating_window", self.rating_window),
         ];
         for (field, limit) in all {
             let (Limit::CalendarDays(n) | Limit::WorkingDays(n)) = limit;
@@ -312,6 +322,32 @@ pub fn registration_deadlines(registration: &Registration, rules: &LimitRules, c
         .into_iter()
         .map(|(kind, limit)| Deadline::new(kind, received, limit, calendar))
         .collect()
+}
+
+/// Where a case stands for a rating (GEN-9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatingWindow {
+    /// The petitioner may rate until this day.
+    Open { until: Due },
+    /// No reply was given yet.
+    NotReplied,
+    /// The window after the last reply lapsed.
+    Lapsed,
+    /// A rating was given since the last reply: one per reply.
+    Rated,
+}
+
+/// Whether a rating may be given on `today`: after a reply, within the rules' window from the last
+/// reply (counted as any limit, GEN-8), once per reply.
+pub fn rating_window(events: &[Event], rules: &LimitRules, calendar: &Calendar, today: NaiveDate) -> RatingWindow {
+    let Some(last_reply) = events.iter().rposition(|e| matches!(e.data, EventData::Replied {})) else {
+        return RatingWindow::NotReplied;
+    };
+    if events[last_reply..].iter().any(|e| matches!(e.data, EventData::Rated { .. })) {
+        return RatingWindow::Rated;
+    }
+    let until = due_date(calendar, china_day(events[last_reply].occurred_at), rules.rating_window);
+    if today > until.date { RatingWindow::Lapsed } else { RatingWindow::Open { until } }
 }
 
 /// Marks the open deadlines of the given kinds met at `at`.
@@ -506,6 +542,38 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn gen_9_a_reply_is_rated_once_within_the_window() {
+        use crate::event::Rating;
+        let c = calendar();
+        let rules = LimitRules::national();
+        let at = |s: &str| -> DateTime<Utc> { s.parse().unwrap() };
+        let event = |seq, when: &str, data| Event {
+            seq,
+            occurred_at: at(when),
+            recorded_at: at(when),
+            actor: "a".into(),
+            note: None,
+            data,
+        };
+        let mut events = vec![registered("2026-03-01")];
+        assert_eq!(rating_window(&events, &rules, &c, day("2026-03-02")), RatingWindow::NotReplied);
+        // Replied on 2026-04-01 (China time): 30 日 end on 2026-05-01, a holiday, so on 2026-05-06.
+        events.push(event(2, "2026-04-01T02:00:00Z", EventData::Replied {}));
+        let open = rating_window(&events, &rules, &c, day("2026-05-06"));
+        assert_eq!(open, RatingWindow::Open { until: due_date(&c, day("2026-04-01"), rules.rating_window) });
+        assert_eq!(rating_window(&events, &rules, &c, day("2026-05-07")), RatingWindow::Lapsed);
+        events.push(event(
+            3,
+            "2026-04-02T02:00:00Z",
+            EventData::Rated { office: Rating::Satisfied, unit: Rating::Dissatisfied, reason: None },
+        ));
+        assert_eq!(rating_window(&events, &rules, &c, day("2026-04-03")), RatingWindow::Rated);
+        // A reply after review opens a new window.
+        events.push(event(4, "2026-06-01T02:00:00Z", EventData::Replied {}));
+        assert!(matches!(rating_window(&events, &rules, &c, day("2026-06-02")), RatingWindow::Open { .. }));
     }
 
     #[test]

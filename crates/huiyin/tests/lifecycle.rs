@@ -632,3 +632,86 @@ fn cdr_2_one_owner_one_owning_leader_and_handover_is_an_event(backend: Backend) 
     assert_eq!((last["kind"].as_str(), last["details"]["to_user"].as_str()), (Some("handed_off"), Some("li")));
 }
 both_backends!(cdr_2_one_owner_one_owning_leader_and_handover_is_an_event);
+
+/// A request without an account.
+fn public_post(w: &World, path: &str, body: Value) -> (u16, Value) {
+    common::json(
+        common::agent().post(w.server.url(path)).header("Content-Type", "application/json").send(body.to_string()),
+    )
+}
+
+/// GEN-9, GEN-5, GEN-11: after the reply the petitioner, without an account, rates the petition
+/// office and the handling unit once, and asks for review from the same lookup; a wrong code is
+/// refused as the lookup refuses it, and a second rating (by anyone) is refused.
+fn gen_9_gen_5_the_petitioner_rates_and_asks_for_review_without_an_account(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let (status, case) = post(&w.server, &w.tokens["wang"], "/api/v1/cases", &visit());
+    assert_eq!(status, 201, "{case}");
+    let (id, number, code) = (
+        case["id"].as_i64().unwrap(),
+        case["case_number"].as_str().unwrap().to_owned(),
+        case["query_code"].as_str().unwrap().to_owned(),
+    );
+    let rating = |code: &str, body: Value| {
+        let mut body = body;
+        body["query_code"] = json!(code);
+        public_post(&w, &format!("/api/v1/public/cases/{number}/rating"), body)
+    };
+    let lookup = || {
+        common::json(
+            common::agent().get(w.server.url(&format!("/api/v1/public/cases/{number}?query_code={code}"))).call(),
+        )
+        .1
+    };
+    assert_eq!(lookup()["rate_until"], Value::Null, "nothing to rate before the reply");
+    let (status, early) = rating(&code, json!({"office": "satisfied", "unit": "satisfied"}));
+    assert_eq!((status, early["error"]["code"].as_str()), (409, Some("wrong_state")), "{early}");
+
+    w.ok("wang", id, "accept", json!({}));
+    w.ok("wang", id, "opinion", opinion());
+    w.ok("lead1", id, "approve", json!({}));
+    w.ok("lead2", id, "approve", json!({}));
+    w.ok("wang", id, "reply", json!({}));
+    let before = lookup();
+    assert!(before["rate_until"].is_string() && before["review_until"].is_string(), "{before}");
+
+    let wrong = if code.starts_with('1') { "2222-2222" } else { "1111-1111" };
+    let (status, _) = rating(wrong, json!({"office": "satisfied", "unit": "satisfied"}));
+    assert_eq!(status, 404, "a wrong code is refused as the lookup refuses it");
+    let (status, bad) = rating(&code, json!({"office": "satisfied", "unit": "great"}));
+    assert_eq!((status, bad["error"]["field"].as_str()), (422, Some("unit")), "{bad}");
+    let (status, rated) =
+        rating(&code, json!({"office": "satisfied", "unit": "dissatisfied", "reason": "钱只付了一半"}));
+    assert_eq!(status, 200, "{rated}");
+    assert_eq!(rated["rate_until"], Value::Null, "rated once");
+    assert!(rated["timeline"].as_array().unwrap().iter().any(|s| s["kind"] == "rated"), "{rated}");
+    let (status, again) = rating(&code, json!({"office": "satisfied", "unit": "satisfied"}));
+    assert_eq!((status, again["error"]["code"].as_str()), (409, Some("already_rated")), "{again}");
+    w.refused("wang", id, "rate", json!({"office": "satisfied", "unit": "satisfied"}), 409, "already_rated");
+
+    // The review request from the lookup page: the reason is required.
+    let (status, page) =
+        page_post(&w, "/public/review", &[("case_number", &number), ("query_code", &code), ("reason", "")]);
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("请填写"), "{page}");
+    let (status, page) = page_post(
+        &w,
+        "/public/review",
+        &[("case_number", &number), ("query_code", &code), ("reason", "工资只付了一半,处理意见没有落实")],
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("复查申请已提交"), "{page}");
+    let after = lookup();
+    assert_eq!(after["review_until"], Value::Null, "{after}");
+    assert!(after["timeline"].as_array().unwrap().iter().any(|s| s["kind"] == "review_requested"), "{after}");
+    let (_, staff) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
+    let actors: Vec<&str> = staff["events"].as_array().unwrap().iter().filter_map(|e| e["actor"].as_str()).collect();
+    assert!(actors.contains(&"_online"), "the petitioner's steps are recorded by the online intake: {actors:?}");
+}
+both_backends!(gen_9_gen_5_the_petitioner_rates_and_asks_for_review_without_an_account);
+
+/// A public page posted as a form: (status, text).
+fn page_post(w: &World, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let mut resp = common::agent().post(w.server.url(path)).send_form(form.iter().copied()).expect("request failed");
+    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap_or_default())
+}

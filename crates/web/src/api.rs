@@ -598,6 +598,69 @@ async fn public_case(
     Ok(Json(found.map_err(|e| refuse(lang, e))?))
 }
 
+/// A petitioner's rating, with the query code that proves the case is theirs.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PublicRatingBody {
+    query_code: String,
+    /// The petition office: `satisfied`, `basically_satisfied` or `dissatisfied`.
+    office: Option<String>,
+    /// The handling unit, likewise.
+    unit: Option<String>,
+    reason: Option<String>,
+}
+
+/// The petitioner rates the reply (GEN-9): the petition office and the handling unit, once per
+/// reply, within the rating window after it (`rate_until` in the lookup). A wrong number or code
+/// answers 404 as the lookup does; a rating out of time or a second one answers 409.
+#[utoipa::path(post, path = "/public/cases/{case_number}/rating", tag = "public",
+    params(("case_number" = String, Path)), request_body = PublicRatingBody,
+    responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody),
+               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn public_rating(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+    Path(case_number): Path<String>,
+    ApiJson(body): ApiJson<PublicRatingBody>,
+) -> ApiResult<Json<crate::public::PublicCase>> {
+    let draft = huiyin_core::lifecycle::RateDraft {
+        office: body.office,
+        unit: body.unit,
+        reason: body.reason,
+        ..Default::default()
+    };
+    let rated = crate::public::rate(&state, client.ip(), &case_number, &body.query_code, &draft).await;
+    Ok(Json(rated.map_err(|e| refuse(lang, e))?))
+}
+
+/// A petitioner's request for review, with the query code.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PublicReviewBody {
+    query_code: String,
+    /// Why the petitioner disagrees with the reply.
+    reason: Option<String>,
+}
+
+/// The petitioner asks for review (复查), or re-review (复核) after a review, within 30 days of the
+/// reply (GEN-5; `review_until` in the lookup). It goes to the unit above the one that replied.
+#[utoipa::path(post, path = "/public/cases/{case_number}/review-request", tag = "public",
+    params(("case_number" = String, Path)), request_body = PublicReviewBody,
+    responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody),
+               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn public_review_request(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+    Path(case_number): Path<String>,
+    ApiJson(body): ApiJson<PublicReviewBody>,
+) -> ApiResult<Json<crate::public::PublicCase>> {
+    let requested =
+        crate::public::request_review(&state, client.ip(), &case_number, &body.query_code, body.reason).await;
+    Ok(Json(requested.map_err(|e| refuse(lang, e))?))
+}
+
 /// A unit as listed on the public side.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 struct PublicUnitRef {
@@ -1042,6 +1105,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_search_words, add_search_words))
         .routes(routes!(skip_level_report))
         .routes(routes!(public_case))
+        .routes(routes!(public_rating))
+        .routes(routes!(public_review_request))
         .routes(routes!(public_units))
         .routes(routes!(public_unit))
         .routes(routes!(set_public_info))

@@ -679,7 +679,11 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             let unit = lifecycle::parse_rating("unit", &d.unit)?;
             let reason =
                 text::optional("reason", d.reason.as_deref(), text::limits::REASON).map_err(ValidationErrors::from)?;
-            (lifecycle::rate(&file.state, office, unit, reason)?, meta(&d.note, &d.at)?)
+            let m = meta(&d.note, &d.at)?;
+            // The window is judged on the day the rating was given.
+            let today = limits::china_day(m.1.unwrap_or_else(Utc::now));
+            let window = limits::rating_window(&file.events, &rules, &*state.calendar().await, today);
+            (lifecycle::rate(&file.state, window, office, unit, reason)?, m)
         }
         CaseAction::ReviewRequest(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;

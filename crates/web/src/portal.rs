@@ -422,31 +422,72 @@ async fn submit_send(
     }
 }
 
-/// The lookup page (GEN-11): the case number and query code in a form, never in the address.
+/// The lookup page (GEN-11): the case number and query code in a form, never in the address; with
+/// the case, the rating (GEN-9) and review request (GEN-5) forms when they are open.
 #[derive(Template)]
 #[template(path = "public_lookup.html")]
 struct LookupPage {
     display: Display,
     back: String,
     case_number: String,
+    /// Kept in the follow-up forms (rating, review) of a found case only.
+    query_code: String,
     failed: bool,
+    /// What was just done, or why it was refused.
+    done: Option<String>,
+    refused: Option<String>,
     case: Option<public::PublicCase>,
 }
 
+impl LookupPage {
+    fn new(display: Display, case_number: &str) -> LookupPage {
+        LookupPage {
+            display,
+            back: "/public/lookup".into(),
+            case_number: case_number.trim().to_owned(),
+            query_code: String::new(),
+            failed: false,
+            done: None,
+            refused: None,
+            case: None,
+        }
+    }
+
+    /// The page with a found case: it holds the query code, so it is never stored by the browser.
+    fn found(mut self, query_code: &str, case: public::PublicCase) -> Response {
+        self.query_code = query_code.trim().to_owned();
+        self.case = Some(case);
+        let mut response = render(&self);
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+
+    fn not_found(mut self) -> Response {
+        self.failed = true;
+        (StatusCode::NOT_FOUND, render(&self)).into_response()
+    }
+}
+
 async fn lookup_form(display: Display) -> Response {
-    render(&LookupPage {
-        display,
-        back: "/public/lookup".into(),
-        case_number: String::new(),
-        failed: false,
-        case: None,
-    })
+    render(&LookupPage::new(display, ""))
 }
 
 #[derive(Deserialize)]
 struct LookupForm {
     case_number: String,
     query_code: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl LookupForm {
+    fn reason(&self) -> Option<String> {
+        Some(self.reason.trim().to_owned()).filter(|r| !r.is_empty())
+    }
 }
 
 async fn lookup(
@@ -455,16 +496,68 @@ async fn lookup(
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     Form(f): Form<LookupForm>,
 ) -> Response {
-    let page = |case, failed| LookupPage {
-        display,
-        back: "/public/lookup".into(),
-        case_number: f.case_number.trim().to_owned(),
-        failed,
-        case,
+    let found = public::lookup(&state, client.ip(), &f.case_number, &f.query_code).await;
+    answer(&state, display, client, &f, found, "").await
+}
+
+/// The petitioner's rating from the lookup page (GEN-9).
+async fn rate(
+    State(state): State<AppState>,
+    display: Display,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Form(f): Form<LookupForm>,
+) -> Response {
+    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+    let draft = huiyin_core::lifecycle::RateDraft {
+        office: some(&f.office),
+        unit: some(&f.unit),
+        reason: f.reason(),
+        ..Default::default()
     };
-    match public::lookup(&state, client.ip(), &f.case_number, &f.query_code).await {
-        Ok(case) => render(&page(Some(case), false)),
-        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, render(&page(None, true))).into_response(),
+    let rated = public::rate(&state, client.ip(), &f.case_number, &f.query_code, &draft).await;
+    answer(&state, display, client, &f, rated, "评价已提交,谢谢您。").await
+}
+
+/// The petitioner's request for review from the lookup page (GEN-5).
+async fn review(
+    State(state): State<AppState>,
+    display: Display,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Form(f): Form<LookupForm>,
+) -> Response {
+    let requested = public::request_review(&state, client.ip(), &f.case_number, &f.query_code, f.reason()).await;
+    answer(&state, display, client, &f, requested, "复查申请已提交,上一级机关将依法办理并答复。").await
+}
+
+/// The lookup page after a lookup, rating or review request: the case with what was done, or with
+/// why it was refused; the same refusal for a wrong number or code as the lookup gives.
+async fn answer(
+    state: &AppState,
+    display: Display,
+    client: SocketAddr,
+    f: &LookupForm,
+    outcome: Result<public::PublicCase, AppError>,
+    done: &str,
+) -> Response {
+    let mut page = LookupPage::new(display, &f.case_number);
+    let refusal = match outcome {
+        Ok(case) => {
+            page.done = Some(done.to_owned()).filter(|d| !d.is_empty());
+            return page.found(&f.query_code, case);
+        }
+        Err(AppError::NotFound) => return page.not_found(),
+        Err(AppError::Invalid(v)) => v.to_string(),
+        Err(AppError::Refused(r)) => r.message(Lang::Zh),
+        Err(e) => return PortalError::from(e).page(display),
+    };
+    match public::lookup(state, client.ip(), &f.case_number, &f.query_code).await {
+        Ok(case) => {
+            page.refused = Some(refusal);
+            let mut response = page.found(&f.query_code, case);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(AppError::NotFound) => page.not_found(),
         Err(e) => PortalError::from(e).page(display),
     }
 }
@@ -515,6 +608,8 @@ pub fn router() -> Router<AppState> {
         .route("/public/submit", get(submit_form).post(submit_check))
         .route("/public/submit/send", post(submit_send).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/public/lookup", get(lookup_form).post(lookup))
+        .route("/public/rate", post(rate))
+        .route("/public/review", post(review))
         .route("/public/units", get(units))
         .route("/public/units/{code}", get(unit))
 }

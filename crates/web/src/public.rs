@@ -20,7 +20,7 @@ use huiyin_core::unit::OfficeHours;
 use huiyin_core::unit::UnitCode;
 use huiyin_core::user::{ONLINE_INTAKE_DISPLAY_NAME, ONLINE_INTAKE_USERNAME, Role};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{NewUser, StoreError, SubmissionClaim};
+use huiyin_store::{CaseFile, NewUser, StoreError, SubmissionClaim};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -133,6 +133,10 @@ pub struct PublicCase {
     pub deadlines: Vec<DeadlineView>,
     /// The steps that answer the petitioner, oldest first.
     pub timeline: Vec<PublicStepView>,
+    /// The last day the reply may be rated (GEN-9); `null` when it cannot be rated now.
+    pub rate_until: Option<String>,
+    /// The last day to ask for review or re-review (GEN-5); `null` when it cannot be asked now.
+    pub review_until: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -148,6 +152,44 @@ pub struct PublicStepView {
 /// number, a wrong code or a malformed one. Failures from `address` are counted and slow its next
 /// lookups.
 pub async fn lookup(state: &AppState, address: IpAddr, number: &str, code: &str) -> AppResult<PublicCase> {
+    let file = verified(state, address, number, code).await?;
+    public_case(state, &file).await
+}
+
+/// The petitioner rates the reply (GEN-9): the petition office and the handling unit, once per
+/// reply, within the rating window. Recorded by the online intake account.
+pub async fn rate(
+    state: &AppState,
+    address: IpAddr,
+    number: &str,
+    code: &str,
+    draft: &huiyin_core::lifecycle::RateDraft,
+) -> AppResult<PublicCase> {
+    let file = verified(state, address, number, code).await?;
+    let draft = huiyin_core::lifecycle::RateDraft { note: None, at: None, ..draft.clone() };
+    let actor = online_actor(state).await?;
+    let file = app::act(state, &actor, file.id, app::CaseAction::Rate(draft)).await?;
+    public_case(state, &file).await
+}
+
+/// The petitioner asks for review (复查) or re-review (复核) within the limit after the reply (GEN-5).
+pub async fn request_review(
+    state: &AppState,
+    address: IpAddr,
+    number: &str,
+    code: &str,
+    reason: Option<String>,
+) -> AppResult<PublicCase> {
+    let file = verified(state, address, number, code).await?;
+    let draft = huiyin_core::lifecycle::ReasonDraft { reason, note: None, at: None };
+    let actor = online_actor(state).await?;
+    let file = app::act(state, &actor, file.id, app::CaseAction::ReviewRequest(draft)).await?;
+    public_case(state, &file).await
+}
+
+/// The case file, if `code` is its query code; every failure is [`AppError::NotFound`], counted
+/// against `address`, whose next attempts are held back.
+async fn verified(state: &AppState, address: IpAddr, number: &str, code: &str) -> AppResult<CaseFile> {
     let delay = state.public_guards().lookups.delay(address, Instant::now());
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -159,16 +201,31 @@ pub async fn lookup(state: &AppState, address: IpAddr, number: &str, code: &str)
     found.ok_or(AppError::NotFound)
 }
 
-async fn find(state: &AppState, number: &str, code: &str) -> AppResult<Option<PublicCase>> {
+async fn find(state: &AppState, number: &str, code: &str) -> AppResult<Option<CaseFile>> {
     let (Some(number), Some(code)) = (CaseNumber::parse(number), QueryCode::parse(code)) else { return Ok(None) };
     let Some(id) = state.store.case_id_by_number(number.as_str()).await? else { return Ok(None) };
     let Some(file) = state.store.case_file(id).await? else { return Ok(None) };
     let expected = state.secret.query_code_hash(&code);
-    if !same(expected.as_bytes(), file.query_code_hash.as_bytes()) {
-        return Ok(None);
-    }
-    let today = huiyin_core::limits::china_day(chrono::Utc::now());
-    Ok(Some(PublicCase {
+    Ok(same(expected.as_bytes(), file.query_code_hash.as_bytes()).then_some(file))
+}
+
+async fn public_case(state: &AppState, file: &CaseFile) -> AppResult<PublicCase> {
+    use huiyin_core::limits::{DeadlineKind, RatingWindow, china_day, rating_window};
+    let today = china_day(Utc::now());
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let rate_until = match rating_window(&file.events, &rules, &*state.calendar().await, today) {
+        RatingWindow::Open { until } => Some(until.date.to_string()),
+        _ => None,
+    };
+    let review_until = file
+        .deadlines
+        .iter()
+        .filter(|d| matches!(d.kind, DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest))
+        .filter(|d| d.met_at.is_none() && d.due.date >= today)
+        .map(|d| d.due.date.to_string())
+        .next()
+        .filter(|_| file.state.status == huiyin_core::event::Status::Replied);
+    Ok(PublicCase {
         case_number: file.state.case_number.clone(),
         status: file.state.status.code().to_owned(),
         status_label: file.state.status.label_zh().to_owned(),
@@ -179,7 +236,9 @@ async fn find(state: &AppState, number: &str, code: &str) -> AppResult<Option<Pu
             .into_iter()
             .map(|s| PublicStepView { kind: s.kind.into(), label: s.label.into(), at: instant(s.at), detail: s.detail })
             .collect(),
-    }))
+        rate_until,
+        review_until,
+    })
 }
 
 /// The check question of a public form, with the signed token that lets the server check the
