@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batcher;
 pub mod documents;
 pub mod error;
+pub mod open311;
 pub mod portal;
 pub mod public;
 pub mod search;
@@ -114,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .merge(ui::router().layer(sessions))
         .merge(portal::router())
+        .merge(open311::router())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1,0 +1,499 @@
+//! Open311 GeoReport v2 under `/open311/v2/` (issue 6): a civic app that speaks GeoReport files and
+//! follows online petitions without knowing huiyin.
+//!
+//! - services are the third-level content classes (GEN-10); a service definition lists huiyin's own
+//!   fields as attributes (the unit petitioned, purpose, ID number, headcount, …);
+//! - `POST requests` needs an `api_key` (a token from `huiyin token create` for an account that may
+//!   register) and registers an online case as that account; the query code goes back in
+//!   `service_notice`, for the app to give the petitioner;
+//! - `GET requests` lists online cases only, without the statement or anyone's personal data: the
+//!   number, the class, the unit, the dates, `open` / `closed` with the status in words in
+//!   `status_notes`, and with `extensions=true` the status code and the time limits;
+//! - every resource in JSON and XML (`.json` / `.xml`), errors as `[{code, description}]`.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use huiyin_core::case::{CaseDraft, Channel, PetitionerDraft, Purpose};
+use huiyin_core::category::Category;
+use huiyin_core::event::Status;
+use huiyin_store::{CaseQuery, CaseSort};
+use serde_json::{Map, Value, json};
+
+use crate::app::{self, AppError};
+use crate::auth::Actor;
+use crate::state::{AppState, token_hash};
+use crate::views::{DeadlineView, instant};
+
+/// The default window of `GET requests` without dates, in days.
+const DEFAULT_WINDOW_DAYS: i64 = 90;
+/// The most requests one `GET requests` answers.
+const MAX_REQUESTS: usize = 1000;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Xml,
+}
+
+/// `services.json` → (`services`, JSON).
+fn split(file: &str) -> Option<(&str, Format)> {
+    let (name, ext) = file.rsplit_once('.')?;
+    match ext {
+        "json" => Some((name, Format::Json)),
+        "xml" => Some((name, Format::Xml)),
+        _ => None,
+    }
+}
+
+/// A GeoReport error, answered in the specification's shape.
+struct GeoError(StatusCode, String);
+
+impl GeoError {
+    fn bad(description: impl Into<String>) -> GeoError {
+        GeoError(StatusCode::BAD_REQUEST, description.into())
+    }
+
+    fn not_found(what: &str) -> GeoError {
+        GeoError(StatusCode::NOT_FOUND, format!("{what} not found"))
+    }
+
+    fn respond(self, format: Format) -> Response {
+        let body = json!([{ "code": self.0.as_u16(), "description": self.1 }]);
+        (self.0, document(format, "errors", &body)).into_response()
+    }
+}
+
+impl From<AppError> for GeoError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(v) => {
+                let first = v.first();
+                GeoError::bad(format!("{}: {}", first.field, first.message(huiyin_core::Lang::En)))
+            }
+            AppError::Forbidden => GeoError(StatusCode::FORBIDDEN, "this api_key may not file requests".into()),
+            AppError::NotFound => GeoError::not_found("resource"),
+            other => {
+                tracing::error!(error = %other, "open311 failed");
+                GeoError(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged".into())
+            }
+        }
+    }
+}
+
+/// A body in the asked format: JSON as it is, XML with the root element named.
+fn document(format: Format, root: &str, value: &Value) -> Response {
+    let (body, content_type) = match format {
+        Format::Json => (value.to_string(), "application/json; charset=utf-8"),
+        Format::Xml => {
+            let mut xml = String::from(r#"<?xml version="1.0" encoding="utf-8"?>"#);
+            element(&mut xml, root, value);
+            (xml, "text/xml; charset=utf-8")
+        }
+    };
+    let mut response = body.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// The element name of one item of a list, as GeoReport's XML names them.
+fn item_name(list: &str) -> &'static str {
+    match list {
+        "services" => "service",
+        "service_requests" => "request",
+        "errors" => "error",
+        "attributes" => "attribute",
+        "values" => "value",
+        "endpoints" => "endpoint",
+        "formats" => "format",
+        "deadlines" => "deadline",
+        _ => "item",
+    }
+}
+
+fn element(out: &mut String, name: &str, value: &Value) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => out.push_str(&escape_xml(s)),
+        Value::Array(items) => items.iter().for_each(|item| element(out, item_name(name), item)),
+        Value::Object(fields) => fields.iter().for_each(|(k, v)| element(out, k, v)),
+    }
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}
+
+/// `GET discovery`, `GET services`, `GET requests`.
+async fn resource(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let Some((name, format)) = split(&file) else { return GeoError::not_found(&file).respond(Format::Json) };
+    let answer = match name {
+        "discovery" => Ok(("discovery", discovery())),
+        "services" => Ok(("services", services(&state.classes().await))),
+        "requests" => list_requests(&state, &params).await.map(|list| ("service_requests", list)),
+        _ => Err(GeoError::not_found(name)),
+    };
+    match answer {
+        Ok((root, value)) => document(format, root, &value),
+        Err(e) => e.respond(format),
+    }
+}
+
+fn discovery() -> Value {
+    json!({
+        "changeset": "2026-11-26T00:00:00+08:00",
+        "contact": "各单位信访电话见 /public/units",
+        "key_service": "api_key: an API token from `huiyin token create` for an account that may register cases",
+        "endpoints": [{
+            "specification": "http://wiki.open311.org/GeoReport_v2",
+            "url": "/open311/v2",
+            "changeset": "2026-11-26T00:00:00+08:00",
+            "type": "production",
+            "formats": ["application/json", "text/xml"]
+        }]
+    })
+}
+
+/// The classes a petition can be filed under: the active third-level ones.
+fn leaves(classes: &[Category]) -> impl Iterator<Item = &Category> {
+    classes.iter().filter(|c| c.active && c.level == 3)
+}
+
+fn services(classes: &[Category]) -> Value {
+    Value::Array(
+        leaves(classes)
+            .map(|c| {
+                json!({
+                    "service_code": c.code,
+                    "service_name": c.name,
+                    "description": c.path,
+                    "metadata": true,
+                    "type": "realtime",
+                    "keywords": "",
+                    "group": c.path.split(" / ").next().unwrap_or_default(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// `GET services/{code}`: the service definition.
+async fn service_definition(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some((code, format)) = split(&file) else { return GeoError::not_found(&file).respond(Format::Json) };
+    let classes = state.classes().await;
+    if !leaves(&classes).any(|c| c.code == code) {
+        return GeoError::not_found("service_code").respond(format);
+    }
+    let units: Vec<Value> = match state.store.units().await {
+        Ok(units) => units.into_iter().map(|u| json!({ "key": u.code, "name": u.name })).collect(),
+        Err(e) => return GeoError::from(AppError::from(e)).respond(format),
+    };
+    let purposes: Vec<Value> = Purpose::ALL.iter().map(|p| json!({ "key": p.code(), "name": p.label_zh() })).collect();
+    let attribute = |order: u32, code: &str, datatype: &str, required: bool, description: &str, values: &[Value]| {
+        let mut a = json!({
+            "variable": true,
+            "code": code,
+            "datatype": datatype,
+            "required": required,
+            "datatype_description": "",
+            "order": order,
+            "description": description,
+        });
+        if !values.is_empty() {
+            a["values"] = Value::Array(values.to_vec());
+        }
+        a
+    };
+    let definition = json!({
+        "service_code": code,
+        "attributes": [
+            attribute(1, "unit", "singlevaluelist", true, "向哪个单位反映 (the unit petitioned)", &units),
+            attribute(2, "purpose", "singlevaluelist", false, "信访目的 (purpose)", &purposes),
+            attribute(3, "id_number", "string", false, "身份证号码 (resident ID number)", &[]),
+            attribute(4, "petitioner_address", "string", false, "住址 (the petitioner's address)", &[]),
+            attribute(5, "headcount", "number", false, "反映人数 (number of people)", &[]),
+            attribute(6, "place_unit", "singlevaluelist", false, "问题所在地的单位 (the unit where the problem is)", &units),
+            attribute(7, "accused_name", "string", false, "反映的人或单位 (the person or unit complained about)", &[]),
+        ],
+    });
+    document(format, "service_definition", &definition)
+}
+
+/// `POST requests`: files an online petition as the api_key's account.
+async fn post_request(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let Some(("requests", format)) = split(&file) else { return GeoError::not_found(&file).respond(Format::Json) };
+    match file_request(&state, &form).await {
+        Ok(value) => document(format, "service_requests", &value),
+        Err(e) => e.respond(format),
+    }
+}
+
+async fn file_request(state: &AppState, form: &HashMap<String, String>) -> Result<Value, GeoError> {
+    let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let actor = api_key_actor(state, get("api_key").as_deref()).await?;
+    let code = get("service_code").ok_or_else(|| GeoError::bad("service_code is required"))?;
+    let classes = state.classes().await;
+    let class = leaves(&classes).find(|c| c.code == code).ok_or_else(|| GeoError::not_found("service_code"))?;
+    let place = match (get("address_string"), get("lat"), get("long")) {
+        (Some(address), _, _) => address,
+        (None, Some(lat), Some(long)) => format!("{lat},{long}"),
+        _ => return Err(GeoError::bad("a location is required: address_string, or lat and long")),
+    };
+    let attribute = |k: &str| get(&format!("attribute[{k}]"));
+    let name = match (get("last_name"), get("first_name")) {
+        (Some(last), Some(first)) => Some(format!("{last}{first}")),
+        (last, first) => last.or(first),
+    };
+    let draft = CaseDraft {
+        channel: Some(Channel::Online.code().into()),
+        unit: attribute("unit"),
+        petitioner: Some(PetitionerDraft {
+            name,
+            id_type: None,
+            id_number: attribute("id_number"),
+            phone: get("phone"),
+            address: attribute("petitioner_address"),
+        }),
+        headcount: attribute("headcount").map(|h| h.parse::<i64>().unwrap_or(0)),
+        category: Some(class.path.clone()),
+        purpose: attribute("purpose"),
+        content: get("description"),
+        accused: attribute("accused_name").map(|name| huiyin_core::case::AccusedDraft { name: Some(name), unit: None }),
+        place: Some(place),
+        place_unit: attribute("place_unit"),
+        ..Default::default()
+    };
+    let now = Utc::now();
+    let (registration, unit_id) = app::check_registration(state, &actor, &draft, now).await?;
+    huiyin_core::public::check_online(&registration).map_err(AppError::from)?;
+    let (id, query_code) = app::write_registration(state, &actor, registration, unit_id, now).await?;
+    let file = state.store.case_file(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+    tracing::info!(case_id = id, account = %actor.user.username, "open311 request filed");
+    Ok(json!([{
+        "service_request_id": file.state.case_number,
+        "token": file.state.case_number,
+        "service_notice": format!(
+            "已登记为信访件 {},查询码 {query_code}(只告知这一次)。凭编号和查询码可在 /public/lookup 查询办理情况。",
+            file.state.case_number
+        ),
+        "account_id": Value::Null,
+    }]))
+}
+
+/// The account an api_key acts as; it must be active.
+async fn api_key_actor(state: &AppState, key: Option<&str>) -> Result<Actor, GeoError> {
+    let invalid = || GeoError(StatusCode::FORBIDDEN, "invalid api_key received".into());
+    let key = key.ok_or_else(invalid)?;
+    let user = state.store.user_by_api_token(&token_hash(key)).await.map_err(AppError::from)?;
+    let user = user.filter(|u| u.active).ok_or_else(invalid)?;
+    Actor::load(state, user).await.map_err(|e| GeoError::from(AppError::from(e)))
+}
+
+/// `GET requests`: online cases received in the window (by default the last 90 days), newest
+/// first, at most 1,000; or the ones named by `service_request_id`.
+async fn list_requests(state: &AppState, params: &HashMap<String, String>) -> Result<Value, GeoError> {
+    let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let extensions = get("extensions") == Some("true");
+    let classes = state.classes().await;
+    if let Some(ids) = get("service_request_id") {
+        let mut out = Vec::new();
+        for number in ids.split(',').map(str::trim).filter(|n| !n.is_empty()).take(MAX_REQUESTS) {
+            if let Some(request) = one_request(state, number, extensions).await? {
+                out.push(request);
+            }
+        }
+        return Ok(Value::Array(out));
+    }
+    let date = |k: &str| -> Result<Option<DateTime<Utc>>, GeoError> {
+        get(k)
+            .map(|raw| {
+                DateTime::parse_from_rfc3339(raw)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| GeoError::bad(format!("{k} must be an ISO 8601 date and time with a time zone")))
+            })
+            .transpose()
+    };
+    let (start, end) = (date("start_date")?, date("end_date")?);
+    let window = chrono::Duration::days(DEFAULT_WINDOW_DAYS);
+    let (start, end) = match (start, end) {
+        (Some(s), Some(e)) => (s, e),
+        (Some(s), None) => (s, s + window),
+        (None, Some(e)) => (e - window, e),
+        (None, None) => (Utc::now() - window, Utc::now()),
+    };
+    if start > end {
+        return Err(GeoError::bad("start_date is after end_date"));
+    }
+    let statuses: Vec<&str> = get("status").map(|s| s.split(',').map(str::trim).collect()).unwrap_or_default();
+    if let Some(bad) = statuses.iter().find(|s| !matches!(**s, "open" | "closed")) {
+        return Err(GeoError::bad(format!("status {bad} is not open or closed")));
+    }
+    let codes: Vec<&str> = get("service_code").map(|s| s.split(',').map(str::trim).collect()).unwrap_or_default();
+    let scope: Vec<i64> = state.store.units().await.map_err(AppError::from)?.iter().map(|u| u.id).collect();
+    let mut query = CaseQuery {
+        scope,
+        channel: Some(Channel::Online),
+        received_from: Some(start),
+        received_before: Some(end),
+        sort: CaseSort::ReceivedDesc,
+        page: 1,
+        per_page: 200,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    loop {
+        let page = state.store.list_cases(&query).await.map_err(AppError::from)?;
+        for case in &page.items {
+            let code = class_code(&classes, &case.category_path);
+            let open_or_closed = open_or_closed(case.status);
+            if (statuses.is_empty() || statuses.contains(&open_or_closed))
+                && (codes.is_empty() || codes.contains(&code.as_str()))
+                && out.len() < MAX_REQUESTS
+            {
+                out.push(request_view(RequestFacts {
+                    number: &case.case_number,
+                    status: case.status,
+                    category_path: &case.category_path,
+                    code,
+                    unit: &case.unit_name,
+                    received_at: case.received_at,
+                    updated_at: None,
+                    expected: case.next_due,
+                    deadlines: extensions.then(Vec::new),
+                }));
+            }
+        }
+        let seen = i64::from(query.page) * i64::from(query.per_page);
+        if out.len() >= MAX_REQUESTS || seen >= page.total || page.items.is_empty() {
+            break;
+        }
+        query.page += 1;
+    }
+    Ok(Value::Array(out))
+}
+
+/// `GET requests/{id}`.
+async fn get_request(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let Some((number, format)) = split(&file) else { return GeoError::not_found(&file).respond(Format::Json) };
+    let extensions = params.get("extensions").map(String::as_str) == Some("true");
+    match one_request(&state, number, extensions).await {
+        Ok(Some(request)) => document(format, "service_requests", &json!([request])),
+        Ok(None) => GeoError::not_found("service_request_id").respond(format),
+        Err(e) => e.respond(format),
+    }
+}
+
+/// `GET tokens/{token}`: requests are filed at once, so a token is its request's number.
+async fn get_token(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some((token, format)) = split(&file) else { return GeoError::not_found(&file).respond(Format::Json) };
+    match one_request(&state, token, false).await {
+        Ok(Some(_)) => document(format, "service_requests", &json!([{ "service_request_id": token, "token": token }])),
+        Ok(None) => GeoError::not_found("token").respond(format),
+        Err(e) => e.respond(format),
+    }
+}
+
+/// An online case by its number, as a GeoReport request; other channels are not served here.
+async fn one_request(state: &AppState, number: &str, extensions: bool) -> Result<Option<Value>, GeoError> {
+    let Some(id) = state.store.case_id_by_number(number.trim()).await.map_err(AppError::from)? else { return Ok(None) };
+    let Some(file) = state.store.case_file(id).await.map_err(AppError::from)? else { return Ok(None) };
+    if file.registration.channel != Channel::Online {
+        return Ok(None);
+    }
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let holder = state.store.unit_by_id(file.holding_unit_id).await.map_err(AppError::from)?;
+    let holder = holder.map(|u| u.name).unwrap_or_else(|| file.unit_name.clone());
+    let path = file.registration.category.path.clone();
+    let deadlines: Vec<DeadlineView> = file.deadlines.iter().map(|d| DeadlineView::new(d, today)).collect();
+    Ok(Some(request_view(RequestFacts {
+        number: &file.state.case_number,
+        status: file.state.status,
+        code: file.registration.category.code.clone(),
+        category_path: &path,
+        unit: &holder,
+        received_at: file.registration.received_at,
+        updated_at: file.events.last().map(|e| e.occurred_at),
+        expected: file.deadlines.iter().filter(|d| d.met_at.is_none()).map(|d| d.due.date).min(),
+        deadlines: extensions.then_some(deadlines),
+    })))
+}
+
+/// What a GeoReport request shows of a case: nothing of the statement or of anyone's data.
+struct RequestFacts<'a> {
+    number: &'a str,
+    status: Status,
+    category_path: &'a str,
+    code: String,
+    unit: &'a str,
+    received_at: DateTime<Utc>,
+    updated_at: Option<DateTime<Utc>>,
+    expected: Option<chrono::NaiveDate>,
+    /// With `extensions=true`: the time limits (a list leaves them out; a single request has them).
+    deadlines: Option<Vec<DeadlineView>>,
+}
+
+fn request_view(f: RequestFacts) -> Value {
+    let mut v = Map::new();
+    v.insert("service_request_id".into(), json!(f.number));
+    v.insert("status".into(), json!(open_or_closed(f.status)));
+    v.insert("status_notes".into(), json!(f.status.label_zh()));
+    v.insert("service_name".into(), json!(f.category_path.rsplit(" / ").next().unwrap_or(f.category_path)));
+    v.insert("service_code".into(), json!(f.code));
+    v.insert("agency_responsible".into(), json!(f.unit));
+    v.insert("requested_datetime".into(), json!(instant(f.received_at)));
+    if let Some(updated) = f.updated_at {
+        v.insert("updated_datetime".into(), json!(instant(updated)));
+    }
+    if let Some(due) = f.expected {
+        v.insert("expected_datetime".into(), json!(format!("{due}T23:59:59+08:00")));
+    }
+    if let Some(deadlines) = f.deadlines {
+        v.insert(
+            "extended_attributes".into(),
+            json!({ "status": f.status.code(), "status_label": f.status.label_zh(), "deadlines": deadlines }),
+        );
+    }
+    Value::Object(v)
+}
+
+fn open_or_closed(status: Status) -> &'static str {
+    if Status::SETTLED.contains(&status) { "closed" } else { "open" }
+}
+
+fn class_code(classes: &[Category], path: &str) -> String {
+    classes.iter().find(|c| c.path == path).map(|c| c.code.clone()).unwrap_or_default()
+}
+
+/// The GeoReport routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/open311/v2/{file}", get(resource).post(post_request))
+        .route("/open311/v2/services/{file}", get(service_definition))
+        .route("/open311/v2/requests/{file}", get(get_request))
+        .route("/open311/v2/tokens/{file}", get(get_token))
+}
