@@ -367,3 +367,59 @@ both_backends!(com_3_a_unit_publishes_its_hours_procedure_and_measures);
 fn put_json(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
     common::put(server, token, path, body)
 }
+
+/// GEN-3, GEN-11: the petitioner reads the notices addressed to them as PDF, with the number and
+/// code; the office's records are not theirs, and a wrong code reads nothing.
+fn gen_3_the_petitioner_reads_their_notices_as_pdf(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    assert_eq!(status, 201, "{case}");
+    let (id, number, code) =
+        (case["id"].as_i64().unwrap(), case["case_number"].as_str().unwrap(), case["query_code"].as_str().unwrap());
+    let (status, _) = post(&server, &wang, &format!("/api/v1/cases/{id}/accept"), &json!({}));
+    assert_eq!(status, 200);
+    let (status, _) =
+        post(&server, &wang, &format!("/api/v1/cases/{id}/investigation"), &json!({"text": "到工地核实。"}));
+    assert_eq!(status, 200);
+
+    let (_, public) = lookup(&server, number, code);
+    let kinds: Vec<&str> =
+        public["documents"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["receipt", "acceptance-notice"], "the notices, not the office's records: {public}");
+    let notice = &public["documents"][1];
+    let path = format!("/api/v1/public/cases/{number}/documents/acceptance-notice/{}", notice["issued_by"]);
+    let mut resp = agent().get(server.url(&format!("{path}?query_code={code}"))).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers().get("content-type").unwrap(), "application/pdf");
+    let pdf = resp.body_mut().read_to_vec().unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let wrong = if code.starts_with('1') { "2222-2222" } else { "1111-1111" };
+    let (status, _) = json(agent().get(server.url(&format!("{path}?query_code={wrong}"))).call());
+    assert_eq!(status, 404);
+    let (status, _) = json(
+        agent()
+            .get(
+                server
+                    .url(&format!("/api/v1/public/cases/{number}/documents/investigation-record/3?query_code={code}")),
+            )
+            .call(),
+    );
+    assert_eq!(status, 404, "an investigation record is not the petitioner's");
+
+    // The same from the lookup page, the code sent in a form.
+    let issued_by = notice["issued_by"].to_string();
+    let mut resp = agent()
+        .post(server.url("/public/document"))
+        .send_form([
+            ("case_number", number),
+            ("query_code", code),
+            ("kind", "acceptance-notice"),
+            ("issued_by", &issued_by),
+        ])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(resp.body_mut().read_to_vec().unwrap().starts_with(b"%PDF"));
+}
+both_backends!(gen_3_the_petitioner_reads_their_notices_as_pdf);

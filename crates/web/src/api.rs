@@ -598,6 +598,24 @@ async fn public_case(
     Ok(Json(found.map_err(|e| refuse(lang, e))?))
 }
 
+/// One of the petitioner's documents as PDF (GEN-3): the receipt, a notice, or the handling opinion
+/// once sent (`documents` in the lookup). Other documents, a wrong number or a wrong code: 404.
+#[utoipa::path(get, path = "/public/cases/{case_number}/documents/{kind}/{issued_by}", tag = "public",
+    params(("case_number" = String, Path), ("kind" = String, Path), ("issued_by" = i64, Path), QueryCodeParam),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn public_document(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+    Path((case_number, kind, issued_by)): Path<(String, String, i64)>,
+    Query(params): Query<QueryCodeParam>,
+) -> ApiResult<axum::response::Response> {
+    let found =
+        crate::public::document_pdf(&state, client.ip(), &case_number, &params.query_code, &kind, issued_by).await;
+    let (record, blob) = found.map_err(|e| refuse(lang, e))?;
+    Ok(crate::pdf_response(&record, blob))
+}
+
 /// A petitioner's rating, with the query code that proves the case is theirs.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1105,6 +1123,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_search_words, add_search_words))
         .routes(routes!(skip_level_report))
         .routes(routes!(public_case))
+        .routes(routes!(public_document))
         .routes(routes!(public_rating))
         .routes(routes!(public_review_request))
         .routes(routes!(public_units))

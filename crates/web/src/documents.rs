@@ -89,6 +89,20 @@ impl DocKind {
     pub fn parse(code: &str) -> Option<DocKind> {
         DocKind::ALL.into_iter().find(|k| k.code() == code)
     }
+
+    /// The documents addressed to the petitioner, which they may read on the public side (GEN-3):
+    /// the receipt, the notices and the handling opinion. Records and letters between offices stay
+    /// internal.
+    pub fn for_petitioner(self) -> bool {
+        matches!(
+            self,
+            DocKind::Receipt
+                | DocKind::AcceptanceNotice
+                | DocKind::RejectionNotice
+                | DocKind::ExtensionNotice
+                | DocKind::Opinion
+        )
+    }
 }
 
 /// The unit that issues a document, as it prints.

@@ -529,6 +529,32 @@ async fn review(
     answer(&state, display, client, &f, requested, "复查申请已提交,上一级机关将依法办理并答复。").await
 }
 
+#[derive(Deserialize)]
+struct DocumentForm {
+    case_number: String,
+    query_code: String,
+    kind: String,
+    issued_by: i64,
+}
+
+/// One of the petitioner's documents as PDF, asked for with the number and code in a form (GEN-3).
+async fn document(
+    State(state): State<AppState>,
+    display: Display,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Form(f): Form<DocumentForm>,
+) -> Response {
+    match public::document_pdf(&state, client.ip(), &f.case_number, &f.query_code, &f.kind, f.issued_by).await {
+        Ok((record, blob)) => {
+            let mut response = crate::pdf_response(&record, blob);
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(AppError::NotFound) => LookupPage::new(display, &f.case_number).not_found(),
+        Err(e) => PortalError::from(e).page(display),
+    }
+}
+
 /// The lookup page after a lookup, rating or review request: the case with what was done, or with
 /// why it was refused; the same refusal for a wrong number or code as the lookup gives.
 async fn answer(
@@ -608,6 +634,7 @@ pub fn router() -> Router<AppState> {
         .route("/public/submit", get(submit_form).post(submit_check))
         .route("/public/submit/send", post(submit_send).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/public/lookup", get(lookup_form).post(lookup))
+        .route("/public/document", post(document))
         .route("/public/rate", post(rate))
         .route("/public/review", post(review))
         .route("/public/units", get(units))

@@ -133,10 +133,24 @@ pub struct PublicCase {
     pub deadlines: Vec<DeadlineView>,
     /// The steps that answer the petitioner, oldest first.
     pub timeline: Vec<PublicStepView>,
+    /// The documents addressed to the petitioner (GEN-3): the receipt, the notices, and the handling
+    /// opinion once it was sent.
+    pub documents: Vec<PublicDocument>,
     /// The last day the reply may be rated (GEN-9); `null` when it cannot be rated now.
     pub rate_until: Option<String>,
     /// The last day to ask for review or re-review (GEN-5); `null` when it cannot be asked now.
     pub review_until: Option<String>,
+}
+
+/// A document the petitioner may read, served as PDF with the query code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicDocument {
+    /// `receipt`, `acceptance-notice`, `rejection-notice`, `extension-notice` or `opinion`.
+    pub kind: String,
+    pub title: String,
+    /// The seq of the event that issued it.
+    pub issued_by: i64,
+    pub issued_at: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -187,6 +201,43 @@ pub async fn request_review(
     public_case(state, &file).await
 }
 
+/// The documents of a case addressed to the petitioner; the handling opinion only once it was sent
+/// (a draft that was not approved is never theirs).
+async fn petitioner_documents(state: &AppState, file: &CaseFile) -> AppResult<Vec<crate::documents::Issued>> {
+    use crate::documents::DocKind;
+    let replied_after = |seq: i64| {
+        file.events.iter().any(|e| e.seq > seq && matches!(e.data, huiyin_core::event::EventData::Replied {}))
+    };
+    Ok(app::compose_documents(state, file)
+        .await?
+        .into_iter()
+        .filter(|d| d.kind.for_petitioner() && (d.kind != DocKind::Opinion || replied_after(d.issued_by)))
+        .collect())
+}
+
+/// One of the petitioner's documents as PDF (typeset and kept on first reading, like every
+/// document), by the case number and query code; anything else answers [`AppError::NotFound`].
+pub async fn document_pdf(
+    state: &AppState,
+    address: IpAddr,
+    number: &str,
+    code: &str,
+    kind: &str,
+    issued_by: i64,
+) -> AppResult<(huiyin_store::IssuedDocument, huiyin_store::Blob)> {
+    let file = verified(state, address, number, code).await?;
+    let kind = crate::documents::DocKind::parse(kind).ok_or(AppError::NotFound)?;
+    let theirs = petitioner_documents(state, &file).await?;
+    if !theirs.iter().any(|d| d.kind == kind && d.issued_by == issued_by) {
+        return Err(AppError::NotFound);
+    }
+    let issued = app::issue_documents(state, &file).await?;
+    let (_, record) =
+        issued.into_iter().find(|(d, _)| d.kind == kind && d.issued_by == issued_by).ok_or(AppError::NotFound)?;
+    let blob = state.store.blob(&record.sha256).await?.ok_or(AppError::NotFound)?;
+    Ok((record, blob))
+}
+
 /// The case file, if `code` is its query code; every failure is [`AppError::NotFound`], counted
 /// against `address`, whose next attempts are held back.
 async fn verified(state: &AppState, address: IpAddr, number: &str, code: &str) -> AppResult<CaseFile> {
@@ -225,7 +276,18 @@ async fn public_case(state: &AppState, file: &CaseFile) -> AppResult<PublicCase>
         .map(|d| d.due.date.to_string())
         .next()
         .filter(|_| file.state.status == huiyin_core::event::Status::Replied);
+    let documents = petitioner_documents(state, file)
+        .await?
+        .into_iter()
+        .map(|d| PublicDocument {
+            kind: d.kind.code().into(),
+            title: d.kind.label_zh().into(),
+            issued_by: d.issued_by,
+            issued_at: instant(d.issued_at),
+        })
+        .collect();
     Ok(PublicCase {
+        documents,
         case_number: file.state.case_number.clone(),
         status: file.state.status.code().to_owned(),
         status_label: file.state.status.label_zh().to_owned(),
