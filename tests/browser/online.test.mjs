@@ -140,7 +140,7 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
   await context.close();
 });
 
-test('the large-text display persists, stays accessible, and the pages fit a phone', async () => {
+test('the large-text display and English persist, stay accessible, and the pages fit a phone', async () => {
   const context = await env.browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true });
   const page = await context.newPage();
   for (const path of ['/public', '/public/submit', '/public/lookup', '/public/units', '/public/units/XS']) {
@@ -149,7 +149,7 @@ test('the large-text display persists, stays accessible, and the pages fit a pho
     assert.ok(overflow <= 0, `${path} fits a phone screen (overflow ${overflow}px)`);
   }
   await page.goto(`${env.server.base}/public/lookup`);
-  await Promise.all([page.waitForNavigation(), page.click('.display-switch button')]);
+  await Promise.all([page.waitForNavigation(), page.click('.display-switch button[name=large]')]);
   assert.match(page.url(), /\/public\/lookup$/, 'back on the same page');
   await page.goto(`${env.server.base}/public/submit`);
   assert.equal(await page.evaluate(() => document.documentElement.className), 'large', 'the choice is kept');
@@ -159,7 +159,19 @@ test('the large-text display persists, stays accessible, and the pages fit a pho
     await page.goto(`${env.server.base}${path}`);
     assert.deepEqual(await seriousViolations(page), [], `${path} in large text`);
   }
-  await Promise.all([page.waitForNavigation(), page.click('.display-switch button')]);
+  await Promise.all([page.waitForNavigation(), page.click('.display-switch button[name=large]')]);
   assert.equal(await page.evaluate(() => document.documentElement.className), '', 'and back to the standard');
+
+  // English, kept like the display, and back to Chinese.
+  await Promise.all([page.waitForNavigation(), page.click('.display-switch button[name=lang]')]);
+  await page.goto(`${env.server.base}/public/submit`);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.match(await page.textContent('h1'), /File a petition/);
+  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/units', '/public/units/XS']) {
+    await page.goto(`${env.server.base}${path}`);
+    assert.deepEqual(await seriousViolations(page), [], `${path} in English`);
+  }
+  await Promise.all([page.waitForNavigation(), page.click('.display-switch button[name=lang]')]);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
   await context.close();
 });

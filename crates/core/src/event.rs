@@ -297,6 +297,22 @@ impl Status {
         }
     }
 
+    /// For the English public pages.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Status::Registered => "Registered",
+            Status::Accepted => "Being handled",
+            Status::Assigned => "Sent to the competent unit",
+            Status::AwaitingApproval => "Opinion awaiting approval",
+            Status::Approved => "Reply being sent",
+            Status::Replied => "Replied",
+            Status::Closed => "Closed",
+            Status::NotAccepted => "Not accepted",
+            Status::RegisteredOnly => "Registered only",
+            Status::Final => "Final",
+        }
+    }
+
     pub fn parse(field: &str, raw: &str) -> Result<Status, FieldError> {
         Status::ALL.into_iter().find(|s| s.code() == raw.trim()).ok_or_else(|| {
             FieldError::new(field, Invalid::NotAChoice { allowed: Status::ALL.map(Status::code).join(", ") })

@@ -80,6 +80,20 @@ impl DeadlineKind {
             DeadlineKind::ReReview => "复核答复",
         }
     }
+
+    /// For the English public pages.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DeadlineKind::Sorting => "Sent on to the competent unit",
+            DeadlineKind::Notice => "Written notice whether it is accepted",
+            DeadlineKind::Objection => "Objection by the receiving unit",
+            DeadlineKind::Handling => "Written handling opinion",
+            DeadlineKind::ReviewRequest => "Asking for review",
+            DeadlineKind::Review => "Review answered",
+            DeadlineKind::ReReviewRequest => "Asking for re-review",
+            DeadlineKind::ReReview => "Re-review answered",
+        }
+    }
 }
 
 /// A unit's limits. Units without their own take their parent's, up to the national defaults.

@@ -9,6 +9,26 @@ use crate::case::{Channel, Registration};
 use crate::error::{FieldError, Invalid, ValidationErrors};
 use crate::event::{Event, EventData};
 
+/// A public step's name in English, by its kind (the English public pages).
+pub fn step_label_en(kind: &str) -> &'static str {
+    match kind {
+        "registered" => "Registered",
+        "accepted" => "Accepted",
+        "assigned" => "Sent to the competent unit",
+        "transferred" => "Transferred to the competent unit",
+        "escalated" => "Sent to the unit above",
+        "rated" => "Rated",
+        "closed" => "Closed",
+        "answered" => "Answered on the spot",
+        "rejected" => "Not accepted",
+        "registered_only" => "Registered only",
+        "extended" => "Handling limit extended",
+        "replied" => "Replied",
+        "review_requested" => "Review requested",
+        _ => "Step",
+    }
+}
+
 /// The most files one online petition carries (each within [`crate::attachment::MAX_BYTES`]).
 pub const MAX_ONLINE_ATTACHMENTS: usize = 5;
 

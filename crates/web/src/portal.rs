@@ -15,6 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use huiyin_core::case::{AccusedDraft, CaseDraft, PetitionerDraft, Purpose};
+use huiyin_core::event::Status;
+use huiyin_core::limits::DeadlineKind;
 use huiyin_core::public::MAX_ONLINE_ATTACHMENTS;
 use huiyin_core::{Lang, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -26,25 +28,77 @@ use crate::ui::{Choice, choices, escape, render};
 
 /// The cookie that keeps the large-text, high-contrast display.
 const DISPLAY_COOKIE: &str = "huiyin_display";
+/// The cookie that keeps the language of the public pages (Chinese unless it says `en`).
+const LANG_COOKIE: &str = "huiyin_lang";
 
-/// How the petitioner wants the pages shown.
+/// How the petitioner wants the pages shown: large text, and Chinese or English.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Display {
     pub large: bool,
+    pub en: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Display {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let large = parts
+        let cookies: Vec<String> = parts
             .headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
-            .any(|c| c.trim() == format!("{DISPLAY_COOKIE}=large"));
-        Ok(Display { large })
+            .map(|c| c.trim().to_owned())
+            .collect();
+        let has = |cookie: String| cookies.contains(&cookie);
+        Ok(Display { large: has(format!("{DISPLAY_COOKIE}=large")), en: has(format!("{LANG_COOKIE}=en")) })
+    }
+}
+
+impl Display {
+    /// The text in the page's language.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.en { en } else { zh }
+    }
+
+    pub fn lang(&self) -> Lang {
+        if self.en { Lang::En } else { Lang::Zh }
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        if self.en { "en" } else { "zh-CN" }
+    }
+
+    /// A case's status in the page's language (`zh` is the Chinese label the view carries).
+    pub fn status(&self, code: &str, zh: &str) -> String {
+        match Status::ALL.iter().find(|s| s.code() == code) {
+            Some(status) if self.en => status.label_en().into(),
+            _ => zh.into(),
+        }
+    }
+
+    /// A time limit's name in the page's language.
+    pub fn deadline(&self, kind: &str, zh: &str) -> String {
+        match DeadlineKind::parse(kind) {
+            Some(kind) if self.en => kind.label_en().into(),
+            _ => zh.into(),
+        }
+    }
+
+    /// A public measure's name in the page's language.
+    pub fn measure(&self, code: &str, zh: &str) -> String {
+        let en = match code {
+            "timely_acceptance" => "Timely acceptance",
+            "on_time_closure" => "On-time closure",
+            "satisfaction" => "Satisfaction",
+            _ => zh,
+        };
+        self.t(zh, en).into()
+    }
+
+    /// A public step's name in the page's language.
+    pub fn step(&self, kind: &str, zh: &str) -> String {
+        if self.en { huiyin_core::public::step_label_en(kind).into() } else { zh.into() }
     }
 }
 
@@ -99,23 +153,34 @@ async fn home(display: Display) -> Response {
 
 #[derive(Deserialize)]
 struct DisplayForm {
-    #[serde(default)]
-    large: String,
+    /// `1` for large text, `0` for the standard; absent leaves it.
+    large: Option<String>,
+    /// `en` or `zh`; absent leaves it.
+    lang: Option<String>,
     #[serde(default)]
     back: String,
 }
 
-/// Switches the large-text display on or off for a year, then returns to the page it came from.
+/// Switches the large-text display or the language for a year, then returns to the page it came
+/// from.
 async fn set_display(Form(f): Form<DisplayForm>) -> Response {
     let back = if f.back.starts_with("/public") && !f.back.contains("//") { f.back } else { "/public".into() };
-    let cookie = if f.large == "1" {
-        format!("{DISPLAY_COOKIE}=large; Path=/public; Max-Age=31536000; SameSite=Lax; HttpOnly")
-    } else {
-        format!("{DISPLAY_COOKIE}=; Path=/public; Max-Age=0; SameSite=Lax; HttpOnly")
+    let cookie = |name: &str, value: Option<&str>| match value {
+        Some(v) => format!("{name}={v}; Path=/public; Max-Age=31536000; SameSite=Lax; HttpOnly"),
+        None => format!("{name}=; Path=/public; Max-Age=0; SameSite=Lax; HttpOnly"),
     };
     let mut response = Redirect::to(&back).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+    let mut set = Vec::new();
+    if let Some(large) = f.large {
+        set.push(cookie(DISPLAY_COOKIE, (large == "1").then_some("large")));
+    }
+    if let Some(lang) = f.lang {
+        set.push(cookie(LANG_COOKIE, (lang == "en").then_some("en")));
+    }
+    for value in set {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     response
 }
@@ -216,12 +281,12 @@ struct SubmitPage {
 
 impl SubmitPage {
     fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field)
+        field_error(self.errors.as_ref(), field, self.display.lang())
     }
 }
 
-fn field_error(errors: Option<&ValidationErrors>, field: &str) -> String {
-    match errors.and_then(|e| e.message_for(field, Lang::Zh)) {
+fn field_error(errors: Option<&ValidationErrors>, field: &str, lang: Lang) -> String {
+    match errors.and_then(|e| e.message_for(field, lang)) {
         Some(m) => format!("<p class=\"field-error\" id=\"{}-err\">{}</p>", escape(field), escape(&m)),
         None => String::new(),
     }
@@ -303,7 +368,7 @@ struct ReviewPage {
 
 impl ReviewPage {
     fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field)
+        field_error(self.errors.as_ref(), field, self.display.lang())
     }
 }
 
@@ -515,7 +580,8 @@ async fn rate(
         ..Default::default()
     };
     let rated = public::rate(&state, client.ip(), &f.case_number, &f.query_code, &draft).await;
-    answer(&state, display, client, &f, rated, "评价已提交,谢谢您。").await
+    answer(&state, display, client, &f, rated, display.t("评价已提交,谢谢您。", "Thank you: your rating was sent."))
+        .await
 }
 
 /// The petitioner's request for review from the lookup page (GEN-5).
@@ -526,7 +592,11 @@ async fn review(
     Form(f): Form<LookupForm>,
 ) -> Response {
     let requested = public::request_review(&state, client.ip(), &f.case_number, &f.query_code, f.reason()).await;
-    answer(&state, display, client, &f, requested, "复查申请已提交,上一级机关将依法办理并答复。").await
+    let done = display.t(
+        "复查申请已提交,上一级机关将依法办理并答复。",
+        "Your request for review was sent; the office above handles and answers it.",
+    );
+    answer(&state, display, client, &f, requested, done).await
 }
 
 #[derive(Deserialize)]
@@ -572,8 +642,8 @@ async fn answer(
             return page.found(&f.query_code, case);
         }
         Err(AppError::NotFound) => return page.not_found(),
-        Err(AppError::Invalid(v)) => v.to_string(),
-        Err(AppError::Refused(r)) => r.message(Lang::Zh),
+        Err(AppError::Invalid(v)) => v.first().message(display.lang()),
+        Err(AppError::Refused(r)) => r.message(display.lang()),
         Err(e) => return PortalError::from(e).page(display),
     };
     match public::lookup(state, client.ip(), &f.case_number, &f.query_code).await {

@@ -308,6 +308,7 @@ async fn public_case(state: &AppState, file: &CaseFile) -> AppResult<PublicCase>
 #[derive(Debug, Clone)]
 pub struct Question {
     pub text: String,
+    pub text_en: String,
     pub token: String,
 }
 
@@ -318,7 +319,7 @@ pub fn new_question(state: &AppState, now: DateTime<Utc>) -> AppResult<Question>
     let nonce = hex(&bytes[2..]);
     let expires = now.timestamp() + QUESTION_LIFETIME_SECS;
     let mac = question_mac(state, expires, &nonce, sum.answer());
-    Ok(Question { text: sum.question_zh(), token: format!("{expires}.{nonce}.{mac}") })
+    Ok(Question { text: sum.question_zh(), text_en: sum.question_en(), token: format!("{expires}.{nonce}.{mac}") })
 }
 
 fn question_mac(state: &AppState, expires: i64, nonce: &str, answer: u32) -> String {
