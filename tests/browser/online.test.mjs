@@ -22,6 +22,10 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
   await setUp(staff, env.server);
   // The federation under the community: its petitions are reviewed by the community (GEN-5).
   cli(env.server, ['unit', 'add', 'XS-CL', '--name', '西山社区残联', '--kind', 'federation', '--parent', 'XS']);
+  // The community publishes its hours and reception schedule (COM-3, FED-3, FED-4).
+  cli(env.server, ['unit', 'info', 'XS', '--hotline', '0571-8888 1234', '--address', '西山社区向阳街 1 号',
+    '--hours', '1-5 08:30-12:00,13:30-17:30', '--procedure', '来访请带身份证。']);
+  cli(env.server, ['unit', 'schedule', 'XS', '--day', '1,张三,社区党委书记,XS-001', '--day', '3,李四,社区主任,XS-002']);
 
   const context = await env.browser.newContext();
   const page = await context.newPage();
@@ -88,6 +92,8 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
     assert.deepEqual(await seriousViolations(page), [], path);
   }
   assert.match(await page.textContent('main'), /及时受理率/);
+  assert.match(await page.textContent('main'), /周一至周五 08:30–12:00、13:30–17:30/);
+  assert.match(await page.textContent('main'), /张三.*社区党委书记.*XS-001/s);
 
   // Staff see it in their list on the online channel.
   await staff.goto(`${env.server.base}/cases?channel=online`);

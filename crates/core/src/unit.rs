@@ -223,9 +223,73 @@ impl PublicInfoDraft {
     }
 }
 
+/// One day of the weekly reception schedule (接待日安排表, FED-3): the leader who receives
+/// petitioners that day, with the title and credential number shown publicly (亮证服务, FED-4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceptionDay {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    pub leader: String,
+    pub title: String,
+    /// The number of the leader's credential (工作证).
+    pub credential: String,
+}
+
+impl ReceptionDay {
+    /// 周一 … 周日.
+    pub fn weekday_zh(&self) -> &'static str {
+        WEEKDAYS[usize::from(self.weekday.clamp(1, 7) - 1)]
+    }
+}
+
+/// A weekly schedule as typed: at most one leader a day.
+pub fn parse_schedule(days: &[ReceptionDay]) -> Result<Vec<ReceptionDay>, crate::ValidationErrors> {
+    use crate::text::{limits, required};
+    let mut errors = Vec::new();
+    let mut out: Vec<ReceptionDay> = Vec::new();
+    for (i, day) in days.iter().enumerate() {
+        let field = |name: &str| format!("days[{i}].{name}");
+        if !(1..=7).contains(&day.weekday) || out.iter().any(|d| d.weekday == day.weekday) {
+            errors.push(FieldError::new(field("weekday"), Invalid::OutOfRange { min: 1, max: 7 }));
+            continue;
+        }
+        let mut take = |name: &str, value: &str| {
+            required(&field(name), Some(value), limits::NAME).map_err(|e| errors.push(e)).unwrap_or_default()
+        };
+        let (leader, title, credential) =
+            (take("leader", &day.leader), take("title", &day.title), take("credential", &day.credential));
+        out.push(ReceptionDay { weekday: day.weekday, leader, title, credential });
+    }
+    match crate::ValidationErrors::from_vec(errors) {
+        Some(errors) => Err(errors),
+        None => {
+            out.sort_by_key(|d| d.weekday);
+            Ok(out)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fed_3_one_leader_a_day_with_name_title_and_credential() {
+        let day = |weekday: u8, leader: &str| ReceptionDay {
+            weekday,
+            leader: leader.into(),
+            title: "主任".into(),
+            credential: "XS-001".into(),
+        };
+        let week = parse_schedule(&[day(3, "李四"), day(1, " 张三 ")]).unwrap();
+        assert_eq!(week.iter().map(|d| (d.weekday, d.leader.as_str())).collect::<Vec<_>>(), [(1, "张三"), (3, "李四")]);
+        assert_eq!(week[1].weekday_zh(), "周三");
+        assert!(parse_schedule(&[day(1, "张三"), day(1, "李四")]).is_err(), "one leader a day");
+        assert!(parse_schedule(&[day(8, "张三")]).is_err());
+        assert!(parse_schedule(&[day(2, " ")]).is_err(), "a name is required");
+        assert_eq!(parse_schedule(&[]).unwrap(), [], "an empty week clears the schedule");
+    }
 
     #[test]
     fn sch_4_office_hours_read_and_shown() {

@@ -187,6 +187,17 @@ enum UnitCommand {
         #[arg(long)]
         procedure: Option<String>,
     },
+    /// Shows a unit's weekly reception schedule (FED-3), or replaces it with the days given.
+    Schedule {
+        code: String,
+        /// One day: "WEEKDAY,LEADER,TITLE,CREDENTIAL", e.g. "1,张三,社区党委书记,XS-001" (1 = Monday);
+        /// repeatable, at most one a weekday.
+        #[arg(long)]
+        day: Vec<String>,
+        /// Clears the schedule.
+        #[arg(long)]
+        clear: bool,
+    },
     /// Shows a unit's time limits, or sets them from a preset (national, zhejiang, shandong).
     Limits {
         code: String,
@@ -511,6 +522,42 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     println!("办理流程:{}", info.procedure);
                 }
                 None => println!("{}({})尚未公布信访电话、地址和接待时间", unit.name, unit.code),
+            }
+            Ok(())
+        }
+        Command::Unit { command: UnitCommand::Schedule { code, day, clear } } => {
+            let store = open_store(&cli.database_url).await?;
+            let unit = store
+                .unit_by_code(&code.trim().to_ascii_uppercase())
+                .await?
+                .ok_or_else(|| Failure(format!("单位 {code} 不存在")))?;
+            if *clear || !day.is_empty() {
+                let mut days = Vec::new();
+                for raw in day {
+                    let parts: Vec<&str> = raw.split([',', ',']).map(str::trim).collect();
+                    let [weekday, leader, title, credential] = parts[..] else {
+                        return Err(Failure(format!(
+                            "--day {raw}:应为“星期,姓名,职务,证件号”,如 1,张三,社区党委书记,XS-001"
+                        )));
+                    };
+                    let weekday = weekday.parse::<u8>().map_err(|_| Failure(format!("--day {raw}:星期应为 1 至 7")))?;
+                    days.push(huiyin_core::unit::ReceptionDay {
+                        weekday,
+                        leader: leader.into(),
+                        title: title.into(),
+                        credential: credential.into(),
+                    });
+                }
+                let week = huiyin_core::unit::parse_schedule(&days).map_err(|e| Failure(e.to_string()))?;
+                store.set_reception_schedule(unit.id, &week, chrono::Utc::now()).await?;
+                println!("已更新 {}({})的接待日安排", unit.name, unit.code);
+            }
+            let week = store.reception_schedule(unit.id).await?;
+            if week.is_empty() {
+                println!("{}({})尚未安排接待日", unit.name, unit.code);
+            }
+            for d in week {
+                println!("{} {} {} {}", d.weekday_zh(), d.leader, d.title, d.credential);
             }
             Ok(())
         }

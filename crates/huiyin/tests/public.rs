@@ -423,3 +423,46 @@ fn gen_3_the_petitioner_reads_their_notices_as_pdf(backend: Backend) {
     assert!(resp.body_mut().read_to_vec().unwrap().starts_with(b"%PDF"));
 }
 both_backends!(gen_3_the_petitioner_reads_their_notices_as_pdf);
+
+/// FED-3, FED-4, SCH-9: the weekly reception schedule names the leader who receives petitioners
+/// each day, with title and credential number, on the unit's public page; one leader a day.
+fn fed_3_fed_4_the_reception_schedule_names_each_days_leader(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    db.cli(&["user", "add", "admin", "--unit", "QX", "--role", "admin", "--name", "管理员"]);
+    let admin = db.cli(&["token", "create", "admin"]).trim().to_owned();
+    let server = Server::start(&db);
+    let week = json!({"days": [
+        {"weekday": 3, "leader": "李四", "title": "残联理事长", "credential": "CL-003"},
+        {"weekday": 1, "leader": "张三", "title": "社区党委书记", "credential": "XS-001"}
+    ]});
+    let (status, refused) = put_json(
+        &server,
+        &admin,
+        "/api/v1/units/XS-CL/reception-schedule",
+        &json!({"days": [
+            {"weekday": 1, "leader": "张三", "title": "书记", "credential": "1"},
+            {"weekday": 1, "leader": "李四", "title": "主任", "credential": "2"}
+        ]}),
+    );
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("days[1].weekday")), "{refused}");
+    let (status, unit) = put_json(&server, &admin, "/api/v1/units/XS-CL/reception-schedule", &week);
+    assert_eq!(status, 200, "{unit}");
+    let (_, unit) = json(agent().get(server.url("/api/v1/public/units/XS-CL")).call());
+    let days: Vec<(&str, &str, &str)> = unit["reception_schedule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (d["weekday_label"].as_str().unwrap(), d["leader"].as_str().unwrap(), d["credential"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(days, [("周一", "张三", "XS-001"), ("周三", "李四", "CL-003")]);
+    let (_, page_text) = page(agent().get(server.url("/public/units/XS-CL")).call());
+    assert!(page_text.contains("接待日安排") && page_text.contains("残联理事长") && page_text.contains("CL-003"));
+    let out = db.cli(&["unit", "schedule", "XS-CL", "--day", "5,王五,残联副理事长,CL-005"]);
+    assert!(out.contains("周五 王五 残联副理事长 CL-005"), "{out}");
+    let (_, unit) = json(agent().get(server.url("/api/v1/public/units/XS-CL")).call());
+    assert_eq!(unit["reception_schedule"].as_array().unwrap().len(), 1, "replaced as a whole");
+}
+both_backends!(fed_3_fed_4_the_reception_schedule_names_each_days_leader);

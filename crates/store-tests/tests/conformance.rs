@@ -463,6 +463,25 @@ async fn com_3_unit_public_information_is_kept(store: &dyn Store) {
 }
 conformance!(com_3_unit_public_information_is_kept, com_3_unit_public_information_is_kept);
 
+/// FED-3, FED-4: a unit's weekly reception schedule is kept Monday first and replaced as a whole.
+async fn fed_3_the_reception_schedule_is_kept(store: &dyn Store) {
+    use huiyin_core::unit::ReceptionDay;
+    let (_, _, xs, cl) = tree(store).await;
+    let day = |weekday: u8, leader: &str| ReceptionDay {
+        weekday,
+        leader: leader.into(),
+        title: "社区党委书记".into(),
+        credential: format!("XS-{weekday:03}"),
+    };
+    assert!(store.reception_schedule(xs).await.unwrap().is_empty());
+    store.set_reception_schedule(xs, &[day(3, "李四"), day(1, "张三")], Utc::now()).await.unwrap();
+    assert_eq!(store.reception_schedule(xs).await.unwrap(), [day(1, "张三"), day(3, "李四")]);
+    store.set_reception_schedule(xs, &[day(5, "王五")], Utc::now()).await.unwrap();
+    assert_eq!(store.reception_schedule(xs).await.unwrap(), [day(5, "王五")], "replaced as a whole");
+    assert!(store.reception_schedule(cl).await.unwrap().is_empty());
+}
+conformance!(fed_3_the_reception_schedule_is_kept, fed_3_the_reception_schedule_is_kept);
+
 /// GEN-9, COM-3: a unit's measures count the acceptance notices that came due, those given by their
 /// due day in China time (a notice given at 01:00 the next morning is late, though still the due
 /// day in UTC), and the ratings of the handling unit; cases outside the scope do not count.
@@ -1079,7 +1098,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
         let scratch = Scratch::sqlite().await;
-        let downgrade = "DROP TABLE online_submissions; DROP TABLE unit_public_info; \
+        let downgrade = "DROP TABLE reception_schedule; DROP TABLE online_submissions; DROP TABLE unit_public_info; \
             DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
             CREATE TABLE case_bands (band INTEGER NOT NULL, received_at TEXT NOT NULL, \
             case_id INTEGER NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)) WITHOUT ROWID; \
@@ -1093,7 +1112,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
         let Some(scratch) = Scratch::postgres().await else { return };
-        let downgrade = "DROP TABLE online_submissions; DROP TABLE unit_public_info; \
+        let downgrade = "DROP TABLE reception_schedule; DROP TABLE online_submissions; DROP TABLE unit_public_info; \
             DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
             CREATE TABLE case_bands (band BIGINT NOT NULL, received_at TIMESTAMPTZ NOT NULL, \
             case_id BIGINT NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)); \

@@ -602,6 +602,15 @@ pub trait Store: Send + Sync + 'static {
     /// What a unit tells the public, if it has said anything.
     async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>>;
     async fn set_unit_public_info(&self, unit_id: i64, info: &UnitPublicInfo, at: DateTime<Utc>) -> StoreResult<()>;
+    /// A unit's weekly reception schedule (FED-3), Monday first.
+    async fn reception_schedule(&self, unit_id: i64) -> StoreResult<Vec<huiyin_core::unit::ReceptionDay>>;
+    /// Replaces a unit's weekly reception schedule.
+    async fn set_reception_schedule(
+        &self,
+        unit_id: i64,
+        days: &[huiyin_core::unit::ReceptionDay],
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// The counts behind the public measures (GEN-9) of the cases registered or held in `scope`:
     /// acceptance notices and handling opinions that came due from `since` (met, or due before
     /// `today`), with those met by their due day (China time); ratings given from `since`.

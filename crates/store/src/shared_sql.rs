@@ -2023,4 +2023,50 @@ impl Store for Backend {
         }
         Ok(tallies)
     }
+
+    async fn reception_schedule(&self, unit_id: i64) -> StoreResult<Vec<huiyin_core::unit::ReceptionDay>> {
+        let rows = sqlx::query(
+            "SELECT weekday, leader, title, credential FROM reception_schedule WHERE unit_id = $1 ORDER BY weekday",
+        )
+        .bind(unit_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(huiyin_core::unit::ReceptionDay {
+                    weekday: u8::try_from(r.try_get::<i64, _>("weekday")?).map_err(corrupt)?,
+                    leader: r.try_get("leader")?,
+                    title: r.try_get("title")?,
+                    credential: r.try_get("credential")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_reception_schedule(
+        &self,
+        unit_id: i64,
+        days: &[huiyin_core::unit::ReceptionDay],
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM reception_schedule WHERE unit_id = $1").bind(unit_id).execute(&mut *tx).await?;
+        for day in days {
+            sqlx::query(
+                "INSERT INTO reception_schedule (unit_id, weekday, leader, title, credential, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(unit_id)
+            .bind(i64::from(day.weekday))
+            .bind(&day.leader)
+            .bind(&day.title)
+            .bind(&day.credential)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_violation(e, "unit", "unit"))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -726,6 +726,32 @@ async fn set_public_info(
     Ok(Json(crate::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ReceptionScheduleBody {
+    /// The whole week, at most one leader a day; an empty list clears the schedule.
+    days: Vec<huiyin_core::unit::ReceptionDay>,
+}
+
+/// Replaces a unit's weekly reception schedule (administrators; FED-3, FED-4): for each weekday the
+/// leader who receives petitioners all day, with title and credential number, shown on the unit's
+/// public page. Answers with the unit's public page.
+#[utoipa::path(put, path = "/units/{code}/reception-schedule", tag = "public", params(("code" = String, Path)),
+    request_body = ReceptionScheduleBody,
+    responses((status = 200, body = crate::public::PublicUnit), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn set_reception_schedule(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<ReceptionScheduleBody>,
+) -> ApiResult<Json<crate::public::PublicUnit>> {
+    let lang = caller.lang;
+    app::set_reception_schedule(&state, &caller.actor, &code, &body.days).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(crate::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
+}
+
 /// 越级访 counted against the units responsible for the problems' places (GEN-6, TWN-14), in the
 /// caller's scope, most first.
 #[utoipa::path(get, path = "/reports/skip-level", tag = "search",
@@ -1129,6 +1155,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(public_units))
         .routes(routes!(public_unit))
         .routes(routes!(set_public_info))
+        .routes(routes!(set_reception_schedule))
         .routes(routes!(reissue_query_code))
         .routes(routes!(list_categories, add_category))
         .routes(routes!(edit_category))

@@ -102,23 +102,35 @@ impl Display {
     }
 }
 
-/// A failure on a public page, shown in the public layout.
-struct PortalError(StatusCode, String);
+/// A failure on a public page, shown in the public layout: status, Chinese and English text.
+struct PortalError(StatusCode, String, String);
 
 impl From<AppError> for PortalError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::NotFound => {
-                PortalError(StatusCode::NOT_FOUND, "网上信访尚未开通,请通过来信、来访或电话反映。".into())
-            }
-            AppError::TooManyRequests(wait) => PortalError(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("提交过于频繁,请 {} 分钟后再试。", wait.as_secs().div_ceil(60)),
+            AppError::NotFound => PortalError(
+                StatusCode::NOT_FOUND,
+                "网上信访尚未开通,请通过来信、来访或电话反映。".into(),
+                "Online petitions are not open yet; please write, visit or call.".into(),
             ),
-            AppError::Invalid(v) => PortalError(StatusCode::UNPROCESSABLE_ENTITY, v.to_string()),
+            AppError::TooManyRequests(wait) => {
+                let minutes = wait.as_secs().div_ceil(60);
+                PortalError(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("提交过于频繁,请 {minutes} 分钟后再试。"),
+                    format!("Too many petitions from this address; please try again in {minutes} minutes."),
+                )
+            }
+            AppError::Invalid(v) => {
+                PortalError(StatusCode::UNPROCESSABLE_ENTITY, v.to_string(), v.first().message(Lang::En))
+            }
             other => {
                 tracing::error!(error = %other, "public page failed");
-                PortalError(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误,已记录日志。请稍后重试。".into())
+                PortalError(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "服务器内部错误,已记录日志。请稍后重试。".into(),
+                    "Internal error; it has been logged. Please try again later.".into(),
+                )
             }
         }
     }
@@ -126,7 +138,12 @@ impl From<AppError> for PortalError {
 
 impl PortalError {
     fn page(self, display: Display) -> Response {
-        let page = PortalMessage { display, back: "/public".into(), title: "未能完成".into(), text: self.1 };
+        let page = PortalMessage {
+            display,
+            back: "/public".into(),
+            title: display.t("未能完成", "Not done").into(),
+            text: if display.en { self.2 } else { self.1 },
+        };
         (self.0, render(&page)).into_response()
     }
 }
@@ -443,7 +460,10 @@ async fn submit_send(
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return PortalError(StatusCode::BAD_REQUEST, format!("提交未完成:{e}")).page(display),
+            Err(e) => {
+                return PortalError(StatusCode::BAD_REQUEST, format!("提交未完成:{e}"), format!("Not sent: {e}"))
+                    .page(display);
+            }
         };
         let name = field.name().unwrap_or_default().to_owned();
         if name == "attachments" {
@@ -453,8 +473,12 @@ async fn submit_send(
                 Ok(bytes) if bytes.is_empty() && filename.is_empty() => {}
                 Ok(bytes) => uploads.push(Upload { filename, bytes: bytes.to_vec() }),
                 Err(_) => {
-                    return PortalError(StatusCode::PAYLOAD_TOO_LARGE, "附件过大:每个附件不超过 10 MB。".into())
-                        .page(display);
+                    return PortalError(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "附件过大:每个附件不超过 10 MB。".into(),
+                        "A file is too large: at most 10 MB each.".into(),
+                    )
+                    .page(display);
                 }
             }
         } else if let Ok(text) = field.text().await {
@@ -690,7 +714,9 @@ async fn unit(
 ) -> Response {
     match public::public_unit(&state, &code).await {
         Ok(u) => render(&UnitPage { display, back: format!("/public/units/{}", u.code), u }),
-        Err(AppError::NotFound) => PortalError(StatusCode::NOT_FOUND, "没有这个单位。".into()).page(display),
+        Err(AppError::NotFound) => {
+            PortalError(StatusCode::NOT_FOUND, "没有这个单位。".into(), "No such office.".into()).page(display)
+        }
         Err(e) => PortalError::from(e).page(display),
     }
 }

@@ -581,10 +581,24 @@ pub struct PublicUnit {
     /// Reception hours in words, e.g. `周一至周五 10:00–12:30、16:00–18:00`.
     pub office_hours: Option<String>,
     pub procedure: Option<String>,
+    /// 接待日安排表 (FED-3, FED-4): the leader who receives petitioners each weekday, Monday first.
+    pub reception_schedule: Vec<ReceptionDayView>,
     /// The first and last day the measures count (China time).
     pub period_from: String,
     pub period_to: String,
     pub measures: Vec<MeasureView>,
+}
+
+/// One day of a unit's reception schedule.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceptionDayView {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// 周一 … 周日.
+    pub weekday_label: String,
+    pub leader: String,
+    pub title: String,
+    pub credential: String,
 }
 
 /// One public measure.
@@ -615,6 +629,7 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
     let since = today.checked_sub_months(chrono::Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(today);
     let tallies = unit_tallies(state, unit.id, since, today).await?;
     let hours = info.as_ref().and_then(|i| OfficeHours::parse("office_hours", &i.office_hours).ok());
+    let schedule = state.store.reception_schedule(unit.id).await?;
     Ok(PublicUnit {
         code: unit.code,
         name: unit.name,
@@ -623,6 +638,16 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
         address: info.as_ref().map(|i| i.address.clone()),
         office_hours: hours.map(|h| h.describe_zh()),
         procedure: info.map(|i| i.procedure),
+        reception_schedule: schedule
+            .into_iter()
+            .map(|d| ReceptionDayView {
+                weekday: d.weekday,
+                weekday_label: d.weekday_zh().into(),
+                leader: d.leader,
+                title: d.title,
+                credential: d.credential,
+            })
+            .collect(),
         period_from: since.to_string(),
         period_to: today.to_string(),
         measures: measures(&tallies)
