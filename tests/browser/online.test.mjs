@@ -94,6 +94,9 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
   assert.match(await page.textContent('main'), /及时受理率/);
   assert.match(await page.textContent('main'), /周一至周五 08:30–12:00、13:30–17:30/);
   assert.match(await page.textContent('main'), /张三.*社区党委书记.*XS-001/s);
+  await page.goto(`${env.server.base}/public/units/NOPE`);
+  assert.match(await page.textContent('[role=alert]'), /没有这个单位/);
+  assert.deepEqual(await seriousViolations(page), [], 'the public error page');
 
   // Staff see it in their list on the online channel.
   await staff.goto(`${env.server.base}/cases?channel=online`);

@@ -302,6 +302,11 @@ fn main() -> ExitCode {
 
 /// Opens the store named by the URL's scheme, migrates it, and loads the shipped classification
 /// into an empty categories table.
+/// The unit with this code (as typed, in any case), or the failure that says it does not exist.
+async fn unit_named(store: &dyn Store, code: &str) -> Result<huiyin_store::Unit, Failure> {
+    store.unit_by_code(&code.trim().to_ascii_uppercase()).await?.ok_or_else(|| Failure(format!("单位 {code} 不存在")))
+}
+
 async fn open_store(url: &str) -> Result<Arc<dyn Store>, Failure> {
     let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
         Arc::new(
@@ -434,10 +439,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Unit { command: UnitCommand::Letterhead { code, letterhead, signature } } => {
             let store = open_store(&cli.database_url).await?;
-            let unit = store
-                .unit_by_code(&code.trim().to_ascii_uppercase())
-                .await?
-                .ok_or_else(|| Failure(format!("单位 {code} 不存在")))?;
+            let unit = unit_named(store.as_ref(), code).await?;
             if letterhead.is_some() || !signature.is_empty() {
                 let letterhead = huiyin_core::text::required(
                     "letterhead",
@@ -498,10 +500,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Unit { command: UnitCommand::Info { code, hotline, address, hours, procedure } } => {
             let store = open_store(&cli.database_url).await?;
-            let unit = store
-                .unit_by_code(&code.trim().to_ascii_uppercase())
-                .await?
-                .ok_or_else(|| Failure(format!("单位 {code} 不存在")))?;
+            let unit = unit_named(store.as_ref(), code).await?;
             if hotline.is_some() || address.is_some() || hours.is_some() || procedure.is_some() {
                 let draft = huiyin_core::unit::PublicInfoDraft {
                     hotline: hotline.clone(),
@@ -527,10 +526,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Unit { command: UnitCommand::Schedule { code, day, clear } } => {
             let store = open_store(&cli.database_url).await?;
-            let unit = store
-                .unit_by_code(&code.trim().to_ascii_uppercase())
-                .await?
-                .ok_or_else(|| Failure(format!("单位 {code} 不存在")))?;
+            let unit = unit_named(store.as_ref(), code).await?;
             if *clear || !day.is_empty() {
                 let mut days = Vec::new();
                 for raw in day {
@@ -563,10 +559,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Unit { command: UnitCommand::Limits { code, preset } } => {
             let store = open_store(&cli.database_url).await?;
-            let unit = store
-                .unit_by_code(&code.trim().to_ascii_uppercase())
-                .await?
-                .ok_or_else(|| Failure(format!("单位 {code} 不存在")))?;
+            let unit = unit_named(store.as_ref(), code).await?;
             if let Some(preset) = preset {
                 let rules = LimitRules::preset(preset).ok_or_else(|| {
                     Failure(format!("没有名为 {preset} 的预设,可选:{}", LimitRules::PRESETS.join(", ")))
