@@ -76,6 +76,10 @@ enum Command {
         /// Seconds between supervision runs (0 turns the background run off).
         #[arg(long, env = "HUIYIN_SUPERVISE_EVERY", default_value_t = 600)]
         supervise_every: u64,
+        /// A reverse proxy in front of huiyin whose `X-Forwarded-For` is believed, so that the public
+        /// side's limits count petitioners, not the proxy (repeatable; env: comma-separated).
+        #[arg(long = "trusted-proxy", env = "HUIYIN_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Brings the database to the current schema and exits.
     Migrate,
@@ -361,7 +365,9 @@ async fn app_state(cli: &Cli, store: Arc<dyn Store>, secret: SecretKey) -> Resul
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Serve { listen, supervise_every } => serve(&cli, listen, *supervise_every).await,
+        Command::Serve { listen, supervise_every, trusted_proxies } => {
+            serve(&cli, listen, *supervise_every, trusted_proxies).await
+        }
         Command::Supervise => {
             let store = open_store(&cli.database_url).await?;
             let calendar = huiyin_web::state::load_calendar(store.as_ref()).await?;
@@ -691,12 +697,17 @@ fn spawn_supervision(state: AppState, every: u64) {
     });
 }
 
-async fn serve(cli: &Cli, listen: &str, supervise_every: u64) -> Result<(), Failure> {
+async fn serve(
+    cli: &Cli,
+    listen: &str,
+    supervise_every: u64,
+    trusted_proxies: &[std::net::IpAddr],
+) -> Result<(), Failure> {
     let addr: SocketAddr =
         listen.parse().map_err(|_| Failure(format!("监听地址无效:{listen}(示例:127.0.0.1:8080)")))?;
     let store = open_store(&cli.database_url).await?;
     let secret = load_secret(cli)?;
-    let state = app_state(cli, store.clone(), secret).await?;
+    let state = app_state(cli, store.clone(), secret).await?.with_trusted_proxies(trusted_proxies.to_vec());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Failure(format!("无法监听 {addr}:{e}")))?;
     let local = listener.local_addr()?;
     println!("huiyin listening on http://{local} ({})", store.backend());

@@ -158,6 +158,17 @@ fn check(server: &Server, fields: &[(&'static str, String)], key: &str) -> (u16,
 
 /// The second step sent from `review` (the check page), with the answer to its question.
 fn send(server: &Server, review: &str, extra: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (u16, String) {
+    send_via(server, review, extra, files, None)
+}
+
+/// [`send`] through a reverse proxy that says the petitioner's address in `X-Forwarded-For`.
+fn send_via(
+    server: &Server,
+    review: &str,
+    extra: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+    forwarded_for: Option<&str>,
+) -> (u16, String) {
     let mut fields: Vec<(String, String)> = [
         "unit",
         "name",
@@ -185,7 +196,11 @@ fn send(server: &Server, review: &str, extra: &[(&str, &str)], files: &[(&str, &
         fields.push((k.to_string(), v.to_string()));
     }
     let (content_type, body) = multipart(&fields, files);
-    page(agent().post(server.url("/public/submit/send")).header("Content-Type", &content_type).send(&body[..]))
+    let mut request = agent().post(server.url("/public/submit/send")).header("Content-Type", &content_type);
+    if let Some(address) = forwarded_for {
+        request = request.header("X-Forwarded-For", address);
+    }
+    page(request.send(&body[..]))
 }
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
@@ -293,6 +308,26 @@ fn gen_1_an_address_is_held_back_after_five_petitions(backend: Backend) {
     }
 }
 both_backends!(gen_1_an_address_is_held_back_after_five_petitions);
+
+/// GEN-1: behind a trusted reverse proxy the limit counts each petitioner's own address, as the
+/// proxy reports it; an address the client wrote itself is not believed.
+fn gen_1_behind_a_trusted_proxy_each_petitioner_is_counted(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    let server = Server::start_with_env(&db, &[("HUIYIN_TRUSTED_PROXIES", "127.0.0.1")]);
+    for n in 1..=6 {
+        let review = receipt_question(&server, &petition("XS"), &format!("{n:032x}"));
+        let (status, answer) = send_via(&server, &review, &[], &[], Some(&format!("198.51.100.{n}")));
+        assert_eq!(status, 200, "petitioner {n} has an address of their own: {answer}");
+    }
+    for n in 7..=12 {
+        let review = receipt_question(&server, &petition("XS"), &format!("{n:032x}"));
+        // A client that writes a new address before the proxy's entry is still counted as itself.
+        let (status, answer) = send_via(&server, &review, &[], &[], Some(&format!("192.0.2.{n}, 203.0.113.1")));
+        assert_eq!(status, if n <= 11 { 200 } else { 429 }, "petition {n}: {answer}");
+    }
+}
+both_backends!(gen_1_behind_a_trusted_proxy_each_petitioner_is_counted);
 
 /// COM-3, FED-3, SCH-4, GEN-9: an administrator publishes a unit's hotline, address, reception hours
 /// and procedure (through the API, or the CLI); anyone reads them without an account, with the

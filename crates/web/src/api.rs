@@ -589,12 +589,12 @@ struct QueryCodeParam {
     responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody)))]
 async fn public_case(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::public::ClientAddress(client): crate::public::ClientAddress,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     Query(params): Query<QueryCodeParam>,
 ) -> ApiResult<Json<crate::public::PublicCase>> {
-    let found = crate::public::lookup(&state, client.ip(), &case_number, &params.query_code).await;
+    let found = crate::public::lookup(&state, client, &case_number, &params.query_code).await;
     Ok(Json(found.map_err(|e| refuse(lang, e))?))
 }
 
@@ -605,13 +605,12 @@ async fn public_case(
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
 async fn public_document(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::public::ClientAddress(client): crate::public::ClientAddress,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path((case_number, kind, issued_by)): Path<(String, String, i64)>,
     Query(params): Query<QueryCodeParam>,
 ) -> ApiResult<axum::response::Response> {
-    let found =
-        crate::public::document_pdf(&state, client.ip(), &case_number, &params.query_code, &kind, issued_by).await;
+    let found = crate::public::document_pdf(&state, client, &case_number, &params.query_code, &kind, issued_by).await;
     let (record, blob) = found.map_err(|e| refuse(lang, e))?;
     Ok(crate::pdf_response(&record, blob))
 }
@@ -637,7 +636,7 @@ struct PublicRatingBody {
                (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn public_rating(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::public::ClientAddress(client): crate::public::ClientAddress,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     ApiJson(body): ApiJson<PublicRatingBody>,
@@ -648,7 +647,7 @@ async fn public_rating(
         reason: body.reason,
         ..Default::default()
     };
-    let rated = crate::public::rate(&state, client.ip(), &case_number, &body.query_code, &draft).await;
+    let rated = crate::public::rate(&state, client, &case_number, &body.query_code, &draft).await;
     Ok(Json(rated.map_err(|e| refuse(lang, e))?))
 }
 
@@ -669,13 +668,12 @@ struct PublicReviewBody {
                (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn public_review_request(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::public::ClientAddress(client): crate::public::ClientAddress,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     ApiJson(body): ApiJson<PublicReviewBody>,
 ) -> ApiResult<Json<crate::public::PublicCase>> {
-    let requested =
-        crate::public::request_review(&state, client.ip(), &case_number, &body.query_code, body.reason).await;
+    let requested = crate::public::request_review(&state, client, &case_number, &body.query_code, body.reason).await;
     Ok(Json(requested.map_err(|e| refuse(lang, e))?))
 }
 

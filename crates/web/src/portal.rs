@@ -4,11 +4,10 @@
 //! is one button away and kept in a cookie. The rules behind the pages live in [`crate::public`].
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, FromRequestParts, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Form, FromRequestParts, Multipart, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +21,7 @@ use huiyin_core::{Lang, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppError;
-use crate::public::{self, FormChecks, HONEYPOT_FIELD, Question, Receipt, Upload};
+use crate::public::{self, ClientAddress, FormChecks, HONEYPOT_FIELD, Question, Receipt, Upload};
 use crate::state::AppState;
 use crate::ui::{Choice, choices, escape, render};
 
@@ -451,7 +450,7 @@ struct ReceiptPage {
 async fn submit_send(
     State(state): State<AppState>,
     display: Display,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     mut form: Multipart,
 ) -> Response {
     let mut fields: HashMap<String, String> = HashMap::new();
@@ -494,7 +493,7 @@ async fn submit_send(
         consent: get("consent") == "1",
     };
     let sent = match public::check_form(&state, &checks, Utc::now()) {
-        Ok(()) => public::submit_online(&state, client.ip(), &f.submission_key, &f.draft(), uploads).await,
+        Ok(()) => public::submit_online(&state, client, &f.submission_key, &f.draft(), uploads).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match sent {
@@ -582,10 +581,10 @@ impl LookupForm {
 async fn lookup(
     State(state): State<AppState>,
     display: Display,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Form(f): Form<LookupForm>,
 ) -> Response {
-    let found = public::lookup(&state, client.ip(), &f.case_number, &f.query_code).await;
+    let found = public::lookup(&state, client, &f.case_number, &f.query_code).await;
     answer(&state, display, client, &f, found, "").await
 }
 
@@ -593,7 +592,7 @@ async fn lookup(
 async fn rate(
     State(state): State<AppState>,
     display: Display,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Form(f): Form<LookupForm>,
 ) -> Response {
     let some = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
@@ -603,7 +602,7 @@ async fn rate(
         reason: f.reason(),
         ..Default::default()
     };
-    let rated = public::rate(&state, client.ip(), &f.case_number, &f.query_code, &draft).await;
+    let rated = public::rate(&state, client, &f.case_number, &f.query_code, &draft).await;
     answer(&state, display, client, &f, rated, display.t("评价已提交,谢谢您。", "Thank you: your rating was sent."))
         .await
 }
@@ -612,10 +611,10 @@ async fn rate(
 async fn review(
     State(state): State<AppState>,
     display: Display,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Form(f): Form<LookupForm>,
 ) -> Response {
-    let requested = public::request_review(&state, client.ip(), &f.case_number, &f.query_code, f.reason()).await;
+    let requested = public::request_review(&state, client, &f.case_number, &f.query_code, f.reason()).await;
     let done = display.t(
         "复查申请已提交,上一级机关将依法办理并答复。",
         "Your request for review was sent; the office above handles and answers it.",
@@ -635,10 +634,10 @@ struct DocumentForm {
 async fn document(
     State(state): State<AppState>,
     display: Display,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Form(f): Form<DocumentForm>,
 ) -> Response {
-    match public::document_pdf(&state, client.ip(), &f.case_number, &f.query_code, &f.kind, f.issued_by).await {
+    match public::document_pdf(&state, client, &f.case_number, &f.query_code, &f.kind, f.issued_by).await {
         Ok((record, blob)) => {
             let mut response = crate::pdf_response(&record, blob);
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -654,7 +653,7 @@ async fn document(
 async fn answer(
     state: &AppState,
     display: Display,
-    client: SocketAddr,
+    client: std::net::IpAddr,
     f: &LookupForm,
     outcome: Result<public::PublicCase, AppError>,
     done: &str,
@@ -670,7 +669,7 @@ async fn answer(
         Err(AppError::Refused(r)) => r.message(display.lang()),
         Err(e) => return PortalError::from(e).page(display),
     };
-    match public::lookup(state, client.ip(), &f.case_number, &f.query_code).await {
+    match public::lookup(state, client, &f.case_number, &f.query_code).await {
         Ok(case) => {
             page.refused = Some(refusal);
             let mut response = page.found(&f.query_code, case);

@@ -41,6 +41,45 @@ const STALE_CLAIM_MINUTES: i64 = 5;
 /// The name of the field people never see and robots fill in.
 pub const HONEYPOT_FIELD: &str = "website";
 
+/// The address a request comes from: the peer, or, when the peer is a trusted reverse proxy, the
+/// nearest address in `X-Forwarded-For` that is not itself a trusted proxy (proxies append the
+/// address they saw, so the entries further left are the client's to write and are not believed).
+pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops = forwarded_for.iter().flat_map(|h| h.split(',')).map(str::trim).rev();
+    for hop in hops {
+        match hop.parse::<IpAddr>() {
+            Ok(address) if trusted.contains(&address) => continue,
+            Ok(address) => return address,
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
+/// The caller's address as the public side counts it (see [`client_address`]).
+pub struct ClientAddress(pub IpAddr);
+
+impl axum::extract::FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let forwarded: Vec<&str> =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        Ok(ClientAddress(client_address(peer, &forwarded, state.trusted_proxies())))
+    }
+}
+
 /// What the public side remembers of recent callers.
 #[derive(Default)]
 pub struct PublicGuards {
@@ -724,6 +763,22 @@ mod tests {
         assert_eq!(wait, SUBMISSION_WINDOW - Duration::from_secs(60));
         assert_eq!(guards.submission(there, now), Ok(()), "another address is not held back");
         assert_eq!(guards.submission(here, now + SUBMISSION_WINDOW), Ok(()), "the window moves on");
+    }
+
+    #[test]
+    fn gen_1_a_trusted_proxy_names_the_client_and_nobody_else_does() {
+        let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
+        let proxy = [ip("10.0.0.9")];
+        assert_eq!(client_address(ip("203.0.113.7"), &["198.51.100.1"], &proxy), ip("203.0.113.7"), "not a proxy");
+        assert_eq!(client_address(ip("10.0.0.9"), &["198.51.100.1"], &proxy), ip("198.51.100.1"));
+        assert_eq!(
+            client_address(ip("10.0.0.9"), &["1.2.3.4, 198.51.100.1"], &proxy),
+            ip("198.51.100.1"),
+            "what the client wrote itself is not believed"
+        );
+        assert_eq!(client_address(ip("10.0.0.9"), &["198.51.100.1", "10.0.0.9"], &proxy), ip("198.51.100.1"));
+        assert_eq!(client_address(ip("10.0.0.9"), &[], &proxy), ip("10.0.0.9"), "no header: the proxy");
+        assert_eq!(client_address(ip("10.0.0.9"), &["garbage"], &proxy), ip("10.0.0.9"));
     }
 
     #[test]

@@ -160,6 +160,8 @@ pub struct AppState {
     typesetting: Arc<Typesetting>,
     search: Arc<SearchState>,
     public_guards: Arc<crate::public::PublicGuards>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// The word segmenter, rebuilt when administrators add words, and the detection thresholds.
@@ -216,10 +218,21 @@ impl AppState {
                 rules: DetectionRules::default(),
             }),
             public_guards: Arc::default(),
+            trusted_proxies: Arc::default(),
         })
     }
 
     /// Failed public lookups per client address (GEN-11).
+    /// Believes `X-Forwarded-For` from these reverse proxies.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    pub fn trusted_proxies(&self) -> &[std::net::IpAddr] {
+        &self.trusted_proxies
+    }
+
     /// What the public side remembers of recent callers: failed lookups, submissions, used questions.
     pub fn public_guards(&self) -> &crate::public::PublicGuards {
         &self.public_guards

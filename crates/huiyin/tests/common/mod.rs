@@ -112,8 +112,14 @@ pub struct Server {
 
 impl Server {
     pub fn start(db: &Db) -> Server {
+        Server::start_with_env(db, &[])
+    }
+
+    /// Starts the server with more environment settings (e.g. `HUIYIN_TRUSTED_PROXIES`).
+    pub fn start_with_env(db: &Db, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .env("HUIYIN_DATABASE_URL", &db.url)
             .env("HUIYIN_SECRET_FILE", db.dir.0.join("secret.key"))
             .env("HUIYIN_LOG", "warn")
