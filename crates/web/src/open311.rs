@@ -285,8 +285,7 @@ async fn file_request(state: &AppState, form: &HashMap<String, String>) -> Resul
         ..Default::default()
     };
     let now = Utc::now();
-    let (registration, unit_id) = app::check_registration(state, &actor, &draft, now).await?;
-    huiyin_core::public::check_online(&registration).map_err(AppError::from)?;
+    let (registration, unit_id) = crate::public::check_online_registration(state, &actor, &draft, now).await?;
     let (id, query_code) = app::write_registration(state, &actor, registration, unit_id, now).await?;
     let file = state.store.case_file(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
     tracing::info!(case_id = id, account = %actor.user.username, "open311 request filed");

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppError;
 use crate::public::{self, ClientAddress, FormChecks, HONEYPOT_FIELD, Question, Receipt, Upload};
 use crate::state::AppState;
-use crate::ui::{Choice, choices, escape, render};
+use crate::ui::{Choice, choices, field_error, render};
 
 /// The cookie that keeps the large-text, high-contrast display.
 const DISPLAY_COOKIE: &str = "huiyin_display";
@@ -298,13 +298,6 @@ struct SubmitPage {
 impl SubmitPage {
     fn err(&self, field: &str) -> String {
         field_error(self.errors.as_ref(), field, self.display.lang())
-    }
-}
-
-fn field_error(errors: Option<&ValidationErrors>, field: &str, lang: Lang) -> String {
-    match errors.and_then(|e| e.message_for(field, lang)) {
-        Some(m) => format!("<p class=\"field-error\" id=\"{}-err\">{}</p>", escape(field), escape(&m)),
-        None => String::new(),
     }
 }
 

@@ -480,9 +480,21 @@ async fn checked_petition(
     online.received_at = None;
     online.flags.clear();
     online.forwarded_from = None;
-    let (registration, unit_id) = app::check_registration(state, &actor, &online, now).await?;
-    check_online(&registration)?;
+    let (registration, unit_id) = check_online_registration(state, &actor, &online, now).await?;
     Ok((actor, registration, unit_id))
+}
+
+/// An online registration by `actor` (the online intake, or an Open311 client's account): checked as
+/// any registration, then by [`check_online`]. Nothing is written.
+pub async fn check_online_registration(
+    state: &AppState,
+    actor: &Actor,
+    draft: &CaseDraft,
+    now: DateTime<Utc>,
+) -> AppResult<(huiyin_core::case::Registration, i64)> {
+    let (registration, unit_id) = app::check_registration(state, actor, draft, now).await?;
+    check_online(&registration)?;
+    Ok((registration, unit_id))
 }
 
 /// Files the case of a claimed key; a failure releases the key, so that the form may be sent again.

@@ -712,10 +712,16 @@ struct NewCasePage {
 
 impl NewCasePage {
     fn err(&self, field: &str) -> String {
-        match self.errors.as_ref().and_then(|e| e.message_for(field, Lang::Zh)) {
-            Some(m) => format!("<p class=\"field-error\" id=\"{field}-err\">{}</p>", escape(&m)),
-            None => String::new(),
-        }
+        field_error(self.errors.as_ref(), field, Lang::Zh)
+    }
+}
+
+/// A field's error under it in a form, in `lang`, referenced by the field's `aria-describedby`
+/// (`{field}-err`); nothing when the field is fine.
+pub(crate) fn field_error(errors: Option<&ValidationErrors>, field: &str, lang: Lang) -> String {
+    match errors.and_then(|e| e.message_for(field, lang)) {
+        Some(m) => format!("<p class=\"field-error\" id=\"{}-err\">{}</p>", escape(field), escape(&m)),
+        None => String::new(),
     }
 }
 
