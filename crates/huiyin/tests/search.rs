@@ -122,6 +122,11 @@ fn fed_9_search_finds_words_highlights_and_looks_up_numbers(backend: Backend) {
     let list = w.list("wang", &format!("q={}", enc("拆迁")));
     assert_eq!(list["total"], 2);
     assert_eq!(list["terms"], json!(["拆迁"]));
+    assert_eq!(list["total_exact"], true, "the API counts every match unless asked otherwise");
+    let bounded = w.list("wang", &format!("q={}&total=bounded", enc("拆迁")));
+    assert_eq!((bounded["total"].as_i64(), bounded["total_exact"].as_bool()), (Some(2), Some(true)), "{bounded}");
+    let (status, err) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases?q={}&total=roughly", enc("拆迁")));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("total")), "{err}");
     let marks: Vec<&Value> =
         list["items"][0]["highlight"].as_array().unwrap().iter().filter(|f| f["match"] == true).collect();
     assert_eq!(marks.len(), 1, "{}", list["items"][0]);

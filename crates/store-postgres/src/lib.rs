@@ -99,6 +99,7 @@ pub async fn drop_database(url: &str) -> StoreResult<()> {
 /// Full-text search on PostgreSQL: a `tsvector` per case, built from huiyin's own words (no text
 /// search configuration or extension), with a GIN index.
 mod fulltext {
+    use huiyin_store::ranking::{WINDOW_BLOCK, Window};
     use sqlx::{PgConnection, Postgres, QueryBuilder};
 
     /// The newest matches first (the most recently registered).
@@ -112,9 +113,22 @@ mod fulltext {
         b.push(" WHERE s.tokens @@ CAST(").push_bind(tsquery(terms)).push(" AS tsquery)");
     }
 
+    /// `AND` the case is in the window: its entry holds the lexeme of one of the window's blocks
+    /// (`'b:243' | 'b:244'`), so that the GIN index intersects the words with the window and only
+    /// the matches inside it are visited.
+    pub fn push_window(b: &mut QueryBuilder<Postgres>, window: Window) {
+        let blocks: Vec<String> = (window.first_block..=window.last_block).map(|n| lexeme(&block(n))).collect();
+        b.push(" AND s.tokens @@ CAST(").push_bind(blocks.join(" | ")).push(" AS tsquery)");
+    }
+
+    /// The lexeme of a block of case ids: `b:` and its number (no word has a colon).
+    fn block(number: i64) -> String {
+        format!("b:{number}")
+    }
+
     /// The rank, smaller is better.
     pub fn push_score(b: &mut QueryBuilder<Postgres>, terms: &[String]) {
-        b.push("-ts_rank(s.tokens, CAST(").push_bind(tsquery(terms)).push(" AS tsquery))");
+        b.push("CAST(-ts_rank(s.tokens, CAST(").push_bind(tsquery(terms)).push(" AS tsquery)) AS DOUBLE PRECISION)");
     }
 
     fn lexeme(word: &str) -> String {
@@ -145,21 +159,32 @@ mod fulltext {
             .join(" ")
     }
 
-    /// Writes cases' words, replacing earlier ones (an upsert either way), in one statement.
+    /// Writes cases' words, replacing earlier ones (an upsert either way), in one statement, with
+    /// the lexemes of the case's block and units (migration 0014 says what they are).
     pub async fn write(conn: &mut PgConnection, entries: &[(i64, &[String])], _new: bool) -> Result<(), sqlx::Error> {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut insert = QueryBuilder::<Postgres>::new("INSERT INTO case_search (case_id, tokens) ");
+        let mut insert = QueryBuilder::<Postgres>::new(
+            "INSERT INTO case_search (case_id, tokens) SELECT c.id, CAST(v.tokens AS tsvector) || \
+             array_to_tsvector(ARRAY['b:' || (c.id / ",
+        );
+        insert.push_bind(WINDOW_BLOCK).push("), 'u:' || c.unit_id, 'h:' || c.holding_unit_id]) FROM (");
         insert.push_values(entries, |mut row, (case_id, tokens)| {
-            row.push_bind(*case_id)
-                .push("CAST(")
-                .push_bind_unseparated(tsvector(tokens))
-                .push_unseparated(" AS tsvector)");
+            row.push_bind(*case_id).push_bind(tsvector(tokens));
         });
+        insert.push(") AS v (case_id, tokens) JOIN cases c ON c.id = v.case_id");
         insert.push(" ON CONFLICT (case_id) DO UPDATE SET tokens = EXCLUDED.tokens");
         insert.build().execute(&mut *conn).await?;
         Ok(())
+    }
+
+    /// `AND` the case is registered or held in one of these units: the GIN index intersects the
+    /// words with the units' lexemes.
+    pub fn push_scope(b: &mut QueryBuilder<Postgres>, scope: &[i64]) {
+        let units: Vec<String> =
+            scope.iter().flat_map(|id| [lexeme(&format!("u:{id}")), lexeme(&format!("h:{id}"))]).collect();
+        b.push(" AND s.tokens @@ CAST(").push_bind(units.join(" | ")).push(" AS tsquery)");
     }
 
     #[cfg(test)]

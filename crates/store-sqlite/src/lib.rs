@@ -65,6 +65,7 @@ impl SqliteStore {
 
 /// Full-text search on SQLite: an FTS5 table whose rowid is the case id.
 mod fulltext {
+    use huiyin_store::ranking::{WINDOW_BLOCK, Window};
     use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
     /// The newest matches first (the most recently registered).
@@ -76,6 +77,17 @@ mod fulltext {
     /// `WHERE` the index holds every word.
     pub fn push_match(b: &mut QueryBuilder<Sqlite>, terms: &[String]) {
         b.push(" WHERE s.tokens MATCH ").push_bind(match_expression(terms));
+    }
+
+    /// `AND` the case is registered or held in one of these units.
+    pub fn push_scope(b: &mut QueryBuilder<Sqlite>, scope: &[i64]) {
+        super::push_whole_scope(b, scope);
+    }
+
+    /// `AND` the case is in the window: FTS5 reads the words' entries for that range of rowids only.
+    pub fn push_window(b: &mut QueryBuilder<Sqlite>, window: Window) {
+        b.push(" AND s.rowid >= ").push_bind(window.first_block * WINDOW_BLOCK);
+        b.push(" AND s.rowid < ").push_bind((window.last_block + 1) * WINDOW_BLOCK);
     }
 
     /// The rank, smaller is better (FTS5's `rank` is BM25, negated).

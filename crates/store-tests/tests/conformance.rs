@@ -277,6 +277,15 @@ async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
         data: data.clone(),
     };
     state.apply(&event);
+    let search = |scope: Vec<i64>| CaseQuery {
+        scope,
+        search: Some(words("维权")),
+        sort: CaseSort::Relevance,
+        page: 1,
+        per_page: 20,
+        ..Default::default()
+    };
+    assert_eq!(store.list_cases(&search(vec![rights.unit_id])).await.unwrap().total, 0);
     let new_event = NewEvent {
         occurred_at: at,
         recorded_at: at,
@@ -307,6 +316,10 @@ async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(page.total, 1);
+    // Search follows the case to the unit holding it, and the unit that registered it still finds it.
+    let found = store.list_cases(&search(vec![rights.unit_id])).await.unwrap();
+    assert_eq!(found.items.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+    assert_eq!(store.list_cases(&search(vec![officer.unit_id])).await.unwrap().total, 1);
 }
 conformance!(fed_1_hand_off_is_an_event, events_append_with_optimistic_concurrency);
 
@@ -936,6 +949,59 @@ async fn relevance_ranks_the_newest_matches_and_pages_through_the_rest(store: &d
 conformance!(
     fed_9_relevance_ranks_the_newest_matches_and_pages_the_rest,
     relevance_ranks_the_newest_matches_and_pages_through_the_rest
+);
+
+async fn ranking_windows_widen_and_bounded_totals_say_there_are_more(store: &dyn Store) {
+    let (qx, _, _, _) = tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    // Two statements, each segmented once (the cases are copies): ranks tie, so the newest first.
+    let lamp = new_case(petition("XS", "楼前的路灯坏了", "2026-11-02", ("王五", "", "", "")), &officer);
+    let pipe = new_case(petition("XS", "楼里的水管漏水", "2026-11-02", ("王五", "", "", "")), &officer);
+    // 7,000 older cases without the word, then 2,050 with it, each followed by one without, then
+    // 1,000 without: the newest window (ids 8,192 to 12,100) holds about 1,450 matches, so the
+    // search for the newest 2,000 widens once, to the window from id 4,096 that holds them all.
+    store.register_cases(&vec![pipe.clone(); 7_000]).await.unwrap();
+    let mixed: Vec<NewCase> = (0..4_100).map(|i| if i % 2 == 0 { lamp.clone() } else { pipe.clone() }).collect();
+    let ids = store.register_cases(&mixed).await.unwrap();
+    store.register_cases(&vec![pipe; 1_000]).await.unwrap();
+    assert!(ids[0] > 7_000 && ids[4_099] < 11_200, "the ids the windows above are laid out for");
+    let lamps: Vec<i64> = ids.iter().step_by(2).copied().collect();
+    assert_eq!(lamps.len(), 2_050);
+    let county = store.unit_subtree(qx).await.unwrap();
+    let query = |page: u32, count_up_to: Option<u32>| CaseQuery {
+        scope: county.clone(),
+        search: Some(words("路灯")),
+        sort: CaseSort::Relevance,
+        count_up_to,
+        page,
+        per_page: 100,
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    for p in 1..=21 {
+        let found = store.list_cases(&query(p, None)).await.unwrap();
+        assert_eq!((found.total, found.total_exact), (2_050, true));
+        seen.extend(found.items.iter().map(|c| c.id));
+    }
+    let mut ranked = seen[..2_000].to_vec();
+    ranked.sort();
+    assert_eq!(ranked, lamps[50..], "the newest 2,000 matches are ranked");
+    assert_eq!(seen[2_000..], lamps[..50].iter().rev().copied().collect::<Vec<_>>()[..]);
+
+    // A bounded total counts 1,000 past the page's first row and says there are more; the page is
+    // the same.
+    let bounded = store.list_cases(&query(1, Some(1_000))).await.unwrap();
+    assert_eq!((bounded.total, bounded.total_exact), (1_000, false));
+    assert_eq!(bounded.items.iter().map(|c| c.id).collect::<Vec<_>>(), seen[..100]);
+    let deeper = store.list_cases(&query(12, Some(1_000))).await.unwrap();
+    assert_eq!((deeper.total, deeper.total_exact), (2_050, true), "1,100 + 1,000 reaches the end");
+    assert_eq!(deeper.items.iter().map(|c| c.id).collect::<Vec<_>>(), seen[1_100..1_200]);
+    let beyond = store.list_cases(&query(22, Some(1_000))).await.unwrap();
+    assert_eq!((beyond.total, beyond.total_exact, beyond.items.len()), (2_050, true, 0));
+}
+conformance!(
+    fed_9_ranking_windows_widen_and_bounded_totals_say_there_are_more,
+    ranking_windows_widen_and_bounded_totals_say_there_are_more
 );
 
 async fn petitioner_history_and_similar_statements(store: &dyn Store) {

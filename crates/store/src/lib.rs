@@ -277,6 +277,70 @@ impl CaseSort {
     }
 }
 
+/// How a relevance sort bounds its work at any size of archive (issue 5): it ranks the newest
+/// [`RANKED_MATCHES`](ranking::RANKED_MATCHES) matches, found in windows of the newest cases.
+pub mod ranking {
+    /// How many of the newest matches a relevance sort ranks. A word that thousands of statements
+    /// hold would otherwise have every one of them scored on each query; beyond these, older
+    /// matches follow newest first.
+    pub const RANKED_MATCHES: i64 = 2_000;
+
+    /// Windows are whole blocks of this many case ids (PostgreSQL keeps each case's block in its
+    /// search entry; migration 0014 writes the same number).
+    pub const WINDOW_BLOCK: i64 = 4_096;
+
+    /// The newest cases, as whole blocks of ids: the cases with ids from `first_block *
+    /// WINDOW_BLOCK` to the end of `last_block`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Window {
+        pub first_block: i64,
+        pub last_block: i64,
+    }
+
+    impl Window {
+        /// The blocks holding the newest `span` ids up to `newest`; `None` when that is all of them.
+        pub fn newest(newest: i64, span: i64) -> Option<Window> {
+            let first_block = newest.saturating_sub(span) / WINDOW_BLOCK;
+            (first_block > 0).then_some(Window { first_block, last_block: newest / WINDOW_BLOCK })
+        }
+    }
+
+    /// The next window of newest cases in which to look for the matches to rank, after one of
+    /// `span` cases held `found` of them: wide enough for half as many again as the density so far
+    /// promises, at least twice and at most 64 times as wide.
+    pub fn widened(span: i64, found: i64) -> i64 {
+        let factor = (RANKED_MATCHES * 3 / 2).checked_div(found).unwrap_or(64).clamp(2, 64);
+        span.saturating_mul(factor)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn fed_9_windows_widen_with_the_density_of_matches() {
+            // 54 matches in 2,000 cases: 3,000 wanted, so 55 times wider.
+            assert_eq!(widened(2_000, 54), 110_000);
+            // Nearly enough: still twice as wide.
+            assert_eq!(widened(2_000, 1_999), 4_000);
+            // None or very few: 64 times, not without bound.
+            assert_eq!(widened(2_000, 0), 128_000);
+            assert_eq!(widened(2_000, 1), 128_000);
+            assert_eq!(widened(i64::MAX / 2, 10), i64::MAX);
+        }
+
+        #[test]
+        fn fed_9_windows_are_whole_blocks_of_the_newest_ids() {
+            assert_eq!(Window::newest(1_000_000, 2_000), Some(Window { first_block: 243, last_block: 244 }));
+            assert_eq!(Window::newest(1_000_000, 110_000), Some(Window { first_block: 217, last_block: 244 }));
+            // The first block is never a window's start: such a window is all the cases.
+            assert_eq!(Window::newest(7_100, 2_000), Some(Window { first_block: 1, last_block: 1 }));
+            assert_eq!(Window::newest(7_100, 4_000), None);
+            assert_eq!(Window::newest(7_100, 128_000), None);
+        }
+    }
+}
+
 /// A filtered, sorted page of cases. `scope` is mandatory: the units whose cases the reader may see.
 #[derive(Debug, Clone, Default)]
 pub struct CaseQuery {
@@ -296,6 +360,10 @@ pub struct CaseQuery {
     pub due_by: Option<NaiveDate>,
     /// Only cases this user holds (包案人).
     pub owner: Option<i64>,
+    /// A full-text search counts its matches only this far past the page's first row, and says
+    /// when there are more ([`Page::total_exact`]); `None` counts them all. Other totals are always
+    /// exact (they come from tallies and covering indexes).
+    pub count_up_to: Option<u32>,
     pub sort: CaseSort,
     /// 1-based.
     pub page: u32,
@@ -366,7 +434,9 @@ pub struct SkipLevelCount {
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// The number of rows; with `total_exact` false, a lower bound: there are more.
     pub total: i64,
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
 }

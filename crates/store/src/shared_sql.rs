@@ -7,6 +7,7 @@
 // Every statement here is valid on SQLite 3.35+ and PostgreSQL 13+ ($n placeholders, RETURNING,
 // ON CONFLICT, recursive CTEs). What differs between the two lives in the backend crates.
 
+use huiyin_store::ranking::{widened, Window, RANKED_MATCHES};
 use huiyin_store::{
     CaseFile, CaseMatch, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, ExactKey, PersonKeys, SearchDoc,
@@ -510,12 +511,23 @@ async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<CaseSummary>
     Ok(items)
 }
 
-/// `FROM` the index joined to `cases c`, `WHERE` every word matches, within the scope and filters.
-fn push_matching(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery, terms: &[String]) {
-    b.push(fulltext::FROM);
-    fulltext::push_match(b, terms);
-    push_whole_scope(b, &query.scope);
-    push_filters(b, query);
+/// A full-text search's `FROM` and `WHERE`: the index joined to `cases c`, every word matching,
+/// within the scope (left out when it is every unit) and the filters.
+struct Matching<'a> {
+    query: &'a CaseQuery,
+    terms: &'a [String],
+    everywhere: bool,
+}
+
+impl Matching<'_> {
+    fn push(&self, b: &mut sqlx::QueryBuilder<Db>) {
+        b.push(fulltext::FROM);
+        fulltext::push_match(b, self.terms);
+        if !self.everywhere {
+            fulltext::push_scope(b, &self.query.scope);
+        }
+        push_filters(b, self.query);
+    }
 }
 
 /// A page of a full-text search: every word matches, in scope and filters, ranked or sorted.
@@ -527,67 +539,136 @@ async fn search_cases(
     per_page: u32,
     page: u32,
 ) -> StoreResult<Page<CaseSummary>> {
-    let mut count = sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*)");
-    push_matching(&mut count, query, terms);
-    let total: i64 = count.build_query_scalar().fetch_one(store.reader()).await?;
+    let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(store.reader()).await?;
+    let everywhere = i64::try_from(query.scope.iter().collect::<std::collections::HashSet<_>>().len()) == Ok(units);
+    let matching = Matching { query, terms, everywhere };
     let offset = (i64::from(page) - 1) * i64::from(per_page);
-    if total <= offset {
-        return Ok(Page { items: Vec::new(), total, page, per_page });
-    }
     let limit = i64::from(per_page);
-    let ids: Vec<i64> = if query.sort == CaseSort::Relevance {
-        ranked_matches(store, query, terms, phrase, limit, offset).await?
+    let newest = if query.sort == CaseSort::Relevance && offset < RANKED_MATCHES {
+        Some(newest_matches(store, &matching).await?)
     } else {
-        let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
-        push_matching(&mut select, query, terms);
-        select.push(order_by(query.sort));
-        select.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
-        select.build_query_scalar().fetch_all(store.reader()).await?
+        None
     };
-    let items = summaries(store, &ids).await?;
-    Ok(Page { items, total, page, per_page })
-}
-
-/// How many of the newest matches a relevance sort ranks. A word that thousands of statements hold
-/// would otherwise have every one of them scored on each query; beyond these, older matches follow
-/// newest first.
-const RANKED_MATCHES: i64 = 2_000;
-
-/// One page of matches by relevance: among the newest [`RANKED_MATCHES`] matches, the phrase as
-/// typed (word for word in the statement) first, then the full-text rank; after them, older matches
-/// newest first. Positions `offset .. offset + per_page` of that order.
-async fn ranked_matches(
-    store: &Backend,
-    query: &CaseQuery,
-    terms: &[String],
-    phrase: &str,
-    per_page: i64,
-    offset: i64,
-) -> StoreResult<Vec<i64>> {
-    let mut ids = Vec::new();
-    if offset < RANKED_MATCHES {
-        // The slice is chosen on the columns of the scope and filters alone (an index covers them);
-        // only the statements of the slice are read, to find the phrase.
-        let mut select = sqlx::QueryBuilder::<Db>::new("SELECT r.id FROM (SELECT c.id, c.received_at, ");
-        fulltext::push_score(&mut select, terms);
-        select.push(" AS score");
-        push_matching(&mut select, query, terms);
-        select.push(" ORDER BY ").push(fulltext::NEWEST).push(" LIMIT ").push_bind(RANKED_MATCHES);
-        select.push(") r JOIN cases k ON k.id = r.id ORDER BY CASE WHEN k.content LIKE ");
-        select.push_bind(like_pattern(phrase.trim()));
-        select.push(" ESCAPE '\\' THEN 0 ELSE 1 END, r.score, r.received_at DESC, r.id DESC");
-        select.push(" LIMIT ").push_bind(per_page.min(RANKED_MATCHES - offset)).push(" OFFSET ").push_bind(offset);
-        ids = select.build_query_scalar().fetch_all(store.reader()).await?;
+    let (total, total_exact) = match (&newest, query.count_up_to) {
+        (Some(newest), _) if newest.complete => (newest.rows.len() as i64, true),
+        // The window holds RANKED_MATCHES: more than the bound, uncounted.
+        (Some(_), Some(up_to)) if offset + i64::from(up_to) < RANKED_MATCHES => (offset + i64::from(up_to), false),
+        _ => count_matches(store, &matching, query.count_up_to.map(|n| offset + i64::from(n))).await?,
+    };
+    if total_exact && total <= offset {
+        return Ok(Page { items: Vec::new(), total, total_exact, page, per_page });
     }
-    let wanted = per_page - ids.len() as i64;
-    if wanted > 0 && offset + per_page > RANKED_MATCHES {
+    let mut ids: Vec<i64> = match newest {
+        Some(newest) => {
+            let ranked = rank(store, newest.rows, phrase).await?;
+            ranked.into_iter().skip(offset as usize).take(per_page as usize).collect()
+        }
+        None if query.sort == CaseSort::Relevance => Vec::new(),
+        None => {
+            let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
+            matching.push(&mut select);
+            select.push(order_by(query.sort));
+            select.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+            select.build_query_scalar().fetch_all(store.reader()).await?
+        }
+    };
+    // By relevance, the matches older than the ranked ones follow newest first.
+    let wanted = limit - ids.len() as i64;
+    if query.sort == CaseSort::Relevance && wanted > 0 && offset + limit > RANKED_MATCHES {
         let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id");
-        push_matching(&mut select, query, terms);
+        matching.push(&mut select);
         select.push(" ORDER BY ").push(fulltext::NEWEST);
         select.push(" LIMIT ").push_bind(wanted).push(" OFFSET ").push_bind(offset.max(RANKED_MATCHES));
         ids.extend(select.build_query_scalar::<i64>().fetch_all(store.reader()).await?);
     }
-    Ok(ids)
+    let items = summaries(store, &ids).await?;
+    Ok(Page { items, total, total_exact, page, per_page })
+}
+
+/// Counts the matches, all of them or up to `bound` (then `(bound, false)` when there are more).
+async fn count_matches(store: &Backend, matching: &Matching<'_>, bound: Option<i64>) -> StoreResult<(i64, bool)> {
+    let mut count = sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*) FROM (SELECT 1 AS one");
+    matching.push(&mut count);
+    if let Some(bound) = bound {
+        count.push(" LIMIT ").push_bind(bound + 1);
+    }
+    count.push(") m");
+    let counted: i64 = count.build_query_scalar().fetch_one(store.reader()).await?;
+    Ok(match bound {
+        Some(bound) if counted > bound => (bound, false),
+        _ => (counted, true),
+    })
+}
+
+/// A match to rank: its case id, receipt time and full-text score (smaller is better).
+struct Scored {
+    id: i64,
+    received_at: DateTime<Utc>,
+    score: f64,
+}
+
+/// The newest [`RANKED_MATCHES`] matches, newest first; `complete` when they are all the matches.
+struct NewestMatches {
+    rows: Vec<Scored>,
+    complete: bool,
+}
+
+/// Finds the newest [`RANKED_MATCHES`] matches in windows of the newest cases, each widened in
+/// proportion to what the last one held, so that a word tens of thousands of cases hold is looked
+/// for among the newest few blocks only: each match found costs a visit to its row, the index's
+/// intersection of the words with a window does not.
+async fn newest_matches(store: &Backend, matching: &Matching<'_>) -> StoreResult<NewestMatches> {
+    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM cases").fetch_one(store.reader()).await?;
+    let newest = newest.unwrap_or(0);
+    // The first window could hold all the matches wanted, if every case in it matched.
+    let mut span = RANKED_MATCHES;
+    loop {
+        let window = Window::newest(newest, span);
+        let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, ");
+        fulltext::push_score(&mut select, matching.terms);
+        select.push(" AS score");
+        matching.push(&mut select);
+        if let Some(window) = window {
+            fulltext::push_window(&mut select, window);
+        }
+        select.push(" ORDER BY ").push(fulltext::NEWEST).push(" LIMIT ").push_bind(RANKED_MATCHES);
+        let rows: Vec<Scored> = select
+            .build()
+            .fetch_all(store.reader())
+            .await?
+            .iter()
+            .map(|r| Ok(Scored { id: r.try_get("id")?, received_at: r.try_get("received_at")?, score: r.try_get("score")? }))
+            .collect::<Result<_, sqlx::Error>>()?;
+        let found = rows.len() as i64;
+        if found >= RANKED_MATCHES || window.is_none() {
+            return Ok(NewestMatches { complete: window.is_none() && found < RANKED_MATCHES, rows });
+        }
+        span = widened(span, found);
+    }
+}
+
+/// The relevance order of these matches: a case whose statement holds the phrase as typed (word
+/// for word) first, then by score, then newest.
+async fn rank(store: &Backend, mut rows: Vec<Scored>, phrase: &str) -> StoreResult<Vec<i64>> {
+    let mut holders = std::collections::HashSet::new();
+    if !rows.is_empty() {
+        let mut select = sqlx::QueryBuilder::<Db>::new("SELECT id FROM cases WHERE content LIKE ");
+        select.push_bind(like_pattern(phrase.trim())).push(" ESCAPE '\\' AND id IN (");
+        let mut list = select.separated(", ");
+        for row in &rows {
+            list.push_bind(row.id);
+        }
+        select.push(")");
+        holders.extend(select.build_query_scalar::<i64>().fetch_all(store.reader()).await?);
+    }
+    rows.sort_by(|a, b| {
+        (!holders.contains(&a.id))
+            .cmp(&!holders.contains(&b.id))
+            .then(a.score.total_cmp(&b.score))
+            .then(b.received_at.cmp(&a.received_at))
+            .then(b.id.cmp(&a.id))
+    });
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 #[async_trait::async_trait]
@@ -1203,7 +1284,7 @@ impl Store for Backend {
         let per_page = query.per_page.clamp(1, 200);
         let page = query.page.max(1);
         if query.scope.is_empty() {
-            return Ok(Page { items: Vec::new(), total: 0, page, per_page });
+            return Ok(Page { items: Vec::new(), total: 0, total_exact: true, page, per_page });
         }
         if let Some(search) = query.search.as_ref().filter(|s| !s.terms.is_empty()) {
             return search_cases(self, query, &search.terms, &search.phrase, per_page, page).await;
@@ -1265,10 +1346,10 @@ impl Store for Backend {
         });
         let ids: Vec<i64> = keys.iter().skip(usize::try_from(offset).map_err(corrupt)?).take(per_page as usize).map(|k| k.0).collect();
         if ids.is_empty() {
-            return Ok(Page { items: Vec::new(), total, page, per_page });
+            return Ok(Page { items: Vec::new(), total, total_exact: true, page, per_page });
         }
         let items = summaries(self, &ids).await?;
-        Ok(Page { items, total, page, per_page })
+        Ok(Page { items, total, total_exact: true, page, per_page })
     }
 
     async fn open_deadlines_after(&self, after: (i64, &str), limit: i64) -> StoreResult<Vec<(i64, Deadline)>> {

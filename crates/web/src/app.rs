@@ -979,11 +979,19 @@ pub struct ListParams {
     pub due: Option<String>,
     /// `me`: only the cases the caller holds.
     pub owner: Option<String>,
+    /// `exact` (default): `total` counts every case; `bounded`: a full-text search counts its
+    /// matches only up to 1,000 past the page's first row, and says `total_exact: false` when there
+    /// are more (fast at any size; the staff list asks for this).
+    pub total: Option<String>,
     /// From 1.
     pub page: Option<u32>,
     /// 1 to 200, default 20.
     pub per_page: Option<u32>,
 }
+
+/// How far past a page's first row a bounded total counts a full-text search's matches: a word
+/// that tens of thousands of cases hold would otherwise cost a visit to each of them (issue 5).
+pub const SEARCH_COUNT_UP_TO: u32 = 1_000;
 
 fn day_start(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
     let day =
@@ -1051,6 +1059,14 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
             None
         }
     };
+    let count_up_to = match blank(&p.total) {
+        None | Some("exact") => None,
+        Some("bounded") => Some(SEARCH_COUNT_UP_TO),
+        Some(_) => {
+            errors.push(FieldError::new("total", Invalid::NotAChoice { allowed: "exact, bounded".into() }));
+            None
+        }
+    };
     let per_page = p.per_page.unwrap_or(20);
     if !(1..=200).contains(&per_page) {
         errors.push(FieldError::new("per_page", Invalid::OutOfRange { min: 1, max: 200 }));
@@ -1084,6 +1100,7 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         hidden_accusers_of: Vec::new(),
         due_by,
         owner,
+        count_up_to,
         sort: sort.unwrap_or_default(),
         page: p.page.unwrap_or(1).max(1),
         per_page,

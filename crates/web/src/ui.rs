@@ -483,6 +483,9 @@ struct CasesPage {
     units: Vec<(String, String)>,
     items: Vec<ListRow>,
     total: i64,
+    /// False: a search matched more than `total`; `count_all` counts them.
+    total_exact: bool,
+    count_all: String,
     page: u32,
     pages: i64,
     prev: Option<String>,
@@ -511,6 +514,9 @@ struct ListForm {
     due: String,
     #[serde(default)]
     owner: String,
+    /// `exact` counts every match of a search; by default the list counts up to a bound.
+    #[serde(default)]
+    total: String,
     page: Option<u32>,
 }
 
@@ -527,6 +533,7 @@ impl ListForm {
             sort: some(&self.sort),
             due: some(&self.due),
             owner: some(&self.owner),
+            total: Some(if self.total == "exact" { "exact" } else { "bounded" }.into()),
             page: self.page,
             per_page: Some(20),
         }
@@ -543,6 +550,7 @@ impl ListForm {
             ("sort", &self.sort),
             ("due", &self.due),
             ("owner", &self.owner),
+            ("total", &self.total),
         ];
         let mut out = format!("/cases?page={page}");
         for (k, v) in pairs {
@@ -572,6 +580,7 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
         }
         None => Default::default(),
     };
+    let total_exact = page.as_ref().is_none_or(|p| p.total_exact);
     let (items, total, current, per_page) = match &page {
         Some(p) => (
             p.items
@@ -627,10 +636,12 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
         dues: choices([("", "全部"), ("soon", "三日内到期"), ("overdue", "已超期")], &f.due),
         units: units_in_scope(&state, &staff.actor).await?,
         prev: (current > 1).then(|| f.href(current - 1)),
-        next: (i64::from(current) < pages).then(|| f.href(current + 1)),
+        next: (!total_exact || i64::from(current) < pages).then(|| f.href(current + 1)),
+        count_all: ListForm { total: "exact".into(), ..f.clone() }.href(current),
         p: f,
         items,
         total,
+        total_exact,
         page: current,
         pages,
         error,
@@ -1623,4 +1634,51 @@ pub fn router() -> Router<AppState> {
         .route("/admin/calendar", get(admin_calendar).post(import_calendar))
         .route("/notifications", get(notifications))
         .route("/notifications/{id}/read", post(read_notification))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cases_page(total: i64, total_exact: bool, form: ListForm) -> String {
+        CasesPage {
+            me: None,
+            csrf: String::new(),
+            statuses: Vec::new(),
+            channels: Vec::new(),
+            sorts: Vec::new(),
+            dues: Vec::new(),
+            units: Vec::new(),
+            items: Vec::new(),
+            prev: None,
+            next: Some(form.href(2)),
+            count_all: ListForm { total: "exact".into(), ..form.clone() }.href(1),
+            p: form,
+            total,
+            total_exact,
+            page: 1,
+            pages: 50,
+            error: None,
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn fed_9_a_bounded_count_says_there_are_more_and_offers_the_exact_one() {
+        let form = ListForm { q: "低保".into(), ..Default::default() };
+        let html = cases_page(1_000, false, form.clone());
+        assert!(html.contains(r#"<strong id="total">1000</strong> 件以上"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="/cases?page=1&#38;q=%E4%BD%8E%E4%BF%9D&#38;total=exact">精确计数</a>"#),
+            "{html}"
+        );
+        let exact = cases_page(1_000, true, form);
+        assert!(exact.contains(r#"共 <strong id="total">1000</strong> 件,第 1 / 50 页"#), "{exact}");
+        assert!(!exact.contains("精确计数"));
+        // The staff list asks for a bounded count unless the exact one was asked for.
+        assert_eq!(ListForm::default().params().total.as_deref(), Some("bounded"));
+        let asked = ListForm { total: "exact".into(), ..Default::default() };
+        assert_eq!(asked.params().total.as_deref(), Some("exact"));
+    }
 }

@@ -345,7 +345,9 @@ pub struct CaseList {
     pub items: Vec<CaseListItem>,
     /// The words searched for, as segmented (empty without a full-text search).
     pub terms: Vec<String>,
+    /// With `total_exact` false (only when asked for `total=bounded`), there are more than `total`.
     pub total: i64,
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
 }
@@ -358,7 +360,14 @@ impl CaseList {
             .iter()
             .map(|s| CaseListItem::new(s, s.accused_unit_id.is_some_and(|a| concealed_for.contains(&a)), terms))
             .collect();
-        CaseList { items, terms: terms.to_vec(), total: p.total, page: p.page, per_page: p.per_page }
+        CaseList {
+            items,
+            terms: terms.to_vec(),
+            total: p.total,
+            total_exact: p.total_exact,
+            page: p.page,
+            per_page: p.per_page,
+        }
     }
 }
 
