@@ -1,14 +1,16 @@
 -- Each case's search entry also holds, as lexemes without positions (no query word can be one:
 -- words are letters and digits only):
---   b:N  its block of 4,096 case ids (`b:244` for the ids 999,424 to 1,003,519);
---   u:N  the unit that registered it;
---   h:N  the unit that holds it now (kept by the trigger below when the case moves).
+--   b0:N, b1:N, b2:N  its blocks of 4,096, 65,536 and 1,048,576 case ids (`b0:244` for the ids
+--        999,424 to 1,003,519), of which windows of the newest cases are made;
+--   u:N   the unit that registered it;
+--   h:N   the unit that holds it now (kept by the trigger below when the case moves).
 -- A search then asks the GIN index for its words within the reader's units and within the newest
 -- blocks, so that a word tens of thousands of cases hold costs a visit to the few matches it needs
 -- instead of to every match (issue 5). The index is rebuilt once instead of updated a million times.
 DROP INDEX case_search_tokens;
 UPDATE case_search s
-   SET tokens = s.tokens || array_to_tsvector(ARRAY['b:' || (c.id / 4096), 'u:' || c.unit_id, 'h:' || c.holding_unit_id])
+   SET tokens = s.tokens || array_to_tsvector(ARRAY['b0:' || (c.id / 4096), 'b1:' || (c.id / 65536),
+       'b2:' || (c.id / 1048576), 'u:' || c.unit_id, 'h:' || c.holding_unit_id])
   FROM cases c
  WHERE c.id = s.case_id;
 CREATE INDEX case_search_tokens ON case_search USING GIN (tokens);

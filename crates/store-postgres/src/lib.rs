@@ -99,7 +99,7 @@ pub async fn drop_database(url: &str) -> StoreResult<()> {
 /// Full-text search on PostgreSQL: a `tsvector` per case, built from huiyin's own words (no text
 /// search configuration or extension), with a GIN index.
 mod fulltext {
-    use huiyin_store::ranking::{WINDOW_BLOCK, Window};
+    use huiyin_store::ranking::{WINDOW_LEVELS, Window};
     use sqlx::{PgConnection, Postgres, QueryBuilder};
 
     /// The newest matches first (the most recently registered).
@@ -114,16 +114,20 @@ mod fulltext {
     }
 
     /// `AND` the case is in the window: its entry holds the lexeme of one of the window's blocks
-    /// (`'b:243' | 'b:244'`), so that the GIN index intersects the words with the window and only
+    /// (`'b0:243' | 'b0:244'`), so that the GIN index intersects the words with the window and only
     /// the matches inside it are visited.
     pub fn push_window(b: &mut QueryBuilder<Postgres>, window: Window) {
-        let blocks: Vec<String> = (window.first_block..=window.last_block).map(|n| lexeme(&block(n))).collect();
+        let blocks: Vec<String> = (window.first..=window.last).map(|n| lexeme(&block(window.level, n))).collect();
         b.push(" AND s.tokens @@ CAST(").push_bind(blocks.join(" | ")).push(" AS tsquery)");
     }
 
-    /// The lexeme of a block of case ids: `b:` and its number (no word has a colon).
-    fn block(number: i64) -> String {
-        format!("b:{number}")
+    /// The lexeme of a block of case ids: `b`, the size, `:` and its number (no word has a colon).
+    fn block(level: u32, number: i64) -> String {
+        format!("{}{number}", block_prefix(level))
+    }
+
+    fn block_prefix(level: u32) -> String {
+        format!("b{level}:")
     }
 
     /// The rank, smaller is better.
@@ -166,10 +170,13 @@ mod fulltext {
             return Ok(());
         }
         let mut insert = QueryBuilder::<Postgres>::new(
-            "INSERT INTO case_search (case_id, tokens) SELECT c.id, CAST(v.tokens AS tsvector) || \
-             array_to_tsvector(ARRAY['b:' || (c.id / ",
+            "INSERT INTO case_search (case_id, tokens) SELECT c.id, CAST(v.tokens AS tsvector) || array_to_tsvector(ARRAY[",
         );
-        insert.push_bind(WINDOW_BLOCK).push("), 'u:' || c.unit_id, 'h:' || c.holding_unit_id]) FROM (");
+        for level in 0..WINDOW_LEVELS {
+            insert.push(format!("'{}' || (c.id / ", block_prefix(level)));
+            insert.push_bind(Window::block_size(level)).push("), ");
+        }
+        insert.push("'u:' || c.unit_id, 'h:' || c.holding_unit_id]) FROM (");
         insert.push_values(entries, |mut row, (case_id, tokens)| {
             row.push_bind(*case_id).push_bind(tsvector(tokens));
         });

@@ -65,7 +65,7 @@ impl SqliteStore {
 
 /// Full-text search on SQLite: an FTS5 table whose rowid is the case id.
 mod fulltext {
-    use huiyin_store::ranking::{WINDOW_BLOCK, Window};
+    use huiyin_store::ranking::Window;
     use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
     /// The newest matches first (the most recently registered).
@@ -86,8 +86,8 @@ mod fulltext {
 
     /// `AND` the case is in the window: FTS5 reads the words' entries for that range of rowids only.
     pub fn push_window(b: &mut QueryBuilder<Sqlite>, window: Window) {
-        b.push(" AND s.rowid >= ").push_bind(window.first_block * WINDOW_BLOCK);
-        b.push(" AND s.rowid < ").push_bind((window.last_block + 1) * WINDOW_BLOCK);
+        b.push(" AND s.rowid >= ").push_bind(window.first_id());
+        b.push(" AND s.rowid < ").push_bind(window.end_id());
     }
 
     /// The rank, smaller is better (FTS5's `rank` is BM25, negated).

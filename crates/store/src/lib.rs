@@ -285,23 +285,55 @@ pub mod ranking {
     /// matches follow newest first.
     pub const RANKED_MATCHES: i64 = 2_000;
 
-    /// Windows are whole blocks of this many case ids (PostgreSQL keeps each case's block in its
-    /// search entry; migration 0014 writes the same number).
+    /// The smallest blocks of case ids of which windows are made.
     pub const WINDOW_BLOCK: i64 = 4_096;
 
-    /// The newest cases, as whole blocks of ids: the cases with ids from `first_block *
-    /// WINDOW_BLOCK` to the end of `last_block`.
+    /// A window is written with blocks of one size, at most this many of them where it can be: the
+    /// blocks of each size are this many of the size below (4,096, 65,536 and 1,048,576 ids).
+    /// PostgreSQL keeps each case's blocks of every size in its search entry (migration 0014), and
+    /// its GIN index takes longer the more blocks a window names.
+    pub const BLOCKS_PER_LEVEL: i64 = 16;
+
+    /// The sizes of blocks: 0, 1 and 2.
+    pub const WINDOW_LEVELS: u32 = 3;
+
+    /// The newest cases, as whole blocks of ids of one size: blocks `first` to `last` of `level`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct Window {
-        pub first_block: i64,
-        pub last_block: i64,
+        pub level: u32,
+        pub first: i64,
+        pub last: i64,
     }
 
     impl Window {
-        /// The blocks holding the newest `span` ids up to `newest`; `None` when that is all of them.
+        /// The ids a block of this level holds.
+        pub fn block_size(level: u32) -> i64 {
+            WINDOW_BLOCK * BLOCKS_PER_LEVEL.pow(level)
+        }
+
+        /// The fewest blocks of one size that hold the newest `span` ids up to `newest`, the
+        /// smallest size that needs no more than [`BLOCKS_PER_LEVEL`] of them; `None` when they
+        /// would start at the first block, which is all cases.
         pub fn newest(newest: i64, span: i64) -> Option<Window> {
-            let first_block = newest.saturating_sub(span) / WINDOW_BLOCK;
-            (first_block > 0).then_some(Window { first_block, last_block: newest / WINDOW_BLOCK })
+            let from = newest.saturating_sub(span).max(0);
+            let window = (0..WINDOW_LEVELS)
+                .map(|level| Window {
+                    level,
+                    first: from / Window::block_size(level),
+                    last: newest / Window::block_size(level),
+                })
+                .find(|w| w.last - w.first < BLOCKS_PER_LEVEL || w.level == WINDOW_LEVELS - 1)?;
+            (window.first > 0).then_some(window)
+        }
+
+        /// The first case id in the window.
+        pub fn first_id(&self) -> i64 {
+            self.first * Window::block_size(self.level)
+        }
+
+        /// The first case id after the window.
+        pub fn end_id(&self) -> i64 {
+            (self.last + 1) * Window::block_size(self.level)
         }
     }
 
@@ -331,12 +363,19 @@ pub mod ranking {
 
         #[test]
         fn fed_9_windows_are_whole_blocks_of_the_newest_ids() {
-            assert_eq!(Window::newest(1_000_000, 2_000), Some(Window { first_block: 243, last_block: 244 }));
-            assert_eq!(Window::newest(1_000_000, 110_000), Some(Window { first_block: 217, last_block: 244 }));
-            // The first block is never a window's start: such a window is all the cases.
-            assert_eq!(Window::newest(7_100, 2_000), Some(Window { first_block: 1, last_block: 1 }));
+            let w = |level, first, last| Some(Window { level, first, last });
+            assert_eq!(Window::newest(1_000_000, 2_000), w(0, 243, 244));
+            // 28 blocks of 4,096 would do; three of 65,536 are fewer to name.
+            assert_eq!(Window::newest(1_000_000, 110_000), w(1, 13, 15));
+            assert_eq!(Window::newest(1_000_000, 900_000), w(1, 1, 15));
+            assert_eq!(Window::newest(20_000_000, 10_000_000), w(2, 9, 19));
+            assert_eq!(Window::newest(7_100, 2_000), w(0, 1, 1));
+            assert_eq!(w(0, 1, 1).map(|w| (w.first_id(), w.end_id())), Some((4_096, 8_192)));
+            assert_eq!(w(1, 13, 15).map(|w| (w.first_id(), w.end_id())), Some((851_968, 1_048_576)));
+            // A window from the first block is all the cases.
             assert_eq!(Window::newest(7_100, 4_000), None);
-            assert_eq!(Window::newest(7_100, 128_000), None);
+            assert_eq!(Window::newest(1_000_000, 950_000), None);
+            assert_eq!(Window::newest(7_100, i64::MAX), None);
         }
     }
 }

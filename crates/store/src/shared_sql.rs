@@ -620,7 +620,8 @@ struct NewestMatches {
 async fn newest_matches(store: &Backend, matching: &Matching<'_>) -> StoreResult<NewestMatches> {
     let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM cases").fetch_one(store.reader()).await?;
     let newest = newest.unwrap_or(0);
-    // The first window could hold all the matches wanted, if every case in it matched.
+    // The first window could hold all the matches wanted, if every case in it matched; the next
+    // ones are as much wider as the density of matches in the ids of the last one promises.
     let mut span = RANKED_MATCHES;
     loop {
         let window = Window::newest(newest, span);
@@ -640,10 +641,10 @@ async fn newest_matches(store: &Backend, matching: &Matching<'_>) -> StoreResult
             .map(|r| Ok(Scored { id: r.try_get("id")?, received_at: r.try_get("received_at")?, score: r.try_get("score")? }))
             .collect::<Result<_, sqlx::Error>>()?;
         let found = rows.len() as i64;
-        if found >= RANKED_MATCHES || window.is_none() {
-            return Ok(NewestMatches { complete: window.is_none() && found < RANKED_MATCHES, rows });
+        match window {
+            Some(window) if found < RANKED_MATCHES => span = widened(newest - window.first_id() + 1, found),
+            _ => return Ok(NewestMatches { complete: window.is_none() && found < RANKED_MATCHES, rows }),
         }
-        span = widened(span, found);
     }
 }
 
