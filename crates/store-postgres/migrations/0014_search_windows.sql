@@ -1,7 +1,7 @@
 -- Each case's search entry also holds, as lexemes without positions (no query word can be one:
 -- words are letters and digits only):
 --   b0:N, b1:N, b2:N  its blocks of 4,096, 65,536 and 1,048,576 case ids (`b0:244` for the ids
---        999,424 to 1,003,519), of which windows of the newest cases are made;
+--        999,424 to 1,003,519), of which rings of the newest cases are named;
 --   u:N   the unit that registered it;
 --   h:N   the unit that holds it now (kept by the trigger below when the case moves).
 -- A search then asks the GIN index for its words within the reader's units and within the newest

@@ -99,7 +99,7 @@ pub async fn drop_database(url: &str) -> StoreResult<()> {
 /// Full-text search on PostgreSQL: a `tsvector` per case, built from huiyin's own words (no text
 /// search configuration or extension), with a GIN index.
 mod fulltext {
-    use huiyin_store::ranking::{WINDOW_LEVELS, Window};
+    use huiyin_store::ranking::{IdRange, WINDOW_LEVELS, block_size};
     use sqlx::{PgConnection, Postgres, QueryBuilder};
 
     /// The newest matches first (the most recently registered).
@@ -113,11 +113,16 @@ mod fulltext {
         b.push(" WHERE s.tokens @@ CAST(").push_bind(tsquery(terms)).push(" AS tsquery)");
     }
 
-    /// `AND` the case is in the window: its entry holds the lexeme of one of the window's blocks
-    /// (`'b0:243' | 'b0:244'`), so that the GIN index intersects the words with the window and only
-    /// the matches inside it are visited.
-    pub fn push_window(b: &mut QueryBuilder<Postgres>, window: Window) {
-        let blocks: Vec<String> = (window.first..=window.last).map(|n| lexeme(&block(window.level, n))).collect();
+    /// `AND` the case is in the ring: its entry holds the lexeme of one of the ring's blocks
+    /// (`'b0:243' | 'b1:15'`), so that the GIN index intersects the words with the ring and only the
+    /// matches inside it are visited.
+    /// The ring that reaches the first case is every older case: a bound on the id then.
+    pub fn push_ring(b: &mut QueryBuilder<Postgres>, ring: IdRange) {
+        if ring.from == 0 {
+            b.push(" AND s.case_id < ").push_bind(ring.end);
+            return;
+        }
+        let blocks: Vec<String> = ring.blocks().into_iter().map(|(level, n)| lexeme(&block(level, n))).collect();
         b.push(" AND s.tokens @@ CAST(").push_bind(blocks.join(" | ")).push(" AS tsquery)");
     }
 
@@ -174,7 +179,7 @@ mod fulltext {
         );
         for level in 0..WINDOW_LEVELS {
             insert.push(format!("'{}' || (c.id / ", block_prefix(level)));
-            insert.push_bind(Window::block_size(level)).push("), ");
+            insert.push_bind(block_size(level)).push("), ");
         }
         insert.push("'u:' || c.unit_id, 'h:' || c.holding_unit_id]) FROM (");
         insert.push_values(entries, |mut row, (case_id, tokens)| {

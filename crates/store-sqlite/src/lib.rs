@@ -65,7 +65,7 @@ impl SqliteStore {
 
 /// Full-text search on SQLite: an FTS5 table whose rowid is the case id.
 mod fulltext {
-    use huiyin_store::ranking::Window;
+    use huiyin_store::ranking::IdRange;
     use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
     /// The newest matches first (the most recently registered).
@@ -84,10 +84,10 @@ mod fulltext {
         super::push_whole_scope(b, scope);
     }
 
-    /// `AND` the case is in the window: FTS5 reads the words' entries for that range of rowids only.
-    pub fn push_window(b: &mut QueryBuilder<Sqlite>, window: Window) {
-        b.push(" AND s.rowid >= ").push_bind(window.first_id());
-        b.push(" AND s.rowid < ").push_bind(window.end_id());
+    /// `AND` the case is in the ring: FTS5 reads the words' entries for that range of rowids only.
+    pub fn push_ring(b: &mut QueryBuilder<Sqlite>, ring: IdRange) {
+        b.push(" AND s.rowid >= ").push_bind(ring.from);
+        b.push(" AND s.rowid < ").push_bind(ring.end);
     }
 
     /// The rank, smaller is better (FTS5's `rank` is BM25, negated).

@@ -278,67 +278,70 @@ impl CaseSort {
 }
 
 /// How a relevance sort bounds its work at any size of archive (issue 5): it ranks the newest
-/// [`RANKED_MATCHES`](ranking::RANKED_MATCHES) matches, found in windows of the newest cases.
+/// [`RANKED_MATCHES`](ranking::RANKED_MATCHES) matches, found in rings of the newest cases.
 pub mod ranking {
     /// How many of the newest matches a relevance sort ranks. A word that thousands of statements
     /// hold would otherwise have every one of them scored on each query; beyond these, older
     /// matches follow newest first.
     pub const RANKED_MATCHES: i64 = 2_000;
 
-    /// The smallest blocks of case ids of which windows are made.
+    /// The smallest blocks of case ids of which rings are made.
     pub const WINDOW_BLOCK: i64 = 4_096;
 
-    /// A window is written with blocks of one size, at most this many of them where it can be: the
-    /// blocks of each size are this many of the size below (4,096, 65,536 and 1,048,576 ids).
-    /// PostgreSQL keeps each case's blocks of every size in its search entry (migration 0014), and
-    /// its GIN index takes longer the more blocks a window names.
+    /// The blocks of each size are this many of the size below: 4,096, 65,536 and 1,048,576 ids.
+    /// PostgreSQL keeps each case's block of every size in its search entry (migration 0014).
     pub const BLOCKS_PER_LEVEL: i64 = 16;
 
     /// The sizes of blocks: 0, 1 and 2.
     pub const WINDOW_LEVELS: u32 = 3;
 
-    /// The newest cases, as whole blocks of ids of one size: blocks `first` to `last` of `level`.
+    /// The ids a block of this level holds.
+    pub fn block_size(level: u32) -> i64 {
+        WINDOW_BLOCK * BLOCKS_PER_LEVEL.pow(level)
+    }
+
+    /// The case ids `from..end`, both multiples of [`WINDOW_BLOCK`]: a ring of the newest cases
+    /// that a search for the newest matches reads after the newer rings.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Window {
-        pub level: u32,
-        pub first: i64,
-        pub last: i64,
+    pub struct IdRange {
+        pub from: i64,
+        pub end: i64,
     }
 
-    impl Window {
-        /// The ids a block of this level holds.
-        pub fn block_size(level: u32) -> i64 {
-            WINDOW_BLOCK * BLOCKS_PER_LEVEL.pow(level)
-        }
-
-        /// The fewest blocks of one size that hold the newest `span` ids up to `newest`, the
-        /// smallest size that needs no more than [`BLOCKS_PER_LEVEL`] of them; `None` when they
-        /// would start at the first block, which is all cases.
-        pub fn newest(newest: i64, span: i64) -> Option<Window> {
-            let from = newest.saturating_sub(span).max(0);
-            let window = (0..WINDOW_LEVELS)
-                .map(|level| Window {
-                    level,
-                    first: from / Window::block_size(level),
-                    last: newest / Window::block_size(level),
-                })
-                .find(|w| w.last - w.first < BLOCKS_PER_LEVEL || w.level == WINDOW_LEVELS - 1)?;
-            (window.first > 0).then_some(window)
-        }
-
-        /// The first case id in the window.
-        pub fn first_id(&self) -> i64 {
-            self.first * Window::block_size(self.level)
-        }
-
-        /// The first case id after the window.
-        pub fn end_id(&self) -> i64 {
-            (self.last + 1) * Window::block_size(self.level)
+    impl IdRange {
+        /// The fewest whole blocks that make up the range, as (level, number), largest first
+        /// where they fit: a GIN index takes longer the more blocks a query names.
+        pub fn blocks(&self) -> Vec<(u32, i64)> {
+            let mut out = Vec::new();
+            let mut at = self.from;
+            while at < self.end {
+                let level = (0..WINDOW_LEVELS)
+                    .rev()
+                    .find(|&l| at % block_size(l) == 0 && at + block_size(l) <= self.end)
+                    .unwrap_or(0);
+                out.push((level, at / block_size(level)));
+                at += block_size(level);
+            }
+            out
         }
     }
 
-    /// The next window of newest cases in which to look for the matches to rank, after one of
-    /// `span` cases held `found` of them: wide enough for half as many again as the density so far
+    /// Where a ring ending at `end` that should reach down to `target` starts: `target` rounded
+    /// down to the largest block size of which the ring holds at least four, so that few blocks
+    /// name it.
+    pub fn ring_start(target: i64, end: i64) -> i64 {
+        let target = target.max(0);
+        let level = (0..WINDOW_LEVELS).rev().find(|&l| end - target >= 4 * block_size(l)).unwrap_or(0);
+        target / block_size(level) * block_size(level)
+    }
+
+    /// The first id of the block of `id`.
+    pub fn block_start(id: i64) -> i64 {
+        id.max(0) / WINDOW_BLOCK * WINDOW_BLOCK
+    }
+
+    /// The next span of newest cases to look in for the matches to rank, after the newest `span`
+    /// cases held `found` of them: wide enough for half as many again as the density so far
     /// promises, at least twice and at most 64 times as wide.
     pub fn widened(span: i64, found: i64) -> i64 {
         let factor = (RANKED_MATCHES * 3 / 2).checked_div(found).unwrap_or(64).clamp(2, 64);
@@ -362,20 +365,19 @@ pub mod ranking {
         }
 
         #[test]
-        fn fed_9_windows_are_whole_blocks_of_the_newest_ids() {
-            let w = |level, first, last| Some(Window { level, first, last });
-            assert_eq!(Window::newest(1_000_000, 2_000), w(0, 243, 244));
-            // 28 blocks of 4,096 would do; three of 65,536 are fewer to name.
-            assert_eq!(Window::newest(1_000_000, 110_000), w(1, 13, 15));
-            assert_eq!(Window::newest(1_000_000, 900_000), w(1, 1, 15));
-            assert_eq!(Window::newest(20_000_000, 10_000_000), w(2, 9, 19));
-            assert_eq!(Window::newest(7_100, 2_000), w(0, 1, 1));
-            assert_eq!(w(0, 1, 1).map(|w| (w.first_id(), w.end_id())), Some((4_096, 8_192)));
-            assert_eq!(w(1, 13, 15).map(|w| (w.first_id(), w.end_id())), Some((851_968, 1_048_576)));
-            // A window from the first block is all the cases.
-            assert_eq!(Window::newest(7_100, 4_000), None);
-            assert_eq!(Window::newest(1_000_000, 950_000), None);
-            assert_eq!(Window::newest(7_100, i64::MAX), None);
+        fn fed_9_rings_are_named_with_the_fewest_blocks() {
+            let ring = |from, end| IdRange { from, end }.blocks();
+            assert_eq!(ring(995_328, 1_003_520), [(0, 243), (0, 244)]);
+            // 851,968 to 1,048,576: three blocks of 65,536, not 48 of 4,096.
+            assert_eq!(ring(851_968, 1_048_576), [(1, 13), (1, 14), (1, 15)]);
+            assert_eq!(ring(847_872, 1_052_672), [(0, 207), (1, 13), (1, 14), (1, 15), (0, 256)]);
+            assert_eq!(ring(0, 2_162_688), [(2, 0), (2, 1), (1, 32)]);
+            assert_eq!(ring(4_096, 4_096), []);
+            assert_eq!((block_start(7_100), block_start(4_096), block_start(-5)), (4_096, 4_096, 0));
+            // Rings start at the largest blocks of which they hold four.
+            assert_eq!(ring_start(890_000, 1_003_520), 888_832);
+            assert_eq!(ring_start(600_000, 970_752), 589_824);
+            assert_eq!(ring_start(-3, 8_192), 0);
         }
     }
 }

@@ -7,7 +7,7 @@
 // Every statement here is valid on SQLite 3.35+ and PostgreSQL 13+ ($n placeholders, RETURNING,
 // ON CONFLICT, recursive CTEs). What differs between the two lives in the backend crates.
 
-use huiyin_store::ranking::{widened, Window, RANKED_MATCHES};
+use huiyin_store::ranking::{block_start, ring_start, widened, IdRange, RANKED_MATCHES};
 use huiyin_store::{
     CaseFile, CaseMatch, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, ExactKey, PersonKeys, SearchDoc,
@@ -551,7 +551,7 @@ async fn search_cases(
     };
     let (total, total_exact) = match (&newest, query.count_up_to) {
         (Some(newest), _) if newest.complete => (newest.rows.len() as i64, true),
-        // The window holds RANKED_MATCHES: more than the bound, uncounted.
+        // The rings held RANKED_MATCHES: more than the bound, uncounted.
         (Some(_), Some(up_to)) if offset + i64::from(up_to) < RANKED_MATCHES => (offset + i64::from(up_to), false),
         _ => count_matches(store, &matching, query.count_up_to.map(|n| offset + i64::from(n))).await?,
     };
@@ -613,39 +613,33 @@ struct NewestMatches {
     complete: bool,
 }
 
-/// Finds the newest [`RANKED_MATCHES`] matches in windows of the newest cases, each widened in
-/// proportion to what the last one held, so that a word tens of thousands of cases hold is looked
-/// for among the newest few blocks only: each match found costs a visit to its row, the index's
-/// intersection of the words with a window does not.
+/// Finds the newest [`RANKED_MATCHES`] matches in rings of the newest cases, each older ring wider
+/// in proportion to how densely the newer ones held matches, so that a word tens of thousands of
+/// cases hold is looked for among the newest few blocks only: each match found costs a visit to its
+/// row, the index's intersection of the words with a ring's blocks does not. Each ring is read once.
 async fn newest_matches(store: &Backend, matching: &Matching<'_>) -> StoreResult<NewestMatches> {
     let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM cases").fetch_one(store.reader()).await?;
     let newest = newest.unwrap_or(0);
-    // The first window could hold all the matches wanted, if every case in it matched; the next
-    // ones are as much wider as the density of matches in the ids of the last one promises.
+    let mut rows: Vec<Scored> = Vec::new();
+    // Read so far: the ids from `from` on. The first ring could hold all the matches wanted, if
+    // every case in it matched.
+    let mut from = block_start(newest) + huiyin_store::ranking::WINDOW_BLOCK;
     let mut span = RANKED_MATCHES;
-    loop {
-        let window = Window::newest(newest, span);
+    while from > 0 && (rows.len() as i64) < RANKED_MATCHES {
+        let ring = IdRange { from: ring_start(newest - span, from), end: from };
         let mut select = sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, ");
         fulltext::push_score(&mut select, matching.terms);
         select.push(" AS score");
         matching.push(&mut select);
-        if let Some(window) = window {
-            fulltext::push_window(&mut select, window);
+        fulltext::push_ring(&mut select, ring);
+        select.push(" ORDER BY ").push(fulltext::NEWEST).push(" LIMIT ").push_bind(RANKED_MATCHES - rows.len() as i64);
+        for r in select.build().fetch_all(store.reader()).await? {
+            rows.push(Scored { id: r.try_get("id")?, received_at: r.try_get("received_at")?, score: r.try_get("score")? });
         }
-        select.push(" ORDER BY ").push(fulltext::NEWEST).push(" LIMIT ").push_bind(RANKED_MATCHES);
-        let rows: Vec<Scored> = select
-            .build()
-            .fetch_all(store.reader())
-            .await?
-            .iter()
-            .map(|r| Ok(Scored { id: r.try_get("id")?, received_at: r.try_get("received_at")?, score: r.try_get("score")? }))
-            .collect::<Result<_, sqlx::Error>>()?;
-        let found = rows.len() as i64;
-        match window {
-            Some(window) if found < RANKED_MATCHES => span = widened(newest - window.first_id() + 1, found),
-            _ => return Ok(NewestMatches { complete: window.is_none() && found < RANKED_MATCHES, rows }),
-        }
+        from = ring.from;
+        span = widened(newest - from + 1, rows.len() as i64);
     }
+    Ok(NewestMatches { complete: (rows.len() as i64) < RANKED_MATCHES, rows })
 }
 
 /// The relevance order of these matches: a case whose statement holds the phrase as typed (word
