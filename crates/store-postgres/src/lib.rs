@@ -99,7 +99,7 @@ pub async fn drop_database(url: &str) -> StoreResult<()> {
 /// Full-text search on PostgreSQL: a `tsvector` per case, built from huiyin's own words (no text
 /// search configuration or extension), with a GIN index.
 mod fulltext {
-    use huiyin_store::ranking::{IdRange, WINDOW_LEVELS, block_size};
+    use huiyin_store::ranking::{BLOCK_LEVELS, IdRange, block_size};
     use sqlx::{PgConnection, Postgres, QueryBuilder};
 
     /// The newest matches first (the most recently registered).
@@ -115,8 +115,8 @@ mod fulltext {
 
     /// `AND` the case is in the ring: its entry holds the lexeme of one of the ring's blocks
     /// (`'b0:243' | 'b1:15'`), so that the GIN index intersects the words with the ring and only the
-    /// matches inside it are visited.
-    /// The ring that reaches the first case is every older case: a bound on the id then.
+    /// matches inside it are visited. The ring that reaches the first case is every older case, and
+    /// is a bound on the id.
     pub fn push_ring(b: &mut QueryBuilder<Postgres>, ring: IdRange) {
         if ring.from == 0 {
             b.push(" AND s.case_id < ").push_bind(ring.end);
@@ -177,7 +177,7 @@ mod fulltext {
         let mut insert = QueryBuilder::<Postgres>::new(
             "INSERT INTO case_search (case_id, tokens) SELECT c.id, CAST(v.tokens AS tsvector) || array_to_tsvector(ARRAY[",
         );
-        for level in 0..WINDOW_LEVELS {
+        for level in 0..BLOCK_LEVELS {
             insert.push(format!("'{}' || (c.id / ", block_prefix(level)));
             insert.push_bind(block_size(level)).push("), ");
         }

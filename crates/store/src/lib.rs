@@ -286,21 +286,21 @@ pub mod ranking {
     pub const RANKED_MATCHES: i64 = 2_000;
 
     /// The smallest blocks of case ids of which rings are made.
-    pub const WINDOW_BLOCK: i64 = 4_096;
+    pub const RING_BLOCK: i64 = 4_096;
 
     /// The blocks of each size are this many of the size below: 4,096, 65,536 and 1,048,576 ids.
     /// PostgreSQL keeps each case's block of every size in its search entry (migration 0014).
     pub const BLOCKS_PER_LEVEL: i64 = 16;
 
     /// The sizes of blocks: 0, 1 and 2.
-    pub const WINDOW_LEVELS: u32 = 3;
+    pub const BLOCK_LEVELS: u32 = 3;
 
     /// The ids a block of this level holds.
     pub fn block_size(level: u32) -> i64 {
-        WINDOW_BLOCK * BLOCKS_PER_LEVEL.pow(level)
+        RING_BLOCK * BLOCKS_PER_LEVEL.pow(level)
     }
 
-    /// The case ids `from..end`, both multiples of [`WINDOW_BLOCK`]: a ring of the newest cases
+    /// The case ids `from..end`, both multiples of [`RING_BLOCK`]: a ring of the newest cases
     /// that a search for the newest matches reads after the newer rings.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct IdRange {
@@ -315,7 +315,7 @@ pub mod ranking {
             let mut out = Vec::new();
             let mut at = self.from;
             while at < self.end {
-                let level = (0..WINDOW_LEVELS)
+                let level = (0..BLOCK_LEVELS)
                     .rev()
                     .find(|&l| at % block_size(l) == 0 && at + block_size(l) <= self.end)
                     .unwrap_or(0);
@@ -331,13 +331,13 @@ pub mod ranking {
     /// name it.
     pub fn ring_start(target: i64, end: i64) -> i64 {
         let target = target.max(0);
-        let level = (0..WINDOW_LEVELS).rev().find(|&l| end - target >= 4 * block_size(l)).unwrap_or(0);
+        let level = (0..BLOCK_LEVELS).rev().find(|&l| end - target >= 4 * block_size(l)).unwrap_or(0);
         target / block_size(level) * block_size(level)
     }
 
     /// The first id of the block of `id`.
     pub fn block_start(id: i64) -> i64 {
-        id.max(0) / WINDOW_BLOCK * WINDOW_BLOCK
+        id.max(0) / RING_BLOCK * RING_BLOCK
     }
 
     /// The next span of newest cases to look in for the matches to rank, after the newest `span`

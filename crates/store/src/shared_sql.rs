@@ -7,7 +7,7 @@
 // Every statement here is valid on SQLite 3.35+ and PostgreSQL 13+ ($n placeholders, RETURNING,
 // ON CONFLICT, recursive CTEs). What differs between the two lives in the backend crates.
 
-use huiyin_store::ranking::{block_start, ring_start, widened, IdRange, RANKED_MATCHES};
+use huiyin_store::ranking::{block_start, ring_start, widened, IdRange, RANKED_MATCHES, RING_BLOCK};
 use huiyin_store::{
     CaseFile, CaseMatch, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, ExactKey, PersonKeys, SearchDoc,
@@ -623,7 +623,7 @@ async fn newest_matches(store: &Backend, matching: &Matching<'_>) -> StoreResult
     let mut rows: Vec<Scored> = Vec::new();
     // Read so far: the ids from `from` on. The first ring could hold all the matches wanted, if
     // every case in it matched.
-    let mut from = block_start(newest) + huiyin_store::ranking::WINDOW_BLOCK;
+    let mut from = block_start(newest) + RING_BLOCK;
     let mut span = RANKED_MATCHES;
     while from > 0 && (rows.len() as i64) < RANKED_MATCHES {
         let ring = IdRange { from: ring_start(newest - span, from), end: from };
