@@ -169,7 +169,8 @@ mod fulltext {
     }
 
     /// Writes cases' words, replacing earlier ones (an upsert either way), in one statement, with
-    /// the lexemes of the case's block and units (migration 0014 says what they are).
+    /// the lexemes of the case's blocks and of the units above its units (migrations 0014 and 0015
+    /// say what they are).
     pub async fn write(conn: &mut PgConnection, entries: &[(i64, &[String])], _new: bool) -> Result<(), sqlx::Error> {
         if entries.is_empty() {
             return Ok(());
@@ -178,25 +179,26 @@ mod fulltext {
             "INSERT INTO case_search (case_id, tokens) SELECT c.id, CAST(v.tokens AS tsvector) || array_to_tsvector(ARRAY[",
         );
         for level in 0..BLOCK_LEVELS {
-            insert.push(format!("'{}' || (c.id / ", block_prefix(level)));
-            insert.push_bind(block_size(level)).push("), ");
+            insert.push(if level == 0 { "'" } else { ", '" });
+            insert.push(format!("{}' || (c.id / ", block_prefix(level)));
+            insert.push_bind(block_size(level)).push(")");
         }
-        insert.push("'u:' || c.unit_id, 'h:' || c.holding_unit_id]) FROM (");
+        insert.push("] || r.lexemes || h.lexemes) FROM (");
         insert.push_values(entries, |mut row, (case_id, tokens)| {
             row.push_bind(*case_id).push_bind(tsvector(tokens));
         });
         insert.push(") AS v (case_id, tokens) JOIN cases c ON c.id = v.case_id");
+        insert.push(" JOIN unit_reach r ON r.unit_id = c.unit_id JOIN unit_reach h ON h.unit_id = c.holding_unit_id");
         insert.push(" ON CONFLICT (case_id) DO UPDATE SET tokens = EXCLUDED.tokens");
         insert.build().execute(&mut *conn).await?;
         Ok(())
     }
 
-    /// `AND` the case is registered or held in one of these units: the GIN index intersects the
-    /// words with the units' lexemes.
-    pub fn push_scope(b: &mut QueryBuilder<Postgres>, scope: &[i64]) {
-        let units: Vec<String> =
-            scope.iter().flat_map(|id| [lexeme(&format!("u:{id}")), lexeme(&format!("h:{id}"))]).collect();
-        b.push(" AND s.tokens @@ CAST(").push_bind(units.join(" | ")).push(" AS tsquery)");
+    /// `AND` the case is registered or held in the subtrees of these units: the GIN index
+    /// intersects the words with the tops' `v:` lexemes (migration 0015).
+    pub fn push_subtrees(b: &mut QueryBuilder<Postgres>, tops: &[i64], _units: &[i64]) {
+        let tops: Vec<String> = tops.iter().map(|id| lexeme(&format!("v:{id}"))).collect();
+        b.push(" AND s.tokens @@ CAST(").push_bind(tops.join(" | ")).push(" AS tsquery)");
     }
 
     #[cfg(test)]

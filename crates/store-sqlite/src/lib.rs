@@ -79,9 +79,10 @@ mod fulltext {
         b.push(" WHERE s.tokens MATCH ").push_bind(match_expression(terms));
     }
 
-    /// `AND` the case is registered or held in one of these units.
-    pub fn push_scope(b: &mut QueryBuilder<Sqlite>, scope: &[i64]) {
-        super::push_whole_scope(b, scope);
+    /// `AND` the case is registered or held in one of these units (the subtrees of the tops): the
+    /// units are listed, since FTS5 cannot intersect its words with them.
+    pub fn push_subtrees(b: &mut QueryBuilder<Sqlite>, _tops: &[i64], units: &[i64]) {
+        super::push_whole_scope(b, units);
     }
 
     /// `AND` the case is in the ring: FTS5 reads the words' entries for that range of rowids only.

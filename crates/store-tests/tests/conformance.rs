@@ -320,6 +320,22 @@ async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
     let found = store.list_cases(&search(vec![rights.unit_id])).await.unwrap();
     assert_eq!(found.items.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
     assert_eq!(store.list_cases(&search(vec![officer.unit_id])).await.unwrap().total, 1);
+    // A subtree finds the cases of its units (the town's), another subtree does not.
+    let other_town = unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
+    let town = store.unit_by_code("XZ").await.unwrap().unwrap().id;
+    assert_eq!(store.list_cases(&search(store.unit_subtree(town).await.unwrap())).await.unwrap().total, 1);
+    assert_eq!(store.list_cases(&search(store.unit_subtree(other_town).await.unwrap())).await.unwrap().total, 0);
+    // Handed back, the case leaves the federation's search.
+    let file = store.case_file(id).await.unwrap().unwrap();
+    let back =
+        EventData::HandedOff { to_user: Some("wang".into()), to_unit: Some("XS".into()), reason: "退回".into() };
+    let mut state = file.state.clone();
+    state.apply(&huiyin_core::event::Event { seq: 3, data: back.clone(), ..event });
+    let back = NewEvent { data: back, state, note: None, ..new_event };
+    store.append_event(id, 2, &back).await.unwrap();
+    assert_eq!(store.case_file(id).await.unwrap().unwrap().holding_unit_id, officer.unit_id);
+    assert_eq!(store.list_cases(&search(vec![rights.unit_id])).await.unwrap().total, 0);
+    assert_eq!(store.list_cases(&search(store.unit_subtree(town).await.unwrap())).await.unwrap().total, 1);
 }
 conformance!(fed_1_hand_off_is_an_event, events_append_with_optimistic_concurrency);
 

@@ -341,11 +341,13 @@ pub mod ranking {
     }
 
     /// The next span of newest cases to look in for the matches to rank, after the newest `span`
-    /// cases held `found` of them: wide enough for half as many again as the density so far
-    /// promises, at least twice and at most 64 times as wide.
-    pub fn widened(span: i64, found: i64) -> i64 {
-        let factor = (RANKED_MATCHES * 3 / 2).checked_div(found).unwrap_or(64).clamp(2, 64);
-        span.saturating_mul(factor)
+    /// cases held `found` of them, `found_last` of those in the `last` ids of the last ring read:
+    /// wide enough for half as many again as are still wanted at the last ring's density (a burst of
+    /// new cases says little of the older ones), at least twice and at most 64 times as wide.
+    pub fn widened(span: i64, found: i64, last: i64, found_last: i64) -> i64 {
+        let wanted = (RANKED_MATCHES - found).max(0) * 3 / 2;
+        let more = wanted.saturating_mul(last).checked_div(found_last).unwrap_or(i64::MAX);
+        span.saturating_add(more).clamp(span.saturating_mul(2), span.saturating_mul(64))
     }
 
     #[cfg(test)]
@@ -354,14 +356,19 @@ pub mod ranking {
 
         #[test]
         fn fed_9_windows_widen_with_the_density_of_matches() {
-            // 54 matches in 2,000 cases: 3,000 wanted, so 55 times wider.
-            assert_eq!(widened(2_000, 54), 110_000);
+            // 54 matches in the first 2,000 cases: 2,919 more wanted, 54 times wider and a little.
+            assert_eq!(widened(2_000, 54, 2_000, 54), 110_111);
             // Nearly enough: still twice as wide.
-            assert_eq!(widened(2_000, 1_999), 4_000);
+            assert_eq!(widened(2_000, 1_999, 2_000, 1_999), 4_000);
             // None or very few: 64 times, not without bound.
-            assert_eq!(widened(2_000, 0), 128_000);
-            assert_eq!(widened(2_000, 1), 128_000);
-            assert_eq!(widened(i64::MAX / 2, 10), i64::MAX);
+            assert_eq!(widened(2_000, 0, 2_000, 0), 128_000);
+            assert_eq!(widened(2_000, 1, 2_000, 1), 128_000);
+            assert_eq!(widened(i64::MAX / 2, 10, 1_000, 10), i64::MAX / 2 * 2);
+            assert_eq!(widened(i64::MAX / 2, 10, i64::MAX, 1), i64::MAX);
+            // 800 matches in the newest 8,000 cases, then 20 in the next 16,000: the next ring is
+            // sized by the sparse one, 1,770 wanted at 1 in 800.
+            assert_eq!(widened(24_000, 820, 16_000, 20), 1_440_000);
+            assert_eq!(widened(200_000, 820, 176_000, 20), 12_800_000);
         }
 
         #[test]
@@ -378,6 +385,72 @@ pub mod ranking {
             assert_eq!(ring_start(890_000, 1_003_520), 888_832);
             assert_eq!(ring_start(600_000, 970_752), 589_824);
             assert_eq!(ring_start(-3, 8_192), 0);
+        }
+    }
+}
+
+/// Which of the reader's units a full-text search names (issue 5): a reader's scope is their unit's
+/// subtree, and PostgreSQL keeps in each search entry the units above the case's units, so that a
+/// subtree's cases are found by its top unit alone.
+pub mod reach {
+    use std::collections::HashSet;
+
+    /// How a scope limits a search.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Reach {
+        /// The scope is every unit: no limit at all.
+        Everywhere,
+        /// The scope is these units' whole subtrees.
+        Subtrees(Vec<i64>),
+        /// The scope is some other set of units, to be listed.
+        Units,
+    }
+
+    /// What `scope` is, given each unit of the tree with its parent.
+    pub fn of_scope(scope: &[i64], tree: &[(i64, Option<i64>)]) -> Reach {
+        let scope: HashSet<i64> = scope.iter().copied().collect();
+        let units: HashSet<i64> = tree.iter().map(|(id, _)| *id).collect();
+        if scope.is_empty() || !scope.is_subset(&units) {
+            return Reach::Units;
+        }
+        if scope.len() == units.len() {
+            return Reach::Everywhere;
+        }
+        let parent_in_scope = |parent: &Option<i64>| parent.is_some_and(|p| scope.contains(&p));
+        // Whole subtrees: every child of a unit in the scope is in it too.
+        if tree.iter().any(|(id, parent)| parent_in_scope(parent) && !scope.contains(id)) {
+            return Reach::Units;
+        }
+        let mut tops: Vec<i64> = tree
+            .iter()
+            .filter(|(id, parent)| scope.contains(id) && !parent_in_scope(parent))
+            .map(|(id, _)| *id)
+            .collect();
+        tops.sort_unstable();
+        Reach::Subtrees(tops)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// A county (1) with a town (2) and its community (3), and a school (4).
+        const TREE: [(i64, Option<i64>); 4] = [(1, None), (2, Some(1)), (3, Some(2)), (4, Some(1))];
+
+        #[test]
+        fn fed_9_a_subtree_is_named_by_its_top_unit() {
+            assert_eq!(of_scope(&[2, 3], &TREE), Reach::Subtrees(vec![2]));
+            assert_eq!(of_scope(&[3], &TREE), Reach::Subtrees(vec![3]));
+            assert_eq!(of_scope(&[4, 3, 2], &TREE), Reach::Subtrees(vec![2, 4]));
+            assert_eq!(of_scope(&[4, 3, 2, 1], &TREE), Reach::Everywhere);
+        }
+
+        #[test]
+        fn fed_9_other_scopes_list_their_units() {
+            // The town without its community, nothing, and a unit that does not exist.
+            assert_eq!(of_scope(&[2], &TREE), Reach::Units);
+            assert_eq!(of_scope(&[], &TREE), Reach::Units);
+            assert_eq!(of_scope(&[3, 9], &TREE), Reach::Units);
         }
     }
 }

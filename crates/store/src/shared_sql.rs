@@ -8,6 +8,7 @@
 // ON CONFLICT, recursive CTEs). What differs between the two lives in the backend crates.
 
 use huiyin_store::ranking::{block_start, ring_start, widened, IdRange, RANKED_MATCHES, RING_BLOCK};
+use huiyin_store::reach::{self, Reach};
 use huiyin_store::{
     CaseFile, CaseMatch, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, ExactKey, PersonKeys, SearchDoc,
@@ -516,15 +517,17 @@ async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<CaseSummary>
 struct Matching<'a> {
     query: &'a CaseQuery,
     terms: &'a [String],
-    everywhere: bool,
+    reach: Reach,
 }
 
 impl Matching<'_> {
     fn push(&self, b: &mut sqlx::QueryBuilder<Db>) {
         b.push(fulltext::FROM);
         fulltext::push_match(b, self.terms);
-        if !self.everywhere {
-            fulltext::push_scope(b, &self.query.scope);
+        match &self.reach {
+            Reach::Everywhere => {}
+            Reach::Subtrees(tops) => fulltext::push_subtrees(b, tops, &self.query.scope),
+            Reach::Units => push_whole_scope(b, &self.query.scope),
         }
         push_filters(b, self.query);
     }
@@ -539,9 +542,9 @@ async fn search_cases(
     per_page: u32,
     page: u32,
 ) -> StoreResult<Page<CaseSummary>> {
-    let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(store.reader()).await?;
-    let everywhere = i64::try_from(query.scope.iter().collect::<std::collections::HashSet<_>>().len()) == Ok(units);
-    let matching = Matching { query, terms, everywhere };
+    let tree: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, parent_id FROM units").fetch_all(store.reader()).await?;
+    let matching = Matching { query, terms, reach: reach::of_scope(&query.scope, &tree) };
     let offset = (i64::from(page) - 1) * i64::from(per_page);
     let limit = i64::from(per_page);
     let newest = if query.sort == CaseSort::Relevance && offset < RANKED_MATCHES {
@@ -614,7 +617,7 @@ struct NewestMatches {
 }
 
 /// Finds the newest [`RANKED_MATCHES`] matches in rings of the newest cases, each older ring wider
-/// in proportion to how densely the newer ones held matches, so that a word tens of thousands of
+/// in proportion to how densely the last one held matches, so that a word tens of thousands of
 /// cases hold is looked for among the newest few blocks only: each match found costs a visit to its
 /// row, the index's intersection of the words with a ring's blocks does not. Each ring is read once.
 async fn newest_matches(store: &Backend, matching: &Matching<'_>) -> StoreResult<NewestMatches> {
@@ -633,11 +636,13 @@ async fn newest_matches(store: &Backend, matching: &Matching<'_>) -> StoreResult
         matching.push(&mut select);
         fulltext::push_ring(&mut select, ring);
         select.push(" ORDER BY ").push(fulltext::NEWEST).push(" LIMIT ").push_bind(RANKED_MATCHES - rows.len() as i64);
+        let before = rows.len() as i64;
         for r in select.build().fetch_all(store.reader()).await? {
             rows.push(Scored { id: r.try_get("id")?, received_at: r.try_get("received_at")?, score: r.try_get("score")? });
         }
         from = ring.from;
-        span = widened(newest - from + 1, rows.len() as i64);
+        let found = rows.len() as i64;
+        span = widened(newest - from + 1, found, ring.end - ring.from, found - before);
     }
     Ok(NewestMatches { complete: (rows.len() as i64) < RANKED_MATCHES, rows })
 }
