@@ -108,6 +108,9 @@ mod fulltext {
     /// Joins the index to `cases c`.
     pub const FROM: &str = " FROM case_search s JOIN cases c ON c.id = s.case_id";
 
+    /// The column of `case_search` that is the case id.
+    pub const CASE_ID: &str = "case_id";
+
     /// `WHERE` the index holds every word.
     pub fn push_match(b: &mut QueryBuilder<Postgres>, terms: &[String]) {
         b.push(" WHERE s.tokens @@ CAST(").push_bind(tsquery(terms)).push(" AS tsquery)");

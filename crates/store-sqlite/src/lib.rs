@@ -74,6 +74,9 @@ mod fulltext {
     /// Joins the index to `cases c`.
     pub const FROM: &str = " FROM case_search s JOIN cases c ON c.id = s.rowid";
 
+    /// The column of `case_search` that is the case id.
+    pub const CASE_ID: &str = "rowid";
+
     /// `WHERE` the index holds every word.
     pub fn push_match(b: &mut QueryBuilder<Sqlite>, terms: &[String]) {
         b.push(" WHERE s.tokens MATCH ").push_bind(match_expression(terms));

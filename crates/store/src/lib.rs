@@ -772,7 +772,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<CaseMatch>>;
     /// The cases after `after_id` in id order, with their logs, for rebuilding the search index.
     async fn cases_for_index(&self, after_id: i64, limit: i64) -> StoreResult<Vec<(i64, Registration, Vec<Event>)>>;
-    /// Replaces the search entries of these cases, in one transaction.
+    /// Writes the search entries of these cases, in one transaction: the words of every one; the
+    /// bands of those without an entry only, since bands come from the statement alone, which never
+    /// changes (rewriting a million of them was most of a rebuild's work).
     async fn put_search_docs(&self, docs: &[(i64, SearchDoc)]) -> StoreResult<()>;
     /// How many cases have a search entry, and how many cases there are.
     async fn search_coverage(&self) -> StoreResult<(i64, i64)>;

@@ -1851,12 +1851,27 @@ impl Store for Backend {
     }
 
     async fn put_search_docs(&self, docs: &[(i64, SearchDoc)]) -> StoreResult<()> {
+        if docs.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.begin_write().await?;
-        let entries: Vec<SearchEntry> = docs
+        let mut select = sqlx::QueryBuilder::<Db>::new(format!(
+            "SELECT {id} FROM case_search WHERE {id} IN (",
+            id = fulltext::CASE_ID
+        ));
+        let mut list = select.separated(", ");
+        for (case_id, _) in docs {
+            list.push_bind(*case_id);
+        }
+        select.push(")");
+        let indexed: std::collections::HashSet<i64> =
+            select.build_query_scalar::<i64>().fetch_all(&mut *tx).await?.into_iter().collect();
+        let (words, whole): (Vec<SearchEntry>, Vec<SearchEntry>) = docs
             .iter()
             .map(|(case_id, doc)| SearchEntry { case_id: *case_id, tokens: &doc.tokens, bands: &doc.bands })
-            .collect();
-        write_search(&mut tx, &entries, SearchWrite::All).await?;
+            .partition(|entry| indexed.contains(&entry.case_id));
+        write_search(&mut tx, &words, SearchWrite::Words).await?;
+        write_search(&mut tx, &whole, SearchWrite::All).await?;
         tx.commit().await?;
         Ok(())
     }
