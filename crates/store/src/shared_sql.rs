@@ -496,13 +496,9 @@ async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<CaseSummary>
          c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
          c.content, c.next_due, c.accused_unit_id, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
          AND d.met_at IS NULL AND d.provisional) AS due_provisional \
-         FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN (",
+         FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN ",
     );
-    let mut list = rows.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    rows.push(")");
+    push_ids(&mut rows, ids);
     let mut by_id: HashMap<i64, CaseSummary> = HashMap::new();
     for row in rows.build().fetch_all(store.reader()).await? {
         let summary = summary_from_row(&row)?;
@@ -653,12 +649,8 @@ async fn rank(store: &Backend, mut rows: Vec<Scored>, phrase: &str) -> StoreResu
     let mut holders = std::collections::HashSet::new();
     if !rows.is_empty() {
         let mut select = sqlx::QueryBuilder::<Db>::new("SELECT id FROM cases WHERE content LIKE ");
-        select.push_bind(like_pattern(phrase.trim())).push(" ESCAPE '\\' AND id IN (");
-        let mut list = select.separated(", ");
-        for row in &rows {
-            list.push_bind(row.id);
-        }
-        select.push(")");
+        select.push_bind(like_pattern(phrase.trim())).push(" ESCAPE '\\' AND id IN ");
+        push_ids(&mut select, &rows.iter().map(|row| row.id).collect::<Vec<_>>());
         holders.extend(select.build_query_scalar::<i64>().fetch_all(store.reader()).await?);
     }
     rows.sort_by(|a, b| {
@@ -1855,15 +1847,9 @@ impl Store for Backend {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        let mut select = sqlx::QueryBuilder::<Db>::new(format!(
-            "SELECT {id} FROM case_search WHERE {id} IN (",
-            id = fulltext::CASE_ID
-        ));
-        let mut list = select.separated(", ");
-        for (case_id, _) in docs {
-            list.push_bind(*case_id);
-        }
-        select.push(")");
+        let mut select =
+            sqlx::QueryBuilder::<Db>::new(format!("SELECT {id} FROM case_search WHERE {id} IN ", id = fulltext::CASE_ID));
+        push_ids(&mut select, &docs.iter().map(|(case_id, _)| *case_id).collect::<Vec<_>>());
         let indexed: std::collections::HashSet<i64> =
             select.build_query_scalar::<i64>().fetch_all(&mut *tx).await?.into_iter().collect();
         let (words, whole): (Vec<SearchEntry>, Vec<SearchEntry>) = docs
