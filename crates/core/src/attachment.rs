@@ -80,16 +80,24 @@ pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
     }
 }
 
-/// A file name as shown: the last path segment, control characters removed, at most 100 characters.
+/// A file name as shown: the last path segment, control characters and direction overrides removed
+/// (`保密\u{202E}gnp.exe` would read as `保密exe.png`), at most 100 characters.
 pub fn clean_filename(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
+    let shown = |c: &char| !c.is_control() && !crate::text::is_refused_char(*c);
+    let cleaned: String = last.chars().filter(shown).take(100).collect();
     if cleaned.trim().is_empty() { "附件".into() } else { cleaned.trim().to_owned() }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn direction_overrides_are_taken_out_of_file_names() {
+        assert_eq!(clean_filename("C:\\scan\\保密\u{202E}gnp.exe"), "保密gnp.exe");
+        assert_eq!(clean_filename("a\u{0}b.pdf"), "ab.pdf");
+    }
 
     #[test]
     fn types_are_judged_from_the_bytes() {

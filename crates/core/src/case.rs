@@ -321,6 +321,10 @@ pub fn parse_instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError
         .ok_or_else(|| FieldError::new(field, Invalid::DateFormat))
 }
 
+/// How many years back a registration may be dated (补录 from a paper book): older dates are typing
+/// mistakes such as `1900-01-01`.
+pub const RECEIVED_YEARS_BACK: i64 = 10;
+
 /// Collects field errors while parsing, so one submission reports all its mistakes at once.
 struct Collector(Vec<FieldError>);
 
@@ -344,6 +348,8 @@ impl CaseDraft {
             Some(raw) => c.take(parse_instant("received_at", raw).and_then(|t| {
                 if t > now + chrono::Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
                     Err(FieldError::new("received_at", Invalid::InFuture))
+                } else if t < now - chrono::Duration::days(365 * RECEIVED_YEARS_BACK) {
+                    Err(FieldError::new("received_at", Invalid::TooFarBack { years: RECEIVED_YEARS_BACK }))
                 } else {
                     Ok(t)
                 }
@@ -636,6 +642,13 @@ mod tests {
             fields(d.parse(now(), &classes()).unwrap_err()),
             [("petitioner.name".into(), "name_required_for_visit")]
         );
+    }
+
+    #[test]
+    fn a_registration_is_not_dated_a_century_back() {
+        let d = CaseDraft { received_at: Some("1900-01-01".into()), ..Default::default() };
+        let got = fields(d.parse(now(), &classes()).unwrap_err());
+        assert!(got.contains(&("received_at".to_string(), "too_far_back")), "{got:?}");
     }
 
     #[test]

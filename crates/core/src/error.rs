@@ -61,6 +61,13 @@ pub enum Invalid {
     ConsentRequired,
     /// Reception hours not written as `1-5 10:00-12:30,16:00-18:00`.
     HoursFormat,
+    /// A control character (NUL included) or a direction override, which no document can print and
+    /// which can disguise a text (`text::optional`).
+    ControlCharacter,
+    /// A date further back than a record can be entered after the fact (`years` years).
+    TooFarBack {
+        years: i64,
+    },
 }
 
 impl Invalid {
@@ -95,6 +102,8 @@ impl Invalid {
             Invalid::ChallengeAnswer => "challenge_answer",
             Invalid::ConsentRequired => "consent_required",
             Invalid::HoursFormat => "hours_format",
+            Invalid::ControlCharacter => "control_character",
+            Invalid::TooFarBack { .. } => "too_far_back",
         }
     }
 }
@@ -135,6 +144,7 @@ impl FieldError {
         let locale = lang.tag();
         let text = match &self.invalid {
             Invalid::TooLong { max } => t!(&key, locale = locale, field = field, max = max),
+            Invalid::TooFarBack { years } => t!(&key, locale = locale, field = field, years = years),
             Invalid::TooShort { min } | Invalid::PasswordTooShort { min } => {
                 t!(&key, locale = locale, field = field, min = min)
             }

@@ -14,6 +14,7 @@ pub mod category;
 pub mod error;
 pub mod event;
 pub mod identity;
+pub mod informant;
 pub mod kpi;
 pub mod lifecycle;
 pub mod limits;

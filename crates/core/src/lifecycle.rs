@@ -20,9 +20,17 @@ pub enum Refusal {
     Role { action: &'static str, role: Role },
     #[error("already extended")]
     AlreadyExtended,
-    /// GEN-7: a case is never sent to the unit it accuses.
+    /// GEN-7: a case is never sent to the unit it accuses, a unit below it or anyone of them.
     #[error("accused unit")]
     AccusedUnit,
+    /// GEN-7: a unit within the accused's reach (below the accused unit) routes the case out
+    /// instead of handling it.
+    #[error("holder within the accused unit's reach")]
+    HolderWithinAccusedReach,
+    /// GEN-7: a case that accuses the registering unit (or the unit a department belongs to) is
+    /// registered by the level above it, named here when there is one.
+    #[error("registered at the accused unit")]
+    RegisteredAtAccused { refer_to: Option<String> },
     /// Only the receiving unit objects, accepts an assignment, or handles a case it holds.
     #[error("not the holding unit")]
     NotHoldingUnit,
@@ -60,7 +68,9 @@ impl Refusal {
             Refusal::WrongState { .. } => "wrong_state",
             Refusal::Role { .. } => "forbidden",
             Refusal::AlreadyExtended => "already_extended",
-            Refusal::AccusedUnit => "accused_unit",
+            Refusal::AccusedUnit | Refusal::HolderWithinAccusedReach | Refusal::RegisteredAtAccused { .. } => {
+                "accused_unit"
+            }
             Refusal::NotHoldingUnit => "not_holding_unit",
             Refusal::ContactKnown => "contact_known",
             Refusal::AlreadyApproved => "already_approved",
@@ -89,9 +99,28 @@ impl Refusal {
             (Refusal::AlreadyExtended, Lang::Zh) => "办理期限只能延长一次,本件已延期".into(),
             (Refusal::AlreadyExtended, Lang::En) => "The handling limit may be extended once only; it was".into(),
             (Refusal::AccusedUnit, Lang::Zh) => {
-                "本件检举、控告了该单位,不得交办或转送给被检举单位(《信访工作条例》第三十条)".into()
+                "本件检举、控告了该单位,不得交由被检举单位、其下属单位或其工作人员办理,\
+                 请选择被检举单位管辖范围以外的单位(《信访工作条例》第三十条)"
+                    .into()
             }
-            (Refusal::AccusedUnit, Lang::En) => "The case accuses that unit; it may not be sent to it (GEN-7)".into(),
+            (Refusal::AccusedUnit, Lang::En) => {
+                "The case accuses that unit; it may not go to it, to a unit below it or to anyone of them (GEN-7)"
+                    .into()
+            }
+            (Refusal::HolderWithinAccusedReach, Lang::Zh) => "本件检举、控告了本单位的上级单位,本单位不得自行办理,\
+                 请交办、转办或上交至被检举单位管辖范围以外的单位(《信访工作条例》第三十条)"
+                .into(),
+            (Refusal::RegisteredAtAccused { refer_to }, Lang::Zh) => format!(
+                "本件检举、控告的正是登记单位(或其所属单位),依《信访工作条例》第三十条不得由其登记办理,请{}登记",
+                refer_to.as_deref().map_or("由上级单位".to_owned(), |u| format!("引导信访人向{u}反映,或由{u}"))
+            ),
+            (Refusal::RegisteredAtAccused { refer_to }, Lang::En) => format!(
+                "The case accuses the registering unit (or the unit it belongs to); it is registered by {} (GEN-7)",
+                refer_to.as_deref().unwrap_or("the level above")
+            ),
+            (Refusal::HolderWithinAccusedReach, Lang::En) => {
+                "The case accuses a unit above yours: route it to a unit outside the accused's reach (GEN-7)".into()
+            }
             (Refusal::NotHoldingUnit, Lang::Zh) => "只有当前承办单位可以执行此操作".into(),
             (Refusal::NotHoldingUnit, Lang::En) => "Only the unit that holds the case may do this".into(),
             (Refusal::ContactKnown, Lang::Zh) => "信访人有联系电话或地址,应依法告知,不能仅作登记处理".into(),
@@ -190,21 +219,18 @@ pub fn register_only(state: &CaseState, role: Role, contact_known: bool, reason:
     Ok(EventData::RegisteredOnly { reason })
 }
 
-/// 交办 (FED-16) or 转办 (FED-17) to `unit`; never to the unit the case accuses (GEN-7).
+/// 交办 (FED-16) or 转办 (FED-17) to `unit`; never into the accused unit's reach, which
+/// `informant::guard` judges for this and every other route (GEN-7).
 pub fn send(
     state: &CaseState,
     role: Role,
     unit: &str,
-    accused_unit: Option<&str>,
     transfer: bool,
     owner: Option<String>,
 ) -> Result<EventData, Refusal> {
     let action = if transfer { "transfer" } else { "assign" };
     staff_may(action, role)?;
     allowed_in(action, state, &[Status::Registered])?;
-    if accused_unit == Some(unit) {
-        return Err(Refusal::AccusedUnit);
-    }
     Ok(if transfer {
         EventData::Transferred { unit: unit.to_owned() }
     } else {
@@ -500,6 +526,8 @@ impl HearingDraft {
             .collect();
         if participants.is_empty() {
             errors.push(FieldError::new("participants", Invalid::Required));
+        } else if let Some(e) = participants.iter().find_map(|p| text::check_chars("participants", p).err()) {
+            errors.push(e);
         } else if participants.len() > 50 || participants.iter().any(|p| p.chars().count() > limits::NAME) {
             errors.push(FieldError::new("participants", Invalid::TooLong { max: limits::NAME }));
         }

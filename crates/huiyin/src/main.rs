@@ -80,6 +80,10 @@ enum Command {
         /// side's limits count petitioners, not the proxy (repeatable; env: comma-separated).
         #[arg(long = "trusted-proxy", env = "HUIYIN_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Mark the session cookie `Secure` (sent over HTTPS only): set it when huiyin is reached
+        /// through an HTTPS reverse proxy.
+        #[arg(long, env = "HUIYIN_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Brings the database to the current schema and exits.
     Migrate,
@@ -262,12 +266,31 @@ enum UserCommand {
         #[arg(long)]
         may_backdate: bool,
     },
+    /// Disables an account: its sessions and API tokens stop at once; its past work keeps its name.
+    Disable { username: String },
+    /// Enables a disabled account again.
+    Enable { username: String },
+    /// Sets a new password, read from standard input (first line); every session opened with the
+    /// old one ends.
+    Passwd {
+        username: String,
+        /// Read the password from standard input (required: a password never goes on the command line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand)]
 enum TokenCommand {
     /// Prints a new API token for the user on stdout, alone on the line.
     Create { username: String },
+    /// Revokes one API token (given on standard input, so that it stays out of the shell's history),
+    /// or with `--user` every token of that user.
+    Revoke {
+        /// Revoke every token of this user instead of the one read from standard input.
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 /// A failure to report to the user in plain words.
@@ -365,8 +388,8 @@ async fn app_state(cli: &Cli, store: Arc<dyn Store>, secret: SecretKey) -> Resul
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Serve { listen, supervise_every, trusted_proxies } => {
-            serve(&cli, listen, *supervise_every, trusted_proxies).await
+        Command::Serve { listen, supervise_every, trusted_proxies, secure_cookies } => {
+            serve(&cli, listen, *supervise_every, trusted_proxies, *secure_cookies).await
         }
         Command::Supervise => {
             let store = open_store(&cli.database_url).await?;
@@ -627,6 +650,52 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("已添加用户 {}({},{})", user.username, user.role.label_zh(), user.unit_code);
             Ok(())
         }
+        Command::User { command: UserCommand::Disable { username } | UserCommand::Enable { username } } => {
+            let active = matches!(&cli.command, Command::User { command: UserCommand::Enable { .. } });
+            let store = open_store(&cli.database_url).await?;
+            let user = existing_user(&*store, username).await?;
+            store.set_user_active(user.id, active).await?;
+            println!(
+                "{} {}({})",
+                if active { "已启用用户" } else { "已停用用户,其会话和令牌即时失效:" },
+                user.username,
+                user.display_name
+            );
+            Ok(())
+        }
+        Command::User { command: UserCommand::Passwd { username, password_stdin } } => {
+            if !*password_stdin {
+                return Err(Failure("请用 --password-stdin 从标准输入提供新密码".into()));
+            }
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let password = line.trim_end_matches(['\r', '\n']).to_owned();
+            check_new_password("password", &password)?;
+            let store = open_store(&cli.database_url).await?;
+            let user = existing_user(&*store, username).await?;
+            store.set_password_hash(user.id, &huiyin_web::auth::hash_password(password).await?).await?;
+            println!("已为 {}({})设置新密码,旧密码登录的会话已失效", user.username, user.display_name);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Revoke { user } } => {
+            let store = open_store(&cli.database_url).await?;
+            match user {
+                Some(username) => {
+                    let user = existing_user(&*store, username).await?;
+                    let n = store.revoke_user_tokens(user.id).await?;
+                    println!("已撤销 {} 的 {n} 个令牌", user.username);
+                }
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    if !store.revoke_api_token(&token_hash(line.trim())).await? {
+                        return Err(Failure("没有这个令牌(可能已撤销)".into()));
+                    }
+                    println!("已撤销该令牌");
+                }
+            }
+            Ok(())
+        }
         Command::Token { command: TokenCommand::Create { username } } => {
             let store = open_store(&cli.database_url).await?;
             let user = store
@@ -657,6 +726,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// The account with this username, or a failure saying there is none.
+async fn existing_user(store: &dyn Store, username: &str) -> Result<huiyin_store::User, Failure> {
+    store
+        .user_by_username(&username.trim().to_ascii_lowercase())
+        .await?
+        .ok_or_else(|| Failure(format!("用户 {username} 不存在")))
 }
 
 /// Recounts open deadlines over the stored calendar, with a progress line on a terminal.
@@ -702,12 +779,16 @@ async fn serve(
     listen: &str,
     supervise_every: u64,
     trusted_proxies: &[std::net::IpAddr],
+    secure_cookies: bool,
 ) -> Result<(), Failure> {
     let addr: SocketAddr =
         listen.parse().map_err(|_| Failure(format!("监听地址无效:{listen}(示例:127.0.0.1:8080)")))?;
     let store = open_store(&cli.database_url).await?;
     let secret = load_secret(cli)?;
-    let state = app_state(cli, store.clone(), secret).await?.with_trusted_proxies(trusted_proxies.to_vec());
+    let state = app_state(cli, store.clone(), secret)
+        .await?
+        .with_trusted_proxies(trusted_proxies.to_vec())
+        .with_secure_cookies(secure_cookies);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Failure(format!("无法监听 {addr}:{e}")))?;
     let local = listener.local_addr()?;
     println!("huiyin listening on http://{local} ({})", store.backend());

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Backend, Db, Server, agent, get, json, post};
+use common::{Backend, Db, Server, agent, get, json, post, put};
 use serde_json::{Value, json};
 
 fn visit() -> Value {
@@ -752,3 +752,124 @@ fn attachments_are_checked_and_kept_by_hash(backend: Backend) {
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("file")), "20 a case: {err}");
 }
 both_backends!(attachments_are_checked_and_kept_by_hash);
+
+/// A staff session by the login form: (cookie, where the login redirected to).
+fn sign_in(server: &Server, username: &str, password: &str, next: &str) -> (String, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let mut form = agent.get(server.url("/login")).call().unwrap();
+    let cookie = form.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let page = form.body_mut().read_to_string().unwrap();
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let done = agent
+        .post(server.url("/login"))
+        .header("Cookie", &cookie)
+        .send_form([("csrf", csrf.as_str()), ("username", username), ("password", password), ("next", next)])
+        .unwrap();
+    assert_eq!(done.status(), 303, "{username} signs in");
+    let cookie =
+        done.headers().get("set-cookie").map_or(cookie, |c| c.to_str().unwrap().split(';').next().unwrap().to_owned());
+    (cookie, done.headers()["location"].to_str().unwrap().to_owned())
+}
+
+/// The status of a staff page with a session cookie, without following redirects.
+fn page_status(server: &Server, cookie: &str, path: &str) -> (u16, ureq::http::HeaderMap) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let resp = agent.get(server.url(path)).header("Cookie", cookie).call().unwrap();
+    (resp.status().as_u16(), resp.headers().clone())
+}
+
+/// Issue 15: access can be revoked — a disabled account's session stops at once and its tokens are
+/// revoked, a new password ends the sessions of the old one, tokens are revoked by the API and the
+/// command line;
+/// the login does not redirect off the site; pages and API answers carry the privacy headers.
+fn access_is_revoked_at_once_and_pages_carry_privacy_headers(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _) = db.seed();
+    let (ok, _, err) = db.try_cli(&["user", "passwd", "wang", "--password-stdin"], Some("西山社区2026年春季\n"));
+    assert!(ok, "{err}");
+    db.cli(&["user", "add", "boss", "--unit", "QX", "--role", "admin"]);
+    let boss = db.cli(&["token", "create", "boss"]).trim().to_owned();
+    let server = Server::start(&db);
+    // The open redirect of the login is closed; a path on the site is kept.
+    for evil in ["/\\evil.example/phish", "//evil.example", "https://evil.example", "/\\/evil.example"] {
+        assert_eq!(sign_in(&server, "wang", "西山社区2026年春季", evil).1, "/cases", "{evil}");
+    }
+    let (cookie, to) = sign_in(&server, "wang", "西山社区2026年春季", "/dashboard");
+    assert_eq!(to, "/dashboard");
+    let (status, headers) = page_status(&server, &cookie, "/cases");
+    assert_eq!(status, 200);
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    let api = agent().get(server.url("/api/v1/cases")).header("Authorization", &format!("Bearer {wang}")).call();
+    assert_eq!(api.unwrap().headers()["cache-control"], "no-store", "API answers are not cached either");
+    // Only an administrator over the account's unit disables it; then its session and token stop.
+    assert_eq!(post(&server, &chen, "/api/v1/users/wang/disable", &json!({})).0, 403);
+    let (status, disabled) = post(&server, &boss, "/api/v1/users/wang/disable", &json!({}));
+    assert_eq!((status, disabled["active"].as_bool()), (200, Some(false)), "{disabled}");
+    assert_eq!(get(&server, &wang, "/api/v1/cases").0, 401, "the token stops at once");
+    assert_eq!(page_status(&server, &cookie, "/cases").0, 303, "the session stops at once");
+    assert_eq!(post(&server, &boss, "/api/v1/users/boss/disable", &json!({})).0, 422, "not oneself");
+    assert_eq!(post(&server, &boss, "/api/v1/users/nobody/disable", &json!({})).0, 404);
+    assert_eq!(post(&server, &boss, "/api/v1/users/wang/enable", &json!({})).0, 200);
+    assert_eq!(get(&server, &wang, "/api/v1/cases").0, 401, "enabling again does not bring back the old token");
+    let wang = db.cli(&["token", "create", "wang"]).trim().to_owned();
+    assert_eq!(get(&server, &wang, "/api/v1/cases").0, 200, "enabled again");
+    // Everyone sets their own password, nobody another's (an administrator above could sign in as
+    // the officer holding an accusation); a new password ends the sessions opened with the old one.
+    let (cookie, _) = sign_in(&server, "wang", "西山社区2026年春季", "/cases");
+    assert_eq!(page_status(&server, &cookie, "/cases").0, 200);
+    let strong = json!({"password": "西山社区2026秋季"});
+    assert_eq!(put(&server, &boss, "/api/v1/users/wang/password", &strong).0, 403, "not another's password");
+    let (status, err) = put(&server, &wang, "/api/v1/users/wang/password", &json!({"password": "short"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("password_too_short")));
+    assert_eq!(put(&server, &wang, "/api/v1/users/wang/password", &strong).0, 204);
+    assert_eq!(page_status(&server, &cookie, "/cases").0, 303, "the old password's session ended");
+    sign_in(&server, "wang", "西山社区2026秋季", "/cases");
+    // Tokens are revoked by the API and on the command line.
+    let (status, revoked) = json(
+        agent()
+            .delete(server.url("/api/v1/users/wang/tokens"))
+            .header("Authorization", &format!("Bearer {boss}"))
+            .call(),
+    );
+    assert_eq!((status, revoked["revoked"].as_u64()), (200, Some(1)), "{revoked}");
+    assert_eq!(get(&server, &wang, "/api/v1/cases").0, 401);
+    let (ok, _, _) = db.try_cli(&["token", "revoke"], Some(&format!("{chen}\n")));
+    assert!(ok);
+    assert_eq!(get(&server, &chen, "/api/v1/cases").0, 401, "revoked from the command line");
+    let (ok, _, err) = db.try_cli(&["token", "revoke"], Some(&format!("{chen}\n")));
+    assert!(!ok && err.contains("没有这个令牌"), "{err}");
+    db.cli(&["user", "disable", "boss"]);
+    assert_eq!(get(&server, &boss, "/api/v1/cases").0, 401, "disabled from the command line");
+}
+both_backends!(access_is_revoked_at_once_and_pages_carry_privacy_headers);
+
+/// Issue 15: a NUL or another control character, or a direction override, is refused on its field
+/// with a clear message on both backends (PostgreSQL cannot store NUL; no document can print it),
+/// and nothing is written; emoji are kept.
+fn control_characters_are_refused_on_their_field(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let server = Server::start(&db);
+    for (field, value, path) in [
+        ("content", json!("工地拖欠\u{0}工资"), "content"),
+        ("petitioner", json!({"name": "王\u{202E}秀英", "phone": "13812345678"}), "petitioner.name"),
+        ("petitioner", json!({"name": "王秀英", "address": "向阳街\u{7}12号"}), "petitioner.address"),
+        ("place", json!("西山\u{0}"), "place"),
+    ] {
+        let mut body = visit();
+        body[field] = value;
+        let (status, err) = post(&server, &wang, "/api/v1/cases", &body);
+        let e = &err["error"];
+        assert_eq!((status, e["code"].as_str(), e["field"].as_str()), (422, Some("control_character"), Some(path)));
+        assert!(e["message"].as_str().unwrap().contains("控制字符"), "{err}");
+    }
+    let (status, err) = get(&server, &wang, "/api/v1/cases?q=%E5%B7%A5%00");
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("q")), "{err}");
+    assert_eq!(get(&server, &wang, "/api/v1/cases").1["total"], 0, "nothing was written");
+    let mut body = visit();
+    body["content"] = json!("工地拖欠工资三个月 😡");
+    assert_eq!(post(&server, &wang, "/api/v1/cases", &body).0, 201, "emoji are kept");
+}
+both_backends!(control_characters_are_refused_on_their_field);

@@ -281,36 +281,18 @@ fn gen_5_review_and_re_review_to_final(backend: Backend) {
 }
 both_backends!(gen_5_review_and_re_review_to_final);
 
-/// GEN-7: a case that accuses a unit is never sent to it, and that unit's staff never see who
-/// petitioned: not in the case, not in lists, not on request.
-fn gen_7_the_accused_unit_never_sees_the_petitioner(backend: Backend) {
-    let Some(w) = World::new(backend) else { return };
-    let mut accusing = visit();
-    accusing["accused"] = json!({"unit": "XZ", "name": "西镇某干部"});
-    accusing["purpose"] = json!("accusation");
-    accusing["petitioner"]["id_number"] = json!("11010519491231002X");
-    let id = w.register(accusing);
-    let (_, mine) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
-    assert_eq!(mine["petitioner"]["name"], "王秀英", "the registering unit sees the petitioner");
-    for who in ["chen", "zlead"] {
-        let (status, theirs) = get(&w.server, &w.tokens[who], &format!("/api/v1/cases/{id}"));
-        assert_eq!(status, 200);
-        let p = &theirs["petitioner"];
-        assert_eq!(
-            (p["concealed"].as_bool(), p["name"].is_null(), p["phone"].is_null(), p["id_number"].is_null()),
-            (Some(true), true, true, true),
-            "{who}: {p}"
-        );
-        let (status, err) = get(&w.server, &w.tokens[who], &format!("/api/v1/cases/{id}?reveal=true"));
-        assert_eq!((status, err["error"]["code"].as_str()), (403, Some("forbidden")), "{who} may not reveal");
-        let (_, list) = get(&w.server, &w.tokens[who], "/api/v1/cases");
-        let row = list["items"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
-        assert!(row["petitioner_name"].is_null() && row["petitioner_phone"].is_null(), "{who}: {row}");
-    }
-    let (_, county) = get(&w.server, &w.tokens["qlead"], &format!("/api/v1/cases/{id}"));
-    assert_eq!(county["petitioner"]["name"], "王秀英", "the unit above the accused one sees it");
-}
-both_backends!(gen_7_the_accused_unit_never_sees_the_petitioner);
+#[path = "lifecycle/informant.rs"]
+mod informant;
+use informant::{
+    gen_7_a_unit_below_the_accused_routes_it_out, gen_7_for_the_accused_an_accusing_case_does_not_exist,
+    gen_7_no_route_into_the_accused_reach, gen_7_only_the_registering_unit_reissues_the_query_code,
+    gen_7_repeat_flags_never_link_to_an_accusation,
+};
+both_backends!(gen_7_for_the_accused_an_accusing_case_does_not_exist);
+both_backends!(gen_7_a_unit_below_the_accused_routes_it_out);
+both_backends!(gen_7_no_route_into_the_accused_reach);
+both_backends!(gen_7_only_the_registering_unit_reissues_the_query_code);
+both_backends!(gen_7_repeat_flags_never_link_to_an_accusation);
 
 /// FED-21: a major, urgent or collective visit alerts the leaders of the unit and of the unit above
 /// at once; an ordinary one does not.

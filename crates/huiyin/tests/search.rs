@@ -362,21 +362,23 @@ fn gen_7_the_accused_unit_cannot_find_its_accuser(backend: Backend) {
     let mut accusing = visit("举报西山社区工作人员办事索要好处费", ("周检举", "", "13700001111", "西山社区幸福里3号"));
     accusing["accused"] = json!({"unit": "XS"});
     accusing["purpose"] = json!("accusation");
-    // One accusation told at the county, one at the community itself, whose staff see it concealed.
+    // One accusation told at the county, one at the federation below the community.
     accusing["unit"] = json!("QX");
-    w.register_as("qoff", accusing);
-    let own = {
-        let mut body = visit("举报西山社区工作人员办事索要好处费", ("周检举", "", "13700001111", "西山社区幸福里3号"));
-        body["accused"] = json!({"unit": "XS"});
-        body["purpose"] = json!("accusation");
-        w.register_as("wang", body)
-    };
-    assert_eq!(own["petitioner"]["name"], Value::Null, "the accused unit sees no accuser");
+    w.register_as("qoff", accusing.clone());
+    accusing["unit"] = json!("XS-CL");
+    let below = w.register_as("qoff", accusing.clone());
+    let (status, _) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{}", below["id"]));
+    assert_eq!(status, 404, "for the accused unit the accusation does not exist");
+    // Registered at the accused community itself, it is refused and referred to the town above.
+    accusing["unit"] = json!("XS");
+    let (status, err) = post(&w.server, &w.tokens["wang"], "/api/v1/cases", &accusing);
+    assert_eq!((status, err["error"]["code"].as_str()), (409, Some("accused_unit")), "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("西镇"), "{err}");
     for q in [enc("周检举"), "13700001111".to_owned(), enc("幸福里")] {
         assert_eq!(w.list("wang", &format!("q={q}"))["total"], 0, "{q}: not found by the accuser's details");
         assert_eq!(w.list("qoff", &format!("q={q}"))["total"], 2, "{q}: the county finds both");
     }
-    assert_eq!(w.list("wang", &format!("q={}", enc("好处费")))["total"], 0, "nor by words while it hides the accuser");
+    assert_eq!(w.list("wang", &format!("q={}", enc("好处费")))["total"], 0, "nor by its words");
     let report = w.check("wang", json!({"petitioner": {"phone": "13700001111"}}));
     assert!(report["history"].as_array().unwrap().is_empty(), "{report}");
     let report = w.check("qoff", json!({"petitioner": {"phone": "13700001111"}}));

@@ -725,30 +725,30 @@ async fn supervision_is_written_once(store: &dyn Store) {
     assert!(!store.open_supervision_item(&due[0], at, &[notice(officer.id)]).await.unwrap(), "once only");
     assert!(store.remind_once(&due[1], at, &[notice(officer.id)]).await.unwrap());
     assert!(!store.remind_once(&due[1], at, &[notice(officer.id)]).await.unwrap());
-    assert_eq!(store.unread_notifications(officer.id).await.unwrap(), 2);
-    let items = store.supervision_items(&[due[0].unit_id], true, 10).await.unwrap();
+    assert_eq!(store.unread_notifications(officer.id, &[]).await.unwrap(), 2);
+    let items = store.supervision_items(&[due[0].unit_id], &[], true, 10).await.unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!((items[0].case_number.as_str(), items[0].kind.as_str()), ("XS-2026-000001", "sorting"));
     let to_escalate = store.items_to_escalate("2026-12-31".parse().unwrap()).await.unwrap();
     assert_eq!(to_escalate.len(), 1);
-    assert_eq!(to_escalate[0].1, xz, "the unit above the holding unit");
+    assert_eq!(to_escalate[0].parent_id, xz, "the unit above the holding unit");
     assert!(store.escalate_item(items[0].id, xz, at, &[notice(chen.id)]).await.unwrap());
     assert!(!store.escalate_item(items[0].id, xz, at, &[notice(chen.id)]).await.unwrap());
-    assert_eq!(store.supervision_items(&[xz], true, 10).await.unwrap()[0].escalated_to.as_deref(), Some("XZ"));
+    assert_eq!(store.supervision_items(&[xz], &[], true, 10).await.unwrap()[0].escalated_to.as_deref(), Some("XZ"));
     assert_eq!(store.close_settled_items(at).await.unwrap(), 0, "the deadline is still open");
     // Moving the due date (a recount over a new calendar) settles the item for the old date.
     let mut moved = due[0].deadline;
     moved.due.date = "2026-10-20".parse().unwrap();
     store.update_deadline_dues(&[(ids[0], moved)]).await.unwrap();
     assert_eq!(store.close_settled_items(at).await.unwrap(), 1);
-    assert!(store.supervision_items(&[due[0].unit_id], true, 10).await.unwrap().is_empty());
+    assert!(store.supervision_items(&[due[0].unit_id], &[], true, 10).await.unwrap().is_empty());
     let open = store.open_deadlines_after((0, ""), 10).await.unwrap();
     assert_eq!(open.len(), 2);
     assert_eq!(store.open_deadlines_after((ids[0], "sorting"), 10).await.unwrap().len(), 0);
-    let notes = store.notifications(officer.id, 10).await.unwrap();
+    let notes = store.notifications(officer.id, &[], 10).await.unwrap();
     assert!(store.mark_notification_read(officer.id, notes[0].id, at).await.unwrap());
     assert!(!store.mark_notification_read(chen.id, notes[0].id, at).await.unwrap(), "not someone else's");
-    assert_eq!(store.unread_notifications(officer.id).await.unwrap(), 1);
+    assert_eq!(store.unread_notifications(officer.id, &[]).await.unwrap(), 1);
     let outbox = store.outbox_unsent(10).await.unwrap();
     assert_eq!(outbox.len(), 3);
     store.outbox_mark_sent(outbox[0].id, at).await.unwrap();
@@ -1123,10 +1123,10 @@ async fn the_index_is_rebuilt_and_the_dictionary_kept(store: &dyn Store) {
     assert_eq!(store.search_words().await.unwrap(), ["东坡村", "讨薪"]);
 
     // TWN-14: 越级 counted against the unit of the problem's place.
-    let counts = store.skip_level_counts(&county).await.unwrap();
+    let counts = store.skip_level_counts(&county, &[]).await.unwrap();
     assert_eq!(counts.len(), 1);
     assert_eq!((counts[0].unit_code.as_str(), counts[0].cases), ("XS", 1));
-    assert!(store.skip_level_counts(&[]).await.unwrap().is_empty());
+    assert!(store.skip_level_counts(&[], &[]).await.unwrap().is_empty());
 }
 conformance!(twn_14_the_index_is_rebuilt_and_skip_levels_counted, the_index_is_rebuilt_and_the_dictionary_kept);
 

@@ -164,7 +164,20 @@ pub struct DueDeadline {
     /// The unit that holds the case.
     pub unit_id: i64,
     pub owner_id: i64,
+    /// The unit the case accuses, if any (GEN-7: its staff hear nothing of it).
+    pub accused_unit_id: Option<i64>,
     pub deadline: Deadline,
+}
+
+/// An overdue supervision item that may be escalated to the level above its holding unit.
+#[derive(Debug, Clone)]
+pub struct ItemToEscalate {
+    pub holding_unit_id: i64,
+    /// The unit above the holding unit.
+    pub parent_id: i64,
+    /// The unit the case accuses, if any: escalation skips over it (GEN-7).
+    pub accused_unit_id: Option<i64>,
+    pub item: SupervisionItem,
 }
 
 /// A message for one staff member: shown in the app, and queued for SMS or e-mail.
@@ -467,8 +480,7 @@ pub struct CaseQuery {
     pub search: Option<TextSearch>,
     /// Exact lookup by case number, or by the petitioner's ID number or phone.
     pub exact: Option<ExactKey>,
-    /// Leaves out the cases that accuse these units (GEN-7: their staff may not find an accuser by
-    /// name, address, ID number or phone).
+    /// Leaves out the cases that accuse these units (GEN-7: for their staff such a case does not exist).
     pub hidden_accusers_of: Vec<i64>,
     /// Only cases with an open deadline due on or before this day.
     pub due_by: Option<NaiveDate>,
@@ -639,6 +651,13 @@ pub trait Store: Send + Sync + 'static {
     async fn users_with_role(&self, role: Role) -> StoreResult<Vec<User>>;
     async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
 
+    /// Enables or disables an account. A disabled user's sessions and tokens stop at once: every
+    /// request checks that its user is active.
+    async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()>;
+    /// Revokes one API token; whether it existed.
+    async fn revoke_api_token(&self, token_hash: &str) -> StoreResult<bool>;
+    /// Revokes every API token of a user; how many there were.
+    async fn revoke_user_tokens(&self, user_id: i64) -> StoreResult<u64>;
     async fn add_api_token(&self, user_id: i64, token_hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
     async fn user_by_api_token(&self, token_hash: &str) -> StoreResult<Option<User>>;
 
@@ -694,8 +713,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// Records a "due soon" reminder with its notices, once per deadline and due date.
     async fn remind_once(&self, due: &DueDeadline, at: DateTime<Utc>, notices: &[Notice]) -> StoreResult<bool>;
-    /// Open, not yet escalated items whose deadline is due on or before `due_by`.
-    async fn items_to_escalate(&self, due_by: NaiveDate) -> StoreResult<Vec<(i64, i64, SupervisionItem)>>;
+    /// Open, not yet escalated items whose deadline is due on or before `due_by`, of units that have
+    /// a unit above.
+    async fn items_to_escalate(&self, due_by: NaiveDate) -> StoreResult<Vec<ItemToEscalate>>;
     /// Escalates an item to `to_unit` with its notices, once.
     async fn escalate_item(
         &self,
@@ -706,16 +726,25 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// Closes the open items whose deadline was met or moved; returns how many.
     async fn close_settled_items(&self, at: DateTime<Utc>) -> StoreResult<u64>;
-    /// Supervision items of cases held in the given units, newest first.
-    async fn supervision_items(&self, units: &[i64], open_only: bool, limit: i64) -> StoreResult<Vec<SupervisionItem>>;
+    /// Supervision items of cases held in the given units, newest first, without those of cases that
+    /// accuse one of `blind_to` (GEN-7).
+    async fn supervision_items(
+        &self,
+        units: &[i64],
+        blind_to: &[i64],
+        open_only: bool,
+        limit: i64,
+    ) -> StoreResult<Vec<SupervisionItem>>;
     /// The supervision items ever opened on one case, oldest first.
     async fn case_supervision_items(&self, case_id: i64) -> StoreResult<Vec<SupervisionItem>>;
     /// Active staff of a unit with one of the roles.
     async fn unit_staff(&self, unit_id: i64, roles: &[Role]) -> StoreResult<Vec<User>>;
     /// Writes notices now (and their outbox messages), in one transaction.
     async fn send_notices(&self, notices: &[Notice], at: DateTime<Utc>) -> StoreResult<()>;
-    async fn notifications(&self, user_id: i64, limit: i64) -> StoreResult<Vec<Notification>>;
-    async fn unread_notifications(&self, user_id: i64) -> StoreResult<i64>;
+    /// A user's notifications, newest first, without those about cases that accuse one of
+    /// `blind_to` (GEN-7); the unread count likewise.
+    async fn notifications(&self, user_id: i64, blind_to: &[i64], limit: i64) -> StoreResult<Vec<Notification>>;
+    async fn unread_notifications(&self, user_id: i64, blind_to: &[i64]) -> StoreResult<i64>;
     /// Marks one of the user's notifications read; false if it is not theirs.
     async fn mark_notification_read(&self, user_id: i64, id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn outbox_unsent(&self, limit: i64) -> StoreResult<Vec<OutboxMessage>>;
@@ -782,8 +811,9 @@ pub trait Store: Send + Sync + 'static {
     async fn search_words(&self) -> StoreResult<Vec<String>>;
     /// Adds words to the dictionary; returns how many were new.
     async fn add_search_words(&self, words: &[String], by: Option<i64>, at: DateTime<Utc>) -> StoreResult<usize>;
-    /// Cases flagged 越级 in `scope`, counted by the unit responsible for the problem's place (TWN-14).
-    async fn skip_level_counts(&self, scope: &[i64]) -> StoreResult<Vec<SkipLevelCount>>;
+    /// Cases flagged 越级 in `scope`, counted by the unit responsible for the problem's place (TWN-14);
+    /// cases that accuse one of `blind_to` are not counted (GEN-7).
+    async fn skip_level_counts(&self, scope: &[i64], blind_to: &[i64]) -> StoreResult<Vec<SkipLevelCount>>;
 
     /// What a unit tells the public, if it has said anything.
     async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>>;

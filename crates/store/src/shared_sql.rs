@@ -10,7 +10,7 @@
 use huiyin_store::ranking::{block_start, ring_start, widened, IdRange, RANKED_MATCHES, RING_BLOCK};
 use huiyin_store::reach::{self, Reach};
 use huiyin_store::{
-    CaseFile, CaseMatch, CaseQuery, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
+    CaseFile, CaseMatch, CaseQuery, ItemToEscalate, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, ExactKey, PersonKeys, SearchDoc,
     SessionRow, SkipLevelCount, Store, StoreError, SubmissionClaim, UnitPublicInfo, StoreResult, SupervisionItem, Unit, User,
 };
@@ -355,11 +355,7 @@ fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     if let Some(due_by) = query.due_by {
         b.push(" AND c.next_due <= ").push_bind(due_by);
     }
-    if !query.hidden_accusers_of.is_empty() {
-        b.push(" AND (c.accused_unit_id IS NULL OR c.accused_unit_id NOT IN ");
-        push_ids(b, &query.hidden_accusers_of);
-        b.push(")");
-    }
+    push_not_accusing(b, &query.hidden_accusers_of);
     match &query.exact {
         Some(ExactKey::CaseNumber(number)) => {
             b.push(" AND c.case_number = ").push_bind(number.clone());
@@ -371,6 +367,16 @@ fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
             b.push(" AND c.petitioner_phone = ").push_bind(phone.clone());
         }
         None => {}
+    }
+}
+
+/// GEN-7: leaves out the cases `c` that accuse one of `blind_to` (for their staff those cases do
+/// not exist).
+fn push_not_accusing(b: &mut sqlx::QueryBuilder<Db>, blind_to: &[i64]) {
+    if !blind_to.is_empty() {
+        b.push(" AND (c.accused_unit_id IS NULL OR c.accused_unit_id NOT IN ");
+        push_ids(b, blind_to);
+        b.push(")");
     }
 }
 
@@ -771,6 +777,34 @@ impl Store for Backend {
     async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
         let row = sqlx::query(select_users!("WHERE u.id = $1")).bind(id).fetch_optional(self.reader()).await?;
         row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(active)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn revoke_api_token(&self, token_hash: &str) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn revoke_user_tokens(&self, user_id: i64) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 
     async fn users_with_role(&self, role: Role) -> StoreResult<Vec<User>> {
@@ -1381,7 +1415,7 @@ impl Store for Backend {
 
     async fn due_deadlines(&self, until: chrono::NaiveDate, limit: i64) -> StoreResult<Vec<DueDeadline>> {
         let rows = sqlx::query(
-            "SELECT d.case_id, c.case_number, c.holding_unit_id, c.owner_id, d.kind, d.start_day, d.limit_rule, \
+            "SELECT d.case_id, c.case_number, c.holding_unit_id, c.owner_id, c.accused_unit_id, d.kind, d.start_day, d.limit_rule, \
              d.extension_days, d.due, d.provisional, d.met_at FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
              WHERE d.met_at IS NULL AND d.due <= $1 ORDER BY d.due, d.case_id LIMIT $2",
         )
@@ -1396,6 +1430,7 @@ impl Store for Backend {
                     case_number: r.try_get("case_number")?,
                     unit_id: r.try_get("holding_unit_id")?,
                     owner_id: r.try_get("owner_id")?,
+                    accused_unit_id: r.try_get("accused_unit_id")?,
                     deadline: deadline_from_row(r)?,
                 })
             })
@@ -1443,9 +1478,9 @@ impl Store for Backend {
         Ok(first)
     }
 
-    async fn items_to_escalate(&self, due_by: chrono::NaiveDate) -> StoreResult<Vec<(i64, i64, SupervisionItem)>> {
+    async fn items_to_escalate(&self, due_by: chrono::NaiveDate) -> StoreResult<Vec<ItemToEscalate>> {
         let rows = sqlx::query(
-            "SELECT s.id, s.case_id, c.case_number, s.kind, s.due, s.unit_id, n.code AS unit_code, n.parent_id, \
+            "SELECT s.id, s.case_id, c.case_number, c.accused_unit_id, s.kind, s.due, s.unit_id, n.code AS unit_code, n.parent_id, \
              u.username AS owner, s.opened_at, NULL AS escalated_to, s.closed_at \
              FROM supervision_items s JOIN cases c ON c.id = s.case_id JOIN units n ON n.id = s.unit_id \
              JOIN users u ON u.id = s.owner_id \
@@ -1458,8 +1493,13 @@ impl Store for Backend {
         for r in &rows {
             // A unit with no unit above has nowhere to escalate to.
             let parent: Option<i64> = r.try_get("parent_id")?;
-            if let Some(parent) = parent {
-                out.push((r.try_get("unit_id")?, parent, supervision_from_row(r)?));
+            if let Some(parent_id) = parent {
+                out.push(ItemToEscalate {
+                    holding_unit_id: r.try_get("unit_id")?,
+                    parent_id,
+                    accused_unit_id: r.try_get("accused_unit_id")?,
+                    item: supervision_from_row(r)?,
+                });
             }
         }
         Ok(out)
@@ -1498,7 +1538,13 @@ impl Store for Backend {
         Ok(done.rows_affected())
     }
 
-    async fn supervision_items(&self, units: &[i64], open_only: bool, limit: i64) -> StoreResult<Vec<SupervisionItem>> {
+    async fn supervision_items(
+        &self,
+        units: &[i64],
+        blind_to: &[i64],
+        open_only: bool,
+        limit: i64,
+    ) -> StoreResult<Vec<SupervisionItem>> {
         if units.is_empty() {
             return Ok(Vec::new());
         }
@@ -1507,6 +1553,7 @@ impl Store for Backend {
         q.push(" OR s.escalated_to_unit_id IN ");
         push_ids(&mut q, units);
         q.push(")");
+        push_not_accusing(&mut q, blind_to);
         if open_only {
             q.push(" AND s.closed_at IS NULL");
         }
@@ -1541,15 +1588,15 @@ impl Store for Backend {
         Ok(())
     }
 
-    async fn notifications(&self, user_id: i64, limit: i64) -> StoreResult<Vec<Notification>> {
-        let rows = sqlx::query(
-            "SELECT id, case_id, kind, message, created_at, read_at FROM notifications WHERE user_id = $1 \
-             ORDER BY id DESC LIMIT $2",
-        )
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(self.reader())
-        .await?;
+    async fn notifications(&self, user_id: i64, blind_to: &[i64], limit: i64) -> StoreResult<Vec<Notification>> {
+        let mut b = sqlx::QueryBuilder::<Db>::new(
+            "SELECT n.id, n.case_id, n.kind, n.message, n.created_at, n.read_at FROM notifications n \
+             LEFT JOIN cases c ON c.id = n.case_id WHERE n.user_id = ",
+        );
+        b.push_bind(user_id);
+        push_not_accusing(&mut b, blind_to);
+        b.push(" ORDER BY n.id DESC LIMIT ").push_bind(limit);
+        let rows = b.build().fetch_all(self.reader()).await?;
         rows.iter()
             .map(|r| {
                 Ok(Notification {
@@ -1564,11 +1611,14 @@ impl Store for Backend {
             .collect()
     }
 
-    async fn unread_notifications(&self, user_id: i64) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-            .bind(user_id)
-            .fetch_one(self.reader())
-            .await?)
+    async fn unread_notifications(&self, user_id: i64, blind_to: &[i64]) -> StoreResult<i64> {
+        let mut b = sqlx::QueryBuilder::<Db>::new(
+            "SELECT COUNT(*) FROM notifications n LEFT JOIN cases c ON c.id = n.case_id \
+             WHERE n.read_at IS NULL AND n.user_id = ",
+        );
+        b.push_bind(user_id);
+        push_not_accusing(&mut b, blind_to);
+        Ok(b.build_query_scalar().fetch_one(self.reader()).await?)
     }
 
     async fn mark_notification_read(&self, user_id: i64, id: i64, at: chrono::DateTime<chrono::Utc>) -> StoreResult<bool> {
@@ -1895,7 +1945,7 @@ impl Store for Backend {
         Ok(added)
     }
 
-    async fn skip_level_counts(&self, scope: &[i64]) -> StoreResult<Vec<SkipLevelCount>> {
+    async fn skip_level_counts(&self, scope: &[i64], blind_to: &[i64]) -> StoreResult<Vec<SkipLevelCount>> {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
@@ -1904,6 +1954,7 @@ impl Store for Backend {
              WHERE CAST(c.flags AS TEXT) LIKE '%\"skip_level\"%'",
         );
         push_whole_scope(&mut b, scope);
+        push_not_accusing(&mut b, blind_to);
         b.push(" GROUP BY n.code, n.name ORDER BY cases DESC, n.code");
         let rows = b.build().fetch_all(self.reader()).await?;
         rows.iter()

@@ -13,12 +13,13 @@ use huiyin_core::lifecycle::{
     AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
     OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
 };
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::accounts;
 use crate::app::{self, AppError, CaseAction, ListParams, ReportBackDraft};
 use crate::auth::{ApiActor, lang_of};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -171,9 +172,7 @@ async fn list_cases(
 ) -> ApiResult<Json<CaseList>> {
     let lang = caller.lang;
     let listing = app::list_cases(&state, &caller.actor, &p).await.map_err(|e| refuse(lang, e))?;
-    let ids: Vec<i64> = listing.page.items.iter().filter_map(|c| c.accused_unit_id).collect();
-    let accused = app::accused_units_of(&state, &caller.actor, ids).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(CaseList::new(&listing.page, &accused, &listing.terms)))
+    Ok(Json(CaseList::new(&listing.page, &listing.terms)))
 }
 
 /// One handler per action of the case's life: the body is the action's draft; the answer is the
@@ -750,6 +749,107 @@ async fn set_reception_schedule(
     Ok(Json(crate::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
 }
 
+/// An account as the revocation operations answer it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct AccountView {
+    username: String,
+    display_name: String,
+    unit: String,
+    role: String,
+    active: bool,
+}
+
+impl From<huiyin_store::User> for AccountView {
+    fn from(u: huiyin_store::User) -> Self {
+        AccountView {
+            username: u.username,
+            display_name: u.display_name,
+            unit: u.unit_code,
+            role: u.role.code().to_owned(),
+            active: u.active,
+        }
+    }
+}
+
+/// Disables an account of a unit in the caller's scope (administrators): its sessions stop at once
+/// and its API tokens are revoked; its past work keeps its name. Not one's own account.
+#[utoipa::path(post, path = "/users/{username}/disable", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 200, body = AccountView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn disable_user(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(username): Path<String>,
+) -> ApiResult<Json<AccountView>> {
+    let user =
+        accounts::set_active(&state, &caller.actor, &username, false).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(user.into()))
+}
+
+/// Enables a disabled account again (administrators).
+#[utoipa::path(post, path = "/users/{username}/enable", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 200, body = AccountView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn enable_user(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(username): Path<String>,
+) -> ApiResult<Json<AccountView>> {
+    let user =
+        accounts::set_active(&state, &caller.actor, &username, true).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(user.into()))
+}
+
+/// A new password.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PasswordBody {
+    /// At least 10 characters.
+    password: String,
+}
+
+/// Sets one's own password (`username` is the caller's); every session opened with the old password
+/// ends. Another person's password is reset on the server (`huiyin user passwd`).
+#[utoipa::path(put, path = "/users/{username}/password", tag = "accounts", params(("username" = String, Path)),
+    request_body = PasswordBody,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn set_password(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(username): Path<String>,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    accounts::set_password(&state, &caller.actor, &username, &body.password)
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// How many tokens were revoked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct RevokedTokens {
+    revoked: u64,
+}
+
+/// Revokes every API token of another account of a unit in scope (administrators); they stop at once.
+#[utoipa::path(delete, path = "/users/{username}/tokens", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 200, body = RevokedTokens), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn revoke_tokens(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(username): Path<String>,
+) -> ApiResult<Json<RevokedTokens>> {
+    let revoked =
+        accounts::revoke_tokens(&state, &caller.actor, &username).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(RevokedTokens { revoked }))
+}
+
 /// 越级访 counted against the units responsible for the problems' places (GEN-6, TWN-14), in the
 /// caller's scope, most first.
 #[utoipa::path(get, path = "/reports/skip-level", tag = "search",
@@ -938,9 +1038,7 @@ struct NotificationList {
     responses((status = 200, body = NotificationList), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_notifications(State(state): State<AppState>, caller: ApiActor) -> ApiResult<Json<NotificationList>> {
     let lang = caller.lang;
-    let user = caller.actor.user.id;
-    let items = state.store.notifications(user, 100).await.map_err(|e| ApiError::store(lang, e))?;
-    let unread = state.store.unread_notifications(user).await.map_err(|e| ApiError::store(lang, e))?;
+    let (items, unread) = app::notifications(&state, &caller.actor, 100).await.map_err(|e| refuse(lang, e))?;
     let items = items
         .into_iter()
         .map(|n| NotificationView {
@@ -1005,11 +1103,9 @@ async fn list_supervision(
     Query(p): Query<SupervisionParams>,
 ) -> ApiResult<Json<Vec<SupervisionView>>> {
     let lang = caller.lang;
-    let items = state
-        .store
-        .supervision_items(&caller.actor.scope, p.open.unwrap_or(true), 500)
+    let items = app::supervision_items(&state, &caller.actor, p.open.unwrap_or(true), 500)
         .await
-        .map_err(|e| ApiError::store(lang, e))?;
+        .map_err(|e| refuse(lang, e))?;
     Ok(Json(
         items
             .into_iter()
@@ -1108,7 +1204,8 @@ impl utoipa::Modify for BearerAuth {
          (name = "documents", description = "Issued notices, letters and records as PDF; letterheads"),
          (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
          (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11), and reads a unit's hotline, hours, procedure and measures (COM-3)"),
-         (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"))
+         (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
+         (name = "accounts", description = "Revoking access: disabling accounts, setting passwords, revoking API tokens"))
 )]
 struct ApiDoc;
 
@@ -1167,5 +1264,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_notifications))
         .routes(routes!(read_notification))
         .routes(routes!(list_supervision))
+        .routes(routes!(disable_user))
+        .routes(routes!(enable_user))
+        .routes(routes!(set_password))
+        .routes(routes!(revoke_tokens))
         .split_for_parts()
 }

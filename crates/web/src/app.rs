@@ -6,6 +6,7 @@ use huiyin_core::calendar::{Calendar, CalendarError, YearFile, due_date};
 use huiyin_core::case::{CHINA_OFFSET, CaseDraft, CaseNumber, Channel, Flag, QueryCode, Registration};
 use huiyin_core::category::{self, Category};
 use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft, Status};
+use huiyin_core::informant::{self, UnitNode, UnitTree};
 use huiyin_core::lifecycle::{
     self, AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
     OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
@@ -16,7 +17,7 @@ use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::{
-    Blob, CaseFile, CaseQuery, CaseSort, CaseSummary, DocumentStyle, ExactKey, IssuedDocument, NewCase, NewEvent,
+    Blob, CaseFile, CaseQuery, CaseSort, CaseSummary, DocumentStyle, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, Notice, Page, Store, StoreError,
 };
 use serde::Deserialize;
@@ -133,7 +134,31 @@ pub async fn check_registration(
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
+    refuse_registration_at_accused(state, actor, &registration, unit_id).await?;
     Ok((registration, unit_id))
+}
+
+/// GEN-7: a case that accuses the registering unit itself (or, for a department, the unit it belongs
+/// to) is not registered there, nor by a staff member of the accused (who would become its first
+/// receiver and owner): they could never read it again. The refusal names the nearest unit above
+/// outside the accused's reach, which registers it instead.
+async fn refuse_registration_at_accused(
+    state: &AppState,
+    actor: &Actor,
+    registration: &Registration,
+    unit_id: i64,
+) -> AppResult<()> {
+    let Some(code) = registration.accused.as_ref().and_then(|a| a.unit.as_ref()) else { return Ok(()) };
+    let tree = unit_tree(state).await?;
+    let Some(accused) = tree.id_of(code.as_str()) else { return Ok(()) };
+    if !tree.blind_to(unit_id).contains(&accused) && !actor.blind_to.contains(&accused) {
+        return Ok(());
+    }
+    let refer_to = match tree.above_outside_reach(unit_id, Some(accused)).first() {
+        Some(id) => state.store.unit_by_id(*id).await?.map(|u| u.name),
+        None => None,
+    };
+    Err(Refusal::RegisteredAtAccused { refer_to }.into())
 }
 
 /// Writes a checked registration: its limits, search entry and query code; then the intake flags
@@ -187,28 +212,107 @@ async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) -> AppResul
         file.state.case_number,
         file.registration.headcount
     );
+    // The unit above, past the accused unit when the case accuses the one above (GEN-7).
+    let tree = unit_tree(state).await?;
     let mut units = vec![unit_id];
-    if let Some(parent) = state.store.unit_by_id(unit_id).await?.and_then(|u| u.parent_id) {
-        units.push(parent);
-    }
+    units.extend(tree.above_outside_reach(unit_id, file.accused_unit_id).first());
     let mut notices = Vec::new();
     for unit in units {
         for user in state.store.unit_staff(unit, &[Role::Leader, Role::Supervisor]).await? {
             notices.push(notice(user.id, case_id, "alert", &message));
         }
     }
+    send_case_notices(state, case_id, notices).await
+}
+
+/// The case file, if the actor may see it: it was registered in or is held by a unit in scope, and
+/// it does not accuse the actor's unit (GEN-7: for the accused and its departments an accusing case
+/// does not exist). Every read and every action of a case starts here.
+pub async fn case_file(state: &AppState, actor: &Actor, id: i64) -> AppResult<CaseFile> {
+    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
+    let in_scope = actor.sees_unit(file.unit_id) || actor.sees_unit(file.holding_unit_id);
+    if in_scope && !actor.is_blind_to(file.accused_unit_id) { Ok(file) } else { Err(AppError::NotFound) }
+}
+
+/// The unit tree as the informant guard reads it (GEN-7).
+pub async fn unit_tree(state: &AppState) -> Result<UnitTree, StoreError> {
+    unit_tree_of(&*state.store).await
+}
+
+async fn unit_tree_of(store: &dyn Store) -> Result<UnitTree, StoreError> {
+    let units = store.units().await?;
+    Ok(UnitTree::new(units.into_iter().map(|u| UnitNode { id: u.id, code: u.code, kind: u.kind, parent: u.parent_id })))
+}
+
+/// Where a case held within the accused's reach must go (GEN-7): the accused unit's name and the
+/// units above it outside that reach, nearest first; `None` when the holder may handle the case.
+pub async fn route_out(state: &AppState, file: &CaseFile) -> AppResult<Option<(String, Vec<String>)>> {
+    let Some(accused) = file.accused_unit_id else { return Ok(None) };
+    let tree = unit_tree(state).await?;
+    if !tree.within_reach(file.holding_unit_id, accused) {
+        return Ok(None);
+    }
+    let accused_name = state.store.unit_by_id(accused).await?.map(|u| u.name).unwrap_or_default();
+    let mut above = Vec::new();
+    for id in tree.above_outside_reach(file.holding_unit_id, Some(accused)) {
+        above.extend(state.store.unit_by_id(id).await?.map(|u| u.name));
+    }
+    Ok(Some((accused_name, above)))
+}
+
+/// GEN-7 on the write path of notices: nobody of the unit a case accuses (or of its departments)
+/// hears of it, in the app or by SMS and e-mail. Every notice about a case passes through here.
+async fn notices_outside_accused(
+    store: &dyn Store,
+    tree: &UnitTree,
+    accused: Option<i64>,
+    notices: Vec<Notice>,
+) -> AppResult<Vec<Notice>> {
+    let Some(accused) = accused else { return Ok(notices) };
+    let mut kept = Vec::with_capacity(notices.len());
+    for n in notices {
+        let unit = store.user_by_id(n.user_id).await?.map(|u| u.unit_id);
+        if unit.is_some_and(|u| !tree.blind_to(u).contains(&accused)) {
+            kept.push(n);
+        }
+    }
+    Ok(kept)
+}
+
+/// Sends notices about one case, to nobody blind to it (GEN-7).
+async fn send_case_notices(state: &AppState, case_id: i64, notices: Vec<Notice>) -> AppResult<()> {
+    let accused = state.store.case_file(case_id).await?.and_then(|f| f.accused_unit_id);
+    let tree = unit_tree(state).await?;
+    let notices = notices_outside_accused(&*state.store, &tree, accused, notices).await?;
     state.store.send_notices(&notices, Utc::now()).await?;
     Ok(())
 }
 
-/// The case file, if the actor may see it: it was registered in or is held by a unit in scope.
-pub async fn case_file(state: &AppState, actor: &Actor, id: i64) -> AppResult<CaseFile> {
-    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
-    if actor.sees_unit(file.unit_id) || actor.sees_unit(file.holding_unit_id) {
-        Ok(file)
-    } else {
-        Err(AppError::NotFound)
-    }
+/// The actor's notifications, newest first (at most `limit`), and how many are unread; none about a
+/// case that accuses the actor's unit (GEN-7).
+pub async fn notifications(
+    state: &AppState,
+    actor: &Actor,
+    limit: i64,
+) -> AppResult<(Vec<huiyin_store::Notification>, i64)> {
+    let items = state.store.notifications(actor.user.id, &actor.blind_to, limit).await?;
+    Ok((items, unread_notifications(state, actor).await?))
+}
+
+/// How many of the actor's notifications are unread (GEN-7 as [`notifications`]).
+pub async fn unread_notifications(state: &AppState, actor: &Actor) -> AppResult<i64> {
+    Ok(state.store.unread_notifications(actor.user.id, &actor.blind_to).await?)
+}
+
+/// The supervision items of the cases in the actor's scope (GEN-7: none of a case that accuses the
+/// actor's unit).
+pub async fn supervision_items(
+    state: &AppState,
+    actor: &Actor,
+    open_only: bool,
+    limit: i64,
+) -> AppResult<Vec<huiyin_store::SupervisionItem>> {
+    Ok(state.store.supervision_items(&actor.scope, &actor.blind_to, open_only, limit).await?)
 }
 
 /// The time limits of a case (GEN-2 … GEN-5), as stored with it and recounted when the calendar changes.
@@ -309,6 +413,7 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
     let mut run = SupervisionRun::default();
     let mut rules_by_unit: std::collections::HashMap<i64, LimitRules> = std::collections::HashMap::new();
     let due = store.due_deadlines(today + Duration::days(REMIND_HORIZON_DAYS), 100_000).await?;
+    let tree = unit_tree_of(store).await?;
     for item in &due {
         if let std::collections::hash_map::Entry::Vacant(slot) = rules_by_unit.entry(item.unit_id) {
             slot.insert(store.limit_rules_for(item.unit_id).await?.unwrap_or_default());
@@ -327,7 +432,8 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
                     d.kind.label_zh(),
                     d.due.date
                 );
-                let notices = [notice(item.owner_id, item.case_id, "due_soon", &message)];
+                let notices = vec![notice(item.owner_id, item.case_id, "due_soon", &message)];
+                let notices = notices_outside_accused(store, &tree, item.accused_unit_id, notices).await?;
                 run.reminded += u64::from(store.remind_once(item, now, &notices).await?);
             }
             Urgency::Overdue(days) => {
@@ -345,12 +451,17 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
                 }
                 let notices: Vec<Notice> =
                     recipients.iter().map(|u| notice(*u, item.case_id, "overdue", &message)).collect();
+                let notices = notices_outside_accused(store, &tree, item.accused_unit_id, notices).await?;
                 run.opened += u64::from(store.open_supervision_item(item, now, &notices).await?);
             }
             Urgency::Met | Urgency::OnTrack => {}
         }
     }
-    for (unit_id, parent, item) in store.items_to_escalate(today).await? {
+    for candidate in store.items_to_escalate(today).await? {
+        let (unit_id, item) = (candidate.holding_unit_id, candidate.item);
+        // GEN-7: escalation from below the accused skips over it.
+        let above = tree.above_outside_reach(unit_id, candidate.accused_unit_id);
+        let Some(&parent) = above.first() else { continue };
         if let std::collections::hash_map::Entry::Vacant(slot) = rules_by_unit.entry(unit_id) {
             slot.insert(store.limit_rules_for(unit_id).await?.unwrap_or_default());
         }
@@ -371,6 +482,7 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
             .iter()
             .map(|u| notice(u.id, item.case_id, "escalated", &message))
             .collect();
+        let notices = notices_outside_accused(store, &tree, candidate.accused_unit_id, notices).await?;
         run.escalated += u64::from(store.escalate_item(item.id, parent, now, &notices).await?);
     }
     run.closed = store.close_settled_items(now).await?;
@@ -393,41 +505,7 @@ pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
     Ok(sent)
 }
 
-/// The accused units among `accused` that the actor works in: for those cases the petitioner is
-/// withheld (GEN-7 informant protection). A unit's own departments count as the unit; the villages,
-/// communities and schools below it do not.
-pub async fn accused_units_of(
-    state: &AppState,
-    actor: &Actor,
-    accused: impl IntoIterator<Item = i64>,
-) -> AppResult<std::collections::HashSet<i64>> {
-    let accused: std::collections::HashSet<i64> = accused.into_iter().collect();
-    if accused.is_empty() {
-        return Ok(accused);
-    }
-    let own = concealing_units(state, actor).await?;
-    Ok(accused.into_iter().filter(|a| own.contains(a)).collect())
-}
-
-/// The units whose accusers are concealed from the actor (GEN-7): the actor's unit, and for a
-/// department the unit it belongs to.
-pub async fn concealing_units(state: &AppState, actor: &Actor) -> AppResult<Vec<i64>> {
-    let mut own = vec![actor.user.unit_id];
-    if let Some(unit) = state.store.unit_by_id(actor.user.unit_id).await?
-        && unit.kind == huiyin_core::unit::UnitKind::Department
-        && let Some(parent) = unit.parent_id
-    {
-        own.push(parent);
-    }
-    Ok(own)
-}
-
-/// Whether the actor belongs to the unit the case accuses (or one below it) (GEN-7).
-pub async fn conceals(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<bool> {
-    Ok(!accused_units_of(state, actor, file.accused_unit_id).await?.is_empty())
-}
-
-/// The case as the actor may see it. A full view (COM-4) is logged, and refused to the accused unit.
+/// The case as the actor may see it (read through [`case_file`]). A full view (COM-4) is logged.
 pub async fn view(
     state: &AppState,
     actor: &Actor,
@@ -435,14 +513,10 @@ pub async fn view(
     full: bool,
     code: Option<String>,
 ) -> AppResult<CaseView> {
-    let conceal = conceals(state, actor, file).await?;
     if full {
-        if conceal {
-            return Err(AppError::Forbidden);
-        }
         log_full_view(state, actor, file.id, "case_detail").await?;
     }
-    Ok(CaseView::new(file, &file.deadlines, full, conceal, code))
+    Ok(CaseView::new(file, &file.deadlines, full, code))
 }
 
 /// Records that the actor opened a case's personal data in full (COM-4).
@@ -579,22 +653,50 @@ pub(crate) async fn units_above(state: &AppState, unit_id: i64) -> AppResult<Vec
     Ok(above)
 }
 
-/// A unit above `unit_id`: the named one (it must be above), or the nearest.
-async fn named_or_nearest_above(
-    state: &AppState,
+/// A unit above `unit_id`: the named one (it must be above; the informant guard then judges it), or
+/// the nearest outside the reach of the accused unit (GEN-7: escalation skips over the accused).
+fn named_or_nearest_above(
+    tree: &UnitTree,
     unit_id: i64,
+    accused: Option<i64>,
     field: &str,
     named: Option<&str>,
 ) -> AppResult<Option<String>> {
-    let above = units_above(state, unit_id).await?;
+    let code = |id: i64| tree.get(id).map(|u| u.code.clone());
     match named.map(str::trim).filter(|c| !c.is_empty()) {
-        None => Ok(above.into_iter().next().map(|u| u.code)),
-        Some(code) => above
+        None => Ok(tree.above_outside_reach(unit_id, accused).first().and_then(|id| code(*id))),
+        Some(named) => tree
+            .chain(unit_id)
             .into_iter()
-            .find(|u| u.code.eq_ignore_ascii_case(code))
-            .map(|u| Some(u.code))
+            .skip(1)
+            .find_map(|id| code(id).filter(|c| c.eq_ignore_ascii_case(named)))
+            .map(Some)
             .ok_or_else(|| FieldError::new(field, Invalid::UnknownUnit).into()),
     }
+}
+
+/// The one GEN-7 guard on every action of a case: resolves the units and users the event routes the
+/// case to and lets the core judge them against the accused unit ([`informant::guard`]).
+async fn guard_informant(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    file: &CaseFile,
+    data: &EventData,
+) -> AppResult<()> {
+    if file.accused_unit_id.is_none() {
+        return Ok(());
+    }
+    let routes = informant::routes(data);
+    let units: Vec<i64> = routes.units.iter().filter_map(|code| tree.id_of(code)).collect();
+    let mut user_units = Vec::new();
+    for username in routes.users {
+        if let Some(user) = state.store.user_by_username(username).await? {
+            user_units.push(user.unit_id);
+        }
+    }
+    let (accused, holder, actor_unit) = (file.accused_unit_id, file.holding_unit_id, actor.user.unit_id);
+    Ok(informant::guard(tree, accused, holder, actor_unit, data, &units, &user_units)?)
 }
 
 /// Takes one action on a case: checks the fields, asks the core whether it is allowed (state, role,
@@ -605,6 +707,8 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
     let role = actor.user.role;
     let in_holding_unit = actor.sees_unit(file.holding_unit_id);
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let tree = unit_tree(state).await?;
+    let accused = file.accused_unit_id;
     let (data, m) = match &action {
         CaseAction::Accept(d) => (lifecycle::accept(&file.state, role, in_holding_unit)?, d.parse()?),
         CaseAction::Extend(d) => {
@@ -646,8 +750,7 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
                     Some(user.username)
                 }
             };
-            let accused = file.registration.accused.as_ref().and_then(|a| a.unit.as_ref()).map(UnitCode::as_str);
-            (lifecycle::send(&file.state, role, &target.code, accused, transfer, owner)?, meta(&d.note, &d.at)?)
+            (lifecycle::send(&file.state, role, &target.code, transfer, owner)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Object(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;
@@ -662,7 +765,7 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
         CaseAction::Escalate(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;
             // Any unit above the holder may be named (the town's reception day, TWN-4).
-            let above = named_or_nearest_above(state, file.holding_unit_id, "unit", d.unit.as_deref()).await?;
+            let above = named_or_nearest_above(&tree, file.holding_unit_id, accused, "unit", d.unit.as_deref())?;
             (lifecycle::escalate(&file.state, role, above, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Opinion(d) => {
@@ -697,7 +800,8 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             });
             // GEN-5: to the level the replying unit's rules name, by default the unit above it.
             let levels = state.store.limit_rules_for(file.holding_unit_id).await?.unwrap_or_default().review_levels_up;
-            let above = units_above(state, file.holding_unit_id).await?.into_iter().map(|u| u.code).collect();
+            let above = tree.above_outside_reach(file.holding_unit_id, accused);
+            let above = above.iter().filter_map(|id| tree.get(*id).map(|u| u.code.clone())).collect();
             let reviewer = limits::reviewing_unit(above, levels);
             (lifecycle::review_request(&file.state, open, reviewer, reason)?, m)
         }
@@ -750,10 +854,9 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             }
             let r = d.parse()?;
             // FED-5: to a unit above the one that registered the case, by default its parent.
-            let target =
-                named_or_nearest_above(state, file.unit_id, "to_unit", r.to_unit.as_ref().map(UnitCode::as_str))
-                    .await?
-                    .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
+            let named = r.to_unit.as_ref().map(UnitCode::as_str);
+            let target = named_or_nearest_above(&tree, file.unit_id, accused, "to_unit", named)?
+                .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
             (EventData::ReportedUp { to_unit: target, summary: r.summary }, (r.note, r.at))
         }
         CaseAction::Investigation(d) => {
@@ -773,8 +876,14 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             for raw in &d.related {
                 // Each related case must exist and be in the actor's sight, and not be this case.
                 let number = CaseNumber::parse(raw).ok_or_else(|| FieldError::new("related", Invalid::UnknownCase))?;
-                match state.store.case_id_by_number(number.as_str()).await? {
-                    Some(other) if other != file.id && case_file(state, actor, other).await.is_ok() => {
+                // GEN-7: a case that accuses a unit is linked only from a case accusing the same one,
+                // so a link never leads from a case its accused may read to one they may not.
+                let other = match state.store.case_id_by_number(number.as_str()).await? {
+                    Some(other) if other != file.id => case_file(state, actor, other).await.ok(),
+                    _ => None,
+                };
+                match other {
+                    Some(o) if o.accused_unit_id.is_none() || o.accused_unit_id == accused => {
                         related.push(number.as_str().to_owned());
                     }
                     _ => return Err(FieldError::new("related", Invalid::UnknownCase).into()),
@@ -806,6 +915,7 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             (lifecycle::assign_leader(&file.state, role, leader.username, sees)?, meta(&d.note, &d.at)?)
         }
     };
+    guard_informant(state, actor, &tree, &file, &data).await?;
     let reported_to = match &data {
         EventData::ReportedBack { to_unit, summary } => Some((to_unit.clone(), summary.clone())),
         _ => None,
@@ -823,7 +933,7 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             .iter()
             .map(|u| notice(u.id, id, "reported_back", &message))
             .collect();
-        state.store.send_notices(&notices, Utc::now()).await?;
+        send_case_notices(state, id, notices).await?;
     }
     state.store.case_file(id).await?.ok_or(AppError::NotFound)
 }
@@ -894,14 +1004,10 @@ pub async fn edit_category(
     Ok(changed)
 }
 
-/// Adds an attachment (a scan, photo or recording) to a case the actor may see and is not accused
-/// in: at most 10 MiB, at most 20 a case, of a type recognised from its bytes; kept by its hash.
+/// Adds an attachment (a scan, photo or recording) to a case the actor may see: at most 10 MiB, at most 20 a case, of a type recognised from its bytes; kept by its hash.
 pub async fn attach(state: &AppState, actor: &Actor, id: i64, filename: &str, bytes: Vec<u8>) -> AppResult<String> {
     use huiyin_core::attachment::{self, MAX_BYTES, MAX_PER_CASE};
     let file = case_file(state, actor, id).await?;
-    if conceals(state, actor, &file).await? {
-        return Err(AppError::Forbidden);
-    }
     if bytes.is_empty() {
         return Err(FieldError::new("file", Invalid::Required).into());
     }
@@ -930,9 +1036,6 @@ pub async fn attach(state: &AppState, actor: &Actor, id: i64, filename: &str, by
 /// An attachment of a case the actor may see: its name and bytes.
 pub async fn attachment(state: &AppState, actor: &Actor, id: i64, sha256: &str) -> AppResult<(String, Blob)> {
     let file = case_file(state, actor, id).await?;
-    if conceals(state, actor, &file).await? {
-        return Err(AppError::Forbidden);
-    }
     let filename = file
         .events
         .iter()
@@ -945,15 +1048,19 @@ pub async fn attachment(state: &AppState, actor: &Actor, id: i64, sha256: &str) 
     Ok((filename, blob))
 }
 
-/// Replaces a case's query code (the petitioner lost it); the old one stops working.
+/// Replaces a case's query code (the petitioner lost it); the old one stops working. Only the staff
+/// of the unit that registered the case or of a unit above it may, never the accused (GEN-7): the
+/// code opens the petitioner's receipt and speaks for them on the public side. Logged as a view of
+/// personal data (COM-4).
 pub async fn reissue_query_code(state: &AppState, actor: &Actor, id: i64) -> AppResult<QueryCode> {
     let file = case_file(state, actor, id).await?;
-    if !actor.user.role.can_register() {
+    if !actor.user.role.can_register() || !actor.sees_unit(file.unit_id) {
         return Err(AppError::Forbidden);
     }
     let code = new_query_code()?;
     let hash = state.secret.query_code_hash(&code);
     append(state, actor, &file, EventData::QueryCodeReissued {}, (None, None), Some(hash), Vec::new()).await?;
+    log_full_view(state, actor, file.id, "reissue_query_code").await?;
     Ok(code)
 }
 
@@ -1015,6 +1122,11 @@ fn blank(v: &Option<String>) -> Option<&str> {
 /// A page of the cases the actor may see.
 pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppResult<Listing> {
     let mut errors = Vec::new();
+    if let Some(q) = blank(&p.q)
+        && let Err(e) = text::check_chars("q", q)
+    {
+        return Err(e.into());
+    }
     let lookup = match blank(&p.q) {
         Some(q) => crate::search::read_query(&state.segmenter(), q),
         None => crate::search::Lookup::Nothing,
@@ -1089,7 +1201,7 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
-    let mut query = CaseQuery {
+    let query = CaseQuery {
         scope,
         status,
         channel,
@@ -1097,7 +1209,8 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         received_before,
         search,
         exact,
-        hidden_accusers_of: Vec::new(),
+        // GEN-7: for the accused and its departments an accusing case does not exist.
+        hidden_accusers_of: actor.blind_to.clone(),
         due_by,
         owner,
         count_up_to,
@@ -1105,10 +1218,6 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         page: p.page.unwrap_or(1).max(1),
         per_page,
     };
-    if query.search.is_some() || matches!(query.exact, Some(ExactKey::IdNumber(_) | ExactKey::Phone(_))) {
-        // GEN-7: who accused a unit is not found through the accuser's name, address, ID or phone.
-        query.hidden_accusers_of = concealing_units(state, actor).await?;
-    }
     let terms = query.search.as_ref().map(|s| s.terms.clone()).unwrap_or_default();
     Ok(Listing { page: state.store.list_cases(&query).await?, terms })
 }
@@ -1153,19 +1262,10 @@ pub async fn compose_documents(state: &AppState, file: &CaseFile) -> AppResult<V
     Ok(all)
 }
 
-/// The case's documents as the actor may read them; the accused unit may not (GEN-7).
+/// The case's documents as the actor may read them.
 pub async fn case_documents(state: &AppState, actor: &Actor, id: i64) -> AppResult<Vec<Issued>> {
-    let file = documents_readable(state, actor, id).await?;
-    compose_documents(state, &file).await
-}
-
-/// The case file, if the actor may read its documents: in scope, and not the accused unit (GEN-7).
-async fn documents_readable(state: &AppState, actor: &Actor, id: i64) -> AppResult<CaseFile> {
     let file = case_file(state, actor, id).await?;
-    if conceals(state, actor, &file).await? {
-        return Err(AppError::Forbidden);
-    }
-    Ok(file)
+    compose_documents(state, &file).await
 }
 
 /// Typesets and keeps every document of the case not kept yet, and returns each with its record. A
@@ -1210,7 +1310,7 @@ pub async fn act_and_issue(state: &AppState, actor: &Actor, id: i64, action: Cas
 
 /// The actor's view of the issued documents, issuing any not yet kept.
 pub async fn issued_documents(state: &AppState, actor: &Actor, id: i64) -> AppResult<Vec<(Issued, IssuedDocument)>> {
-    let file = documents_readable(state, actor, id).await?;
+    let file = case_file(state, actor, id).await?;
     issue_documents(state, &file).await
 }
 

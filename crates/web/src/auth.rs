@@ -31,22 +31,32 @@ pub fn lang_of(parts: &Parts) -> Lang {
         .unwrap_or_default()
 }
 
-/// A signed-in staff member and the units they may see.
+/// A signed-in staff member, the units they may see, and the accused units whose accusations they
+/// never see (GEN-7).
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user: User,
     /// Ids of the user's unit and all units below it.
     pub scope: Vec<i64>,
+    /// Ids of the accused units to whose accusations this user is blind: their own unit and, for a
+    /// department, the unit it belongs to (`informant::UnitTree::blind_to`).
+    pub blind_to: Vec<i64>,
 }
 
 impl Actor {
     pub async fn load(state: &AppState, user: User) -> Result<Actor, huiyin_store::StoreError> {
         let scope = state.store.unit_subtree(user.unit_id).await?;
-        Ok(Actor { user, scope })
+        let blind_to = crate::app::unit_tree(state).await?.blind_to(user.unit_id);
+        Ok(Actor { user, scope, blind_to })
     }
 
     pub fn sees_unit(&self, unit_id: i64) -> bool {
         self.scope.contains(&unit_id)
+    }
+
+    /// Whether a case that accuses `accused` (if anything) is hidden from this actor (GEN-7).
+    pub fn is_blind_to(&self, accused: Option<i64>) -> bool {
+        accused.is_some_and(|a| self.blind_to.contains(&a))
     }
 }
 

@@ -2,6 +2,7 @@
 //! UI, sessions and static assets; it holds no business rule (those are in `huiyin-core`) and no
 //! SQL (that is in the storage backends).
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod auth;
@@ -98,6 +99,26 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// The pages' content security policy: scripts, styles and images from huiyin itself only (inline
+/// style attributes allowed), no frames, forms posting to huiyin only.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Headers for responses that may carry personal data: not kept by any cache (`no-store`, unless
+/// the handler chose, as static files do), no referrer leaving the site (lookup pages hold case
+/// numbers), and on HTML pages the content security policy.
+async fn privacy_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let html =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    if html {
+        headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    }
+    headers.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("no-referrer"));
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
 /// The whole application: API, OpenAPI document, staff UI, static files.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::router();
@@ -106,7 +127,7 @@ pub fn router(state: AppState) -> Router {
         .with_name("huiyin_session")
         .with_same_site(SameSite::Strict)
         .with_http_only(true)
-        .with_secure(false)
+        .with_secure(state.secure_cookies())
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
     Router::new()
         .route("/healthz", get(healthz))
@@ -121,6 +142,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(axum::middleware::map_response(privacy_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

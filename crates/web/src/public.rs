@@ -612,7 +612,8 @@ async fn online_actor(state: &AppState) -> AppResult<Actor> {
             }
         }
     };
-    Ok(Actor { user, scope: units.iter().map(|u| u.id).collect() })
+    // The intake account sees every unit and is blind to nothing: it files petitions and reads none.
+    Ok(Actor { user, scope: units.iter().map(|u| u.id).collect(), blind_to: Vec::new() })
 }
 
 /// How long a unit's counted measures are shown before they are counted again.

@@ -123,7 +123,10 @@ pub struct IntakeReport {
 /// The keys of a petitioner as typed; a key that does not parse is left out, never refused.
 fn person_keys(p: Option<&PetitionerDraft>) -> PersonKeys {
     let Some(p) = p else { return PersonKeys::default() };
-    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let text = |v: &Option<String>| {
+        let kept = |s: &&str| !s.is_empty() && !s.chars().any(huiyin_core::text::is_refused_char);
+        v.as_deref().map(str::trim).filter(kept).map(str::to_owned)
+    };
     let id_number = text(&p.id_number).map(|n| match ResidentId::parse("id_number", &n) {
         Ok(id) => id.as_str().to_owned(),
         Err(_) => n.to_uppercase(),
@@ -156,6 +159,9 @@ struct Subject<'a> {
     earlier_only: bool,
     /// Look for other people's similar cases (collective offers), by LSH band.
     offers: bool,
+    /// The unit this case accuses, if any: earlier cases that accuse another unit are left out, so
+    /// that no flag or offer links a case its accused may read to one they may not (GEN-7).
+    accused: Option<i64>,
 }
 
 /// When a registered case is judged.
@@ -193,6 +199,7 @@ pub async fn intake_check(state: &AppState, actor: &Actor, draft: &IntakeDraft) 
         exclude: None,
         earlier_only: false,
         offers: true,
+        accused: None,
     };
     judge(state, actor, &subject).await
 }
@@ -201,12 +208,13 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     let rules = state.detection_rules();
     let today = limits::china_day(s.received_at);
     let mut history = state.store.petitioner_cases(&s.keys, &actor.scope, today, HISTORY_LIMIT).await?;
-    // GEN-7: the accused unit's staff do not learn who accused it.
-    let concealing = app::concealing_units(state, actor).await?;
+    // GEN-7: an accusing case does not exist for its accused; and a registered case, whose findings
+    // become flags and links, is linked to an accusing case only if it accuses the same unit.
     let counts = |c: &CaseMatch| {
         Some(c.id) != s.exclude
             && (!s.earlier_only || c.received_at <= s.received_at)
-            && !c.accused_unit_id.is_some_and(|a| concealing.contains(&a))
+            && !actor.is_blind_to(c.accused_unit_id)
+            && (s.exclude.is_none() || c.accused_unit_id.is_none() || c.accused_unit_id == s.accused)
     };
     history.retain(counts);
     let has_words = s.content.chars().filter(|c| c.is_alphanumeric()).count() >= 4;
@@ -323,6 +331,10 @@ async fn judge_registration(
         exclude: Some(id),
         earlier_only: when == Judging::AtRegistration,
         offers: when == Judging::Now,
+        accused: match r.accused.as_ref().and_then(|a| a.unit.as_ref()) {
+            Some(code) => state.store.unit_by_code(code.as_str()).await?.map(|u| u.id),
+            None => None,
+        },
     };
     judge(state, actor, &subject).await
 }
@@ -410,7 +422,7 @@ pub fn checked_words(words: &[String]) -> Result<Vec<String>, FieldError> {
 
 /// 越级访 counted against the units responsible (TWN-14), in the actor's scope.
 pub async fn skip_level_counts(state: &AppState, actor: &Actor) -> AppResult<Vec<SkipLevelCount>> {
-    Ok(state.store.skip_level_counts(&actor.scope).await?)
+    Ok(state.store.skip_level_counts(&actor.scope, &actor.blind_to).await?)
 }
 
 /// Rebuilds every case's search entry with the segmenter as it is now, in batches; `progress` is told

@@ -162,6 +162,8 @@ pub struct AppState {
     public_guards: Arc<crate::public::PublicGuards>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// Session cookies only over HTTPS (`huiyin serve --secure-cookies`).
+    secure_cookies: bool,
 }
 
 /// The word segmenter, rebuilt when administrators add words, and the detection thresholds.
@@ -219,6 +221,7 @@ impl AppState {
             }),
             public_guards: Arc::default(),
             trusted_proxies: Arc::default(),
+            secure_cookies: false,
         })
     }
 
@@ -231,6 +234,16 @@ impl AppState {
 
     pub fn trusted_proxies(&self) -> &[std::net::IpAddr] {
         &self.trusted_proxies
+    }
+
+    /// Marks the session cookie `Secure`: browsers then send it over HTTPS only (behind a TLS proxy).
+    pub fn with_secure_cookies(mut self, secure: bool) -> AppState {
+        self.secure_cookies = secure;
+        self
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies
     }
 
     /// What the public side remembers of recent callers: failed lookups, submissions, used questions.

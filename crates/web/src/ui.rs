@@ -28,6 +28,8 @@ use crate::state::{AppState, new_token, token_hash};
 use crate::views::{self, CaseView};
 
 const USER_KEY: &str = "user_id";
+/// The session's [`credential_stamp`].
+const CREDENTIAL_KEY: &str = "credential";
 const CSRF_KEY: &str = "csrf";
 const RECEIPT_KEY: &str = "receipt_codes";
 
@@ -191,9 +193,13 @@ impl FromRequestParts<AppState> for Staff {
         let Some(user_id) = user_id else { return Err(to_login()) };
         let user = state.store.user_by_id(user_id).await.map_err(|e| PageError::from(e).into_response())?;
         let Some(user) = user.filter(|u| u.active) else { return Err(to_login()) };
+        let stamp = session.get::<String>(CREDENTIAL_KEY).await.map_err(|e| PageError::from(e).into_response())?;
+        if stamp.as_deref() != Some(credential_stamp(&user).as_str()) {
+            return Err(to_login());
+        }
         let warning = calendar_warning(state, &user).await;
-        let unread = state.store.unread_notifications(user.id).await.map_err(|e| PageError::from(e).into_response())?;
         let actor = Actor::load(state, user).await.map_err(|e| PageError::from(e).into_response())?;
+        let unread = app::unread_notifications(state, &actor).await.map_err(|e| PageError::from(e).into_response())?;
         let csrf = csrf_token(&session).await.map_err(IntoResponse::into_response)?;
         Ok(Staff { actor, session, csrf, warning, unread })
     }
@@ -209,8 +215,21 @@ fn urlencode(s: &str) -> String {
 }
 
 /// Only local paths are followed after login.
+/// Where to go after signing in: a path on this site only. `//host`, `/\\host` and anything with a
+/// backslash or a control character could leave it (browsers read `\\` as `/`).
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") { next } else { "/cases" }
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    if local { next } else { "/cases" }
+}
+
+/// A fingerprint of the user's password hash kept in their session: a changed password (or a reset)
+/// ends every session opened with the old one.
+fn credential_stamp(user: &huiyin_store::User) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(user.password_hash.as_deref().unwrap_or_default().as_bytes());
+    crate::state::hex(&digest[..8])
 }
 
 #[derive(Template)]
@@ -265,6 +284,7 @@ async fn login(State(state): State<AppState>, session: Session, Form(f): Form<Lo
         (true, Some(user)) => {
             session.cycle_id().await?;
             session.insert(USER_KEY, user.id).await?;
+            session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
             tracing::info!(user = %user.username, "signed in");
             Ok(Redirect::to(safe_next(f.next.as_deref().unwrap_or("/cases"))).into_response())
         }
@@ -397,6 +417,9 @@ async fn setup(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response());
     }
     // Use the link up first, so that two submissions cannot both create an administrator.
+    if let Err(e) = huiyin_core::text::check_chars("display_name", &f.display_name) {
+        return Err(PageError(StatusCode::UNPROCESSABLE_ENTITY, e.message(Lang::Zh)));
+    }
     if !state.store.take_setup_token(&hash).await? {
         return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
     }
@@ -431,6 +454,7 @@ async fn setup(
     };
     session.cycle_id().await?;
     session.insert(USER_KEY, user.id).await?;
+    session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
     tracing::info!(user = %user.username, "first administrator created");
     Ok(Redirect::to("/cases").into_response())
 }
@@ -573,13 +597,6 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
         Err(AppError::Invalid(v)) => (None, Vec::new(), Some(v.to_string())),
         Err(e) => return Err(e.into()),
     };
-    let accused = match &page {
-        Some(p) => {
-            let ids: Vec<i64> = p.items.iter().filter_map(|c| c.accused_unit_id).collect();
-            app::accused_units_of(&state, &staff.actor, ids).await?
-        }
-        None => Default::default(),
-    };
     let total_exact = page.as_ref().is_none_or(|p| p.total_exact);
     let (items, total, current, per_page) = match &page {
         Some(p) => (
@@ -590,17 +607,9 @@ async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<List
                     case_number: s.case_number.clone(),
                     received: views::minute(s.received_at),
                     channel: s.channel.label_zh(),
-                    name: if s.accused_unit_id.is_some_and(|a| accused.contains(&a)) {
-                        "(依法保密)".into()
-                    } else {
-                        s.petitioner_name.clone().unwrap_or_else(|| "(匿名)".into())
-                    },
+                    name: s.petitioner_name.clone().unwrap_or_else(|| "(匿名)".into()),
                     headcount: s.headcount,
-                    phone: if s.accused_unit_id.is_some_and(|a| accused.contains(&a)) {
-                        String::new()
-                    } else {
-                        s.petitioner_phone.as_deref().map(huiyin_core::identity::masked_phone).unwrap_or_default()
-                    },
+                    phone: s.petitioner_phone.as_deref().map(huiyin_core::identity::masked_phone).unwrap_or_default(),
                     category: s.category_path.rsplit(" / ").next().unwrap_or_default().to_owned(),
                     excerpt: huiyin_search::highlight(&s.content, &terms, 40),
                     flags: s.flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).map(Flag::label_zh).collect(),
@@ -962,6 +971,9 @@ struct CasePage {
     settable_flags: Vec<(&'static str, &'static str)>,
     /// Other people's similar recent cases not linked yet, offered as one collective matter (FED-6).
     offers: Vec<search::EarlierView>,
+    /// GEN-7: the case accuses a unit above the holder, which must route it out: the accused unit's
+    /// name and where the case may go.
+    route_out: Option<(String, Vec<String>)>,
     action_error: Option<String>,
     documents: Vec<DocumentLink>,
     /// (sha256, name, kind label)
@@ -1051,7 +1063,6 @@ async fn case_page(
     let deadlines = app::case_deadlines(state, &file).await?;
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
     let view = app::view(state, &staff.actor, &file, full, None).await?;
-    let concealed = view.petitioner.concealed;
     let reg = &file.registration;
     // Other people's similar cases, offered until linked (FED-6).
     let linked: Vec<&String> = file
@@ -1063,7 +1074,7 @@ async fn case_page(
         })
         .flatten()
         .collect();
-    let offers = if staff.actor.user.role.can_register() && !concealed {
+    let offers = if staff.actor.user.role.can_register() {
         let mut offers = search::judge_case(state, &staff.actor, &file, search::Judging::Now).await?.collective;
         offers.retain(|o| !linked.contains(&&o.case_number));
         offers
@@ -1124,6 +1135,7 @@ async fn case_page(
         .map(|f| (f.code(), f.label_zh()))
         .collect(),
         offers,
+        route_out: app::route_out(state, &file).await?,
         action_error,
         attachments: file
             .events
@@ -1135,11 +1147,7 @@ async fn case_page(
                 _ => None,
             })
             .collect(),
-        documents: if concealed {
-            Vec::new()
-        } else {
-            app::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect()
-        },
+        documents: app::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
         status: file.state.status.code(),
         is_leader: staff.actor.user.role == huiyin_core::user::Role::Leader,
         can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
@@ -1469,7 +1477,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> PageResult {
     };
     let mine = app::list_cases(&state, &staff.actor, &soon(Some("me"))).await?.page;
     let all = app::list_cases(&state, &staff.actor, &soon(None)).await?.page;
-    let items = state.store.supervision_items(&staff.actor.scope, true, 200).await?;
+    let items = app::supervision_items(&state, &staff.actor, true, 200).await?;
     let page = DashboardPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
@@ -1522,7 +1530,7 @@ struct NotificationsPage {
 }
 
 async fn notifications(State(state): State<AppState>, staff: Staff) -> PageResult {
-    let items = state.store.notifications(staff.actor.user.id, 100).await?;
+    let (items, _) = app::notifications(&state, &staff.actor, 100).await?;
     let page = NotificationsPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),

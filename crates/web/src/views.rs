@@ -44,7 +44,9 @@ pub struct PetitionerView {
     pub address: Option<String>,
     /// Whether the identifying fields above are masked.
     pub masked: bool,
-    /// True for readers in the unit the case accuses: who petitioned is withheld entirely (GEN-7).
+    /// Always false. Kept for clients that read it: since GEN-7 was read whole, the accused unit
+    /// does not read an accusing case at all (404), so nothing is ever shown concealed.
+    #[schema(deprecated)]
     pub concealed: bool,
 }
 
@@ -214,38 +216,20 @@ pub fn masked_address(address: &str) -> String {
 }
 
 impl CaseView {
-    /// The case for a reader; `conceal` withholds the petitioner from the accused unit (GEN-7).
-    pub fn new(
-        file: &CaseFile,
-        deadlines: &[Deadline],
-        full: bool,
-        conceal: bool,
-        query_code: Option<String>,
-    ) -> CaseView {
+    /// The case for a reader who may read it (`app::case_file`); `full` shows the personal data
+    /// unmasked (COM-4, logged by the caller).
+    pub fn new(file: &CaseFile, deadlines: &[Deadline], full: bool, query_code: Option<String>) -> CaseView {
         let today = huiyin_core::limits::china_day(Utc::now());
         let reg = &file.registration;
         let p = &reg.petitioner;
-        let full = full && !conceal;
-        let petitioner = if conceal {
-            PetitionerView {
-                name: None,
-                id_type: None,
-                id_number: None,
-                phone: None,
-                address: None,
-                masked: true,
-                concealed: true,
-            }
-        } else {
-            PetitionerView {
-                name: p.name.clone(),
-                id_type: p.id.as_ref().map(|d| d.kind.code().to_owned()),
-                id_number: p.id.as_ref().map(|d| if full { d.number.clone() } else { masked_id_number(&d.number) }),
-                phone: p.phone.as_ref().map(|ph| if full { ph.as_str().to_owned() } else { masked_phone(ph.as_str()) }),
-                address: p.address.as_ref().map(|a| if full { a.clone() } else { masked_address(a) }),
-                masked: !full,
-                concealed: false,
-            }
+        let petitioner = PetitionerView {
+            name: p.name.clone(),
+            id_type: p.id.as_ref().map(|d| d.kind.code().to_owned()),
+            id_number: p.id.as_ref().map(|d| if full { d.number.clone() } else { masked_id_number(&d.number) }),
+            phone: p.phone.as_ref().map(|ph| if full { ph.as_str().to_owned() } else { masked_phone(ph.as_str()) }),
+            address: p.address.as_ref().map(|a| if full { a.clone() } else { masked_address(a) }),
+            masked: !full,
+            concealed: false,
         };
         CaseView {
             id: file.id,
@@ -263,7 +247,7 @@ impl CaseView {
             owner_leader: file.state.owner_leader.clone(),
             petitioner,
             headcount: reg.headcount,
-            representatives: if conceal { Vec::new() } else { reg.representatives.clone() },
+            representatives: reg.representatives.clone(),
             category: CategoryView { code: reg.category.code.clone(), path: reg.category.path.clone() },
             purpose: reg.purpose.code().to_owned(),
             content: reg.content.clone(),
@@ -317,8 +301,8 @@ pub fn excerpt(text: &str, chars: usize) -> String {
 }
 
 impl CaseListItem {
-    /// A list row; `conceal` withholds the petitioner from the accused unit (GEN-7).
-    pub fn new(s: &CaseSummary, conceal: bool, terms: &[String]) -> Self {
+    /// A list row, its personal data masked.
+    pub fn new(s: &CaseSummary, terms: &[String]) -> Self {
         CaseListItem {
             id: s.id,
             case_number: s.case_number.clone(),
@@ -326,9 +310,9 @@ impl CaseListItem {
             channel: s.channel.code().to_owned(),
             received_at: instant(s.received_at),
             unit: UnitRef { code: s.unit_code.clone(), name: s.unit_name.clone() },
-            petitioner_name: if conceal { None } else { s.petitioner_name.clone() },
-            petitioner_phone: if conceal { None } else { s.petitioner_phone.as_deref().map(masked_phone) },
-            petitioner_id_number: if conceal { None } else { s.petitioner_id_number.as_deref().map(masked_id_number) },
+            petitioner_name: s.petitioner_name.clone(),
+            petitioner_phone: s.petitioner_phone.as_deref().map(masked_phone),
+            petitioner_id_number: s.petitioner_id_number.as_deref().map(masked_id_number),
             category: s.category_path.clone(),
             headcount: s.headcount,
             flags: s.flags.clone(),
@@ -353,13 +337,9 @@ pub struct CaseList {
 }
 
 impl CaseList {
-    /// A page of rows; cases whose accused unit is in `concealed_for` withhold the petitioner (GEN-7).
-    pub fn new(p: &Page<CaseSummary>, concealed_for: &std::collections::HashSet<i64>, terms: &[String]) -> Self {
-        let items = p
-            .items
-            .iter()
-            .map(|s| CaseListItem::new(s, s.accused_unit_id.is_some_and(|a| concealed_for.contains(&a)), terms))
-            .collect();
+    /// A page of rows.
+    pub fn new(p: &Page<CaseSummary>, terms: &[String]) -> Self {
+        let items = p.items.iter().map(|s| CaseListItem::new(s, terms)).collect();
         CaseList {
             items,
             terms: terms.to_vec(),
