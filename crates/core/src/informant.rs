@@ -22,6 +22,7 @@ use crate::unit::UnitKind;
 pub struct UnitNode {
     pub id: i64,
     pub code: String,
+    pub name: String,
     pub kind: UnitKind,
     pub parent: Option<i64>,
 }
@@ -63,6 +64,13 @@ impl UnitTree {
             next = self.by_id.get(&id).and_then(|u| u.parent);
         }
         chain
+    }
+
+    /// `unit` and every unit below it, in id order: the units a member of `unit` sees.
+    pub fn subtree(&self, unit: i64) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.by_id.keys().copied().filter(|id| self.chain(*id).contains(&unit)).collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// The accused units whose accusations a member of `unit` never sees: the unit itself and,
@@ -213,7 +221,7 @@ mod tests {
 
     /// 县 1 > 镇 2 > {社区 3, 民政办 4 (department) > 低保股 5 (department)}; 东镇 6 under the county.
     fn tree() -> UnitTree {
-        let n = |id, code: &str, kind, parent| UnitNode { id, code: code.into(), kind, parent };
+        let n = |id, code: &str, kind, parent| UnitNode { id, code: code.into(), name: code.into(), kind, parent };
         UnitTree::new([
             n(1, "QX", UnitKind::County, None),
             n(2, "XZ", UnitKind::Town, Some(1)),
@@ -241,6 +249,7 @@ mod tests {
             assert!(t.within_reach(unit, 2), "{unit}");
         }
         assert!(!t.within_reach(1, 2) && !t.within_reach(6, 2));
+        assert_eq!(t.subtree(2), vec![2, 3, 4, 5], "a unit sees itself and everything below it");
         assert_eq!(t.id_of("xz-mz"), Some(4));
     }
 

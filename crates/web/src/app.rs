@@ -154,10 +154,8 @@ async fn refuse_registration_at_accused(
     if !tree.blind_to(unit_id).contains(&accused) && !actor.blind_to.contains(&accused) {
         return Ok(());
     }
-    let refer_to = match tree.above_outside_reach(unit_id, Some(accused)).first() {
-        Some(id) => state.store.unit_by_id(*id).await?.map(|u| u.name),
-        None => None,
-    };
+    let above = tree.above_outside_reach(unit_id, Some(accused));
+    let refer_to = above.first().and_then(|id| tree.get(*id)).map(|u| u.name.clone());
     Err(Refusal::RegisteredAtAccused { refer_to }.into())
 }
 
@@ -222,7 +220,7 @@ async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) -> AppResul
             notices.push(notice(user.id, case_id, "alert", &message));
         }
     }
-    send_case_notices(state, case_id, notices).await
+    send_case_notices(state, &tree, file.accused_unit_id, notices).await
 }
 
 /// The case file, if the actor may see it: it was registered in or is held by a unit in scope, and
@@ -241,7 +239,13 @@ pub async fn unit_tree(state: &AppState) -> Result<UnitTree, StoreError> {
 
 async fn unit_tree_of(store: &dyn Store) -> Result<UnitTree, StoreError> {
     let units = store.units().await?;
-    Ok(UnitTree::new(units.into_iter().map(|u| UnitNode { id: u.id, code: u.code, kind: u.kind, parent: u.parent_id })))
+    Ok(UnitTree::new(units.into_iter().map(|u| UnitNode {
+        id: u.id,
+        code: u.code,
+        name: u.name,
+        kind: u.kind,
+        parent: u.parent_id,
+    })))
 }
 
 /// Where a case held within the accused's reach must go (GEN-7): the accused unit's name and the
@@ -252,12 +256,9 @@ pub async fn route_out(state: &AppState, file: &CaseFile) -> AppResult<Option<(S
     if !tree.within_reach(file.holding_unit_id, accused) {
         return Ok(None);
     }
-    let accused_name = state.store.unit_by_id(accused).await?.map(|u| u.name).unwrap_or_default();
-    let mut above = Vec::new();
-    for id in tree.above_outside_reach(file.holding_unit_id, Some(accused)) {
-        above.extend(state.store.unit_by_id(id).await?.map(|u| u.name));
-    }
-    Ok(Some((accused_name, above)))
+    let name = |id: i64| tree.get(id).map(|u| u.name.clone());
+    let above = tree.above_outside_reach(file.holding_unit_id, Some(accused)).into_iter().filter_map(name).collect();
+    Ok(Some((name(accused).unwrap_or_default(), above)))
 }
 
 /// GEN-7 on the write path of notices: nobody of the unit a case accuses (or of its departments)
@@ -279,11 +280,14 @@ async fn notices_outside_accused(
     Ok(kept)
 }
 
-/// Sends notices about one case, to nobody blind to it (GEN-7).
-async fn send_case_notices(state: &AppState, case_id: i64, notices: Vec<Notice>) -> AppResult<()> {
-    let accused = state.store.case_file(case_id).await?.and_then(|f| f.accused_unit_id);
-    let tree = unit_tree(state).await?;
-    let notices = notices_outside_accused(&*state.store, &tree, accused, notices).await?;
+/// Sends notices about a case that accuses `accused` (if anything), to nobody blind to it (GEN-7).
+async fn send_case_notices(
+    state: &AppState,
+    tree: &UnitTree,
+    accused: Option<i64>,
+    notices: Vec<Notice>,
+) -> AppResult<()> {
+    let notices = notices_outside_accused(&*state.store, tree, accused, notices).await?;
     state.store.send_notices(&notices, Utc::now()).await?;
     Ok(())
 }
@@ -641,18 +645,6 @@ fn meta(
     ActionDraft { note: note.clone(), at: at.clone() }.parse()
 }
 
-/// The units above `unit_id`, nearest first.
-pub(crate) async fn units_above(state: &AppState, unit_id: i64) -> AppResult<Vec<huiyin_store::Unit>> {
-    let mut above = Vec::new();
-    let mut next = state.store.unit_by_id(unit_id).await?.and_then(|u| u.parent_id);
-    while let Some(id) = next {
-        let Some(unit) = state.store.unit_by_id(id).await? else { break };
-        next = unit.parent_id;
-        above.push(unit);
-    }
-    Ok(above)
-}
-
 /// A unit above `unit_id`: the named one (it must be above; the informant guard then judges it), or
 /// the nearest outside the reach of the accused unit (GEN-7: escalation skips over the accused).
 fn named_or_nearest_above(
@@ -933,7 +925,7 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             .iter()
             .map(|u| notice(u.id, id, "reported_back", &message))
             .collect();
-        send_case_notices(state, id, notices).await?;
+        send_case_notices(state, &tree, file.accused_unit_id, notices).await?;
     }
     state.store.case_file(id).await?.ok_or(AppError::NotFound)
 }

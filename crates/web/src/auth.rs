@@ -45,8 +45,8 @@ pub struct Actor {
 
 impl Actor {
     pub async fn load(state: &AppState, user: User) -> Result<Actor, huiyin_store::StoreError> {
-        let scope = state.store.unit_subtree(user.unit_id).await?;
-        let blind_to = crate::app::unit_tree(state).await?.blind_to(user.unit_id);
+        let tree = crate::app::unit_tree(state).await?;
+        let (scope, blind_to) = (tree.subtree(user.unit_id), tree.blind_to(user.unit_id));
         Ok(Actor { user, scope, blind_to })
     }
 

@@ -302,10 +302,12 @@ fn earlier_view(c: &CaseMatch, similarity: f64) -> EarlierView {
 
 /// 越级访: the unit a visit at `unit` counts against, if it is two or more levels above `place`.
 async fn skip_level(state: &AppState, channel: Channel, unit: &str, place: &str) -> AppResult<Option<UnitRef>> {
-    let Some(place) = state.store.unit_by_code(place).await? else { return Ok(None) };
-    let mut chain = vec![place.code.clone()];
-    chain.extend(app::units_above(state, place.id).await?.into_iter().map(|u| u.code));
-    Ok(intake::skipped_levels(channel, unit, &chain).map(|_| UnitRef { code: place.code, name: place.name }))
+    let tree = app::unit_tree(state).await?;
+    let Some(place) = tree.id_of(place).and_then(|id| tree.get(id)) else { return Ok(None) };
+    let chain: Vec<String> =
+        tree.chain(place.id).into_iter().filter_map(|id| tree.get(id)).map(|u| u.code.clone()).collect();
+    let found = intake::skipped_levels(channel, unit, &chain);
+    Ok(found.map(|_| UnitRef { code: place.code.clone(), name: place.name.clone() }))
 }
 
 /// The intake judgement on a registered case, against the other cases in the actor's sight.

@@ -214,7 +214,6 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Only local paths are followed after login.
 /// Where to go after signing in: a path on this site only. `//host`, `/\\host` and anything with a
 /// backslash or a control character could leave it (browsers read `\\` as `/`).
 fn safe_next(next: &str) -> &str {
@@ -416,10 +415,10 @@ async fn setup(
     {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response());
     }
-    // Use the link up first, so that two submissions cannot both create an administrator.
     if let Err(e) = huiyin_core::text::check_chars("display_name", &f.display_name) {
         return Err(PageError(StatusCode::UNPROCESSABLE_ENTITY, e.message(Lang::Zh)));
     }
+    // Use the link up first, so that two submissions cannot both create an administrator.
     if !state.store.take_setup_token(&hash).await? {
         return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
     }
