@@ -51,6 +51,8 @@ pub enum Invalid {
     PasswordTooShort {
         min: usize,
     },
+    /// A password too easily guessed (a common password, a keyboard run, a name and a year).
+    PasswordGuessable,
     /// A dictionary word: 2 to 20 letters or digits, no spaces or punctuation.
     WordFormat,
     /// No case with that number in the reader's sight.
@@ -97,6 +99,7 @@ impl Invalid {
             Invalid::AlreadyExists => "already_exists",
             Invalid::BeforeEarlierEvent => "before_earlier_event",
             Invalid::PasswordTooShort { .. } => "password_too_short",
+            Invalid::PasswordGuessable => "password_guessable",
             Invalid::WordFormat => "word_format",
             Invalid::UnknownCase => "unknown_case",
             Invalid::ChallengeAnswer => "challenge_answer",

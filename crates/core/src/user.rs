@@ -88,18 +88,39 @@ impl Username {
 /// The shortest password accepted for a staff account.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
-/// Checks a new password's length; the hash is the shell's business.
+/// The longest: enough for any phrase, and a bound on the guessability check's work.
+pub const MAX_PASSWORD_CHARS: usize = 200;
+
+/// Checks a new password: long enough, and not guessable — zxcvbn, which knows common passwords,
+/// names, keyboard runs, dates and repeats, must rate it 3 of 4 or better (about 10⁸ guesses and
+/// more). `password12` and `1234567890` are refused; a phrase or a mix of words and digits passes.
+/// The hash is the shell's business.
 pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        Err(FieldError::new(field, Invalid::PasswordTooShort { min: MIN_PASSWORD_CHARS }))
-    } else {
-        Ok(())
+        return Err(FieldError::new(field, Invalid::PasswordTooShort { min: MIN_PASSWORD_CHARS }));
     }
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(FieldError::new(field, Invalid::TooLong { max: MAX_PASSWORD_CHARS }));
+    }
+    if zxcvbn::zxcvbn(password, &[]).score() < zxcvbn::Score::Three {
+        return Err(FieldError::new(field, Invalid::PasswordGuessable));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_passwords_are_refused() {
+        for weak in ["password12", "1234567890", "qwertyuiop", "abcdefghij", "aaaaaaaaaaaa"] {
+            assert_eq!(check_new_password("p", weak), Err(FieldError::new("p", Invalid::PasswordGuessable)), "{weak}");
+        }
+        for strong in ["西山社区2026年春季", "correct horse battery", "a long enough password"] {
+            assert_eq!(check_new_password("p", strong), Ok(()), "{strong}");
+        }
+    }
 
     #[test]
     fn usernames() {

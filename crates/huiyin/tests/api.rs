@@ -873,3 +873,53 @@ fn control_characters_are_refused_on_their_field(backend: Backend) {
     assert_eq!(post(&server, &wang, "/api/v1/cases", &body).0, 201, "emoji are kept");
 }
 both_backends!(control_characters_are_refused_on_their_field);
+
+/// Issue 15: the query code a new registration shows once is kept in the staff session only sealed
+/// under the server's key, never in clear in the database where sessions live.
+fn query_codes_are_not_kept_in_clear_in_sessions(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    let (ok, _, err) = db.try_cli(&["user", "passwd", "wang", "--password-stdin"], Some("西山社区2026年春季\n"));
+    assert!(ok, "{err}");
+    let server = Server::start(&db);
+    let (cookie, _) = sign_in(&server, "wang", "西山社区2026年春季", "/cases");
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let form = agent.get(server.url("/cases/new?channel=visit")).header("Cookie", &cookie).call();
+    let page = form.unwrap().body_mut().read_to_string().unwrap();
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let posted = agent
+        .post(server.url("/cases"))
+        .header("Cookie", &cookie)
+        .send_form([
+            ("csrf", csrf.as_str()),
+            ("channel", "visit"),
+            ("unit", "XS"),
+            ("name", "王秀英"),
+            ("phone", "13812345678"),
+            ("category", "拖欠农民工工资"),
+            ("purpose", "request"),
+            ("content", "工地拖欠工资三个月。"),
+        ])
+        .unwrap();
+    assert_eq!(posted.status(), 303);
+    let receipt_path = posted.headers()["location"].to_str().unwrap().to_owned();
+    // What the database holds of the session between registering and printing the receipt.
+    let session_id = cookie.split_once('=').unwrap().1.to_owned();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let kept = rt.block_on(async {
+        let store: Box<dyn huiyin_store::Store> = match backend {
+            Backend::Sqlite => Box::new(huiyin_store_sqlite::SqliteStore::open(&db.url).await.unwrap()),
+            Backend::Postgres => Box::new(huiyin_store_postgres::PostgresStore::open(&db.url).await.unwrap()),
+        };
+        store.session_load(&session_id).await.unwrap().unwrap().data
+    });
+    let receipt = agent.get(server.url(&receipt_path)).header("Cookie", &cookie).call();
+    let receipt = receipt.unwrap().body_mut().read_to_string().unwrap();
+    let code = receipt.split("查询码</th><td class=\"big\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    assert!(code.len() == 9 && code.as_bytes()[4] == b'-', "the receipt shows the code once: {code}");
+    assert!(kept.contains("receipt_codes"), "the session held the receipt's code: {kept}");
+    for form in [code.clone(), code.replace('-', "")] {
+        assert!(!kept.contains(&form), "the session kept {form} in clear: {kept}");
+    }
+}
+both_backends!(query_codes_are_not_kept_in_clear_in_sessions);

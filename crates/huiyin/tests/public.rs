@@ -501,3 +501,23 @@ fn fed_3_fed_4_the_reception_schedule_names_each_days_leader(backend: Backend) {
     assert_eq!(unit["reception_schedule"].as_array().unwrap().len(), 1, "replaced as a whole");
 }
 both_backends!(fed_3_fed_4_the_reception_schedule_names_each_days_leader);
+
+/// Issue 15: with debug logging the requests are logged by their path alone: no query code, search
+/// words or other query string reaches the log, nor the bearer token.
+fn gen_11_logs_hold_no_query_code(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let (server, log) = Server::start_logging(&db, "debug,sqlx=warn");
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let (number, code) = (case["case_number"].as_str().unwrap(), case["query_code"].as_str().unwrap());
+    let (status, _) = json(agent().get(server.url(&format!("/api/v1/public/cases/{number}?query_code={code}"))).call());
+    assert_eq!(status, 200);
+    get_status(&server, &wang, "/api/v1/cases?q=%E6%8B%96%E6%AC%A0");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("/api/v1/public/cases/"), "requests are logged at debug: {logged}");
+    for secret in [code, &code.replace('-', ""), "query_code=", "?q=", wang.as_str()] {
+        assert!(!logged.contains(secret), "the log holds {secret:?}");
+    }
+}
+both_backends!(gen_11_logs_hold_no_query_code);

@@ -749,13 +749,44 @@ async fn supervision_is_written_once(store: &dyn Store) {
     assert!(store.mark_notification_read(officer.id, notes[0].id, at).await.unwrap());
     assert!(!store.mark_notification_read(chen.id, notes[0].id, at).await.unwrap(), "not someone else's");
     assert_eq!(store.unread_notifications(officer.id, &[]).await.unwrap(), 1);
-    let outbox = store.outbox_unsent(10).await.unwrap();
+    let stale = at - chrono::Duration::minutes(10);
+    let outbox = store.outbox_claim(10, at, stale).await.unwrap();
     assert_eq!(outbox.len(), 3);
+    assert!(store.outbox_claim(10, at, stale).await.unwrap().is_empty(), "claimed messages are not claimed again");
     store.outbox_mark_sent(outbox[0].id, at).await.unwrap();
-    assert_eq!(store.outbox_unsent(10).await.unwrap().len(), 2);
+    let later = at + chrono::Duration::minutes(11);
+    let retaken = store.outbox_claim(10, later, later - chrono::Duration::minutes(10)).await.unwrap();
+    assert_eq!(retaken.len(), 2, "a claim older than its lease is taken again; a sent message is not");
     assert_eq!(store.unit_staff(xz, &[Role::Supervisor]).await.unwrap()[0].username, "chen");
 }
 conformance!(fed_10_supervision_is_written_once, supervision_is_written_once);
+
+/// FED-10, issue 15: four senders claiming the outbox at once deliver each of 500 messages once.
+async fn outbox_is_delivered_once(store: &dyn Store) {
+    use huiyin_store::Notice;
+    tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let notices: Vec<Notice> = (0..500)
+        .map(|i| Notice { user_id: officer.id, case_id: None, kind: "overdue".into(), message: format!("督办 {i}") })
+        .collect();
+    store.send_notices(&notices, Utc::now()).await.unwrap();
+    let (at, stale) = (Utc::now(), Utc::now() - chrono::Duration::minutes(10));
+    let claim = || store.outbox_claim(200, at, stale);
+    let mut claimed = Vec::new();
+    loop {
+        let (a, b, c, d) = tokio::join!(claim(), claim(), claim(), claim());
+        let round: Vec<_> = [a, b, c, d].into_iter().flat_map(Result::unwrap).collect();
+        if round.is_empty() {
+            break;
+        }
+        claimed.extend(round.into_iter().map(|m| m.id));
+    }
+    let mut unique = claimed.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!((claimed.len(), unique.len()), (500, 500), "each message claimed once");
+}
+conformance!(fed_10_outbox_is_delivered_once, outbox_is_delivered_once);
 
 async fn issued_documents_are_kept_once(store: &dyn Store) {
     let (_, _, xs, _) = tree(store).await;

@@ -747,7 +747,15 @@ pub trait Store: Send + Sync + 'static {
     async fn unread_notifications(&self, user_id: i64, blind_to: &[i64]) -> StoreResult<i64>;
     /// Marks one of the user's notifications read; false if it is not theirs.
     async fn mark_notification_read(&self, user_id: i64, id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
-    async fn outbox_unsent(&self, limit: i64) -> StoreResult<Vec<OutboxMessage>>;
+    /// Claims up to `limit` unsent messages for one sender, oldest first: messages no one claimed,
+    /// or whose claim is older than `stale_before` (a sender that died). Several senders at once
+    /// never claim the same message.
+    async fn outbox_claim(
+        &self,
+        limit: i64,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<Vec<OutboxMessage>>;
     async fn outbox_mark_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
 
     /// Records that `user_id` saw a case's personal data in full (COM-4).

@@ -1633,12 +1633,29 @@ impl Store for Backend {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn outbox_unsent(&self, limit: i64) -> StoreResult<Vec<OutboxMessage>> {
-        let rows = sqlx::query("SELECT id, channel, user_id, body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1")
-            .bind(limit)
-            .fetch_all(self.reader())
-            .await?;
-        rows.iter()
+    async fn outbox_claim(
+        &self,
+        limit: i64,
+        at: chrono::DateTime<chrono::Utc>,
+        stale_before: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        // The outer condition repeats the inner one: on PostgreSQL a second sender waiting on a row
+        // the first one claimed re-checks it against the committed claim and leaves it (SQLite has
+        // one writer at a time).
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "UPDATE outbox SET claimed_at = $1 \
+             WHERE sent_at IS NULL AND (claimed_at IS NULL OR claimed_at < $2) AND id IN \
+             (SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_at IS NULL OR claimed_at < $2) ORDER BY id LIMIT $3) \
+             RETURNING id, channel, user_id, body",
+        )
+        .bind(at)
+        .bind(stale_before)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut messages: Vec<OutboxMessage> = rows.iter()
             .map(|r| {
                 Ok(OutboxMessage {
                     id: r.try_get("id")?,
@@ -1647,7 +1664,9 @@ impl Store for Backend {
                     body: r.try_get("body")?,
                 })
             })
-            .collect()
+            .collect::<StoreResult<_>>()?;
+        messages.sort_by_key(|m| m.id);
+        Ok(messages)
     }
 
     async fn outbox_mark_sent(&self, id: i64, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {

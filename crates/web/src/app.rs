@@ -497,11 +497,16 @@ fn notice(user_id: i64, case_id: i64, kind: &str, message: &str) -> Notice {
     Notice { user_id, case_id: Some(case_id), kind: kind.to_owned(), message: message.to_owned() }
 }
 
-/// Delivers the outbox. No SMS gateway or mail server is configured yet, so delivery is a log line;
-/// the message is then marked sent.
+/// How long a sender's claim on outbox messages holds before another sender may take them.
+const OUTBOX_LEASE_MINUTES: i64 = 10;
+
+/// Delivers the outbox: claims a batch first, so that servers delivering at once send each message
+/// once. No SMS gateway or mail server is configured yet, so delivery is a log line; the message is
+/// then marked sent.
 pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
     let mut sent = 0;
-    for message in store.outbox_unsent(500).await? {
+    let now = Utc::now();
+    for message in store.outbox_claim(500, now, now - Duration::minutes(OUTBOX_LEASE_MINUTES)).await? {
         tracing::info!(channel = %message.channel, user_id = message.user_id, body = %message.body, "outbox message (log-only sender)");
         store.outbox_mark_sent(message.id, Utc::now()).await?;
         sent += 1;

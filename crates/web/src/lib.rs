@@ -119,6 +119,13 @@ async fn privacy_headers(mut response: Response) -> Response {
     response
 }
 
+/// The span of one request: its method and path only. The query string may hold a query code
+/// (`?query_code=`), search words or personal data, and is never logged; headers (tokens) are not
+/// either.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
 /// The whole application: API, OpenAPI document, staff UI, static files.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::router();
@@ -143,7 +150,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(axum::middleware::map_response(privacy_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
 

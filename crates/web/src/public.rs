@@ -26,7 +26,7 @@ use utoipa::ToSchema;
 
 use crate::app::{self, AppError, AppResult};
 use crate::auth::Actor;
-use crate::state::{AppState, SecretKey, hex, random_bytes};
+use crate::state::{AppState, hex, random_bytes};
 use crate::views::{DeadlineView, instant};
 
 /// Online petitions one address may send within [`SUBMISSION_WINDOW`].
@@ -453,7 +453,7 @@ pub async fn submit_online(
             }
             SubmissionClaim::Filed { case_id, sealed_code, claimed_at } => {
                 let recent = now - claimed_at < chrono::Duration::minutes(RECEIPT_REPEAT_MINUTES);
-                let code = sealed_code.filter(|_| recent).and_then(|s| unseal(&state.secret, &key_hash, &s));
+                let code = sealed_code.filter(|_| recent).and_then(|s| state.secret.unseal_query_code(&key_hash, &s));
                 return receipt(state, case_id, code, true).await;
             }
             SubmissionClaim::Pending => tokio::time::sleep(Duration::from_millis(250)).await,
@@ -520,7 +520,7 @@ async fn file_claimed(
             return Err(e);
         }
     };
-    state.store.finish_submission(key_hash, case_id, &seal(&state.secret, key_hash, &code)).await?;
+    state.store.finish_submission(key_hash, case_id, &state.secret.seal_query_code(key_hash, &code)).await?;
     tracing::info!(case_id, "online petition filed");
     for upload in uploads {
         app::attach(state, actor, case_id, &upload.filename, upload.bytes).await?;
@@ -553,24 +553,6 @@ fn key_hash(state: &AppState, key: &str) -> Result<String, ValidationErrors> {
         return Err(FieldError::new("submission_key", Invalid::Required).into());
     }
     Ok(hex(&state.secret.mac("submission key", key.to_ascii_lowercase().as_bytes())))
-}
-
-/// A one-time pad for the query code of one submission, derived from the server's key.
-fn pad(secret: &SecretKey, key_hash: &str) -> u64 {
-    let mac = secret.mac("receipt pad", key_hash.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&mac[..8]);
-    u64::from_le_bytes(first) % 100_000_000
-}
-
-fn seal(secret: &SecretKey, key_hash: &str, code: &QueryCode) -> String {
-    let digits: u64 = code.digits().parse().unwrap_or_default();
-    format!("{:08}", (digits + pad(secret, key_hash)) % 100_000_000)
-}
-
-fn unseal(secret: &SecretKey, key_hash: &str, sealed: &str) -> Option<QueryCode> {
-    let sealed: u64 = sealed.parse().ok()?;
-    QueryCode::parse(&format!("{:08}", (sealed + 100_000_000 - pad(secret, key_hash)) % 100_000_000))
 }
 
 async fn receipt(state: &AppState, case_id: i64, code: Option<QueryCode>, repeated: bool) -> AppResult<Receipt> {
@@ -743,6 +725,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::SecretKey;
 
     #[test]
     fn gen_11_repeated_failures_are_slowed() {
@@ -808,9 +791,9 @@ mod tests {
         let secret = SecretKey::load_or_create(&dir.join("secret.key")).unwrap();
         for raw in ["00000000", "99999999", "12345678"] {
             let code = QueryCode::parse(raw).unwrap();
-            let sealed = seal(&secret, "k1", &code);
-            assert_eq!(unseal(&secret, "k1", &sealed), Some(code.clone()));
-            assert_ne!(unseal(&secret, "k2", &sealed), Some(code));
+            let sealed = secret.seal_query_code("k1", &code);
+            assert_eq!(secret.unseal_query_code("k1", &sealed), Some(code.clone()));
+            assert_ne!(secret.unseal_query_code("k2", &sealed), Some(code));
         }
         std::fs::remove_dir_all(dir).unwrap();
     }

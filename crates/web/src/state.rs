@@ -54,6 +54,27 @@ impl SecretKey {
         hex(&self.mac("huiyin query code", code.digits().as_bytes()))
     }
 
+    /// Seals a query code to be kept out of sight for a while (a submission record, a session): the
+    /// digits plus a one-time pad derived from this key and `context`, which must be unique to this
+    /// sealing. Without the key file the sealed digits say nothing of the code.
+    pub fn seal_query_code(&self, context: &str, code: &QueryCode) -> String {
+        let digits: u64 = code.digits().parse().unwrap_or_default();
+        format!("{:08}", (digits + self.pad(context)) % 100_000_000)
+    }
+
+    /// Opens what [`seal_query_code`](Self::seal_query_code) sealed under the same `context`.
+    pub fn unseal_query_code(&self, context: &str, sealed: &str) -> Option<QueryCode> {
+        let sealed: u64 = sealed.parse().ok()?;
+        QueryCode::parse(&format!("{:08}", (sealed + 100_000_000 - self.pad(context)) % 100_000_000))
+    }
+
+    fn pad(&self, context: &str) -> u64 {
+        let mac = self.mac("receipt pad", context.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&mac[..8]);
+        u64::from_le_bytes(first) % 100_000_000
+    }
+
     /// HMAC-SHA256 of `data` under the key, for one `purpose` (each purpose its own domain).
     pub fn mac(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
         let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(self.0.as_slice())

@@ -883,9 +883,7 @@ async fn create_case(
     };
     match result {
         Ok((id, code)) => {
-            let mut codes: HashMap<String, String> = staff.session.get(RECEIPT_KEY).await?.unwrap_or_default();
-            codes.insert(id.to_string(), code.to_string());
-            staff.session.insert(RECEIPT_KEY, codes).await?;
+            keep_receipt_code(&state, &staff.session, id, &code).await?;
             Ok(Redirect::to(&format!("/cases/{id}/receipt")).into_response())
         }
         Err(AppError::Invalid(errors)) => {
@@ -894,6 +892,31 @@ async fn create_case(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Keeps a new query code in the session until its receipt is first printed, sealed (issue 15: no
+/// query code in clear in the database, where sessions live): a random nonce per code, and the
+/// digits under a pad from the server's key and that nonce.
+async fn keep_receipt_code(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    code: &huiyin_core::case::QueryCode,
+) -> PageResult<()> {
+    let nonce = new_token("").map_err(AppError::Random)?;
+    let sealed = state.secret.seal_query_code(&nonce, code);
+    let mut codes: HashMap<String, (String, String)> = session.get(RECEIPT_KEY).await?.unwrap_or_default();
+    codes.insert(id.to_string(), (nonce, sealed));
+    session.insert(RECEIPT_KEY, codes).await?;
+    Ok(())
+}
+
+/// The query code kept for case `id`'s receipt, once: it is forgotten as it is taken.
+async fn take_receipt_code(state: &AppState, session: &Session, id: i64) -> PageResult<Option<String>> {
+    let mut codes: HashMap<String, (String, String)> = session.get(RECEIPT_KEY).await?.unwrap_or_default();
+    let taken = codes.remove(&id.to_string());
+    session.insert(RECEIPT_KEY, codes).await?;
+    Ok(taken.and_then(|(nonce, sealed)| state.secret.unseal_query_code(&nonce, &sealed)).map(|c| c.to_string()))
 }
 
 // ---------- case detail ----------
@@ -1400,9 +1423,7 @@ struct ReceiptPage {
 async fn receipt(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> PageResult {
     let file = app::case_file(&state, &staff.actor, id).await?;
     // The query code is shown on the first print only; afterwards only a reissue shows a code.
-    let mut codes: HashMap<String, String> = staff.session.get(RECEIPT_KEY).await?.unwrap_or_default();
-    let query_code = codes.remove(&id.to_string());
-    staff.session.insert(RECEIPT_KEY, codes).await?;
+    let query_code = take_receipt_code(&state, &staff.session, id).await?;
     let receiver = match state.store.user_by_username(&file.state.first_receiver).await? {
         Some(u) => u.display_name,
         None => file.state.first_receiver.clone(),
@@ -1428,9 +1449,7 @@ async fn reissue(
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
     let code = app::reissue_query_code(&state, &staff.actor, id).await?;
-    let mut codes: HashMap<String, String> = staff.session.get(RECEIPT_KEY).await?.unwrap_or_default();
-    codes.insert(id.to_string(), code.to_string());
-    staff.session.insert(RECEIPT_KEY, codes).await?;
+    keep_receipt_code(&state, &staff.session, id, &code).await?;
     Ok(Redirect::to(&format!("/cases/{id}/receipt")).into_response())
 }
 

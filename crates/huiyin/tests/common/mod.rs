@@ -117,14 +117,26 @@ impl Server {
 
     /// Starts the server with more environment settings (e.g. `HUIYIN_TRUSTED_PROXIES`).
     pub fn start_with_env(db: &Db, env: &[(&str, &str)]) -> Server {
+        Server::spawn(db, env, Stdio::inherit())
+    }
+
+    /// Starts the server logging at `filter` (`HUIYIN_LOG`) into `server.log` in the database's
+    /// folder; returns the log's path.
+    pub fn start_logging(db: &Db, filter: &str) -> (Server, std::path::PathBuf) {
+        let path = db.dir.0.join("server.log");
+        let file = std::fs::File::create(&path).expect("create the server log");
+        (Server::spawn(db, &[("HUIYIN_LOG", filter)], Stdio::from(file)), path)
+    }
+
+    fn spawn(db: &Db, env: &[(&str, &str)], stderr: Stdio) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("HUIYIN_LOG", "warn")
             .envs(env.iter().copied())
             .env("HUIYIN_DATABASE_URL", &db.url)
             .env("HUIYIN_SECRET_FILE", db.dir.0.join("secret.key"))
-            .env("HUIYIN_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("spawn huiyin serve");
         let stdout = child.stdout.take().unwrap();
