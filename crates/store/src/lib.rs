@@ -858,6 +858,19 @@ pub trait Store: Send + Sync + 'static {
     /// Gives up a claim whose case was not filed, so that the petitioner may send it again.
     async fn release_submission(&self, key_hash: &str) -> StoreResult<()>;
 
+    /// Counts one failed attempt under (`scope`, `key`) at `at`; failures before `window_start` are
+    /// forgotten first. Returns the failures counted in the window, this one included.
+    async fn count_failure(
+        &self,
+        scope: &str,
+        key: &str,
+        at: DateTime<Utc>,
+        window_start: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// The failures counted under (`scope`, `key`) since `window_start`.
+    async fn failures(&self, scope: &str, key: &str, window_start: DateTime<Utc>) -> StoreResult<i64>;
+    /// Forgets the failures under (`scope`, `key`) (a reissued query code, a successful login).
+    async fn clear_failures(&self, scope: &str, key: &str) -> StoreResult<()>;
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>>;
     async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()>;
     /// Saves a new session only if the id is unused; false on a collision.

@@ -1981,6 +1981,49 @@ impl Store for Backend {
             .collect()
     }
 
+    async fn count_failure(
+        &self,
+        scope: &str,
+        key: &str,
+        at: chrono::DateTime<chrono::Utc>,
+        window_start: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "INSERT INTO guard_failures (scope, key, since, failures) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (scope, key) DO UPDATE SET \
+             failures = CASE WHEN guard_failures.since < $4 THEN 1 ELSE guard_failures.failures + 1 END, \
+             since = CASE WHEN guard_failures.since < $4 THEN $3 ELSE guard_failures.since END \
+             RETURNING failures",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(at)
+        .bind(window_start)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(failures)
+    }
+
+    async fn failures(&self, scope: &str, key: &str, window_start: chrono::DateTime<chrono::Utc>) -> StoreResult<i64> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT failures FROM guard_failures WHERE scope = $1 AND key = $2 AND since >= $3")
+                .bind(scope)
+                .bind(key)
+                .bind(window_start)
+                .fetch_optional(self.reader())
+                .await?;
+        Ok(found.unwrap_or(0))
+    }
+
+    async fn clear_failures(&self, scope: &str, key: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM guard_failures WHERE scope = $1 AND key = $2").bind(scope).bind(key).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>> {
         let row = sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1")
             .bind(id)

@@ -93,8 +93,8 @@ fn refuse(lang: Lang, e: AppError) -> ApiError {
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",
             match lang {
-                Lang::Zh => format!("提交过于频繁,请 {} 分钟后再试", wait.as_secs().div_ceil(60)),
-                Lang::En => format!("Too many submissions; try again in {} minutes", wait.as_secs().div_ceil(60)),
+                Lang::Zh => format!("操作过于频繁,请 {} 分钟后再试", wait.as_secs().div_ceil(60)),
+                Lang::En => format!("Too many attempts; try again in {} minutes", wait.as_secs().div_ceil(60)),
             },
         ),
         AppError::MayNotBackdate => ApiError {
@@ -585,7 +585,8 @@ struct QueryCodeParam {
 /// number and a wrong code both answer 404, and an address that keeps failing is answered slowly.
 #[utoipa::path(get, path = "/public/cases/{case_number}", tag = "public",
     params(("case_number" = String, Path, description = "The case number, e.g. XS-2026-000123"), QueryCodeParam),
-    responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody),
+               (status = 429, body = ErrorBody)))]
 async fn public_case(
     State(state): State<AppState>,
     crate::public::ClientAddress(client): crate::public::ClientAddress,
@@ -601,7 +602,8 @@ async fn public_case(
 /// once sent (`documents` in the lookup). Other documents, a wrong number or a wrong code: 404.
 #[utoipa::path(get, path = "/public/cases/{case_number}/documents/{kind}/{issued_by}", tag = "public",
     params(("case_number" = String, Path), ("kind" = String, Path), ("issued_by" = i64, Path), QueryCodeParam),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody),
+               (status = 429, body = ErrorBody)))]
 async fn public_document(
     State(state): State<AppState>,
     crate::public::ClientAddress(client): crate::public::ClientAddress,
@@ -632,7 +634,7 @@ struct PublicRatingBody {
 #[utoipa::path(post, path = "/public/cases/{case_number}/rating", tag = "public",
     params(("case_number" = String, Path)), request_body = PublicRatingBody,
     responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody),
-               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn public_rating(
     State(state): State<AppState>,
     crate::public::ClientAddress(client): crate::public::ClientAddress,
@@ -664,7 +666,7 @@ struct PublicReviewBody {
 #[utoipa::path(post, path = "/public/cases/{case_number}/review-request", tag = "public",
     params(("case_number" = String, Path)), request_body = PublicReviewBody,
     responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody),
-               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn public_review_request(
     State(state): State<AppState>,
     crate::public::ClientAddress(client): crate::public::ClientAddress,

@@ -1045,7 +1045,8 @@ pub async fn attachment(state: &AppState, actor: &Actor, id: i64, sha256: &str) 
     Ok((filename, blob))
 }
 
-/// Replaces a case's query code (the petitioner lost it); the old one stops working. Only the staff
+/// Replaces a case's query code (the petitioner lost it); the old one stops working, and a lookup
+/// locked by guessing opens again (`guards::LOOKUP_CASE`). Only the staff
 /// of the unit that registered the case or of a unit above it may, never the accused (GEN-7): the
 /// code opens the petitioner's receipt and speaks for them on the public side. Logged as a view of
 /// personal data (COM-4).
@@ -1057,6 +1058,8 @@ pub async fn reissue_query_code(state: &AppState, actor: &Actor, id: i64) -> App
     let code = new_query_code()?;
     let hash = state.secret.query_code_hash(&code);
     append(state, actor, &file, EventData::QueryCodeReissued {}, (None, None), Some(hash), Vec::new()).await?;
+    // A lookup locked by guessing opens again with the new code.
+    crate::guards::LOOKUP_CASE.clear(state, &file.state.case_number).await?;
     log_full_view(state, actor, file.id, "reissue_query_code").await?;
     Ok(code)
 }

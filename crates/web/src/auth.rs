@@ -96,6 +96,18 @@ pub async fn hash_password(password: String) -> Result<String, tokio::task::Join
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await
 }
 
+/// A hash of a random password, made once, that a login for an unknown account is checked against so
+/// that it takes as long as one for a known account (no telling usernames apart by time).
+pub async fn stand_in_hash() -> String {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        let random = crate::state::new_token("").unwrap_or_else(|_| "huiyin stand-in password".into());
+        hash_password(random).await.unwrap_or_default()
+    })
+    .await
+    .clone()
+}
+
 /// Checks a password against a stored hash off the async threads.
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await.unwrap_or(false)

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod batcher;
 pub mod documents;
 pub mod error;
+pub mod guards;
 pub mod open311;
 pub mod portal;
 pub mod public;

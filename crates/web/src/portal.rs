@@ -116,8 +116,8 @@ impl From<AppError> for PortalError {
                 let minutes = wait.as_secs().div_ceil(60);
                 PortalError(
                     StatusCode::TOO_MANY_REQUESTS,
-                    format!("提交过于频繁,请 {minutes} 分钟后再试。"),
-                    format!("Too many petitions from this address; please try again in {minutes} minutes."),
+                    format!("操作过于频繁,请 {minutes} 分钟后再试。"),
+                    format!("Too many attempts from this address; please try again in {minutes} minutes."),
                 )
             }
             AppError::Invalid(v) => {

@@ -26,6 +26,7 @@ use utoipa::ToSchema;
 
 use crate::app::{self, AppError, AppResult};
 use crate::auth::Actor;
+use crate::guards;
 use crate::state::{AppState, hex, random_bytes};
 use crate::views::{DeadlineView, instant};
 
@@ -83,7 +84,6 @@ impl axum::extract::FromRequestParts<AppState> for ClientAddress {
 /// What the public side remembers of recent callers.
 #[derive(Default)]
 pub struct PublicGuards {
-    pub lookups: FailedLookups,
     submissions: Mutex<HashMap<IpAddr, Vec<Instant>>>,
     /// Answered questions (their nonces) until they expire: each question is answered once.
     used_questions: Mutex<HashMap<String, i64>>,
@@ -115,45 +115,6 @@ impl PublicGuards {
         let Ok(mut used) = self.used_questions.lock() else { return false };
         used.retain(|_, until| *until >= now);
         used.insert(nonce.to_owned(), expires).is_none()
-    }
-}
-
-/// Failures an address may have in a window before its lookups are slowed.
-const FREE_FAILURES: u32 = 5;
-/// How long an address's failures are remembered.
-const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// The longest a lookup is held back.
-const MAX_DELAY: Duration = Duration::from_secs(8);
-
-/// Failed lookups per client address.
-#[derive(Default)]
-pub struct FailedLookups {
-    by_address: Mutex<HashMap<IpAddr, (u32, Instant)>>,
-}
-
-impl FailedLookups {
-    /// How long a lookup from `address` is held back: nothing for the first failures in the window,
-    /// then one second, doubling with each further failure, up to [`MAX_DELAY`].
-    pub fn delay(&self, address: IpAddr, now: Instant) -> Duration {
-        let failures = match self.by_address.lock() {
-            Ok(map) => {
-                map.get(&address).filter(|(_, since)| now.duration_since(*since) < FAILURE_WINDOW).map_or(0, |e| e.0)
-            }
-            Err(_) => 0,
-        };
-        match failures.checked_sub(FREE_FAILURES) {
-            None => Duration::ZERO,
-            Some(over) => Duration::from_secs(1u64 << over.min(3)).min(MAX_DELAY),
-        }
-    }
-
-    /// Counts a failed lookup from `address`.
-    pub fn failed(&self, address: IpAddr, now: Instant) {
-        if let Ok(mut map) = self.by_address.lock() {
-            map.retain(|_, (_, since)| now.duration_since(*since) < FAILURE_WINDOW);
-            let entry = map.entry(address).or_insert((0, now));
-            entry.0 += 1;
-        }
     }
 }
 
@@ -278,15 +239,20 @@ pub async fn document_pdf(
 }
 
 /// The case file, if `code` is its query code; every failure is [`AppError::NotFound`], counted
-/// against `address`, whose next attempts are held back.
+/// against `address` (slowed, then refused) and against the case number (locked), in the database
+/// so that every server counts it (`guards`).
 async fn verified(state: &AppState, address: IpAddr, number: &str, code: &str) -> AppResult<CaseFile> {
-    let delay = state.public_guards().lookups.delay(address, Instant::now());
+    let address = address.to_string();
+    let failures = guards::LOOKUP_ADDRESS.check(state, &address).await?;
+    guards::LOOKUP_CASE.check(state, number).await?;
+    let delay = guards::lookup_delay(failures);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     let found = find(state, number, code).await?;
     if found.is_none() {
-        state.public_guards().lookups.failed(address, Instant::now());
+        guards::LOOKUP_ADDRESS.fail(state, &address).await?;
+        guards::LOOKUP_CASE.fail(state, number).await?;
     }
     found.ok_or(AppError::NotFound)
 }
@@ -726,26 +692,6 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::state::SecretKey;
-
-    #[test]
-    fn gen_11_repeated_failures_are_slowed() {
-        let lookups = FailedLookups::default();
-        let (here, there) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
-        let now = Instant::now();
-        for _ in 0..FREE_FAILURES {
-            assert_eq!(lookups.delay(here, now), Duration::ZERO);
-            lookups.failed(here, now);
-        }
-        assert_eq!(lookups.delay(here, now), Duration::from_secs(1));
-        lookups.failed(here, now);
-        assert_eq!(lookups.delay(here, now), Duration::from_secs(2));
-        for _ in 0..10 {
-            lookups.failed(here, now);
-        }
-        assert_eq!(lookups.delay(here, now), MAX_DELAY);
-        assert_eq!(lookups.delay(there, now), Duration::ZERO, "another address is not slowed");
-        assert_eq!(lookups.delay(here, now + FAILURE_WINDOW), Duration::ZERO, "failures are forgotten");
-    }
 
     #[test]
     fn gen_1_an_address_sends_a_few_petitions_an_hour() {

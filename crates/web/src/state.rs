@@ -246,7 +246,6 @@ impl AppState {
         })
     }
 
-    /// Failed public lookups per client address (GEN-11).
     /// Believes `X-Forwarded-For` from these reverse proxies.
     pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> AppState {
         self.trusted_proxies = Arc::new(proxies);

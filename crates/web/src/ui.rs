@@ -23,6 +23,8 @@ use tower_sessions::Session;
 
 use crate::app::{self, AppError, CaseAction, ListParams};
 use crate::auth::{Actor, hash_password, verify_password};
+use crate::guards;
+use crate::public::ClientAddress;
 use crate::search::{self, IntakeDraft, IntakeReport};
 use crate::state::{AppState, new_token, token_hash};
 use crate::views::{self, CaseView};
@@ -83,7 +85,7 @@ impl From<AppError> for PageError {
             }
             AppError::TooManyRequests(wait) => PageError(
                 StatusCode::TOO_MANY_REQUESTS,
-                format!("提交过于频繁,请 {} 分钟后再试。", wait.as_secs().div_ceil(60)),
+                format!("操作过于频繁,请 {} 分钟后再试。", wait.as_secs().div_ceil(60)),
             ),
         }
     }
@@ -272,15 +274,42 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, session: Session, Form(f): Form<LoginForm>) -> PageResult {
+/// Signs in. Failures are counted per account and per address in the database (`guards`): past the
+/// cap the form answers 429 until the window has passed. An unknown or password-less account is
+/// checked against a stand-in hash, so it answers as slowly as a known one.
+async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    session: Session,
+    Form(f): Form<LoginForm>,
+) -> PageResult {
     check_csrf(&session, f.csrf.as_ref()).await?;
-    let user = state.store.user_by_username(f.username.trim().to_ascii_lowercase().as_str()).await?;
-    let ok = match user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone()) {
+    let username = f.username.trim().to_ascii_lowercase();
+    let address = address.to_string();
+    let capped = match guards::LOGIN_ADDRESS.check(&state, &address).await {
+        Ok(_) => guards::LOGIN_ACCOUNT.check(&state, &username).await.err(),
+        Err(e) => Some(e),
+    };
+    if let Some(AppError::TooManyRequests(wait)) = capped {
+        let minutes = wait.as_secs().div_ceil(60);
+        let error = format!("登录失败次数过多,请 {minutes} 分钟后再试;忘记密码请联系本单位管理员。");
+        return Ok((StatusCode::TOO_MANY_REQUESTS, login_page(&session, &f, error).await?).into_response());
+    }
+    if let Some(e) = capped {
+        return Err(e.into());
+    }
+    let user = state.store.user_by_username(&username).await?;
+    let hash = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
+    let ok = match hash {
         Some(hash) => verify_password(f.password.clone(), hash).await,
-        None => false,
+        None => {
+            verify_password(f.password.clone(), crate::auth::stand_in_hash().await).await;
+            false
+        }
     };
     match (ok, user) {
         (true, Some(user)) => {
+            guards::LOGIN_ACCOUNT.clear(&state, &username).await?;
             session.cycle_id().await?;
             session.insert(USER_KEY, user.id).await?;
             session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
@@ -288,17 +317,24 @@ async fn login(State(state): State<AppState>, session: Session, Form(f): Form<Lo
             Ok(Redirect::to(safe_next(f.next.as_deref().unwrap_or("/cases"))).into_response())
         }
         _ => {
-            let csrf = csrf_token(&session).await?;
-            let page = LoginPage {
-                me: None,
-                csrf,
-                next: safe_next(f.next.as_deref().unwrap_or("/cases")).to_owned(),
-                username: f.username,
-                error: Some("用户名或密码不正确。".into()),
-            };
-            Ok((StatusCode::UNAUTHORIZED, render(&page)).into_response())
+            guards::LOGIN_ACCOUNT.fail(&state, &username).await?;
+            guards::LOGIN_ADDRESS.fail(&state, &address).await?;
+            let page = login_page(&session, &f, "用户名或密码不正确。".into()).await?;
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
     }
+}
+
+/// The login form again, with the name typed and an error.
+async fn login_page(session: &Session, f: &LoginForm, error: String) -> PageResult<Response> {
+    let page = LoginPage {
+        me: None,
+        csrf: csrf_token(session).await?,
+        next: safe_next(f.next.as_deref().unwrap_or("/cases")).to_owned(),
+        username: f.username.clone(),
+        error: Some(error),
+    };
+    Ok(render(&page))
 }
 
 #[derive(Deserialize)]
