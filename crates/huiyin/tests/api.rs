@@ -354,8 +354,9 @@ fn fed_5_major_case_reported_up(backend: Backend) {
 }
 both_backends!(fed_5_major_case_reported_up);
 
-/// GEN-10: administrators add, rename and retire content classes; cases keep the class as it was
-/// when registered; officers may read the classification but not edit it.
+/// GEN-10: administrators add, rename and retire content classes, seen at once by every server;
+/// cases keep the class as it was when registered; officers may read the classification but not
+/// edit it.
 fn gen_10_categories_are_editable_data(backend: Backend) {
     let Some(db) = Db::new(backend) else { return };
     let (wang, _, _) = db.seed();
@@ -377,9 +378,12 @@ fn gen_10_categories_are_editable_data(backend: Backend) {
     let (status, err) = post(&server, &boss, "/api/v1/categories", &json!({"parent": "0408", "name": "欠薪线索"}));
     assert_eq!((status, err["error"]["code"].as_str()), (422, Some("already_exists")));
 
+    // Another server on the same database knows the new class at once (issue 15: a version check,
+    // not a cache that lags).
+    let other = Server::start(&db);
     let mut body = visit();
     body["category"] = json!("欠薪线索");
-    let (status, case) = post(&server, &wang, "/api/v1/cases", &body);
+    let (status, case) = post(&other, &wang, "/api/v1/cases", &body);
     assert_eq!(status, 201, "{case}");
     assert_eq!(case["category"]["code"], code.as_str());
 
@@ -397,7 +401,7 @@ fn gen_10_categories_are_editable_data(backend: Backend) {
     assert!(changed.as_array().unwrap().len() > 1, "the classes below are renamed too");
     let (status, _) = patch(&format!("/api/v1/categories/{code}"), json!({"active": false}));
     assert_eq!(status, 200);
-    let (status, err) = post(&server, &wang, "/api/v1/cases", &body);
+    let (status, err) = post(&other, &wang, "/api/v1/cases", &body);
     assert_eq!((status, err["error"]["code"].as_str()), (422, Some("unknown_category")), "a retired class is refused");
     let (status, _) = patch("/api/v1/categories/9999", json!({"active": false}));
     assert_eq!(status, 422);

@@ -1216,7 +1216,8 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE case_band_index; DROP INDEX cases_search_filter; \
             CREATE TABLE case_bands (band INTEGER NOT NULL, received_at TEXT NOT NULL, \
             case_id INTEGER NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)) WITHOUT ROWID; \
-            CREATE INDEX case_bands_case ON case_bands(case_id); DELETE FROM _sqlx_migrations WHERE version >= 10;";
+            CREATE INDEX case_bands_case ON case_bands(case_id); ALTER TABLE outbox DROP COLUMN claimed_at; \
+            DROP TABLE guard_failures; DROP TABLE setting_versions; DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
         the_bands_are_found(&upgraded, id, &bands, &county).await;
@@ -1231,6 +1232,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             CREATE TABLE case_bands (band BIGINT NOT NULL, received_at TIMESTAMPTZ NOT NULL, \
             case_id BIGINT NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)); \
             CREATE INDEX case_bands_case ON case_bands(case_id); DROP VIEW unit_reach; \
+            ALTER TABLE outbox DROP COLUMN claimed_at; DROP TABLE guard_failures; DROP TABLE setting_versions; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -673,6 +673,9 @@ pub trait Store: Send + Sync + 'static {
     /// Inserts or updates classes by code (administrators' edits), in one transaction.
     async fn save_categories(&self, classes: &[Category]) -> StoreResult<()>;
 
+    /// The version of a shared setting (`categories`, `calendar`): raised by every write of it, so
+    /// that a server holding a copy knows at once whether it is still current. 0 before any write.
+    async fn setting_version(&self, name: &str) -> StoreResult<i64>;
     /// The loaded holiday schedules: (year, file in the holiday-cn format).
     async fn holiday_years(&self) -> StoreResult<Vec<(i32, String)>>;
     /// Stores a year's schedule, replacing an earlier one of the same year.

@@ -33,6 +33,18 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
+/// Marks a shared setting as changed (`Store::setting_version`), inside the writing transaction.
+async fn bump_setting_version(conn: &mut <Db as sqlx::Database>::Connection, name: &str) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO setting_versions (name, version) VALUES ($1, 1) \
+         ON CONFLICT (name) DO UPDATE SET version = setting_versions.version + 1",
+    )
+    .bind(name)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Maps a unique or foreign-key violation to the storage error that names it.
 fn on_violation(e: sqlx::Error, unique: &'static str, reference: &'static str) -> StoreError {
     match &e {
@@ -895,6 +907,7 @@ impl Store for Backend {
             .execute(&mut *tx)
             .await?;
         }
+        bump_setting_version(&mut tx, "categories").await?;
         tx.commit().await?;
         Ok(classes.len())
     }
@@ -938,8 +951,17 @@ impl Store for Backend {
             .await
             .map_err(|e| on_violation(e, "code", "parent"))?;
         }
+        bump_setting_version(&mut tx, "categories").await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn setting_version(&self, name: &str) -> StoreResult<i64> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT version FROM setting_versions WHERE name = $1")
+            .bind(name)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(found.unwrap_or(0))
     }
 
     async fn holiday_years(&self) -> StoreResult<Vec<(i32, String)>> {
@@ -964,6 +986,7 @@ impl Store for Backend {
         .bind(at)
         .execute(&mut *tx)
         .await?;
+        bump_setting_version(&mut tx, "calendar").await?;
         tx.commit().await?;
         Ok(())
     }
@@ -983,6 +1006,7 @@ impl Store for Backend {
             .await?;
             added += done.rows_affected() as usize;
         }
+        bump_setting_version(&mut tx, "calendar").await?;
         tx.commit().await?;
         Ok(added)
     }

@@ -1006,7 +1006,7 @@ async fn import_calendar(
     }
     let json = std::str::from_utf8(&body).map_err(|e| ApiError::malformed(lang, &e.to_string()))?;
     app::import_holiday_year(state.store.as_ref(), json, "api").await.map_err(|e| refuse(lang, e))?;
-    let calendar = state.reload_calendar().await;
+    let calendar = state.calendar().await;
     // Recounting a county's open deadlines takes a while: it runs on after the answer.
     let (store, recount_over) = (state.store.clone(), calendar.clone());
     tokio::spawn(async move {

@@ -950,10 +950,9 @@ pub async fn add_category(state: &AppState, actor: &Actor, parent: Option<&str>,
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
-    let classes = state.reload_classes().await;
+    let classes = state.classes().await;
     let class = category::add(&classes, parent, name)?;
     state.store.save_categories(std::slice::from_ref(&class)).await?;
-    state.reload_classes().await;
     tracing::info!(code = %class.code, path = %class.path, actor = %actor.user.username, "class added");
     Ok(class)
 }
@@ -970,7 +969,7 @@ pub async fn edit_category(
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
-    let mut classes: Vec<Category> = state.reload_classes().await.as_ref().clone();
+    let mut classes: Vec<Category> = state.classes().await.as_ref().clone();
     let mut changed: Vec<Category> = Vec::new();
     let mut apply = |edited: Vec<Category>, classes: &mut Vec<Category>| {
         for c in edited {
@@ -996,7 +995,6 @@ pub async fn edit_category(
         classes.iter().find(|c| c.code == code).ok_or_else(|| FieldError::new("code", Invalid::UnknownCategory))?;
     }
     state.store.save_categories(&changed).await?;
-    state.reload_classes().await;
     tracing::info!(code, actor = %actor.user.username, "class edited");
     Ok(changed)
 }

@@ -3,7 +3,6 @@
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
 
 use hmac::{KeyInit, Mac};
 use huiyin_core::calendar::{Calendar, YearFile};
@@ -123,35 +122,39 @@ pub fn new_token(prefix: &str) -> std::io::Result<String> {
     Ok(format!("{prefix}{}", hex(&random_bytes::<32>()?)))
 }
 
-/// How long a server keeps data that administrators edit (the classification, the calendar) before
-/// reading it again, so that an edit made on another app server shows here too.
-const SHARED_DATA_MAX_AGE: Duration = Duration::from_secs(30);
-
-/// A value read from the store and kept for a while.
-pub struct Refreshed<T>(RwLock<(Instant, Arc<T>)>);
+/// A value read from the store and kept while its setting's version (`Store::setting_version`) stays
+/// the same: an edit made on another app server is seen here at the next use.
+pub struct Refreshed<T> {
+    /// The setting's name in `setting_versions`.
+    name: &'static str,
+    kept: RwLock<(i64, Arc<T>)>,
+}
 
 impl<T> Refreshed<T> {
-    fn new(value: T) -> Refreshed<T> {
-        Refreshed(RwLock::new((Instant::now(), Arc::new(value))))
+    fn new(name: &'static str, version: i64, value: T) -> Refreshed<T> {
+        Refreshed { name, kept: RwLock::new((version, Arc::new(value))) }
     }
 
-    /// The kept value, or a fresh one when it is older than the limit.
-    async fn get<F: Future<Output = StoreResult<T>>>(&self, load: impl FnOnce() -> F) -> Arc<T> {
+    /// The kept value while it is current, or a fresh one; on a storage error the last one.
+    async fn get<F: Future<Output = StoreResult<T>>>(&self, store: &dyn Store, load: impl FnOnce() -> F) -> Arc<T> {
+        let version = match store.setting_version(self.name).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(error = %e, setting = self.name, "could not read a setting's version");
+                return self.kept.read().await.1.clone();
+            }
+        };
         {
-            let kept = self.0.read().await;
-            if kept.0.elapsed() < SHARED_DATA_MAX_AGE {
+            let kept = self.kept.read().await;
+            if kept.0 == version {
                 return kept.1.clone();
             }
         }
-        self.reload(load).await
-    }
-
-    /// Reads the value now; on a storage error keeps the last one.
-    async fn reload<F: Future<Output = StoreResult<T>>>(&self, load: impl FnOnce() -> F) -> Arc<T> {
-        let mut kept = self.0.write().await;
+        let mut kept = self.kept.write().await;
+        // The version read before loading: a write during the load is seen at the next use.
         match load().await {
-            Ok(fresh) => *kept = (Instant::now(), Arc::new(fresh)),
-            Err(e) => tracing::warn!(error = %e, "could not reload shared data"),
+            Ok(fresh) => *kept = (version, Arc::new(fresh)),
+            Err(e) => tracing::warn!(error = %e, setting = self.name, "could not reload a setting"),
         }
         kept.1.clone()
     }
@@ -223,6 +226,8 @@ impl Typesetting {
 
 impl AppState {
     pub async fn new(store: Arc<dyn Store>, secret: SecretKey) -> StoreResult<AppState> {
+        let (classes_version, calendar_version) =
+            (store.setting_version("categories").await?, store.setting_version("calendar").await?);
         let classes = store.categories().await?;
         let calendar = load_calendar(store.as_ref()).await?;
         let segmenter = load_segmenter(store.as_ref()).await?;
@@ -230,8 +235,8 @@ impl AppState {
             registrar: Registrar::start(store.clone()),
             store,
             secret,
-            classes: Arc::new(Refreshed::new(classes)),
-            calendar: Arc::new(Refreshed::new(calendar)),
+            classes: Arc::new(Refreshed::new("categories", classes_version, classes)),
+            calendar: Arc::new(Refreshed::new("calendar", calendar_version, calendar)),
             typesetting: Arc::new(Typesetting {
                 font_dirs: Typesetter::default_font_dirs(),
                 typesetter: OnceLock::new(),
@@ -312,22 +317,12 @@ impl AppState {
 
     /// The current content classification.
     pub async fn classes(&self) -> Arc<Vec<Category>> {
-        self.classes.get(|| self.store.categories()).await
-    }
-
-    /// Reads the classification now (after an edit).
-    pub async fn reload_classes(&self) -> Arc<Vec<Category>> {
-        self.classes.reload(|| self.store.categories()).await
+        self.classes.get(self.store.as_ref(), || self.store.categories()).await
     }
 
     /// The current holiday calendar.
     pub async fn calendar(&self) -> Arc<Calendar> {
-        self.calendar.get(|| load_calendar(self.store.as_ref())).await
-    }
-
-    /// Reads the calendar now (after an import).
-    pub async fn reload_calendar(&self) -> Arc<Calendar> {
-        self.calendar.reload(|| load_calendar(self.store.as_ref())).await
+        self.calendar.get(self.store.as_ref(), || load_calendar(self.store.as_ref())).await
     }
 }
 

@@ -1653,7 +1653,7 @@ async fn import_calendar(State(state): State<AppState>, staff: Staff, Form(f): F
     }
     match app::import_holiday_year(state.store.as_ref(), &f.file, "admin page").await {
         Ok((year, days)) => {
-            let calendar = state.reload_calendar().await;
+            let calendar = state.calendar().await;
             let moved = app::recount_deadlines(state.store.as_ref(), &calendar, |_| {}).await?;
             tracing::info!(year, actor = %staff.actor.user.username, "holiday schedule imported");
             let message = format!("已导入 {year} 年安排({days} 个调整日),{moved} 个未结期限的截止日期随之调整。");
