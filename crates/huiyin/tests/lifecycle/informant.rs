@@ -2,9 +2,11 @@
 //! the guard (issue 15): for the accused unit and its departments an accusing case does not exist,
 //! nothing routes it into the accused's reach, and the unit below the accused routes it out.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
-use super::common::{Backend, agent, get};
+use super::common::{Backend, agent, get, json};
 use super::{World, visit};
 
 /// A department of the accused town (民政办 of 西镇) with an officer `mz`, made on the running world.
@@ -204,4 +206,346 @@ pub fn gen_7_repeat_flags_never_link_to_an_accusation(backend: Backend) {
         422,
         "unknown_case",
     );
+}
+
+/// Accounts made straight in the store (no process per account): `(username, unit, role)`, each
+/// with the password [`PASSWORD`] and an API token, returned by username.
+fn seed_accounts(w: &World, accounts: &[(String, &str, huiyin_core::user::Role)]) -> HashMap<String, String> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store: Box<dyn huiyin_store::Store> = if w.db.url.starts_with("sqlite:") {
+            Box::new(huiyin_store_sqlite::SqliteStore::open(&w.db.url).await.unwrap())
+        } else {
+            Box::new(huiyin_store_postgres::PostgresStore::open(&w.db.url).await.unwrap())
+        };
+        if store.unit_by_code("XZ-MZ").await.unwrap().is_none() {
+            let code = |c: &str| huiyin_core::unit::UnitCode::parse("unit", c).unwrap();
+            let unit = huiyin_store::NewUnit {
+                code: code("XZ-MZ"),
+                name: "西镇民政办".into(),
+                kind: huiyin_core::unit::UnitKind::Department,
+                parent: Some(code("XZ")),
+            };
+            store.add_unit(&unit).await.unwrap();
+        }
+        let hash = huiyin_web::auth::hash_password(PASSWORD.into()).await.unwrap();
+        let mut tokens = HashMap::new();
+        for (username, unit, role) in accounts {
+            let user = store
+                .add_user(&huiyin_store::NewUser {
+                    username: username.clone(),
+                    display_name: username.clone(),
+                    unit: huiyin_core::unit::UnitCode::parse("unit", unit).unwrap(),
+                    role: *role,
+                    password_hash: Some(hash.clone()),
+                    may_backdate: false,
+                })
+                .await
+                .unwrap();
+            let token = format!("hy_test_{username}");
+            store.add_api_token(user.id, &huiyin_web::state::token_hash(&token), chrono::Utc::now()).await.unwrap();
+            tokens.insert(username.clone(), token);
+        }
+        tokens
+    })
+}
+
+const PASSWORD: &str = "西山社区2026年春季";
+
+/// A body for an operation's request schema: every required property filled, and `fill` for the
+/// properties it names.
+fn body_for(doc: &Value, op: &Value, fill: &[(&str, &str)]) -> Value {
+    let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+    let schema = match schema["$ref"].as_str() {
+        Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap()],
+        None => schema,
+    };
+    let mut body = serde_json::Map::new();
+    for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        body.insert(name.to_owned(), json!("x"));
+    }
+    for (name, value) in fill {
+        if schema["properties"].get(*name).is_some() {
+            body.insert((*name).to_owned(), json!(value));
+        }
+    }
+    Value::Object(body)
+}
+
+/// A path with its parameters filled for the case.
+fn fill_path(path: &str, id: i64, number: &str, sha: &str) -> String {
+    path.replace("{id}", &id.to_string())
+        .replace("{case_number}", number)
+        .replace("{sha256}", sha)
+        .replace("{kind}", "receipt")
+        .replace("{issued_by}", "1")
+        .replace("{action}", "accept")
+        .replace("{code}", "XS")
+        .replace("{username}", "wang")
+}
+
+/// What a response says, without the words the reader typed into a search (`terms`).
+fn said(status_and_body: (u16, Value)) -> (u16, String) {
+    let (status, mut body) = status_and_body;
+    body.as_object_mut().map(|o| o.remove("terms"));
+    (status, body.to_string())
+}
+
+/// GEN-7, generated: for every operation of the OpenAPI document and every staff page that takes a
+/// case, as every role of the accused town and of its department, every read answers 404, every
+/// action is refused, and no response — lists and searches for the petitioner's details,
+/// notifications, supervision, intake — holds the case's number, statement, petitioner or
+/// attachment; and from every role of the county, no routing operation can move the case into the
+/// accused town's reach (its units or their staff). Operations and pages added later are walked
+/// without editing this test.
+pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backend) {
+    use huiyin_core::user::Role;
+    let Some(w) = World::new(backend) else { return };
+    let roles = [Role::Admin, Role::Officer, Role::Leader, Role::Handler, Role::Supervisor];
+    let mut accounts = Vec::new();
+    for (unit, prefix) in [("XZ", "xz"), ("XZ-MZ", "mz"), ("QX", "qx")] {
+        for role in roles {
+            accounts.push((format!("{prefix}_{}", role.code()), unit, role));
+        }
+    }
+    let tokens = seed_accounts(&w, &accounts);
+    let accused: Vec<&String> = tokens.keys().filter(|u| !u.starts_with("qx_")).collect();
+
+    // The accusation, with an attachment, an alert to leaders and a flag.
+    let mut body = accusation();
+    body["flags"] = json!(["major_urgent"]);
+    body["petitioner"]["address"] = json!("保密街七号");
+    let id = w.register(body);
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+    let mut resp = agent()
+        .post(w.server.url(&format!(
+            "/api/v1/cases/{id}/attachments?filename=%E4%BF%9D%E5%AF%86%E7%99%B8%E8%BA%AB%E4%BB%BD%E8%AF%81.png"
+        )))
+        .header("Authorization", &format!("Bearer {}", w.tokens["wang"]))
+        .header("Content-Type", "application/octet-stream")
+        .send(&png[..])
+        .unwrap();
+    let added: Value = serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap();
+    let sha = added["sha256"].as_str().unwrap().to_owned();
+    let number = added["case"]["case_number"].as_str().unwrap().to_owned();
+    let secrets = [number.as_str(), "保密癸", "低保金", "保密癸身份证", "13812345678", "****5678", "002X", "保密街"];
+    let leaks = |who: &str, what: &str, text: &str| {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{who} learned {secret:?} from {what}: {text}");
+        }
+    };
+
+    let (_, doc) = get(&w.server, &w.tokens["wang"], "/api/openapi.json");
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() > 40, "the document lists the operations");
+    let takes_case = |path: &str| path.starts_with("/cases/{id}") || path.contains("{case_number}");
+    let api = |token: &str, method: &str, url: &str, body: Option<Value>| -> (u16, Value) {
+        let url = w.server.url(&format!("/api/v1{url}"));
+        let auth = format!("Bearer {token}");
+        match (method, body) {
+            ("get", _) => json(agent().get(&url).header("Authorization", &auth).call()),
+            ("delete", _) => json(agent().delete(&url).header("Authorization", &auth).call()),
+            (_, None) => json(
+                agent()
+                    .post(&url)
+                    .header("Authorization", &auth)
+                    .header("Content-Type", "application/octet-stream")
+                    .send(&png[..]),
+            ),
+            (m, Some(b)) => {
+                let request = match m {
+                    "put" => agent().put(&url),
+                    "patch" => agent().patch(&url),
+                    _ => agent().post(&url),
+                };
+                json(
+                    request
+                        .header("Authorization", &auth)
+                        .header("Content-Type", "application/json")
+                        .send(b.to_string()),
+                )
+            }
+        }
+    };
+
+    let mut checked = 0;
+    for who in &accused {
+        let token = &tokens[*who];
+        for (path, item) in paths {
+            for (method, op) in item.as_object().unwrap() {
+                // The public operations ask for no account: the same for every reader, walked once.
+                let public = op.get("security").is_none_or(|s| s.as_array().is_some_and(Vec::is_empty));
+                if public && who != &accused[0] {
+                    continue;
+                }
+                if takes_case(path) {
+                    let mut url = fill_path(path, id, &number, &sha);
+                    if op["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == "query_code") {
+                        url.push_str("?query_code=0000-0000");
+                    }
+                    let json_body = op["requestBody"]["content"].get("application/json").is_some();
+                    let body = json_body.then(|| body_for(&doc, op, &[]));
+                    let (status, text) = said(api(token, method, &url, body));
+                    assert_eq!(status, 404, "{who} {method} {path}: {text}");
+                    leaks(who, path, &text);
+                    checked += 1;
+                } else if method == "get" && !path.contains('{') {
+                    // Lists and reports, plain and searched for each of the petitioner's details.
+                    let searchable = op["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == "q");
+                    let queries: Vec<String> = if searchable {
+                        let mut q = vec![String::new(), "?due=soon".into()];
+                        q.extend(
+                            ["保密癸", "低保金", "13812345678", "11010519491231002X", number.as_str()]
+                                .map(|s| format!("?q={}", s.bytes().map(|b| format!("%{b:02X}")).collect::<String>())),
+                        );
+                        q
+                    } else {
+                        vec![String::new()]
+                    };
+                    for query in queries {
+                        let (_, text) = said(api(token, "get", &format!("{path}{query}"), None));
+                        leaks(who, &format!("{path}{query}"), &text);
+                        checked += 1;
+                    }
+                } else if method == "post" && !path.contains('{') {
+                    // Checks that read (the intake panel): the petitioner's details as typed.
+                    let schema = &op["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+                    if schema.as_str().is_some_and(|s| s.ends_with("/IntakeDraft")) {
+                        let typed = json!({"petitioner": {"name": "保密癸", "phone": "13812345678", "id_number": "11010519491231002X"}, "content": "检举西镇某干部截留低保金"});
+                        let (_, text) = said(api(token, "post", path, Some(typed)));
+                        leaks(who, path, &text);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+
+        // The staff pages, by the login form, with a session.
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+        let mut form = agent.get(w.server.url("/login")).call().unwrap();
+        let cookie = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let page = form.body_mut().read_to_string().unwrap();
+        let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let signed = agent
+            .post(w.server.url("/login"))
+            .header("Cookie", &cookie)
+            .send_form([
+                ("csrf", csrf.as_str()),
+                ("username", who.as_str()),
+                ("password", PASSWORD),
+                ("next", "/cases"),
+            ])
+            .unwrap();
+        assert_eq!(signed.status(), 303, "{who} signs in");
+        let cookie = signed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let mut page = agent.get(w.server.url("/cases")).header("Cookie", &cookie).call().unwrap();
+        let listed = page.body_mut().read_to_string().unwrap();
+        let csrf = listed.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        // A connection per request: a refused upload answers before reading its whole body.
+        let fresh = || -> ureq::Agent {
+            ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+        };
+        for path in huiyin_web::ui::page_paths() {
+            let url = w.server.url(&fill_path(path, id, &number, &sha));
+            if path.contains("{id}") && path.starts_with("/cases/") {
+                let mut got = fresh().get(&url).header("Cookie", &cookie).call().unwrap();
+                if got.status().is_redirection() {
+                    // An old address that moved (the same for every id): where it leads must be 404.
+                    let to = w.server.url(got.headers()["location"].to_str().unwrap());
+                    got = fresh().get(&to).header("Cookie", &cookie).call().unwrap();
+                }
+                let read = got.status().as_u16();
+                leaks(who, path, &got.body_mut().read_to_string().unwrap_or_default());
+                let mut posted = fresh()
+                    .post(&url)
+                    .header("Cookie", &cookie)
+                    .send_form([("csrf", csrf.as_str()), ("reason", "x"), ("unit", "XZ")])
+                    .unwrap();
+                let mut acted = posted.status().as_u16();
+                leaks(who, path, &posted.body_mut().read_to_string().unwrap_or_default());
+                if acted == 400 || acted == 415 {
+                    // A form that takes a file: the same fields as multipart, with a file.
+                    let boundary = "huiyin-gen7-boundary";
+                    let mut body = Vec::new();
+                    for (name, value) in [("csrf", csrf.as_str()), ("reason", "x")] {
+                        let part = format!(
+                            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                        );
+                        body.extend(part.into_bytes());
+                    }
+                    let file = format!(
+                        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\n"
+                    );
+                    body.extend(file.into_bytes());
+                    body.extend(png);
+                    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+                    let mut posted = fresh()
+                        .post(&url)
+                        .header("Cookie", &cookie)
+                        .header("Content-Type", &format!("multipart/form-data; boundary={boundary}"))
+                        .send(&body[..])
+                        .unwrap();
+                    acted = posted.status().as_u16();
+                    leaks(who, path, &posted.body_mut().read_to_string().unwrap_or_default());
+                }
+                let refused = |s: u16| s == 404 || s == 405;
+                assert!(
+                    refused(read) && refused(acted) && (read == 404 || acted == 404),
+                    "{who} {path}: {read}, {acted}"
+                );
+                checked += 1;
+            } else if !path.contains('{') && !["/login", "/logout", "/setup"].contains(&path) {
+                let mut got = fresh().get(&url).header("Cookie", &cookie).call().unwrap();
+                leaks(who, path, &got.body_mut().read_to_string().unwrap_or_default());
+                // A word of the statement that is not itself checked, so that the search box's echo
+                // of what was typed is no leak.
+                let searched = w.server.url("/cases?q=%E6%88%AA%E7%95%99");
+                let mut got = fresh().get(&searched).header("Cookie", &cookie).call().unwrap();
+                leaks(who, "/cases?q=", &got.body_mut().read_to_string().unwrap_or_default());
+                checked += 2;
+            }
+        }
+    }
+    assert!(checked > 10 * 50, "{checked} checks");
+
+    // From every role of the county, no routing operation moves the case into the accused's reach.
+    w.ok("wang", id, "escalate", json!({"reason": "报县处理"}));
+    let units_in_reach = ["XZ", "XZ-MZ", "XS", "XS-CL"];
+    let users_in_reach = ["xz_leader", "xz_officer", "mz_officer", "mz_leader", "wang", "zlead", "chen", "cl"];
+    let mut tried = 0;
+    for role in roles {
+        let token = &tokens[&format!("qx_{}", role.code())];
+        for (path, item) in paths {
+            let Some(op) = item.get("post").filter(|_| path.starts_with("/cases/{id}/")) else { continue };
+            let props = |schema: &Value| -> Vec<String> {
+                let schema = match schema["$ref"].as_str() {
+                    Some(r) => doc["components"]["schemas"][r.rsplit('/').next().unwrap()].clone(),
+                    None => schema.clone(),
+                };
+                schema["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default()
+            };
+            let fields = props(&op["requestBody"]["content"]["application/json"]["schema"]);
+            for field in &fields {
+                let targets: &[&str] = match field.as_str() {
+                    "unit" | "to_unit" => &units_in_reach,
+                    "to_user" | "owner" | "leader" => &users_in_reach,
+                    _ => continue,
+                };
+                for target in targets {
+                    let mut fill = vec![(field.as_str(), *target), ("reason", "检举镇政府"), ("summary", "情况")];
+                    if field == "owner" {
+                        fill.push(("unit", "DZ"));
+                    }
+                    let body = body_for(&doc, op, &fill);
+                    let (status, answer) = api(token, "post", &fill_path(path, id, &number, &sha), Some(body.clone()));
+                    assert!(status >= 400, "{role:?} {path} {body}: {status} {answer}");
+                    tried += 1;
+                }
+            }
+        }
+    }
+    assert!(tried > 5 * 20, "{tried} routing attempts");
+    let (_, case) = get(&w.server, &w.tokens["boss"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(case["holding_unit"], "QX", "the case stayed out of the accused's reach: {case}");
 }
