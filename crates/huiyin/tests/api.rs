@@ -851,7 +851,7 @@ both_backends!(access_is_revoked_at_once_and_pages_carry_privacy_headers);
 
 /// Issue 15: a NUL or another control character, or a direction override, is refused on its field
 /// with a clear message on both backends (PostgreSQL cannot store NUL; no document can print it),
-/// and nothing is written; emoji are kept.
+/// and nothing is written; emoji are kept, and the receipt still prints.
 fn control_characters_are_refused_on_their_field(backend: Backend) {
     let Some(db) = Db::new(backend) else { return };
     let (wang, _, _) = db.seed();
@@ -874,7 +874,19 @@ fn control_characters_are_refused_on_their_field(backend: Backend) {
     assert_eq!(get(&server, &wang, "/api/v1/cases").1["total"], 0, "nothing was written");
     let mut body = visit();
     body["content"] = json!("工地拖欠工资三个月 😡");
-    assert_eq!(post(&server, &wang, "/api/v1/cases", &body).0, 201, "emoji are kept");
+    body["petitioner"]["name"] = json!("王秀英😀");
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &body);
+    assert_eq!(status, 201, "emoji are kept: {case}");
+    // The receipt prints: a character no installed font has is set as 〓, with a note naming it.
+    let mut pdf = agent()
+        .get(server.url(&format!("/api/v1/cases/{}/documents/receipt/1", case["id"])))
+        .header("Authorization", &format!("Bearer {wang}"))
+        .call()
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    let bytes = pdf.body_mut().read_to_vec().unwrap();
+    let text: String = huiyin_pdf::extract_text(&bytes).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("王秀英〓") || text.contains("王秀英😀"), "{text}");
 }
 both_backends!(control_characters_are_refused_on_their_field);
 

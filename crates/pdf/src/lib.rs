@@ -6,8 +6,11 @@
 //! as markup, so whatever a petitioner typed is printed as text and cannot change the layout.
 //!
 //! Output is reproducible: the PDF's identifier and creation date come from the caller, so the same
-//! document typeset twice gives the same bytes (a reprint is identical to the original). A document
-//! whose text needs a glyph that no font has is refused rather than printed with blanks.
+//! document typeset twice gives the same bytes (a reprint is identical to the original). A character
+//! that no installed font has (an emoji, a rare character beyond the CJK extensions) is never
+//! printed blank and never stops a document: it is set as the visible 〓 (U+3013, 缺字符) and the
+//! document says which characters were replaced. An installed font that has them (an emoji font
+//! among the font folders, say) is used instead, as typst falls back through every font it has.
 
 mod fonts;
 mod world;
@@ -123,7 +126,7 @@ impl Typesetter {
         ident: &str,
         at: DateTime<Utc>,
     ) -> Result<Vec<u8>, TypesetError> {
-        let world = world::DocumentWorld::new(&self.fonts, template, data, at);
+        let world = world::DocumentWorld::new(&self.fonts, template, data.clone(), at);
         let compiled = typst::compile::<PagedDocument>(&world).output;
         // typst memoises across compilations; keep a long-running server's memory bounded.
         typst::comemo::evict(10);
@@ -132,7 +135,10 @@ impl Typesetter {
         })?;
         let missing = missing_glyphs(&document);
         if !missing.is_empty() {
-            return Err(TypesetError::MissingGlyphs(missing));
+            if missing.contains(GETA) {
+                return Err(TypesetError::MissingGlyphs(missing));
+            }
+            return self.typeset(template, with_geta(template, &data, &missing)?, ident, at);
         }
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(ident.to_string()),
@@ -155,6 +161,42 @@ fn datetime(at: DateTime<Utc>) -> Option<Datetime> {
         u8::try_from(at.minute()).ok()?,
         u8::try_from(at.second()).ok()?,
     )
+}
+
+/// What a character no font has is printed as: 〓 (U+3013 GETA MARK, the typesetter's 缺字符).
+const GETA: char = '〓';
+
+/// The document's data with every character of `missing` set as [`GETA`], and a note saying which
+/// ones (by code point, since no font can show them): a last paragraph of a letter, a row of an
+/// archive volume's cover.
+fn with_geta(template: Template, data: &[u8], missing: &str) -> Result<Vec<u8>, TypesetError> {
+    fn replace(value: &mut serde_json::Value, missing: &str) {
+        match value {
+            serde_json::Value::String(text) => {
+                *text = text.chars().map(|c| if missing.contains(c) { GETA } else { c }).collect();
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| replace(v, missing)),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(|v| replace(v, missing)),
+            _ => {}
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(data)?;
+    replace(&mut value, missing);
+    let points: Vec<String> = missing.chars().map(|c| format!("U+{:04X}", u32::from(c))).collect();
+    let note = format!("原文中的字符 {} 本机字体无法显示,以“{GETA}”代替。", points.join("、"));
+    match template {
+        Template::Document => {
+            if let Some(paragraphs) = value.get_mut("paragraphs").and_then(|p| p.as_array_mut()) {
+                paragraphs.push(serde_json::Value::String(format!("注:{note}")));
+            }
+        }
+        Template::Archive => {
+            if let Some(cover) = value.get_mut("cover").and_then(|p| p.as_array_mut()) {
+                cover.push(serde_json::json!(["缺字说明", note]));
+            }
+        }
+    }
+    Ok(serde_json::to_vec(&value)?)
 }
 
 /// The characters laid out with a font's "missing glyph" (glyph 0), deduplicated, in order.

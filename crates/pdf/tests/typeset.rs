@@ -1,7 +1,7 @@
 //! Typesetting with the machine's real fonts, read back with poppler's `pdftotext`.
 
 use chrono::{TimeZone, Utc};
-use huiyin_pdf::{ArchiveVolume, ArchivedCase, Letter, TypesetError, Typesetter};
+use huiyin_pdf::{ArchiveVolume, ArchivedCase, Letter, Typesetter};
 
 fn typesetter() -> Typesetter {
     Typesetter::new(&Typesetter::default_font_dirs())
@@ -61,15 +61,20 @@ fn a_reprint_is_byte_for_byte_identical() {
     assert_eq!(first, again);
 }
 
+/// Issue 15: a character no font has (a private-use character, an emoji where no emoji font is
+/// installed) never stops a document and never prints blank: it is set as 〓, and a note names it.
 #[test]
-fn a_character_no_font_has_is_refused_not_printed_blank() {
+fn a_character_no_font_has_prints_as_geta_with_a_note() {
     let mut letter = letter();
+    letter.addressee = Some("王\u{10FFFD}英".into());
     letter.paragraphs.push("私用区字符 \u{10FFFD} 无字形".into());
     let at = Utc.with_ymd_and_hms(2026, 11, 3, 2, 0, 0).unwrap();
-    match typesetter().letter(&letter, "missing", at) {
-        Err(TypesetError::MissingGlyphs(chars)) => assert_eq!(chars, "\u{10FFFD}"),
-        other => panic!("expected MissingGlyphs, got {:?}", other.map(|b| b.len())),
-    }
+    let pdf = typesetter().letter(&letter, "missing", at).expect("the document prints");
+    let text = squeeze(&pdf_text(&pdf));
+    assert!(text.contains("王〓英") && text.contains("私用区字符〓无字形"), "{text}");
+    assert!(text.contains("U+10FFFD") && text.contains("以“〓”代替"), "the note names the character: {text}");
+    let again = typesetter().letter(&letter, "missing", at).unwrap();
+    assert_eq!(pdf, again, "a reprint is the same bytes");
 }
 
 #[test]
