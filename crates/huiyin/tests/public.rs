@@ -181,6 +181,7 @@ fn send_via(
         "place",
         "place_unit",
         "accused_name",
+        "accused_unit",
         "content",
         "submission_key",
         "question_token",
@@ -573,3 +574,31 @@ fn gen_11_guessing_is_capped_across_servers(backend: Backend) {
     assert_eq!(try_login(20, "chen", "whatever it is", "10.2.0.1"), 429, "the address is refused");
 }
 both_backends!(gen_11_guessing_is_capped_across_servers);
+
+/// GEN-7: a petitioner names the unit they accuse on the portal; the check page shows it, and the
+/// accused town never sees the case, which staff of the community hold with its accused unit.
+fn gen_7_the_accused_is_named_on_the_portal(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, dong) = db.seed();
+    let server = Server::start(&db);
+    let (_, form) = page(agent().get(server.url("/public/submit")).call());
+    assert!(form.contains("name=\"accused_unit\""), "the form offers the units: {form}");
+    let key = input_value(&form, "submission_key");
+    let mut fields = petition("XS");
+    fields.retain(|(k, _)| *k != "accused_name" && *k != "purpose");
+    fields.extend([
+        ("accused_name", "某干部".to_owned()),
+        ("accused_unit", "DZ".to_owned()),
+        ("purpose", "accusation".to_owned()),
+    ]);
+    let review = receipt_question(&server, &fields, &key);
+    assert!(review.contains("某干部(东镇)"), "the check page names the unit: {review}");
+    let (status, receipt) = send(&server, &review, &[], &[]);
+    assert_eq!(status, 200, "{receipt}");
+    let (_, listed) = get_status(&server, &wang, "/api/v1/cases?channel=online");
+    assert_eq!(listed["total"], 1, "{listed}");
+    let (_, case) = get_status(&server, &wang, &format!("/api/v1/cases/{}", listed["items"][0]["id"]));
+    assert_eq!(case["accused"]["unit"], "DZ", "{case}");
+    assert_eq!(get_status(&server, &dong, "/api/v1/cases").1["total"], 0, "the accused town sees nothing");
+}
+both_backends!(gen_7_the_accused_is_named_on_the_portal);

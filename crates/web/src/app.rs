@@ -106,8 +106,9 @@ pub async fn check_registration(
         return Err(AppError::Forbidden);
     }
     let classes = state.classes().await;
-    let registration = draft.parse(now, &classes)?;
+    let mut registration = draft.parse(now, &classes)?;
     let unit_id = unit_in_scope(state, actor, "unit", &registration.unit).await?;
+    name_the_accused_unit(state, &mut registration).await?;
     // Units named elsewhere in the registration must exist, though they may lie outside the scope.
     let mut errors = Vec::new();
     if let Some(forwarded) = &registration.forwarded_from {
@@ -136,6 +137,25 @@ pub async fn check_registration(
     }
     refuse_registration_at_accused(state, actor, &registration, unit_id).await?;
     Ok((registration, unit_id))
+}
+
+/// GEN-7: an accused named in free text is taken as a unit when no unit was picked, so that the
+/// protection does not hang on the receiver choosing from a list: a name that is a unit's name
+/// (“东镇人民政府”), and for an accusation (揭发控告) also a name that begins with one (“西镇某干部”).
+/// The longest matching name wins.
+async fn name_the_accused_unit(state: &AppState, registration: &mut Registration) -> AppResult<()> {
+    let accusation = registration.purpose == huiyin_core::case::Purpose::Accusation;
+    let Some(accused) = registration.accused.as_mut().filter(|a| a.unit.is_none()) else { return Ok(()) };
+    let Some(name) = accused.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) else { return Ok(()) };
+    let units = state.store.units().await?;
+    let matches = |unit: &&huiyin_store::Unit| {
+        unit.name == name || (accusation && unit.name.chars().count() >= 2 && name.starts_with(unit.name.as_str()))
+    };
+    let found = units.iter().filter(matches);
+    if let Some(unit) = found.max_by_key(|u| u.name.chars().count()) {
+        accused.unit = UnitCode::parse("accused.unit", &unit.code).ok();
+    }
+    Ok(())
 }
 
 /// GEN-7: a case that accuses the registering unit itself (or, for a department, the unit it belongs

@@ -231,6 +231,14 @@ async fn service_definition(State(state): State<AppState>, Path(file): Path<Stri
             attribute(5, "headcount", "number", false, "反映人数 (number of people)", &[]),
             attribute(6, "place_unit", "singlevaluelist", false, "问题所在地的单位 (the unit where the problem is)", &units),
             attribute(7, "accused_name", "string", false, "反映的人或单位 (the person or unit complained about)", &[]),
+            attribute(
+                8,
+                "accused_unit",
+                "singlevaluelist",
+                false,
+                "检举、控告的单位,对其保密且不交其办理 (the unit accused: it never sees or handles the request)",
+                &units,
+            ),
         ],
     });
     document(format, "service_definition", &definition)
@@ -279,7 +287,10 @@ async fn file_request(state: &AppState, form: &HashMap<String, String>) -> Resul
         category: Some(class.path.clone()),
         purpose: attribute("purpose"),
         content: get("description"),
-        accused: attribute("accused_name").map(|name| huiyin_core::case::AccusedDraft { name: Some(name), unit: None }),
+        accused: crate::ui::accused_draft(
+            &attribute("accused_name").unwrap_or_default(),
+            &attribute("accused_unit").unwrap_or_default(),
+        ),
         place: Some(place),
         place_unit: attribute("place_unit"),
         ..Default::default()
@@ -366,7 +377,8 @@ async fn list_requests(state: &AppState, params: &HashMap<String, String>) -> Re
         for case in &page.items {
             let code = class_code(&classes, &case.category_path);
             let open_or_closed = open_or_closed(case.status);
-            if (statuses.is_empty() || statuses.contains(&open_or_closed))
+            if case.accused_unit_id.is_none()
+                && (statuses.is_empty() || statuses.contains(&open_or_closed))
                 && (codes.is_empty() || codes.contains(&code.as_str()))
                 && out.len() < MAX_REQUESTS
             {
@@ -417,11 +429,13 @@ async fn get_token(State(state): State<AppState>, Path(file): Path<String>) -> R
     }
 }
 
-/// An online case by its number, as a GeoReport request; other channels are not served here.
+/// An online case by its number, as a GeoReport request; other channels, and cases that accuse a unit
+/// (GEN-7), are not served here.
 async fn one_request(state: &AppState, number: &str, extensions: bool) -> Result<Option<Value>, GeoError> {
     let Some(id) = state.store.case_id_by_number(number.trim()).await.map_err(AppError::from)? else { return Ok(None) };
     let Some(file) = state.store.case_file(id).await.map_err(AppError::from)? else { return Ok(None) };
-    if file.registration.channel != Channel::Online {
+    // GEN-7: a case that accuses a unit is not served publicly (its accused could follow it).
+    if file.registration.channel != Channel::Online || file.accused_unit_id.is_some() {
         return Ok(None);
     }
     let today = huiyin_core::limits::china_day(Utc::now());

@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use huiyin_core::case::{AccusedDraft, CaseDraft, PetitionerDraft, Purpose};
+use huiyin_core::case::{CaseDraft, PetitionerDraft, Purpose};
 use huiyin_core::event::Status;
 use huiyin_core::limits::DeadlineKind;
 use huiyin_core::public::MAX_ONLINE_ATTACHMENTS;
@@ -227,6 +227,8 @@ struct PetitionForm {
     #[serde(default)]
     accused_name: String,
     #[serde(default)]
+    accused_unit: String,
+    #[serde(default)]
     content: String,
     #[serde(default)]
     submission_key: String,
@@ -250,7 +252,7 @@ impl PetitionForm {
             category: some(&self.category),
             purpose: some(&self.purpose),
             content: some(&self.content),
-            accused: some(&self.accused_name).map(|name| AccusedDraft { name: Some(name), unit: None }),
+            accused: crate::ui::accused_draft(&self.accused_name, &self.accused_unit),
             place: some(&self.place),
             place_unit: some(&self.place_unit),
             ..Default::default()
@@ -271,6 +273,7 @@ impl PetitionForm {
             ("place", self.place.clone()),
             ("place_unit", self.place_unit.clone()),
             ("accused_name", self.accused_name.clone()),
+            ("accused_unit", self.accused_unit.clone()),
             ("content", self.content.clone()),
             ("submission_key", self.submission_key.clone()),
         ]
@@ -368,6 +371,7 @@ struct ReviewPage {
     hidden: Vec<(&'static str, String)>,
     unit_name: String,
     place_unit_name: String,
+    accused_unit_name: String,
     purpose_label: String,
     question: Question,
     honeypot: &'static str,
@@ -395,6 +399,7 @@ async fn review_page(
         hidden: f.hidden(),
         unit_name: name_of(&f.unit),
         place_unit_name: name_of(&f.place_unit),
+        accused_unit_name: name_of(&f.accused_unit),
         purpose_label: Purpose::ALL.iter().find(|p| p.code() == f.purpose).map(|p| p.label_zh()).unwrap_or("").into(),
         question: public::new_question(state, Utc::now())?,
         honeypot: HONEYPOT_FIELD,

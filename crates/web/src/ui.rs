@@ -726,6 +726,9 @@ struct CaseForm {
     place_unit: String,
     #[serde(default)]
     accused_name: String,
+    /// The accused unit's code, picked from every unit (GEN-7).
+    #[serde(default)]
+    accused_unit: String,
     #[serde(default)]
     content: String,
     #[serde(default)]
@@ -759,6 +762,8 @@ struct NewCasePage {
     channels: Vec<Choice>,
     purposes: Vec<Choice>,
     units: Vec<(String, String)>,
+    /// Every unit, for naming the accused one (it may lie outside the registering unit's scope).
+    all_units: Vec<(String, String)>,
     category_paths: Vec<String>,
     flag_choices: Vec<(&'static str, &'static str, bool)>,
     errors: Option<ValidationErrors>,
@@ -784,6 +789,15 @@ pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The accused as a form gives them: a name, a unit picked (GEN-7), either or neither.
+pub(crate) fn accused_draft(name: &str, unit: &str) -> Option<AccusedDraft> {
+    let (name, unit) = (name.trim(), unit.trim());
+    (!name.is_empty() || !unit.is_empty()).then(|| AccusedDraft {
+        name: (!name.is_empty()).then(|| name.to_owned()),
+        unit: (!unit.is_empty()).then(|| unit.to_owned()),
+    })
+}
+
 /// The channels taken at the counter.
 const COUNTER_CHANNELS: [Channel; 3] = [Channel::Visit, Channel::Letter, Channel::Phone];
 
@@ -804,6 +818,7 @@ async fn new_case_page(
         channels: choices(COUNTER_CHANNELS.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
         purposes: choices(Purpose::ALL.iter().map(|p| (p.code(), p.label_zh())), &f.purpose),
         units: units_in_scope(state, &staff.actor).await?,
+        all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
         category_paths: classes.iter().filter(|c| c.active && c.level == 3).map(|c| c.path.clone()).collect(),
         flag_choices: Flag::ALL
             .iter()
@@ -893,7 +908,7 @@ fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft, Validation
         category: some(&f.category),
         purpose: some(&f.purpose),
         content: some(&f.content),
-        accused: some(&f.accused_name).map(|name| AccusedDraft { name: Some(name), unit: None }),
+        accused: accused_draft(&f.accused_name, &f.accused_unit),
         place: some(&f.place),
         place_unit: some(&f.place_unit),
         flags: flags.iter().map(|f| f.code().to_owned()).collect(),

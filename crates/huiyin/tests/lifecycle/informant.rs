@@ -549,3 +549,79 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
     let (_, case) = get(&w.server, &w.tokens["boss"], &format!("/api/v1/cases/{id}"));
     assert_eq!(case["holding_unit"], "QX", "the case stayed out of the accused's reach: {case}");
 }
+
+/// GEN-7: the accused can be named where staff and clients register — a unit picked on the staff
+/// form, a name that is a unit's name typed there, Open311's `accused_unit` attribute (the portal:
+/// `public::gen_7_the_accused_is_named_on_the_portal`) — and each time the accused town never sees
+/// the case; an accusing online request is not served by Open311's public requests either.
+pub fn gen_7_the_accused_is_named_from_the_staff_form_and_open311(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let dong = &w.tokens["dong"];
+    let count_for = |token: &str| get(&w.server, token, "/api/v1/cases").1["total"].as_i64().unwrap();
+    assert_eq!(count_for(dong), 0);
+    // The staff form: a unit picked, and a name typed that is the town's name.
+    let accounts = seed_accounts(&w, &[("formwang".into(), "XS", huiyin_core::user::Role::Officer)]);
+    drop(accounts);
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let mut form = agent.get(w.server.url("/login")).call().unwrap();
+    let cookie = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let page = form.body_mut().read_to_string().unwrap();
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let signed = agent
+        .post(w.server.url("/login"))
+        .header("Cookie", &cookie)
+        .send_form([("csrf", csrf.as_str()), ("username", "formwang"), ("password", PASSWORD), ("next", "/cases")])
+        .unwrap();
+    let cookie = signed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let mut new = agent.get(w.server.url("/cases/new?channel=visit")).header("Cookie", &cookie).call().unwrap();
+    let page = new.body_mut().read_to_string().unwrap();
+    assert!(page.contains("name=\"accused_unit\"") && page.contains("东镇(DZ)"), "the form offers every unit");
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    for (name, unit) in [("某干部", "DZ"), ("东镇", "")] {
+        let posted = agent
+            .post(w.server.url("/cases"))
+            .header("Cookie", &cookie)
+            .send_form([
+                ("csrf", csrf.as_str()),
+                ("channel", "visit"),
+                ("unit", "XS"),
+                ("name", "周检举"),
+                ("phone", "13700001111"),
+                ("category", "拖欠农民工工资"),
+                ("purpose", "accusation"),
+                ("accused_name", name),
+                ("accused_unit", unit),
+                ("content", "检举东镇某干部办事索要好处费。"),
+            ])
+            .unwrap();
+        assert_eq!(posted.status(), 303, "{name} {unit}");
+    }
+    assert_eq!(count_for(&w.tokens["wang"]), 2);
+    let (_, listed) = get(&w.server, &w.tokens["wang"], "/api/v1/cases");
+    for item in listed["items"].as_array().unwrap() {
+        let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{}", item["id"]));
+        assert_eq!(case["accused"]["unit"], "DZ", "{case}");
+    }
+    // Open311, with the attribute.
+    let definition = json(agent.get(w.server.url("/open311/v2/services.json")).call()).1;
+    let service = definition[0]["service_code"].as_str().unwrap().to_owned();
+    let (_, described) = json(agent.get(w.server.url(&format!("/open311/v2/services/{service}.json"))).call());
+    assert!(described.to_string().contains("\"accused_unit\""), "{described}");
+    let fields = [
+        ("api_key", w.tokens["wang"].as_str()),
+        ("service_code", service.as_str()),
+        ("last_name", "周"),
+        ("first_name", "检举"),
+        ("phone", "13700001111"),
+        ("address_string", "东镇"),
+        ("description", "检举东镇某干部办事索要好处费。"),
+        ("attribute[unit]", "XS"),
+        ("attribute[accused_unit]", "DZ"),
+    ];
+    let (status, filed) = json(agent.post(w.server.url("/open311/v2/requests.json")).send_form(fields));
+    assert_eq!(status, 200, "{filed}");
+    let (_, public) = json(agent.get(w.server.url("/open311/v2/requests.json")).call());
+    assert_eq!(public, json!([]), "an accusing request is not listed publicly");
+    assert_eq!(count_for(&w.tokens["wang"]), 3);
+    assert_eq!(count_for(dong), 0, "the accused town sees none of them");
+}
