@@ -602,3 +602,20 @@ fn gen_7_the_accused_is_named_on_the_portal(backend: Backend) {
     assert_eq!(get_status(&server, &dong, "/api/v1/cases").1["total"], 0, "the accused town sees nothing");
 }
 both_backends!(gen_7_the_accused_is_named_on_the_portal);
+
+/// Issue 15: behind a trusted HTTPS proxy (`X-Forwarded-Proto: https`) every cookie is `Secure`; a
+/// client that writes the header itself, not being the proxy, is not believed.
+fn cookies_are_secure_behind_a_trusted_https_proxy(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    let trusted = Server::start_with_env(&db, &[("HUIYIN_TRUSTED_PROXIES", "127.0.0.1")]);
+    let direct = Server::start(&db);
+    let cookie = |server: &Server, proto: &str| -> String {
+        let resp = agent().get(server.url("/login")).header("X-Forwarded-Proto", proto).call().unwrap();
+        resp.headers()["set-cookie"].to_str().unwrap().to_owned()
+    };
+    assert!(cookie(&trusted, "https").contains("; Secure"), "behind the HTTPS proxy");
+    assert!(!cookie(&trusted, "http").contains("Secure"), "behind a plain proxy");
+    assert!(!cookie(&direct, "https").contains("Secure"), "a client's own header is not believed");
+}
+both_backends!(cookies_are_secure_behind_a_trusted_https_proxy);

@@ -127,6 +127,41 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
+/// Marks every cookie `Secure` when the request came through a trusted reverse proxy that says the
+/// browser used HTTPS (`X-Forwarded-Proto: https`), as `--secure-cookies` does for every request:
+/// behind an HTTPS proxy the session cookie never travels in clear.
+async fn secure_cookies_behind_https(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let https = peer.is_some_and(|p| state.trusted_proxies().contains(&p))
+        && request
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    let mut response = next.run(request).await;
+    if https {
+        let all: Vec<HeaderValue> = response.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+        response.headers_mut().remove(header::SET_COOKIE);
+        for cookie in all {
+            let text = cookie.to_str().unwrap_or_default();
+            let secured = if text.to_ascii_lowercase().contains("; secure") {
+                text.to_owned()
+            } else {
+                format!("{text}; Secure")
+            };
+            if let Ok(value) = HeaderValue::from_str(&secured) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+    }
+    response
+}
+
 /// The whole application: API, OpenAPI document, staff UI, static files.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::router();
@@ -151,6 +186,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(axum::middleware::map_response(privacy_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), secure_cookies_behind_https))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
