@@ -88,6 +88,9 @@ pub enum EventData {
     /// A flag taken off, with the reason: a wrong flag, or for 不再受理 the receiver's decision that the
     /// petition brings new facts and reasons.
     FlagCleared { flag: crate::case::Flag, reason: String },
+    /// 更正被反映对象 (GEN-7): the person or unit the case accuses, set or corrected after
+    /// registration, with the reason; `unit` is a unit's code, `None` for none of ours.
+    AccusedSet { name: Option<String>, unit: Option<String>, reason: String },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -171,6 +174,7 @@ impl EventData {
             EventData::AttachmentAdded { .. } => "attachment_added",
             EventData::Flagged { .. } => "flagged",
             EventData::FlagCleared { .. } => "flag_cleared",
+            EventData::AccusedSet { .. } => "accused_set",
         }
     }
 
@@ -205,6 +209,7 @@ impl EventData {
             EventData::AttachmentAdded { .. } => "添加附件",
             EventData::Flagged { .. } => "研判提示",
             EventData::FlagCleared { .. } => "撤销提示",
+            EventData::AccusedSet { .. } => "更正被反映对象",
         }
     }
 }
@@ -394,6 +399,7 @@ impl CaseState {
             | EventData::LiaisonRecorded { .. }
             | EventData::ReportedBack { .. }
             | EventData::InvestigationNoted { .. }
+            | EventData::AccusedSet { .. }
             | EventData::AttachmentAdded { .. } => {}
             EventData::LeaderAssigned { leader } => self.owner_leader = Some(leader.clone()),
             EventData::Flagged { flag, .. } => {
@@ -450,6 +456,9 @@ impl CaseState {
             EventData::Escalated { unit, .. } => {
                 self.holding_unit = unit.clone();
                 self.status = Status::Registered;
+                // Whoever accepts it at the level above owns it there (GEN-7: the officer below an
+                // accused unit who sent it up does not stay its owner).
+                self.owner_pending = true;
             }
             EventData::OpinionDrafted { .. } => {
                 self.approvals.clear();
@@ -480,6 +489,21 @@ impl CaseState {
                 }
             }
             EventData::ReportedUp { to_unit, .. } => self.reported_to.push(to_unit.clone()),
+        }
+    }
+}
+
+/// The person or unit a case accuses now (GEN-7): the last 更正被反映对象, or as registered.
+pub fn current_accused(registration: &Registration, events: &[Event]) -> Option<crate::case::Accused> {
+    let corrected = events.iter().rev().find_map(|e| match &e.data {
+        EventData::AccusedSet { name, unit, .. } => Some((name.clone(), unit.clone())),
+        _ => None,
+    });
+    match corrected {
+        None => registration.accused.clone(),
+        Some((None, None)) => None,
+        Some((name, unit)) => {
+            Some(crate::case::Accused { name, unit: unit.and_then(|u| UnitCode::parse("unit", &u).ok()) })
         }
     }
 }

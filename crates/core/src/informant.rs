@@ -149,7 +149,8 @@ pub fn routes(data: &EventData) -> Routes<'_> {
         | EventData::InvestigationNoted { .. }
         | EventData::AttachmentAdded { .. }
         | EventData::Flagged { .. }
-        | EventData::FlagCleared { .. } => {}
+        | EventData::FlagCleared { .. }
+        | EventData::AccusedSet { .. } => {}
     }
     r
 }
@@ -187,7 +188,8 @@ pub fn handles(data: &EventData) -> bool {
         | EventData::LeaderAssigned { .. }
         | EventData::AttachmentAdded { .. }
         | EventData::Flagged { .. }
-        | EventData::FlagCleared { .. } => false,
+        | EventData::FlagCleared { .. }
+        | EventData::AccusedSet { .. } => false,
     }
 }
 

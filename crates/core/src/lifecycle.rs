@@ -789,6 +789,51 @@ pub fn clear_flag(state: &CaseState, role: Role, flag: Flag, reason: String) -> 
     Ok(EventData::FlagCleared { flag, reason })
 }
 
+/// 更正被反映对象 as typed (GEN-7): the person or unit accused, set or corrected after registration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetAccusedDraft {
+    /// The person or unit accused, as named.
+    pub name: Option<String>,
+    /// The accused unit's code; empty when no unit of ours is accused.
+    pub unit: Option<String>,
+    /// Why the accused is set or corrected.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+impl SetAccusedDraft {
+    /// The fields checked: (name, unit code, reason).
+    pub fn parse(&self) -> Result<(Option<String>, Option<crate::unit::UnitCode>, String), ValidationErrors> {
+        let mut errors = Vec::new();
+        let name = text::optional("name", self.name.as_deref(), limits::NAME * 2).map_err(|e| errors.push(e)).ok();
+        let unit = match self.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => Some(None),
+            Some(raw) => crate::unit::UnitCode::parse("unit", raw).map(Some).map_err(|e| errors.push(e)).ok(),
+        };
+        let reason = text::required("reason", self.reason.as_deref(), limits::REASON).map_err(|e| errors.push(e)).ok();
+        match (name, unit, reason) {
+            (Some(name), Some(unit), Some(reason)) if errors.is_empty() => Ok((name, unit, reason)),
+            _ => Err(ValidationErrors::from_vec(errors)
+                .unwrap_or_else(|| FieldError::new("reason", Invalid::Required).into())),
+        }
+    }
+}
+
+/// 更正被反映对象 (GEN-7): staff who may register set or correct who the case accuses; the
+/// informant guard then judges the new accused against the holder, the owner and the actor.
+pub fn set_accused(
+    role: Role,
+    name: Option<String>,
+    unit: Option<crate::unit::UnitCode>,
+    reason: String,
+) -> Result<EventData, Refusal> {
+    staff_may("set-accused", role)?;
+    Ok(EventData::AccusedSet { name, unit: unit.map(|u| u.as_str().to_owned()), reason })
+}
+
 /// A flag as typed by staff.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

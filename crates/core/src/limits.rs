@@ -405,7 +405,8 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::InvestigationNoted { .. }
         | EventData::AttachmentAdded { .. }
         | EventData::Flagged { .. }
-        | EventData::FlagCleared { .. } => current.to_vec(),
+        | EventData::FlagCleared { .. }
+        | EventData::AccusedSet { .. } => current.to_vec(),
         // Reopened after an unsatisfied return visit: handling starts again from that day.
         EventData::ReturnVisited { reopened: true, .. } => {
             open(current.to_vec(), Handling, at, rules.handling, calendar)

@@ -146,7 +146,8 @@ pub fn public_timeline(events: &[Event]) -> Vec<PublicStep> {
             | EventData::InvestigationNoted { .. }
             | EventData::AttachmentAdded { .. }
             | EventData::Flagged { .. }
-            | EventData::FlagCleared { .. } => continue,
+            | EventData::FlagCleared { .. }
+            | EventData::AccusedSet { .. } => continue,
         };
         steps.push(PublicStep { kind: event.data.kind(), label: event.data.label_zh(), at: event.occurred_at, detail });
     }

@@ -62,6 +62,10 @@ fn event_texts<'a>(data: &'a EventData, out: &mut Vec<&'a str>) {
         E::ReturnVisited { outcome, .. } => out.push(outcome),
         E::AttachmentAdded { filename, .. } => out.push(filename),
         E::Flagged { reason, .. } | E::FlagCleared { reason, .. } => out.push(reason),
+        E::AccusedSet { name, reason, .. } => {
+            out.extend(name.as_deref());
+            out.push(reason);
+        }
     }
 }
 

@@ -1190,7 +1190,8 @@ impl Store for Backend {
             .await?;
         let updated = sqlx::query(
             "UPDATE cases SET status = $1, owner_id = $2, holding_unit_id = $3, flags = $4, state = $5, \
-             query_code_hash = COALESCE($6, query_code_hash), version = version + 1, updated_at = $7 \
+             query_code_hash = COALESCE($6, query_code_hash), version = version + 1, updated_at = $7, \
+             accused_unit_id = CASE WHEN $10 THEN (SELECT id FROM units WHERE code = $11) ELSE accused_unit_id END \
              WHERE id = $8 AND version = $9",
         )
         .bind(event.state.status.code())
@@ -1202,6 +1203,12 @@ impl Store for Backend {
         .bind(event.recorded_at)
         .bind(case_id)
         .bind(expected_version)
+        // 更正被反映对象 (GEN-7): the row follows, so that every list and read sees the new accused.
+        .bind(matches!(event.data, EventData::AccusedSet { .. }))
+        .bind(match &event.data {
+            EventData::AccusedSet { unit, .. } => unit.clone(),
+            _ => None,
+        })
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {

@@ -11,7 +11,7 @@ use huiyin_core::category::Category;
 use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
 use huiyin_core::lifecycle::{
     AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
-    OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
+    OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft, SetAccusedDraft,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -198,6 +198,16 @@ macro_rules! case_action {
         }
     };
 }
+
+case_action!(
+    set_accused,
+    "/cases/{id}/set-accused",
+    SetAccusedDraft,
+    SetAccused,
+    "更正被反映对象 (GEN-7): sets or corrects the person or unit the case accuses, with the reason. The \
+     case may not then be held or owned by the accused unit or its departments (409 accused_unit): \
+     route it out of their reach first. From then on the newly accused unit does not see the case."
+);
 
 case_action!(
     accept,
@@ -1242,6 +1252,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(investigation))
         .routes(routes!(flag))
         .routes(routes!(clear_flag))
+        .routes(routes!(set_accused))
         .routes(routes!(intake_check))
         .routes(routes!(list_search_words, add_search_words))
         .routes(routes!(skip_level_report))

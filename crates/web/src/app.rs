@@ -9,7 +9,7 @@ use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDr
 use huiyin_core::informant::{self, UnitNode, UnitTree};
 use huiyin_core::lifecycle::{
     self, AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
-    OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft,
+    OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft, SetAccusedDraft,
 };
 use huiyin_core::limits::{self, Deadline, DeadlineKind, LimitRules, Urgency};
 use huiyin_core::text;
@@ -651,6 +651,7 @@ pub enum CaseAction {
     ReportUp(ReportUpDraft),
     Flag(FlagDraft),
     ClearFlag(ClearFlagDraft),
+    SetAccused(SetAccusedDraft),
 }
 
 /// 反馈 as typed (FED-18).
@@ -690,6 +691,29 @@ fn named_or_nearest_above(
             .map(Some)
             .ok_or_else(|| FieldError::new(field, Invalid::UnknownUnit).into()),
     }
+}
+
+/// GEN-7 when the accused is set or corrected: the case may not then be held or owned by the newly
+/// accused unit or its departments, nor the correction made by one of their staff (it would vanish
+/// from their sight in their hands). It is routed out of their reach first.
+async fn refuse_accused_holding(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    file: &CaseFile,
+    accused: Option<i64>,
+) -> AppResult<()> {
+    let Some(accused) = accused else { return Ok(()) };
+    let mut units = vec![file.holding_unit_id, actor.user.unit_id];
+    for username in [Some(&file.state.owner), file.state.owner_leader.as_ref()].into_iter().flatten() {
+        if let Some(user) = state.store.user_by_username(username).await? {
+            units.push(user.unit_id);
+        }
+    }
+    if units.iter().any(|u| tree.blind_to(*u).contains(&accused)) {
+        return Err(Refusal::AccusedUnit.into());
+    }
+    Ok(())
 }
 
 /// The one GEN-7 guard on every action of a case: resolves the units and users the event routes the
@@ -915,6 +939,17 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
                 None => None,
             };
             (lifecycle::flag(role, flag, related, against, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::SetAccused(d) => {
+            let (name, unit, reason) = d.parse()?;
+            let new_accused = match &unit {
+                Some(code) => {
+                    Some(tree.id_of(code.as_str()).ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?)
+                }
+                None => None,
+            };
+            refuse_accused_holding(state, actor, &tree, &file, new_accused).await?;
+            (lifecycle::set_accused(role, name, unit, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::ClearFlag(d) => {
             let flag = Flag::parse("flag", d.flag.as_deref().unwrap_or_default())?;

@@ -1047,6 +1047,8 @@ struct CasePage {
     /// GEN-7: the case accuses a unit above the holder, which must route it out: the accused unit's
     /// name and where the case may go.
     route_out: Option<(String, Vec<String>)>,
+    /// Every unit, for setting or correcting the accused one (GEN-7).
+    all_units: Vec<(String, String)>,
     action_error: Option<String>,
     documents: Vec<DocumentLink>,
     /// (sha256, name, kind label)
@@ -1094,6 +1096,11 @@ fn event_summary(data: &EventData) -> String {
             format!("{}{related}:{reason}", flag.label_zh())
         }
         EventData::FlagCleared { flag, reason } => format!("撤销{}:{reason}", flag.label_zh()),
+        EventData::AccusedSet { name, unit, reason } => format!(
+            "被反映对象更正为 {}{}:{reason}",
+            name.as_deref().unwrap_or("—"),
+            unit.as_deref().map(|u| format!("({u})")).unwrap_or_default()
+        ),
         EventData::ReturnVisited { method, outcome, reopened, .. } => format!(
             "{}回访:{outcome}{}",
             if method == "phone" { "电话" } else { "上门" },
@@ -1209,6 +1216,7 @@ async fn case_page(
         .collect(),
         offers,
         route_out: app::route_out(state, &file).await?,
+        all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
         action_error,
         attachments: file
             .events
@@ -1328,6 +1336,7 @@ async fn act(
         "report-up" => CaseAction::ReportUp(draft(&fields)?),
         "liaison" => CaseAction::Liaison(draft(&fields)?),
         "clear-flag" => CaseAction::ClearFlag(draft(&fields)?),
+        "set-accused" => CaseAction::SetAccused(draft(&fields)?),
         "flag" => {
             // The form gives related case numbers as one line; the draft takes a list.
             let mut fields = fields.clone();

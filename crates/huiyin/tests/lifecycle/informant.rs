@@ -130,7 +130,8 @@ pub fn gen_7_a_unit_below_the_accused_routes_it_out(backend: Backend) {
     let up = w.ok("wang", id, "escalate", json!({"reason": "检举镇政府,报县处理"}));
     assert_eq!(up["holding_unit"], "QX", "escalation skips over the accused town: {up}");
     w.refused("wang", id, "reject", json!({"reason": "r", "channel": "c"}), 409, "accused_unit");
-    w.ok("qlead", id, "accept", json!({}));
+    let accepted = w.ok("qlead", id, "accept", json!({}));
+    assert_eq!(accepted["owner"], "qlead", "who accepts above owns it; the community's officer no longer does");
     // Nor does anyone of the accused town register an accusation against it, even for the
     // community below it; the refusal names the county, which registers it instead.
     let (status, err) = super::common::post(&w.server, &w.tokens["chen"], "/api/v1/cases", &accusation());
@@ -511,6 +512,9 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
 
     // From every role of the county, no routing operation moves the case into the accused's reach.
     w.ok("wang", id, "escalate", json!({"reason": "报县处理"}));
+    // Sorted at the county: its leader holds it there (the officer below the accused who sent it
+    // up owns it until someone above takes it).
+    w.ok("boss", id, "hand-off", json!({"to_user": "qlead", "reason": "县领导阅处"}));
     let units_in_reach = ["XZ", "XZ-MZ", "XS", "XS-CL"];
     let users_in_reach = ["xz_leader", "xz_officer", "mz_officer", "mz_leader", "wang", "zlead", "chen", "cl"];
     let mut tried = 0;
@@ -539,7 +543,23 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
                     }
                     let body = body_for(&doc, op, &fill);
                     let (status, answer) = api(token, "post", &fill_path(path, id, &number, &sha), Some(body.clone()));
-                    assert!(status >= 400, "{role:?} {path} {body}: {status} {answer}");
+                    // Whatever the operation did, the case is not held, owned or led from within the
+                    // reach of the unit it accuses.
+                    let (_, case) = get(&w.server, &w.tokens["boss"], &format!("/api/v1/cases/{id}"));
+                    let holder = case["holding_unit"].as_str().unwrap();
+                    let people = [case["owner"].as_str(), case["owner_leader"].as_str()];
+                    assert!(
+                        !units_in_reach.contains(&holder)
+                            && !people.iter().flatten().any(|p| users_in_reach.contains(p)),
+                        "{role:?} {path} {body}: {status} {answer}"
+                    );
+                    if case["accused"]["unit"] != "XZ" {
+                        // An operation that names the accused itself (更正被反映对象): named back.
+                        let back = json!({"unit": "XZ", "reason": "恢复"});
+                        let (status, _) =
+                            api(&tokens["qx_admin"], "post", &format!("/cases/{id}/set-accused"), Some(back));
+                        assert_eq!(status, 200);
+                    }
                     tried += 1;
                 }
             }
@@ -624,4 +644,34 @@ pub fn gen_7_the_accused_is_named_from_the_staff_form_and_open311(backend: Backe
     assert_eq!(public, json!([]), "an accusing request is not listed publicly");
     assert_eq!(count_for(&w.tokens["wang"]), 3);
     assert_eq!(count_for(dong), 0, "the accused town sees none of them");
+}
+
+/// GEN-7: the accused is set or corrected after registration by an action that is recorded and
+/// re-applies every guard: from then on the newly accused town does not see the case and the
+/// community below it may not handle it; a case its accused holds is routed out first.
+pub fn gen_7_the_accused_is_set_later_and_every_guard_applies(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    assert_eq!(get(&w.server, &w.tokens["chen"], &format!("/api/v1/cases/{id}")).0, 200, "the town sees it");
+    w.refused("wang", id, "set-accused", json!({"unit": "XZ"}), 422, "required");
+    w.refused("wang", id, "set-accused", json!({"unit": "NOPE", "reason": "r"}), 422, "unknown_unit");
+    let set = w.ok(
+        "wang",
+        id,
+        "set-accused",
+        json!({"name": "西镇某干部", "unit": "XZ", "reason": "信访人补充:反映的是镇干部"}),
+    );
+    assert_eq!(set["accused"]["unit"], "XZ", "{set}");
+    assert_eq!(set["events"].as_array().unwrap().last().unwrap()["kind"], "accused_set");
+    assert_eq!(get(&w.server, &w.tokens["chen"], &format!("/api/v1/cases/{id}")).0, 404, "now it does not");
+    assert_eq!(get(&w.server, &w.tokens["chen"], "/api/v1/cases").1["total"], 0);
+    w.refused("wang", id, "accept", json!({}), 409, "accused_unit");
+
+    // A case held by the unit about to be named is routed out first.
+    let held = w.register(visit());
+    w.ok("wang", held, "transfer", json!({"unit": "DZ"}));
+    w.refused("qlead", held, "set-accused", json!({"unit": "DZ", "reason": "r"}), 409, "accused_unit");
+    // A correction by the level above: the town is no longer accused and sees the case again.
+    w.ok("qlead", id, "set-accused", json!({"name": "", "unit": "", "reason": "核实后不涉及镇干部"}));
+    assert_eq!(get(&w.server, &w.tokens["chen"], &format!("/api/v1/cases/{id}")).0, 200);
 }
