@@ -42,8 +42,15 @@ pub enum EventData {
     Transferred { unit: String },
     /// 异议: the receiving unit says the case is not its own; it goes back to the sender (GEN-3 ¶3).
     Objected { reason: String, back_to: String },
-    /// 上交: sent to the level above (FED-7, TWN-4).
-    Escalated { unit: String, reason: String },
+    /// 上交: sent to the level above (FED-7, TWN-4). Since issue 15 the owner is released with it
+    /// (`owner_released`): whoever accepts it above owns it. Escalations recorded before have the
+    /// field false and replay as they were written.
+    Escalated {
+        unit: String,
+        reason: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        owner_released: bool,
+    },
     /// 处理意见 (draft): the request, facts and reasons, outcome and legal basis (GEN-4).
     OpinionDrafted { outcome: Outcome, facts: String, basis: String, text: String },
     /// A leader approves the current draft (TWN-11); `complete` when it was the last approval needed.
@@ -453,12 +460,14 @@ impl CaseState {
                 }
                 self.status = Status::Registered;
             }
-            EventData::Escalated { unit, .. } => {
+            EventData::Escalated { unit, owner_released, .. } => {
                 self.holding_unit = unit.clone();
                 self.status = Status::Registered;
                 // Whoever accepts it at the level above owns it there (GEN-7: the officer below an
                 // accused unit who sent it up does not stay its owner).
-                self.owner_pending = true;
+                if *owner_released {
+                    self.owner_pending = true;
+                }
             }
             EventData::OpinionDrafted { .. } => {
                 self.approvals.clear();

@@ -278,7 +278,7 @@ mod tests {
             Err(Refusal::HolderWithinAccusedReach),
             "the community that escalated it may not handle it either"
         );
-        let escalated = EventData::Escalated { unit: "QX".into(), reason: "r".into() };
+        let escalated = EventData::Escalated { unit: "QX".into(), reason: "r".into(), owner_released: true };
         assert_eq!(guard(&t, Some(2), 3, 3, &escalated, &[1], &[]), Ok(()), "routing out stays open");
         assert_eq!(guard(&t, None, 3, 3, &accepted, &[], &[]), Ok(()));
         assert_eq!(routes(&assigned), Routes { units: vec!["XZ-MZ"], users: vec![] });

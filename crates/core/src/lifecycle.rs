@@ -258,7 +258,7 @@ pub fn escalate(
     staff_may("escalate", role)?;
     allowed_in("escalate", state, &[Status::Registered])?;
     let unit = unit_above.ok_or(Refusal::NoUnitAbove)?;
-    Ok(EventData::Escalated { unit, reason })
+    Ok(EventData::Escalated { unit, reason, owner_released: true })
 }
 
 /// The handling opinion (GEN-4) as typed.

@@ -861,8 +861,8 @@ pub trait Store: Send + Sync + 'static {
     /// Gives up a claim whose case was not filed, so that the petitioner may send it again.
     async fn release_submission(&self, key_hash: &str) -> StoreResult<()>;
 
-    /// Counts one failed attempt under (`scope`, `key`) at `at`; failures before `window_start` are
-    /// forgotten first. Returns the failures counted in the window, this one included.
+    /// Counts one attempt under (`scope`, `key`) at `at`; attempts before `window_start` are
+    /// forgotten first. Returns the attempts counted in the window, this one included.
     async fn count_failure(
         &self,
         scope: &str,
@@ -870,8 +870,10 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
         window_start: DateTime<Utc>,
     ) -> StoreResult<i64>;
-    /// The failures counted under (`scope`, `key`) since `window_start`.
-    async fn failures(&self, scope: &str, key: &str, window_start: DateTime<Utc>) -> StoreResult<i64>;
+    /// Takes back one counted attempt under (`scope`, `key`) (it succeeded).
+    async fn forgive_failure(&self, scope: &str, key: &str) -> StoreResult<()>;
+    /// Forgets every counter last started before `before`; how many.
+    async fn purge_failures(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     /// Forgets the failures under (`scope`, `key`) (a reissued query code, a successful login).
     async fn clear_failures(&self, scope: &str, key: &str) -> StoreResult<()>;
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>>;

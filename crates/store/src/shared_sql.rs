@@ -2037,15 +2037,22 @@ impl Store for Backend {
         Ok(failures)
     }
 
-    async fn failures(&self, scope: &str, key: &str, window_start: chrono::DateTime<chrono::Utc>) -> StoreResult<i64> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT failures FROM guard_failures WHERE scope = $1 AND key = $2 AND since >= $3")
-                .bind(scope)
-                .bind(key)
-                .bind(window_start)
-                .fetch_optional(self.reader())
-                .await?;
-        Ok(found.unwrap_or(0))
+    async fn forgive_failure(&self, scope: &str, key: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE guard_failures SET failures = failures - 1 WHERE scope = $1 AND key = $2 AND failures > 0")
+            .bind(scope)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn purge_failures(&self, before: chrono::DateTime<chrono::Utc>) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM guard_failures WHERE since < $1").bind(before).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 
     async fn clear_failures(&self, scope: &str, key: &str) -> StoreResult<()> {

@@ -139,20 +139,13 @@ pub async fn check_registration(
     Ok((registration, unit_id))
 }
 
-/// GEN-7: an accused named in free text is taken as a unit when no unit was picked, so that the
-/// protection does not hang on the receiver choosing from a list: a name that is a unit's name
-/// (“东镇人民政府”), and for an accusation (揭发控告) also a name that begins with one (“西镇某干部”).
-/// The longest matching name wins.
+/// GEN-7: an accused named in free text that is exactly a unit's name (“东镇人民政府”) is taken as that
+/// unit when no unit was picked, so that the protection does not hang on the receiver choosing from
+/// a list. A name that only begins with one (“东镇派出所” is another organ) is left as typed.
 async fn name_the_accused_unit(state: &AppState, registration: &mut Registration) -> AppResult<()> {
-    let accusation = registration.purpose == huiyin_core::case::Purpose::Accusation;
     let Some(accused) = registration.accused.as_mut().filter(|a| a.unit.is_none()) else { return Ok(()) };
     let Some(name) = accused.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) else { return Ok(()) };
-    let units = state.store.units().await?;
-    let matches = |unit: &&huiyin_store::Unit| {
-        unit.name == name || (accusation && unit.name.chars().count() >= 2 && name.starts_with(unit.name.as_str()))
-    };
-    let found = units.iter().filter(matches);
-    if let Some(unit) = found.max_by_key(|u| u.name.chars().count()) {
+    if let Some(unit) = state.store.units().await?.into_iter().find(|u| u.name == name) {
         accused.unit = UnitCode::parse("accused.unit", &unit.code).ok();
     }
     Ok(())
@@ -510,6 +503,8 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
         run.escalated += u64::from(store.escalate_item(item.id, parent, now, &notices).await?);
     }
     run.closed = store.close_settled_items(now).await?;
+    // The guessing counters (guards) keep a day at most.
+    store.purge_failures(now - Duration::days(2)).await?;
     Ok(run)
 }
 
@@ -693,9 +688,10 @@ fn named_or_nearest_above(
     }
 }
 
-/// GEN-7 when the accused is set or corrected: the case may not then be held or owned by the newly
-/// accused unit or its departments, nor the correction made by one of their staff (it would vanish
-/// from their sight in their hands). It is routed out of their reach first.
+/// GEN-7 when the accused is set or corrected: only a unit outside the reach of the unit accused now
+/// may change or clear it; and the case may not then be held or owned by the newly accused unit or
+/// its departments, nor the correction made by one of their staff (it would vanish from their sight
+/// in their hands). It is routed out of their reach first.
 async fn refuse_accused_holding(
     state: &AppState,
     actor: &Actor,
@@ -703,6 +699,11 @@ async fn refuse_accused_holding(
     file: &CaseFile,
     accused: Option<i64>,
 ) -> AppResult<()> {
+    // Changing or clearing who is accused is for units outside the reach of the unit accused now:
+    // a unit below it could otherwise hand the accusation to it.
+    if file.accused_unit_id.is_some_and(|current| tree.within_reach(actor.user.unit_id, current)) {
+        return Err(Refusal::AccusedUnit.into());
+    }
     let Some(accused) = accused else { return Ok(()) };
     let mut units = vec![file.holding_unit_id, actor.user.unit_id];
     for username in [Some(&file.state.owner), file.state.owner_leader.as_ref()].into_iter().flatten() {

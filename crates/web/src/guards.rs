@@ -7,6 +7,9 @@
 //!   refused after 20; a case number is locked after 10 failed codes in a day (whoever typed them),
 //!   until that day is over or the unit reissues the code.
 //! - A login is refused after 5 failures for one account or 20 from one address in 15 minutes.
+//!
+//! An attempt is counted before it is made and forgiven when it succeeds, so that a burst of
+//! attempts sent at once is capped too; supervision runs purge counters older than a day.
 
 use std::time::Duration;
 
@@ -47,19 +50,22 @@ impl Guard {
         Utc::now() - chrono::Duration::from_std(self.window).unwrap_or_else(|_| chrono::Duration::zero())
     }
 
-    /// The failures counted for `what` in the window; `429` once they reach the cap.
-    pub async fn check(&self, state: &AppState, what: &str) -> AppResult<i64> {
-        let failures = state.store.failures(self.scope, &self.key(state, what), self.window_start()).await?;
-        if failures >= self.cap {
+    /// Counts an attempt for `what` before it is made, so that attempts sent at once cannot all pass
+    /// a count taken before any of them failed: `429` once the attempts in the window exceed the
+    /// cap. Returns the attempts counted before this one; a success is forgiven
+    /// ([`succeeded`](Self::succeeded)).
+    pub async fn attempt(&self, state: &AppState, what: &str) -> AppResult<i64> {
+        let attempts =
+            state.store.count_failure(self.scope, &self.key(state, what), Utc::now(), self.window_start()).await?;
+        if attempts > self.cap {
             return Err(AppError::TooManyRequests(self.window));
         }
-        Ok(failures)
+        Ok(attempts - 1)
     }
 
-    /// Counts a failure for `what`.
-    pub async fn fail(&self, state: &AppState, what: &str) -> AppResult<()> {
-        state.store.count_failure(self.scope, &self.key(state, what), Utc::now(), self.window_start()).await?;
-        Ok(())
+    /// Takes back the count of an attempt that succeeded.
+    pub async fn succeeded(&self, state: &AppState, what: &str) -> AppResult<()> {
+        Ok(state.store.forgive_failure(self.scope, &self.key(state, what)).await?)
     }
 
     /// Forgets the failures for `what` (a reissued query code, a successful login).

@@ -124,39 +124,40 @@ async fn privacy_headers(mut response: Response) -> Response {
 /// (`?query_code=`), search words or personal data, and is never logged; headers (tokens) are not
 /// either.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+    let path = request.uri().path();
+    // The first-run setup link is itself a secret.
+    let path = if path.starts_with("/setup/") { "/setup/…" } else { path };
+    tracing::debug_span!("request", method = %request.method(), path = %path)
 }
 
-/// Marks every cookie `Secure` when the request came through a trusted reverse proxy that says the
-/// browser used HTTPS (`X-Forwarded-Proto: https`), as `--secure-cookies` does for every request:
-/// behind an HTTPS proxy the session cookie never travels in clear.
+/// Marks every cookie `Secure` (the session's, the portal's display and language) with
+/// `--secure-cookies`, or when the request came through a trusted reverse proxy that says the browser
+/// used HTTPS (`X-Forwarded-Proto: https`): behind an HTTPS proxy no cookie travels in clear.
 async fn secure_cookies_behind_https(
     State(state): State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    let https = peer.is_some_and(|p| state.trusted_proxies().contains(&p))
-        && request
-            .headers()
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    // The proxy appends what it saw: the last value of the last header line.
+    let proto = request.headers().get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).next_back();
+    let https = state.secure_cookies()
+        || (peer.is_some_and(|p| state.trusted_proxies().contains(&p))
+            && proto
+                .and_then(|v| v.rsplit(',').next())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")));
     let mut response = next.run(request).await;
     if https {
         let all: Vec<HeaderValue> = response.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
         response.headers_mut().remove(header::SET_COOKIE);
         for cookie in all {
-            let text = cookie.to_str().unwrap_or_default();
-            let secured = if text.to_ascii_lowercase().contains("; secure") {
-                text.to_owned()
-            } else {
-                format!("{text}; Secure")
+            let secured = match cookie.to_str() {
+                Ok(text) if !text.to_ascii_lowercase().contains("; secure") => {
+                    HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(cookie)
+                }
+                _ => cookie,
             };
-            if let Ok(value) = HeaderValue::from_str(&secured) {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
+            response.headers_mut().append(header::SET_COOKIE, secured);
         }
     }
     response

@@ -243,16 +243,16 @@ pub async fn document_pdf(
 /// so that every server counts it (`guards`).
 async fn verified(state: &AppState, address: IpAddr, number: &str, code: &str) -> AppResult<CaseFile> {
     let address = address.to_string();
-    let failures = guards::LOOKUP_ADDRESS.check(state, &address).await?;
-    guards::LOOKUP_CASE.check(state, number).await?;
+    let failures = guards::LOOKUP_ADDRESS.attempt(state, &address).await?;
+    guards::LOOKUP_CASE.attempt(state, number).await?;
     let delay = guards::lookup_delay(failures);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     let found = find(state, number, code).await?;
-    if found.is_none() {
-        guards::LOOKUP_ADDRESS.fail(state, &address).await?;
-        guards::LOOKUP_CASE.fail(state, number).await?;
+    if found.is_some() {
+        guards::LOOKUP_ADDRESS.succeeded(state, &address).await?;
+        guards::LOOKUP_CASE.succeeded(state, number).await?;
     }
     found.ok_or(AppError::NotFound)
 }

@@ -151,6 +151,10 @@ impl<T> Refreshed<T> {
             }
         }
         let mut kept = self.kept.write().await;
+        if kept.0 == version {
+            // Another request reloaded it while this one waited.
+            return kept.1.clone();
+        }
         // The version read before loading: a write during the load is seen at the next use.
         match load().await {
             Ok(fresh) => *kept = (version, Arc::new(fresh)),

@@ -286,8 +286,8 @@ async fn login(
     check_csrf(&session, f.csrf.as_ref()).await?;
     let username = f.username.trim().to_ascii_lowercase();
     let address = address.to_string();
-    let capped = match guards::LOGIN_ADDRESS.check(&state, &address).await {
-        Ok(_) => guards::LOGIN_ACCOUNT.check(&state, &username).await.err(),
+    let capped = match guards::LOGIN_ADDRESS.attempt(&state, &address).await {
+        Ok(_) => guards::LOGIN_ACCOUNT.attempt(&state, &username).await.err(),
         Err(e) => Some(e),
     };
     if let Some(AppError::TooManyRequests(wait)) = capped {
@@ -310,6 +310,7 @@ async fn login(
     match (ok, user) {
         (true, Some(user)) => {
             guards::LOGIN_ACCOUNT.clear(&state, &username).await?;
+            guards::LOGIN_ADDRESS.succeeded(&state, &address).await?;
             session.cycle_id().await?;
             session.insert(USER_KEY, user.id).await?;
             session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
@@ -317,8 +318,6 @@ async fn login(
             Ok(Redirect::to(safe_next(f.next.as_deref().unwrap_or("/cases"))).into_response())
         }
         _ => {
-            guards::LOGIN_ACCOUNT.fail(&state, &username).await?;
-            guards::LOGIN_ADDRESS.fail(&state, &address).await?;
             let page = login_page(&session, &f, "用户名或密码不正确。".into()).await?;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
@@ -956,7 +955,9 @@ async fn keep_receipt_code(
 ) -> PageResult<()> {
     let nonce = new_token("").map_err(AppError::Random)?;
     let sealed = state.secret.seal_query_code(&nonce, code);
-    let mut codes: HashMap<String, (String, String)> = session.get(RECEIPT_KEY).await?.unwrap_or_default();
+    // A session from before codes were sealed holds another shape: it is started afresh.
+    let mut codes: HashMap<String, (String, String)> =
+        session.get(RECEIPT_KEY).await.ok().flatten().unwrap_or_default();
     codes.insert(id.to_string(), (nonce, sealed));
     session.insert(RECEIPT_KEY, codes).await?;
     Ok(())
@@ -964,7 +965,8 @@ async fn keep_receipt_code(
 
 /// The query code kept for case `id`'s receipt, once: it is forgotten as it is taken.
 async fn take_receipt_code(state: &AppState, session: &Session, id: i64) -> PageResult<Option<String>> {
-    let mut codes: HashMap<String, (String, String)> = session.get(RECEIPT_KEY).await?.unwrap_or_default();
+    let mut codes: HashMap<String, (String, String)> =
+        session.get(RECEIPT_KEY).await.ok().flatten().unwrap_or_default();
     let taken = codes.remove(&id.to_string());
     session.insert(RECEIPT_KEY, codes).await?;
     Ok(taken.and_then(|(nonce, sealed)| state.secret.unseal_query_code(&nonce, &sealed)).map(|c| c.to_string()))
@@ -1076,7 +1078,7 @@ fn event_summary(data: &EventData) -> String {
         }
         EventData::Transferred { unit } => format!("转办至 {unit}"),
         EventData::Objected { reason, back_to } => format!("退回 {back_to}:{reason}"),
-        EventData::Escalated { unit, reason } => format!("上交 {unit}:{reason}"),
+        EventData::Escalated { unit, reason, .. } => format!("上交 {unit}:{reason}"),
         EventData::OpinionDrafted { outcome, text, .. } => {
             format!("{}:{}", outcome.label_zh(), views::excerpt(text, 60))
         }

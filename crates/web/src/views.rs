@@ -169,7 +169,7 @@ fn event_details(e: &Event) -> serde_json::Value {
         EventData::Assigned { unit, owner } => json!({ "unit": unit, "owner": owner }),
         EventData::Transferred { unit } => json!({ "unit": unit }),
         EventData::Objected { reason, back_to } => json!({ "reason": reason, "back_to": back_to }),
-        EventData::Escalated { unit, reason } => json!({ "unit": unit, "reason": reason }),
+        EventData::Escalated { unit, reason, .. } => json!({ "unit": unit, "reason": reason }),
         EventData::OpinionDrafted { outcome, facts, basis, text } => {
             json!({ "outcome": outcome, "facts": facts, "basis": basis, "text": text })
         }

@@ -499,6 +499,21 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
             } else if !path.contains('{') && !["/login", "/logout", "/setup"].contains(&path) {
                 let mut got = fresh().get(&url).header("Cookie", &cookie).call().unwrap();
                 leaks(who, path, &got.body_mut().read_to_string().unwrap_or_default());
+                // Forms that read (the intake panel as the receiver types): the petitioner's details.
+                let typed = [
+                    ("csrf", csrf.as_str()),
+                    ("name", "保密癸"),
+                    ("phone", "13812345678"),
+                    ("id_number", "11010519491231002X"),
+                    ("content", "检举西镇某干部截留低保金"),
+                ];
+                if path == "/cases/intake" {
+                    let mut posted = fresh().post(&url).header("Cookie", &cookie).send_form(typed).unwrap();
+                    let (status, text) =
+                        (posted.status().as_u16(), posted.body_mut().read_to_string().unwrap_or_default());
+                    assert!(status < 500, "{who} {path}: {status}");
+                    leaks(who, path, &text);
+                }
                 // A word of the statement that is not itself checked, so that the search box's echo
                 // of what was typed is no leak.
                 let searched = w.server.url("/cases?q=%E6%88%AA%E7%95%99");
@@ -553,6 +568,9 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
                             && !people.iter().flatten().any(|p| users_in_reach.contains(p)),
                         "{role:?} {path} {body}: {status} {answer}"
                     );
+                    // Refused, unless the operation named the accused itself (更正被反映对象).
+                    let named_accused = case["events"].as_array().unwrap().last().unwrap()["kind"] == "accused_set";
+                    assert!(status >= 400 || named_accused, "{role:?} {path} {body}: {status} {answer}");
                     if case["accused"]["unit"] != "XZ" {
                         // An operation that names the accused itself (更正被反映对象): named back.
                         let back = json!({"unit": "XZ", "reason": "恢复"});
@@ -666,6 +684,9 @@ pub fn gen_7_the_accused_is_set_later_and_every_guard_applies(backend: Backend) 
     assert_eq!(get(&w.server, &w.tokens["chen"], &format!("/api/v1/cases/{id}")).0, 404, "now it does not");
     assert_eq!(get(&w.server, &w.tokens["chen"], "/api/v1/cases").1["total"], 0);
     w.refused("wang", id, "accept", json!({}), 409, "accused_unit");
+    // The community below the town may not clear or move the accusation (it would hand it over).
+    w.refused("wang", id, "set-accused", json!({"unit": "", "reason": "r"}), 409, "accused_unit");
+    w.refused("wang", id, "set-accused", json!({"unit": "DZ", "reason": "r"}), 409, "accused_unit");
 
     // A case held by the unit about to be named is routed out first.
     let held = w.register(visit());
