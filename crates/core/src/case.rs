@@ -213,6 +213,9 @@ pub struct PetitionerDraft {
 pub struct AccusedDraft {
     pub name: Option<String>,
     pub unit: Option<String>,
+    /// The login name of the staff member accused, when the accused person has an account
+    /// (GEN-7: the case then does not exist for them, and never goes to them).
+    pub user: Option<String>,
 }
 
 /// A registration as it arrives, before any check. Unknown fields are refused.
@@ -272,11 +275,15 @@ impl Petitioner {
     }
 }
 
-/// A checked complaint target: a person's or unit's name, a unit of ours, or both.
+/// A checked complaint target: a person's or unit's name, a unit of ours, a staff member of ours
+/// (their login name), or several of these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accused {
     pub name: Option<String>,
     pub unit: Option<UnitCode>,
+    /// Written only when a staff member is accused, so that registrations from before carry none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 /// The class a case was registered under, as it was named then.
@@ -397,11 +404,15 @@ impl CaseDraft {
                 None | Some("") => None,
                 Some(raw) => c.take(UnitCode::parse("accused.unit", raw)),
             };
-            if name.is_none() && unit.is_none() {
+            let user = match a.user.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(raw) => c.take(crate::user::Username::parse("accused.user", raw)).map(|u| u.as_str().to_owned()),
+            };
+            if name.is_none() && unit.is_none() && user.is_none() {
                 // An empty object is taken as "nobody named".
                 None
             } else {
-                Some(Accused { name, unit })
+                Some(Accused { name, unit, user })
             }
         });
         let place = c.take(text::optional("place", self.place.as_deref(), limits::PLACE)).flatten();

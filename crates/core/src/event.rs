@@ -96,8 +96,15 @@ pub enum EventData {
     /// petition brings new facts and reasons.
     FlagCleared { flag: crate::case::Flag, reason: String },
     /// 更正被反映对象 (GEN-7): the person or unit the case accuses, set or corrected after
-    /// registration, with the reason; `unit` is a unit's code, `None` for none of ours.
-    AccusedSet { name: Option<String>, unit: Option<String>, reason: String },
+    /// registration, with the reason; `unit` is a unit's code, `None` for none of ours; `user` the
+    /// login name of a staff member accused (absent in events written before persons were named).
+    AccusedSet {
+        name: Option<String>,
+        unit: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user: Option<String>,
+        reason: String,
+    },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -406,8 +413,19 @@ impl CaseState {
             | EventData::LiaisonRecorded { .. }
             | EventData::ReportedBack { .. }
             | EventData::InvestigationNoted { .. }
-            | EventData::AccusedSet { .. }
             | EventData::AttachmentAdded { .. } => {}
+            EventData::AccusedSet { user, .. } => {
+                // GEN-7: an approval by the person now accused no longer counts; the opinion goes
+                // back to the leaders.
+                let approved_by_accused =
+                    user.as_ref().is_some_and(|u| self.approvals.iter().any(|a| a.eq_ignore_ascii_case(u)));
+                if approved_by_accused {
+                    self.approvals.clear();
+                    if self.status == Status::Approved {
+                        self.status = Status::AwaitingApproval;
+                    }
+                }
+            }
             EventData::LeaderAssigned { leader } => self.owner_leader = Some(leader.clone()),
             EventData::Flagged { flag, .. } => {
                 self.flags.insert(*flag);
@@ -505,14 +523,14 @@ impl CaseState {
 /// The person or unit a case accuses now (GEN-7): the last 更正被反映对象, or as registered.
 pub fn current_accused(registration: &Registration, events: &[Event]) -> Option<crate::case::Accused> {
     let corrected = events.iter().rev().find_map(|e| match &e.data {
-        EventData::AccusedSet { name, unit, .. } => Some((name.clone(), unit.clone())),
+        EventData::AccusedSet { name, unit, user, .. } => Some((name.clone(), unit.clone(), user.clone())),
         _ => None,
     });
     match corrected {
         None => registration.accused.clone(),
-        Some((None, None)) => None,
-        Some((name, unit)) => {
-            Some(crate::case::Accused { name, unit: unit.and_then(|u| UnitCode::parse("unit", &u).ok()) })
+        Some((None, None, None)) => None,
+        Some((name, unit, user)) => {
+            Some(crate::case::Accused { name, unit: unit.and_then(|u| UnitCode::parse("unit", &u).ok()), user })
         }
     }
 }
@@ -689,6 +707,29 @@ mod tests {
             };
         let s = CaseState::derive(&[registered(), h]).unwrap();
         assert_eq!((s.first_receiver.as_str(), s.owner.as_str(), s.holding_unit.as_str()), ("officer1", "wq", "XS-WQ"));
+    }
+
+    #[test]
+    fn gen_7_an_approval_by_the_person_later_accused_no_longer_counts() {
+        let at = |seq: i64, actor: &str, data: EventData| Event { seq, actor: actor.into(), data, ..registered() };
+        let mut log = vec![
+            registered(),
+            at(2, "officer1", EventData::Accepted {}),
+            at(3, "lead1", EventData::Approved { complete: true }),
+        ];
+        let s = CaseState::derive(&log).unwrap();
+        assert_eq!((s.status, s.approvals.len()), (Status::Approved, 1));
+        let named = |user: &str| EventData::AccusedSet {
+            name: None,
+            unit: None,
+            user: Some(user.into()),
+            reason: "信访人补充".into(),
+        };
+        log.push(at(4, "boss", named("lead9")));
+        assert_eq!(CaseState::derive(&log).unwrap().status, Status::Approved, "someone else accused");
+        log.push(at(5, "boss", named("LEAD1")));
+        let s = CaseState::derive(&log).unwrap();
+        assert_eq!((s.status, s.approvals.len()), (Status::AwaitingApproval, 0), "back to the leaders");
     }
 
     #[test]

@@ -193,21 +193,33 @@ pub fn handles(data: &EventData) -> bool {
     }
 }
 
-/// The one guard on every action of an accusing case (GEN-7): no route into the accused's reach
-/// (`target_units` are the units the event names, `user_units` the units of the users it names),
-/// and no handling while the holder, or the acting staff member's unit (`actor_unit`: a community
-/// that escalated the case still sees it), lies within that reach. `Ok` when the case accuses no
-/// unit of ours.
+/// Who a case accuses among ours (GEN-7): a unit (its id) and a staff member (their login name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Accusation<'a> {
+    pub unit: Option<i64>,
+    pub user: Option<&'a str>,
+}
+
+/// The one guard on every action of an accusing case (GEN-7): no route to the accused person and
+/// none into the accused unit's reach (`target_units` are the units the event names, `user_units`
+/// the units of the users it names), and no handling while the holder, or the acting staff
+/// member's unit (`actor_unit`: a community that escalated the case still sees it), lies within
+/// that reach. `Ok` when the case accuses nobody of ours.
 pub fn guard(
     tree: &UnitTree,
-    accused: Option<i64>,
+    accused: Accusation<'_>,
     holder: i64,
     actor_unit: i64,
     data: &EventData,
     target_units: &[i64],
     user_units: &[i64],
 ) -> Result<(), Refusal> {
-    let Some(accused) = accused else { return Ok(()) };
+    if let Some(person) = accused.user
+        && routes(data).users.iter().any(|u| u.eq_ignore_ascii_case(person))
+    {
+        return Err(Refusal::AccusedPerson);
+    }
+    let Some(accused) = accused.unit else { return Ok(()) };
     if target_units.iter().chain(user_units).any(|u| tree.within_reach(*u, accused)) {
         return Err(Refusal::AccusedUnit);
     }
@@ -267,20 +279,37 @@ mod tests {
     #[test]
     fn gen_7_no_route_into_the_accused_reach_and_no_handling_from_inside_it() {
         let t = tree();
+        let town = Accusation { unit: Some(2), user: None };
         let accepted = EventData::Accepted {};
         let assigned = EventData::Assigned { unit: "XZ-MZ".into(), owner: None };
-        assert_eq!(guard(&t, Some(2), 1, 1, &assigned, &[4], &[]), Err(Refusal::AccusedUnit));
-        assert_eq!(guard(&t, Some(2), 1, 1, &assigned, &[6], &[5]), Err(Refusal::AccusedUnit), "an owner of the town");
-        assert_eq!(guard(&t, Some(2), 1, 1, &assigned, &[6], &[1]), Ok(()));
-        assert_eq!(guard(&t, Some(2), 3, 3, &accepted, &[], &[]), Err(Refusal::HolderWithinAccusedReach));
+        assert_eq!(guard(&t, town, 1, 1, &assigned, &[4], &[]), Err(Refusal::AccusedUnit));
+        assert_eq!(guard(&t, town, 1, 1, &assigned, &[6], &[5]), Err(Refusal::AccusedUnit), "an owner of the town");
+        assert_eq!(guard(&t, town, 1, 1, &assigned, &[6], &[1]), Ok(()));
+        assert_eq!(guard(&t, town, 3, 3, &accepted, &[], &[]), Err(Refusal::HolderWithinAccusedReach));
         assert_eq!(
-            guard(&t, Some(2), 1, 3, &accepted, &[], &[]),
+            guard(&t, town, 1, 3, &accepted, &[], &[]),
             Err(Refusal::HolderWithinAccusedReach),
             "the community that escalated it may not handle it either"
         );
         let escalated = EventData::Escalated { unit: "QX".into(), reason: "r".into(), owner_released: true };
-        assert_eq!(guard(&t, Some(2), 3, 3, &escalated, &[1], &[]), Ok(()), "routing out stays open");
-        assert_eq!(guard(&t, None, 3, 3, &accepted, &[], &[]), Ok(()));
+        assert_eq!(guard(&t, town, 3, 3, &escalated, &[1], &[]), Ok(()), "routing out stays open");
+        assert_eq!(guard(&t, Accusation::default(), 3, 3, &accepted, &[], &[]), Ok(()));
         assert_eq!(routes(&assigned), Routes { units: vec!["XZ-MZ"], users: vec![] });
+    }
+
+    #[test]
+    fn gen_7_nothing_routes_to_the_accused_person() {
+        let t = tree();
+        let person = Accusation { unit: None, user: Some("zhang") };
+        let handed = EventData::HandedOff { to_user: Some("zhang".into()), to_unit: None, reason: "r".into() };
+        let owned = EventData::Assigned { unit: "DZ".into(), owner: Some("zhang".into()) };
+        let led = EventData::LeaderAssigned { leader: "zhang".into() };
+        for data in [&handed, &owned, &led] {
+            assert_eq!(guard(&t, person, 1, 1, data, &[6], &[6]), Err(Refusal::AccusedPerson), "{data:?}");
+        }
+        let other = EventData::LeaderAssigned { leader: "li".into() };
+        assert_eq!(guard(&t, person, 1, 1, &other, &[], &[6]), Ok(()), "anyone else may lead it");
+        let both = Accusation { unit: Some(2), user: Some("zhang") };
+        assert_eq!(guard(&t, both, 1, 1, &other, &[], &[5]), Err(Refusal::AccusedUnit), "and the unit's rule holds");
     }
 }

@@ -31,6 +31,9 @@ pub enum Refusal {
     /// registered by the level above it, named here when there is one.
     #[error("registered at the accused unit")]
     RegisteredAtAccused { refer_to: Option<String> },
+    /// GEN-7: the staff member a case accuses never registers, holds, leads or acts on it.
+    #[error("accused person")]
+    AccusedPerson,
     /// Only the receiving unit objects, accepts an assignment, or handles a case it holds.
     #[error("not the holding unit")]
     NotHoldingUnit,
@@ -68,9 +71,10 @@ impl Refusal {
             Refusal::WrongState { .. } => "wrong_state",
             Refusal::Role { .. } => "forbidden",
             Refusal::AlreadyExtended => "already_extended",
-            Refusal::AccusedUnit | Refusal::HolderWithinAccusedReach | Refusal::RegisteredAtAccused { .. } => {
-                "accused_unit"
-            }
+            Refusal::AccusedUnit
+            | Refusal::HolderWithinAccusedReach
+            | Refusal::RegisteredAtAccused { .. }
+            | Refusal::AccusedPerson => "accused_unit",
             Refusal::NotHoldingUnit => "not_holding_unit",
             Refusal::ContactKnown => "contact_known",
             Refusal::AlreadyApproved => "already_approved",
@@ -118,6 +122,12 @@ impl Refusal {
                 "The case accuses the registering unit (or the unit it belongs to); it is registered by {} (GEN-7)",
                 refer_to.as_deref().unwrap_or("the level above")
             ),
+            (Refusal::AccusedPerson, Lang::Zh) => "本件检举、控告的正是该工作人员,依《信访工作条例》第三十条\
+                 不得由其登记、经手、领办或办理,请交其他工作人员"
+                .into(),
+            (Refusal::AccusedPerson, Lang::En) => {
+                "The case accuses that staff member; they may not register, hold, lead or handle it (GEN-7)".into()
+            }
             (Refusal::HolderWithinAccusedReach, Lang::En) => {
                 "The case accuses a unit above yours: route it to a unit outside the accused's reach (GEN-7)".into()
             }
@@ -798,6 +808,8 @@ pub struct SetAccusedDraft {
     pub name: Option<String>,
     /// The accused unit's code; empty when no unit of ours is accused.
     pub unit: Option<String>,
+    /// The login name of the staff member accused; empty when none of ours is.
+    pub user: Option<String>,
     /// Why the accused is set or corrected.
     pub reason: Option<String>,
     pub note: Option<String>,
@@ -805,17 +817,26 @@ pub struct SetAccusedDraft {
 }
 
 impl SetAccusedDraft {
-    /// The fields checked: (name, unit code, reason).
-    pub fn parse(&self) -> Result<(Option<String>, Option<crate::unit::UnitCode>, String), ValidationErrors> {
+    /// The fields checked.
+    pub fn parse(&self) -> Result<(crate::case::Accused, String), ValidationErrors> {
         let mut errors = Vec::new();
+        let user = match self.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => Some(None),
+            Some(raw) => crate::user::Username::parse("user", raw)
+                .map(|u| Some(u.as_str().to_owned()))
+                .map_err(|e| errors.push(e))
+                .ok(),
+        };
         let name = text::optional("name", self.name.as_deref(), limits::NAME * 2).map_err(|e| errors.push(e)).ok();
         let unit = match self.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
             None => Some(None),
             Some(raw) => crate::unit::UnitCode::parse("unit", raw).map(Some).map_err(|e| errors.push(e)).ok(),
         };
         let reason = text::required("reason", self.reason.as_deref(), limits::REASON).map_err(|e| errors.push(e)).ok();
-        match (name, unit, reason) {
-            (Some(name), Some(unit), Some(reason)) if errors.is_empty() => Ok((name, unit, reason)),
+        match (name, unit, user, reason) {
+            (Some(name), Some(unit), Some(user), Some(reason)) if errors.is_empty() => {
+                Ok((crate::case::Accused { name, unit, user }, reason))
+            }
             _ => Err(ValidationErrors::from_vec(errors)
                 .unwrap_or_else(|| FieldError::new("reason", Invalid::Required).into())),
         }
@@ -824,14 +845,10 @@ impl SetAccusedDraft {
 
 /// 更正被反映对象 (GEN-7): staff who may register set or correct who the case accuses; the
 /// informant guard then judges the new accused against the holder, the owner and the actor.
-pub fn set_accused(
-    role: Role,
-    name: Option<String>,
-    unit: Option<crate::unit::UnitCode>,
-    reason: String,
-) -> Result<EventData, Refusal> {
+pub fn set_accused(role: Role, accused: crate::case::Accused, reason: String) -> Result<EventData, Refusal> {
     staff_may("set-accused", role)?;
-    Ok(EventData::AccusedSet { name, unit: unit.map(|u| u.as_str().to_owned()), reason })
+    let crate::case::Accused { name, unit, user } = accused;
+    Ok(EventData::AccusedSet { name, unit: unit.map(|u| u.as_str().to_owned()), user, reason })
 }
 
 /// A flag as typed by staff.

@@ -8,8 +8,8 @@ use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use huiyin_search::{Segmenter, document};
 use huiyin_store::{
-    CaseQuery, CaseSort, ExactKey, NewCase, NewEvent, NewUnit, NewUser, PersonKeys, SearchDoc, SessionRow, Store,
-    StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
+    Blindness, CaseQuery, CaseSort, ExactKey, NewCase, NewEvent, NewUnit, NewUser, PersonKeys, SearchDoc, SessionRow,
+    Store, StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
 };
 use huiyin_store_tests::conformance;
 
@@ -706,6 +706,68 @@ async fn holiday_years_and_unit_limits(store: &dyn Store) {
 }
 conformance!(gen_8_holiday_years_and_unit_limits, holiday_years_and_unit_limits);
 
+/// GEN-7 in the queries: a case that accuses a unit or a staff member is left out of the lists,
+/// notifications and supervision items of those blind to it, and 更正被反映对象 moves the accused
+/// with the case's row.
+async fn gen_7_accusations_are_left_out_for_the_accused(store: &dyn Store) {
+    use huiyin_store::Notice;
+    let (_, xz, xs, _) = tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let zhang = user(store, "zhang", "XS", Role::Officer).await;
+    let mut reg = registration("XS", "检举张某", "2026-10-01", "甲");
+    reg.accused =
+        Some(huiyin_core::case::Accused { name: Some("张某".into()), unit: None, user: Some("zhang".into()) });
+    let id = store.register_cases(&[new_case(reg, &officer)]).await.unwrap()[0];
+    let file = store.case_file(id).await.unwrap().unwrap();
+    assert_eq!((file.accused_unit_id, file.accused_user_id), (None, Some(zhang.id)));
+    let blind = |units: Vec<i64>, user: &User| Blindness { units, user: Some(user.id) };
+    let total = |b: Blindness| async move {
+        let q = CaseQuery { scope: vec![xs], hidden_accusers_of: b, page: 1, per_page: 10, ..Default::default() };
+        store.list_cases(&q).await.unwrap().total
+    };
+    assert_eq!(total(blind(vec![xs], &officer)).await, 1, "a colleague sees it");
+    assert_eq!(total(blind(vec![xs], &zhang)).await, 0, "the accused person does not");
+    let at = Utc::now();
+    let notice = |u: &User| Notice { user_id: u.id, case_id: Some(id), kind: "alert".into(), message: "紧急".into() };
+    store.send_notices(&[notice(&officer), notice(&zhang)], at).await.unwrap();
+    assert_eq!(store.unread_notifications(officer.id, &blind(vec![xs], &officer)).await.unwrap(), 1);
+    assert_eq!(store.unread_notifications(zhang.id, &blind(vec![xs], &zhang)).await.unwrap(), 0);
+    assert!(store.notifications(zhang.id, &blind(vec![xs], &zhang), 10).await.unwrap().is_empty());
+    let due = store.due_deadlines("2026-10-31".parse().unwrap(), 100).await.unwrap();
+    assert_eq!(due[0].accused_user_id, Some(zhang.id));
+    store.open_supervision_item(&due[0], at, &[]).await.unwrap();
+    assert_eq!(store.supervision_items(&[xs], &blind(vec![xs], &officer), false, 10).await.unwrap().len(), 1);
+    assert!(store.supervision_items(&[xs], &blind(vec![xs], &zhang), false, 10).await.unwrap().is_empty());
+
+    // 更正被反映对象: the town now, nobody in person.
+    let data =
+        EventData::AccusedSet {
+            name: Some("西镇".into()), unit: Some("XZ".into()), user: None, reason: "更正".into()
+        };
+    let event =
+        huiyin_core::event::Event { seq: 2, occurred_at: at, recorded_at: at, actor: "wang".into(), note: None, data };
+    let mut state = file.state.clone();
+    state.apply(&event);
+    let new_event = NewEvent {
+        occurred_at: at,
+        recorded_at: at,
+        actor_id: officer.id,
+        note: None,
+        data: event.data.clone(),
+        state,
+        new_query_code_hash: None,
+        blobs: Vec::new(),
+        deadlines: file.deadlines.clone(),
+        search_tokens: None,
+    };
+    store.append_event(id, file.version, &new_event).await.unwrap();
+    let file = store.case_file(id).await.unwrap().unwrap();
+    assert_eq!((file.accused_unit_id, file.accused_user_id), (Some(xz), None));
+    assert_eq!(total(blind(vec![xs], &zhang)).await, 1, "no longer accused, zhang sees it");
+    assert_eq!(total(blind(vec![xz], &officer)).await, 0, "the town's staff do not");
+}
+conformance!(gen_7_accusations_are_left_out_for_the_accused, gen_7_accusations_are_left_out_for_the_accused);
+
 /// 督办 storage: due deadlines are found, a supervision item and a reminder are written once with
 /// their notices, escalation happens once, settled items close, notifications and the outbox work.
 async fn supervision_is_written_once(store: &dyn Store) {
@@ -725,8 +787,8 @@ async fn supervision_is_written_once(store: &dyn Store) {
     assert!(!store.open_supervision_item(&due[0], at, &[notice(officer.id)]).await.unwrap(), "once only");
     assert!(store.remind_once(&due[1], at, &[notice(officer.id)]).await.unwrap());
     assert!(!store.remind_once(&due[1], at, &[notice(officer.id)]).await.unwrap());
-    assert_eq!(store.unread_notifications(officer.id, &[]).await.unwrap(), 2);
-    let items = store.supervision_items(&[due[0].unit_id], &[], true, 10).await.unwrap();
+    assert_eq!(store.unread_notifications(officer.id, &Blindness::default()).await.unwrap(), 2);
+    let items = store.supervision_items(&[due[0].unit_id], &Blindness::default(), true, 10).await.unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!((items[0].case_number.as_str(), items[0].kind.as_str()), ("XS-2026-000001", "sorting"));
     let to_escalate = store.items_to_escalate("2026-12-31".parse().unwrap()).await.unwrap();
@@ -734,21 +796,24 @@ async fn supervision_is_written_once(store: &dyn Store) {
     assert_eq!(to_escalate[0].parent_id, xz, "the unit above the holding unit");
     assert!(store.escalate_item(items[0].id, xz, at, &[notice(chen.id)]).await.unwrap());
     assert!(!store.escalate_item(items[0].id, xz, at, &[notice(chen.id)]).await.unwrap());
-    assert_eq!(store.supervision_items(&[xz], &[], true, 10).await.unwrap()[0].escalated_to.as_deref(), Some("XZ"));
+    assert_eq!(
+        store.supervision_items(&[xz], &Blindness::default(), true, 10).await.unwrap()[0].escalated_to.as_deref(),
+        Some("XZ")
+    );
     assert_eq!(store.close_settled_items(at).await.unwrap(), 0, "the deadline is still open");
     // Moving the due date (a recount over a new calendar) settles the item for the old date.
     let mut moved = due[0].deadline;
     moved.due.date = "2026-10-20".parse().unwrap();
     store.update_deadline_dues(&[(ids[0], moved)]).await.unwrap();
     assert_eq!(store.close_settled_items(at).await.unwrap(), 1);
-    assert!(store.supervision_items(&[due[0].unit_id], &[], true, 10).await.unwrap().is_empty());
+    assert!(store.supervision_items(&[due[0].unit_id], &Blindness::default(), true, 10).await.unwrap().is_empty());
     let open = store.open_deadlines_after((0, ""), 10).await.unwrap();
     assert_eq!(open.len(), 2);
     assert_eq!(store.open_deadlines_after((ids[0], "sorting"), 10).await.unwrap().len(), 0);
-    let notes = store.notifications(officer.id, &[], 10).await.unwrap();
+    let notes = store.notifications(officer.id, &Blindness::default(), 10).await.unwrap();
     assert!(store.mark_notification_read(officer.id, notes[0].id, at).await.unwrap());
     assert!(!store.mark_notification_read(chen.id, notes[0].id, at).await.unwrap(), "not someone else's");
-    assert_eq!(store.unread_notifications(officer.id, &[]).await.unwrap(), 1);
+    assert_eq!(store.unread_notifications(officer.id, &Blindness::default()).await.unwrap(), 1);
     let stale = at - chrono::Duration::minutes(10);
     let outbox = store.outbox_claim(10, at, stale).await.unwrap();
     assert_eq!(outbox.len(), 3);
@@ -1154,10 +1219,10 @@ async fn the_index_is_rebuilt_and_the_dictionary_kept(store: &dyn Store) {
     assert_eq!(store.search_words().await.unwrap(), ["东坡村", "讨薪"]);
 
     // TWN-14: 越级 counted against the unit of the problem's place.
-    let counts = store.skip_level_counts(&county, &[]).await.unwrap();
+    let counts = store.skip_level_counts(&county, &Blindness::default()).await.unwrap();
     assert_eq!(counts.len(), 1);
     assert_eq!((counts[0].unit_code.as_str(), counts[0].cases), ("XS", 1));
-    assert!(store.skip_level_counts(&[], &[]).await.unwrap().is_empty());
+    assert!(store.skip_level_counts(&[], &Blindness::default()).await.unwrap().is_empty());
 }
 conformance!(twn_14_the_index_is_rebuilt_and_skip_levels_counted, the_index_is_rebuilt_and_the_dictionary_kept);
 
@@ -1217,7 +1282,8 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             CREATE TABLE case_bands (band INTEGER NOT NULL, received_at TEXT NOT NULL, \
             case_id INTEGER NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)) WITHOUT ROWID; \
             CREATE INDEX case_bands_case ON case_bands(case_id); ALTER TABLE outbox DROP COLUMN claimed_at; \
-            DROP TABLE guard_failures; DROP TABLE setting_versions; DELETE FROM _sqlx_migrations WHERE version >= 10;";
+            DROP TABLE guard_failures; DROP TABLE setting_versions; \
+            ALTER TABLE cases DROP COLUMN accused_user_id; DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
         the_bands_are_found(&upgraded, id, &bands, &county).await;
@@ -1233,7 +1299,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             case_id BIGINT NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)); \
             CREATE INDEX case_bands_case ON case_bands(case_id); DROP VIEW unit_reach; \
             ALTER TABLE outbox DROP COLUMN claimed_at; DROP TABLE guard_failures; DROP TABLE setting_versions; \
-            DELETE FROM _sqlx_migrations WHERE version >= 10;";
+            ALTER TABLE cases DROP COLUMN accused_user_id; DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();
         the_bands_are_found(&upgraded, id, &bands, &county).await;

@@ -147,6 +147,8 @@ pub struct CaseFile {
     pub holding_unit_id: i64,
     /// The unit the case accuses, if one of ours (GEN-7).
     pub accused_unit_id: Option<i64>,
+    /// The staff member the case accuses, if one of ours (GEN-7).
+    pub accused_user_id: Option<i64>,
     /// Optimistic-concurrency version: the number of events.
     pub version: i64,
     pub registration: Registration,
@@ -166,6 +168,8 @@ pub struct DueDeadline {
     pub owner_id: i64,
     /// The unit the case accuses, if any (GEN-7: its staff hear nothing of it).
     pub accused_unit_id: Option<i64>,
+    /// The staff member the case accuses, if one of ours (GEN-7).
+    pub accused_user_id: Option<i64>,
     pub deadline: Deadline,
 }
 
@@ -177,6 +181,8 @@ pub struct ItemToEscalate {
     pub parent_id: i64,
     /// The unit the case accuses, if any: escalation skips over it (GEN-7).
     pub accused_unit_id: Option<i64>,
+    /// The staff member the case accuses, if one of ours (GEN-7).
+    pub accused_user_id: Option<i64>,
     pub item: SupervisionItem,
 }
 
@@ -248,6 +254,8 @@ pub struct CaseSummary {
     pub due_provisional: bool,
     /// The unit the case accuses, if one of ours (GEN-7).
     pub accused_unit_id: Option<i64>,
+    /// The staff member the case accuses, if one of ours (GEN-7).
+    pub accused_user_id: Option<i64>,
 }
 
 /// How to order a case list.
@@ -468,6 +476,25 @@ pub mod reach {
     }
 }
 
+/// Whose accusations a reader never sees (GEN-7): the accused units they work for (their own unit
+/// and, for a department, the unit it belongs to) and, when they are accused themselves, they.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Blindness {
+    pub units: Vec<i64>,
+    pub user: Option<i64>,
+}
+
+impl Blindness {
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty() && self.user.is_none()
+    }
+
+    /// Whether a case accusing this unit and this user (either may be none) is hidden.
+    pub fn hides(&self, unit: Option<i64>, user: Option<i64>) -> bool {
+        unit.is_some_and(|u| self.units.contains(&u)) || (user.is_some() && user == self.user)
+    }
+}
+
 /// A filtered, sorted page of cases. `scope` is mandatory: the units whose cases the reader may see.
 #[derive(Debug, Clone, Default)]
 pub struct CaseQuery {
@@ -480,8 +507,9 @@ pub struct CaseQuery {
     pub search: Option<TextSearch>,
     /// Exact lookup by case number, or by the petitioner's ID number or phone.
     pub exact: Option<ExactKey>,
-    /// Leaves out the cases that accuse these units (GEN-7: for their staff such a case does not exist).
-    pub hidden_accusers_of: Vec<i64>,
+    /// Leaves out the cases that accuse the reader's units or the reader (GEN-7: for them such a
+    /// case does not exist).
+    pub hidden_accusers_of: Blindness,
     /// Only cases with an open deadline due on or before this day.
     pub due_by: Option<NaiveDate>,
     /// Only cases this user holds (包案人).
@@ -545,6 +573,8 @@ pub struct CaseMatch {
     pub content: String,
     /// The unit the case accuses, if one of ours (GEN-7).
     pub accused_unit_id: Option<i64>,
+    /// The staff member the case accuses, if one of ours (GEN-7).
+    pub accused_user_id: Option<i64>,
     /// The petitioner's time to ask for review or re-review ran out before the given day (GEN-5).
     pub request_lapsed: bool,
 }
@@ -648,6 +678,8 @@ pub trait Store: Send + Sync + 'static {
     async fn add_user(&self, user: &NewUser) -> StoreResult<User>;
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
     async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>>;
+    /// Every account, active or not, by unit and login name.
+    async fn users(&self) -> StoreResult<Vec<User>>;
     async fn users_with_role(&self, role: Role) -> StoreResult<Vec<User>>;
     async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
 
@@ -730,11 +762,11 @@ pub trait Store: Send + Sync + 'static {
     /// Closes the open items whose deadline was met or moved; returns how many.
     async fn close_settled_items(&self, at: DateTime<Utc>) -> StoreResult<u64>;
     /// Supervision items of cases held in the given units, newest first, without those of cases that
-    /// accuse one of `blind_to` (GEN-7).
+    /// accuse one of `blind` (GEN-7).
     async fn supervision_items(
         &self,
         units: &[i64],
-        blind_to: &[i64],
+        blind: &Blindness,
         open_only: bool,
         limit: i64,
     ) -> StoreResult<Vec<SupervisionItem>>;
@@ -745,9 +777,9 @@ pub trait Store: Send + Sync + 'static {
     /// Writes notices now (and their outbox messages), in one transaction.
     async fn send_notices(&self, notices: &[Notice], at: DateTime<Utc>) -> StoreResult<()>;
     /// A user's notifications, newest first, without those about cases that accuse one of
-    /// `blind_to` (GEN-7); the unread count likewise.
-    async fn notifications(&self, user_id: i64, blind_to: &[i64], limit: i64) -> StoreResult<Vec<Notification>>;
-    async fn unread_notifications(&self, user_id: i64, blind_to: &[i64]) -> StoreResult<i64>;
+    /// `blind` (GEN-7); the unread count likewise.
+    async fn notifications(&self, user_id: i64, blind: &Blindness, limit: i64) -> StoreResult<Vec<Notification>>;
+    async fn unread_notifications(&self, user_id: i64, blind: &Blindness) -> StoreResult<i64>;
     /// Marks one of the user's notifications read; false if it is not theirs.
     async fn mark_notification_read(&self, user_id: i64, id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
     /// Claims up to `limit` unsent messages for one sender, oldest first: messages no one claimed,
@@ -823,8 +855,8 @@ pub trait Store: Send + Sync + 'static {
     /// Adds words to the dictionary; returns how many were new.
     async fn add_search_words(&self, words: &[String], by: Option<i64>, at: DateTime<Utc>) -> StoreResult<usize>;
     /// Cases flagged 越级 in `scope`, counted by the unit responsible for the problem's place (TWN-14);
-    /// cases that accuse one of `blind_to` are not counted (GEN-7).
-    async fn skip_level_counts(&self, scope: &[i64], blind_to: &[i64]) -> StoreResult<Vec<SkipLevelCount>>;
+    /// cases that accuse one of `blind` are not counted (GEN-7).
+    async fn skip_level_counts(&self, scope: &[i64], blind: &Blindness) -> StoreResult<Vec<SkipLevelCount>>;
 
     /// What a unit tells the public, if it has said anything.
     async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>>;

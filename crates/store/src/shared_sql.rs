@@ -10,7 +10,7 @@
 use huiyin_store::ranking::{block_start, ring_start, widened, IdRange, RANKED_MATCHES, RING_BLOCK};
 use huiyin_store::reach::{self, Reach};
 use huiyin_store::{
-    CaseFile, CaseMatch, CaseQuery, ItemToEscalate, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
+    Blindness, CaseFile, CaseMatch, CaseQuery, ItemToEscalate, CaseSort, CaseSummary, DocumentStyle, DueDeadline, IssuedDocument, NewCase, NewEvent,
     NewIssuedDocument, NewUnit, NewUser, Notice, Notification, OutboxMessage, Page, ExactKey, PersonKeys, SearchDoc,
     SessionRow, SkipLevelCount, Store, StoreError, SubmissionClaim, UnitPublicInfo, StoreResult, SupervisionItem, Unit, User,
 };
@@ -163,6 +163,7 @@ fn summary_from_row(row: &DbRow) -> StoreResult<CaseSummary> {
         next_due: row.try_get("next_due")?,
         due_provisional: row.try_get("due_provisional")?,
         accused_unit_id: row.try_get("accused_unit_id")?,
+        accused_user_id: row.try_get("accused_user_id")?,
     })
 }
 
@@ -382,13 +383,16 @@ fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     }
 }
 
-/// GEN-7: leaves out the cases `c` that accuse one of `blind_to` (for their staff those cases do
-/// not exist).
-fn push_not_accusing(b: &mut sqlx::QueryBuilder<Db>, blind_to: &[i64]) {
-    if !blind_to.is_empty() {
+/// GEN-7: leaves out the cases `c` that accuse one of the reader's units or the reader (for them
+/// those cases do not exist).
+fn push_not_accusing(b: &mut sqlx::QueryBuilder<Db>, blind: &Blindness) {
+    if !blind.units.is_empty() {
         b.push(" AND (c.accused_unit_id IS NULL OR c.accused_unit_id NOT IN ");
-        push_ids(b, blind_to);
+        push_ids(b, &blind.units);
         b.push(")");
+    }
+    if let Some(user) = blind.user {
+        b.push(" AND (c.accused_user_id IS NULL OR c.accused_user_id <> ").push_bind(user).push(")");
     }
 }
 
@@ -449,7 +453,7 @@ async fn write_search(
 /// The columns of a [`CaseMatch`], on `cases c JOIN units n`; the lapse is judged on the bound day.
 const CASE_MATCH_COLUMNS: &str = "SELECT c.id, c.case_number, c.status, c.received_at, c.unit_id, n.code AS unit_code, \
      n.name AS unit_name, c.petitioner_name, c.petitioner_id_number, c.petitioner_phone, c.petitioner_address, c.content, \
-     c.accused_unit_id, \
+     c.accused_unit_id, c.accused_user_id, \
      EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL \
      AND d.kind IN ('review_request', 're_review_request') AND d.due < ";
 
@@ -469,6 +473,7 @@ fn case_match_from_row(r: &DbRow) -> StoreResult<CaseMatch> {
         petitioner_address: r.try_get("petitioner_address")?,
         content: r.try_get("content")?,
         accused_unit_id: r.try_get("accused_unit_id")?,
+        accused_user_id: r.try_get("accused_user_id")?,
         request_lapsed: r.try_get("request_lapsed")?,
     })
 }
@@ -512,7 +517,7 @@ async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<CaseSummary>
     let mut rows = sqlx::QueryBuilder::<Db>::new(
         "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
          c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
-         c.content, c.next_due, c.accused_unit_id, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
+         c.content, c.next_due, c.accused_unit_id, c.accused_user_id, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
          AND d.met_at IS NULL AND d.provisional) AS due_provisional \
          FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN ",
     );
@@ -819,6 +824,11 @@ impl Store for Backend {
         Ok(done.rows_affected())
     }
 
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(select_users!("ORDER BY u.unit_id, u.username")).fetch_all(self.reader()).await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
     async fn users_with_role(&self, role: Role) -> StoreResult<Vec<User>> {
         let rows = sqlx::query(select_users!("WHERE u.role = $1 ORDER BY u.username")).bind(role.code()).fetch_all(self.reader()).await?;
         rows.iter().map(user_from_row).collect()
@@ -1050,6 +1060,7 @@ impl Store for Backend {
         // Look each unit and registering user up once per batch.
         let mut unit_ids: HashMap<String, i64> = HashMap::new();
         let mut actors: HashMap<i64, String> = HashMap::new();
+        let mut accused_users: HashMap<String, i64> = HashMap::new();
         let mut blocks: HashMap<(i64, i64), i64> = HashMap::new();
         for case in cases {
             let code = case.registration.unit.as_str();
@@ -1084,6 +1095,16 @@ impl Store for Backend {
                         .ok_or(StoreError::UnknownReference(field))?;
                     unit_ids.insert(named.as_str().to_owned(), id);
                 }
+            }
+            if let Some(username) = case.registration.accused.as_ref().and_then(|a| a.user.as_ref())
+                && !accused_users.contains_key(username)
+            {
+                let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::UnknownReference("accused.user"))?;
+                accused_users.insert(username.clone(), id);
             }
             *blocks.entry((unit_ids[code], china_year(&case.registration))).or_default() += 1;
         }
@@ -1125,9 +1146,9 @@ impl Store for Backend {
                 "INSERT INTO cases (unit_id, case_number, query_code_hash, status, channel, received_at, registered_at, \
                  first_receiver_id, owner_id, holding_unit_id, petitioner_name, petitioner_id_number, petitioner_phone, \
                  petitioner_address, headcount, category_code, category_path, purpose, content, flags, state, version, updated_at, \
-                 next_due, accused_unit_id, place_unit_id) \
+                 next_due, accused_unit_id, place_unit_id, accused_user_id) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $7, $20, \
-                 $21, $22) RETURNING id",
+                 $21, $22, $23) RETURNING id",
             )
             .bind(unit_id)
             .bind(&case_number)
@@ -1151,6 +1172,7 @@ impl Store for Backend {
             .bind(next_due(&case.deadlines))
             .bind(reg.accused.as_ref().and_then(|a| a.unit.as_ref()).map(|u| unit_ids[u.as_str()]))
             .bind(reg.place_unit.as_ref().map(|u| unit_ids[u.as_str()]))
+            .bind(reg.accused.as_ref().and_then(|a| a.user.as_ref()).map(|u| accused_users[u.as_str()]))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| on_violation(e, "case_number", "unit"))?;
@@ -1191,7 +1213,8 @@ impl Store for Backend {
         let updated = sqlx::query(
             "UPDATE cases SET status = $1, owner_id = $2, holding_unit_id = $3, flags = $4, state = $5, \
              query_code_hash = COALESCE($6, query_code_hash), version = version + 1, updated_at = $7, \
-             accused_unit_id = CASE WHEN $10 THEN (SELECT id FROM units WHERE code = $11) ELSE accused_unit_id END \
+             accused_unit_id = CASE WHEN $10 THEN (SELECT id FROM units WHERE code = $11) ELSE accused_unit_id END, \
+             accused_user_id = CASE WHEN $10 THEN (SELECT id FROM users WHERE username = $12) ELSE accused_user_id END \
              WHERE id = $8 AND version = $9",
         )
         .bind(event.state.status.code())
@@ -1207,6 +1230,10 @@ impl Store for Backend {
         .bind(matches!(event.data, EventData::AccusedSet { .. }))
         .bind(match &event.data {
             EventData::AccusedSet { unit, .. } => unit.clone(),
+            _ => None,
+        })
+        .bind(match &event.data {
+            EventData::AccusedSet { user, .. } => user.clone(),
             _ => None,
         })
         .execute(&mut *tx)
@@ -1272,7 +1299,7 @@ impl Store for Backend {
     async fn case_file(&self, case_id: i64) -> StoreResult<Option<CaseFile>> {
         let Some(row) = sqlx::query(
             "SELECT c.id, c.unit_id, n.code AS unit_code, n.name AS unit_name, c.holding_unit_id, c.accused_unit_id, \
-             c.version, c.query_code_hash \
+             c.accused_user_id, c.version, c.query_code_hash \
              FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id = $1",
         )
         .bind(case_id)
@@ -1310,6 +1337,7 @@ impl Store for Backend {
             unit_name: row.try_get("unit_name")?,
             holding_unit_id: row.try_get("holding_unit_id")?,
             accused_unit_id: row.try_get("accused_unit_id")?,
+        accused_user_id: row.try_get("accused_user_id")?,
             version: row.try_get("version")?,
             query_code_hash: row.try_get("query_code_hash")?,
             registration,
@@ -1446,7 +1474,7 @@ impl Store for Backend {
 
     async fn due_deadlines(&self, until: chrono::NaiveDate, limit: i64) -> StoreResult<Vec<DueDeadline>> {
         let rows = sqlx::query(
-            "SELECT d.case_id, c.case_number, c.holding_unit_id, c.owner_id, c.accused_unit_id, d.kind, d.start_day, d.limit_rule, \
+            "SELECT d.case_id, c.case_number, c.holding_unit_id, c.owner_id, c.accused_unit_id, c.accused_user_id, d.kind, d.start_day, d.limit_rule, \
              d.extension_days, d.due, d.provisional, d.met_at FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
              WHERE d.met_at IS NULL AND d.due <= $1 ORDER BY d.due, d.case_id LIMIT $2",
         )
@@ -1462,6 +1490,7 @@ impl Store for Backend {
                     unit_id: r.try_get("holding_unit_id")?,
                     owner_id: r.try_get("owner_id")?,
                     accused_unit_id: r.try_get("accused_unit_id")?,
+                    accused_user_id: r.try_get("accused_user_id")?,
                     deadline: deadline_from_row(r)?,
                 })
             })
@@ -1511,7 +1540,7 @@ impl Store for Backend {
 
     async fn items_to_escalate(&self, due_by: chrono::NaiveDate) -> StoreResult<Vec<ItemToEscalate>> {
         let rows = sqlx::query(
-            "SELECT s.id, s.case_id, c.case_number, c.accused_unit_id, s.kind, s.due, s.unit_id, n.code AS unit_code, n.parent_id, \
+            "SELECT s.id, s.case_id, c.case_number, c.accused_unit_id, c.accused_user_id, s.kind, s.due, s.unit_id, n.code AS unit_code, n.parent_id, \
              u.username AS owner, s.opened_at, NULL AS escalated_to, s.closed_at \
              FROM supervision_items s JOIN cases c ON c.id = s.case_id JOIN units n ON n.id = s.unit_id \
              JOIN users u ON u.id = s.owner_id \
@@ -1529,6 +1558,7 @@ impl Store for Backend {
                     holding_unit_id: r.try_get("unit_id")?,
                     parent_id,
                     accused_unit_id: r.try_get("accused_unit_id")?,
+                    accused_user_id: r.try_get("accused_user_id")?,
                     item: supervision_from_row(r)?,
                 });
             }
@@ -1572,7 +1602,7 @@ impl Store for Backend {
     async fn supervision_items(
         &self,
         units: &[i64],
-        blind_to: &[i64],
+        blind: &Blindness,
         open_only: bool,
         limit: i64,
     ) -> StoreResult<Vec<SupervisionItem>> {
@@ -1584,7 +1614,7 @@ impl Store for Backend {
         q.push(" OR s.escalated_to_unit_id IN ");
         push_ids(&mut q, units);
         q.push(")");
-        push_not_accusing(&mut q, blind_to);
+        push_not_accusing(&mut q, blind);
         if open_only {
             q.push(" AND s.closed_at IS NULL");
         }
@@ -1619,13 +1649,13 @@ impl Store for Backend {
         Ok(())
     }
 
-    async fn notifications(&self, user_id: i64, blind_to: &[i64], limit: i64) -> StoreResult<Vec<Notification>> {
+    async fn notifications(&self, user_id: i64, blind: &Blindness, limit: i64) -> StoreResult<Vec<Notification>> {
         let mut b = sqlx::QueryBuilder::<Db>::new(
             "SELECT n.id, n.case_id, n.kind, n.message, n.created_at, n.read_at FROM notifications n \
              LEFT JOIN cases c ON c.id = n.case_id WHERE n.user_id = ",
         );
         b.push_bind(user_id);
-        push_not_accusing(&mut b, blind_to);
+        push_not_accusing(&mut b, blind);
         b.push(" ORDER BY n.id DESC LIMIT ").push_bind(limit);
         let rows = b.build().fetch_all(self.reader()).await?;
         rows.iter()
@@ -1642,13 +1672,13 @@ impl Store for Backend {
             .collect()
     }
 
-    async fn unread_notifications(&self, user_id: i64, blind_to: &[i64]) -> StoreResult<i64> {
+    async fn unread_notifications(&self, user_id: i64, blind: &Blindness) -> StoreResult<i64> {
         let mut b = sqlx::QueryBuilder::<Db>::new(
             "SELECT COUNT(*) FROM notifications n LEFT JOIN cases c ON c.id = n.case_id \
              WHERE n.read_at IS NULL AND n.user_id = ",
         );
         b.push_bind(user_id);
-        push_not_accusing(&mut b, blind_to);
+        push_not_accusing(&mut b, blind);
         Ok(b.build_query_scalar().fetch_one(self.reader()).await?)
     }
 
@@ -1995,7 +2025,7 @@ impl Store for Backend {
         Ok(added)
     }
 
-    async fn skip_level_counts(&self, scope: &[i64], blind_to: &[i64]) -> StoreResult<Vec<SkipLevelCount>> {
+    async fn skip_level_counts(&self, scope: &[i64], blind: &Blindness) -> StoreResult<Vec<SkipLevelCount>> {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
@@ -2004,7 +2034,7 @@ impl Store for Backend {
              WHERE CAST(c.flags AS TEXT) LIKE '%\"skip_level\"%'",
         );
         push_whole_scope(&mut b, scope);
-        push_not_accusing(&mut b, blind_to);
+        push_not_accusing(&mut b, blind);
         b.push(" GROUP BY n.code, n.name ORDER BY cases DESC, n.code");
         let rows = b.build().fetch_all(self.reader()).await?;
         rows.iter()

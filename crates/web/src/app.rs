@@ -109,6 +109,7 @@ pub async fn check_registration(
     let mut registration = draft.parse(now, &classes)?;
     let unit_id = unit_in_scope(state, actor, "unit", &registration.unit).await?;
     name_the_accused_unit(state, &mut registration).await?;
+    name_the_accused_person(state, actor, &mut registration).await?;
     // Units named elsewhere in the registration must exist, though they may lie outside the scope.
     let mut errors = Vec::new();
     if let Some(forwarded) = &registration.forwarded_from {
@@ -151,6 +152,43 @@ async fn name_the_accused_unit(state: &AppState, registration: &mut Registration
     Ok(())
 }
 
+/// GEN-7: the staff member a case accuses, checked (an account of ours, `accused.user`, active or
+/// not: a disabled account may be enabled again) or, for a petition filed online (the portal and
+/// Open311, which offer no staff picker), found: a name typed that is exactly the display name of
+/// one active staff member (and no other) is taken as them. At the counter the receiver picks the
+/// person. The accused may not register it themselves: they would be its first receiver and could
+/// never read it again.
+async fn name_the_accused_person(state: &AppState, actor: &Actor, registration: &mut Registration) -> AppResult<()> {
+    let online = registration.channel == Channel::Online;
+    let Some(accused) = registration.accused.as_mut() else { return Ok(()) };
+    match accused.user.as_deref() {
+        Some(username) => {
+            accused.user = Some(staff_account(state, "accused.user", username).await?.username);
+        }
+        None if online => {
+            if let Some(name) = accused.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                let users = state.store.users().await?;
+                let mut named =
+                    users.iter().filter(|u| u.active && !u.username.starts_with('_') && u.display_name == name);
+                if let (Some(user), None) = (named.next(), named.next()) {
+                    accused.user = Some(user.username.clone());
+                }
+            }
+        }
+        None => {}
+    }
+    if accused.user.as_deref() == Some(actor.user.username.as_str()) {
+        return Err(Refusal::AccusedPerson.into());
+    }
+    Ok(())
+}
+
+/// A staff account named in `field` by login name, active or not (never the online intake account).
+async fn staff_account(state: &AppState, field: &str, username: &str) -> AppResult<huiyin_store::User> {
+    let user = state.store.user_by_username(&username.to_ascii_lowercase()).await?;
+    user.filter(|u| !u.username.starts_with('_')).ok_or_else(|| FieldError::new(field, Invalid::UnknownUser).into())
+}
+
 /// GEN-7: a case that accuses the registering unit itself (or, for a department, the unit it belongs
 /// to) is not registered there, nor by a staff member of the accused (who would become its first
 /// receiver and owner): they could never read it again. The refusal names the nearest unit above
@@ -164,7 +202,7 @@ async fn refuse_registration_at_accused(
     let Some(code) = registration.accused.as_ref().and_then(|a| a.unit.as_ref()) else { return Ok(()) };
     let tree = unit_tree(state).await?;
     let Some(accused) = tree.id_of(code.as_str()) else { return Ok(()) };
-    if !tree.blind_to(unit_id).contains(&accused) && !actor.blind_to.contains(&accused) {
+    if !tree.blind_to(unit_id).contains(&accused) && !actor.blind.units.contains(&accused) {
         return Ok(());
     }
     let above = tree.above_outside_reach(unit_id, Some(accused));
@@ -233,7 +271,7 @@ async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) -> AppResul
             notices.push(notice(user.id, case_id, "alert", &message));
         }
     }
-    send_case_notices(state, &tree, file.accused_unit_id, notices).await
+    send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await
 }
 
 /// The case file, if the actor may see it: it was registered in or is held by a unit in scope, and
@@ -242,7 +280,11 @@ async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) -> AppResul
 pub async fn case_file(state: &AppState, actor: &Actor, id: i64) -> AppResult<CaseFile> {
     let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
     let in_scope = actor.sees_unit(file.unit_id) || actor.sees_unit(file.holding_unit_id);
-    if in_scope && !actor.is_blind_to(file.accused_unit_id) { Ok(file) } else { Err(AppError::NotFound) }
+    if in_scope && !actor.is_blind_to(file.accused_unit_id, file.accused_user_id) {
+        Ok(file)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// The unit tree as the informant guard reads it (GEN-7).
@@ -274,33 +316,40 @@ pub async fn route_out(state: &AppState, file: &CaseFile) -> AppResult<Option<(S
     Ok(Some((name(accused).unwrap_or_default(), above)))
 }
 
-/// GEN-7 on the write path of notices: nobody of the unit a case accuses (or of its departments)
-/// hears of it, in the app or by SMS and e-mail. Every notice about a case passes through here.
+/// GEN-7 on the write path of notices: neither the staff member a case accuses nor anybody of the
+/// unit it accuses (or of its departments) hears of it, in the app or by SMS and e-mail. Every
+/// notice about a case passes through here.
 async fn notices_outside_accused(
     store: &dyn Store,
     tree: &UnitTree,
     accused: Option<i64>,
+    accused_user: Option<i64>,
     notices: Vec<Notice>,
 ) -> AppResult<Vec<Notice>> {
-    let Some(accused) = accused else { return Ok(notices) };
+    if accused.is_none() && accused_user.is_none() {
+        return Ok(notices);
+    }
     let mut kept = Vec::with_capacity(notices.len());
     for n in notices {
-        let unit = store.user_by_id(n.user_id).await?.map(|u| u.unit_id);
-        if unit.is_some_and(|u| !tree.blind_to(u).contains(&accused)) {
+        let Some(user) = store.user_by_id(n.user_id).await? else { continue };
+        let blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), user: Some(user.id) };
+        if !blind.hides(accused, accused_user) {
             kept.push(n);
         }
     }
     Ok(kept)
 }
 
-/// Sends notices about a case that accuses `accused` (if anything), to nobody blind to it (GEN-7).
+/// Sends notices about a case that accuses this unit and this staff member (either may be none), to
+/// nobody blind to it (GEN-7).
 async fn send_case_notices(
     state: &AppState,
     tree: &UnitTree,
     accused: Option<i64>,
+    accused_user: Option<i64>,
     notices: Vec<Notice>,
 ) -> AppResult<()> {
-    let notices = notices_outside_accused(&*state.store, tree, accused, notices).await?;
+    let notices = notices_outside_accused(&*state.store, tree, accused, accused_user, notices).await?;
     state.store.send_notices(&notices, Utc::now()).await?;
     Ok(())
 }
@@ -312,13 +361,13 @@ pub async fn notifications(
     actor: &Actor,
     limit: i64,
 ) -> AppResult<(Vec<huiyin_store::Notification>, i64)> {
-    let items = state.store.notifications(actor.user.id, &actor.blind_to, limit).await?;
+    let items = state.store.notifications(actor.user.id, &actor.blind, limit).await?;
     Ok((items, unread_notifications(state, actor).await?))
 }
 
 /// How many of the actor's notifications are unread (GEN-7 as [`notifications`]).
 pub async fn unread_notifications(state: &AppState, actor: &Actor) -> AppResult<i64> {
-    Ok(state.store.unread_notifications(actor.user.id, &actor.blind_to).await?)
+    Ok(state.store.unread_notifications(actor.user.id, &actor.blind).await?)
 }
 
 /// The supervision items of the cases in the actor's scope (GEN-7: none of a case that accuses the
@@ -329,7 +378,7 @@ pub async fn supervision_items(
     open_only: bool,
     limit: i64,
 ) -> AppResult<Vec<huiyin_store::SupervisionItem>> {
-    Ok(state.store.supervision_items(&actor.scope, &actor.blind_to, open_only, limit).await?)
+    Ok(state.store.supervision_items(&actor.scope, &actor.blind, open_only, limit).await?)
 }
 
 /// The time limits of a case (GEN-2 … GEN-5), as stored with it and recounted when the calendar changes.
@@ -450,7 +499,8 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
                     d.due.date
                 );
                 let notices = vec![notice(item.owner_id, item.case_id, "due_soon", &message)];
-                let notices = notices_outside_accused(store, &tree, item.accused_unit_id, notices).await?;
+                let notices =
+                    notices_outside_accused(store, &tree, item.accused_unit_id, item.accused_user_id, notices).await?;
                 run.reminded += u64::from(store.remind_once(item, now, &notices).await?);
             }
             Urgency::Overdue(days) => {
@@ -468,7 +518,8 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
                 }
                 let notices: Vec<Notice> =
                     recipients.iter().map(|u| notice(*u, item.case_id, "overdue", &message)).collect();
-                let notices = notices_outside_accused(store, &tree, item.accused_unit_id, notices).await?;
+                let notices =
+                    notices_outside_accused(store, &tree, item.accused_unit_id, item.accused_user_id, notices).await?;
                 run.opened += u64::from(store.open_supervision_item(item, now, &notices).await?);
             }
             Urgency::Met | Urgency::OnTrack => {}
@@ -499,7 +550,9 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
             .iter()
             .map(|u| notice(u.id, item.case_id, "escalated", &message))
             .collect();
-        let notices = notices_outside_accused(store, &tree, candidate.accused_unit_id, notices).await?;
+        let notices =
+            notices_outside_accused(store, &tree, candidate.accused_unit_id, candidate.accused_user_id, notices)
+                .await?;
         run.escalated += u64::from(store.escalate_item(item.id, parent, now, &notices).await?);
     }
     run.closed = store.close_settled_items(now).await?;
@@ -689,24 +742,31 @@ fn named_or_nearest_above(
 }
 
 /// GEN-7 when the accused is set or corrected: only a unit outside the reach of the unit accused now
-/// may change or clear it; and the case may not then be held or owned by the newly accused unit or
-/// its departments, nor the correction made by one of their staff (it would vanish from their sight
-/// in their hands). It is routed out of their reach first.
+/// may change or clear it; and the case may not then be held, owned or led by the newly accused
+/// person, unit or its departments, nor the correction made by one of them (it would vanish from
+/// their sight in their hands). It is routed out of their reach first.
 async fn refuse_accused_holding(
     state: &AppState,
     actor: &Actor,
     tree: &UnitTree,
     file: &CaseFile,
     accused: Option<i64>,
+    accused_user: Option<&str>,
 ) -> AppResult<()> {
     // Changing or clearing who is accused is for units outside the reach of the unit accused now:
     // a unit below it could otherwise hand the accusation to it.
     if file.accused_unit_id.is_some_and(|current| tree.within_reach(actor.user.unit_id, current)) {
         return Err(Refusal::AccusedUnit.into());
     }
+    let people = [Some(&file.state.owner), file.state.owner_leader.as_ref(), Some(&actor.user.username)];
+    if let Some(person) = accused_user
+        && people.iter().flatten().any(|p| p.eq_ignore_ascii_case(person))
+    {
+        return Err(Refusal::AccusedPerson.into());
+    }
     let Some(accused) = accused else { return Ok(()) };
     let mut units = vec![file.holding_unit_id, actor.user.unit_id];
-    for username in [Some(&file.state.owner), file.state.owner_leader.as_ref()].into_iter().flatten() {
+    for username in people.into_iter().flatten() {
         if let Some(user) = state.store.user_by_username(username).await? {
             units.push(user.unit_id);
         }
@@ -715,6 +775,20 @@ async fn refuse_accused_holding(
         return Err(Refusal::AccusedUnit.into());
     }
     Ok(())
+}
+
+/// GEN-7: the staff member accused now is changed or cleared only from outside the reach of their
+/// unit, so that their own colleagues and subordinates cannot hand the accusation back to them.
+async fn refuse_person_change_from_within(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    current: &str,
+) -> AppResult<()> {
+    match state.store.user_by_username(current).await? {
+        Some(person) if tree.within_reach(actor.user.unit_id, person.unit_id) => Err(Refusal::AccusedPerson.into()),
+        _ => Ok(()),
+    }
 }
 
 /// The one GEN-7 guard on every action of a case: resolves the units and users the event routes the
@@ -726,7 +800,7 @@ async fn guard_informant(
     file: &CaseFile,
     data: &EventData,
 ) -> AppResult<()> {
-    if file.accused_unit_id.is_none() {
+    if file.accused_unit_id.is_none() && file.accused_user_id.is_none() {
         return Ok(());
     }
     let routes = informant::routes(data);
@@ -737,8 +811,44 @@ async fn guard_informant(
             user_units.push(user.unit_id);
         }
     }
-    let (accused, holder, actor_unit) = (file.accused_unit_id, file.holding_unit_id, actor.user.unit_id);
-    Ok(informant::guard(tree, accused, holder, actor_unit, data, &units, &user_units)?)
+    let person = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
+    let accused = informant::Accusation { unit: file.accused_unit_id, user: person.as_deref() };
+    let (holder, actor_unit) = (file.holding_unit_id, actor.user.unit_id);
+    informant::guard(tree, accused, holder, actor_unit, data, &units, &user_units)?;
+    // And the case as the event leaves it, whatever the event names: an objection returns it to
+    // whoever sent it, who may be of the accused or the accused person.
+    let mut next = file.state.clone();
+    let now = Utc::now();
+    let event = Event {
+        seq: 0,
+        occurred_at: now,
+        recorded_at: now,
+        actor: actor.user.username.clone(),
+        note: None,
+        data: data.clone(),
+    };
+    next.apply(&event);
+    let new_people = [
+        Some(&next.owner).filter(|o| **o != file.state.owner),
+        next.owner_leader.as_ref().filter(|l| file.state.owner_leader.as_ref() != Some(*l)),
+    ];
+    for p in new_people.into_iter().flatten() {
+        if person.as_deref().is_some_and(|person| person.eq_ignore_ascii_case(p)) {
+            return Err(Refusal::AccusedPerson.into());
+        }
+        if let (Some(accused), Some(user)) = (file.accused_unit_id, state.store.user_by_username(p).await?)
+            && tree.blind_to(user.unit_id).contains(&accused)
+        {
+            return Err(Refusal::AccusedUnit.into());
+        }
+    }
+    if let Some(accused) = file.accused_unit_id
+        && next.holding_unit != file.state.holding_unit
+        && tree.id_of(&next.holding_unit).is_some_and(|h| tree.blind_to(h).contains(&accused))
+    {
+        return Err(Refusal::AccusedUnit.into());
+    }
+    Ok(())
 }
 
 /// Takes one action on a case: checks the fields, asks the core whether it is allowed (state, role,
@@ -925,7 +1035,10 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
                     _ => None,
                 };
                 match other {
-                    Some(o) if o.accused_unit_id.is_none() || o.accused_unit_id == accused => {
+                    Some(o)
+                        if (o.accused_unit_id.is_none() || o.accused_unit_id == accused)
+                            && (o.accused_user_id.is_none() || o.accused_user_id == file.accused_user_id) =>
+                    {
                         related.push(number.as_str().to_owned());
                     }
                     _ => return Err(FieldError::new("related", Invalid::UnknownCase).into()),
@@ -942,15 +1055,31 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             (lifecycle::flag(role, flag, related, against, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::SetAccused(d) => {
-            let (name, unit, reason) = d.parse()?;
-            let new_accused = match &unit {
+            let (accused, reason) = d.parse()?;
+            let new_accused = match &accused.unit {
                 Some(code) => {
                     Some(tree.id_of(code.as_str()).ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?)
                 }
                 None => None,
             };
-            refuse_accused_holding(state, actor, &tree, &file, new_accused).await?;
-            (lifecycle::set_accused(role, name, unit, reason)?, meta(&d.note, &d.at)?)
+            let mut accused = accused;
+            let current = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
+            accused.user = match d.user.as_deref().map(str::trim) {
+                // Absent: the accused person stays as they are (a client that knows only name and unit).
+                None => current.clone(),
+                Some("") => None,
+                Some(_) => match &accused.user {
+                    Some(username) => Some(staff_account(state, "user", username).await?.username),
+                    None => None,
+                },
+            };
+            if current != accused.user
+                && let Some(current) = &current
+            {
+                refuse_person_change_from_within(state, actor, &tree, current).await?;
+            }
+            refuse_accused_holding(state, actor, &tree, &file, new_accused, accused.user.as_deref()).await?;
+            (lifecycle::set_accused(role, accused, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::ClearFlag(d) => {
             let flag = Flag::parse("flag", d.flag.as_deref().unwrap_or_default())?;
@@ -986,7 +1115,7 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
             .iter()
             .map(|u| notice(u.id, id, "reported_back", &message))
             .collect();
-        send_case_notices(state, &tree, file.accused_unit_id, notices).await?;
+        send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await?;
     }
     state.store.case_file(id).await?.ok_or(AppError::NotFound)
 }
@@ -1264,7 +1393,7 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         search,
         exact,
         // GEN-7: for the accused and its departments an accusing case does not exist.
-        hidden_accusers_of: actor.blind_to.clone(),
+        hidden_accusers_of: actor.blind.clone(),
         due_by,
         owner,
         count_up_to,

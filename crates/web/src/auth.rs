@@ -38,25 +38,27 @@ pub struct Actor {
     pub user: User,
     /// Ids of the user's unit and all units below it.
     pub scope: Vec<i64>,
-    /// Ids of the accused units to whose accusations this user is blind: their own unit and, for a
-    /// department, the unit it belongs to (`informant::UnitTree::blind_to`).
-    pub blind_to: Vec<i64>,
+    /// Whose accusations this user never sees: their own unit and, for a department, the unit it
+    /// belongs to (`informant::UnitTree::blind_to`), and themselves.
+    pub blind: huiyin_store::Blindness,
 }
 
 impl Actor {
     pub async fn load(state: &AppState, user: User) -> Result<Actor, huiyin_store::StoreError> {
         let tree = crate::app::unit_tree(state).await?;
-        let (scope, blind_to) = (tree.subtree(user.unit_id), tree.blind_to(user.unit_id));
-        Ok(Actor { user, scope, blind_to })
+        let scope = tree.subtree(user.unit_id);
+        let blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), user: Some(user.id) };
+        Ok(Actor { user, scope, blind })
     }
 
     pub fn sees_unit(&self, unit_id: i64) -> bool {
         self.scope.contains(&unit_id)
     }
 
-    /// Whether a case that accuses `accused` (if anything) is hidden from this actor (GEN-7).
-    pub fn is_blind_to(&self, accused: Option<i64>) -> bool {
-        accused.is_some_and(|a| self.blind_to.contains(&a))
+    /// Whether a case that accuses this unit and this staff member (either may be none) is hidden
+    /// from this actor (GEN-7).
+    pub fn is_blind_to(&self, accused_unit: Option<i64>, accused_user: Option<i64>) -> bool {
+        self.blind.hides(accused_unit, accused_user)
     }
 }
 

@@ -516,6 +516,7 @@ mod tests {
             unit_name: "西山社区".into(),
             holding_unit_id: 1,
             accused_unit_id: None,
+            accused_user_id: None,
             version: all.len() as i64,
             state: CaseState::derive(&all).unwrap(),
             registration,

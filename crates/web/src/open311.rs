@@ -290,6 +290,7 @@ async fn file_request(state: &AppState, form: &HashMap<String, String>) -> Resul
         accused: crate::ui::accused_draft(
             &attribute("accused_name").unwrap_or_default(),
             &attribute("accused_unit").unwrap_or_default(),
+            "",
         ),
         place: Some(place),
         place_unit: attribute("place_unit"),
@@ -378,6 +379,7 @@ async fn list_requests(state: &AppState, params: &HashMap<String, String>) -> Re
             let code = class_code(&classes, &case.category_path);
             let open_or_closed = open_or_closed(case.status);
             if case.accused_unit_id.is_none()
+                && case.accused_user_id.is_none()
                 && (statuses.is_empty() || statuses.contains(&open_or_closed))
                 && (codes.is_empty() || codes.contains(&code.as_str()))
                 && out.len() < MAX_REQUESTS
@@ -435,7 +437,8 @@ async fn one_request(state: &AppState, number: &str, extensions: bool) -> Result
     let Some(id) = state.store.case_id_by_number(number.trim()).await.map_err(AppError::from)? else { return Ok(None) };
     let Some(file) = state.store.case_file(id).await.map_err(AppError::from)? else { return Ok(None) };
     // GEN-7: a case that accuses a unit is not served publicly (its accused could follow it).
-    if file.registration.channel != Channel::Online || file.accused_unit_id.is_some() {
+    if file.registration.channel != Channel::Online || file.accused_unit_id.is_some() || file.accused_user_id.is_some()
+    {
         return Ok(None);
     }
     let today = huiyin_core::limits::china_day(Utc::now());

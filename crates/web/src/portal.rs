@@ -252,7 +252,7 @@ impl PetitionForm {
             category: some(&self.category),
             purpose: some(&self.purpose),
             content: some(&self.content),
-            accused: crate::ui::accused_draft(&self.accused_name, &self.accused_unit),
+            accused: crate::ui::accused_draft(&self.accused_name, &self.accused_unit, ""),
             place: some(&self.place),
             place_unit: some(&self.place_unit),
             ..Default::default()

@@ -561,7 +561,7 @@ async fn online_actor(state: &AppState) -> AppResult<Actor> {
         }
     };
     // The intake account sees every unit and is blind to nothing: it files petitions and reads none.
-    Ok(Actor { user, scope: units.iter().map(|u| u.id).collect(), blind_to: Vec::new() })
+    Ok(Actor { user, scope: units.iter().map(|u| u.id).collect(), blind: huiyin_store::Blindness::default() })
 }
 
 /// How long a unit's counted measures are shown before they are counted again.

@@ -159,9 +159,11 @@ struct Subject<'a> {
     earlier_only: bool,
     /// Look for other people's similar cases (collective offers), by LSH band.
     offers: bool,
-    /// The unit this case accuses, if any: earlier cases that accuse another unit are left out, so
-    /// that no flag or offer links a case its accused may read to one they may not (GEN-7).
+    /// The unit and the staff member this case accuses, if any: earlier cases that accuse another
+    /// are left out, so that no flag or offer links a case its accused may read to one they may not
+    /// (GEN-7).
     accused: Option<i64>,
+    accused_user: Option<i64>,
 }
 
 /// When a registered case is judged.
@@ -200,6 +202,7 @@ pub async fn intake_check(state: &AppState, actor: &Actor, draft: &IntakeDraft) 
         earlier_only: false,
         offers: true,
         accused: None,
+        accused_user: None,
     };
     judge(state, actor, &subject).await
 }
@@ -213,8 +216,9 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     let counts = |c: &CaseMatch| {
         Some(c.id) != s.exclude
             && (!s.earlier_only || c.received_at <= s.received_at)
-            && !actor.is_blind_to(c.accused_unit_id)
+            && !actor.is_blind_to(c.accused_unit_id, c.accused_user_id)
             && (s.exclude.is_none() || c.accused_unit_id.is_none() || c.accused_unit_id == s.accused)
+            && (s.exclude.is_none() || c.accused_user_id.is_none() || c.accused_user_id == s.accused_user)
     };
     history.retain(counts);
     let has_words = s.content.chars().filter(|c| c.is_alphanumeric()).count() >= 4;
@@ -337,6 +341,10 @@ async fn judge_registration(
             Some(code) => state.store.unit_by_code(code.as_str()).await?.map(|u| u.id),
             None => None,
         },
+        accused_user: match r.accused.as_ref().and_then(|a| a.user.as_ref()) {
+            Some(username) => state.store.user_by_username(username).await?.map(|u| u.id),
+            None => None,
+        },
     };
     judge(state, actor, &subject).await
 }
@@ -424,7 +432,7 @@ pub fn checked_words(words: &[String]) -> Result<Vec<String>, FieldError> {
 
 /// 越级访 counted against the units responsible (TWN-14), in the actor's scope.
 pub async fn skip_level_counts(state: &AppState, actor: &Actor) -> AppResult<Vec<SkipLevelCount>> {
-    Ok(state.store.skip_level_counts(&actor.scope, &actor.blind_to).await?)
+    Ok(state.store.skip_level_counts(&actor.scope, &actor.blind).await?)
 }
 
 /// Rebuilds every case's search entry with the segmenter as it is now, in batches; `progress` is told

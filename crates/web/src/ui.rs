@@ -728,6 +728,9 @@ struct CaseForm {
     /// The accused unit's code, picked from every unit (GEN-7).
     #[serde(default)]
     accused_unit: String,
+    /// The accused staff member's login name, picked from every active account (GEN-7).
+    #[serde(default)]
+    accused_user: String,
     #[serde(default)]
     content: String,
     #[serde(default)]
@@ -763,6 +766,8 @@ struct NewCasePage {
     units: Vec<(String, String)>,
     /// Every unit, for naming the accused one (it may lie outside the registering unit's scope).
     all_units: Vec<(String, String)>,
+    /// Every active staff member as (login, “name · unit”), for naming an accused person (GEN-7).
+    all_staff: Vec<(String, String)>,
     category_paths: Vec<String>,
     flag_choices: Vec<(&'static str, &'static str, bool)>,
     errors: Option<ValidationErrors>,
@@ -788,13 +793,37 @@ pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The accused as a form gives them: a name, a unit picked (GEN-7), either or neither.
-pub(crate) fn accused_draft(name: &str, unit: &str) -> Option<AccusedDraft> {
-    let (name, unit) = (name.trim(), unit.trim());
-    (!name.is_empty() || !unit.is_empty()).then(|| AccusedDraft {
-        name: (!name.is_empty()).then(|| name.to_owned()),
-        unit: (!unit.is_empty()).then(|| unit.to_owned()),
+/// The accused as a form gives them: a name, a unit picked, a staff member picked (GEN-7), any of
+/// them or none.
+pub(crate) fn accused_draft(name: &str, unit: &str, user: &str) -> Option<AccusedDraft> {
+    let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    (given(name).is_some() || given(unit).is_some() || given(user).is_some()).then(|| AccusedDraft {
+        name: given(name),
+        unit: given(unit),
+        user: given(user),
     })
+}
+
+/// A staff member as “name · unit”, active or not; the login name when the account is gone.
+async fn person_label(state: &AppState, username: &str) -> Result<String, AppError> {
+    let Some(user) = state.store.user_by_username(username).await? else { return Ok(username.to_owned()) };
+    let unit = state.store.unit_by_code(&user.unit_code).await?.map(|u| u.name).unwrap_or(user.unit_code);
+    Ok(format!("{} · {unit}{}", user.display_name, if user.active { "" } else { "(已停用)" }))
+}
+
+/// Every active staff member (not the online intake account), as (login, “name · unit”), by unit:
+/// the picker for an accused person (GEN-7).
+async fn staff_choices(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    let units: HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let users = state.store.users().await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active && !u.username.starts_with('_'))
+        .map(|u| {
+            let unit = units.get(&u.unit_id).cloned().unwrap_or_default();
+            (u.username, format!("{} · {unit}", u.display_name))
+        })
+        .collect())
 }
 
 /// The channels taken at the counter.
@@ -818,6 +847,7 @@ async fn new_case_page(
         purposes: choices(Purpose::ALL.iter().map(|p| (p.code(), p.label_zh())), &f.purpose),
         units: units_in_scope(state, &staff.actor).await?,
         all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
+        all_staff: staff_choices(state).await?,
         category_paths: classes.iter().filter(|c| c.active && c.level == 3).map(|c| c.path.clone()).collect(),
         flag_choices: Flag::ALL
             .iter()
@@ -907,7 +937,7 @@ fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft, Validation
         category: some(&f.category),
         purpose: some(&f.purpose),
         content: some(&f.content),
-        accused: accused_draft(&f.accused_name, &f.accused_unit),
+        accused: accused_draft(&f.accused_name, &f.accused_unit, &f.accused_user),
         place: some(&f.place),
         place_unit: some(&f.place_unit),
         flags: flags.iter().map(|f| f.code().to_owned()).collect(),
@@ -1051,6 +1081,10 @@ struct CasePage {
     route_out: Option<(String, Vec<String>)>,
     /// Every unit, for setting or correcting the accused one (GEN-7).
     all_units: Vec<(String, String)>,
+    /// Every active staff member, for setting or correcting an accused person (GEN-7).
+    all_staff: Vec<(String, String)>,
+    /// The staff member the case accuses, as “name · unit” (GEN-7).
+    accused_person: Option<String>,
     action_error: Option<String>,
     documents: Vec<DocumentLink>,
     /// (sha256, name, kind label)
@@ -1098,10 +1132,11 @@ fn event_summary(data: &EventData) -> String {
             format!("{}{related}:{reason}", flag.label_zh())
         }
         EventData::FlagCleared { flag, reason } => format!("撤销{}:{reason}", flag.label_zh()),
-        EventData::AccusedSet { name, unit, reason } => format!(
-            "被反映对象更正为 {}{}:{reason}",
+        EventData::AccusedSet { name, unit, user, reason } => format!(
+            "被反映对象更正为 {}{}{}:{reason}",
             name.as_deref().unwrap_or("—"),
-            unit.as_deref().map(|u| format!("({u})")).unwrap_or_default()
+            unit.as_deref().map(|u| format!("({u})")).unwrap_or_default(),
+            user.as_deref().map(|u| format!("(工作人员 {u})")).unwrap_or_default()
         ),
         EventData::ReturnVisited { method, outcome, reopened, .. } => format!(
             "{}回访:{outcome}{}",
@@ -1196,7 +1231,12 @@ async fn case_page(
             })
             .collect(),
     };
+    let accused_person = match c.accused.as_ref().and_then(|a| a.user.as_deref()) {
+        Some(username) => Some(person_label(state, username).await?),
+        None => None,
+    };
     Ok(CasePage {
+        accused_person,
         me: staff.me(),
         csrf: staff.csrf.clone(),
         c,
@@ -1219,6 +1259,7 @@ async fn case_page(
         offers,
         route_out: app::route_out(state, &file).await?,
         all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
+        all_staff: staff_choices(state).await?,
         action_error,
         attachments: file
             .events

@@ -61,6 +61,8 @@ pub struct CategoryView {
 pub struct AccusedView {
     pub name: Option<String>,
     pub unit: Option<String>,
+    /// The login name of the staff member accused, when one of ours is (GEN-7).
+    pub user: Option<String>,
 }
 
 /// A time limit of the case (GEN-2 … GEN-5).
@@ -189,7 +191,9 @@ fn event_details(e: &Event) -> serde_json::Value {
             "flag": flag.code(), "related": related, "against_unit": against_unit, "reason": reason
         }),
         EventData::FlagCleared { flag, reason } => json!({ "flag": flag.code(), "reason": reason }),
-        EventData::AccusedSet { name, unit, reason } => json!({ "name": name, "unit": unit, "reason": reason }),
+        EventData::AccusedSet { name, unit, user, reason } => {
+            json!({ "name": name, "unit": unit, "user": user, "reason": reason })
+        }
         EventData::LiaisonRecorded { agency, summary } => json!({ "agency": agency, "summary": summary }),
         EventData::HearingHeld { from, to, participants, opinions, conclusion } => json!({
             "from": from, "to": to, "participants": participants, "opinions": opinions, "conclusion": conclusion
@@ -252,8 +256,11 @@ impl CaseView {
             category: CategoryView { code: reg.category.code.clone(), path: reg.category.path.clone() },
             purpose: reg.purpose.code().to_owned(),
             content: reg.content.clone(),
-            accused: huiyin_core::event::current_accused(reg, &file.events)
-                .map(|a| AccusedView { name: a.name, unit: a.unit.map(|u| u.as_str().to_owned()) }),
+            accused: huiyin_core::event::current_accused(reg, &file.events).map(|a| AccusedView {
+                name: a.name,
+                unit: a.unit.map(|u| u.as_str().to_owned()),
+                user: a.user,
+            }),
             place: reg.place.clone(),
             place_unit: reg.place_unit.as_ref().map(|u| u.as_str().to_owned()),
             flags: file.state.flags.iter().map(|f| f.code().to_owned()).collect(),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::common::{Backend, agent, get, json};
+use super::common::{Backend, agent, get, json, post};
 use super::{World, visit};
 
 /// A department of the accused town (民政办 of 西镇) with an officer `mz`, made on the running world.
@@ -293,7 +293,8 @@ fn said(status_and_body: (u16, Value)) -> (u16, String) {
 }
 
 /// GEN-7, generated: for every operation of the OpenAPI document and every staff page that takes a
-/// case, as every role of the accused town and of its department, every read answers 404, every
+/// case, as every role of the accused town and of its department and as the county leader accused
+/// by name (an account of their own), every read answers 404, every
 /// action is refused, and no response — lists and searches for the petitioner's details,
 /// notifications, supervision, intake — holds the case's number, statement, petitioner or
 /// attachment; and from every role of the county, no routing operation can move the case into the
@@ -309,11 +310,14 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
             accounts.push((format!("{prefix}_{}", role.code()), unit, role));
         }
     }
+    // And a person accused by name, a leader of the county (alerted of major cases like any other).
+    accounts.push(("px_leader".into(), "QX", Role::Leader));
     let tokens = seed_accounts(&w, &accounts);
     let accused: Vec<&String> = tokens.keys().filter(|u| !u.starts_with("qx_")).collect();
 
     // The accusation, with an attachment, an alert to leaders and a flag.
     let mut body = accusation();
+    body["accused"]["user"] = json!("px_leader");
     body["flags"] = json!(["major_urgent"]);
     body["petitioner"]["address"] = json!("保密街七号");
     let id = w.register(body);
@@ -531,7 +535,8 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
     // up owns it until someone above takes it).
     w.ok("boss", id, "hand-off", json!({"to_user": "qlead", "reason": "县领导阅处"}));
     let units_in_reach = ["XZ", "XZ-MZ", "XS", "XS-CL"];
-    let users_in_reach = ["xz_leader", "xz_officer", "mz_officer", "mz_leader", "wang", "zlead", "chen", "cl"];
+    let users_in_reach =
+        ["xz_leader", "xz_officer", "mz_officer", "mz_leader", "wang", "zlead", "chen", "cl", "px_leader"];
     let mut tried = 0;
     for role in roles {
         let token = &tokens[&format!("qx_{}", role.code())];
@@ -571,9 +576,9 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
                     // Refused, unless the operation named the accused itself (更正被反映对象).
                     let named_accused = case["events"].as_array().unwrap().last().unwrap()["kind"] == "accused_set";
                     assert!(status >= 400 || named_accused, "{role:?} {path} {body}: {status} {answer}");
-                    if case["accused"]["unit"] != "XZ" {
+                    if case["accused"]["unit"] != "XZ" || case["accused"]["user"] != "px_leader" {
                         // An operation that names the accused itself (更正被反映对象): named back.
-                        let back = json!({"unit": "XZ", "reason": "恢复"});
+                        let back = json!({"unit": "XZ", "user": "px_leader", "reason": "恢复"});
                         let (status, _) =
                             api(&tokens["qx_admin"], "post", &format!("/cases/{id}/set-accused"), Some(back));
                         assert_eq!(status, 200);
@@ -615,7 +620,10 @@ pub fn gen_7_the_accused_is_named_from_the_staff_form_and_open311(backend: Backe
     let page = new.body_mut().read_to_string().unwrap();
     assert!(page.contains("name=\"accused_unit\"") && page.contains("东镇(DZ)"), "the form offers every unit");
     let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    for (name, unit) in [("某干部", "DZ"), ("东镇", "")] {
+    assert!(page.contains("name=\"accused_user\"") && page.contains("value=\"lead1\""), "the form offers the staff");
+    // A unit picked, a name typed that is the town's name, and a person picked (the community's
+    // leader, who then does not see the case).
+    for (name, unit, user) in [("某干部", "DZ", ""), ("东镇", "", ""), ("社区主任", "", "lead1")] {
         let posted = agent
             .post(w.server.url("/cases"))
             .header("Cookie", &cookie)
@@ -629,39 +637,51 @@ pub fn gen_7_the_accused_is_named_from_the_staff_form_and_open311(backend: Backe
                 ("purpose", "accusation"),
                 ("accused_name", name),
                 ("accused_unit", unit),
+                ("accused_user", user),
                 ("content", "检举东镇某干部办事索要好处费。"),
             ])
             .unwrap();
         assert_eq!(posted.status(), 303, "{name} {unit}");
     }
-    assert_eq!(count_for(&w.tokens["wang"]), 2);
+    assert_eq!(count_for(&w.tokens["wang"]), 3);
     let (_, listed) = get(&w.server, &w.tokens["wang"], "/api/v1/cases");
     for item in listed["items"].as_array().unwrap() {
         let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{}", item["id"]));
-        assert_eq!(case["accused"]["unit"], "DZ", "{case}");
+        assert!(case["accused"]["unit"] == "DZ" || case["accused"]["user"] == "lead1", "{case}");
     }
+    assert_eq!(count_for(&w.tokens["lead2"]), 3);
+    assert_eq!(count_for(&w.tokens["lead1"]), 2, "the person picked does not see it");
     // Open311, with the attribute.
     let definition = json(agent.get(w.server.url("/open311/v2/services.json")).call()).1;
     let service = definition[0]["service_code"].as_str().unwrap().to_owned();
     let (_, described) = json(agent.get(w.server.url(&format!("/open311/v2/services/{service}.json"))).call());
     assert!(described.to_string().contains("\"accused_unit\""), "{described}");
+    file_on_open311(&w, "检举东镇某干部办事索要好处费。", ("attribute[accused_unit]", "DZ"));
+    let (_, public) = json(agent.get(w.server.url("/open311/v2/requests.json")).call());
+    assert_eq!(public, json!([]), "an accusing request is not listed publicly");
+    assert_eq!(count_for(&w.tokens["wang"]), 4);
+    assert_eq!(count_for(dong), 0, "the accused town sees none of them");
+}
+
+/// Files an online request on Open311 to the community (XS) by officer `wang`'s key, with the
+/// statement and one more field (an accused attribute); returns the answer.
+fn file_on_open311(w: &World, description: &str, accused: (&str, &str)) -> Value {
+    let services = json(agent().get(w.server.url("/open311/v2/services.json")).call()).1;
+    let service = services[0]["service_code"].as_str().unwrap().to_owned();
     let fields = [
         ("api_key", w.tokens["wang"].as_str()),
         ("service_code", service.as_str()),
         ("last_name", "周"),
         ("first_name", "检举"),
         ("phone", "13700001111"),
-        ("address_string", "东镇"),
-        ("description", "检举东镇某干部办事索要好处费。"),
+        ("address_string", "清溪县"),
+        ("description", description),
         ("attribute[unit]", "XS"),
-        ("attribute[accused_unit]", "DZ"),
+        accused,
     ];
-    let (status, filed) = json(agent.post(w.server.url("/open311/v2/requests.json")).send_form(fields));
+    let (status, filed) = json(agent().post(w.server.url("/open311/v2/requests.json")).send_form(fields));
     assert_eq!(status, 200, "{filed}");
-    let (_, public) = json(agent.get(w.server.url("/open311/v2/requests.json")).call());
-    assert_eq!(public, json!([]), "an accusing request is not listed publicly");
-    assert_eq!(count_for(&w.tokens["wang"]), 3);
-    assert_eq!(count_for(dong), 0, "the accused town sees none of them");
+    filed
 }
 
 /// GEN-7: the accused is set or corrected after registration by an action that is recorded and
@@ -695,4 +715,82 @@ pub fn gen_7_the_accused_is_set_later_and_every_guard_applies(backend: Backend) 
     // A correction by the level above: the town is no longer accused and sees the case again.
     w.ok("qlead", id, "set-accused", json!({"name": "", "unit": "", "reason": "核实后不涉及镇干部"}));
     assert_eq!(get(&w.server, &w.tokens["chen"], &format!("/api/v1/cases/{id}")).0, 200);
+}
+
+/// GEN-7 for an accused person who has an account (the community's leader `lead1`): for them the
+/// case does not exist — 404, no list entry, no alert — and nothing routes it to them (hand-off,
+/// owning leader, an owner on assignment); they may not register it themselves; a name typed that is
+/// exactly one staff member's name is taken as them; and the accused person is set or corrected
+/// later under the same guard. Their colleagues handle the case as usual.
+pub fn gen_7_an_accused_staff_member_never_sees_or_holds_the_accusation(backend: Backend) {
+    let Some(mut w) = World::new(backend) else { return };
+    with_department(&mut w);
+    let mut body = visit();
+    body["purpose"] = json!("accusation");
+    body["flags"] = json!(["major_urgent"]);
+    body["content"] = json!("检举社区主任李某挪用慰问金。");
+    body["accused"] = json!({"name": "社区主任李某", "user": "LEAD1"});
+    let id = w.register(body.clone());
+    let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(case["accused"]["user"], "lead1", "{case}");
+    let number = case["case_number"].as_str().unwrap().to_owned();
+    let alerts = |who: &str| get(&w.server, &w.tokens[who], "/api/v1/notifications").1.to_string();
+    assert!(alerts("lead2").contains(&number), "the other leader is alerted");
+    assert!(!alerts("lead1").contains(&number), "the accused leader is not");
+    assert_eq!(get(&w.server, &w.tokens["lead1"], &format!("/api/v1/cases/{id}")).0, 404);
+    for path in ["/api/v1/cases", "/api/v1/cases?q=%E6%8C%AA%E7%94%A8", "/api/v1/supervision?open=false"] {
+        let (status, seen) = get(&w.server, &w.tokens["lead1"], path);
+        assert_eq!(status, 200);
+        assert!(!seen.to_string().contains(&number), "{path}: {seen}");
+    }
+    w.refused("lead1", id, "accept", json!({}), 404, "not_found");
+
+    // Nothing routes it to them.
+    w.refused("lead2", id, "assign-leader", json!({"leader": "lead1"}), 409, "accused_unit");
+    w.refused("wang", id, "hand-off", json!({"to_user": "lead1", "reason": "r"}), 409, "accused_unit");
+    w.ok("lead2", id, "assign-leader", json!({"leader": "lead2"}));
+    let (status, err) = post(&w.server, &w.tokens["lead1"], "/api/v1/cases", &body);
+    assert_eq!((status, err["error"]["code"].as_str()), (409, Some("accused_unit")), "{err}");
+    body["accused"] = json!({"user": "nobody"});
+    let (status, err) = post(&w.server, &w.tokens["wang"], "/api/v1/cases", &body);
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("accused.user")), "{err}");
+
+    // At the counter the receiver picks the person: a name typed is left as typed.
+    body["accused"] = json!({"name": "闵正"});
+    let typed = w.register(body.clone());
+    let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{typed}"));
+    assert_eq!(case["accused"]["user"], Value::Null, "{case}");
+    // Online (Open311 here, the portal alike) there is no picker: a name that is exactly one staff
+    // member's name (闵正 of the town's 民政办) is taken as them.
+    let filed = file_on_open311(&w, "检举民政办闵正优亲厚友。", ("attribute[accused_name]", "闵正"));
+    let online_number = filed[0]["service_request_id"].as_str().unwrap().to_owned();
+    let (_, found) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases?q={online_number}"));
+    let online = found["items"][0]["id"].as_i64().unwrap();
+    let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{online}"));
+    assert_eq!(case["accused"]["user"], "mz", "{case}");
+    assert_eq!(get(&w.server, &w.tokens["mz"], &format!("/api/v1/cases/{online}")).0, 404);
+    let (_, public) = json(agent().get(w.server.url("/open311/v2/requests.json")).call());
+    assert!(!public.to_string().contains(&online_number), "not served publicly: {public}");
+
+    // Set later: not onto the case's own owner (route it first), then onto someone else.
+    let plain = w.register(visit());
+    w.refused("boss", plain, "set-accused", json!({"user": "wang", "reason": "r"}), 409, "accused_unit");
+    w.refused("boss", plain, "set-accused", json!({"user": "nobody", "reason": "r"}), 422, "unknown_user");
+    let set = w.ok("boss", plain, "set-accused", json!({"name": "李某", "user": "lead2", "reason": "信访人补充"}));
+    assert_eq!(set["accused"]["user"], "lead2", "{set}");
+    assert_eq!(get(&w.server, &w.tokens["lead2"], &format!("/api/v1/cases/{plain}")).0, 404);
+    assert_eq!(get(&w.server, &w.tokens["lead1"], &format!("/api/v1/cases/{plain}")).0, 200, "a colleague sees it");
+    // A correction that names no person leaves the person as they are; their own unit may not
+    // clear them.
+    let kept = w.ok("boss", plain, "set-accused", json!({"name": "李某(社区)", "reason": "补充称谓"}));
+    assert_eq!(kept["accused"]["user"], "lead2", "{kept}");
+    w.refused("wang", plain, "set-accused", json!({"user": "", "reason": "r"}), 409, "accused_unit");
+    w.ok("boss", plain, "set-accused", json!({"user": "", "reason": "核实后不涉及"}));
+    assert_eq!(get(&w.server, &w.tokens["lead2"], &format!("/api/v1/cases/{plain}")).0, 200, "cleared");
+
+    // An objection returns a case to whoever sent it: not when that is the accused person.
+    let sent = w.register(visit());
+    w.ok("wang", sent, "assign", json!({"unit": "XS-CL", "owner": "cl"}));
+    w.ok("boss", sent, "set-accused", json!({"user": "wang", "reason": "信访人补充:反映的是接待员"}));
+    w.refused("cl", sent, "object", json!({"reason": "不属本单位职责"}), 409, "accused_unit");
 }
