@@ -586,7 +586,7 @@ async fn live_cases(
             }
         };
         for (who, action) in steps {
-            app::act(&state, who, *id, action).await.map_err(|e| format!("demo case {id}: {e}"))?;
+            app::act(&state, who, *id, action, None).await.map_err(|e| format!("demo case {id}: {e}"))?;
         }
     }
     Ok(())

@@ -939,3 +939,72 @@ fn query_codes_are_not_kept_in_clear_in_sessions(backend: Backend) {
     }
 }
 both_backends!(query_codes_are_not_kept_in_clear_in_sessions);
+
+/// Issue 16: one table answers every shell. An action taken on the staff page of a case someone
+/// changed since the page was shown is refused as a stale write (409, “刷新后重试”) and changes
+/// nothing; a role's refusal is 403 on the staff page and in the API alike; an unknown unit on the
+/// portal is a 404 page, not “online petitions not open”.
+fn one_error_table_answers_the_api_the_staff_pages_and_the_portal(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let (ok, _, err) = db.try_cli(&["user", "passwd", "wang", "--password-stdin"], Some("西山社区2026年春季\n"));
+    assert!(ok, "{err}");
+    db.cli(&["user", "add", "lead1", "--unit", "XS", "--role", "leader"]);
+    let server = Server::start(&db);
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    assert_eq!(status, 201, "{case}");
+    let id = case["id"].as_i64().unwrap();
+    let (cookie, _) = sign_in(&server, "wang", "西山社区2026年春季", "/cases");
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let mut shown = agent.get(server.url(&format!("/cases/{id}"))).header("Cookie", &cookie).call().unwrap();
+    let page = shown.body_mut().read_to_string().unwrap();
+    let field = |name: &str| {
+        let marker = format!("name=\"{name}\" value=\"");
+        page.split(marker.as_str()).nth(1).unwrap().split('"').next().unwrap().to_owned()
+    };
+    let (csrf, version) = (field("csrf"), field("version"));
+    let events = |s: &Server| get(s, &wang, &format!("/api/v1/cases/{id}")).1["events"].as_array().unwrap().len();
+    let before = events(&server);
+    let act = |action: &str, form: &[(&str, &str)]| {
+        let mut fields = vec![("csrf", csrf.as_str())];
+        fields.extend_from_slice(form);
+        let url = server.url(&format!("/cases/{id}/act/{action}"));
+        let mut answer = agent.post(&url).header("Cookie", &cookie).send_form(fields).unwrap();
+        (answer.status().as_u16(), answer.body_mut().read_to_string().unwrap())
+    };
+    // As shown, a flag is taken.
+    let flagged = act("flag", &[("version", &version), ("flag", "law_litigation"), ("reason", "涉法涉诉")]);
+    assert_eq!(flagged.0, 303, "{}", flagged.1);
+    assert_eq!(events(&server), before + 1);
+    // The same page again, now stale: refused, nothing written, the reason on the page.
+    let (status, text) = act("flag", &[("version", &version), ("flag", "joint"), ("reason", "联名")]);
+    assert_eq!(status, 409, "{text}");
+    assert!(text.contains("刷新后重试"), "{text}");
+    assert_eq!(events(&server), before + 1, "a stale write changes nothing");
+    // A role's refusal: 403 on the page and in the API.
+    let current = (before + 1).to_string();
+    let (status, text) = act("assign-leader", &[("version", &current), ("leader", "lead1")]);
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains("无权"), "{text}");
+    let (status, err) = post(&server, &wang, &format!("/api/v1/cases/{id}/assign-leader"), &json!({"leader": "lead1"}));
+    assert_eq!((status, err["error"]["code"].as_str()), (403, Some("forbidden")), "{err}");
+    // The portal: an unknown unit is not found, and the portal is open.
+    for path in ["/public/units/NOPE", "/public/submit?unit=NOPE"] {
+        let mut answer = agent.get(server.url(path)).call().unwrap();
+        let text = answer.body_mut().read_to_string().unwrap();
+        assert!(!text.contains("尚未开通"), "{path}: {text}");
+        if path.starts_with("/public/units") {
+            assert_eq!(answer.status().as_u16(), 404, "{path}");
+        }
+    }
+}
+both_backends!(one_error_table_answers_the_api_the_staff_pages_and_the_portal);
+
+/// The published contract (INTERFACE.md: extend it, never break it): the OpenAPI document as a
+/// snapshot, so that no path, operation, field or status code changes without the change being
+/// seen and the snapshot updated in the same commit (`INSTA_UPDATE=always`, then review the diff).
+#[test]
+fn the_published_openapi_document_is_kept() {
+    let (_, document) = huiyin_web::api::router();
+    insta::assert_json_snapshot!("openapi", document);
+}

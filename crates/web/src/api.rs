@@ -11,7 +11,7 @@ use huiyin_core::category::Category;
 use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
 use huiyin_core::lifecycle::{
     AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
-    OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft, SetAccusedDraft,
+    OpinionDraft, RateDraft, ReasonDraft, RejectDraft, ReturnVisitDraft, SendDraft, SetAccusedDraft,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -73,40 +73,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn refuse(lang: Lang, e: AppError) -> ApiError {
-    match e {
-        AppError::Invalid(v) => ApiError::validation(lang, &v),
-        AppError::Forbidden => ApiError::forbidden(lang),
-        AppError::NotFound => ApiError::not_found(lang),
-        AppError::Store(s) => ApiError::store(lang, s),
-        AppError::Random(e) => {
-            tracing::error!(error = %e, "no randomness");
-            ApiError::internal(lang)
-        }
-        AppError::Calendar(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "calendar_file", e.to_string()),
-        AppError::Refused(r @ Refusal::Role { .. }) => ApiError::new(StatusCode::FORBIDDEN, r.code(), r.message(lang)),
-        AppError::Refused(r) => ApiError::new(StatusCode::CONFLICT, r.code(), r.message(lang)),
-        AppError::Typeset(message) => {
-            tracing::error!(error = %message, "typesetting failed");
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "typesetting_failed", message)
-        }
-        AppError::TooManyRequests(wait) => ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_requests",
-            match lang {
-                Lang::Zh => format!("操作过于频繁,请 {} 分钟后再试", wait.as_secs().div_ceil(60)),
-                Lang::En => format!("Too many attempts; try again in {} minutes", wait.as_secs().div_ceil(60)),
-            },
-        ),
-        AppError::MayNotBackdate => ApiError {
-            status: StatusCode::FORBIDDEN,
-            code: "may_not_backdate",
-            message: match lang {
-                Lang::Zh => "您没有补录(填写过去的发生时间)的权限".into(),
-                Lang::En => "You may not record actions with an earlier time (at)".into(),
-            },
-            field: Some("at".into()),
-        },
-    }
+    ApiError::logged(lang, e)
 }
 
 /// The case as the caller may see it, with its deadlines.
@@ -191,9 +158,9 @@ macro_rules! case_action {
             ApiJson(draft): ApiJson<$draft>,
         ) -> ApiResult<Json<CaseView>> {
             let lang = caller.lang;
-            let file = app::act_and_issue(&state, &caller.actor, id, CaseAction::$variant(draft))
-                .await
-                .map_err(|e| refuse(lang, e))?;
+            let file =
+                app::act(&state, &caller.actor, id, CaseAction::$variant(draft), None).await.map_err(|e| refuse(lang, e))?;
+            app::issue_after_action(&state, &file).await;
             Ok(Json(app::view(&state, &caller.actor, &file, false, None).await.map_err(|e| refuse(lang, e))?))
         }
     };

@@ -57,6 +57,9 @@ pub enum AppError {
     /// The public side: this address sent too much too quickly; it may try again after this long.
     #[error("too many requests")]
     TooManyRequests(std::time::Duration),
+    /// Online petitions cannot be taken yet: no unit has been set up.
+    #[error("online petitions are not open")]
+    NotOpen,
 }
 
 impl From<ValidationErrors> for AppError {
@@ -854,8 +857,21 @@ async fn guard_informant(
 /// Takes one action on a case: checks the fields, asks the core whether it is allowed (state, role,
 /// unit, GEN-7), and appends the event. A refusal writes nothing. Returns the case as it is now, even
 /// when the action moved it out of the actor's sight (an objection returns it to the sender).
-pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -> AppResult<CaseFile> {
+///
+/// `shown` is the case's version as a page showed it to the actor, if the action comes from one:
+/// when it is no longer the case's, someone changed the case since, and the action is refused as a
+/// stale write (409) rather than taken on what the actor did not see.
+pub async fn act(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    action: CaseAction,
+    shown: Option<i64>,
+) -> AppResult<CaseFile> {
     let file = case_file(state, actor, id).await?;
+    if shown.is_some_and(|v| v != file.version) {
+        return Err(StoreError::Conflict.into());
+    }
     let role = actor.user.role;
     let in_holding_unit = actor.sees_unit(file.holding_unit_id);
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
@@ -1122,12 +1138,12 @@ pub async fn act(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -
 
 /// 受理 (GEN-3, GEN-4).
 pub async fn accept(state: &AppState, actor: &Actor, id: i64, draft: &ActionDraft) -> AppResult<()> {
-    act(state, actor, id, CaseAction::Accept(draft.clone())).await.map(|_| ())
+    act(state, actor, id, CaseAction::Accept(draft.clone()), None).await.map(|_| ())
 }
 
 /// 延期 (GEN-4, SCH-7).
 pub async fn extend(state: &AppState, actor: &Actor, id: i64, draft: &ExtendDraft) -> AppResult<()> {
-    act(state, actor, id, CaseAction::Extend(draft.clone())).await.map(|_| ())
+    act(state, actor, id, CaseAction::Extend(draft.clone()), None).await.map(|_| ())
 }
 
 /// Adds a class to the content classification (administrators only).
@@ -1479,16 +1495,14 @@ pub async fn issue_documents(state: &AppState, file: &CaseFile) -> AppResult<Vec
     Ok(out)
 }
 
-/// Takes an action, then issues the documents it issued (受理告知书 with acceptance, 交办函 with
+/// After an action: issues the documents it issued (受理告知书 with acceptance, 交办函 with
 /// assignment, …). A failure to typeset (no fonts, say) is logged and does not undo the action: the
 /// document is issued when it is next asked for. Registration's receipt, and bulk paths such as the
 /// demo, leave issuing to that first request.
-pub async fn act_and_issue(state: &AppState, actor: &Actor, id: i64, action: CaseAction) -> AppResult<CaseFile> {
-    let file = act(state, actor, id, action).await?;
-    if let Err(e) = issue_documents(state, &file).await {
+pub async fn issue_after_action(state: &AppState, file: &CaseFile) {
+    if let Err(e) = issue_documents(state, file).await {
         tracing::warn!(case = file.id, error = %e, "documents not issued yet");
     }
-    Ok(file)
 }
 
 /// The actor's view of the issued documents, issuing any not yet kept.

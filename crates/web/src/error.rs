@@ -1,10 +1,15 @@
-//! One error type for the JSON API, mapped to responses in one place (INTERFACE.md error body).
+//! The one table from a failure to its answer: [`ApiError::answer`] maps every application error
+//! to a status, a stable code and a message, and the JSON API (INTERFACE.md error body), the staff
+//! pages, the portal and Open311 all answer from it, so that they cannot disagree.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use huiyin_core::lifecycle::Refusal;
 use huiyin_core::{FieldError, Lang, ValidationErrors};
 use huiyin_store::StoreError;
+
+use crate::app::AppError;
 use serde::Serialize;
 
 /// An API failure: status, stable code, message in the caller's language, and the field at fault.
@@ -124,18 +129,77 @@ impl ApiError {
         )
     }
 
-    /// Maps a storage error: references and duplicates are the caller's mistake, the rest is ours.
+    /// Maps a storage error: references and duplicates are the caller's mistake, the rest is ours
+    /// (and logged).
     pub fn store(lang: Lang, e: StoreError) -> ApiError {
+        ApiError::logged(lang, AppError::Store(e))
+    }
+
+    /// The answer to an application error, with a failure of ours (5xx) logged once. Every shell
+    /// answers through here.
+    pub fn logged(lang: Lang, e: AppError) -> ApiError {
+        let answer = ApiError::answer(lang, &e);
+        if answer.status.is_server_error() {
+            tracing::error!(error = %e, "request failed");
+        }
+        answer
+    }
+
+    /// The table: what an application error answers, in `lang`. Nothing is logged here.
+    pub fn answer(lang: Lang, e: &AppError) -> ApiError {
         use huiyin_core::Invalid;
         match e {
-            StoreError::NotFound => ApiError::not_found(lang),
-            StoreError::Conflict => ApiError::conflict(lang),
-            StoreError::Duplicate(field) => ApiError::field(lang, &FieldError::new(field, Invalid::AlreadyExists)),
-            StoreError::UnknownReference(field) => ApiError::field(lang, &FieldError::new(field, Invalid::UnknownUnit)),
-            other => {
-                tracing::error!(error = %other, "storage failure");
-                ApiError::internal(lang)
+            AppError::Invalid(v) => ApiError::validation(lang, v),
+            AppError::Forbidden => ApiError::forbidden(lang),
+            AppError::NotFound | AppError::Store(StoreError::NotFound) => ApiError::not_found(lang),
+            AppError::Store(StoreError::Conflict) => ApiError::conflict(lang),
+            AppError::Store(StoreError::Duplicate(field)) => {
+                ApiError::field(lang, &FieldError::new(*field, Invalid::AlreadyExists))
             }
+            AppError::Store(StoreError::UnknownReference(field)) => {
+                ApiError::field(lang, &FieldError::new(*field, Invalid::UnknownUnit))
+            }
+            AppError::Store(_) | AppError::Random(_) => ApiError::internal(lang),
+            AppError::Calendar(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "calendar_file", e.to_string()),
+            // A role's refusal is a refusal of the role, whichever shell asked (403); the rest is
+            // the case's state or the rules (409).
+            AppError::Refused(r @ Refusal::Role { .. }) => {
+                ApiError::new(StatusCode::FORBIDDEN, r.code(), r.message(lang))
+            }
+            AppError::Refused(r) => ApiError::new(StatusCode::CONFLICT, r.code(), r.message(lang)),
+            AppError::Typeset(message) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "typesetting_failed", message.clone())
+            }
+            AppError::TooManyRequests(wait) => {
+                let minutes = wait.as_secs().div_ceil(60);
+                ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_requests",
+                    match lang {
+                        Lang::Zh => format!("操作过于频繁,请 {minutes} 分钟后再试"),
+                        Lang::En => format!("Too many attempts; try again in {minutes} minutes"),
+                    },
+                )
+            }
+            AppError::MayNotBackdate => ApiError {
+                status: StatusCode::FORBIDDEN,
+                code: "may_not_backdate",
+                message: say(
+                    lang,
+                    "您没有补录(填写过去的发生时间)的权限",
+                    "You may not record actions with an earlier time (at)",
+                ),
+                field: Some("at".into()),
+            },
+            AppError::NotOpen => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_open",
+                say(
+                    lang,
+                    "网上信访尚未开通,请通过来信、来访或电话反映",
+                    "Online petitions are not open yet; please write, visit or call",
+                ),
+            ),
         }
     }
 }

@@ -71,17 +71,15 @@ impl GeoError {
 
 impl From<AppError> for GeoError {
     fn from(e: AppError) -> Self {
-        match e {
-            AppError::Invalid(v) => {
-                let first = v.first();
-                GeoError::bad(format!("{}: {}", first.field, first.message(huiyin_core::Lang::En)))
-            }
-            AppError::Forbidden => GeoError(StatusCode::FORBIDDEN, "this api_key may not file requests".into()),
-            AppError::NotFound => GeoError::not_found("resource"),
-            other => {
-                tracing::error!(error = %other, "open311 failed");
-                GeoError(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged".into())
-            }
+        let field = match &e {
+            AppError::Invalid(v) => Some(v.first().field.clone()),
+            _ => None,
+        };
+        let answer = crate::error::ApiError::logged(huiyin_core::Lang::En, e);
+        // Open311 reports a field's error as 400 with the field named (its own convention).
+        match field {
+            Some(field) => GeoError::bad(format!("{field}: {}", answer.message)),
+            None => GeoError(answer.status, answer.message),
         }
     }
 }

@@ -106,32 +106,9 @@ struct PortalError(StatusCode, String, String);
 
 impl From<AppError> for PortalError {
     fn from(e: AppError) -> Self {
-        match e {
-            AppError::NotFound => PortalError(
-                StatusCode::NOT_FOUND,
-                "网上信访尚未开通,请通过来信、来访或电话反映。".into(),
-                "Online petitions are not open yet; please write, visit or call.".into(),
-            ),
-            AppError::TooManyRequests(wait) => {
-                let minutes = wait.as_secs().div_ceil(60);
-                PortalError(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!("操作过于频繁,请 {minutes} 分钟后再试。"),
-                    format!("Too many attempts from this address; please try again in {minutes} minutes."),
-                )
-            }
-            AppError::Invalid(v) => {
-                PortalError(StatusCode::UNPROCESSABLE_ENTITY, v.to_string(), v.first().message(Lang::En))
-            }
-            other => {
-                tracing::error!(error = %other, "public page failed");
-                PortalError(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "服务器内部错误,已记录日志。请稍后重试。".into(),
-                    "Internal error; it has been logged. Please try again later.".into(),
-                )
-            }
-        }
+        let en = crate::error::ApiError::answer(Lang::En, &e).message;
+        let zh = crate::error::ApiError::logged(Lang::Zh, e);
+        PortalError(zh.status, zh.message, en)
     }
 }
 

@@ -182,7 +182,7 @@ pub async fn rate(
     let file = verified(state, address, number, code).await?;
     let draft = huiyin_core::lifecycle::RateDraft { note: None, at: None, ..draft.clone() };
     let actor = online_actor(state).await?;
-    let file = app::act(state, &actor, file.id, app::CaseAction::Rate(draft)).await?;
+    let file = app::act(state, &actor, file.id, app::CaseAction::Rate(draft), None).await?;
     public_case(state, &file).await
 }
 
@@ -197,7 +197,7 @@ pub async fn request_review(
     let file = verified(state, address, number, code).await?;
     let draft = huiyin_core::lifecycle::ReasonDraft { reason, note: None, at: None };
     let actor = online_actor(state).await?;
-    let file = app::act(state, &actor, file.id, app::CaseAction::ReviewRequest(draft)).await?;
+    let file = app::act(state, &actor, file.id, app::CaseAction::ReviewRequest(draft), None).await?;
     public_case(state, &file).await
 }
 
@@ -541,7 +541,7 @@ async fn online_actor(state: &AppState) -> AppResult<Actor> {
     let user = match state.store.user_by_username(ONLINE_INTAKE_USERNAME).await? {
         Some(user) => user,
         None => {
-            let top = units.iter().find(|u| u.parent_id.is_none()).ok_or(AppError::NotFound)?;
+            let top = units.iter().find(|u| u.parent_id.is_none()).ok_or(AppError::NotOpen)?;
             let account = NewUser {
                 username: ONLINE_INTAKE_USERNAME.into(),
                 display_name: ONLINE_INTAKE_DISPLAY_NAME.into(),

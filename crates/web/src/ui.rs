@@ -53,8 +53,7 @@ impl IntoResponse for PageError {
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        tracing::error!(error = %e, "storage failure");
-        PageError(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误,已记录日志。请稍后重试。".into())
+        AppError::Store(e).into()
     }
 }
 
@@ -67,27 +66,8 @@ impl From<tower_sessions::session::Error> for PageError {
 
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
-        match e {
-            AppError::NotFound => PageError(StatusCode::NOT_FOUND, "未找到该信访件,或您无权查看。".into()),
-            AppError::Forbidden => PageError(StatusCode::FORBIDDEN, "您的角色无权执行此操作。".into()),
-            AppError::Invalid(v) => PageError(StatusCode::UNPROCESSABLE_ENTITY, v.to_string()),
-            AppError::Store(s) => s.into(),
-            AppError::Random(e) => {
-                tracing::error!(error = %e, "no randomness");
-                PageError(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误,已记录日志。".into())
-            }
-            AppError::Calendar(e) => PageError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-            AppError::Refused(r) => PageError(StatusCode::CONFLICT, r.message(Lang::Zh)),
-            AppError::MayNotBackdate => PageError(StatusCode::FORBIDDEN, "您没有补录的权限。".into()),
-            AppError::Typeset(message) => {
-                tracing::error!(error = %message, "typesetting failed");
-                PageError(StatusCode::SERVICE_UNAVAILABLE, message)
-            }
-            AppError::TooManyRequests(wait) => PageError(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("操作过于频繁,请 {} 分钟后再试。", wait.as_secs().div_ceil(60)),
-            ),
-        }
+        let answer = crate::error::ApiError::logged(Lang::Zh, e);
+        PageError(answer.status, answer.message)
     }
 }
 
@@ -1048,6 +1028,9 @@ struct CaseTemplateView {
     owner_leader: Option<String>,
     holding_unit: String,
     forwarded: Option<String>,
+    /// The case's version as the page shows it: the action forms send it back, and an action on a
+    /// case someone changed since is refused (409) rather than taken blind.
+    version: i64,
     petitioner: views::PetitionerView,
     headcount: u32,
     representatives: Vec<String>,
@@ -1208,6 +1191,7 @@ async fn case_page(
         owner: view.owner,
         owner_leader: view.owner_leader,
         holding_unit: view.holding_unit,
+        version: file.version,
         forwarded: view.forwarded_from.as_ref().map(|f| {
             format!("{}{}", f.unit.as_str(), f.reference.as_deref().map(|r| format!("({r})")).unwrap_or_default())
         }),
@@ -1330,12 +1314,14 @@ async fn after_action(state: &AppState, staff: &Staff, id: i64, outcome: Result<
         }
         // The action sent the case out of the actor's sight (an objection, say).
         Ok(()) => return Ok(Redirect::to("/cases").into_response()),
-        Err(AppError::Invalid(v)) => v.to_string(),
-        Err(AppError::Refused(r)) => r.message(Lang::Zh),
+        // Refused for the fields, the state, the role or a change someone made first: the case
+        // again, with the reason at the actions and the status the API answers.
+        Err(e @ (AppError::Invalid(_) | AppError::Refused(_) | AppError::Forbidden | AppError::MayNotBackdate))
+        | Err(e @ AppError::Store(StoreError::Conflict)) => crate::error::ApiError::answer(Lang::Zh, &e),
         Err(e) => return Err(e.into()),
     };
-    let page = case_page(state, staff, id, false, Some(message)).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+    let page = case_page(state, staff, id, false, Some(message.message)).await?;
+    Ok((message.status, render(&page)).into_response())
 }
 
 /// Any action of the case's life from its form on the case page.
@@ -1346,10 +1332,12 @@ async fn act(
     Form(f): Form<HashMap<String, String>>,
 ) -> PageResult {
     check_csrf(&staff.session, f.get("csrf")).await?;
+    // The version the page showed; a malformed one is no version.
+    let shown = f.get("version").and_then(|v| v.trim().parse::<i64>().ok());
     // The forms use the API's field names: each action's form becomes its draft the same way.
     let fields: serde_json::Map<String, serde_json::Value> = f
         .into_iter()
-        .filter(|(k, v)| k != "csrf" && !v.trim().is_empty())
+        .filter(|(k, v)| k != "csrf" && k != "version" && !v.trim().is_empty())
         .map(|(k, v)| (k, serde_json::Value::String(v.trim().to_owned())))
         .collect();
     fn draft<T: serde::de::DeserializeOwned>(fields: &serde_json::Map<String, serde_json::Value>) -> PageResult<T> {
@@ -1400,7 +1388,13 @@ async fn act(
         }
         _ => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
     };
-    let outcome = app::act_and_issue(&state, &staff.actor, id, action).await.map(|_| ());
+    let outcome = match app::act(&state, &staff.actor, id, action, shown).await {
+        Ok(file) => {
+            app::issue_after_action(&state, &file).await;
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
     after_action(&state, &staff, id, outcome).await
 }
 
