@@ -54,7 +54,7 @@ async fn list(url: &str, samples: usize) -> Result<(), String> {
         ("community and its federation".into(), base(&community)),
         ("one school".into(), base(&school)),
     ];
-    let segmenter = huiyin_web::state::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
+    let segmenter = huiyin_app::context::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
     for (name, q) in [
         ("county, search one word \"低保\"", "低保"),
         ("county, search one word \"拆迁\"", "拆迁"),
@@ -67,7 +67,7 @@ async fn list(url: &str, samples: usize) -> Result<(), String> {
         words.search = Some(huiyin_store::TextSearch { terms: segmenter.query_terms(q), phrase: q.into() });
         words.sort = huiyin_store::CaseSort::Relevance;
         // As the staff list asks: the total counted up to a bound; then as the API does by default.
-        let bounded = CaseQuery { count_up_to: Some(huiyin_web::app::SEARCH_COUNT_UP_TO), ..words.clone() };
+        let bounded = CaseQuery { count_up_to: Some(huiyin_app::cases::SEARCH_COUNT_UP_TO), ..words.clone() };
         scenarios.push((format!("{name}, total up to 1,000"), bounded));
         scenarios.push((format!("{name}, exact total"), words));
     }
@@ -114,10 +114,10 @@ async fn repeats(url: &str, labels: &str) -> Result<(), String> {
         })
         .collect();
     let dir = std::env::temp_dir().join(format!("huiyin-bench-{}", std::process::id()));
-    let secret = huiyin_web::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
-    let state = huiyin_web::AppState::new(store.clone(), secret).await.map_err(|e| e.to_string())?;
+    let secret = huiyin_app::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
+    let state = huiyin_app::AppState::new(store.clone(), secret).await.map_err(|e| e.to_string())?;
     let admin = store.user_by_username("admin").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
-    let actor = huiyin_web::auth::Actor::load(&state, admin).await.map_err(|e| e.to_string())?;
+    let actor = huiyin_app::actor::Actor::load(&state, admin).await.map_err(|e| e.to_string())?;
     let (mut tp, mut fp, mut fn_, mut tn) = (0u32, 0u32, 0u32, 0u32);
     let mut times = Vec::with_capacity(labels.len());
     for (id, repeats_of) in &labels {
@@ -127,7 +127,7 @@ async fn repeats(url: &str, labels: &str) -> Result<(), String> {
             of => Some(store.case_file(of).await.map_err(|e| e.to_string())?.ok_or("no case")?.state.case_number),
         };
         let started = Instant::now();
-        let report = huiyin_web::search::judge_case(&state, &actor, &file, huiyin_web::search::Judging::AtRegistration)
+        let report = huiyin_app::search::judge_case(&state, &actor, &file, huiyin_app::search::Judging::AtRegistration)
             .await
             .map_err(|e| e.to_string())?;
         times.push(started.elapsed());
@@ -164,7 +164,7 @@ async fn repeats(url: &str, labels: &str) -> Result<(), String> {
     for (id, _) in labels.iter().take(500) {
         let file = store.case_file(*id).await.map_err(|e| e.to_string())?.ok_or(format!("no case {id}"))?;
         let started = Instant::now();
-        let report = huiyin_web::search::judge_case(&state, &actor, &file, huiyin_web::search::Judging::Now)
+        let report = huiyin_app::search::judge_case(&state, &actor, &file, huiyin_app::search::Judging::Now)
             .await
             .map_err(|e| e.to_string())?;
         times.push(started.elapsed());
@@ -184,14 +184,14 @@ async fn repeats(url: &str, labels: &str) -> Result<(), String> {
 async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), String> {
     let store = open(url).await?;
     let user = store.user_by_username("xs.officer").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
-    let token = huiyin_web::state::new_token("hy_").map_err(|e| e.to_string())?;
+    let token = huiyin_app::context::new_token("hy_").map_err(|e| e.to_string())?;
     store
-        .add_api_token(user.id, &huiyin_web::state::token_hash(&token), chrono::Utc::now())
+        .add_api_token(user.id, &huiyin_app::context::token_hash(&token), chrono::Utc::now())
         .await
         .map_err(|e| e.to_string())?;
     let dir = std::env::temp_dir().join(format!("huiyin-bench-{}", std::process::id()));
-    let secret = huiyin_web::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
-    let state = huiyin_web::AppState::new(store.clone(), secret).await.map_err(|e| e.to_string())?;
+    let secret = huiyin_app::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
+    let state = huiyin_app::AppState::new(store.clone(), secret).await.map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
+use huiyin_app::SecretKey;
 use huiyin_core::case::{CHINA_OFFSET, CaseDraft, PetitionerDraft, QueryCode};
 use huiyin_core::category::Category;
 use huiyin_core::identity::check_char;
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use huiyin_store::{NewCase, NewUnit, NewUser, Store};
-use huiyin_web::SecretKey;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A small, fast, seedable generator (SplitMix64): the demo is the same for the same seed.
@@ -321,8 +321,8 @@ pub async fn run(
     let mut accounts = Vec::new();
     let mut officers = Vec::new();
     for (username, name, unit, role) in STAFF {
-        let password = huiyin_web::state::new_token("").map_err(|e| e.to_string())?[..16].to_owned();
-        let hash = huiyin_web::auth::hash_password(password.clone()).await.map_err(|e| e.to_string())?;
+        let password = huiyin_app::context::new_token("").map_err(|e| e.to_string())?[..16].to_owned();
+        let hash = huiyin_app::actor::hash_password(password.clone()).await.map_err(|e| e.to_string())?;
         let user = store
             .add_user(&NewUser {
                 username: (*username).to_owned(),
@@ -341,9 +341,9 @@ pub async fn run(
         accounts.push(((*username).to_owned(), role.label_zh().to_owned(), password));
     }
     let all_classes = store.categories().await.map_err(|e| e.to_string())?;
-    let calendar = huiyin_web::state::load_calendar(store.as_ref()).await.map_err(|e| e.to_string())?;
+    let calendar = huiyin_app::context::load_calendar(store.as_ref()).await.map_err(|e| e.to_string())?;
     let rules = huiyin_core::limits::LimitRules::national();
-    let segmenter = huiyin_web::state::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
+    let segmenter = huiyin_app::context::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
     let leaves: Vec<&Category> = all_classes.iter().filter(|c| c.level == 3 && c.active).collect();
     // Spread cases evenly over the 19 top-level classes first, then over their leaves.
     let tops: Vec<&str> = all_classes.iter().filter(|c| c.level == 1).map(|c| c.code.as_str()).collect();
@@ -413,7 +413,7 @@ pub async fn run(
         let code = QueryCode::from_random(rng.next_u64().to_le_bytes());
         batch.push(NewCase {
             deadlines: huiyin_core::limits::registration_deadlines(&registration, &rules, &calendar),
-            search: huiyin_web::search::search_doc(&segmenter, &registration, &[]),
+            search: huiyin_app::search::search_doc(&segmenter, &registration, &[]),
             query_code_hash: secret.query_code_hash(&code),
             recorded_at: (registration.received_at + Duration::minutes(5)).min(now),
             registration,
@@ -468,10 +468,10 @@ async fn live_cases(
     cases: &[(i64, chrono::DateTime<Utc>, &'static str)],
     rng: &mut Rng,
 ) -> Result<(), String> {
+    use huiyin_app::cases::{self as app, CaseAction};
     use huiyin_core::event::ActionDraft;
     use huiyin_core::lifecycle::{AnswerDraft, OpinionDraft, RateDraft, ReasonDraft, RejectDraft, SendDraft};
-    use huiyin_web::app::{self, CaseAction};
-    let state = huiyin_web::AppState::new(store.clone(), secret.clone()).await.map_err(|e| e.to_string())?;
+    let state = huiyin_app::AppState::new(store.clone(), secret.clone()).await.map_err(|e| e.to_string())?;
     // One approver is enough in the demo county (TWN-11 lets a unit say so).
     let qx = store.unit_by_code("QX").await.map_err(|e| e.to_string())?.ok_or("no county")?;
     let mut rules = huiyin_core::limits::LimitRules::national();
@@ -481,7 +481,7 @@ async fn live_cases(
         let state = state.clone();
         async move {
             let user = state.store.user_by_username(name).await.map_err(|e| e.to_string())?.ok_or("no demo user")?;
-            huiyin_web::auth::Actor::load(&state, user).await.map_err(|e| e.to_string())
+            huiyin_app::actor::Actor::load(&state, user).await.map_err(|e| e.to_string())
         }
     };
     let (officer, leader, rights) = (actor("xfb").await?, actor("xian.leader").await?, actor("cl.officer").await?);
@@ -491,7 +491,7 @@ async fn live_cases(
         let day = |d: i64| Some((*received + Duration::days(d)).min(now).to_rfc3339());
         let plain = |d: i64| ActionDraft { note: None, at: day(d) };
         let roll = rng.below(100);
-        let steps: Vec<(&huiyin_web::auth::Actor, CaseAction)> = match roll {
+        let steps: Vec<(&huiyin_app::actor::Actor, CaseAction)> = match roll {
             _ if age < 2 => vec![],
             0..=9 => vec![(
                 &officer,

@@ -9,14 +9,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use huiyin_app::context::{new_token, token_hash};
+use huiyin_app::{AppState, SecretKey};
 use huiyin_core::calendar::SHIPPED_YEARS;
 use huiyin_core::category;
 use huiyin_core::limits::LimitRules;
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::{Role, Username, check_new_password};
 use huiyin_store::{NewUnit, NewUser, Store, StoreError};
-use huiyin_web::state::{new_token, token_hash};
-use huiyin_web::{AppState, SecretKey};
 
 /// The shipped content classification (see data/categories/SOURCE.md).
 const CATEGORIES_TSV: &str = include_str!("../../../data/categories/content-categories.tsv");
@@ -395,11 +395,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Supervise => {
             let store = open_store(&cli.database_url).await?;
-            let calendar = huiyin_web::state::load_calendar(store.as_ref()).await?;
-            let run = huiyin_web::app::supervise(store.as_ref(), &calendar, chrono::Utc::now())
+            let calendar = huiyin_app::context::load_calendar(store.as_ref()).await?;
+            let run = huiyin_app::cases::supervise(store.as_ref(), &calendar, chrono::Utc::now())
                 .await
                 .map_err(|e| Failure(e.to_string()))?;
-            let sent = huiyin_web::app::deliver_outbox(store.as_ref()).await.map_err(|e| Failure(e.to_string()))?;
+            let sent = huiyin_app::cases::deliver_outbox(store.as_ref()).await.map_err(|e| Failure(e.to_string()))?;
             println!(
                 "督办:提醒 {} 件,新开督办 {} 件,升级 {} 件,关闭 {} 件;发出消息 {sent} 条。",
                 run.reminded, run.opened, run.escalated, run.closed
@@ -409,14 +409,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Reindex => {
             let store = open_store(&cli.database_url).await?;
             let (_, cases) = store.search_coverage().await?;
-            let segmenter = std::sync::Arc::new(huiyin_web::state::load_segmenter(store.as_ref()).await?);
+            let segmenter = std::sync::Arc::new(huiyin_app::context::load_segmenter(store.as_ref()).await?);
             let started = std::time::Instant::now();
             let progress = indicatif::ProgressBar::new(cases.max(0) as u64).with_style(
                 indicatif::ProgressStyle::with_template("重建检索索引 [{bar:30}] {pos}/{len} 件 {per_sec} 剩余 {eta}")
                     .map_err(|e| Failure(e.to_string()))?,
             );
             let done =
-                huiyin_web::search::reindex(store.as_ref(), segmenter.clone(), |n| progress.set_position(n as u64))
+                huiyin_app::search::reindex(store.as_ref(), segmenter.clone(), |n| progress.set_position(n as u64))
                     .await
                     .map_err(|e| Failure(e.to_string()))?;
             progress.finish_and_clear();
@@ -429,7 +429,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Dictionary { command: DictionaryCommand::Add { words } } => {
-            let words = huiyin_web::search::checked_words(words)?;
+            let words = huiyin_app::search::checked_words(words)?;
             let store = open_store(&cli.database_url).await?;
             let added = store.add_search_words(&words, None, chrono::Utc::now()).await?;
             println!(
@@ -479,10 +479,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 )?;
                 let lines: Vec<String> =
                     signature.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
-                if lines.is_empty() || lines.len() > huiyin_web::app::SIGNATURE_LINES {
+                if lines.is_empty() || lines.len() > huiyin_app::cases::SIGNATURE_LINES {
                     return Err(Failure(format!(
                         "落款需要 1 至 {} 行(--signature 可重复)",
-                        huiyin_web::app::SIGNATURE_LINES
+                        huiyin_app::cases::SIGNATURE_LINES
                     )));
                 }
                 let style = huiyin_store::DocumentStyle { letterhead, signature: lines };
@@ -506,13 +506,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     .map_err(|e| Failure(e.to_string()))?,
             );
             progress.set_message("整理案卷");
-            let volume = huiyin_web::app::build_archive(&state, &code, *year, |done, total| {
+            let volume = huiyin_app::cases::build_archive(&state, &code, *year, |done, total| {
                 progress.set_length(total as u64);
                 progress.set_position(done as u64);
             })
             .await
             .map_err(|e| match e {
-                huiyin_web::app::AppError::NotFound => Failure(format!("单位 {code} 不存在")),
+                huiyin_app::cases::AppError::NotFound => Failure(format!("单位 {code} 不存在")),
                 other => Failure(other.to_string()),
             })?
             .ok_or_else(|| Failure(format!("{code} 在 {year} 年度没有已办结的信访件,未生成档案")))?;
@@ -540,7 +540,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     procedure: procedure.clone(),
                 };
                 let info = draft.parse().map_err(|e| Failure(e.to_string()))?;
-                let stored = huiyin_web::app::stored_public_info(&info);
+                let stored = huiyin_app::cases::stored_public_info(&info);
                 store.set_unit_public_info(unit.id, &stored, chrono::Utc::now()).await?;
                 println!("已更新 {}({})的公开信息", unit.name, unit.code);
             }
@@ -607,7 +607,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 std::fs::read_to_string(file).map_err(|e| Failure(format!("无法读取 {}:{e}", file.display())))?;
             let store = open_store(&cli.database_url).await?;
             let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let (year, days) = huiyin_web::app::import_holiday_year(store.as_ref(), &json, &source)
+            let (year, days) = huiyin_app::cases::import_holiday_year(store.as_ref(), &json, &source)
                 .await
                 .map_err(|e| Failure(e.to_string()))?;
             println!("已导入 {year} 年节假日安排({days} 个调整日);未结期限按新安排重新计算。");
@@ -628,7 +628,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 std::io::stdin().read_line(&mut line)?;
                 let password = line.trim_end_matches(['\r', '\n']).to_owned();
                 check_new_password("password", &password)?;
-                Some(huiyin_web::auth::hash_password(password).await?)
+                Some(huiyin_app::actor::hash_password(password).await?)
             } else {
                 None
             };
@@ -675,7 +675,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             check_new_password("password", &password)?;
             let store = open_store(&cli.database_url).await?;
             let user = existing_user(&*store, username).await?;
-            store.set_password_hash(user.id, &huiyin_web::auth::hash_password(password).await?).await?;
+            store.set_password_hash(user.id, &huiyin_app::actor::hash_password(password).await?).await?;
             println!("已为 {}({})设置新密码,旧密码登录的会话已失效", user.username, user.display_name);
             Ok(())
         }
@@ -740,14 +740,14 @@ async fn existing_user(store: &dyn Store, username: &str) -> Result<huiyin_store
 
 /// Recounts open deadlines over the stored calendar, with a progress line on a terminal.
 async fn recount(store: &dyn Store) -> Result<(), Failure> {
-    let calendar = huiyin_web::state::load_calendar(store).await?;
+    let calendar = huiyin_app::context::load_calendar(store).await?;
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new_spinner()
     } else {
         indicatif::ProgressBar::hidden()
     };
     let moved =
-        huiyin_web::app::recount_deadlines(store, &calendar, |read| bar.set_message(format!("已读 {read} 个期限")))
+        huiyin_app::cases::recount_deadlines(store, &calendar, |read| bar.set_message(format!("已读 {read} 个期限")))
             .await
             .map_err(|e| Failure(e.to_string()))?;
     bar.finish_and_clear();
@@ -765,11 +765,11 @@ fn spawn_supervision(state: AppState, every: u64) {
         loop {
             tick.tick().await;
             let calendar = state.calendar().await;
-            match huiyin_web::app::supervise(state.store.as_ref(), &calendar, chrono::Utc::now()).await {
+            match huiyin_app::cases::supervise(state.store.as_ref(), &calendar, chrono::Utc::now()).await {
                 Ok(run) => tracing::info!(?run, "supervision run"),
                 Err(e) => tracing::error!(error = %e, "supervision run failed"),
             }
-            if let Err(e) = huiyin_web::app::deliver_outbox(state.store.as_ref()).await {
+            if let Err(e) = huiyin_app::cases::deliver_outbox(state.store.as_ref()).await {
                 tracing::error!(error = %e, "outbox delivery failed");
             }
         }

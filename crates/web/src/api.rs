@@ -566,7 +566,7 @@ struct QueryCodeParam {
                (status = 429, body = ErrorBody)))]
 async fn public_case(
     State(state): State<AppState>,
-    crate::public::ClientAddress(client): crate::public::ClientAddress,
+    crate::extract::ClientAddress(client): crate::extract::ClientAddress,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     Query(params): Query<QueryCodeParam>,
@@ -583,7 +583,7 @@ async fn public_case(
                (status = 429, body = ErrorBody)))]
 async fn public_document(
     State(state): State<AppState>,
-    crate::public::ClientAddress(client): crate::public::ClientAddress,
+    crate::extract::ClientAddress(client): crate::extract::ClientAddress,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path((case_number, kind, issued_by)): Path<(String, String, i64)>,
     Query(params): Query<QueryCodeParam>,
@@ -614,7 +614,7 @@ struct PublicRatingBody {
                (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn public_rating(
     State(state): State<AppState>,
-    crate::public::ClientAddress(client): crate::public::ClientAddress,
+    crate::extract::ClientAddress(client): crate::extract::ClientAddress,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     ApiJson(body): ApiJson<PublicRatingBody>,
@@ -646,7 +646,7 @@ struct PublicReviewBody {
                (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn public_review_request(
     State(state): State<AppState>,
-    crate::public::ClientAddress(client): crate::public::ClientAddress,
+    crate::extract::ClientAddress(client): crate::extract::ClientAddress,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     ApiJson(body): ApiJson<PublicReviewBody>,

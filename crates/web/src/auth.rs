@@ -5,10 +5,10 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use huiyin_core::Lang;
-use huiyin_store::User;
 
 use crate::error::ApiError;
 use crate::state::{AppState, token_hash};
+pub use huiyin_app::actor::{Actor, hash_password, stand_in_hash, verify_password};
 
 /// The caller's language, from `Accept-Language`.
 #[derive(Debug, Clone, Copy)]
@@ -29,37 +29,6 @@ pub fn lang_of(parts: &Parts) -> Lang {
         .and_then(|v| v.to_str().ok())
         .map(Lang::from_accept_language)
         .unwrap_or_default()
-}
-
-/// A signed-in staff member, the units they may see, and the accused units whose accusations they
-/// never see (GEN-7).
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user: User,
-    /// Ids of the user's unit and all units below it.
-    pub scope: Vec<i64>,
-    /// Whose accusations this user never sees: their own unit and, for a department, the unit it
-    /// belongs to (`informant::UnitTree::blind_to`), and themselves.
-    pub blind: huiyin_store::Blindness,
-}
-
-impl Actor {
-    pub async fn load(state: &AppState, user: User) -> Result<Actor, huiyin_store::StoreError> {
-        let tree = crate::app::unit_tree(state).await?;
-        let scope = tree.subtree(user.unit_id);
-        let blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), user: Some(user.id) };
-        Ok(Actor { user, scope, blind })
-    }
-
-    pub fn sees_unit(&self, unit_id: i64) -> bool {
-        self.scope.contains(&unit_id)
-    }
-
-    /// Whether a case that accuses this unit and this staff member (either may be none) is hidden
-    /// from this actor (GEN-7).
-    pub fn is_blind_to(&self, accused_unit: Option<i64>, accused_user: Option<i64>) -> bool {
-        self.blind.hides(accused_unit, accused_user)
-    }
 }
 
 /// An API caller authenticated by `Authorization: Bearer TOKEN`.
@@ -91,26 +60,4 @@ impl FromRequestParts<AppState> for ApiActor {
         let actor = Actor::load(state, user).await.map_err(|e| ApiError::store(lang, e))?;
         Ok(ApiActor { actor, lang })
     }
-}
-
-/// Hashes a new password (argon2id, PHC string) off the async threads.
-pub async fn hash_password(password: String) -> Result<String, tokio::task::JoinError> {
-    tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await
-}
-
-/// A hash of a random password, made once, that a login for an unknown account is checked against so
-/// that it takes as long as one for a known account (no telling usernames apart by time).
-pub async fn stand_in_hash() -> String {
-    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    HASH.get_or_init(|| async {
-        let random = crate::state::new_token("").unwrap_or_else(|_| "huiyin stand-in password".into());
-        hash_password(random).await.unwrap_or_default()
-    })
-    .await
-    .clone()
-}
-
-/// Checks a password against a stored hash off the async threads.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await.unwrap_or(false)
 }

@@ -1,23 +1,21 @@
 //! huiyin-web: the HTTP shell. It owns routing, the JSON API and its OpenAPI document, the staff
-//! UI, sessions and static assets; it holds no business rule (those are in `huiyin-core`) and no
-//! SQL (that is in the storage backends).
+//! UI, the portal, Open311, sessions and static assets; it holds no business rule (those are in
+//! `huiyin-core`), no application service (those are in `huiyin-app`) and no SQL (that is in the
+//! storage backends).
 
-pub mod accounts;
 pub mod api;
-pub mod app;
 pub mod auth;
-pub mod batcher;
-pub mod documents;
 pub mod error;
-pub mod guards;
+pub mod extract;
 pub mod open311;
 pub mod portal;
-pub mod public;
-pub mod search;
 pub mod sessions;
-pub mod state;
 pub mod ui;
-pub mod views;
+
+// The application services, under the names the shell has always used for them.
+pub use huiyin_app::cases as app;
+pub use huiyin_app::context as state;
+pub use huiyin_app::{accounts, documents, guards, public, search, views};
 
 use std::future::Future;
 use std::sync::Arc;

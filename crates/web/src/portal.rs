@@ -21,7 +21,8 @@ use huiyin_core::{Lang, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppError;
-use crate::public::{self, ClientAddress, FormChecks, HONEYPOT_FIELD, Question, Receipt, Upload};
+use crate::extract::ClientAddress;
+use crate::public::{self, FormChecks, HONEYPOT_FIELD, Question, Receipt, Upload};
 use crate::state::AppState;
 use crate::ui::{Choice, choices, field_error, render};
 

@@ -23,8 +23,8 @@ use tower_sessions::Session;
 
 use crate::app::{self, AppError, CaseAction, ListParams};
 use crate::auth::{Actor, hash_password, verify_password};
+use crate::extract::ClientAddress;
 use crate::guards;
-use crate::public::ClientAddress;
 use crate::search::{self, IntakeDraft, IntakeReport};
 use crate::state::{AppState, new_token, token_hash};
 use crate::views::{self, CaseView};

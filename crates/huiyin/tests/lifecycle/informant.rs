@@ -229,7 +229,7 @@ fn seed_accounts(w: &World, accounts: &[(String, &str, huiyin_core::user::Role)]
             };
             store.add_unit(&unit).await.unwrap();
         }
-        let hash = huiyin_web::auth::hash_password(PASSWORD.into()).await.unwrap();
+        let hash = huiyin_app::actor::hash_password(PASSWORD.into()).await.unwrap();
         let mut tokens = HashMap::new();
         for (username, unit, role) in accounts {
             let user = store
@@ -244,7 +244,7 @@ fn seed_accounts(w: &World, accounts: &[(String, &str, huiyin_core::user::Role)]
                 .await
                 .unwrap();
             let token = format!("hy_test_{username}");
-            store.add_api_token(user.id, &huiyin_web::state::token_hash(&token), chrono::Utc::now()).await.unwrap();
+            store.add_api_token(user.id, &huiyin_app::context::token_hash(&token), chrono::Utc::now()).await.unwrap();
             tokens.insert(username.clone(), token);
         }
         tokens

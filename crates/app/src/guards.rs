@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::app::{AppError, AppResult};
-use crate::state::{AppState, hex};
+use crate::cases::{AppError, AppResult};
+use crate::context::{AppState, hex};
 
 /// One counter: what it counts, over which window, and when it stops answering.
 pub struct Guard {

@@ -8,9 +8,9 @@ use huiyin_core::user::check_new_password;
 use huiyin_core::{FieldError, Invalid};
 use huiyin_store::User;
 
-use crate::app::{AppError, AppResult};
-use crate::auth::Actor;
-use crate::state::AppState;
+use crate::actor::Actor;
+use crate::cases::{AppError, AppResult};
+use crate::context::AppState;
 
 /// The account `username` if the actor may administer it: an administrator, and the account of a
 /// unit in their scope. Unknown and out-of-scope accounts look alike (404).
@@ -47,7 +47,7 @@ pub async fn set_password(state: &AppState, actor: &Actor, username: &str, passw
     }
     let user = actor.user.clone();
     check_new_password("password", password)?;
-    let hash = crate::auth::hash_password(password.to_owned())
+    let hash = crate::actor::hash_password(password.to_owned())
         .await
         .map_err(|e| AppError::Random(std::io::Error::other(e.to_string())))?;
     state.store.set_password_hash(user.id, &hash).await?;

@@ -24,9 +24,9 @@ use huiyin_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::{self, AppError, AppResult};
-use crate::auth::Actor;
-use crate::state::AppState;
+use crate::actor::Actor;
+use crate::cases::{self, AppError, AppResult};
+use crate::context::AppState;
 use crate::views::{UnitRef, excerpt, instant};
 
 /// How many of the petitioner's earlier cases the intake check reads.
@@ -306,7 +306,7 @@ fn earlier_view(c: &CaseMatch, similarity: f64) -> EarlierView {
 
 /// 越级访: the unit a visit at `unit` counts against, if it is two or more levels above `place`.
 async fn skip_level(state: &AppState, channel: Channel, unit: &str, place: &str) -> AppResult<Option<UnitRef>> {
-    let tree = app::unit_tree(state).await?;
+    let tree = cases::unit_tree(state).await?;
     let Some(place) = tree.id_of(place).and_then(|id| tree.get(id)) else { return Ok(None) };
     let chain: Vec<String> =
         tree.chain(place.id).into_iter().filter_map(|id| tree.get(id)).map(|u| u.code.clone()).collect();
@@ -392,7 +392,7 @@ pub async fn flag_at_intake(
     // The case is read back only when there is something to record on it.
     for data in flags {
         let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
-        app::append(state, actor, &file, data, (None, None), None, Vec::new()).await?;
+        cases::append(state, actor, &file, data, (None, None), None, Vec::new()).await?;
     }
     Ok(report)
 }

@@ -6,6 +6,8 @@
 //! that unit's letterhead and signature block. Their wording follows the regulation. One composition
 //! serves the print view and the PDF (`huiyin_pdf::Letter`).
 
+pub mod issue;
+
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};

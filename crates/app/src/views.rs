@@ -221,7 +221,7 @@ pub fn masked_address(address: &str) -> String {
 }
 
 impl CaseView {
-    /// The case for a reader who may read it (`app::case_file`); `full` shows the personal data
+    /// The case for a reader who may read it (`cases::case_file`); `full` shows the personal data
     /// unmasked (COM-4, logged by the caller).
     pub fn new(file: &CaseFile, deadlines: &[Deadline], full: bool, query_code: Option<String>) -> CaseView {
         let today = huiyin_core::limits::china_day(Utc::now());

@@ -24,10 +24,10 @@ use huiyin_store::{CaseFile, NewUser, StoreError, SubmissionClaim};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::{self, AppError, AppResult};
-use crate::auth::Actor;
+use crate::actor::Actor;
+use crate::cases::{self, AppError, AppResult};
+use crate::context::{AppState, hex, random_bytes};
 use crate::guards;
-use crate::state::{AppState, hex, random_bytes};
 use crate::views::{DeadlineView, instant};
 
 /// Online petitions one address may send within [`SUBMISSION_WINDOW`].
@@ -58,27 +58,6 @@ pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpAddr]) 
         }
     }
     peer
-}
-
-/// The caller's address as the public side counts it (see [`client_address`]).
-pub struct ClientAddress(pub IpAddr);
-
-impl axum::extract::FromRequestParts<AppState> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        let forwarded: Vec<&str> =
-            parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
-        Ok(ClientAddress(client_address(peer, &forwarded, state.trusted_proxies())))
-    }
 }
 
 /// What the public side remembers of recent callers.
@@ -182,7 +161,7 @@ pub async fn rate(
     let file = verified(state, address, number, code).await?;
     let draft = huiyin_core::lifecycle::RateDraft { note: None, at: None, ..draft.clone() };
     let actor = online_actor(state).await?;
-    let file = app::act(state, &actor, file.id, app::CaseAction::Rate(draft), None).await?;
+    let file = cases::act(state, &actor, file.id, cases::CaseAction::Rate(draft), None).await?;
     public_case(state, &file).await
 }
 
@@ -197,7 +176,7 @@ pub async fn request_review(
     let file = verified(state, address, number, code).await?;
     let draft = huiyin_core::lifecycle::ReasonDraft { reason, note: None, at: None };
     let actor = online_actor(state).await?;
-    let file = app::act(state, &actor, file.id, app::CaseAction::ReviewRequest(draft), None).await?;
+    let file = cases::act(state, &actor, file.id, cases::CaseAction::ReviewRequest(draft), None).await?;
     public_case(state, &file).await
 }
 
@@ -208,7 +187,7 @@ async fn petitioner_documents(state: &AppState, file: &CaseFile) -> AppResult<Ve
     let replied_after = |seq: i64| {
         file.events.iter().any(|e| e.seq > seq && matches!(e.data, huiyin_core::event::EventData::Replied {}))
     };
-    Ok(app::compose_documents(state, file)
+    Ok(cases::compose_documents(state, file)
         .await?
         .into_iter()
         .filter(|d| d.kind.for_petitioner() && (d.kind != DocKind::Opinion || replied_after(d.issued_by)))
@@ -231,7 +210,7 @@ pub async fn document_pdf(
     if !theirs.iter().any(|d| d.kind == kind && d.issued_by == issued_by) {
         return Err(AppError::NotFound);
     }
-    let issued = app::issue_documents(state, &file).await?;
+    let issued = cases::issue_documents(state, &file).await?;
     let (_, record) =
         issued.into_iter().find(|(d, _)| d.kind == kind && d.issued_by == issued_by).ok_or(AppError::NotFound)?;
     let blob = state.store.blob(&record.sha256).await?.ok_or(AppError::NotFound)?;
@@ -458,7 +437,7 @@ pub async fn check_online_registration(
     draft: &CaseDraft,
     now: DateTime<Utc>,
 ) -> AppResult<(huiyin_core::case::Registration, i64)> {
-    let (registration, unit_id) = app::check_registration(state, actor, draft, now).await?;
+    let (registration, unit_id) = cases::check_registration(state, actor, draft, now).await?;
     check_online(&registration)?;
     Ok((registration, unit_id))
 }
@@ -477,7 +456,7 @@ async fn file_claimed(
 ) -> AppResult<Receipt> {
     let written = match state.public_guards().submission(address, Instant::now()) {
         Err(wait) => Err(AppError::TooManyRequests(wait)),
-        Ok(()) => app::write_registration(state, actor, registration, unit_id, now).await,
+        Ok(()) => cases::write_registration(state, actor, registration, unit_id, now).await,
     };
     let (case_id, code) = match written {
         Ok(filed) => filed,
@@ -489,7 +468,7 @@ async fn file_claimed(
     state.store.finish_submission(key_hash, case_id, &state.secret.seal_query_code(key_hash, &code)).await?;
     tracing::info!(case_id, "online petition filed");
     for upload in uploads {
-        app::attach(state, actor, case_id, &upload.filename, upload.bytes).await?;
+        cases::attach(state, actor, case_id, &upload.filename, upload.bytes).await?;
     }
     receipt(state, case_id, Some(code), false).await
 }
@@ -691,7 +670,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::SecretKey;
+    use crate::context::SecretKey;
 
     #[test]
     fn gen_1_an_address_sends_a_few_petitions_an_hour() {

@@ -1,0 +1,566 @@
+//! The actions of a case's life: every one checked by the core (state, role, unit) and by the one
+//! GEN-7 guard, appended as an event with the case's new state and deadlines.
+
+use chrono::{DateTime, Utc};
+use huiyin_core::case::{CaseNumber, Flag};
+use huiyin_core::event::{ActionDraft, Event, EventData, HandOffDraft, ReportUpDraft};
+use huiyin_core::informant::{self, UnitTree};
+use huiyin_core::lifecycle::{
+    self, AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
+    OpinionDraft, RateDraft, ReasonDraft, Refusal, RejectDraft, ReturnVisitDraft, SendDraft, SetAccusedDraft,
+};
+use huiyin_core::limits::{self, DeadlineKind};
+use huiyin_core::text;
+use huiyin_core::unit::UnitCode;
+use huiyin_core::user::Role;
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
+use huiyin_store::{Blob, CaseFile, NewEvent, Notice, StoreError};
+use serde::Deserialize;
+
+use crate::actor::Actor;
+use crate::cases::notice;
+use crate::cases::read::case_file;
+use crate::cases::register::staff_account;
+use crate::cases::{send_case_notices, unit_in_scope, unit_tree};
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+
+/// When an action happened: now, or the `at` of a record entered after the fact (补录), which needs
+/// the permission, may not lie in the future, and may not precede the case's last event.
+pub(crate) fn occurred_at(
+    actor: &Actor,
+    file: &CaseFile,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> AppResult<DateTime<Utc>> {
+    let Some(at) = at else { return Ok(now) };
+    if !actor.user.may_backdate {
+        return Err(AppError::MayNotBackdate);
+    }
+    if at > now {
+        return Err(FieldError::new("at", Invalid::InFuture).into());
+    }
+    if file.events.last().is_some_and(|last| at < last.occurred_at) {
+        return Err(FieldError::new("at", Invalid::BeforeEarlierEvent).into());
+    }
+    Ok(at)
+}
+
+/// Appends one event to a case the actor may see, deriving the new state and deadlines with the
+/// core. Deadlines count from when the event happened (`at`), not from when it was written down.
+pub(crate) async fn append(
+    state: &AppState,
+    actor: &Actor,
+    file: &CaseFile,
+    data: EventData,
+    (note, at): (Option<String>, Option<DateTime<Utc>>),
+    new_code_hash: Option<String>,
+    blobs: Vec<Blob>,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let occurred = occurred_at(actor, file, at, now)?;
+    let event = Event {
+        seq: file.version + 1,
+        occurred_at: occurred,
+        recorded_at: now,
+        actor: actor.user.username.clone(),
+        note: note.clone(),
+        data: data.clone(),
+    };
+    let mut next = file.state.clone();
+    next.apply(&event);
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let deadlines = limits::after_event(&file.deadlines, &event, &rules, &*state.calendar().await);
+    // The case's words after this event, when it brings words of its own.
+    let search_tokens = (event.note.is_some() || huiyin_search::document::has_text(&event.data)).then(|| {
+        let mut events = file.events.clone();
+        events.push(event.clone());
+        huiyin_search::document::case_tokens(&state.segmenter(), &file.registration, &events)
+    });
+    let new_event = NewEvent {
+        deadlines,
+        occurred_at: occurred,
+        recorded_at: now,
+        actor_id: actor.user.id,
+        note,
+        data,
+        state: next,
+        new_query_code_hash: new_code_hash,
+        blobs,
+        search_tokens,
+    };
+    state.store.append_event(file.id, file.version, &new_event).await?;
+    Ok(())
+}
+
+/// The actions on a case after registration (INTERFACE.md `POST /cases/{id}/{action}`).
+pub enum CaseAction {
+    Accept(ActionDraft),
+    Extend(ExtendDraft),
+    Answer(AnswerDraft),
+    Reject(RejectDraft),
+    RegisterOnly(ReasonDraft),
+    Assign(SendDraft),
+    Transfer(SendDraft),
+    Object(ReasonDraft),
+    Escalate(SendDraft),
+    Opinion(OpinionDraft),
+    Approve(ActionDraft),
+    Reply(ActionDraft),
+    Rate(RateDraft),
+    ReviewRequest(ReasonDraft),
+    Close(ActionDraft),
+    Hearing(HearingDraft),
+    Instruct(InstructDraft),
+    Liaison(LiaisonDraft),
+    ReturnVisit(ReturnVisitDraft),
+    AssignLeader(LeaderDraft),
+    ReportBack(ReportBackDraft),
+    Investigation(InstructDraft),
+    HandOff(HandOffDraft),
+    ReportUp(ReportUpDraft),
+    Flag(FlagDraft),
+    ClearFlag(ClearFlagDraft),
+    SetAccused(SetAccusedDraft),
+}
+
+/// 反馈 as typed (FED-18).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportBackDraft {
+    /// The result, reported truthfully.
+    pub summary: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
+pub(crate) fn meta(
+    note: &Option<String>,
+    at: &Option<String>,
+) -> Result<(Option<String>, Option<DateTime<Utc>>), ValidationErrors> {
+    ActionDraft { note: note.clone(), at: at.clone() }.parse()
+}
+
+/// A unit above `unit_id`: the named one (it must be above; the informant guard then judges it), or
+/// the nearest outside the reach of the accused unit (GEN-7: escalation skips over the accused).
+pub(crate) fn named_or_nearest_above(
+    tree: &UnitTree,
+    unit_id: i64,
+    accused: Option<i64>,
+    field: &str,
+    named: Option<&str>,
+) -> AppResult<Option<String>> {
+    let code = |id: i64| tree.get(id).map(|u| u.code.clone());
+    match named.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(tree.above_outside_reach(unit_id, accused).first().and_then(|id| code(*id))),
+        Some(named) => tree
+            .chain(unit_id)
+            .into_iter()
+            .skip(1)
+            .find_map(|id| code(id).filter(|c| c.eq_ignore_ascii_case(named)))
+            .map(Some)
+            .ok_or_else(|| FieldError::new(field, Invalid::UnknownUnit).into()),
+    }
+}
+
+/// GEN-7 when the accused is set or corrected: only a unit outside the reach of the unit accused now
+/// may change or clear it; and the case may not then be held, owned or led by the newly accused
+/// person, unit or its departments, nor the correction made by one of them (it would vanish from
+/// their sight in their hands). It is routed out of their reach first.
+pub(crate) async fn refuse_accused_holding(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    file: &CaseFile,
+    accused: Option<i64>,
+    accused_user: Option<&str>,
+) -> AppResult<()> {
+    // Changing or clearing who is accused is for units outside the reach of the unit accused now:
+    // a unit below it could otherwise hand the accusation to it.
+    if file.accused_unit_id.is_some_and(|current| tree.within_reach(actor.user.unit_id, current)) {
+        return Err(Refusal::AccusedUnit.into());
+    }
+    let people = [Some(&file.state.owner), file.state.owner_leader.as_ref(), Some(&actor.user.username)];
+    if let Some(person) = accused_user
+        && people.iter().flatten().any(|p| p.eq_ignore_ascii_case(person))
+    {
+        return Err(Refusal::AccusedPerson.into());
+    }
+    let Some(accused) = accused else { return Ok(()) };
+    let mut units = vec![file.holding_unit_id, actor.user.unit_id];
+    for username in people.into_iter().flatten() {
+        if let Some(user) = state.store.user_by_username(username).await? {
+            units.push(user.unit_id);
+        }
+    }
+    if units.iter().any(|u| tree.blind_to(*u).contains(&accused)) {
+        return Err(Refusal::AccusedUnit.into());
+    }
+    Ok(())
+}
+
+/// GEN-7: the staff member accused now is changed or cleared only from outside the reach of their
+/// unit, so that their own colleagues and subordinates cannot hand the accusation back to them.
+pub(crate) async fn refuse_person_change_from_within(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    current: &str,
+) -> AppResult<()> {
+    match state.store.user_by_username(current).await? {
+        Some(person) if tree.within_reach(actor.user.unit_id, person.unit_id) => Err(Refusal::AccusedPerson.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The one GEN-7 guard on every action of a case: resolves the units and users the event routes the
+/// case to and lets the core judge them against the accused unit ([`informant::guard`]).
+pub(crate) async fn guard_informant(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    file: &CaseFile,
+    data: &EventData,
+) -> AppResult<()> {
+    if file.accused_unit_id.is_none() && file.accused_user_id.is_none() {
+        return Ok(());
+    }
+    let routes = informant::routes(data);
+    let units: Vec<i64> = routes.units.iter().filter_map(|code| tree.id_of(code)).collect();
+    let mut user_units = Vec::new();
+    for username in routes.users {
+        if let Some(user) = state.store.user_by_username(username).await? {
+            user_units.push(user.unit_id);
+        }
+    }
+    let person = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
+    let accused = informant::Accusation { unit: file.accused_unit_id, user: person.as_deref() };
+    let (holder, actor_unit) = (file.holding_unit_id, actor.user.unit_id);
+    informant::guard(tree, accused, holder, actor_unit, data, &units, &user_units)?;
+    // And the case as the event leaves it, whatever the event names: an objection returns it to
+    // whoever sent it, who may be of the accused or the accused person.
+    let mut next = file.state.clone();
+    let now = Utc::now();
+    let event = Event {
+        seq: 0,
+        occurred_at: now,
+        recorded_at: now,
+        actor: actor.user.username.clone(),
+        note: None,
+        data: data.clone(),
+    };
+    next.apply(&event);
+    let new_people = [
+        Some(&next.owner).filter(|o| **o != file.state.owner),
+        next.owner_leader.as_ref().filter(|l| file.state.owner_leader.as_ref() != Some(*l)),
+    ];
+    for p in new_people.into_iter().flatten() {
+        if person.as_deref().is_some_and(|person| person.eq_ignore_ascii_case(p)) {
+            return Err(Refusal::AccusedPerson.into());
+        }
+        if let (Some(accused), Some(user)) = (file.accused_unit_id, state.store.user_by_username(p).await?)
+            && tree.blind_to(user.unit_id).contains(&accused)
+        {
+            return Err(Refusal::AccusedUnit.into());
+        }
+    }
+    if let Some(accused) = file.accused_unit_id
+        && next.holding_unit != file.state.holding_unit
+        && tree.id_of(&next.holding_unit).is_some_and(|h| tree.blind_to(h).contains(&accused))
+    {
+        return Err(Refusal::AccusedUnit.into());
+    }
+    Ok(())
+}
+
+/// Takes one action on a case: checks the fields, asks the core whether it is allowed (state, role,
+/// unit, GEN-7), and appends the event. A refusal writes nothing. Returns the case as it is now, even
+/// when the action moved it out of the actor's sight (an objection returns it to the sender).
+///
+/// `shown` is the case's version as a page showed it to the actor, if the action comes from one:
+/// when it is no longer the case's, someone changed the case since, and the action is refused as a
+/// stale write (409) rather than taken on what the actor did not see.
+pub async fn act(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    action: CaseAction,
+    shown: Option<i64>,
+) -> AppResult<CaseFile> {
+    let file = case_file(state, actor, id).await?;
+    if shown.is_some_and(|v| v != file.version) {
+        return Err(StoreError::Conflict.into());
+    }
+    let role = actor.user.role;
+    let in_holding_unit = actor.sees_unit(file.holding_unit_id);
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let tree = unit_tree(state).await?;
+    let accused = file.accused_unit_id;
+    let (data, m) = match &action {
+        CaseAction::Accept(d) => (lifecycle::accept(&file.state, role, in_holding_unit)?, d.parse()?),
+        CaseAction::Extend(d) => {
+            let (days, reason) = lifecycle::parse_extension(d, &rules)?;
+            (lifecycle::extend(&file.state, &file.events, role, days, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Answer(d) => {
+            let answer =
+                text::required("answer", d.answer.as_deref(), text::limits::CONTENT).map_err(ValidationErrors::from)?;
+            (lifecycle::answer(&file.state, role, answer)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Reject(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            let channel = lifecycle::required_text("channel", &d.channel)?;
+            (lifecycle::reject(&file.state, role, reason, channel)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::RegisterOnly(d) => {
+            let p = &file.registration.petitioner;
+            let reachable = p.phone.is_some() || p.address.is_some();
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            (lifecycle::register_only(&file.state, role, reachable, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Assign(d) | CaseAction::Transfer(d) => {
+            let transfer = matches!(action, CaseAction::Transfer(_));
+            let code = UnitCode::parse("unit", d.unit.as_deref().unwrap_or_default())?;
+            let target = state.store.unit_by_code(code.as_str()).await?;
+            // 交办 stays under our authority (our scope); 转办 may go to any competent unit.
+            let target = target
+                .filter(|u| u.id != file.holding_unit_id && (transfer || actor.sees_unit(u.id)))
+                .ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?;
+            let owner = match d.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                None => None,
+                Some(name) => {
+                    let subtree = state.store.unit_subtree(target.id).await?;
+                    let user = state.store.user_by_username(&name.to_ascii_lowercase()).await?;
+                    let user = user
+                        .filter(|u| u.active && subtree.contains(&u.unit_id))
+                        .ok_or_else(|| FieldError::new("owner", Invalid::UnknownUnit))?;
+                    Some(user.username)
+                }
+            };
+            (lifecycle::send(&file.state, role, &target.code, transfer, owner)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Object(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            // The receiving side objects: staff of the holding unit who are not also the sender's.
+            let sender = match &file.state.sent_from {
+                Some(code) => state.store.unit_by_code(code).await?.map(|u| u.id),
+                None => None,
+            };
+            let receiver = in_holding_unit && !sender.is_some_and(|s| actor.sees_unit(s));
+            (lifecycle::object(&file.state, receiver, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Escalate(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            // Any unit above the holder may be named (the town's reception day, TWN-4).
+            let above = named_or_nearest_above(&tree, file.holding_unit_id, accused, "unit", d.unit.as_deref())?;
+            (lifecycle::escalate(&file.state, role, above, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Opinion(d) => {
+            (lifecycle::opinion(&file.state, in_holding_unit, d.parse()?)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Approve(d) => {
+            let approval =
+                lifecycle::approve(&file.state, role, in_holding_unit, &actor.user.username, rules.approvals_required);
+            (approval?, d.parse()?)
+        }
+        CaseAction::Reply(d) => (lifecycle::reply(&file.state, in_holding_unit)?, d.parse()?),
+        CaseAction::Rate(d) => {
+            let office = lifecycle::parse_rating("office", &d.office)?;
+            let unit = lifecycle::parse_rating("unit", &d.unit)?;
+            let reason =
+                text::optional("reason", d.reason.as_deref(), text::limits::REASON).map_err(ValidationErrors::from)?;
+            let m = meta(&d.note, &d.at)?;
+            // The window is judged on the day the rating was given.
+            let today = limits::china_day(m.1.unwrap_or_else(Utc::now));
+            let window = limits::rating_window(&file.events, &rules, &*state.calendar().await, today);
+            (lifecycle::rate(&file.state, window, office, unit, reason)?, m)
+        }
+        CaseAction::ReviewRequest(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            let m = meta(&d.note, &d.at)?;
+            // The petitioner's limit is judged on the day the request was made.
+            let today = limits::china_day(m.1.unwrap_or_else(Utc::now));
+            let open = file.deadlines.iter().any(|dl| {
+                matches!(dl.kind, DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest)
+                    && dl.met_at.is_none()
+                    && dl.due.date >= today
+            });
+            // GEN-5: to the level the replying unit's rules name, by default the unit above it.
+            let levels = state.store.limit_rules_for(file.holding_unit_id).await?.unwrap_or_default().review_levels_up;
+            let above = tree.above_outside_reach(file.holding_unit_id, accused);
+            let above = above.iter().filter_map(|id| tree.get(*id).map(|u| u.code.clone())).collect();
+            let reviewer = limits::reviewing_unit(above, levels);
+            (lifecycle::review_request(&file.state, open, reviewer, reason)?, m)
+        }
+        CaseAction::Close(d) => (lifecycle::close(&file.state, role)?, d.parse()?),
+        CaseAction::Hearing(d) => {
+            (lifecycle::hearing(&file.state, in_holding_unit, d.parse()?)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Instruct(d) => {
+            let text = lifecycle::required_text("text", &d.text)?;
+            (lifecycle::instruct(&file.state, role, text)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Liaison(d) => {
+            let (agency, summary) = lifecycle::parse_liaison(d)?;
+            (lifecycle::liaison(&file.state, role, agency, summary)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::ReturnVisit(d) => {
+            (lifecycle::return_visit(&file.state, role, lifecycle::parse_return_visit(d)?)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::HandOff(d) => {
+            if !role.can_register() {
+                return Err(AppError::Forbidden);
+            }
+            let h = d.parse()?;
+            let mut to_unit = h.to_unit.clone();
+            if let Some(code) = &h.to_unit {
+                unit_in_scope(state, actor, "to_unit", code).await?;
+            }
+            if let Some(username) = &h.to_user {
+                let user = state
+                    .store
+                    .user_by_username(username.as_str())
+                    .await?
+                    .filter(|u| u.active && actor.sees_unit(u.unit_id))
+                    .ok_or_else(|| FieldError::new("to_user", Invalid::UnknownUnit))?;
+                if to_unit.is_none() {
+                    // A person takes the case to their own unit.
+                    to_unit = UnitCode::parse("to_unit", &user.unit_code).ok();
+                }
+            }
+            let data = EventData::HandedOff {
+                to_user: h.to_user.map(|u| u.as_str().to_owned()),
+                to_unit: to_unit.map(|u| u.as_str().to_owned()),
+                reason: h.reason,
+            };
+            (data, (h.note, h.at))
+        }
+        CaseAction::ReportUp(d) => {
+            if !role.can_register() {
+                return Err(AppError::Forbidden);
+            }
+            let r = d.parse()?;
+            // FED-5: to a unit above the one that registered the case, by default its parent.
+            let named = r.to_unit.as_ref().map(UnitCode::as_str);
+            let target = named_or_nearest_above(&tree, file.unit_id, accused, "to_unit", named)?
+                .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
+            (EventData::ReportedUp { to_unit: target, summary: r.summary }, (r.note, r.at))
+        }
+        CaseAction::Investigation(d) => {
+            let text =
+                text::required("text", d.text.as_deref(), text::limits::CONTENT).map_err(ValidationErrors::from)?;
+            (lifecycle::investigation(&file.state, in_holding_unit, text)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::ReportBack(d) => {
+            let summary = lifecycle::required_text("summary", &d.summary)?;
+            let source = file.registration.forwarded_from.as_ref().map(|f| f.unit.as_str());
+            (lifecycle::report_back(&file.state, role, source, summary)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::Flag(d) => {
+            let flag = Flag::parse("flag", d.flag.as_deref().unwrap_or_default())?;
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            let mut related = Vec::with_capacity(d.related.len());
+            for raw in &d.related {
+                // Each related case must exist and be in the actor's sight, and not be this case.
+                let number = CaseNumber::parse(raw).ok_or_else(|| FieldError::new("related", Invalid::UnknownCase))?;
+                // GEN-7: a case that accuses a unit is linked only from a case accusing the same one,
+                // so a link never leads from a case its accused may read to one they may not.
+                let other = match state.store.case_id_by_number(number.as_str()).await? {
+                    Some(other) if other != file.id => case_file(state, actor, other).await.ok(),
+                    _ => None,
+                };
+                match other {
+                    Some(o)
+                        if (o.accused_unit_id.is_none() || o.accused_unit_id == accused)
+                            && (o.accused_user_id.is_none() || o.accused_user_id == file.accused_user_id) =>
+                    {
+                        related.push(number.as_str().to_owned());
+                    }
+                    _ => return Err(FieldError::new("related", Invalid::UnknownCase).into()),
+                }
+            }
+            let against = match d.against_unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+                Some(code) => {
+                    let code = UnitCode::parse("against_unit", code)?;
+                    let unit = state.store.unit_by_code(code.as_str()).await?;
+                    Some(unit.ok_or_else(|| FieldError::new("against_unit", Invalid::UnknownUnit))?.code)
+                }
+                None => None,
+            };
+            (lifecycle::flag(role, flag, related, against, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::SetAccused(d) => {
+            let (accused, reason) = d.parse()?;
+            let new_accused = match &accused.unit {
+                Some(code) => {
+                    Some(tree.id_of(code.as_str()).ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?)
+                }
+                None => None,
+            };
+            let mut accused = accused;
+            let current = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
+            accused.user = match d.user.as_deref().map(str::trim) {
+                // Absent: the accused person stays as they are (a client that knows only name and unit).
+                None => current.clone(),
+                Some("") => None,
+                Some(_) => match &accused.user {
+                    Some(username) => Some(staff_account(state, "user", username).await?.username),
+                    None => None,
+                },
+            };
+            if current != accused.user
+                && let Some(current) = &current
+            {
+                refuse_person_change_from_within(state, actor, &tree, current).await?;
+            }
+            refuse_accused_holding(state, actor, &tree, &file, new_accused, accused.user.as_deref()).await?;
+            (lifecycle::set_accused(role, accused, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::ClearFlag(d) => {
+            let flag = Flag::parse("flag", d.flag.as_deref().unwrap_or_default())?;
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            (lifecycle::clear_flag(&file.state, role, flag, reason)?, meta(&d.note, &d.at)?)
+        }
+        CaseAction::AssignLeader(d) => {
+            let name = lifecycle::required_text("leader", &d.leader)?.to_ascii_lowercase();
+            let leader = state.store.user_by_username(&name).await?;
+            let leader = leader
+                .filter(|u| u.active && u.role == Role::Leader)
+                .ok_or_else(|| FieldError::new("leader", Invalid::UnknownUnit))?;
+            // The leader must be of the holding unit or above it, so that the case is in their sight.
+            let sees = state.store.unit_subtree(leader.unit_id).await?.contains(&file.holding_unit_id);
+            (lifecycle::assign_leader(&file.state, role, leader.username, sees)?, meta(&d.note, &d.at)?)
+        }
+    };
+    guard_informant(state, actor, &tree, &file, &data).await?;
+    let reported_to = match &data {
+        EventData::ReportedBack { to_unit, summary } => Some((to_unit.clone(), summary.clone())),
+        _ => None,
+    };
+    append(state, actor, &file, data, m, None, Vec::new()).await?;
+    if let Some((to_unit, summary)) = reported_to
+        && let Some(unit) = state.store.unit_by_code(&to_unit).await?
+    {
+        // The unit above hears of the result at once (FED-18).
+        let message = format!("{} 反馈批转件 {} 的办理结果:{summary}", file.unit_name, file.state.case_number);
+        let notices: Vec<Notice> = state
+            .store
+            .unit_staff(unit.id, &[Role::Supervisor, Role::Leader])
+            .await?
+            .iter()
+            .map(|u| notice(u.id, id, "reported_back", &message))
+            .collect();
+        send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await?;
+    }
+    state.store.case_file(id).await?.ok_or(AppError::NotFound)
+}
+
+/// 受理 (GEN-3, GEN-4).
+pub async fn accept(state: &AppState, actor: &Actor, id: i64, draft: &ActionDraft) -> AppResult<()> {
+    act(state, actor, id, CaseAction::Accept(draft.clone()), None).await.map(|_| ())
+}
+
+/// 延期 (GEN-4, SCH-7).
+pub async fn extend(state: &AppState, actor: &Actor, id: i64, draft: &ExtendDraft) -> AppResult<()> {
+    act(state, actor, id, CaseAction::Extend(draft.clone()), None).await.map(|_| ())
+}

@@ -1,0 +1,179 @@
+//! Case lists: filters, sorts and pages within the reader's scope, without what they are blind to.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use huiyin_core::case::{CHINA_OFFSET, Channel};
+use huiyin_core::event::Status;
+use huiyin_core::limits::{self};
+use huiyin_core::text;
+use huiyin_core::unit::UnitCode;
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
+use huiyin_store::{CaseQuery, CaseSort, CaseSummary, Page};
+use serde::Deserialize;
+
+use crate::actor::Actor;
+use crate::context::AppState;
+use crate::error::AppResult;
+
+/// Filters of a case list as they arrive in a query string (API and UI alike).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// `registered`, …
+    pub status: Option<String>,
+    /// `letter`, `visit`, `phone`, `online`, `email`, `fax`
+    pub channel: Option<String>,
+    /// A unit code: that unit and the units below it (within the caller's scope).
+    pub unit: Option<String>,
+    /// First day received (YYYY-MM-DD, China time), inclusive.
+    pub from: Option<String>,
+    /// Last day received (YYYY-MM-DD, China time), inclusive.
+    pub to: Option<String>,
+    /// Text in the statement, the petitioner's name or the case number.
+    pub q: Option<String>,
+    /// `-received_at` (default), `received_at`, `case_number`, `-case_number`, `due` (earliest open deadline first)
+    pub sort: Option<String>,
+    /// `overdue`: an open deadline has passed; `soon`: one is due within 3 days (or has passed).
+    pub due: Option<String>,
+    /// `me`: only the cases the caller holds.
+    pub owner: Option<String>,
+    /// `exact` (default): `total` counts every case; `bounded`: a full-text search counts its
+    /// matches only up to 1,000 past the page's first row, and says `total_exact: false` when there
+    /// are more (fast at any size; the staff list asks for this).
+    pub total: Option<String>,
+    /// From 1.
+    pub page: Option<u32>,
+    /// 1 to 200, default 20.
+    pub per_page: Option<u32>,
+}
+
+/// How far past a page's first row a bounded total counts a full-text search's matches: a word
+/// that tens of thousands of cases hold would otherwise cost a visit to each of them (issue 5).
+pub const SEARCH_COUNT_UP_TO: u32 = 1_000;
+
+pub(crate) fn day_start(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
+    let day =
+        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, Invalid::DateFormat))?;
+    CHINA_OFFSET
+        .from_local_datetime(&day.and_time(NaiveTime::MIN))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| FieldError::new(field, Invalid::DateFormat))
+}
+
+/// Keeps a value, or records why it was refused.
+pub(crate) fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+pub(crate) fn blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A page of the cases the actor may see.
+pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppResult<Listing> {
+    let mut errors = Vec::new();
+    if let Some(q) = blank(&p.q)
+        && let Err(e) = text::check_chars("q", q)
+    {
+        return Err(e.into());
+    }
+    let lookup = match blank(&p.q) {
+        Some(q) => crate::search::read_query(&state.segmenter(), q),
+        None => crate::search::Lookup::Nothing,
+    };
+    let (exact, search) = match lookup {
+        crate::search::Lookup::Exact(key) => (Some(key), None),
+        crate::search::Lookup::Words(words) => (None, Some(words)),
+        crate::search::Lookup::Nothing => (None, None),
+    };
+    let status = blank(&p.status).and_then(|s| keep(&mut errors, Status::parse("status", s)));
+    let channel = blank(&p.channel).and_then(|s| keep(&mut errors, Channel::parse("channel", s)));
+    let received_from = blank(&p.from).and_then(|s| keep(&mut errors, day_start("from", s)));
+    let received_before =
+        blank(&p.to).and_then(|s| keep(&mut errors, day_start("to", s).map(|t| t + Duration::days(1))));
+    let sort = match blank(&p.sort) {
+        // Words are ranked unless another order is asked for.
+        None if search.is_some() => Some(CaseSort::Relevance),
+        None => Some(CaseSort::default()),
+        Some(s) => keep(
+            &mut errors,
+            CaseSort::parse(s).ok_or_else(|| {
+                let allowed = CaseSort::ALL.map(CaseSort::code).join(", ");
+                FieldError::new("sort", Invalid::NotAChoice { allowed })
+            }),
+        ),
+    };
+    let today = limits::china_day(Utc::now());
+    let due_by = match blank(&p.due) {
+        None => None,
+        Some("overdue") => Some(today - Duration::days(1)),
+        Some("soon") => Some(today + Duration::days(3)),
+        Some(_) => {
+            errors.push(FieldError::new("due", Invalid::NotAChoice { allowed: "overdue, soon".into() }));
+            None
+        }
+    };
+    let owner = match blank(&p.owner) {
+        None => None,
+        Some("me") => Some(actor.user.id),
+        Some(_) => {
+            errors.push(FieldError::new("owner", Invalid::NotAChoice { allowed: "me".into() }));
+            None
+        }
+    };
+    let count_up_to = match blank(&p.total) {
+        None | Some("exact") => None,
+        Some("bounded") => Some(SEARCH_COUNT_UP_TO),
+        Some(_) => {
+            errors.push(FieldError::new("total", Invalid::NotAChoice { allowed: "exact, bounded".into() }));
+            None
+        }
+    };
+    let per_page = p.per_page.unwrap_or(20);
+    if !(1..=200).contains(&per_page) {
+        errors.push(FieldError::new("per_page", Invalid::OutOfRange { min: 1, max: 200 }));
+    }
+    let unit = blank(&p.unit).map(|s| UnitCode::parse("unit", s));
+    let scope = match unit {
+        None => actor.scope.clone(),
+        Some(Err(e)) => {
+            errors.push(e);
+            Vec::new()
+        }
+        Some(Ok(code)) => match state.store.unit_by_code(code.as_str()).await? {
+            Some(u) if actor.sees_unit(u.id) => state.store.unit_subtree(u.id).await?,
+            _ => {
+                errors.push(FieldError::new("unit", Invalid::UnknownUnit));
+                Vec::new()
+            }
+        },
+    };
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    let query = CaseQuery {
+        scope,
+        status,
+        channel,
+        received_from,
+        received_before,
+        search,
+        exact,
+        // GEN-7: for the accused and its departments an accusing case does not exist.
+        hidden_accusers_of: actor.blind.clone(),
+        due_by,
+        owner,
+        count_up_to,
+        sort: sort.unwrap_or_default(),
+        page: p.page.unwrap_or(1).max(1),
+        per_page,
+    };
+    let terms = query.search.as_ref().map(|s| s.terms.clone()).unwrap_or_default();
+    Ok(Listing { page: state.store.list_cases(&query).await?, terms })
+}
+
+/// A page of a case list, with the words searched for (to highlight them).
+pub struct Listing {
+    pub page: Page<CaseSummary>,
+    pub terms: Vec<String>,
+}

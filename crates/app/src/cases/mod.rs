@@ -1,0 +1,105 @@
+//! Cases: registration, reading, lists, actions and attachments. Each service checks the actor's
+//! role and scope, lets the core decide, and has the store write the result; the helpers here are
+//! what they share (the unit tree, notices that never reach the accused).
+
+pub mod actions;
+pub mod attachments;
+pub mod list;
+pub mod read;
+pub mod register;
+
+pub use crate::error::{AppError, AppResult};
+pub use actions::*;
+pub use attachments::*;
+pub use list::*;
+pub use read::*;
+pub use register::*;
+
+// The services of the case's surroundings, under the names the shells have used.
+pub use crate::archive::*;
+pub use crate::categories::*;
+pub use crate::deadlines::*;
+pub use crate::documents::issue::*;
+pub use crate::supervision::*;
+pub use crate::units::*;
+
+use chrono::Utc;
+use huiyin_core::case::QueryCode;
+use huiyin_core::informant::{UnitNode, UnitTree};
+use huiyin_core::unit::UnitCode;
+use huiyin_core::{FieldError, Invalid};
+use huiyin_store::{Notice, Store, StoreError};
+
+use crate::actor::Actor;
+use crate::context::{AppState, random_bytes};
+
+/// A new query code from the operating system's random source.
+pub(crate) fn new_query_code() -> std::io::Result<QueryCode> {
+    Ok(QueryCode::from_random(random_bytes::<8>()?))
+}
+
+/// Checks that a unit code names a unit the actor may act for.
+pub(crate) async fn unit_in_scope(state: &AppState, actor: &Actor, field: &str, code: &UnitCode) -> AppResult<i64> {
+    match state.store.unit_by_code(code.as_str()).await? {
+        Some(unit) if actor.sees_unit(unit.id) => Ok(unit.id),
+        _ => Err(FieldError::new(field, Invalid::UnknownUnit).into()),
+    }
+}
+
+/// The unit tree as the informant guard reads it (GEN-7).
+pub async fn unit_tree(state: &AppState) -> Result<UnitTree, StoreError> {
+    unit_tree_of(&*state.store).await
+}
+
+pub(crate) async fn unit_tree_of(store: &dyn Store) -> Result<UnitTree, StoreError> {
+    let units = store.units().await?;
+    Ok(UnitTree::new(units.into_iter().map(|u| UnitNode {
+        id: u.id,
+        code: u.code,
+        name: u.name,
+        kind: u.kind,
+        parent: u.parent_id,
+    })))
+}
+
+/// GEN-7 on the write path of notices: neither the staff member a case accuses nor anybody of the
+/// unit it accuses (or of its departments) hears of it, in the app or by SMS and e-mail. Every
+/// notice about a case passes through here.
+pub(crate) async fn notices_outside_accused(
+    store: &dyn Store,
+    tree: &UnitTree,
+    accused: Option<i64>,
+    accused_user: Option<i64>,
+    notices: Vec<Notice>,
+) -> AppResult<Vec<Notice>> {
+    if accused.is_none() && accused_user.is_none() {
+        return Ok(notices);
+    }
+    let mut kept = Vec::with_capacity(notices.len());
+    for n in notices {
+        let Some(user) = store.user_by_id(n.user_id).await? else { continue };
+        let blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), user: Some(user.id) };
+        if !blind.hides(accused, accused_user) {
+            kept.push(n);
+        }
+    }
+    Ok(kept)
+}
+
+/// Sends notices about a case that accuses this unit and this staff member (either may be none), to
+/// nobody blind to it (GEN-7).
+pub(crate) async fn send_case_notices(
+    state: &AppState,
+    tree: &UnitTree,
+    accused: Option<i64>,
+    accused_user: Option<i64>,
+    notices: Vec<Notice>,
+) -> AppResult<()> {
+    let notices = notices_outside_accused(&*state.store, tree, accused, accused_user, notices).await?;
+    state.store.send_notices(&notices, Utc::now()).await?;
+    Ok(())
+}
+
+pub(crate) fn notice(user_id: i64, case_id: i64, kind: &str, message: &str) -> Notice {
+    Notice { user_id, case_id: Some(case_id), kind: kind.to_owned(), message: message.to_owned() }
+}

@@ -1,0 +1,210 @@
+//! Registration (GEN-1, GEN-10): a case checked as typed with the units and people it names, the
+//! accused named (GEN-7), written with its limits, search entry and query code; the intake flags
+//! and the leaders' alert (FED-21).
+
+use chrono::Utc;
+use huiyin_core::case::{CaseDraft, Channel, Flag, QueryCode, Registration};
+use huiyin_core::lifecycle::Refusal;
+use huiyin_core::limits::{self};
+use huiyin_core::unit::UnitCode;
+use huiyin_core::user::Role;
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
+use huiyin_store::NewCase;
+
+use crate::actor::Actor;
+use crate::cases::notice;
+use crate::cases::{new_query_code, send_case_notices, unit_in_scope, unit_tree};
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+
+/// Registers a case (GEN-10, FED-1): the actor becomes its first receiver. Returns the new case's
+/// id and its query code, which is shown once and kept only as a keyed hash.
+pub async fn register_case(state: &AppState, actor: &Actor, draft: &CaseDraft) -> AppResult<(i64, QueryCode)> {
+    let now = Utc::now();
+    let (registration, unit_id) = check_registration(state, actor, draft, now).await?;
+    write_registration(state, actor, registration, unit_id, now).await
+}
+
+/// Checks a registration as typed, with the units it names, without writing anything: the
+/// registration and the registering unit's id.
+pub async fn check_registration(
+    state: &AppState,
+    actor: &Actor,
+    draft: &CaseDraft,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<(Registration, i64)> {
+    if !actor.user.role.can_register() {
+        return Err(AppError::Forbidden);
+    }
+    let classes = state.classes().await;
+    let mut registration = draft.parse(now, &classes)?;
+    let unit_id = unit_in_scope(state, actor, "unit", &registration.unit).await?;
+    name_the_accused_unit(state, &mut registration).await?;
+    name_the_accused_person(state, actor, &mut registration).await?;
+    // Units named elsewhere in the registration must exist, though they may lie outside the scope.
+    let mut errors = Vec::new();
+    if let Some(forwarded) = &registration.forwarded_from {
+        let above = state.store.unit_by_code(forwarded.unit.as_str()).await?;
+        let is_above = match above {
+            Some(u) => u.id != unit_id && state.store.unit_subtree(u.id).await?.contains(&unit_id),
+            None => false,
+        };
+        if !is_above {
+            return Err(FieldError::new("forwarded_from.unit", Invalid::UnknownUnit).into());
+        }
+    }
+    let named_units = [
+        ("place_unit", registration.place_unit.as_ref()),
+        ("accused.unit", registration.accused.as_ref().and_then(|a| a.unit.as_ref())),
+    ];
+    for (field, code) in named_units {
+        if let Some(code) = code
+            && state.store.unit_by_code(code.as_str()).await?.is_none()
+        {
+            errors.push(FieldError::new(field, Invalid::UnknownUnit));
+        }
+    }
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    refuse_registration_at_accused(state, actor, &registration, unit_id).await?;
+    Ok((registration, unit_id))
+}
+
+/// GEN-7: an accused named in free text that is exactly a unit's name (“东镇人民政府”) is taken as that
+/// unit when no unit was picked, so that the protection does not hang on the receiver choosing from
+/// a list. A name that only begins with one (“东镇派出所” is another organ) is left as typed.
+pub(crate) async fn name_the_accused_unit(state: &AppState, registration: &mut Registration) -> AppResult<()> {
+    let Some(accused) = registration.accused.as_mut().filter(|a| a.unit.is_none()) else { return Ok(()) };
+    let Some(name) = accused.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) else { return Ok(()) };
+    if let Some(unit) = state.store.units().await?.into_iter().find(|u| u.name == name) {
+        accused.unit = UnitCode::parse("accused.unit", &unit.code).ok();
+    }
+    Ok(())
+}
+
+/// GEN-7: the staff member a case accuses, checked (an account of ours, `accused.user`, active or
+/// not: a disabled account may be enabled again) or, for a petition filed online (the portal and
+/// Open311, which offer no staff picker), found: a name typed that is exactly the display name of
+/// one active staff member (and no other) is taken as them. At the counter the receiver picks the
+/// person. The accused may not register it themselves: they would be its first receiver and could
+/// never read it again.
+pub(crate) async fn name_the_accused_person(
+    state: &AppState,
+    actor: &Actor,
+    registration: &mut Registration,
+) -> AppResult<()> {
+    let online = registration.channel == Channel::Online;
+    let Some(accused) = registration.accused.as_mut() else { return Ok(()) };
+    match accused.user.as_deref() {
+        Some(username) => {
+            accused.user = Some(staff_account(state, "accused.user", username).await?.username);
+        }
+        None if online => {
+            if let Some(name) = accused.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                let users = state.store.users().await?;
+                let mut named =
+                    users.iter().filter(|u| u.active && !u.username.starts_with('_') && u.display_name == name);
+                if let (Some(user), None) = (named.next(), named.next()) {
+                    accused.user = Some(user.username.clone());
+                }
+            }
+        }
+        None => {}
+    }
+    if accused.user.as_deref() == Some(actor.user.username.as_str()) {
+        return Err(Refusal::AccusedPerson.into());
+    }
+    Ok(())
+}
+
+/// A staff account named in `field` by login name, active or not (never the online intake account).
+pub(crate) async fn staff_account(state: &AppState, field: &str, username: &str) -> AppResult<huiyin_store::User> {
+    let user = state.store.user_by_username(&username.to_ascii_lowercase()).await?;
+    user.filter(|u| !u.username.starts_with('_')).ok_or_else(|| FieldError::new(field, Invalid::UnknownUser).into())
+}
+
+/// GEN-7: a case that accuses the registering unit itself (or, for a department, the unit it belongs
+/// to) is not registered there, nor by a staff member of the accused (who would become its first
+/// receiver and owner): they could never read it again. The refusal names the nearest unit above
+/// outside the accused's reach, which registers it instead.
+pub(crate) async fn refuse_registration_at_accused(
+    state: &AppState,
+    actor: &Actor,
+    registration: &Registration,
+    unit_id: i64,
+) -> AppResult<()> {
+    let Some(code) = registration.accused.as_ref().and_then(|a| a.unit.as_ref()) else { return Ok(()) };
+    let tree = unit_tree(state).await?;
+    let Some(accused) = tree.id_of(code.as_str()) else { return Ok(()) };
+    if !tree.blind_to(unit_id).contains(&accused) && !actor.blind.units.contains(&accused) {
+        return Ok(());
+    }
+    let above = tree.above_outside_reach(unit_id, Some(accused));
+    let refer_to = above.first().and_then(|id| tree.get(*id)).map(|u| u.name.clone());
+    Err(Refusal::RegisteredAtAccused { refer_to }.into())
+}
+
+/// Writes a checked registration: its limits, search entry and query code; then the intake flags
+/// and the leaders' alert.
+pub async fn write_registration(
+    state: &AppState,
+    actor: &Actor,
+    registration: Registration,
+    unit_id: i64,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<(i64, QueryCode)> {
+    let rules = state.store.limit_rules_for(unit_id).await?.unwrap_or_default();
+    let deadlines = limits::registration_deadlines(&registration, &rules, &*state.calendar().await);
+    let code = new_query_code()?;
+    let new_case = NewCase {
+        deadlines,
+        search: crate::search::search_doc(&state.segmenter(), &registration, &[]),
+        registration,
+        query_code_hash: state.secret.query_code_hash(&code),
+        actor_id: actor.user.id,
+        recorded_at: now,
+        note: None,
+    };
+    let alert = new_case.registration.flags.iter().any(|f| matches!(f, Flag::MajorUrgent | Flag::Collective));
+    let registration = new_case.registration.clone();
+    let id = state.registrar.register(new_case).await?;
+    tracing::info!(case_id = id, actor = %actor.user.username, "case registered");
+    // 重复访, 不再受理, 越级访 (FED-11, GEN-5, TWN-14): recorded as flags the receiver sees at once.
+    crate::search::flag_at_intake(state, actor, id, &registration).await?;
+    if alert {
+        alert_leaders(state, unit_id, id).await?;
+    }
+    Ok((id, code))
+}
+
+/// FED-21: a major, urgent or collective case alerts the leaders (and supervisors) of the unit and
+/// of the unit above at once.
+pub(crate) async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) -> AppResult<()> {
+    let Some(file) = state.store.case_file(case_id).await? else { return Ok(()) };
+    let kinds: Vec<&str> = file
+        .state
+        .flags
+        .iter()
+        .filter(|f| matches!(f, Flag::MajorUrgent | Flag::Collective))
+        .map(|f| f.label_zh())
+        .collect();
+    let message = format!(
+        "紧急:{} 登记了{}信访件 {}({} 人),请立即处理。",
+        file.unit_name,
+        kinds.join("、"),
+        file.state.case_number,
+        file.registration.headcount
+    );
+    // The unit above, past the accused unit when the case accuses the one above (GEN-7).
+    let tree = unit_tree(state).await?;
+    let mut units = vec![unit_id];
+    units.extend(tree.above_outside_reach(unit_id, file.accused_unit_id).first());
+    let mut notices = Vec::new();
+    for unit in units {
+        for user in state.store.unit_staff(unit, &[Role::Leader, Role::Supervisor]).await? {
+            notices.push(notice(user.id, case_id, "alert", &message));
+        }
+    }
+    send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await
+}

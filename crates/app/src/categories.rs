@@ -1,0 +1,62 @@
+//! The content classification (GEN-10), edited by administrators.
+
+use huiyin_core::category::{self, Category};
+use huiyin_core::{FieldError, Invalid};
+
+use crate::actor::Actor;
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+
+/// Adds a class to the content classification (administrators only).
+pub async fn add_category(state: &AppState, actor: &Actor, parent: Option<&str>, name: &str) -> AppResult<Category> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let classes = state.classes().await;
+    let class = category::add(&classes, parent, name)?;
+    state.store.save_categories(std::slice::from_ref(&class)).await?;
+    tracing::info!(code = %class.code, path = %class.path, actor = %actor.user.username, "class added");
+    Ok(class)
+}
+
+/// Renames, retires or restores a class with everything below it (administrators only); returns the
+/// classes changed.
+pub async fn edit_category(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    name: Option<&str>,
+    active: Option<bool>,
+) -> AppResult<Vec<Category>> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let mut classes: Vec<Category> = state.classes().await.as_ref().clone();
+    let mut changed: Vec<Category> = Vec::new();
+    let mut apply = |edited: Vec<Category>, classes: &mut Vec<Category>| {
+        for c in edited {
+            if let Some(slot) = classes.iter_mut().find(|x| x.code == c.code) {
+                *slot = c.clone();
+            }
+            match changed.iter_mut().find(|x| x.code == c.code) {
+                Some(slot) => *slot = c,
+                None => changed.push(c),
+            }
+        }
+    };
+    if let Some(name) = name {
+        let edited = category::rename(&classes, code, name)?;
+        apply(edited, &mut classes);
+    }
+    if let Some(active) = active {
+        let edited = category::set_active(&classes, code, active)?;
+        apply(edited, &mut classes);
+    }
+    if changed.is_empty() {
+        // Nothing asked for: still say whether the class exists.
+        classes.iter().find(|c| c.code == code).ok_or_else(|| FieldError::new("code", Invalid::UnknownCategory))?;
+    }
+    state.store.save_categories(&changed).await?;
+    tracing::info!(code, actor = %actor.user.username, "class edited");
+    Ok(changed)
+}

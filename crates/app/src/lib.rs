@@ -1,0 +1,26 @@
+//! huiyin-app: the application services that every shell calls — the JSON API, the staff pages,
+//! the portal, Open311, the command line and the background jobs. A service checks who acts and
+//! what they may see, lets `huiyin-core` decide, and has the store write the result. The policies
+//! that must never be forgotten are applied here, once, on the read and write paths: scope, GEN-7
+//! (the accused never reaches the accusation), masking and the personal-data view log (COM-4).
+//! No HTTP types: the shells translate requests into these calls and [`error::AppError`] into
+//! their answers.
+
+pub mod accounts;
+pub mod actor;
+pub mod archive;
+pub mod batcher;
+pub mod cases;
+pub mod categories;
+pub mod context;
+pub mod deadlines;
+pub mod documents;
+pub mod error;
+pub mod guards;
+pub mod public;
+pub mod search;
+pub mod supervision;
+pub mod units;
+pub mod views;
+
+pub use context::{AppState, SecretKey};

@@ -1,0 +1,160 @@
+//! 督办 (FED-10): notifications, supervision items, reminders and escalation, and the outbox.
+
+use chrono::{DateTime, Duration, Utc};
+use huiyin_core::calendar::{Calendar, due_date};
+use huiyin_core::limits::{self, DeadlineKind, LimitRules, Urgency};
+use huiyin_core::user::Role;
+use huiyin_store::{Notice, Store};
+
+use crate::actor::Actor;
+use crate::cases::notice;
+use crate::cases::{notices_outside_accused, unit_tree_of};
+use crate::context::AppState;
+use crate::error::AppResult;
+
+/// The actor's notifications, newest first (at most `limit`), and how many are unread; none about a
+/// case that accuses the actor's unit (GEN-7).
+pub async fn notifications(
+    state: &AppState,
+    actor: &Actor,
+    limit: i64,
+) -> AppResult<(Vec<huiyin_store::Notification>, i64)> {
+    let items = state.store.notifications(actor.user.id, &actor.blind, limit).await?;
+    Ok((items, unread_notifications(state, actor).await?))
+}
+
+/// How many of the actor's notifications are unread (GEN-7 as [`notifications`]).
+pub async fn unread_notifications(state: &AppState, actor: &Actor) -> AppResult<i64> {
+    Ok(state.store.unread_notifications(actor.user.id, &actor.blind).await?)
+}
+
+/// The supervision items of the cases in the actor's scope (GEN-7: none of a case that accuses the
+/// actor's unit).
+pub async fn supervision_items(
+    state: &AppState,
+    actor: &Actor,
+    open_only: bool,
+    limit: i64,
+) -> AppResult<Vec<huiyin_store::SupervisionItem>> {
+    Ok(state.store.supervision_items(&actor.scope, &actor.blind, open_only, limit).await?)
+}
+
+/// What one supervision run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SupervisionRun {
+    pub reminded: u64,
+    pub opened: u64,
+    pub escalated: u64,
+    pub closed: u64,
+}
+
+/// How far ahead a supervision run looks for deadlines to remind of.
+const REMIND_HORIZON_DAYS: i64 = 31;
+
+/// 督办 (FED-10): reminds owners of deadlines due soon, opens a supervision item for each overdue
+/// deadline (owner, supervisors and leaders of the holding unit are told), escalates items overdue
+/// past the unit's limit to the unit above, and closes items whose deadline was met. Idempotent:
+/// several servers may run it at once, and a second run changes nothing.
+pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc>) -> AppResult<SupervisionRun> {
+    let today = limits::china_day(now);
+    let mut run = SupervisionRun::default();
+    let mut rules_by_unit: std::collections::HashMap<i64, LimitRules> = std::collections::HashMap::new();
+    let due = store.due_deadlines(today + Duration::days(REMIND_HORIZON_DAYS), 100_000).await?;
+    let tree = unit_tree_of(store).await?;
+    for item in &due {
+        if let std::collections::hash_map::Entry::Vacant(slot) = rules_by_unit.entry(item.unit_id) {
+            slot.insert(store.limit_rules_for(item.unit_id).await?.unwrap_or_default());
+        }
+        let rules = &rules_by_unit[&item.unit_id];
+        let d = &item.deadline;
+        if !d.kind.is_units() {
+            // The petitioner's own limits (to ask for review) are not chased.
+            continue;
+        }
+        match d.urgency(today, calendar, rules.remind_before) {
+            Urgency::DueSoon => {
+                let message = format!(
+                    "信访件 {} 的“{}”将于 {} 到期,请及时办理。",
+                    item.case_number,
+                    d.kind.label_zh(),
+                    d.due.date
+                );
+                let notices = vec![notice(item.owner_id, item.case_id, "due_soon", &message)];
+                let notices =
+                    notices_outside_accused(store, &tree, item.accused_unit_id, item.accused_user_id, notices).await?;
+                run.reminded += u64::from(store.remind_once(item, now, &notices).await?);
+            }
+            Urgency::Overdue(days) => {
+                let message = format!(
+                    "督办:信访件 {} 的“{}”已于 {} 到期,超期 {days} 天,请立即办理。",
+                    item.case_number,
+                    d.kind.label_zh(),
+                    d.due.date
+                );
+                let mut recipients = vec![item.owner_id];
+                for u in store.unit_staff(item.unit_id, &[Role::Supervisor, Role::Leader]).await? {
+                    if !recipients.contains(&u.id) {
+                        recipients.push(u.id);
+                    }
+                }
+                let notices: Vec<Notice> =
+                    recipients.iter().map(|u| notice(*u, item.case_id, "overdue", &message)).collect();
+                let notices =
+                    notices_outside_accused(store, &tree, item.accused_unit_id, item.accused_user_id, notices).await?;
+                run.opened += u64::from(store.open_supervision_item(item, now, &notices).await?);
+            }
+            Urgency::Met | Urgency::OnTrack => {}
+        }
+    }
+    for candidate in store.items_to_escalate(today).await? {
+        let (unit_id, item) = (candidate.holding_unit_id, candidate.item);
+        // GEN-7: escalation from below the accused skips over it.
+        let above = tree.above_outside_reach(unit_id, candidate.accused_unit_id);
+        let Some(&parent) = above.first() else { continue };
+        if let std::collections::hash_map::Entry::Vacant(slot) = rules_by_unit.entry(unit_id) {
+            slot.insert(store.limit_rules_for(unit_id).await?.unwrap_or_default());
+        }
+        let limit = rules_by_unit[&unit_id].escalate_after;
+        if due_date(calendar, item.due, limit).date >= today {
+            continue;
+        }
+        let message = format!(
+            "督办升级:{} 的信访件 {} 的“{}”自 {} 超期未办,已报上级督办。",
+            item.unit_code,
+            item.case_number,
+            DeadlineKind::parse(&item.kind).map_or(item.kind.clone(), |k| k.label_zh().to_owned()),
+            item.due
+        );
+        let notices: Vec<Notice> = store
+            .unit_staff(parent, &[Role::Supervisor, Role::Leader])
+            .await?
+            .iter()
+            .map(|u| notice(u.id, item.case_id, "escalated", &message))
+            .collect();
+        let notices =
+            notices_outside_accused(store, &tree, candidate.accused_unit_id, candidate.accused_user_id, notices)
+                .await?;
+        run.escalated += u64::from(store.escalate_item(item.id, parent, now, &notices).await?);
+    }
+    run.closed = store.close_settled_items(now).await?;
+    // The guessing counters (guards) keep a day at most.
+    store.purge_failures(now - Duration::days(2)).await?;
+    Ok(run)
+}
+
+/// How long a sender's claim on outbox messages holds before another sender may take them.
+const OUTBOX_LEASE_MINUTES: i64 = 10;
+
+/// Delivers the outbox: claims a batch first, so that servers delivering at once send each message
+/// once. No SMS gateway or mail server is configured yet, so delivery is a log line; the message is
+/// then marked sent.
+pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
+    let mut sent = 0;
+    let now = Utc::now();
+    for message in store.outbox_claim(500, now, now - Duration::minutes(OUTBOX_LEASE_MINUTES)).await? {
+        tracing::info!(channel = %message.channel, user_id = message.user_id, body = %message.body, "outbox message (log-only sender)");
+        store.outbox_mark_sent(message.id, Utc::now()).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
