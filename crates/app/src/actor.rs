@@ -1,9 +1,12 @@
 //! Who acts: a staff member with the units they may see and the accusations they are blind to
 //! (GEN-7), and their passwords, hashed off the async threads.
 
-use huiyin_store::User;
+use huiyin_core::unit::UnitCode;
+use huiyin_core::user::{OPERATOR_DISPLAY_NAME, OPERATOR_USERNAME, Role};
+use huiyin_store::{NewUser, StoreError, User};
 
 use crate::context::AppState;
+use crate::error::{AppError, AppResult};
 
 /// A signed-in staff member, the units they may see, and the accused units whose accusations they
 /// never see (GEN-7).
@@ -34,6 +37,43 @@ impl Actor {
     pub fn is_blind_to(&self, accused_unit: Option<i64>, accused_user: Option<i64>) -> bool {
         self.blind.hides(accused_unit, accused_user)
     }
+}
+
+/// The command line as an actor: an administrator of the whole tree (the account `_operator`, made
+/// on first use), so that every change made there goes through the same services, checks and
+/// records as one made in the API.
+pub async fn operator(state: &AppState) -> AppResult<Actor> {
+    system_actor(state, OPERATOR_USERNAME, OPERATOR_DISPLAY_NAME, Role::Admin).await
+}
+
+/// A system account of the whole tree (its name begins with `_`, which no login may; it has no
+/// password), made on first use at the top of the unit tree. It sees every unit and is blind to
+/// nothing: the online intake files petitions and reads none, the operator administers units.
+pub(crate) async fn system_actor(state: &AppState, username: &str, display_name: &str, role: Role) -> AppResult<Actor> {
+    let units = state.store.units().await?;
+    let user = match state.store.user_by_username(username).await? {
+        Some(user) => user,
+        None => {
+            let top = units.iter().find(|u| u.parent_id.is_none()).ok_or(AppError::NotOpen)?;
+            let account = NewUser {
+                username: username.into(),
+                display_name: display_name.into(),
+                unit: UnitCode::parse("unit", &top.code)?,
+                role,
+                password_hash: None,
+                may_backdate: false,
+            };
+            match state.store.add_user(&account).await {
+                Ok(user) => user,
+                // Made a moment ago by another request.
+                Err(StoreError::Duplicate(_)) => {
+                    state.store.user_by_username(username).await?.ok_or(AppError::NotFound)?
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    Ok(Actor { user, scope: units.iter().map(|u| u.id).collect(), blind: huiyin_store::Blindness::default() })
 }
 
 /// Hashes a new password (argon2id, PHC string) off the async threads.

@@ -17,10 +17,9 @@ use huiyin_core::case::{CaseDraft, CaseNumber, QueryCode};
 use huiyin_core::kpi::{KpiTallies, measures};
 use huiyin_core::public::{CheckSum, MAX_ONLINE_ATTACHMENTS, check_online, parse_answer, public_timeline};
 use huiyin_core::unit::OfficeHours;
-use huiyin_core::unit::UnitCode;
 use huiyin_core::user::{ONLINE_INTAKE_DISPLAY_NAME, ONLINE_INTAKE_USERNAME, Role};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{CaseFile, NewUser, StoreError, SubmissionClaim};
+use huiyin_store::{CaseFile, SubmissionClaim};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -516,31 +515,7 @@ async fn receipt(state: &AppState, case_id: i64, code: Option<QueryCode>, repeat
 /// The online intake account, made on first use at the top of the unit tree; it may register at
 /// every unit, as a petitioner may write to any.
 async fn online_actor(state: &AppState) -> AppResult<Actor> {
-    let units = state.store.units().await?;
-    let user = match state.store.user_by_username(ONLINE_INTAKE_USERNAME).await? {
-        Some(user) => user,
-        None => {
-            let top = units.iter().find(|u| u.parent_id.is_none()).ok_or(AppError::NotOpen)?;
-            let account = NewUser {
-                username: ONLINE_INTAKE_USERNAME.into(),
-                display_name: ONLINE_INTAKE_DISPLAY_NAME.into(),
-                unit: UnitCode::parse("unit", &top.code)?,
-                role: Role::Officer,
-                password_hash: None,
-                may_backdate: false,
-            };
-            match state.store.add_user(&account).await {
-                Ok(user) => user,
-                // Made a moment ago by another request.
-                Err(StoreError::Duplicate(_)) => {
-                    state.store.user_by_username(ONLINE_INTAKE_USERNAME).await?.ok_or(AppError::NotFound)?
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
-    // The intake account sees every unit and is blind to nothing: it files petitions and reads none.
-    Ok(Actor { user, scope: units.iter().map(|u| u.id).collect(), blind: huiyin_store::Blindness::default() })
+    crate::actor::system_actor(state, ONLINE_INTAKE_USERNAME, ONLINE_INTAKE_DISPLAY_NAME, Role::Officer).await
 }
 
 /// How long a unit's counted measures are shown before they are counted again.

@@ -66,6 +66,11 @@ impl Role {
 pub const ONLINE_INTAKE_USERNAME: &str = "_online";
 /// How the online intake account is shown in a case's log.
 pub const ONLINE_INTAKE_DISPLAY_NAME: &str = "网上信访平台";
+/// The account the command line acts as: an administrator of the whole tree, without a password,
+/// so that a change made there passes the same checks as one made in the API.
+pub const OPERATOR_USERNAME: &str = "_operator";
+/// How the command line's account is shown.
+pub const OPERATOR_DISPLAY_NAME: &str = "系统运维(命令行)";
 
 /// A login name: 2–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq)]

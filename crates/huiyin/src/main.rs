@@ -13,7 +13,6 @@ use huiyin_app::context::{new_token, token_hash};
 use huiyin_app::{AppState, SecretKey};
 use huiyin_core::calendar::SHIPPED_YEARS;
 use huiyin_core::category;
-use huiyin_core::limits::LimitRules;
 use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::{Role, Username, check_new_password};
 use huiyin_store::{NewUnit, NewUser, Store, StoreError};
@@ -382,6 +381,20 @@ fn load_secret(cli: &Cli) -> Result<SecretKey, Failure> {
     SecretKey::load_or_create(&path).map_err(|e| Failure(format!("无法读取或创建密钥文件 {}:{e}", path.display())))
 }
 
+/// The application state, the command line's actor (an administrator of the whole tree) and the
+/// unit named: every command that changes data goes through the same services as the API, with the
+/// same checks.
+async fn as_operator(
+    cli: &Cli,
+    code: &str,
+) -> Result<(AppState, huiyin_app::actor::Actor, huiyin_store::Unit), Failure> {
+    let store = open_store(&cli.database_url).await?;
+    let unit = unit_named(store.as_ref(), code).await?;
+    let state = app_state(cli, store, load_secret(cli)?).await?;
+    let operator = huiyin_app::actor::operator(&state).await?;
+    Ok((state, operator, unit))
+}
+
 /// The application state, typesetting with the fonts the command line names.
 async fn app_state(cli: &Cli, store: Arc<dyn Store>, secret: SecretKey) -> Result<AppState, Failure> {
     let state = AppState::new(store, secret).await?.with_detection_rules(cli.detection_rules()?);
@@ -469,32 +482,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Unit { command: UnitCommand::Letterhead { code, letterhead, signature } } => {
-            let store = open_store(&cli.database_url).await?;
-            let unit = unit_named(store.as_ref(), code).await?;
+            let (state, operator, unit) = as_operator(&cli, code).await?;
             if letterhead.is_some() || !signature.is_empty() {
-                let letterhead = huiyin_core::text::required(
-                    "letterhead",
-                    letterhead.as_deref(),
-                    huiyin_core::text::limits::UNIT_NAME,
-                )?;
-                let lines: Vec<String> =
-                    signature.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
-                if lines.is_empty() || lines.len() > huiyin_app::cases::SIGNATURE_LINES {
-                    return Err(Failure(format!(
-                        "落款需要 1 至 {} 行(--signature 可重复)",
-                        huiyin_app::cases::SIGNATURE_LINES
-                    )));
-                }
-                let style = huiyin_store::DocumentStyle { letterhead, signature: lines };
-                store.set_document_style(unit.id, &style, chrono::Utc::now()).await?;
+                huiyin_app::cases::set_document_style(&state, &operator, &unit.code, letterhead.as_deref(), signature)
+                    .await?;
                 println!("已设置 {}({})的红头和落款;此后出具的文书使用新格式", unit.name, unit.code);
             }
-            let style = store.document_style(unit.id).await?;
-            let (letterhead, signature) = match style {
-                Some(s) => (s.letterhead, s.signature),
-                None => (unit.name.clone(), vec![unit.name.clone()]),
-            };
-            println!("红头:{letterhead}\n落款:{}", signature.join(" / "));
+            let (style, _) = huiyin_app::cases::document_style(&state, &operator, &unit.code).await?;
+            println!("红头:{}\n落款:{}", style.letterhead, style.signature.join(" / "));
             Ok(())
         }
         Command::Archive { command: ArchiveCommand::Build { unit, year, output } } => {
@@ -530,8 +525,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Unit { command: UnitCommand::Info { code, hotline, address, hours, procedure } } => {
-            let store = open_store(&cli.database_url).await?;
-            let unit = unit_named(store.as_ref(), code).await?;
+            let (state, operator, unit) = as_operator(&cli, code).await?;
+            let store = state.store.clone();
             if hotline.is_some() || address.is_some() || hours.is_some() || procedure.is_some() {
                 let draft = huiyin_core::unit::PublicInfoDraft {
                     hotline: hotline.clone(),
@@ -539,9 +534,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     office_hours: hours.clone(),
                     procedure: procedure.clone(),
                 };
-                let info = draft.parse().map_err(|e| Failure(e.to_string()))?;
-                let stored = huiyin_app::cases::stored_public_info(&info);
-                store.set_unit_public_info(unit.id, &stored, chrono::Utc::now()).await?;
+                huiyin_app::units::set_unit_public_info(&state, &operator, &unit.code, &draft).await?;
                 println!("已更新 {}({})的公开信息", unit.name, unit.code);
             }
             match store.unit_public_info(unit.id).await? {
@@ -556,8 +549,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Unit { command: UnitCommand::Schedule { code, day, clear } } => {
-            let store = open_store(&cli.database_url).await?;
-            let unit = unit_named(store.as_ref(), code).await?;
+            let (state, operator, unit) = as_operator(&cli, code).await?;
+            let store = state.store.clone();
             if *clear || !day.is_empty() {
                 let mut days = Vec::new();
                 for raw in day {
@@ -575,8 +568,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                         credential: credential.into(),
                     });
                 }
-                let week = huiyin_core::unit::parse_schedule(&days).map_err(|e| Failure(e.to_string()))?;
-                store.set_reception_schedule(unit.id, &week, chrono::Utc::now()).await?;
+                huiyin_app::units::set_reception_schedule(&state, &operator, &unit.code, &days).await?;
                 println!("已更新 {}({})的接待日安排", unit.name, unit.code);
             }
             let week = store.reception_schedule(unit.id).await?;
@@ -589,13 +581,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Unit { command: UnitCommand::Limits { code, preset } } => {
-            let store = open_store(&cli.database_url).await?;
-            let unit = unit_named(store.as_ref(), code).await?;
+            let (state, operator, unit) = as_operator(&cli, code).await?;
+            let store = state.store.clone();
             if let Some(preset) = preset {
-                let rules = LimitRules::preset(preset).ok_or_else(|| {
-                    Failure(format!("没有名为 {preset} 的预设,可选:{}", LimitRules::PRESETS.join(", ")))
-                })?;
-                store.set_unit_limits(unit.id, &rules, chrono::Utc::now()).await?;
+                huiyin_app::deadlines::set_unit_limits(&state, &operator, &unit.code, Some(preset), None).await?;
                 println!("已为 {}({})设置期限预设 {preset}", unit.name, unit.code);
             }
             let rules = store.limit_rules_for(unit.id).await?.unwrap_or_default();

@@ -500,6 +500,23 @@ fn fed_3_fed_4_the_reception_schedule_names_each_days_leader(backend: Backend) {
     assert!(out.contains("周五 王五 残联副理事长 CL-005"), "{out}");
     let (_, unit) = json(agent().get(server.url("/api/v1/public/units/XS-CL")).call());
     assert_eq!(unit["reception_schedule"].as_array().unwrap().len(), 1, "replaced as a whole");
+
+    // Issue 16: the command line goes through the same service as the API, as the operator: the
+    // same refusal in the same words, and nothing changed by it.
+    let twice = json!({"days": [
+        {"weekday": 2, "leader": "赵六", "title": "主任", "credential": "1"},
+        {"weekday": 2, "leader": "钱七", "title": "副主任", "credential": "2"}
+    ]});
+    let (status, refused) = put_json(&server, &admin, "/api/v1/units/XS-CL/reception-schedule", &twice);
+    assert_eq!(status, 422, "{refused}");
+    let (ok, _, err) =
+        db.try_cli(&["unit", "schedule", "XS-CL", "--day", "2,赵六,主任,1", "--day", "2,钱七,副主任,2"], None);
+    assert!(!ok && err.contains(refused["error"]["message"].as_str().unwrap()), "{err} / {refused}");
+    let (_, unit) = json(agent().get(server.url("/api/v1/public/units/XS-CL")).call());
+    assert_eq!(unit["reception_schedule"][0]["leader"], "王五", "the refused change wrote nothing");
+    let (ok, _, err) = db.try_cli(&["unit", "limits", "XS-CL", "--preset", "nowhere"], None);
+    let (_, api) = put_json(&server, &admin, "/api/v1/units/XS-CL/limits", &json!({"preset": "nowhere"}));
+    assert!(!ok && err.contains(api["error"]["message"].as_str().unwrap()), "{err} / {api}");
 }
 both_backends!(fed_3_fed_4_the_reception_schedule_names_each_days_leader);
 

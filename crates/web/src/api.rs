@@ -142,216 +142,40 @@ async fn list_cases(
     Ok(Json(CaseList::new(&listing.page, &listing.terms)))
 }
 
-/// One handler per action of the case's life: the body is the action's draft; the answer is the
-/// case after the action, or the error body and no change.
-macro_rules! case_action {
-    ($name:ident, $path:literal, $draft:ident, $variant:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(post, path = $path, tag = "lifecycle", params(("id" = i64, Path)), request_body = $draft,
-            responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-                       (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-            security(("bearer" = [])))]
-        async fn $name(
-            State(state): State<AppState>,
-            caller: ApiActor,
-            Path(id): Path<i64>,
-            ApiJson(draft): ApiJson<$draft>,
-        ) -> ApiResult<Json<CaseView>> {
-            let lang = caller.lang;
-            let file =
-                app::act(&state, &caller.actor, id, CaseAction::$variant(draft), None).await.map_err(|e| refuse(lang, e))?;
-            app::issue_after_action(&state, &file).await;
-            Ok(Json(app::view(&state, &caller.actor, &file, false, None).await.map_err(|e| refuse(lang, e))?))
+/// One handler per action of the case's life, made from the catalogue (`huiyin_app`'s
+/// `for_each_case_action!`): the body is the action's draft; the answer is the case after the
+/// action, or the error body and no change.
+macro_rules! case_actions {
+    ($(($name:ident, $segment:literal, $path:literal, $draft:ident, $variant:ident, $doc:literal)),* $(,)?) => {
+        $(
+            #[doc = $doc]
+            #[utoipa::path(post, path = $path, tag = "lifecycle", params(("id" = i64, Path)), request_body = $draft,
+                responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+                           (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+                security(("bearer" = [])))]
+            async fn $name(
+                State(state): State<AppState>,
+                caller: ApiActor,
+                Path(id): Path<i64>,
+                ApiJson(draft): ApiJson<$draft>,
+            ) -> ApiResult<Json<CaseView>> {
+                let lang = caller.lang;
+                let file = app::act(&state, &caller.actor, id, CaseAction::$variant(draft), None)
+                    .await
+                    .map_err(|e| refuse(lang, e))?;
+                app::issue_after_action(&state, &file).await;
+                Ok(Json(app::view(&state, &caller.actor, &file, false, None).await.map_err(|e| refuse(lang, e))?))
+            }
+        )*
+
+        /// The operations of every case action, on their paths.
+        fn case_action_routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+            router $(.routes(routes!($name)))*
         }
     };
 }
 
-case_action!(
-    set_accused,
-    "/cases/{id}/set-accused",
-    SetAccusedDraft,
-    SetAccused,
-    "更正被反映对象 (GEN-7): sets or corrects the person or unit the case accuses, with the reason. The \
-     case may not then be held or owned by the accused unit or its departments (409 accused_unit): \
-     route it out of their reach first. From then on the newly accused unit does not see the case."
-);
-
-case_action!(
-    accept,
-    "/cases/{id}/accept",
-    ActionDraft,
-    Accept,
-    "受理 (GEN-3): accepts a registered case, or the receiving unit accepts an assigned one; the sorting, notice and objection limits are met and the handling limit starts (GEN-4)."
-);
-case_action!(
-    extend,
-    "/cases/{id}/extend",
-    ExtendDraft,
-    Extend,
-    "延期 (GEN-4): once, by a leader, by 1 to the unit's maximum days (national 30), with the reason told to the petitioner."
-);
-case_action!(
-    answer,
-    "/cases/{id}/answer",
-    AnswerDraft,
-    Answer,
-    "当场答复 (FED-15): a help, law or policy question answered on the spot; the case closes."
-);
-case_action!(
-    reject,
-    "/cases/{id}/reject",
-    RejectDraft,
-    Reject,
-    "不予受理 (GEN-3, TWN-3): not accepted, with the reason and where to turn instead (including court, arbitration or administrative review)."
-);
-case_action!(
-    register_only,
-    "/cases/{id}/register-only",
-    ReasonDraft,
-    RegisterOnly,
-    "作登记处理 (FED-20): an unclear letter whose writer cannot be reached is kept on record only."
-);
-case_action!(
-    assign,
-    "/cases/{id}/assign",
-    SendDraft,
-    Assign,
-    "交办 (FED-16): to a unit under our authority, optionally to a named owner there; never to the unit the case accuses (GEN-7)."
-);
-case_action!(
-    transfer,
-    "/cases/{id}/transfer",
-    SendDraft,
-    Transfer,
-    "转办 (FED-17): to the competent unit by territory; never to the unit the case accuses (GEN-7)."
-);
-case_action!(
-    object,
-    "/cases/{id}/object",
-    ReasonDraft,
-    Object,
-    "异议 (GEN-3 ¶3): the receiving unit says the case is not its own, within 5 working days; it goes back to the sender."
-);
-case_action!(
-    escalate,
-    "/cases/{id}/escalate",
-    SendDraft,
-    Escalate,
-    "上交 (FED-7, TWN-4): to the unit above (or a named unit higher up), which sorts it anew."
-);
-case_action!(
-    opinion,
-    "/cases/{id}/opinion",
-    OpinionDraft,
-    Opinion,
-    "拟定处理意见 (GEN-4): the draft handling opinion; a new draft replaces the old and its approvals."
-);
-case_action!(
-    approve,
-    "/cases/{id}/approve",
-    ActionDraft,
-    Approve,
-    "审批 (TWN-11): a leader approves the draft; the unit's number of approvals (default 2) completes it."
-);
-case_action!(
-    reply,
-    "/cases/{id}/reply",
-    ActionDraft,
-    Reply,
-    "答复: the approved opinion is sent; the handling (or review) limit is met and the petitioner's time to ask for review starts (GEN-5)."
-);
-case_action!(
-    rate,
-    "/cases/{id}/rate",
-    RateDraft,
-    Rate,
-    "评价 (GEN-9): the petitioner's rating of the office and of the handling unit, recorded by staff."
-);
-case_action!(
-    review_request,
-    "/cases/{id}/review-request",
-    ReasonDraft,
-    ReviewRequest,
-    "申请复查 / 复核 (GEN-5): within the petitioner's limit; the unit above takes the case. After re-review the case is final."
-);
-case_action!(close, "/cases/{id}/close", ActionDraft, Close, "办结: closed after the reply.");
-case_action!(
-    hearing,
-    "/cases/{id}/hearing",
-    HearingDraft,
-    Hearing,
-    "听证 (TWN-12): participants, opinions and conclusion of a hearing held before the decision; its days do not count against a re-review's limit (GEN-5)."
-);
-case_action!(
-    instruct,
-    "/cases/{id}/instruct",
-    InstructDraft,
-    Instruct,
-    "批示 (SCH-7): a leader's instruction on a case not yet ended."
-);
-case_action!(
-    liaison,
-    "/cases/{id}/liaison",
-    LiaisonDraft,
-    Liaison,
-    "联系公检法司 (FED-19): liaison with public security, procuratorate, court or justice bureau, recorded."
-);
-case_action!(
-    return_visit,
-    "/cases/{id}/return-visit",
-    ReturnVisitDraft,
-    ReturnVisit,
-    "回访 (CDR-3): by phone or in person after the reply, with the outcome and the rating (GEN-9); `reopen` (only when dissatisfied) starts handling again."
-);
-case_action!(
-    assign_leader,
-    "/cases/{id}/assign-leader",
-    LeaderDraft,
-    AssignLeader,
-    "包案领导 (TWN-5, CDR-2): the leader who owns the case end to end beside its owner."
-);
-case_action!(
-    report_back,
-    "/cases/{id}/report-back",
-    ReportBackDraft,
-    ReportBack,
-    "反馈 (FED-18, SCH-3): the result of a case forwarded from above, reported back to that unit, which is told at once."
-);
-case_action!(
-    flag,
-    "/cases/{id}/flag",
-    FlagDraft,
-    Flag,
-    "研判提示 (FED-11, FED-6, TWN-14): flags the case (`repeat`, `skip_level`, `final_matter`, `collective`, …) with the related cases' numbers and the reason; `collective` with `related` links other people's cases as one collective matter."
-);
-case_action!(
-    clear_flag,
-    "/cases/{id}/clear-flag",
-    ClearFlagDraft,
-    ClearFlag,
-    "撤销提示: takes a flag off with the reason. For `final_matter` (不再受理, GEN-5) the reason records the receiver's decision that the petition brings new facts and reasons; until then the case cannot be accepted."
-);
-case_action!(
-    investigation,
-    "/cases/{id}/investigation",
-    InstructDraft,
-    Investigation,
-    "调查笔录 (FED-13): what the handling unit found (`text`), kept in the case file."
-);
-case_action!(
-    hand_off,
-    "/cases/{id}/hand-off",
-    HandOffDraft,
-    HandOff,
-    "移交 (FED-1): hands the case to another person or unit in the caller's scope; the first receiver stays on record."
-);
-case_action!(
-    report_up,
-    "/cases/{id}/report-up",
-    ReportUpDraft,
-    ReportUp,
-    "上报 (FED-5): reports a major or prominent case to a unit above the registering one (by default its parent); the level above sees the report."
-);
+huiyin_app::for_each_case_action!(case_actions);
 
 /// Issues a new query code for the case; the old one stops working. The new code is in the response, once.
 #[utoipa::path(post, path = "/cases/{id}/reissue-query-code", tag = "cases", params(("id" = i64, Path)),
@@ -1190,36 +1014,9 @@ struct ApiDoc;
 
 /// The `/api/v1` router and its OpenAPI document.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    case_action_routes(OpenApiRouter::with_openapi(ApiDoc::openapi()))
         .routes(routes!(create_case, list_cases))
         .routes(routes!(get_case))
-        .routes(routes!(hand_off))
-        .routes(routes!(report_up))
-        .routes(routes!(accept))
-        .routes(routes!(extend))
-        .routes(routes!(answer))
-        .routes(routes!(reject))
-        .routes(routes!(register_only))
-        .routes(routes!(assign))
-        .routes(routes!(transfer))
-        .routes(routes!(object))
-        .routes(routes!(escalate))
-        .routes(routes!(opinion))
-        .routes(routes!(approve))
-        .routes(routes!(reply))
-        .routes(routes!(rate))
-        .routes(routes!(review_request))
-        .routes(routes!(close))
-        .routes(routes!(hearing))
-        .routes(routes!(instruct))
-        .routes(routes!(liaison))
-        .routes(routes!(return_visit))
-        .routes(routes!(assign_leader))
-        .routes(routes!(report_back))
-        .routes(routes!(investigation))
-        .routes(routes!(flag))
-        .routes(routes!(clear_flag))
-        .routes(routes!(set_accused))
         .routes(routes!(intake_check))
         .routes(routes!(list_search_words, add_search_words))
         .routes(routes!(skip_level_report))

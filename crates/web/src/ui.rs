@@ -1335,58 +1335,30 @@ async fn act(
     // The version the page showed; a malformed one is no version.
     let shown = f.get("version").and_then(|v| v.trim().parse::<i64>().ok());
     // The forms use the API's field names: each action's form becomes its draft the same way.
-    let fields: serde_json::Map<String, serde_json::Value> = f
+    let mut fields: serde_json::Map<String, serde_json::Value> = f
         .into_iter()
         .filter(|(k, v)| k != "csrf" && k != "version" && !v.trim().is_empty())
         .map(|(k, v)| (k, serde_json::Value::String(v.trim().to_owned())))
         .collect();
-    fn draft<T: serde::de::DeserializeOwned>(fields: &serde_json::Map<String, serde_json::Value>) -> PageResult<T> {
-        serde_json::from_value(serde_json::Value::Object(fields.clone()))
-            .map_err(|e| PageError(StatusCode::BAD_REQUEST, format!("表单内容不符:{e}")))
+    // Where a form gives a list as one line, the draft takes a list: related case numbers (flag),
+    // participants (hearing).
+    if let Some(serde_json::Value::String(line)) = fields.remove("related") {
+        let numbers: Vec<&str> =
+            line.split([',', ',', '、', ' ', '\n']).map(str::trim).filter(|n| !n.is_empty()).collect();
+        fields.insert("related".into(), serde_json::json!(numbers));
     }
-    let action = match action.as_str() {
-        "answer" => CaseAction::Answer(draft(&fields)?),
-        "reject" => CaseAction::Reject(draft(&fields)?),
-        "register-only" => CaseAction::RegisterOnly(draft(&fields)?),
-        "assign" => CaseAction::Assign(draft(&fields)?),
-        "transfer" => CaseAction::Transfer(draft(&fields)?),
-        "object" => CaseAction::Object(draft(&fields)?),
-        "escalate" => CaseAction::Escalate(draft(&fields)?),
-        "opinion" => CaseAction::Opinion(draft(&fields)?),
-        "approve" => CaseAction::Approve(draft(&fields)?),
-        "reply" => CaseAction::Reply(draft(&fields)?),
-        "rate" => CaseAction::Rate(draft(&fields)?),
-        "review-request" => CaseAction::ReviewRequest(draft(&fields)?),
-        "close" => CaseAction::Close(draft(&fields)?),
-        "instruct" => CaseAction::Instruct(draft(&fields)?),
-        "return-visit" => CaseAction::ReturnVisit(draft(&fields)?),
-        "assign-leader" => CaseAction::AssignLeader(draft(&fields)?),
-        "report-back" => CaseAction::ReportBack(draft(&fields)?),
-        "investigation" => CaseAction::Investigation(draft(&fields)?),
-        "hand-off" => CaseAction::HandOff(draft(&fields)?),
-        "report-up" => CaseAction::ReportUp(draft(&fields)?),
-        "liaison" => CaseAction::Liaison(draft(&fields)?),
-        "clear-flag" => CaseAction::ClearFlag(draft(&fields)?),
-        "set-accused" => CaseAction::SetAccused(draft(&fields)?),
-        "flag" => {
-            // The form gives related case numbers as one line; the draft takes a list.
-            let mut fields = fields.clone();
-            if let Some(serde_json::Value::String(line)) = fields.remove("related") {
-                let numbers: Vec<&str> =
-                    line.split([',', ',', '、', ' ', '\n']).map(str::trim).filter(|n| !n.is_empty()).collect();
-                fields.insert("related".into(), serde_json::json!(numbers));
-            }
-            CaseAction::Flag(draft(&fields)?)
+    if let Some(serde_json::Value::String(line)) = fields.remove("participants") {
+        fields.insert("participants".into(), serde_json::json!([line]));
+    }
+    // The catalogue of actions names every form the case page may post.
+    let action = match CaseAction::from_json(&action, serde_json::Value::Object(fields)) {
+        Some(Ok(action)) => action,
+        Some(Err(e)) => {
+            // A case the actor may not see is not found, whatever the form (GEN-7).
+            app::case_file(&state, &staff.actor, id).await?;
+            return Err(PageError(StatusCode::BAD_REQUEST, format!("表单内容不符:{e}")));
         }
-        "hearing" => {
-            // The form gives participants as one comma-separated line; the draft takes a list.
-            let mut fields = fields.clone();
-            if let Some(serde_json::Value::String(line)) = fields.remove("participants") {
-                fields.insert("participants".into(), serde_json::json!([line]));
-            }
-            CaseAction::Hearing(draft(&fields)?)
-        }
-        _ => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
+        None => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
     };
     let outcome = match app::act(&state, &staff.actor, id, action, shown).await {
         Ok(file) => {

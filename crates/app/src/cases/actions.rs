@@ -93,36 +93,38 @@ pub(crate) async fn append(
     Ok(())
 }
 
-/// The actions on a case after registration (INTERFACE.md `POST /cases/{id}/{action}`).
-pub enum CaseAction {
-    Accept(ActionDraft),
-    Extend(ExtendDraft),
-    Answer(AnswerDraft),
-    Reject(RejectDraft),
-    RegisterOnly(ReasonDraft),
-    Assign(SendDraft),
-    Transfer(SendDraft),
-    Object(ReasonDraft),
-    Escalate(SendDraft),
-    Opinion(OpinionDraft),
-    Approve(ActionDraft),
-    Reply(ActionDraft),
-    Rate(RateDraft),
-    ReviewRequest(ReasonDraft),
-    Close(ActionDraft),
-    Hearing(HearingDraft),
-    Instruct(InstructDraft),
-    Liaison(LiaisonDraft),
-    ReturnVisit(ReturnVisitDraft),
-    AssignLeader(LeaderDraft),
-    ReportBack(ReportBackDraft),
-    Investigation(InstructDraft),
-    HandOff(HandOffDraft),
-    ReportUp(ReportUpDraft),
-    Flag(FlagDraft),
-    ClearFlag(ClearFlagDraft),
-    SetAccused(SetAccusedDraft),
+/// Makes [`CaseAction`] from the catalogue: one variant per action, with its draft as typed.
+macro_rules! case_action_enum {
+    ($(($name:ident, $segment:literal, $path:literal, $draft:ident, $variant:ident, $doc:literal)),* $(,)?) => {
+        /// One action of a case's life, with its draft as typed (`catalogue`: the one list of them).
+        #[derive(Debug, Clone)]
+        pub enum CaseAction {
+            $(#[doc = $doc] $variant($draft),)*
+        }
+
+        impl CaseAction {
+            /// Every action's path segment (`set-accused`, `accept`, …), as the catalogue lists them.
+            pub const SEGMENTS: &[&str] = &[$($segment),*];
+
+            /// The action whose path segment is `segment`, its draft read from JSON (an API body, or a
+            /// staff form's fields under the API's names); `None` for no such action.
+            pub fn from_json(segment: &str, draft: serde_json::Value) -> Option<Result<CaseAction, serde_json::Error>> {
+                match segment {
+                    $($segment => Some(serde_json::from_value(draft).map(CaseAction::$variant)),)*
+                    _ => None,
+                }
+            }
+
+            /// The action's path segment.
+            pub fn segment(&self) -> &'static str {
+                match self {
+                    $(CaseAction::$variant(_) => $segment,)*
+                }
+            }
+        }
+    };
 }
+crate::for_each_case_action!(case_action_enum);
 
 /// 反馈 as typed (FED-18).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

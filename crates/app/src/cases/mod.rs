@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod attachments;
+pub mod catalogue;
 pub mod list;
 pub mod read;
 pub mod register;
