@@ -1,0 +1,73 @@
+//! The content classification (GEN-10), edited by administrators.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use huiyin_core::category::Category;
+use serde::Deserialize;
+
+use super::{ApiJson, refuse};
+use crate::app::{self};
+use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::state::AppState;
+
+/// The content classification, retired classes included (marked `active: false`).
+#[utoipa::path(get, path = "/categories", tag = "categories",
+    responses((status = 200, body = Vec<Category>), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn list_categories(State(state): State<AppState>, _caller: ApiActor) -> Json<Vec<Category>> {
+    Json(state.classes().await.as_ref().clone())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NewCategoryBody {
+    /// The parent's code; absent for a new top-level class.
+    parent: Option<String>,
+    name: String,
+}
+
+/// Adds a class (administrators): it gets the next free code among its siblings.
+#[utoipa::path(post, path = "/categories", tag = "categories", request_body = NewCategoryBody,
+    responses((status = 201, body = Category), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn add_category(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    ApiJson(body): ApiJson<NewCategoryBody>,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let class = app::add_category(&state, &caller.actor, body.parent.as_deref(), &body.name)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    Ok((StatusCode::CREATED, Json(class)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EditCategoryBody {
+    /// A new name; the paths of the classes below change with it.
+    name: Option<String>,
+    /// `false` retires the class and everything below it; `true` restores them.
+    active: Option<bool>,
+}
+
+/// Renames, retires or restores a class (administrators). Cases keep the class as registered.
+#[utoipa::path(patch, path = "/categories/{code}", tag = "categories", params(("code" = String, Path)),
+    request_body = EditCategoryBody,
+    responses((status = 200, body = Vec<Category>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn edit_category(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<EditCategoryBody>,
+) -> ApiResult<Json<Vec<Category>>> {
+    let lang = caller.lang;
+    let changed = app::edit_category(&state, &caller.actor, &code, body.name.as_deref(), body.active)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    Ok(Json(changed))
+}

@@ -1,0 +1,140 @@
+//! The JSON API under `/api/v1` and its OpenAPI document (generated from the handlers), one file
+//! per resource; here the JSON body extractor, the error answer and the router.
+
+mod accounts;
+mod attachments;
+mod cases;
+mod categories;
+mod documents;
+mod limits;
+mod public;
+mod search;
+mod supervision;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Request};
+use huiyin_core::Lang;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppError;
+use crate::auth::lang_of;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The largest JSON body the API accepts.
+pub const JSON_LIMIT: usize = 256 * 1024;
+/// How much of an oversized body is read and thrown away before answering 413, so that an ordinary
+/// client finishes sending and reads the answer instead of a reset connection.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Reads a body up to `limit` bytes; `None` if it is larger (after draining up to `DRAIN_LIMIT`).
+pub(super) async fn read_limited(body: Body, limit: usize) -> Result<Option<Vec<u8>>, axum::Error> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else { continue };
+        seen += data.len();
+        if seen <= limit {
+            kept.extend_from_slice(&data);
+        } else if seen > DRAIN_LIMIT.max(limit) {
+            break;
+        }
+    }
+    Ok((seen <= limit).then_some(kept))
+}
+
+/// A JSON body, refused with the API's error body: 413 over the limit, 400 when malformed or when it
+/// has fields the endpoint does not know.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let lang = lang_of(&parts);
+        let bytes = read_limited(Body::new(body), JSON_LIMIT)
+            .await
+            .map_err(|e| ApiError::malformed(lang, &e.to_string()))?
+            .ok_or_else(|| ApiError::too_large(lang, JSON_LIMIT))?;
+        if bytes.is_empty() {
+            return serde_json::from_slice(b"{}").map(ApiJson).map_err(|e| ApiError::malformed(lang, &e.to_string()));
+        }
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| ApiError::malformed(lang, &e.to_string()))
+    }
+}
+
+pub(super) fn refuse(lang: Lang, e: AppError) -> ApiError {
+    ApiError::logged(lang, e)
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "huiyin (回音) API", description = "Petition reception and case handling. Errors: `{\"error\": {\"code\", \"message\", \"field\"}}`; messages in Chinese unless `Accept-Language` prefers English."),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    tags((name = "cases", description = "Registering and finding cases"),
+         (name = "categories", description = "The content classification (GEN-10), edited by administrators"),
+         (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"),
+         (name = "search", description = "Finding cases and knowing them at intake: history, repeats, 不再受理, collective matters, 越级访 (FED-11, GEN-5, GEN-6, TWN-14)"),
+         (name = "documents", description = "Issued notices, letters and records as PDF; letterheads"),
+         (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
+         (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11), and reads a unit's hotline, hours, procedure and measures (COM-3)"),
+         (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
+         (name = "accounts", description = "Revoking access: disabling accounts, setting passwords, revoking API tokens"))
+)]
+struct ApiDoc;
+
+/// The `/api/v1` router and its OpenAPI document.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    cases::case_action_routes(OpenApiRouter::with_openapi(ApiDoc::openapi()))
+        .routes(routes!(cases::create_case, cases::list_cases))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(search::intake_check))
+        .routes(routes!(search::list_search_words, search::add_search_words))
+        .routes(routes!(search::skip_level_report))
+        .routes(routes!(public::public_case))
+        .routes(routes!(public::public_document))
+        .routes(routes!(public::public_rating))
+        .routes(routes!(public::public_review_request))
+        .routes(routes!(public::public_units))
+        .routes(routes!(public::public_unit))
+        .routes(routes!(public::set_public_info))
+        .routes(routes!(public::set_reception_schedule))
+        .routes(routes!(cases::reissue_query_code))
+        .routes(routes!(categories::list_categories, categories::add_category))
+        .routes(routes!(categories::edit_category))
+        .routes(routes!(limits::get_unit_limits, limits::set_unit_limits))
+        .routes(routes!(limits::get_calendar, limits::import_calendar))
+        .routes(routes!(attachments::add_attachment))
+        .routes(routes!(attachments::get_attachment))
+        .routes(routes!(documents::list_documents))
+        .routes(routes!(documents::get_document))
+        .routes(routes!(documents::get_letterhead, documents::set_letterhead))
+        .routes(routes!(supervision::list_notifications))
+        .routes(routes!(supervision::read_notification))
+        .routes(routes!(supervision::list_supervision))
+        .routes(routes!(accounts::disable_user))
+        .routes(routes!(accounts::enable_user))
+        .routes(routes!(accounts::set_password))
+        .routes(routes!(accounts::revoke_tokens))
+        .split_for_parts()
+}

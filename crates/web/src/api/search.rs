@@ -1,0 +1,96 @@
+//! The intake check, the dictionary of search and the skip-level report (FED-11, TWN-14).
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+
+use super::{ApiJson, refuse};
+use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::search::{self, IntakeDraft, IntakeReport};
+use crate::state::AppState;
+
+/// The intake check (FED-11, GEN-5, GEN-6, FED-6, TWN-14), for the registration form as the receiver
+/// types: the petitioner's earlier cases (same ID number, or phone, or name and address), and what
+/// they and other people's recent cases mean for this statement: 重复访, 不再受理, a collective
+/// matter, 越级访. Nothing is written; registering records the same findings as flags.
+#[utoipa::path(post, path = "/intake/check", tag = "search", request_body = IntakeDraft,
+    responses((status = 200, body = IntakeReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn intake_check(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    ApiJson(draft): ApiJson<IntakeDraft>,
+) -> ApiResult<Json<IntakeReport>> {
+    let lang = caller.lang;
+    Ok(Json(search::intake_check(&state, &caller.actor, &draft).await.map_err(|e| refuse(lang, e))?))
+}
+
+/// The words administrators added to the segmentation dictionary.
+#[derive(Debug, serde::Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DictionaryWords {
+    /// 2 to 20 letters or digits each: place names, local terms (e.g. 东坡村, 讨薪).
+    words: Vec<String>,
+}
+
+/// The administrators' dictionary words, beside the shipped petition terms, unit names and classes.
+#[utoipa::path(get, path = "/search/words", tag = "search",
+    responses((status = 200, body = DictionaryWords), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn list_search_words(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<Json<DictionaryWords>> {
+    let lang = caller.lang;
+    let words = state.store.search_words().await.map_err(|e| refuse(lang, e.into()))?;
+    Ok(Json(DictionaryWords { words }))
+}
+
+/// Adds words to the dictionary (administrators). New cases are segmented with them at once;
+/// run `huiyin reindex` for the cases already indexed. Answers how many were new.
+#[utoipa::path(post, path = "/search/words", tag = "search", request_body = DictionaryWords,
+    responses((status = 200, body = AddedWords), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn add_search_words(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    ApiJson(body): ApiJson<DictionaryWords>,
+) -> ApiResult<Json<AddedWords>> {
+    let lang = caller.lang;
+    let added = search::add_words(&state, &caller.actor, &body.words).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(AddedWords { added }))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct AddedWords {
+    added: usize,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct SkipLevelRow {
+    unit: crate::views::UnitRef,
+    /// Cases flagged 越级 whose problem lies in this unit's territory.
+    cases: i64,
+}
+
+/// 越级访 counted against the units responsible for the problems' places (GEN-6, TWN-14), in the
+/// caller's scope, most first.
+#[utoipa::path(get, path = "/reports/skip-level", tag = "search",
+    responses((status = 200, body = Vec<SkipLevelRow>), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn skip_level_report(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<Json<Vec<SkipLevelRow>>> {
+    let lang = caller.lang;
+    let rows = search::skip_level_counts(&state, &caller.actor).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| SkipLevelRow {
+                unit: crate::views::UnitRef { code: r.unit_code, name: r.unit_name },
+                cases: r.cases,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,124 @@
+//! 督办 (FED-10): notifications and supervision items.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::refuse;
+use crate::app::{self};
+use crate::auth::ApiActor;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct NotificationView {
+    id: i64,
+    case_id: Option<i64>,
+    /// `due_soon`, `overdue`, `escalated`
+    kind: String,
+    message: String,
+    created_at: String,
+    read_at: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct NotificationList {
+    unread: i64,
+    items: Vec<NotificationView>,
+}
+
+/// The caller's notifications, newest first, with the unread count.
+#[utoipa::path(get, path = "/notifications", tag = "supervision",
+    responses((status = 200, body = NotificationList), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub(super) async fn list_notifications(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<Json<NotificationList>> {
+    let lang = caller.lang;
+    let (items, unread) = app::notifications(&state, &caller.actor, 100).await.map_err(|e| refuse(lang, e))?;
+    let items = items
+        .into_iter()
+        .map(|n| NotificationView {
+            id: n.id,
+            case_id: n.case_id,
+            kind: n.kind,
+            message: n.message,
+            created_at: crate::views::instant(n.created_at),
+            read_at: n.read_at.map(crate::views::instant),
+        })
+        .collect();
+    Ok(Json(NotificationList { unread, items }))
+}
+
+/// Marks one of the caller's notifications read.
+#[utoipa::path(post, path = "/notifications/{id}/read", tag = "supervision", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub(super) async fn read_notification(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    let lang = caller.lang;
+    let done = state
+        .store
+        .mark_notification_read(caller.actor.user.id, id, chrono::Utc::now())
+        .await
+        .map_err(|e| ApiError::store(lang, e))?;
+    if done { Ok(StatusCode::NO_CONTENT) } else { Err(ApiError::not_found(lang)) }
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct SupervisionView {
+    id: i64,
+    case_id: i64,
+    case_number: String,
+    /// The deadline kind that was missed.
+    kind: String,
+    due: String,
+    /// The holding unit answerable for it.
+    unit: String,
+    owner: String,
+    opened_at: String,
+    /// The unit above it went to, once escalated.
+    escalated_to: Option<String>,
+    closed_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct SupervisionParams {
+    /// `false` to include closed items (default `true`: open only).
+    open: Option<bool>,
+}
+
+/// Supervision items (督办单) of the caller's unit and the units below, and those escalated to them.
+#[utoipa::path(get, path = "/supervision", tag = "supervision", params(SupervisionParams),
+    responses((status = 200, body = Vec<SupervisionView>), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub(super) async fn list_supervision(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Query(p): Query<SupervisionParams>,
+) -> ApiResult<Json<Vec<SupervisionView>>> {
+    let lang = caller.lang;
+    let items = app::supervision_items(&state, &caller.actor, p.open.unwrap_or(true), 500)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| SupervisionView {
+                id: i.id,
+                case_id: i.case_id,
+                case_number: i.case_number,
+                kind: i.kind,
+                due: i.due.to_string(),
+                unit: i.unit_code,
+                owner: i.owner,
+                opened_at: crate::views::instant(i.opened_at),
+                escalated_to: i.escalated_to,
+                closed_at: i.closed_at.map(crate::views::instant),
+            })
+            .collect(),
+    ))
+}
