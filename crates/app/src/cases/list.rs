@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use huiyin_core::case::{CHINA_OFFSET, Channel};
 use huiyin_core::event::Status;
-use huiyin_core::limits::{self};
+use huiyin_core::limits;
 use huiyin_core::text;
 use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use huiyin_core::case::{CaseDraft, Channel, Flag, QueryCode, Registration};
 use huiyin_core::lifecycle::Refusal;
-use huiyin_core::limits::{self};
+use huiyin_core::limits;
 use huiyin_core::unit::UnitCode;
 use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::cases::case_view;
 use super::{read_limited, refuse};
-use crate::app::{self};
+use crate::app;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;

@@ -8,7 +8,7 @@ use huiyin_core::category::Category;
 use serde::Deserialize;
 
 use super::{ApiJson, refuse};
-use crate::app::{self};
+use crate::app;
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 
 use super::{ApiJson, refuse};
-use crate::app::{self};
+use crate::app;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
 use super::{ApiJson, refuse};
-use crate::app::{self};
+use crate::app;
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;

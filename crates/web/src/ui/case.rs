@@ -1,0 +1,524 @@
+//! The case page: its details and timeline, every action's form and what it answers, attachments
+//! and documents.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use huiyin_core::Lang;
+use huiyin_core::case::Flag;
+use huiyin_core::event::{ActionDraft, EventData};
+use huiyin_core::lifecycle::{self, ExtendDraft};
+use huiyin_store::StoreError;
+use serde::Deserialize;
+
+use super::login::CsrfForm;
+use super::register::{person_label, staff_choices};
+use super::{Me, PageError, PageResult, Staff, check_csrf, render};
+use crate::app::{self, AppError, CaseAction};
+use crate::search;
+use crate::state::AppState;
+use crate::views;
+
+pub(super) struct EventRow {
+    at: String,
+    label: &'static str,
+    actor: String,
+    note: Option<String>,
+    summary: String,
+}
+
+pub(super) struct DeadlineRow {
+    label: &'static str,
+    due: String,
+    state: String,
+    overdue: bool,
+    provisional: bool,
+}
+
+pub(super) fn deadline_row(d: &huiyin_core::limits::Deadline, today: chrono::NaiveDate) -> DeadlineRow {
+    let state = match (d.met_at, d.days_left(today)) {
+        (Some(t), _) => format!("已于 {} 完成", views::day(t)),
+        (None, Some(0)) => "今天到期".to_owned(),
+        (None, Some(n)) if n > 0 => format!("剩余 {n} 天"),
+        (None, Some(n)) => format!("超期 {} 天", -n),
+        (None, None) => String::new(),
+    };
+    DeadlineRow {
+        label: d.kind.label_zh(),
+        due: d.due.date.to_string(),
+        overdue: d.met_at.is_none() && d.days_left(today).is_some_and(|n| n < 0),
+        provisional: d.due.provisional,
+        state,
+    }
+}
+
+pub(super) struct CaseTemplateView {
+    id: i64,
+    case_number: String,
+    status_label: String,
+    received_at: String,
+    unit: views::UnitRef,
+    first_receiver: String,
+    owner: String,
+    owner_leader: Option<String>,
+    holding_unit: String,
+    forwarded: Option<String>,
+    /// The case's version as the page shows it: the action forms send it back, and an action on a
+    /// case someone changed since is refused (409) rather than taken blind.
+    version: i64,
+    petitioner: views::PetitionerView,
+    headcount: u32,
+    representatives: Vec<String>,
+    category: views::CategoryView,
+    place: Option<String>,
+    accused: Option<views::AccusedView>,
+    content: String,
+    events: Vec<EventRow>,
+    deadlines: Vec<DeadlineRow>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub(super) struct CasePage {
+    me: Option<Me>,
+    csrf: String,
+    c: CaseTemplateView,
+    channel_label: &'static str,
+    purpose_label: &'static str,
+    flag_labels: Vec<&'static str>,
+    /// The case's flags as (code, label), each with a form to clear it.
+    flag_codes: Vec<(&'static str, &'static str)>,
+    /// The case repeats a final matter and waits for the receiver's decision (GEN-5).
+    final_matter: bool,
+    /// Flags staff may add.
+    settable_flags: Vec<(&'static str, &'static str)>,
+    /// Other people's similar recent cases not linked yet, offered as one collective matter (FED-6).
+    offers: Vec<search::EarlierView>,
+    /// GEN-7: the case accuses a unit above the holder, which must route it out: the accused unit's
+    /// name and where the case may go.
+    route_out: Option<(String, Vec<String>)>,
+    /// Every unit, for setting or correcting the accused one (GEN-7).
+    all_units: Vec<(String, String)>,
+    /// Every active staff member, for setting or correcting an accused person (GEN-7).
+    all_staff: Vec<(String, String)>,
+    /// The staff member the case accuses, as “name · unit” (GEN-7).
+    accused_person: Option<String>,
+    action_error: Option<String>,
+    documents: Vec<DocumentLink>,
+    /// (sha256, name, kind label)
+    attachments: Vec<(String, String, &'static str)>,
+    can_accept: bool,
+    can_extend: bool,
+    /// The status code, for choosing which actions to offer (the server decides anyway).
+    status: &'static str,
+    is_leader: bool,
+    extension_max: u32,
+}
+
+pub(super) fn event_summary(data: &EventData) -> String {
+    match data {
+        EventData::Registered { .. }
+        | EventData::QueryCodeReissued {}
+        | EventData::Accepted {}
+        | EventData::Replied {}
+        | EventData::Closed {} => String::new(),
+        EventData::Answered { answer } => format!("答复:{answer}"),
+        EventData::Rejected { reason, channel } => format!("理由:{reason};告知途径:{channel}"),
+        EventData::RegisteredOnly { reason } => reason.clone(),
+        EventData::Assigned { unit, owner } => {
+            format!("交办至 {unit}{}", owner.as_deref().map(|o| format!("({o})")).unwrap_or_default())
+        }
+        EventData::Transferred { unit } => format!("转办至 {unit}"),
+        EventData::Objected { reason, back_to } => format!("退回 {back_to}:{reason}"),
+        EventData::Escalated { unit, reason, .. } => format!("上交 {unit}:{reason}"),
+        EventData::OpinionDrafted { outcome, text, .. } => {
+            format!("{}:{}", outcome.label_zh(), views::excerpt(text, 60))
+        }
+        EventData::Approved { complete } => {
+            if *complete {
+                "审批完成".into()
+            } else {
+                "已审批,待另一位领导审批".into()
+            }
+        }
+        EventData::Rated { .. } => "已记录评价".into(),
+        EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
+        EventData::Instructed { text } => format!("批示:{text}"),
+        EventData::InvestigationNoted { text } => format!("调查笔录:{}", views::excerpt(text, 80)),
+        EventData::Flagged { flag, related, reason, .. } => {
+            let related = if related.is_empty() { String::new() } else { format!("(关联 {})", related.join("、")) };
+            format!("{}{related}:{reason}", flag.label_zh())
+        }
+        EventData::FlagCleared { flag, reason } => format!("撤销{}:{reason}", flag.label_zh()),
+        EventData::AccusedSet { name, unit, user, reason } => format!(
+            "被反映对象更正为 {}{}{}:{reason}",
+            name.as_deref().unwrap_or("—"),
+            unit.as_deref().map(|u| format!("({u})")).unwrap_or_default(),
+            user.as_deref().map(|u| format!("(工作人员 {u})")).unwrap_or_default()
+        ),
+        EventData::ReturnVisited { method, outcome, reopened, .. } => format!(
+            "{}回访:{outcome}{}",
+            if method == "phone" { "电话" } else { "上门" },
+            if *reopened { "(不满意,重新办理)" } else { "" }
+        ),
+        EventData::LeaderAssigned { leader } => format!("包案领导:{leader}"),
+        EventData::ReportedBack { to_unit, summary } => format!("向 {to_unit} 反馈:{summary}"),
+        EventData::AttachmentAdded { media_type, filename, size, .. } => {
+            format!("{}:{filename}({} KB)", media_type.label_zh(), size.div_ceil(1024))
+        }
+        EventData::LiaisonRecorded { agency, summary } => {
+            let name = lifecycle::AGENCIES.iter().find(|(c, _)| c == agency).map_or(agency.as_str(), |(_, n)| n);
+            format!("与{name}联系:{summary}")
+        }
+        EventData::HearingHeld { from, to, participants, conclusion, .. } => {
+            format!("{from} 至 {to},参加:{};结论:{conclusion}", participants.join("、"))
+        }
+        EventData::Extended { days, reason } => format!("办理期限延长 {days} 天:{reason}"),
+        EventData::HandedOff { to_user, to_unit, reason } => {
+            let to = [to_user.as_deref(), to_unit.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            format!("移交给 {to}:{reason}")
+        }
+        EventData::ReportedUp { to_unit, summary } => format!("上报 {to_unit}:{summary}"),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct RevealParam {
+    reveal: Option<String>,
+}
+
+pub(super) async fn case_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    full: bool,
+    action_error: Option<String>,
+) -> PageResult<CasePage> {
+    let file = app::case_file(state, &staff.actor, id).await?;
+    let deadlines = app::case_deadlines(state, &file).await?;
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let view = app::view(state, &staff.actor, &file, full, None).await?;
+    let reg = &file.registration;
+    // Other people's similar cases, offered until linked (FED-6).
+    let linked: Vec<&String> = file
+        .events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Flagged { flag: Flag::Collective, related, .. } => Some(related),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let offers = if staff.actor.user.role.can_register() {
+        let mut offers = search::judge_case(state, &staff.actor, &file, search::Judging::Now).await?.collective;
+        offers.retain(|o| !linked.contains(&&o.case_number));
+        offers
+    } else {
+        Vec::new()
+    };
+    let c = CaseTemplateView {
+        id: view.id,
+        case_number: view.case_number,
+        status_label: view.status_label,
+        received_at: views::minute(file.registration.received_at),
+        unit: view.unit,
+        first_receiver: view.first_receiver,
+        owner: view.owner,
+        owner_leader: view.owner_leader,
+        holding_unit: view.holding_unit,
+        version: file.version,
+        forwarded: view.forwarded_from.as_ref().map(|f| {
+            format!("{}{}", f.unit.as_str(), f.reference.as_deref().map(|r| format!("({r})")).unwrap_or_default())
+        }),
+        petitioner: view.petitioner,
+        headcount: view.headcount,
+        representatives: view.representatives,
+        category: view.category,
+        place: view.place,
+        accused: view.accused,
+        content: view.content,
+        deadlines: deadlines.iter().map(|d| deadline_row(d, huiyin_core::limits::china_day(Utc::now()))).collect(),
+        events: file
+            .events
+            .iter()
+            .map(|e| EventRow {
+                at: views::minute(e.occurred_at),
+                label: e.data.label_zh(),
+                actor: e.actor.clone(),
+                note: e.note.clone(),
+                summary: event_summary(&e.data),
+            })
+            .collect(),
+    };
+    let accused_person = match c.accused.as_ref().and_then(|a| a.user.as_deref()) {
+        Some(username) => Some(person_label(state, username).await?),
+        None => None,
+    };
+    Ok(CasePage {
+        accused_person,
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        c,
+        channel_label: reg.channel.label_zh(),
+        purpose_label: reg.purpose.label_zh(),
+        flag_labels: file.state.flags.iter().map(|f| f.label_zh()).collect(),
+        flag_codes: file.state.flags.iter().map(|f| (f.code(), f.label_zh())).collect(),
+        final_matter: file.state.flags.contains(&Flag::FinalMatter),
+        settable_flags: [
+            Flag::Repeat,
+            Flag::Collective,
+            Flag::Joint,
+            Flag::SkipLevel,
+            Flag::FinalMatter,
+            Flag::MajorUrgent,
+        ]
+        .into_iter()
+        .map(|f| (f.code(), f.label_zh()))
+        .collect(),
+        offers,
+        route_out: app::route_out(state, &file).await?,
+        all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
+        all_staff: staff_choices(state).await?,
+        action_error,
+        attachments: file
+            .events
+            .iter()
+            .filter_map(|e| match &e.data {
+                EventData::AttachmentAdded { sha256, filename, media_type, .. } => {
+                    Some((sha256.clone(), filename.clone(), media_type.label_zh()))
+                }
+                _ => None,
+            })
+            .collect(),
+        documents: app::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
+        status: file.state.status.code(),
+        is_leader: staff.actor.user.role == huiyin_core::user::Role::Leader,
+        can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
+            .is_ok(),
+        can_extend: lifecycle::extend(&file.state, &file.events, staff.actor.user.role, 1, String::new()).is_ok(),
+        extension_max: rules.extension_max_days(),
+    })
+}
+
+pub(super) async fn case_detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<RevealParam>,
+) -> PageResult {
+    let full = q.reveal.as_deref().is_some_and(|v| v == "1" || v == "true");
+    Ok(render(&case_page(&state, &staff, id, full, None).await?))
+}
+
+pub(super) async fn accept(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let outcome = app::accept(&state, &staff.actor, id, &ActionDraft::default()).await;
+    after_action(&state, &staff, id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct ExtendForm {
+    csrf: Option<String>,
+    days: Option<String>,
+    reason: Option<String>,
+}
+
+pub(super) async fn extend(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<ExtendForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let days = f.days.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(|d| d.parse::<i64>().unwrap_or(0));
+    let draft = ExtendDraft { days, reason: f.reason, note: None, at: None };
+    let outcome = app::extend(&state, &staff.actor, id, &draft).await;
+    after_action(&state, &staff, id, outcome).await
+}
+
+/// Back to the case after an action, or the case again with the refusal shown at the actions.
+pub(super) async fn after_action(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    outcome: Result<(), AppError>,
+) -> PageResult {
+    let message = match outcome {
+        Ok(()) if app::case_file(state, &staff.actor, id).await.is_ok() => {
+            return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
+        }
+        // The action sent the case out of the actor's sight (an objection, say).
+        Ok(()) => return Ok(Redirect::to("/cases").into_response()),
+        // Refused for the fields, the state, the role or a change someone made first: the case
+        // again, with the reason at the actions and the status the API answers.
+        Err(e @ (AppError::Invalid(_) | AppError::Refused(_) | AppError::Forbidden | AppError::MayNotBackdate))
+        | Err(e @ AppError::Store(StoreError::Conflict)) => crate::error::ApiError::answer(Lang::Zh, &e),
+        Err(e) => return Err(e.into()),
+    };
+    let page = case_page(state, staff, id, false, Some(message.message)).await?;
+    Ok((message.status, render(&page)).into_response())
+}
+
+/// Any action of the case's life from its form on the case page.
+pub(super) async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult {
+    check_csrf(&staff.session, f.get("csrf")).await?;
+    // The version the page showed; a malformed one is no version.
+    let shown = f.get("version").and_then(|v| v.trim().parse::<i64>().ok());
+    // The forms use the API's field names: each action's form becomes its draft the same way.
+    let mut fields: serde_json::Map<String, serde_json::Value> = f
+        .into_iter()
+        .filter(|(k, v)| k != "csrf" && k != "version" && !v.trim().is_empty())
+        .map(|(k, v)| (k, serde_json::Value::String(v.trim().to_owned())))
+        .collect();
+    // Where a form gives a list as one line, the draft takes a list: related case numbers (flag),
+    // participants (hearing).
+    if let Some(serde_json::Value::String(line)) = fields.remove("related") {
+        let numbers: Vec<&str> =
+            line.split([',', ',', '、', ' ', '\n']).map(str::trim).filter(|n| !n.is_empty()).collect();
+        fields.insert("related".into(), serde_json::json!(numbers));
+    }
+    if let Some(serde_json::Value::String(line)) = fields.remove("participants") {
+        fields.insert("participants".into(), serde_json::json!([line]));
+    }
+    // The catalogue of actions names every form the case page may post.
+    let action = match CaseAction::from_json(&action, serde_json::Value::Object(fields)) {
+        Some(Ok(action)) => action,
+        Some(Err(e)) => {
+            // A case the actor may not see is not found, whatever the form (GEN-7).
+            app::case_file(&state, &staff.actor, id).await?;
+            return Err(PageError(StatusCode::BAD_REQUEST, format!("表单内容不符:{e}")));
+        }
+        None => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
+    };
+    let outcome = match app::act(&state, &staff.actor, id, action, shown).await {
+        Ok(file) => {
+            app::issue_after_action(&state, &file).await;
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
+    after_action(&state, &staff, id, outcome).await
+}
+
+/// Uploads an attachment from the case page (multipart: `csrf`, `file`).
+pub(super) async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> PageResult {
+    let (mut csrf, mut file) = (None, None);
+    while let Some(field) =
+        form.next_field().await.map_err(|e| PageError(StatusCode::BAD_REQUEST, format!("上传失败:{e}")))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| PageError(StatusCode::PAYLOAD_TOO_LARGE, "附件过大:单个附件不超过 10 MB。".into()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    check_csrf(&staff.session, csrf.as_ref()).await?;
+    let (name, bytes) =
+        file.ok_or_else(|| PageError(StatusCode::UNPROCESSABLE_ENTITY, "请选择要上传的文件。".into()))?;
+    let outcome = app::attach(&state, &staff.actor, id, &name, bytes).await.map(|_| ());
+    after_action(&state, &staff, id, outcome).await
+}
+
+pub(super) async fn download(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, sha256)): Path<(i64, String)>,
+) -> PageResult {
+    let (filename, blob) = app::attachment(&state, &staff.actor, id, &sha256).await?;
+    Ok(crate::attachment_response(&filename, blob))
+}
+
+/// A link to one issued document from the case page: its print view and its PDF.
+pub(super) struct DocumentLink {
+    code: &'static str,
+    label: &'static str,
+    issued_by: i64,
+    issued_on: String,
+}
+
+impl DocumentLink {
+    fn of(doc: &crate::documents::Issued) -> DocumentLink {
+        DocumentLink {
+            code: doc.kind.code(),
+            label: doc.kind.label_zh(),
+            issued_by: doc.issued_by,
+            issued_on: views::day(doc.issued_at),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+pub(super) struct DocumentPage {
+    id: i64,
+    code: &'static str,
+    issued_by: i64,
+    doc: huiyin_pdf::Letter,
+}
+
+/// Which document of a kind: `by` names the issuing event (or supervision item); the latest if absent.
+#[derive(Debug, Deserialize)]
+pub(super) struct DocumentQuery {
+    by: Option<i64>,
+}
+
+pub(super) fn doc_kind(code: &str) -> PageResult<crate::documents::DocKind> {
+    crate::documents::DocKind::parse(code).ok_or_else(|| PageError(StatusCode::NOT_FOUND, "没有这种文书。".into()))
+}
+
+/// A notice, letter or record of the case as a print view (受理告知书, 交办函, 信访处理意见书, 督办单, …).
+pub(super) async fn document(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, kind)): Path<(i64, String)>,
+    Query(q): Query<DocumentQuery>,
+) -> PageResult {
+    let kind = doc_kind(&kind)?;
+    let all = app::case_documents(&state, &staff.actor, id).await?;
+    let doc = crate::documents::find(all, kind, q.by)
+        .ok_or_else(|| PageError(StatusCode::NOT_FOUND, "本件尚未出具该文书。".into()))?;
+    Ok(render(&DocumentPage { id, code: kind.code(), issued_by: doc.issued_by, doc: doc.letter }))
+}
+
+/// The same document as the PDF kept when it was issued.
+pub(super) async fn document_pdf(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, kind)): Path<(i64, String)>,
+    Query(q): Query<DocumentQuery>,
+) -> PageResult {
+    let kind = doc_kind(&kind)?;
+    let (record, blob) = app::document_pdf(&state, &staff.actor, id, kind, q.by).await?;
+    Ok(crate::pdf_response(&record, blob))
+}
+
+/// 延期告知书: the old address of the extension notice's print view.
+pub(super) async fn extension_notice(Path(id): Path<i64>) -> Response {
+    Redirect::permanent(&format!("/cases/{id}/documents/extension-notice")).into_response()
+}

@@ -1,0 +1,258 @@
+//! The case list: filters, sorting and pages within the staff member's scope.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use chrono::Utc;
+use huiyin_core::case::{Channel, Flag};
+use huiyin_core::event::Status;
+use serde::Deserialize;
+
+use super::{Choice, Me, PageResult, Staff, choices, render, urlencode};
+use crate::app::{self, AppError, ListParams};
+use crate::auth::Actor;
+use crate::state::AppState;
+use crate::views;
+
+pub(super) struct ListRow {
+    id: i64,
+    case_number: String,
+    received: String,
+    channel: &'static str,
+    name: String,
+    headcount: i64,
+    phone: String,
+    category: String,
+    /// The statement's start, or around the first match when searching, with the matches marked.
+    excerpt: Vec<huiyin_search::Fragment>,
+    flags: Vec<&'static str>,
+    status: &'static str,
+    due: String,
+    overdue: bool,
+}
+
+/// A due date with the days left, as lists show it: `12-07(剩 11 天)`, `超期 3 天`.
+pub(super) fn due_text(next_due: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> (String, bool) {
+    match next_due {
+        None => (String::new(), false),
+        Some(d) => {
+            let left = (d - today).num_days();
+            let text = match left {
+                0 => format!("{d}(今天到期)"),
+                n if n > 0 => format!("{d}(剩 {n} 天)"),
+                n => format!("{d}(超期 {} 天)", -n),
+            };
+            (text, left < 0)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+pub(super) struct CasesPage {
+    me: Option<Me>,
+    csrf: String,
+    p: ListForm,
+    statuses: Vec<Choice>,
+    channels: Vec<Choice>,
+    sorts: Vec<Choice>,
+    dues: Vec<Choice>,
+    units: Vec<(String, String)>,
+    items: Vec<ListRow>,
+    total: i64,
+    /// False: a search matched more than `total`; `count_all` counts them.
+    total_exact: bool,
+    count_all: String,
+    page: u32,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    error: Option<String>,
+}
+
+/// The list filters as strings, for refilling the form.
+#[derive(Default, Deserialize, Clone)]
+pub(super) struct ListForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    owner: String,
+    /// `exact` counts every match of a search; by default the list counts up to a bound.
+    #[serde(default)]
+    total: String,
+    page: Option<u32>,
+}
+
+impl ListForm {
+    fn params(&self) -> ListParams {
+        let some = |s: &String| Some(s.clone()).filter(|s| !s.trim().is_empty());
+        ListParams {
+            status: some(&self.status),
+            channel: some(&self.channel),
+            unit: some(&self.unit),
+            from: some(&self.from),
+            to: some(&self.to),
+            q: some(&self.q),
+            sort: some(&self.sort),
+            due: some(&self.due),
+            owner: some(&self.owner),
+            total: Some(if self.total == "exact" { "exact" } else { "bounded" }.into()),
+            page: self.page,
+            per_page: Some(20),
+        }
+    }
+
+    fn href(&self, page: u32) -> String {
+        let pairs = [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("channel", &self.channel),
+            ("unit", &self.unit),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("sort", &self.sort),
+            ("due", &self.due),
+            ("owner", &self.owner),
+            ("total", &self.total),
+        ];
+        let mut out = format!("/cases?page={page}");
+        for (k, v) in pairs {
+            if !v.is_empty() {
+                out.push_str(&format!("&{k}={}", urlencode(v)));
+            }
+        }
+        out
+    }
+}
+
+pub(super) async fn units_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(String, String)>> {
+    Ok(state.store.units().await?.into_iter().filter(|u| actor.sees_unit(u.id)).map(|u| (u.code, u.name)).collect())
+}
+
+pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<ListForm>) -> PageResult {
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let (page, terms, error) = match app::list_cases(&state, &staff.actor, &f.params()).await {
+        Ok(listing) => (Some(listing.page), listing.terms, None),
+        Err(AppError::Invalid(v)) => (None, Vec::new(), Some(v.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    let total_exact = page.as_ref().is_none_or(|p| p.total_exact);
+    let (items, total, current, per_page) = match &page {
+        Some(p) => (
+            p.items
+                .iter()
+                .map(|s| ListRow {
+                    id: s.id,
+                    case_number: s.case_number.clone(),
+                    received: views::minute(s.received_at),
+                    channel: s.channel.label_zh(),
+                    name: s.petitioner_name.clone().unwrap_or_else(|| "(匿名)".into()),
+                    headcount: s.headcount,
+                    phone: s.petitioner_phone.as_deref().map(huiyin_core::identity::masked_phone).unwrap_or_default(),
+                    category: s.category_path.rsplit(" / ").next().unwrap_or_default().to_owned(),
+                    excerpt: huiyin_search::highlight(&s.content, &terms, 40),
+                    flags: s.flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).map(Flag::label_zh).collect(),
+                    status: Status::parse("status", s.status.code()).map(Status::label_zh).unwrap_or(""),
+                    due: due_text(s.next_due, today).0 + if s.due_provisional { " 暂定" } else { "" },
+                    overdue: due_text(s.next_due, today).1,
+                })
+                .collect(),
+            p.total,
+            p.page,
+            i64::from(p.per_page),
+        ),
+        None => (Vec::new(), 0, 1, 20),
+    };
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let page = CasesPage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        statuses: choices(Status::ALL.iter().map(|s| (s.code(), s.label_zh())), &f.status),
+        channels: choices(Channel::ALL.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
+        sorts: choices(
+            [
+                ("", "默认(有关键字时按相关度)"),
+                ("relevance", "相关度"),
+                ("-received_at", "收到时间(新→旧)"),
+                ("received_at", "收到时间(旧→新)"),
+                ("case_number", "编号(小→大)"),
+                ("-case_number", "编号(大→小)"),
+                ("due", "期限(近→远)"),
+            ],
+            &f.sort,
+        ),
+        dues: choices([("", "全部"), ("soon", "三日内到期"), ("overdue", "已超期")], &f.due),
+        units: units_in_scope(&state, &staff.actor).await?,
+        prev: (current > 1).then(|| f.href(current - 1)),
+        next: (!total_exact || i64::from(current) < pages).then(|| f.href(current + 1)),
+        count_all: ListForm { total: "exact".into(), ..f.clone() }.href(current),
+        p: f,
+        items,
+        total,
+        total_exact,
+        page: current,
+        pages,
+        error,
+    };
+    Ok(render(&page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cases_page(total: i64, total_exact: bool, form: ListForm) -> String {
+        CasesPage {
+            me: None,
+            csrf: String::new(),
+            statuses: Vec::new(),
+            channels: Vec::new(),
+            sorts: Vec::new(),
+            dues: Vec::new(),
+            units: Vec::new(),
+            items: Vec::new(),
+            prev: None,
+            next: Some(form.href(2)),
+            count_all: ListForm { total: "exact".into(), ..form.clone() }.href(1),
+            p: form,
+            total,
+            total_exact,
+            page: 1,
+            pages: 50,
+            error: None,
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn fed_9_a_bounded_count_says_there_are_more_and_offers_the_exact_one() {
+        let form = ListForm { q: "低保".into(), ..Default::default() };
+        let html = cases_page(1_000, false, form.clone());
+        assert!(html.contains(r#"<strong id="total">1000</strong> 件以上"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="/cases?page=1&#38;q=%E4%BD%8E%E4%BF%9D&#38;total=exact">精确计数</a>"#),
+            "{html}"
+        );
+        let exact = cases_page(1_000, true, form);
+        assert!(exact.contains(r#"共 <strong id="total">1000</strong> 件,第 1 / 50 页"#), "{exact}");
+        assert!(!exact.contains("精确计数"));
+        // The staff list asks for a bounded count unless the exact one was asked for.
+        assert_eq!(ListForm::default().params().total.as_deref(), Some("bounded"));
+        let asked = ListForm { total: "exact".into(), ..Default::default() };
+        assert_eq!(asked.params().total.as_deref(), Some("exact"));
+    }
+}

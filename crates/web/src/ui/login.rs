@@ -1,0 +1,277 @@
+//! Signing in and out, and the first-run setup of the top unit and its administrator.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use huiyin_core::unit::{UnitCode, UnitKind};
+use huiyin_core::user::{Role, Username, check_new_password};
+use huiyin_core::{FieldError, Invalid, Lang};
+use huiyin_store::{NewUnit, NewUser, StoreError};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{
+    CREDENTIAL_KEY, Choice, Me, PageError, PageResult, USER_KEY, check_csrf, choices, credential_stamp, csrf_token,
+    render, safe_next,
+};
+use crate::app::AppError;
+use crate::auth::{hash_password, verify_password};
+use crate::extract::ClientAddress;
+use crate::guards;
+use crate::state::{AppState, token_hash};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub(super) struct LoginPage {
+    me: Option<Me>,
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct NextParam {
+    next: Option<String>,
+}
+
+pub(super) async fn login_form(session: Session, Query(q): Query<NextParam>) -> PageResult {
+    let csrf = csrf_token(&session).await?;
+    let next = safe_next(q.next.as_deref().unwrap_or("/cases")).to_owned();
+    Ok(render(&LoginPage { me: None, csrf, next, username: String::new(), error: None }))
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginForm {
+    csrf: Option<String>,
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// Signs in. Failures are counted per account and per address in the database (`guards`): past the
+/// cap the form answers 429 until the window has passed. An unknown or password-less account is
+/// checked against a stand-in hash, so it answers as slowly as a known one.
+pub(super) async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    session: Session,
+    Form(f): Form<LoginForm>,
+) -> PageResult {
+    check_csrf(&session, f.csrf.as_ref()).await?;
+    let username = f.username.trim().to_ascii_lowercase();
+    let address = address.to_string();
+    let capped = match guards::LOGIN_ADDRESS.attempt(&state, &address).await {
+        Ok(_) => guards::LOGIN_ACCOUNT.attempt(&state, &username).await.err(),
+        Err(e) => Some(e),
+    };
+    if let Some(AppError::TooManyRequests(wait)) = capped {
+        let minutes = wait.as_secs().div_ceil(60);
+        let error = format!("登录失败次数过多,请 {minutes} 分钟后再试;忘记密码请联系本单位管理员。");
+        return Ok((StatusCode::TOO_MANY_REQUESTS, login_page(&session, &f, error).await?).into_response());
+    }
+    if let Some(e) = capped {
+        return Err(e.into());
+    }
+    let user = state.store.user_by_username(&username).await?;
+    let hash = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
+    let ok = match hash {
+        Some(hash) => verify_password(f.password.clone(), hash).await,
+        None => {
+            verify_password(f.password.clone(), crate::auth::stand_in_hash().await).await;
+            false
+        }
+    };
+    match (ok, user) {
+        (true, Some(user)) => {
+            guards::LOGIN_ACCOUNT.clear(&state, &username).await?;
+            guards::LOGIN_ADDRESS.succeeded(&state, &address).await?;
+            session.cycle_id().await?;
+            session.insert(USER_KEY, user.id).await?;
+            session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
+            tracing::info!(user = %user.username, "signed in");
+            Ok(Redirect::to(safe_next(f.next.as_deref().unwrap_or("/cases"))).into_response())
+        }
+        _ => {
+            let page = login_page(&session, &f, "用户名或密码不正确。".into()).await?;
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+    }
+}
+
+/// The login form again, with the name typed and an error.
+pub(super) async fn login_page(session: &Session, f: &LoginForm, error: String) -> PageResult<Response> {
+    let page = LoginPage {
+        me: None,
+        csrf: csrf_token(session).await?,
+        next: safe_next(f.next.as_deref().unwrap_or("/cases")).to_owned(),
+        username: f.username.clone(),
+        error: Some(error),
+    };
+    Ok(render(&page))
+}
+
+#[derive(Deserialize)]
+pub(super) struct CsrfForm {
+    pub(super) csrf: Option<String>,
+}
+
+pub(super) async fn logout(session: Session, Form(f): Form<CsrfForm>) -> PageResult {
+    check_csrf(&session, f.csrf.as_ref()).await?;
+    session.flush().await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+#[derive(Default, Deserialize)]
+pub(super) struct SetupForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    unit_code: String,
+    #[serde(default)]
+    unit_name: String,
+    #[serde(default)]
+    unit_kind: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password2: String,
+}
+
+#[derive(Default)]
+pub(super) struct SetupErrors {
+    general: Option<String>,
+    unit_code: Option<String>,
+    unit_name: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+pub(super) struct SetupPage {
+    me: Option<Me>,
+    csrf: String,
+    form: SetupForm,
+    errors: SetupErrors,
+    has_units: bool,
+    unit_kinds: Vec<Choice>,
+}
+
+pub(super) async fn setup_page(
+    state: &AppState,
+    session: &Session,
+    form: SetupForm,
+    errors: SetupErrors,
+) -> PageResult {
+    let csrf = csrf_token(session).await?;
+    let has_units = !state.store.units().await?.is_empty();
+    let unit_kinds = choices(UnitKind::ALL.iter().map(|k| (k.code(), k.label_zh())), &form.unit_kind);
+    Ok(render(&SetupPage { me: None, csrf, form, errors, has_units, unit_kinds }))
+}
+
+pub(super) async fn setup_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+) -> PageResult {
+    if !state.store.setup_token_exists(&token_hash(&token)).await? {
+        return Err(PageError(
+            StatusCode::NOT_FOUND,
+            "设置链接无效或已使用。如需新的链接,请重启服务查看控制台输出。".into(),
+        ));
+    }
+    let form = SetupForm { unit_kind: "community".into(), ..Default::default() };
+    setup_page(&state, &session, form, SetupErrors::default()).await
+}
+
+pub(super) async fn setup(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+    Form(f): Form<SetupForm>,
+) -> PageResult {
+    check_csrf(&session, f.csrf.as_ref()).await?;
+    let hash = token_hash(&token);
+    if !state.store.setup_token_exists(&hash).await? {
+        return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
+    }
+    let lang = Lang::Zh;
+    let mut errors = SetupErrors::default();
+    let unit_code = UnitCode::parse("code", &f.unit_code).map_err(|e| errors.unit_code = Some(e.message(lang))).ok();
+    let username = Username::parse("username", &f.username).map_err(|e| errors.username = Some(e.message(lang))).ok();
+    if let Err(e) = check_new_password("password", &f.password) {
+        errors.password = Some(e.message(lang));
+    } else if f.password != f.password2 {
+        errors.password = Some("两次输入的密码不一致。".into());
+    }
+    let existing_unit = match &unit_code {
+        Some(code) => state.store.unit_by_code(code.as_str()).await?,
+        None => None,
+    };
+    let has_units = !state.store.units().await?.is_empty();
+    if has_units && existing_unit.is_none() && unit_code.is_some() {
+        errors.unit_code = Some(FieldError::new("code", Invalid::UnknownUnit).message(lang));
+    }
+    let new_unit = if existing_unit.is_none() && !has_units {
+        let name = huiyin_core::text::required("name", Some(&f.unit_name), huiyin_core::text::limits::UNIT_NAME)
+            .map_err(|e| errors.unit_name = Some(e.message(lang)))
+            .ok();
+        let kind = UnitKind::parse("kind", &f.unit_kind).map_err(|e| errors.general = Some(e.message(lang))).ok();
+        name.zip(kind)
+    } else {
+        None
+    };
+    let (Some(unit_code), Some(username)) = (unit_code, username) else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response());
+    };
+    if errors.unit_code.is_some() || errors.unit_name.is_some() || errors.password.is_some() || errors.general.is_some()
+    {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response());
+    }
+    if let Err(e) = huiyin_core::text::check_chars("display_name", &f.display_name) {
+        return Err(PageError(StatusCode::UNPROCESSABLE_ENTITY, e.message(Lang::Zh)));
+    }
+    // Use the link up first, so that two submissions cannot both create an administrator.
+    if !state.store.take_setup_token(&hash).await? {
+        return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
+    }
+    if let Some((name, kind)) = new_unit {
+        state.store.add_unit(&NewUnit { code: unit_code.clone(), name, kind, parent: None }).await?;
+    }
+    let password_hash = hash_password(f.password.clone())
+        .await
+        .map_err(|_| PageError(StatusCode::INTERNAL_SERVER_ERROR, "密码处理失败".into()))?;
+    let display_name =
+        if f.display_name.trim().is_empty() { username.as_str().to_owned() } else { f.display_name.trim().to_owned() };
+    let user = state
+        .store
+        .add_user(&NewUser {
+            username: username.as_str().to_owned(),
+            display_name,
+            unit: unit_code,
+            role: Role::Admin,
+            password_hash: Some(password_hash),
+            may_backdate: false,
+        })
+        .await;
+    let user = match user {
+        Ok(u) => u,
+        Err(StoreError::Duplicate(_)) => {
+            return Err(PageError(
+                StatusCode::CONFLICT,
+                "该用户名已存在,请用 huiyin serve 重新生成设置链接后换一个用户名。".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    session.cycle_id().await?;
+    session.insert(USER_KEY, user.id).await?;
+    session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
+    tracing::info!(user = %user.username, "first administrator created");
+    Ok(Redirect::to("/cases").into_response())
+}

@@ -1,0 +1,290 @@
+//! The staff web UI: server-rendered pages in Chinese (login, first-run setup, registration form,
+//! case list, case detail with its timeline, printable receipt), one file per page or group of
+//! pages; here what they share (the signed-in staff member, CSRF, errors) and the table of pages.
+//! Works without JavaScript.
+
+mod admin;
+mod case;
+mod list;
+mod login;
+mod receipt;
+mod register;
+mod supervision;
+
+pub(crate) use register::accused_draft;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post};
+use chrono::Utc;
+use huiyin_core::{Lang, ValidationErrors};
+use huiyin_store::{StoreError, User};
+use tower_sessions::Session;
+
+use crate::app::{self, AppError};
+use crate::auth::Actor;
+use crate::state::{AppState, new_token};
+use admin::{admin_calendar, import_calendar};
+use case::{accept, act, case_detail, document, document_pdf, download, extend, extension_notice, upload};
+use list::cases;
+use login::{login, login_form, logout, setup, setup_form};
+use receipt::{receipt, reissue};
+use register::{create_case, intake, new_case};
+use supervision::{dashboard, notifications, read_notification};
+
+const USER_KEY: &str = "user_id";
+/// The session's [`credential_stamp`].
+const CREDENTIAL_KEY: &str = "credential";
+const CSRF_KEY: &str = "csrf";
+const RECEIPT_KEY: &str = "receipt_codes";
+
+/// A failure while serving a page: shown as a plain page, logged when it is ours.
+pub struct PageError(StatusCode, String);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = MessagePage {
+            me: None,
+            csrf: String::new(),
+            title: "出错了".into(),
+            text: self.1,
+            link: Some("/cases".into()),
+        };
+        (self.0, render(&page)).into_response()
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        AppError::Store(e).into()
+    }
+}
+
+impl From<tower_sessions::session::Error> for PageError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        tracing::error!(error = %e, "session failure");
+        PageError(StatusCode::INTERNAL_SERVER_ERROR, "会话出错,请重新登录。".into())
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        let answer = crate::error::ApiError::logged(Lang::Zh, e);
+        PageError(answer.status, answer.message)
+    }
+}
+
+type PageResult<T = Response> = Result<T, PageError>;
+
+pub(crate) fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failure");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
+        }
+    }
+}
+
+/// One option of a select or radio group.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The options of a select, with the current value selected.
+pub(crate) fn choices(items: impl IntoIterator<Item = (&'static str, &'static str)>, current: &str) -> Vec<Choice> {
+    items.into_iter().map(|(value, label)| Choice { value, label, selected: value == current }).collect()
+}
+
+/// The signed-in user as the page header shows them, with any warning for them.
+pub struct Me {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub unit_code: String,
+    pub warning: Option<String>,
+    pub unread: i64,
+}
+
+/// How far ahead the calendar must reach before administrators are warned (GEN-8).
+const CALENDAR_LOOKAHEAD_DAYS: i64 = 60;
+
+/// The warning administrators see while a coming year's holiday schedule is not loaded.
+async fn calendar_warning(state: &AppState, user: &User) -> Option<String> {
+    if !user.role.can_administer() {
+        return None;
+    }
+    let horizon = huiyin_core::limits::china_day(Utc::now()) + chrono::Duration::days(CALENDAR_LOOKAHEAD_DAYS);
+    let calendar = state.calendar().await;
+    (!calendar.covers(horizon)).then(|| {
+        format!(
+            "尚未导入 {} 年节假日安排:跨入该年的期限暂按周末计算,标为“暂定”。请在国务院通知发布后用 huiyin calendar import 导入。",
+            chrono::Datelike::year(&horizon)
+        )
+    })
+}
+
+/// The per-session token every form posts back (with the SameSite cookie, it stops cross-site posts).
+async fn csrf_token(session: &Session) -> PageResult<String> {
+    if let Some(t) = session.get::<String>(CSRF_KEY).await? {
+        return Ok(t);
+    }
+    let t = new_token("").map_err(AppError::Random)?;
+    session.insert(CSRF_KEY, &t).await?;
+    Ok(t)
+}
+
+async fn check_csrf(session: &Session, posted: Option<&String>) -> PageResult<()> {
+    let expected = session.get::<String>(CSRF_KEY).await?;
+    match (expected, posted) {
+        (Some(e), Some(p)) if &e == p => Ok(()),
+        _ => Err(PageError(StatusCode::FORBIDDEN, "表单已过期,请返回刷新页面后重新提交。".into())),
+    }
+}
+
+/// A signed-in staff member; pages that need one redirect to the login page otherwise.
+pub struct Staff {
+    pub actor: Actor,
+    pub session: Session,
+    pub csrf: String,
+    warning: Option<String>,
+    unread: i64,
+}
+
+impl Staff {
+    fn me(&self) -> Option<Me> {
+        let u = &self.actor.user;
+        Some(Me {
+            display_name: u.display_name.clone(),
+            role_label: u.role.label_zh(),
+            unit_code: u.unit_code.clone(),
+            warning: self.warning.clone(),
+            unread: self.unread,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let to_login = || {
+            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/cases");
+            Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
+        };
+        let user_id = session.get::<i64>(USER_KEY).await.map_err(|e| PageError::from(e).into_response())?;
+        let Some(user_id) = user_id else { return Err(to_login()) };
+        let user = state.store.user_by_id(user_id).await.map_err(|e| PageError::from(e).into_response())?;
+        let Some(user) = user.filter(|u| u.active) else { return Err(to_login()) };
+        let stamp = session.get::<String>(CREDENTIAL_KEY).await.map_err(|e| PageError::from(e).into_response())?;
+        if stamp.as_deref() != Some(credential_stamp(&user).as_str()) {
+            return Err(to_login());
+        }
+        let warning = calendar_warning(state, &user).await;
+        let actor = Actor::load(state, user).await.map_err(|e| PageError::from(e).into_response())?;
+        let unread = app::unread_notifications(state, &actor).await.map_err(|e| PageError::from(e).into_response())?;
+        let csrf = csrf_token(&session).await.map_err(IntoResponse::into_response)?;
+        Ok(Staff { actor, session, csrf, warning, unread })
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where to go after signing in: a path on this site only. `//host`, `/\\host` and anything with a
+/// backslash or a control character could leave it (browsers read `\\` as `/`).
+fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    if local { next } else { "/cases" }
+}
+
+/// A fingerprint of the user's password hash kept in their session: a changed password (or a reset)
+/// ends every session opened with the old one.
+fn credential_stamp(user: &huiyin_store::User) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(user.password_hash.as_deref().unwrap_or_default().as_bytes());
+    crate::state::hex(&digest[..8])
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    me: Option<Me>,
+    csrf: String,
+    title: String,
+    text: String,
+    link: Option<String>,
+}
+
+/// A field's error under it in a form, in `lang`, referenced by the field's `aria-describedby`
+/// (`{field}-err`); nothing when the field is fine.
+pub(crate) fn field_error(errors: Option<&ValidationErrors>, field: &str, lang: Lang) -> String {
+    match errors.and_then(|e| e.message_for(field, lang)) {
+        Some(m) => format!("<p class=\"field-error\" id=\"{}-err\">{}</p>", escape(field), escape(&m)),
+        None => String::new(),
+    }
+}
+
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+async fn home() -> Redirect {
+    Redirect::to("/cases")
+}
+
+/// The staff UI routes.
+/// The staff pages: each path with its handlers. The router is built from this table, and the GEN-7
+/// test walks it, so a page added here is checked for the accused without editing the test.
+pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", get(home)),
+        ("/login", get(login_form).post(login)),
+        ("/logout", post(logout)),
+        ("/setup/{token}", get(setup_form).post(setup)),
+        ("/cases", get(cases).post(create_case)),
+        ("/cases/new", get(new_case)),
+        ("/cases/intake", post(intake)),
+        ("/cases/{id}", get(case_detail)),
+        ("/cases/{id}/accept", post(accept)),
+        ("/cases/{id}/extend", post(extend)),
+        ("/cases/{id}/extension-notice", get(extension_notice)),
+        ("/cases/{id}/act/{action}", post(act)),
+        ("/cases/{id}/documents/{kind}", get(document)),
+        ("/cases/{id}/documents/{kind}/pdf", get(document_pdf)),
+        (
+            "/cases/{id}/attachments",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(huiyin_core::attachment::MAX_BYTES + 64 * 1024)),
+        ),
+        ("/cases/{id}/attachments/{sha256}", get(download)),
+        ("/cases/{id}/receipt", get(receipt)),
+        ("/cases/{id}/reissue", post(reissue)),
+        ("/dashboard", get(dashboard)),
+        ("/admin/calendar", get(admin_calendar).post(import_calendar)),
+        ("/notifications", get(notifications)),
+        ("/notifications/{id}/read", post(read_notification)),
+    ]
+}
+
+/// The paths of the staff pages ([`pages`]).
+pub fn page_paths() -> Vec<&'static str> {
+    pages().into_iter().map(|(path, _)| path).collect()
+}
+
+pub fn router() -> Router<AppState> {
+    pages().into_iter().fold(Router::new(), |router, (path, handlers)| router.route(path, handlers))
+}

@@ -1,0 +1,320 @@
+//! Registration at the counter: the form, the intake panel as the receiver types, the receipt code
+//! kept for the receipt; the accused named with pickers (GEN-7).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use chrono::Utc;
+use huiyin_core::case::{AccusedDraft, CaseDraft, Channel, Flag, PetitionerDraft, Purpose};
+use huiyin_core::{FieldError, Invalid, Lang, ValidationErrors};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::list::units_in_scope;
+use super::{Choice, Me, PageResult, RECEIPT_KEY, Staff, check_csrf, choices, field_error, render};
+use crate::app::{self, AppError};
+use crate::search::{self, IntakeDraft, IntakeReport};
+use crate::state::{AppState, new_token};
+use crate::views;
+
+/// The registration form's fields as typed.
+#[derive(Default, Deserialize, Clone)]
+pub(super) struct CaseForm {
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    received_at: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    headcount: String,
+    #[serde(default)]
+    representatives: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    place_unit: String,
+    #[serde(default)]
+    accused_name: String,
+    /// The accused unit's code, picked from every unit (GEN-7).
+    #[serde(default)]
+    accused_unit: String,
+    /// The accused staff member's login name, picked from every active account (GEN-7).
+    #[serde(default)]
+    accused_user: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    forwarded_unit: String,
+    #[serde(default)]
+    forwarded_reference: String,
+}
+
+impl CaseForm {
+    /// The petitioner as typed; blank fields are absent.
+    fn petitioner(&self) -> PetitionerDraft {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        PetitionerDraft {
+            name: some(&self.name),
+            id_type: None,
+            id_number: some(&self.id_number),
+            phone: some(&self.phone),
+            address: some(&self.address),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "new_case.html")]
+pub(super) struct NewCasePage {
+    me: Option<Me>,
+    me_name: String,
+    csrf: String,
+    channel_label: &'static str,
+    f: CaseForm,
+    channels: Vec<Choice>,
+    purposes: Vec<Choice>,
+    units: Vec<(String, String)>,
+    /// Every unit, for naming the accused one (it may lie outside the registering unit's scope).
+    all_units: Vec<(String, String)>,
+    /// Every active staff member as (login, “name · unit”), for naming an accused person (GEN-7).
+    all_staff: Vec<(String, String)>,
+    category_paths: Vec<String>,
+    flag_choices: Vec<(&'static str, &'static str, bool)>,
+    errors: Option<ValidationErrors>,
+    has_errors: bool,
+}
+
+impl NewCasePage {
+    fn err(&self, field: &str) -> String {
+        field_error(self.errors.as_ref(), field, Lang::Zh)
+    }
+}
+
+/// The accused as a form gives them: a name, a unit picked, a staff member picked (GEN-7), any of
+/// them or none.
+pub(crate) fn accused_draft(name: &str, unit: &str, user: &str) -> Option<AccusedDraft> {
+    let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    (given(name).is_some() || given(unit).is_some() || given(user).is_some()).then(|| AccusedDraft {
+        name: given(name),
+        unit: given(unit),
+        user: given(user),
+    })
+}
+
+/// A staff member as “name · unit”, active or not; the login name when the account is gone.
+pub(super) async fn person_label(state: &AppState, username: &str) -> Result<String, AppError> {
+    let Some(user) = state.store.user_by_username(username).await? else { return Ok(username.to_owned()) };
+    let unit = state.store.unit_by_code(&user.unit_code).await?.map(|u| u.name).unwrap_or(user.unit_code);
+    Ok(format!("{} · {unit}{}", user.display_name, if user.active { "" } else { "(已停用)" }))
+}
+
+/// Every active staff member (not the online intake account), as (login, “name · unit”), by unit:
+/// the picker for an accused person (GEN-7).
+pub(super) async fn staff_choices(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    let units: HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let users = state.store.users().await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active && !u.username.starts_with('_'))
+        .map(|u| {
+            let unit = units.get(&u.unit_id).cloned().unwrap_or_default();
+            (u.username, format!("{} · {unit}", u.display_name))
+        })
+        .collect())
+}
+
+/// The channels taken at the counter.
+pub(super) const COUNTER_CHANNELS: [Channel; 3] = [Channel::Visit, Channel::Letter, Channel::Phone];
+
+pub(super) async fn new_case_page(
+    state: &AppState,
+    staff: &Staff,
+    f: CaseForm,
+    flags: &[Flag],
+    errors: Option<ValidationErrors>,
+) -> PageResult<NewCasePage> {
+    let channel = Channel::parse("channel", &f.channel).unwrap_or(Channel::Visit);
+    let classes = state.classes().await;
+    Ok(NewCasePage {
+        me: staff.me(),
+        me_name: staff.actor.user.display_name.clone(),
+        csrf: staff.csrf.clone(),
+        channel_label: channel.label_zh(),
+        channels: choices(COUNTER_CHANNELS.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
+        purposes: choices(Purpose::ALL.iter().map(|p| (p.code(), p.label_zh())), &f.purpose),
+        units: units_in_scope(state, &staff.actor).await?,
+        all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
+        all_staff: staff_choices(state).await?,
+        category_paths: classes.iter().filter(|c| c.active && c.level == 3).map(|c| c.path.clone()).collect(),
+        flag_choices: Flag::ALL
+            .iter()
+            .filter(|f| f.is_chosen())
+            .map(|fl| (fl.code(), fl.label_zh(), flags.contains(fl)))
+            .collect(),
+        has_errors: errors.is_some(),
+        errors,
+        f,
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct ChannelParam {
+    channel: Option<String>,
+}
+
+/// The intake check as the receiver types (FED-11, GEN-5, FED-6, TWN-14): a fragment for the
+/// registration form, refreshed by htmx. Nothing is written.
+pub(super) async fn intake(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(raw): Form<HashMap<String, String>>,
+) -> PageResult {
+    check_csrf(&staff.session, raw.get("csrf")).await?;
+    let f: CaseForm = serde_json::to_value(&raw).and_then(serde_json::from_value).unwrap_or_default();
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let draft = IntakeDraft {
+        unit: some(&f.unit),
+        channel: some(&f.channel),
+        petitioner: Some(f.petitioner()),
+        content: some(&f.content),
+        place_unit: some(&f.place_unit),
+    };
+    let report = match search::intake_check(&state, &staff.actor, &draft).await {
+        Ok(report) => report,
+        // A half-typed unit code is not an error while typing.
+        Err(AppError::Invalid(_)) => Default::default(),
+        Err(e) => return Err(e.into()),
+    };
+    let typed = [&f.name, &f.id_number, &f.phone, &f.address, &f.content].iter().any(|v| !v.trim().is_empty());
+    Ok(render(&IntakePanel { typed, r: report }))
+}
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+pub(super) struct IntakePanel {
+    /// Whether anything that identifies the petitioner or the matter was typed yet.
+    typed: bool,
+    r: IntakeReport,
+}
+
+pub(super) async fn new_case(State(state): State<AppState>, staff: Staff, Query(q): Query<ChannelParam>) -> PageResult {
+    let channel = q.channel.as_deref().and_then(|c| Channel::parse("channel", c).ok()).unwrap_or(Channel::Visit);
+    let f = CaseForm {
+        channel: channel.code().into(),
+        unit: staff.actor.user.unit_code.clone(),
+        received_at: views::day(Utc::now()),
+        headcount: "1".into(),
+        purpose: Purpose::Request.code().into(),
+        ..Default::default()
+    };
+    let page = new_case_page(&state, &staff, f, &[], None).await?;
+    Ok(render(&page))
+}
+
+pub(super) fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft, ValidationErrors> {
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let headcount = match f.headcount.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| {
+            FieldError::new(
+                "headcount",
+                Invalid::OutOfRange { min: 1, max: i64::from(huiyin_core::case::MAX_HEADCOUNT) },
+            )
+        })?),
+    };
+    Ok(CaseDraft {
+        channel: some(&f.channel),
+        received_at: some(&f.received_at),
+        unit: some(&f.unit),
+        petitioner: Some(f.petitioner()),
+        headcount,
+        representatives: f
+            .representatives
+            .split([',', ',', '、', ';', ';', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        category: some(&f.category),
+        purpose: some(&f.purpose),
+        content: some(&f.content),
+        accused: accused_draft(&f.accused_name, &f.accused_unit, &f.accused_user),
+        place: some(&f.place),
+        place_unit: some(&f.place_unit),
+        flags: flags.iter().map(|f| f.code().to_owned()).collect(),
+        forwarded_from: some(&f.forwarded_unit).map(|unit| huiyin_core::case::ForwardedDraft {
+            unit: Some(unit),
+            reference: some(&f.forwarded_reference),
+        }),
+    })
+}
+
+pub(super) async fn create_case(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(raw): Form<HashMap<String, String>>,
+) -> PageResult {
+    check_csrf(&staff.session, raw.get("csrf")).await?;
+    let f: CaseForm = serde_json::to_value(&raw).and_then(serde_json::from_value).unwrap_or_default();
+    let flags: Vec<Flag> =
+        Flag::ALL.into_iter().filter(|fl| raw.contains_key(&format!("flag_{}", fl.code()))).collect();
+    let result = match draft_from_form(&f, &flags) {
+        Ok(draft) => app::register_case(&state, &staff.actor, &draft).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok((id, code)) => {
+            keep_receipt_code(&state, &staff.session, id, &code).await?;
+            Ok(Redirect::to(&format!("/cases/{id}/receipt")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let page = new_case_page(&state, &staff, f, &flags, Some(errors)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Keeps a new query code in the session until its receipt is first printed, sealed (issue 15: no
+/// query code in clear in the database, where sessions live): a random nonce per code, and the
+/// digits under a pad from the server's key and that nonce.
+pub(super) async fn keep_receipt_code(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    code: &huiyin_core::case::QueryCode,
+) -> PageResult<()> {
+    let nonce = new_token("").map_err(AppError::Random)?;
+    let sealed = state.secret.seal_query_code(&nonce, code);
+    // A session from before codes were sealed holds another shape: it is started afresh.
+    let mut codes: HashMap<String, (String, String)> =
+        session.get(RECEIPT_KEY).await.ok().flatten().unwrap_or_default();
+    codes.insert(id.to_string(), (nonce, sealed));
+    session.insert(RECEIPT_KEY, codes).await?;
+    Ok(())
+}
+
+/// The query code kept for case `id`'s receipt, once: it is forgotten as it is taken.
+pub(super) async fn take_receipt_code(state: &AppState, session: &Session, id: i64) -> PageResult<Option<String>> {
+    let mut codes: HashMap<String, (String, String)> =
+        session.get(RECEIPT_KEY).await.ok().flatten().unwrap_or_default();
+    let taken = codes.remove(&id.to_string());
+    session.insert(RECEIPT_KEY, codes).await?;
+    Ok(taken.and_then(|(nonce, sealed)| state.secret.unseal_query_code(&nonce, &sealed)).map(|c| c.to_string()))
+}

@@ -1,0 +1,135 @@
+//! The dashboard of what is due and overdue (督办), and notifications.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect};
+use chrono::Utc;
+
+use super::list::due_text;
+use super::login::CsrfForm;
+use super::{Me, PageResult, Staff, check_csrf, render};
+use crate::app::{self, ListParams};
+use crate::state::AppState;
+use crate::views;
+
+pub(super) struct DueRow {
+    id: i64,
+    case_number: String,
+    excerpt: String,
+    due: String,
+    overdue: bool,
+}
+
+pub(super) struct ItemRow {
+    case_id: i64,
+    case_number: String,
+    kind: &'static str,
+    due: String,
+    unit: String,
+    owner: String,
+    opened: String,
+    escalated_to: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub(super) struct DashboardPage {
+    me: Option<Me>,
+    csrf: String,
+    mine: Vec<DueRow>,
+    items: Vec<ItemRow>,
+    soon_total: i64,
+}
+
+pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let soon = |owner: Option<&str>| ListParams {
+        due: Some("soon".into()),
+        sort: Some("due".into()),
+        owner: owner.map(str::to_owned),
+        per_page: Some(20),
+        ..Default::default()
+    };
+    let mine = app::list_cases(&state, &staff.actor, &soon(Some("me"))).await?.page;
+    let all = app::list_cases(&state, &staff.actor, &soon(None)).await?.page;
+    let items = app::supervision_items(&state, &staff.actor, true, 200).await?;
+    let page = DashboardPage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        mine: mine
+            .items
+            .iter()
+            .map(|c| {
+                let (due, overdue) = due_text(c.next_due, today);
+                DueRow {
+                    id: c.id,
+                    case_number: c.case_number.clone(),
+                    excerpt: views::excerpt(&c.content, 40),
+                    due,
+                    overdue,
+                }
+            })
+            .collect(),
+        items: items
+            .into_iter()
+            .map(|i| ItemRow {
+                case_id: i.case_id,
+                case_number: i.case_number,
+                kind: huiyin_core::limits::DeadlineKind::parse(&i.kind).map_or("", |k| k.label_zh()),
+                due: due_text(Some(i.due), today).0,
+                unit: i.unit_code,
+                owner: i.owner,
+                opened: views::day(i.opened_at),
+                escalated_to: i.escalated_to.unwrap_or_default(),
+            })
+            .collect(),
+        soon_total: all.total,
+    };
+    Ok(render(&page))
+}
+
+pub(super) struct NotificationRow {
+    id: i64,
+    case_id: Option<i64>,
+    at: String,
+    message: String,
+    unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+pub(super) struct NotificationsPage {
+    me: Option<Me>,
+    csrf: String,
+    items: Vec<NotificationRow>,
+}
+
+pub(super) async fn notifications(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let (items, _) = app::notifications(&state, &staff.actor, 100).await?;
+    let page = NotificationsPage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        items: items
+            .into_iter()
+            .map(|n| NotificationRow {
+                id: n.id,
+                case_id: n.case_id,
+                at: views::minute(n.created_at),
+                message: n.message,
+                unread: n.read_at.is_none(),
+            })
+            .collect(),
+    };
+    Ok(render(&page))
+}
+
+pub(super) async fn read_notification(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    state.store.mark_notification_read(staff.actor.user.id, id, Utc::now()).await?;
+    Ok(Redirect::to("/notifications").into_response())
+}
