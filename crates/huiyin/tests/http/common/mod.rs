@@ -225,11 +225,11 @@ macro_rules! both_backends {
         mod $name {
             #[test]
             fn sqlite() {
-                super::$name(super::common::Backend::Sqlite);
+                super::$name($crate::common::Backend::Sqlite);
             }
             #[test]
             fn postgres() {
-                super::$name(super::common::Backend::Postgres);
+                super::$name($crate::common::Backend::Postgres);
             }
         }
     };

@@ -2,7 +2,7 @@
 //! discovery, services, a service definition, filing with and without a valid api_key, one request,
 //! the list with its date window and filters, tokens; JSON and XML; errors in the specification's shape.
 
-mod common;
+use crate::common;
 
 use common::{Backend, Db, Server, agent, get, post};
 use serde_json::{Value, json};

@@ -1,6 +1,6 @@
 //! HTTP tests of the JSON API against the real server, on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{Backend, Db, Server, agent, get, json, post, put};
 use serde_json::{Value, json};
@@ -468,7 +468,7 @@ fn gen_8_deadlines_follow_the_calendar_and_the_units_limits(backend: Backend) {
     assert_eq!(status, 403, "only administrators set limits");
 
     // A local 2025 schedule that also closes 2025-10-10 moves that open deadline to 10-11 (a make-up Saturday).
-    let shipped: Value = serde_json::from_str(include_str!("../../../data/holiday-cn/2025.json")).unwrap();
+    let shipped: Value = serde_json::from_str(include_str!("../../../../data/holiday-cn/2025.json")).unwrap();
     let mut local = shipped.clone();
     local["days"].as_array_mut().unwrap().push(json!({"name": "本地假日", "date": "2025-10-10", "isOffDay": true}));
     let import = |token: &str, body: String| {

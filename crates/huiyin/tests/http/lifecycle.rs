@@ -1,6 +1,6 @@
 //! One HTTP test per path through a case's life (issue 4), on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{Backend, Db, Server, get, post};
 use serde_json::{Value, json};

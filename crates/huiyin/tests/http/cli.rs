@@ -1,6 +1,6 @@
 //! The command line against a real database: the demo, and errors in plain words.
 
-mod common;
+use crate::common;
 
 use common::{Backend, Db, Server, get};
 

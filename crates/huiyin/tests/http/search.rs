@@ -2,7 +2,7 @@
 //! exact lookups, the intake check with the petitioner's history, repeats, 不再受理, collective
 //! matters, 越级访, clearing a wrong flag, the dictionary and `huiyin reindex`.
 
-mod common;
+use crate::common;
 
 use common::{Backend, Db, Server, get, post};
 use serde_json::{Value, json};

@@ -1,6 +1,6 @@
 //! HTTP tests of the public side (no account) against the real server, on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{Backend, Db, Server, agent, get as get_status, json, post};
 use serde_json::{Value, json};

@@ -1,0 +1,13 @@
+//! The HTTP tests: one binary (it links once), each test starting the real server on a random port
+//! over a fresh database, on SQLite and on PostgreSQL (`common::Db`, `common::Server`; worlds seeded
+//! through the store where a test needs many accounts). One module per area.
+
+#[macro_use]
+mod common;
+
+mod api;
+mod cli;
+mod lifecycle;
+mod open311;
+mod public;
+mod search;
