@@ -103,22 +103,12 @@ macro_rules! case_action_enum {
         }
 
         impl CaseAction {
-            /// Every action's path segment (`set-accused`, `accept`, …), as the catalogue lists them.
-            pub const SEGMENTS: &[&str] = &[$($segment),*];
-
             /// The action whose path segment is `segment`, its draft read from JSON (an API body, or a
             /// staff form's fields under the API's names); `None` for no such action.
             pub fn from_json(segment: &str, draft: serde_json::Value) -> Option<Result<CaseAction, serde_json::Error>> {
                 match segment {
                     $($segment => Some(serde_json::from_value(draft).map(CaseAction::$variant)),)*
                     _ => None,
-                }
-            }
-
-            /// The action's path segment.
-            pub fn segment(&self) -> &'static str {
-                match self {
-                    $(CaseAction::$variant(_) => $segment,)*
                 }
             }
         }
@@ -492,23 +482,20 @@ pub async fn act(
             (lifecycle::flag(role, flag, related, against, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::SetAccused(d) => {
-            let (accused, reason) = d.parse()?;
+            let (mut accused, reason) = d.parse()?;
             let new_accused = match &accused.unit {
                 Some(code) => {
                     Some(tree.id_of(code.as_str()).ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?)
                 }
                 None => None,
             };
-            let mut accused = accused;
             let current = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
-            accused.user = match d.user.as_deref().map(str::trim) {
+            accused.user = match (&d.user, accused.user.take()) {
                 // Absent: the accused person stays as they are (a client that knows only name and unit).
-                None => current.clone(),
-                Some("") => None,
-                Some(_) => match &accused.user {
-                    Some(username) => Some(staff_account(state, "user", username).await?.username),
-                    None => None,
-                },
+                (None, _) => current.clone(),
+                (Some(_), Some(username)) => Some(staff_account(state, "user", &username).await?.username),
+                // Given empty: nobody of ours in person.
+                (Some(_), None) => None,
             };
             if current != accused.user
                 && let Some(current) = &current

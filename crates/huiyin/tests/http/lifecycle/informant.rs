@@ -27,6 +27,24 @@ fn accusation() -> Value {
     body
 }
 
+/// The bytes of the attachment the tests add: a PNG signature and nothing more.
+const SECRET_PNG: [u8; 12] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+
+/// Adds an attachment named 保密癸身份证.png to case `id` as officer `wang`; returns the answer.
+fn attach_secret_file(w: &World, id: i64) -> Value {
+    let mut resp = agent()
+        .post(w.server.url(&format!(
+            "/api/v1/cases/{id}/attachments?filename=%E4%BF%9D%E5%AF%86%E7%99%B8%E8%BA%AB%E4%BB%BD%E8%AF%81.png"
+        )))
+        .header("Authorization", &format!("Bearer {}", w.tokens["wang"]))
+        .header("Content-Type", "application/octet-stream")
+        .send(&SECRET_PNG[..])
+        .unwrap();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    assert_eq!(resp.status(), 201, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
 /// Every response body the reader gets from the reads a staff member makes every day.
 fn everything_read_by(w: &World, who: &str) -> String {
     let mut all = String::new();
@@ -60,16 +78,7 @@ pub fn gen_7_for_the_accused_an_accusing_case_does_not_exist(backend: Backend) {
     let id = w.register(body);
     let number = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}")).1["case_number"].clone();
     let number = number.as_str().unwrap().to_owned();
-    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
-    let mut resp = agent()
-        .post(w.server.url(&format!(
-            "/api/v1/cases/{id}/attachments?filename=%E4%BF%9D%E5%AF%86%E7%99%B8%E8%BA%AB%E4%BB%BD%E8%AF%81.png"
-        )))
-        .header("Authorization", &format!("Bearer {}", w.tokens["wang"]))
-        .header("Content-Type", "application/octet-stream")
-        .send(&png[..])
-        .unwrap();
-    assert_eq!(resp.status(), 201, "{}", resp.body_mut().read_to_string().unwrap_or_default());
+    attach_secret_file(&w, id);
     let (_, mine) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
     assert_eq!(mine["petitioner"]["name"], "保密癸", "the registering community sees the petitioner");
     let sha = mine["events"].as_array().unwrap().iter().find(|e| e["kind"] == "attachment_added").unwrap()["details"]
@@ -321,16 +330,8 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
     body["flags"] = json!(["major_urgent"]);
     body["petitioner"]["address"] = json!("保密街七号");
     let id = w.register(body);
-    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
-    let mut resp = agent()
-        .post(w.server.url(&format!(
-            "/api/v1/cases/{id}/attachments?filename=%E4%BF%9D%E5%AF%86%E7%99%B8%E8%BA%AB%E4%BB%BD%E8%AF%81.png"
-        )))
-        .header("Authorization", &format!("Bearer {}", w.tokens["wang"]))
-        .header("Content-Type", "application/octet-stream")
-        .send(&png[..])
-        .unwrap();
-    let added: Value = serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap();
+    let png = SECRET_PNG;
+    let added = attach_secret_file(&w, id);
     let sha = added["sha256"].as_str().unwrap().to_owned();
     let number = added["case"]["case_number"].as_str().unwrap().to_owned();
     let secrets = [number.as_str(), "保密癸", "低保金", "保密癸身份证", "13812345678", "****5678", "002X", "保密街"];
