@@ -8,6 +8,8 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor, PgConnection, Pool, Postgres, Transaction};
 
+use huiyin_store::StoreResult;
+
 type Db = Postgres;
 type Backend = PostgresStore;
 
@@ -269,7 +271,8 @@ mod dialect {
     pub const CHINA_DAY_OF_MET_AT: &str = "(d.met_at AT TIME ZONE 'Asia/Shanghai')::date";
 }
 
-include!("../../store/src/shared_sql.rs");
+#[path = "../../store/sql/mod.rs"]
+mod sql;
 
 /// Creates a new, uniquely named database on the server of `base_url` and returns its URL.
 /// For tests and benchmarks that need a fresh database per run; drop it with [`drop_database`].

@@ -12,6 +12,8 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite, Transaction};
 
+use huiyin_store::StoreResult;
+
 type Db = Sqlite;
 type Backend = SqliteStore;
 
@@ -85,7 +87,7 @@ mod fulltext {
     /// `AND` the case is registered or held in one of these units (the subtrees of the tops): the
     /// units are listed, since FTS5 cannot intersect its words with them.
     pub fn push_subtrees(b: &mut QueryBuilder<Sqlite>, _tops: &[i64], units: &[i64]) {
-        super::push_whole_scope(b, units);
+        crate::sql::filters::push_whole_scope(b, units);
     }
 
     /// `AND` the case is in the ring: FTS5 reads the words' entries for that range of rowids only.
@@ -114,7 +116,7 @@ mod fulltext {
             return Ok(());
         }
         if !new {
-            super::delete_rows(&mut *conn, "case_search", entries.iter().map(|e| e.0)).await?;
+            crate::delete_rows(&mut *conn, "case_search", entries.iter().map(|e| e.0)).await?;
         }
         let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO case_search (rowid, tokens) ");
         insert.push_values(entries, |mut row, (case_id, tokens)| {
@@ -150,7 +152,7 @@ mod band_index {
     /// Writes cases' bands, replacing earlier ones unless the cases are new, in two statements.
     pub async fn write(conn: &mut SqliteConnection, entries: &[(i64, Vec<i64>)], new: bool) -> Result<(), sqlx::Error> {
         if !new && !entries.is_empty() {
-            super::delete_rows(&mut *conn, "case_band_index", entries.iter().map(|e| e.0)).await?;
+            crate::delete_rows(&mut *conn, "case_band_index", entries.iter().map(|e| e.0)).await?;
         }
         let held: Vec<&(i64, Vec<i64>)> = entries.iter().filter(|(_, bands)| !bands.is_empty()).collect();
         if !held.is_empty() {
@@ -218,4 +220,5 @@ mod dialect {
     pub const CHINA_DAY_OF_MET_AT: &str = "date(d.met_at, '+8 hours')";
 }
 
-include!("../../store/src/shared_sql.rs");
+#[path = "../../store/sql/mod.rs"]
+mod sql;

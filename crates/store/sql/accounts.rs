@@ -1,0 +1,192 @@
+//! Staff accounts, their API tokens and the setup token.
+
+use super::{DbRow, corrupt, on_violation};
+use crate::Backend;
+use huiyin_core::user::Role;
+use huiyin_store::prelude::*;
+use huiyin_store::{NewUser, StoreError, StoreResult, User};
+use sqlx::Row;
+
+/// A `SELECT` of users with their unit code, followed by the given clauses.
+macro_rules! select_users {
+    ($($tail:literal),*) => {
+        concat!(
+            "SELECT u.id, u.username, u.display_name, u.unit_id, n.code AS unit_code, u.role, u.password_hash, u.active, ",
+            "u.may_backdate ",
+            "FROM users u JOIN units n ON n.id = u.unit_id ",
+            $($tail),*
+        )
+    };
+}
+
+fn user_from_row(row: &DbRow) -> StoreResult<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        unit_id: row.try_get("unit_id")?,
+        unit_code: row.try_get("unit_code")?,
+        role: Role::parse("role", &role).map_err(corrupt)?,
+        password_hash: row.try_get("password_hash")?,
+        active: row.try_get("active")?,
+        may_backdate: row.try_get("may_backdate")?,
+    })
+}
+
+#[async_trait::async_trait]
+impl AccountStore for Backend {
+    async fn add_user(&self, user: &NewUser) -> StoreResult<User> {
+        let mut tx = self.begin_write().await?;
+        let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
+            .bind(user.unit.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::UnknownReference("unit"))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, unit_id, role, password_hash, active, may_backdate) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.display_name)
+        .bind(unit_id)
+        .bind(user.role.code())
+        .bind(&user.password_hash)
+        .bind(user.may_backdate)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "username", "unit"))?;
+        tx.commit().await?;
+        self.user_by_id(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        let row =
+            sqlx::query(select_users!("WHERE u.username = $1")).bind(username).fetch_optional(self.reader()).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
+        let row = sqlx::query(select_users!("WHERE u.id = $1")).bind(id).fetch_optional(self.reader()).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(active)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn revoke_api_token(&self, token_hash: &str) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn revoke_user_tokens(&self, user_id: i64) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(select_users!("ORDER BY u.unit_id, u.username")).fetch_all(self.reader()).await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn users_with_role(&self, role: Role) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(select_users!("WHERE u.role = $1 ORDER BY u.username"))
+            .bind(role.code())
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_api_token(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(token_hash)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_violation(e, "token", "user"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user_by_api_token(&self, token_hash: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query(select_users!("JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1"))
+            .bind(token_hash)
+            .fetch_optional(self.reader())
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn put_setup_token(&self, token_hash: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+            .bind(token_hash)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn take_setup_token(&self, token_hash: &str) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn setup_token_exists(&self, token_hash: &str) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_one(self.reader())
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn unit_staff(&self, unit_id: i64, roles: &[Role]) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(select_users!("WHERE u.unit_id = $1 AND u.active ORDER BY u.username"))
+            .bind(unit_id)
+            .fetch_all(self.reader())
+            .await?;
+        let users = rows.iter().map(user_from_row).collect::<StoreResult<Vec<_>>>()?;
+        Ok(users.into_iter().filter(|u| roles.contains(&u.role)).collect())
+    }
+}

@@ -1,0 +1,71 @@
+//! The SQL both backends share: each backend crate compiles this folder as its module `sql`
+//! (`#[path = "../../store/sql/mod.rs"] mod sql;`), with its own database type, so that rustfmt and
+//! clippy see it as ordinary code. One module per aggregate of the storage API, as in `huiyin-store`.
+//!
+//! The backend crate's root defines:
+//! - `type Db`: its `sqlx::Database` (`Sqlite` or `Postgres`);
+//! - `type Backend`: its store type, with inherent methods `reader()` and `begin_write()` and a
+//!   `const NAME: &str`;
+//! - the modules `fulltext`, `band_index` and `dialect`: what differs between the two.
+//!
+//! Every statement here is valid on SQLite 3.35+ and PostgreSQL 13+ ($n placeholders, RETURNING,
+//! ON CONFLICT, recursive CTEs).
+
+mod accounts;
+mod cases;
+mod documents;
+pub(crate) mod filters;
+mod notices;
+mod search;
+mod sessions;
+mod settings;
+mod submissions;
+mod supervision;
+mod tallies;
+mod text_search;
+mod units;
+
+use crate::{Backend, Db};
+use huiyin_store::prelude::*;
+use huiyin_store::{StoreError, StoreResult};
+
+pub(super) type DbRow = <Db as sqlx::Database>::Row;
+
+pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+/// Maps a unique or foreign-key violation to the storage error that names it.
+pub(super) fn on_violation(e: sqlx::Error, unique: &'static str, reference: &'static str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(unique),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::UnknownReference(reference),
+        _ => StoreError::Database(e),
+    }
+}
+
+/// `(…)`: the ids, each bound.
+pub(super) fn push_ids(b: &mut sqlx::QueryBuilder<Db>, ids: &[i64]) {
+    b.push("(");
+    let mut list = b.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    b.push(")");
+}
+
+#[async_trait::async_trait]
+impl Store for Backend {
+    fn backend(&self) -> &'static str {
+        Backend::NAME
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(self.reader()).await?;
+        Ok(())
+    }
+
+    async fn analyze(&self) -> StoreResult<()> {
+        self.refresh_statistics().await
+    }
+}

@@ -1,0 +1,77 @@
+//! The units of the tree (TWN-1) and what each keeps of itself: what it tells the public, its
+//! weekly reception schedule, its letterhead and its time limits.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use huiyin_core::limits::LimitRules;
+use huiyin_core::unit::{UnitCode, UnitKind};
+use serde::Serialize;
+
+use crate::StoreResult;
+
+/// A unit of the tree (TWN-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent: Option<UnitCode>,
+}
+
+/// A unit's letterhead (红头) and signature block (落款), one entry per printed line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentStyle {
+    pub letterhead: String,
+    pub signature: Vec<String>,
+}
+
+/// What a unit tells the public (COM-3, FED-3, SCH-4).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnitPublicInfo {
+    pub hotline: String,
+    pub address: String,
+    /// Reception hours in [`huiyin_core::unit::OfficeHours`]' canonical text.
+    pub office_hours: String,
+    /// The procedure in plain words.
+    pub procedure: String,
+}
+
+/// Units and what each keeps of itself.
+#[async_trait]
+pub trait UnitStore: Send + Sync {
+    async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit>;
+    async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>>;
+    async fn unit_by_id(&self, id: i64) -> StoreResult<Option<Unit>>;
+    async fn units(&self) -> StoreResult<Vec<Unit>>;
+    /// The unit and every unit below it.
+    async fn unit_subtree(&self, unit_id: i64) -> StoreResult<Vec<i64>>;
+    /// The time limits of the unit, or of its nearest ancestor that has its own; `None` for the
+    /// national defaults.
+    async fn limit_rules_for(&self, unit_id: i64) -> StoreResult<Option<LimitRules>>;
+    /// Sets a unit's own time limits.
+    async fn set_unit_limits(&self, unit_id: i64, rules: &LimitRules, at: DateTime<Utc>) -> StoreResult<()>;
+    /// The unit's own letterhead and signature block, if it set them.
+    async fn document_style(&self, unit_id: i64) -> StoreResult<Option<DocumentStyle>>;
+    async fn set_document_style(&self, unit_id: i64, style: &DocumentStyle, at: DateTime<Utc>) -> StoreResult<()>;
+    /// What a unit tells the public, if it has said anything.
+    async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>>;
+    async fn set_unit_public_info(&self, unit_id: i64, info: &UnitPublicInfo, at: DateTime<Utc>) -> StoreResult<()>;
+    /// A unit's weekly reception schedule (FED-3), Monday first.
+    async fn reception_schedule(&self, unit_id: i64) -> StoreResult<Vec<huiyin_core::unit::ReceptionDay>>;
+    /// Replaces a unit's weekly reception schedule.
+    async fn set_reception_schedule(
+        &self,
+        unit_id: i64,
+        days: &[huiyin_core::unit::ReceptionDay],
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+}
