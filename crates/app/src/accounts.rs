@@ -1,25 +1,65 @@
-//! Revoking access: disabling and enabling staff accounts, setting one's password, revoking API
-//! tokens. An administrator disables, enables and revokes the tokens of accounts of the units in
-//! their scope; everyone sets their own password. A disabled account's sessions and tokens stop at
+//! Staff accounts: adding them, disabling and enabling them, passwords and API tokens. An
+//! administrator adds, disables, enables and revokes the tokens of accounts of the units in their
+//! scope; everyone sets their own password; only the operator (the server's command line) resets
+//! another person's password or makes an API token for them. A disabled account's sessions and tokens stop at
 //! once (every request checks that its user is active) and its tokens are revoked; a new password
 //! ends the sessions opened with the old one (the session keeps a fingerprint of the password hash).
 
-use huiyin_core::user::check_new_password;
+use huiyin_core::user::{AccountDraft, AccountFields, check_new_password};
 use huiyin_core::{FieldError, Invalid};
-use huiyin_store::User;
+use huiyin_store::{NewUser, StoreError, User};
 
 use crate::actor::Actor;
 use crate::cases::{AppError, AppResult};
 use crate::context::AppState;
 
 /// The account `username` if the actor may administer it: an administrator, and the account of a
-/// unit in their scope. Unknown and out-of-scope accounts look alike (404).
+/// unit in their scope, other than a system account. Unknown and out-of-scope accounts look alike
+/// (404).
 async fn administered(state: &AppState, actor: &Actor, username: &str) -> AppResult<User> {
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
-    let user = state.store.user_by_username(&username.trim().to_ascii_lowercase()).await?;
+    // The system accounts (`_online`, `_operator`) are nobody's to administer.
+    let username = username.trim().to_ascii_lowercase();
+    if username.starts_with('_') {
+        return Err(AppError::NotFound);
+    }
+    let user = state.store.user_by_username(&username).await?;
     user.filter(|u| actor.sees_unit(u.unit_id)).ok_or(AppError::NotFound)
+}
+
+/// Adds a staff account to a unit in the administrator's scope, with a password (checked, then
+/// hashed) or without one (API tokens only).
+pub async fn add_account(
+    state: &AppState,
+    actor: &Actor,
+    draft: &AccountDraft,
+    password: Option<&str>,
+) -> AppResult<User> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let AccountFields { username, unit, role, display_name, may_backdate } = draft.parse()?;
+    if let Some(password) = password {
+        check_new_password("password", password)?;
+    }
+    if state.store.unit_by_code(unit.as_str()).await?.filter(|u| actor.sees_unit(u.id)).is_none() {
+        return Err(FieldError::new("unit", Invalid::UnknownUnit).into());
+    }
+    let password_hash = match password {
+        Some(p) => Some(hash(p).await?),
+        None => None,
+    };
+    let account =
+        NewUser { username: username.as_str().to_owned(), display_name, unit, role, password_hash, may_backdate };
+    let user = state.store.add_user(&account).await.map_err(|e| match e {
+        StoreError::Duplicate(_) => FieldError::new("username", Invalid::AlreadyExists).into(),
+        StoreError::UnknownReference(_) => FieldError::new("unit", Invalid::UnknownUnit).into(),
+        other => AppError::from(other),
+    })?;
+    tracing::info!(user = %user.username, role = user.role.code(), actor = %actor.user.username, "account added");
+    Ok(user)
 }
 
 /// Disables (`active` false) or enables an account. An administrator does not disable themself.
@@ -47,12 +87,49 @@ pub async fn set_password(state: &AppState, actor: &Actor, username: &str, passw
     }
     let user = actor.user.clone();
     check_new_password("password", password)?;
-    let hash = crate::actor::hash_password(password.to_owned())
-        .await
-        .map_err(|e| AppError::Random(std::io::Error::other(e.to_string())))?;
-    state.store.set_password_hash(user.id, &hash).await?;
+    state.store.set_password_hash(user.id, &hash(password).await?).await?;
     tracing::info!(user = %user.username, actor = %actor.user.username, "password set");
     Ok(())
+}
+
+/// Resets another person's forgotten password: the operator only (`huiyin user passwd` on the
+/// server), for the reason [`set_password`] gives. Sessions opened with the old one end.
+pub async fn reset_password(state: &AppState, actor: &Actor, username: &str, password: &str) -> AppResult<User> {
+    if !actor.is_operator() {
+        return Err(AppError::Forbidden);
+    }
+    let user = administered(state, actor, username).await?;
+    check_new_password("password", password)?;
+    state.store.set_password_hash(user.id, &hash(password).await?).await?;
+    tracing::info!(user = %user.username, actor = %actor.user.username, "password reset");
+    Ok(user)
+}
+
+/// Makes a new API token for an account and returns it (shown once; only its hash is kept): the
+/// operator only, since a token is a way to act as its holder.
+pub async fn create_token(state: &AppState, actor: &Actor, username: &str) -> AppResult<(User, String)> {
+    if !actor.is_operator() {
+        return Err(AppError::Forbidden);
+    }
+    let user = administered(state, actor, username).await?;
+    let token = crate::context::new_token("hy_")?;
+    state.store.add_api_token(user.id, &crate::context::token_hash(&token), chrono::Utc::now()).await?;
+    tracing::info!(user = %user.username, actor = %actor.user.username, "API token made");
+    Ok((user, token))
+}
+
+/// Revokes the one API token given (whoever holds a token may end it); whether it existed.
+pub async fn revoke_token(state: &AppState, actor: &Actor, token: &str) -> AppResult<bool> {
+    let revoked = state.store.revoke_api_token(&crate::context::token_hash(token.trim())).await?;
+    tracing::info!(revoked, actor = %actor.user.username, "API token revoked");
+    Ok(revoked)
+}
+
+/// Hashes a password off the async threads.
+async fn hash(password: &str) -> AppResult<String> {
+    crate::actor::hash_password(password.to_owned())
+        .await
+        .map_err(|e| AppError::Random(std::io::Error::other(e.to_string())))
 }
 
 /// Revokes every API token of another account; how many there were. (One's own are revoked with

@@ -28,6 +28,11 @@ impl Actor {
         Ok(Actor { user, scope, blind })
     }
 
+    /// Whether this is the server's command line ([`operator`]).
+    pub fn is_operator(&self) -> bool {
+        self.user.username == OPERATOR_USERNAME
+    }
+
     pub fn sees_unit(&self, unit_id: i64) -> bool {
         self.scope.contains(&unit_id)
     }
@@ -41,9 +46,28 @@ impl Actor {
 
 /// The command line as an actor: an administrator of the whole tree (the account `_operator`, made
 /// on first use), so that every change made there goes through the same services, checks and
-/// records as one made in the API.
+/// records as one made in the API. Before the first unit there is no tree to hold its account: the
+/// operator is then an administrator of no unit (an account never stored, id 0), enough for what
+/// the whole installation shares, such as the holiday calendar.
 pub async fn operator(state: &AppState) -> AppResult<Actor> {
-    system_actor(state, OPERATOR_USERNAME, OPERATOR_DISPLAY_NAME, Role::Admin).await
+    match system_actor(state, OPERATOR_USERNAME, OPERATOR_DISPLAY_NAME, Role::Admin).await {
+        Err(AppError::NotOpen) => Ok(Actor {
+            user: User {
+                id: 0,
+                username: OPERATOR_USERNAME.into(),
+                display_name: OPERATOR_DISPLAY_NAME.into(),
+                unit_id: 0,
+                unit_code: String::new(),
+                role: Role::Admin,
+                password_hash: None,
+                active: true,
+                may_backdate: false,
+            },
+            scope: Vec::new(),
+            blind: huiyin_store::Blindness::default(),
+        }),
+        other => other,
+    }
 }
 
 /// A system account of the whole tree (its name begins with `_`, which no login may; it has no

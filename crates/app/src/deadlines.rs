@@ -50,11 +50,16 @@ pub async fn set_unit_limits(
     Ok(rules)
 }
 
-/// Loads one year of the holiday schedule (holiday-cn format), replacing that year's earlier file.
-/// The caller then recounts the open deadlines over the new calendar ([`recount_deadlines`]).
-pub async fn import_holiday_year(store: &dyn Store, json: &str, source: &str) -> AppResult<(i32, usize)> {
+/// Loads one year of the holiday schedule (holiday-cn format), replacing that year's earlier file:
+/// administrators only, since the calendar is the whole tree's. The caller then recounts the open
+/// deadlines over the new calendar ([`recount_deadlines`]).
+pub async fn import_holiday_year(state: &AppState, actor: &Actor, json: &str, source: &str) -> AppResult<(i32, usize)> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
     let file = YearFile::parse(json)?;
-    store.put_holiday_year(file.year, json, source, Utc::now()).await?;
+    state.store.put_holiday_year(file.year, json, source, Utc::now()).await?;
+    tracing::info!(year = file.year, source, actor = %actor.user.username, "holiday schedule imported");
     Ok((file.year, file.days.len()))
 }
 

@@ -404,7 +404,9 @@ pub async fn add_words(state: &AppState, actor: &Actor, words: &[String]) -> App
         return Err(AppError::Forbidden);
     }
     let words = checked_words(words)?;
-    let added = state.store.add_search_words(&words, Some(actor.user.id), Utc::now()).await?;
+    // Words added on the server's command line are nobody's (the operator may not be stored yet).
+    let by = (!actor.is_operator()).then_some(actor.user.id);
+    let added = state.store.add_search_words(&words, by, Utc::now()).await?;
     state.reload_segmenter().await?;
     tracing::info!(added, actor = %actor.user.username, "dictionary words added");
     Ok(added)

@@ -1,10 +1,61 @@
-//! What a unit tells the public (COM-3) and its weekly reception schedule.
+//! The units of the tree (TWN-1): adding them, what each tells the public (COM-3) and its weekly
+//! reception schedule.
 
 use chrono::Utc;
+use huiyin_core::unit::{UnitDraft, UnitFields};
+use huiyin_core::{FieldError, Invalid};
+use huiyin_store::{NewUnit, StoreError, Unit};
 
 use crate::actor::Actor;
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
+
+/// Adds a unit below one in the administrator's scope; a unit with none above it only by the
+/// operator, who administers every tree. The first unit of a new database is added with
+/// [`add_top_unit`].
+pub async fn add_unit(state: &AppState, actor: &Actor, draft: &UnitDraft) -> AppResult<Unit> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let fields = draft.parse()?;
+    match &fields.parent {
+        None if actor.is_operator() => {}
+        None => return Err(FieldError::new("parent", Invalid::Required).into()),
+        Some(parent) => {
+            let parent = state.store.unit_by_code(parent.as_str()).await?.filter(|u| actor.sees_unit(u.id));
+            if parent.is_none() {
+                return Err(FieldError::new("parent", Invalid::UnknownUnit).into());
+            }
+        }
+    }
+    let unit = insert_unit(state, fields).await?;
+    tracing::info!(unit = %unit.code, actor = %actor.user.username, "unit added");
+    Ok(unit)
+}
+
+/// Adds the first unit, the top of the tree (a county, a town, a school…), to a database that has
+/// no unit yet: by first-run setup, or on the server's command line. Refused once there is a unit.
+pub async fn add_top_unit(state: &AppState, draft: &UnitDraft) -> AppResult<Unit> {
+    let fields = draft.parse()?;
+    if fields.parent.is_some() {
+        return Err(FieldError::new("parent", Invalid::NotAChoice { allowed: "空(最上级单位)".into() }).into());
+    }
+    if !state.store.units().await?.is_empty() {
+        return Err(FieldError::new("parent", Invalid::Required).into());
+    }
+    let unit = insert_unit(state, fields).await?;
+    tracing::info!(unit = %unit.code, "top unit added");
+    Ok(unit)
+}
+
+async fn insert_unit(state: &AppState, fields: UnitFields) -> AppResult<Unit> {
+    let UnitFields { code, name, kind, parent } = fields;
+    state.store.add_unit(&NewUnit { code, name, kind, parent }).await.map_err(|e| match e {
+        StoreError::Duplicate(_) => FieldError::new("code", Invalid::AlreadyExists).into(),
+        StoreError::UnknownReference(_) => FieldError::new("parent", Invalid::UnknownUnit).into(),
+        other => other.into(),
+    })
+}
 
 /// Sets what a unit tells the public (COM-3): hotline, address, reception hours, procedure;
 /// administrators only, for units in their scope.

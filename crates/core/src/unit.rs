@@ -179,6 +179,50 @@ impl OfficeHours {
     }
 }
 
+/// A new unit as typed (TWN-1).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UnitDraft {
+    /// The unit's short code, also the prefix of its case numbers: `XS`, `XS-CL`, `QX01`.
+    pub code: Option<String>,
+    /// The unit's name, e.g. `西山社区`.
+    pub name: Option<String>,
+    /// `county`, `town`, `subdistrict`, `village`, `community`, `department`, `federation`,
+    /// `school` or `agency`.
+    pub kind: Option<String>,
+    /// The code of the unit above it; none for the top of the tree.
+    pub parent: Option<String>,
+}
+
+/// A new unit, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitFields {
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent: Option<UnitCode>,
+}
+
+impl UnitDraft {
+    pub fn parse(&self) -> Result<UnitFields, crate::ValidationErrors> {
+        use crate::text::{limits, required};
+        let mut errors = Vec::new();
+        let code = UnitCode::parse("code", self.code.as_deref().unwrap_or_default()).map_err(|e| errors.push(e)).ok();
+        let name = required("name", self.name.as_deref(), limits::UNIT_NAME).map_err(|e| errors.push(e)).ok();
+        let kind = UnitKind::parse("kind", self.kind.as_deref().unwrap_or_default()).map_err(|e| errors.push(e)).ok();
+        let parent = match self.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            None => Some(None),
+            Some(raw) => UnitCode::parse("parent", raw).map(Some).map_err(|e| errors.push(e)).ok(),
+        };
+        match (code, name, kind, parent) {
+            (Some(code), Some(name), Some(kind), Some(parent)) => Ok(UnitFields { code, name, kind, parent }),
+            _ => Err(crate::ValidationErrors::from_vec(errors)
+                .unwrap_or_else(|| FieldError::new("code", Invalid::Required).into())),
+        }
+    }
+}
+
 /// What a unit tells the public as typed (COM-3, FED-3, SCH-4): the hotline, the address of the
 /// reception room, the reception hours and the procedure in plain words.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -273,6 +317,28 @@ pub fn parse_schedule(days: &[ReceptionDay]) -> Result<Vec<ReceptionDay>, crate:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twn_1_a_unit_draft_is_checked_field_by_field() {
+        let draft = UnitDraft {
+            code: Some("xs-cl".into()),
+            name: Some(" 西山社区残联 ".into()),
+            kind: Some("federation".into()),
+            parent: Some("xs".into()),
+        };
+        let fields = draft.parse().unwrap();
+        assert_eq!((fields.code.as_str(), fields.name.as_str()), ("XS-CL", "西山社区残联"));
+        assert_eq!(
+            (fields.kind, fields.parent.map(|p| p.as_str().to_owned())),
+            (UnitKind::Federation, Some("XS".into()))
+        );
+        let top = UnitDraft { parent: Some(" ".into()), ..draft.clone() };
+        assert_eq!(top.parse().unwrap().parent, None);
+        let bad =
+            UnitDraft { code: Some("西山".into()), name: None, kind: Some("city".into()), parent: Some("-".into()) };
+        let fields: Vec<String> = bad.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["code", "name", "kind", "parent"]);
+    }
 
     #[test]
     fn fed_3_one_leader_a_day_with_name_title_and_credential() {

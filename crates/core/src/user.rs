@@ -90,6 +90,61 @@ impl Username {
     }
 }
 
+/// A new staff account as typed. Its password, if any, is checked with [`check_new_password`] and
+/// hashed by the application.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountDraft {
+    /// The login name: 2–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
+    pub username: Option<String>,
+    /// The code of the person's unit.
+    pub unit: Option<String>,
+    /// `admin`, `officer`, `leader`, `handler` or `supervisor`.
+    pub role: Option<String>,
+    /// The person's name as shown on records; the login name when blank.
+    pub display_name: Option<String>,
+    /// Whether the person may record actions that happened earlier (补录 from the paper book).
+    #[serde(default)]
+    pub may_backdate: bool,
+}
+
+/// A new staff account, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountFields {
+    pub username: Username,
+    pub unit: crate::unit::UnitCode,
+    pub role: Role,
+    pub display_name: String,
+    pub may_backdate: bool,
+}
+
+impl AccountDraft {
+    pub fn parse(&self) -> Result<AccountFields, crate::ValidationErrors> {
+        use crate::text::{limits, optional};
+        let mut errors = Vec::new();
+        let username =
+            Username::parse("username", self.username.as_deref().unwrap_or_default()).map_err(|e| errors.push(e)).ok();
+        let unit = crate::unit::UnitCode::parse("unit", self.unit.as_deref().unwrap_or_default())
+            .map_err(|e| errors.push(e))
+            .ok();
+        let role = Role::parse("role", self.role.as_deref().unwrap_or_default()).map_err(|e| errors.push(e)).ok();
+        let display_name =
+            optional("display_name", self.display_name.as_deref(), limits::NAME).map_err(|e| errors.push(e)).ok();
+        match (username, unit, role, display_name) {
+            (Some(username), Some(unit), Some(role), Some(display_name)) => Ok(AccountFields {
+                display_name: display_name.unwrap_or_else(|| username.as_str().to_owned()),
+                username,
+                unit,
+                role,
+                may_backdate: self.may_backdate,
+            }),
+            _ => Err(crate::ValidationErrors::from_vec(errors)
+                .unwrap_or_else(|| FieldError::new("username", Invalid::Required).into())),
+        }
+    }
+}
+
 /// The shortest password accepted for a staff account.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -116,6 +171,27 @@ pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_draft_is_checked_field_by_field() {
+        let draft = AccountDraft {
+            username: Some(" Wang ".into()),
+            unit: Some("xs".into()),
+            role: Some("officer".into()),
+            ..Default::default()
+        };
+        let fields = draft.parse().unwrap();
+        assert_eq!((fields.username.as_str(), fields.unit.as_str(), fields.role), ("wang", "XS", Role::Officer));
+        assert_eq!(fields.display_name, "wang");
+        let bad = AccountDraft {
+            username: Some("_operator".into()),
+            role: Some("boss".into()),
+            display_name: Some("王\u{0}".into()),
+            ..Default::default()
+        };
+        let fields: Vec<String> = bad.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["username", "unit", "role", "display_name"]);
+    }
 
     #[test]
     fn common_passwords_are_refused() {

@@ -7,8 +7,8 @@ use axum::http::request::Parts;
 use huiyin_core::Lang;
 
 use crate::error::ApiError;
-use crate::state::{AppState, token_hash};
 pub use huiyin_app::actor::{Actor, hash_password, stand_in_hash, verify_password};
+use huiyin_app::context::{AppState, token_hash};
 
 /// The caller's language, from `Accept-Language`.
 #[derive(Debug, Clone, Copy)]

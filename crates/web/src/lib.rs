@@ -12,11 +12,6 @@ pub mod portal;
 pub mod sessions;
 pub mod ui;
 
-// The application services, under the names the shell has always used for them.
-pub use huiyin_app::cases as app;
-pub use huiyin_app::context as state;
-pub use huiyin_app::{accounts, documents, guards, public, search, views};
-
 use std::future::Future;
 use std::sync::Arc;
 
@@ -31,7 +26,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-pub use state::{AppState, SecretKey};
+use huiyin_app::context::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "static/"]

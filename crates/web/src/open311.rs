@@ -25,10 +25,10 @@ use huiyin_core::event::Status;
 use huiyin_store::{CaseQuery, CaseSort};
 use serde_json::{Map, Value, json};
 
-use crate::app::{self, AppError};
 use crate::auth::Actor;
-use crate::state::{AppState, token_hash};
-use crate::views::{DeadlineView, instant};
+use huiyin_app::cases::{self, AppError};
+use huiyin_app::context::{AppState, token_hash};
+use huiyin_app::views::{DeadlineView, instant};
 
 /// The default window of `GET requests` without dates, in days.
 const DEFAULT_WINDOW_DAYS: i64 = 90;
@@ -295,8 +295,8 @@ async fn file_request(state: &AppState, form: &HashMap<String, String>) -> Resul
         ..Default::default()
     };
     let now = Utc::now();
-    let (registration, unit_id) = crate::public::check_online_registration(state, &actor, &draft, now).await?;
-    let (id, query_code) = app::write_registration(state, &actor, registration, unit_id, now).await?;
+    let (registration, unit_id) = huiyin_app::public::check_online_registration(state, &actor, &draft, now).await?;
+    let (id, query_code) = cases::write_registration(state, &actor, registration, unit_id, now).await?;
     let file = state.store.case_file(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
     tracing::info!(case_id = id, account = %actor.user.username, "open311 request filed");
     Ok(json!([{

@@ -1,7 +1,7 @@
 //! The public portal (GEN-1, GEN-11): pages for petitioners without an account, in a layout of their
 //! own — the home page, the online petition (fill in, check, send, receipt) and the case lookup.
 //! Every page works without JavaScript and by keyboard alone; a large-text, high-contrast display
-//! is one button away and kept in a cookie. The rules behind the pages live in [`crate::public`].
+//! is one button away and kept in a cookie. The rules behind the pages live in [`huiyin_app::public`].
 
 use std::collections::HashMap;
 
@@ -20,11 +20,11 @@ use huiyin_core::public::MAX_ONLINE_ATTACHMENTS;
 use huiyin_core::{Lang, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppError;
 use crate::extract::ClientAddress;
-use crate::public::{self, FormChecks, HONEYPOT_FIELD, Question, Receipt, Upload};
-use crate::state::AppState;
 use crate::ui::{Choice, choices, field_error, render};
+use huiyin_app::cases::AppError;
+use huiyin_app::context::AppState;
+use huiyin_app::public::{self, FormChecks, HONEYPOT_FIELD, Question, Receipt, Upload};
 
 /// The cookie that keeps the large-text, high-contrast display.
 const DISPLAY_COOKIE: &str = "huiyin_display";

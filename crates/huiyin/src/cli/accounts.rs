@@ -1,12 +1,12 @@
-//! `huiyin user` and `huiyin token`: staff accounts, passwords, revocation and API tokens.
+//! `huiyin user` and `huiyin token`: staff accounts, passwords, revocation and API tokens, each
+//! through `huiyin-app`'s `accounts` as the operator.
 
 use clap::Subcommand;
-use huiyin_app::context::{new_token, token_hash};
-use huiyin_core::unit::UnitCode;
-use huiyin_core::user::{Role, Username, check_new_password};
-use huiyin_store::{NewUser, StoreError};
+use huiyin_app::accounts;
+use huiyin_app::error::AppError;
+use huiyin_core::user::AccountDraft;
 
-use super::*;
+use super::{Cli, Command, Failure, as_operator, as_operator_on, operator};
 
 #[derive(Subcommand)]
 pub(crate) enum UserCommand {
@@ -57,47 +57,44 @@ pub(crate) enum TokenCommand {
     },
 }
 
+/// The first line of standard input, without its line ending.
+fn read_line() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// A refusal about the account `username`: one the operator cannot administer is "not there".
+fn about(username: &str) -> impl Fn(AppError) -> Failure + '_ {
+    move |e| match e {
+        AppError::NotFound => Failure(format!("用户 {username} 不存在")),
+        other => Failure(other.to_string()),
+    }
+}
+
 /// Runs a `huiyin user` command.
 pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure> {
     match command {
         UserCommand::Add { username, unit, role, name, password_stdin, may_backdate } => {
-            let username = Username::parse("username", username)?;
-            let unit = UnitCode::parse("unit", unit)?;
-            let role = Role::parse("role", role)?;
-            let password_hash = if *password_stdin {
-                let mut line = String::new();
-                std::io::stdin().read_line(&mut line)?;
-                let password = line.trim_end_matches(['\r', '\n']).to_owned();
-                check_new_password("password", &password)?;
-                Some(huiyin_app::actor::hash_password(password).await?)
-            } else {
-                None
+            let password = if *password_stdin { Some(read_line()?) } else { None };
+            let draft = AccountDraft {
+                username: Some(username.clone()),
+                unit: Some(unit.clone()),
+                role: Some(role.clone()),
+                display_name: name.clone(),
+                may_backdate: *may_backdate,
             };
-            let store = open_store(&cli.database_url).await?;
-            let display_name = name.clone().unwrap_or_else(|| username.as_str().to_owned());
-            let user = store
-                .add_user(&NewUser {
-                    username: username.as_str().to_owned(),
-                    display_name,
-                    unit,
-                    role,
-                    password_hash,
-                    may_backdate: *may_backdate,
-                })
-                .await
-                .map_err(|e| match e {
-                    StoreError::Duplicate(_) => Failure("用户名已存在".into()),
-                    StoreError::UnknownReference(_) => Failure("单位不存在".into()),
-                    other => Failure(other.to_string()),
-                })?;
+            // The form is checked before the database is opened; the unit named must exist.
+            draft.parse()?;
+            let (state, operator, _) = as_operator(cli, unit).await?;
+            let user = accounts::add_account(&state, &operator, &draft, password.as_deref()).await?;
             println!("已添加用户 {}({},{})", user.username, user.role.label_zh(), user.unit_code);
             Ok(())
         }
         UserCommand::Disable { username } | UserCommand::Enable { username } => {
             let active = matches!(&cli.command, Command::User { command: UserCommand::Enable { .. } });
-            let store = open_store(&cli.database_url).await?;
-            let user = existing_user(&*store, username).await?;
-            store.set_user_active(user.id, active).await?;
+            let (state, operator) = as_operator_on(cli, username).await?;
+            let user = accounts::set_active(&state, &operator, username, active).await.map_err(about(username))?;
             println!(
                 "{} {}({})",
                 if active { "已启用用户" } else { "已停用用户,其会话和令牌即时失效:" },
@@ -110,13 +107,11 @@ pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure
             if !*password_stdin {
                 return Err(Failure("请用 --password-stdin 从标准输入提供新密码".into()));
             }
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line)?;
-            let password = line.trim_end_matches(['\r', '\n']).to_owned();
-            check_new_password("password", &password)?;
-            let store = open_store(&cli.database_url).await?;
-            let user = existing_user(&*store, username).await?;
-            store.set_password_hash(user.id, &huiyin_app::actor::hash_password(password).await?).await?;
+            let password = read_line()?;
+            huiyin_core::user::check_new_password("password", &password)?;
+            let (state, operator) = as_operator_on(cli, username).await?;
+            let user =
+                accounts::reset_password(&state, &operator, username, &password).await.map_err(about(username))?;
             println!("已为 {}({})设置新密码,旧密码登录的会话已失效", user.username, user.display_name);
             Ok(())
         }
@@ -126,33 +121,24 @@ pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure
 /// Runs a `huiyin token` command.
 pub(crate) async fn token(cli: &Cli, command: &TokenCommand) -> Result<(), Failure> {
     match command {
-        TokenCommand::Revoke { user } => {
-            let store = open_store(&cli.database_url).await?;
-            match user {
-                Some(username) => {
-                    let user = existing_user(&*store, username).await?;
-                    let n = store.revoke_user_tokens(user.id).await?;
-                    println!("已撤销 {} 的 {n} 个令牌", user.username);
-                }
-                None => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    if !store.revoke_api_token(&token_hash(line.trim())).await? {
-                        return Err(Failure("没有这个令牌(可能已撤销)".into()));
-                    }
-                    println!("已撤销该令牌");
-                }
+        TokenCommand::Revoke { user: Some(username) } => {
+            let (state, operator) = as_operator_on(cli, username).await?;
+            let n = accounts::revoke_tokens(&state, &operator, username).await.map_err(about(username))?;
+            println!("已撤销 {username} 的 {n} 个令牌");
+            Ok(())
+        }
+        TokenCommand::Revoke { user: None } => {
+            let token = read_line()?;
+            let (state, operator) = operator(cli).await?;
+            if !accounts::revoke_token(&state, &operator, &token).await? {
+                return Err(Failure("没有这个令牌(可能已撤销)".into()));
             }
+            println!("已撤销该令牌");
             Ok(())
         }
         TokenCommand::Create { username } => {
-            let store = open_store(&cli.database_url).await?;
-            let user = store
-                .user_by_username(&username.trim().to_ascii_lowercase())
-                .await?
-                .ok_or_else(|| Failure(format!("用户 {username} 不存在")))?;
-            let token = new_token("hy_")?;
-            store.add_api_token(user.id, &token_hash(&token), chrono::Utc::now()).await?;
+            let (state, operator) = as_operator_on(cli, username).await?;
+            let (_, token) = accounts::create_token(&state, &operator, username).await.map_err(about(username))?;
             println!("{token}");
             Ok(())
         }

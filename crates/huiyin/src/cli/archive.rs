@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::*;
+use super::{Cli, Failure, app_state, load_secret, open_store};
 
 #[derive(Subcommand)]
 pub(crate) enum ArchiveCommand {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::*;
+use super::{Cli, Failure, open_store, operator, recount};
 
 #[derive(Subcommand)]
 pub(crate) enum CalendarCommand {
@@ -27,13 +27,11 @@ pub(crate) async fn calendar(cli: &Cli, command: &CalendarCommand) -> Result<(),
         CalendarCommand::Import { file } => {
             let json =
                 std::fs::read_to_string(file).map_err(|e| Failure(format!("无法读取 {}:{e}", file.display())))?;
-            let store = open_store(&cli.database_url).await?;
+            let (state, operator) = operator(cli).await?;
             let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let (year, days) = huiyin_app::cases::import_holiday_year(store.as_ref(), &json, &source)
-                .await
-                .map_err(|e| Failure(e.to_string()))?;
-            println!("已导入 {year} 年节假日安排({days} 个调整日);未结期限按新安排重新计算。");
-            Ok(())
+            let (year, days) = huiyin_app::deadlines::import_holiday_year(&state, &operator, &json, &source).await?;
+            println!("已导入 {year} 年节假日安排({days} 个调整日)。");
+            recount(state.store.as_ref()).await
         }
         CalendarCommand::List => {
             let store = open_store(&cli.database_url).await?;

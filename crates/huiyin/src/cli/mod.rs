@@ -18,6 +18,7 @@ use std::sync::Arc;
 use unit::UnitCommand;
 
 use clap::{Parser, Subcommand};
+use huiyin_app::actor::Actor;
 use huiyin_app::{AppState, SecretKey};
 use huiyin_core::calendar::SHIPPED_YEARS;
 use huiyin_core::category;
@@ -158,13 +159,16 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
-/// Opens the store named by the URL's scheme, migrates it, and loads the shipped classification
-/// into an empty categories table.
 /// The unit with this code (as typed, in any case), or the failure that says it does not exist.
 pub(super) async fn unit_named(store: &dyn Store, code: &str) -> Result<huiyin_store::Unit, Failure> {
-    store.unit_by_code(&code.trim().to_ascii_uppercase()).await?.ok_or_else(|| Failure(format!("单位 {code} 不存在")))
+    store
+        .unit_by_code(&code.trim().to_ascii_uppercase())
+        .await?
+        .ok_or_else(|| Failure(format!("单位不存在:{code}(请检查单位代码)")))
 }
 
+/// Opens the store named by the URL's scheme, migrates it, and loads the shipped classification
+/// and holiday schedules into an empty database.
 pub(super) async fn open_store(url: &str) -> Result<Arc<dyn Store>, Failure> {
     let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
         Arc::new(
@@ -211,18 +215,32 @@ pub(super) fn load_secret(cli: &Cli) -> Result<SecretKey, Failure> {
     SecretKey::load_or_create(&path).map_err(|e| Failure(format!("无法读取或创建密钥文件 {}:{e}", path.display())))
 }
 
-/// The application state, the command line's actor (an administrator of the whole tree) and the
-/// unit named: every command that changes data goes through the same services as the API, with the
-/// same checks.
-pub(super) async fn as_operator(
-    cli: &Cli,
-    code: &str,
-) -> Result<(AppState, huiyin_app::actor::Actor, huiyin_store::Unit), Failure> {
+/// The application state and the command line's actor, the operator (an administrator of the whole
+/// tree): every command that changes data goes through the same services as the API, with the same
+/// checks.
+pub(super) async fn operator(cli: &Cli) -> Result<(AppState, Actor), Failure> {
+    operator_over(cli, open_store(&cli.database_url).await?).await
+}
+
+/// [`operator`], and the unit named, which must exist.
+pub(super) async fn as_operator(cli: &Cli, code: &str) -> Result<(AppState, Actor, huiyin_store::Unit), Failure> {
     let store = open_store(&cli.database_url).await?;
     let unit = unit_named(store.as_ref(), code).await?;
+    let (state, operator) = operator_over(cli, store).await?;
+    Ok((state, operator, unit))
+}
+
+/// [`operator`], for a command on the account named, which must exist.
+pub(super) async fn as_operator_on(cli: &Cli, username: &str) -> Result<(AppState, Actor), Failure> {
+    let store = open_store(&cli.database_url).await?;
+    existing_user(store.as_ref(), username).await?;
+    operator_over(cli, store).await
+}
+
+async fn operator_over(cli: &Cli, store: Arc<dyn Store>) -> Result<(AppState, Actor), Failure> {
     let state = app_state(cli, store, load_secret(cli)?).await?;
     let operator = huiyin_app::actor::operator(&state).await?;
-    Ok((state, operator, unit))
+    Ok((state, operator))
 }
 
 /// The application state, typesetting with the fonts the command line names.

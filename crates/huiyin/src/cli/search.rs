@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::*;
+use super::{Cli, Failure, open_store, operator};
 
 #[derive(Subcommand)]
 pub(crate) enum DictionaryCommand {
@@ -19,12 +19,12 @@ pub(crate) enum DictionaryCommand {
 pub(crate) async fn dictionary(cli: &Cli, command: &DictionaryCommand) -> Result<(), Failure> {
     match command {
         DictionaryCommand::Add { words } => {
-            let words = huiyin_app::search::checked_words(words)?;
-            let store = open_store(&cli.database_url).await?;
-            let added = store.add_search_words(&words, None, chrono::Utc::now()).await?;
+            let checked = huiyin_app::search::checked_words(words)?;
+            let (state, operator) = operator(cli).await?;
+            let added = huiyin_app::search::add_words(&state, &operator, words).await?;
             println!(
                 "已加入词典 {added} 个词({} 个原已存在)。请运行 huiyin reindex 使已登记的信访件按新词检索。",
-                words.len() - added
+                checked.len() - added
             );
             Ok(())
         }

@@ -6,7 +6,7 @@ use huiyin_app::AppState;
 use huiyin_app::context::{new_token, token_hash};
 use huiyin_core::user::Role;
 
-use super::*;
+use super::{Cli, Failure, app_state, load_secret, open_store};
 
 /// Runs `huiyin supervise` once.
 pub(crate) async fn supervise(cli: &Cli) -> Result<(), Failure> {

@@ -1,10 +1,9 @@
 //! `huiyin unit`: units, their letterheads, public information, reception schedules and limits.
 
 use clap::Subcommand;
-use huiyin_core::unit::{UnitCode, UnitKind};
-use huiyin_store::{NewUnit, StoreError};
+use huiyin_core::unit::UnitDraft;
 
-use super::*;
+use super::{Cli, Failure, as_operator, operator};
 
 #[derive(Subcommand)]
 pub(crate) enum UnitCommand {
@@ -69,16 +68,20 @@ pub(crate) enum UnitCommand {
 pub(crate) async fn unit(cli: &Cli, command: &UnitCommand) -> Result<(), Failure> {
     match command {
         UnitCommand::Add { code, name, kind, parent } => {
-            let code = UnitCode::parse("code", code)?;
-            let kind = UnitKind::parse("kind", kind)?;
-            let name = huiyin_core::text::required("name", Some(name), huiyin_core::text::limits::UNIT_NAME)?;
-            let parent = parent.as_deref().map(|p| UnitCode::parse("parent", p)).transpose()?;
-            let store = open_store(&cli.database_url).await?;
-            let unit = store.add_unit(&NewUnit { code, name, kind, parent }).await.map_err(|e| match e {
-                StoreError::Duplicate(_) => Failure("单位代码已存在".into()),
-                StoreError::UnknownReference(_) => Failure("上级单位不存在".into()),
-                other => Failure(other.to_string()),
-            })?;
+            let draft = UnitDraft {
+                code: Some(code.clone()),
+                name: Some(name.clone()),
+                kind: Some(kind.clone()),
+                parent: parent.clone(),
+            };
+            // The form is checked before the database is opened.
+            draft.parse()?;
+            let (state, operator) = operator(cli).await?;
+            let unit = if state.store.units().await?.is_empty() {
+                huiyin_app::units::add_top_unit(&state, &draft).await?
+            } else {
+                huiyin_app::units::add_unit(&state, &operator, &draft).await?
+            };
             println!("已添加单位 {}({})", unit.name, unit.code);
             Ok(())
         }

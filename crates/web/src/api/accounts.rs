@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, refuse};
-use crate::accounts;
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
-use crate::state::AppState;
+use huiyin_app::accounts;
+use huiyin_app::context::AppState;
 
 /// An account as the revocation operations answer it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -9,11 +9,10 @@ use serde::Deserialize;
 
 use super::cases::case_view;
 use super::{read_limited, refuse};
-use crate::app;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::state::AppState;
-use crate::views::CaseView;
+use huiyin_app::context::AppState;
+use huiyin_app::views::CaseView;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -48,7 +47,7 @@ pub(super) async fn add_attachment(
         .await
         .map_err(|e| ApiError::malformed(lang, &e.to_string()))?
         .ok_or_else(|| ApiError::too_large(lang, limit))?;
-    let sha256 = app::attach(&state, &caller.actor, id, p.filename.as_deref().unwrap_or_default(), bytes)
+    let sha256 = huiyin_app::cases::attach(&state, &caller.actor, id, p.filename.as_deref().unwrap_or_default(), bytes)
         .await
         .map_err(|e| refuse(lang, e))?;
     let case = case_view(&state, &caller, id, false, None).await?;
@@ -65,6 +64,7 @@ pub(super) async fn get_attachment(
     Path((id, sha256)): Path<(i64, String)>,
 ) -> ApiResult<axum::response::Response> {
     let lang = caller.lang;
-    let (filename, blob) = app::attachment(&state, &caller.actor, id, &sha256).await.map_err(|e| refuse(lang, e))?;
+    let (filename, blob) =
+        huiyin_app::cases::attachment(&state, &caller.actor, id, &sha256).await.map_err(|e| refuse(lang, e))?;
     Ok(crate::attachment_response(&filename, blob))
 }

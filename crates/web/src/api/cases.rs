@@ -15,11 +15,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, refuse};
-use crate::app::{self, CaseAction, ListParams, ReportBackDraft};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
-use crate::state::AppState;
-use crate::views::{CaseList, CaseView};
+use huiyin_app::cases::{self, CaseAction, ListParams, ReportBackDraft};
+use huiyin_app::context::AppState;
+use huiyin_app::views::{CaseList, CaseView};
 
 /// The case as the caller may see it, with its deadlines.
 pub(super) async fn case_view(
@@ -30,8 +30,8 @@ pub(super) async fn case_view(
     code: Option<String>,
 ) -> ApiResult<CaseView> {
     let lang = caller.lang;
-    let file = app::case_file(state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
-    app::view(state, &caller.actor, &file, full, code).await.map_err(|e| refuse(lang, e))
+    let file = cases::case_file(state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    cases::view(state, &caller.actor, &file, full, code).await.map_err(|e| refuse(lang, e))
 }
 
 /// Registers a case (GEN-1, GEN-10). The caller becomes its first receiver (FED-1). The response
@@ -46,7 +46,7 @@ pub(super) async fn create_case(
     ApiJson(draft): ApiJson<CaseDraft>,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let (id, code) = app::register_case(&state, &caller.actor, &draft).await.map_err(|e| refuse(lang, e))?;
+    let (id, code) = cases::register_case(&state, &caller.actor, &draft).await.map_err(|e| refuse(lang, e))?;
     Ok((StatusCode::CREATED, Json(case_view(&state, &caller, id, false, Some(code.to_string())).await?)))
 }
 
@@ -83,7 +83,7 @@ pub(super) async fn list_cases(
     Query(p): Query<ListParams>,
 ) -> ApiResult<Json<CaseList>> {
     let lang = caller.lang;
-    let listing = app::list_cases(&state, &caller.actor, &p).await.map_err(|e| refuse(lang, e))?;
+    let listing = cases::list_cases(&state, &caller.actor, &p).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(CaseList::new(&listing.page, &listing.terms)))
 }
 
@@ -105,11 +105,11 @@ macro_rules! case_actions {
                 ApiJson(draft): ApiJson<$draft>,
             ) -> ApiResult<Json<CaseView>> {
                 let lang = caller.lang;
-                let file = app::act(&state, &caller.actor, id, CaseAction::$variant(draft), None)
+                let file = cases::act(&state, &caller.actor, id, CaseAction::$variant(draft), None)
                     .await
                     .map_err(|e| refuse(lang, e))?;
-                app::issue_after_action(&state, &file).await;
-                Ok(Json(app::view(&state, &caller.actor, &file, false, None).await.map_err(|e| refuse(lang, e))?))
+                cases::issue_after_action(&state, &file).await;
+                Ok(Json(cases::view(&state, &caller.actor, &file, false, None).await.map_err(|e| refuse(lang, e))?))
             }
         )*
 
@@ -132,6 +132,6 @@ pub(super) async fn reissue_query_code(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<CaseView>> {
     let lang = caller.lang;
-    let code = app::reissue_query_code(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    let code = cases::reissue_query_code(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(case_view(&state, &caller, id, false, Some(code.to_string())).await?))
 }

@@ -8,10 +8,10 @@ use huiyin_core::category::Category;
 use serde::Deserialize;
 
 use super::{ApiJson, refuse};
-use crate::app;
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
-use crate::state::AppState;
+use huiyin_app::cases;
+use huiyin_app::context::AppState;
 
 /// The content classification, retired classes included (marked `active: false`).
 #[utoipa::path(get, path = "/categories", tag = "categories",
@@ -39,7 +39,7 @@ pub(super) async fn add_category(
     ApiJson(body): ApiJson<NewCategoryBody>,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let class = app::add_category(&state, &caller.actor, body.parent.as_deref(), &body.name)
+    let class = cases::add_category(&state, &caller.actor, body.parent.as_deref(), &body.name)
         .await
         .map_err(|e| refuse(lang, e))?;
     Ok((StatusCode::CREATED, Json(class)))
@@ -66,7 +66,7 @@ pub(super) async fn edit_category(
     ApiJson(body): ApiJson<EditCategoryBody>,
 ) -> ApiResult<Json<Vec<Category>>> {
     let lang = caller.lang;
-    let changed = app::edit_category(&state, &caller.actor, &code, body.name.as_deref(), body.active)
+    let changed = cases::edit_category(&state, &caller.actor, &code, body.name.as_deref(), body.active)
         .await
         .map_err(|e| refuse(lang, e))?;
     Ok(Json(changed))

@@ -19,10 +19,10 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppError;
 use crate::auth::lang_of;
 use crate::error::ApiError;
-use crate::state::AppState;
+use huiyin_app::cases::AppError;
+use huiyin_app::context::AppState;
 
 /// The largest JSON body the API accepts.
 pub const JSON_LIMIT: usize = 256 * 1024;

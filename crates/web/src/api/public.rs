@@ -6,10 +6,10 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
 use super::{ApiJson, refuse};
-use crate::app;
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
-use crate::state::AppState;
+use huiyin_app::cases;
+use huiyin_app::context::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -23,7 +23,7 @@ pub(super) struct QueryCodeParam {
 /// number and a wrong code both answer 404, and an address that keeps failing is answered slowly.
 #[utoipa::path(get, path = "/public/cases/{case_number}", tag = "public",
     params(("case_number" = String, Path, description = "The case number, e.g. XS-2026-000123"), QueryCodeParam),
-    responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody),
+    responses((status = 200, body = huiyin_app::public::PublicCase), (status = 404, body = ErrorBody),
                (status = 429, body = ErrorBody)))]
 pub(super) async fn public_case(
     State(state): State<AppState>,
@@ -31,8 +31,8 @@ pub(super) async fn public_case(
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     Query(params): Query<QueryCodeParam>,
-) -> ApiResult<Json<crate::public::PublicCase>> {
-    let found = crate::public::lookup(&state, client, &case_number, &params.query_code).await;
+) -> ApiResult<Json<huiyin_app::public::PublicCase>> {
+    let found = huiyin_app::public::lookup(&state, client, &case_number, &params.query_code).await;
     Ok(Json(found.map_err(|e| refuse(lang, e))?))
 }
 
@@ -49,7 +49,8 @@ pub(super) async fn public_document(
     Path((case_number, kind, issued_by)): Path<(String, String, i64)>,
     Query(params): Query<QueryCodeParam>,
 ) -> ApiResult<axum::response::Response> {
-    let found = crate::public::document_pdf(&state, client, &case_number, &params.query_code, &kind, issued_by).await;
+    let found =
+        huiyin_app::public::document_pdf(&state, client, &case_number, &params.query_code, &kind, issued_by).await;
     let (record, blob) = found.map_err(|e| refuse(lang, e))?;
     Ok(crate::pdf_response(&record, blob))
 }
@@ -71,7 +72,7 @@ pub(super) struct PublicRatingBody {
 /// answers 404 as the lookup does; a rating out of time or a second one answers 409.
 #[utoipa::path(post, path = "/public/cases/{case_number}/rating", tag = "public",
     params(("case_number" = String, Path)), request_body = PublicRatingBody,
-    responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody),
+    responses((status = 200, body = huiyin_app::public::PublicCase), (status = 404, body = ErrorBody),
                (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub(super) async fn public_rating(
     State(state): State<AppState>,
@@ -79,14 +80,14 @@ pub(super) async fn public_rating(
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     ApiJson(body): ApiJson<PublicRatingBody>,
-) -> ApiResult<Json<crate::public::PublicCase>> {
+) -> ApiResult<Json<huiyin_app::public::PublicCase>> {
     let draft = huiyin_core::lifecycle::RateDraft {
         office: body.office,
         unit: body.unit,
         reason: body.reason,
         ..Default::default()
     };
-    let rated = crate::public::rate(&state, client, &case_number, &body.query_code, &draft).await;
+    let rated = huiyin_app::public::rate(&state, client, &case_number, &body.query_code, &draft).await;
     Ok(Json(rated.map_err(|e| refuse(lang, e))?))
 }
 
@@ -103,7 +104,7 @@ pub(super) struct PublicReviewBody {
 /// reply (GEN-5; `review_until` in the lookup). It goes to the unit above the one that replied.
 #[utoipa::path(post, path = "/public/cases/{case_number}/review-request", tag = "public",
     params(("case_number" = String, Path)), request_body = PublicReviewBody,
-    responses((status = 200, body = crate::public::PublicCase), (status = 404, body = ErrorBody),
+    responses((status = 200, body = huiyin_app::public::PublicCase), (status = 404, body = ErrorBody),
                (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub(super) async fn public_review_request(
     State(state): State<AppState>,
@@ -111,8 +112,9 @@ pub(super) async fn public_review_request(
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(case_number): Path<String>,
     ApiJson(body): ApiJson<PublicReviewBody>,
-) -> ApiResult<Json<crate::public::PublicCase>> {
-    let requested = crate::public::request_review(&state, client, &case_number, &body.query_code, body.reason).await;
+) -> ApiResult<Json<huiyin_app::public::PublicCase>> {
+    let requested =
+        huiyin_app::public::request_review(&state, client, &case_number, &body.query_code, body.reason).await;
     Ok(Json(requested.map_err(|e| refuse(lang, e))?))
 }
 
@@ -129,27 +131,27 @@ pub(super) async fn public_units(
     State(state): State<AppState>,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
 ) -> ApiResult<Json<Vec<PublicUnitRef>>> {
-    let units = crate::public::public_units(&state).await.map_err(|e| refuse(lang, e))?;
+    let units = huiyin_app::public::public_units(&state).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(units.into_iter().map(|(code, name)| PublicUnitRef { code, name }).collect()))
 }
 
 /// What a unit tells the public (COM-3, FED-3, SCH-4): hotline, address, reception hours, the
 /// procedure, and its measures over the last twelve months (GEN-9: 及时受理率, 按期办结率, 满意率).
 #[utoipa::path(get, path = "/public/units/{code}", tag = "public", params(("code" = String, Path)),
-    responses((status = 200, body = crate::public::PublicUnit), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = huiyin_app::public::PublicUnit), (status = 404, body = ErrorBody)))]
 pub(super) async fn public_unit(
     State(state): State<AppState>,
     crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
     Path(code): Path<String>,
-) -> ApiResult<Json<crate::public::PublicUnit>> {
-    Ok(Json(crate::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
+) -> ApiResult<Json<huiyin_app::public::PublicUnit>> {
+    Ok(Json(huiyin_app::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
 }
 
 /// Sets what a unit tells the public (administrators): every part is required, and the hours are
 /// written like `1-5 10:00-12:30,16:00-18:00`. Answers with the unit's public page.
 #[utoipa::path(put, path = "/units/{code}/public-info", tag = "public", params(("code" = String, Path)),
     request_body = huiyin_core::unit::PublicInfoDraft,
-    responses((status = 200, body = crate::public::PublicUnit), (status = 403, body = ErrorBody),
+    responses((status = 200, body = huiyin_app::public::PublicUnit), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub(super) async fn set_public_info(
@@ -157,10 +159,10 @@ pub(super) async fn set_public_info(
     caller: ApiActor,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<huiyin_core::unit::PublicInfoDraft>,
-) -> ApiResult<Json<crate::public::PublicUnit>> {
+) -> ApiResult<Json<huiyin_app::public::PublicUnit>> {
     let lang = caller.lang;
-    app::set_unit_public_info(&state, &caller.actor, &code, &body).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(crate::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
+    cases::set_unit_public_info(&state, &caller.actor, &code, &body).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(huiyin_app::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -175,7 +177,7 @@ pub(super) struct ReceptionScheduleBody {
 /// public page. Answers with the unit's public page.
 #[utoipa::path(put, path = "/units/{code}/reception-schedule", tag = "public", params(("code" = String, Path)),
     request_body = ReceptionScheduleBody,
-    responses((status = 200, body = crate::public::PublicUnit), (status = 403, body = ErrorBody),
+    responses((status = 200, body = huiyin_app::public::PublicUnit), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub(super) async fn set_reception_schedule(
@@ -183,8 +185,8 @@ pub(super) async fn set_reception_schedule(
     caller: ApiActor,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<ReceptionScheduleBody>,
-) -> ApiResult<Json<crate::public::PublicUnit>> {
+) -> ApiResult<Json<huiyin_app::public::PublicUnit>> {
     let lang = caller.lang;
-    app::set_reception_schedule(&state, &caller.actor, &code, &body.days).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(crate::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
+    cases::set_reception_schedule(&state, &caller.actor, &code, &body.days).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(huiyin_app::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
 }

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::{ApiJson, refuse};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
-use crate::search::{self, IntakeDraft, IntakeReport};
-use crate::state::AppState;
+use huiyin_app::context::AppState;
+use huiyin_app::search::{self, IntakeDraft, IntakeReport};
 
 /// The intake check (FED-11, GEN-5, GEN-6, FED-6, TWN-14), for the registration form as the receiver
 /// types: the petitioner's earlier cases (same ID number, or phone, or name and address), and what
@@ -69,7 +69,7 @@ pub(super) struct AddedWords {
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub(super) struct SkipLevelRow {
-    unit: crate::views::UnitRef,
+    unit: huiyin_app::views::UnitRef,
     /// Cases flagged 越级 whose problem lies in this unit's territory.
     cases: i64,
 }
@@ -88,7 +88,7 @@ pub(super) async fn skip_level_report(
     Ok(Json(
         rows.into_iter()
             .map(|r| SkipLevelRow {
-                unit: crate::views::UnitRef { code: r.unit_code, name: r.unit_name },
+                unit: huiyin_app::views::UnitRef { code: r.unit_code, name: r.unit_name },
                 cases: r.cases,
             })
             .collect(),

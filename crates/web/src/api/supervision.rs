@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::refuse;
-use crate::app;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::state::AppState;
+use huiyin_app::cases;
+use huiyin_app::context::AppState;
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub(super) struct NotificationView {
@@ -36,7 +36,7 @@ pub(super) async fn list_notifications(
     caller: ApiActor,
 ) -> ApiResult<Json<NotificationList>> {
     let lang = caller.lang;
-    let (items, unread) = app::notifications(&state, &caller.actor, 100).await.map_err(|e| refuse(lang, e))?;
+    let (items, unread) = cases::notifications(&state, &caller.actor, 100).await.map_err(|e| refuse(lang, e))?;
     let items = items
         .into_iter()
         .map(|n| NotificationView {
@@ -44,8 +44,8 @@ pub(super) async fn list_notifications(
             case_id: n.case_id,
             kind: n.kind,
             message: n.message,
-            created_at: crate::views::instant(n.created_at),
-            read_at: n.read_at.map(crate::views::instant),
+            created_at: huiyin_app::views::instant(n.created_at),
+            read_at: n.read_at.map(huiyin_app::views::instant),
         })
         .collect();
     Ok(Json(NotificationList { unread, items }))
@@ -101,7 +101,7 @@ pub(super) async fn list_supervision(
     Query(p): Query<SupervisionParams>,
 ) -> ApiResult<Json<Vec<SupervisionView>>> {
     let lang = caller.lang;
-    let items = app::supervision_items(&state, &caller.actor, p.open.unwrap_or(true), 500)
+    let items = cases::supervision_items(&state, &caller.actor, p.open.unwrap_or(true), 500)
         .await
         .map_err(|e| refuse(lang, e))?;
     Ok(Json(
@@ -115,9 +115,9 @@ pub(super) async fn list_supervision(
                 due: i.due.to_string(),
                 unit: i.unit_code,
                 owner: i.owner,
-                opened_at: crate::views::instant(i.opened_at),
+                opened_at: huiyin_app::views::instant(i.opened_at),
                 escalated_to: i.escalated_to,
-                closed_at: i.closed_at.map(crate::views::instant),
+                closed_at: i.closed_at.map(huiyin_app::views::instant),
             })
             .collect(),
     ))

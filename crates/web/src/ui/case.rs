@@ -18,10 +18,10 @@ use serde::Deserialize;
 use super::login::CsrfForm;
 use super::register::{person_label, staff_choices};
 use super::{Me, PageError, PageResult, Staff, check_csrf, render};
-use crate::app::{self, AppError, CaseAction};
-use crate::search;
-use crate::state::AppState;
-use crate::views;
+use huiyin_app::cases::{self, AppError, CaseAction};
+use huiyin_app::context::AppState;
+use huiyin_app::search;
+use huiyin_app::views;
 
 pub(super) struct EventRow {
     at: String,
@@ -198,10 +198,10 @@ pub(super) async fn case_page(
     full: bool,
     action_error: Option<String>,
 ) -> PageResult<CasePage> {
-    let file = app::case_file(state, &staff.actor, id).await?;
-    let deadlines = app::case_deadlines(state, &file).await?;
+    let file = cases::case_file(state, &staff.actor, id).await?;
+    let deadlines = cases::case_deadlines(state, &file).await?;
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
-    let view = app::view(state, &staff.actor, &file, full, None).await?;
+    let view = cases::view(state, &staff.actor, &file, full, None).await?;
     let reg = &file.registration;
     // Other people's similar cases, offered until linked (FED-6).
     let linked: Vec<&String> = file
@@ -280,7 +280,7 @@ pub(super) async fn case_page(
         .map(|f| (f.code(), f.label_zh()))
         .collect(),
         offers,
-        route_out: app::route_out(state, &file).await?,
+        route_out: cases::route_out(state, &file).await?,
         all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
         all_staff: staff_choices(state).await?,
         action_error,
@@ -294,7 +294,7 @@ pub(super) async fn case_page(
                 _ => None,
             })
             .collect(),
-        documents: app::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
+        documents: cases::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
         status: file.state.status.code(),
         is_leader: staff.actor.user.role == huiyin_core::user::Role::Leader,
         can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
@@ -321,7 +321,7 @@ pub(super) async fn accept(
     Form(f): Form<CsrfForm>,
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    let outcome = app::accept(&state, &staff.actor, id, &ActionDraft::default()).await;
+    let outcome = cases::accept(&state, &staff.actor, id, &ActionDraft::default()).await;
     after_action(&state, &staff, id, outcome).await
 }
 
@@ -341,7 +341,7 @@ pub(super) async fn extend(
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
     let days = f.days.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(|d| d.parse::<i64>().unwrap_or(0));
     let draft = ExtendDraft { days, reason: f.reason, note: None, at: None };
-    let outcome = app::extend(&state, &staff.actor, id, &draft).await;
+    let outcome = cases::extend(&state, &staff.actor, id, &draft).await;
     after_action(&state, &staff, id, outcome).await
 }
 
@@ -353,7 +353,7 @@ pub(super) async fn after_action(
     outcome: Result<(), AppError>,
 ) -> PageResult {
     let message = match outcome {
-        Ok(()) if app::case_file(state, &staff.actor, id).await.is_ok() => {
+        Ok(()) if cases::case_file(state, &staff.actor, id).await.is_ok() => {
             return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
         }
         // The action sent the case out of the actor's sight (an objection, say).
@@ -399,14 +399,14 @@ pub(super) async fn act(
         Some(Ok(action)) => action,
         Some(Err(e)) => {
             // A case the actor may not see is not found, whatever the form (GEN-7).
-            app::case_file(&state, &staff.actor, id).await?;
+            cases::case_file(&state, &staff.actor, id).await?;
             return Err(PageError(StatusCode::BAD_REQUEST, format!("表单内容不符:{e}")));
         }
         None => return Err(PageError(StatusCode::NOT_FOUND, "没有这个操作。".into())),
     };
-    let outcome = match app::act(&state, &staff.actor, id, action, shown).await {
+    let outcome = match cases::act(&state, &staff.actor, id, action, shown).await {
         Ok(file) => {
-            app::issue_after_action(&state, &file).await;
+            cases::issue_after_action(&state, &file).await;
             Ok(())
         }
         Err(e) => Err(e),
@@ -441,7 +441,7 @@ pub(super) async fn upload(
     check_csrf(&staff.session, csrf.as_ref()).await?;
     let (name, bytes) =
         file.ok_or_else(|| PageError(StatusCode::UNPROCESSABLE_ENTITY, "请选择要上传的文件。".into()))?;
-    let outcome = app::attach(&state, &staff.actor, id, &name, bytes).await.map(|_| ());
+    let outcome = cases::attach(&state, &staff.actor, id, &name, bytes).await.map(|_| ());
     after_action(&state, &staff, id, outcome).await
 }
 
@@ -450,7 +450,7 @@ pub(super) async fn download(
     staff: Staff,
     Path((id, sha256)): Path<(i64, String)>,
 ) -> PageResult {
-    let (filename, blob) = app::attachment(&state, &staff.actor, id, &sha256).await?;
+    let (filename, blob) = cases::attachment(&state, &staff.actor, id, &sha256).await?;
     Ok(crate::attachment_response(&filename, blob))
 }
 
@@ -463,7 +463,7 @@ pub(super) struct DocumentLink {
 }
 
 impl DocumentLink {
-    fn of(doc: &crate::documents::Issued) -> DocumentLink {
+    fn of(doc: &huiyin_app::documents::Issued) -> DocumentLink {
         DocumentLink {
             code: doc.kind.code(),
             label: doc.kind.label_zh(),
@@ -488,8 +488,8 @@ pub(super) struct DocumentQuery {
     by: Option<i64>,
 }
 
-pub(super) fn doc_kind(code: &str) -> PageResult<crate::documents::DocKind> {
-    crate::documents::DocKind::parse(code).ok_or_else(|| PageError(StatusCode::NOT_FOUND, "没有这种文书。".into()))
+pub(super) fn doc_kind(code: &str) -> PageResult<huiyin_app::documents::DocKind> {
+    huiyin_app::documents::DocKind::parse(code).ok_or_else(|| PageError(StatusCode::NOT_FOUND, "没有这种文书。".into()))
 }
 
 /// A notice, letter or record of the case as a print view (受理告知书, 交办函, 信访处理意见书, 督办单, …).
@@ -500,8 +500,8 @@ pub(super) async fn document(
     Query(q): Query<DocumentQuery>,
 ) -> PageResult {
     let kind = doc_kind(&kind)?;
-    let all = app::case_documents(&state, &staff.actor, id).await?;
-    let doc = crate::documents::find(all, kind, q.by)
+    let all = cases::case_documents(&state, &staff.actor, id).await?;
+    let doc = huiyin_app::documents::find(all, kind, q.by)
         .ok_or_else(|| PageError(StatusCode::NOT_FOUND, "本件尚未出具该文书。".into()))?;
     Ok(render(&DocumentPage { id, code: kind.code(), issued_by: doc.issued_by, doc: doc.letter }))
 }
@@ -514,7 +514,7 @@ pub(super) async fn document_pdf(
     Query(q): Query<DocumentQuery>,
 ) -> PageResult {
     let kind = doc_kind(&kind)?;
-    let (record, blob) = app::document_pdf(&state, &staff.actor, id, kind, q.by).await?;
+    let (record, blob) = cases::document_pdf(&state, &staff.actor, id, kind, q.by).await?;
     Ok(crate::pdf_response(&record, blob))
 }
 

@@ -8,10 +8,10 @@ use huiyin_core::event::Status;
 use serde::Deserialize;
 
 use super::{Choice, Me, PageResult, Staff, choices, render, urlencode};
-use crate::app::{self, AppError, ListParams};
 use crate::auth::Actor;
-use crate::state::AppState;
-use crate::views;
+use huiyin_app::cases::{self, AppError, ListParams};
+use huiyin_app::context::AppState;
+use huiyin_app::views;
 
 pub(super) struct ListRow {
     id: i64,
@@ -144,7 +144,7 @@ pub(super) async fn units_in_scope(state: &AppState, actor: &Actor) -> PageResul
 
 pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<ListForm>) -> PageResult {
     let today = huiyin_core::limits::china_day(Utc::now());
-    let (page, terms, error) = match app::list_cases(&state, &staff.actor, &f.params()).await {
+    let (page, terms, error) = match cases::list_cases(&state, &staff.actor, &f.params()).await {
         Ok(listing) => (Some(listing.page), listing.terms, None),
         Err(AppError::Invalid(v)) => (None, Vec::new(), Some(v.to_string())),
         Err(e) => return Err(e.into()),

@@ -15,11 +15,11 @@ use super::{
     CREDENTIAL_KEY, Choice, Me, PageError, PageResult, USER_KEY, check_csrf, choices, credential_stamp, csrf_token,
     render, safe_next,
 };
-use crate::app::AppError;
 use crate::auth::{hash_password, verify_password};
 use crate::extract::ClientAddress;
-use crate::guards;
-use crate::state::{AppState, token_hash};
+use huiyin_app::cases::AppError;
+use huiyin_app::context::{AppState, token_hash};
+use huiyin_app::guards;
 
 #[derive(Template)]
 #[template(path = "login.html")]

@@ -25,11 +25,11 @@ use huiyin_core::{Lang, ValidationErrors};
 use huiyin_store::{StoreError, User};
 use tower_sessions::Session;
 
-use crate::app::{self, AppError};
 use crate::auth::Actor;
-use crate::state::{AppState, new_token};
 use admin::{admin_calendar, import_calendar};
 use case::{accept, act, case_detail, document, document_pdf, download, extend, extension_notice, upload};
+use huiyin_app::cases::AppError;
+use huiyin_app::context::{AppState, new_token};
 use list::cases;
 use login::{login, login_form, logout, setup, setup_form};
 use receipt::{receipt, reissue};
@@ -188,7 +188,9 @@ impl FromRequestParts<AppState> for Staff {
         }
         let warning = calendar_warning(state, &user).await;
         let actor = Actor::load(state, user).await.map_err(|e| PageError::from(e).into_response())?;
-        let unread = app::unread_notifications(state, &actor).await.map_err(|e| PageError::from(e).into_response())?;
+        let unread = huiyin_app::cases::unread_notifications(state, &actor)
+            .await
+            .map_err(|e| PageError::from(e).into_response())?;
         let csrf = csrf_token(&session).await.map_err(IntoResponse::into_response)?;
         Ok(Staff { actor, session, csrf, warning, unread })
     }
@@ -217,7 +219,7 @@ fn safe_next(next: &str) -> &str {
 fn credential_stamp(user: &huiyin_store::User) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(user.password_hash.as_deref().unwrap_or_default().as_bytes());
-    crate::state::hex(&digest[..8])
+    huiyin_app::context::hex(&digest[..8])
 }
 
 #[derive(Template)]

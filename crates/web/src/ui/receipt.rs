@@ -8,9 +8,9 @@ use chrono::Utc;
 use super::login::CsrfForm;
 use super::register::{keep_receipt_code, take_receipt_code};
 use super::{PageResult, Staff, check_csrf, render};
-use crate::app;
-use crate::state::AppState;
-use crate::views::{self, CaseView};
+use huiyin_app::cases;
+use huiyin_app::context::AppState;
+use huiyin_app::views::{self, CaseView};
 
 #[derive(Template)]
 #[template(path = "receipt.html")]
@@ -25,14 +25,14 @@ pub(super) struct ReceiptPage {
 }
 
 pub(super) async fn receipt(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> PageResult {
-    let file = app::case_file(&state, &staff.actor, id).await?;
+    let file = cases::case_file(&state, &staff.actor, id).await?;
     // The query code is shown on the first print only; afterwards only a reissue shows a code.
     let query_code = take_receipt_code(&state, &staff.session, id).await?;
     let receiver = match state.store.user_by_username(&file.state.first_receiver).await? {
         Some(u) => u.display_name,
         None => file.state.first_receiver.clone(),
     };
-    let view = app::view(&state, &staff.actor, &file, false, None).await?;
+    let view = cases::view(&state, &staff.actor, &file, false, None).await?;
     let page = ReceiptPage {
         csrf: staff.csrf.clone(),
         channel_label: file.registration.channel.label_zh(),
@@ -52,7 +52,7 @@ pub(super) async fn reissue(
     Form(f): Form<CsrfForm>,
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    let code = app::reissue_query_code(&state, &staff.actor, id).await?;
+    let code = cases::reissue_query_code(&state, &staff.actor, id).await?;
     keep_receipt_code(&state, &staff.session, id, &code).await?;
     Ok(Redirect::to(&format!("/cases/{id}/receipt")).into_response())
 }

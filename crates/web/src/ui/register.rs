@@ -15,10 +15,10 @@ use tower_sessions::Session;
 
 use super::list::units_in_scope;
 use super::{Choice, Me, PageResult, RECEIPT_KEY, Staff, check_csrf, choices, field_error, render};
-use crate::app::{self, AppError};
-use crate::search::{self, IntakeDraft, IntakeReport};
-use crate::state::{AppState, new_token};
-use crate::views;
+use huiyin_app::cases::{self, AppError};
+use huiyin_app::context::{AppState, new_token};
+use huiyin_app::search::{self, IntakeDraft, IntakeReport};
+use huiyin_app::views;
 
 /// The registration form's fields as typed.
 #[derive(Default, Deserialize, Clone)]
@@ -275,7 +275,7 @@ pub(super) async fn create_case(
     let flags: Vec<Flag> =
         Flag::ALL.into_iter().filter(|fl| raw.contains_key(&format!("flag_{}", fl.code()))).collect();
     let result = match draft_from_form(&f, &flags) {
-        Ok(draft) => app::register_case(&state, &staff.actor, &draft).await,
+        Ok(draft) => cases::register_case(&state, &staff.actor, &draft).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
     match result {

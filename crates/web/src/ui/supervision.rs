@@ -8,9 +8,9 @@ use chrono::Utc;
 use super::list::due_text;
 use super::login::CsrfForm;
 use super::{Me, PageResult, Staff, check_csrf, render};
-use crate::app::{self, ListParams};
-use crate::state::AppState;
-use crate::views;
+use huiyin_app::cases::{self, ListParams};
+use huiyin_app::context::AppState;
+use huiyin_app::views;
 
 pub(super) struct DueRow {
     id: i64,
@@ -50,9 +50,9 @@ pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Pa
         per_page: Some(20),
         ..Default::default()
     };
-    let mine = app::list_cases(&state, &staff.actor, &soon(Some("me"))).await?.page;
-    let all = app::list_cases(&state, &staff.actor, &soon(None)).await?.page;
-    let items = app::supervision_items(&state, &staff.actor, true, 200).await?;
+    let mine = cases::list_cases(&state, &staff.actor, &soon(Some("me"))).await?.page;
+    let all = cases::list_cases(&state, &staff.actor, &soon(None)).await?.page;
+    let items = cases::supervision_items(&state, &staff.actor, true, 200).await?;
     let page = DashboardPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
@@ -105,7 +105,7 @@ pub(super) struct NotificationsPage {
 }
 
 pub(super) async fn notifications(State(state): State<AppState>, staff: Staff) -> PageResult {
-    let (items, _) = app::notifications(&state, &staff.actor, 100).await?;
+    let (items, _) = cases::notifications(&state, &staff.actor, 100).await?;
     let page = NotificationsPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
