@@ -22,7 +22,7 @@ pub struct Actor {
 
 impl Actor {
     pub async fn load(state: &AppState, user: User) -> Result<Actor, huiyin_store::StoreError> {
-        let tree = crate::cases::unit_tree(state).await?;
+        let tree = crate::tree::unit_tree(state).await?;
         let scope = tree.subtree(user.unit_id);
         let blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), user: Some(user.id) };
         Ok(Actor { user, scope, blind })

@@ -187,7 +187,7 @@ pub struct AppState {
     calendar: Arc<Refreshed<Calendar>>,
     typesetting: Arc<Typesetting>,
     search: Arc<SearchState>,
-    public_guards: Arc<crate::public::PublicGuards>,
+    public_guards: Arc<crate::public::memory::PublicGuards>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     /// Session cookies only over HTTPS (`huiyin serve --secure-cookies`).
@@ -276,7 +276,7 @@ impl AppState {
     }
 
     /// What the public side remembers of recent callers: failed lookups, submissions, used questions.
-    pub fn public_guards(&self) -> &crate::public::PublicGuards {
+    pub fn public_guards(&self) -> &crate::public::memory::PublicGuards {
         &self.public_guards
     }
 

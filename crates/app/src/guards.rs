@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::cases::{AppError, AppResult};
 use crate::context::{AppState, hex};
+use crate::error::{AppError, AppResult};
 
 /// One counter: what it counts, over which window, and when it stops answering.
 pub struct Guard {

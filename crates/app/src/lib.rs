@@ -20,6 +20,7 @@ pub mod guards;
 pub mod public;
 pub mod search;
 pub mod supervision;
+pub mod tree;
 pub mod units;
 pub mod views;
 

@@ -10,8 +10,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use huiyin_core::case::{CaseNumber, Channel, Flag, PetitionerDraft, Registration};
-use huiyin_core::event::{Event, EventData};
+use huiyin_core::case::{CaseNumber, Channel, PetitionerDraft, Registration};
+use huiyin_core::event::Event;
 use huiyin_core::identity::{PhoneNumber, ResidentId};
 use huiyin_core::limits;
 use huiyin_core::unit::UnitCode;
@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::actor::Actor;
-use crate::cases::{self, AppError, AppResult};
 use crate::context::AppState;
+use crate::error::{AppError, AppResult};
 use crate::views::{UnitRef, excerpt, instant};
 
 /// How many of the petitioner's earlier cases the intake check reads.
@@ -306,7 +306,7 @@ fn earlier_view(c: &CaseMatch, similarity: f64) -> EarlierView {
 
 /// 越级访: the unit a visit at `unit` counts against, if it is two or more levels above `place`.
 async fn skip_level(state: &AppState, channel: Channel, unit: &str, place: &str) -> AppResult<Option<UnitRef>> {
-    let tree = cases::unit_tree(state).await?;
+    let tree = crate::tree::unit_tree(state).await?;
     let Some(place) = tree.id_of(place).and_then(|id| tree.get(id)) else { return Ok(None) };
     let chain: Vec<String> =
         tree.chain(place.id).into_iter().filter_map(|id| tree.get(id)).map(|u| u.code.clone()).collect();
@@ -320,7 +320,7 @@ pub async fn judge_case(state: &AppState, actor: &Actor, file: &CaseFile, when: 
 }
 
 /// The intake judgement on case `id`, registered as `r`.
-async fn judge_registration(
+pub(crate) async fn judge_registration(
     state: &AppState,
     actor: &Actor,
     id: i64,
@@ -347,54 +347,6 @@ async fn judge_registration(
         },
     };
     judge(state, actor, &subject).await
-}
-
-/// After registration: records what the intake check found as flags, each an event that staff may
-/// clear with a reason (FED-11, GEN-5, TWN-14). Collective candidates are only offered.
-pub async fn flag_at_intake(
-    state: &AppState,
-    actor: &Actor,
-    id: i64,
-    registration: &Registration,
-) -> AppResult<IntakeReport> {
-    let report = judge_registration(state, actor, id, registration, Judging::AtRegistration).await?;
-    let linked = |flag: Flag, cases: &[EarlierView], reason: String| EventData::Flagged {
-        flag,
-        related: cases.iter().map(|c| c.case_number.clone()).collect(),
-        against_unit: None,
-        reason,
-    };
-    let mut flags = Vec::new();
-    if let Some(first) = report.repeat_of.first() {
-        let reason = format!(
-            "系统研判:与本人信访件 {} 内容相似(相似度 {:.2}),登记为重复访",
-            first.case_number, first.similarity
-        );
-        flags.push(linked(Flag::Repeat, &report.repeat_of, reason));
-    }
-    if let Some(first) = report.final_matters.first() {
-        let reason = format!(
-            "系统研判:与已终结事项 {} 相同(相似度 {:.2}),同一事实和理由不再受理(《信访工作条例》第三十六条);\
-             请决定不予受理,或写明新的事实和理由后撤销提示",
-            first.case_number, first.similarity
-        );
-        flags.push(linked(Flag::FinalMatter, &report.final_matters, reason));
-    }
-    if let Some(against) = &report.skip_level {
-        let reason = format!("系统研判:越级走访,问题属地为{}({}),计入该单位", against.name, against.code);
-        flags.push(EventData::Flagged {
-            flag: Flag::SkipLevel,
-            related: Vec::new(),
-            against_unit: Some(against.code.clone()),
-            reason,
-        });
-    }
-    // The case is read back only when there is something to record on it.
-    for data in flags {
-        let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
-        cases::append(state, actor, &file, data, (None, None), None, Vec::new()).await?;
-    }
-    Ok(report)
 }
 
 /// Adds words to the segmentation dictionary (administrators only) and rebuilds the segmenter.

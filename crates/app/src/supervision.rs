@@ -8,9 +8,10 @@ use huiyin_store::{Notice, Store};
 
 use crate::actor::Actor;
 use crate::cases::notice;
-use crate::cases::{notices_outside_accused, unit_tree_of};
+use crate::cases::notices_outside_accused;
 use crate::context::AppState;
 use crate::error::AppResult;
+use crate::tree::unit_tree_of;
 
 /// The actor's notifications, newest first (at most `limit`), and how many are unread; none about a
 /// case that accuses the actor's unit (GEN-7).

@@ -307,7 +307,7 @@ pub fn excerpt(text: &str, chars: usize) -> String {
 }
 
 impl CaseListItem {
-    /// A list row, its personal data masked.
+    /// A list row, from a row of `cases::list_cases` (its personal data masked there).
     pub fn new(s: &CaseSummary, terms: &[String]) -> Self {
         CaseListItem {
             id: s.id,
@@ -317,8 +317,9 @@ impl CaseListItem {
             received_at: instant(s.received_at),
             unit: UnitRef { code: s.unit_code.clone(), name: s.unit_name.clone() },
             petitioner_name: s.petitioner_name.clone(),
-            petitioner_phone: s.petitioner_phone.as_deref().map(masked_phone),
-            petitioner_id_number: s.petitioner_id_number.as_deref().map(masked_id_number),
+            // Masked already by the list (`cases::list_cases`).
+            petitioner_phone: s.petitioner_phone.clone(),
+            petitioner_id_number: s.petitioner_id_number.clone(),
             category: s.category_path.clone(),
             headcount: s.headcount,
             flags: s.flags.clone(),

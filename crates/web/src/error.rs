@@ -9,7 +9,7 @@ use huiyin_core::lifecycle::Refusal;
 use huiyin_core::{FieldError, Lang, ValidationErrors};
 use huiyin_store::StoreError;
 
-use huiyin_app::cases::AppError;
+use huiyin_app::error::AppError;
 use serde::Serialize;
 
 /// An API failure: status, stable code, message in the caller's language, and the field at fault.

@@ -22,12 +22,13 @@ use chrono::{DateTime, Utc};
 use huiyin_core::case::{CaseDraft, Channel, PetitionerDraft, Purpose};
 use huiyin_core::category::Category;
 use huiyin_core::event::Status;
-use huiyin_store::{CaseQuery, CaseSort};
 use serde_json::{Map, Value, json};
 
 use crate::auth::Actor;
-use huiyin_app::cases::{self, AppError};
+use huiyin_app::cases;
 use huiyin_app::context::{AppState, token_hash};
+use huiyin_app::error::AppError;
+use huiyin_app::public;
 use huiyin_app::views::{DeadlineView, instant};
 
 /// The default window of `GET requests` without dates, in days.
@@ -359,48 +360,27 @@ async fn list_requests(state: &AppState, params: &HashMap<String, String>) -> Re
         return Err(GeoError::bad(format!("status {bad} is not open or closed")));
     }
     let codes: Vec<&str> = get("service_code").map(|s| s.split(',').map(str::trim).collect()).unwrap_or_default();
-    let scope: Vec<i64> = state.store.units().await.map_err(AppError::from)?.iter().map(|u| u.id).collect();
-    let mut query = CaseQuery {
-        scope,
-        channel: Some(Channel::Online),
-        received_from: Some(start),
-        received_before: Some(end),
-        sort: CaseSort::ReceivedDesc,
-        page: 1,
-        per_page: 200,
-        ..Default::default()
+    let keep = |r: &public::PublicRequest| {
+        (statuses.is_empty() || statuses.contains(&open_or_closed(r.status)))
+            && (codes.is_empty() || codes.contains(&class_code(&classes, &r.category_path).as_str()))
     };
-    let mut out = Vec::new();
-    loop {
-        let page = state.store.list_cases(&query).await.map_err(AppError::from)?;
-        for case in &page.items {
-            let code = class_code(&classes, &case.category_path);
-            let open_or_closed = open_or_closed(case.status);
-            if case.accused_unit_id.is_none()
-                && case.accused_user_id.is_none()
-                && (statuses.is_empty() || statuses.contains(&open_or_closed))
-                && (codes.is_empty() || codes.contains(&code.as_str()))
-                && out.len() < MAX_REQUESTS
-            {
-                out.push(request_view(RequestFacts {
-                    number: &case.case_number,
-                    status: case.status,
-                    category_path: &case.category_path,
-                    code,
-                    unit: &case.unit_name,
-                    received_at: case.received_at,
-                    updated_at: None,
-                    expected: case.next_due,
-                    deadlines: extensions.then(Vec::new),
-                }));
-            }
-        }
-        let seen = i64::from(query.page) * i64::from(query.per_page);
-        if out.len() >= MAX_REQUESTS || seen >= page.total || page.items.is_empty() {
-            break;
-        }
-        query.page += 1;
-    }
+    let requests = public::public_requests(state, (start, end), MAX_REQUESTS, keep).await?;
+    let out = requests
+        .iter()
+        .map(|r| {
+            request_view(RequestFacts {
+                number: &r.number,
+                status: r.status,
+                category_path: &r.category_path,
+                code: class_code(&classes, &r.category_path),
+                unit: &r.unit,
+                received_at: r.received_at,
+                updated_at: None,
+                expected: r.expected,
+                deadlines: extensions.then(Vec::new),
+            })
+        })
+        .collect();
     Ok(Value::Array(out))
 }
 
@@ -430,30 +410,19 @@ async fn get_token(State(state): State<AppState>, Path(file): Path<String>) -> R
 }
 
 /// An online case by its number, as a GeoReport request; other channels, and cases that accuse a unit
-/// (GEN-7), are not served here.
+/// or a person (GEN-7), are not served (`huiyin_app::public::public_request`).
 async fn one_request(state: &AppState, number: &str, extensions: bool) -> Result<Option<Value>, GeoError> {
-    let Some(id) = state.store.case_id_by_number(number.trim()).await.map_err(AppError::from)? else { return Ok(None) };
-    let Some(file) = state.store.case_file(id).await.map_err(AppError::from)? else { return Ok(None) };
-    // GEN-7: a case that accuses a unit is not served publicly (its accused could follow it).
-    if file.registration.channel != Channel::Online || file.accused_unit_id.is_some() || file.accused_user_id.is_some()
-    {
-        return Ok(None);
-    }
-    let today = huiyin_core::limits::china_day(Utc::now());
-    let holder = state.store.unit_by_id(file.holding_unit_id).await.map_err(AppError::from)?;
-    let holder = holder.map(|u| u.name).unwrap_or_else(|| file.unit_name.clone());
-    let path = file.registration.category.path.clone();
-    let deadlines: Vec<DeadlineView> = file.deadlines.iter().map(|d| DeadlineView::new(d, today)).collect();
+    let Some(r) = public::public_request(state, number).await? else { return Ok(None) };
     Ok(Some(request_view(RequestFacts {
-        number: &file.state.case_number,
-        status: file.state.status,
-        code: file.registration.category.code.clone(),
-        category_path: &path,
-        unit: &holder,
-        received_at: file.registration.received_at,
-        updated_at: file.events.last().map(|e| e.occurred_at),
-        expected: file.deadlines.iter().filter(|d| d.met_at.is_none()).map(|d| d.due.date).min(),
-        deadlines: extensions.then_some(deadlines),
+        number: &r.number,
+        status: r.status,
+        code: r.category_code.clone().unwrap_or_default(),
+        category_path: &r.category_path,
+        unit: &r.unit,
+        received_at: r.received_at,
+        updated_at: r.updated_at,
+        expected: r.expected,
+        deadlines: extensions.then_some(r.deadlines),
     })))
 }
 

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::ClientAddress;
 use crate::ui::{Choice, choices, field_error, render};
-use huiyin_app::cases::AppError;
 use huiyin_app::context::AppState;
+use huiyin_app::error::AppError;
 use huiyin_app::public::{self, FormChecks, HONEYPOT_FIELD, Question, Receipt, Upload};
 
 /// The cookie that keeps the large-text, high-contrast display.

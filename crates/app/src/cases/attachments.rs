@@ -6,7 +6,7 @@ use huiyin_store::Blob;
 use sha2::Digest;
 
 use crate::actor::Actor;
-use crate::cases::actions::append;
+use crate::cases::log::append;
 use crate::cases::read::case_file;
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use huiyin_core::case::{CHINA_OFFSET, Channel};
 use huiyin_core::event::Status;
+use huiyin_core::identity::{masked_id_number, masked_phone};
 use huiyin_core::limits;
 use huiyin_core::text;
 use huiyin_core::unit::UnitCode;
@@ -169,10 +170,17 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         per_page,
     };
     let terms = query.search.as_ref().map(|s| s.terms.clone()).unwrap_or_default();
-    Ok(Listing { page: state.store.list_cases(&query).await?, terms })
+    let mut page = state.store.list_cases(&query).await?;
+    // A list shows personal data masked, whoever presents it: the whole record is a view of one
+    // case, and logged (COM-4).
+    for row in &mut page.items {
+        row.petitioner_phone = row.petitioner_phone.as_deref().map(masked_phone);
+        row.petitioner_id_number = row.petitioner_id_number.as_deref().map(masked_id_number);
+    }
+    Ok(Listing { page, terms })
 }
 
-/// A page of a case list, with the words searched for (to highlight them).
+/// A page of a case list, its personal data masked, with the words searched for (to highlight them).
 pub struct Listing {
     pub page: Page<CaseSummary>,
     pub terms: Vec<String>,

@@ -1,38 +1,31 @@
 //! Cases: registration, reading, lists, actions and attachments. Each service checks the actor's
 //! role and scope, lets the core decide, and has the store write the result; the helpers here are
-//! what they share (the unit tree, notices that never reach the accused).
+//! what they share (a unit in scope, notices that never reach the accused).
 
 pub mod actions;
 pub mod attachments;
 pub mod catalogue;
 pub mod list;
+pub mod log;
 pub mod read;
 pub mod register;
 
-pub use crate::error::{AppError, AppResult};
 pub use actions::*;
 pub use attachments::*;
 pub use list::*;
 pub use read::*;
 pub use register::*;
 
-// The services of the case's surroundings, under the names the shells have used.
-pub use crate::archive::*;
-pub use crate::categories::*;
-pub use crate::deadlines::*;
-pub use crate::documents::issue::*;
-pub use crate::supervision::*;
-pub use crate::units::*;
-
 use chrono::Utc;
 use huiyin_core::case::QueryCode;
-use huiyin_core::informant::{UnitNode, UnitTree};
+use huiyin_core::informant::UnitTree;
 use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid};
-use huiyin_store::{Notice, Store, StoreError};
+use huiyin_store::{Notice, Store};
 
 use crate::actor::Actor;
 use crate::context::{AppState, random_bytes};
+use crate::error::AppResult;
 
 /// A new query code from the operating system's random source.
 pub(crate) fn new_query_code() -> std::io::Result<QueryCode> {
@@ -45,22 +38,6 @@ pub(crate) async fn unit_in_scope(state: &AppState, actor: &Actor, field: &str, 
         Some(unit) if actor.sees_unit(unit.id) => Ok(unit.id),
         _ => Err(FieldError::new(field, Invalid::UnknownUnit).into()),
     }
-}
-
-/// The unit tree as the informant guard reads it (GEN-7).
-pub async fn unit_tree(state: &AppState) -> Result<UnitTree, StoreError> {
-    unit_tree_of(&*state.store).await
-}
-
-pub(crate) async fn unit_tree_of(store: &dyn Store) -> Result<UnitTree, StoreError> {
-    let units = store.units().await?;
-    Ok(UnitTree::new(units.into_iter().map(|u| UnitNode {
-        id: u.id,
-        code: u.code,
-        name: u.name,
-        kind: u.kind,
-        parent: u.parent_id,
-    })))
 }
 
 /// GEN-7 on the write path of notices: neither the staff member a case accuses nor anybody of the

@@ -8,10 +8,11 @@ use huiyin_core::limits::Deadline;
 use huiyin_store::CaseFile;
 
 use crate::actor::Actor;
-use crate::cases::actions::append;
-use crate::cases::{new_query_code, unit_tree};
+use crate::cases::log::append;
+use crate::cases::new_query_code;
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
+use crate::tree::unit_tree;
 use crate::views::CaseView;
 
 /// The case file, if the actor may see it: it was registered in or is held by a unit in scope, and

@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use huiyin_core::case::{CaseDraft, Channel, Flag, QueryCode, Registration};
+use huiyin_core::event::EventData;
 use huiyin_core::lifecycle::Refusal;
 use huiyin_core::limits;
 use huiyin_core::unit::UnitCode;
@@ -13,9 +14,11 @@ use huiyin_store::NewCase;
 
 use crate::actor::Actor;
 use crate::cases::notice;
-use crate::cases::{new_query_code, send_case_notices, unit_in_scope, unit_tree};
+use crate::cases::{new_query_code, send_case_notices, unit_in_scope};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
+use crate::search::{EarlierView, IntakeReport, Judging, judge_registration};
+use crate::tree::unit_tree;
 
 /// Registers a case (GEN-10, FED-1): the actor becomes its first receiver. Returns the new case's
 /// id and its query code, which is shown once and kept only as a keyed hash.
@@ -171,7 +174,7 @@ pub async fn write_registration(
     let id = state.registrar.register(new_case).await?;
     tracing::info!(case_id = id, actor = %actor.user.username, "case registered");
     // 重复访, 不再受理, 越级访 (FED-11, GEN-5, TWN-14): recorded as flags the receiver sees at once.
-    crate::search::flag_at_intake(state, actor, id, &registration).await?;
+    flag_at_intake(state, actor, id, &registration).await?;
     if alert {
         alert_leaders(state, unit_id, id).await?;
     }
@@ -207,4 +210,52 @@ pub(crate) async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) 
         }
     }
     send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await
+}
+
+/// After registration: records what the intake check found as flags, each an event that staff may
+/// clear with a reason (FED-11, GEN-5, TWN-14). Collective candidates are only offered.
+pub(crate) async fn flag_at_intake(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    registration: &Registration,
+) -> AppResult<IntakeReport> {
+    let report = judge_registration(state, actor, id, registration, Judging::AtRegistration).await?;
+    let linked = |flag: Flag, cases: &[EarlierView], reason: String| EventData::Flagged {
+        flag,
+        related: cases.iter().map(|c| c.case_number.clone()).collect(),
+        against_unit: None,
+        reason,
+    };
+    let mut flags = Vec::new();
+    if let Some(first) = report.repeat_of.first() {
+        let reason = format!(
+            "系统研判:与本人信访件 {} 内容相似(相似度 {:.2}),登记为重复访",
+            first.case_number, first.similarity
+        );
+        flags.push(linked(Flag::Repeat, &report.repeat_of, reason));
+    }
+    if let Some(first) = report.final_matters.first() {
+        let reason = format!(
+            "系统研判:与已终结事项 {} 相同(相似度 {:.2}),同一事实和理由不再受理(《信访工作条例》第三十六条);\
+             请决定不予受理,或写明新的事实和理由后撤销提示",
+            first.case_number, first.similarity
+        );
+        flags.push(linked(Flag::FinalMatter, &report.final_matters, reason));
+    }
+    if let Some(against) = &report.skip_level {
+        let reason = format!("系统研判:越级走访,问题属地为{}({}),计入该单位", against.name, against.code);
+        flags.push(EventData::Flagged {
+            flag: Flag::SkipLevel,
+            related: Vec::new(),
+            against_unit: Some(against.code.clone()),
+            reason,
+        });
+    }
+    // The case is read back only when there is something to record on it.
+    for data in flags {
+        let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
+        crate::cases::log::append(state, actor, &file, data, (None, None), None, Vec::new()).await?;
+    }
+    Ok(report)
 }

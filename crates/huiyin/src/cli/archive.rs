@@ -33,13 +33,13 @@ pub(crate) async fn archive(cli: &Cli, command: &ArchiveCommand) -> Result<(), F
                     .map_err(|e| Failure(e.to_string()))?,
             );
             progress.set_message("整理案卷");
-            let volume = huiyin_app::cases::build_archive(&state, &code, *year, |done, total| {
+            let volume = huiyin_app::archive::build_archive(&state, &code, *year, |done, total| {
                 progress.set_length(total as u64);
                 progress.set_position(done as u64);
             })
             .await
             .map_err(|e| match e {
-                huiyin_app::cases::AppError::NotFound => Failure(format!("单位 {code} 不存在")),
+                huiyin_app::error::AppError::NotFound => Failure(format!("单位 {code} 不存在")),
                 other => Failure(other.to_string()),
             })?
             .ok_or_else(|| Failure(format!("{code} 在 {year} 年度没有已办结的信访件,未生成档案")))?;

@@ -304,10 +304,11 @@ pub(super) async fn recount(store: &dyn Store) -> Result<(), Failure> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let moved =
-        huiyin_app::cases::recount_deadlines(store, &calendar, |read| bar.set_message(format!("已读 {read} 个期限")))
-            .await
-            .map_err(|e| Failure(e.to_string()))?;
+    let moved = huiyin_app::deadlines::recount_deadlines(store, &calendar, |read| {
+        bar.set_message(format!("已读 {read} 个期限"))
+    })
+    .await
+    .map_err(|e| Failure(e.to_string()))?;
     bar.finish_and_clear();
     println!("未结期限已重算:{moved} 个截止日期有变化。");
     Ok(())

@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use huiyin_app::AppState;
 use huiyin_app::context::{new_token, token_hash};
-use huiyin_core::user::Role;
 
 use super::{Cli, Failure, app_state, load_secret, open_store};
 
@@ -12,10 +11,10 @@ use super::{Cli, Failure, app_state, load_secret, open_store};
 pub(crate) async fn supervise(cli: &Cli) -> Result<(), Failure> {
     let store = open_store(&cli.database_url).await?;
     let calendar = huiyin_app::context::load_calendar(store.as_ref()).await?;
-    let run = huiyin_app::cases::supervise(store.as_ref(), &calendar, chrono::Utc::now())
+    let run = huiyin_app::supervision::supervise(store.as_ref(), &calendar, chrono::Utc::now())
         .await
         .map_err(|e| Failure(e.to_string()))?;
-    let sent = huiyin_app::cases::deliver_outbox(store.as_ref()).await.map_err(|e| Failure(e.to_string()))?;
+    let sent = huiyin_app::supervision::deliver_outbox(store.as_ref()).await.map_err(|e| Failure(e.to_string()))?;
     println!(
         "督办:提醒 {} 件,新开督办 {} 件,升级 {} 件,关闭 {} 件;发出消息 {sent} 条。",
         run.reminded, run.opened, run.escalated, run.closed
@@ -40,11 +39,11 @@ fn spawn_supervision(state: AppState, every: u64) {
         loop {
             tick.tick().await;
             let calendar = state.calendar().await;
-            match huiyin_app::cases::supervise(state.store.as_ref(), &calendar, chrono::Utc::now()).await {
+            match huiyin_app::supervision::supervise(state.store.as_ref(), &calendar, chrono::Utc::now()).await {
                 Ok(run) => tracing::info!(?run, "supervision run"),
                 Err(e) => tracing::error!(error = %e, "supervision run failed"),
             }
-            if let Err(e) = huiyin_app::cases::deliver_outbox(state.store.as_ref()).await {
+            if let Err(e) = huiyin_app::supervision::deliver_outbox(state.store.as_ref()).await {
                 tracing::error!(error = %e, "outbox delivery failed");
             }
         }
@@ -73,7 +72,7 @@ pub(super) async fn serve(
     if indexed < cases {
         println!("注意:{} 件信访件尚未建立检索索引,请运行 huiyin reindex", cases - indexed);
     }
-    if store.users_with_role(Role::Admin).await?.is_empty() {
+    if huiyin_app::accounts::needs_first_administrator(&state).await? {
         let token = new_token("")?;
         store.put_setup_token(&token_hash(&token), chrono::Utc::now()).await?;
         println!("首次设置:请在浏览器打开 http://{local}/setup/{token} 创建管理员(链接只能使用一次)");

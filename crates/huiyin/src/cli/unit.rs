@@ -88,11 +88,17 @@ pub(crate) async fn unit(cli: &Cli, command: &UnitCommand) -> Result<(), Failure
         UnitCommand::Letterhead { code, letterhead, signature } => {
             let (state, operator, unit) = as_operator(cli, code).await?;
             if letterhead.is_some() || !signature.is_empty() {
-                huiyin_app::cases::set_document_style(&state, &operator, &unit.code, letterhead.as_deref(), signature)
-                    .await?;
+                huiyin_app::documents::issue::set_document_style(
+                    &state,
+                    &operator,
+                    &unit.code,
+                    letterhead.as_deref(),
+                    signature,
+                )
+                .await?;
                 println!("已设置 {}({})的红头和落款;此后出具的文书使用新格式", unit.name, unit.code);
             }
-            let (style, _) = huiyin_app::cases::document_style(&state, &operator, &unit.code).await?;
+            let (style, _) = huiyin_app::documents::issue::document_style(&state, &operator, &unit.code).await?;
             println!("红头:{}\n落款:{}", style.letterhead, style.signature.join(" / "));
             Ok(())
         }

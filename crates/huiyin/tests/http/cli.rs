@@ -77,6 +77,11 @@ fn cli_changes_are_checked_as_the_apis_are(backend: Backend) {
     db.cli(&["unit", "add", "XZ", "--name", "西镇", "--kind", "town", "--parent", "qx"]);
     refused(&["unit", "add", "xz", "--name", "又一个", "--kind", "town", "--parent", "QX"], None, "单位代码已存在");
     refused(&["unit", "add", "DZ", "--name", "东\u{202e}镇", "--kind", "town", "--parent", "QX"], None, "控制字符");
+    // The operator's account, made by the commands above, is no administrator of the installation:
+    // the first-run setup link is still offered.
+    let server = Server::start(&db);
+    assert!(server.banner.iter().any(|l| l.contains("/setup/")), "{:?}", server.banner);
+    drop(server);
     // Accounts: a login is taken once, a name holds no control character, a password is strong.
     db.cli(&["user", "add", "wang", "--unit", "xz", "--role", "officer", "--name", "王秀英"]);
     refused(&["user", "add", "WANG", "--unit", "XZ", "--role", "officer"], None, "用户名已存在");

@@ -19,6 +19,7 @@ use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
 use huiyin_app::cases::{self, CaseAction, ListParams, ReportBackDraft};
 use huiyin_app::context::AppState;
+use huiyin_app::documents::issue;
 use huiyin_app::views::{CaseList, CaseView};
 
 /// The case as the caller may see it, with its deadlines.
@@ -108,7 +109,7 @@ macro_rules! case_actions {
                 let file = cases::act(&state, &caller.actor, id, CaseAction::$variant(draft), None)
                     .await
                     .map_err(|e| refuse(lang, e))?;
-                cases::issue_after_action(&state, &file).await;
+                issue::issue_after_action(&state, &file).await;
                 Ok(Json(cases::view(&state, &caller.actor, &file, false, None).await.map_err(|e| refuse(lang, e))?))
             }
         )*

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{ApiJson, refuse};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
-use huiyin_app::cases;
+use huiyin_app::categories;
 use huiyin_app::context::AppState;
 
 /// The content classification, retired classes included (marked `active: false`).
@@ -39,7 +39,7 @@ pub(super) async fn add_category(
     ApiJson(body): ApiJson<NewCategoryBody>,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let class = cases::add_category(&state, &caller.actor, body.parent.as_deref(), &body.name)
+    let class = categories::add_category(&state, &caller.actor, body.parent.as_deref(), &body.name)
         .await
         .map_err(|e| refuse(lang, e))?;
     Ok((StatusCode::CREATED, Json(class)))
@@ -66,7 +66,7 @@ pub(super) async fn edit_category(
     ApiJson(body): ApiJson<EditCategoryBody>,
 ) -> ApiResult<Json<Vec<Category>>> {
     let lang = caller.lang;
-    let changed = cases::edit_category(&state, &caller.actor, &code, body.name.as_deref(), body.active)
+    let changed = categories::edit_category(&state, &caller.actor, &code, body.name.as_deref(), body.active)
         .await
         .map_err(|e| refuse(lang, e))?;
     Ok(Json(changed))

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::{ApiJson, refuse};
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use huiyin_app::cases;
 use huiyin_app::context::AppState;
+use huiyin_app::documents::issue;
 
 /// A unit's letterhead and signature block as its documents print them.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -32,7 +32,7 @@ pub(super) async fn get_letterhead(
     Path(code): Path<String>,
 ) -> ApiResult<Json<LetterheadView>> {
     let lang = caller.lang;
-    let (style, own) = cases::document_style(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
+    let (style, own) = issue::document_style(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(LetterheadView { unit: code, own, letterhead: style.letterhead, signature: style.signature }))
 }
 
@@ -60,7 +60,7 @@ pub(super) async fn set_letterhead(
     ApiJson(body): ApiJson<SetLetterheadBody>,
 ) -> ApiResult<Json<LetterheadView>> {
     let lang = caller.lang;
-    let style = cases::set_document_style(&state, &caller.actor, &code, body.letterhead.as_deref(), &body.signature)
+    let style = issue::set_document_style(&state, &caller.actor, &code, body.letterhead.as_deref(), &body.signature)
         .await
         .map_err(|e| refuse(lang, e))?;
     Ok(Json(LetterheadView { unit: code, own: true, letterhead: style.letterhead, signature: style.signature }))
@@ -96,7 +96,7 @@ pub(super) async fn list_documents(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<DocumentView>>> {
     let lang = caller.lang;
-    let all = cases::issued_documents(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    let all = issue::issued_documents(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(
         all.into_iter()
             .map(|(_, r)| DocumentView {
@@ -125,6 +125,6 @@ pub(super) async fn get_document(
     let lang = caller.lang;
     let kind = huiyin_app::documents::DocKind::parse(&kind).ok_or_else(|| ApiError::not_found(lang))?;
     let (record, blob) =
-        cases::document_pdf(&state, &caller.actor, id, kind, Some(issued_by)).await.map_err(|e| refuse(lang, e))?;
+        issue::document_pdf(&state, &caller.actor, id, kind, Some(issued_by)).await.map_err(|e| refuse(lang, e))?;
     Ok(crate::pdf_response(&record, blob))
 }

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::{ApiJson, refuse};
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use huiyin_app::cases;
 use huiyin_app::context::AppState;
+use huiyin_app::deadlines;
 
 /// A unit's time limits in force, and whether they are the unit's own or inherited.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -30,7 +30,7 @@ pub(super) async fn get_unit_limits(
     Path(code): Path<String>,
 ) -> ApiResult<Json<UnitLimitsView>> {
     let lang = caller.lang;
-    let (rules, own) = cases::unit_limits(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
+    let (rules, own) = deadlines::unit_limits(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(UnitLimitsView { unit: code, own, rules }))
 }
 
@@ -55,7 +55,7 @@ pub(super) async fn set_unit_limits(
     ApiJson(body): ApiJson<SetLimitsBody>,
 ) -> ApiResult<Json<UnitLimitsView>> {
     let lang = caller.lang;
-    let rules = cases::set_unit_limits(&state, &caller.actor, &code, body.preset.as_deref(), body.rules)
+    let rules = deadlines::set_unit_limits(&state, &caller.actor, &code, body.preset.as_deref(), body.rules)
         .await
         .map_err(|e| refuse(lang, e))?;
     Ok(Json(UnitLimitsView { unit: code, own: true, rules }))
@@ -86,12 +86,12 @@ pub(super) async fn import_calendar(
 ) -> ApiResult<Json<CalendarView>> {
     let lang = caller.lang;
     let json = std::str::from_utf8(&body).map_err(|e| ApiError::malformed(lang, &e.to_string()))?;
-    cases::import_holiday_year(&state, &caller.actor, json, "api").await.map_err(|e| refuse(lang, e))?;
+    deadlines::import_holiday_year(&state, &caller.actor, json, "api").await.map_err(|e| refuse(lang, e))?;
     let calendar = state.calendar().await;
     // Recounting a county's open deadlines takes a while: it runs on after the answer.
     let (store, recount_over) = (state.store.clone(), calendar.clone());
     tokio::spawn(async move {
-        match cases::recount_deadlines(store.as_ref(), &recount_over, |_| {}).await {
+        match deadlines::recount_deadlines(store.as_ref(), &recount_over, |_| {}).await {
             Ok(moved) => tracing::info!(moved, "open deadlines recounted over the new calendar"),
             Err(e) => tracing::error!(error = %e, "recounting deadlines failed"),
         }

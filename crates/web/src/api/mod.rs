@@ -21,8 +21,8 @@ use utoipa_axum::routes;
 
 use crate::auth::lang_of;
 use crate::error::ApiError;
-use huiyin_app::cases::AppError;
 use huiyin_app::context::AppState;
+use huiyin_app::error::AppError;
 
 /// The largest JSON body the API accepts.
 pub const JSON_LIMIT: usize = 256 * 1024;

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use super::{ApiJson, refuse};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
-use huiyin_app::cases;
 use huiyin_app::context::AppState;
+use huiyin_app::units;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -161,7 +161,7 @@ pub(super) async fn set_public_info(
     ApiJson(body): ApiJson<huiyin_core::unit::PublicInfoDraft>,
 ) -> ApiResult<Json<huiyin_app::public::PublicUnit>> {
     let lang = caller.lang;
-    cases::set_unit_public_info(&state, &caller.actor, &code, &body).await.map_err(|e| refuse(lang, e))?;
+    units::set_unit_public_info(&state, &caller.actor, &code, &body).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(huiyin_app::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
 }
 
@@ -187,6 +187,6 @@ pub(super) async fn set_reception_schedule(
     ApiJson(body): ApiJson<ReceptionScheduleBody>,
 ) -> ApiResult<Json<huiyin_app::public::PublicUnit>> {
     let lang = caller.lang;
-    cases::set_reception_schedule(&state, &caller.actor, &code, &body.days).await.map_err(|e| refuse(lang, e))?;
+    units::set_reception_schedule(&state, &caller.actor, &code, &body.days).await.map_err(|e| refuse(lang, e))?;
     Ok(Json(huiyin_app::public::public_unit(&state, &code).await.map_err(|e| refuse(lang, e))?))
 }

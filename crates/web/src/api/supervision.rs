@@ -8,8 +8,8 @@ use serde::Deserialize;
 use super::refuse;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use huiyin_app::cases;
 use huiyin_app::context::AppState;
+use huiyin_app::supervision;
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub(super) struct NotificationView {
@@ -36,7 +36,7 @@ pub(super) async fn list_notifications(
     caller: ApiActor,
 ) -> ApiResult<Json<NotificationList>> {
     let lang = caller.lang;
-    let (items, unread) = cases::notifications(&state, &caller.actor, 100).await.map_err(|e| refuse(lang, e))?;
+    let (items, unread) = supervision::notifications(&state, &caller.actor, 100).await.map_err(|e| refuse(lang, e))?;
     let items = items
         .into_iter()
         .map(|n| NotificationView {
@@ -101,7 +101,7 @@ pub(super) async fn list_supervision(
     Query(p): Query<SupervisionParams>,
 ) -> ApiResult<Json<Vec<SupervisionView>>> {
     let lang = caller.lang;
-    let items = cases::supervision_items(&state, &caller.actor, p.open.unwrap_or(true), 500)
+    let items = supervision::supervision_items(&state, &caller.actor, p.open.unwrap_or(true), 500)
         .await
         .map_err(|e| refuse(lang, e))?;
     Ok(Json(

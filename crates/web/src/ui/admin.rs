@@ -7,8 +7,9 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 
 use super::{Me, PageError, PageResult, Staff, check_csrf, render};
-use huiyin_app::cases::{self, AppError};
 use huiyin_app::context::AppState;
+use huiyin_app::deadlines;
+use huiyin_app::error::AppError;
 
 #[derive(Template)]
 #[template(path = "admin_calendar.html")]
@@ -52,10 +53,10 @@ pub(super) async fn import_calendar(
     Form(f): Form<CalendarForm>,
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    match cases::import_holiday_year(&state, &staff.actor, &f.file, "admin page").await {
+    match deadlines::import_holiday_year(&state, &staff.actor, &f.file, "admin page").await {
         Ok((year, days)) => {
             let calendar = state.calendar().await;
-            let moved = cases::recount_deadlines(state.store.as_ref(), &calendar, |_| {}).await?;
+            let moved = deadlines::recount_deadlines(state.store.as_ref(), &calendar, |_| {}).await?;
             let message = format!("已导入 {year} 年安排({days} 个调整日),{moved} 个未结期限的截止日期随之调整。");
             calendar_page(&state, &staff, Some(message), None).await
         }

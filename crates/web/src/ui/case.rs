@@ -18,8 +18,10 @@ use serde::Deserialize;
 use super::login::CsrfForm;
 use super::register::{person_label, staff_choices};
 use super::{Me, PageError, PageResult, Staff, check_csrf, render};
-use huiyin_app::cases::{self, AppError, CaseAction};
+use huiyin_app::cases::{self, CaseAction};
 use huiyin_app::context::AppState;
+use huiyin_app::documents::issue;
+use huiyin_app::error::AppError;
 use huiyin_app::search;
 use huiyin_app::views;
 
@@ -294,7 +296,7 @@ pub(super) async fn case_page(
                 _ => None,
             })
             .collect(),
-        documents: cases::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
+        documents: issue::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
         status: file.state.status.code(),
         is_leader: staff.actor.user.role == huiyin_core::user::Role::Leader,
         can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
@@ -406,7 +408,7 @@ pub(super) async fn act(
     };
     let outcome = match cases::act(&state, &staff.actor, id, action, shown).await {
         Ok(file) => {
-            cases::issue_after_action(&state, &file).await;
+            issue::issue_after_action(&state, &file).await;
             Ok(())
         }
         Err(e) => Err(e),
@@ -500,7 +502,7 @@ pub(super) async fn document(
     Query(q): Query<DocumentQuery>,
 ) -> PageResult {
     let kind = doc_kind(&kind)?;
-    let all = cases::case_documents(&state, &staff.actor, id).await?;
+    let all = issue::case_documents(&state, &staff.actor, id).await?;
     let doc = huiyin_app::documents::find(all, kind, q.by)
         .ok_or_else(|| PageError(StatusCode::NOT_FOUND, "本件尚未出具该文书。".into()))?;
     Ok(render(&DocumentPage { id, code: kind.code(), issued_by: doc.issued_by, doc: doc.letter }))
@@ -514,7 +516,7 @@ pub(super) async fn document_pdf(
     Query(q): Query<DocumentQuery>,
 ) -> PageResult {
     let kind = doc_kind(&kind)?;
-    let (record, blob) = cases::document_pdf(&state, &staff.actor, id, kind, q.by).await?;
+    let (record, blob) = issue::document_pdf(&state, &staff.actor, id, kind, q.by).await?;
     Ok(crate::pdf_response(&record, blob))
 }
 

@@ -9,8 +9,9 @@ use serde::Deserialize;
 
 use super::{Choice, Me, PageResult, Staff, choices, render, urlencode};
 use crate::auth::Actor;
-use huiyin_app::cases::{self, AppError, ListParams};
+use huiyin_app::cases::{self, ListParams};
 use huiyin_app::context::AppState;
+use huiyin_app::error::AppError;
 use huiyin_app::views;
 
 pub(super) struct ListRow {
@@ -161,7 +162,7 @@ pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f):
                     channel: s.channel.label_zh(),
                     name: s.petitioner_name.clone().unwrap_or_else(|| "(匿名)".into()),
                     headcount: s.headcount,
-                    phone: s.petitioner_phone.as_deref().map(huiyin_core::identity::masked_phone).unwrap_or_default(),
+                    phone: s.petitioner_phone.clone().unwrap_or_default(),
                     category: s.category_path.rsplit(" / ").next().unwrap_or_default().to_owned(),
                     excerpt: huiyin_search::highlight(&s.content, &terms, 40),
                     flags: s.flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).map(Flag::label_zh).collect(),

@@ -17,8 +17,8 @@ use super::{
 };
 use crate::auth::{hash_password, verify_password};
 use crate::extract::ClientAddress;
-use huiyin_app::cases::AppError;
 use huiyin_app::context::{AppState, token_hash};
+use huiyin_app::error::AppError;
 use huiyin_app::guards;
 
 #[derive(Template)]

@@ -28,8 +28,8 @@ use tower_sessions::Session;
 use crate::auth::Actor;
 use admin::{admin_calendar, import_calendar};
 use case::{accept, act, case_detail, document, document_pdf, download, extend, extension_notice, upload};
-use huiyin_app::cases::AppError;
 use huiyin_app::context::{AppState, new_token};
+use huiyin_app::error::AppError;
 use list::cases;
 use login::{login, login_form, logout, setup, setup_form};
 use receipt::{receipt, reissue};
@@ -188,7 +188,7 @@ impl FromRequestParts<AppState> for Staff {
         }
         let warning = calendar_warning(state, &user).await;
         let actor = Actor::load(state, user).await.map_err(|e| PageError::from(e).into_response())?;
-        let unread = huiyin_app::cases::unread_notifications(state, &actor)
+        let unread = huiyin_app::supervision::unread_notifications(state, &actor)
             .await
             .map_err(|e| PageError::from(e).into_response())?;
         let csrf = csrf_token(&session).await.map_err(IntoResponse::into_response)?;

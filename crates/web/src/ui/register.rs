@@ -15,8 +15,9 @@ use tower_sessions::Session;
 
 use super::list::units_in_scope;
 use super::{Choice, Me, PageResult, RECEIPT_KEY, Staff, check_csrf, choices, field_error, render};
-use huiyin_app::cases::{self, AppError};
+use huiyin_app::cases;
 use huiyin_app::context::{AppState, new_token};
+use huiyin_app::error::AppError;
 use huiyin_app::search::{self, IntakeDraft, IntakeReport};
 use huiyin_app::views;
 

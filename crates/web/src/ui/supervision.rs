@@ -10,6 +10,7 @@ use super::login::CsrfForm;
 use super::{Me, PageResult, Staff, check_csrf, render};
 use huiyin_app::cases::{self, ListParams};
 use huiyin_app::context::AppState;
+use huiyin_app::supervision;
 use huiyin_app::views;
 
 pub(super) struct DueRow {
@@ -52,7 +53,7 @@ pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Pa
     };
     let mine = cases::list_cases(&state, &staff.actor, &soon(Some("me"))).await?.page;
     let all = cases::list_cases(&state, &staff.actor, &soon(None)).await?.page;
-    let items = cases::supervision_items(&state, &staff.actor, true, 200).await?;
+    let items = supervision::supervision_items(&state, &staff.actor, true, 200).await?;
     let page = DashboardPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
@@ -105,7 +106,7 @@ pub(super) struct NotificationsPage {
 }
 
 pub(super) async fn notifications(State(state): State<AppState>, staff: Staff) -> PageResult {
-    let (items, _) = cases::notifications(&state, &staff.actor, 100).await?;
+    let (items, _) = supervision::notifications(&state, &staff.actor, 100).await?;
     let page = NotificationsPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),

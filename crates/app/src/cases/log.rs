@@ -1,0 +1,193 @@
+//! The log of a case, written: when an action happened (补录 included), the one GEN-7 guard every
+//! event passes (the informant guard, the accused's reach, the person accused), and appending the
+//! event with the case's new state, deadlines, search words and notices.
+
+use chrono::{DateTime, Utc};
+use huiyin_core::event::{Event, EventData};
+use huiyin_core::informant::{self, UnitTree};
+use huiyin_core::lifecycle::Refusal;
+use huiyin_core::limits::{self};
+use huiyin_core::{FieldError, Invalid};
+use huiyin_store::{Blob, CaseFile, NewEvent};
+
+use crate::actor::Actor;
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+
+/// When an action happened: now, or the `at` of a record entered after the fact (补录), which needs
+/// the permission, may not lie in the future, and may not precede the case's last event.
+pub(crate) fn occurred_at(
+    actor: &Actor,
+    file: &CaseFile,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> AppResult<DateTime<Utc>> {
+    let Some(at) = at else { return Ok(now) };
+    if !actor.user.may_backdate {
+        return Err(AppError::MayNotBackdate);
+    }
+    if at > now {
+        return Err(FieldError::new("at", Invalid::InFuture).into());
+    }
+    if file.events.last().is_some_and(|last| at < last.occurred_at) {
+        return Err(FieldError::new("at", Invalid::BeforeEarlierEvent).into());
+    }
+    Ok(at)
+}
+
+/// Appends one event to a case the actor may see, deriving the new state and deadlines with the
+/// core. Deadlines count from when the event happened (`at`), not from when it was written down.
+pub(crate) async fn append(
+    state: &AppState,
+    actor: &Actor,
+    file: &CaseFile,
+    data: EventData,
+    (note, at): (Option<String>, Option<DateTime<Utc>>),
+    new_code_hash: Option<String>,
+    blobs: Vec<Blob>,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let occurred = occurred_at(actor, file, at, now)?;
+    let event = Event {
+        seq: file.version + 1,
+        occurred_at: occurred,
+        recorded_at: now,
+        actor: actor.user.username.clone(),
+        note: note.clone(),
+        data: data.clone(),
+    };
+    let mut next = file.state.clone();
+    next.apply(&event);
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let deadlines = limits::after_event(&file.deadlines, &event, &rules, &*state.calendar().await);
+    // The case's words after this event, when it brings words of its own.
+    let search_tokens = (event.note.is_some() || huiyin_search::document::has_text(&event.data)).then(|| {
+        let mut events = file.events.clone();
+        events.push(event.clone());
+        huiyin_search::document::case_tokens(&state.segmenter(), &file.registration, &events)
+    });
+    let new_event = NewEvent {
+        deadlines,
+        occurred_at: occurred,
+        recorded_at: now,
+        actor_id: actor.user.id,
+        note,
+        data,
+        state: next,
+        new_query_code_hash: new_code_hash,
+        blobs,
+        search_tokens,
+    };
+    state.store.append_event(file.id, file.version, &new_event).await?;
+    Ok(())
+}
+
+/// GEN-7 when the accused is set or corrected: only a unit outside the reach of the unit accused now
+/// may change or clear it; and the case may not then be held, owned or led by the newly accused
+/// person, unit or its departments, nor the correction made by one of them (it would vanish from
+/// their sight in their hands). It is routed out of their reach first.
+pub(crate) async fn refuse_accused_holding(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    file: &CaseFile,
+    accused: Option<i64>,
+    accused_user: Option<&str>,
+) -> AppResult<()> {
+    // Changing or clearing who is accused is for units outside the reach of the unit accused now:
+    // a unit below it could otherwise hand the accusation to it.
+    if file.accused_unit_id.is_some_and(|current| tree.within_reach(actor.user.unit_id, current)) {
+        return Err(Refusal::AccusedUnit.into());
+    }
+    let people = [Some(&file.state.owner), file.state.owner_leader.as_ref(), Some(&actor.user.username)];
+    if let Some(person) = accused_user
+        && people.iter().flatten().any(|p| p.eq_ignore_ascii_case(person))
+    {
+        return Err(Refusal::AccusedPerson.into());
+    }
+    let Some(accused) = accused else { return Ok(()) };
+    let mut units = vec![file.holding_unit_id, actor.user.unit_id];
+    for username in people.into_iter().flatten() {
+        if let Some(user) = state.store.user_by_username(username).await? {
+            units.push(user.unit_id);
+        }
+    }
+    if units.iter().any(|u| tree.blind_to(*u).contains(&accused)) {
+        return Err(Refusal::AccusedUnit.into());
+    }
+    Ok(())
+}
+
+/// GEN-7: the staff member accused now is changed or cleared only from outside the reach of their
+/// unit, so that their own colleagues and subordinates cannot hand the accusation back to them.
+pub(crate) async fn refuse_person_change_from_within(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    current: &str,
+) -> AppResult<()> {
+    match state.store.user_by_username(current).await? {
+        Some(person) if tree.within_reach(actor.user.unit_id, person.unit_id) => Err(Refusal::AccusedPerson.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The one GEN-7 guard on every action of a case: resolves the units and users the event routes the
+/// case to and lets the core judge them against the accused unit ([`informant::guard`]).
+pub(crate) async fn guard_informant(
+    state: &AppState,
+    actor: &Actor,
+    tree: &UnitTree,
+    file: &CaseFile,
+    data: &EventData,
+) -> AppResult<()> {
+    if file.accused_unit_id.is_none() && file.accused_user_id.is_none() {
+        return Ok(());
+    }
+    let routes = informant::routes(data);
+    let units: Vec<i64> = routes.units.iter().filter_map(|code| tree.id_of(code)).collect();
+    let mut user_units = Vec::new();
+    for username in routes.users {
+        if let Some(user) = state.store.user_by_username(username).await? {
+            user_units.push(user.unit_id);
+        }
+    }
+    let person = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
+    let accused = informant::Accusation { unit: file.accused_unit_id, user: person.as_deref() };
+    let (holder, actor_unit) = (file.holding_unit_id, actor.user.unit_id);
+    informant::guard(tree, accused, holder, actor_unit, data, &units, &user_units)?;
+    // And the case as the event leaves it, whatever the event names: an objection returns it to
+    // whoever sent it, who may be of the accused or the accused person.
+    let mut next = file.state.clone();
+    let now = Utc::now();
+    let event = Event {
+        seq: 0,
+        occurred_at: now,
+        recorded_at: now,
+        actor: actor.user.username.clone(),
+        note: None,
+        data: data.clone(),
+    };
+    next.apply(&event);
+    let new_people = [
+        Some(&next.owner).filter(|o| **o != file.state.owner),
+        next.owner_leader.as_ref().filter(|l| file.state.owner_leader.as_ref() != Some(*l)),
+    ];
+    for p in new_people.into_iter().flatten() {
+        if person.as_deref().is_some_and(|person| person.eq_ignore_ascii_case(p)) {
+            return Err(Refusal::AccusedPerson.into());
+        }
+        if let (Some(accused), Some(user)) = (file.accused_unit_id, state.store.user_by_username(p).await?)
+            && tree.blind_to(user.unit_id).contains(&accused)
+        {
+            return Err(Refusal::AccusedUnit.into());
+        }
+    }
+    if let Some(accused) = file.accused_unit_id
+        && next.holding_unit != file.state.holding_unit
+        && tree.id_of(&next.holding_unit).is_some_and(|h| tree.blind_to(h).contains(&accused))
+    {
+        return Err(Refusal::AccusedUnit.into());
+    }
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! A unit as the public sees it (COM-3, FED-3, SCH-4): how to reach it, its reception days and its
+//! measures (GEN-9).
+
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+use chrono::Utc;
+use huiyin_core::kpi::{KpiTallies, measures};
+use huiyin_core::unit::OfficeHours;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use utoipa::ToSchema;
+
+/// How long a unit's counted measures are shown before they are counted again.
+const MEASURES_FRESH_FOR: Duration = Duration::from_secs(60 * 60);
+
+/// A unit as the public sees it (COM-3, FED-3, SCH-4): how to reach it, and its measures over the
+/// last twelve months (GEN-9).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicUnit {
+    pub code: String,
+    pub name: String,
+    /// The kind of unit, in Chinese.
+    pub kind: String,
+    /// `null` until the unit publishes them.
+    pub hotline: Option<String>,
+    pub address: Option<String>,
+    /// Reception hours in words, e.g. `周一至周五 10:00–12:30、16:00–18:00`.
+    pub office_hours: Option<String>,
+    pub procedure: Option<String>,
+    /// 接待日安排表 (FED-3, FED-4): the leader who receives petitioners each weekday, Monday first.
+    pub reception_schedule: Vec<ReceptionDayView>,
+    /// The first and last day the measures count (China time).
+    pub period_from: String,
+    pub period_to: String,
+    pub measures: Vec<MeasureView>,
+}
+
+/// One day of a unit's reception schedule.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceptionDayView {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// 周一 … 周日.
+    pub weekday_label: String,
+    pub leader: String,
+    pub title: String,
+    pub credential: String,
+}
+
+/// One public measure.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeasureView {
+    /// `timely_acceptance`, `on_time_closure` or `satisfaction`.
+    pub code: String,
+    /// 及时受理率, 按期办结率, 满意率.
+    pub label: String,
+    /// Per cent, one decimal; `null` when nothing was counted.
+    pub percent: Option<f64>,
+    /// The rate as shown, e.g. `93.5%` or `暂无数据`.
+    pub shown: String,
+    pub numerator: u64,
+    pub denominator: u64,
+}
+
+/// The units, by code and name, in the order of the tree.
+pub async fn public_units(state: &AppState) -> AppResult<Vec<(String, String)>> {
+    Ok(state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect())
+}
+
+/// A unit's public page: its information and its measures for the twelve months to today.
+pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> {
+    let unit = state.store.unit_by_code(code.trim()).await?.ok_or(AppError::NotFound)?;
+    let info = state.store.unit_public_info(unit.id).await?;
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let since = today.checked_sub_months(chrono::Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(today);
+    let tallies = unit_tallies(state, unit.id, since, today).await?;
+    let hours = info.as_ref().and_then(|i| OfficeHours::parse("office_hours", &i.office_hours).ok());
+    let schedule = state.store.reception_schedule(unit.id).await?;
+    Ok(PublicUnit {
+        code: unit.code,
+        name: unit.name,
+        kind: unit.kind.label_zh().into(),
+        hotline: info.as_ref().map(|i| i.hotline.clone()),
+        address: info.as_ref().map(|i| i.address.clone()),
+        office_hours: hours.map(|h| h.describe_zh()),
+        procedure: info.map(|i| i.procedure),
+        reception_schedule: schedule
+            .into_iter()
+            .map(|d| ReceptionDayView {
+                weekday: d.weekday,
+                weekday_label: d.weekday_zh().into(),
+                leader: d.leader,
+                title: d.title,
+                credential: d.credential,
+            })
+            .collect(),
+        period_from: since.to_string(),
+        period_to: today.to_string(),
+        measures: measures(&tallies)
+            .into_iter()
+            .map(|m| MeasureView {
+                code: m.code.into(),
+                label: m.label.into(),
+                shown: m.shown(),
+                percent: m.percent,
+                numerator: m.numerator,
+                denominator: m.denominator,
+            })
+            .collect(),
+    })
+}
+
+async fn unit_tallies(
+    state: &AppState,
+    unit_id: i64,
+    since: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> AppResult<KpiTallies> {
+    let guards = state.public_guards();
+    let cached = guards.measures.lock().ok().and_then(|m| m.get(&unit_id).copied());
+    if let Some(tallies) = cached.filter(|(at, _)| at.elapsed() < MEASURES_FRESH_FOR).map(|(_, t)| t) {
+        return Ok(tallies);
+    }
+    let scope = state.store.unit_subtree(unit_id).await?;
+    let tallies = state.store.kpi_tallies(&scope, since, today).await?;
+    if let Ok(mut m) = guards.measures.lock() {
+        m.insert(unit_id, (Instant::now(), tallies));
+    }
+    Ok(tallies)
+}
