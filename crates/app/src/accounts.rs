@@ -5,8 +5,9 @@
 //! once (every request checks that its user is active) and its tokens are revoked; a new password
 //! ends the sessions opened with the old one (the session keeps a fingerprint of the password hash).
 
+use huiyin_core::unit::UnitDraft;
 use huiyin_core::user::{AccountDraft, AccountFields, Role, check_new_password};
-use huiyin_core::{FieldError, Invalid};
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::{NewUser, StoreError, User};
 
 use crate::actor::Actor;
@@ -69,6 +70,67 @@ pub async fn add_account(
         other => AppError::from(other),
     })?;
     tracing::info!(user = %user.username, role = user.role.code(), actor = %actor.user.username, "account added");
+    Ok(user)
+}
+
+/// The first administrator, by the one-time link `huiyin serve` prints while nobody administers the
+/// installation: with the top unit when there is none yet (`unit`), else of a unit that exists.
+/// Everything is checked before the link is used up; using it up first means two submissions cannot
+/// both make an administrator. An unknown or used link is [`AppError::NotFound`].
+pub async fn set_up_first_administrator(
+    state: &AppState,
+    setup_token: &str,
+    unit: &UnitDraft,
+    draft: &AccountDraft,
+    password: &str,
+) -> AppResult<User> {
+    let token = crate::context::token_hash(setup_token);
+    if !state.store.setup_token_exists(&token).await? {
+        return Err(AppError::NotFound);
+    }
+    let draft = AccountDraft { role: Some(Role::Admin.code().into()), ..draft.clone() };
+    let mut errors = Vec::new();
+    let fields = draft.parse().map_err(|e| errors.extend(e.iter().cloned())).ok();
+    check_new_password("password", password).map_err(|e| errors.push(e)).ok();
+    let has_units = !state.store.units().await?.is_empty();
+    if let Some(f) = &fields {
+        if has_units && state.store.unit_by_code(f.unit.as_str()).await?.is_none() {
+            errors.push(FieldError::new("unit", Invalid::UnknownUnit));
+        }
+        if state.store.user_by_username(f.username.as_str()).await?.is_some() {
+            errors.push(FieldError::new("username", Invalid::AlreadyExists));
+        }
+    }
+    if !has_units {
+        unit.parse().map_err(|e| errors.extend(e.iter().filter(|e| e.field != "code").cloned())).ok();
+    }
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    let Some(AccountFields { username, unit: unit_code, role, display_name, .. }) = fields else {
+        return Err(FieldError::new("username", Invalid::Required).into());
+    };
+    if !state.store.take_setup_token(&token).await? {
+        return Err(AppError::NotFound);
+    }
+    if !has_units {
+        let top = UnitDraft { code: Some(unit_code.as_str().to_owned()), parent: None, ..unit.clone() };
+        crate::units::add_top_unit(state, &top).await?;
+    }
+    let password_hash = Some(hash(password).await?);
+    let account = NewUser {
+        username: username.as_str().to_owned(),
+        display_name,
+        unit: unit_code,
+        role,
+        password_hash,
+        may_backdate: false,
+    };
+    let user = state.store.add_user(&account).await.map_err(|e| match e {
+        StoreError::Duplicate(_) => FieldError::new("username", Invalid::AlreadyExists).into(),
+        other => AppError::from(other),
+    })?;
+    tracing::info!(user = %user.username, "first administrator created");
     Ok(user)
 }
 

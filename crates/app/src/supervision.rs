@@ -10,7 +10,7 @@ use crate::actor::Actor;
 use crate::cases::notice;
 use crate::cases::notices_outside_accused;
 use crate::context::AppState;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::tree::unit_tree_of;
 
 /// The actor's notifications, newest first (at most `limit`), and how many are unread; none about a
@@ -27,6 +27,16 @@ pub async fn notifications(
 /// How many of the actor's notifications are unread (GEN-7 as [`notifications`]).
 pub async fn unread_notifications(state: &AppState, actor: &Actor) -> AppResult<i64> {
     Ok(state.store.unread_notifications(actor.user.id, &actor.blind).await?)
+}
+
+/// Marks one of the actor's own notifications read; another person's, or none, is
+/// [`AppError::NotFound`].
+pub async fn mark_notification_read(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
+    if state.store.mark_notification_read(actor.user.id, id, Utc::now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// The supervision items of the cases in the actor's scope (GEN-7: none of a case that accuses the

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::refuse;
 use crate::auth::ApiActor;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use huiyin_app::context::AppState;
 use huiyin_app::supervision;
 
@@ -60,12 +60,8 @@ pub(super) async fn read_notification(
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
     let lang = caller.lang;
-    let done = state
-        .store
-        .mark_notification_read(caller.actor.user.id, id, chrono::Utc::now())
-        .await
-        .map_err(|e| ApiError::store(lang, e))?;
-    if done { Ok(StatusCode::NO_CONTENT) } else { Err(ApiError::not_found(lang)) }
+    supervision::mark_notification_read(&state, &caller.actor, id).await.map_err(|e| refuse(lang, e))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

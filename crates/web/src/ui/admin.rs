@@ -12,7 +12,7 @@ use huiyin_app::deadlines;
 use huiyin_app::error::AppError;
 
 #[derive(Template)]
-#[template(path = "admin_calendar.html")]
+#[template(path = "staff/admin_calendar.html")]
 pub(super) struct CalendarPage {
     me: Option<Me>,
     csrf: String,

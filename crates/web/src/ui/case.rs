@@ -84,7 +84,7 @@ pub(super) struct CaseTemplateView {
 }
 
 #[derive(Template)]
-#[template(path = "case.html")]
+#[template(path = "staff/case.html")]
 pub(super) struct CasePage {
     me: Option<Me>,
     csrf: String,
@@ -476,7 +476,7 @@ impl DocumentLink {
 }
 
 #[derive(Template)]
-#[template(path = "document.html")]
+#[template(path = "staff/document.html")]
 pub(super) struct DocumentPage {
     id: i64,
     code: &'static str,

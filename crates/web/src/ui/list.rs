@@ -48,7 +48,7 @@ pub(super) fn due_text(next_due: Option<chrono::NaiveDate>, today: chrono::Naive
 }
 
 #[derive(Template)]
-#[template(path = "cases.html")]
+#[template(path = "staff/cases.html")]
 pub(super) struct CasesPage {
     me: Option<Me>,
     csrf: String,

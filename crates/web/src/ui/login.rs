@@ -4,10 +4,9 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use huiyin_core::unit::{UnitCode, UnitKind};
-use huiyin_core::user::{Role, Username, check_new_password};
+use huiyin_core::unit::{UnitDraft, UnitKind};
+use huiyin_core::user::AccountDraft;
 use huiyin_core::{FieldError, Invalid, Lang};
-use huiyin_store::{NewUnit, NewUser, StoreError};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -15,14 +14,15 @@ use super::{
     CREDENTIAL_KEY, Choice, Me, PageError, PageResult, USER_KEY, check_csrf, choices, credential_stamp, csrf_token,
     render, safe_next,
 };
-use crate::auth::{hash_password, verify_password};
+use crate::auth::verify_password;
 use crate::extract::ClientAddress;
+use huiyin_app::accounts;
 use huiyin_app::context::{AppState, token_hash};
 use huiyin_app::error::AppError;
 use huiyin_app::guards;
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "staff/login.html")]
 pub(super) struct LoginPage {
     me: Option<Me>,
     csrf: String,
@@ -152,7 +152,7 @@ pub(super) struct SetupErrors {
 }
 
 #[derive(Template)]
-#[template(path = "setup.html")]
+#[template(path = "staff/setup.html")]
 pub(super) struct SetupPage {
     me: Option<Me>,
     csrf: String,
@@ -196,82 +196,53 @@ pub(super) async fn setup(
     Form(f): Form<SetupForm>,
 ) -> PageResult {
     check_csrf(&session, f.csrf.as_ref()).await?;
-    let hash = token_hash(&token);
-    if !state.store.setup_token_exists(&hash).await? {
-        return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
-    }
-    let lang = Lang::Zh;
-    let mut errors = SetupErrors::default();
-    let unit_code = UnitCode::parse("code", &f.unit_code).map_err(|e| errors.unit_code = Some(e.message(lang))).ok();
-    let username = Username::parse("username", &f.username).map_err(|e| errors.username = Some(e.message(lang))).ok();
-    if let Err(e) = check_new_password("password", &f.password) {
-        errors.password = Some(e.message(lang));
-    } else if f.password != f.password2 {
-        errors.password = Some("两次输入的密码不一致。".into());
-    }
-    let existing_unit = match &unit_code {
-        Some(code) => state.store.unit_by_code(code.as_str()).await?,
-        None => None,
+    let unit = UnitDraft {
+        code: Some(f.unit_code.clone()),
+        name: Some(f.unit_name.clone()),
+        kind: Some(f.unit_kind.clone()),
+        parent: None,
     };
-    let has_units = !state.store.units().await?.is_empty();
-    if has_units && existing_unit.is_none() && unit_code.is_some() {
-        errors.unit_code = Some(FieldError::new("code", Invalid::UnknownUnit).message(lang));
-    }
-    let new_unit = if existing_unit.is_none() && !has_units {
-        let name = huiyin_core::text::required("name", Some(&f.unit_name), huiyin_core::text::limits::UNIT_NAME)
-            .map_err(|e| errors.unit_name = Some(e.message(lang)))
-            .ok();
-        let kind = UnitKind::parse("kind", &f.unit_kind).map_err(|e| errors.general = Some(e.message(lang))).ok();
-        name.zip(kind)
+    let account = AccountDraft {
+        username: Some(f.username.clone()),
+        unit: Some(f.unit_code.clone()),
+        display_name: Some(f.display_name.clone()),
+        ..Default::default()
+    };
+    let outcome = if f.password != f.password2 {
+        Err(FieldError::new("password2", Invalid::NotAChoice { allowed: "与上一栏相同的密码".into() }).into())
     } else {
-        None
+        accounts::set_up_first_administrator(&state, &token, &unit, &account, &f.password).await
     };
-    let (Some(unit_code), Some(username)) = (unit_code, username) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response());
-    };
-    if errors.unit_code.is_some() || errors.unit_name.is_some() || errors.password.is_some() || errors.general.is_some()
-    {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response());
-    }
-    if let Err(e) = huiyin_core::text::check_chars("display_name", &f.display_name) {
-        return Err(PageError(StatusCode::UNPROCESSABLE_ENTITY, e.message(Lang::Zh)));
-    }
-    // Use the link up first, so that two submissions cannot both create an administrator.
-    if !state.store.take_setup_token(&hash).await? {
-        return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
-    }
-    if let Some((name, kind)) = new_unit {
-        state.store.add_unit(&NewUnit { code: unit_code.clone(), name, kind, parent: None }).await?;
-    }
-    let password_hash = hash_password(f.password.clone())
-        .await
-        .map_err(|_| PageError(StatusCode::INTERNAL_SERVER_ERROR, "密码处理失败".into()))?;
-    let display_name =
-        if f.display_name.trim().is_empty() { username.as_str().to_owned() } else { f.display_name.trim().to_owned() };
-    let user = state
-        .store
-        .add_user(&NewUser {
-            username: username.as_str().to_owned(),
-            display_name,
-            unit: unit_code,
-            role: Role::Admin,
-            password_hash: Some(password_hash),
-            may_backdate: false,
-        })
-        .await;
-    let user = match user {
-        Ok(u) => u,
-        Err(StoreError::Duplicate(_)) => {
-            return Err(PageError(
-                StatusCode::CONFLICT,
-                "该用户名已存在,请用 huiyin serve 重新生成设置链接后换一个用户名。".into(),
-            ));
+    let user = match outcome {
+        Ok(user) => user,
+        Err(AppError::NotFound) => {
+            return Err(PageError(StatusCode::NOT_FOUND, "设置链接无效或已使用。".into()));
+        }
+        Err(AppError::Invalid(refused)) => {
+            let lang = Lang::Zh;
+            let mut errors = SetupErrors::default();
+            for e in refused.iter() {
+                let slot = match e.field.as_str() {
+                    "unit" | "code" => &mut errors.unit_code,
+                    "name" => &mut errors.unit_name,
+                    "username" => &mut errors.username,
+                    "password" => &mut errors.password,
+                    "password2" => {
+                        errors.password.get_or_insert_with(|| "两次输入的密码不一致。".into());
+                        continue;
+                    }
+                    _ => &mut errors.general,
+                };
+                slot.get_or_insert_with(|| e.message(lang));
+            }
+            return Ok(
+                (StatusCode::UNPROCESSABLE_ENTITY, setup_page(&state, &session, f, errors).await?).into_response()
+            );
         }
         Err(e) => return Err(e.into()),
     };
     session.cycle_id().await?;
     session.insert(USER_KEY, user.id).await?;
     session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
-    tracing::info!(user = %user.username, "first administrator created");
     Ok(Redirect::to("/cases").into_response())
 }

@@ -223,7 +223,7 @@ fn credential_stamp(user: &huiyin_store::User) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "message.html")]
+#[template(path = "staff/message.html")]
 struct MessagePage {
     me: Option<Me>,
     csrf: String,

@@ -13,7 +13,7 @@ use huiyin_app::context::AppState;
 use huiyin_app::views::{self, CaseView};
 
 #[derive(Template)]
-#[template(path = "receipt.html")]
+#[template(path = "staff/receipt.html")]
 pub(super) struct ReceiptPage {
     csrf: String,
     c: CaseView,

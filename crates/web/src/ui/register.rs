@@ -81,7 +81,7 @@ impl CaseForm {
 }
 
 #[derive(Template)]
-#[template(path = "new_case.html")]
+#[template(path = "staff/new_case.html")]
 pub(super) struct NewCasePage {
     me: Option<Me>,
     me_name: String,
@@ -207,7 +207,7 @@ pub(super) async fn intake(
 }
 
 #[derive(Template)]
-#[template(path = "intake.html")]
+#[template(path = "staff/intake.html")]
 pub(super) struct IntakePanel {
     /// Whether anything that identifies the petitioner or the matter was typed yet.
     typed: bool,

@@ -10,6 +10,7 @@ use super::login::CsrfForm;
 use super::{Me, PageResult, Staff, check_csrf, render};
 use huiyin_app::cases::{self, ListParams};
 use huiyin_app::context::AppState;
+use huiyin_app::error::AppError;
 use huiyin_app::supervision;
 use huiyin_app::views;
 
@@ -33,7 +34,7 @@ pub(super) struct ItemRow {
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "staff/dashboard.html")]
 pub(super) struct DashboardPage {
     me: Option<Me>,
     csrf: String,
@@ -98,7 +99,7 @@ pub(super) struct NotificationRow {
 }
 
 #[derive(Template)]
-#[template(path = "notifications.html")]
+#[template(path = "staff/notifications.html")]
 pub(super) struct NotificationsPage {
     me: Option<Me>,
     csrf: String,
@@ -131,6 +132,10 @@ pub(super) async fn read_notification(
     Form(f): Form<CsrfForm>,
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    state.store.mark_notification_read(staff.actor.user.id, id, Utc::now()).await?;
+    // Someone else's notification, or none: nothing to mark.
+    match supervision::mark_notification_read(&state, &staff.actor, id).await {
+        Ok(()) | Err(AppError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to("/notifications").into_response())
 }

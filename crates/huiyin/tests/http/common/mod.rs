@@ -7,6 +7,10 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use huiyin_app::context::{new_token, token_hash};
+use huiyin_core::unit::{UnitCode, UnitKind};
+use huiyin_core::user::Role;
+use huiyin_store::{NewUnit, NewUser, Store};
 use huiyin_store_tests::{TempDir, pg_base_url};
 use serde_json::Value;
 
@@ -76,20 +80,62 @@ impl Db {
         )
     }
 
-    /// A small tree (county QX > town XZ > community XS; town DZ) with an officer in XS, a
-    /// supervisor in XZ and an officer in DZ, and API tokens for each: (xs, xz, dz).
+    /// The database opened in this process, for seeding a world through the store.
+    pub fn with_store<T>(&self, seed: impl AsyncFnOnce(&dyn Store) -> T) -> T {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            if self.pg {
+                let store = huiyin_store_postgres::PostgresStore::open(&self.url).await.expect("open PostgreSQL");
+                let out = seed(&store).await;
+                store.close().await;
+                out
+            } else {
+                let store = huiyin_store_sqlite::SqliteStore::open(&self.url).await.expect("open SQLite");
+                seed(&store).await
+            }
+        })
+    }
+
+    /// A small tree (county QX > town XZ > community XS with its federation XS-CL; town DZ) with an
+    /// officer in XS, a handler in XS-CL, a supervisor in XZ and an officer in DZ, seeded through the
+    /// store, and API tokens for three of them: (wang of XS, chen of XZ, dong of DZ).
     pub fn seed(&self) -> (String, String, String) {
-        self.cli(&["unit", "add", "QX", "--name", "清溪县", "--kind", "county"]);
-        self.cli(&["unit", "add", "XZ", "--name", "西镇", "--kind", "town", "--parent", "QX"]);
-        self.cli(&["unit", "add", "XS", "--name", "西山社区", "--kind", "community", "--parent", "XZ"]);
-        self.cli(&["unit", "add", "XS-CL", "--name", "西山社区残联", "--kind", "federation", "--parent", "XS"]);
-        self.cli(&["unit", "add", "DZ", "--name", "东镇", "--kind", "town", "--parent", "QX"]);
-        self.cli(&["user", "add", "wang", "--unit", "XS", "--role", "officer", "--name", "王秀英"]);
-        self.cli(&["user", "add", "zhao", "--unit", "XS-CL", "--role", "handler", "--name", "赵维权"]);
-        self.cli(&["user", "add", "chen", "--unit", "XZ", "--role", "supervisor", "--name", "陈海燕"]);
-        self.cli(&["user", "add", "dong", "--unit", "DZ", "--role", "officer", "--name", "董东"]);
-        let token = |u: &str| self.cli(&["token", "create", u]).trim().to_owned();
-        (token("wang"), token("chen"), token("dong"))
+        self.with_store(async |store: &dyn Store| {
+            let units = [
+                ("QX", "清溪县", UnitKind::County, None),
+                ("XZ", "西镇", UnitKind::Town, Some("QX")),
+                ("XS", "西山社区", UnitKind::Community, Some("XZ")),
+                ("XS-CL", "西山社区残联", UnitKind::Federation, Some("XS")),
+                ("DZ", "东镇", UnitKind::Town, Some("QX")),
+            ];
+            for (code, name, kind, parent) in units {
+                let code = UnitCode::parse("code", code).unwrap();
+                let parent = parent.map(|p| UnitCode::parse("parent", p).unwrap());
+                store.add_unit(&NewUnit { code, name: name.into(), kind, parent }).await.unwrap();
+            }
+            let people = [
+                ("wang", "XS", Role::Officer, "王秀英"),
+                ("zhao", "XS-CL", Role::Handler, "赵维权"),
+                ("chen", "XZ", Role::Supervisor, "陈海燕"),
+                ("dong", "DZ", Role::Officer, "董东"),
+            ];
+            let mut tokens = Vec::new();
+            for (username, unit, role, name) in people {
+                let account = NewUser {
+                    username: username.into(),
+                    display_name: name.into(),
+                    unit: UnitCode::parse("unit", unit).unwrap(),
+                    role,
+                    password_hash: None,
+                    may_backdate: false,
+                };
+                let user = store.add_user(&account).await.unwrap();
+                let token = new_token("hy_").unwrap();
+                store.add_api_token(user.id, &token_hash(&token), chrono::Utc::now()).await.unwrap();
+                tokens.push(token);
+            }
+            (tokens[0].clone(), tokens[2].clone(), tokens[3].clone())
+        })
     }
 }
 

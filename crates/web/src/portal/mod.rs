@@ -1,0 +1,198 @@
+//! The public portal (GEN-1, GEN-11): pages for petitioners without an account, in a layout of their
+//! own — the home page, the online petition (fill in, check, send, receipt) and the case lookup.
+//! Every page works without JavaScript and by keyboard alone; a large-text, high-contrast display
+//! is one button away and kept in a cookie. The rules behind the pages live in [`huiyin_app::public`].
+
+mod lookup;
+mod submit;
+mod units;
+
+use lookup::{document, lookup, lookup_form, rate, review};
+use submit::{submit_check, submit_form, submit_send};
+use units::{unit, units};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Form, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use huiyin_core::Lang;
+use huiyin_core::event::Status;
+use huiyin_core::limits::DeadlineKind;
+use huiyin_core::public::MAX_ONLINE_ATTACHMENTS;
+use serde::Deserialize;
+
+use crate::ui::render;
+use huiyin_app::context::AppState;
+use huiyin_app::error::AppError;
+
+/// The cookie that keeps the large-text, high-contrast display.
+const DISPLAY_COOKIE: &str = "huiyin_display";
+/// The cookie that keeps the language of the public pages (Chinese unless it says `en`).
+const LANG_COOKIE: &str = "huiyin_lang";
+
+/// How the petitioner wants the pages shown: large text, and Chinese or English.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Display {
+    pub large: bool,
+    pub en: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Display {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let cookies: Vec<String> = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .map(|c| c.trim().to_owned())
+            .collect();
+        let has = |cookie: String| cookies.contains(&cookie);
+        Ok(Display { large: has(format!("{DISPLAY_COOKIE}=large")), en: has(format!("{LANG_COOKIE}=en")) })
+    }
+}
+
+impl Display {
+    /// The text in the page's language.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.en { en } else { zh }
+    }
+
+    pub fn lang(&self) -> Lang {
+        if self.en { Lang::En } else { Lang::Zh }
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        if self.en { "en" } else { "zh-CN" }
+    }
+
+    /// A case's status in the page's language (`zh` is the Chinese label the view carries).
+    pub fn status(&self, code: &str, zh: &str) -> String {
+        match Status::ALL.iter().find(|s| s.code() == code) {
+            Some(status) if self.en => status.label_en().into(),
+            _ => zh.into(),
+        }
+    }
+
+    /// A time limit's name in the page's language.
+    pub fn deadline(&self, kind: &str, zh: &str) -> String {
+        match DeadlineKind::parse(kind) {
+            Some(kind) if self.en => kind.label_en().into(),
+            _ => zh.into(),
+        }
+    }
+
+    /// A public measure's name in the page's language.
+    pub fn measure(&self, code: &str, zh: &str) -> String {
+        let en = match code {
+            "timely_acceptance" => "Timely acceptance",
+            "on_time_closure" => "On-time closure",
+            "satisfaction" => "Satisfaction",
+            _ => zh,
+        };
+        self.t(zh, en).into()
+    }
+
+    /// A public step's name in the page's language.
+    pub fn step(&self, kind: &str, zh: &str) -> String {
+        if self.en { huiyin_core::public::step_label_en(kind).into() } else { zh.into() }
+    }
+}
+
+/// A failure on a public page, shown in the public layout: status, Chinese and English text.
+struct PortalError(StatusCode, String, String);
+
+impl From<AppError> for PortalError {
+    fn from(e: AppError) -> Self {
+        let en = crate::error::ApiError::answer(Lang::En, &e).message;
+        let zh = crate::error::ApiError::logged(Lang::Zh, e);
+        PortalError(zh.status, zh.message, en)
+    }
+}
+
+impl PortalError {
+    fn page(self, display: Display) -> Response {
+        let page = PortalMessage {
+            display,
+            back: "/public".into(),
+            title: display.t("未能完成", "Not done").into(),
+            text: if display.en { self.2 } else { self.1 },
+        };
+        (self.0, render(&page)).into_response()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/message.html")]
+struct PortalMessage {
+    display: Display,
+    back: String,
+    title: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/home.html")]
+struct HomePage {
+    display: Display,
+    back: String,
+}
+
+async fn home(display: Display) -> Response {
+    render(&HomePage { display, back: "/public".into() })
+}
+
+#[derive(Deserialize)]
+struct DisplayForm {
+    /// `1` for large text, `0` for the standard; absent leaves it.
+    large: Option<String>,
+    /// `en` or `zh`; absent leaves it.
+    lang: Option<String>,
+    #[serde(default)]
+    back: String,
+}
+
+/// Switches the large-text display or the language for a year, then returns to the page it came
+/// from.
+async fn set_display(Form(f): Form<DisplayForm>) -> Response {
+    let back = if f.back.starts_with("/public") && !f.back.contains("//") { f.back } else { "/public".into() };
+    let cookie = |name: &str, value: Option<&str>| match value {
+        Some(v) => format!("{name}={v}; Path=/public; Max-Age=31536000; SameSite=Lax; HttpOnly"),
+        None => format!("{name}=; Path=/public; Max-Age=0; SameSite=Lax; HttpOnly"),
+    };
+    let mut response = Redirect::to(&back).into_response();
+    let mut set = Vec::new();
+    if let Some(large) = f.large {
+        set.push(cookie(DISPLAY_COOKIE, (large == "1").then_some("large")));
+    }
+    if let Some(lang) = f.lang {
+        set.push(cookie(LANG_COOKIE, (lang == "en").then_some("en")));
+    }
+    for value in set {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The public portal's routes.
+pub fn router() -> Router<AppState> {
+    let upload_limit = MAX_ONLINE_ATTACHMENTS * huiyin_core::attachment::MAX_BYTES + 256 * 1024;
+    Router::new()
+        .route("/public", get(home))
+        .route("/public/display", post(set_display))
+        .route("/public/submit", get(submit_form).post(submit_check))
+        .route("/public/submit/send", post(submit_send).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/public/lookup", get(lookup_form).post(lookup))
+        .route("/public/document", post(document))
+        .route("/public/rate", post(rate))
+        .route("/public/review", post(review))
+        .route("/public/units", get(units))
+        .route("/public/units/{code}", get(unit))
+}
