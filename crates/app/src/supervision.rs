@@ -78,7 +78,7 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
         }
         let rules = &rules_by_unit[&item.unit_id];
         let d = &item.deadline;
-        if !d.kind.is_units() {
+        if d.kind.owner() != limits::DeadlineOwner::Office {
             // The petitioner's own limits (to ask for review) are not chased.
             continue;
         }

@@ -72,6 +72,9 @@ pub struct DeadlineView {
     pub kind: String,
     /// The kind in Chinese.
     pub label: String,
+    /// Whose step it is: `office` (the office answers for it; overdue when past its day) or
+    /// `petitioner` (a window the petitioner may use, such as asking for review; never overdue).
+    pub owner: String,
     /// The last day (China time), counted as the regulation counts (GEN-8).
     pub due: String,
     /// When the step was done; `null` while open.
@@ -88,6 +91,7 @@ impl DeadlineView {
         DeadlineView {
             kind: d.kind.code().to_owned(),
             label: d.kind.label_zh().to_owned(),
+            owner: d.kind.owner().code().to_owned(),
             due: d.due.date.to_string(),
             met_at: d.met_at.map(instant),
             provisional: d.due.provisional,

@@ -63,9 +63,13 @@ impl DeadlineKind {
         }
     }
 
-    /// Whether the unit answers for this limit (supervised); the request limits are the petitioner's.
-    pub fn is_units(self) -> bool {
-        !matches!(self, DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest)
+    /// Whose step this is: the office answers for its own (supervised, overdue when past); the
+    /// review and re-review requests are the petitioner's windows, never the office's lateness.
+    pub fn owner(self) -> DeadlineOwner {
+        match self {
+            DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest => DeadlineOwner::Petitioner,
+            _ => DeadlineOwner::Office,
+        }
     }
 
     pub fn label_zh(self) -> &'static str {
@@ -92,6 +96,24 @@ impl DeadlineKind {
             DeadlineKind::Review => "Review answered",
             DeadlineKind::ReReviewRequest => "Asking for re-review",
             DeadlineKind::ReReview => "Re-review answered",
+        }
+    }
+}
+
+/// Whose step a deadline is (issue 17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineOwner {
+    /// The office's: it answers for the step, supervision follows it, and past its day it is overdue.
+    Office,
+    /// The petitioner's: a window they may use (to ask for review), shown as "可申请复查至…".
+    Petitioner,
+}
+
+impl DeadlineOwner {
+    pub fn code(self) -> &'static str {
+        match self {
+            DeadlineOwner::Office => "office",
+            DeadlineOwner::Petitioner => "petitioner",
         }
     }
 }
@@ -319,9 +341,10 @@ impl Deadline {
     }
 }
 
-/// The earliest due date among open deadlines (for sorting lists by urgency).
+/// The earliest due date among the office's open deadlines: what lists sort and filter by, and
+/// what makes a case overdue. The petitioner's windows are not the office's due dates.
 pub fn next_due(deadlines: &[Deadline]) -> Option<NaiveDate> {
-    deadlines.iter().filter(|d| d.met_at.is_none()).map(|d| d.due.date).min()
+    deadlines.iter().filter(|d| d.met_at.is_none() && d.kind.owner() == DeadlineOwner::Office).map(|d| d.due.date).min()
 }
 
 /// The China date of an instant: limits count whole days in China.

@@ -115,8 +115,8 @@ impl SupervisionStore for Backend {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(
-                "UPDATE cases SET next_due = (SELECT MIN(due) FROM case_deadlines WHERE case_id = $1 AND met_at IS NULL) \
-                 WHERE id = $1",
+                "UPDATE cases SET next_due = (SELECT MIN(due) FROM case_deadlines WHERE case_id = $1 AND met_at IS NULL \
+                 AND kind NOT IN ('review_request', 're_review_request')) WHERE id = $1",
             )
             .bind(*case_id)
             .execute(&mut *tx)

@@ -48,6 +48,33 @@ pub(crate) async fn append(
 ) -> AppResult<()> {
     let now = Utc::now();
     let occurred = occurred_at(actor, file, at, now)?;
+    write_event(state, actor, file, data, note, occurred, (new_code_hash, blobs)).await
+}
+
+/// Appends a judgement the system makes at registration (an intake flag) at the registration's
+/// time, not when it was written down: entering a letter from the paper book, the actions that
+/// followed can then still be recorded on their real days.
+pub(crate) async fn append_at_registration(
+    state: &AppState,
+    actor: &Actor,
+    file: &CaseFile,
+    data: EventData,
+) -> AppResult<()> {
+    let at = file.events.last().map_or_else(Utc::now, |e| e.occurred_at);
+    write_event(state, actor, file, data, None, at, (None, Vec::new())).await
+}
+
+/// Writes one event that happened at `occurred`, with the state and deadlines it leads to.
+async fn write_event(
+    state: &AppState,
+    actor: &Actor,
+    file: &CaseFile,
+    data: EventData,
+    note: Option<String>,
+    occurred: DateTime<Utc>,
+    (new_code_hash, blobs): (Option<String>, Vec<Blob>),
+) -> AppResult<()> {
+    let now = Utc::now();
     let event = Event {
         seq: file.version + 1,
         occurred_at: occurred,

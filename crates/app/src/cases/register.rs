@@ -255,7 +255,7 @@ pub(crate) async fn flag_at_intake(
     // The case is read back only when there is something to record on it.
     for data in flags {
         let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
-        crate::cases::log::append(state, actor, &file, data, (None, None), None, Vec::new()).await?;
+        crate::cases::log::append_at_registration(state, actor, &file, data).await?;
     }
     Ok(report)
 }

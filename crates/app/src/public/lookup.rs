@@ -104,13 +104,14 @@ pub async fn request_review(
 /// (a draft that was not approved is never theirs).
 async fn petitioner_documents(state: &AppState, file: &CaseFile) -> AppResult<Vec<crate::documents::Issued>> {
     use crate::documents::DocKind;
-    let replied_after = |seq: i64| {
-        file.events.iter().any(|e| e.seq > seq && matches!(e.data, huiyin_core::event::EventData::Replied {}))
+    // The opinion is issued by the reply that sends it.
+    let sent_by_reply = |seq: i64| {
+        file.events.iter().any(|e| e.seq == seq && matches!(e.data, huiyin_core::event::EventData::Replied {}))
     };
     Ok(issue::compose_documents(state, file)
         .await?
         .into_iter()
-        .filter(|d| d.kind.for_petitioner() && (d.kind != DocKind::Opinion || replied_after(d.issued_by)))
+        .filter(|d| d.kind.for_petitioner() && (d.kind != DocKind::Opinion || sent_by_reply(d.issued_by)))
         .collect())
 }
 

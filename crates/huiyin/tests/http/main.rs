@@ -7,6 +7,7 @@ mod common;
 
 mod api;
 mod cli;
+mod deadlines;
 mod lifecycle;
 mod open311;
 mod public;

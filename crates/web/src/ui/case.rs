@@ -42,6 +42,23 @@ pub(super) struct DeadlineRow {
 }
 
 pub(super) fn deadline_row(d: &huiyin_core::limits::Deadline, today: chrono::NaiveDate) -> DeadlineRow {
+    use chrono::Datelike;
+    if d.kind.owner() == huiyin_core::limits::DeadlineOwner::Petitioner {
+        // The petitioner's window, never the office's lateness (never red).
+        let day = format!("{}月{}日", d.due.date.month(), d.due.date.day());
+        let state = match (d.met_at, d.days_left(today)) {
+            (Some(t), _) => format!("已于 {} 提出", views::day(t)),
+            (None, Some(n)) if n >= 0 => format!("可{}至{day}", d.kind.label_zh()),
+            _ => format!("{}期限已于{day}届满", d.kind.label_zh()),
+        };
+        return DeadlineRow {
+            label: d.kind.label_zh(),
+            due: d.due.date.to_string(),
+            overdue: false,
+            provisional: d.due.provisional,
+            state,
+        };
+    }
     let state = match (d.met_at, d.days_left(today)) {
         (Some(t), _) => format!("已于 {} 完成", views::day(t)),
         (None, Some(0)) => "今天到期".to_owned(),
