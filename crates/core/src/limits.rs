@@ -505,6 +505,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn gen_5_the_petitioners_windows_are_not_the_offices_due_dates() {
+        let c = calendar();
+        let at = |kind, start: &str| Deadline::new(kind, day(start), Limit::CalendarDays(30), &c);
+        let window = at(DeadlineKind::ReviewRequest, "2026-03-01");
+        let handling = at(DeadlineKind::Handling, "2026-03-10");
+        assert_eq!(window.kind.owner(), DeadlineOwner::Petitioner);
+        assert_eq!(DeadlineKind::ReReviewRequest.owner(), DeadlineOwner::Petitioner);
+        assert_eq!(handling.kind.owner(), DeadlineOwner::Office);
+        assert_eq!(next_due(&[window, handling]), Some(handling.due.date));
+        assert_eq!(next_due(&[window]), None, "a replied case waiting on the petitioner has nothing due");
+    }
+
+    #[test]
     fn gen_5_review_goes_to_the_configured_level() {
         let above = vec!["XZ", "QX", "SJ"];
         assert_eq!(reviewing_unit(above.clone(), 1), Some("XZ"), "the unit above by default");

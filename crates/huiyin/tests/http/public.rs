@@ -636,3 +636,20 @@ fn cookies_are_secure_behind_a_trusted_https_proxy(backend: Backend) {
     assert!(!cookie(&direct, "https").contains("Secure"), "a client's own header is not believed");
 }
 both_backends!(cookies_are_secure_behind_a_trusted_https_proxy);
+
+/// GEN-1: a petitioner who types the server's address lands on the public portal, not on the staff
+/// sign-in; the portal links to the sign-in for staff.
+fn gen_1_the_address_alone_opens_the_portal(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    let server = Server::start(&db);
+    let no_redirects: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let resp = no_redirects.get(server.url("/")).call().unwrap();
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    assert_eq!(resp.headers().get("location").unwrap(), "/public");
+    let (status, html) = page(agent().get(server.url("/public")).call());
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/login\""), "{html}");
+}
+both_backends!(gen_1_the_address_alone_opens_the_portal);

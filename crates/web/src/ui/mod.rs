@@ -245,8 +245,13 @@ pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-async fn home() -> Redirect {
-    Redirect::to("/cases")
+/// `/`: staff signed in go to their cases; anybody else (a petitioner who typed the address) to the
+/// public portal, whose pages link to the staff sign-in.
+async fn home(session: Session) -> Redirect {
+    match session.get::<i64>(USER_KEY).await {
+        Ok(Some(_)) => Redirect::to("/cases"),
+        _ => Redirect::to("/public"),
+    }
 }
 
 /// The staff UI routes.
