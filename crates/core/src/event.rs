@@ -143,6 +143,16 @@ pub enum Rating {
     Dissatisfied,
 }
 
+impl Rating {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Rating::Satisfied => "满意",
+            Rating::BasicallySatisfied => "基本满意",
+            Rating::Dissatisfied => "不满意",
+        }
+    }
+}
+
 /// Which round of handling a case is in (GEN-5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

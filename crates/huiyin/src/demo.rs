@@ -564,7 +564,7 @@ async fn live_cases(
                         CaseAction::Rate(RateDraft {
                             office: Some("satisfied".into()),
                             unit: Some(rating.into()),
-                            reason: None,
+                            reason: (rating == "dissatisfied").then(|| "工资只付了一半".into()),
                             note: Some("电话回访".into()),
                             at: day(35),
                         }),

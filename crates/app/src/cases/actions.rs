@@ -181,10 +181,7 @@ pub async fn act(
         }
         CaseAction::Reply(d) => (lifecycle::reply(&file.state, in_holding_unit)?, d.parse()?),
         CaseAction::Rate(d) => {
-            let office = lifecycle::parse_rating("office", &d.office)?;
-            let unit = lifecycle::parse_rating("unit", &d.unit)?;
-            let reason =
-                text::optional("reason", d.reason.as_deref(), text::limits::REASON).map_err(ValidationErrors::from)?;
+            let (office, unit, reason) = d.parse()?;
             let m = meta(&d.note, &d.at)?;
             // The window is judged on the day the rating was given.
             let today = limits::china_day(m.1.unwrap_or_else(Utc::now));

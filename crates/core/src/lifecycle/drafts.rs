@@ -128,9 +128,30 @@ pub struct RateDraft {
     pub office: Option<String>,
     /// The handling unit, likewise.
     pub unit: Option<String>,
+    /// Why: required when either rating is `dissatisfied`, so that the owner can follow it up.
     pub reason: Option<String>,
     pub note: Option<String>,
     pub at: Option<String>,
+}
+
+impl RateDraft {
+    /// The two ratings and the reason, checked (GEN-9): a 不满意 says why.
+    pub fn parse(&self) -> Result<(crate::event::Rating, crate::event::Rating, Option<String>), ValidationErrors> {
+        use crate::event::Rating;
+        let mut errors = Vec::new();
+        let office = parse_rating("office", &self.office).map_err(|e| errors.extend(e.iter().cloned())).ok();
+        let unit = parse_rating("unit", &self.unit).map_err(|e| errors.extend(e.iter().cloned())).ok();
+        let reason = text::optional("reason", self.reason.as_deref(), limits::REASON).map_err(|e| errors.push(e)).ok();
+        let dissatisfied = [office, unit].contains(&Some(Rating::Dissatisfied));
+        if dissatisfied && reason.as_ref().is_some_and(Option::is_none) {
+            errors.push(FieldError::new("reason", Invalid::Required));
+        }
+        match (ValidationErrors::from_vec(errors), office, unit, reason) {
+            (None, Some(office), Some(unit), Some(reason)) => Ok((office, unit, reason)),
+            (Some(errors), ..) => Err(errors),
+            _ => Err(FieldError::new("office", Invalid::Required).into()),
+        }
+    }
 }
 
 /// 听证 as typed (TWN-12).

@@ -703,3 +703,37 @@ fn page_post(w: &World, path: &str, form: &[(&str, &str)]) -> (u16, String) {
     let mut resp = common::agent().post(w.server.url(path)).send_form(form.iter().copied()).expect("request failed");
     (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap_or_default())
 }
+
+/// GEN-9: a 不满意 rating says why, from staff and from the petitioner alike, and staff read the
+/// ratings and the reason in the case's record.
+fn gen_9_a_dissatisfied_rating_says_why(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let (_, case) = post(&w.server, &w.tokens["wang"], "/api/v1/cases", &visit());
+    let (id, number, code) = (
+        case["id"].as_i64().unwrap(),
+        case["case_number"].as_str().unwrap().to_owned(),
+        case["query_code"].as_str().unwrap().to_owned(),
+    );
+    w.ok("wang", id, "accept", json!({}));
+    w.ok("wang", id, "opinion", opinion());
+    w.ok("lead1", id, "approve", json!({}));
+    w.ok("lead2", id, "approve", json!({}));
+    w.ok("wang", id, "reply", json!({}));
+    let (status, err) = w.act("wang", id, "rate", json!({"office": "satisfied", "unit": "dissatisfied"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("reason")), "{err}");
+    let (status, err) =
+        w.act("wang", id, "rate", json!({"office": "dissatisfied", "unit": "satisfied", "reason": " "}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("reason")), "{err}");
+    let (status, err) = public_post(
+        &w,
+        &format!("/api/v1/public/cases/{number}/rating"),
+        json!({"query_code": code, "office": "satisfied", "unit": "dissatisfied"}),
+    );
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("reason")), "{err}");
+    let rated =
+        w.ok("wang", id, "rate", json!({"office": "satisfied", "unit": "dissatisfied", "reason": "钱只付了一半"}));
+    let event = rated["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(event["kind"], "rated");
+    assert_eq!(event["details"], json!({"office": "satisfied", "unit": "dissatisfied", "reason": "钱只付了一半"}));
+}
+both_backends!(gen_9_a_dissatisfied_rating_says_why);

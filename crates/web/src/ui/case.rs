@@ -164,7 +164,12 @@ pub(super) fn event_summary(data: &EventData) -> String {
                 "已审批,待另一位领导审批".into()
             }
         }
-        EventData::Rated { .. } => "已记录评价".into(),
+        EventData::Rated { office, unit, reason } => format!(
+            "对信访部门{},对承办单位{}{}",
+            office.label_zh(),
+            unit.label_zh(),
+            reason.as_deref().map(|r| format!(";理由:{r}")).unwrap_or_default()
+        ),
         EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
         EventData::Instructed { text } => format!("批示:{text}"),
         EventData::InvestigationNoted { text } => format!("调查笔录:{}", views::excerpt(text, 80)),
@@ -540,4 +545,20 @@ pub(super) async fn document_pdf(
 /// 延期告知书: the old address of the extension notice's print view.
 pub(super) async fn extension_notice(Path(id): Path<i64>) -> Response {
     Redirect::permanent(&format!("/cases/{id}/documents/extension-notice")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use huiyin_core::event::Rating;
+
+    #[test]
+    fn gen_9_staff_read_the_ratings_and_the_reason() {
+        let rated = EventData::Rated {
+            office: Rating::Satisfied,
+            unit: Rating::Dissatisfied,
+            reason: Some("钱只付了一半".into()),
+        };
+        assert_eq!(event_summary(&rated), "对信访部门满意,对承办单位不满意;理由:钱只付了一半");
+    }
 }
