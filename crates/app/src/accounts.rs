@@ -6,7 +6,7 @@
 //! ends the sessions opened with the old one (the session keeps a fingerprint of the password hash).
 
 use huiyin_core::unit::UnitDraft;
-use huiyin_core::user::{AccountDraft, AccountFields, Role, check_new_password};
+use huiyin_core::user::{AccountDraft, AccountFields, Role, check_new_password, is_system_account};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::{NewUser, StoreError, User};
 
@@ -23,7 +23,7 @@ async fn administered(state: &AppState, actor: &Actor, username: &str) -> AppRes
     }
     // The system accounts (`_online`, `_operator`) are nobody's to administer.
     let username = username.trim().to_ascii_lowercase();
-    if username.starts_with('_') {
+    if is_system_account(&username) {
         return Err(AppError::NotFound);
     }
     let user = state.store.user_by_username(&username).await?;
@@ -34,7 +34,7 @@ async fn administered(state: &AppState, actor: &Actor, username: &str) -> AppRes
 /// no person administers it yet. The system accounts do not count: the operator's account is an
 /// administrator made by the first command that needs it.
 pub async fn needs_first_administrator(state: &AppState) -> AppResult<bool> {
-    Ok(state.store.users_with_role(Role::Admin).await?.iter().all(|u| u.username.starts_with('_')))
+    Ok(state.store.users_with_role(Role::Admin).await?.iter().all(|u| is_system_account(&u.username)))
 }
 
 /// Adds a staff account to a unit, with a password (checked, then hashed) or without one (API

@@ -72,6 +72,12 @@ pub const OPERATOR_USERNAME: &str = "_operator";
 /// How the command line's account is shown.
 pub const OPERATOR_DISPLAY_NAME: &str = "系统运维(命令行)";
 
+/// Whether a login name is a system account's (the online intake, the operator): it begins with a
+/// character no person's login may begin with, and it is nobody's to pick, administer or act as.
+pub fn is_system_account(username: &str) -> bool {
+    username.starts_with('_')
+}
+
 /// A login name: 2–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);

@@ -8,7 +8,7 @@ use huiyin_core::event::EventData;
 use huiyin_core::lifecycle::Refusal;
 use huiyin_core::limits;
 use huiyin_core::unit::UnitCode;
-use huiyin_core::user::Role;
+use huiyin_core::user::{Role, is_system_account};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::NewCase;
 
@@ -107,7 +107,7 @@ pub(crate) async fn name_the_accused_person(
             if let Some(name) = accused.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
                 let users = state.store.users().await?;
                 let mut named =
-                    users.iter().filter(|u| u.active && !u.username.starts_with('_') && u.display_name == name);
+                    users.iter().filter(|u| u.active && !is_system_account(&u.username) && u.display_name == name);
                 if let (Some(user), None) = (named.next(), named.next()) {
                     accused.user = Some(user.username.clone());
                 }
@@ -124,7 +124,7 @@ pub(crate) async fn name_the_accused_person(
 /// A staff account named in `field` by login name, active or not (never the online intake account).
 pub(crate) async fn staff_account(state: &AppState, field: &str, username: &str) -> AppResult<huiyin_store::User> {
     let user = state.store.user_by_username(&username.to_ascii_lowercase()).await?;
-    user.filter(|u| !u.username.starts_with('_')).ok_or_else(|| FieldError::new(field, Invalid::UnknownUser).into())
+    user.filter(|u| !is_system_account(&u.username)).ok_or_else(|| FieldError::new(field, Invalid::UnknownUser).into())
 }
 
 /// GEN-7: a case that accuses the registering unit itself (or, for a department, the unit it belongs

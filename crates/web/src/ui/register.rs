@@ -132,7 +132,7 @@ pub(super) async fn staff_choices(state: &AppState) -> Result<Vec<(String, Strin
     let users = state.store.users().await?;
     Ok(users
         .into_iter()
-        .filter(|u| u.active && !u.username.starts_with('_'))
+        .filter(|u| u.active && !huiyin_core::user::is_system_account(&u.username))
         .map(|u| {
             let unit = units.get(&u.unit_id).cloned().unwrap_or_default();
             (u.username, format!("{} · {unit}", u.display_name))
