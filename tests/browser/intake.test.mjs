@@ -51,7 +51,8 @@ test('the form shows the petitioner\'s history and a repeat as the receiver type
 
   // A wrong flag is cleared from the case page with a reason.
   const clear = 'form[action$="/act/clear-flag"]';
-  await page.click('text=研判提示(添加或撤销)');
+  await page.click('summary:has-text("撤销研判提示")');
+  assert.equal(await page.inputValue(`${clear} select[name=flag]`), 'repeat', 'the flag set is the one offered');
   await page.fill(`${clear} input[name=reason]`, '核实为新的欠薪事项');
   await Promise.all([page.waitForNavigation(), page.click(`${clear} button`)]);
   assert.doesNotMatch(await page.textContent('main dl'), /重复信访/);

@@ -73,10 +73,13 @@ test('setup, log in, register a visit through the form, find it in the list', as
 
   // A hand-off is recorded on the timeline (FED-1).
   const handoff = 'form[action$="/act/hand-off"]';
-  await page.fill(`${handoff} input[name=to_user]`, 'admin');
+  await page.click('summary:has-text("移交(当场不能解决的")');
+  await page.selectOption(`${handoff} select[name=to_user]`, 'admin');
   await page.fill(`${handoff} input[name=reason]`, '当场不能解决,交办公室处理');
+  page.once('dialog', (d) => d.accept());
   await Promise.all([page.waitForNavigation(), page.click(`${handoff} button`)]);
-  assert.match(await page.textContent('.timeline'), /移交给 admin/);
+  await page.waitForFunction(() => document.querySelector('.timeline')?.textContent.includes('移交给'));
+  assert.match(await page.textContent('.timeline'), /移交给 管理员（管理员）/, 'people by their names, not their logins');
 
   // A scanned letter is attached from the case page and listed with its kind.
   await page.setInputFiles('input[type=file]', { name: '来信扫描.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
@@ -84,7 +87,10 @@ test('setup, log in, register a visit through the form, find it in the list', as
   assert.match(await page.textContent('main'), /扫描件:来信扫描\.pdf/);
 
   // Accept it and draft the handling opinion from the case page.
+  // An irreversible step asks first (GEN-3).
+  const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); d.accept(); }));
   await page.click('text=受理(出具受理告知书)');
+  assert.match(await asked, /确定受理吗/);
   await page.waitForURL(/\/cases\/\d+$/);
   assert.match(await page.textContent('h1 .status'), /办理中/);
   // The notice is listed with the case's documents: a print view and the PDF kept when it was issued.
@@ -101,6 +107,9 @@ test('setup, log in, register a visit through the form, find it in the list', as
   await page.goBack();
   assert.match(await page.textContent('.deadlines'), /出具处理意见/);
   const opinion = 'form[action$="/act/opinion"]';
+  // Nothing is chosen for the officer: the outcome is picked deliberately.
+  assert.equal(await page.inputValue(`${opinion} select[name=outcome]`), '');
+  await page.selectOption(`${opinion} select[name=outcome]`, 'support');
   await page.fill(`${opinion} textarea[name=facts]`, '经调查,拖欠属实');
   await page.fill(`${opinion} textarea[name=basis]`, '《保障农民工工资支付条例》');
   await page.fill(`${opinion} textarea[name=text]`, '责成施工单位十日内支付');

@@ -215,3 +215,62 @@ pub async fn revoke_tokens(state: &AppState, actor: &Actor, username: &str) -> A
     tracing::info!(user = %user.username, revoked, actor = %actor.user.username, "API tokens revoked");
     Ok(revoked)
 }
+
+/// The active account that `password` opens, or `None` (an unknown, disabled or password-less
+/// account, a system account, or a wrong password). An unknown name costs the same hashing as a
+/// known one, so the answer's time does not tell which names exist.
+pub async fn authenticate(state: &AppState, username: &str, password: &str) -> AppResult<Option<User>> {
+    let user = state.store.user_by_username(&username.trim().to_ascii_lowercase()).await?;
+    let user = user.filter(|u| u.active && !is_system_account(&u.username));
+    let Some(hash) = user.as_ref().and_then(|u| u.password_hash.clone()) else {
+        crate::actor::verify_password(password.to_owned(), crate::actor::stand_in_hash().await).await;
+        return Ok(None);
+    };
+    let opens = crate::actor::verify_password(password.to_owned(), hash).await;
+    Ok(user.filter(|_| opens))
+}
+
+/// Every account's name as pages show it, by login: “王秀英(接访员)”, and the online intake
+/// account as “网上信访”. A login not on record stays as it is (see [`StaffNames::of`]).
+pub async fn staff_names(state: &AppState) -> AppResult<StaffNames> {
+    let users = state.store.users().await?;
+    Ok(StaffNames(
+        users
+            .into_iter()
+            .map(|u| {
+                let name = if u.username == huiyin_core::user::ONLINE_INTAKE_USERNAME {
+                    "网上信访".to_owned()
+                } else if is_system_account(&u.username) {
+                    u.display_name
+                } else {
+                    format!("{}（{}）", u.display_name, u.role.label_zh())
+                };
+                (u.username, name)
+            })
+            .collect(),
+    ))
+}
+
+/// Staff names by login ([`staff_names`]).
+#[derive(Debug, Clone, Default)]
+pub struct StaffNames(std::collections::HashMap<String, String>);
+
+impl StaffNames {
+    /// The name of `login`, or the login itself when no account has it.
+    pub fn of(&self, login: &str) -> String {
+        self.0.get(login).cloned().unwrap_or_else(|| login.to_owned())
+    }
+}
+
+/// How a staff member is named on pages and documents: their real name, or the login name of an
+/// account no longer on record.
+pub async fn display_name(state: &AppState, username: &str) -> AppResult<String> {
+    Ok(state.store.user_by_username(username).await?.map_or_else(|| username.to_owned(), |u| u.display_name))
+}
+
+/// A staff member as “王秀英 · 西山社区”, marked when the account is disabled.
+pub async fn name_and_unit(state: &AppState, username: &str) -> AppResult<String> {
+    let Some(user) = state.store.user_by_username(username).await? else { return Ok(username.to_owned()) };
+    let unit = state.store.unit_by_code(&user.unit_code).await?.map_or(user.unit_code, |u| u.name);
+    Ok(format!("{} · {unit}{}", user.display_name, if user.active { "" } else { "(已停用)" }))
+}

@@ -21,6 +21,11 @@ pub fn minute(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A date-and-time field's value in China time, to the minute: `2026-11-26T09:30`.
+pub fn local_input(t: DateTime<Utc>) -> String {
+    t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%dT%H:%M").to_string()
+}
+
 /// A day in China time: `2026-11-26`.
 pub fn day(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%d").to_string()

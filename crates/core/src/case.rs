@@ -314,11 +314,22 @@ pub struct Registration {
     pub forwarded_from: Option<Forwarded>,
 }
 
-/// Parses a receipt time: a day (`2026-11-20`, taken at 00:00 China time) or an RFC 3339 instant.
+/// Parses a receipt time: an RFC 3339 instant, a day and time of day in China (`2026-11-20T09:30`,
+/// as a form's date-and-time field sends it), or a day (`2026-11-20`, taken at 00:00 China time).
 pub fn parse_instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
     let raw = raw.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(t.with_timezone(&Utc));
+    }
+    // A day and a time of day in China, as a form's date-and-time field gives it.
+    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(local) = chrono::NaiveDateTime::parse_from_str(raw, format) {
+            return CHINA_OFFSET
+                .from_local_datetime(&local)
+                .single()
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| FieldError::new(field, Invalid::DateFormat));
+        }
     }
     let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new(field, Invalid::DateFormat))?;
     CHINA_OFFSET
@@ -703,6 +714,15 @@ mod tests {
     fn a_day_is_midnight_in_china() {
         let t = parse_instant("t", "2026-11-20").unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-19T16:00:00+00:00");
+    }
+
+    #[test]
+    fn fed_2_a_counter_visit_keeps_its_time_of_day() {
+        // The staff form's date-and-time field, in China time.
+        let t = parse_instant("t", "2026-11-20T09:30").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-20T01:30:00+00:00");
+        assert_eq!(parse_instant("t", "2026-11-20 09:30").unwrap(), t);
+        assert!(parse_instant("t", "2026-11-20T25:30").is_err());
     }
 
     #[test]

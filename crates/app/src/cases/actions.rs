@@ -36,7 +36,32 @@ macro_rules! case_action_enum {
             $(#[doc = $doc] $variant($draft),)*
         }
 
+        /// Which action, without its draft: what the case page offers and what a form posts.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum CaseActionKind {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl CaseActionKind {
+            /// Every action, in the catalogue's order.
+            pub const ALL: &[CaseActionKind] = &[$(CaseActionKind::$variant,)*];
+
+            /// The path segment of the action's API operation and of its staff form.
+            pub fn segment(self) -> &'static str {
+                match self {
+                    $(CaseActionKind::$variant => $segment,)*
+                }
+            }
+        }
+
         impl CaseAction {
+            /// Which action this is.
+            pub fn kind(&self) -> CaseActionKind {
+                match self {
+                    $(CaseAction::$variant(_) => CaseActionKind::$variant,)*
+                }
+            }
+
             /// The action whose path segment is `segment`, its draft read from JSON (an API body, or a
             /// staff form's fields under the API's names); `None` for no such action.
             pub fn from_json(segment: &str, draft: serde_json::Value) -> Option<Result<CaseAction, serde_json::Error>> {
@@ -89,6 +114,45 @@ pub(crate) fn named_or_nearest_above(
     }
 }
 
+/// Whether the actor receives the case as assigned to them: staff of the holding unit who are not
+/// also the sender's (who objects, GEN-3 ¶3).
+pub(crate) async fn receives_assignment(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<bool> {
+    let sender = match &file.state.sent_from {
+        Some(code) => state.store.unit_by_code(code).await?.map(|u| u.id),
+        None => None,
+    };
+    Ok(actor.sees_unit(file.holding_unit_id) && !sender.is_some_and(|s| actor.sees_unit(s)))
+}
+
+/// Whether the actor accepts the case as its holder: a registered case is accepted by its holding
+/// unit or one above it; an assigned one only by the receiving side, never by the unit that sent it
+/// (GEN-3: the receiver accepts or objects).
+pub(crate) async fn accepts_as_holder(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<bool> {
+    if file.state.status == huiyin_core::event::Status::Assigned {
+        receives_assignment(state, actor, file).await
+    } else {
+        Ok(actor.sees_unit(file.holding_unit_id))
+    }
+}
+
+/// Whether the petitioner may still ask for review or re-review on `today` (GEN-5).
+pub(crate) fn review_request_open(file: &CaseFile, today: chrono::NaiveDate) -> bool {
+    file.deadlines.iter().any(|dl| {
+        matches!(dl.kind, DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest)
+            && dl.met_at.is_none()
+            && dl.due.date >= today
+    })
+}
+
+/// The unit that reviews the case's reply (GEN-5): the level the replying unit's rules name, by
+/// default the unit above it, outside the accused's reach.
+pub(crate) async fn reviewing_unit(state: &AppState, tree: &UnitTree, file: &CaseFile) -> AppResult<Option<String>> {
+    let levels = state.store.limit_rules_for(file.holding_unit_id).await?.unwrap_or_default().review_levels_up;
+    let above = tree.above_outside_reach(file.holding_unit_id, file.accused_unit_id);
+    let above = above.iter().filter_map(|id| tree.get(*id).map(|u| u.code.clone())).collect();
+    Ok(limits::reviewing_unit(above, levels))
+}
+
 /// Takes one action on a case: checks the fields, asks the core whether it is allowed (state, role,
 /// unit, GEN-7), and appends the event. A refusal writes nothing. Returns the case as it is now, even
 /// when the action moved it out of the actor's sight (an objection returns it to the sender).
@@ -113,7 +177,10 @@ pub async fn act(
     let tree = unit_tree(state).await?;
     let accused = file.accused_unit_id;
     let (data, m) = match &action {
-        CaseAction::Accept(d) => (lifecycle::accept(&file.state, role, in_holding_unit)?, d.parse()?),
+        CaseAction::Accept(d) => {
+            let accepting = accepts_as_holder(state, actor, &file).await?;
+            (lifecycle::accept(&file.state, role, accepting)?, d.parse()?)
+        }
         CaseAction::Extend(d) => {
             let (days, reason) = lifecycle::parse_extension(d, &rules)?;
             (lifecycle::extend(&file.state, &file.events, role, days, reason)?, meta(&d.note, &d.at)?)
@@ -121,18 +188,18 @@ pub async fn act(
         CaseAction::Answer(d) => {
             let answer =
                 text::required("answer", d.answer.as_deref(), text::limits::CONTENT).map_err(ValidationErrors::from)?;
-            (lifecycle::answer(&file.state, role, answer)?, meta(&d.note, &d.at)?)
+            (lifecycle::answer(&file.state, role, in_holding_unit, answer)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Reject(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;
             let channel = lifecycle::required_text("channel", &d.channel)?;
-            (lifecycle::reject(&file.state, role, reason, channel)?, meta(&d.note, &d.at)?)
+            (lifecycle::reject(&file.state, role, in_holding_unit, reason, channel)?, meta(&d.note, &d.at)?)
         }
         CaseAction::RegisterOnly(d) => {
             let p = &file.registration.petitioner;
             let reachable = p.phone.is_some() || p.address.is_some();
             let reason = lifecycle::required_text("reason", &d.reason)?;
-            (lifecycle::register_only(&file.state, role, reachable, reason)?, meta(&d.note, &d.at)?)
+            (lifecycle::register_only(&file.state, role, in_holding_unit, reachable, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Assign(d) | CaseAction::Transfer(d) => {
             let transfer = matches!(action, CaseAction::Transfer(_));
@@ -153,23 +220,18 @@ pub async fn act(
                     Some(user.username)
                 }
             };
-            (lifecycle::send(&file.state, role, &target.code, transfer, owner)?, meta(&d.note, &d.at)?)
+            (lifecycle::send(&file.state, role, in_holding_unit, &target.code, transfer, owner)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Object(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;
-            // The receiving side objects: staff of the holding unit who are not also the sender's.
-            let sender = match &file.state.sent_from {
-                Some(code) => state.store.unit_by_code(code).await?.map(|u| u.id),
-                None => None,
-            };
-            let receiver = in_holding_unit && !sender.is_some_and(|s| actor.sees_unit(s));
+            let receiver = receives_assignment(state, actor, &file).await?;
             (lifecycle::object(&file.state, receiver, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Escalate(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;
             // Any unit above the holder may be named (the town's reception day, TWN-4).
             let above = named_or_nearest_above(&tree, file.holding_unit_id, accused, "unit", d.unit.as_deref())?;
-            (lifecycle::escalate(&file.state, role, above, reason)?, meta(&d.note, &d.at)?)
+            (lifecycle::escalate(&file.state, role, in_holding_unit, above, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Opinion(d) => {
             (lifecycle::opinion(&file.state, in_holding_unit, d.parse()?)?, meta(&d.note, &d.at)?)
@@ -193,19 +255,11 @@ pub async fn act(
             let m = meta(&d.note, &d.at)?;
             // The petitioner's limit is judged on the day the request was made.
             let today = limits::china_day(m.1.unwrap_or_else(Utc::now));
-            let open = file.deadlines.iter().any(|dl| {
-                matches!(dl.kind, DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest)
-                    && dl.met_at.is_none()
-                    && dl.due.date >= today
-            });
-            // GEN-5: to the level the replying unit's rules name, by default the unit above it.
-            let levels = state.store.limit_rules_for(file.holding_unit_id).await?.unwrap_or_default().review_levels_up;
-            let above = tree.above_outside_reach(file.holding_unit_id, accused);
-            let above = above.iter().filter_map(|id| tree.get(*id).map(|u| u.code.clone())).collect();
-            let reviewer = limits::reviewing_unit(above, levels);
+            let open = review_request_open(&file, today);
+            let reviewer = reviewing_unit(state, &tree, &file).await?;
             (lifecycle::review_request(&file.state, open, reviewer, reason)?, m)
         }
-        CaseAction::Close(d) => (lifecycle::close(&file.state, role)?, d.parse()?),
+        CaseAction::Close(d) => (lifecycle::close(&file.state, role, in_holding_unit)?, d.parse()?),
         CaseAction::Hearing(d) => {
             (lifecycle::hearing(&file.state, in_holding_unit, d.parse()?)?, meta(&d.note, &d.at)?)
         }
@@ -221,9 +275,6 @@ pub async fn act(
             (lifecycle::return_visit(&file.state, role, lifecycle::parse_return_visit(d)?)?, meta(&d.note, &d.at)?)
         }
         CaseAction::HandOff(d) => {
-            if !role.can_register() {
-                return Err(AppError::Forbidden);
-            }
             let h = d.parse()?;
             let mut to_unit = h.to_unit.clone();
             if let Some(code) = &h.to_unit {
@@ -241,23 +292,17 @@ pub async fn act(
                     to_unit = UnitCode::parse("to_unit", &user.unit_code).ok();
                 }
             }
-            let data = EventData::HandedOff {
-                to_user: h.to_user.map(|u| u.as_str().to_owned()),
-                to_unit: to_unit.map(|u| u.as_str().to_owned()),
-                reason: h.reason,
-            };
-            (data, (h.note, h.at))
+            let to_user = h.to_user.map(|u| u.as_str().to_owned());
+            let to_unit = to_unit.map(|u| u.as_str().to_owned());
+            (lifecycle::hand_off(role, to_user, to_unit, h.reason)?, (h.note, h.at))
         }
         CaseAction::ReportUp(d) => {
-            if !role.can_register() {
-                return Err(AppError::Forbidden);
-            }
             let r = d.parse()?;
             // FED-5: to a unit above the one that registered the case, by default its parent.
             let named = r.to_unit.as_ref().map(UnitCode::as_str);
             let target = named_or_nearest_above(&tree, file.unit_id, accused, "to_unit", named)?
                 .ok_or_else(|| FieldError::new("to_unit", Invalid::UnknownUnit))?;
-            (EventData::ReportedUp { to_unit: target, summary: r.summary }, (r.note, r.at))
+            (lifecycle::report_up(role, target, r.summary)?, (r.note, r.at))
         }
         CaseAction::Investigation(d) => {
             let text =

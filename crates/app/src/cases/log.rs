@@ -109,6 +109,15 @@ async fn write_event(
     Ok(())
 }
 
+/// GEN-7: changing or clearing who is accused is for units outside the reach of the unit accused
+/// now: a unit below it could otherwise hand the accusation to it.
+pub(crate) fn may_change_accused(tree: &UnitTree, actor: &Actor, file: &CaseFile) -> Result<(), Refusal> {
+    if file.accused_unit_id.is_some_and(|current| tree.within_reach(actor.user.unit_id, current)) {
+        return Err(Refusal::AccusedUnit);
+    }
+    Ok(())
+}
+
 /// GEN-7 when the accused is set or corrected: only a unit outside the reach of the unit accused now
 /// may change or clear it; and the case may not then be held, owned or led by the newly accused
 /// person, unit or its departments, nor the correction made by one of them (it would vanish from
@@ -121,11 +130,7 @@ pub(crate) async fn refuse_accused_holding(
     accused: Option<i64>,
     accused_user: Option<&str>,
 ) -> AppResult<()> {
-    // Changing or clearing who is accused is for units outside the reach of the unit accused now:
-    // a unit below it could otherwise hand the accusation to it.
-    if file.accused_unit_id.is_some_and(|current| tree.within_reach(actor.user.unit_id, current)) {
-        return Err(Refusal::AccusedUnit.into());
-    }
+    may_change_accused(tree, actor, file)?;
     let people = [Some(&file.state.owner), file.state.owner_leader.as_ref(), Some(&actor.user.username)];
     if let Some(person) = accused_user
         && people.iter().flatten().any(|p| p.eq_ignore_ascii_case(person))

@@ -21,24 +21,45 @@ fn staff_may(action: &'static str, role: Role) -> Result<(), Refusal> {
     if role.can_register() { Ok(()) } else { Err(Refusal::Role { action, role }) }
 }
 
+/// A registered case is sorted by the unit that holds it (or one above it): once escalated, the
+/// unit below no longer accepts, answers, rejects or routes it.
+fn held(in_holding_unit: bool) -> Result<(), Refusal> {
+    if in_holding_unit { Ok(()) } else { Err(Refusal::NotHoldingUnit) }
+}
+
 /// 当场答复 (FED-15): help, law or policy answered on the spot; the case closes.
-pub fn answer(state: &CaseState, role: Role, answer: String) -> Result<EventData, Refusal> {
+pub fn answer(state: &CaseState, role: Role, in_holding_unit: bool, answer: String) -> Result<EventData, Refusal> {
     staff_may("answer", role)?;
     allowed_in("answer", state, &[Status::Registered])?;
+    held(in_holding_unit)?;
     Ok(EventData::Answered { answer })
 }
 
 /// 不予受理 (GEN-3, TWN-3, SCH-6): with the reason and the proper channel.
-pub fn reject(state: &CaseState, role: Role, reason: String, channel: String) -> Result<EventData, Refusal> {
+pub fn reject(
+    state: &CaseState,
+    role: Role,
+    in_holding_unit: bool,
+    reason: String,
+    channel: String,
+) -> Result<EventData, Refusal> {
     staff_may("reject", role)?;
     allowed_in("reject", state, &[Status::Registered])?;
+    held(in_holding_unit)?;
     Ok(EventData::Rejected { reason, channel })
 }
 
 /// 作登记处理 (FED-20): only when the writer cannot be reached (no phone, no address).
-pub fn register_only(state: &CaseState, role: Role, contact_known: bool, reason: String) -> Result<EventData, Refusal> {
+pub fn register_only(
+    state: &CaseState,
+    role: Role,
+    in_holding_unit: bool,
+    contact_known: bool,
+    reason: String,
+) -> Result<EventData, Refusal> {
     staff_may("register-only", role)?;
     allowed_in("register-only", state, &[Status::Registered])?;
+    held(in_holding_unit)?;
     if contact_known {
         return Err(Refusal::ContactKnown);
     }
@@ -50,6 +71,7 @@ pub fn register_only(state: &CaseState, role: Role, contact_known: bool, reason:
 pub fn send(
     state: &CaseState,
     role: Role,
+    in_holding_unit: bool,
     unit: &str,
     transfer: bool,
     owner: Option<String>,
@@ -57,6 +79,7 @@ pub fn send(
     let action = if transfer { "transfer" } else { "assign" };
     staff_may(action, role)?;
     allowed_in(action, state, &[Status::Registered])?;
+    held(in_holding_unit)?;
     Ok(if transfer {
         EventData::Transferred { unit: unit.to_owned() }
     } else {
@@ -78,11 +101,13 @@ pub fn object(state: &CaseState, in_holding_unit: bool, reason: String) -> Resul
 pub fn escalate(
     state: &CaseState,
     role: Role,
+    in_holding_unit: bool,
     unit_above: Option<String>,
     reason: String,
 ) -> Result<EventData, Refusal> {
     staff_may("escalate", role)?;
     allowed_in("escalate", state, &[Status::Registered])?;
+    held(in_holding_unit)?;
     let unit = unit_above.ok_or(Refusal::NoUnitAbove)?;
     Ok(EventData::Escalated { unit, reason, owner_released: true })
 }
@@ -166,10 +191,11 @@ pub fn review_request(
     Ok(EventData::ReviewRequested { reason, to_unit })
 }
 
-/// 办结: closed after the reply.
-pub fn close(state: &CaseState, role: Role) -> Result<EventData, Refusal> {
+/// 办结: closed after the reply, by the unit that holds the case (or one above it).
+pub fn close(state: &CaseState, role: Role, in_holding_unit: bool) -> Result<EventData, Refusal> {
     staff_may("close", role)?;
     allowed_in("close", state, &[Status::Replied])?;
+    held(in_holding_unit)?;
     Ok(EventData::Closed {})
 }
 
@@ -263,9 +289,7 @@ pub fn report_back(
 pub fn accept(state: &CaseState, role: Role, in_holding_unit: bool) -> Result<EventData, Refusal> {
     staff_may("accept", role)?;
     allowed_in("accept", state, &[Status::Registered, Status::Assigned])?;
-    if state.status == Status::Assigned && !in_holding_unit {
-        return Err(Refusal::NotHoldingUnit);
-    }
+    held(in_holding_unit)?;
     if state.flags.contains(&Flag::FinalMatter) {
         return Err(Refusal::FinalMatterUndecided);
     }
@@ -301,6 +325,25 @@ pub fn set_accused(role: Role, accused: crate::case::Accused, reason: String) ->
     staff_may("set-accused", role)?;
     let crate::case::Accused { name, unit, user } = accused;
     Ok(EventData::AccusedSet { name, unit: unit.map(|u| u.as_str().to_owned()), user, reason })
+}
+
+/// 移交 (FED-1): staff who may register hand the case to a person or a unit; that they are in the
+/// caller's scope is the caller's check.
+pub fn hand_off(
+    role: Role,
+    to_user: Option<String>,
+    to_unit: Option<String>,
+    reason: String,
+) -> Result<EventData, Refusal> {
+    staff_may("hand-off", role)?;
+    Ok(EventData::HandedOff { to_user, to_unit, reason })
+}
+
+/// 上报 (FED-5): staff who may register report a major case to a unit above the registering one
+/// (the caller finds it).
+pub fn report_up(role: Role, to_unit: String, summary: String) -> Result<EventData, Refusal> {
+    staff_may("report-up", role)?;
+    Ok(EventData::ReportedUp { to_unit, summary })
 }
 
 /// 延期 (GEN-4): once, by a leader (the unit's head), while the case is being handled.
@@ -354,6 +397,26 @@ mod tests {
         assert_eq!(accept(&state(Status::Registered), Role::Handler, true).unwrap_err().code(), "forbidden");
         assert_eq!(accept(&state(Status::Accepted), Role::Officer, true).unwrap_err().code(), "wrong_state");
         assert_eq!(accept(&state(Status::Assigned), Role::Officer, false).unwrap_err().code(), "not_holding_unit");
+    }
+
+    #[test]
+    fn fed_7_an_escalated_case_is_sorted_by_the_unit_above_alone() {
+        // The unit below, which no longer holds the registered case, neither takes nor routes it.
+        let s = state(Status::Registered);
+        let o = Role::Officer;
+        let refusals = [
+            accept(&s, o, false),
+            answer(&s, o, false, "答".into()),
+            reject(&s, o, false, "理由".into(), "法院".into()),
+            register_only(&s, o, false, false, "理由".into()),
+            send(&s, o, false, "DZ", false, None),
+            send(&s, o, false, "DZ", true, None),
+            escalate(&s, o, false, Some("QX".into()), "理由".into()),
+        ];
+        for r in refusals {
+            assert_eq!(r.unwrap_err().code(), "not_holding_unit");
+        }
+        assert!(answer(&s, o, true, "答".into()).is_ok(), "the holder may");
     }
 
     #[test]

@@ -185,6 +185,9 @@ fn action_label_zh(action: &str) -> &'static str {
         "investigation" => "记录调查笔录",
         "flag" => "添加研判提示",
         "clear-flag" => "撤销研判提示",
+        "set-accused" => "更正被反映对象",
+        "hand-off" => "移交",
+        "report-up" => "上报",
         _ => "执行此操作",
     }
 }

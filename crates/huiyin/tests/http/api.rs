@@ -958,6 +958,14 @@ fn one_error_table_answers_the_api_the_staff_pages_and_the_portal(backend: Backe
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
     let mut shown = agent.get(server.url(&format!("/cases/{id}"))).header("Cookie", &cookie).call().unwrap();
     let page = shown.body_mut().read_to_string().unwrap();
+    // The page offers the officer what the guards allow now, and nothing else.
+    let offered = |action: &str| page.contains(&format!("action=\"/cases/{id}/act/{action}\""));
+    for action in ["accept", "answer", "reject", "assign", "transfer", "escalate", "flag", "hand-off"] {
+        assert!(offered(action), "{action} is offered");
+    }
+    for action in ["approve", "reply", "close", "instruct", "assign-leader", "extend", "object", "opinion"] {
+        assert!(!offered(action), "{action} is not offered to an officer on a registered case");
+    }
     let field = |name: &str| {
         let marker = format!("name=\"{name}\" value=\"");
         page.split(marker.as_str()).nth(1).unwrap().split('"').next().unwrap().to_owned()

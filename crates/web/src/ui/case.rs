@@ -10,13 +10,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use huiyin_core::Lang;
 use huiyin_core::case::Flag;
-use huiyin_core::event::{ActionDraft, EventData};
-use huiyin_core::lifecycle::{self, ExtendDraft};
+use huiyin_core::event::EventData;
+use huiyin_core::lifecycle;
 use huiyin_store::StoreError;
 use serde::Deserialize;
 
-use super::login::CsrfForm;
-use super::register::{person_label, staff_choices};
+use super::case_forms::{ActionForm, FormContext, action_form};
 use super::{Me, PageError, PageResult, Staff, check_csrf, render};
 use huiyin_app::cases::{self, CaseAction};
 use huiyin_app::context::AppState;
@@ -109,36 +108,27 @@ pub(super) struct CasePage {
     channel_label: &'static str,
     purpose_label: &'static str,
     flag_labels: Vec<&'static str>,
-    /// The case's flags as (code, label), each with a form to clear it.
-    flag_codes: Vec<(&'static str, &'static str)>,
     /// The case repeats a final matter and waits for the receiver's decision (GEN-5).
     final_matter: bool,
-    /// Flags staff may add.
-    settable_flags: Vec<(&'static str, &'static str)>,
     /// Other people's similar recent cases not linked yet, offered as one collective matter (FED-6).
     offers: Vec<search::EarlierView>,
     /// GEN-7: the case accuses a unit above the holder, which must route it out: the accused unit's
     /// name and where the case may go.
     route_out: Option<(String, Vec<String>)>,
-    /// Every unit, for setting or correcting the accused one (GEN-7).
-    all_units: Vec<(String, String)>,
-    /// Every active staff member, for setting or correcting an accused person (GEN-7).
-    all_staff: Vec<(String, String)>,
+    /// The forms of the actions offered to the staff member now, in the catalogue's order: the
+    /// steps of the handling, then the other operations under their heading.
+    forms: Vec<(&'static str, Vec<ActionForm>)>,
+    nothing_offered: bool,
     /// The staff member the case accuses, as “name · unit” (GEN-7).
     accused_person: Option<String>,
     action_error: Option<String>,
     documents: Vec<DocumentLink>,
     /// (sha256, name, kind label)
     attachments: Vec<(String, String, &'static str)>,
-    can_accept: bool,
-    can_extend: bool,
-    /// The status code, for choosing which actions to offer (the server decides anyway).
-    status: &'static str,
-    is_leader: bool,
-    extension_max: u32,
 }
 
-pub(super) fn event_summary(data: &EventData) -> String {
+/// What an event says on the timeline, with people by their names (`names`).
+pub(super) fn event_summary(data: &EventData, names: &huiyin_app::accounts::StaffNames) -> String {
     match data {
         EventData::Registered { .. }
         | EventData::QueryCodeReissued {}
@@ -149,7 +139,7 @@ pub(super) fn event_summary(data: &EventData) -> String {
         EventData::Rejected { reason, channel } => format!("理由:{reason};告知途径:{channel}"),
         EventData::RegisteredOnly { reason } => reason.clone(),
         EventData::Assigned { unit, owner } => {
-            format!("交办至 {unit}{}", owner.as_deref().map(|o| format!("({o})")).unwrap_or_default())
+            format!("交办至 {unit}{}", owner.as_deref().map(|o| format!(",承办人 {}", names.of(o))).unwrap_or_default())
         }
         EventData::Transferred { unit } => format!("转办至 {unit}"),
         EventData::Objected { reason, back_to } => format!("退回 {back_to}:{reason}"),
@@ -182,14 +172,14 @@ pub(super) fn event_summary(data: &EventData) -> String {
             "被反映对象更正为 {}{}{}:{reason}",
             name.as_deref().unwrap_or("—"),
             unit.as_deref().map(|u| format!("({u})")).unwrap_or_default(),
-            user.as_deref().map(|u| format!("(工作人员 {u})")).unwrap_or_default()
+            user.as_deref().map(|u| format!("(工作人员 {})", names.of(u))).unwrap_or_default()
         ),
         EventData::ReturnVisited { method, outcome, reopened, .. } => format!(
             "{}回访:{outcome}{}",
             if method == "phone" { "电话" } else { "上门" },
             if *reopened { "(不满意,重新办理)" } else { "" }
         ),
-        EventData::LeaderAssigned { leader } => format!("包案领导:{leader}"),
+        EventData::LeaderAssigned { leader } => format!("包案领导:{}", names.of(leader)),
         EventData::ReportedBack { to_unit, summary } => format!("向 {to_unit} 反馈:{summary}"),
         EventData::AttachmentAdded { media_type, filename, size, .. } => {
             format!("{}:{filename}({} KB)", media_type.label_zh(), size.div_ceil(1024))
@@ -203,7 +193,8 @@ pub(super) fn event_summary(data: &EventData) -> String {
         }
         EventData::Extended { days, reason } => format!("办理期限延长 {days} 天:{reason}"),
         EventData::HandedOff { to_user, to_unit, reason } => {
-            let to = [to_user.as_deref(), to_unit.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            let person = to_user.as_deref().map(|u| names.of(u));
+            let to = [person.as_deref(), to_unit.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
             format!("移交给 {to}:{reason}")
         }
         EventData::ReportedUp { to_unit, summary } => format!("上报 {to_unit}:{summary}"),
@@ -244,15 +235,17 @@ pub(super) async fn case_page(
     } else {
         Vec::new()
     };
+    // People by their real names and titles, not their logins.
+    let names = huiyin_app::accounts::staff_names(state).await?;
     let c = CaseTemplateView {
         id: view.id,
         case_number: view.case_number,
         status_label: view.status_label,
         received_at: views::minute(file.registration.received_at),
         unit: view.unit,
-        first_receiver: view.first_receiver,
-        owner: view.owner,
-        owner_leader: view.owner_leader,
+        first_receiver: names.of(&view.first_receiver),
+        owner: names.of(&view.owner),
+        owner_leader: view.owner_leader.as_deref().map(|l| names.of(l)),
         holding_unit: view.holding_unit,
         version: file.version,
         forwarded: view.forwarded_from.as_ref().map(|f| {
@@ -272,14 +265,34 @@ pub(super) async fn case_page(
             .map(|e| EventRow {
                 at: views::minute(e.occurred_at),
                 label: e.data.label_zh(),
-                actor: e.actor.clone(),
+                actor: names.of(&e.actor),
                 note: e.note.clone(),
-                summary: event_summary(&e.data),
+                summary: event_summary(&e.data, &names),
             })
             .collect(),
     };
+    let offered = cases::offers::offered_actions(state, &staff.actor, &file).await?;
+    let pickers = cases::offers::pickers(state, &staff.actor, &file).await?;
+    let accused = huiyin_core::event::current_accused(reg, &file.events);
+    let context = FormContext {
+        pickers: &pickers,
+        flags: file.state.flags.iter().copied().collect(),
+        extension_max: rules.extension_max_days(),
+        accused: (
+            accused.as_ref().and_then(|a| a.name.clone()),
+            accused.as_ref().and_then(|a| a.unit.as_ref().map(|u| u.as_str().to_owned())),
+            accused.and_then(|a| a.user),
+        ),
+        opinion_due: file.state.status == huiyin_core::event::Status::Accepted,
+    };
+    let mut forms: Vec<ActionForm> = offered.into_iter().map(|kind| action_form(kind, &context)).collect();
+    // The one-button steps (受理, 审批同意, 答复, 办结) first, then the forms to fill in.
+    forms.sort_by_key(|f| !f.title.is_empty());
+    let (other, steps): (Vec<ActionForm>, Vec<ActionForm>) = forms.into_iter().partition(|f| f.secondary);
+    let nothing_offered = steps.is_empty() && other.is_empty();
+    let forms = vec![("", steps), ("其他操作", other)];
     let accused_person = match c.accused.as_ref().and_then(|a| a.user.as_deref()) {
-        Some(username) => Some(person_label(state, username).await?),
+        Some(username) => Some(huiyin_app::accounts::name_and_unit(state, username).await?),
         None => None,
     };
     Ok(CasePage {
@@ -290,23 +303,11 @@ pub(super) async fn case_page(
         channel_label: reg.channel.label_zh(),
         purpose_label: reg.purpose.label_zh(),
         flag_labels: file.state.flags.iter().map(|f| f.label_zh()).collect(),
-        flag_codes: file.state.flags.iter().map(|f| (f.code(), f.label_zh())).collect(),
         final_matter: file.state.flags.contains(&Flag::FinalMatter),
-        settable_flags: [
-            Flag::Repeat,
-            Flag::Collective,
-            Flag::Joint,
-            Flag::SkipLevel,
-            Flag::FinalMatter,
-            Flag::MajorUrgent,
-        ]
-        .into_iter()
-        .map(|f| (f.code(), f.label_zh()))
-        .collect(),
         offers,
         route_out: cases::route_out(state, &file).await?,
-        all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
-        all_staff: staff_choices(state).await?,
+        forms,
+        nothing_offered,
         action_error,
         attachments: file
             .events
@@ -319,12 +320,6 @@ pub(super) async fn case_page(
             })
             .collect(),
         documents: issue::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
-        status: file.state.status.code(),
-        is_leader: staff.actor.user.role == huiyin_core::user::Role::Leader,
-        can_accept: lifecycle::accept(&file.state, staff.actor.user.role, staff.actor.sees_unit(file.holding_unit_id))
-            .is_ok(),
-        can_extend: lifecycle::extend(&file.state, &file.events, staff.actor.user.role, 1, String::new()).is_ok(),
-        extension_max: rules.extension_max_days(),
     })
 }
 
@@ -336,37 +331,6 @@ pub(super) async fn case_detail(
 ) -> PageResult {
     let full = q.reveal.as_deref().is_some_and(|v| v == "1" || v == "true");
     Ok(render(&case_page(&state, &staff, id, full, None).await?))
-}
-
-pub(super) async fn accept(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
-) -> PageResult {
-    check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    let outcome = cases::accept(&state, &staff.actor, id, &ActionDraft::default()).await;
-    after_action(&state, &staff, id, outcome).await
-}
-
-#[derive(Deserialize)]
-pub(super) struct ExtendForm {
-    csrf: Option<String>,
-    days: Option<String>,
-    reason: Option<String>,
-}
-
-pub(super) async fn extend(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Form(f): Form<ExtendForm>,
-) -> PageResult {
-    check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    let days = f.days.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(|d| d.parse::<i64>().unwrap_or(0));
-    let draft = ExtendDraft { days, reason: f.reason, note: None, at: None };
-    let outcome = cases::extend(&state, &staff.actor, id, &draft).await;
-    after_action(&state, &staff, id, outcome).await
 }
 
 /// Back to the case after an action, or the case again with the refusal shown at the actions.
@@ -403,9 +367,12 @@ pub(super) async fn act(
     // The version the page showed; a malformed one is no version.
     let shown = f.get("version").and_then(|v| v.trim().parse::<i64>().ok());
     // The forms use the API's field names: each action's form becomes its draft the same way.
+    // An empty field is no value, except the accused staff member of 更正被反映对象: chosen as
+    // “无”, it clears the person (left out, the person would stay as they are).
+    let clears = |k: &str| action == "set-accused" && k == "user";
     let mut fields: serde_json::Map<String, serde_json::Value> = f
         .into_iter()
-        .filter(|(k, v)| k != "csrf" && k != "version" && !v.trim().is_empty())
+        .filter(|(k, v)| k != "csrf" && k != "version" && (!v.trim().is_empty() || clears(k)))
         .map(|(k, v)| (k, serde_json::Value::String(v.trim().to_owned())))
         .collect();
     // Where a form gives a list as one line, the draft takes a list: related case numbers (flag),
@@ -414,6 +381,10 @@ pub(super) async fn act(
         let numbers: Vec<&str> =
             line.split([',', ',', '、', ' ', '\n']).map(str::trim).filter(|n| !n.is_empty()).collect();
         fields.insert("related".into(), serde_json::json!(numbers));
+    }
+    // The extension's days are a number; what is not one is no number of days (refused on the field).
+    if let Some(serde_json::Value::String(days)) = fields.remove("days") {
+        fields.insert("days".into(), serde_json::json!(days.parse::<i64>().unwrap_or(0)));
     }
     if let Some(serde_json::Value::String(line)) = fields.remove("participants") {
         fields.insert("participants".into(), serde_json::json!([line]));
@@ -559,6 +530,6 @@ mod tests {
             unit: Rating::Dissatisfied,
             reason: Some("钱只付了一半".into()),
         };
-        assert_eq!(event_summary(&rated), "对信访部门满意,对承办单位不满意;理由:钱只付了一半");
+        assert_eq!(event_summary(&rated, &Default::default()), "对信访部门满意,对承办单位不满意;理由:钱只付了一半");
     }
 }

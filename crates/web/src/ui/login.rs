@@ -14,7 +14,6 @@ use super::{
     CREDENTIAL_KEY, Choice, Me, PageError, PageResult, USER_KEY, check_csrf, choices, credential_stamp, csrf_token,
     render, safe_next,
 };
-use crate::auth::verify_password;
 use crate::extract::ClientAddress;
 use huiyin_app::accounts;
 use huiyin_app::context::{AppState, token_hash};
@@ -74,17 +73,9 @@ pub(super) async fn login(
     if let Some(e) = capped {
         return Err(e.into());
     }
-    let user = state.store.user_by_username(&username).await?;
-    let hash = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
-    let ok = match hash {
-        Some(hash) => verify_password(f.password.clone(), hash).await,
-        None => {
-            verify_password(f.password.clone(), crate::auth::stand_in_hash().await).await;
-            false
-        }
-    };
-    match (ok, user) {
-        (true, Some(user)) => {
+    let user = accounts::authenticate(&state, &username, &f.password).await?;
+    match user {
+        Some(user) => {
             guards::LOGIN_ACCOUNT.clear(&state, &username).await?;
             guards::LOGIN_ADDRESS.succeeded(&state, &address).await?;
             session.cycle_id().await?;

@@ -5,6 +5,7 @@
 
 mod admin;
 mod case;
+mod case_forms;
 mod list;
 mod login;
 mod receipt;
@@ -27,7 +28,7 @@ use tower_sessions::Session;
 
 use crate::auth::Actor;
 use admin::{admin_calendar, import_calendar};
-use case::{accept, act, case_detail, document, document_pdf, download, extend, extension_notice, upload};
+use case::{act, case_detail, document, document_pdf, download, extension_notice, upload};
 use huiyin_app::context::{AppState, new_token};
 use huiyin_app::error::AppError;
 use list::cases;
@@ -267,8 +268,6 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/cases/new", get(new_case)),
         ("/cases/intake", post(intake)),
         ("/cases/{id}", get(case_detail)),
-        ("/cases/{id}/accept", post(accept)),
-        ("/cases/{id}/extend", post(extend)),
         ("/cases/{id}/extension-notice", get(extension_notice)),
         ("/cases/{id}/act/{action}", post(act)),
         ("/cases/{id}/documents/{kind}", get(document)),

@@ -28,10 +28,7 @@ pub(super) async fn receipt(State(state): State<AppState>, staff: Staff, Path(id
     let file = cases::case_file(&state, &staff.actor, id).await?;
     // The query code is shown on the first print only; afterwards only a reissue shows a code.
     let query_code = take_receipt_code(&state, &staff.session, id).await?;
-    let receiver = match state.store.user_by_username(&file.state.first_receiver).await? {
-        Some(u) => u.display_name,
-        None => file.state.first_receiver.clone(),
-    };
+    let receiver = huiyin_app::accounts::display_name(&state, &file.state.first_receiver).await?;
     let view = cases::view(&state, &staff.actor, &file, false, None).await?;
     let page = ReceiptPage {
         csrf: staff.csrf.clone(),

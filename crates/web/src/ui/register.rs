@@ -118,13 +118,6 @@ pub(crate) fn accused_draft(name: &str, unit: &str, user: &str) -> Option<Accuse
     })
 }
 
-/// A staff member as “name · unit”, active or not; the login name when the account is gone.
-pub(super) async fn person_label(state: &AppState, username: &str) -> Result<String, AppError> {
-    let Some(user) = state.store.user_by_username(username).await? else { return Ok(username.to_owned()) };
-    let unit = state.store.unit_by_code(&user.unit_code).await?.map(|u| u.name).unwrap_or(user.unit_code);
-    Ok(format!("{} · {unit}{}", user.display_name, if user.active { "" } else { "(已停用)" }))
-}
-
 /// Every active staff member (not the online intake account), as (login, “name · unit”), by unit:
 /// the picker for an accused person (GEN-7).
 pub(super) async fn staff_choices(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
@@ -219,7 +212,7 @@ pub(super) async fn new_case(State(state): State<AppState>, staff: Staff, Query(
     let f = CaseForm {
         channel: channel.code().into(),
         unit: staff.actor.user.unit_code.clone(),
-        received_at: views::day(Utc::now()),
+        received_at: views::local_input(Utc::now()),
         headcount: "1".into(),
         purpose: Purpose::Request.code().into(),
         ..Default::default()

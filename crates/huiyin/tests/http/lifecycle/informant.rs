@@ -138,7 +138,8 @@ pub fn gen_7_a_unit_below_the_accused_routes_it_out(backend: Backend) {
     w.refused("lead1", id, "assign-leader", json!({"leader": "zlead"}), 409, "accused_unit");
     let up = w.ok("wang", id, "escalate", json!({"reason": "检举镇政府,报县处理"}));
     assert_eq!(up["holding_unit"], "QX", "escalation skips over the accused town: {up}");
-    w.refused("wang", id, "reject", json!({"reason": "r", "channel": "c"}), 409, "accused_unit");
+    // Escalated, the case is the county's to sort (FED-7): the community no longer holds it.
+    w.refused("wang", id, "reject", json!({"reason": "r", "channel": "c"}), 409, "not_holding_unit");
     let accepted = w.ok("qlead", id, "accept", json!({}));
     assert_eq!(accepted["owner"], "qlead", "who accepts above owns it; the community's officer no longer does");
     // Nor does anyone of the accused town register an accusation against it, even for the

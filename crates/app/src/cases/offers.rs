@@ -1,0 +1,195 @@
+//! What a staff member is offered on a case now: each action of the catalogue judged by the same
+//! guards that take it (state, role, unit and GEN-7) on a probe of its fields, and the choices its
+//! pickers give, none within the reach of the accused (GEN-7). A page shows only these; the action
+//! is judged again, with its real fields, when it is taken.
+
+use chrono::Utc;
+use huiyin_core::case::{Accused, Flag};
+use huiyin_core::event::{EventData, Outcome, Rating};
+use huiyin_core::informant::{self, Accusation};
+use huiyin_core::lifecycle::{self, Refusal};
+use huiyin_core::limits;
+use huiyin_core::user::{Role, is_system_account};
+use huiyin_store::{CaseFile, User};
+
+use crate::actor::Actor;
+use crate::cases::actions::{
+    CaseActionKind, accepts_as_holder, receives_assignment, review_request_open, reviewing_unit,
+};
+use crate::cases::log::may_change_accused;
+use crate::context::AppState;
+use crate::error::AppResult;
+use crate::tree::unit_tree;
+
+/// The actions `actor` may take on the case now, in the catalogue's order.
+pub async fn offered_actions(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<Vec<CaseActionKind>> {
+    use CaseActionKind as K;
+    let role = actor.user.role;
+    let in_holding_unit = actor.sees_unit(file.holding_unit_id);
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    let tree = unit_tree(state).await?;
+    let today = limits::china_day(Utc::now());
+    let receiver = receives_assignment(state, actor, file).await?;
+    let accepting = accepts_as_holder(state, actor, file).await?;
+    // An action whose picker has nothing to choose is not offered: it could only be refused.
+    let p = pickers(state, actor, file).await?;
+    let choice = |choices: &[Choice]| if choices.is_empty() { Err(Refusal::NotHoldingUnit) } else { Ok(()) };
+    let window = limits::rating_window(&file.events, &rules, &*state.calendar().await, today);
+    let review_open = review_request_open(file, today);
+    let reviewer = reviewing_unit(state, &tree, file).await?;
+    let code_of = |id: &i64| tree.get(*id).map(|u| u.code.clone());
+    let above = tree.above_outside_reach(file.holding_unit_id, file.accused_unit_id).first().and_then(code_of);
+    let report_to = tree.above_outside_reach(file.unit_id, file.accused_unit_id).first().and_then(code_of);
+    let petitioner = &file.registration.petitioner;
+    let reachable = petitioner.phone.is_some() || petitioner.address.is_some();
+    let forwarded = file.registration.forwarded_from.as_ref().map(|f| f.unit.as_str());
+    let person = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
+    let accusation = Accusation { unit: file.accused_unit_id, user: person.as_deref() };
+    let s = String::new;
+    let mut offered = Vec::new();
+    for kind in CaseActionKind::ALL.iter().copied() {
+        let probe: Result<EventData, Refusal> = match kind {
+            K::SetAccused => may_change_accused(&tree, actor, file)
+                .and_then(|()| lifecycle::set_accused(role, Accused { name: None, unit: None, user: None }, s())),
+            K::Accept => lifecycle::accept(&file.state, role, accepting),
+            K::Extend => lifecycle::extend(&file.state, &file.events, role, 1, s()),
+            K::Answer => lifecycle::answer(&file.state, role, in_holding_unit, s()),
+            K::Reject => lifecycle::reject(&file.state, role, in_holding_unit, s(), s()),
+            K::RegisterOnly => lifecycle::register_only(&file.state, role, in_holding_unit, reachable, s()),
+            K::Assign => choice(&p.units_in_scope)
+                .and_then(|()| lifecycle::send(&file.state, role, in_holding_unit, "", false, None)),
+            K::Transfer => {
+                choice(&p.units_any).and_then(|()| lifecycle::send(&file.state, role, in_holding_unit, "", true, None))
+            }
+            K::Object => lifecycle::object(&file.state, receiver, s()),
+            K::Escalate => lifecycle::escalate(&file.state, role, in_holding_unit, above.clone(), s()),
+            K::Opinion => lifecycle::opinion(&file.state, in_holding_unit, (Outcome::Support, s(), s(), s())),
+            K::Approve => {
+                lifecycle::approve(&file.state, role, in_holding_unit, &actor.user.username, rules.approvals_required)
+            }
+            K::Reply => lifecycle::reply(&file.state, in_holding_unit),
+            K::Rate => lifecycle::rate(&file.state, window, Rating::Satisfied, Rating::Satisfied, None),
+            K::ReviewRequest => lifecycle::review_request(&file.state, review_open, reviewer.clone(), s()),
+            K::Close => lifecycle::close(&file.state, role, in_holding_unit),
+            K::Hearing => lifecycle::hearing(&file.state, in_holding_unit, (today, today, Vec::new(), s(), s())),
+            K::Instruct => lifecycle::instruct(&file.state, role, s()),
+            K::Liaison => lifecycle::liaison(&file.state, role, s(), s()),
+            K::ReturnVisit => lifecycle::return_visit(&file.state, role, (s(), s(), Rating::Satisfied, false)),
+            K::AssignLeader => choice(&p.leaders).and_then(|()| lifecycle::assign_leader(&file.state, role, s(), true)),
+            K::ReportBack => lifecycle::report_back(&file.state, role, forwarded, s()),
+            K::Flag => lifecycle::flag(role, Flag::Repeat, Vec::new(), None, s()),
+            K::ClearFlag => match file.state.flags.first() {
+                Some(flag) => lifecycle::clear_flag(&file.state, role, *flag, s()),
+                None => Err(Refusal::FlagNotSet),
+            },
+            K::Investigation => lifecycle::investigation(&file.state, in_holding_unit, s()),
+            K::HandOff => match choice(&p.staff_in_scope).or_else(|_| choice(&p.units_in_scope)) {
+                Ok(()) => lifecycle::hand_off(role, None, None, s()),
+                Err(e) => Err(e),
+            },
+            K::ReportUp => match report_to.clone() {
+                Some(unit) => lifecycle::report_up(role, unit, s()),
+                None => Err(Refusal::NoUnitAbove),
+            },
+        };
+        // GEN-7: a holder within the accused's reach is not offered its own handling.
+        let allowed = probe.and_then(|data| {
+            informant::guard(&tree, accusation, file.holding_unit_id, actor.user.unit_id, &data, &[], &[])
+        });
+        if allowed.is_ok() {
+            offered.push(kind);
+        }
+    }
+    Ok(offered)
+}
+
+/// One choice of a picker: the value a form posts, and what a person reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The choices of the case page's pickers. Every route lists only units and people outside the
+/// reach of the accused (GEN-7), so a picker never offers what the action would refuse for it.
+#[derive(Debug, Clone, Default)]
+pub struct Pickers {
+    /// 交办, 移交: units under the actor's authority, other than the holder.
+    pub units_in_scope: Vec<Choice>,
+    /// 转办: any unit other than the holder.
+    pub units_any: Vec<Choice>,
+    /// 上交: the units above the holder, nearest first.
+    pub units_above: Vec<Choice>,
+    /// 上报: the units above the registering unit, nearest first.
+    pub units_above_registering: Vec<Choice>,
+    /// 交办 to a person, 移交: active staff under the actor's authority, by unit.
+    pub staff_in_scope: Vec<Choice>,
+    /// 包案领导: active leaders of the holding unit or above it.
+    pub leaders: Vec<Choice>,
+    /// 更正被反映对象: every unit, and every active staff member (whom a petitioner may accuse).
+    pub accusable_units: Vec<Choice>,
+    pub accusable_staff: Vec<Choice>,
+}
+
+/// How staff are named in a picker: “王秀英(接访员)· 西山社区”.
+pub fn staff_label(user: &User, unit_name: &str) -> String {
+    format!("{}（{}） · {unit_name}", user.display_name, user.role.label_zh())
+}
+
+/// How units are named in a picker: “西镇民政办(XZ-MZ)”, so that departments of the same name in
+/// different towns are told apart.
+fn unit_label(unit: &huiyin_store::Unit) -> String {
+    format!("{}（{}）", unit.name, unit.code)
+}
+
+/// The pickers' choices for `actor` on the case.
+pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<Pickers> {
+    let tree = unit_tree(state).await?;
+    let units = state.store.units().await?;
+    let users = state.store.users().await?;
+    let accused = file.accused_unit_id;
+    let person = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
+    let out_of_reach = |unit: i64| accused.is_none_or(|a| !tree.within_reach(unit, a));
+    let unit_choice =
+        |id: i64| units.iter().find(|u| u.id == id).map(|u| Choice { value: u.code.clone(), label: unit_label(u) });
+    let unit_name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name.as_str()).unwrap_or_default();
+    let routable = |id: i64| id != file.holding_unit_id && out_of_reach(id);
+    let staff: Vec<&User> = users.iter().filter(|u| u.active && !is_system_account(&u.username)).collect();
+    // Who may take the case in person: not the accused, and nobody blind to it.
+    let may_hold = |u: &User| {
+        person.as_deref().is_none_or(|p| !p.eq_ignore_ascii_case(&u.username))
+            && accused.is_none_or(|a| !tree.blind_to(u.unit_id).contains(&a))
+            && out_of_reach(u.unit_id)
+    };
+    let person_choice = |u: &User| Choice { value: u.username.clone(), label: staff_label(u, unit_name(u.unit_id)) };
+    let mut staff_in_scope: Vec<&User> =
+        staff.iter().copied().filter(|u| actor.sees_unit(u.unit_id) && may_hold(u)).collect();
+    staff_in_scope.sort_by_key(|u| (u.unit_id, u.role != Role::Leader, u.id));
+    let holder_chain = tree.chain(file.holding_unit_id);
+    Ok(Pickers {
+        units_in_scope: units
+            .iter()
+            .filter(|u| actor.sees_unit(u.id) && routable(u.id))
+            .filter_map(|u| unit_choice(u.id))
+            .collect(),
+        units_any: units.iter().filter(|u| routable(u.id)).filter_map(|u| unit_choice(u.id)).collect(),
+        units_above: tree
+            .above_outside_reach(file.holding_unit_id, accused)
+            .into_iter()
+            .filter_map(unit_choice)
+            .collect(),
+        units_above_registering: tree
+            .above_outside_reach(file.unit_id, accused)
+            .into_iter()
+            .filter_map(unit_choice)
+            .collect(),
+        staff_in_scope: staff_in_scope.into_iter().map(person_choice).collect(),
+        leaders: staff
+            .iter()
+            .filter(|u| u.role == Role::Leader && holder_chain.contains(&u.unit_id) && may_hold(u))
+            .map(|u| person_choice(u))
+            .collect(),
+        accusable_units: units.iter().map(|u| Choice { value: u.code.clone(), label: unit_label(u) }).collect(),
+        accusable_staff: staff.iter().map(|u| person_choice(u)).collect(),
+    })
+}
