@@ -31,6 +31,12 @@ pub async fn unread_notifications(state: &AppState, actor: &Actor) -> AppResult<
 
 /// Marks one of the actor's own notifications read; another person's, or none, is
 /// [`AppError::NotFound`].
+/// Marks every notification of the actor read (“全部标为已读”); how many were unread. A
+/// notification the actor cannot see (GEN-7) is marked too: it stays unseen either way.
+pub async fn mark_all_notifications_read(state: &AppState, actor: &Actor) -> AppResult<u64> {
+    Ok(state.store.mark_all_notifications_read(actor.user.id, Utc::now()).await?)
+}
+
 pub async fn mark_notification_read(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
     if state.store.mark_notification_read(actor.user.id, id, Utc::now()).await? {
         Ok(())

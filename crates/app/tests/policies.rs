@@ -284,3 +284,57 @@ async fn com_4_lists_mask_and_a_full_view_is_logged(scratch: &Scratch) {
     assert_eq!((views[0].0.as_str(), views[0].2.as_str()), ("xs_officer", "case_detail"));
 }
 both_backends!(com_4_lists_mask_and_a_full_view_is_logged);
+
+/// The kinds of notice `username` has about case `id`.
+async fn told(w: &World, username: &str, id: i64) -> Vec<String> {
+    let actor = w.actor(username).await;
+    let (items, _) = huiyin_app::supervision::notifications(&w.state, &actor, 100).await.unwrap();
+    items.into_iter().filter(|n| n.case_id == Some(id)).map(|n| n.kind).collect()
+}
+
+/// FED-10: work finds its owner, once. An assignment tells the person named, a transfer and an
+/// escalation the receiving unit, an opinion awaiting approval the holding unit's leaders, a 不满意
+/// rating the owner; nobody hears of their own action; and an accusation's notices never reach the
+/// accused unit (GEN-7).
+async fn fed_10_work_notifies_its_owner_once(scratch: &Scratch) {
+    let w = World::new(scratch).await;
+    let act = async |who: &str, id: i64, segment: &str, body: serde_json::Value| {
+        let actor = w.actor(who).await;
+        let action = CaseAction::from_json(segment, body).unwrap().unwrap();
+        cases::act(&w.state, &actor, id, action, None).await.unwrap();
+    };
+    // Assigned to a named person of 东镇: that person hears, once; the sender does not.
+    let id = w.register("QX", None).await;
+    act("qx_officer", id, "assign", json!({"unit": "DZ", "owner": "dz_officer"})).await;
+    assert_eq!(told(&w, "dz_officer", id).await, ["assigned"]);
+    assert!(told(&w, "dz_leader", id).await.is_empty(), "a named person is told, not the whole unit");
+    assert!(told(&w, "qx_officer", id).await.is_empty(), "nobody hears of their own action");
+    // Accepted and drafted there: the town's leader is asked to approve.
+    act("dz_officer", id, "accept", json!({})).await;
+    let opinion = json!({"outcome": "support", "facts": "属实", "basis": "条例", "text": "予以支持"});
+    act("dz_officer", id, "opinion", opinion).await;
+    assert_eq!(told(&w, "dz_leader", id).await, ["awaiting_approval"]);
+    // Approved, replied and rated 不满意: the owner is told to follow it up.
+    act("dz_leader", id, "approve", json!({})).await;
+    act("qx_leader", id, "approve", json!({})).await;
+    act("dz_officer", id, "reply", json!({})).await;
+    let rating = json!({"office": "satisfied", "unit": "dissatisfied", "reason": "钱只付了一半"});
+    act("dz_leader", id, "rate", rating).await;
+    let mut kinds = told(&w, "dz_officer", id).await;
+    kinds.sort();
+    assert_eq!(kinds, ["assigned", "dissatisfied"], "once each");
+    // A transfer tells the receiving unit's officers.
+    let moved = w.register("XS", None).await;
+    act("xs_officer", moved, "transfer", json!({"unit": "DZ"})).await;
+    assert_eq!(told(&w, "dz_officer", moved).await, ["transferred"]);
+    assert_eq!(told(&w, "dz_leader", moved).await, ["transferred"]);
+    assert!(told(&w, "dz_handler", moved).await.is_empty(), "a handler is told of work given to them");
+    // An escalation of an accusation against the town tells the county, never the town (GEN-7).
+    let accusation = w.register("XS", Some("XZ")).await;
+    act("xs_officer", accusation, "escalate", json!({"reason": "检举镇干部"})).await;
+    assert_eq!(told(&w, "qx_officer", accusation).await, ["sent_up"]);
+    for role in ROLES {
+        assert!(told(&w, &format!("xz_{}", role.code()), accusation).await.is_empty(), "{role:?}");
+    }
+}
+both_backends!(fed_10_work_notifies_its_owner_once);

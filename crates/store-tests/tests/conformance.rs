@@ -814,6 +814,11 @@ async fn supervision_is_written_once(store: &dyn Store) {
     assert!(store.mark_notification_read(officer.id, notes[0].id, at).await.unwrap());
     assert!(!store.mark_notification_read(chen.id, notes[0].id, at).await.unwrap(), "not someone else's");
     assert_eq!(store.unread_notifications(officer.id, &Blindness::default()).await.unwrap(), 1);
+    let chen_unread = store.unread_notifications(chen.id, &Blindness::default()).await.unwrap();
+    assert_eq!(store.mark_all_notifications_read(officer.id, at).await.unwrap(), 1, "the one left unread");
+    assert_eq!(store.mark_all_notifications_read(officer.id, at).await.unwrap(), 0, "none twice");
+    assert_eq!(store.unread_notifications(officer.id, &Blindness::default()).await.unwrap(), 0);
+    assert_eq!(store.unread_notifications(chen.id, &Blindness::default()).await.unwrap(), chen_unread, "only mine");
     let stale = at - chrono::Duration::minutes(10);
     let outbox = store.outbox_claim(10, at, stale).await.unwrap();
     assert_eq!(outbox.len(), 3);

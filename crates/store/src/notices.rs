@@ -46,6 +46,8 @@ pub trait NoticeStore: Send + Sync {
     async fn unread_notifications(&self, user_id: i64, blind: &Blindness) -> StoreResult<i64>;
     /// Marks one of the user's notifications read; false if it is not theirs.
     async fn mark_notification_read(&self, user_id: i64, id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Marks every unread notification of the user read; how many were.
+    async fn mark_all_notifications_read(&self, user_id: i64, at: DateTime<Utc>) -> StoreResult<u64>;
     /// Claims up to `limit` unsent messages for one sender, oldest first: messages no one claimed,
     /// or whose claim is older than `stale_before` (a sender that died). Several senders at once
     /// never claim the same message.

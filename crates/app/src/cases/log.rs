@@ -1,6 +1,7 @@
 //! The log of a case, written: when an action happened (补录 included), the one GEN-7 guard every
 //! event passes (the informant guard, the accused's reach, the person accused), and appending the
-//! event with the case's new state, deadlines, search words and notices.
+//! event with the case's new state, deadlines, search words, and the notices to whom it concerns
+//! (`notify`).
 
 use chrono::{DateTime, Utc};
 use huiyin_core::event::{Event, EventData};
@@ -106,6 +107,10 @@ async fn write_event(
         search_tokens,
     };
     state.store.append_event(file.id, file.version, &new_event).await?;
+    // The action is taken; a notice that cannot be written does not undo it.
+    if let Err(e) = crate::cases::notify::tell_whom_it_concerns(state, actor, file, &event.data).await {
+        tracing::warn!(case_id = file.id, error = %e, "the notices of an action were not written");
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod catalogue;
 pub mod list;
 pub mod log;
+pub(crate) mod notify;
 pub mod offers;
 pub mod read;
 pub mod register;

@@ -170,6 +170,7 @@ pub async fn write_registration(
         note: None,
     };
     let alert = new_case.registration.flags.iter().any(|f| matches!(f, Flag::MajorUrgent | Flag::Collective));
+    let online = new_case.registration.channel == huiyin_core::case::Channel::Online;
     let registration = new_case.registration.clone();
     let id = state.registrar.register(new_case).await?;
     tracing::info!(case_id = id, actor = %actor.user.username, "case registered");
@@ -178,7 +179,26 @@ pub async fn write_registration(
     if alert {
         alert_leaders(state, unit_id, id).await?;
     }
+    if online {
+        tell_of_online_petition(state, unit_id, id).await?;
+    }
     Ok((id, code))
+}
+
+/// A new online petition is work for the unit it was sent to: its officers (and leaders) hear of
+/// it at once, and one of them takes it (FED-1). Never the accused (GEN-7).
+async fn tell_of_online_petition(state: &AppState, unit_id: i64, case_id: i64) -> AppResult<()> {
+    let Some(file) = state.store.case_file(case_id).await? else { return Ok(()) };
+    let message = format!("新的网上信访件 {},请及时受理", file.state.case_number);
+    let notices = state
+        .store
+        .unit_staff(unit_id, &[Role::Officer, Role::Leader])
+        .await?
+        .iter()
+        .map(|u| notice(u.id, case_id, "online_petition", &message))
+        .collect();
+    let tree = unit_tree(state).await?;
+    send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await
 }
 
 /// FED-21: a major, urgent or collective case alerts the leaders (and supervisors) of the unit and

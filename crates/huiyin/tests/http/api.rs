@@ -593,6 +593,12 @@ fn fed_10_supervision_runs_once_and_escalates(backend: Backend) {
     assert_eq!(post(&server, &wang, &format!("/api/v1/notifications/{id}/read"), &json!({})).0, 204);
     assert_eq!(post(&server, &chen, &format!("/api/v1/notifications/{id}/read"), &json!({})).0, 404, "not chen's");
     assert_eq!(get(&server, &wang, "/api/v1/notifications").1["unread"], 3);
+    // 全部标为已读: the caller's own, all at once; another's stay as they were.
+    let chen_unread = get(&server, &chen, "/api/v1/notifications").1["unread"].clone();
+    let (status, marked) = post(&server, &wang, "/api/v1/notifications/read-all", &json!({}));
+    assert_eq!((status, marked["marked"].as_i64()), (200, Some(3)), "{marked}");
+    assert_eq!(get(&server, &wang, "/api/v1/notifications").1["unread"], 0);
+    assert_eq!(get(&server, &chen, "/api/v1/notifications").1["unread"], chen_unread);
 }
 both_backends!(fed_10_supervision_runs_once_and_escalates);
 

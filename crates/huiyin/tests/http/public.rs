@@ -277,6 +277,11 @@ fn gen_1_an_online_petition_is_checked_sent_once_and_reaches_staff(backend: Back
     let (_, case) = get_status(&server, &wang, &format!("/api/v1/cases/{id}"));
     assert_eq!(case["channel"], "online", "{case}");
     assert!(case.to_string().contains("工地照片.png"), "{case}");
+    // The unit's officer is told of the new online petition, once (FED-1, FED-10).
+    let (_, told) = get_status(&server, &wang, "/api/v1/notifications");
+    let about: Vec<&Value> = told["items"].as_array().unwrap().iter().filter(|n| n["case_id"] == id).collect();
+    assert_eq!(about.len(), 1, "{told}");
+    assert_eq!(about[0]["kind"], "online_petition", "{told}");
     // And the petitioner follows it with the receipt's number and code.
     let (status, public) = lookup(&server, &number, &code);
     assert_eq!(status, 200, "{public}");

@@ -131,6 +131,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(documents::get_letterhead, documents::set_letterhead))
         .routes(routes!(supervision::list_notifications))
         .routes(routes!(supervision::read_notification))
+        .routes(routes!(supervision::read_all_notifications))
         .routes(routes!(supervision::list_supervision))
         .routes(routes!(accounts::disable_user))
         .routes(routes!(accounts::enable_user))

@@ -64,6 +64,24 @@ pub(super) async fn read_notification(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// How many notifications were marked read.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct MarkedRead {
+    marked: u64,
+}
+
+/// Marks every one of the caller's notifications read (全部标为已读).
+#[utoipa::path(post, path = "/notifications/read-all", tag = "supervision",
+    responses((status = 200, body = MarkedRead), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub(super) async fn read_all_notifications(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<Json<MarkedRead>> {
+    let lang = caller.lang;
+    let marked = supervision::mark_all_notifications_read(&state, &caller.actor).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(MarkedRead { marked }))
+}
+
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub(super) struct SupervisionView {
     id: i64,

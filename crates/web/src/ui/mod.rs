@@ -35,7 +35,7 @@ use list::cases;
 use login::{login, login_form, logout, setup, setup_form};
 use receipt::{receipt, reissue};
 use register::{create_case, intake, new_case};
-use supervision::{dashboard, notifications, read_notification};
+use supervision::{dashboard, notifications, read_all_notifications, read_notification};
 
 const USER_KEY: &str = "user_id";
 /// The session's [`credential_stamp`].
@@ -282,6 +282,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/dashboard", get(dashboard)),
         ("/admin/calendar", get(admin_calendar).post(import_calendar)),
         ("/notifications", get(notifications)),
+        ("/notifications/read-all", post(read_all_notifications)),
         ("/notifications/{id}/read", post(read_notification)),
     ]
 }

@@ -104,11 +104,13 @@ pub(super) struct NotificationsPage {
     me: Option<Me>,
     csrf: String,
     items: Vec<NotificationRow>,
+    any_unread: bool,
 }
 
 pub(super) async fn notifications(State(state): State<AppState>, staff: Staff) -> PageResult {
-    let (items, _) = supervision::notifications(&state, &staff.actor, 100).await?;
+    let (items, unread) = supervision::notifications(&state, &staff.actor, 100).await?;
     let page = NotificationsPage {
+        any_unread: unread > 0,
         me: staff.me(),
         csrf: staff.csrf.clone(),
         items: items
@@ -123,6 +125,17 @@ pub(super) async fn notifications(State(state): State<AppState>, staff: Staff) -
             .collect(),
     };
     Ok(render(&page))
+}
+
+/// 全部标为已读.
+pub(super) async fn read_all_notifications(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    supervision::mark_all_notifications_read(&state, &staff.actor).await?;
+    Ok(Redirect::to("/notifications").into_response())
 }
 
 pub(super) async fn read_notification(
