@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, Due, Limit, due_date};
 use crate::case::CHINA_OFFSET;
 use crate::case::Registration;
-use crate::event::{Event, EventData};
+use crate::event::{Event, EventData, Rating};
 
 /// Which limit a deadline is (INTERFACE.md `deadlines[].kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -32,10 +32,12 @@ pub enum DeadlineKind {
     ReReviewRequest,
     /// 复核
     ReReview,
+    /// 回访 (CDR-3): the owner follows up a 不满意 rating with a return visit.
+    ReturnVisit,
 }
 
 impl DeadlineKind {
-    pub const ALL: [DeadlineKind; 8] = [
+    pub const ALL: [DeadlineKind; 9] = [
         DeadlineKind::Sorting,
         DeadlineKind::Notice,
         DeadlineKind::Objection,
@@ -44,6 +46,7 @@ impl DeadlineKind {
         DeadlineKind::Review,
         DeadlineKind::ReReviewRequest,
         DeadlineKind::ReReview,
+        DeadlineKind::ReturnVisit,
     ];
 
     pub fn parse(raw: &str) -> Option<DeadlineKind> {
@@ -60,6 +63,7 @@ impl DeadlineKind {
             DeadlineKind::Review => "review",
             DeadlineKind::ReReviewRequest => "re_review_request",
             DeadlineKind::ReReview => "re_review",
+            DeadlineKind::ReturnVisit => "return_visit",
         }
     }
 
@@ -82,6 +86,7 @@ impl DeadlineKind {
             DeadlineKind::Review => "复查答复",
             DeadlineKind::ReReviewRequest => "申请复核",
             DeadlineKind::ReReview => "复核答复",
+            DeadlineKind::ReturnVisit => "回访",
         }
     }
 
@@ -96,6 +101,7 @@ impl DeadlineKind {
             DeadlineKind::Review => "Review answered",
             DeadlineKind::ReReviewRequest => "Asking for re-review",
             DeadlineKind::ReReview => "Re-review answered",
+            DeadlineKind::ReturnVisit => "Return visit after a dissatisfied rating",
         }
     }
 }
@@ -152,6 +158,13 @@ pub struct LimitRules {
     /// (GEN-9); a rating window that lapsed counts against 参评率.
     #[serde(default = "default_rating_window")]
     pub rating_window: Limit,
+    /// How long the owner has to pay a return visit after a 不满意 rating (CDR-3).
+    #[serde(default = "default_return_visit")]
+    pub return_visit: Limit,
+}
+
+fn default_return_visit() -> Limit {
+    Limit::WorkingDays(10)
 }
 
 fn default_rating_window() -> Limit {
@@ -202,6 +215,7 @@ impl LimitRules {
             approvals_required: default_approvals(),
             review_levels_up: default_review_levels(),
             rating_window: default_rating_window(),
+            return_visit: default_return_visit(),
         }
     }
 
@@ -251,6 +265,7 @@ impl LimitRules {
             ("rules.remind_before", self.remind_before),
             ("rules.escalate_after", self.escalate_after),
             ("rules.rating_window", self.rating_window),
+            ("rules.return_visit", self.return_visit),
         ];
         for (field, limit) in all {
             let (Limit::CalendarDays(n) | Limit::WorkingDays(n)) = limit;
@@ -420,7 +435,6 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::QueryCodeReissued {}
         | EventData::OpinionDrafted { .. }
         | EventData::Approved { .. }
-        | EventData::Rated { .. }
         | EventData::Instructed { .. }
         | EventData::LiaisonRecorded { .. }
         | EventData::LeaderAssigned { .. }
@@ -430,11 +444,16 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::Flagged { .. }
         | EventData::FlagCleared { .. }
         | EventData::AccusedSet { .. } => current.to_vec(),
-        // Reopened after an unsatisfied return visit: handling starts again from that day.
-        EventData::ReturnVisited { reopened: true, .. } => {
-            open(current.to_vec(), Handling, at, rules.handling, calendar)
+        // A 不满意 rating opens the owner's return visit (CDR-3); other ratings change nothing.
+        EventData::Rated { office, unit, .. } if *office == Rating::Dissatisfied || *unit == Rating::Dissatisfied => {
+            open(current.to_vec(), ReturnVisit, at, rules.return_visit, calendar)
         }
-        EventData::ReturnVisited { .. } => current.to_vec(),
+        EventData::Rated { .. } => current.to_vec(),
+        // The return visit meets its limit; reopened after it, handling starts again from that day.
+        EventData::ReturnVisited { reopened: true, .. } => {
+            open(meet(current, &[ReturnVisit], at), Handling, at, rules.handling, calendar)
+        }
+        EventData::ReturnVisited { .. } => meet(current, &[ReturnVisit], at),
         // Sorted and answered; the petitioner is told in the same act (GEN-2, GEN-3).
         EventData::Answered { .. } | EventData::Rejected { .. } | EventData::RegisteredOnly { .. } => {
             meet(current, &[Sorting, Notice], at)
@@ -625,6 +644,45 @@ mod tests {
         // A reply after review opens a new window.
         events.push(event(4, "2026-06-01T02:00:00Z", EventData::Replied {}));
         assert!(matches!(rating_window(&events, &rules, &c, day("2026-06-02")), RatingWindow::Open { .. }));
+    }
+
+    #[test]
+    fn cdr_3_a_dissatisfied_rating_opens_the_owners_return_visit() {
+        use crate::event::Rating;
+        let c = calendar();
+        let rules = LimitRules::national();
+        let event = |seq, when: &str, data| Event {
+            seq,
+            occurred_at: when.parse().unwrap(),
+            recorded_at: when.parse().unwrap(),
+            actor: "a".into(),
+            note: None,
+            data,
+        };
+        let rated = |seq, unit| {
+            event(seq, "2026-04-02T02:00:00Z", EventData::Rated { office: Rating::Satisfied, unit, reason: None })
+        };
+        let replied = vec![registered("2026-03-01"), event(2, "2026-04-01T02:00:00Z", EventData::Replied {})];
+        let satisfied = deadlines(&[replied.clone(), vec![rated(3, Rating::Satisfied)]].concat(), &rules, &c);
+        assert!(satisfied.iter().all(|d| d.kind != DeadlineKind::ReturnVisit), "a satisfied rating asks nothing");
+        let mut events = [replied, vec![rated(3, Rating::Dissatisfied)]].concat();
+        let ds = deadlines(&events, &rules, &c);
+        let visit = ds.iter().find(|d| d.kind == DeadlineKind::ReturnVisit).unwrap();
+        assert_eq!(visit.kind.owner(), DeadlineOwner::Office, "the office answers for it");
+        assert_eq!(visit.due.date, due_date(&c, day("2026-04-02"), Limit::WorkingDays(10)).date);
+        assert!(visit.met_at.is_none() && next_due(&[*visit]) == Some(visit.due.date), "it is due, and supervised");
+        let outcome = EventData::ReturnVisited {
+            method: "phone".into(),
+            outcome: "已解释".into(),
+            rating: Rating::BasicallySatisfied,
+            reopened: false,
+        };
+        events.push(event(4, "2026-04-03T02:00:00Z", outcome));
+        let ds = deadlines(&events, &rules, &c);
+        assert!(
+            ds.iter().find(|d| d.kind == DeadlineKind::ReturnVisit).unwrap().met_at.is_some(),
+            "the visit meets it"
+        );
     }
 
     #[test]

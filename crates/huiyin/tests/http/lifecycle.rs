@@ -388,6 +388,12 @@ fn cdr_3_return_visit_reopens_an_unsatisfied_case(backend: Backend) {
         422,
         "not_a_choice",
     );
+    // A 不满意 rating opens the owner's return visit, the office's own step (CDR-3).
+    let rated =
+        w.ok("wang", id, "rate", json!({"office": "satisfied", "unit": "dissatisfied", "reason": "只付了一半"}));
+    let task = deadline(&rated, "return_visit");
+    assert!(task["met_at"].is_null() && task["due"].is_string(), "{task}");
+    assert_eq!(task["owner"], "office", "{task}");
     let visited = w.ok(
         "wang",
         id,
@@ -395,6 +401,7 @@ fn cdr_3_return_visit_reopens_an_unsatisfied_case(backend: Backend) {
         json!({"method": "phone", "outcome": "工资已付一半", "rating": "basically_satisfied"}),
     );
     assert_eq!(visited["status"], "replied");
+    assert!(deadline(&visited, "return_visit")["met_at"].is_string(), "the visit meets it");
     let reopened = w.ok(
         "wang",
         id,
