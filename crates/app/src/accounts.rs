@@ -243,12 +243,17 @@ pub async fn staff_names(state: &AppState) -> AppResult<StaffNames> {
                 } else if is_system_account(&u.username) {
                     u.display_name
                 } else {
-                    format!("{}（{}）", u.display_name, u.role.label_zh())
+                    name_and_title(&u)
                 };
                 (u.username, name)
             })
             .collect(),
     ))
+}
+
+/// A staff member as pages name them: “王秀英（接访员）”.
+pub fn name_and_title(user: &User) -> String {
+    format!("{}（{}）", user.display_name, user.role.label_zh())
 }
 
 /// Staff names by login ([`staff_names`]).

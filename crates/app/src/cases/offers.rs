@@ -21,8 +21,21 @@ use crate::context::AppState;
 use crate::error::AppResult;
 use crate::tree::unit_tree;
 
+/// What the case page offers `actor` now: the actions, in the catalogue's order, and the
+/// choices of their pickers (read once for both).
+#[derive(Debug, Clone)]
+pub struct Offers {
+    pub actions: Vec<CaseActionKind>,
+    pub pickers: Pickers,
+}
+
 /// The actions `actor` may take on the case now, in the catalogue's order.
 pub async fn offered_actions(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<Vec<CaseActionKind>> {
+    Ok(offers(state, actor, file).await?.actions)
+}
+
+/// The actions `actor` may take on the case now and the choices of their pickers.
+pub async fn offers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<Offers> {
     use CaseActionKind as K;
     let role = actor.user.role;
     let in_holding_unit = actor.sees_unit(file.holding_unit_id);
@@ -83,10 +96,9 @@ pub async fn offered_actions(state: &AppState, actor: &Actor, file: &CaseFile) -
                 None => Err(Refusal::FlagNotSet),
             },
             K::Investigation => lifecycle::investigation(&file.state, in_holding_unit, s()),
-            K::HandOff => match choice(&p.staff_in_scope).or_else(|_| choice(&p.units_in_scope)) {
-                Ok(()) => lifecycle::hand_off(role, None, None, s()),
-                Err(e) => Err(e),
-            },
+            K::HandOff => choice(&p.staff_in_scope)
+                .or_else(|_| choice(&p.units_in_scope))
+                .and_then(|()| lifecycle::hand_off(role, None, None, s())),
             K::ReportUp => match report_to.clone() {
                 Some(unit) => lifecycle::report_up(role, unit, s()),
                 None => Err(Refusal::NoUnitAbove),
@@ -100,7 +112,7 @@ pub async fn offered_actions(state: &AppState, actor: &Actor, file: &CaseFile) -
             offered.push(kind);
         }
     }
-    Ok(offered)
+    Ok(Offers { actions: offered, pickers: p })
 }
 
 /// One choice of a picker: the value a form posts, and what a person reads.
@@ -133,7 +145,7 @@ pub struct Pickers {
 
 /// How staff are named in a picker: “王秀英(接访员)· 西山社区”.
 pub fn staff_label(user: &User, unit_name: &str) -> String {
-    format!("{}（{}） · {unit_name}", user.display_name, user.role.label_zh())
+    format!("{} · {unit_name}", crate::accounts::name_and_title(user))
 }
 
 /// How units are named in a picker: “西镇民政办(XZ-MZ)”, so that departments of the same name in

@@ -271,8 +271,7 @@ pub(super) async fn case_page(
             })
             .collect(),
     };
-    let offered = cases::offers::offered_actions(state, &staff.actor, &file).await?;
-    let pickers = cases::offers::pickers(state, &staff.actor, &file).await?;
+    let cases::offers::Offers { actions: offered, pickers } = cases::offers::offers(state, &staff.actor, &file).await?;
     let accused = huiyin_core::event::current_accused(reg, &file.events);
     let context = FormContext {
         pickers: &pickers,
