@@ -78,7 +78,18 @@ export async function setUp(page, server) {
   await page.fill('#password', 'correct horse battery');
   await page.fill('#password2', 'correct horse battery');
   await page.click('button[type=submit]');
-  await page.waitForURL('**/cases');
+  await page.waitForURL('**/home');
+}
+
+/** Signs `username` in on a new page of its own browser context; returns the page. */
+export async function signIn(browser, server, username, password) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL('**/home'), page.click('button[type=submit]')]);
+  return page;
 }
 
 /** A fresh server and browser for one test file, stopped after it: `const env = serverAndBrowser();`
@@ -119,11 +130,13 @@ export async function tabTo(page, id) {
   assert.equal(await page.evaluate(() => document.activeElement?.id), id, `Tab reaches #${id}`);
 }
 
-/** Runs a huiyin command on the server's database (e.g. `user add`); returns its output. */
-export function cli(server, args) {
+/** Runs a huiyin command on the server's database (e.g. `user add`), with `input` on its standard
+ * input (a password); returns its output. */
+export function cli(server, args, input) {
   const run = spawnSync(huiyinBinary(), args, {
     env: { ...process.env, HUIYIN_DATABASE_URL: server.databaseUrl, HUIYIN_LOG: 'warn' },
     encoding: 'utf8',
+    input,
   });
   if (run.status !== 0) throw new Error(`huiyin ${args.join(' ')} failed: ${run.stderr}`);
   return run.stdout;

@@ -4,7 +4,7 @@
 // on any public page, in the standard and the large-text display, and the pages fit a phone screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, cli, serverAndBrowser, setUp, seriousViolations, tabTo } from './harness.mjs';
+import { api, cli, serverAndBrowser, setUp, seriousViolations, signIn, tabTo } from './harness.mjs';
 
 const env = serverAndBrowser();
 
@@ -102,21 +102,67 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
   await staff.goto(`${env.server.base}/cases?channel=online`);
   assert.match(await staff.textContent('main'), new RegExp(number));
 
-  // Staff accept, answer, approve and reply (through the API, with accounts made by the CLI).
-  for (const [user, role] of [['wang', 'officer'], ['lead1', 'leader'], ['lead2', 'leader']]) {
-    cli(env.server, ['user', 'add', user, '--unit', 'XS', '--role', role]);
+  // FED-1: an officer of the federation takes it from the unit's queue on the home page, by
+  // keyboard, and becomes its first receiver. The other steps go through the API, with accounts made
+  // by the CLI.
+  const password = 'a long enough password';
+  cli(env.server, ['user', 'add', 'wang', '--unit', 'XS-CL', '--role', 'officer', '--name', '王秀英', '--title', '接访员',
+    '--credential', 'CL-001', '--password-stdin'], `${password}\n`);
+  for (const user of ['lead1', 'lead2']) {
+    cli(env.server, ['user', 'add', user, '--unit', 'XS-CL', '--role', 'leader', '--password-stdin'], `${password}\n`);
   }
   const token = (user) => cli(env.server, ['token', 'create', user]).trim();
   const [wang, lead1, lead2] = ['wang', 'lead1', 'lead2'].map(token);
   const { items } = await api(env.server, wang, 'GET', `/cases?q=${number}`);
   const id = items[0].id;
+  const officer = await signIn(env.browser, env.server, 'wang', password);
+  assert.match(await officer.textContent('#online-table'), new RegExp(number));
+  assert.match(await officer.textContent('.work-counts'), /1\s*网上信访待领取/);
+  assert.deepEqual(await seriousViolations(officer), [], 'the home page with the online queue');
+  await tabTo(officer, `take-${id}`);
+  const asked = new Promise((resolve) => officer.once('dialog', (d) => { resolve(d.message()); d.accept(); }));
+  await Promise.all([officer.waitForURL(new RegExp(`/cases/${id}$`)), officer.keyboard.press('Enter')]);
+  assert.match(await asked, /首问责任人/);
+  assert.match(await officer.textContent('.facts'), /首问责任人\s*王秀英（接访员，工作证号 CL-001）/);
+  assert.match(await officer.textContent('.timeline'), /领取网上信访 · 王秀英（接访员）/);
+  await officer.goto(`${env.server.base}/home`);
+  assert.match(await officer.textContent('main'), /没有待领取的网上信访/);
+
   await api(env.server, wang, 'POST', `/cases/${id}/accept`, {});
-  await api(env.server, wang, 'POST', `/cases/${id}/opinion`, {
+  const draft = {
     outcome: 'support', facts: '经调查,拖欠属实。', basis: '《保障农民工工资支付条例》第三条', text: '责成施工单位十日内支付。',
-  });
+  };
+  await api(env.server, wang, 'POST', `/cases/${id}/opinion`, { ...draft, basis: '有关规定' });
+
+  // A leader reads the draft whole, as it will print, and returns it with a comment, by keyboard.
+  const leader = await signIn(env.browser, env.server, 'lead1', password);
+  assert.match(await leader.textContent('.work-counts'), /1\s*处理意见待审批/);
+  await leader.goto(`${env.server.base}/cases/${id}`);
+  const preview = await leader.textContent('.preview');
+  assert.match(preview, /信访事项处理意见书/);
+  assert.match(preview, /李桂兰:/, 'addressed to the petitioner');
+  assert.match(preview, /依据:有关规定/);
+  assert.deepEqual(await seriousViolations(leader), [], 'the case page with the draft to approve');
+  await tabTo(leader, 'return-opinion-summary');
+  await leader.keyboard.press('Enter');
+  await tabTo(leader, 'act-return-opinion-comment');
+  await leader.keyboard.type('依据请写明具体条款');
+  await tabTo(leader, 'act-return-opinion-submit');
+  const confirmed = new Promise((resolve) => leader.once('dialog', (d) => { resolve(d.message()); d.accept(); }));
+  await Promise.all([leader.waitForNavigation(), leader.keyboard.press('Enter')]);
+  assert.match(await confirmed, /确定退回吗/);
+  assert.match(await leader.textContent('.timeline'), /退回修改.*依据请写明具体条款/s);
+  assert.match(await leader.textContent('h1 .status'), /办理中/);
+  // The drafter is told.
+  await officer.goto(`${env.server.base}/notifications`);
+  assert.match(await officer.textContent('main'), /退回了信访件.*处理意见/s);
+
+  await api(env.server, wang, 'POST', `/cases/${id}/opinion`, draft);
   await api(env.server, lead1, 'POST', `/cases/${id}/approve`, {});
   await api(env.server, lead2, 'POST', `/cases/${id}/approve`, {});
   await api(env.server, wang, 'POST', `/cases/${id}/reply`, {});
+  await officer.context().close();
+  await leader.context().close();
 
   // The petitioner reads the reply and rates it by keyboard: arrow keys move within a radio group.
   await page.goto(`${env.server.base}/public/lookup`);

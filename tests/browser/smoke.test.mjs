@@ -2,7 +2,7 @@
 // through the form, the printable receipt, and finding the case in the list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, setUp } from './harness.mjs';
+import { serverAndBrowser, seriousViolations, setUp } from './harness.mjs';
 
 const env = serverAndBrowser();
 
@@ -38,7 +38,10 @@ test('setup, log in, register a visit through the form, find it in the list', as
   await page.fill('#username', 'admin');
   await page.fill('#password', 'correct horse battery');
   await page.click('button[type=submit]');
-  await page.waitForURL('**/cases');
+  // Signed in, staff land on their work (工作台).
+  await page.waitForURL('**/home');
+  assert.match(await page.textContent('h1'), /工作台/);
+  assert.deepEqual(await seriousViolations(page), [], 'the home page');
 
   // A mistake is shown on its field and nothing is saved.
   await page.goto(`${env.server.base}/cases/new?channel=visit`);

@@ -6,9 +6,11 @@
 //! ends the sessions opened with the old one (the session keeps a fingerprint of the password hash).
 
 use huiyin_core::unit::UnitDraft;
-use huiyin_core::user::{AccountDraft, AccountFields, Role, check_new_password, is_system_account};
+use huiyin_core::user::{
+    AccountDraft, AccountFields, Role, StaffCardDraft, StaffCardFields, check_new_password, is_system_account,
+};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{NewUser, StoreError, User};
+use huiyin_store::{NewUser, StaffCard, StoreError, User};
 
 use crate::actor::Actor;
 use crate::context::AppState;
@@ -51,7 +53,7 @@ pub async fn add_account(
     if !actor.is_operator() {
         return Err(AppError::Forbidden);
     }
-    let AccountFields { username, unit, role, display_name, may_backdate } = draft.parse()?;
+    let AccountFields { username, unit, role, display_name, title, credential, may_backdate } = draft.parse()?;
     if let Some(password) = password {
         check_new_password("password", password)?;
     }
@@ -62,8 +64,16 @@ pub async fn add_account(
         Some(p) => Some(hash(p).await?),
         None => None,
     };
-    let account =
-        NewUser { username: username.as_str().to_owned(), display_name, unit, role, password_hash, may_backdate };
+    let account = NewUser {
+        username: username.as_str().to_owned(),
+        display_name,
+        unit,
+        role,
+        password_hash,
+        may_backdate,
+        title,
+        credential,
+    };
     let user = state.store.add_user(&account).await.map_err(|e| match e {
         StoreError::Duplicate(_) => FieldError::new("username", Invalid::AlreadyExists).into(),
         StoreError::UnknownReference(_) => FieldError::new("unit", Invalid::UnknownUnit).into(),
@@ -107,7 +117,7 @@ pub async fn set_up_first_administrator(
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
-    let Some(AccountFields { username, unit: unit_code, role, display_name, .. }) = fields else {
+    let Some(AccountFields { username, unit: unit_code, role, display_name, title, credential, .. }) = fields else {
         return Err(FieldError::new("username", Invalid::Required).into());
     };
     if !state.store.take_setup_token(&token).await? {
@@ -125,12 +135,31 @@ pub async fn set_up_first_administrator(
         role,
         password_hash,
         may_backdate: false,
+        title,
+        credential,
     };
     let user = state.store.add_user(&account).await.map_err(|e| match e {
         StoreError::Duplicate(_) => FieldError::new("username", Invalid::AlreadyExists).into(),
         other => AppError::from(other),
     })?;
     tracing::info!(user = %user.username, "first administrator created");
+    Ok(user)
+}
+
+/// Sets how a staff member is named on records (亮证服务, FED-4, SCH-9): their title and credential
+/// number, by an administrator, for an account of a unit in their scope; their name only by the
+/// operator (`huiyin user card`). A name is how an online accusation finds the accused staff member
+/// (GEN-7), so an administrator who could rename people could hide the accused from it; for the same
+/// reason only the operator adds accounts.
+pub async fn set_card(state: &AppState, actor: &Actor, username: &str, draft: &StaffCardDraft) -> AppResult<User> {
+    let user = administered(state, actor, username).await?;
+    let StaffCardFields { display_name, title, credential } = draft.parse()?;
+    if display_name != user.display_name && !actor.is_operator() {
+        let allowed = format!("{}(更改姓名须在服务器上用 huiyin user card 办理)", user.display_name);
+        return Err(FieldError::new("display_name", Invalid::NotAChoice { allowed }).into());
+    }
+    let user = state.store.set_user_card(user.id, &StaffCard { display_name, title, credential }).await?;
+    tracing::info!(user = %user.username, actor = %actor.user.username, "staff card set");
     Ok(user)
 }
 
@@ -231,39 +260,64 @@ pub async fn authenticate(state: &AppState, username: &str, password: &str) -> A
 }
 
 /// Every account's name as pages show it, by login: “王秀英(接访员)”, and the online intake
-/// account as “网上信访”. A login not on record stays as it is (see [`StaffNames::of`]).
+/// account as “网上信访”; and as registration records show it, with the credential number (FED-4).
+/// A login not on record stays as it is (see [`StaffNames::of`]).
 pub async fn staff_names(state: &AppState) -> AppResult<StaffNames> {
     let users = state.store.users().await?;
-    Ok(StaffNames(
-        users
-            .into_iter()
-            .map(|u| {
-                let name = if u.username == huiyin_core::user::ONLINE_INTAKE_USERNAME {
-                    "网上信访".to_owned()
-                } else if is_system_account(&u.username) {
-                    u.display_name
-                } else {
-                    name_and_title(&u)
-                };
-                (u.username, name)
-            })
-            .collect(),
-    ))
+    Ok(StaffNames::from_cards(users.into_iter().map(|u| {
+        let (name, badge) = if u.username == huiyin_core::user::ONLINE_INTAKE_USERNAME {
+            ("网上信访".to_owned(), "网上信访".to_owned())
+        } else if is_system_account(&u.username) {
+            (u.display_name.clone(), u.display_name.clone())
+        } else {
+            (name_and_title(&u), name_title_credential(&u))
+        };
+        (u.username, name, badge)
+    })))
 }
 
-/// A staff member as pages name them: “王秀英（接访员）”.
+/// A staff member as pages name them: “王秀英（接访员）”, with their title (职务), or their role's
+/// name when they have none.
 pub fn name_and_title(user: &User) -> String {
-    format!("{}（{}）", user.display_name, user.role.label_zh())
+    format!("{}（{}）", user.display_name, user.title.as_deref().unwrap_or(user.role.label_zh()))
+}
+
+/// A staff member as a registration record names them (亮证服务, FED-4, SCH-9): name, title and
+/// credential number, “王秀英（接访员，工作证号 XS-001）”.
+pub fn name_title_credential(user: &User) -> String {
+    let title = user.title.as_deref().unwrap_or(user.role.label_zh());
+    match &user.credential {
+        Some(credential) => format!("{}（{title}，工作证号 {credential}）", user.display_name),
+        None => format!("{}（{title}）", user.display_name),
+    }
 }
 
 /// Staff names by login ([`staff_names`]).
 #[derive(Debug, Clone, Default)]
-pub struct StaffNames(std::collections::HashMap<String, String>);
+pub struct StaffNames {
+    names: std::collections::HashMap<String, String>,
+    badges: std::collections::HashMap<String, String>,
+}
 
 impl StaffNames {
-    /// The name of `login`, or the login itself when no account has it.
+    /// Names from `(login, name and title, name with credential)`.
+    pub fn from_cards(cards: impl IntoIterator<Item = (String, String, String)>) -> StaffNames {
+        let mut names = StaffNames::default();
+        for (login, name, badge) in cards {
+            names.names.insert(login.clone(), name);
+            names.badges.insert(login, badge);
+        }
+        names
+    }
+
+    /// The name of `login`, “王秀英（接访员）”, or the login itself when no account has it.
     pub fn of(&self, login: &str) -> String {
-        self.0.get(login).cloned().unwrap_or_else(|| login.to_owned())
+        self.names.get(login).cloned().unwrap_or_else(|| login.to_owned())
+    }
+
+    /// The name of `login` with the credential number, “王秀英（接访员，工作证号 XS-001）” (FED-4).
+    pub fn badge_of(&self, login: &str) -> String {
+        self.badges.get(login).cloned().unwrap_or_else(|| self.of(login))
     }
 }
 

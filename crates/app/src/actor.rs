@@ -62,6 +62,8 @@ pub async fn operator(state: &AppState) -> AppResult<Actor> {
                 password_hash: None,
                 active: true,
                 may_backdate: false,
+                title: None,
+                credential: None,
             },
             scope: Vec::new(),
             blind: huiyin_store::Blindness::default(),
@@ -86,6 +88,8 @@ pub(crate) async fn system_actor(state: &AppState, username: &str, display_name:
                 role,
                 password_hash: None,
                 may_backdate: false,
+                title: None,
+                credential: None,
             };
             match state.store.add_user(&account).await {
                 Ok(user) => user,

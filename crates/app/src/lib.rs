@@ -18,10 +18,12 @@ pub mod documents;
 pub mod error;
 pub mod guards;
 pub mod public;
+pub mod saved_filters;
 pub mod search;
 pub mod supervision;
 pub mod tree;
 pub mod units;
 pub mod views;
+pub mod work;
 
 pub use context::{AppState, SecretKey};

@@ -29,20 +29,69 @@ pub async fn unread_notifications(state: &AppState, actor: &Actor) -> AppResult<
     Ok(state.store.unread_notifications(actor.user.id, &actor.blind).await?)
 }
 
-/// Marks one of the actor's own notifications read; another person's, or none, is
-/// [`AppError::NotFound`].
 /// Marks every notification of the actor read (“全部标为已读”); how many were unread. A
 /// notification the actor cannot see (GEN-7) is marked too: it stays unseen either way.
 pub async fn mark_all_notifications_read(state: &AppState, actor: &Actor) -> AppResult<u64> {
     Ok(state.store.mark_all_notifications_read(actor.user.id, Utc::now()).await?)
 }
 
+/// Marks one of the actor's own notifications read; another person's, or none, is
+/// [`AppError::NotFound`].
 pub async fn mark_notification_read(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
     if state.store.mark_notification_read(actor.user.id, id, Utc::now()).await? {
         Ok(())
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The notifications of one kind about one case, shown as one line: reminders and supervision
+/// messages about the same case do not bury the rest (issue 17).
+#[derive(Debug, Clone)]
+pub struct NotificationGroup {
+    /// The newest of the group.
+    pub latest: huiyin_store::Notification,
+    pub count: usize,
+    pub unread: usize,
+    /// Every notification of the group, newest first.
+    pub ids: Vec<i64>,
+}
+
+/// Groups notifications (newest first) by case and kind, in the order of each group's newest; a
+/// notification about no case stands alone.
+pub fn group_notifications(items: Vec<huiyin_store::Notification>) -> Vec<NotificationGroup> {
+    let mut groups: Vec<NotificationGroup> = Vec::new();
+    for n in items {
+        let same =
+            |g: &NotificationGroup| n.case_id.is_some() && g.latest.case_id == n.case_id && g.latest.kind == n.kind;
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(group) => {
+                group.count += 1;
+                group.unread += usize::from(n.read_at.is_none());
+                group.ids.push(n.id);
+            }
+            None => groups.push(NotificationGroup {
+                count: 1,
+                unread: usize::from(n.read_at.is_none()),
+                ids: vec![n.id],
+                latest: n,
+            }),
+        }
+    }
+    groups
+}
+
+/// Marks read the actor's notification `id` and every other of its group (same case, same kind)
+/// among the actor's recent ones; another person's, or none, is [`AppError::NotFound`].
+pub async fn mark_group_read(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
+    let recent = state.store.notifications(actor.user.id, &actor.blind, 1000).await?;
+    let group = group_notifications(recent).into_iter().find(|g| g.ids.contains(&id));
+    let Some(group) = group else { return mark_notification_read(state, actor, id).await };
+    let now = Utc::now();
+    for other in group.ids {
+        state.store.mark_notification_read(actor.user.id, other, now).await?;
+    }
+    Ok(())
 }
 
 /// The supervision items of the cases in the actor's scope (GEN-7: none of a case that accuses the
@@ -174,4 +223,37 @@ pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
         sent += 1;
     }
     Ok(sent)
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::*;
+    use huiyin_store::Notification;
+
+    fn n(id: i64, case_id: Option<i64>, kind: &str, read: bool) -> Notification {
+        Notification {
+            id,
+            case_id,
+            kind: kind.into(),
+            message: format!("#{id}"),
+            created_at: Utc::now(),
+            read_at: read.then(Utc::now),
+        }
+    }
+
+    #[test]
+    fn fed_10_reminders_about_one_case_are_one_line() {
+        let items = vec![
+            n(6, Some(1), "reminder", false),
+            n(5, Some(2), "assigned", false),
+            n(4, Some(1), "reminder", true),
+            n(3, None, "system", false),
+            n(2, Some(1), "reminder", false),
+            n(1, None, "system", true),
+        ];
+        let groups = group_notifications(items);
+        let shape: Vec<(i64, usize, usize)> = groups.iter().map(|g| (g.latest.id, g.count, g.unread)).collect();
+        assert_eq!(shape, [(6, 3, 2), (5, 1, 1), (3, 1, 1), (1, 1, 0)]);
+        assert_eq!(groups[0].ids, [6, 4, 2]);
+    }
 }

@@ -26,6 +26,22 @@ pub fn local_input(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// A day as documents write it (GB/T 9704): `2026年11月26日`.
+pub fn date_zh(d: chrono::NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// A moment's day in China time as documents write it: `2026年11月26日`.
+pub fn day_zh(t: DateTime<Utc>) -> String {
+    date_zh(t.with_timezone(&CHINA_OFFSET).date_naive())
+}
+
+/// A moment in China time as documents write it, to the minute: `2026年11月26日 09:30`.
+pub fn minute_zh(t: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&CHINA_OFFSET);
+    format!("{} {}", date_zh(local.date_naive()), local.format("%H:%M"))
+}
+
 /// A day in China time: `2026-11-26`.
 pub fn day(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%d").to_string()
@@ -53,6 +69,21 @@ pub struct PetitionerView {
     /// does not read an accusing case at all (404), so nothing is ever shown concealed.
     #[schema(deprecated)]
     pub concealed: bool,
+}
+
+impl PetitionerView {
+    /// The petitioner masked, or in full when `full` (COM-4: logged by the caller).
+    pub fn of(p: &huiyin_core::case::Petitioner, full: bool) -> PetitionerView {
+        PetitionerView {
+            name: p.name.clone(),
+            id_type: p.id.as_ref().map(|d| d.kind.code().to_owned()),
+            id_number: p.id.as_ref().map(|d| if full { d.number.clone() } else { masked_id_number(&d.number) }),
+            phone: p.phone.as_ref().map(|ph| if full { ph.as_str().to_owned() } else { masked_phone(ph.as_str()) }),
+            address: p.address.as_ref().map(|a| if full { a.clone() } else { masked_address(a) }),
+            masked: !full,
+            concealed: false,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -170,7 +201,11 @@ fn event_details(e: &Event) -> serde_json::Value {
             json!({ "to_user": to_user, "to_unit": to_unit, "reason": reason })
         }
         EventData::ReportedUp { to_unit, summary } => json!({ "to_unit": to_unit, "summary": summary }),
-        EventData::QueryCodeReissued {} | EventData::Accepted {} | EventData::Replied {} | EventData::Closed {} => {
+        EventData::QueryCodeReissued {}
+        | EventData::Accepted {}
+        | EventData::Replied {}
+        | EventData::Closed {}
+        | EventData::Taken {} => {
             json!({})
         }
         EventData::Extended { days, reason } => json!({ "days": days, "reason": reason }),
@@ -185,6 +220,7 @@ fn event_details(e: &Event) -> serde_json::Value {
             json!({ "outcome": outcome, "facts": facts, "basis": basis, "text": text })
         }
         EventData::Approved { complete } => json!({ "complete": complete }),
+        EventData::OpinionReturned { comment } => json!({ "comment": comment }),
         EventData::Rated { office, unit, reason } => json!({ "office": office, "unit": unit, "reason": reason }),
         EventData::ReviewRequested { reason, to_unit } => json!({ "reason": reason, "to_unit": to_unit }),
         EventData::Instructed { text } | EventData::InvestigationNoted { text } => json!({ "text": text }),
@@ -236,15 +272,7 @@ impl CaseView {
         let today = huiyin_core::limits::china_day(Utc::now());
         let reg = &file.registration;
         let p = &reg.petitioner;
-        let petitioner = PetitionerView {
-            name: p.name.clone(),
-            id_type: p.id.as_ref().map(|d| d.kind.code().to_owned()),
-            id_number: p.id.as_ref().map(|d| if full { d.number.clone() } else { masked_id_number(&d.number) }),
-            phone: p.phone.as_ref().map(|ph| if full { ph.as_str().to_owned() } else { masked_phone(ph.as_str()) }),
-            address: p.address.as_ref().map(|a| if full { a.clone() } else { masked_address(a) }),
-            masked: !full,
-            concealed: false,
-        };
+        let petitioner = PetitionerView::of(p, full);
         CaseView {
             id: file.id,
             case_number: file.state.case_number.clone(),

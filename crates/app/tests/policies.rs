@@ -73,6 +73,8 @@ impl World {
                     role,
                     password_hash: None,
                     may_backdate: false,
+                    title: None,
+                    credential: None,
                 };
                 store.add_user(&user).await.unwrap();
             }
@@ -284,6 +286,56 @@ async fn com_4_lists_mask_and_a_full_view_is_logged(scratch: &Scratch) {
     assert_eq!((views[0].0.as_str(), views[0].2.as_str()), ("xs_officer", "case_detail"));
 }
 both_backends!(com_4_lists_mask_and_a_full_view_is_logged);
+
+/// COM-4: “使用此信访人信息” gives the earlier case's petitioner in full only to staff who register
+/// cases and may read the case, and logs it as a view of personal data; to the accused the case does
+/// not exist (GEN-7).
+async fn com_4_reusing_a_petitioners_details_is_a_logged_view(scratch: &Scratch) {
+    let w = World::new(scratch).await;
+    let id = w.register("XS", Some("XZ")).await;
+    let officer = w.actor("xs_officer").await;
+    let p = cases::petitioner_of(&w.state, &officer, id).await.unwrap();
+    assert!(!p.masked && p.phone.as_deref() == Some("13812345678"), "{p:?}");
+    let views = w.state.store.personal_data_views(id).await.unwrap();
+    assert_eq!((views.len(), views[0].2.as_str()), (1, "intake_reuse"));
+    for role in ["xs_handler", "xs_admin"] {
+        let actor = w.actor(role).await;
+        assert!(matches!(cases::petitioner_of(&w.state, &actor, id).await, Err(AppError::Forbidden)), "{role}");
+    }
+    for accused in ["xz_officer", "xz_handler", "xzmz_officer"] {
+        let actor = w.actor(accused).await;
+        assert!(matches!(cases::petitioner_of(&w.state, &actor, id).await, Err(AppError::NotFound)), "{accused}");
+    }
+    let stranger = w.actor("dz_officer").await;
+    assert!(matches!(cases::petitioner_of(&w.state, &stranger, id).await, Err(AppError::NotFound)));
+    assert_eq!(w.state.store.personal_data_views(id).await.unwrap().len(), 1, "refusals log nothing");
+}
+both_backends!(com_4_reusing_a_petitioners_details_is_a_logged_view);
+
+/// The home page's counts (工作台) are the actor's own lists (scope and GEN-7 as every list): the own
+/// unit's cases to sort, not those of the units below, and no online queue for a handler.
+async fn fed_1_the_home_page_counts_only_what_the_lists_show(scratch: &Scratch) {
+    let w = World::new(scratch).await;
+    w.register("XS", None).await;
+    w.register("XS", Some("XZ")).await;
+    let count =
+        |work: &huiyin_app::work::Work, label: &str| work.counts.iter().find(|c| c.label == label).map(|c| c.count);
+    let officer = w.actor("xs_officer").await;
+    let work = huiyin_app::work::work(&w.state, &officer).await.unwrap();
+    assert_eq!(count(&work, "待分办、受理"), Some(2));
+    assert_eq!(count(&work, "网上信访待领取"), Some(0));
+    assert_eq!(count(&work, "我承办未办结的"), Some(2));
+    assert_eq!(count(&work, "处理意见待审批"), None, "only leaders approve");
+    let above = w.actor("qx_officer").await;
+    let work = huiyin_app::work::work(&w.state, &above).await.unwrap();
+    assert_eq!(count(&work, "待分办、受理"), Some(0), "a unit above does not sort its units' cases");
+    let handler = w.actor("xs_handler").await;
+    let work = huiyin_app::work::work(&w.state, &handler).await.unwrap();
+    assert_eq!(count(&work, "网上信访待领取"), None);
+    let leader = w.actor("xs_leader").await;
+    assert!(count(&huiyin_app::work::work(&w.state, &leader).await.unwrap(), "处理意见待审批").is_some());
+}
+both_backends!(fed_1_the_home_page_counts_only_what_the_lists_show);
 
 /// The kinds of notice `username` has about case `id`.
 async fn told(w: &World, username: &str, id: i64) -> Vec<String> {

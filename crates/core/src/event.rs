@@ -55,6 +55,12 @@ pub enum EventData {
     OpinionDrafted { outcome: Outcome, facts: String, basis: String, text: String },
     /// A leader approves the current draft (TWN-11); `complete` when it was the last approval needed.
     Approved { complete: bool },
+    /// 领取 (FED-1): a staff member of the holding unit takes an online petition from the unit's
+    /// queue; they become its first receiver and its owner.
+    Taken {},
+    /// A leader returns the draft opinion with a comment: it is not approved, its approvals lapse and
+    /// the drafter writes it again (issue 17).
+    OpinionReturned { comment: String },
     /// 答复: the approved opinion is sent to the petitioner.
     Replied {},
     /// 满意度评价 recorded (GEN-9).
@@ -184,6 +190,8 @@ impl EventData {
             EventData::Escalated { .. } => "escalated",
             EventData::OpinionDrafted { .. } => "opinion_drafted",
             EventData::Approved { .. } => "approved",
+            EventData::OpinionReturned { .. } => "opinion_returned",
+            EventData::Taken {} => "taken",
             EventData::Replied {} => "replied",
             EventData::Rated { .. } => "rated",
             EventData::ReviewRequested { .. } => "review_requested",
@@ -219,6 +227,8 @@ impl EventData {
             EventData::Escalated { .. } => "上交上级",
             EventData::OpinionDrafted { .. } => "拟定处理意见",
             EventData::Approved { .. } => "领导审批",
+            EventData::OpinionReturned { .. } => "退回修改",
+            EventData::Taken {} => "领取网上信访",
             EventData::Replied {} => "答复信访人",
             EventData::Rated { .. } => "满意度评价",
             EventData::ReviewRequested { .. } => "申请复查复核",
@@ -413,6 +423,27 @@ impl CaseState {
 
     /// The state after one more event.
     pub fn apply(&mut self, event: &Event) {
+        // FED-1: an online petition nobody has taken is taken by the first staff member who sorts
+        // it, who becomes its first receiver and owner, whether by 领取 or by sorting it at once
+        // (accepting, answering, refusing, sending it on). An instruction or a flag takes nothing.
+        let online = crate::user::ONLINE_INTAKE_USERNAME;
+        let sorts = matches!(
+            event.data,
+            EventData::Taken {}
+                | EventData::Accepted {}
+                | EventData::Answered { .. }
+                | EventData::Rejected { .. }
+                | EventData::RegisteredOnly { .. }
+                | EventData::Assigned { .. }
+                | EventData::Transferred { .. }
+                | EventData::Escalated { .. }
+        );
+        if sorts && self.owner == online && !crate::user::is_system_account(&event.actor) {
+            if self.first_receiver == online {
+                self.first_receiver = event.actor.clone();
+            }
+            self.owner = event.actor.clone();
+        }
         match &event.data {
             EventData::Registered { .. }
             | EventData::QueryCodeReissued {}
@@ -500,6 +531,14 @@ impl CaseState {
             EventData::OpinionDrafted { .. } => {
                 self.approvals.clear();
                 self.status = Status::AwaitingApproval;
+            }
+            EventData::Taken {} => {
+                // The taker became owner above; whoever accepts later does not replace them.
+                self.owner_pending = false;
+            }
+            EventData::OpinionReturned { .. } => {
+                self.approvals.clear();
+                self.status = Status::Accepted;
             }
             EventData::Approved { complete } => {
                 self.approvals.push(event.actor.clone());

@@ -139,6 +139,8 @@ pub fn routes(data: &EventData) -> Routes<'_> {
         | EventData::RegisteredOnly { .. }
         | EventData::OpinionDrafted { .. }
         | EventData::Approved { .. }
+        | EventData::OpinionReturned { .. }
+        | EventData::Taken {}
         | EventData::Replied {}
         | EventData::Rated { .. }
         | EventData::Closed {}
@@ -167,6 +169,8 @@ pub fn handles(data: &EventData) -> bool {
         | EventData::RegisteredOnly { .. }
         | EventData::OpinionDrafted { .. }
         | EventData::Approved { .. }
+        | EventData::OpinionReturned { .. }
+        | EventData::Taken {}
         | EventData::Replied {}
         | EventData::Rated { .. }
         | EventData::Closed {}

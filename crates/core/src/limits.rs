@@ -435,6 +435,8 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::QueryCodeReissued {}
         | EventData::OpinionDrafted { .. }
         | EventData::Approved { .. }
+        | EventData::OpinionReturned { .. }
+        | EventData::Taken {}
         | EventData::Instructed { .. }
         | EventData::LiaisonRecorded { .. }
         | EventData::LeaderAssigned { .. }

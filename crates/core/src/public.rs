@@ -137,6 +137,8 @@ pub fn public_timeline(events: &[Event]) -> Vec<PublicStep> {
             | EventData::QueryCodeReissued {}
             | EventData::Objected { .. }
             | EventData::Approved { .. }
+            | EventData::OpinionReturned { .. }
+            | EventData::Taken {}
             | EventData::HearingHeld { .. }
             | EventData::Instructed { .. }
             | EventData::LiaisonRecorded { .. }

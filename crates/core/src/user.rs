@@ -110,6 +110,10 @@ pub struct AccountDraft {
     pub role: Option<String>,
     /// The person's name as shown on records; the login name when blank.
     pub display_name: Option<String>,
+    /// 职务 (FED-4), shown after the name: “王秀英（接访员）”; the role's name when blank.
+    pub title: Option<String>,
+    /// 工作证号 (FED-4, SCH-9), printed with the name on every registration record the person takes.
+    pub credential: Option<String>,
     /// Whether the person may record actions that happened earlier (补录 from the paper book).
     #[serde(default)]
     pub may_backdate: bool,
@@ -122,6 +126,8 @@ pub struct AccountFields {
     pub unit: crate::unit::UnitCode,
     pub role: Role,
     pub display_name: String,
+    pub title: Option<String>,
+    pub credential: Option<String>,
     pub may_backdate: bool,
 }
 
@@ -137,18 +143,81 @@ impl AccountDraft {
         let role = Role::parse("role", self.role.as_deref().unwrap_or_default()).map_err(|e| errors.push(e)).ok();
         let display_name =
             optional("display_name", self.display_name.as_deref(), limits::NAME).map_err(|e| errors.push(e)).ok();
-        match (username, unit, role, display_name) {
-            (Some(username), Some(unit), Some(role), Some(display_name)) => Ok(AccountFields {
-                display_name: display_name.unwrap_or_else(|| username.as_str().to_owned()),
-                username,
-                unit,
-                role,
-                may_backdate: self.may_backdate,
-            }),
+        let title = one_line("title", self.title.as_deref(), limits::TITLE).map_err(|e| errors.push(e)).ok();
+        let credential =
+            one_line("credential", self.credential.as_deref(), CREDENTIAL_CHARS).map_err(|e| errors.push(e)).ok();
+        match (username, unit, role, display_name, title, credential) {
+            (Some(username), Some(unit), Some(role), Some(display_name), Some(title), Some(credential)) => {
+                Ok(AccountFields {
+                    display_name: display_name.unwrap_or_else(|| username.as_str().to_owned()),
+                    title,
+                    credential,
+                    username,
+                    unit,
+                    role,
+                    may_backdate: self.may_backdate,
+                })
+            }
             _ => Err(crate::ValidationErrors::from_vec(errors)
                 .unwrap_or_else(|| FieldError::new("username", Invalid::Required).into())),
         }
     }
+}
+
+/// A staff member's card as typed (亮证服务, FED-4): the name, title and credential number shown on
+/// records. The name is required; a blank title shows the role's name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StaffCardDraft {
+    /// The person's real name: 王秀英.
+    pub display_name: Option<String>,
+    /// 职务: 接访员.
+    pub title: Option<String>,
+    /// 工作证号: XS-001.
+    pub credential: Option<String>,
+}
+
+/// A staff card, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffCardFields {
+    pub display_name: String,
+    pub title: Option<String>,
+    pub credential: Option<String>,
+}
+
+impl StaffCardDraft {
+    pub fn parse(&self) -> Result<StaffCardFields, crate::ValidationErrors> {
+        use crate::text::limits;
+        let mut errors = Vec::new();
+        let display_name = one_line("display_name", self.display_name.as_deref(), limits::NAME)
+            .and_then(|name| name.ok_or_else(|| FieldError::new("display_name", Invalid::Required)))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let title = one_line("title", self.title.as_deref(), limits::TITLE).map_err(|e| errors.push(e)).ok();
+        let credential =
+            one_line("credential", self.credential.as_deref(), CREDENTIAL_CHARS).map_err(|e| errors.push(e)).ok();
+        match (display_name, title, credential) {
+            (Some(display_name), Some(title), Some(credential)) => {
+                Ok(StaffCardFields { display_name, title, credential })
+            }
+            _ => Err(crate::ValidationErrors::from_vec(errors)
+                .unwrap_or_else(|| FieldError::new("display_name", Invalid::Required).into())),
+        }
+    }
+}
+
+/// The longest credential number (工作证号).
+pub const CREDENTIAL_CHARS: usize = 32;
+
+/// A one-line text of a staff card (title, credential): as [`crate::text::optional`], and no line
+/// break or tab, which would break the line it is printed on.
+fn one_line(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+    let text = crate::text::optional(field, value, max)?;
+    if text.as_deref().is_some_and(|t| t.contains(['\n', '\r', '\t'])) {
+        return Err(FieldError::new(field, Invalid::ControlCharacter));
+    }
+    Ok(text)
 }
 
 /// The shortest password accepted for a staff account.
@@ -189,14 +258,41 @@ mod tests {
         let fields = draft.parse().unwrap();
         assert_eq!((fields.username.as_str(), fields.unit.as_str(), fields.role), ("wang", "XS", Role::Officer));
         assert_eq!(fields.display_name, "wang");
+        assert_eq!((fields.title, fields.credential), (None, None));
         let bad = AccountDraft {
             username: Some("_operator".into()),
             role: Some("boss".into()),
             display_name: Some("王\u{0}".into()),
+            title: Some("接访员\n主任".into()),
+            credential: Some("X".repeat(CREDENTIAL_CHARS + 1)),
             ..Default::default()
         };
         let fields: Vec<String> = bad.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
-        assert_eq!(fields, ["username", "unit", "role", "display_name"]);
+        assert_eq!(fields, ["username", "unit", "role", "display_name", "title", "credential"]);
+    }
+
+    #[test]
+    fn fed_4_a_staff_card_holds_name_title_and_credential() {
+        let draft = AccountDraft {
+            username: Some("wang".into()),
+            unit: Some("XS".into()),
+            role: Some("officer".into()),
+            display_name: Some("王秀英".into()),
+            title: Some(" 接访员 ".into()),
+            credential: Some("XS-001".into()),
+            ..Default::default()
+        };
+        let fields = draft.parse().unwrap();
+        assert_eq!(
+            (fields.display_name.as_str(), fields.title.as_deref(), fields.credential.as_deref()),
+            ("王秀英", Some("接访员"), Some("XS-001"))
+        );
+        let card =
+            StaffCardDraft { display_name: Some(" ".into()), credential: Some("XS\t1".into()), ..Default::default() };
+        let fields: Vec<String> = card.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["display_name", "credential"]);
+        let card = StaffCardDraft { display_name: Some("王秀英".into()), ..Default::default() };
+        assert_eq!(card.parse().unwrap().title, None);
     }
 
     #[test]

@@ -130,19 +130,20 @@ const UNITS: &[DemoUnit] = &[
 ];
 
 /// The demo's staff: (username, name, unit, role).
-const STAFF: &[(&str, &str, &str, Role)] = &[
-    ("admin", "系统管理员", "QX", Role::Admin),
-    ("xfb", "县信访局 周建国", "QX", Role::Supervisor),
-    ("xian.leader", "副县长 马振华", "QX", Role::Leader),
-    ("zhen.leader", "西镇副镇长 李志强", "XZ", Role::Leader),
-    ("zhen.xfb", "西镇信访办 陈海燕", "XZ", Role::Supervisor),
-    ("minzheng", "西镇民政办 赵德明", "XZ-MZ", Role::Handler),
-    ("xs.officer", "西山社区 王秀英", "XS", Role::Officer),
-    ("xs.leader", "西山社区书记 刘建华", "XS", Role::Leader),
-    ("cl.officer", "残联专职信访员 黄丽娟", "XS-CL", Role::Officer),
-    ("cl.wq", "残联维权办 吴永福", "XS-CL", Role::Handler),
-    ("dp.officer", "东坡村 孙春梅", "DP", Role::Officer),
-    ("school.duty", "实验小学值班 郭文博", "QX-SY", Role::Officer),
+/// The demo's staff: login, name, title (职务), unit, role and credential number (工作证号, FED-4).
+const STAFF: &[(&str, &str, &str, &str, Role, &str)] = &[
+    ("admin", "林卫东", "系统管理员", "QX", Role::Admin, "QX-000"),
+    ("xfb", "周建国", "县信访局督查科长", "QX", Role::Supervisor, "QX-011"),
+    ("xian.leader", "马振华", "副县长", "QX", Role::Leader, "QX-001"),
+    ("zhen.leader", "李志强", "副镇长", "XZ", Role::Leader, "XZ-001"),
+    ("zhen.xfb", "陈海燕", "镇信访办主任", "XZ", Role::Supervisor, "XZ-012"),
+    ("minzheng", "赵德明", "民政办主任", "XZ-MZ", Role::Handler, "XZ-MZ-003"),
+    ("xs.officer", "王秀英", "接访员", "XS", Role::Officer, "XS-001"),
+    ("xs.leader", "刘建华", "社区书记", "XS", Role::Leader, "XS-002"),
+    ("cl.officer", "黄丽娟", "专职信访员", "XS-CL", Role::Officer, "CL-001"),
+    ("cl.wq", "吴永福", "维权办干事", "XS-CL", Role::Handler, "CL-002"),
+    ("dp.officer", "孙春梅", "接访员", "DP", Role::Officer, "DP-001"),
+    ("school.duty", "郭文博", "值班教师", "QX-SY", Role::Officer, "SY-001"),
 ];
 
 fn fake_id_number(rng: &mut Rng) -> String {
@@ -320,7 +321,7 @@ pub async fn run(
     }
     let mut accounts = Vec::new();
     let mut officers = Vec::new();
-    for (username, name, unit, role) in STAFF {
+    for (username, name, title, unit, role, credential) in STAFF {
         let password = huiyin_app::context::new_token("").map_err(|e| e.to_string())?[..16].to_owned();
         let hash = huiyin_app::actor::hash_password(password.clone()).await.map_err(|e| e.to_string())?;
         let user = store
@@ -332,6 +333,8 @@ pub async fn run(
                 password_hash: Some(hash),
                 // Demo staff enter the past two years after the fact.
                 may_backdate: true,
+                title: Some((*title).to_owned()),
+                credential: Some((*credential).to_owned()),
             })
             .await
             .map_err(|e| e.to_string())?;
@@ -470,7 +473,9 @@ async fn live_cases(
 ) -> Result<(), String> {
     use huiyin_app::cases::{self as app, CaseAction};
     use huiyin_core::event::ActionDraft;
-    use huiyin_core::lifecycle::{AnswerDraft, OpinionDraft, RateDraft, ReasonDraft, RejectDraft, SendDraft};
+    use huiyin_core::lifecycle::{
+        AnswerDraft, OpinionDraft, RateDraft, ReasonDraft, RejectDraft, ReturnVisitDraft, SendDraft,
+    };
     let state = huiyin_app::AppState::new(store.clone(), secret.clone()).await.map_err(|e| e.to_string())?;
     // One approver is enough in the demo county (TWN-11 lets a unit say so).
     let qx = store.unit_by_code("QX").await.map_err(|e| e.to_string())?.ok_or("no county")?;
@@ -578,8 +583,24 @@ async fn live_cases(
                                 at: day(40),
                             }),
                         ));
-                    } else if age > 80 {
-                        steps.push((&officer, CaseAction::Close(plain(60))));
+                    } else {
+                        if rating == "dissatisfied" && age > 50 {
+                            // CDR-3: the owner's return visit after a 不满意 rating.
+                            steps.push((
+                                &officer,
+                                CaseAction::ReturnVisit(ReturnVisitDraft {
+                                    method: Some("phone".into()),
+                                    outcome: Some("已向信访人解释剩余款项的支付安排,信访人表示理解。".into()),
+                                    rating: Some("basically_satisfied".into()),
+                                    reopen: false,
+                                    note: None,
+                                    at: day(45),
+                                }),
+                            ));
+                        }
+                        if age > 80 {
+                            steps.push((&officer, CaseAction::Close(plain(60))));
+                        }
                     }
                 }
                 steps

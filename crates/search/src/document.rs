@@ -44,7 +44,7 @@ fn event_texts<'a>(data: &'a EventData, out: &mut Vec<&'a str>) {
     use EventData as E;
     match data {
         E::Registered { .. } | E::QueryCodeReissued {} | E::Accepted {} | E::Approved { .. } | E::Replied {} => {}
-        E::Closed {} | E::Assigned { .. } | E::Transferred { .. } | E::LeaderAssigned { .. } => {}
+        E::Closed {} | E::Assigned { .. } | E::Transferred { .. } | E::LeaderAssigned { .. } | E::Taken {} => {}
         E::HandedOff { reason, .. } => out.push(reason),
         E::ReportedUp { summary, .. } | E::ReportedBack { summary, .. } => out.push(summary),
         E::Extended { reason, .. } | E::RegisteredOnly { reason } | E::Objected { reason, .. } => out.push(reason),
@@ -58,6 +58,7 @@ fn event_texts<'a>(data: &'a EventData, out: &mut Vec<&'a str>) {
             out.extend([opinions.as_str(), conclusion.as_str()]);
         }
         E::Instructed { text } | E::InvestigationNoted { text } => out.push(text),
+        E::OpinionReturned { comment } => out.push(comment),
         E::LiaisonRecorded { summary, .. } => out.push(summary),
         E::ReturnVisited { outcome, .. } => out.push(outcome),
         E::AttachmentAdded { filename, .. } => out.push(filename),

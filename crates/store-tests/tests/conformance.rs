@@ -9,7 +9,7 @@ use huiyin_core::user::Role;
 use huiyin_search::{Segmenter, document};
 use huiyin_store::{
     Blindness, CaseQuery, CaseSort, ExactKey, NewCase, NewEvent, NewUnit, NewUser, PersonKeys, SearchDoc, SessionRow,
-    Store, StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
+    StaffCard, Store, StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
 };
 use huiyin_store_tests::conformance;
 
@@ -34,6 +34,8 @@ async fn user(store: &dyn Store, username: &str, unit: &str, role: Role) -> User
             role,
             password_hash: None,
             may_backdate: false,
+            title: None,
+            credential: None,
         })
         .await
         .unwrap()
@@ -132,6 +134,31 @@ async fn users_and_tokens(store: &dyn Store) {
     assert_eq!(u.unit_code, "XS");
     assert_eq!(u.role, Role::Officer);
     assert!(u.password_hash.is_none());
+    assert_eq!((u.title.as_deref(), u.credential.as_deref()), (None, None));
+    // FED-4: the name, title and credential number as records print them.
+    let card =
+        StaffCard {
+            display_name: "王秀英".into(), title: Some("接访员".into()), credential: Some("XS-001".into())
+        };
+    let carded = store.set_user_card(u.id, &card).await.unwrap();
+    assert_eq!(
+        (carded.display_name.as_str(), carded.title.as_deref(), carded.credential.as_deref()),
+        ("王秀英", Some("接访员"), Some("XS-001"))
+    );
+    assert_eq!(store.user_by_username("wang").await.unwrap().unwrap().credential.as_deref(), Some("XS-001"));
+    assert!(matches!(store.set_user_card(i64::MAX, &card).await, Err(StoreError::NotFound)));
+    // Saved list filters are the user's own; a name saved again replaces the filter.
+    let at = Utc::now();
+    let mine = store.save_filter(u.id, "我的超期", "owner=me&due=overdue", at).await.unwrap();
+    store.save_filter(u.id, "待分办", "status=registered", at).await.unwrap();
+    let again = store.save_filter(u.id, "我的超期", "owner=me&due=overdue&sort=due", at).await.unwrap();
+    let saved = store.saved_filters(u.id).await.unwrap();
+    assert_eq!(saved.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["待分办", "我的超期"]);
+    assert_eq!(saved[1].query, "owner=me&due=overdue&sort=due");
+    assert!(!store.delete_saved_filter(u.id, mine.id).await.unwrap(), "replaced, so gone");
+    assert!(!store.delete_saved_filter(u.id + 1000, again.id).await.unwrap(), "not another user's");
+    assert!(store.delete_saved_filter(u.id, again.id).await.unwrap());
+    assert_eq!(store.saved_filters(u.id).await.unwrap().len(), 1);
     let dup = store
         .add_user(&NewUser {
             username: "wang".into(),
@@ -140,6 +167,8 @@ async fn users_and_tokens(store: &dyn Store) {
             role: Role::Leader,
             password_hash: None,
             may_backdate: false,
+            title: None,
+            credential: None,
         })
         .await;
     assert!(matches!(dup, Err(StoreError::Duplicate("username"))), "{dup:?}");
@@ -151,6 +180,8 @@ async fn users_and_tokens(store: &dyn Store) {
             role: Role::Leader,
             password_hash: None,
             may_backdate: false,
+            title: None,
+            credential: None,
         })
         .await;
     assert!(matches!(bad_unit, Err(StoreError::UnknownReference("unit"))), "{bad_unit:?}");
@@ -251,6 +282,34 @@ async fn a_failed_batch_writes_nothing(store: &dyn Store) {
     assert_eq!(store.case_file(id).await.unwrap().unwrap().state.case_number, "XS-2026-000001");
 }
 conformance!(a_failed_batch_writes_nothing, a_failed_batch_writes_nothing);
+
+/// Issue 17: a list narrows to a content class (and the classes under it) and to a flag; the total
+/// is counted, never taken from the tally.
+async fn lists_filter_by_class_and_flag(store: &dyn Store) {
+    let (qx, ..) = tree(store).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let wages = registration("XS", "拖欠工资", "2026-11-20", "甲");
+    let mut repeat = registration("XS", "又来反映拖欠工资", "2026-11-21", "乙");
+    repeat.flags.insert(Flag::Repeat);
+    let mut other = registration("XS", "路灯不亮", "2026-11-22", "丙");
+    other.flags.clear();
+    other.category = huiyin_core::case::CategoryRef { code: "990101".into(), path: "其他 / 其他 / 其他".into() };
+    let batch: Vec<NewCase> = [wages.clone(), repeat, other].into_iter().map(|r| new_case(r, &officer)).collect();
+    store.register_cases(&batch).await.unwrap();
+    let scope = store.unit_subtree(qx).await.unwrap();
+    let q = CaseQuery { scope, page: 1, per_page: 20, ..Default::default() };
+    let total = |q: CaseQuery| async move { store.list_cases(&q).await.unwrap().total };
+    assert_eq!(total(q.clone()).await, 3);
+    let top = wages.category.code[..2].to_owned();
+    assert_eq!(total(CaseQuery { category: Some(top), ..q.clone() }).await, 2, "the top class holds both");
+    assert_eq!(total(CaseQuery { category: Some(wages.category.code.clone()), ..q.clone() }).await, 2);
+    assert_eq!(total(CaseQuery { category: Some("98".into()), ..q.clone() }).await, 0);
+    assert_eq!(total(CaseQuery { category: Some("%".into()), ..q.clone() }).await, 3, "no pattern of one's own");
+    assert_eq!(total(CaseQuery { flag: Some(Flag::Repeat), ..q.clone() }).await, 1);
+    assert_eq!(total(CaseQuery { flag: Some(Flag::MajorUrgent), ..q.clone() }).await, 2);
+    assert_eq!(total(CaseQuery { flag: Some(Flag::Collective), ..q.clone() }).await, 0);
+}
+conformance!(lists_filter_by_class_and_flag, lists_filter_by_class_and_flag);
 
 async fn events_append_with_optimistic_concurrency(store: &dyn Store) {
     tree(store).await;
@@ -1288,7 +1347,9 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             case_id INTEGER NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)) WITHOUT ROWID; \
             CREATE INDEX case_bands_case ON case_bands(case_id); ALTER TABLE outbox DROP COLUMN claimed_at; \
             DROP TABLE guard_failures; DROP TABLE setting_versions; \
-            ALTER TABLE cases DROP COLUMN accused_user_id; DELETE FROM _sqlx_migrations WHERE version >= 10;";
+            ALTER TABLE cases DROP COLUMN accused_user_id; \
+            ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; \
+            DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
         the_bands_are_found(&upgraded, id, &bands, &county).await;
@@ -1304,7 +1365,9 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             case_id BIGINT NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)); \
             CREATE INDEX case_bands_case ON case_bands(case_id); DROP VIEW unit_reach; \
             ALTER TABLE outbox DROP COLUMN claimed_at; DROP TABLE guard_failures; DROP TABLE setting_versions; \
-            ALTER TABLE cases DROP COLUMN accused_user_id; DELETE FROM _sqlx_migrations WHERE version >= 10;";
+            ALTER TABLE cases DROP COLUMN accused_user_id; \
+            ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; \
+            DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();
         the_bands_are_found(&upgraded, id, &bands, &county).await;

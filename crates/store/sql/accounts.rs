@@ -2,9 +2,10 @@
 
 use super::{DbRow, corrupt, on_violation};
 use crate::Backend;
+use chrono::{DateTime, Utc};
 use huiyin_core::user::Role;
 use huiyin_store::prelude::*;
-use huiyin_store::{NewUser, StoreError, StoreResult, User};
+use huiyin_store::{NewUser, SavedFilter, StaffCard, StoreError, StoreResult, User};
 use sqlx::Row;
 
 /// A `SELECT` of users with their unit code, followed by the given clauses.
@@ -12,7 +13,7 @@ macro_rules! select_users {
     ($($tail:literal),*) => {
         concat!(
             "SELECT u.id, u.username, u.display_name, u.unit_id, n.code AS unit_code, u.role, u.password_hash, u.active, ",
-            "u.may_backdate ",
+            "u.may_backdate, u.title, u.credential ",
             "FROM users u JOIN units n ON n.id = u.unit_id ",
             $($tail),*
         )
@@ -31,6 +32,33 @@ fn user_from_row(row: &DbRow) -> StoreResult<User> {
         password_hash: row.try_get("password_hash")?,
         active: row.try_get("active")?,
         may_backdate: row.try_get("may_backdate")?,
+        title: row.try_get("title")?,
+        credential: row.try_get("credential")?,
+    })
+}
+
+impl Backend {
+    /// Runs one `UPDATE users … WHERE id = …` in a transaction of its own; [`StoreError::NotFound`]
+    /// when no account has the id.
+    async fn update_user<'q>(
+        &self,
+        update: sqlx::query::Query<'q, crate::Db, <crate::Db as sqlx::Database>::Arguments>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        if update.execute(&mut *tx).await?.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn saved_filter_from_row(row: &DbRow) -> StoreResult<SavedFilter> {
+    Ok(SavedFilter {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        query: row.try_get("query")?,
+        created_at: row.try_get("created_at")?,
     })
 }
 
@@ -44,8 +72,8 @@ impl AccountStore for Backend {
             .await?
             .ok_or(StoreError::UnknownReference("unit"))?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, unit_id, role, password_hash, active, may_backdate) \
-             VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id",
+            "INSERT INTO users (username, display_name, unit_id, role, password_hash, active, may_backdate, title, \
+             credential) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8) RETURNING id",
         )
         .bind(&user.username)
         .bind(&user.display_name)
@@ -53,6 +81,8 @@ impl AccountStore for Backend {
         .bind(user.role.code())
         .bind(&user.password_hash)
         .bind(user.may_backdate)
+        .bind(&user.title)
+        .bind(&user.credential)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_violation(e, "username", "unit"))?;
@@ -71,18 +101,63 @@ impl AccountStore for Backend {
         row.as_ref().map(user_from_row).transpose()
     }
 
-    async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()> {
+    async fn set_user_card(&self, user_id: i64, card: &StaffCard) -> StoreResult<User> {
+        self.update_user(
+            sqlx::query("UPDATE users SET display_name = $1, title = $2, credential = $3 WHERE id = $4")
+                .bind(&card.display_name)
+                .bind(&card.title)
+                .bind(&card.credential)
+                .bind(user_id),
+        )
+        .await?;
+        self.user_by_id(user_id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn saved_filters(&self, user_id: i64) -> StoreResult<Vec<SavedFilter>> {
+        let rows =
+            sqlx::query("SELECT id, name, query, created_at FROM saved_filters WHERE user_id = $1 ORDER BY name")
+                .bind(user_id)
+                .fetch_all(self.reader())
+                .await?;
+        rows.iter().map(saved_filter_from_row).collect()
+    }
+
+    async fn save_filter(&self, user_id: i64, name: &str, query: &str, at: DateTime<Utc>) -> StoreResult<SavedFilter> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
-            .bind(active)
+        sqlx::query("DELETE FROM saved_filters WHERE user_id = $1 AND name = $2")
             .bind(user_id)
+            .bind(name)
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        let row = sqlx::query(
+            "INSERT INTO saved_filters (user_id, name, query, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id, name, query, created_at",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(query)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "name", "user"))?;
+        let saved = saved_filter_from_row(&row)?;
         tx.commit().await?;
-        Ok(())
+        Ok(saved)
+    }
+
+    async fn delete_saved_filter(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM saved_filters WHERE user_id = $1 AND id = $2")
+            .bind(user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()> {
+        self.update_user(sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(user_id)).await
     }
 
     async fn revoke_api_token(&self, token_hash: &str) -> StoreResult<bool> {
@@ -114,17 +189,8 @@ impl AccountStore for Backend {
     }
 
     async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.commit().await?;
-        Ok(())
+        self.update_user(sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id))
+            .await
     }
 
     async fn add_api_token(

@@ -275,7 +275,8 @@ impl CaseStore for Backend {
             "UPDATE cases SET status = $1, owner_id = $2, holding_unit_id = $3, flags = $4, state = $5, \
              query_code_hash = COALESCE($6, query_code_hash), version = version + 1, updated_at = $7, \
              accused_unit_id = CASE WHEN $10 THEN (SELECT id FROM units WHERE code = $11) ELSE accused_unit_id END, \
-             accused_user_id = CASE WHEN $10 THEN (SELECT id FROM users WHERE username = $12) ELSE accused_user_id END \
+             accused_user_id = CASE WHEN $10 THEN (SELECT id FROM users WHERE username = $12) ELSE accused_user_id END, \
+             first_receiver_id = COALESCE((SELECT id FROM users WHERE username = $13), first_receiver_id) \
              WHERE id = $8 AND version = $9",
         )
         .bind(event.state.status.code())
@@ -297,6 +298,8 @@ impl CaseStore for Backend {
             EventData::AccusedSet { user, .. } => user.clone(),
             _ => None,
         })
+        // 领取 (FED-1): the one who takes an online petition becomes its first receiver.
+        .bind(&event.state.first_receiver)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
@@ -445,6 +448,10 @@ impl CaseStore for Backend {
             && query.exact.is_none()
             && query.due_by.is_none()
             && query.owner.is_none()
+            && query.category.is_none()
+            && query.held_by.is_none()
+            && !query.open_only
+            && query.flag.is_none()
             && query.hidden_accusers_of.is_empty();
         let mut total = 0i64;
         let mut parts = Vec::with_capacity(2);

@@ -65,6 +65,20 @@ pub(super) fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     if let Some(due_by) = query.due_by {
         b.push(" AND c.next_due <= ").push_bind(due_by);
     }
+    if let Some(unit) = query.held_by {
+        b.push(" AND c.holding_unit_id = ").push_bind(unit);
+    }
+    if query.open_only {
+        b.push(" AND c.status NOT IN ('closed', 'not_accepted', 'registered_only', 'final')");
+    }
+    if let Some(category) = &query.category {
+        // A class and the classes under it share its code as their prefix; the code is digits only.
+        b.push(" AND c.category_code LIKE ").push_bind(format!("{}%", category.replace(['%', '_'], "")));
+    }
+    if let Some(flag) = query.flag {
+        // The flags are a JSON array of codes; a code in quotes is matched whole.
+        b.push(" AND CAST(c.flags AS TEXT) LIKE ").push_bind(format!("%\"{}\"%", flag.code()));
+    }
     push_not_accusing(b, &query.hidden_accusers_of);
     match &query.exact {
         Some(ExactKey::CaseNumber(number)) => {

@@ -21,6 +21,10 @@ pub struct User {
     pub active: bool,
     /// May record actions that happened earlier (补录, with an `at`).
     pub may_backdate: bool,
+    /// 职务, shown with the name (FED-4); the role's name when unset.
+    pub title: Option<String>,
+    /// 工作证号 (FED-4, SCH-9).
+    pub credential: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +35,26 @@ pub struct NewUser {
     pub role: Role,
     pub password_hash: Option<String>,
     pub may_backdate: bool,
+    pub title: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// How a staff member is named on records (亮证服务, FED-4): name, title and credential number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffCard {
+    pub display_name: String,
+    pub title: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// A case-list filter a staff member saved under a name of their own (issue 17).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedFilter {
+    pub id: i64,
+    pub name: String,
+    /// The list's query string, e.g. `status=registered&owner=me`.
+    pub query: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// Staff accounts and their credentials.
@@ -46,6 +70,14 @@ pub trait AccountStore: Send + Sync {
     /// Enables or disables an account. A disabled user's sessions and tokens stop at once: every
     /// request checks that its user is active.
     async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()>;
+    /// Sets the name, title and credential number of an account.
+    async fn set_user_card(&self, user_id: i64, card: &StaffCard) -> StoreResult<User>;
+    /// The user's saved list filters, by name.
+    async fn saved_filters(&self, user_id: i64) -> StoreResult<Vec<SavedFilter>>;
+    /// Saves a filter under `name`, replacing the user's filter of that name.
+    async fn save_filter(&self, user_id: i64, name: &str, query: &str, at: DateTime<Utc>) -> StoreResult<SavedFilter>;
+    /// Deletes one of the user's saved filters; whether it was theirs and there.
+    async fn delete_saved_filter(&self, user_id: i64, id: i64) -> StoreResult<bool>;
     /// Revokes one API token; whether it existed.
     async fn revoke_api_token(&self, token_hash: &str) -> StoreResult<bool>;
     /// Revokes every API token of a user; how many there were.

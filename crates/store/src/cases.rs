@@ -178,6 +178,14 @@ pub struct CaseQuery {
     pub due_by: Option<NaiveDate>,
     /// Only cases this user holds (包案人).
     pub owner: Option<i64>,
+    /// Only cases this unit holds now.
+    pub held_by: Option<i64>,
+    /// Only cases not ended (not closed, not accepted, registered only or final).
+    pub open_only: bool,
+    /// Only cases of this content class or a class under it (its stable code, two digits a level).
+    pub category: Option<String>,
+    /// Only cases with this flag (研判提示).
+    pub flag: Option<huiyin_core::case::Flag>,
     /// A full-text search counts its matches only this far past the page's first row, and says
     /// when there are more ([`Page::total_exact`]); `None` counts them all. Other totals are always
     /// exact (they come from tallies and covering indexes).

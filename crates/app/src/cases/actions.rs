@@ -7,7 +7,8 @@ use huiyin_core::event::{ActionDraft, EventData, HandOffDraft, ReportUpDraft};
 use huiyin_core::informant::UnitTree;
 use huiyin_core::lifecycle::{
     self, AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
-    OpinionDraft, RateDraft, ReasonDraft, RejectDraft, ReturnVisitDraft, SendDraft, SetAccusedDraft,
+    OpinionDraft, RateDraft, ReasonDraft, RejectDraft, ReturnOpinionDraft, ReturnVisitDraft, SendDraft,
+    SetAccusedDraft,
 };
 use huiyin_core::limits::{self, DeadlineKind};
 use huiyin_core::text;
@@ -177,6 +178,9 @@ pub async fn act(
     let tree = unit_tree(state).await?;
     let accused = file.accused_unit_id;
     let (data, m) = match &action {
+        CaseAction::Take(d) => {
+            (lifecycle::take(&file.state, role, actor.user.unit_id == file.holding_unit_id)?, d.parse()?)
+        }
         CaseAction::Accept(d) => {
             let accepting = accepts_as_holder(state, actor, &file).await?;
             (lifecycle::accept(&file.state, role, accepting)?, d.parse()?)
@@ -240,6 +244,10 @@ pub async fn act(
             let approval =
                 lifecycle::approve(&file.state, role, in_holding_unit, &actor.user.username, rules.approvals_required);
             (approval?, d.parse()?)
+        }
+        CaseAction::ReturnOpinion(d) => {
+            let comment = lifecycle::required_text("comment", &d.comment)?;
+            (lifecycle::return_opinion(&file.state, role, in_holding_unit, comment)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Reply(d) => (lifecycle::reply(&file.state, in_holding_unit)?, d.parse()?),
         CaseAction::Rate(d) => {

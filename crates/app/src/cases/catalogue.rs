@@ -16,6 +16,8 @@ macro_rules! for_each_case_action {
                  case may not then be held or owned by the accused unit or its departments, nor owned or led by the \
                  accused staff member (409 accused_unit): route it out of their reach first. From then on the newly \
                  accused do not see the case; `user` left out keeps the accused staff member as they are."),
+            (take, "take", "/cases/{id}/take", ActionDraft, Take,
+                 "领取 (FED-1): an officer, leader or supervisor of the holding unit itself takes an online petition nobody has taken yet from the unit's queue (`GET /cases?owner=online`) and becomes its first receiver and owner; 409 `already_taken` once someone has. Sorting an untaken petition at once (accept, answer, reject, assign, transfer, escalate) takes it too."),
             (accept, "accept", "/cases/{id}/accept", ActionDraft, Accept,
                  "受理 (GEN-3): accepts a registered case, or the receiving unit accepts an assigned one; the sorting, notice and objection limits are met and the handling limit starts (GEN-4)."),
             (extend, "extend", "/cases/{id}/extend", ExtendDraft, Extend,
@@ -38,6 +40,8 @@ macro_rules! for_each_case_action {
                  "拟定处理意见 (GEN-4): the draft handling opinion; a new draft replaces the old and its approvals."),
             (approve, "approve", "/cases/{id}/approve", ActionDraft, Approve,
                  "审批 (TWN-11): a leader approves the draft; the unit's number of approvals (default 2) completes it."),
+            (return_opinion, "return-opinion", "/cases/{id}/return-opinion", ReturnOpinionDraft, ReturnOpinion,
+                 "退回修改 (TWN-11): a leader returns the draft awaiting approval with a `comment` for the drafter, who is told; the approvals given lapse and the case is back to drafting."),
             (reply, "reply", "/cases/{id}/reply", ActionDraft, Reply,
                  "答复: the approved opinion is sent; the handling (or review) limit is met and the petitioner's time to ask for review starts (GEN-5)."),
             (rate, "rate", "/cases/{id}/rate", RateDraft, Rate,

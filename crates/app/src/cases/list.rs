@@ -1,7 +1,7 @@
 //! Case lists: filters, sorts and pages within the reader's scope, without what they are blind to.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use huiyin_core::case::{CHINA_OFFSET, Channel};
+use huiyin_core::case::{CHINA_OFFSET, Channel, Flag};
 use huiyin_core::event::Status;
 use huiyin_core::identity::{masked_id_number, masked_phone};
 use huiyin_core::limits;
@@ -19,7 +19,7 @@ use crate::error::AppResult;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// `registered`, …
+    /// `registered`, …, or `open`: every case not ended (closed, not accepted, registered only, final).
     pub status: Option<String>,
     /// `letter`, `visit`, `phone`, `online`, `email`, `fax`
     pub channel: Option<String>,
@@ -35,8 +35,16 @@ pub struct ListParams {
     pub sort: Option<String>,
     /// `overdue`: an open deadline has passed; `soon`: one is due within 3 days (or has passed).
     pub due: Option<String>,
-    /// `me`: only the cases the caller holds.
+    /// `me`: only the cases the caller holds; `online`: online petitions held by the caller's unit
+    /// that nobody has taken yet (the unit's queue, FED-1: a staff member takes one with `take`).
     pub owner: Option<String>,
+    /// `unit`: only the cases the caller's own unit holds now (not the units below it).
+    pub held: Option<String>,
+    /// A content class's stable code (two digits a level, `01`, `0102`, `010203`): that class and
+    /// the classes under it.
+    pub category: Option<String>,
+    /// A flag's code (`repeat`, `skip_level`, `collective`, `major_urgent`, …): only cases with it.
+    pub flag: Option<String>,
     /// `exact` (default): `total` counts every case; `bounded`: a full-text search counts its
     /// matches only up to 1,000 past the page's first row, and says `total_exact: false` when there
     /// are more (fast at any size; the staff list asks for this).
@@ -87,7 +95,8 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         crate::search::Lookup::Words(words) => (None, Some(words)),
         crate::search::Lookup::Nothing => (None, None),
     };
-    let status = blank(&p.status).and_then(|s| keep(&mut errors, Status::parse("status", s)));
+    let open_only = blank(&p.status) == Some("open");
+    let status = blank(&p.status).filter(|s| *s != "open").and_then(|s| keep(&mut errors, Status::parse("status", s)));
     let channel = blank(&p.channel).and_then(|s| keep(&mut errors, Channel::parse("channel", s)));
     let received_from = blank(&p.from).and_then(|s| keep(&mut errors, day_start("from", s)));
     let received_before =
@@ -117,11 +126,37 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
     let owner = match blank(&p.owner) {
         None => None,
         Some("me") => Some(actor.user.id),
+        Some("online") => {
+            let intake = state.store.user_by_username(huiyin_core::user::ONLINE_INTAKE_USERNAME).await?;
+            // Before the first online petition there is no intake account, and no case it holds.
+            Some(intake.map_or(0, |u| u.id))
+        }
         Some(_) => {
-            errors.push(FieldError::new("owner", Invalid::NotAChoice { allowed: "me".into() }));
+            errors.push(FieldError::new("owner", Invalid::NotAChoice { allowed: "me, online".into() }));
             None
         }
     };
+    let mut held_by = match blank(&p.held) {
+        None => None,
+        Some("unit") => Some(actor.user.unit_id),
+        Some(_) => {
+            errors.push(FieldError::new("held", Invalid::NotAChoice { allowed: "unit".into() }));
+            None
+        }
+    };
+    if blank(&p.owner) == Some("online") {
+        held_by = Some(actor.user.unit_id);
+    }
+    let category = blank(&p.category).and_then(|c| {
+        let well_formed = !c.is_empty() && c.len() <= 6 && c.len() % 2 == 0 && c.bytes().all(|b| b.is_ascii_digit());
+        if well_formed {
+            Some(c.to_owned())
+        } else {
+            errors.push(FieldError::new("category", Invalid::NotAChoice { allowed: "01, 0102, 010203 …".into() }));
+            None
+        }
+    });
+    let flag = blank(&p.flag).and_then(|f| keep(&mut errors, Flag::parse("flag", f)));
     let count_up_to = match blank(&p.total) {
         None | Some("exact") => None,
         Some("bounded") => Some(SEARCH_COUNT_UP_TO),
@@ -164,6 +199,10 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         hidden_accusers_of: actor.blind.clone(),
         due_by,
         owner,
+        held_by,
+        open_only,
+        category,
+        flag,
         count_up_to,
         sort: sort.unwrap_or_default(),
         page: p.page.unwrap_or(1).max(1),

@@ -1,7 +1,7 @@
 //! Work that finds its owner: who hears of an event on a case, once, when it is written (in the
 //! app, and through the outbox by SMS or e-mail where they have it). An assignment, transfer,
 //! escalation or hand-off tells the person or the unit that receives the case; an opinion waiting
-//! for approval tells the leaders who approve it; a 不满意 rating tells the owner, who follows it
+//! for approval tells the leaders who approve it, and one returned tells its drafter; a 不满意 rating tells the owner, who follows it
 //! up (CDR-3); a review request tells the reviewing unit. Nobody hears of their own action, and
 //! every notice passes `send_case_notices`, so none reaches the accused (GEN-7).
 
@@ -56,6 +56,20 @@ pub(crate) async fn tell_whom_it_concerns(
             let message = format!("信访件 {number} 的处理意见待您审批");
             let leaders = state.store.unit_staff(file.holding_unit_id, &[Role::Leader]).await?;
             ("awaiting_approval", message, leaders)
+        }
+        EventData::OpinionReturned { .. } => {
+            // The comment stays on the case page: a notice may leave by SMS, and says no more than
+            // the case number.
+            let message = format!(
+                "{} 退回了信访件 {number} 的处理意见,请在信访件页面查看修改意见,修改后重新提交",
+                actor.user.display_name
+            );
+            let drafter = file.events.iter().rev().find(|e| matches!(e.data, EventData::OpinionDrafted { .. }));
+            let people = match drafter {
+                Some(e) => person(state, &e.actor).await?,
+                None => Vec::new(),
+            };
+            ("opinion_returned", message, people)
         }
         EventData::Rated { office, unit, .. } if *office == Rating::Dissatisfied || *unit == Rating::Dissatisfied => {
             let message = format!("信访人对信访件 {number} 的办理不满意,请安排回访");

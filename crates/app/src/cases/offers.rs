@@ -64,6 +64,7 @@ pub async fn offers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResu
         let probe: Result<EventData, Refusal> = match kind {
             K::SetAccused => may_change_accused(&tree, actor, file)
                 .and_then(|()| lifecycle::set_accused(role, Accused { name: None, unit: None, user: None }, s())),
+            K::Take => lifecycle::take(&file.state, role, actor.user.unit_id == file.holding_unit_id),
             K::Accept => lifecycle::accept(&file.state, role, accepting),
             K::Extend => lifecycle::extend(&file.state, &file.events, role, 1, s()),
             K::Answer => lifecycle::answer(&file.state, role, in_holding_unit, s()),
@@ -80,6 +81,7 @@ pub async fn offers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResu
             K::Approve => {
                 lifecycle::approve(&file.state, role, in_holding_unit, &actor.user.username, rules.approvals_required)
             }
+            K::ReturnOpinion => lifecycle::return_opinion(&file.state, role, in_holding_unit, s()),
             K::Reply => lifecycle::reply(&file.state, in_holding_unit),
             K::Rate => lifecycle::rate(&file.state, window, Rating::Satisfied, Rating::Satisfied, None),
             K::ReviewRequest => lifecycle::review_request(&file.state, review_open, reviewer.clone(), s()),

@@ -60,6 +60,21 @@ pub async fn view(
     Ok(CaseView::new(file, &file.deadlines, full, code))
 }
 
+/// The petitioner of an earlier case in full, to register their new case without typing it again
+/// (“使用此信访人信息” in the intake panel): for staff who take petitions in, of a case they may read
+/// (scope, GEN-7); a personal-data view, logged (COM-4).
+pub async fn petitioner_of(state: &AppState, actor: &Actor, id: i64) -> AppResult<crate::views::PetitionerView> {
+    // The case first: for the accused it does not exist (404), whatever their role (GEN-7).
+    let file = case_file(state, actor, id).await?;
+    // Those who take petitions in; an administrator registers none.
+    let role = actor.user.role;
+    if !role.can_register() || role == huiyin_core::user::Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    log_full_view(state, actor, file.id, "intake_reuse").await?;
+    Ok(crate::views::PetitionerView::of(&file.registration.petitioner, true))
+}
+
 /// Records that the actor opened a case's personal data in full (COM-4).
 pub async fn log_full_view(state: &AppState, actor: &Actor, case_id: i64, purpose: &str) -> AppResult<()> {
     state.store.log_personal_data_view(actor.user.id, case_id, Utc::now(), purpose).await?;

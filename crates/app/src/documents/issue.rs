@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::actor::Actor;
 use crate::cases::read::case_file;
 use crate::context::AppState;
-use crate::documents::{self, DocKind, Issued, Issuer};
+use crate::documents::{self, DocKind, Issued, Issuer, Names};
 use crate::error::{AppError, AppResult};
 
 /// How the units that issue documents print: their letterhead and signature block, or their name.
@@ -32,6 +32,13 @@ pub(crate) async fn issuers(state: &AppState, codes: BTreeSet<String>) -> AppRes
     Ok(out)
 }
 
+/// Whom and what documents name: every unit's full name and every staff member's name, title and
+/// credential number.
+pub async fn names(state: &AppState) -> AppResult<Names> {
+    let units = state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect();
+    Ok(Names { units, staff: crate::accounts::staff_names(state).await? })
+}
+
 /// Every document the case has issued, composed, in the order issued: the events' notices, letters
 /// and records, then the 督办单 of its supervision items.
 pub async fn compose_documents(state: &AppState, file: &CaseFile) -> AppResult<Vec<Issued>> {
@@ -39,13 +46,24 @@ pub async fn compose_documents(state: &AppState, file: &CaseFile) -> AppResult<V
     let mut codes = documents::issuer_codes(file);
     codes.extend(items.iter().map(|i| documents::slip_issuer(i).to_owned()));
     let issuers = issuers(state, codes).await?;
-    let mut all = documents::issued(file, &issuers);
+    let names = names(state).await?;
+    let mut all = documents::issued(file, &issuers, &names);
     for item in &items {
         let code = documents::slip_issuer(item);
         let issuer = issuers.get(code).cloned().unwrap_or_else(|| Issuer::plain(code, UnitKind::Agency));
-        all.push(documents::supervision_slip(file, item, &issuer));
+        all.push(documents::supervision_slip(file, item, &issuer, &names));
     }
     Ok(all)
+}
+
+/// The draft handling opinion as it will print (审批 reads it whole), as the actor may read the case;
+/// `None` when no draft waits for approval or reply.
+pub async fn opinion_preview(state: &AppState, file: &CaseFile) -> AppResult<Option<huiyin_pdf::Letter>> {
+    let holder = file.state.holding_unit.clone();
+    let issuers = issuers(state, BTreeSet::from([holder.clone()])).await?;
+    let issuer = issuers.get(&holder).cloned().unwrap_or_else(|| Issuer::plain(&holder, UnitKind::Agency));
+    let names = names(state).await?;
+    Ok(documents::opinion_preview(file, &issuer, &names, Utc::now()))
 }
 
 /// The case's documents as the actor may read them.

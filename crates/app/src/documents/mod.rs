@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use huiyin_core::case::Channel;
-use huiyin_core::event::{CaseState, Event, EventData, Outcome, Rating};
+use huiyin_core::event::{CaseState, Event, EventData, Outcome, Rating, Status};
 use huiyin_core::limits::DeadlineKind;
 use huiyin_core::unit::UnitKind;
 use huiyin_pdf::Letter;
@@ -125,6 +125,28 @@ impl Issuer {
     }
 }
 
+/// Whom and what a document names, as it prints them: units by their full names, staff by name and
+/// title, and on a registration record the receiver with their credential number (亮证服务, FED-4).
+/// A code or login not on record prints as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// Unit code → full name.
+    pub units: HashMap<String, String>,
+    pub staff: crate::accounts::StaffNames,
+}
+
+impl Names {
+    /// A unit's full name, or its code when no unit has it.
+    pub fn unit(&self, code: &str) -> String {
+        self.units.get(code).cloned().unwrap_or_else(|| code.to_owned())
+    }
+
+    /// A staff member as “王秀英（接访员）”, or the login when no account has it.
+    pub fn person(&self, login: &str) -> String {
+        self.staff.of(login)
+    }
+}
+
 /// One issued document: what it is, what issued it, when, by which unit, and its text.
 #[derive(Debug, Clone)]
 pub struct Issued {
@@ -189,13 +211,13 @@ pub fn issuer_codes(file: &CaseFile) -> BTreeSet<String> {
 
 /// Every document the case has issued, in the order issued. `issuers` maps unit codes to how they
 /// print; a unit missing from it prints the case's registering unit name.
-pub fn issued(file: &CaseFile, issuers: &HashMap<String, Issuer>) -> Vec<Issued> {
+pub fn issued(file: &CaseFile, issuers: &HashMap<String, Issuer>, names: &Names) -> Vec<Issued> {
     issuing_events(file)
         .into_iter()
         .filter_map(|(kind, event, code)| {
             let issuer =
                 issuers.get(&code).cloned().unwrap_or_else(|| Issuer::plain(&file.unit_name, UnitKind::Agency));
-            let letter = compose(file, kind, event, &issuer)?;
+            let letter = compose(file, kind, event, &issuer, names)?;
             Some(Issued { kind, issued_by: event.seq, issued_at: event.occurred_at, issuer: code, letter })
         })
         .collect()
@@ -212,8 +234,8 @@ fn petitioner(file: &CaseFile) -> String {
 
 fn matter(file: &CaseFile) -> String {
     format!(
-        "您于 {} 以{}形式反映的“{}”",
-        views::day(file.registration.received_at),
+        "您于{}以{}形式反映的“{}”",
+        views::day_zh(file.registration.received_at),
         file.registration.channel.label_zh(),
         views::excerpt(&file.registration.content, 40)
     )
@@ -228,7 +250,7 @@ fn letter(file: &CaseFile, issuer: &Issuer, title: &str, at: DateTime<Utc>) -> L
         paragraphs: Vec::new(),
         facts: Vec::new(),
         signature: issuer.signature.clone(),
-        issued_on: views::day(at),
+        issued_on: views::day_zh(at),
     }
 }
 
@@ -241,7 +263,7 @@ fn rating_zh(rating: Rating) -> &'static str {
 }
 
 /// Composes the document `kind` issued by `event`; `None` if the event does not issue it.
-fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Option<Letter> {
+fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names: &Names) -> Option<Letter> {
     let number = file.state.case_number.clone();
     let federation = issuer.kind == UnitKind::Federation;
     let at = event.occurred_at;
@@ -253,7 +275,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
                 "本机关将依法在十五日内告知是否受理。凭信访件编号和登记时告知的查询码可查询办理进展;查询码遗失的,可申请重新发放。".into(),
                 "件件有回音,事事有着落。".into(),
             ],
-            facts: registration_facts(file),
+            facts: registration_facts(file, names),
             ..letter(file, issuer, "信访事项登记回执", at)
         },
         (DocKind::ReceptionRegister, _) => {
@@ -262,11 +284,13 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
                 .iter()
                 .filter(|e| e.seq <= event.seq)
                 .filter_map(|e| match &e.data {
-                    EventData::Instructed { text } => Some(format!("{}({},{})", text, e.actor, views::day(e.occurred_at))),
+                    EventData::Instructed { text } => {
+                        Some(format!("{text}({},{})", names.person(&e.actor), views::day_zh(e.occurred_at)))
+                    }
                     _ => None,
                 })
                 .collect();
-            let mut facts = registration_facts(file);
+            let mut facts = registration_facts(file, names);
             facts.push((
                 "领导批示意见".into(),
                 if instructions.is_empty() { "(待批示)".into() } else { instructions.join(";") },
@@ -276,7 +300,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
         (DocKind::AcceptanceNotice, EventData::Accepted {}) => Letter {
             addressee: Some(petitioner(file)),
             paragraphs: vec![
-                format!("{}一事,本机关已于 {} 依法受理。", matter(file), views::day(at)),
+                format!("{}一事,本机关已于{}依法受理。", matter(file), views::day_zh(at)),
                 "根据《信访工作条例》第三十二条的规定,本机关将自受理之日起六十日内办结并书面答复;情况复杂的,经批准可适当延长,延长期限不超过三十日,并告知您延期理由。".into(),
                 format!("您可凭信访件编号 {number} 和查询码查询办理进展。"),
             ],
@@ -291,20 +315,20 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
             ..letter(file, issuer, "信访事项不予受理告知书", at)
         },
         (DocKind::AssignmentLetter, EventData::Assigned { unit, owner }) => Letter {
-            addressee: Some(unit.clone()),
+            addressee: Some(names.unit(unit)),
             paragraphs: vec![
                 format!(
                     "现将信访件 {number}({})交你单位办理{}。",
                     views::excerpt(&file.registration.content, 40),
-                    owner.as_deref().map(|o| format!(",包案人 {o}")).unwrap_or_default()
+                    owner.as_deref().map(|o| format!(",包案人:{}", names.person(o))).unwrap_or_default()
                 ),
                 "请依法依规办理,将处理情况答复信访人,并于期限内报送办理结果。如认为不属于你单位职责范围,请在收到之日起五个工作日内提出异议并说明理由。".into(),
             ],
-            facts: registration_facts(file),
+            facts: registration_facts(file, names),
             ..letter(file, issuer, if federation { "残疾人来信来访来电交办函" } else { "信访事项交办通知书" }, at)
         },
         (DocKind::TransferLetter, EventData::Transferred { unit }) => Letter {
-            addressee: Some(unit.clone()),
+            addressee: Some(names.unit(unit)),
             paragraphs: vec![
                 format!(
                     "信访件 {number}({})反映的问题属你单位职责范围,按照属地管理、分级负责的原则,现转你单位依法处理。",
@@ -312,7 +336,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
                 ),
                 "请将处理结果答复信访人。如认为不属于你单位职责范围,请在收到之日起五个工作日内提出异议。".into(),
             ],
-            facts: registration_facts(file),
+            facts: registration_facts(file, names),
             ..letter(file, issuer, if federation { "群众来信来访来电转办函" } else { "信访事项转送函" }, at)
         },
         (DocKind::ExtensionNotice, EventData::Extended { days, reason }) => {
@@ -320,19 +344,19 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
                 .events
                 .iter()
                 .rfind(|e| e.seq < event.seq && matches!(e.data, EventData::Accepted {}))
-                .map(|e| views::day(e.occurred_at))
+                .map(|e| views::day_zh(e.occurred_at))
                 .unwrap_or_default();
             let due = file
                 .deadlines
                 .iter()
                 .find(|d| d.kind == DeadlineKind::Handling)
-                .map(|d| format!(",至 {}", d.due.date))
+                .map(|d| format!(",至{}", views::date_zh(d.due.date)))
                 .unwrap_or_default();
             Letter {
                 addressee: Some(petitioner(file)),
                 paragraphs: vec![
                     format!(
-                        "{}一事,本机关已于 {accepted} 受理。因{reason},根据《信访工作条例》第三十二条的规定,经本机关负责人批准,办理期限延长 {days} 日{due}。我们将在延长的期限内出具处理意见。",
+                        "{}一事,本机关已于{accepted}受理。因{reason},根据《信访工作条例》第三十二条的规定,经本机关负责人批准,办理期限延长 {days} 日{due}。我们将在延长的期限内出具处理意见。",
                         matter(file)
                     ),
                     "特此告知。".into(),
@@ -344,7 +368,14 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
             paragraphs: vec![format!("各方意见:{opinions}"), format!("听证结论:{conclusion}")],
             facts: vec![
                 ("信访件编号".into(), number.clone()),
-                ("听证时间".into(), if from == to { from.to_string() } else { format!("{from} 至 {to}") }),
+                (
+                    "听证时间".into(),
+                    if from == to {
+                        views::date_zh(*from)
+                    } else {
+                        format!("{} 至 {}", views::date_zh(*from), views::date_zh(*to))
+                    },
+                ),
                 ("参加人员".into(), participants.join("、")),
             ],
             ..letter(file, issuer, "信访事项听证记录", at)
@@ -353,8 +384,8 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
             paragraphs: vec![text.clone()],
             facts: vec![
                 ("信访件编号".into(), number.clone()),
-                ("调查时间".into(), views::minute(at)),
-                ("记录人".into(), event.actor.clone()),
+                ("调查时间".into(), views::minute_zh(at)),
+                ("记录人".into(), names.person(&event.actor)),
                 ("反映事项".into(), views::excerpt(&file.registration.content, 40)),
             ],
             ..letter(file, issuer, "调查笔录", at)
@@ -403,7 +434,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
                 ("信访件编号".into(), number.clone()),
                 ("信访人".into(), petitioner(file)),
                 ("回访方式".into(), if method == "phone" { "电话回访".into() } else { "上门回访".into() }),
-                ("回访人".into(), event.actor.clone()),
+                ("回访人".into(), names.person(&event.actor)),
                 ("满意程度".into(), rating_zh(*rating).into()),
                 ("处理".into(), if *reopened { "不满意,重新办理".into() } else { "回访完毕".into() }),
             ],
@@ -414,6 +445,19 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer) -> Op
     Some(doc)
 }
 
+/// The handling opinion as it will print if replied at `at`: the draft awaiting approval (or
+/// approved) composed as the reply would issue it, so that the leader reads it whole before approving.
+/// `None` when no draft waits.
+pub fn opinion_preview(file: &CaseFile, issuer: &Issuer, names: &Names, at: DateTime<Utc>) -> Option<Letter> {
+    if !matches!(file.state.status, Status::AwaitingApproval | Status::Approved) {
+        return None;
+    }
+    let seq = file.events.last().map_or(1, |e| e.seq + 1);
+    let reply =
+        Event { seq, occurred_at: at, recorded_at: at, actor: String::new(), note: None, data: EventData::Replied {} };
+    compose(file, DocKind::Opinion, &reply, issuer, names)
+}
+
 /// The unit that issues a supervision item's 督办单: the unit it was escalated to, or else the unit
 /// whose supervisors opened it.
 pub fn slip_issuer(item: &SupervisionItem) -> &str {
@@ -421,26 +465,26 @@ pub fn slip_issuer(item: &SupervisionItem) -> &str {
 }
 
 /// 督办单 (FED-10): the slip a supervision item issues to the unit that owes the overdue step.
-pub fn supervision_slip(file: &CaseFile, item: &SupervisionItem, issuer: &Issuer) -> Issued {
+pub fn supervision_slip(file: &CaseFile, item: &SupervisionItem, issuer: &Issuer, names: &Names) -> Issued {
     let what = DeadlineKind::parse(&item.kind).map_or(item.kind.clone(), |k| k.label_zh().to_string());
-    let escalated = item.escalated_to.as_deref().map(|u| format!(";已提级至 {u} 督办")).unwrap_or_default();
+    let escalated = item.escalated_to.as_deref().map(|u| format!(";已提级至{}督办", names.unit(u))).unwrap_or_default();
     let letter = Letter {
-        addressee: Some(item.unit_code.clone()),
+        addressee: Some(names.unit(&item.unit_code)),
         paragraphs: vec![
             format!(
-                "信访件 {}({})的“{what}”期限已于 {} 届满,至今未办结{escalated}。",
+                "信访件 {}({})的“{what}”期限已于{}届满,至今未办结{escalated}。",
                 item.case_number,
                 views::excerpt(&file.registration.content, 40),
-                item.due
+                views::date_zh(item.due)
             ),
             "请你单位接此督办单后抓紧办理,依法按期答复信访人,并于三个工作日内将办理进展书面报告本机关。".into(),
         ],
         facts: vec![
             ("信访件编号".into(), item.case_number.clone()),
             ("督办事项".into(), what),
-            ("到期日".into(), item.due.to_string()),
-            ("责任单位".into(), item.unit_code.clone()),
-            ("包案人".into(), item.owner.clone()),
+            ("到期日".into(), views::date_zh(item.due)),
+            ("责任单位".into(), names.unit(&item.unit_code)),
+            ("包案人".into(), names.person(&item.owner)),
         ],
         ..letter(file, issuer, "信访事项督办单", item.opened_at)
     };
@@ -453,20 +497,21 @@ pub fn supervision_slip(file: &CaseFile, item: &SupervisionItem, issuer: &Issuer
     }
 }
 
-/// The registration's facts for letters and registers; the petitioner's phone is shown masked.
-fn registration_facts(file: &CaseFile) -> Vec<(String, String)> {
+/// The registration's facts for letters and registers; the petitioner's phone is shown masked, the
+/// first receiver with their title and credential number (亮证服务, FED-4).
+fn registration_facts(file: &CaseFile, names: &Names) -> Vec<(String, String)> {
     let r = &file.registration;
     let p = &r.petitioner;
     vec![
         ("信访件编号".into(), file.state.case_number.clone()),
         ("信访形式".into(), r.channel.label_zh().into()),
-        ("收到时间".into(), views::minute(r.received_at)),
+        ("收到时间".into(), views::minute_zh(r.received_at)),
         ("信访人".into(), p.name.clone().unwrap_or_else(|| "(匿名)".into())),
         ("人数".into(), r.headcount.to_string()),
         ("联系电话".into(), p.phone.as_ref().map(|ph| ph.masked()).unwrap_or_default()),
         ("内容分类".into(), r.category.path.clone()),
         ("反映内容".into(), r.content.clone()),
-        ("首问责任人".into(), file.state.first_receiver.clone()),
+        ("首问责任人".into(), names.staff.badge_of(&file.state.first_receiver)),
     ]
 }
 
@@ -533,20 +578,27 @@ mod tests {
     }
 
     fn titles(file: &CaseFile, kind: UnitKind) -> Vec<(DocKind, String)> {
-        issued(file, &issuers(kind)).into_iter().map(|d| (d.kind, d.letter.title)).collect()
+        issued(file, &issuers(kind), &Names::default()).into_iter().map(|d| (d.kind, d.letter.title)).collect()
     }
 
     #[test]
     fn fed_16_fed_17_a_federation_issues_its_own_letters() {
         let file = file_with(vec![EventData::Assigned { unit: "XS-CL".into(), owner: None }]);
-        let letter = |file: &CaseFile, kind| find(issued(file, &issuers(kind)), DocKind::AssignmentLetter, None);
+        let letter = |file: &CaseFile, kind| {
+            find(issued(file, &issuers(kind), &Names::default()), DocKind::AssignmentLetter, None)
+        };
         assert_eq!(letter(&file, UnitKind::Federation).unwrap().letter.title, "残疾人来信来访来电交办函");
         assert_eq!(letter(&file, UnitKind::Community).unwrap().letter.title, "信访事项交办通知书");
         let moved = file_with(vec![EventData::Transferred { unit: "DZ".into() }]);
-        let transfer = find(issued(&moved, &issuers(UnitKind::Federation)), DocKind::TransferLetter, None).unwrap();
+        let transfer =
+            find(issued(&moved, &issuers(UnitKind::Federation), &Names::default()), DocKind::TransferLetter, None)
+                .unwrap();
         assert_eq!(transfer.letter.title, "群众来信来访来电转办函");
         assert_eq!(transfer.issuer, "XS", "issued by the unit that held the case");
-        assert!(find(issued(&file, &issuers(UnitKind::Federation)), DocKind::TransferLetter, None).is_none());
+        assert!(
+            find(issued(&file, &issuers(UnitKind::Federation), &Names::default()), DocKind::TransferLetter, None)
+                .is_none()
+        );
     }
 
     #[test]
@@ -563,7 +615,7 @@ mod tests {
             EventData::Approved { complete: true },
             EventData::Replied {},
         ]);
-        let all = issued(&first, &issuers(UnitKind::Community));
+        let all = issued(&first, &issuers(UnitKind::Community), &Names::default());
         let doc = find(all.clone(), DocKind::Opinion, None).unwrap();
         assert_eq!(doc.letter.title, "信访事项处理意见书");
         assert_eq!(doc.issued_by, 5, "issued by the reply");
@@ -596,10 +648,35 @@ mod tests {
             EventData::Instructed { text: "请民政办核实".into() },
             EventData::Instructed { text: "三日内答复".into() },
         ]);
-        let register = find(issued(&file, &issuers(UnitKind::Town)), DocKind::ReceptionRegister, None).unwrap();
+        let register =
+            find(issued(&file, &issuers(UnitKind::Town), &Names::default()), DocKind::ReceptionRegister, None).unwrap();
         assert_eq!(register.issued_by, 3, "the latest instruction issues it");
         let (_, text) = register.letter.facts.last().unwrap();
         assert!(text.contains("请民政办核实") && text.contains("三日内答复"), "{text}");
+    }
+
+    #[test]
+    fn fed_4_papers_name_units_and_people_not_codes_and_logins() {
+        let file = file_with(vec![EventData::Assigned { unit: "XZ-MZ".into(), owner: Some("minzheng".into()) }]);
+        let mut names = Names::default();
+        names.units.insert("XZ-MZ".into(), "西镇民政办".into());
+        let staff = [("wang", "王秀英", "接访员", Some("XS-001")), ("minzheng", "赵德明", "民政办主任", None)];
+        names.staff = crate::accounts::StaffNames::from_cards(staff.map(|(login, name, title, credential)| {
+            let card = match credential {
+                Some(c) => format!("{name}（{title}，工作证号 {c}）"),
+                None => format!("{name}（{title}）"),
+            };
+            (login.to_owned(), format!("{name}（{title}）"), card)
+        }));
+        let letter = find(issued(&file, &issuers(UnitKind::Town), &names), DocKind::AssignmentLetter, None).unwrap();
+        assert_eq!(letter.letter.addressee.as_deref(), Some("西镇民政办"));
+        assert!(letter.letter.paragraphs[0].contains("包案人:赵德明（民政办主任）"), "{:?}", letter.letter.paragraphs);
+        let receipt = find(issued(&file, &issuers(UnitKind::Town), &names), DocKind::Receipt, None).unwrap();
+        let receiver = receipt.letter.facts.iter().find(|(k, _)| k == "首问责任人").map(|(_, v)| v.as_str());
+        assert_eq!(receiver, Some("王秀英（接访员，工作证号 XS-001）"));
+        assert!(receipt.letter.issued_on.contains('年') && receipt.letter.issued_on.ends_with('日'));
+        let printed: Vec<&str> = receipt.letter.facts.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(!printed.contains(&"wang"), "no login on paper: {printed:?}");
     }
 
     #[test]
@@ -615,7 +692,7 @@ mod tests {
                 signature: vec!["西山社区居民委员会".into(), "(盖章)".into()],
             },
         );
-        let notice = find(issued(&file, &own), DocKind::AcceptanceNotice, None).unwrap();
+        let notice = find(issued(&file, &own, &Names::default()), DocKind::AcceptanceNotice, None).unwrap();
         assert_eq!(notice.letter.letterhead, "西山社区居民委员会");
         assert_eq!(notice.letter.signature, ["西山社区居民委员会", "(盖章)"]);
         assert_eq!(notice.letter.number.as_deref(), Some("XS-2026-000001"));

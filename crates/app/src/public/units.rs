@@ -67,6 +67,12 @@ pub async fn public_units(state: &AppState) -> AppResult<Vec<(String, String)>> 
     Ok(state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect())
 }
 
+/// The hotline a unit published (COM-3), for the papers it gives petitioners; `None` when it has none.
+pub async fn hotline(state: &AppState, unit_id: i64) -> AppResult<Option<String>> {
+    let info = state.store.unit_public_info(unit_id).await?;
+    Ok(info.map(|i| i.hotline).filter(|h| !h.trim().is_empty()))
+}
+
 /// A unit's public page: its information and its measures for the twelve months to today.
 pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> {
     let unit = state.store.unit_by_code(code.trim()).await?.ok_or(AppError::NotFound)?;

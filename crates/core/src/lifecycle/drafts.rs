@@ -81,6 +81,17 @@ pub struct ReasonDraft {
     pub at: Option<String>,
 }
 
+/// 退回修改 as typed: the leader's comment to the drafter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturnOpinionDraft {
+    /// What is to be changed, for the drafter (required).
+    pub comment: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
 /// 当场答复 as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -148,6 +148,41 @@ pub fn approve(
     Ok(EventData::Approved { complete: state.approvals.len() + 1 >= usize::from(required) })
 }
 
+/// 领取 (FED-1): a staff member who receives petitions, of the holding unit itself (a unit above
+/// does not take its units' petitions from them), takes an online petition nobody has taken yet
+/// from the unit's queue and becomes its first receiver.
+pub fn take(state: &CaseState, role: Role, of_holding_unit: bool) -> Result<EventData, Refusal> {
+    if !role.can_register() || role == Role::Admin {
+        return Err(Refusal::Role { action: "take", role });
+    }
+    allowed_in("take", state, &[Status::Registered])?;
+    if !of_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    if state.owner != crate::user::ONLINE_INTAKE_USERNAME {
+        return Err(Refusal::AlreadyTaken);
+    }
+    Ok(EventData::Taken {})
+}
+
+/// 退回修改: a leader of the holding unit (or above it) returns the draft awaiting approval with a
+/// comment; the approvals given lapse and the drafter writes it again.
+pub fn return_opinion(
+    state: &CaseState,
+    role: Role,
+    in_holding_unit: bool,
+    comment: String,
+) -> Result<EventData, Refusal> {
+    if role != Role::Leader {
+        return Err(Refusal::Role { action: "return-opinion", role });
+    }
+    allowed_in("return-opinion", state, &[Status::AwaitingApproval])?;
+    if !in_holding_unit {
+        return Err(Refusal::NotHoldingUnit);
+    }
+    Ok(EventData::OpinionReturned { comment })
+}
+
 /// 答复: the approved opinion goes to the petitioner.
 pub fn reply(state: &CaseState, in_holding_unit: bool) -> Result<EventData, Refusal> {
     allowed_in("reply", state, &[Status::Approved])?;
@@ -397,6 +432,67 @@ mod tests {
         assert_eq!(accept(&state(Status::Registered), Role::Handler, true).unwrap_err().code(), "forbidden");
         assert_eq!(accept(&state(Status::Accepted), Role::Officer, true).unwrap_err().code(), "wrong_state");
         assert_eq!(accept(&state(Status::Assigned), Role::Officer, false).unwrap_err().code(), "not_holding_unit");
+    }
+
+    #[test]
+    fn fed_1_an_online_petition_is_taken_once_by_a_receiver_of_its_unit() {
+        let mut online = state(Status::Registered);
+        online.first_receiver = crate::user::ONLINE_INTAKE_USERNAME.into();
+        online.owner = crate::user::ONLINE_INTAKE_USERNAME.into();
+        assert_eq!(take(&online, Role::Officer, true), Ok(EventData::Taken {}));
+        assert_eq!(take(&online, Role::Handler, true).unwrap_err().code(), "forbidden");
+        assert_eq!(take(&online, Role::Officer, false).unwrap_err().code(), "not_holding_unit");
+        assert_eq!(take(&state(Status::Registered), Role::Officer, true).unwrap_err().code(), "already_taken");
+        let event = Event {
+            seq: 2,
+            occurred_at: chrono::Utc::now(),
+            recorded_at: chrono::Utc::now(),
+            actor: "wang".into(),
+            note: None,
+            data: EventData::Taken {},
+        };
+        online.apply(&event);
+        assert_eq!((online.first_receiver.as_str(), online.owner.as_str()), ("wang", "wang"));
+        assert_eq!(take(&online, Role::Officer, true).unwrap_err().code(), "already_taken");
+        // Accepted at once, without 领取: the one who accepts takes it all the same.
+        let mut untaken = state(Status::Registered);
+        untaken.first_receiver = crate::user::ONLINE_INTAKE_USERNAME.into();
+        untaken.owner = crate::user::ONLINE_INTAKE_USERNAME.into();
+        let at = |actor: &str, data| Event {
+            seq: 2,
+            occurred_at: chrono::Utc::now(),
+            recorded_at: chrono::Utc::now(),
+            actor: actor.into(),
+            note: None,
+            data,
+        };
+        let mut instructed = untaken.clone();
+        instructed.apply(&at("lead", EventData::Instructed { text: "请尽快办理".into() }));
+        assert_eq!(instructed.owner, crate::user::ONLINE_INTAKE_USERNAME, "an instruction takes nothing");
+        untaken.apply(&at("li", EventData::Accepted {}));
+        assert_eq!((untaken.first_receiver.as_str(), untaken.owner.as_str()), ("li", "li"));
+    }
+
+    #[test]
+    fn twn_11_a_leader_returns_the_draft_and_the_approvals_lapse() {
+        let mut waiting = state(Status::AwaitingApproval);
+        waiting.approvals = vec!["lead1".into()];
+        let returned = return_opinion(&waiting, Role::Leader, true, "补充依据".into());
+        assert_eq!(returned, Ok(EventData::OpinionReturned { comment: "补充依据".into() }));
+        assert_eq!(return_opinion(&waiting, Role::Officer, true, "x".into()).unwrap_err().code(), "forbidden");
+        assert_eq!(return_opinion(&waiting, Role::Leader, false, "x".into()).unwrap_err().code(), "not_holding_unit");
+        let accepted = state(Status::Accepted);
+        assert_eq!(return_opinion(&accepted, Role::Leader, true, "x".into()).unwrap_err().code(), "wrong_state");
+        let event = Event {
+            seq: 9,
+            occurred_at: chrono::Utc::now(),
+            recorded_at: chrono::Utc::now(),
+            actor: "lead2".into(),
+            note: None,
+            data: EventData::OpinionReturned { comment: "补充依据".into() },
+        };
+        waiting.apply(&event);
+        assert_eq!((waiting.status, waiting.approvals.len()), (Status::Accepted, 0));
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub enum Refusal {
     ContactKnown,
     #[error("already approved")]
     AlreadyApproved,
+    /// FED-1: an online petition already has its first receiver.
+    #[error("already taken")]
+    AlreadyTaken,
     /// GEN-5: the time to ask for a review has lapsed, or the case is final.
     #[error("request lapsed")]
     RequestLapsed,
@@ -71,6 +74,7 @@ impl Refusal {
             Refusal::NotHoldingUnit => "not_holding_unit",
             Refusal::ContactKnown => "contact_known",
             Refusal::AlreadyApproved => "already_approved",
+            Refusal::AlreadyTaken => "already_taken",
             Refusal::RequestLapsed => "request_lapsed",
             Refusal::NoUnitAbove => "no_unit_above",
             Refusal::NotForwarded => "not_forwarded",
@@ -132,6 +136,8 @@ impl Refusal {
             }
             (Refusal::AlreadyApproved, Lang::Zh) => "您已审批过该处理意见,需由另一位领导审批".into(),
             (Refusal::AlreadyApproved, Lang::En) => "You approved this opinion already; another leader must".into(),
+            (Refusal::AlreadyTaken, Lang::Zh) => "该件已有首问责任人,不能再领取".into(),
+            (Refusal::AlreadyTaken, Lang::En) => "This case already has its first receiver".into(),
             (Refusal::RequestLapsed, Lang::Zh) => {
                 "申请期限已过或已复核终结,不再受理(《信访工作条例》第三十六条)".into()
             }
@@ -172,6 +178,8 @@ fn action_label_zh(action: &str) -> &'static str {
         "escalate" => "上交上级",
         "opinion" => "拟定处理意见",
         "approve" => "审批",
+        "take" => "领取",
+        "return-opinion" => "退回修改",
         "reply" => "答复",
         "rate" => "记录评价",
         "review-request" => "申请复查复核",

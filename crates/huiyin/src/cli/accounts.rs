@@ -21,6 +21,12 @@ pub(crate) enum UserCommand {
         /// The person's name as shown on records (default: the username).
         #[arg(long)]
         name: Option<String>,
+        /// The person's title (职务), shown after the name: 王秀英（接访员）; default: the role's name.
+        #[arg(long)]
+        title: Option<String>,
+        /// The person's credential number (工作证号), printed on the registration records they take (FED-4).
+        #[arg(long)]
+        credential: Option<String>,
         /// Read the password from standard input (first line). Without it the account can use API
         /// tokens only.
         #[arg(long)]
@@ -29,6 +35,17 @@ pub(crate) enum UserCommand {
         /// with an `at`).
         #[arg(long)]
         may_backdate: bool,
+    },
+    /// Sets how a staff member is named on records (FED-4): name, title (职务) and credential number
+    /// (工作证号). Only here may a name change: an online accusation finds the accused by it (GEN-7).
+    Card {
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        credential: Option<String>,
     },
     /// Disables an account: its sessions and API tokens stop at once; its past work keeps its name.
     Disable { username: String },
@@ -75,20 +92,40 @@ fn about(username: &str) -> impl Fn(AppError) -> Failure + '_ {
 /// Runs a `huiyin user` command.
 pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure> {
     match command {
-        UserCommand::Add { username, unit, role, name, password_stdin, may_backdate } => {
+        UserCommand::Add { username, unit, role, name, title, credential, password_stdin, may_backdate } => {
             let password = if *password_stdin { Some(read_line()?) } else { None };
             let draft = AccountDraft {
                 username: Some(username.clone()),
                 unit: Some(unit.clone()),
                 role: Some(role.clone()),
                 display_name: name.clone(),
+                title: title.clone(),
+                credential: credential.clone(),
                 may_backdate: *may_backdate,
             };
             // The form is checked before the database is opened; the unit named must exist.
             draft.parse()?;
             let (state, operator, _) = as_operator(cli, unit).await?;
             let user = accounts::add_account(&state, &operator, &draft, password.as_deref()).await?;
-            println!("已添加用户 {}({},{})", user.username, user.role.label_zh(), user.unit_code);
+            println!(
+                "已添加用户 {}:{},{},{}",
+                user.username,
+                accounts::name_title_credential(&user),
+                user.role.label_zh(),
+                user.unit_code
+            );
+            Ok(())
+        }
+        UserCommand::Card { username, name, title, credential } => {
+            let draft = huiyin_core::user::StaffCardDraft {
+                display_name: Some(name.clone()),
+                title: title.clone(),
+                credential: credential.clone(),
+            };
+            draft.parse()?;
+            let (state, operator) = as_operator_on(cli, username).await?;
+            let user = accounts::set_card(&state, &operator, username, &draft).await.map_err(about(username))?;
+            println!("已更新 {}:{}", user.username, accounts::name_title_credential(&user));
             Ok(())
         }
         UserCommand::Disable { username } | UserCommand::Enable { username } => {

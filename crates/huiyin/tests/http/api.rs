@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{Backend, Db, Server, agent, get, json, post, put};
+use common::{Backend, Db, Server, agent, delete, get, json, post, put};
 use serde_json::{Value, json};
 
 fn visit() -> Value {
@@ -601,6 +601,54 @@ fn fed_10_supervision_runs_once_and_escalates(backend: Backend) {
     assert_eq!(get(&server, &chen, "/api/v1/notifications").1["unread"], chen_unread);
 }
 both_backends!(fed_10_supervision_runs_once_and_escalates);
+
+/// Issue 17: the list narrows to a content class and to a flag, refuses a malformed one on its
+/// field, and each person keeps saved filters of their own.
+fn lists_filter_by_class_and_flag_and_filters_are_saved(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _) = db.seed();
+    let server = Server::start(&db);
+    assert_eq!(post(&server, &wang, "/api/v1/cases", &visit()).0, 201);
+    let mut plain = visit();
+    plain["flags"] = json!([]);
+    plain["category"] = json!("村务公开");
+    plain["petitioner"] = json!({"name": "李四", "phone": "13900001111"});
+    plain["content"] = json!("村务公开栏半年没有更新。");
+    assert_eq!(post(&server, &wang, "/api/v1/cases", &plain).0, 201);
+    let count = |query: &str| get(&server, &wang, &format!("/api/v1/cases?{query}")).1["total"].as_i64();
+    assert_eq!(count("flag=major_urgent"), Some(1));
+    assert_eq!(count("flag=repeat"), Some(0));
+    let (_, classes) = get(&server, &wang, "/api/v1/categories");
+    let code_of = |name: &str| {
+        classes.as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()["code"].as_str().unwrap().to_owned()
+    };
+    let village = code_of("村务公开");
+    assert_eq!(count(&format!("category={village}")), Some(1));
+    assert_eq!(count(&format!("category={}", &village[..2])), Some(1), "a top class holds its classes");
+    for bad in ["category=abc", "category=%25", "flag=nope"] {
+        let (status, err) = get(&server, &wang, &format!("/api/v1/cases?{bad}"));
+        let field = bad.split('=').next().unwrap();
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some(field)), "{bad}: {err}");
+    }
+
+    let save = |token: &str, body: Value| post(&server, token, "/api/v1/saved-filters", &body);
+    let (status, saved) = save(&wang, json!({"name": "重大紧急", "query": "?flag=major_urgent&page=&due="}));
+    assert_eq!(status, 422, "a page is no filter: {saved}");
+    let (status, saved) = save(&wang, json!({"name": "重大紧急", "query": "flag=major_urgent&due="}));
+    assert_eq!((status, saved["query"].as_str()), (201, Some("flag=major_urgent")), "{saved}");
+    let (status, err) = save(&wang, json!({"name": "坏", "query": "status=\"><script>"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("query")), "{err}");
+    let (status, err) = save(&wang, json!({"name": " ", "query": "owner=me"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("name")), "{err}");
+    let (_, mine) = get(&server, &wang, "/api/v1/saved-filters");
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(get(&server, &chen, "/api/v1/saved-filters").1, json!([]), "one's own only");
+    let id = saved["id"].as_i64().unwrap();
+    assert_eq!(delete(&server, &chen, &format!("/api/v1/saved-filters/{id}")).0, 404, "not chen's");
+    assert_eq!(delete(&server, &wang, &format!("/api/v1/saved-filters/{id}")).0, 204);
+    assert_eq!(get(&server, &wang, "/api/v1/saved-filters").1, json!([]));
+}
+both_backends!(lists_filter_by_class_and_flag_and_filters_are_saved);
 
 /// GEN-3, GEN-4, SCH-7: acceptance meets the sorting and notice limits and starts the 60-day handling
 /// limit; a leader extends it once by at most 30 days; an earlier `at` (补录) needs the permission

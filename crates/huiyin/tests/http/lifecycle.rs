@@ -539,6 +539,105 @@ fn gen_3_documents_are_issued_as_pdf_and_reprints_are_identical(backend: Backend
 }
 both_backends!(gen_3_documents_are_issued_as_pdf_and_reprints_are_identical);
 
+/// FED-4, SCH-9 (亮证服务): a staff member's name, title and credential number, given with `huiyin
+/// user add` or set by an administrator through the API, print on the registration records they
+/// take; papers name units and people by their names, never codes and logins, and write dates the
+/// Chinese way.
+fn fed_4_papers_carry_names_titles_and_credentials(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let card = json!({"display_name": "王秀英", "title": "接访员", "credential": "XS-001"});
+    assert_eq!(put(&w, "wang", "/api/v1/users/wang/card", &card).0, 403, "an officer, not an administrator");
+    let (status, bad) =
+        put(&w, "boss", "/api/v1/users/wang/card", &json!({"display_name": "王秀英", "credential": "XS\n001"}));
+    assert_eq!((status, bad["error"]["field"].as_str()), (422, Some("credential")), "{bad}");
+    let (status, bad) = put(&w, "boss", "/api/v1/users/wang/card", &json!({"title": "接访员"}));
+    assert_eq!((status, bad["error"]["field"].as_str()), (422, Some("display_name")), "{bad}");
+    // An administrator sets the title and credential; a name is the operator's to change (GEN-7: an
+    // online accusation finds the accused staff member by name).
+    let renamed = json!({"display_name": "王秀云", "title": "接访员"});
+    let (status, err) = put(&w, "boss", "/api/v1/users/wang/card", &renamed);
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("display_name")), "{err}");
+    let renamed = w.db.cli(&["user", "card", "wang", "--name", "王秀英", "--title", "接访员"]);
+    assert!(renamed.contains("王秀英（接访员）"), "{renamed}");
+    let (status, set) = put(&w, "boss", "/api/v1/users/wang/card", &card);
+    assert_eq!((status, set["title"].as_str(), set["credential"].as_str()), (200, Some("接访员"), Some("XS-001")));
+    assert_eq!(put(&w, "cl", "/api/v1/users/wang/card", &card).0, 403, "an officer administers nobody");
+    assert_eq!(put(&w, "boss", "/api/v1/users/_online/card", &card).0, 404, "nor the system accounts");
+    let added = w.db.cli(&[
+        "user",
+        "add",
+        "liu",
+        "--unit",
+        "XS-CL",
+        "--role",
+        "handler",
+        "--name",
+        "刘承办",
+        "--title",
+        "维权干事",
+        "--credential",
+        "CL-007",
+    ]);
+    assert!(added.contains("刘承办（维权干事，工作证号 CL-007）"), "{added}");
+
+    let id = w.register(visit());
+    w.ok("wang", id, "assign", json!({"unit": "XS-CL", "owner": "liu"}));
+    let (_, docs) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}/documents"));
+    let text = |kind: &str| {
+        let doc = docs.as_array().unwrap().iter().find(|d| d["kind"] == kind).unwrap().clone();
+        text_of(&fetch(&w, "wang", doc["url"].as_str().unwrap()).2)
+    };
+    let year = chrono::Utc::now().format("%Y年").to_string();
+    let receipt = text("receipt");
+    assert!(receipt.contains("首问责任人王秀英（接访员，工作证号XS-001）"), "{receipt}");
+    assert!(receipt.contains(&year) && !receipt.contains("wang"), "{receipt}");
+    let letter = text("assignment-letter");
+    assert!(letter.contains("西山社区残联：") || letter.contains("西山社区残联:"), "addressed by name: {letter}");
+    assert!(letter.contains("包案人:刘承办（维权干事）"), "{letter}");
+    assert!(!letter.contains("XS-CL:") && !letter.contains("liu"), "no code or login: {letter}");
+}
+both_backends!(fed_4_papers_carry_names_titles_and_credentials);
+
+/// TWN-11, FED-10: a leader who does not agree returns the draft with a comment instead of
+/// approving it: the approvals given lapse, the drafter is told, and the new draft goes to the
+/// leaders again.
+fn twn_11_a_leader_returns_the_draft_with_a_comment(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    w.ok("wang", id, "accept", json!({}));
+    w.refused("lead1", id, "return-opinion", json!({"comment": "请补充依据"}), 409, "wrong_state");
+    w.ok("wang", id, "opinion", opinion());
+    w.ok("lead1", id, "approve", json!({}));
+    w.refused("wang", id, "return-opinion", json!({"comment": "请补充依据"}), 403, "forbidden");
+    let (status, err) = w.act("lead2", id, "return-opinion", json!({"comment": " "}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("comment")), "{err}");
+    let returned = w.ok("lead2", id, "return-opinion", json!({"comment": "依据请写明具体条款"}));
+    assert_eq!(returned["status"], "accepted", "back to drafting");
+    let last = returned["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["details"]["comment"].as_str()),
+        (Some("opinion_returned"), Some("依据请写明具体条款"))
+    );
+    w.refused("lead1", id, "approve", json!({}), 409, "wrong_state");
+    let told = |who: &str| {
+        let (_, n) = get(&w.server, &w.tokens[who], "/api/v1/notifications");
+        n["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "opinion_returned").cloned().collect::<Vec<_>>()
+    };
+    let drafter = told("wang");
+    assert_eq!(drafter.len(), 1, "{drafter:?}");
+    let message = drafter[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("退回") && !message.contains("依据请写明具体条款"),
+        "the comment stays on the case: {message}"
+    );
+    assert!(told("lead1").is_empty() && told("lead2").is_empty());
+    // The new draft needs both approvals again: the first one lapsed with the returned draft.
+    w.ok("wang", id, "opinion", opinion());
+    assert_eq!(w.ok("lead1", id, "approve", json!({}))["status"], "awaiting_approval");
+    assert_eq!(w.ok("lead2", id, "approve", json!({}))["status"], "approved");
+}
+both_backends!(twn_11_a_leader_returns_the_draft_with_a_comment);
+
 /// FED-13: the settled cases of a year are bound into one volume with a cover, the contents and
 /// every case's documents; open cases stay out; a year without settled cases binds nothing.
 fn fed_13_archive_volume_binds_the_settled_cases(backend: Backend) {
@@ -582,7 +681,8 @@ fn fed_10_an_overdue_case_issues_a_supervision_slip(backend: Backend) {
     assert_eq!(status, 200, "{docs}");
     let slip = docs.as_array().unwrap().iter().find(|d| d["kind"] == "supervision-slip").cloned().expect("a 督办单");
     let text = text_of(&fetch(&w, "wang", slip["url"].as_str().unwrap()).2);
-    assert!(text.contains("信访事项督办单") && text.contains("已于2026-"), "{text}");
+    assert!(text.contains("信访事项督办单") && text.contains("已于2026年"), "dates the Chinese way: {text}");
+    assert!(text.contains("责任单位西山社区") && !text.contains("XS:"), "units by name: {text}");
 }
 both_backends!(fed_10_an_overdue_case_issues_a_supervision_slip);
 

@@ -286,6 +286,22 @@ fn gen_1_an_online_petition_is_checked_sent_once_and_reaches_staff(backend: Back
     let (status, public) = lookup(&server, &number, &code);
     assert_eq!(status, 200, "{public}");
     assert_eq!(public["status"], "registered");
+
+    // FED-1: it waits in the unit's queue until an officer takes it and becomes its first receiver.
+    let queue = |token: &str| get_status(&server, token, "/api/v1/cases?owner=online").1["total"].as_i64().unwrap();
+    assert_eq!(queue(&wang), 1);
+    let dong = db.cli(&["token", "create", "dong"]).trim().to_owned();
+    assert_eq!(queue(&dong), 0, "another unit's queue");
+    let take = |token: &str| post(&server, token, &format!("/api/v1/cases/{id}/take"), &json!({}));
+    assert_eq!(take(&dong).0, 404, "out of scope");
+    let (status, taken) = take(&wang);
+    assert_eq!(status, 200, "{taken}");
+    assert_eq!((taken["first_receiver"].as_str(), taken["owner"].as_str()), (Some("wang"), Some("wang")), "{taken}");
+    let (status, again) = take(&wang);
+    assert_eq!((status, again["error"]["code"].as_str()), (409, Some("already_taken")), "{again}");
+    assert_eq!(queue(&wang), 0, "taken off the queue");
+    let (_, mine) = get_status(&server, &wang, "/api/v1/cases?owner=me");
+    assert!(mine["items"].as_array().unwrap().iter().any(|c| c["id"] == id), "{mine}");
 }
 both_backends!(gen_1_an_online_petition_is_checked_sent_once_and_reaches_staff);
 

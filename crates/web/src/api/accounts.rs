@@ -16,6 +16,10 @@ use huiyin_app::context::AppState;
 pub(super) struct AccountView {
     username: String,
     display_name: String,
+    /// 职务 (FED-4); absent when unset, and the role's name is shown.
+    title: Option<String>,
+    /// 工作证号 (FED-4, SCH-9).
+    credential: Option<String>,
     unit: String,
     role: String,
     active: bool,
@@ -26,6 +30,8 @@ impl From<huiyin_store::User> for AccountView {
         AccountView {
             username: u.username,
             display_name: u.display_name,
+            title: u.title,
+            credential: u.credential,
             unit: u.unit_code,
             role: u.role.code().to_owned(),
             active: u.active,
@@ -61,6 +67,24 @@ pub(super) async fn enable_user(
 ) -> ApiResult<Json<AccountView>> {
     let user =
         accounts::set_active(&state, &caller.actor, &username, true).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(user.into()))
+}
+
+/// Sets how a staff member of a unit in the caller's scope is named on records (administrators): name,
+/// title and credential number, shown as 王秀英（接访员，工作证号 XS-001） on the registration records they take
+/// (亮证服务, FED-4, SCH-9).
+#[utoipa::path(put, path = "/users/{username}/card", tag = "accounts", params(("username" = String, Path)),
+    request_body = huiyin_core::user::StaffCardDraft,
+    responses((status = 200, body = AccountView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn set_card(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(username): Path<String>,
+    ApiJson(body): ApiJson<huiyin_core::user::StaffCardDraft>,
+) -> ApiResult<Json<AccountView>> {
+    let user = accounts::set_card(&state, &caller.actor, &username, &body).await.map_err(|e| refuse(caller.lang, e))?;
     Ok(Json(user.into()))
 }
 

@@ -8,6 +8,7 @@ mod categories;
 mod documents;
 mod limits;
 mod public;
+mod saved_filters;
 mod search;
 mod supervision;
 
@@ -108,6 +109,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     cases::case_action_routes(OpenApiRouter::with_openapi(ApiDoc::openapi()))
         .routes(routes!(cases::create_case, cases::list_cases))
         .routes(routes!(cases::get_case))
+        .routes(routes!(saved_filters::list_saved_filters, saved_filters::save_filter))
+        .routes(routes!(saved_filters::delete_saved_filter))
         .routes(routes!(search::intake_check))
         .routes(routes!(search::list_search_words, search::add_search_words))
         .routes(routes!(search::skip_level_report))
@@ -136,6 +139,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::disable_user))
         .routes(routes!(accounts::enable_user))
         .routes(routes!(accounts::set_password))
+        .routes(routes!(accounts::set_card))
         .routes(routes!(accounts::revoke_tokens))
         .split_for_parts()
 }

@@ -19,7 +19,7 @@ use super::case_forms::{ActionForm, FormContext, action_form};
 use super::{Me, PageError, PageResult, Staff, check_csrf, render};
 use huiyin_app::cases::{self, CaseAction};
 use huiyin_app::context::AppState;
-use huiyin_app::documents::issue;
+use huiyin_app::documents::{Names, issue};
 use huiyin_app::error::AppError;
 use huiyin_app::search;
 use huiyin_app::views;
@@ -123,30 +123,42 @@ pub(super) struct CasePage {
     accused_person: Option<String>,
     action_error: Option<String>,
     documents: Vec<DocumentLink>,
+    /// The draft handling opinion as it will print, for the leader to read whole before approving.
+    preview: Option<huiyin_pdf::Letter>,
+    /// The draft is approved and waits for the reply.
+    approved: bool,
+    /// The letter partial is part of this page, not the page itself.
+    doc_page: bool,
     /// (sha256, name, kind label)
     attachments: Vec<(String, String, &'static str)>,
 }
 
 /// What an event says on the timeline, with people by their names (`names`).
-pub(super) fn event_summary(data: &EventData, names: &huiyin_app::accounts::StaffNames) -> String {
+pub(super) fn event_summary(data: &EventData, names: &Names) -> String {
     match data {
         EventData::Registered { .. }
         | EventData::QueryCodeReissued {}
         | EventData::Accepted {}
         | EventData::Replied {}
+        | EventData::Taken {}
         | EventData::Closed {} => String::new(),
         EventData::Answered { answer } => format!("答复:{answer}"),
         EventData::Rejected { reason, channel } => format!("理由:{reason};告知途径:{channel}"),
         EventData::RegisteredOnly { reason } => reason.clone(),
         EventData::Assigned { unit, owner } => {
-            format!("交办至 {unit}{}", owner.as_deref().map(|o| format!(",承办人 {}", names.of(o))).unwrap_or_default())
+            format!(
+                "交办至 {}{}",
+                names.unit(unit),
+                owner.as_deref().map(|o| format!(",承办人 {}", names.person(o))).unwrap_or_default()
+            )
         }
-        EventData::Transferred { unit } => format!("转办至 {unit}"),
-        EventData::Objected { reason, back_to } => format!("退回 {back_to}:{reason}"),
-        EventData::Escalated { unit, reason, .. } => format!("上交 {unit}:{reason}"),
+        EventData::Transferred { unit } => format!("转办至 {}", names.unit(unit)),
+        EventData::Objected { reason, back_to } => format!("退回 {}:{reason}", names.unit(back_to)),
+        EventData::Escalated { unit, reason, .. } => format!("上交 {}:{reason}", names.unit(unit)),
         EventData::OpinionDrafted { outcome, text, .. } => {
             format!("{}:{}", outcome.label_zh(), views::excerpt(text, 60))
         }
+        EventData::OpinionReturned { comment } => format!("退回修改:{comment}"),
         EventData::Approved { complete } => {
             if *complete {
                 "审批完成".into()
@@ -160,7 +172,9 @@ pub(super) fn event_summary(data: &EventData, names: &huiyin_app::accounts::Staf
             unit.label_zh(),
             reason.as_deref().map(|r| format!(";理由:{r}")).unwrap_or_default()
         ),
-        EventData::ReviewRequested { reason, to_unit } => format!("由 {to_unit} 复查/复核:{reason}"),
+        EventData::ReviewRequested { reason, to_unit } => {
+            format!("由 {} 复查/复核:{reason}", names.unit(to_unit))
+        }
         EventData::Instructed { text } => format!("批示:{text}"),
         EventData::InvestigationNoted { text } => format!("调查笔录:{}", views::excerpt(text, 80)),
         EventData::Flagged { flag, related, reason, .. } => {
@@ -171,16 +185,16 @@ pub(super) fn event_summary(data: &EventData, names: &huiyin_app::accounts::Staf
         EventData::AccusedSet { name, unit, user, reason } => format!(
             "被反映对象更正为 {}{}{}:{reason}",
             name.as_deref().unwrap_or("—"),
-            unit.as_deref().map(|u| format!("({u})")).unwrap_or_default(),
-            user.as_deref().map(|u| format!("(工作人员 {})", names.of(u))).unwrap_or_default()
+            unit.as_deref().map(|u| format!("({})", names.unit(u))).unwrap_or_default(),
+            user.as_deref().map(|u| format!("(工作人员 {})", names.person(u))).unwrap_or_default()
         ),
         EventData::ReturnVisited { method, outcome, reopened, .. } => format!(
             "{}回访:{outcome}{}",
             if method == "phone" { "电话" } else { "上门" },
             if *reopened { "(不满意,重新办理)" } else { "" }
         ),
-        EventData::LeaderAssigned { leader } => format!("包案领导:{}", names.of(leader)),
-        EventData::ReportedBack { to_unit, summary } => format!("向 {to_unit} 反馈:{summary}"),
+        EventData::LeaderAssigned { leader } => format!("包案领导:{}", names.person(leader)),
+        EventData::ReportedBack { to_unit, summary } => format!("向 {} 反馈:{summary}", names.unit(to_unit)),
         EventData::AttachmentAdded { media_type, filename, size, .. } => {
             format!("{}:{filename}({} KB)", media_type.label_zh(), size.div_ceil(1024))
         }
@@ -193,11 +207,12 @@ pub(super) fn event_summary(data: &EventData, names: &huiyin_app::accounts::Staf
         }
         EventData::Extended { days, reason } => format!("办理期限延长 {days} 天:{reason}"),
         EventData::HandedOff { to_user, to_unit, reason } => {
-            let person = to_user.as_deref().map(|u| names.of(u));
-            let to = [person.as_deref(), to_unit.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            let person = to_user.as_deref().map(|u| names.person(u));
+            let unit = to_unit.as_deref().map(|u| names.unit(u));
+            let to = [person, unit].into_iter().flatten().collect::<Vec<_>>().join(" · ");
             format!("移交给 {to}:{reason}")
         }
-        EventData::ReportedUp { to_unit, summary } => format!("上报 {to_unit}:{summary}"),
+        EventData::ReportedUp { to_unit, summary } => format!("上报 {}:{summary}", names.unit(to_unit)),
     }
 }
 
@@ -235,18 +250,18 @@ pub(super) async fn case_page(
     } else {
         Vec::new()
     };
-    // People by their real names and titles, not their logins.
-    let names = huiyin_app::accounts::staff_names(state).await?;
+    // People by their real names and titles, units by their names: not logins and codes.
+    let names = issue::names(state).await?;
     let c = CaseTemplateView {
         id: view.id,
         case_number: view.case_number,
         status_label: view.status_label,
         received_at: views::minute(file.registration.received_at),
         unit: view.unit,
-        first_receiver: names.of(&view.first_receiver),
-        owner: names.of(&view.owner),
-        owner_leader: view.owner_leader.as_deref().map(|l| names.of(l)),
-        holding_unit: view.holding_unit,
+        first_receiver: names.staff.badge_of(&view.first_receiver),
+        owner: names.person(&view.owner),
+        owner_leader: view.owner_leader.as_deref().map(|l| names.person(l)),
+        holding_unit: names.unit(&view.holding_unit),
         version: file.version,
         forwarded: view.forwarded_from.as_ref().map(|f| {
             format!("{}{}", f.unit.as_str(), f.reference.as_deref().map(|r| format!("({r})")).unwrap_or_default())
@@ -265,7 +280,7 @@ pub(super) async fn case_page(
             .map(|e| EventRow {
                 at: views::minute(e.occurred_at),
                 label: e.data.label_zh(),
-                actor: names.of(&e.actor),
+                actor: names.person(&e.actor),
                 note: e.note.clone(),
                 summary: event_summary(&e.data, &names),
             })
@@ -319,6 +334,9 @@ pub(super) async fn case_page(
             })
             .collect(),
         documents: issue::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
+        preview: issue::opinion_preview(state, &file).await?,
+        approved: file.state.status == huiyin_core::event::Status::Approved,
+        doc_page: false,
     })
 }
 
@@ -462,7 +480,7 @@ impl DocumentLink {
             code: doc.kind.code(),
             label: doc.kind.label_zh(),
             issued_by: doc.issued_by,
-            issued_on: views::day(doc.issued_at),
+            issued_on: views::day_zh(doc.issued_at),
         }
     }
 }
@@ -474,6 +492,8 @@ pub(super) struct DocumentPage {
     code: &'static str,
     issued_by: i64,
     doc: huiyin_pdf::Letter,
+    /// The letter is the page itself.
+    doc_page: bool,
 }
 
 /// Which document of a kind: `by` names the issuing event (or supervision item); the latest if absent.
@@ -497,7 +517,7 @@ pub(super) async fn document(
     let all = issue::case_documents(&state, &staff.actor, id).await?;
     let doc = huiyin_app::documents::find(all, kind, q.by)
         .ok_or_else(|| PageError(StatusCode::NOT_FOUND, "本件尚未出具该文书。".into()))?;
-    Ok(render(&DocumentPage { id, code: kind.code(), issued_by: doc.issued_by, doc: doc.letter }))
+    Ok(render(&DocumentPage { id, code: kind.code(), issued_by: doc.issued_by, doc: doc.letter, doc_page: true }))
 }
 
 /// The same document as the PDF kept when it was issued.

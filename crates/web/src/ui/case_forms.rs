@@ -258,7 +258,16 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
             f.open = cx.opinion_due;
             f
         }
-        K::Approve => form("", "审批同意", Vec::new(), Some("同意这份处理意见吗?")),
+        K::Take => {
+            form("", "领取(由我作为首问责任人)", Vec::new(), Some("领取后您将作为本件的首问责任人办理。确定领取吗?"))
+        }
+        K::Approve => form("", "审批同意", Vec::new(), Some("您已阅读上方处理意见书全文,同意出具吗?")),
+        K::ReturnOpinion => form(
+            "退回修改(写明修改意见,拟稿人将收到通知)",
+            "退回修改",
+            vec![Field::textarea("comment", "修改意见")],
+            Some("退回后已有的审批作废,由拟稿人修改后重新提交。确定退回吗?"),
+        ),
         K::Reply => form("", "答复信访人", Vec::new(), Some("处理意见书将发给信访人。确定答复吗?")),
         K::Rate => form(
             "记录满意度评价",

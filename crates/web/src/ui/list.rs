@@ -7,11 +7,13 @@ use huiyin_core::case::{Channel, Flag};
 use huiyin_core::event::Status;
 use serde::Deserialize;
 
-use super::{Choice, Me, PageResult, Staff, choices, render, urlencode};
+use super::{Choice, Me, PageResult, Staff, check_csrf, choices, render, urlencode};
 use crate::auth::Actor;
+use axum::response::IntoResponse;
 use huiyin_app::cases::{self, ListParams};
 use huiyin_app::context::AppState;
 use huiyin_app::error::AppError;
+use huiyin_app::saved_filters;
 use huiyin_app::views;
 
 pub(super) struct ListRow {
@@ -57,6 +59,17 @@ pub(super) struct CasesPage {
     channels: Vec<Choice>,
     sorts: Vec<Choice>,
     dues: Vec<Choice>,
+    owners: Vec<Choice>,
+    helds: Vec<Choice>,
+    /// The first two levels of the content classes, as “劳动和社会保障 / 劳动关系”.
+    classes: Vec<(String, String, bool)>,
+    flags: Vec<Choice>,
+    /// Numbered pages around the current one: (number, link); `None` marks a gap (…).
+    numbers: Vec<Option<(u32, String)>>,
+    /// The person's saved filters: (id, name, link).
+    saved: Vec<(i64, String, String)>,
+    /// The filters shown now, as a query string to save.
+    current_query: String,
     units: Vec<(String, String)>,
     items: Vec<ListRow>,
     total: i64,
@@ -91,6 +104,12 @@ pub(super) struct ListForm {
     due: String,
     #[serde(default)]
     owner: String,
+    #[serde(default)]
+    held: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    flag: String,
     /// `exact` counts every match of a search; by default the list counts up to a bound.
     #[serde(default)]
     total: String,
@@ -110,10 +129,19 @@ impl ListForm {
             sort: some(&self.sort),
             due: some(&self.due),
             owner: some(&self.owner),
+            held: some(&self.held),
+            category: some(&self.category),
+            flag: some(&self.flag),
             total: Some(if self.total == "exact" { "exact" } else { "bounded" }.into()),
             page: self.page,
             per_page: Some(20),
         }
+    }
+
+    /// The filters as a query string, without the page (what a saved filter keeps).
+    fn query(&self) -> String {
+        let href = self.href(1);
+        href.strip_prefix("/cases?page=1").unwrap_or_default().trim_start_matches('&').to_owned()
     }
 
     fn href(&self, page: u32) -> String {
@@ -127,6 +155,9 @@ impl ListForm {
             ("sort", &self.sort),
             ("due", &self.due),
             ("owner", &self.owner),
+            ("held", &self.held),
+            ("category", &self.category),
+            ("flag", &self.flag),
             ("total", &self.total),
         ];
         let mut out = format!("/cases?page={page}");
@@ -137,6 +168,62 @@ impl ListForm {
         }
         out
     }
+}
+
+/// 保存当前筛选: saves the list's filters under a name, and shows the list again.
+pub(super) async fn save_filter(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Form(f): axum::extract::Form<SaveFilterForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let draft = saved_filters::SavedFilterDraft { name: Some(f.name.clone()), query: Some(f.query.clone()) };
+    saved_filters::save_filter(&state, &staff.actor, &draft).await?;
+    Ok(axum::response::Redirect::to(&format!("/cases?{}", f.query)).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct SaveFilterForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    query: String,
+}
+
+/// Deletes one of the person's saved filters.
+pub(super) async fn delete_filter(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::extract::Form(f): axum::extract::Form<super::login::CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    saved_filters::delete_saved_filter(&state, &staff.actor, id).await?;
+    Ok(axum::response::Redirect::to("/cases").into_response())
+}
+
+/// The page numbers a pager shows: the first and last, and two on each side of the current one;
+/// `None` where numbers are left out.
+fn page_numbers(current: u32, pages: i64, href: impl Fn(u32) -> String) -> Vec<Option<(u32, String)>> {
+    let last = u32::try_from(pages.max(1)).unwrap_or(u32::MAX);
+    if last == 1 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut previous = 0;
+    for n in 1..=last {
+        let near = n == 1 || n == last || n.abs_diff(current) <= 2;
+        if !near {
+            continue;
+        }
+        if n > previous + 1 {
+            out.push(None);
+        }
+        out.push(Some((n, href(n))));
+        previous = n;
+    }
+    out
 }
 
 pub(super) async fn units_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(String, String)>> {
@@ -181,7 +268,10 @@ pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f):
     let page = CasesPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
-        statuses: choices(Status::ALL.iter().map(|s| (s.code(), s.label_zh())), &f.status),
+        statuses: choices(
+            std::iter::once(("open", "未办结")).chain(Status::ALL.iter().map(|s| (s.code(), s.label_zh()))),
+            &f.status,
+        ),
         channels: choices(Channel::ALL.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
         sorts: choices(
             [
@@ -196,6 +286,27 @@ pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f):
             &f.sort,
         ),
         dues: choices([("", "全部"), ("soon", "三日内到期"), ("overdue", "已超期")], &f.due),
+        owners: choices([("", "全部"), ("me", "我承办的"), ("online", "网上信访待领取")], &f.owner),
+        helds: choices([("", "本单位及下级"), ("unit", "本单位在办的")], &f.held),
+        classes: state
+            .store
+            .categories()
+            .await?
+            .into_iter()
+            .filter(|c| c.level <= 2)
+            .map(|c| {
+                let selected = c.code == f.category;
+                (c.code, c.path, selected)
+            })
+            .collect(),
+        flags: choices(Flag::ALL.iter().map(|f| (f.code(), f.label_zh())), &f.flag),
+        numbers: if total_exact { page_numbers(current, pages, |n| f.href(n)) } else { Vec::new() },
+        saved: saved_filters::saved_filters(&state, &staff.actor)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name, format!("/cases?{}", s.query)))
+            .collect(),
+        current_query: f.query(),
         units: units_in_scope(&state, &staff.actor).await?,
         prev: (current > 1).then(|| f.href(current - 1)),
         next: (!total_exact || i64::from(current) < pages).then(|| f.href(current + 1)),
@@ -223,6 +334,13 @@ mod tests {
             channels: Vec::new(),
             sorts: Vec::new(),
             dues: Vec::new(),
+            owners: Vec::new(),
+            helds: Vec::new(),
+            classes: Vec::new(),
+            flags: Vec::new(),
+            numbers: page_numbers(1, 50, |n| form.href(n)),
+            saved: Vec::new(),
+            current_query: String::new(),
             units: Vec::new(),
             items: Vec::new(),
             prev: None,

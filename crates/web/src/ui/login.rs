@@ -37,7 +37,7 @@ pub(super) struct NextParam {
 
 pub(super) async fn login_form(session: Session, Query(q): Query<NextParam>) -> PageResult {
     let csrf = csrf_token(&session).await?;
-    let next = safe_next(q.next.as_deref().unwrap_or("/cases")).to_owned();
+    let next = safe_next(q.next.as_deref().unwrap_or("/home")).to_owned();
     Ok(render(&LoginPage { me: None, csrf, next, username: String::new(), error: None }))
 }
 
@@ -82,7 +82,7 @@ pub(super) async fn login(
             session.insert(USER_KEY, user.id).await?;
             session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
             tracing::info!(user = %user.username, "signed in");
-            Ok(Redirect::to(safe_next(f.next.as_deref().unwrap_or("/cases"))).into_response())
+            Ok(Redirect::to(safe_next(f.next.as_deref().unwrap_or("/home"))).into_response())
         }
         _ => {
             let page = login_page(&session, &f, "用户名或密码不正确。".into()).await?;
@@ -96,7 +96,7 @@ pub(super) async fn login_page(session: &Session, f: &LoginForm, error: String) 
     let page = LoginPage {
         me: None,
         csrf: csrf_token(session).await?,
-        next: safe_next(f.next.as_deref().unwrap_or("/cases")).to_owned(),
+        next: safe_next(f.next.as_deref().unwrap_or("/home")).to_owned(),
         username: f.username.clone(),
         error: Some(error),
     };
@@ -235,5 +235,5 @@ pub(super) async fn setup(
     session.cycle_id().await?;
     session.insert(USER_KEY, user.id).await?;
     session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
-    Ok(Redirect::to("/cases").into_response())
+    Ok(Redirect::to("/home").into_response())
 }

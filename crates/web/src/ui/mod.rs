@@ -6,6 +6,7 @@
 mod admin;
 mod case;
 mod case_forms;
+mod home;
 mod list;
 mod login;
 mod receipt;
@@ -29,12 +30,13 @@ use tower_sessions::Session;
 use crate::auth::Actor;
 use admin::{admin_calendar, import_calendar};
 use case::{act, case_detail, document, document_pdf, download, extension_notice, upload};
+use home::home_page;
 use huiyin_app::context::{AppState, new_token};
 use huiyin_app::error::AppError;
-use list::cases;
+use list::{cases, delete_filter, save_filter};
 use login::{login, login_form, logout, setup, setup_form};
 use receipt::{receipt, reissue};
-use register::{create_case, intake, new_case};
+use register::{create_case, intake, new_case, petitioner_details};
 use supervision::{dashboard, notifications, read_all_notifications, read_notification};
 
 const USER_KEY: &str = "user_id";
@@ -246,11 +248,11 @@ pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// `/`: staff signed in go to their cases; anybody else (a petitioner who typed the address) to the
+/// `/`: staff signed in go to their work (工作台); anybody else (a petitioner who typed the address) to the
 /// public portal, whose pages link to the staff sign-in.
 async fn home(session: Session) -> Redirect {
     match session.get::<i64>(USER_KEY).await {
-        Ok(Some(_)) => Redirect::to("/cases"),
+        Ok(Some(_)) => Redirect::to("/home"),
         _ => Redirect::to("/public"),
     }
 }
@@ -261,6 +263,7 @@ async fn home(session: Session) -> Redirect {
 pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/", get(home)),
+        ("/home", get(home_page)),
         ("/login", get(login_form).post(login)),
         ("/logout", post(logout)),
         ("/setup/{token}", get(setup_form).post(setup)),
@@ -278,7 +281,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/cases/{id}/attachments/{sha256}", get(download)),
         ("/cases/{id}/receipt", get(receipt)),
+        ("/cases/{id}/petitioner", post(petitioner_details)),
         ("/cases/{id}/reissue", post(reissue)),
+        ("/saved-filters", post(save_filter)),
+        ("/saved-filters/{id}/delete", post(delete_filter)),
         ("/dashboard", get(dashboard)),
         ("/admin/calendar", get(admin_calendar).post(import_calendar)),
         ("/notifications", get(notifications)),

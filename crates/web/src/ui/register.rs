@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::Utc;
@@ -197,6 +197,20 @@ pub(super) async fn intake(
     };
     let typed = [&f.name, &f.id_number, &f.phone, &f.address, &f.content].iter().any(|v| !v.trim().is_empty());
     Ok(render(&IntakePanel { typed, r: report }))
+}
+
+/// “使用此信访人信息”: the petitioner of an earlier case in full, as JSON for the intake panel's
+/// script to fill the form with. A POST with the page's CSRF token, since it is a logged
+/// personal-data view (COM-4) that another site must not cause.
+pub(super) async fn petitioner_details(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<super::login::CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let p = huiyin_app::cases::petitioner_of(&state, &staff.actor, id).await?;
+    Ok(axum::Json(p).into_response())
 }
 
 #[derive(Template)]

@@ -55,6 +55,8 @@ pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Pa
     let mine = cases::list_cases(&state, &staff.actor, &soon(Some("me"))).await?.page;
     let all = cases::list_cases(&state, &staff.actor, &soon(None)).await?.page;
     let items = supervision::supervision_items(&state, &staff.actor, true, 200).await?;
+    // Units and people by their names, not codes and logins.
+    let names = huiyin_app::documents::issue::names(&state).await?;
     let page = DashboardPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
@@ -79,10 +81,10 @@ pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Pa
                 case_number: i.case_number,
                 kind: huiyin_core::limits::DeadlineKind::parse(&i.kind).map_or("", |k| k.label_zh()),
                 due: due_text(Some(i.due), today).0,
-                unit: i.unit_code,
-                owner: i.owner,
+                unit: names.unit(&i.unit_code),
+                owner: names.person(&i.owner),
                 opened: views::day(i.opened_at),
-                escalated_to: i.escalated_to.unwrap_or_default(),
+                escalated_to: i.escalated_to.as_deref().map(|u| names.unit(u)).unwrap_or_default(),
             })
             .collect(),
         soon_total: all.total,
@@ -96,6 +98,8 @@ pub(super) struct NotificationRow {
     at: String,
     message: String,
     unread: bool,
+    /// How many notifications the line stands for (reminders about one case are one line).
+    count: usize,
 }
 
 #[derive(Template)]
@@ -113,14 +117,15 @@ pub(super) async fn notifications(State(state): State<AppState>, staff: Staff) -
         any_unread: unread > 0,
         me: staff.me(),
         csrf: staff.csrf.clone(),
-        items: items
+        items: supervision::group_notifications(items)
             .into_iter()
-            .map(|n| NotificationRow {
-                id: n.id,
-                case_id: n.case_id,
-                at: views::minute(n.created_at),
-                message: n.message,
-                unread: n.read_at.is_none(),
+            .map(|g| NotificationRow {
+                id: g.latest.id,
+                case_id: g.latest.case_id,
+                at: views::minute(g.latest.created_at),
+                message: g.latest.message,
+                unread: g.unread > 0,
+                count: g.count,
             })
             .collect(),
     };
@@ -146,7 +151,7 @@ pub(super) async fn read_notification(
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
     // Someone else's notification, or none: nothing to mark.
-    match supervision::mark_notification_read(&state, &staff.actor, id).await {
+    match supervision::mark_group_read(&state, &staff.actor, id).await {
         Ok(()) | Err(AppError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }

@@ -128,6 +128,8 @@ impl Db {
                     role,
                     password_hash: None,
                     may_backdate: false,
+                    title: None,
+                    credential: None,
                 };
                 let user = store.add_user(&account).await.unwrap();
                 let token = new_token("hy_").unwrap();
@@ -254,6 +256,10 @@ fn send_json(request: ureq::RequestBuilder<ureq::typestate::WithBody>, token: &s
             .header("Content-Type", "application/json")
             .send(body.to_string()),
     )
+}
+
+pub fn delete(server: &Server, token: &str, path: &str) -> (u16, Value) {
+    json(agent().delete(server.url(path)).header("Authorization", &format!("Bearer {token}")).call())
 }
 
 pub fn put(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {

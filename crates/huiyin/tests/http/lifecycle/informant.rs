@@ -250,6 +250,8 @@ fn seed_accounts(w: &World, accounts: &[(String, &str, huiyin_core::user::Role)]
                     role: *role,
                     password_hash: Some(hash.clone()),
                     may_backdate: false,
+                    title: None,
+                    credential: None,
                 })
                 .await
                 .unwrap();

@@ -1,0 +1,122 @@
+//! 工作台: what waits for a staff member, counted for the home page of their role (issue 17). Every
+//! count is a case list of the actor's own (scope and GEN-7 as [`crate::cases::list_cases`]) or
+//! their own unread notifications, so the home page shows nothing the lists would not.
+
+use huiyin_core::user::Role;
+use huiyin_store::CaseSummary;
+
+use crate::actor::Actor;
+use crate::cases::{ListParams, list_cases};
+use crate::context::AppState;
+use crate::error::AppResult;
+
+/// One count of the home page: what it counts, how many, and the list that shows them.
+#[derive(Debug, Clone)]
+pub struct WorkCount {
+    pub label: &'static str,
+    pub count: i64,
+    /// The staff list (or page) showing exactly what is counted.
+    pub href: &'static str,
+    /// Something late: shown as a warning when not zero.
+    pub late: bool,
+}
+
+/// What waits for the actor: the counts, the online petitions nobody has taken (FED-1), and the
+/// cases the actor holds, by due date.
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub counts: Vec<WorkCount>,
+    /// Online petitions of the units in scope that nobody has taken, oldest first; empty for a
+    /// role that does not receive petitions.
+    pub online_queue: Vec<CaseSummary>,
+    pub online_total: i64,
+    /// The cases the actor holds, the nearest due date first.
+    pub mine: Vec<CaseSummary>,
+}
+
+/// How many notifications of the actor of each kind are unread, among the most recent.
+async fn unread_of_kind(state: &AppState, actor: &Actor, kind: &str) -> AppResult<i64> {
+    let recent = state.store.notifications(actor.user.id, &actor.blind, 1000).await?;
+    Ok(recent.iter().filter(|n| n.kind == kind && n.read_at.is_none()).count() as i64)
+}
+
+/// The actor's work. A handler (承办人) does not take in petitions; only a leader approves.
+pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
+    let role = actor.user.role;
+    let receives = role.can_register() && role != Role::Admin;
+    // Sorting and accepting are the own unit's: a unit above does not sort its units' cases.
+    let list = |status: Option<&str>, owner: Option<&str>, due: Option<&str>, sort: &str, per_page: u32| ListParams {
+        status: status.map(str::to_owned),
+        owner: owner.map(str::to_owned),
+        held: matches!(status, Some("registered" | "assigned" | "awaiting_approval")).then(|| "unit".to_owned()),
+        due: due.map(str::to_owned),
+        sort: Some(sort.to_owned()),
+        per_page: Some(per_page),
+        ..Default::default()
+    };
+    let total = |params: ListParams| async move { list_cases(state, actor, &params).await.map(|l| l.page.total) };
+    let mut counts = Vec::new();
+    let (online_queue, online_total) = if receives {
+        let queue =
+            list_cases(state, actor, &list(Some("registered"), Some("online"), None, "received_at", 10)).await?;
+        (queue.page.items, queue.page.total)
+    } else {
+        (Vec::new(), 0)
+    };
+    if receives {
+        counts.push(WorkCount {
+            label: "网上信访待领取",
+            count: online_total,
+            href: "/cases?owner=online&status=registered&sort=received_at",
+            late: false,
+        });
+        counts.push(WorkCount {
+            label: "待分办、受理",
+            count: total(list(Some("registered"), None, None, "due", 1)).await?,
+            href: "/cases?status=registered&held=unit&sort=due",
+            late: false,
+        });
+    }
+    if role != Role::Handler {
+        counts.push(WorkCount {
+            label: "交办、转办来件待受理",
+            count: total(list(Some("assigned"), None, None, "due", 1)).await?,
+            href: "/cases?status=assigned&held=unit&sort=due",
+            late: false,
+        });
+    }
+    if role == Role::Leader {
+        counts.push(WorkCount {
+            label: "处理意见待审批",
+            count: total(list(Some("awaiting_approval"), None, None, "due", 1)).await?,
+            href: "/cases?status=awaiting_approval&held=unit&sort=due",
+            late: false,
+        });
+    }
+    let mine = list_cases(state, actor, &list(Some("open"), Some("me"), None, "due", 10)).await?;
+    counts.push(WorkCount {
+        label: "我承办未办结的",
+        count: mine.page.total,
+        href: "/cases?status=open&owner=me&sort=due",
+        late: false,
+    });
+    counts.push(WorkCount {
+        label: "我的超期事项",
+        count: total(list(None, Some("me"), Some("overdue"), "due", 1)).await?,
+        href: "/cases?owner=me&due=overdue&sort=due",
+        late: true,
+    });
+    counts.push(WorkCount {
+        label: "退回修改的处理意见",
+        count: unread_of_kind(state, actor, "opinion_returned").await?,
+        href: "/notifications",
+        late: false,
+    });
+    counts.push(WorkCount {
+        label: "不满意待回访",
+        count: unread_of_kind(state, actor, "dissatisfied").await?,
+        href: "/notifications",
+        late: false,
+    });
+    Ok(Work { counts, online_queue, online_total, mine: mine.page.items })
+}
