@@ -337,6 +337,29 @@ impl Status {
     }
 
     /// For the English public pages.
+    /// The state as a petitioner reads it on the public side: what is happening to their matter,
+    /// not the office's step (issue 17).
+    pub fn label_for_petitioner_zh(self) -> &'static str {
+        match self {
+            Status::Registered => "已登记,等待受理",
+            Status::Assigned => "已转交承办单位,等待受理",
+            Status::Accepted | Status::AwaitingApproval | Status::Approved => "正在办理",
+            Status::Replied => "已答复",
+            Status::Closed => "已办结",
+            Status::NotAccepted => "不予受理",
+            Status::RegisteredOnly => "已登记存档",
+            Status::Final => "已终结",
+        }
+    }
+
+    /// The state as a petitioner reads it, in English (the public pages in English).
+    pub fn label_for_petitioner_en(self) -> &'static str {
+        match self {
+            Status::Accepted | Status::AwaitingApproval | Status::Approved => "Being handled",
+            other => other.label_en(),
+        }
+    }
+
     pub fn label_en(self) -> &'static str {
         match self {
             Status::Registered => "Registered",

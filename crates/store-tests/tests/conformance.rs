@@ -481,6 +481,15 @@ async fn personal_data_views_are_logged(store: &dyn Store) {
     let views = store.personal_data_views(id).await.unwrap();
     assert_eq!(views.len(), 1);
     assert_eq!((views[0].0.as_str(), views[0].2.as_str()), ("wang", "case_detail"));
+    // A full export logs every case it holds, at once; an unknown case writes none of them.
+    let other =
+        store.register_cases(&[new_case(registration("XS", "y", "2026-11-20", "乙"), &officer)]).await.unwrap()[0];
+    let many: Vec<i64> = std::iter::repeat_n([id, other], 150).flatten().collect();
+    store.log_personal_data_views(officer.id, &many, Utc::now(), "export").await.unwrap();
+    assert_eq!(store.personal_data_views(id).await.unwrap().len(), 151);
+    assert_eq!(store.personal_data_views(other).await.unwrap().len(), 150);
+    assert!(store.log_personal_data_views(officer.id, &[other, i64::MAX], Utc::now(), "export").await.is_err());
+    assert_eq!(store.personal_data_views(other).await.unwrap().len(), 150, "all or nothing");
 }
 conformance!(com_4_personal_data_views_are_logged, personal_data_views_are_logged);
 

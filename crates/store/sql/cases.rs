@@ -535,6 +535,27 @@ impl CaseStore for Backend {
         Ok(())
     }
 
+    async fn log_personal_data_views(
+        &self,
+        user_id: i64,
+        case_ids: &[i64],
+        at: chrono::DateTime<chrono::Utc>,
+        purpose: &str,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for chunk in case_ids.chunks(200) {
+            let mut insert = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO personal_data_views (user_id, case_id, viewed_at, purpose) ",
+            );
+            insert.push_values(chunk, |mut row, case_id| {
+                row.push_bind(user_id).push_bind(*case_id).push_bind(at).push_bind(purpose.to_owned());
+            });
+            insert.build().execute(&mut *tx).await.map_err(|e| on_violation(e, "view", "case"))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn personal_data_views(
         &self,
         case_id: i64,

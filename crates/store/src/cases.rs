@@ -227,5 +227,14 @@ pub trait CaseStore: Send + Sync {
         at: DateTime<Utc>,
         purpose: &str,
     ) -> StoreResult<()>;
+    /// Records that `user_id` saw the personal data of each of these cases in full, at once (a full
+    /// export, COM-4), in one transaction.
+    async fn log_personal_data_views(
+        &self,
+        user_id: i64,
+        case_ids: &[i64],
+        at: DateTime<Utc>,
+        purpose: &str,
+    ) -> StoreResult<()>;
     async fn personal_data_views(&self, case_id: i64) -> StoreResult<Vec<(String, DateTime<Utc>, String)>>;
 }

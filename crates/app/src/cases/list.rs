@@ -80,6 +80,26 @@ pub(crate) fn blank(v: &Option<String>) -> Option<&str> {
 
 /// A page of the cases the actor may see.
 pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppResult<Listing> {
+    let query = list_query(state, actor, p).await?;
+    let terms = query.search.as_ref().map(|s| s.terms.clone()).unwrap_or_default();
+    let mut page = state.store.list_cases(&query).await?;
+    // A list shows personal data masked, whoever presents it: the whole record is a view of one
+    // case, and logged (COM-4).
+    for row in &mut page.items {
+        mask(row);
+    }
+    Ok(Listing { page, terms })
+}
+
+/// Masks a list row's personal data (COM-4).
+pub(crate) fn mask(row: &mut CaseSummary) {
+    row.petitioner_phone = row.petitioner_phone.as_deref().map(masked_phone);
+    row.petitioner_id_number = row.petitioner_id_number.as_deref().map(masked_id_number);
+}
+
+/// The store's query for a list as the actor asks for it: the filters checked, the actor's scope,
+/// and the cases that accuse the actor left out (GEN-7).
+pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) -> AppResult<CaseQuery> {
     let mut errors = Vec::new();
     if let Some(q) = blank(&p.q)
         && let Err(e) = text::check_chars("q", q)
@@ -208,15 +228,7 @@ pub async fn list_cases(state: &AppState, actor: &Actor, p: &ListParams) -> AppR
         page: p.page.unwrap_or(1).max(1),
         per_page,
     };
-    let terms = query.search.as_ref().map(|s| s.terms.clone()).unwrap_or_default();
-    let mut page = state.store.list_cases(&query).await?;
-    // A list shows personal data masked, whoever presents it: the whole record is a view of one
-    // case, and logged (COM-4).
-    for row in &mut page.items {
-        row.petitioner_phone = row.petitioner_phone.as_deref().map(masked_phone);
-        row.petitioner_id_number = row.petitioner_id_number.as_deref().map(masked_id_number);
-    }
-    Ok(Listing { page, terms })
+    Ok(query)
 }
 
 /// A page of a case list, its personal data masked, with the words searched for (to highlight them).

@@ -4,7 +4,9 @@
 
 pub mod actions;
 pub mod attachments;
+pub mod bulk;
 pub mod catalogue;
+pub mod export;
 pub mod list;
 pub mod log;
 pub(crate) mod notify;

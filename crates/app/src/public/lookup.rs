@@ -195,7 +195,8 @@ async fn public_case(state: &AppState, file: &CaseFile) -> AppResult<PublicCase>
         documents,
         case_number: file.state.case_number.clone(),
         status: file.state.status.code().to_owned(),
-        status_label: file.state.status.label_zh().to_owned(),
+        // The petitioner reads what is happening to the matter, not the office's step.
+        status_label: file.state.status.label_for_petitioner_zh().to_owned(),
         received_at: instant(file.registration.received_at),
         unit: file.unit_name.clone(),
         deadlines: file.deadlines.iter().map(|d| DeadlineView::new(d, today)).collect(),

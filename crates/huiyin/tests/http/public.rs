@@ -37,12 +37,13 @@ fn gen_11_a_petitioner_looks_the_case_up_without_an_account(backend: Backend) {
     assert_eq!(status, 200, "{public}");
     assert_eq!(public["case_number"], number);
     assert_eq!(public["status"], "registered");
-    assert_eq!(public["status_label"], "已登记");
+    assert_eq!(public["status_label"], "已登记,等待受理", "in the petitioner's words");
     assert_eq!(public["deadlines"][0]["kind"], "sorting");
     assert_eq!(public["timeline"][0]["kind"], "registered");
 
     let (status, _) = post(&server, &wang, &format!("/api/v1/cases/{id}/accept"), &json!({}));
     assert_eq!(status, 200);
+    assert_eq!(lookup(&server, number, code).1["status_label"], "正在办理", "not the office's step");
     let note = "11月22日到工地核实,包工头承认拖欠。";
     let (status, _) = post(&server, &wang, &format!("/api/v1/cases/{id}/investigation"), &json!({"text": note}));
     assert_eq!(status, 200);
@@ -72,7 +73,7 @@ fn gen_11_a_petitioner_looks_the_case_up_without_an_account(backend: Backend) {
     let (status, found) =
         page(agent().post(server.url("/public/lookup")).send_form([("case_number", number), ("query_code", code)]));
     assert_eq!(status, 200, "{found}");
-    assert!(found.contains("办理中") && found.contains("受理"), "{found}");
+    assert!(found.contains("正在办理") && found.contains("受理") && found.contains("年"), "{found}");
     for private in ["王秀英", "13812345678", "包工头承认"] {
         assert!(!found.contains(private), "{private} must not be public");
     }

@@ -74,8 +74,32 @@ impl Display {
     /// A case's status in the page's language (`zh` is the Chinese label the view carries).
     pub fn status(&self, code: &str, zh: &str) -> String {
         match Status::ALL.iter().find(|s| s.code() == code) {
-            Some(status) if self.en => status.label_en().into(),
+            Some(status) if self.en => status.label_for_petitioner_en().into(),
             _ => zh.into(),
+        }
+    }
+
+    /// A moment (RFC 3339, as the API gives it) as the page's language writes it: 2026年11月30日 09:30.
+    pub fn when(&self, instant: &str) -> String {
+        match chrono::DateTime::parse_from_rfc3339(instant) {
+            Ok(t) => {
+                let t = t.with_timezone(&huiyin_core::case::CHINA_OFFSET);
+                if self.en {
+                    t.format("%-d %b %Y %H:%M").to_string()
+                } else {
+                    t.format("%Y年%-m月%-d日 %H:%M").to_string()
+                }
+            }
+            Err(_) => self.day(instant),
+        }
+    }
+
+    /// A day (`2026-11-30`) as the page's language writes it: 2026年11月30日.
+    pub fn day(&self, day: &str) -> String {
+        match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+            Ok(d) if self.en => d.format("%-d %b %Y").to_string(),
+            Ok(d) => d.format("%Y年%-m月%-d日").to_string(),
+            Err(_) => day.to_owned(),
         }
     }
 

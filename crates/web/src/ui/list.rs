@@ -70,6 +70,11 @@ pub(super) struct CasesPage {
     saved: Vec<(i64, String, String)>,
     /// The filters shown now, as a query string to save.
     current_query: String,
+    /// The person may export personal data in full (COM-4: logged).
+    may_export_full: bool,
+    /// The person routes cases (批量交办、移交), and whom to: staff in scope, (login, name · unit).
+    may_route: bool,
+    staff: Vec<(String, String)>,
     units: Vec<(String, String)>,
     items: Vec<ListRow>,
     total: i64,
@@ -117,7 +122,7 @@ pub(super) struct ListForm {
 }
 
 impl ListForm {
-    fn params(&self) -> ListParams {
+    pub(super) fn params(&self) -> ListParams {
         let some = |s: &String| Some(s.clone()).filter(|s| !s.trim().is_empty());
         ListParams {
             status: some(&self.status),
@@ -144,8 +149,9 @@ impl ListForm {
         href.strip_prefix("/cases?page=1").unwrap_or_default().trim_start_matches('&').to_owned()
     }
 
-    fn href(&self, page: u32) -> String {
-        let pairs = [
+    /// The filters that are set, by name (a form's hidden fields, a link's query).
+    pub(super) fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
             ("q", &self.q),
             ("status", &self.status),
             ("channel", &self.channel),
@@ -159,12 +165,17 @@ impl ListForm {
             ("category", &self.category),
             ("flag", &self.flag),
             ("total", &self.total),
-        ];
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.as_str()))
+        .collect()
+    }
+
+    fn href(&self, page: u32) -> String {
         let mut out = format!("/cases?page={page}");
-        for (k, v) in pairs {
-            if !v.is_empty() {
-                out.push_str(&format!("&{k}={}", urlencode(v)));
-            }
+        for (k, v) in self.pairs() {
+            out.push_str(&format!("&{k}={}", urlencode(v)));
         }
         out
     }
@@ -224,6 +235,23 @@ fn page_numbers(current: u32, pages: i64, href: impl Fn(u32) -> String) -> Vec<O
         previous = n;
     }
     out
+}
+
+/// Active staff of the units in the actor's scope, as a picker names them (“王秀英（接访员） · 西山社区”).
+async fn staff_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(String, String)>> {
+    let units = state.store.units().await?;
+    let unit_name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name.as_str()).unwrap_or_default();
+    Ok(state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| u.active && actor.sees_unit(u.unit_id) && !huiyin_core::user::is_system_account(&u.username))
+        .map(|u| {
+            let label = huiyin_app::cases::offers::staff_label(&u, unit_name(u.unit_id));
+            (u.username, label)
+        })
+        .collect())
 }
 
 pub(super) async fn units_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(String, String)>> {
@@ -307,6 +335,12 @@ pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f):
             .map(|s| (s.id, s.name, format!("/cases?{}", s.query)))
             .collect(),
         current_query: f.query(),
+        may_route: staff.actor.user.role.can_register(),
+        staff: staff_in_scope(&state, &staff.actor).await?,
+        may_export_full: {
+            let role = staff.actor.user.role;
+            role.can_register() && role != huiyin_core::user::Role::Admin
+        },
         units: units_in_scope(&state, &staff.actor).await?,
         prev: (current > 1).then(|| f.href(current - 1)),
         next: (!total_exact || i64::from(current) < pages).then(|| f.href(current + 1)),
@@ -341,6 +375,9 @@ mod tests {
             numbers: page_numbers(1, 50, |n| form.href(n)),
             saved: Vec::new(),
             current_query: String::new(),
+            may_export_full: false,
+            may_route: false,
+            staff: Vec::new(),
             units: Vec::new(),
             items: Vec::new(),
             prev: None,

@@ -4,8 +4,10 @@
 //! Works without JavaScript.
 
 mod admin;
+mod bulk;
 mod case;
 mod case_forms;
+mod export;
 mod home;
 mod list;
 mod login;
@@ -214,7 +216,7 @@ fn safe_next(next: &str) -> &str {
     let local = next.starts_with('/')
         && !next.starts_with("//")
         && !next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace());
-    if local { next } else { "/cases" }
+    if local { next } else { "/home" }
 }
 
 /// A fingerprint of the user's password hash kept in their session: a changed password (or a reset)
@@ -283,6 +285,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/cases/{id}/receipt", get(receipt)),
         ("/cases/{id}/petitioner", post(petitioner_details)),
         ("/cases/{id}/reissue", post(reissue)),
+        ("/cases/export", post(export::export)),
+        ("/cases/bulk", post(bulk::bulk)),
         ("/saved-filters", post(save_filter)),
         ("/saved-filters/{id}/delete", post(delete_filter)),
         ("/dashboard", get(dashboard)),
