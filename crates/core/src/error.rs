@@ -145,7 +145,12 @@ impl FieldError {
 
     /// A complete sentence for people, in `lang`.
     pub fn message(&self, lang: Lang) -> String {
-        let field = self.label(lang);
+        self.message_labelled(lang, &self.label(lang))
+    }
+
+    /// The sentence naming the field as a form labels it (`label`), where a form's own words differ
+    /// from the field's usual name (the public petition form: 单位, 问题类别).
+    pub fn message_labelled(&self, lang: Lang, field: &str) -> String {
         let key = format!("invalid.{}", self.code());
         let locale = lang.tag();
         let text = match &self.invalid {

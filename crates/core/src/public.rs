@@ -48,6 +48,21 @@ pub fn check_online(registration: &Registration) -> Result<(), ValidationErrors>
     ValidationErrors::from_vec(errors).map_or(Ok(()), Err)
 }
 
+/// What an online petition as typed lacks of what [`check_online`] asks (a name and a phone), so
+/// that a form refused for other reasons names these too, all at once.
+pub fn online_draft_gaps(draft: &crate::case::CaseDraft) -> Vec<FieldError> {
+    let p = draft.petitioner.as_ref();
+    let blank = |v: Option<&String>| v.is_none_or(|v| v.trim().is_empty());
+    let mut gaps = Vec::new();
+    if blank(p.and_then(|p| p.name.as_ref())) {
+        gaps.push(FieldError::new("petitioner.name", Invalid::Required));
+    }
+    if blank(p.and_then(|p| p.phone.as_ref())) {
+        gaps.push(FieldError::new("petitioner.phone", Invalid::Required));
+    }
+    gaps
+}
+
 /// The check question of the public form: a sum of two numbers from one to nine, asked in Chinese
 /// numerals, which a person answers at a glance and a form-filling robot must be written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

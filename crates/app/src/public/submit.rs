@@ -107,6 +107,8 @@ pub struct Receipt {
     pub query_code: Option<String>,
     /// The unit the petition went to.
     pub unit: String,
+    /// The unit's hotline, when it published one (COM-3).
+    pub hotline: Option<String>,
     pub received_at: String,
     pub deadlines: Vec<DeadlineView>,
     /// True when this form had been sent before and filed then: no second case was made.
@@ -180,7 +182,20 @@ pub async fn check_online_registration(
     draft: &CaseDraft,
     now: DateTime<Utc>,
 ) -> AppResult<(huiyin_core::case::Registration, i64)> {
-    let (registration, unit_id) = cases::check_registration(state, actor, draft, now).await?;
+    let (registration, unit_id) = match cases::check_registration(state, actor, draft, now).await {
+        Ok(checked) => checked,
+        // Every mistake at once: the online petition's own requirements too.
+        Err(AppError::Invalid(errors)) => {
+            let mut all: Vec<FieldError> = errors.iter().cloned().collect();
+            for gap in huiyin_core::public::online_draft_gaps(draft) {
+                if !all.iter().any(|e| e.field == gap.field) {
+                    all.push(gap);
+                }
+            }
+            return Err(ValidationErrors::from_vec(all).map_or(AppError::Invalid(errors), AppError::Invalid));
+        }
+        Err(e) => return Err(e),
+    };
     check_online(&registration)?;
     Ok((registration, unit_id))
 }
@@ -250,6 +265,7 @@ async fn receipt(state: &AppState, case_id: i64, code: Option<QueryCode>, repeat
         case_number: file.state.case_number.clone(),
         query_code: code.map(|c| c.to_string()),
         unit: file.unit_name.clone(),
+        hotline: crate::public::hotline(state, file.unit_id).await?,
         received_at: instant(file.registration.received_at),
         deadlines: file.deadlines.iter().filter(|d| d.met_at.is_none()).map(|d| DeadlineView::new(d, today)).collect(),
         repeated,

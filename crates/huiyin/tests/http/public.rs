@@ -227,6 +227,15 @@ fn gen_1_an_online_petition_is_checked_sent_once_and_reaches_staff(backend: Back
     let (status, again) = check(&server, &without_phone, &key);
     assert_eq!(status, 422, "{again}");
     assert!(again.contains("请填写联系电话"), "{again}");
+    // All the mistakes at once at the top, each a link to its field, taking the focus.
+    assert!(again.contains(r##"autofocus id="error-summary""##) && again.contains(r##"<a href="#phone">"##), "{again}");
+    // In the form's own words, every one at once: the unit and the phone together.
+    let mut two_missing = without_phone.clone();
+    two_missing.retain(|(k, _)| *k != "unit");
+    let (status, both) = check(&server, &two_missing, &key);
+    assert_eq!(status, 422, "{both}");
+    assert!(both.contains(r##"<a href="#unit">请填写单位</a>"##), "{both}");
+    assert!(both.contains(r##"<a href="#phone">请填写联系电话</a>"##) && !both.contains("登记单位"), "{both}");
     assert!(again.contains("在西山社区工地干了四个月"), "what was typed is kept");
     let (status, review) = check(&server, &petition("XS"), &key);
     assert_eq!(status, 200, "{review}");

@@ -206,6 +206,48 @@ async fn set_display(Form(f): Form<DisplayForm>) -> Response {
 }
 
 /// The public portal's routes.
+/// A form's mistakes, all at once, each as a link to its field: (the field's id on the page, the
+/// message, which names the field as the form labels it). The summary takes the focus, so that a
+/// screen reader reads it first and a keyboard user goes from it to each field (issue 17).
+pub(crate) fn error_summary(errors: Option<&huiyin_core::ValidationErrors>, lang: Lang) -> Vec<(String, String)> {
+    let id = |field: &str| match field {
+        "challenge" => "answer".to_owned(),
+        f => f.strip_prefix("petitioner.").map_or_else(|| f.replace('.', "_"), str::to_owned),
+    };
+    errors.map(|e| e.iter().map(|f| (id(&f.field), public_message(f, lang))).collect()).unwrap_or_default()
+}
+
+/// A mistake in the words of the public forms, which name some fields otherwise than the staff
+/// pages do (`单位` for the registering unit, `问题类别` for the content class).
+pub(crate) fn public_message(e: &huiyin_core::FieldError, lang: Lang) -> String {
+    let en = lang == Lang::En;
+    let label = match e.field.as_str() {
+        "unit" => Some(if en { "Office" } else { "单位" }),
+        "category" => Some(if en { "Kind of matter" } else { "问题类别" }),
+        "content" => Some(if en { "Your statement" } else { "反映内容" }),
+        "headcount" => Some(if en { "Number of people" } else { "反映人数" }),
+        "place" => Some(if en { "Where the problem is" } else { "问题发生地点" }),
+        "place_unit" => Some(if en { "The place belongs to" } else { "问题所在地属于" }),
+        _ => None,
+    };
+    match label {
+        Some(label) => e.message_labelled(lang, label),
+        None => e.message(lang),
+    }
+}
+
+/// A field's mistake under the field, in the public forms' words.
+pub(crate) fn public_field_error(errors: Option<&huiyin_core::ValidationErrors>, field: &str, lang: Lang) -> String {
+    match errors.and_then(|e| e.iter().find(|f| f.field == field)) {
+        Some(e) => format!(
+            "<p class=\"field-error\" id=\"{}-err\">{}</p>",
+            crate::ui::escape(field),
+            crate::ui::escape(&public_message(e, lang))
+        ),
+        None => String::new(),
+    }
+}
+
 pub fn router() -> Router<AppState> {
     let upload_limit = MAX_ONLINE_ATTACHMENTS * huiyin_core::attachment::MAX_BYTES + 256 * 1024;
     Router::new()

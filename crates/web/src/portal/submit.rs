@@ -1,7 +1,7 @@
 //! The online petition (GEN-1): the form, the check, sending it, and the receipt with the query code.
 
 use crate::extract::ClientAddress;
-use crate::ui::{Choice, choices, field_error, render};
+use crate::ui::{Choice, choices, render};
 use askama::Template;
 use axum::extract::{Form, Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -117,7 +117,11 @@ pub(super) struct SubmitPage {
 
 impl SubmitPage {
     fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, self.display.lang())
+        super::public_field_error(self.errors.as_ref(), field, self.display.lang())
+    }
+
+    fn summary(&self) -> Vec<(String, String)> {
+        super::error_summary(self.errors.as_ref(), self.display.lang())
     }
 }
 
@@ -198,7 +202,11 @@ pub(super) struct ReviewPage {
 
 impl ReviewPage {
     fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, self.display.lang())
+        super::public_field_error(self.errors.as_ref(), field, self.display.lang())
+    }
+
+    fn summary(&self) -> Vec<(String, String)> {
+        super::error_summary(self.errors.as_ref(), self.display.lang())
     }
 }
 
