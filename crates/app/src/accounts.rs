@@ -321,12 +321,6 @@ impl StaffNames {
     }
 }
 
-/// How a staff member is named on pages and documents: their real name, or the login name of an
-/// account no longer on record.
-pub async fn display_name(state: &AppState, username: &str) -> AppResult<String> {
-    Ok(state.store.user_by_username(username).await?.map_or_else(|| username.to_owned(), |u| u.display_name))
-}
-
 /// A staff member as “王秀英 · 西山社区”, marked when the account is disabled.
 pub async fn name_and_unit(state: &AppState, username: &str) -> AppResult<String> {
     let Some(user) = state.store.user_by_username(username).await? else { return Ok(username.to_owned()) };

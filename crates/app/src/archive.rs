@@ -7,7 +7,7 @@ use huiyin_core::{FieldError, Invalid};
 use sha2::Digest;
 
 use crate::context::AppState;
-use crate::documents::issue::{compose_documents, typeset_off_thread};
+use crate::documents::issue::{compose_documents_named, typeset_off_thread};
 use crate::error::{AppError, AppResult};
 
 /// A bound archive volume (FED-13).
@@ -47,11 +47,12 @@ pub async fn build_archive(
     }
     let mut cases = Vec::with_capacity(ids.len());
     let mut documents = 0;
+    let names = crate::documents::issue::names(state).await?;
     for (done, id) in ids.iter().enumerate() {
         progress(done, ids.len());
         let Some(file) = state.store.case_file(*id).await? else { continue };
         let letters: Vec<huiyin_pdf::Letter> =
-            compose_documents(state, &file).await?.into_iter().map(|d| d.letter).collect();
+            compose_documents_named(state, &file, &names).await?.into_iter().map(|d| d.letter).collect();
         documents += letters.len();
         cases.push(huiyin_pdf::ArchivedCase {
             number: file.state.case_number.clone(),

@@ -34,16 +34,10 @@ pub struct Work {
     pub mine: Vec<CaseSummary>,
 }
 
-/// How many notifications of the actor of each kind are unread, among the most recent.
-async fn unread_of_kind(state: &AppState, actor: &Actor, kind: &str) -> AppResult<i64> {
-    let recent = state.store.notifications(actor.user.id, &actor.blind, 1000).await?;
-    Ok(recent.iter().filter(|n| n.kind == kind && n.read_at.is_none()).count() as i64)
-}
-
 /// The actor's work. A handler (承办人) does not take in petitions; only a leader approves.
 pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
     let role = actor.user.role;
-    let receives = role.can_register() && role != Role::Admin;
+    let receives = role.takes_petitions_in();
     // Sorting and accepting are the own unit's: a unit above does not sort its units' cases.
     let list = |status: Option<&str>, owner: Option<&str>, due: Option<&str>, sort: &str, per_page: u32| ListParams {
         status: status.map(str::to_owned),
@@ -106,15 +100,17 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
         href: "/cases?owner=me&due=overdue&sort=due",
         late: true,
     });
+    let recent = state.store.notifications(actor.user.id, &actor.blind, 1000).await?;
+    let unread_of_kind = |kind: &str| recent.iter().filter(|n| n.kind == kind && n.read_at.is_none()).count() as i64;
     counts.push(WorkCount {
         label: "退回修改的处理意见",
-        count: unread_of_kind(state, actor, "opinion_returned").await?,
+        count: unread_of_kind("opinion_returned"),
         href: "/notifications",
         late: false,
     });
     counts.push(WorkCount {
         label: "不满意待回访",
-        count: unread_of_kind(state, actor, "dissatisfied").await?,
+        count: unread_of_kind("dissatisfied"),
         href: "/notifications",
         late: false,
     });

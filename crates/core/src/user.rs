@@ -55,6 +55,14 @@ impl Role {
         !matches!(self, Role::Handler)
     }
 
+    /// Whether this role takes petitioners in at the counter or from the online queue (领取, FED-1),
+    /// and so may read a petitioner's details in full to register them: an officer, leader or
+    /// supervisor. An administrator may register but takes no one in; a handler works on assigned
+    /// cases only.
+    pub fn takes_petitions_in(self) -> bool {
+        self.can_register() && self != Role::Admin
+    }
+
     /// Whether this role manages units, users and settings.
     pub fn can_administer(self) -> bool {
         matches!(self, Role::Admin)

@@ -338,7 +338,7 @@ pub async fn run(
             })
             .await
             .map_err(|e| e.to_string())?;
-        if role.can_register() && *role != Role::Admin {
+        if role.takes_petitions_in() {
             officers.push((user.id, *unit));
         }
         accounts.push(((*username).to_owned(), role.label_zh().to_owned(), password));

@@ -5,7 +5,6 @@
 
 use chrono::Utc;
 use huiyin_core::case::Flag;
-use huiyin_core::user::Role;
 
 use super::list::{ListParams, list_query, mask};
 use crate::actor::Actor;
@@ -28,8 +27,7 @@ pub struct ExportTable {
 /// The cases of the list `params` describes, as a table. `full`: personal data in full, for staff
 /// who take petitions in, logged for each case (COM-4); otherwise masked as on screen.
 pub async fn export_cases(state: &AppState, actor: &Actor, params: &ListParams, full: bool) -> AppResult<ExportTable> {
-    let role = actor.user.role;
-    if full && (!role.can_register() || role == Role::Admin) {
+    if full && !actor.user.role.takes_petitions_in() {
         return Err(AppError::Forbidden);
     }
     let mut query = list_query(state, actor, params).await?;

@@ -66,9 +66,7 @@ pub async fn view(
 pub async fn petitioner_of(state: &AppState, actor: &Actor, id: i64) -> AppResult<crate::views::PetitionerView> {
     // The case first: for the accused it does not exist (404), whatever their role (GEN-7).
     let file = case_file(state, actor, id).await?;
-    // Those who take petitions in; an administrator registers none.
-    let role = actor.user.role;
-    if !role.can_register() || role == huiyin_core::user::Role::Admin {
+    if !actor.user.role.takes_petitions_in() {
         return Err(AppError::Forbidden);
     }
     log_full_view(state, actor, file.id, "intake_reuse").await?;

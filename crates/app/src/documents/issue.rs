@@ -42,28 +42,36 @@ pub async fn names(state: &AppState) -> AppResult<Names> {
 /// Every document the case has issued, composed, in the order issued: the events' notices, letters
 /// and records, then the 督办单 of its supervision items.
 pub async fn compose_documents(state: &AppState, file: &CaseFile) -> AppResult<Vec<Issued>> {
+    compose_documents_named(state, file, &names(state).await?).await
+}
+
+/// [`compose_documents`] with the names already read, for a caller that composes many cases (the
+/// archive volume) or shows the names elsewhere on the page.
+pub async fn compose_documents_named(state: &AppState, file: &CaseFile, names: &Names) -> AppResult<Vec<Issued>> {
     let items = state.store.case_supervision_items(file.id).await?;
     let mut codes = documents::issuer_codes(file);
     codes.extend(items.iter().map(|i| documents::slip_issuer(i).to_owned()));
     let issuers = issuers(state, codes).await?;
-    let names = names(state).await?;
-    let mut all = documents::issued(file, &issuers, &names);
+    let mut all = documents::issued(file, &issuers, names);
     for item in &items {
         let code = documents::slip_issuer(item);
         let issuer = issuers.get(code).cloned().unwrap_or_else(|| Issuer::plain(code, UnitKind::Agency));
-        all.push(documents::supervision_slip(file, item, &issuer, &names));
+        all.push(documents::supervision_slip(file, item, &issuer, names));
     }
     Ok(all)
 }
 
 /// The draft handling opinion as it will print (审批 reads it whole), as the actor may read the case;
 /// `None` when no draft waits for approval or reply.
-pub async fn opinion_preview(state: &AppState, file: &CaseFile) -> AppResult<Option<huiyin_pdf::Letter>> {
+pub async fn opinion_preview(
+    state: &AppState,
+    file: &CaseFile,
+    names: &Names,
+) -> AppResult<Option<huiyin_pdf::Letter>> {
     let holder = file.state.holding_unit.clone();
     let issuers = issuers(state, BTreeSet::from([holder.clone()])).await?;
     let issuer = issuers.get(&holder).cloned().unwrap_or_else(|| Issuer::plain(&holder, UnitKind::Agency));
-    let names = names(state).await?;
-    Ok(documents::opinion_preview(file, &issuer, &names, Utc::now()))
+    Ok(documents::opinion_preview(file, &issuer, names, Utc::now()))
 }
 
 /// The case's documents as the actor may read them.

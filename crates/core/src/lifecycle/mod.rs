@@ -152,7 +152,7 @@ pub fn approve(
 /// does not take its units' petitions from them), takes an online petition nobody has taken yet
 /// from the unit's queue and becomes its first receiver.
 pub fn take(state: &CaseState, role: Role, of_holding_unit: bool) -> Result<EventData, Refusal> {
-    if !role.can_register() || role == Role::Admin {
+    if !role.takes_petitions_in() {
         return Err(Refusal::Role { action: "take", role });
     }
     allowed_in("take", state, &[Status::Registered])?;

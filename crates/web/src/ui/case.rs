@@ -333,8 +333,8 @@ pub(super) async fn case_page(
                 _ => None,
             })
             .collect(),
-        documents: issue::compose_documents(state, &file).await?.iter().map(DocumentLink::of).collect(),
-        preview: issue::opinion_preview(state, &file).await?,
+        documents: issue::compose_documents_named(state, &file, &names).await?.iter().map(DocumentLink::of).collect(),
+        preview: issue::opinion_preview(state, &file, &names).await?,
         approved: file.state.status == huiyin_core::event::Status::Approved,
         doc_page: false,
     })

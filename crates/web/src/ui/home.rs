@@ -68,7 +68,7 @@ pub(super) async fn home_page(State(state): State<AppState>, staff: Staff) -> Pa
         me: staff.me(),
         csrf: staff.csrf.clone(),
         today: views::date_zh(today),
-        receives: role.can_register() && role != huiyin_core::user::Role::Admin,
+        receives: role.takes_petitions_in(),
         online: rows(&work.online_queue, today),
         online_total: work.online_total,
         mine: rows(&work.mine, today),

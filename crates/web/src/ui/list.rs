@@ -337,10 +337,7 @@ pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f):
         current_query: f.query(),
         may_route: staff.actor.user.role.can_register(),
         staff: staff_in_scope(&state, &staff.actor).await?,
-        may_export_full: {
-            let role = staff.actor.user.role;
-            role.can_register() && role != huiyin_core::user::Role::Admin
-        },
+        may_export_full: staff.actor.user.role.takes_petitions_in(),
         units: units_in_scope(&state, &staff.actor).await?,
         prev: (current > 1).then(|| f.href(current - 1)),
         next: (!total_exact || i64::from(current) < pages).then(|| f.href(current + 1)),
