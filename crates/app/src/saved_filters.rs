@@ -19,8 +19,7 @@ const NAME_CHARS: usize = 30;
 /// The longest query string kept.
 const QUERY_CHARS: usize = 1_000;
 /// The list's filters a saved query may hold (never a page number).
-const KEYS: [&str; 12] =
-    ["q", "status", "channel", "unit", "from", "to", "sort", "due", "owner", "category", "flag", "total"];
+const KEYS: [&str; 14] = crate::cases::list::FILTER_KEYS;
 
 /// A filter to save, as typed.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -97,6 +96,7 @@ mod tests {
         assert_eq!(check_query("?status=registered&owner=me&page=&due=").map_err(|e| e.field), Err("query".into()));
         assert_eq!(check_query("?status=registered&owner=me&due="), Ok("status=registered&owner=me".into()));
         assert_eq!(check_query("q=%E6%88%AA%E7%95%99"), Ok("q=%E6%88%AA%E7%95%99".into()));
+        assert_eq!(check_query("held=unit&waiting=redraft"), Ok("held=unit&waiting=redraft".into()));
         assert!(check_query("status=x\"><script>").is_err());
         assert!(check_query("evil=1").is_err());
         assert!(check_query("").is_err());

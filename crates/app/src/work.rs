@@ -1,6 +1,7 @@
 //! 工作台: what waits for a staff member, counted for the home page of their role (issue 17). Every
-//! count is a case list of the actor's own (scope and GEN-7 as [`crate::cases::list_cases`]) or
-//! their own unread notifications, so the home page shows nothing the lists would not.
+//! count is a case list of the actor's own (scope and GEN-7 as [`crate::cases::list_cases`]), and
+//! its link opens that list: the home page shows nothing the lists would not, and counts work still
+//! to do, not notices read or unread.
 
 use huiyin_core::user::Role;
 use huiyin_store::CaseSummary;
@@ -100,18 +101,22 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
         href: "/cases?owner=me&due=overdue&sort=due",
         late: true,
     });
-    let recent = state.store.notifications(actor.user.id, &actor.blind, 1000).await?;
-    let unread_of_kind = |kind: &str| recent.iter().filter(|n| n.kind == kind && n.read_at.is_none()).count() as i64;
+    let waiting = |what: &str| ListParams {
+        owner: Some("me".to_owned()),
+        waiting: Some(what.to_owned()),
+        per_page: Some(1),
+        ..Default::default()
+    };
     counts.push(WorkCount {
         label: "退回修改的处理意见",
-        count: unread_of_kind("opinion_returned"),
-        href: "/notifications",
+        count: total(waiting("redraft")).await?,
+        href: "/cases?owner=me&waiting=redraft&sort=due",
         late: false,
     });
     counts.push(WorkCount {
         label: "不满意待回访",
-        count: unread_of_kind("dissatisfied"),
-        href: "/notifications",
+        count: total(waiting("return_visit")).await?,
+        href: "/cases?owner=me&waiting=return_visit&sort=due",
         late: false,
     });
     Ok(Work { counts, online_queue, online_total, mine: mine.page.items })

@@ -204,6 +204,33 @@ async fn gen_7_offers_and_pickers_never_lead_into_the_accused_reach(scratch: &Sc
 }
 both_backends!(gen_7_offers_and_pickers_never_lead_into_the_accused_reach);
 
+/// GEN-7: an objection hands the case back to whoever sent it; when that person is accused, the
+/// receiver is not offered the objection (it could only be refused), and taking it is refused.
+async fn gen_7_an_objection_back_to_the_accused_is_not_offered(scratch: &Scratch) {
+    let w = World::new(scratch).await;
+    let id = w.register("QX", None).await;
+    let act = async |who: &str, segment: &str, body: serde_json::Value| {
+        let actor = w.actor(who).await;
+        let action = CaseAction::from_json(segment, body).unwrap().unwrap();
+        cases::act(&w.state, &actor, id, action, None).await
+    };
+    act("qx_officer", "assign", json!({"unit": "DZ", "owner": "dz_officer"})).await.unwrap();
+    let receiver = w.actor("dz_officer").await;
+    let offered = async || {
+        let file = w.state.store.case_file(id).await.unwrap().unwrap();
+        names(&offered_actions(&w.state, &receiver, &file).await.unwrap())
+    };
+    assert!(offered().await.contains("object"), "the receiver may object");
+    // The county's officer who sent it is accused by name (the county's leader corrects it).
+    act("qx_leader", "set-accused", json!({"user": "qx_officer", "name": "县信访局某干部", "reason": "补充"}))
+        .await
+        .unwrap();
+    assert!(!offered().await.contains("object"), "an objection would return it to the accused");
+    let refused = act("dz_officer", "object", json!({"reason": "不属本镇职责"})).await;
+    assert!(matches!(refused, Err(AppError::Refused(_))), "{refused:?}");
+}
+both_backends!(gen_7_an_objection_back_to_the_accused_is_not_offered);
+
 /// What each role is offered on a newly registered case is what the guards let it do: the
 /// registering officer may accept, answer, reject, route and flag it but not approve, reply or close
 /// it; only a leader instructs; nobody may object to a case that was never assigned. Every action
@@ -336,6 +363,52 @@ async fn fed_1_the_home_page_counts_only_what_the_lists_show(scratch: &Scratch) 
     assert!(count(&huiyin_app::work::work(&w.state, &leader).await.unwrap(), "处理意见待审批").is_some());
 }
 both_backends!(fed_1_the_home_page_counts_only_what_the_lists_show);
+
+/// FED-1, TWN-11, CDR-3: the home page counts work still to do, not notices: a returned draft until
+/// it is drafted again and a 不满意 rating until its return visit is made, whether the notice was
+/// read or not; each count is the list its link opens.
+async fn fed_1_the_home_page_counts_returned_drafts_and_return_visits_until_done(scratch: &Scratch) {
+    let w = World::new(scratch).await;
+    let act = async |who: &str, id: i64, segment: &str, body: serde_json::Value| {
+        let actor = w.actor(who).await;
+        let action = CaseAction::from_json(segment, body).unwrap().unwrap();
+        cases::act(&w.state, &actor, id, action, None).await.unwrap();
+    };
+    let officer = w.actor("dz_officer").await;
+    let counted = async |label: &str, waiting: &str| {
+        let work = huiyin_app::work::work(&w.state, &officer).await.unwrap();
+        let count = work.counts.iter().find(|c| c.label == label).map(|c| c.count).unwrap();
+        let params =
+            cases::ListParams { owner: Some("me".into()), waiting: Some(waiting.into()), ..Default::default() };
+        let listed = cases::list_cases(&w.state, &officer, &params).await.unwrap();
+        assert_eq!(listed.page.total, count, "{label}: the count is its list");
+        count
+    };
+    let id = w.register("QX", None).await;
+    w.register("QX", None).await;
+    act("qx_officer", id, "assign", json!({"unit": "DZ", "owner": "dz_officer"})).await;
+    act("dz_officer", id, "accept", json!({})).await;
+    let opinion = json!({"outcome": "support", "facts": "属实", "basis": "条例", "text": "予以支持"});
+    act("dz_officer", id, "opinion", opinion.clone()).await;
+    assert_eq!(counted("退回修改的处理意见", "redraft").await, 0);
+    act("dz_leader", id, "return-opinion", json!({"comment": "请写明依据条款"})).await;
+    assert_eq!(counted("退回修改的处理意见", "redraft").await, 1);
+    huiyin_app::supervision::mark_all_notifications_read(&w.state, &officer).await.unwrap();
+    assert_eq!(counted("退回修改的处理意见", "redraft").await, 1, "reading the notice does not redraft");
+    act("dz_officer", id, "opinion", opinion).await;
+    assert_eq!(counted("退回修改的处理意见", "redraft").await, 0, "drafted again");
+    act("dz_leader", id, "approve", json!({})).await;
+    act("qx_leader", id, "approve", json!({})).await;
+    act("dz_officer", id, "reply", json!({})).await;
+    assert_eq!(counted("不满意待回访", "return_visit").await, 0);
+    let rating = json!({"office": "satisfied", "unit": "dissatisfied", "reason": "钱只付了一半"});
+    act("dz_leader", id, "rate", rating).await;
+    assert_eq!(counted("不满意待回访", "return_visit").await, 1);
+    let visit = json!({"method": "phone", "outcome": "已付清", "rating": "satisfied"});
+    act("dz_officer", id, "return-visit", visit).await;
+    assert_eq!(counted("不满意待回访", "return_visit").await, 0, "the visit was made");
+}
+both_backends!(fed_1_the_home_page_counts_returned_drafts_and_return_visits_until_done);
 
 /// The kinds of notice `username` has about case `id`.
 async fn told(w: &World, username: &str, id: i64) -> Vec<String> {

@@ -88,6 +88,47 @@ impl UnitKind {
         }
     }
 
+    /// The content classes a unit of this kind is usually petitioned about, as path prefixes of the
+    /// shipped classes (`民政与应急 / 社会事务` holds 残疾人福利): offered first where a petitioner
+    /// picks a class for this unit. A county, a department or an agency hears of everything alike.
+    pub fn usual_classes(self) -> &'static [&'static str] {
+        match self {
+            UnitKind::School => &["教育"],
+            UnitKind::Federation => &["民政与应急 / 社会事务", "民政与应急 / 社会救助", "劳动和社会保障 / 就业培训"],
+            UnitKind::Community => &[
+                "民政与应急 / 基层选举和社区建设",
+                "民政与应急 / 社会救助",
+                "民政与应急 / 养老服务",
+                "城乡建设 / 住房保障与房地产",
+                "城乡建设 / 城市建设和管理",
+            ],
+            UnitKind::Village => &[
+                "农村农业 / 村务管理",
+                "农村农业 / 土地承包经营",
+                "农村农业 / 农村宅基地",
+                "农村农业 / 惠农补贴",
+                "民政与应急 / 社会救助",
+            ],
+            UnitKind::Town => &[
+                "农村农业 / 土地承包经营",
+                "农村农业 / 农村宅基地",
+                "农村农业 / 惠农补贴",
+                "城乡建设 / 村镇建设",
+                "城乡建设 / 集体土地上房屋拆迁与补偿",
+                "民政与应急 / 社会救助",
+                "自然资源 / 土地征收",
+            ],
+            UnitKind::Subdistrict => &[
+                "城乡建设 / 住房保障与房地产",
+                "城乡建设 / 城市建设和管理",
+                "城乡建设 / 国有土地上房屋征收与补偿",
+                "民政与应急 / 基层选举和社区建设",
+                "民政与应急 / 社会救助",
+            ],
+            UnitKind::County | UnitKind::Department | UnitKind::Agency => &[],
+        }
+    }
+
     pub fn parse(field: &str, raw: &str) -> Result<UnitKind, FieldError> {
         let raw = raw.trim();
         UnitKind::ALL.into_iter().find(|k| k.code() == raw).ok_or_else(|| {
@@ -317,6 +358,17 @@ pub fn parse_schedule(days: &[ReceptionDay]) -> Result<Vec<ReceptionDay>, crate:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_usual_class_of_a_kind_names_shipped_classes() {
+        let classes = crate::category::parse_tsv(include_str!("../../../data/categories/content-categories.tsv"));
+        for kind in UnitKind::ALL {
+            for prefix in kind.usual_classes() {
+                let held = classes.iter().filter(|c| c.level == 3 && c.path.starts_with(prefix)).count();
+                assert!(held > 0, "{kind:?}: {prefix}");
+            }
+        }
+    }
 
     #[test]
     fn twn_1_a_unit_draft_is_checked_field_by_field() {

@@ -452,6 +452,7 @@ impl CaseStore for Backend {
             && query.held_by.is_none()
             && !query.open_only
             && query.flag.is_none()
+            && query.waiting.is_none()
             && query.hidden_accusers_of.is_empty();
         let mut total = 0i64;
         let mut parts = Vec::with_capacity(2);

@@ -1,6 +1,6 @@
 //! A query limited to the reader's scope, the list filters and GEN-7 blindness.
 
-use huiyin_store::{Blindness, CaseQuery, ExactKey};
+use huiyin_store::{Blindness, CaseQuery, ExactKey, Waiting};
 
 use super::push_ids;
 use crate::Db;
@@ -78,6 +78,23 @@ pub(super) fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     if let Some(flag) = query.flag {
         // The flags are a JSON array of codes; a code in quotes is matched whole.
         b.push(" AND CAST(c.flags AS TEXT) LIKE ").push_bind(format!("%\"{}\"%", flag.code()));
+    }
+    match query.waiting {
+        // The last word on the draft is the leaders' return: no draft since, no review round begun.
+        Some(Waiting::Redraft) => {
+            b.push(
+                " AND c.status = 'accepted' AND (SELECT e.kind FROM case_events e WHERE e.case_id = c.id \
+                 AND e.kind IN ('opinion_drafted', 'opinion_returned', 'review_requested') \
+                 ORDER BY e.seq DESC LIMIT 1) = 'opinion_returned'",
+            );
+        }
+        Some(Waiting::ReturnVisit) => {
+            b.push(
+                " AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
+                 AND d.kind = 'return_visit' AND d.met_at IS NULL)",
+            );
+        }
+        None => {}
     }
     push_not_accusing(b, &query.hidden_accusers_of);
     match &query.exact {

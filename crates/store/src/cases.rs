@@ -159,6 +159,15 @@ impl Blindness {
     }
 }
 
+/// A step a case waits on its holder for, that no status says alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// The leaders returned the draft opinion (退回修改) and it has not been drafted again.
+    Redraft,
+    /// A 不满意 rating asks for a return visit (回访, CDR-3) not yet made.
+    ReturnVisit,
+}
+
 /// A filtered, sorted page of cases. `scope` is mandatory: the units whose cases the reader may see.
 #[derive(Debug, Clone, Default)]
 pub struct CaseQuery {
@@ -186,6 +195,8 @@ pub struct CaseQuery {
     pub category: Option<String>,
     /// Only cases with this flag (研判提示).
     pub flag: Option<huiyin_core::case::Flag>,
+    /// Only cases waiting on this step of their holder.
+    pub waiting: Option<Waiting>,
     /// A full-text search counts its matches only this far past the page's first row, and says
     /// when there are more ([`Page::total_exact`]); `None` counts them all. Other totals are always
     /// exact (they come from tallies and covering indexes).

@@ -1,6 +1,8 @@
 // huiyin's own page behaviour, served as a file so that the content security policy can forbid
 // inline script: a button with `data-print` prints the page; a form with `data-confirm` asks first;
-// a button with `data-use-petitioner` fills the registration form with an earlier case's petitioner.
+// a button with `data-use-petitioner` fills the registration form with an earlier case's petitioner;
+// a picker of people with `data-narrowed-by="unit"` lists only those within the unit chosen beside it;
+// a group of classes offered first for one unit (`data-for-unit`) steps aside when another is chosen.
 document.addEventListener('click', (event) => {
   if (event.target.closest('[data-print]')) window.print();
 });
@@ -41,5 +43,44 @@ document.addEventListener('click', async (event) => {
   if (name) {
     name.dispatchEvent(new Event('change', { bubbles: true }));
     name.focus();
+  }
+});
+
+// Narrows each people picker of a form to those within the unit chosen in the field it names: an
+// option's `data-within` holds the codes of the person's unit and the units above it. A person no
+// longer listed is no longer chosen. The server checks the match whatever the page sends.
+function narrowPeople(form) {
+  for (const people of form.querySelectorAll('select[data-narrowed-by]')) {
+    const unit = form.querySelector(`[name="${people.dataset.narrowedBy}"]`);
+    const chosen = unit ? unit.value : '';
+    for (const option of people.options) {
+      if (!option.dataset.within) continue;
+      option.hidden = chosen !== '' && !option.dataset.within.split(' ').includes(chosen);
+      if (option.hidden && option.selected) people.value = '';
+    }
+  }
+}
+document.addEventListener('change', (event) => {
+  const form = event.target.closest('form');
+  if (form && form.querySelector('select[data-narrowed-by]')) narrowPeople(form);
+});
+document.addEventListener('DOMContentLoaded', () => {
+  for (const people of document.querySelectorAll('select[data-narrowed-by]')) narrowPeople(people.form);
+});
+
+// The public form's classes offered first for the unit it was opened for: shown while that unit is
+// chosen. The same classes stay in their places below, so a choice made in the group is kept there.
+document.addEventListener('change', (event) => {
+  if (event.target.id !== 'unit' || !event.target.form) return;
+  for (const group of event.target.form.querySelectorAll('optgroup[data-for-unit]')) {
+    const away = event.target.value !== group.dataset.forUnit;
+    const picker = group.closest('select');
+    const chosen = group.querySelector('option:checked');
+    group.hidden = away;
+    group.disabled = away;
+    if (away && chosen) {
+      const same = [...picker.options].find((o) => o.value === chosen.value && o.parentElement !== group);
+      if (same) same.selected = true;
+    }
   }
 });

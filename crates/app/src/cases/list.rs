@@ -8,7 +8,7 @@ use huiyin_core::limits;
 use huiyin_core::text;
 use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{CaseQuery, CaseSort, CaseSummary, Page};
+use huiyin_store::{CaseQuery, CaseSort, CaseSummary, Page, Waiting};
 use serde::Deserialize;
 
 use crate::actor::Actor;
@@ -45,6 +45,9 @@ pub struct ListParams {
     pub category: Option<String>,
     /// A flag's code (`repeat`, `skip_level`, `collective`, `major_urgent`, …): only cases with it.
     pub flag: Option<String>,
+    /// `redraft`: a draft opinion the leaders returned (退回修改) and nobody has drafted again;
+    /// `return_visit`: a 不满意 rating whose return visit (回访) is not yet made.
+    pub waiting: Option<String>,
     /// `exact` (default): `total` counts every case; `bounded`: a full-text search counts its
     /// matches only up to 1,000 past the page's first row, and says `total_exact: false` when there
     /// are more (fast at any size; the staff list asks for this).
@@ -54,6 +57,13 @@ pub struct ListParams {
     /// 1 to 200, default 20.
     pub per_page: Option<u32>,
 }
+
+/// The names of the list's filters in a query string: every field of [`ListParams`] but the page and
+/// its size.
+pub const FILTER_KEYS: [&str; 14] = [
+    "q", "status", "channel", "unit", "from", "to", "sort", "due", "owner", "held", "category", "flag", "waiting",
+    "total",
+];
 
 /// How far past a page's first row a bounded total counts a full-text search's matches: a word
 /// that tens of thousands of cases hold would otherwise cost a visit to each of them (issue 5).
@@ -177,6 +187,15 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
         }
     });
     let flag = blank(&p.flag).and_then(|f| keep(&mut errors, Flag::parse("flag", f)));
+    let waiting = match blank(&p.waiting) {
+        None => None,
+        Some("redraft") => Some(Waiting::Redraft),
+        Some("return_visit") => Some(Waiting::ReturnVisit),
+        Some(_) => {
+            errors.push(FieldError::new("waiting", Invalid::NotAChoice { allowed: "redraft, return_visit".into() }));
+            None
+        }
+    };
     let count_up_to = match blank(&p.total) {
         None | Some("exact") => None,
         Some("bounded") => Some(SEARCH_COUNT_UP_TO),
@@ -223,6 +242,7 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
         open_only,
         category,
         flag,
+        waiting,
         count_up_to,
         sort: sort.unwrap_or_default(),
         page: p.page.unwrap_or(1).max(1),

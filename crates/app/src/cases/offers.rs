@@ -6,7 +6,6 @@
 use chrono::Utc;
 use huiyin_core::case::{Accused, Flag};
 use huiyin_core::event::{EventData, Outcome, Rating};
-use huiyin_core::informant::{self, Accusation};
 use huiyin_core::lifecycle::{self, Refusal};
 use huiyin_core::limits;
 use huiyin_core::user::{Role, is_system_account};
@@ -16,9 +15,9 @@ use crate::actor::Actor;
 use crate::cases::actions::{
     CaseActionKind, accepts_as_holder, receives_assignment, review_request_open, reviewing_unit,
 };
-use crate::cases::log::may_change_accused;
+use crate::cases::log::{guard_informant, may_change_accused};
 use crate::context::AppState;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::tree::unit_tree;
 
 /// What the case page offers `actor` now: the actions, in the catalogue's order, and the
@@ -56,8 +55,6 @@ pub async fn offers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResu
     let petitioner = &file.registration.petitioner;
     let reachable = petitioner.phone.is_some() || petitioner.address.is_some();
     let forwarded = file.registration.forwarded_from.as_ref().map(|f| f.unit.as_str());
-    let person = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
-    let accusation = Accusation { unit: file.accused_unit_id, user: person.as_deref() };
     let s = String::new;
     let mut offered = Vec::new();
     for kind in CaseActionKind::ALL.iter().copied() {
@@ -106,22 +103,27 @@ pub async fn offers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResu
                 None => Err(Refusal::NoUnitAbove),
             },
         };
-        // GEN-7: a holder within the accused's reach is not offered its own handling.
-        let allowed = probe.and_then(|data| {
-            informant::guard(&tree, accusation, file.holding_unit_id, actor.user.unit_id, &data, &[], &[])
-        });
-        if allowed.is_ok() {
-            offered.push(kind);
+        // GEN-7: the guard the action meets when taken, on the probe: no handling by a holder within
+        // the accused's reach, and no step (an objection, a report back) that hands the case to
+        // someone within it.
+        let Ok(data) = probe else { continue };
+        match guard_informant(state, actor, &tree, file, &data).await {
+            Ok(()) => offered.push(kind),
+            Err(AppError::Refused(_)) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(Offers { actions: offered, pickers: p })
 }
 
 /// One choice of a picker: the value a form posts, and what a person reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Choice {
     pub value: String,
     pub label: String,
+    /// For a person: the codes of their unit and of the units above it, space-separated, so that a
+    /// form narrows the people to those of the unit chosen beside them; empty otherwise.
+    pub within: String,
 }
 
 /// The choices of the case page's pickers. Every route lists only units and people outside the
@@ -164,8 +166,14 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
     let accused = file.accused_unit_id;
     let person = huiyin_core::event::current_accused(&file.registration, &file.events).and_then(|a| a.user);
     let out_of_reach = |unit: i64| accused.is_none_or(|a| !tree.within_reach(unit, a));
-    let unit_choice =
-        |id: i64| units.iter().find(|u| u.id == id).map(|u| Choice { value: u.code.clone(), label: unit_label(u) });
+    let unit_choice = |id: i64| {
+        units.iter().find(|u| u.id == id).map(|u| Choice {
+            value: u.code.clone(),
+            label: unit_label(u),
+            ..Default::default()
+        })
+    };
+    let code_of = |id: i64| tree.get(id).map(|u| u.code.as_str()).unwrap_or_default();
     let unit_name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name.as_str()).unwrap_or_default();
     let routable = |id: i64| id != file.holding_unit_id && out_of_reach(id);
     let staff: Vec<&User> = users.iter().filter(|u| u.active && !is_system_account(&u.username)).collect();
@@ -175,7 +183,11 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
             && accused.is_none_or(|a| !tree.blind_to(u.unit_id).contains(&a))
             && out_of_reach(u.unit_id)
     };
-    let person_choice = |u: &User| Choice { value: u.username.clone(), label: staff_label(u, unit_name(u.unit_id)) };
+    let person_choice = |u: &User| Choice {
+        value: u.username.clone(),
+        label: staff_label(u, unit_name(u.unit_id)),
+        within: tree.chain(u.unit_id).into_iter().map(code_of).collect::<Vec<_>>().join(" "),
+    };
     let mut staff_in_scope: Vec<&User> =
         staff.iter().copied().filter(|u| actor.sees_unit(u.unit_id) && may_hold(u)).collect();
     staff_in_scope.sort_by_key(|u| (u.unit_id, u.role != Role::Leader, u.id));
@@ -203,7 +215,7 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
             .filter(|u| u.role == Role::Leader && holder_chain.contains(&u.unit_id) && may_hold(u))
             .map(|u| person_choice(u))
             .collect(),
-        accusable_units: units.iter().map(|u| Choice { value: u.code.clone(), label: unit_label(u) }).collect(),
+        accusable_units: units.iter().filter_map(|u| unit_choice(u.id)).collect(),
         accusable_staff: staff.iter().map(|u| person_choice(u)).collect(),
     })
 }

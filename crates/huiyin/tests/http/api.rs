@@ -1156,6 +1156,43 @@ fn one_error_table_answers_the_api_the_staff_pages_and_the_portal(backend: Backe
 }
 both_backends!(one_error_table_answers_the_api_the_staff_pages_and_the_portal);
 
+/// Issue 17, FED-1: a form refused on the case page comes back open, with everything typed in it
+/// and the reason under the field it concerns (tied to it for screen readers); and the 交办 form's
+/// people are tagged with their units, so that the page narrows them to the unit chosen.
+fn fed_1_a_refused_form_comes_back_as_typed(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let (ok, _, err) = db.try_cli(&["user", "passwd", "wang", "--password-stdin"], Some("西山社区2026年春季\n"));
+    assert!(ok, "{err}");
+    let server = Server::start(&db);
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &visit());
+    let id = case["id"].as_i64().unwrap();
+    let (cookie, _) = sign_in(&server, "wang", "西山社区2026年春季", "/cases");
+    let csrf = csrf_of(&server, &cookie, &format!("/cases/{id}"));
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let events = || get(&server, &wang, &format!("/api/v1/cases/{id}")).1["events"].as_array().unwrap().len();
+    let before = events();
+    // Neither a person nor a unit to hand it to: refused on 移交给, the reason typed kept.
+    let form = [("csrf", csrf.as_str()), ("to_user", ""), ("to_unit", ""), ("reason", "当场不能解决<需要上门核实>")];
+    let mut answer =
+        agent.post(server.url(&format!("/cases/{id}/act/hand-off"))).header("Cookie", &cookie).send_form(form).unwrap();
+    let status = answer.status().as_u16();
+    let page = answer.body_mut().read_to_string().unwrap();
+    assert_eq!(status, 422, "{page}");
+    assert_eq!(events(), before, "nothing written");
+    assert!(page.contains(r#"<details open><summary id="hand-off-summary">"#), "the form is open: {page}");
+    assert!(page.contains(r#"name="reason" type="text" value="当场不能解决&#60;需要上门核实&#62;""#), "{page}");
+    assert!(
+        page.contains(r#"aria-invalid="true" aria-describedby="act-hand-off-to_user-err""#)
+            && page.contains(r#"<p class="field-error" id="act-hand-off-to_user-err">"#),
+        "the reason sits under its field: {page}"
+    );
+    // The 交办 form's people carry their units and the units above them.
+    assert!(page.contains(r#"data-narrowed-by="unit""#), "{page}");
+    assert!(page.contains(r#"value="zhao" data-within="XS-CL XS XZ QX""#), "{page}");
+}
+both_backends!(fed_1_a_refused_form_comes_back_as_typed);
+
 /// The published contract (INTERFACE.md: extend it, never break it): the OpenAPI document as a
 /// snapshot, so that no path, operation, field or status code changes without the change being
 /// seen and the snapshot updated in the same commit (`INSTA_UPDATE=always`, then review the diff).

@@ -684,3 +684,27 @@ fn gen_1_the_address_alone_opens_the_portal(backend: Backend) {
     assert!(html.contains("href=\"/login\""), "{html}");
 }
 both_backends!(gen_1_the_address_alone_opens_the_portal);
+
+/// GEN-1: the class picker of a petition for a unit offers that unit's usual classes first, under
+/// its name (a federation's are the disabled persons' matters); without a unit, the classes in
+/// their order alone.
+fn gen_1_the_class_picker_offers_the_units_own_classes_first(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    let server = Server::start(&db);
+    let (status, form) = page(agent().get(server.url("/public/submit?unit=XS-CL")).call());
+    assert_eq!(status, 200);
+    let usual =
+        form.find(r#"<optgroup label="西山社区残联常见问题" data-for-unit="XS-CL">"#).expect("the unit's own group");
+    let welfare = form.find("民政与应急 › 社会事务 › 残疾人福利").expect("the disabled persons' welfare");
+    let first_other = form.find(r#"<optgroup label="农村农业">"#).expect("the other classes follow");
+    assert!(usual < welfare && welfare < first_other, "the unit's own classes come first");
+    let training = form.find("劳动和社会保障 › 就业培训").expect("employment training");
+    assert!(welfare < training, "the most usual of them first");
+    assert!(form.contains("本单位常见的问题列在最前"), "the hint says so");
+    let (_, county) = page(agent().get(server.url("/public/submit?unit=QX")).call());
+    assert!(!county.contains("常见问题"), "a county hears of everything alike");
+    let (_, plain) = page(agent().get(server.url("/public/submit")).call());
+    assert!(!plain.contains("常见问题") && plain.contains(r#"<optgroup label="农村农业">"#));
+}
+both_backends!(gen_1_the_class_picker_offers_the_units_own_classes_first);

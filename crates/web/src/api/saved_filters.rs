@@ -39,7 +39,7 @@ pub(super) async fn list_saved_filters(
 
 /// Saves a case-list filter under a name of the caller's own (at most 30); the same name again
 /// replaces it. The query holds only the list's parameters (`q`, `status`, `channel`, `unit`,
-/// `from`, `to`, `sort`, `due`, `owner`, `held`, `category`, `flag`, `total`).
+/// `from`, `to`, `sort`, `due`, `owner`, `held`, `category`, `flag`, `waiting`, `total`).
 #[utoipa::path(post, path = "/saved-filters", tag = "cases", request_body = SavedFilterDraft,
     responses((status = 201, body = SavedFilterView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 422, body = ErrorBody)),

@@ -101,6 +101,8 @@ impl PetitionForm {
 pub(super) struct ClassGroup {
     name: String,
     options: Vec<(String, String)>,
+    /// The unit's own classes, labelled with their whole path.
+    usual: bool,
 }
 
 #[derive(Template)]
@@ -116,6 +118,11 @@ pub(super) struct SubmitPage {
 }
 
 impl SubmitPage {
+    /// The unit's own classes lead the picker.
+    fn has_usual(&self) -> bool {
+        self.groups.first().is_some_and(|g| g.usual)
+    }
+
     fn err(&self, field: &str) -> String {
         super::public_field_error(self.errors.as_ref(), field, self.display.lang())
     }
@@ -131,17 +138,35 @@ pub(super) async fn submit_page(
     f: PetitionForm,
     errors: Option<ValidationErrors>,
 ) -> Result<SubmitPage, AppError> {
-    let units = state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect();
+    let all_units = state.store.units().await?;
     let classes = state.classes().await;
     let mut groups: Vec<ClassGroup> = Vec::new();
+    // The unit's own classes first, under its name, when the petition is for a unit (issue 17).
+    if let Some(unit) = all_units.iter().find(|u| u.code == f.unit) {
+        let usual = unit.kind.usual_classes();
+        // In the order the kind names them (its most usual first), each in the classes' own order.
+        let rank = |path: &str| usual.iter().position(|p| path.starts_with(p));
+        let mut usual_classes: Vec<(usize, &huiyin_core::category::Category)> =
+            classes.iter().filter(|c| c.active && c.level == 3).filter_map(|c| rank(&c.path).map(|r| (r, c))).collect();
+        usual_classes.sort_by_key(|(r, _)| *r);
+        let options: Vec<(String, String)> =
+            usual_classes.into_iter().map(|(_, c)| (c.path.clone(), c.path.replace(" / ", " › "))).collect();
+        if !options.is_empty() {
+            let name = match display.lang() {
+                huiyin_core::Lang::Zh => format!("{}常见问题", unit.name),
+                huiyin_core::Lang::En => format!("Usual at {}", unit.name),
+            };
+            groups.push(ClassGroup { name, options, usual: true });
+        }
+    }
     for class in classes.iter().filter(|c| c.active && c.level == 3) {
         let mut names = class.path.split(" / ");
         let top = names.next().unwrap_or_default().to_owned();
         let rest: Vec<&str> = names.collect();
         let option = (class.path.clone(), rest.join(" › "));
         match groups.last_mut() {
-            Some(group) if group.name == top => group.options.push(option),
-            _ => groups.push(ClassGroup { name: top, options: vec![option] }),
+            Some(group) if group.name == top && !group.usual => group.options.push(option),
+            _ => groups.push(ClassGroup { name: top, options: vec![option], usual: false }),
         }
     }
     Ok(SubmitPage {
@@ -149,7 +174,7 @@ pub(super) async fn submit_page(
         back: "/public/submit".into(),
         purposes: choices(Purpose::ALL.iter().map(|p| (p.code(), p.label_zh())), &f.purpose),
         f,
-        units,
+        units: all_units.into_iter().map(|u| (u.code, u.name)).collect(),
         groups,
         errors,
     })

@@ -8,10 +8,10 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use huiyin_core::Lang;
 use huiyin_core::case::Flag;
 use huiyin_core::event::EventData;
 use huiyin_core::lifecycle;
+use huiyin_core::{FieldError, Lang};
 use huiyin_store::StoreError;
 use serde::Deserialize;
 
@@ -226,7 +226,7 @@ pub(super) async fn case_page(
     staff: &Staff,
     id: i64,
     full: bool,
-    action_error: Option<String>,
+    refused: Option<RefusedForm>,
 ) -> PageResult<CasePage> {
     let file = cases::case_file(state, &staff.actor, id).await?;
     let deadlines = cases::case_deadlines(state, &file).await?;
@@ -300,6 +300,12 @@ pub(super) async fn case_page(
         opinion_due: file.state.status == huiyin_core::event::Status::Accepted,
     };
     let mut forms: Vec<ActionForm> = offered.into_iter().map(|kind| action_form(kind, &context)).collect();
+    // A refused form comes back open, as it was sent, each field with its own reason.
+    if let Some(r) = &refused
+        && let Some(form) = forms.iter_mut().find(|f| f.segment == r.segment)
+    {
+        form.refill(&r.typed, &r.errors);
+    }
     // The one-button steps (受理, 审批同意, 答复, 办结) first, then the forms to fill in.
     forms.sort_by_key(|f| !f.title.is_empty());
     let (other, steps): (Vec<ActionForm>, Vec<ActionForm>) = forms.into_iter().partition(|f| f.secondary);
@@ -322,7 +328,7 @@ pub(super) async fn case_page(
         route_out: cases::route_out(state, &file).await?,
         forms,
         nothing_offered,
-        action_error,
+        action_error: refused.map(|r| r.message),
         attachments: file
             .events
             .iter()
@@ -350,12 +356,25 @@ pub(super) async fn case_detail(
     Ok(render(&case_page(&state, &staff, id, full, None).await?))
 }
 
-/// Back to the case after an action, or the case again with the refusal shown at the actions.
+/// An action's form that was refused: why, and what was typed into it, to give back.
+pub(super) struct RefusedForm {
+    pub message: String,
+    /// The action's path segment: which form it was.
+    pub segment: String,
+    /// The fields as sent (without the page's token and version).
+    pub typed: HashMap<String, String>,
+    /// The fields refused, each with its reason.
+    pub errors: Vec<FieldError>,
+}
+
+/// Back to the case after an action, or the case again with the refusal shown at the actions and
+/// the refused form (`sent`: its segment and fields) open as it was sent.
 pub(super) async fn after_action(
     state: &AppState,
     staff: &Staff,
     id: i64,
     outcome: Result<(), AppError>,
+    sent: Option<(String, HashMap<String, String>)>,
 ) -> PageResult {
     let message = match outcome {
         Ok(()) if cases::case_file(state, &staff.actor, id).await.is_ok() => {
@@ -366,10 +385,22 @@ pub(super) async fn after_action(
         // Refused for the fields, the state, the role or a change someone made first: the case
         // again, with the reason at the actions and the status the API answers.
         Err(e @ (AppError::Invalid(_) | AppError::Refused(_) | AppError::Forbidden | AppError::MayNotBackdate))
-        | Err(e @ AppError::Store(StoreError::Conflict)) => crate::error::ApiError::answer(Lang::Zh, &e),
+        | Err(e @ AppError::Store(StoreError::Conflict | StoreError::UnknownReference(_))) => {
+            let errors = match &e {
+                AppError::Invalid(v) => v.iter().cloned().collect(),
+                AppError::Store(StoreError::UnknownReference(field)) => {
+                    vec![FieldError::new(*field, huiyin_core::Invalid::UnknownUnit)]
+                }
+                _ => Vec::new(),
+            };
+            (crate::error::ApiError::answer(Lang::Zh, &e), errors)
+        }
         Err(e) => return Err(e.into()),
     };
-    let page = case_page(state, staff, id, false, Some(message.message)).await?;
+    let (message, errors) = message;
+    let (segment, typed) = sent.unwrap_or_default();
+    let refused = RefusedForm { message: message.message.clone(), segment, typed, errors };
+    let page = case_page(state, staff, id, false, Some(refused)).await?;
     Ok((message.status, render(&page)).into_response())
 }
 
@@ -381,6 +412,9 @@ pub(super) async fn act(
     Form(f): Form<HashMap<String, String>>,
 ) -> PageResult {
     check_csrf(&staff.session, f.get("csrf")).await?;
+    let typed: HashMap<String, String> =
+        f.iter().filter(|(k, _)| *k != "csrf" && *k != "version").map(|(k, v)| (k.clone(), v.clone())).collect();
+    let segment = action.clone();
     // The version the page showed; a malformed one is no version.
     let shown = f.get("version").and_then(|v| v.trim().parse::<i64>().ok());
     // The forms use the API's field names: each action's form becomes its draft the same way.
@@ -423,7 +457,7 @@ pub(super) async fn act(
         }
         Err(e) => Err(e),
     };
-    after_action(&state, &staff, id, outcome).await
+    after_action(&state, &staff, id, outcome, Some((segment, typed))).await
 }
 
 /// Uploads an attachment from the case page (multipart: `csrf`, `file`).
@@ -454,7 +488,7 @@ pub(super) async fn upload(
     let (name, bytes) =
         file.ok_or_else(|| PageError(StatusCode::UNPROCESSABLE_ENTITY, "请选择要上传的文件。".into()))?;
     let outcome = cases::attach(&state, &staff.actor, id, &name, bytes).await.map(|_| ());
-    after_action(&state, &staff, id, outcome).await
+    after_action(&state, &staff, id, outcome, None).await
 }
 
 pub(super) async fn download(

@@ -25,6 +25,12 @@ pub(super) struct Field {
     /// A number's largest value.
     pub max: u32,
     pub hint: Option<String>,
+    /// A checkbox ticked.
+    pub checked: bool,
+    /// A picker of people narrowed, in the browser, to those within the unit chosen in this field.
+    pub narrowed_by: Option<&'static str>,
+    /// Why the value sent was refused, shown under the field.
+    pub error: Option<String>,
 }
 
 impl Field {
@@ -38,6 +44,17 @@ impl Field {
             choices: Vec::new(),
             max: 0,
             hint: None,
+            checked: false,
+            narrowed_by: None,
+            error: None,
+        }
+    }
+
+    /// The attributes that tie a refused field to its reason, for screen readers.
+    pub fn invalid_attrs(&self, segment: &str) -> String {
+        match self.error {
+            Some(_) => format!(" aria-invalid=\"true\" aria-describedby=\"act-{segment}-{}-err\"", self.name),
+            None => String::new(),
         }
     }
 
@@ -64,7 +81,7 @@ impl Field {
     fn select(name: &'static str, label: &str, choices: &[Choice], empty: Option<&str>) -> Field {
         let mut field = Field::new(name, label, "select", empty.is_none());
         let blank = empty.unwrap_or("请选择");
-        field.choices.push(Choice { value: String::new(), label: blank.to_owned() });
+        field.choices.push(Choice { value: String::new(), label: blank.to_owned(), ..Default::default() });
         field.choices.extend_from_slice(choices);
         field
     }
@@ -77,6 +94,11 @@ impl Field {
         self
     }
 
+    fn narrowed_by(mut self, unit_field: &'static str) -> Field {
+        self.narrowed_by = Some(unit_field);
+        self
+    }
+
     fn chosen(mut self, value: Option<&str>) -> Field {
         self.value = value.unwrap_or_default().to_owned();
         self
@@ -84,7 +106,10 @@ impl Field {
 }
 
 fn choices(pairs: &[(&str, &str)]) -> Vec<Choice> {
-    pairs.iter().map(|(value, label)| Choice { value: (*value).to_owned(), label: (*label).to_owned() }).collect()
+    pairs
+        .iter()
+        .map(|(value, label)| Choice { value: (*value).to_owned(), label: (*label).to_owned(), ..Default::default() })
+        .collect()
 }
 
 fn ratings() -> Vec<Choice> {
@@ -106,6 +131,29 @@ pub(super) struct ActionForm {
     /// Not a step of the case's handling but beside it (flags, the accused, hand-off, reports,
     /// liaison, the owning leader): listed after the steps, under “其他操作”.
     pub secondary: bool,
+}
+
+impl ActionForm {
+    /// The form again as it was sent and refused: open, with what was typed in each field and each
+    /// field's own reason under it, so that nothing typed is lost (issue 17).
+    pub(super) fn refill(
+        &mut self,
+        typed: &std::collections::HashMap<String, String>,
+        errors: &[huiyin_core::FieldError],
+    ) {
+        self.open = true;
+        for field in &mut self.fields {
+            match field.kind {
+                // A box sent is a box ticked; one not sent was not ticked.
+                "checkbox" => field.checked = typed.contains_key(field.name),
+                _ => field.value = typed.get(field.name).cloned().unwrap_or_default(),
+            }
+            field.error = errors
+                .iter()
+                .find(|e| e.field == field.name)
+                .map(|e| e.message_labelled(huiyin_core::Lang::Zh, &field.label));
+        }
+    }
 }
 
 /// What the forms need to know of the case besides the pickers.
@@ -190,7 +238,8 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
             vec![
                 Field::select("unit", "承办单位", &p.units_in_scope, None),
                 Field::select("owner", "承办人", &p.staff_in_scope, Some("不指定,由承办单位确定"))
-                    .hint("须为所选承办单位或其下属单位的工作人员"),
+                    .narrowed_by("unit")
+                    .hint("列出所选承办单位及其下属单位的工作人员"),
             ],
             Some("交办后本件由所选单位办理。确定交办吗?"),
         ),
@@ -321,7 +370,7 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
         K::Flag => {
             let flags: Vec<Choice> = SETTABLE_FLAGS
                 .iter()
-                .map(|f| Choice { value: f.code().to_owned(), label: f.label_zh().to_owned() })
+                .map(|f| Choice { value: f.code().to_owned(), label: f.label_zh().to_owned(), ..Default::default() })
                 .collect();
             form(
                 "添加研判提示",
@@ -338,7 +387,7 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
             let flags: Vec<Choice> = cx
                 .flags
                 .iter()
-                .map(|f| Choice { value: f.code().to_owned(), label: f.label_zh().to_owned() })
+                .map(|f| Choice { value: f.code().to_owned(), label: f.label_zh().to_owned(), ..Default::default() })
                 .collect();
             form(
                 "撤销研判提示",

@@ -61,6 +61,7 @@ pub(super) struct CasesPage {
     dues: Vec<Choice>,
     owners: Vec<Choice>,
     helds: Vec<Choice>,
+    waitings: Vec<Choice>,
     /// The first two levels of the content classes, as “劳动和社会保障 / 劳动关系”.
     classes: Vec<(String, String, bool)>,
     flags: Vec<Choice>,
@@ -115,6 +116,8 @@ pub(super) struct ListForm {
     category: String,
     #[serde(default)]
     flag: String,
+    #[serde(default)]
+    waiting: String,
     /// `exact` counts every match of a search; by default the list counts up to a bound.
     #[serde(default)]
     total: String,
@@ -137,6 +140,7 @@ impl ListForm {
             held: some(&self.held),
             category: some(&self.category),
             flag: some(&self.flag),
+            waiting: some(&self.waiting),
             total: Some(if self.total == "exact" { "exact" } else { "bounded" }.into()),
             page: self.page,
             per_page: Some(20),
@@ -164,6 +168,7 @@ impl ListForm {
             ("held", &self.held),
             ("category", &self.category),
             ("flag", &self.flag),
+            ("waiting", &self.waiting),
             ("total", &self.total),
         ]
         .into_iter()
@@ -316,6 +321,10 @@ pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f):
         dues: choices([("", "全部"), ("soon", "三日内到期"), ("overdue", "已超期")], &f.due),
         owners: choices([("", "全部"), ("me", "我承办的"), ("online", "网上信访待领取")], &f.owner),
         helds: choices([("", "本单位及下级"), ("unit", "本单位在办的")], &f.held),
+        waitings: choices(
+            [("", "全部"), ("redraft", "退回修改的处理意见"), ("return_visit", "不满意待回访")],
+            &f.waiting,
+        ),
         classes: state
             .store
             .categories()
@@ -367,6 +376,7 @@ mod tests {
             dues: Vec::new(),
             owners: Vec::new(),
             helds: Vec::new(),
+            waitings: Vec::new(),
             classes: Vec::new(),
             flags: Vec::new(),
             numbers: page_numbers(1, 50, |n| form.href(n)),
@@ -389,6 +399,32 @@ mod tests {
         }
         .render()
         .unwrap()
+    }
+
+    #[test]
+    fn the_list_form_carries_every_filter_a_saved_filter_keeps() {
+        let all = ListForm {
+            status: "s".into(),
+            channel: "s".into(),
+            unit: "s".into(),
+            from: "s".into(),
+            to: "s".into(),
+            q: "s".into(),
+            sort: "s".into(),
+            due: "s".into(),
+            owner: "s".into(),
+            held: "s".into(),
+            category: "s".into(),
+            flag: "s".into(),
+            waiting: "s".into(),
+            total: "s".into(),
+            page: None,
+        };
+        let mut keys: Vec<&str> = all.pairs().into_iter().map(|(k, _)| k).collect();
+        let mut filters = huiyin_app::cases::FILTER_KEYS.to_vec();
+        keys.sort_unstable();
+        filters.sort_unstable();
+        assert_eq!(keys, filters);
     }
 
     #[test]

@@ -344,6 +344,8 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
         }
     };
 
+    let events_before =
+        get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}")).1["events"].as_array().unwrap().len();
     let (_, doc) = get(&w.server, &w.tokens["wang"], "/api/openapi.json");
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() > 40, "the document lists the operations");
@@ -377,7 +379,7 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
         }
     };
 
-    let mut checked = 0;
+    let (mut checked, mut exported, mut bulked) = (0, 0, 0);
     for who in &accused {
         let token = &tokens[*who];
         for (path, item) in paths {
@@ -522,6 +524,40 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
                     assert!(status < 500, "{who} {path}: {status}");
                     leaks(who, path, &text);
                 }
+                // The list exported whole and unmasked, plain and searched for the petitioner. As
+                // CSV: the workbook is the same table (`export_cases`), compressed, so unreadable here.
+                if path == "/cases/export" {
+                    for q in ["", "保密癸", "13812345678"] {
+                        let form = [("csrf", csrf.as_str()), ("format", "csv"), ("full", "1"), ("q", q)];
+                        let mut posted = fresh().post(&url).header("Cookie", &cookie).send_form(form).unwrap();
+                        let status = posted.status().as_u16();
+                        // A full export is for those who take petitions in; the others are refused.
+                        assert!(status == 200 || status == 403, "{who} {path} q={q}: {status}");
+                        leaks(who, path, &posted.body_mut().read_to_string().unwrap_or_default());
+                        exported += usize::from(status == 200);
+                    }
+                }
+                // The case ticked in a list, routed in bulk to where the accused holds it.
+                if path == "/cases/bulk" {
+                    let case = format!("case-{id}");
+                    for (action, unit) in [("assign", "XZ-MZ"), ("hand-off", "XZ"), ("assign", "DZ")] {
+                        let form = [
+                            ("csrf", csrf.as_str()),
+                            ("action", action),
+                            ("unit", unit),
+                            ("reason", "批量"),
+                            (case.as_str(), "on"),
+                        ];
+                        let mut posted = fresh().post(&url).header("Cookie", &cookie).send_form(form).unwrap();
+                        let status = posted.status().as_u16();
+                        assert!(status < 500, "{who} {path} {action}: {status}");
+                        leaks(who, path, &posted.body_mut().read_to_string().unwrap_or_default());
+                        let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
+                        assert_eq!(case["holding_unit"], "XS", "{who} {action} moved it: {case}");
+                        assert_eq!(case["events"].as_array().unwrap().len(), events_before, "{who} {action}");
+                        bulked += 1;
+                    }
+                }
                 // A word of the statement that is not itself checked, so that the search box's echo
                 // of what was typed is no leak.
                 let searched = w.server.url("/cases?q=%E6%88%AA%E7%95%99");
@@ -532,6 +568,10 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
         }
     }
     assert!(checked > 10 * 50, "{checked} checks");
+    assert!(
+        exported >= 3 && bulked >= 3 * accused.len(),
+        "the list's export ({exported}) and bulk ({bulked}) were walked"
+    );
 
     // From every role of the county, no routing operation moves the case into the accused's reach.
     w.ok("wang", id, "escalate", json!({"reason": "报县处理"}));
