@@ -11,8 +11,10 @@ use huiyin_core::user::{
 };
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::{NewUser, StaffCard, StoreError, User};
+use serde_json::json;
 
 use crate::actor::Actor;
+use crate::audit::{self, Target, account_snapshot, secret_changed};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -30,6 +32,41 @@ async fn administered(state: &AppState, actor: &Actor, username: &str) -> AppRes
     }
     let user = state.store.user_by_username(&username).await?;
     user.filter(|u| actor.sees_unit(u.unit_id)).ok_or(AppError::NotFound)
+}
+
+/// Filters of the staff list, as they arrive in a query string.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountListParams {
+    /// A unit code: only that unit's staff and those of the units below it.
+    pub unit: Option<String>,
+    /// A role's code (`admin`, `officer`, `leader`, `handler`, `supervisor`).
+    pub role: Option<String>,
+    /// `true`: only enabled accounts; `false`: only disabled ones.
+    pub active: Option<bool>,
+}
+
+/// The staff accounts an administrator administers: those of the units in their scope, by unit and
+/// login name, without the system accounts. Refused to every other role.
+pub async fn list_accounts(state: &AppState, actor: &Actor, p: &AccountListParams) -> AppResult<Vec<User>> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let mut errors = Vec::new();
+    let units = crate::units::units_within(state, actor, given(&p.unit).as_deref(), &mut errors).await?;
+    let role = given(&p.role).and_then(|r| Role::parse("role", &r).map_err(|e| errors.push(e)).ok());
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    Ok(state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| units.contains(&u.unit_id) && !is_system_account(&u.username))
+        .filter(|u| role.is_none_or(|r| u.role == r) && p.active.is_none_or(|a| u.active == a))
+        .collect())
 }
 
 /// Whether the installation still waits for its first administrator (the first-run setup link):
@@ -80,6 +117,7 @@ pub async fn add_account(
         other => AppError::from(other),
     })?;
     tracing::info!(user = %user.username, role = user.role.code(), actor = %actor.user.username, "account added");
+    audit::record(state, actor, "user.add", Target::user(&user), None, Some(account_snapshot(&user))).await;
     Ok(user)
 }
 
@@ -143,6 +181,9 @@ pub async fn set_up_first_administrator(
         other => AppError::from(other),
     })?;
     tracing::info!(user = %user.username, "first administrator created");
+    let actor = Actor::load(state, user.clone()).await?;
+    let after = Some(account_snapshot(&user));
+    audit::record(state, &actor, "user.setup_first_administrator", Target::user(&user), None, after).await;
     Ok(user)
 }
 
@@ -158,8 +199,10 @@ pub async fn set_card(state: &AppState, actor: &Actor, username: &str, draft: &S
         let allowed = format!("{}(更改姓名须在服务器上用 huiyin user card 办理)", user.display_name);
         return Err(FieldError::new("display_name", Invalid::NotAChoice { allowed }).into());
     }
+    let before = account_snapshot(&user);
     let user = state.store.set_user_card(user.id, &StaffCard { display_name, title, credential }).await?;
     tracing::info!(user = %user.username, actor = %actor.user.username, "staff card set");
+    audit::record(state, actor, "user.card", Target::user(&user), Some(before), Some(account_snapshot(&user))).await;
     Ok(user)
 }
 
@@ -170,12 +213,18 @@ pub async fn set_active(state: &AppState, actor: &Actor, username: &str, active:
         return Err(FieldError::new("username", Invalid::NotAChoice { allowed: "另一位用户".into() }).into());
     }
     state.store.set_user_active(user.id, active).await?;
-    if !active {
-        // Enabling the account again does not bring back a token that may have been taken.
-        state.store.revoke_user_tokens(user.id).await?;
-    }
+    // Enabling the account again does not bring back a token that may have been taken.
+    let revoked = if active { 0 } else { state.store.revoke_user_tokens(user.id).await? };
     tracing::info!(user = %user.username, active, actor = %actor.user.username, "account enabled or disabled");
-    Ok(User { active, ..user })
+    let changed = User { active, ..user.clone() };
+    let action = if active { "user.enable" } else { "user.disable" };
+    let mut after = account_snapshot(&changed);
+    if revoked > 0 {
+        after["tokens_revoked"] = json!(revoked);
+    }
+    let (before, after) = (account_snapshot(&user), after);
+    audit::record(state, actor, action, Target::user(&changed), Some(before), Some(after)).await;
+    Ok(changed)
 }
 
 /// Sets one's own new password; sessions opened with the old one end. Nobody sets another person's
@@ -190,6 +239,8 @@ pub async fn set_password(state: &AppState, actor: &Actor, username: &str, passw
     check_new_password("password", password)?;
     state.store.set_password_hash(user.id, &hash(password).await?).await?;
     tracing::info!(user = %user.username, actor = %actor.user.username, "password set");
+    let after = Some(json!({"password": secret_changed()}));
+    audit::record(state, actor, "user.password", Target::user(&user), None, after).await;
     Ok(())
 }
 
@@ -203,6 +254,8 @@ pub async fn reset_password(state: &AppState, actor: &Actor, username: &str, pas
     check_new_password("password", password)?;
     state.store.set_password_hash(user.id, &hash(password).await?).await?;
     tracing::info!(user = %user.username, actor = %actor.user.username, "password reset");
+    let after = Some(json!({"password": secret_changed()}));
+    audit::record(state, actor, "user.password_reset", Target::user(&user), None, after).await;
     Ok(user)
 }
 
@@ -216,13 +269,22 @@ pub async fn create_token(state: &AppState, actor: &Actor, username: &str) -> Ap
     let token = crate::context::new_token("hy_")?;
     state.store.add_api_token(user.id, &crate::context::token_hash(&token), chrono::Utc::now()).await?;
     tracing::info!(user = %user.username, actor = %actor.user.username, "API token made");
+    let after = Some(json!({"token": secret_changed()}));
+    audit::record(state, actor, "token.create", Target::user(&user), None, after).await;
     Ok((user, token))
 }
 
 /// Revokes the one API token given (whoever holds a token may end it); whether it existed.
 pub async fn revoke_token(state: &AppState, actor: &Actor, token: &str) -> AppResult<bool> {
-    let revoked = state.store.revoke_api_token(&crate::context::token_hash(token.trim())).await?;
+    let token_hash = crate::context::token_hash(token.trim());
+    let holder = state.store.user_by_api_token(&token_hash).await?;
+    let revoked = state.store.revoke_api_token(&token_hash).await?;
     tracing::info!(revoked, actor = %actor.user.username, "API token revoked");
+    if let Some(holder) = holder.filter(|_| revoked) {
+        let before = Some(json!({"token": "有效"}));
+        audit::record(state, actor, "token.revoke", Target::user(&holder), before, Some(json!({"token": "已撤销"})))
+            .await;
+    }
     Ok(revoked)
 }
 
@@ -242,20 +304,26 @@ pub async fn revoke_tokens(state: &AppState, actor: &Actor, username: &str) -> A
     }
     let revoked = state.store.revoke_user_tokens(user.id).await?;
     tracing::info!(user = %user.username, revoked, actor = %actor.user.username, "API tokens revoked");
+    audit::record(state, actor, "token.revoke_all", Target::user(&user), None, Some(json!({"revoked": revoked}))).await;
     Ok(revoked)
 }
 
 /// The active account that `password` opens, or `None` (an unknown, disabled or password-less
 /// account, a system account, or a wrong password). An unknown name costs the same hashing as a
-/// known one, so the answer's time does not tell which names exist.
-pub async fn authenticate(state: &AppState, username: &str, password: &str) -> AppResult<Option<User>> {
-    let user = state.store.user_by_username(&username.trim().to_ascii_lowercase()).await?;
-    let user = user.filter(|u| u.active && !is_system_account(&u.username));
-    let Some(hash) = user.as_ref().and_then(|u| u.password_hash.clone()) else {
-        crate::actor::verify_password(password.to_owned(), crate::actor::stand_in_hash().await).await;
-        return Ok(None);
+/// known one, so the answer's time does not tell which names exist. Every attempt is on the audit
+/// log with the address it came from (issue 18), under the account the name belongs to.
+pub async fn authenticate(state: &AppState, username: &str, password: &str, address: &str) -> AppResult<Option<User>> {
+    let named = state.store.user_by_username(&username.trim().to_ascii_lowercase()).await?;
+    let named = named.filter(|u| !is_system_account(&u.username));
+    let user = named.clone().filter(|u| u.active);
+    let opens = match user.as_ref().and_then(|u| u.password_hash.clone()) {
+        Some(hash) => crate::actor::verify_password(password.to_owned(), hash).await,
+        None => {
+            crate::actor::verify_password(password.to_owned(), crate::actor::stand_in_hash().await).await;
+            false
+        }
     };
-    let opens = crate::actor::verify_password(password.to_owned(), hash).await;
+    audit::record_sign_in(state, named.as_ref(), opens, address).await;
     Ok(user.filter(|_| opens))
 }
 

@@ -4,6 +4,7 @@ use huiyin_core::category::{self, Category};
 use huiyin_core::{FieldError, Invalid};
 
 use crate::actor::Actor;
+use crate::audit::{self, Target};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -16,6 +17,8 @@ pub async fn add_category(state: &AppState, actor: &Actor, parent: Option<&str>,
     let class = category::add(&classes, parent, name)?;
     state.store.save_categories(std::slice::from_ref(&class)).await?;
     tracing::info!(code = %class.code, path = %class.path, actor = %actor.user.username, "class added");
+    let after = serde_json::to_value(&class).ok();
+    audit::record(state, actor, "category.add", Target::installation(&class.code), None, after).await;
     Ok(class)
 }
 
@@ -32,6 +35,7 @@ pub async fn edit_category(
         return Err(AppError::Forbidden);
     }
     let mut classes: Vec<Category> = state.classes().await.as_ref().clone();
+    let original = classes.clone();
     let mut changed: Vec<Category> = Vec::new();
     let mut apply = |edited: Vec<Category>, classes: &mut Vec<Category>| {
         for c in edited {
@@ -58,5 +62,10 @@ pub async fn edit_category(
     }
     state.store.save_categories(&changed).await?;
     tracing::info!(code, actor = %actor.user.username, "class edited");
+    if !changed.is_empty() {
+        let before: Vec<&Category> = original.iter().filter(|c| changed.iter().any(|x| x.code == c.code)).collect();
+        let (before, after) = (serde_json::to_value(before).ok(), serde_json::to_value(&changed).ok());
+        audit::record(state, actor, "category.edit", Target::installation(code), before, after).await;
+    }
     Ok(changed)
 }

@@ -8,6 +8,7 @@ use huiyin_core::{FieldError, Invalid};
 use huiyin_store::Store;
 
 use crate::actor::Actor;
+use crate::audit::{self, Target};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -45,8 +46,13 @@ pub async fn set_unit_limits(
         }
         _ => return Err(FieldError::new("preset", Invalid::Required).into()),
     };
+    // Before: the unit's own rules, or those it inherited.
+    let (current, own) = unit_limits(state, actor, code).await?;
+    let before = Some(serde_json::json!({"own": own, "rules": current}));
     state.store.set_unit_limits(unit.id, &rules, Utc::now()).await?;
     tracing::info!(unit = code, preset = %rules.preset, actor = %actor.user.username, "time limits set");
+    let after = Some(serde_json::json!({"own": true, "rules": rules}));
+    audit::record(state, actor, "unit.limits", Target::unit(&unit), before, after).await;
     Ok(rules)
 }
 
@@ -60,6 +66,9 @@ pub async fn import_holiday_year(state: &AppState, actor: &Actor, json: &str, so
     let file = YearFile::parse(json)?;
     state.store.put_holiday_year(file.year, json, source, Utc::now()).await?;
     tracing::info!(year = file.year, source, actor = %actor.user.username, "holiday schedule imported");
+    let year = file.year.to_string();
+    let after = Some(serde_json::json!({"year": file.year, "days": file.days.len(), "source": source}));
+    audit::record(state, actor, "calendar.import", Target::installation(&year), None, after).await;
     Ok((file.year, file.days.len()))
 }
 

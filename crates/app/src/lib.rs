@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod archive;
+pub mod audit;
 pub mod batcher;
 pub mod cases;
 pub mod categories;

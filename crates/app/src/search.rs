@@ -361,6 +361,9 @@ pub async fn add_words(state: &AppState, actor: &Actor, words: &[String]) -> App
     let added = state.store.add_search_words(&words, by, Utc::now()).await?;
     state.reload_segmenter().await?;
     tracing::info!(added, actor = %actor.user.username, "dictionary words added");
+    let after = Some(serde_json::json!({"words": words, "new": added}));
+    crate::audit::record(state, actor, "search.words", crate::audit::Target::installation("dictionary"), None, after)
+        .await;
     Ok(added)
 }
 

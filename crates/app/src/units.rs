@@ -7,6 +7,7 @@ use huiyin_core::{FieldError, Invalid};
 use huiyin_store::{NewUnit, StoreError, Unit};
 
 use crate::actor::Actor;
+use crate::audit::{self, Target};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -30,6 +31,7 @@ pub async fn add_unit(state: &AppState, actor: &Actor, draft: &UnitDraft) -> App
     }
     let unit = insert_unit(state, fields).await?;
     tracing::info!(unit = %unit.code, actor = %actor.user.username, "unit added");
+    audit::record(state, actor, "unit.add", Target::unit(&unit), None, Some(unit_snapshot(state, &unit).await?)).await;
     Ok(unit)
 }
 
@@ -45,6 +47,7 @@ pub async fn add_top_unit(state: &AppState, draft: &UnitDraft) -> AppResult<Unit
     }
     let unit = insert_unit(state, fields).await?;
     tracing::info!(unit = %unit.code, "top unit added");
+    audit::record_unattributed(state, "unit.add", Target::unit(&unit), Some(unit_snapshot(state, &unit).await?)).await;
     Ok(unit)
 }
 
@@ -70,8 +73,12 @@ pub async fn set_unit_public_info(
     }
     let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
     let info = draft.parse()?;
-    state.store.set_unit_public_info(unit.id, &stored_public_info(&info), Utc::now()).await?;
+    let before = state.store.unit_public_info(unit.id).await?.map(|i| public_info_snapshot(&i));
+    let stored = stored_public_info(&info);
+    state.store.set_unit_public_info(unit.id, &stored, Utc::now()).await?;
     tracing::info!(unit = code, actor = %actor.user.username, "public information set");
+    let after = Some(public_info_snapshot(&stored));
+    audit::record(state, actor, "unit.public_info", Target::unit(&unit), before, after).await;
     Ok(info)
 }
 
@@ -88,9 +95,57 @@ pub async fn set_reception_schedule(
     }
     let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
     let week = huiyin_core::unit::parse_schedule(days)?;
+    let before = serde_json::to_value(state.store.reception_schedule(unit.id).await?).ok();
     state.store.set_reception_schedule(unit.id, &week, Utc::now()).await?;
     tracing::info!(unit = code, actor = %actor.user.username, "reception schedule set");
+    let after = serde_json::to_value(&week).ok();
+    audit::record(state, actor, "unit.schedule", Target::unit(&unit), before, after).await;
     Ok(week)
+}
+
+/// The units a filter names for `actor`: their whole scope when `code` is none, else the unit named
+/// and those below it if it is in their scope; a malformed, unknown or out-of-scope code is an
+/// error on the field `unit` (pushed onto `errors`) and no unit.
+pub async fn units_within(
+    state: &AppState,
+    actor: &Actor,
+    code: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> AppResult<Vec<i64>> {
+    let Some(code) = code else { return Ok(actor.scope.clone()) };
+    let code = match huiyin_core::unit::UnitCode::parse("unit", code) {
+        Ok(code) => code,
+        Err(e) => {
+            errors.push(e);
+            return Ok(Vec::new());
+        }
+    };
+    match state.store.unit_by_code(code.as_str()).await? {
+        Some(u) if actor.sees_unit(u.id) => Ok(state.store.unit_subtree(u.id).await?),
+        _ => {
+            errors.push(FieldError::new("unit", Invalid::UnknownUnit));
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// A unit as the audit log shows it: its name, kind and the unit above it.
+async fn unit_snapshot(state: &AppState, unit: &Unit) -> AppResult<serde_json::Value> {
+    let parent = match unit.parent_id {
+        Some(id) => state.store.unit_by_id(id).await?.map(|p| p.code),
+        None => None,
+    };
+    Ok(serde_json::json!({"name": unit.name, "kind": unit.kind.code(), "parent": parent}))
+}
+
+/// What a unit tells the public, as the audit log shows it.
+fn public_info_snapshot(info: &huiyin_store::UnitPublicInfo) -> serde_json::Value {
+    serde_json::json!({
+        "hotline": info.hotline,
+        "address": info.address,
+        "office_hours": info.office_hours,
+        "procedure": info.procedure,
+    })
 }
 
 /// A unit's checked public information as the store keeps it.

@@ -8,8 +8,8 @@ use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use huiyin_search::{Segmenter, document};
 use huiyin_store::{
-    Blindness, CaseQuery, CaseSort, ExactKey, NewCase, NewEvent, NewUnit, NewUser, PersonKeys, SearchDoc, SessionRow,
-    StaffCard, Store, StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
+    AdminEventQuery, Blindness, CaseQuery, CaseSort, ExactKey, NewAdminEvent, NewCase, NewEvent, NewUnit, NewUser,
+    PersonKeys, SearchDoc, SessionRow, StaffCard, Store, StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
 };
 use huiyin_store_tests::conformance;
 
@@ -194,6 +194,66 @@ async fn users_and_tokens(store: &dyn Store) {
     assert!(store.users_with_role(Role::Admin).await.unwrap().is_empty());
 }
 conformance!(users_and_api_tokens, users_and_tokens);
+
+/// Issue 18: the audit log keeps each entry as written, newest first, read within the reader's
+/// units (and the installation's own entries only when asked), filtered by action and target.
+async fn the_audit_log_is_read_within_units(store: &dyn Store) {
+    let (qx, _, xs, cl) = tree(store).await;
+    let admin = user(store, "admin", "QX", Role::Admin).await;
+    let at = |minute: u32| -> chrono::DateTime<Utc> { format!("2026-12-06T08:{minute:02}:00Z").parse().unwrap() };
+    let entry = |minute, unit, action: &str, target: &str| NewAdminEvent {
+        at: at(minute),
+        actor_id: Some(admin.id),
+        unit_id: unit,
+        action: action.into(),
+        target: target.into(),
+        before: Some(r#"{"active":true}"#.into()),
+        after: Some(r#"{"active":false}"#.into()),
+        address: Some("192.0.2.7".into()),
+    };
+    store.record_admin_event(&entry(1, Some(xs), "user.disable", "wang")).await.unwrap();
+    store.record_admin_event(&entry(2, Some(cl), "user.card", "zhao")).await.unwrap();
+    store.record_admin_event(&entry(3, None, "calendar.import", "2027")).await.unwrap();
+    let unknown =
+        NewAdminEvent { actor_id: None, before: None, after: None, ..entry(4, Some(qx), "login.failure", "?") };
+    store.record_admin_event(&unknown).await.unwrap();
+    let read = |query: AdminEventQuery| async move {
+        let page = store.admin_events(&AdminEventQuery { page: 1, per_page: 50, ..query }).await.unwrap();
+        page.items.into_iter().map(|e| (e.action, e.target)).collect::<Vec<_>>()
+    };
+    let everything = AdminEventQuery { units: vec![qx, xs, cl], installation: true, ..Default::default() };
+    assert_eq!(read(everything.clone()).await.len(), 4);
+    assert_eq!(read(everything.clone()).await[0].0, "login.failure", "newest first");
+    let community = AdminEventQuery { units: vec![xs, cl], ..Default::default() };
+    assert_eq!(
+        read(community.clone()).await,
+        [("user.card".to_owned(), "zhao".to_owned()), ("user.disable".to_owned(), "wang".to_owned())],
+        "the community's own, not the installation's"
+    );
+    let users = AdminEventQuery { action_prefix: Some("user.".into()), target: Some("wang".into()), ..everything };
+    let page = store.admin_events(&AdminEventQuery { page: 1, per_page: 10, ..users }).await.unwrap();
+    assert_eq!(page.total, 1);
+    let kept = &page.items[0];
+    assert_eq!(
+        (kept.actor.as_deref(), kept.unit_id, kept.at, kept.address.as_deref()),
+        (Some("admin"), Some(xs), at(1), Some("192.0.2.7"))
+    );
+    assert_eq!(
+        (kept.before.as_deref(), kept.after.as_deref()),
+        (Some(r#"{"active":true}"#), Some(r#"{"active":false}"#))
+    );
+    let nobody = store.admin_events(&AdminEventQuery { page: 1, per_page: 10, ..Default::default() }).await.unwrap();
+    assert_eq!(nobody.total, 0, "no units, nothing");
+    // A prefix is a prefix: its underscore matches itself, not any one character.
+    store.record_admin_event(&entry(5, Some(xs), "token.revoke_all", "wang")).await.unwrap();
+    store.record_admin_event(&entry(6, Some(xs), "token.revokeXall", "wang")).await.unwrap();
+    let revoked = AdminEventQuery { action_prefix: Some("token.revoke_".into()), ..community.clone() };
+    assert_eq!(read(revoked).await, [("token.revoke_all".to_owned(), "wang".to_owned())]);
+    // And what a reader did themself, wherever it belongs.
+    let mine = AdminEventQuery { units: vec![cl], by: Some(admin.id), ..Default::default() };
+    assert_eq!(read(mine).await.len(), 5, "all of the administrator's own");
+}
+conformance!(the_audit_log_is_read_within_units, the_audit_log_is_read_within_units);
 
 async fn setup_token_is_single_use(store: &dyn Store) {
     store.put_setup_token("a", Utc::now()).await.unwrap();
@@ -1357,7 +1417,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             CREATE INDEX case_bands_case ON case_bands(case_id); ALTER TABLE outbox DROP COLUMN claimed_at; \
             DROP TABLE guard_failures; DROP TABLE setting_versions; \
             ALTER TABLE cases DROP COLUMN accused_user_id; \
-            ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; \
+            ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; DROP TABLE admin_events; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1375,7 +1435,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             CREATE INDEX case_bands_case ON case_bands(case_id); DROP VIEW unit_reach; \
             ALTER TABLE outbox DROP COLUMN claimed_at; DROP TABLE guard_failures; DROP TABLE setting_versions; \
             ALTER TABLE cases DROP COLUMN accused_user_id; \
-            ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; \
+            ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; DROP TABLE admin_events; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

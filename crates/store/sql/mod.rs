@@ -12,6 +12,7 @@
 //! ON CONFLICT, recursive CTEs).
 
 mod accounts;
+mod audit;
 mod cases;
 mod documents;
 pub(crate) mod filters;

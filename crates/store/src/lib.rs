@@ -1,6 +1,6 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
-//! The API is one trait per aggregate (units, accounts, sessions, settings, cases, supervision,
+//! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
 //! notices, search, documents, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
@@ -12,6 +12,7 @@
 //! This crate holds no business rule: those live in `huiyin-core`.
 
 mod accounts;
+mod audit;
 mod cases;
 mod documents;
 mod error;
@@ -27,6 +28,7 @@ mod tallies;
 mod units;
 
 pub use accounts::*;
+pub use audit::*;
 pub use cases::*;
 pub use documents::*;
 pub use error::*;
@@ -46,6 +48,7 @@ use async_trait::async_trait;
 pub trait Store:
     UnitStore
     + AccountStore
+    + AuditStore
     + SessionStore
     + SettingStore
     + CaseStore
@@ -70,7 +73,7 @@ pub trait Store:
 /// The store traits, for calling their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, CaseStore, DocumentStore, NoticeStore, SearchStore, SessionStore, SettingStore, Store,
-        SubmissionStore, SupervisionStore, TallyStore, UnitStore,
+        AccountStore, AuditStore, CaseStore, DocumentStore, NoticeStore, SearchStore, SessionStore, SettingStore,
+        Store, SubmissionStore, SupervisionStore, TallyStore, UnitStore,
     };
 }

@@ -6,7 +6,6 @@ use huiyin_core::event::Status;
 use huiyin_core::identity::{masked_id_number, masked_phone};
 use huiyin_core::limits;
 use huiyin_core::text;
-use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::{CaseQuery, CaseSort, CaseSummary, Page, Waiting};
 use serde::Deserialize;
@@ -208,21 +207,7 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
     if !(1..=200).contains(&per_page) {
         errors.push(FieldError::new("per_page", Invalid::OutOfRange { min: 1, max: 200 }));
     }
-    let unit = blank(&p.unit).map(|s| UnitCode::parse("unit", s));
-    let scope = match unit {
-        None => actor.scope.clone(),
-        Some(Err(e)) => {
-            errors.push(e);
-            Vec::new()
-        }
-        Some(Ok(code)) => match state.store.unit_by_code(code.as_str()).await? {
-            Some(u) if actor.sees_unit(u.id) => state.store.unit_subtree(u.id).await?,
-            _ => {
-                errors.push(FieldError::new("unit", Invalid::UnknownUnit));
-                Vec::new()
-            }
-        },
-    };
+    let scope = crate::units::units_within(state, actor, blank(&p.unit), &mut errors).await?;
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }

@@ -205,7 +205,15 @@ pub async fn set_document_style(
         return Err(FieldError::new("signature", Invalid::TooLong { max: SIGNATURE_LINES }).into());
     }
     let style = DocumentStyle { letterhead, signature: lines };
+    let before = state.store.document_style(unit.id).await?.map(|s| style_snapshot(&s));
     state.store.set_document_style(unit.id, &style, Utc::now()).await?;
     tracing::info!(unit = code, actor = %actor.user.username, "letterhead set");
+    let target = crate::audit::Target::unit(&unit);
+    crate::audit::record(state, actor, "unit.letterhead", target, before, Some(style_snapshot(&style))).await;
     Ok(style)
+}
+
+/// A letterhead and signature block as the audit log shows them.
+fn style_snapshot(style: &DocumentStyle) -> serde_json::Value {
+    serde_json::json!({"letterhead": style.letterhead, "signature": style.signature})
 }

@@ -47,6 +47,19 @@ pub(crate) enum UserCommand {
         #[arg(long)]
         credential: Option<String>,
     },
+    /// Lists the staff accounts, by unit and login name: name, title, credential number, role, and
+    /// whether the account is disabled.
+    List {
+        /// Only this unit's staff and those of the units below it.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only this role (admin, officer, leader, handler, supervisor).
+        #[arg(long)]
+        role: Option<String>,
+        /// Only disabled accounts.
+        #[arg(long)]
+        disabled: bool,
+    },
     /// Disables an account: its sessions and API tokens stop at once; its past work keeps its name.
     Disable { username: String },
     /// Enables a disabled account again.
@@ -114,6 +127,28 @@ pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure
                 user.role.label_zh(),
                 user.unit_code
             );
+            Ok(())
+        }
+        UserCommand::List { unit, role, disabled } => {
+            let (state, operator) = operator(cli).await?;
+            let params = accounts::AccountListParams {
+                unit: unit.clone(),
+                role: role.clone(),
+                active: disabled.then_some(false),
+            };
+            let users = accounts::list_accounts(&state, &operator, &params).await?;
+            for user in &users {
+                println!(
+                    "{:<16} {:<10} {:<24} {:<8} {}{}",
+                    user.username,
+                    user.unit_code,
+                    accounts::name_title_credential(user),
+                    user.role.label_zh(),
+                    if user.active { "" } else { "已停用" },
+                    if user.password_hash.is_none() { "(仅令牌)" } else { "" },
+                );
+            }
+            println!("共 {} 人", users.len());
             Ok(())
         }
         UserCommand::Card { username, name, title, credential } => {

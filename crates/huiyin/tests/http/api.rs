@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{Backend, Db, Server, agent, delete, get, json, post, put};
+use common::{Backend, Db, Server, agent, csrf_of, delete, get, json, post, put, sign_in};
 use serde_json::{Value, json};
 
 fn visit() -> Value {
@@ -810,31 +810,6 @@ fn attachments_are_checked_and_kept_by_hash(backend: Backend) {
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("file")), "20 a case: {err}");
 }
 both_backends!(attachments_are_checked_and_kept_by_hash);
-
-/// A staff session by the login form: (cookie, where the login redirected to).
-fn sign_in(server: &Server, username: &str, password: &str, next: &str) -> (String, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
-    let mut form = agent.get(server.url("/login")).call().unwrap();
-    let cookie = form.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    let page = form.body_mut().read_to_string().unwrap();
-    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let done = agent
-        .post(server.url("/login"))
-        .header("Cookie", &cookie)
-        .send_form([("csrf", csrf.as_str()), ("username", username), ("password", password), ("next", next)])
-        .unwrap();
-    assert_eq!(done.status(), 303, "{username} signs in");
-    let cookie =
-        done.headers().get("set-cookie").map_or(cookie, |c| c.to_str().unwrap().split(';').next().unwrap().to_owned());
-    (cookie, done.headers()["location"].to_str().unwrap().to_owned())
-}
-
-/// The page's CSRF token, read from a staff page.
-fn csrf_of(server: &Server, cookie: &str, path: &str) -> String {
-    let mut page = agent().get(server.url(path)).header("Cookie", cookie).call().unwrap();
-    let text = page.body_mut().read_to_string().unwrap();
-    text.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
-}
 
 /// Issue 17, COM-4: the list exports as CSV and XLSX what its filters show, masked as on screen; a
 /// full export is for staff who take petitions in and logs a view of each case's personal data.

@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod admin;
 mod api;
 mod cli;
 mod deadlines;

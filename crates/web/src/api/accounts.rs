@@ -1,7 +1,8 @@
-//! Revoking access: disabling and enabling accounts, setting passwords, revoking API tokens.
+//! Staff accounts: listing them, disabling and enabling them, their names on records, passwords,
+//! revoking API tokens.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,22 @@ impl From<huiyin_store::User> for AccountView {
             active: u.active,
         }
     }
+}
+
+/// The staff of the units in the caller's scope (administrators), by unit and login name; filtered by
+/// unit (and the units below it), role and whether the account is enabled. No system account, no
+/// password.
+#[utoipa::path(get, path = "/users", tag = "accounts", params(accounts::AccountListParams),
+    responses((status = 200, body = Vec<AccountView>), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn list_users(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Query(params): Query<accounts::AccountListParams>,
+) -> ApiResult<Json<Vec<AccountView>>> {
+    let users = accounts::list_accounts(&state, &caller.actor, &params).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(users.into_iter().map(AccountView::from).collect()))
 }
 
 /// Disables an account of a unit in the caller's scope (administrators): its sessions stop at once

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod attachments;
+mod audit;
 mod cases;
 mod categories;
 mod documents;
@@ -136,6 +137,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::read_notification))
         .routes(routes!(supervision::read_all_notifications))
         .routes(routes!(supervision::list_supervision))
+        .routes(routes!(accounts::list_users))
+        .routes(routes!(audit::list_audit))
         .routes(routes!(accounts::disable_user))
         .routes(routes!(accounts::enable_user))
         .routes(routes!(accounts::set_password))

@@ -73,7 +73,7 @@ pub(super) async fn login(
     if let Some(e) = capped {
         return Err(e.into());
     }
-    let user = accounts::authenticate(&state, &username, &f.password).await?;
+    let user = accounts::authenticate(&state, &username, &f.password, &address).await?;
     match user {
         Some(user) => {
             guards::LOGIN_ACCOUNT.clear(&state, &username).await?;

@@ -141,6 +141,33 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Adds an account through the store, with `password` (hashed as the server hashes) if given,
+    /// and returns an API token for it.
+    pub fn account(&self, username: &str, unit: &str, role: Role, password: Option<&str>) -> String {
+        self.with_store(async |store: &dyn Store| {
+            let hash = match password {
+                Some(p) => Some(huiyin_app::actor::hash_password(p.to_owned()).await.unwrap()),
+                None => None,
+            };
+            let account = NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                unit: UnitCode::parse("unit", unit).unwrap(),
+                role,
+                password_hash: hash,
+                may_backdate: false,
+                title: None,
+                credential: None,
+            };
+            let user = store.add_user(&account).await.unwrap();
+            let token = new_token("hy_").unwrap();
+            store.add_api_token(user.id, &token_hash(&token), chrono::Utc::now()).await.unwrap();
+            token
+        })
+    }
+}
+
 impl Drop for Db {
     fn drop(&mut self) {
         if self.pg {
@@ -285,4 +312,29 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+/// A staff session by the login form: (cookie, where the login redirected to).
+pub fn sign_in(server: &Server, username: &str, password: &str, next: &str) -> (String, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let mut form = agent.get(server.url("/login")).call().unwrap();
+    let cookie = form.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let page = form.body_mut().read_to_string().unwrap();
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let done = agent
+        .post(server.url("/login"))
+        .header("Cookie", &cookie)
+        .send_form([("csrf", csrf.as_str()), ("username", username), ("password", password), ("next", next)])
+        .unwrap();
+    assert_eq!(done.status(), 303, "{username} signs in");
+    let cookie =
+        done.headers().get("set-cookie").map_or(cookie, |c| c.to_str().unwrap().split(';').next().unwrap().to_owned());
+    (cookie, done.headers()["location"].to_str().unwrap().to_owned())
+}
+
+/// The page's CSRF token, read from a staff page.
+pub fn csrf_of(server: &Server, cookie: &str, path: &str) -> String {
+    let mut page = agent().get(server.url(path)).header("Cookie", cookie).call().unwrap();
+    let text = page.body_mut().read_to_string().unwrap();
+    text.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
 }

@@ -1,0 +1,194 @@
+//! The audit log of administration (issue 18): each service that changes an account, a unit or a
+//! setting records the change here, with who made it, the value before and after (never a secret:
+//! a password or a token is written as “changed”), and each sign-in, with its address. Administrators
+//! read the entries of the units in their scope; those of the whole installation (the holiday
+//! calendar, the content classes) only an administrator of a top unit.
+//!
+//! An entry is written after the change it records, in a transaction of its own: were that write
+//! to fail, the change stands (a token made is still shown, a setup link used is not lost) and the
+//! server's log keeps the entry, as an error.
+
+use chrono::{Duration, Utc};
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
+use huiyin_store::{AdminEvent, AdminEventQuery, NewAdminEvent, Page, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::actor::Actor;
+use crate::cases::list::{blank, day_start};
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+
+/// What a change was made to: its unit (for whose administrators read it) and its name.
+pub struct Target<'a> {
+    pub unit_id: Option<i64>,
+    pub name: &'a str,
+}
+
+impl<'a> Target<'a> {
+    /// An account, under its unit.
+    pub fn user(user: &'a User) -> Target<'a> {
+        Target { unit_id: Some(user.unit_id), name: &user.username }
+    }
+
+    /// A unit, under itself.
+    pub fn unit(unit: &'a huiyin_store::Unit) -> Target<'a> {
+        Target { unit_id: Some(unit.id), name: &unit.code }
+    }
+
+    /// What belongs to the whole installation (the calendar, the classes).
+    pub fn installation(name: &'a str) -> Target<'a> {
+        Target { unit_id: None, name }
+    }
+}
+
+/// Records a change `actor` made: `action` is its code (`user.disable`), `before` and `after` the
+/// values (`None` where there was none or is none).
+pub async fn record(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    target: Target<'_>,
+    before: Option<Value>,
+    after: Option<Value>,
+) {
+    append(state, Some(actor), action, target, before, after).await;
+}
+
+/// Records a change nobody signed in made: the top unit added before there is any account.
+pub async fn record_unattributed(state: &AppState, action: &str, target: Target<'_>, after: Option<Value>) {
+    append(state, None, action, target, None, after).await;
+}
+
+async fn append(
+    state: &AppState,
+    actor: Option<&Actor>,
+    action: &str,
+    target: Target<'_>,
+    before: Option<Value>,
+    after: Option<Value>,
+) {
+    let event = NewAdminEvent {
+        at: Utc::now(),
+        // The operator before the first unit is an account never stored (id 0): nobody's entry.
+        actor_id: actor.map(|a| a.user.id).filter(|id| *id > 0),
+        unit_id: target.unit_id,
+        action: action.to_owned(),
+        target: target.name.to_owned(),
+        before: before.map(|v| v.to_string()),
+        after: after.map(|v| v.to_string()),
+        address: None,
+    };
+    keep(state, &event).await;
+}
+
+/// Writes an entry; a failure is the server log's to keep, not the caller's to answer.
+async fn keep(state: &AppState, event: &NewAdminEvent) {
+    if let Err(e) = state.store.record_admin_event(event).await {
+        tracing::error!(error = %e, action = %event.action, target = %event.target, actor = ?event.actor_id,
+            before = ?event.before, after = ?event.after, "audit entry not written");
+    }
+}
+
+/// Records a sign-in at the staff login to the account `user` the name typed belongs to. A name no
+/// account has is not written (it may be a password typed in the wrong box, and made-up names would
+/// fill the log); the attempts on an account are capped by the login guards before they get here.
+/// A failed attempt is nobody's act: the account is its target, not its actor.
+pub async fn record_sign_in(state: &AppState, user: Option<&User>, succeeded: bool, address: &str) {
+    let Some(user) = user else { return };
+    let event = NewAdminEvent {
+        at: Utc::now(),
+        actor_id: succeeded.then_some(user.id),
+        unit_id: Some(user.unit_id),
+        action: if succeeded { "login.success" } else { "login.failure" }.to_owned(),
+        target: user.username.clone(),
+        before: None,
+        after: None,
+        address: Some(address.to_owned()),
+    };
+    keep(state, &event).await;
+}
+
+/// An account as the audit log shows it: everything an administrator changes, no password hash.
+pub fn account_snapshot(user: &User) -> Value {
+    json!({
+        "display_name": user.display_name,
+        "unit": user.unit_code,
+        "role": user.role.code(),
+        "title": user.title,
+        "credential": user.credential,
+        "active": user.active,
+        "may_backdate": user.may_backdate,
+    })
+}
+
+/// A secret that changed, as the audit log writes it: that it changed, never what it is.
+pub fn secret_changed() -> Value {
+    json!("已更改")
+}
+
+/// The filters of the audit log as they arrive in a query string.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// A unit code: only the entries of that unit and the units below it (within the caller's scope).
+    pub unit: Option<String>,
+    /// Only actions whose code starts with this: `user.`, `unit.`, `login.`, `token.` …
+    pub action: Option<String>,
+    /// Only the entries about this account or unit (a login name or a unit code).
+    pub target: Option<String>,
+    /// First day (YYYY-MM-DD, China time), inclusive.
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD, China time), inclusive.
+    pub to: Option<String>,
+    /// From 1.
+    pub page: Option<u32>,
+    /// 1 to 500, default 50.
+    pub per_page: Option<u32>,
+}
+
+/// A page of the audit log for an administrator: the entries of the units in their scope, and those
+/// of the whole installation for an administrator of a top unit. Refused to every other role.
+pub async fn admin_events(state: &AppState, actor: &Actor, p: &AuditParams) -> AppResult<Page<AdminEvent>> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let units = crate::units::units_within(state, actor, blank(&p.unit), &mut errors).await?;
+    let top = state.store.unit_by_id(actor.user.unit_id).await?.is_some_and(|u| u.parent_id.is_none());
+    let action = blank(&p.action).map(str::to_owned);
+    if action.as_deref().is_some_and(|a| !a.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')) {
+        errors.push(FieldError::new("action", Invalid::NotAChoice { allowed: "user., unit., login. …".into() }));
+    }
+    let target = blank(&p.target).and_then(|t| {
+        let checked = huiyin_core::text::check_chars("target", t).and_then(|()| match t.chars().count() {
+            0..=64 => Ok(t.to_owned()),
+            _ => Err(FieldError::new("target", Invalid::TooLong { max: 64 })),
+        });
+        checked.map_err(|e| errors.push(e)).ok()
+    });
+    let from = blank(&p.from).and_then(|s| day_start("from", s).map_err(|e| errors.push(e)).ok());
+    let before =
+        blank(&p.to).and_then(|s| day_start("to", s).map(|t| t + Duration::days(1)).map_err(|e| errors.push(e)).ok());
+    let per_page = p.per_page.unwrap_or(50);
+    if !(1..=500).contains(&per_page) {
+        errors.push(FieldError::new("per_page", Invalid::OutOfRange { min: 1, max: 500 }));
+    }
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    let query = AdminEventQuery {
+        units,
+        // The installation's own entries belong to whoever administers a whole tree.
+        installation: top && blank(&p.unit).is_none(),
+        // And what the reader did themself, wherever it belongs.
+        by: Some(actor.user.id),
+        action_prefix: action,
+        target,
+        from,
+        before,
+        page: p.page.unwrap_or(1).max(1),
+        per_page,
+    };
+    Ok(state.store.admin_events(&query).await?)
+}

@@ -1,0 +1,220 @@
+//! Administration (issue 18): the staff list and the audit log of every change, through the API and
+//! the command line, each refused to every role but the administrator and read within the
+//! administrator's own units.
+
+use huiyin_core::user::Role;
+use serde_json::{Value, json};
+
+use crate::common::{self, Backend, Db, Server, agent, get, post, put, sign_in};
+
+/// The audit entries an administrator reads, newest first, with the query given.
+fn audit(server: &Server, token: &str, query: &str) -> Vec<Value> {
+    let (status, page) = get(server, token, &format!("/api/v1/audit{query}"));
+    assert_eq!(status, 200, "{page}");
+    page["items"].as_array().unwrap().clone()
+}
+
+/// Tries to sign in at the staff login form; the answer's status.
+fn attempt_sign_in(server: &Server, username: &str, password: &str) -> u16 {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let mut form = agent.get(server.url("/login")).call().unwrap();
+    let session = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let page = form.body_mut().read_to_string().unwrap();
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let answer = agent
+        .post(server.url("/login"))
+        .header("Cookie", &session)
+        .send_form([("csrf", csrf.as_str()), ("username", username), ("password", password)])
+        .unwrap();
+    answer.status().as_u16()
+}
+
+/// The one entry of `action` about `target`.
+fn entry(entries: &[Value], action: &str, target: &str) -> Value {
+    let found: Vec<&Value> = entries.iter().filter(|e| e["action"] == action && e["target"] == target).collect();
+    assert_eq!(found.len(), 1, "{action} {target}: {entries:?}");
+    found[0].clone()
+}
+
+/// Issue 18, TWN-1, COM-4: every change of administration leaves an entry with who, when, what and
+/// the value before and after, never a secret; sign-ins are there with their address. The county's
+/// administrator reads them all; the community's administrator only its own; a sibling town's
+/// administrator none of the community's; every other role is refused (403).
+fn twn_1_every_change_of_administration_is_on_the_audit_log(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _) = db.seed();
+    let county = db.account("boss", "QX", Role::Admin, None);
+    let community = db.account("xsadmin", "XS", Role::Admin, Some("西山社区管理员口令2026"));
+    let sibling = db.account("dzadmin", "DZ", Role::Admin, None);
+    let leader = db.account("xslead", "XS", Role::Leader, None);
+    let server = Server::start(&db);
+
+    // Changes by the community's administrator, through the API.
+    let card = json!({"display_name": "赵维权", "title": "维权干事", "credential": "CL-007"});
+    assert_eq!(put(&server, &community, "/api/v1/users/zhao/card", &card).0, 200);
+    assert_eq!(post(&server, &community, "/api/v1/users/zhao/disable", &json!({})).0, 200);
+    assert_eq!(post(&server, &community, "/api/v1/users/zhao/enable", &json!({})).0, 200);
+    let info = json!({"hotline": "0571-8888 1234", "address": "向阳街 1 号", "office_hours": "1-5 09:00-17:00",
+                      "procedure": "当场登记。"});
+    assert_eq!(put(&server, &community, "/api/v1/units/XS/public-info", &info).0, 200);
+    let rules = json!({"preset": "zhejiang"});
+    assert_eq!(put(&server, &community, "/api/v1/units/XS/limits", &rules).0, 200);
+    let style = json!({"letterhead": "西山社区居民委员会", "signature": ["西山社区居民委员会"]});
+    assert_eq!(put(&server, &community, "/api/v1/units/XS/letterhead", &style).0, 200);
+    assert_eq!(common::delete(&server, &community, "/api/v1/users/wang/tokens").0, 200);
+    let week = json!({"days": [{"weekday": 1, "leader": "张三", "title": "书记", "credential": "XS-001"}]});
+    assert_eq!(put(&server, &community, "/api/v1/units/XS/reception-schedule", &week).0, 200);
+    let new_password = json!({"password": "西山社区管理员新口令2027"});
+    assert_eq!(put(&server, &community, "/api/v1/users/xsadmin/password", &new_password).0, 204);
+    // By the county's: a class for the whole installation.
+    let (status, class) = post(&server, &county, "/api/v1/categories", &json!({"name": "测试大类"}));
+    assert_eq!(status, 201, "{class}");
+    let code = class["code"].as_str().unwrap().to_owned();
+    let renamed = json!({"name": "测试大类改名"});
+    let (status, _) = common::json(
+        agent()
+            .patch(server.url(&format!("/api/v1/categories/{code}")))
+            .header("Authorization", &format!("Bearer {county}"))
+            .header("Content-Type", "application/json")
+            .send(renamed.to_string()),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(post(&server, &county, "/api/v1/search/words", &json!({"words": ["两项补贴"]})).0, 200);
+    let year = json!({"year": 2099, "days": [{"name": "元旦", "date": "2099-01-01", "isOffDay": true}]});
+    let (status, _) = common::json(
+        agent()
+            .post(server.url("/api/v1/calendar"))
+            .header("Authorization", &format!("Bearer {county}"))
+            .header("Content-Type", "application/json")
+            .send(year.to_string()),
+    );
+    assert_eq!(status, 200);
+    // And the sibling town's administrator changes their own unit.
+    assert_eq!(put(&server, &sibling, "/api/v1/units/DZ/public-info", &info).0, 200);
+    // On the server's command line: a password reset, an account and a unit added, a token made
+    // and revoked.
+    let (ok, _, err) = db.try_cli(&["user", "passwd", "zhao", "--password-stdin"], Some("维权干事新口令2026\n"));
+    assert!(ok, "{err}");
+    db.cli(&["unit", "add", "XS-WG", "--name", "西山社区网格站", "--kind", "department", "--parent", "XS"]);
+    db.cli(&["user", "add", "grid", "--unit", "XS-WG", "--role", "officer", "--name", "网格员"]);
+    let made = db.cli(&["token", "create", "grid"]).trim().to_owned();
+    let (ok, _, err) = db.try_cli(&["token", "revoke"], Some(&format!("{made}\n")));
+    assert!(ok, "{err}");
+    // Sign-ins at the staff login: one that fails, one that succeeds.
+    let (cookie, _) = sign_in(&server, "xsadmin", "西山社区管理员新口令2027", "/home");
+    assert!(!cookie.is_empty());
+    assert_eq!(attempt_sign_in(&server, "xsadmin", "不是这个口令的口令"), 401);
+    // A name no account has: refused alike, and not written.
+    assert_eq!(attempt_sign_in(&server, "nobody-here", "随便什么口令都不对"), 401);
+
+    let all = audit(&server, &county, "");
+    let carded = entry(&all, "user.card", "zhao");
+    assert_eq!(carded["actor"], "xsadmin", "{carded}");
+    assert_eq!((carded["before"]["title"].clone(), carded["after"]["title"].clone()), (Value::Null, json!("维权干事")));
+    assert_eq!(carded["after"]["credential"], "CL-007");
+    assert!(carded["at"].as_str().is_some_and(|at| at.starts_with("20")), "{carded}");
+    let disabled = entry(&all, "user.disable", "zhao");
+    assert_eq!(
+        (disabled["before"]["active"].clone(), disabled["after"]["active"].clone()),
+        (json!(true), json!(false))
+    );
+    entry(&all, "user.enable", "zhao");
+    assert_eq!(entry(&all, "unit.public_info", "XS")["after"]["hotline"], "0571-8888 1234");
+    assert_eq!(entry(&all, "unit.limits", "XS")["after"]["rules"]["preset"], "zhejiang");
+    assert_eq!(entry(&all, "unit.letterhead", "XS")["after"]["letterhead"], "西山社区居民委员会");
+    assert_eq!(entry(&all, "token.revoke_all", "wang")["after"]["revoked"], 1);
+    let class = all.iter().find(|e| e["action"] == "category.add").expect("the class added");
+    assert_eq!((class["actor"].as_str(), class["after"]["name"].as_str()), (Some("boss"), Some("测试大类")));
+    let reset = entry(&all, "user.password_reset", "zhao");
+    assert_eq!((reset["actor"].as_str(), reset["after"]["password"].as_str()), (Some("_operator"), Some("已更改")));
+    let signed = entry(&all, "login.success", "xsadmin");
+    assert_eq!((signed["address"].as_str(), signed["actor"].as_str()), (Some("127.0.0.1"), Some("xsadmin")));
+    let failed = entry(&all, "login.failure", "xsadmin");
+    assert!(failed["actor"].is_null(), "a failed attempt is nobody's act: {failed}");
+    assert!(all.iter().all(|e| e["target"] != "nobody-here"), "a name no account has is not written");
+    assert_eq!(entry(&all, "user.password", "xsadmin")["after"]["password"], "已更改");
+    assert_eq!(entry(&all, "unit.schedule", "XS")["after"][0]["leader"], "张三");
+    assert_eq!(entry(&all, "unit.add", "XS-WG")["after"]["parent"], "XS");
+    assert_eq!(entry(&all, "user.add", "grid")["after"]["unit"], "XS-WG");
+    assert_eq!(entry(&all, "token.create", "grid")["after"]["token"], "已更改");
+    assert_eq!(entry(&all, "token.revoke", "grid")["after"]["token"], "已撤销");
+    assert_eq!(entry(&all, "category.edit", &code)["after"][0]["name"], "测试大类改名");
+    assert_eq!(entry(&all, "search.words", "dictionary")["after"]["new"], 1);
+    assert_eq!(entry(&all, "calendar.import", "2099")["after"]["days"], 1);
+    let limits = entry(&all, "unit.limits", "XS");
+    assert_eq!((limits["before"]["own"].as_bool(), limits["after"]["own"].as_bool()), (Some(false), Some(true)));
+    let text = serde_json::to_string(&all).unwrap();
+    for secret in ["西山社区管理员口令", "新口令2027", "维权干事新口令2026", "不是这个口令的口令", "$argon2", &made]
+    {
+        assert!(!text.contains(secret), "the log holds {secret}: {text}");
+    }
+
+    // The community's administrator reads the community's own, not the installation's.
+    let own = audit(&server, &community, "");
+    assert!(own.iter().any(|e| e["action"] == "user.card"));
+    assert!(own.iter().all(|e| e["action"] != "category.add"), "{own:?}");
+    let only = audit(&server, &community, "?action=login.&target=xsadmin");
+    assert_eq!(only.len(), 2, "filtered by action and target: {only:?}");
+    // A sibling town's administrator reads their own, nothing of the community, nor asks for it by name.
+    let theirs = audit(&server, &sibling, "");
+    entry(&theirs, "unit.public_info", "DZ");
+    assert!(theirs.iter().all(|e| e["target"] != "zhao" && e["target"] != "XS"), "{theirs:?}");
+    let (status, err) = get(&server, &sibling, "/api/v1/audit?unit=XS");
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("unit")), "{err}");
+    // Every other role is refused.
+    for token in [&chen, &leader] {
+        let (status, _) = get(&server, token, "/api/v1/audit");
+        assert_eq!(status, 403);
+    }
+    assert_eq!(get(&server, &wang, "/api/v1/audit").0, 401, "its tokens were revoked");
+    // Bad filters are refused on their field, and change nothing.
+    for (query, field) in [
+        ("from=yesterday", "from"),
+        ("target=a%00b", "target"),
+        ("unit=X%00S", "unit"),
+        ("action=User.", "action"),
+        ("per_page=0", "per_page"),
+    ] {
+        let (status, err) = get(&server, &county, &format!("/api/v1/audit?{query}"));
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some(field)), "{query}: {err}");
+    }
+}
+both_backends!(twn_1_every_change_of_administration_is_on_the_audit_log);
+
+/// Issue 18, FED-2: an administrator lists the staff of the units they administer, filtered by
+/// unit, role and whether the account is enabled; never a system account or a password; refused to
+/// every other role; the same list on the command line.
+fn fed_2_an_administrator_lists_the_staff_they_administer(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, dong) = db.seed();
+    let community = db.account("xsadmin", "XS", Role::Admin, None);
+    let county = db.account("boss", "QX", Role::Admin, None);
+    let server = Server::start(&db);
+    let names = |token: &str, query: &str| -> Vec<String> {
+        let (status, list) = get(&server, token, &format!("/api/v1/users{query}"));
+        assert_eq!(status, 200, "{list}");
+        list.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap().to_owned()).collect()
+    };
+    let mut mine = names(&community, "");
+    mine.sort();
+    assert_eq!(mine, ["wang", "xsadmin", "zhao"], "the community and its federation");
+    assert_eq!(names(&community, "?unit=XS-CL"), ["zhao"]);
+    assert_eq!(names(&community, "?role=officer"), ["wang"]);
+    assert_eq!(post(&server, &community, "/api/v1/users/zhao/disable", &json!({})).0, 200);
+    assert_eq!(names(&community, "?active=false"), ["zhao"]);
+    assert_eq!(names(&county, "").len(), 6, "the county sees the whole tree");
+    let (_, listed) = get(&server, &county, "/api/v1/users?unit=XS");
+    let text = listed.to_string();
+    assert!(!text.contains("password") && !text.contains("_operator"), "{text}");
+    for (query, field) in [("?unit=DZ", "unit"), ("?role=boss", "role"), ("?unit=%00", "unit")] {
+        let (status, err) = get(&server, &community, &format!("/api/v1/users{query}"));
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some(field)), "{err}");
+    }
+    for token in [&wang, &dong] {
+        assert_eq!(get(&server, token, "/api/v1/users").0, 403);
+    }
+    let printed = db.cli(&["user", "list", "--unit", "XS", "--disabled"]);
+    assert!(printed.contains("zhao") && printed.contains("已停用") && !printed.contains("wang"), "{printed}");
+    assert!(printed.contains("共 1 人"), "{printed}");
+}
+both_backends!(fed_2_an_administrator_lists_the_staff_they_administer);
