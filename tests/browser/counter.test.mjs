@@ -96,4 +96,18 @@ test('a counter visit from the work page to the printed receipt, by keyboard', a
     assert.deepEqual(await seriousViolations(page), [], path);
   }
   await page.context().close();
+
+  // The administrator disables an account from the staff list, by keyboard, after a question,
+  // and finds the change on the audit log (issue 18).
+  await admin.goto(`${env.server.base}/admin/users`);
+  assert.deepEqual(await seriousViolations(admin), [], 'the staff list');
+  await tabTo(admin, 'toggle-zhao');
+  const asked = new Promise((resolve) => admin.once('dialog', (d) => { resolve(d.message()); d.accept(); }));
+  await Promise.all([admin.waitForNavigation(), admin.keyboard.press('Enter')]);
+  assert.match(await asked, /停用 赵维权/);
+  assert.match(await admin.textContent('#people'), /赵维权[\s\S]*已停用/);
+  await admin.goto(`${env.server.base}/admin/audit`);
+  assert.match(await admin.textContent('#audit'), /停用账号/);
+  assert.match(await admin.textContent('#audit'), /登录成功/);
+  assert.deepEqual(await seriousViolations(admin), [], 'the audit log');
 });

@@ -192,3 +192,77 @@ pub async fn admin_events(state: &AppState, actor: &Actor, p: &AuditParams) -> A
     };
     Ok(state.store.admin_events(&query).await?)
 }
+
+/// The kinds of action, by the prefix of their codes, as a filter offers them.
+pub const ACTION_GROUPS: [(&str, &str); 8] = [
+    ("user.", "人员"),
+    ("token.", "令牌"),
+    ("login.", "登录"),
+    ("unit.", "单位"),
+    ("calendar.", "节假日安排"),
+    ("category.", "内容分类"),
+    ("search.", "检索词典"),
+    ("", "全部"),
+];
+
+/// What an action code means, in Chinese, for the log's readers.
+pub fn action_label_zh(code: &str) -> &'static str {
+    match code {
+        "user.add" => "添加人员",
+        "user.setup_first_administrator" => "首次设置管理员",
+        "user.card" => "修改姓名、职务、工作证号",
+        "user.disable" => "停用账号",
+        "user.enable" => "启用账号",
+        "user.password" => "修改本人密码",
+        "user.password_reset" => "重置密码",
+        "token.create" => "生成接口令牌",
+        "token.revoke" => "撤销一个接口令牌",
+        "token.revoke_all" => "撤销全部接口令牌",
+        "login.success" => "登录成功",
+        "login.failure" => "登录失败",
+        "unit.add" => "添加单位",
+        "unit.public_info" => "修改公开信息",
+        "unit.schedule" => "修改领导接访安排",
+        "unit.limits" => "修改办理期限",
+        "unit.letterhead" => "修改文书红头与落款",
+        "calendar.import" => "导入节假日安排",
+        "category.add" => "添加内容分类",
+        "category.edit" => "修改内容分类",
+        "search.words" => "添加检索词",
+        _ => "其他",
+    }
+}
+
+/// What a field of a logged value is called, in Chinese.
+pub fn field_label_zh(key: &str) -> &str {
+    match key {
+        "display_name" => "姓名",
+        "title" => "职务",
+        "credential" => "工作证号",
+        "unit" => "单位",
+        "role" => "角色",
+        "active" => "启用",
+        "may_backdate" => "可补录",
+        "password" => "密码",
+        "token" => "令牌",
+        "tokens_revoked" => "撤销令牌数",
+        "revoked" => "撤销数",
+        "name" => "名称",
+        "kind" => "类别",
+        "parent" => "上级",
+        "hotline" => "电话",
+        "address" => "地址",
+        "office_hours" => "接待时间",
+        "procedure" => "办理流程",
+        "letterhead" => "红头",
+        "signature" => "落款",
+        "own" => "本单位自定",
+        "rules" => "规则",
+        "year" => "年份",
+        "days" => "天数",
+        "source" => "来源",
+        "words" => "词语",
+        "new" => "新增",
+        other => other,
+    }
+}

@@ -218,3 +218,54 @@ fn fed_2_an_administrator_lists_the_staff_they_administer(backend: Backend) {
     assert!(printed.contains("共 1 人"), "{printed}");
 }
 both_backends!(fed_2_an_administrator_lists_the_staff_they_administer);
+
+/// Issue 18: the administration pages. An administrator lists their staff and disables one from
+/// the list (the token stops at once, the log says so); the audit page names people and units by
+/// their names; both pages are refused to every other role.
+fn fed_2_the_administration_pages_list_staff_and_the_log(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    db.account("xsadmin", "XS", Role::Admin, Some("西山社区管理员口令2026"));
+    db.account("xslead", "XS", Role::Leader, Some("西山社区领导口令2026"));
+    let zhao = db.account("zhao2", "XS-CL", Role::Handler, None);
+    let server = Server::start(&db);
+    let (cookie, _) = sign_in(&server, "xsadmin", "西山社区管理员口令2026", "/home");
+    let page = |cookie: &str, path: &str| {
+        let mut answer = agent().get(server.url(path)).header("Cookie", cookie).call().unwrap();
+        (answer.status().as_u16(), answer.body_mut().read_to_string().unwrap())
+    };
+    let (status, people) = page(&cookie, "/admin/users?unit=XS-CL");
+    assert_eq!(status, 200, "{people}");
+    assert!(people.contains("赵维权") && people.contains("zhao2") && !people.contains("王秀英"), "{people}");
+    assert!(people.contains(r#"href="/admin/users""#), "the menu offers 管理: {people}");
+    let csrf = common::csrf_of(&server, &cookie, "/admin/users");
+    let agent_no_redirect: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let answer = agent_no_redirect
+        .post(server.url("/admin/users/zhao2/active"))
+        .header("Cookie", &cookie)
+        .send_form([("csrf", csrf.as_str()), ("active", "false")])
+        .unwrap();
+    assert_eq!(answer.status(), 303);
+    assert_eq!(get(&server, &zhao, "/api/v1/cases").0, 401, "the disabled account's token stops at once");
+    let (_, disabled) = page(&cookie, "/admin/users?state=disabled");
+    assert!(disabled.contains("zhao2") && disabled.contains("已停用") && !disabled.contains("王秀英"), "{disabled}");
+    let forged = agent_no_redirect
+        .post(server.url("/admin/users/zhao2/active"))
+        .header("Cookie", &cookie)
+        .send_form([("active", "true")])
+        .unwrap();
+    assert_eq!(forged.status(), 403, "not without the page's token");
+    let (status, log) = page(&cookie, "/admin/audit?action=user.");
+    assert_eq!(status, 200, "{log}");
+    assert!(log.contains("停用账号") && log.contains("启用:是") && log.contains("启用:否"), "{log}");
+    let (_, logins) = page(&cookie, "/admin/audit?action=login.");
+    assert!(logins.contains("登录成功") && logins.contains("127.0.0.1"), "{logins}");
+    // Every other role: refused, and the menu does not offer it.
+    let (other, _) = sign_in(&server, "xslead", "西山社区领导口令2026", "/home");
+    for path in ["/admin/users", "/admin/audit"] {
+        assert_eq!(page(&other, path).0, 403, "{path}");
+    }
+    assert!(!page(&other, "/home").1.contains(r#"href="/admin/users""#));
+}
+both_backends!(fed_2_the_administration_pages_list_staff_and_the_log);

@@ -27,10 +27,9 @@ pub(super) struct AuditEntry {
     action: String,
     /// The account (login name), unit (code) or setting the entry is about.
     target: String,
-    /// The value before and after, as JSON; a secret is written only as changed.
-    #[schema(value_type = Option<Object>)]
+    /// The value before and after, as JSON (an object, or a list for a schedule or the classes
+    /// edited); a secret is written only as changed.
     before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
     after: Option<serde_json::Value>,
     /// The address a sign-in came from.
     address: Option<String>,

@@ -4,6 +4,8 @@
 //! Works without JavaScript.
 
 mod admin;
+mod admin_users;
+mod audit;
 mod bulk;
 mod case;
 mod case_forms;
@@ -114,6 +116,8 @@ pub struct Me {
     pub unit_code: String,
     pub warning: Option<String>,
     pub unread: i64,
+    /// An administrator: the menu offers 管理.
+    pub administers: bool,
 }
 
 /// How far ahead the calendar must reach before administrators are warned (GEN-8).
@@ -170,6 +174,7 @@ impl Staff {
             unit_code: u.unit_code.clone(),
             warning: self.warning.clone(),
             unread: self.unread,
+            administers: u.role.can_administer(),
         })
     }
 }
@@ -291,6 +296,9 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/saved-filters/{id}/delete", post(delete_filter)),
         ("/dashboard", get(dashboard)),
         ("/admin/calendar", get(admin_calendar).post(import_calendar)),
+        ("/admin/users", get(admin_users::users_page)),
+        ("/admin/users/{username}/active", post(admin_users::set_user_active)),
+        ("/admin/audit", get(audit::audit_page)),
         ("/notifications", get(notifications)),
         ("/notifications/read-all", post(read_all_notifications)),
         ("/notifications/{id}/read", post(read_notification)),
