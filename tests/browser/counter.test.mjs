@@ -110,4 +110,15 @@ test('a counter visit from the work page to the printed receipt, by keyboard', a
   assert.match(await admin.textContent('#audit'), /停用账号/);
   assert.match(await admin.textContent('#audit'), /登录成功/);
   assert.deepEqual(await seriousViolations(admin), [], 'the audit log');
+
+  // And renames a unit from the tree, by keyboard, after a question.
+  await admin.goto(`${env.server.base}/admin/units`);
+  assert.deepEqual(await seriousViolations(admin), [], 'the unit tree');
+  await tabTo(admin, 'name-XS-CL');
+  await admin.keyboard.press('Control+A');
+  await admin.keyboard.type('西山社区残疾人联合会');
+  await tabTo(admin, 'rename-XS-CL');
+  admin.once('dialog', (d) => d.accept());
+  await Promise.all([admin.waitForNavigation(), admin.keyboard.press('Enter')]);
+  assert.match(await admin.textContent('#units'), /└ 西山社区残疾人联合会/);
 });

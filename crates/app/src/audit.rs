@@ -221,6 +221,7 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "login.success" => "登录成功",
         "login.failure" => "登录失败",
         "unit.add" => "添加单位",
+        "unit.rename" => "单位更名",
         "unit.public_info" => "修改公开信息",
         "unit.schedule" => "修改领导接访安排",
         "unit.limits" => "修改办理期限",

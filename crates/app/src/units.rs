@@ -60,6 +60,33 @@ async fn insert_unit(state: &AppState, fields: UnitFields) -> AppResult<Unit> {
     })
 }
 
+/// Renames a unit of the administrator's scope (their own included). Its code, and so its case
+/// numbers, stay; documents already issued keep the name they were issued under; the search
+/// dictionary takes the new name at once. Its kind is not changed here: a department's kind makes
+/// it blind to accusations against the unit above it (GEN-7), which an administrator of that unit
+/// must not be able to undo.
+pub async fn rename_unit(state: &AppState, actor: &Actor, code: &str, name: &str) -> AppResult<Unit> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let code = huiyin_core::unit::UnitCode::parse("code", code).map_err(|_| AppError::NotFound)?;
+    let unit =
+        state.store.unit_by_code(code.as_str()).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let name = huiyin_core::text::required("name", Some(name), huiyin_core::text::limits::UNIT_NAME)?;
+    let before = unit_snapshot(state, &unit).await?;
+    let renamed = state.store.rename_unit(unit.id, &name).await?;
+    state.reload_segmenter().await?;
+    tracing::info!(unit = %renamed.code, actor = %actor.user.username, "unit renamed");
+    let after = unit_snapshot(state, &renamed).await?;
+    audit::record(state, actor, "unit.rename", Target::unit(&renamed), Some(before), Some(after)).await;
+    Ok(renamed)
+}
+
+/// The units of the actor's scope, by code.
+pub async fn units_in_scope(state: &AppState, actor: &Actor) -> AppResult<Vec<Unit>> {
+    Ok(state.store.units().await?.into_iter().filter(|u| actor.sees_unit(u.id)).collect())
+}
+
 /// Sets what a unit tells the public (COM-3): hotline, address, reception hours, procedure;
 /// administrators only, for units in their scope.
 pub async fn set_unit_public_info(

@@ -125,6 +125,14 @@ async fn units_form_a_tree(store: &dyn Store) {
         .await;
     assert!(matches!(orphan, Err(StoreError::UnknownReference("parent"))), "{orphan:?}");
     assert_eq!(store.units().await.unwrap().len(), 4);
+    // Renamed, a unit keeps its code and place.
+    let renamed = store.rename_unit(xs, "西山社区居民委员会").await.unwrap();
+    assert_eq!(
+        (renamed.code.as_str(), renamed.name.as_str(), renamed.parent_id),
+        ("XS", "西山社区居民委员会", Some(xz))
+    );
+    assert_eq!(store.unit_by_code("XS").await.unwrap().unwrap().name, "西山社区居民委员会");
+    assert!(matches!(store.rename_unit(i64::MAX, "x").await, Err(StoreError::NotFound)));
 }
 conformance!(twn_1_units_form_a_tree, units_form_a_tree);
 

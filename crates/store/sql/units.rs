@@ -50,6 +50,19 @@ impl UnitStore for Backend {
         Ok(unit)
     }
 
+    async fn rename_unit(&self, unit_id: i64, name: &str) -> StoreResult<Unit> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("UPDATE units SET name = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id")
+            .bind(name)
+            .bind(unit_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let unit = unit_from_row(&row)?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>> {
         let row = sqlx::query("SELECT id, code, name, kind, parent_id FROM units WHERE code = $1")
             .bind(code)

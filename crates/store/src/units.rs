@@ -49,6 +49,8 @@ pub struct UnitPublicInfo {
 #[async_trait]
 pub trait UnitStore: Send + Sync {
     async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit>;
+    /// Renames a unit; the unit as it is now, or [`crate::StoreError::NotFound`].
+    async fn rename_unit(&self, unit_id: i64, name: &str) -> StoreResult<Unit>;
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>>;
     async fn unit_by_id(&self, id: i64) -> StoreResult<Option<Unit>>;
     async fn units(&self) -> StoreResult<Vec<Unit>>;

@@ -18,6 +18,12 @@ pub(crate) enum UnitCommand {
         #[arg(long)]
         parent: Option<String>,
     },
+    /// Renames a unit; its code and case numbers stay, documents already issued keep their name.
+    Rename {
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
     /// Shows a unit's letterhead and signature block, or sets them; documents issued afterwards
     /// print them.
     Letterhead {
@@ -83,6 +89,12 @@ pub(crate) async fn unit(cli: &Cli, command: &UnitCommand) -> Result<(), Failure
                 huiyin_app::units::add_unit(&state, &operator, &draft).await?
             };
             println!("已添加单位 {}({})", unit.name, unit.code);
+            Ok(())
+        }
+        UnitCommand::Rename { code, name } => {
+            let (state, operator, unit) = as_operator(cli, code).await?;
+            let renamed = huiyin_app::units::rename_unit(&state, &operator, &unit.code, name).await?;
+            println!("已将 {}({})更名为 {}", unit.name, unit.code, renamed.name);
             Ok(())
         }
         UnitCommand::Letterhead { code, letterhead, signature } => {

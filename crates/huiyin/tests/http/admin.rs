@@ -269,3 +269,90 @@ fn fed_2_the_administration_pages_list_staff_and_the_log(backend: Backend) {
     assert!(!page(&other, "/home").1.contains(r#"href="/admin/users""#));
 }
 both_backends!(fed_2_the_administration_pages_list_staff_and_the_log);
+
+/// Issue 18, TWN-1: an administrator lists the units of their scope and renames one (their own
+/// included); its code and case numbers stay; the rename is on the audit log. Another unit's
+/// administrator, a non-administrator and a bad name are refused, and nothing changes.
+fn twn_1_a_unit_is_renamed_within_its_administrators_scope(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let community = db.account("xsadmin", "XS", Role::Admin, Some("西山社区管理员口令2026"));
+    let county = db.account("boss", "QX", Role::Admin, None);
+    let sibling = db.account("dzadmin", "DZ", Role::Admin, None);
+    db.account("xslead", "XS", Role::Leader, Some("西山社区领导口令2026"));
+    let server = Server::start(&db);
+    let patch = |token: &str, code: &str, body: Value| {
+        common::json(
+            agent()
+                .patch(server.url(&format!("/api/v1/units/{code}")))
+                .header("Authorization", &format!("Bearer {token}"))
+                .header("Content-Type", "application/json")
+                .send(body.to_string()),
+        )
+    };
+    let (_, mine) = get(&server, &community, "/api/v1/units");
+    assert_eq!(
+        mine,
+        json!([
+            {"code": "XS", "name": "西山社区", "kind": "community", "parent": "XZ"},
+            {"code": "XS-CL", "name": "西山社区残联", "kind": "federation", "parent": "XS"}
+        ])
+    );
+    assert_eq!(get(&server, &county, "/api/v1/units").1.as_array().unwrap().len(), 5);
+    assert_eq!(get(&server, &wang, "/api/v1/units").0, 403);
+    for (token, body, status) in [
+        (&sibling, json!({"name": "改名"}), 404),
+        (&wang, json!({"name": "改名"}), 403),
+        (&community, json!({"name": " "}), 422),
+        (&community, json!({"name": "西山\u{0}社区"}), 422),
+        (&community, json!({"name": "西山", "kind": "town"}), 400),
+    ] {
+        let (got, answer) = patch(token, "XS", body.clone());
+        assert_eq!(got, status, "{body}: {answer}");
+    }
+    let (status, renamed) = patch(&community, "xs", json!({"name": "西山社区居民委员会"}));
+    assert_eq!(status, 200, "{renamed}");
+    assert_eq!(renamed, json!({"code": "XS", "name": "西山社区居民委员会", "kind": "community", "parent": "XZ"}));
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &crate::api::visit());
+    assert!(case["case_number"].as_str().unwrap().starts_with("XS-"), "the code stays: {case}");
+    let log = audit(&server, &county, "?action=unit.");
+    let entry = entry(&log, "unit.rename", "XS");
+    assert_eq!(
+        (entry["before"]["name"].as_str(), entry["after"]["name"].as_str()),
+        (Some("西山社区"), Some("西山社区居民委员会"))
+    );
+    assert_eq!(entry["actor"], "xsadmin");
+    let printed = db.cli(&["unit", "rename", "XS-CL", "--name", "西山社区残疾人联合会"]);
+    assert!(printed.contains("西山社区残疾人联合会"), "{printed}");
+
+    // 单位 in the browser: the tree of one's units, each renamed from it.
+    let (cookie, _) = sign_in(&server, "xsadmin", "西山社区管理员口令2026", "/home");
+    let no_redirect: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let page = |cookie: &str| {
+        let mut answer = no_redirect.get(server.url("/admin/units")).header("Cookie", cookie).call().unwrap();
+        (answer.status().as_u16(), answer.body_mut().read_to_string().unwrap())
+    };
+    let (status, tree) = page(&cookie);
+    assert_eq!(status, 200, "{tree}");
+    let top = tree.find(r#"<span class="tree-depth-0">西山社区居民委员会"#).expect("the community at the top");
+    let below = tree.find(r#"<span class="tree-depth-1">└ 西山社区残疾人联合会"#).expect("the federation below it");
+    assert!(top < below && !tree.contains("东镇"), "{tree}");
+    let csrf = common::csrf_of(&server, &cookie, "/admin/units");
+    let rename = |name: &str| {
+        let mut answer = no_redirect
+            .post(server.url("/admin/units/XS-CL/name"))
+            .header("Cookie", &cookie)
+            .send_form([("csrf", csrf.as_str()), ("name", name)])
+            .unwrap();
+        (answer.status().as_u16(), answer.body_mut().read_to_string().unwrap())
+    };
+    let (status, refused) = rename("   ");
+    assert_eq!(status, 422);
+    assert!(refused.contains("请填写单位名称"), "{refused}");
+    assert_eq!(rename("西山社区残联").0, 303);
+    assert!(page(&cookie).1.contains("└ 西山社区残联"));
+    let (leader, _) = sign_in(&server, "xslead", "西山社区领导口令2026", "/home");
+    assert_eq!(page(&leader).0, 403, "administrators only");
+}
+both_backends!(twn_1_a_unit_is_renamed_within_its_administrators_scope);

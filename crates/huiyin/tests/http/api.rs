@@ -5,7 +5,7 @@ use crate::common;
 use common::{Backend, Db, Server, agent, csrf_of, delete, get, json, post, put, sign_in};
 use serde_json::{Value, json};
 
-fn visit() -> Value {
+pub(crate) fn visit() -> Value {
     json!({
         "channel": "visit",
         "received_at": "2026-11-20T09:30:00+08:00",

@@ -543,7 +543,7 @@ both_backends!(gen_3_documents_are_issued_as_pdf_and_reprints_are_identical);
 /// user add` or set by an administrator through the API, print on the registration records they
 /// take; papers name units and people by their names, never codes and logins, and write dates the
 /// Chinese way.
-fn fed_4_papers_carry_names_titles_and_credentials(backend: Backend) {
+fn fed_4_sch_9_papers_carry_names_titles_and_credentials(backend: Backend) {
     let Some(w) = World::new(backend) else { return };
     let card = json!({"display_name": "王秀英", "title": "接访员", "credential": "XS-001"});
     assert_eq!(put(&w, "wang", "/api/v1/users/wang/card", &card).0, 403, "an officer, not an administrator");
@@ -596,7 +596,7 @@ fn fed_4_papers_carry_names_titles_and_credentials(backend: Backend) {
     assert!(letter.contains("包案人:刘承办（维权干事）"), "{letter}");
     assert!(!letter.contains("XS-CL:") && !letter.contains("liu"), "no code or login: {letter}");
 }
-both_backends!(fed_4_papers_carry_names_titles_and_credentials);
+both_backends!(fed_4_sch_9_papers_carry_names_titles_and_credentials);
 
 /// TWN-11, FED-10: a leader who does not agree returns the draft with a comment instead of
 /// approving it: the approvals given lapse, the drafter is told, and the new draft goes to the

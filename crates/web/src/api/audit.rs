@@ -21,7 +21,7 @@ pub(super) struct AuditEntry {
     /// account (the first unit).
     actor: Option<String>,
     /// `user.add`, `user.card`, `user.disable`, `user.enable`, `user.password`, `user.password_reset`,
-    /// `token.create`, `token.revoke`, `token.revoke_all`, `unit.add`, `unit.public_info`,
+    /// `token.create`, `token.revoke`, `token.revoke_all`, `unit.add`, `unit.rename`, `unit.public_info`,
     /// `unit.schedule`, `unit.limits`, `unit.letterhead`, `calendar.import`, `category.add`,
     /// `category.edit`, `search.words`, `login.success`, `login.failure`.
     action: String,

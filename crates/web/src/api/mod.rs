@@ -12,6 +12,7 @@ mod public;
 mod saved_filters;
 mod search;
 mod supervision;
+mod units;
 
 use axum::body::Body;
 use axum::extract::{FromRequest, Request};
@@ -101,7 +102,8 @@ impl utoipa::Modify for BearerAuth {
          (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
          (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11), and reads a unit's hotline, hours, procedure and measures (COM-3)"),
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
-         (name = "accounts", description = "Revoking access: disabling accounts, setting passwords, revoking API tokens"))
+         (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
+         (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"))
 )]
 struct ApiDoc;
 
@@ -137,6 +139,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::read_notification))
         .routes(routes!(supervision::read_all_notifications))
         .routes(routes!(supervision::list_supervision))
+        .routes(routes!(units::list_units))
+        .routes(routes!(units::rename_unit))
         .routes(routes!(accounts::list_users))
         .routes(routes!(audit::list_audit))
         .routes(routes!(accounts::disable_user))

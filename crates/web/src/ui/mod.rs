@@ -4,6 +4,7 @@
 //! Works without JavaScript.
 
 mod admin;
+mod admin_units;
 mod admin_users;
 mod audit;
 mod bulk;
@@ -298,6 +299,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/calendar", get(admin_calendar).post(import_calendar)),
         ("/admin/users", get(admin_users::users_page)),
         ("/admin/users/{username}/active", post(admin_users::set_user_active)),
+        ("/admin/units", get(admin_units::units_page)),
+        ("/admin/units/{code}/name", post(admin_units::rename_unit)),
         ("/admin/audit", get(audit::audit_page)),
         ("/notifications", get(notifications)),
         ("/notifications/read-all", post(read_all_notifications)),
