@@ -25,9 +25,10 @@ async fn administered(state: &AppState, actor: &Actor, username: &str) -> AppRes
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
-    // The system accounts (`_online`, `_operator`) are nobody's to administer.
+    // The system accounts (`_online`, `_operator`) are nobody's to administer; what is no login
+    // name at all (a NUL, say) is no account.
     let username = username.trim().to_ascii_lowercase();
-    if is_system_account(&username) {
+    if is_system_account(&username) || huiyin_core::user::Username::parse("username", &username).is_err() {
         return Err(AppError::NotFound);
     }
     let user = state.store.user_by_username(&username).await?;

@@ -60,10 +60,12 @@ async fn insert_unit(state: &AppState, fields: UnitFields) -> AppResult<Unit> {
     })
 }
 
-/// Renames a unit of the administrator's scope (their own included). Its code, and so its case
-/// numbers, stay; documents already issued keep the name they were issued under; the search
-/// dictionary takes the new name at once. Its kind is not changed here: a department's kind makes
-/// it blind to accusations against the unit above it (GEN-7), which an administrator of that unit
+/// Renames a unit below the administrator's own (the operator: any unit). Its code, and so its
+/// case numbers, stay; documents already issued keep the name they were issued under; the search
+/// dictionary takes the new name at once. GEN-7 finds the unit a petitioner accuses by the name they
+/// type, so no unit takes another's name, and no administrator renames their own unit (they could
+/// rename it away from the name petitioners know). Nor is its kind changed here: a department's
+/// kind makes it blind to accusations against the unit above it, which that unit's administrator
 /// must not be able to undo.
 pub async fn rename_unit(state: &AppState, actor: &Actor, code: &str, name: &str) -> AppResult<Unit> {
     if !actor.user.role.can_administer() {
@@ -72,7 +74,15 @@ pub async fn rename_unit(state: &AppState, actor: &Actor, code: &str, name: &str
     let code = huiyin_core::unit::UnitCode::parse("code", code).map_err(|_| AppError::NotFound)?;
     let unit =
         state.store.unit_by_code(code.as_str()).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    if unit.id == actor.user.unit_id && !actor.is_operator() {
+        return Err(AppError::Forbidden);
+    }
     let name = huiyin_core::text::required("name", Some(name), huiyin_core::text::limits::UNIT_NAME)?;
+    let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let taken = state.store.units().await?.into_iter().any(|u| u.id != unit.id && plain(&u.name) == plain(&name));
+    if taken {
+        return Err(FieldError::new("name", Invalid::AlreadyExists).into());
+    }
     let before = unit_snapshot(state, &unit).await?;
     let renamed = state.store.rename_unit(unit.id, &name).await?;
     state.reload_segmenter().await?;

@@ -213,6 +213,11 @@ fn fed_2_an_administrator_lists_the_staff_they_administer(backend: Backend) {
     for token in [&wang, &dong] {
         assert_eq!(get(&server, token, "/api/v1/users").0, 403);
     }
+    // What is no login name at all is no account, never a server error.
+    for odd in ["a%00b", "%E2%80%AEzhao", "_operator"] {
+        let (status, answer) = post(&server, &community, &format!("/api/v1/users/{odd}/disable"), &json!({}));
+        assert_eq!(status, 404, "{odd}: {answer}");
+    }
     let printed = db.cli(&["user", "list", "--unit", "XS", "--disabled"]);
     assert!(printed.contains("zhao") && printed.contains("已停用") && !printed.contains("wang"), "{printed}");
     assert!(printed.contains("共 1 人"), "{printed}");
@@ -270,8 +275,9 @@ fn fed_2_the_administration_pages_list_staff_and_the_log(backend: Backend) {
 }
 both_backends!(fed_2_the_administration_pages_list_staff_and_the_log);
 
-/// Issue 18, TWN-1: an administrator lists the units of their scope and renames one (their own
-/// included); its code and case numbers stay; the rename is on the audit log. Another unit's
+/// Issue 18, TWN-1, GEN-7: an administrator lists the units of their scope and renames one below
+/// their own; its code and case numbers stay; the rename is on the audit log. Their own unit (one
+/// above renames it), another's name (petitioners accuse units by name), another unit's
 /// administrator, a non-administrator and a bad name are refused, and nothing changes.
 fn twn_1_a_unit_is_renamed_within_its_administrators_scope(backend: Backend) {
     let Some(db) = Db::new(backend) else { return };
@@ -300,17 +306,20 @@ fn twn_1_a_unit_is_renamed_within_its_administrators_scope(backend: Backend) {
     );
     assert_eq!(get(&server, &county, "/api/v1/units").1.as_array().unwrap().len(), 5);
     assert_eq!(get(&server, &wang, "/api/v1/units").0, 403);
-    for (token, body, status) in [
-        (&sibling, json!({"name": "改名"}), 404),
-        (&wang, json!({"name": "改名"}), 403),
-        (&community, json!({"name": " "}), 422),
-        (&community, json!({"name": "西山\u{0}社区"}), 422),
-        (&community, json!({"name": "西山", "kind": "town"}), 400),
+    for (token, code, body, status) in [
+        (&sibling, "XS", json!({"name": "改名"}), 404),
+        (&wang, "XS", json!({"name": "改名"}), 403),
+        (&community, "XS", json!({"name": "改名"}), 403),
+        (&community, "XS-CL", json!({"name": " "}), 422),
+        (&community, "XS-CL", json!({"name": "西山\u{0}社区"}), 422),
+        (&community, "XS-CL", json!({"name": "西 镇"}), 422),
+        (&community, "XS-CL", json!({"name": "西山", "kind": "town"}), 400),
     ] {
-        let (got, answer) = patch(token, "XS", body.clone());
-        assert_eq!(got, status, "{body}: {answer}");
+        let (got, answer) = patch(token, code, body.clone());
+        assert_eq!(got, status, "{code} {body}: {answer}");
     }
-    let (status, renamed) = patch(&community, "xs", json!({"name": "西山社区居民委员会"}));
+    assert_eq!(get(&server, &county, "/api/v1/units").1[3]["name"], "西山社区残联", "nothing changed");
+    let (status, renamed) = patch(&county, "xs", json!({"name": "西山社区居民委员会"}));
     assert_eq!(status, 200, "{renamed}");
     assert_eq!(renamed, json!({"code": "XS", "name": "西山社区居民委员会", "kind": "community", "parent": "XZ"}));
     let (_, case) = post(&server, &wang, "/api/v1/cases", &crate::api::visit());
@@ -321,7 +330,7 @@ fn twn_1_a_unit_is_renamed_within_its_administrators_scope(backend: Backend) {
         (entry["before"]["name"].as_str(), entry["after"]["name"].as_str()),
         (Some("西山社区"), Some("西山社区居民委员会"))
     );
-    assert_eq!(entry["actor"], "xsadmin");
+    assert_eq!(entry["actor"], "boss");
     let printed = db.cli(&["unit", "rename", "XS-CL", "--name", "西山社区残疾人联合会"]);
     assert!(printed.contains("西山社区残疾人联合会"), "{printed}");
 
@@ -338,6 +347,7 @@ fn twn_1_a_unit_is_renamed_within_its_administrators_scope(backend: Backend) {
     let top = tree.find(r#"<span class="tree-depth-0">西山社区居民委员会"#).expect("the community at the top");
     let below = tree.find(r#"<span class="tree-depth-1">└ 西山社区残疾人联合会"#).expect("the federation below it");
     assert!(top < below && !tree.contains("东镇"), "{tree}");
+    assert!(!tree.contains(r#"action="/admin/units/XS/name""#) && tree.contains("本单位由上级单位更名"), "{tree}");
     let csrf = common::csrf_of(&server, &cookie, "/admin/units");
     let rename = |name: &str| {
         let mut answer = no_redirect

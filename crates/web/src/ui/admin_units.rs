@@ -21,6 +21,8 @@ pub(super) struct UnitRow {
     /// How far below the top of the reader's part of the tree (0 for the top).
     depth: usize,
     staff: usize,
+    /// Renamed from here: not the reader's own unit (one above it renames it).
+    renamable: bool,
 }
 
 #[derive(Template)]
@@ -51,6 +53,7 @@ async fn tree_rows(state: &AppState, staff: &Staff) -> PageResult<Vec<UnitRow>> 
             name: unit.name.clone(),
             kind: unit.kind.label_zh(),
             depth,
+            renamable: id != staff.actor.user.unit_id,
             staff: users.iter().filter(|u| u.unit_id == id && u.active && !is_system_account(&u.username)).count(),
         });
         stack.extend(mine.iter().filter(|u| u.parent_id == Some(id)).rev().map(|u| (u.id, depth + 1)));
