@@ -260,7 +260,7 @@ async fn staff_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(Stri
 }
 
 pub(super) async fn units_in_scope(state: &AppState, actor: &Actor) -> PageResult<Vec<(String, String)>> {
-    Ok(state.store.units().await?.into_iter().filter(|u| actor.sees_unit(u.id)).map(|u| (u.code, u.name)).collect())
+    Ok(huiyin_app::units::units_in_scope(state, actor).await?.into_iter().map(|u| (u.code, u.name)).collect())
 }
 
 pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f): Query<ListForm>) -> PageResult {

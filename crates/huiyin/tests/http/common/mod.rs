@@ -121,20 +121,7 @@ impl Db {
             ];
             let mut tokens = Vec::new();
             for (username, unit, role, name) in people {
-                let account = NewUser {
-                    username: username.into(),
-                    display_name: name.into(),
-                    unit: UnitCode::parse("unit", unit).unwrap(),
-                    role,
-                    password_hash: None,
-                    may_backdate: false,
-                    title: None,
-                    credential: None,
-                };
-                let user = store.add_user(&account).await.unwrap();
-                let token = new_token("hy_").unwrap();
-                store.add_api_token(user.id, &token_hash(&token), chrono::Utc::now()).await.unwrap();
-                tokens.push(token);
+                tokens.push(add_account(store, username, unit, role, name, None).await);
             }
             (tokens[0].clone(), tokens[2].clone(), tokens[3].clone())
         })
@@ -150,22 +137,34 @@ impl Db {
                 Some(p) => Some(huiyin_app::actor::hash_password(p.to_owned()).await.unwrap()),
                 None => None,
             };
-            let account = NewUser {
-                username: username.into(),
-                display_name: username.into(),
-                unit: UnitCode::parse("unit", unit).unwrap(),
-                role,
-                password_hash: hash,
-                may_backdate: false,
-                title: None,
-                credential: None,
-            };
-            let user = store.add_user(&account).await.unwrap();
-            let token = new_token("hy_").unwrap();
-            store.add_api_token(user.id, &token_hash(&token), chrono::Utc::now()).await.unwrap();
-            token
+            add_account(store, username, unit, role, username, hash).await
         })
     }
+}
+
+/// Adds an account named `name` through the store, with a password hash if given; an API token for it.
+async fn add_account(
+    store: &dyn Store,
+    username: &str,
+    unit: &str,
+    role: Role,
+    name: &str,
+    password_hash: Option<String>,
+) -> String {
+    let account = NewUser {
+        username: username.into(),
+        display_name: name.into(),
+        unit: UnitCode::parse("unit", unit).unwrap(),
+        role,
+        password_hash,
+        may_backdate: false,
+        title: None,
+        credential: None,
+    };
+    let user = store.add_user(&account).await.unwrap();
+    let token = new_token("hy_").unwrap();
+    store.add_api_token(user.id, &token_hash(&token), chrono::Utc::now()).await.unwrap();
+    token
 }
 
 impl Drop for Db {
