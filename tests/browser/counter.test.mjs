@@ -114,6 +114,8 @@ test('a counter visit from the work page to the printed receipt, by keyboard', a
   // And renames a unit from the tree, by keyboard, after a question.
   await admin.goto(`${env.server.base}/admin/units`);
   assert.deepEqual(await seriousViolations(admin), [], 'the unit tree');
+  await tabTo(admin, 'edit-XS-CL');
+  await admin.keyboard.press('Enter');
   await tabTo(admin, 'name-XS-CL');
   await admin.keyboard.press('Control+A');
   await admin.keyboard.type('西山社区残疾人联合会');

@@ -1,16 +1,30 @@
-//! Staff accounts: adding them, disabling and enabling them, passwords and API tokens. An
-//! administrator disables, enables and revokes the tokens of accounts of the units in their scope;
-//! everyone sets their own password; only the operator (the server's command line) adds accounts,
-//! resets another person's password or makes an API token for them. A disabled account's sessions and tokens stop at
-//! once (every request checks that its user is active) and its tokens are revoked; a new password
-//! ends the sessions opened with the old one (the session keeps a fingerprint of the password hash).
+//! Staff accounts: adding them, placing them (unit and role), disabling and enabling them, passwords,
+//! sessions and API tokens. An administrator adds accounts to the units in their scope and
+//! administers those accounts; everyone sets their own password; only the operator (the server's
+//! command line) chooses a password for another person or makes an API token for them.
+//!
+//! A password an administrator does not choose: they issue a one-time link with an expiry
+//! ([`issue_password_link`], shown once), and whoever opens it sets the password. Because the
+//! administrator held the link, the account is from then on also blind to what the administrator is
+//! blind to (GEN-7, [`crate::actor::blindness_of`]): a town's administrator who used a community
+//! officer's link would still never read an accusation against the town. A link the operator
+//! issues, or a password the operator sets, carries no such blindness.
+//!
+//! A disabled account's sessions and tokens stop at once (every request checks that its user is
+//! active) and its tokens are revoked; a new password, or [`end_sessions`], ends every session (the
+//! session keeps a fingerprint of the password hash and the session generation).
+//!
+//! One role per account: the seeds' leader who also receives petitioners does so as a leader (a
+//! leader registers, receives on the reception day and approves); a person who must also draft
+//! opinions that leaders approve has a second account, so that nobody approves their own draft
+//! (TWN-11).
 
 use huiyin_core::unit::UnitDraft;
 use huiyin_core::user::{
     AccountDraft, AccountFields, Role, StaffCardDraft, StaffCardFields, check_new_password, is_system_account,
 };
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{NewUser, StaffCard, StoreError, User};
+use huiyin_store::{ApiToken, NewUser, StaffCard, StoreError, User};
 use serde_json::json;
 
 use crate::actor::Actor;
@@ -35,6 +49,26 @@ async fn administered(state: &AppState, actor: &Actor, username: &str) -> AppRes
     user.filter(|u| actor.sees_unit(u.unit_id)).ok_or(AppError::NotFound)
 }
 
+/// The account `username` if the actor administers it ([`administered`]): for the person's page.
+pub async fn administered_account(state: &AppState, actor: &Actor, username: &str) -> AppResult<User> {
+    administered(state, actor, username).await
+}
+
+/// The latest sign-ins to an account the actor administers, successful or not, newest first, from
+/// the audit log.
+pub async fn recent_sign_ins(state: &AppState, actor: &Actor, user: &User) -> AppResult<Vec<huiyin_store::AdminEvent>> {
+    let user = administered(state, actor, &user.username).await?;
+    let query = huiyin_store::AdminEventQuery {
+        units: vec![user.unit_id],
+        action_prefix: Some("login.".into()),
+        target: Some(user.username.clone()),
+        page: 1,
+        per_page: 10,
+        ..Default::default()
+    };
+    Ok(state.store.admin_events(&query).await?.items)
+}
+
 /// Filters of the staff list, as they arrive in a query string.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -45,11 +79,21 @@ pub struct AccountListParams {
     pub role: Option<String>,
     /// `true`: only enabled accounts; `false`: only disabled ones.
     pub active: Option<bool>,
+    /// `true`: only accounts that have never signed in; `false`: only those that have.
+    pub never_signed_in: Option<bool>,
+}
+
+/// An account as the staff list shows it: with when the person last signed in.
+#[derive(Debug, Clone)]
+pub struct AccountListing {
+    pub user: User,
+    pub last_sign_in: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The staff accounts an administrator administers: those of the units in their scope, by unit and
-/// login name, without the system accounts. Refused to every other role.
-pub async fn list_accounts(state: &AppState, actor: &Actor, p: &AccountListParams) -> AppResult<Vec<User>> {
+/// login name, without the system accounts, each with their last sign-in. Refused to every other
+/// role.
+pub async fn list_accounts(state: &AppState, actor: &Actor, p: &AccountListParams) -> AppResult<Vec<AccountListing>> {
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
@@ -60,6 +104,8 @@ pub async fn list_accounts(state: &AppState, actor: &Actor, p: &AccountListParam
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
+    let signed_in: std::collections::HashMap<i64, chrono::DateTime<chrono::Utc>> =
+        state.store.last_sign_ins().await?.into_iter().collect();
     Ok(state
         .store
         .users()
@@ -67,7 +113,21 @@ pub async fn list_accounts(state: &AppState, actor: &Actor, p: &AccountListParam
         .into_iter()
         .filter(|u| units.contains(&u.unit_id) && !is_system_account(&u.username))
         .filter(|u| role.is_none_or(|r| u.role == r) && p.active.is_none_or(|a| u.active == a))
+        .map(|user| AccountListing { last_sign_in: signed_in.get(&user.id).copied(), user })
+        .filter(|a| p.never_signed_in.is_none_or(|never| a.last_sign_in.is_none() == never))
         .collect())
+}
+
+/// Adds an account without a password ([`add_account`]) and issues the link by which the person
+/// sets theirs ([`issue_password_link`]).
+pub async fn add_account_with_link(
+    state: &AppState,
+    actor: &Actor,
+    draft: &AccountDraft,
+) -> AppResult<(User, IssuedLink)> {
+    let user = add_account(state, actor, draft, None).await?;
+    let link = issue_password_link(state, actor, &user.username).await?;
+    Ok((user, link))
 }
 
 /// Whether the installation still waits for its first administrator (the first-run setup link):
@@ -77,23 +137,41 @@ pub async fn needs_first_administrator(state: &AppState) -> AppResult<bool> {
     Ok(state.store.users_with_role(Role::Admin).await?.iter().all(|u| is_system_account(&u.username)))
 }
 
-/// Adds a staff account to a unit, with a password (checked, then hashed) or without one (API
-/// tokens only): the operator only, for now. An administrator who could add an account below
-/// them could sign in as it, and a town accused in a case held below it would read the accusation
-/// through that account (GEN-7); who may add accounts in the browser is the administration
-/// issue's to decide.
+/// Adds a staff account to a unit in the administrator's scope. Without a password the person sets
+/// their own by a one-time link ([`issue_password_link`]; or the account is for API tokens only). A
+/// password is chosen only by the operator (the server's command line): an administrator never
+/// knows another person's password. Only the operator allows 补录 or gives a name another active
+/// account has (an accused person is recognised by their name, GEN-7).
 pub async fn add_account(
     state: &AppState,
     actor: &Actor,
     draft: &AccountDraft,
     password: Option<&str>,
 ) -> AppResult<User> {
-    if !actor.is_operator() {
+    if !actor.user.role.can_administer() || (password.is_some() && !actor.is_operator()) {
         return Err(AppError::Forbidden);
     }
-    let AccountFields { username, unit, role, display_name, title, credential, may_backdate } = draft.parse()?;
+    let AccountFields { username, unit, role, display_name, title, credential, rank, phone, may_backdate } =
+        draft.parse()?;
     if let Some(password) = password {
         check_new_password("password", password)?;
+    }
+    if !actor.is_operator() {
+        // 补录 can make late handling look timely: the operator's to allow.
+        if may_backdate {
+            return Err(FieldError::new("may_backdate", Invalid::NotAChoice { allowed: "否".into() }).into());
+        }
+        // An online accusation finds the accused person by their name when one active account has
+        // it (GEN-7): a second account of the same name would hide them.
+        let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let users = state.store.users().await?;
+        if users.iter().any(|u| u.username == username.as_str()) {
+            return Err(FieldError::new("username", Invalid::AlreadyExists).into());
+        }
+        if users.iter().any(|u| u.active && plain(&u.display_name) == plain(&display_name)) {
+            let allowed = "与其他在岗人员不同的姓名(同名人员须在服务器上用 huiyin user add 添加)".to_owned();
+            return Err(FieldError::new("display_name", Invalid::NotAChoice { allowed }).into());
+        }
     }
     if state.store.unit_by_code(unit.as_str()).await?.filter(|u| actor.sees_unit(u.id)).is_none() {
         return Err(FieldError::new("unit", Invalid::UnknownUnit).into());
@@ -111,6 +189,8 @@ pub async fn add_account(
         may_backdate,
         title,
         credential,
+        rank,
+        phone,
     };
     let user = state.store.add_user(&account).await.map_err(|e| match e {
         StoreError::Duplicate(_) => FieldError::new("username", Invalid::AlreadyExists).into(),
@@ -156,7 +236,9 @@ pub async fn set_up_first_administrator(
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
-    let Some(AccountFields { username, unit: unit_code, role, display_name, title, credential, .. }) = fields else {
+    let Some(AccountFields { username, unit: unit_code, role, display_name, title, credential, rank, phone, .. }) =
+        fields
+    else {
         return Err(FieldError::new("username", Invalid::Required).into());
     };
     if !state.store.take_setup_token(&token).await? {
@@ -176,6 +258,8 @@ pub async fn set_up_first_administrator(
         may_backdate: false,
         title,
         credential,
+        rank,
+        phone,
     };
     let user = state.store.add_user(&account).await.map_err(|e| match e {
         StoreError::Duplicate(_) => FieldError::new("username", Invalid::AlreadyExists).into(),
@@ -188,22 +272,150 @@ pub async fn set_up_first_administrator(
     Ok(user)
 }
 
-/// Sets how a staff member is named on records (亮证服务, FED-4, SCH-9): their title and credential
-/// number, by an administrator, for an account of a unit in their scope; their name only by the
-/// operator (`huiyin user card`). A name is how an online accusation finds the accused staff member
+/// Sets how a staff member is named on records (亮证服务, FED-4, SCH-9): their title, rank, credential
+/// number and telephone, by an administrator, for an account of a unit in their scope; their name
+/// only by the operator (`huiyin user card`). A name is how an online accusation finds the accused staff member
 /// (GEN-7), so an administrator who could rename people could hide the accused from it; for the same
-/// reason only the operator adds accounts.
+/// reason an administrator adds no account under a name another active account has.
 pub async fn set_card(state: &AppState, actor: &Actor, username: &str, draft: &StaffCardDraft) -> AppResult<User> {
     let user = administered(state, actor, username).await?;
-    let StaffCardFields { display_name, title, credential } = draft.parse()?;
+    let StaffCardFields { display_name, title, credential, rank, phone } = draft.parse()?;
     if display_name != user.display_name && !actor.is_operator() {
         let allowed = format!("{}(更改姓名须在服务器上用 huiyin user card 办理)", user.display_name);
         return Err(FieldError::new("display_name", Invalid::NotAChoice { allowed }).into());
     }
     let before = account_snapshot(&user);
-    let user = state.store.set_user_card(user.id, &StaffCard { display_name, title, credential }).await?;
+    let user = state.store.set_user_card(user.id, &StaffCard { display_name, title, credential, rank, phone }).await?;
     tracing::info!(user = %user.username, actor = %actor.user.username, "staff card set");
     audit::record(state, actor, "user.card", Target::user(&user), Some(before), Some(account_snapshot(&user))).await;
+    Ok(user)
+}
+
+/// Moves a staff member to another unit of the administrator's scope, or gives them another role
+/// (FED-2: dedicated petition officers are a role the administrator assigns), or both. Not one's own
+/// account: an administrator does not move themself out of their scope or out of administering.
+/// What the person sees follows at their next request: scope and blindness are read each time.
+pub async fn set_placement(
+    state: &AppState,
+    actor: &Actor,
+    username: &str,
+    draft: &huiyin_core::user::PlacementDraft,
+) -> AppResult<User> {
+    let user = administered(state, actor, username).await?;
+    if user.id == actor.user.id {
+        return Err(FieldError::new("role", Invalid::NotAChoice { allowed: "另一位用户".into() }).into());
+    }
+    let huiyin_core::user::PlacementFields { unit, role } = draft.parse()?;
+    let unit_id = match unit {
+        Some(code) => {
+            let unit = state.store.unit_by_code(code.as_str()).await?.filter(|u| actor.sees_unit(u.id));
+            unit.ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?.id
+        }
+        None => user.unit_id,
+    };
+    let role = role.unwrap_or(user.role);
+    // GEN-7: a move that would let the person see an accusation the administrator must not (against
+    // their own unit, from a unit below it) is for an administrator above them, or the operator:
+    // else an administrator could move themself there through a second administrator, or place a
+    // colleague there to read it for them.
+    if !actor.is_operator() && unit_id != user.unit_id {
+        let tree = crate::tree::unit_tree(state).await?;
+        let blind_now = crate::actor::blindness_of(&*state.store, &tree, &user).await?;
+        let moved = User { unit_id, ..user.clone() };
+        let blind_then = crate::actor::blindness_of(&*state.store, &tree, &moved).await?;
+        let lost = blind_now.units.iter().any(|u| !blind_then.units.contains(u) && actor.blind.units.contains(u));
+        if lost {
+            let allowed = "不会使其看到反映本单位信访件的单位(此调整须在服务器上办理)".to_owned();
+            return Err(FieldError::new("unit", Invalid::NotAChoice { allowed }).into());
+        }
+    }
+    if unit_id == user.unit_id && role == user.role {
+        return Ok(user);
+    }
+    let before = account_snapshot(&user);
+    let placed = state.store.set_user_placement(user.id, unit_id, role).await?;
+    tracing::info!(user = %placed.username, actor = %actor.user.username, "account placed");
+    audit::record(state, actor, "user.placement", Target::user(&placed), Some(before), Some(account_snapshot(&placed)))
+        .await;
+    Ok(placed)
+}
+
+/// Ends every session of an account at once (a lost telephone, a shared computer): the person
+/// signs in again. Their tokens are [`revoke_tokens`]'s.
+pub async fn end_sessions(state: &AppState, actor: &Actor, username: &str) -> AppResult<User> {
+    let user = administered(state, actor, username).await?;
+    state.store.end_user_sessions(user.id).await?;
+    tracing::info!(user = %user.username, actor = %actor.user.username, "sessions ended");
+    audit::record(state, actor, "user.sessions_end", Target::user(&user), None, Some(json!({"sessions": "已结束"})))
+        .await;
+    Ok(user)
+}
+
+/// How long a one-time password link works.
+pub const PASSWORD_LINK_HOURS: i64 = 72;
+
+/// A one-time link that sets an account's password, as issued: its secret is shown this once.
+#[derive(Debug, Clone)]
+pub struct IssuedLink {
+    pub user: User,
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl IssuedLink {
+    /// The link's path on this server.
+    pub fn path(&self) -> String {
+        format!("/password/{}", self.token)
+    }
+}
+
+/// Issues a one-time link by which the person sets the password of an account in the
+/// administrator's scope (a new account's first, a forgotten one's reset): it works once, for
+/// [`PASSWORD_LINK_HOURS`], and the account's earlier links stop working. The password stays until
+/// the link is used. Not for one's own account (one sets one's own password with the old one), nor
+/// for a disabled account. See the module's note on the blindness a link carries (GEN-7).
+pub async fn issue_password_link(state: &AppState, actor: &Actor, username: &str) -> AppResult<IssuedLink> {
+    let user = administered(state, actor, username).await?;
+    if user.id == actor.user.id {
+        return Err(FieldError::new("username", Invalid::NotAChoice { allowed: "另一位用户".into() }).into());
+    }
+    if !user.active {
+        return Err(FieldError::new("username", Invalid::NotAChoice { allowed: "已启用的账号".into() }).into());
+    }
+    let token = crate::context::new_token("pw_")?;
+    let now = chrono::Utc::now();
+    let expires_at = now + chrono::Duration::hours(PASSWORD_LINK_HOURS);
+    let issued_by = (!actor.is_operator()).then_some(actor.user.id);
+    let link = huiyin_store::PasswordLink { user_id: user.id, issued_by, expires_at };
+    state.store.put_password_link(&crate::context::token_hash(&token), &link, now).await?;
+    tracing::info!(user = %user.username, actor = %actor.user.username, "password link issued");
+    let after = json!({"link": secret_changed(), "expires_at": expires_at.to_rfc3339()});
+    audit::record(state, actor, "user.password_link", Target::user(&user), None, Some(after)).await;
+    Ok(IssuedLink { user, token, expires_at })
+}
+
+/// The account a one-time link would set the password of, while the link works; else
+/// [`AppError::NotFound`] (unknown, used, superseded, expired, or the account disabled since).
+pub async fn password_link_account(state: &AppState, token: &str) -> AppResult<User> {
+    let link = state.store.password_link(&crate::context::token_hash(token), chrono::Utc::now()).await?;
+    let user = match link {
+        Some(link) => state.store.user_by_id(link.user_id).await?,
+        None => None,
+    };
+    user.filter(|u| u.active).ok_or(AppError::NotFound)
+}
+
+/// Sets an account's password by its one-time link, from `address`: the password is checked first,
+/// then the link is used up in the same transaction that sets it, so two submissions cannot both
+/// succeed. Every session of the account ends; the audit log keeps the address.
+pub async fn use_password_link(state: &AppState, token: &str, password: &str, address: &str) -> AppResult<User> {
+    password_link_account(state, token).await?;
+    check_new_password("password", password)?;
+    let hash = hash(password).await?;
+    let user = state.store.use_password_link(&crate::context::token_hash(token), &hash, chrono::Utc::now()).await?;
+    let user = user.ok_or(AppError::NotFound)?;
+    tracing::info!(user = %user.username, "password set by link");
+    audit::record_password_link_used(state, &user, address).await;
     Ok(user)
 }
 
@@ -214,8 +426,11 @@ pub async fn set_active(state: &AppState, actor: &Actor, username: &str, active:
         return Err(FieldError::new("username", Invalid::NotAChoice { allowed: "另一位用户".into() }).into());
     }
     state.store.set_user_active(user.id, active).await?;
-    // Enabling the account again does not bring back a token that may have been taken.
+    // Enabling the account again brings back no token, nor a password link, that may have been taken.
     let revoked = if active { 0 } else { state.store.revoke_user_tokens(user.id).await? };
+    if !active {
+        state.store.drop_password_links(user.id).await?;
+    }
     tracing::info!(user = %user.username, active, actor = %actor.user.username, "account enabled or disabled");
     let changed = User { active, ..user.clone() };
     let action = if active { "user.enable" } else { "user.disable" };
@@ -229,9 +444,8 @@ pub async fn set_active(state: &AppState, actor: &Actor, username: &str, active:
 }
 
 /// Sets one's own new password; sessions opened with the old one end. Nobody sets another person's
-/// password here: an administrator who could would sign in as anyone below them (an accused town
-/// as the community officer holding the accusation, GEN-7). A forgotten password is reset on the
-/// server with `huiyin user passwd`.
+/// password here: an administrator issues a one-time link ([`issue_password_link`]); the operator
+/// may set one on the server (`huiyin user passwd`).
 pub async fn set_password(state: &AppState, actor: &Actor, username: &str, password: &str) -> AppResult<()> {
     if !username.trim().eq_ignore_ascii_case(&actor.user.username) {
         return Err(AppError::Forbidden);
@@ -246,33 +460,124 @@ pub async fn set_password(state: &AppState, actor: &Actor, username: &str, passw
 }
 
 /// Resets another person's forgotten password: the operator only (`huiyin user passwd` on the
-/// server), for the reason [`set_password`] gives. Sessions opened with the old one end.
+/// server), for the reason [`set_password`] gives. Every session ends; since no administrator held
+/// this password, the account loses the blindness of an earlier link's issuer.
 pub async fn reset_password(state: &AppState, actor: &Actor, username: &str, password: &str) -> AppResult<User> {
     if !actor.is_operator() {
         return Err(AppError::Forbidden);
     }
     let user = administered(state, actor, username).await?;
     check_new_password("password", password)?;
-    state.store.set_password_hash(user.id, &hash(password).await?).await?;
+    state.store.reset_password_hash(user.id, &hash(password).await?).await?;
     tracing::info!(user = %user.username, actor = %actor.user.username, "password reset");
     let after = Some(json!({"password": secret_changed()}));
     audit::record(state, actor, "user.password_reset", Target::user(&user), None, after).await;
     Ok(user)
 }
 
-/// Makes a new API token for an account and returns it (shown once; only its hash is kept): the
-/// operator only, since a token is a way to act as its holder.
-pub async fn create_token(state: &AppState, actor: &Actor, username: &str) -> AppResult<(User, String)> {
+/// Makes a new API token for an account and returns it (shown once; only its hash is kept), with
+/// the name, scope and expiry asked for (none: `full`, unnamed, until revoked, as the command line
+/// always made them): the operator only, since a token is a way to act as its holder, and an
+/// administrator who held one could read as that person what they themself must not (GEN-7).
+pub async fn create_token(
+    state: &AppState,
+    actor: &Actor,
+    username: &str,
+    draft: Option<&huiyin_core::user::TokenDraft>,
+) -> AppResult<(User, String)> {
     if !actor.is_operator() {
         return Err(AppError::Forbidden);
     }
     let user = administered(state, actor, username).await?;
-    let token = crate::context::new_token("hy_")?;
-    state.store.add_api_token(user.id, &crate::context::token_hash(&token), chrono::Utc::now()).await?;
-    tracing::info!(user = %user.username, actor = %actor.user.username, "API token made");
-    let after = Some(json!({"token": secret_changed()}));
-    audit::record(state, actor, "token.create", Target::user(&user), None, after).await;
+    let token = new_api_token(state, actor, &user, draft, huiyin_core::user::TokenScope::Full).await?;
     Ok((user, token))
+}
+
+/// Makes a new API token for oneself, for a system one connects (a hotline's, a partner's): named,
+/// with a scope no wider than that of the token asking (`caller_scope`; a browser session is
+/// `full`) and an optional expiry. Shown once.
+pub async fn create_own_token(
+    state: &AppState,
+    actor: &Actor,
+    draft: &huiyin_core::user::TokenDraft,
+    caller_scope: huiyin_core::user::TokenScope,
+) -> AppResult<(ApiToken, String)> {
+    let user = actor.user.clone();
+    let token = new_api_token(state, actor, &user, Some(draft), caller_scope).await?;
+    let made = state.store.api_tokens(user.id).await?.into_iter().next().ok_or(AppError::NotFound)?;
+    Ok((made, token))
+}
+
+/// Checks what is asked for, makes the token, keeps its hash and records it.
+async fn new_api_token(
+    state: &AppState,
+    actor: &Actor,
+    user: &User,
+    draft: Option<&huiyin_core::user::TokenDraft>,
+    widest: huiyin_core::user::TokenScope,
+) -> AppResult<String> {
+    use huiyin_core::user::TokenScope;
+    let now = chrono::Utc::now();
+    let asked = match draft {
+        Some(draft) => {
+            let fields = draft.parse()?;
+            let wider = |s: TokenScope| TokenScope::ALL.iter().position(|x| *x == s);
+            if wider(fields.scope) > wider(widest) {
+                let allowed = format!("不超过本令牌的权限({})", widest.label_zh());
+                return Err(FieldError::new("scope", Invalid::NotAChoice { allowed }).into());
+            }
+            huiyin_store::NewApiToken {
+                name: Some(fields.name),
+                scope: fields.scope,
+                expires_at: fields.expires_in_days.map(|d| now + chrono::Duration::days(i64::from(d))),
+            }
+        }
+        None => huiyin_store::NewApiToken::default(),
+    };
+    let token = crate::context::new_token("hy_")?;
+    state.store.add_api_token(user.id, &crate::context::token_hash(&token), &asked, now).await?;
+    tracing::info!(user = %user.username, actor = %actor.user.username, "API token made");
+    let after = json!({
+        "token": secret_changed(),
+        "name": asked.name,
+        "scope": asked.scope.code(),
+        "expires_at": asked.expires_at.map(|t| t.to_rfc3339()),
+    });
+    audit::record(state, actor, "token.create", Target::user(user), None, Some(after)).await;
+    Ok(token)
+}
+
+/// The account whose tokens `username` names: one's own (an empty name too), or one the actor
+/// administers.
+async fn token_holder(state: &AppState, actor: &Actor, username: Option<&str>) -> AppResult<User> {
+    match username.map(str::trim).filter(|u| !u.is_empty()) {
+        None => Ok(actor.user.clone()),
+        Some(u) if u.eq_ignore_ascii_case(&actor.user.username) => Ok(actor.user.clone()),
+        Some(u) => administered(state, actor, u).await,
+    }
+}
+
+/// The API tokens of oneself or of an account the actor administers, newest first: name, scope,
+/// made, expiry; never the secret.
+pub async fn list_tokens(state: &AppState, actor: &Actor, username: Option<&str>) -> AppResult<(User, Vec<ApiToken>)> {
+    let user = token_holder(state, actor, username).await?;
+    let tokens = state.store.api_tokens(user.id).await?;
+    Ok((user, tokens))
+}
+
+/// Revokes one token, by its id, of oneself or of an account the actor administers; it stops at
+/// once. Another's token, or one not there, is [`AppError::NotFound`].
+pub async fn revoke_token_id(state: &AppState, actor: &Actor, username: Option<&str>, id: i64) -> AppResult<User> {
+    let user = token_holder(state, actor, username).await?;
+    let token = state.store.api_tokens(user.id).await?.into_iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;
+    if !state.store.revoke_api_token_id(user.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(user = %user.username, token = id, actor = %actor.user.username, "API token revoked");
+    let before = json!({"token": "有效", "name": token.name, "scope": token.scope.code()});
+    audit::record(state, actor, "token.revoke", Target::user(&user), Some(before), Some(json!({"token": "已撤销"})))
+        .await;
+    Ok(user)
 }
 
 /// Revokes the one API token given (whoever holds a token may end it); whether it existed.

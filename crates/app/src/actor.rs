@@ -15,8 +15,7 @@ pub struct Actor {
     pub user: User,
     /// Ids of the user's unit and all units below it.
     pub scope: Vec<i64>,
-    /// Whose accusations this user never sees: their own unit and, for a department, the unit it
-    /// belongs to (`informant::UnitTree::blind_to`), and themselves.
+    /// Whose accusations this user never sees ([`blindness_of`]).
     pub blind: huiyin_store::Blindness,
 }
 
@@ -24,7 +23,7 @@ impl Actor {
     pub async fn load(state: &AppState, user: User) -> Result<Actor, huiyin_store::StoreError> {
         let tree = crate::tree::unit_tree(state).await?;
         let scope = tree.subtree(user.unit_id);
-        let blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), user: Some(user.id) };
+        let blind = blindness_of(&*state.store, &tree, &user).await?;
         Ok(Actor { user, scope, blind })
     }
 
@@ -42,6 +41,35 @@ impl Actor {
     pub fn is_blind_to(&self, accused_unit: Option<i64>, accused_user: Option<i64>) -> bool {
         self.blind.hides(accused_unit, accused_user)
     }
+}
+
+/// Whose accusations `user` never sees (GEN-7): their own unit and, for a department, the unit it
+/// belongs to (`informant::UnitTree::blind_to`), and themselves. When an administrator's one-time link
+/// set their password, also what that administrator is blind to: the administrator held the link
+/// and could have used it to read, as this account, an accusation against their own unit or
+/// themselves; and so on through the links that set the issuer's own password. A link of the
+/// operator (the server's command line) carries no blindness. The one reading of blindness for
+/// every reader and every notice.
+pub async fn blindness_of(
+    store: &dyn huiyin_store::Store,
+    tree: &huiyin_core::informant::UnitTree,
+    user: &User,
+) -> Result<huiyin_store::Blindness, huiyin_store::StoreError> {
+    let mut blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), users: vec![user.id] };
+    // The issuer's own blindness too, link after link: an administrator who set up another
+    // administrator by a link would otherwise pass on none of theirs through the next link.
+    let mut next = user.link_issuer_id;
+    while let Some(id) = next.filter(|id| !blind.users.contains(id)) {
+        let Some(issuer) = store.user_by_id(id).await?.filter(|i| i.username != OPERATOR_USERNAME) else { break };
+        for unit in tree.blind_to(issuer.unit_id) {
+            if !blind.units.contains(&unit) {
+                blind.units.push(unit);
+            }
+        }
+        blind.users.push(issuer.id);
+        next = issuer.link_issuer_id;
+    }
+    Ok(blind)
 }
 
 /// The command line as an actor: an administrator of the whole tree (the account `_operator`, made
@@ -64,6 +92,10 @@ pub async fn operator(state: &AppState) -> AppResult<Actor> {
                 may_backdate: false,
                 title: None,
                 credential: None,
+                rank: None,
+                phone: None,
+                link_issuer_id: None,
+                session_generation: 0,
             },
             scope: Vec::new(),
             blind: huiyin_store::Blindness::default(),
@@ -90,6 +122,8 @@ pub(crate) async fn system_actor(state: &AppState, username: &str, display_name:
                 may_backdate: false,
                 title: None,
                 credential: None,
+                rank: None,
+                phone: None,
             };
             match state.store.add_user(&account).await {
                 Ok(user) => user,

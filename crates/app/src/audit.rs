@@ -109,6 +109,22 @@ pub async fn record_sign_in(state: &AppState, user: Option<&User>, succeeded: bo
     keep(state, &event).await;
 }
 
+/// Records that a one-time link set `user`'s password, from `address`: the person is its actor,
+/// the link's issuer is on the entry that issued it.
+pub async fn record_password_link_used(state: &AppState, user: &User, address: &str) {
+    let event = NewAdminEvent {
+        at: Utc::now(),
+        actor_id: Some(user.id),
+        unit_id: Some(user.unit_id),
+        action: "user.password_link_used".to_owned(),
+        target: user.username.clone(),
+        before: None,
+        after: Some(json!({"password": secret_changed()}).to_string()),
+        address: Some(address.to_owned()),
+    };
+    keep(state, &event).await;
+}
+
 /// An account as the audit log shows it: everything an administrator changes, no password hash.
 pub fn account_snapshot(user: &User) -> Value {
     json!({
@@ -117,6 +133,8 @@ pub fn account_snapshot(user: &User) -> Value {
         "role": user.role.code(),
         "title": user.title,
         "credential": user.credential,
+        "rank": user.rank,
+        "phone": user.phone,
         "active": user.active,
         "may_backdate": user.may_backdate,
     })
@@ -210,7 +228,11 @@ pub fn action_label_zh(code: &str) -> &'static str {
     match code {
         "user.add" => "添加人员",
         "user.setup_first_administrator" => "首次设置管理员",
-        "user.card" => "修改姓名、职务、工作证号",
+        "user.card" => "修改姓名、职务、职级、工作证号、电话",
+        "user.placement" => "调整单位或角色",
+        "user.password_link" => "签发设置密码链接",
+        "user.password_link_used" => "用链接设置密码",
+        "user.sessions_end" => "结束全部登录",
         "user.disable" => "停用账号",
         "user.enable" => "启用账号",
         "user.password" => "修改本人密码",
@@ -222,6 +244,7 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "login.failure" => "登录失败",
         "unit.add" => "添加单位",
         "unit.rename" => "单位更名",
+        "unit.move" => "调整上级单位",
         "unit.public_info" => "修改公开信息",
         "unit.schedule" => "修改领导接访安排",
         "unit.limits" => "修改办理期限",
@@ -240,6 +263,10 @@ pub fn field_label_zh(key: &str) -> &str {
         "display_name" => "姓名",
         "title" => "职务",
         "credential" => "工作证号",
+        "rank" => "职级",
+        "phone" => "电话",
+        "expires_at" => "有效期至",
+        "sessions" => "登录",
         "unit" => "单位",
         "role" => "角色",
         "active" => "启用",

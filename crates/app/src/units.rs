@@ -1,5 +1,5 @@
-//! The units of the tree (TWN-1): adding them, what each tells the public (COM-3) and its weekly
-//! reception schedule.
+//! The units of the tree (TWN-1): adding, renaming and moving them, what each tells the public
+//! (COM-3) and its weekly reception schedule.
 
 use chrono::Utc;
 use huiyin_core::unit::{UnitDraft, UnitFields};
@@ -68,15 +68,7 @@ async fn insert_unit(state: &AppState, fields: UnitFields) -> AppResult<Unit> {
 /// kind makes it blind to accusations against the unit above it, which that unit's administrator
 /// must not be able to undo.
 pub async fn rename_unit(state: &AppState, actor: &Actor, code: &str, name: &str) -> AppResult<Unit> {
-    if !actor.user.role.can_administer() {
-        return Err(AppError::Forbidden);
-    }
-    let code = huiyin_core::unit::UnitCode::parse("code", code).map_err(|_| AppError::NotFound)?;
-    let unit =
-        state.store.unit_by_code(code.as_str()).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
-    if unit.id == actor.user.unit_id && !actor.is_operator() {
-        return Err(AppError::Forbidden);
-    }
+    let unit = unit_below(state, actor, code).await?;
     let name = huiyin_core::text::required("name", Some(name), huiyin_core::text::limits::UNIT_NAME)?;
     let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let taken = state.store.units().await?.into_iter().any(|u| u.id != unit.id && plain(&u.name) == plain(&name));
@@ -90,6 +82,75 @@ pub async fn rename_unit(state: &AppState, actor: &Actor, code: &str, name: &str
     let after = unit_snapshot(state, &renamed).await?;
     audit::record(state, actor, "unit.rename", Target::unit(&renamed), Some(before), Some(after)).await;
     Ok(renamed)
+}
+
+/// Moves a unit, with everything below it, under another unit of the administrator's scope (the
+/// operator: anywhere in the tree). Not one's own unit (one above moves it), nor under itself or a
+/// unit below it. Scope and blindness follow the tree at once, since they are read from it at each
+/// request; full-text search follows it in the same transaction. A case held in the moved unit that
+/// accuses a unit now above it stays hidden from the accused (they are blind to it) and may only be
+/// routed out (GEN-7: the holder lies within the accused's reach).
+pub async fn move_unit(state: &AppState, actor: &Actor, code: &str, parent: &str) -> AppResult<Unit> {
+    let unit = unit_below(state, actor, code).await?;
+    let parent = huiyin_core::unit::UnitCode::parse("parent", parent)?;
+    let parent = state
+        .store
+        .unit_by_code(parent.as_str())
+        .await?
+        .filter(|u| actor.sees_unit(u.id))
+        .ok_or_else(|| FieldError::new("parent", Invalid::UnknownUnit))?;
+    if unit.parent_id == Some(parent.id) {
+        return Ok(unit);
+    }
+    // GEN-7: a department moved from under the administrator's own unit would no longer be blind
+    // to accusations against it; such a move is the operator's to make.
+    if !actor.is_operator() {
+        let tree = crate::tree::unit_tree(state).await?;
+        let units = state.store.units().await?;
+        let moved =
+            huiyin_core::informant::UnitTree::new(units.into_iter().map(|u| huiyin_core::informant::UnitNode {
+                parent: if u.id == unit.id { Some(parent.id) } else { u.parent_id },
+                id: u.id,
+                code: u.code,
+                name: u.name,
+                kind: u.kind,
+            }));
+        let loses = tree.subtree(unit.id).into_iter().any(|id| {
+            let then = moved.blind_to(id);
+            tree.blind_to(id).iter().any(|u| !then.contains(u) && actor.blind.units.contains(u))
+        });
+        if loses {
+            let allowed = "不会使其看到反映本单位信访件的上级单位(此调整须在服务器上办理)".to_owned();
+            return Err(FieldError::new("parent", Invalid::NotAChoice { allowed }).into());
+        }
+    }
+    let before = unit_snapshot(state, &unit).await?;
+    let moved = state.store.move_unit(unit.id, parent.id).await.map_err(|e| match e {
+        StoreError::UnknownReference(_) => {
+            FieldError::new("parent", Invalid::NotAChoice { allowed: format!("不在{}之下的单位", unit.name) }).into()
+        }
+        other => AppError::from(other),
+    })?;
+    tracing::info!(unit = %moved.code, parent = %parent.code, actor = %actor.user.username, "unit moved");
+    let after = unit_snapshot(state, &moved).await?;
+    audit::record(state, actor, "unit.move", Target::unit(&moved), Some(before), Some(after)).await;
+    Ok(moved)
+}
+
+/// The unit `code` if the actor administers it from above: an administrator, and a unit of their
+/// scope other than their own (the operator: any). Unknown and out-of-scope units look alike (404);
+/// one's own is 403.
+async fn unit_below(state: &AppState, actor: &Actor, code: &str) -> AppResult<Unit> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let code = huiyin_core::unit::UnitCode::parse("code", code).map_err(|_| AppError::NotFound)?;
+    let unit =
+        state.store.unit_by_code(code.as_str()).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    if unit.id == actor.user.unit_id && !actor.is_operator() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(unit)
 }
 
 /// The units of the actor's scope, by code.

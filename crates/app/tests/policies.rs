@@ -75,6 +75,8 @@ impl World {
                     may_backdate: false,
                     title: None,
                     credential: None,
+                    rank: None,
+                    phone: None,
                 };
                 store.add_user(&user).await.unwrap();
             }

@@ -186,7 +186,12 @@ async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), Str
     let user = store.user_by_username("xs.officer").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
     let token = huiyin_app::context::new_token("hy_").map_err(|e| e.to_string())?;
     store
-        .add_api_token(user.id, &huiyin_app::context::token_hash(&token), chrono::Utc::now())
+        .add_api_token(
+            user.id,
+            &huiyin_app::context::token_hash(&token),
+            &huiyin_store::NewApiToken::default(),
+            chrono::Utc::now(),
+        )
         .await
         .map_err(|e| e.to_string())?;
     let dir = std::env::temp_dir().join(format!("huiyin-bench-{}", std::process::id()));

@@ -122,6 +122,10 @@ pub struct AccountDraft {
     pub title: Option<String>,
     /// 工作证号 (FED-4, SCH-9), printed with the name on every registration record the person takes.
     pub credential: Option<String>,
+    /// 职级: 副科级 (a reception-day leader is of deputy-section level or above, TWN-7).
+    pub rank: Option<String>,
+    /// A telephone number colleagues reach the person at: digits, spaces, `+ - ( )` and 转.
+    pub phone: Option<String>,
     /// Whether the person may record actions that happened earlier (补录 from the paper book).
     #[serde(default)]
     pub may_backdate: bool,
@@ -136,6 +140,8 @@ pub struct AccountFields {
     pub display_name: String,
     pub title: Option<String>,
     pub credential: Option<String>,
+    pub rank: Option<String>,
+    pub phone: Option<String>,
     pub may_backdate: bool,
 }
 
@@ -154,18 +160,29 @@ impl AccountDraft {
         let title = one_line("title", self.title.as_deref(), limits::TITLE).map_err(|e| errors.push(e)).ok();
         let credential =
             one_line("credential", self.credential.as_deref(), CREDENTIAL_CHARS).map_err(|e| errors.push(e)).ok();
-        match (username, unit, role, display_name, title, credential) {
-            (Some(username), Some(unit), Some(role), Some(display_name), Some(title), Some(credential)) => {
-                Ok(AccountFields {
-                    display_name: display_name.unwrap_or_else(|| username.as_str().to_owned()),
-                    title,
-                    credential,
-                    username,
-                    unit,
-                    role,
-                    may_backdate: self.may_backdate,
-                })
-            }
+        let rank = one_line("rank", self.rank.as_deref(), limits::TITLE).map_err(|e| errors.push(e)).ok();
+        let phone = staff_phone("phone", self.phone.as_deref()).map_err(|e| errors.push(e)).ok();
+        match (username, unit, role, display_name, title, credential, rank, phone) {
+            (
+                Some(username),
+                Some(unit),
+                Some(role),
+                Some(display_name),
+                Some(title),
+                Some(credential),
+                Some(rank),
+                Some(phone),
+            ) => Ok(AccountFields {
+                display_name: display_name.unwrap_or_else(|| username.as_str().to_owned()),
+                title,
+                credential,
+                rank,
+                phone,
+                username,
+                unit,
+                role,
+                may_backdate: self.may_backdate,
+            }),
             _ => Err(crate::ValidationErrors::from_vec(errors)
                 .unwrap_or_else(|| FieldError::new("username", Invalid::Required).into())),
         }
@@ -184,6 +201,10 @@ pub struct StaffCardDraft {
     pub title: Option<String>,
     /// 工作证号: XS-001.
     pub credential: Option<String>,
+    /// 职级: 副科级.
+    pub rank: Option<String>,
+    /// A telephone number: 0571-8888 1234 转 801.
+    pub phone: Option<String>,
 }
 
 /// A staff card, checked.
@@ -192,6 +213,8 @@ pub struct StaffCardFields {
     pub display_name: String,
     pub title: Option<String>,
     pub credential: Option<String>,
+    pub rank: Option<String>,
+    pub phone: Option<String>,
 }
 
 impl StaffCardDraft {
@@ -205,9 +228,11 @@ impl StaffCardDraft {
         let title = one_line("title", self.title.as_deref(), limits::TITLE).map_err(|e| errors.push(e)).ok();
         let credential =
             one_line("credential", self.credential.as_deref(), CREDENTIAL_CHARS).map_err(|e| errors.push(e)).ok();
-        match (display_name, title, credential) {
-            (Some(display_name), Some(title), Some(credential)) => {
-                Ok(StaffCardFields { display_name, title, credential })
+        let rank = one_line("rank", self.rank.as_deref(), limits::TITLE).map_err(|e| errors.push(e)).ok();
+        let phone = staff_phone("phone", self.phone.as_deref()).map_err(|e| errors.push(e)).ok();
+        match (display_name, title, credential, rank, phone) {
+            (Some(display_name), Some(title), Some(credential), Some(rank), Some(phone)) => {
+                Ok(StaffCardFields { display_name, title, credential, rank, phone })
             }
             _ => Err(crate::ValidationErrors::from_vec(errors)
                 .unwrap_or_else(|| FieldError::new("display_name", Invalid::Required).into())),
@@ -226,6 +251,153 @@ fn one_line(field: &str, value: Option<&str>, max: usize) -> Result<Option<Strin
         return Err(FieldError::new(field, Invalid::ControlCharacter));
     }
     Ok(text)
+}
+
+/// What an API token may do (issue 18), within what its holder's role may: `read` only reads
+/// (`GET`); `register` also registers cases (`POST /api/v1/cases`, Open311 `POST requests`: a
+/// hotline's or a partner system's key); `full` acts as the holder in everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenScope {
+    Read,
+    Register,
+    Full,
+}
+
+impl TokenScope {
+    pub const ALL: [TokenScope; 3] = [TokenScope::Read, TokenScope::Register, TokenScope::Full];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Register => "register",
+            TokenScope::Full => "full",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TokenScope::Read => "只读",
+            TokenScope::Register => "登记",
+            TokenScope::Full => "全部",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<TokenScope, FieldError> {
+        TokenScope::ALL
+            .into_iter()
+            .find(|s| s.code() == raw.trim())
+            .ok_or_else(|| FieldError::new(field, Invalid::NotAChoice { allowed: "read, register, full".into() }))
+    }
+
+    /// Whether a request may go ahead under this scope: `reads` when it only reads (`GET`, `HEAD`),
+    /// `registers` when it registers a case.
+    pub fn permits(self, reads: bool, registers: bool) -> bool {
+        match self {
+            TokenScope::Read => reads,
+            TokenScope::Register => reads || registers,
+            TokenScope::Full => true,
+        }
+    }
+}
+
+/// A new API token as asked for: a name saying what it is for, a scope, and how many days it lasts
+/// (none: until revoked).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TokenDraft {
+    /// What the token is for: 12345 热线对接.
+    pub name: Option<String>,
+    /// `read`, `register` or `full`.
+    pub scope: Option<String>,
+    /// Days until it stops working, 1–3650; absent: until revoked.
+    pub expires_in_days: Option<u32>,
+}
+
+/// A token asked for, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenFields {
+    pub name: String,
+    pub scope: TokenScope,
+    pub expires_in_days: Option<u32>,
+}
+
+/// The longest a token lasts when it has an expiry: ten years.
+pub const MAX_TOKEN_DAYS: u32 = 3650;
+
+impl TokenDraft {
+    pub fn parse(&self) -> Result<TokenFields, crate::ValidationErrors> {
+        let mut errors = Vec::new();
+        let name = one_line("name", self.name.as_deref(), crate::text::limits::TITLE)
+            .and_then(|n| n.ok_or_else(|| FieldError::new("name", Invalid::Required)))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let scope =
+            TokenScope::parse("scope", self.scope.as_deref().unwrap_or_default()).map_err(|e| errors.push(e)).ok();
+        if self.expires_in_days.is_some_and(|d| !(1..=MAX_TOKEN_DAYS).contains(&d)) {
+            errors.push(FieldError::new(
+                "expires_in_days",
+                Invalid::OutOfRange { min: 1, max: i64::from(MAX_TOKEN_DAYS) },
+            ));
+        }
+        match (name, scope) {
+            (Some(name), Some(scope)) if errors.is_empty() => {
+                Ok(TokenFields { name, scope, expires_in_days: self.expires_in_days })
+            }
+            _ => Err(crate::ValidationErrors::from_vec(errors)
+                .unwrap_or_else(|| FieldError::new("name", Invalid::Required).into())),
+        }
+    }
+}
+
+/// The longest staff telephone number, extension included.
+pub const PHONE_CHARS: usize = 32;
+
+/// A staff member's telephone number, optional: digits with the separators people write (spaces,
+/// `+ - ( )`, 转 before an extension), and at least five digits.
+fn staff_phone(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(phone) = one_line(field, value, PHONE_CHARS)? else { return Ok(None) };
+    let allowed = |c: char| c.is_ascii_digit() || " +-()转".contains(c);
+    if !phone.chars().all(allowed) || phone.chars().filter(char::is_ascii_digit).count() < 5 {
+        return Err(FieldError::new(field, Invalid::PhoneFormat));
+    }
+    Ok(Some(phone))
+}
+
+/// Where a staff member works and what they do, as an administrator changes it: both are optional,
+/// and what is left out stays.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlacementDraft {
+    /// The code of the person's new unit.
+    pub unit: Option<String>,
+    /// Their new role: `admin`, `officer`, `leader`, `handler` or `supervisor`.
+    pub role: Option<String>,
+}
+
+/// A placement, checked: what changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacementFields {
+    pub unit: Option<crate::unit::UnitCode>,
+    pub role: Option<Role>,
+}
+
+impl PlacementDraft {
+    pub fn parse(&self) -> Result<PlacementFields, crate::ValidationErrors> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let mut errors = Vec::new();
+        let unit =
+            given(&self.unit).and_then(|u| crate::unit::UnitCode::parse("unit", &u).map_err(|e| errors.push(e)).ok());
+        let role = given(&self.role).and_then(|r| Role::parse("role", &r).map_err(|e| errors.push(e)).ok());
+        if let Some(errors) = crate::ValidationErrors::from_vec(errors) {
+            return Err(errors);
+        }
+        if unit.is_none() && role.is_none() {
+            return Err(FieldError::new("role", Invalid::Required).into());
+        }
+        Ok(PlacementFields { unit, role })
+    }
 }
 
 /// The shortest password accepted for a staff account.
@@ -301,6 +473,56 @@ mod tests {
         assert_eq!(fields, ["display_name", "credential"]);
         let card = StaffCardDraft { display_name: Some("王秀英".into()), ..Default::default() };
         assert_eq!(card.parse().unwrap().title, None);
+    }
+
+    #[test]
+    fn twn_7_a_staff_card_holds_rank_and_telephone() {
+        let card = StaffCardDraft {
+            display_name: Some("李明".into()),
+            rank: Some(" 副科级 ".into()),
+            phone: Some("0571-8888 1234 转 801".into()),
+            ..Default::default()
+        };
+        let fields = card.parse().unwrap();
+        assert_eq!((fields.rank.as_deref(), fields.phone.as_deref()), (Some("副科级"), Some("0571-8888 1234 转 801")));
+        for bad in ["call me", "123", "138\u{0}0000", "1380013800😀", &"1".repeat(PHONE_CHARS + 1)] {
+            let card =
+                StaffCardDraft { display_name: Some("李明".into()), phone: Some(bad.into()), ..Default::default() };
+            let fields: Vec<String> = card.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
+            assert_eq!(fields, ["phone"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn fed_2_a_placement_changes_unit_or_role_or_both() {
+        let only_role = PlacementDraft { role: Some("handler".into()), unit: Some(" ".into()) };
+        assert_eq!(only_role.parse().unwrap(), PlacementFields { unit: None, role: Some(Role::Handler) });
+        let both = PlacementDraft { role: Some("leader".into()), unit: Some("xs".into()) }.parse().unwrap();
+        assert_eq!((both.unit.map(|u| u.as_str().to_owned()), both.role), (Some("XS".into()), Some(Role::Leader)));
+        let nothing = PlacementDraft::default().parse().unwrap_err();
+        assert_eq!(nothing.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["role"]);
+        let bad = PlacementDraft { role: Some("boss".into()), unit: Some("?".into()) }.parse().unwrap_err();
+        assert_eq!(bad.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["unit", "role"]);
+    }
+
+    #[test]
+    fn a_token_scope_narrows_what_its_holder_may_do() {
+        use TokenScope::*;
+        assert!(Read.permits(true, false) && !Read.permits(false, true) && !Read.permits(false, false));
+        assert!(Register.permits(true, false) && Register.permits(false, true) && !Register.permits(false, false));
+        assert!(Full.permits(false, false));
+        let draft =
+            TokenDraft {
+                name: Some(" 热线对接 ".into()), scope: Some("register".into()), expires_in_days: Some(365)
+            };
+        assert_eq!(
+            draft.parse().unwrap(),
+            TokenFields { name: "热线对接".into(), scope: Register, expires_in_days: Some(365) }
+        );
+        let bad = TokenDraft { name: Some("a\nb".into()), scope: Some("root".into()), expires_in_days: Some(0) };
+        let fields: Vec<String> = bad.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["name", "scope", "expires_in_days"]);
+        assert!(TokenDraft { scope: Some("read".into()), ..Default::default() }.parse().is_err(), "a name is needed");
     }
 
     #[test]

@@ -335,6 +335,8 @@ pub async fn run(
                 may_backdate: true,
                 title: Some((*title).to_owned()),
                 credential: Some((*credential).to_owned()),
+                rank: (*role == Role::Leader).then(|| "副科级".to_owned()),
+                phone: None,
             })
             .await
             .map_err(|e| e.to_string())?;

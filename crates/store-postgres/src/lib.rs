@@ -199,6 +199,34 @@ mod fulltext {
         Ok(())
     }
 
+    /// Before a unit moves: no other move, and no search entry written, until this one commits (a
+    /// concurrent move could close a cycle; an entry written meanwhile would keep the old lexemes).
+    pub async fn lock_tree(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        sqlx::query("LOCK TABLE units, case_search IN SHARE ROW EXCLUSIVE MODE").execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Before units move in the tree: the `v:` lexemes of the units at and above the units of
+    /// every case registered or held in them leave its entry, as the tree has them now.
+    pub async fn unit_moving(conn: &mut PgConnection, units: &[i64]) -> Result<(), sqlx::Error> {
+        follow_units(conn, units, "ts_delete(s.tokens, r.lexemes || h.lexemes)").await
+    }
+
+    /// After units moved: those cases' entries take the lexemes of the tree as it is now.
+    pub async fn unit_moved(conn: &mut PgConnection, units: &[i64]) -> Result<(), sqlx::Error> {
+        follow_units(conn, units, "s.tokens || array_to_tsvector(r.lexemes || h.lexemes)").await
+    }
+
+    async fn follow_units(conn: &mut PgConnection, units: &[i64], tokens: &str) -> Result<(), sqlx::Error> {
+        let mut b = QueryBuilder::<Postgres>::new("UPDATE case_search s SET tokens = ");
+        b.push(tokens);
+        b.push(" FROM cases c JOIN unit_reach r ON r.unit_id = c.unit_id JOIN unit_reach h ON h.unit_id = c.holding_unit_id");
+        b.push(" WHERE c.id = s.case_id AND (c.unit_id = ANY(").push_bind(units.to_vec());
+        b.push(") OR c.holding_unit_id = ANY(").push_bind(units.to_vec()).push("))");
+        b.build().execute(&mut *conn).await?;
+        Ok(())
+    }
+
     /// `AND` the case is registered or held in the subtrees of these units: the GIN index
     /// intersects the words with the tops' `v:` lexemes (migration 0015).
     pub fn push_subtrees(b: &mut QueryBuilder<Postgres>, tops: &[i64], _units: &[i64]) {

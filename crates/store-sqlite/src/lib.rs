@@ -96,6 +96,22 @@ mod fulltext {
         b.push(" AND s.rowid < ").push_bind(ring.end);
     }
 
+    /// Before a unit moves: the write transaction (`BEGIN IMMEDIATE`) already keeps every other
+    /// writer out.
+    pub async fn lock_tree(_conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// Before units move in the tree: nothing to do, since a search lists its units (above).
+    pub async fn unit_moving(_conn: &mut SqliteConnection, _units: &[i64]) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// After units moved: nothing to do either.
+    pub async fn unit_moved(_conn: &mut SqliteConnection, _units: &[i64]) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// The rank, smaller is better (FTS5's `rank` is BM25, negated).
     pub fn push_score(b: &mut QueryBuilder<Sqlite>, _terms: &[String]) {
         b.push("s.rank");

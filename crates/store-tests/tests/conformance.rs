@@ -9,7 +9,8 @@ use huiyin_core::user::Role;
 use huiyin_search::{Segmenter, document};
 use huiyin_store::{
     AdminEventQuery, Blindness, CaseQuery, CaseSort, ExactKey, NewAdminEvent, NewCase, NewEvent, NewUnit, NewUser,
-    PersonKeys, SearchDoc, SessionRow, StaffCard, Store, StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
+    PasswordLink, PersonKeys, SearchDoc, SessionRow, StaffCard, Store, StoreError, SubmissionClaim, TextSearch,
+    UnitPublicInfo, User,
 };
 use huiyin_store_tests::conformance;
 
@@ -36,6 +37,8 @@ async fn user(store: &dyn Store, username: &str, unit: &str, role: Role) -> User
             may_backdate: false,
             title: None,
             credential: None,
+            rank: None,
+            phone: None,
         })
         .await
         .unwrap()
@@ -144,15 +147,19 @@ async fn users_and_tokens(store: &dyn Store) {
     assert!(u.password_hash.is_none());
     assert_eq!((u.title.as_deref(), u.credential.as_deref()), (None, None));
     // FED-4: the name, title and credential number as records print them.
-    let card =
-        StaffCard {
-            display_name: "王秀英".into(), title: Some("接访员".into()), credential: Some("XS-001".into())
-        };
+    let card = StaffCard {
+        display_name: "王秀英".into(),
+        title: Some("接访员".into()),
+        credential: Some("XS-001".into()),
+        rank: Some("副科级".into()),
+        phone: Some("0571-8888 1234".into()),
+    };
     let carded = store.set_user_card(u.id, &card).await.unwrap();
     assert_eq!(
         (carded.display_name.as_str(), carded.title.as_deref(), carded.credential.as_deref()),
         ("王秀英", Some("接访员"), Some("XS-001"))
     );
+    assert_eq!((carded.rank.as_deref(), carded.phone.as_deref()), (Some("副科级"), Some("0571-8888 1234")));
     assert_eq!(store.user_by_username("wang").await.unwrap().unwrap().credential.as_deref(), Some("XS-001"));
     assert!(matches!(store.set_user_card(i64::MAX, &card).await, Err(StoreError::NotFound)));
     // Saved list filters are the user's own; a name saved again replaces the filter.
@@ -177,6 +184,8 @@ async fn users_and_tokens(store: &dyn Store) {
             may_backdate: false,
             title: None,
             credential: None,
+            rank: None,
+            phone: None,
         })
         .await;
     assert!(matches!(dup, Err(StoreError::Duplicate("username"))), "{dup:?}");
@@ -190,18 +199,82 @@ async fn users_and_tokens(store: &dyn Store) {
             may_backdate: false,
             title: None,
             credential: None,
+            rank: None,
+            phone: None,
         })
         .await;
     assert!(matches!(bad_unit, Err(StoreError::UnknownReference("unit"))), "{bad_unit:?}");
     store.set_password_hash(u.id, "$argon2id$fake").await.unwrap();
     assert_eq!(store.user_by_username("wang").await.unwrap().unwrap().password_hash.as_deref(), Some("$argon2id$fake"));
-    store.add_api_token(u.id, "tokenhash", Utc::now()).await.unwrap();
+    store.add_api_token(u.id, "tokenhash", &huiyin_store::NewApiToken::default(), Utc::now()).await.unwrap();
     assert_eq!(store.user_by_api_token("tokenhash").await.unwrap().unwrap().id, u.id);
     assert!(store.user_by_api_token("other").await.unwrap().is_none());
     assert_eq!(store.users_with_role(Role::Officer).await.unwrap().len(), 1);
     assert!(store.users_with_role(Role::Admin).await.unwrap().is_empty());
 }
 conformance!(users_and_api_tokens, users_and_tokens);
+
+/// Issue 18 (FED-2, GEN-7): an account is placed in another unit and role; a one-time link sets its
+/// password once, before it expires, ends its sessions and leaves the link's issuer on the account;
+/// a newer link supersedes an older one; a password the operator sets clears the issuer.
+async fn fed_2_accounts_are_placed_and_set_by_one_time_links(store: &dyn Store) {
+    let (_, _, _, cl) = tree(store).await;
+    let admin = user(store, "admin", "XZ", Role::Admin).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
+    let cl = store.unit_by_id(cl).await.unwrap().unwrap();
+    let placed = store.set_user_placement(wang.id, cl.id, Role::Leader).await.unwrap();
+    assert_eq!((placed.unit_code.as_str(), placed.role), ("XS-CL", Role::Leader));
+    assert!(matches!(store.set_user_placement(i64::MAX, cl.id, Role::Leader).await, Err(StoreError::NotFound)));
+    let bad_unit = store.set_user_placement(wang.id, i64::MAX, Role::Leader).await;
+    assert!(matches!(bad_unit, Err(StoreError::UnknownReference("unit"))), "{bad_unit:?}");
+    assert_eq!(store.user_by_id(wang.id).await.unwrap().unwrap().unit_code, "XS-CL", "a refused move changes nothing");
+
+    // Whole seconds: PostgreSQL keeps microseconds.
+    let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
+    let link =
+        |hours| PasswordLink { user_id: wang.id, issued_by: Some(admin.id), expires_at: now + Duration::hours(hours) };
+    store.put_password_link("first", &link(72), now).await.unwrap();
+    store.put_password_link("second", &link(72), now).await.unwrap();
+    assert!(store.password_link("first", now).await.unwrap().is_none(), "superseded");
+    assert_eq!(store.password_link("second", now).await.unwrap(), Some(link(72)));
+    assert!(store.password_link("second", now + Duration::hours(73)).await.unwrap().is_none(), "expired");
+    assert!(store.use_password_link("second", "$argon2id$x", now + Duration::hours(73)).await.unwrap().is_none());
+    assert!(store.use_password_link("first", "$argon2id$x", now).await.unwrap().is_none());
+    let before = store.user_by_id(wang.id).await.unwrap().unwrap();
+    assert_eq!((before.password_hash.as_deref(), before.link_issuer_id), (None, None), "nothing set by dead links");
+    let set = store.use_password_link("second", "$argon2id$x", now).await.unwrap().unwrap();
+    assert_eq!((set.password_hash.as_deref(), set.link_issuer_id), (Some("$argon2id$x"), Some(admin.id)));
+    assert_eq!(set.session_generation, before.session_generation + 1, "its sessions end");
+    assert!(store.use_password_link("second", "$argon2id$y", now).await.unwrap().is_none(), "once only");
+    store.put_password_link("third", &link(72), now).await.unwrap();
+    assert_eq!(store.drop_password_links(wang.id).await.unwrap(), 1);
+    assert!(store.password_link("third", now).await.unwrap().is_none(), "dropped when disabled");
+    store.end_user_sessions(wang.id).await.unwrap();
+    assert_eq!(store.user_by_id(wang.id).await.unwrap().unwrap().session_generation, set.session_generation + 1);
+    // Their own new password keeps the issuer; the operator's clears it.
+    store.set_password_hash(wang.id, "$argon2id$own").await.unwrap();
+    assert_eq!(store.user_by_id(wang.id).await.unwrap().unwrap().link_issuer_id, Some(admin.id));
+    store.reset_password_hash(wang.id, "$argon2id$op").await.unwrap();
+    let reset = store.user_by_id(wang.id).await.unwrap().unwrap();
+    assert_eq!((reset.password_hash.as_deref(), reset.link_issuer_id), (Some("$argon2id$op"), None));
+    // The staff list's last sign-in: the latest success of each account.
+    let signed_in = |minute: u32, action: &str| NewAdminEvent {
+        at: format!("2026-12-06T08:{minute:02}:00Z").parse().unwrap(),
+        actor_id: Some(wang.id),
+        unit_id: Some(cl.id),
+        action: action.into(),
+        target: "wang".into(),
+        before: None,
+        after: None,
+        address: Some("192.0.2.1".into()),
+    };
+    store.record_admin_event(&signed_in(1, "login.success")).await.unwrap();
+    store.record_admin_event(&signed_in(5, "login.success")).await.unwrap();
+    store.record_admin_event(&signed_in(9, "user.card")).await.unwrap();
+    let last = store.last_sign_ins().await.unwrap();
+    assert_eq!(last, [(wang.id, "2026-12-06T08:05:00Z".parse().unwrap())]);
+}
+conformance!(accounts_are_placed_and_set_by_one_time_links, fed_2_accounts_are_placed_and_set_by_one_time_links);
 
 /// Issue 18: the audit log keeps each entry as written, newest first, read within the reader's
 /// units (and the installation's own entries only when asked), filtered by action and target.
@@ -856,7 +929,7 @@ async fn gen_7_accusations_are_left_out_for_the_accused(store: &dyn Store) {
     let id = store.register_cases(&[new_case(reg, &officer)]).await.unwrap()[0];
     let file = store.case_file(id).await.unwrap().unwrap();
     assert_eq!((file.accused_unit_id, file.accused_user_id), (None, Some(zhang.id)));
-    let blind = |units: Vec<i64>, user: &User| Blindness { units, user: Some(user.id) };
+    let blind = |units: Vec<i64>, user: &User| Blindness { units, users: vec![user.id] };
     let total = |b: Blindness| async move {
         let q = CaseQuery { scope: vec![xs], hidden_accusers_of: b, page: 1, per_page: 10, ..Default::default() };
         store.list_cases(&q).await.unwrap().total
@@ -1426,6 +1499,10 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE guard_failures; DROP TABLE setting_versions; \
             ALTER TABLE cases DROP COLUMN accused_user_id; \
             ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; DROP TABLE admin_events; \
+            DROP TABLE password_links; ALTER TABLE users DROP COLUMN rank; ALTER TABLE users DROP COLUMN phone; \
+            ALTER TABLE users DROP COLUMN link_issuer_id; ALTER TABLE users DROP COLUMN session_generation; \
+            ALTER TABLE api_tokens DROP COLUMN name; ALTER TABLE api_tokens DROP COLUMN scope; \
+            ALTER TABLE api_tokens DROP COLUMN expires_at; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1444,6 +1521,10 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE outbox DROP COLUMN claimed_at; DROP TABLE guard_failures; DROP TABLE setting_versions; \
             ALTER TABLE cases DROP COLUMN accused_user_id; \
             ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; DROP TABLE admin_events; \
+            DROP TABLE password_links; ALTER TABLE users DROP COLUMN rank; ALTER TABLE users DROP COLUMN phone; \
+            ALTER TABLE users DROP COLUMN link_issuer_id; ALTER TABLE users DROP COLUMN session_generation; \
+            ALTER TABLE api_tokens DROP COLUMN name; ALTER TABLE api_tokens DROP COLUMN scope; \
+            ALTER TABLE api_tokens DROP COLUMN expires_at; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

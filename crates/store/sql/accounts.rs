@@ -3,20 +3,26 @@
 use super::{DbRow, corrupt, on_violation};
 use crate::Backend;
 use chrono::{DateTime, Utc};
-use huiyin_core::user::Role;
+use huiyin_core::user::{Role, TokenScope};
 use huiyin_store::prelude::*;
-use huiyin_store::{NewUser, SavedFilter, StaffCard, StoreError, StoreResult, User};
+use huiyin_store::{
+    ApiToken, NewApiToken, NewUser, PasswordLink, SavedFilter, StaffCard, StoreError, StoreResult, User,
+};
 use sqlx::Row;
 
-/// A `SELECT` of users with their unit code, followed by the given clauses.
+/// A `SELECT` of users with their unit code (and the `columns:` given), followed by the given clauses.
 macro_rules! select_users {
-    ($($tail:literal),*) => {
+    (columns: $columns:literal, $($tail:literal),*) => {
         concat!(
             "SELECT u.id, u.username, u.display_name, u.unit_id, n.code AS unit_code, u.role, u.password_hash, u.active, ",
-            "u.may_backdate, u.title, u.credential ",
-            "FROM users u JOIN units n ON n.id = u.unit_id ",
+            "u.may_backdate, u.title, u.credential, u.rank, u.phone, u.link_issuer_id, u.session_generation",
+            $columns,
+            " FROM users u JOIN units n ON n.id = u.unit_id ",
             $($tail),*
         )
+    };
+    ($($tail:literal),*) => {
+        select_users!(columns: "", $($tail),*)
     };
 }
 
@@ -34,6 +40,10 @@ fn user_from_row(row: &DbRow) -> StoreResult<User> {
         may_backdate: row.try_get("may_backdate")?,
         title: row.try_get("title")?,
         credential: row.try_get("credential")?,
+        rank: row.try_get("rank")?,
+        phone: row.try_get("phone")?,
+        link_issuer_id: row.try_get("link_issuer_id")?,
+        session_generation: row.try_get("session_generation")?,
     })
 }
 
@@ -73,7 +83,7 @@ impl AccountStore for Backend {
             .ok_or(StoreError::UnknownReference("unit"))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, unit_id, role, password_hash, active, may_backdate, title, \
-             credential) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8) RETURNING id",
+             credential, rank, phone) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&user.username)
         .bind(&user.display_name)
@@ -83,6 +93,8 @@ impl AccountStore for Backend {
         .bind(user.may_backdate)
         .bind(&user.title)
         .bind(&user.credential)
+        .bind(&user.rank)
+        .bind(&user.phone)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_violation(e, "username", "unit"))?;
@@ -103,11 +115,15 @@ impl AccountStore for Backend {
 
     async fn set_user_card(&self, user_id: i64, card: &StaffCard) -> StoreResult<User> {
         self.update_user(
-            sqlx::query("UPDATE users SET display_name = $1, title = $2, credential = $3 WHERE id = $4")
-                .bind(&card.display_name)
-                .bind(&card.title)
-                .bind(&card.credential)
-                .bind(user_id),
+            sqlx::query(
+                "UPDATE users SET display_name = $1, title = $2, credential = $3, rank = $4, phone = $5 WHERE id = $6",
+            )
+            .bind(&card.display_name)
+            .bind(&card.title)
+            .bind(&card.credential)
+            .bind(&card.rank)
+            .bind(&card.phone)
+            .bind(user_id),
         )
         .await?;
         self.user_by_id(user_id).await?.ok_or(StoreError::NotFound)
@@ -193,20 +209,129 @@ impl AccountStore for Backend {
             .await
     }
 
+    async fn reset_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+        self.update_user(
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, link_issuer_id = NULL, \
+                 session_generation = session_generation + 1 WHERE id = $2",
+            )
+            .bind(hash)
+            .bind(user_id),
+        )
+        .await
+    }
+
+    async fn set_user_placement(&self, user_id: i64, unit_id: i64, role: Role) -> StoreResult<User> {
+        self.update_user(
+            sqlx::query("UPDATE users SET unit_id = $1, role = $2 WHERE id = $3")
+                .bind(unit_id)
+                .bind(role.code())
+                .bind(user_id),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Database(e) => on_violation(e, "user", "unit"),
+            other => other,
+        })?;
+        self.user_by_id(user_id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn end_user_sessions(&self, user_id: i64) -> StoreResult<()> {
+        self.update_user(
+            sqlx::query("UPDATE users SET session_generation = session_generation + 1 WHERE id = $1").bind(user_id),
+        )
+        .await
+    }
+
+    async fn put_password_link(&self, token_hash: &str, link: &PasswordLink, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(link.user_id).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO password_links (token_hash, user_id, issued_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(link.user_id)
+        .bind(link.issued_by)
+        .bind(at)
+        .bind(link.expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "token", "user"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn drop_password_links(&self, user_id: i64) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn password_link(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<PasswordLink>> {
+        let row = sqlx::query(
+            "SELECT user_id, issued_by, expires_at FROM password_links WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| {
+            Ok(PasswordLink {
+                user_id: r.try_get("user_id")?,
+                issued_by: r.try_get("issued_by")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn use_password_link(&self, token_hash: &str, hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "DELETE FROM password_links WHERE token_hash = $1 AND expires_at > $2 RETURNING user_id, issued_by",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (user_id, issued_by): (i64, Option<i64>) = (row.try_get("user_id")?, row.try_get("issued_by")?);
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, link_issuer_id = $2, \
+             session_generation = session_generation + 1 WHERE id = $3",
+        )
+        .bind(hash)
+        .bind(issued_by)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.user_by_id(user_id).await
+    }
+
     async fn add_api_token(
         &self,
         user_id: i64,
         token_hash: &str,
+        token: &NewApiToken,
         at: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
-            .bind(user_id)
-            .bind(token_hash)
-            .bind(at)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| on_violation(e, "token", "user"))?;
+        sqlx::query(
+            "INSERT INTO api_tokens (user_id, token_hash, created_at, name, scope, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(user_id)
+        .bind(token_hash)
+        .bind(at)
+        .bind(&token.name)
+        .bind(token.scope.code())
+        .bind(token.expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "token", "user"))?;
         tx.commit().await?;
         Ok(())
     }
@@ -217,6 +342,53 @@ impl AccountStore for Backend {
             .fetch_optional(self.reader())
             .await?;
         row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn api_token_holder(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, TokenScope)>> {
+        let row = sqlx::query(select_users!(
+            columns: ", t.scope AS token_scope",
+            "JOIN api_tokens t ON t.user_id = u.id ",
+            "WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(self.reader())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let scope: String = row.try_get("token_scope")?;
+        Ok(Some((user_from_row(&row)?, TokenScope::parse("scope", &scope).map_err(corrupt)?)))
+    }
+
+    async fn api_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>> {
+        let rows = sqlx::query(
+            "SELECT id, name, scope, created_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let scope: String = r.try_get("scope")?;
+                Ok(ApiToken {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    scope: TokenScope::parse("scope", &scope).map_err(corrupt)?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn revoke_api_token_id(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND id = $2")
+            .bind(user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn put_setup_token(&self, token_hash: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {

@@ -95,4 +95,14 @@ impl huiyin_store::AuditStore for Backend {
         let items = rows.iter().map(admin_event_from_row).collect::<StoreResult<Vec<_>>>()?;
         Ok(Page { items, total, total_exact: true, page, per_page })
     }
+
+    async fn last_sign_ins(&self) -> StoreResult<Vec<(i64, chrono::DateTime<chrono::Utc>)>> {
+        let rows = sqlx::query(
+            "SELECT actor_id, MAX(at) AS at FROM admin_events \
+             WHERE action = 'login.success' AND actor_id IS NOT NULL GROUP BY actor_id",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("actor_id")?, r.try_get("at")?))).collect()
+    }
 }

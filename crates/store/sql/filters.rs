@@ -119,8 +119,10 @@ pub(super) fn push_not_accusing(b: &mut sqlx::QueryBuilder<Db>, blind: &Blindnes
         push_ids(b, &blind.units);
         b.push(")");
     }
-    if let Some(user) = blind.user {
-        b.push(" AND (c.accused_user_id IS NULL OR c.accused_user_id <> ").push_bind(user).push(")");
+    if !blind.users.is_empty() {
+        b.push(" AND (c.accused_user_id IS NULL OR c.accused_user_id NOT IN ");
+        push_ids(b, &blind.users);
+        b.push(")");
     }
 }
 

@@ -1,7 +1,7 @@
 //! The units of the tree and what each keeps of itself.
 
 use super::{DbRow, corrupt, on_violation};
-use crate::Backend;
+use crate::{Backend, fulltext};
 use chrono::{DateTime, Utc};
 use huiyin_core::unit::UnitKind;
 use huiyin_store::prelude::*;
@@ -58,6 +58,37 @@ impl UnitStore for Backend {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let unit = unit_from_row(&row)?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
+    async fn move_unit(&self, unit_id: i64, parent_id: i64) -> StoreResult<Unit> {
+        let mut tx = self.begin_write().await?;
+        fulltext::lock_tree(&mut tx).await?;
+        let subtree: Vec<i64> = sqlx::query_scalar(
+            "WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = $1 \
+             UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub ORDER BY id",
+        )
+        .bind(unit_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if subtree.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        let parent_exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM units WHERE id = $1").bind(parent_id).fetch_optional(&mut *tx).await?;
+        if parent_exists.is_none() || subtree.contains(&parent_id) {
+            return Err(StoreError::UnknownReference("parent"));
+        }
+        fulltext::unit_moving(&mut tx, &subtree).await?;
+        let row =
+            sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id")
+                .bind(parent_id)
+                .bind(unit_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        fulltext::unit_moved(&mut tx, &subtree).await?;
         let unit = unit_from_row(&row)?;
         tx.commit().await?;
         Ok(unit)

@@ -66,4 +66,6 @@ pub trait AuditStore: Send + Sync {
     async fn record_admin_event(&self, event: &NewAdminEvent) -> StoreResult<()>;
     /// A page of the entries the query selects, newest first.
     async fn admin_events(&self, query: &AdminEventQuery) -> StoreResult<Page<AdminEvent>>;
+    /// When each account last signed in (`login.success`), by account id.
+    async fn last_sign_ins(&self) -> StoreResult<Vec<(i64, DateTime<Utc>)>>;
 }

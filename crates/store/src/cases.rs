@@ -141,21 +141,22 @@ impl CaseSort {
 }
 
 /// Whose accusations a reader never sees (GEN-7): the accused units they work for (their own unit
-/// and, for a department, the unit it belongs to) and, when they are accused themselves, they.
+/// and, for a department, the unit it belongs to) and the people whose accusations they never see:
+/// themselves and, when an administrator's link set their password, that administrator.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Blindness {
     pub units: Vec<i64>,
-    pub user: Option<i64>,
+    pub users: Vec<i64>,
 }
 
 impl Blindness {
     pub fn is_empty(&self) -> bool {
-        self.units.is_empty() && self.user.is_none()
+        self.units.is_empty() && self.users.is_empty()
     }
 
     /// Whether a case accusing this unit and this user (either may be none) is hidden.
     pub fn hides(&self, unit: Option<i64>, user: Option<i64>) -> bool {
-        unit.is_some_and(|u| self.units.contains(&u)) || (user.is_some() && user == self.user)
+        unit.is_some_and(|u| self.units.contains(&u)) || user.is_some_and(|u| self.users.contains(&u))
     }
 }
 

@@ -51,6 +51,11 @@ pub trait UnitStore: Send + Sync {
     async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit>;
     /// Renames a unit; the unit as it is now, or [`crate::StoreError::NotFound`].
     async fn rename_unit(&self, unit_id: i64, name: &str) -> StoreResult<Unit>;
+    /// Moves a unit (with everything below it) under another parent, keeping every case's search
+    /// entry right for the new tree (PostgreSQL keeps the units above a case's units in it). A
+    /// parent that is the unit or lies below it is [`crate::StoreError::UnknownReference`]
+    /// (`parent`), checked in the same transaction; an unknown unit is `NotFound`.
+    async fn move_unit(&self, unit_id: i64, parent_id: i64) -> StoreResult<Unit>;
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>>;
     async fn unit_by_id(&self, id: i64) -> StoreResult<Option<Unit>>;
     async fn units(&self) -> StoreResult<Vec<Unit>>;

@@ -2,9 +2,10 @@
 //! (their unit and every unit below it).
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
 use huiyin_core::Lang;
+use huiyin_core::user::TokenScope;
 
 use crate::error::ApiError;
 pub use huiyin_app::actor::{Actor, hash_password, stand_in_hash, verify_password};
@@ -31,10 +32,14 @@ pub fn lang_of(parts: &Parts) -> Lang {
         .unwrap_or_default()
 }
 
-/// An API caller authenticated by `Authorization: Bearer TOKEN`.
+/// An API caller authenticated by `Authorization: Bearer TOKEN`, within the token's scope: a
+/// `read` token only reads (`GET`, `HEAD`), a `register` token also registers cases
+/// (`POST /api/v1/cases`); anything else they ask is refused (403) before a handler runs.
 pub struct ApiActor {
     pub actor: Actor,
     pub lang: Lang,
+    /// What the token may do.
+    pub scope: TokenScope,
 }
 
 impl FromRequestParts<AppState> for ApiActor {
@@ -50,14 +55,29 @@ impl FromRequestParts<AppState> for ApiActor {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::unauthorized(lang))?;
-        let user = state
+        let (user, scope) = state
             .store
-            .user_by_api_token(&token_hash(token))
+            .api_token_holder(&token_hash(token), chrono::Utc::now())
             .await
             .map_err(|e| ApiError::store(lang, e))?
-            .filter(|u| u.active)
+            .filter(|(u, _)| u.active)
             .ok_or_else(|| ApiError::unauthorized(lang))?;
+        let reads = parts.method == Method::GET || parts.method == Method::HEAD;
+        // Under `/api/v1` (nested) the path is the API's own: `/cases`.
+        let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+        let registers = parts.method == Method::POST && path.trim_end_matches('/') == "/api/v1/cases";
+        if !scope.permits(reads, registers) {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "token_scope", token_scope_refusal(lang, scope)));
+        }
         let actor = Actor::load(state, user).await.map_err(|e| ApiError::store(lang, e))?;
-        Ok(ApiActor { actor, lang })
+        Ok(ApiActor { actor, lang, scope })
+    }
+}
+
+/// Why a token's scope refuses a request.
+fn token_scope_refusal(lang: Lang, scope: TokenScope) -> String {
+    match lang {
+        Lang::Zh => format!("此接口令牌的权限为“{}”,不能进行此操作", scope.label_zh()),
+        Lang::En => format!("this token's scope is {}: it may not do this", scope.code()),
     }
 }

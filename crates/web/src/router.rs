@@ -74,8 +74,14 @@ async fn privacy_headers(mut response: Response) -> Response {
 /// either.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let path = request.uri().path();
-    // The first-run setup link is itself a secret.
-    let path = if path.starts_with("/setup/") { "/setup/…" } else { path };
+    // The first-run setup link and the one-time password links are themselves secrets.
+    let path = if path.starts_with("/setup/") {
+        "/setup/…"
+    } else if path.starts_with("/password/") {
+        "/password/…"
+    } else {
+        path
+    };
     tracing::debug_span!("request", method = %request.method(), path = %path)
 }
 

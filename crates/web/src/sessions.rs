@@ -21,13 +21,29 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// A session's record as the store keeps it.
+fn row_of(record: &Record) -> session_store::Result<SessionRow> {
+    let data = serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let expires_at = DateTime::<Utc>::from_timestamp(record.expiry_date.unix_timestamp(), 0).unwrap_or_else(Utc::now);
+    Ok(SessionRow { data, expires_at })
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
+    /// A new session under an id no other session has: a collision (never seen in practice, the
+    /// ids are 128 random bits) draws another id rather than taking over the other session.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            let row = row_of(record)?;
+            if self.0.session_insert_new(&record.id.to_string(), &row).await.map_err(backend)? {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let expires_at =
-            DateTime::<Utc>::from_timestamp(record.expiry_date.unix_timestamp(), 0).unwrap_or_else(Utc::now);
-        self.0.session_save(&record.id.to_string(), &SessionRow { data, expires_at }).await.map_err(backend)
+        self.0.session_save(&record.id.to_string(), &row_of(record)?).await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

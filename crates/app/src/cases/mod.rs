@@ -60,7 +60,7 @@ pub(crate) async fn notices_outside_accused(
     let mut kept = Vec::with_capacity(notices.len());
     for n in notices {
         let Some(user) = store.user_by_id(n.user_id).await? else { continue };
-        let blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), user: Some(user.id) };
+        let blind = crate::actor::blindness_of(store, tree, &user).await?;
         if !blind.hides(accused, accused_user) {
             kept.push(n);
         }

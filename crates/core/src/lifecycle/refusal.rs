@@ -112,11 +112,11 @@ impl Refusal {
                  请交办、转办或上交至被检举单位管辖范围以外的单位(《信访工作条例》第三十条)"
                 .into(),
             (Refusal::RegisteredAtAccused { refer_to }, Lang::Zh) => format!(
-                "本件检举、控告的正是登记单位(或其所属单位),依《信访工作条例》第三十条不得由其登记办理,请{}登记",
+                "本件检举、控告的单位须由登记人回避(登记单位本身或其所属单位,或为登记人签发登录链接的管理员所在单位),依《信访工作条例》第三十条不得由其登记办理,请{}登记",
                 refer_to.as_deref().map_or("由上级单位".to_owned(), |u| format!("引导信访人向{u}反映,或由{u}"))
             ),
             (Refusal::RegisteredAtAccused { refer_to }, Lang::En) => format!(
-                "The case accuses the registering unit (or the unit it belongs to); it is registered by {} (GEN-7)",
+                "The case accuses a unit the registering staff member must stand aside from (their unit, the unit it belongs to, or that of the administrator who issued their sign-in link); it is registered by {} (GEN-7)",
                 refer_to.as_deref().unwrap_or("the level above")
             ),
             (Refusal::AccusedPerson, Lang::Zh) => "本件检举、控告的正是该工作人员,依《信访工作条例》第三十条\

@@ -27,6 +27,12 @@ pub(crate) enum UserCommand {
         /// The person's credential number (工作证号), printed on the registration records they take (FED-4).
         #[arg(long)]
         credential: Option<String>,
+        /// The person's rank (职级): 副科级.
+        #[arg(long)]
+        rank: Option<String>,
+        /// A telephone number colleagues reach the person at.
+        #[arg(long)]
+        phone: Option<String>,
         /// Read the password from standard input (first line). Without it the account can use API
         /// tokens only.
         #[arg(long)]
@@ -36,8 +42,9 @@ pub(crate) enum UserCommand {
         #[arg(long)]
         may_backdate: bool,
     },
-    /// Sets how a staff member is named on records (FED-4): name, title (职务) and credential number
-    /// (工作证号). Only here may a name change: an online accusation finds the accused by it (GEN-7).
+    /// Sets how a staff member is named on records (FED-4): name, title (职务), rank (职级), credential
+    /// number (工作证号) and telephone. Only here may a name change: an online accusation finds the
+    /// accused by it (GEN-7).
     Card {
         username: String,
         #[arg(long)]
@@ -46,7 +53,14 @@ pub(crate) enum UserCommand {
         title: Option<String>,
         #[arg(long)]
         credential: Option<String>,
+        #[arg(long)]
+        rank: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
     },
+    /// Prints a one-time link (72 hours) by which the person sets their password (a new account's
+    /// first, a forgotten one's reset): the path to append to the server's address.
+    Link { username: String },
     /// Lists the staff accounts, by unit and login name: name, title, credential number, role, and
     /// whether the account is disabled.
     List {
@@ -59,6 +73,9 @@ pub(crate) enum UserCommand {
         /// Only disabled accounts.
         #[arg(long)]
         disabled: bool,
+        /// Only accounts that have never signed in.
+        #[arg(long)]
+        never_signed_in: bool,
     },
     /// Disables an account: its sessions and API tokens stop at once; its past work keeps its name.
     Disable { username: String },
@@ -76,8 +93,22 @@ pub(crate) enum UserCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum TokenCommand {
-    /// Prints a new API token for the user on stdout, alone on the line.
-    Create { username: String },
+    /// Prints a new API token for the user on stdout, alone on the line: by default `full`, unnamed
+    /// and until revoked; with `--name`, a scope and an expiry.
+    Create {
+        username: String,
+        /// What it is for: "12345 热线对接". Needed with --scope or --expires-days.
+        #[arg(long)]
+        name: Option<String>,
+        /// read (only reads), register (also registers cases, Open311 keys) or full.
+        #[arg(long)]
+        scope: Option<String>,
+        /// Days until it stops working (1–3650).
+        #[arg(long)]
+        expires_days: Option<u32>,
+    },
+    /// Lists a user's tokens: id, name, scope, made, expiry (never the secret).
+    List { username: String },
     /// Revokes one API token (given on standard input, so that it stays out of the shell's history),
     /// or with `--user` every token of that user.
     Revoke {
@@ -105,7 +136,18 @@ fn about(username: &str) -> impl Fn(AppError) -> Failure + '_ {
 /// Runs a `huiyin user` command.
 pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure> {
     match command {
-        UserCommand::Add { username, unit, role, name, title, credential, password_stdin, may_backdate } => {
+        UserCommand::Add {
+            username,
+            unit,
+            role,
+            name,
+            title,
+            credential,
+            rank,
+            phone,
+            password_stdin,
+            may_backdate,
+        } => {
             let password = if *password_stdin { Some(read_line()?) } else { None };
             let draft = AccountDraft {
                 username: Some(username.clone()),
@@ -114,6 +156,8 @@ pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure
                 display_name: name.clone(),
                 title: title.clone(),
                 credential: credential.clone(),
+                rank: rank.clone(),
+                phone: phone.clone(),
                 may_backdate: *may_backdate,
             };
             // The form is checked before the database is opened; the unit named must exist.
@@ -129,38 +173,57 @@ pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure
             );
             Ok(())
         }
-        UserCommand::List { unit, role, disabled } => {
+        UserCommand::List { unit, role, disabled, never_signed_in } => {
             let (state, operator) = operator(cli).await?;
             let params = accounts::AccountListParams {
                 unit: unit.clone(),
                 role: role.clone(),
                 active: disabled.then_some(false),
+                never_signed_in: never_signed_in.then_some(true),
             };
             let users = accounts::list_accounts(&state, &operator, &params).await?;
-            for user in &users {
+            for accounts::AccountListing { user, last_sign_in } in &users {
+                let signed_in = last_sign_in.map_or_else(
+                    || "从未登录".to_owned(),
+                    |t| t.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%Y-%m-%d %H:%M").to_string(),
+                );
                 println!(
-                    "{:<16} {:<10} {:<24} {:<8} {}{}",
+                    "{:<16} {:<10} {:<24} {:<8} {:<16} {}{}",
                     user.username,
                     user.unit_code,
                     accounts::name_title_credential(user),
                     user.role.label_zh(),
+                    signed_in,
                     if user.active { "" } else { "已停用" },
-                    if user.password_hash.is_none() { "(仅令牌)" } else { "" },
+                    if user.password_hash.is_none() { "(未设密码)" } else { "" },
                 );
             }
             println!("共 {} 人", users.len());
             Ok(())
         }
-        UserCommand::Card { username, name, title, credential } => {
+        UserCommand::Card { username, name, title, credential, rank, phone } => {
             let draft = huiyin_core::user::StaffCardDraft {
                 display_name: Some(name.clone()),
                 title: title.clone(),
                 credential: credential.clone(),
+                rank: rank.clone(),
+                phone: phone.clone(),
             };
             draft.parse()?;
             let (state, operator) = as_operator_on(cli, username).await?;
             let user = accounts::set_card(&state, &operator, username, &draft).await.map_err(about(username))?;
             println!("已更新 {}:{}", user.username, accounts::name_title_credential(&user));
+            Ok(())
+        }
+        UserCommand::Link { username } => {
+            let (state, operator) = as_operator_on(cli, username).await?;
+            let link = accounts::issue_password_link(&state, &operator, username).await.map_err(about(username))?;
+            let expires = link.expires_at.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%Y-%m-%d %H:%M");
+            eprintln!(
+                "{}({})设置密码的一次性链接,{expires} 前有效,只能使用一次;请在服务器地址后加上:",
+                link.user.username, link.user.display_name
+            );
+            println!("{}", link.path());
             Ok(())
         }
         UserCommand::Disable { username } | UserCommand::Enable { username } => {
@@ -208,10 +271,40 @@ pub(crate) async fn token(cli: &Cli, command: &TokenCommand) -> Result<(), Failu
             println!("已撤销该令牌");
             Ok(())
         }
-        TokenCommand::Create { username } => {
+        TokenCommand::Create { username, name, scope, expires_days } => {
+            let asked =
+                (name.is_some() || scope.is_some() || expires_days.is_some()).then(|| huiyin_core::user::TokenDraft {
+                    name: name.clone(),
+                    scope: Some(scope.clone().unwrap_or_else(|| "full".into())),
+                    expires_in_days: *expires_days,
+                });
+            if let Some(draft) = &asked {
+                draft.parse()?;
+            }
             let (state, operator) = as_operator_on(cli, username).await?;
-            let (_, token) = accounts::create_token(&state, &operator, username).await.map_err(about(username))?;
+            let (_, token) =
+                accounts::create_token(&state, &operator, username, asked.as_ref()).await.map_err(about(username))?;
             println!("{token}");
+            Ok(())
+        }
+        TokenCommand::List { username } => {
+            let (state, operator) = as_operator_on(cli, username).await?;
+            let (_, tokens) =
+                accounts::list_tokens(&state, &operator, Some(username)).await.map_err(about(username))?;
+            let day = |t: chrono::DateTime<chrono::Utc>| {
+                t.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%Y-%m-%d %H:%M").to_string()
+            };
+            for t in &tokens {
+                println!(
+                    "{:<6} {:<20} {:<6} {} {}",
+                    t.id,
+                    t.name.as_deref().unwrap_or("(未命名)"),
+                    t.scope.label_zh(),
+                    day(t.created_at),
+                    t.expires_at.map_or_else(|| "长期有效".to_owned(), |e| format!("{} 到期", day(e))),
+                );
+            }
+            println!("共 {} 个令牌", tokens.len());
             Ok(())
         }
     }

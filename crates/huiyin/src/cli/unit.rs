@@ -24,6 +24,14 @@ pub(crate) enum UnitCommand {
         #[arg(long)]
         name: String,
     },
+    /// Moves a unit, with everything below it, under another unit: who sees its cases, and search,
+    /// follow the tree at once.
+    Move {
+        code: String,
+        /// The code of the unit it moves under.
+        #[arg(long)]
+        parent: String,
+    },
     /// Shows a unit's letterhead and signature block, or sets them; documents issued afterwards
     /// print them.
     Letterhead {
@@ -95,6 +103,21 @@ pub(crate) async fn unit(cli: &Cli, command: &UnitCommand) -> Result<(), Failure
             let (state, operator, unit) = as_operator(cli, code).await?;
             let renamed = huiyin_app::units::rename_unit(&state, &operator, &unit.code, name).await?;
             println!("已将 {}({})更名为 {}", unit.name, unit.code, renamed.name);
+            Ok(())
+        }
+        UnitCommand::Move { code, parent } => {
+            let (state, operator, unit) = as_operator(cli, code).await?;
+            let moved = huiyin_app::units::move_unit(&state, &operator, &unit.code, parent).await?;
+            let above = match moved.parent_id {
+                Some(id) => state.store.unit_by_id(id).await.map_err(huiyin_app::error::AppError::from)?,
+                None => None,
+            };
+            println!(
+                "已将 {}({})移至 {} 之下",
+                moved.name,
+                moved.code,
+                above.map_or_else(|| parent.clone(), |p| p.name)
+            );
             Ok(())
         }
         UnitCommand::Letterhead { code, letterhead, signature } => {

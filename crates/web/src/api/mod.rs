@@ -12,6 +12,7 @@ mod public;
 mod saved_filters;
 mod search;
 mod supervision;
+mod tokens;
 mod units;
 
 use axum::body::Body;
@@ -139,9 +140,14 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::read_notification))
         .routes(routes!(supervision::read_all_notifications))
         .routes(routes!(supervision::list_supervision))
-        .routes(routes!(units::list_units))
-        .routes(routes!(units::rename_unit))
-        .routes(routes!(accounts::list_users))
+        .routes(routes!(units::list_units, units::add_unit))
+        .routes(routes!(units::edit_unit))
+        .routes(routes!(accounts::list_users, accounts::add_user))
+        .routes(routes!(accounts::place_user))
+        .routes(routes!(accounts::issue_password_link))
+        .routes(routes!(accounts::end_sessions))
+        .routes(routes!(tokens::list_tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token))
         .routes(routes!(audit::list_audit))
         .routes(routes!(accounts::disable_user))
         .routes(routes!(accounts::enable_user))

@@ -1,4 +1,4 @@
-//! The units of the tree (TWN-1, issue 18): listed and renamed by administrators.
+//! The units of the tree (TWN-1, issue 18): listed, added, renamed and moved by administrators.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -45,31 +45,73 @@ pub(super) async fn list_units(State(state): State<AppState>, caller: ApiActor) 
     ))
 }
 
-/// A unit's new name.
+/// What changes of a unit: its name, the unit above it, or both.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct UnitEdit {
     /// The unit's full name, e.g. `西山社区居民委员会`.
-    name: String,
+    name: Option<String>,
+    /// The code of the unit it moves under, with everything below it.
+    parent: Option<String>,
 }
 
-/// Renames a unit of the caller's scope (administrators). Its code and case numbers stay; documents
-/// already issued keep their name; the change is on the audit log.
+/// The answer's view of a unit.
+async fn unit_view(state: &AppState, unit: huiyin_store::Unit) -> Result<UnitView, huiyin_app::error::AppError> {
+    let parent = match unit.parent_id {
+        Some(id) => state.store.unit_by_id(id).await?.map(|p| p.code),
+        None => None,
+    };
+    Ok(UnitView { code: unit.code, name: unit.name, kind: unit.kind.code().to_owned(), parent })
+}
+
+/// Adds a unit below one of the caller's scope (administrators): its code (the prefix of its case
+/// numbers) never changes. On the audit log.
+#[utoipa::path(post, path = "/units", tag = "units", request_body = huiyin_core::unit::UnitDraft,
+    responses((status = 201, body = UnitView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn add_unit(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    ApiJson(body): ApiJson<huiyin_core::unit::UnitDraft>,
+) -> ApiResult<(axum::http::StatusCode, Json<UnitView>)> {
+    let unit = units::add_unit(&state, &caller.actor, &body).await.map_err(|e| refuse(caller.lang, e))?;
+    let view = unit_view(&state, unit).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok((axum::http::StatusCode::CREATED, Json(view)))
+}
+
+/// Renames a unit of the caller's scope, or moves it (with everything below it) under another unit
+/// of the caller's scope, one change at a time (administrators; nobody renames or moves their own
+/// unit; a move that would let a department see accusations against the caller's unit is the
+/// operator's). Its code
+/// and case numbers stay; documents already issued keep their name; who sees its cases, and search,
+/// follow the tree at once. On the audit log.
 #[utoipa::path(patch, path = "/units/{code}", tag = "units", params(("code" = String, Path)), request_body = UnitEdit,
     responses((status = 200, body = UnitView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
                (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
-pub(super) async fn rename_unit(
+pub(super) async fn edit_unit(
     State(state): State<AppState>,
     caller: ApiActor,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<UnitEdit>,
 ) -> ApiResult<Json<UnitView>> {
-    let unit =
-        units::rename_unit(&state, &caller.actor, &code, &body.name).await.map_err(|e| refuse(caller.lang, e))?;
-    let parent = match unit.parent_id {
-        Some(id) => state.store.unit_by_id(id).await.map_err(|e| refuse(caller.lang, e.into()))?.map(|p| p.code),
-        None => None,
+    let edited = async {
+        use huiyin_core::{FieldError, Invalid};
+        if !caller.actor.user.role.can_administer() {
+            return Err(huiyin_app::error::AppError::Forbidden);
+        }
+        // One change at a time, so that a refused one leaves nothing half done.
+        let unit = match (&body.name, &body.parent) {
+            (Some(name), None) => units::rename_unit(&state, &caller.actor, &code, name).await?,
+            (None, Some(parent)) => units::move_unit(&state, &caller.actor, &code, parent).await?,
+            (None, None) => return Err(FieldError::new("name", Invalid::Required).into()),
+            (Some(_), Some(_)) => {
+                let allowed = "name 或 parent 之一(一次改一项)".to_owned();
+                return Err(FieldError::new("parent", Invalid::NotAChoice { allowed }).into());
+            }
+        };
+        unit_view(&state, unit).await
     };
-    Ok(Json(UnitView { code: unit.code, name: unit.name, kind: unit.kind.code().to_owned(), parent }))
+    Ok(Json(edited.await.map_err(|e| refuse(caller.lang, e))?))
 }

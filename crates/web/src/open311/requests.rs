@@ -92,8 +92,10 @@ pub(super) async fn file_request(state: &AppState, form: &HashMap<String, String
 pub(super) async fn api_key_actor(state: &AppState, key: Option<&str>) -> Result<Actor, GeoError> {
     let invalid = || GeoError(StatusCode::FORBIDDEN, "invalid api_key received".into());
     let key = key.ok_or_else(invalid)?;
-    let user = state.store.user_by_api_token(&token_hash(key)).await.map_err(AppError::from)?;
-    let user = user.filter(|u| u.active).ok_or_else(invalid)?;
+    let holder = state.store.api_token_holder(&token_hash(key), chrono::Utc::now()).await.map_err(AppError::from)?;
+    // A key registers: a read-only token is no key.
+    let user =
+        holder.filter(|(u, scope)| u.active && scope.permits(false, true)).map(|(u, _)| u).ok_or_else(invalid)?;
     Actor::load(state, user).await.map_err(|e| GeoError::from(AppError::from(e)))
 }
 

@@ -1,5 +1,6 @@
-//! 单位 (issue 18, TWN-1): the units an administrator administers as a tree, each renamed from the
-//! page. Adding units stays on the command line for now (`huiyin unit add`).
+//! 单位 (issue 18, TWN-1): the units an administrator administers as a tree; a unit added below one
+//! of them; each renamed or moved under another from the page (behind a disclosure, so that the tree
+//! stays one line a unit).
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
@@ -7,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
-use super::{Me, PageError, PageResult, Staff, check_csrf, render};
+use super::{Choice, Me, PageError, PageResult, Staff, check_csrf, choices, render};
 use huiyin_app::context::AppState;
 use huiyin_app::error::AppError;
 use huiyin_app::units;
@@ -21,8 +22,26 @@ pub(super) struct UnitRow {
     /// How far below the top of the reader's part of the tree (0 for the top).
     depth: usize,
     staff: usize,
-    /// Renamed from here: not the reader's own unit (one above it renames it).
+    /// Renamed and moved from here: not the reader's own unit (one above it does that).
     renamable: bool,
+    /// The code of the unit above it.
+    parent: String,
+    /// Where it may move: the units of the reader's scope that are not it or below it.
+    parents: Vec<(String, String)>,
+}
+
+/// The add-a-unit form, as typed.
+#[derive(Deserialize, Default)]
+pub(super) struct AddUnitForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    parent: String,
 }
 
 #[derive(Template)]
@@ -32,6 +51,8 @@ pub(super) struct UnitsPage {
     csrf: String,
     rows: Vec<UnitRow>,
     error: Option<String>,
+    add: AddUnitForm,
+    kinds: Vec<Choice>,
 }
 
 /// The units of the reader's scope, each after the unit above it, with their depth.
@@ -54,24 +75,98 @@ async fn tree_rows(state: &AppState, staff: &Staff) -> PageResult<Vec<UnitRow>> 
             kind: unit.kind.label_zh(),
             depth,
             renamable: id != staff.actor.user.unit_id,
+            parent: unit
+                .parent_id
+                .and_then(|p| mine.iter().find(|m| m.id == p))
+                .map(|p| p.code.clone())
+                .unwrap_or_default(),
+            parents: Vec::new(),
             staff: users.iter().filter(|u| u.unit_id == id && u.active && !is_system_account(&u.username)).count(),
         });
         stack.extend(mine.iter().filter(|u| u.parent_id == Some(id)).rev().map(|u| (u.id, depth + 1)));
     }
+    // A unit's subtree is the rows after it that lie deeper, up to the next that does not.
+    let all: Vec<(String, String, usize)> = rows.iter().map(|r| (r.code.clone(), r.name.clone(), r.depth)).collect();
+    for (i, row) in rows.iter_mut().enumerate() {
+        let end = all[i + 1..].iter().position(|(_, _, d)| *d <= row.depth).map_or(all.len(), |n| i + 1 + n);
+        row.parents = all
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j < i || *j >= end)
+            .map(|(_, (code, name, _))| (code.clone(), name.clone()))
+            .collect();
+    }
     Ok(rows)
 }
 
-async fn units_view(state: &AppState, staff: &Staff, error: Option<String>) -> PageResult {
+async fn units_view(state: &AppState, staff: &Staff, error: Option<String>, add: AddUnitForm) -> PageResult {
     if !staff.actor.user.role.can_administer() {
         return Err(PageError(StatusCode::FORBIDDEN, "只有管理员可以管理单位。".into()));
     }
-    let page = UnitsPage { me: staff.me(), csrf: staff.csrf.clone(), rows: tree_rows(state, staff).await?, error };
+    let kinds = choices(huiyin_core::unit::UnitKind::ALL.iter().map(|k| (k.code(), k.label_zh())), &add.kind);
+    let rows = tree_rows(state, staff).await?;
+    let page = UnitsPage { me: staff.me(), csrf: staff.csrf.clone(), rows, error, add, kinds };
     let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, render(&page)).into_response())
 }
 
 pub(super) async fn units_page(State(state): State<AppState>, staff: Staff) -> PageResult {
-    units_view(&state, &staff, None).await
+    let add = AddUnitForm {
+        kind: huiyin_core::unit::UnitKind::Community.code().into(),
+        parent: staff.actor.user.unit_code.clone(),
+        ..Default::default()
+    };
+    units_view(&state, &staff, None, add).await
+}
+
+/// 添加单位; back to the tree, or the tree again with the reason and the form as typed.
+pub(super) async fn add_unit(State(state): State<AppState>, staff: Staff, Form(f): Form<AddUnitForm>) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let draft = huiyin_core::unit::UnitDraft {
+        code: Some(f.code.clone()),
+        name: Some(f.name.clone()),
+        kind: Some(f.kind.clone()),
+        parent: Some(f.parent.clone()),
+    };
+    match units::add_unit(&state, &staff.actor, &draft).await {
+        Ok(_) => Ok(Redirect::to("/admin/units").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let e = errors.first();
+            let label = match e.field.as_str() {
+                "code" => "单位代码",
+                "name" => "单位名称",
+                "kind" => "单位类型",
+                _ => "上级单位",
+            };
+            units_view(&state, &staff, Some(e.message_labelled(huiyin_core::Lang::Zh, label)), f).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct MoveForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    parent: String,
+}
+
+/// 调整上级单位 from the tree; back to the tree, or the tree again with the reason.
+pub(super) async fn move_unit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Form(f): Form<MoveForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    match units::move_unit(&state, &staff.actor, &code, &f.parent).await {
+        Ok(_) => Ok(Redirect::to("/admin/units").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let message = errors.first().message_labelled(huiyin_core::Lang::Zh, "上级单位");
+            units_view(&state, &staff, Some(message), AddUnitForm::default()).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -93,7 +188,7 @@ pub(super) async fn rename_unit(
         Ok(_) => Ok(Redirect::to("/admin/units").into_response()),
         Err(AppError::Invalid(errors)) => {
             let message = errors.first().message_labelled(huiyin_core::Lang::Zh, "单位名称");
-            units_view(&state, &staff, Some(message)).await
+            units_view(&state, &staff, Some(message), AddUnitForm::default()).await
         }
         Err(e) => Err(e.into()),
     }

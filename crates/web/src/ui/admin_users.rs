@@ -1,16 +1,23 @@
 //! 人员管理 (issue 18): the staff an administrator administers, filtered by unit, role and state,
-//! each disabled or enabled again from the list (with a confirmation). Adding people and resetting
-//! passwords stay on the server's command line for now (`huiyin user add`, `huiyin user passwd`).
+//! each disabled or enabled again from the list (with a confirmation); adding a person; a person's
+//! page (their card, unit and role, a one-time password link, ending their sessions, revoking their
+//! tokens, their recent sign-ins); and the page where the person opens their link and sets their
+//! password. An administrator never chooses or sees a password.
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use tower_sessions::Session;
 
-use super::{Choice, Me, PageResult, Staff, check_csrf, choices, render};
-use huiyin_app::accounts::{self, AccountListParams};
+use super::{Choice, Me, PageError, PageResult, Staff, check_csrf, choices, csrf_token, field_error, render};
+use huiyin_app::accounts::{self, AccountListParams, IssuedLink};
 use huiyin_app::context::AppState;
-use huiyin_core::user::Role;
+use huiyin_app::error::AppError;
+use huiyin_core::locale::Lang;
+use huiyin_core::user::{AccountDraft, PlacementDraft, Role, StaffCardDraft};
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
 
 /// One person as the list shows them.
 pub(super) struct PersonRow {
@@ -20,6 +27,8 @@ pub(super) struct PersonRow {
     role: &'static str,
     credential: String,
     active: bool,
+    /// “2026-12-06 08:30”, or 从未登录.
+    last_sign_in: String,
     /// Not the reader themself: they do not disable their own account.
     other: bool,
 }
@@ -41,9 +50,14 @@ pub(super) struct UsersQuery {
     unit: String,
     #[serde(default)]
     role: String,
-    /// `active`, `disabled` or empty.
+    /// `active`, `disabled`, `never` (never signed in) or empty.
     #[serde(default)]
     state: String,
+}
+
+/// A time as the admin pages show it, in China's time: “2026-12-06 16:30”.
+fn shown_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub(super) async fn users_page(State(state): State<AppState>, staff: Staff, Query(q): Query<UsersQuery>) -> PageResult {
@@ -56,34 +70,39 @@ pub(super) async fn users_page(State(state): State<AppState>, staff: Staff, Quer
             "disabled" => Some(false),
             _ => None,
         },
+        never_signed_in: (q.state == "never").then_some(true),
     };
-    let users = accounts::list_accounts(&state, &staff.actor, &params).await?;
+    let listed = accounts::list_accounts(&state, &staff.actor, &params).await?;
     let units = super::list::units_in_scope(&state, &staff.actor).await?;
     let unit_name = |code: &str| units.iter().find(|(c, _)| c == code).map_or(code.to_owned(), |(_, n)| n.clone());
-    let rows = users
+    let rows = listed
         .iter()
-        .map(|u| PersonRow {
-            username: u.username.clone(),
-            name: accounts::name_and_title(u),
-            unit: unit_name(&u.unit_code),
-            role: u.role.label_zh(),
-            credential: u.credential.clone().unwrap_or_default(),
-            active: u.active,
-            other: u.id != staff.actor.user.id,
+        .map(|a| PersonRow {
+            username: a.user.username.clone(),
+            name: accounts::name_and_title(&a.user),
+            unit: unit_name(&a.user.unit_code),
+            role: a.user.role.label_zh(),
+            credential: a.user.credential.clone().unwrap_or_default(),
+            active: a.user.active,
+            last_sign_in: a.last_sign_in.map_or_else(|| "从未登录".to_owned(), shown_time),
+            other: a.user.id != staff.actor.user.id,
         })
         .collect();
     let page = UsersPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
         units: units.iter().map(|(c, n)| (c.clone(), n.clone(), *c == q.unit)).collect(),
-        roles: choices(
-            std::iter::once(("", "全部")).chain(Role::ALL.iter().map(|r| (r.code(), r.label_zh()))),
-            &q.role,
-        ),
-        states: choices([("", "全部"), ("active", "启用中"), ("disabled", "已停用")], &q.state),
+        roles: role_choices(&q.role, true),
+        states: choices([("", "全部"), ("active", "启用中"), ("disabled", "已停用"), ("never", "从未登录")], &q.state),
         rows,
     };
     Ok(render(&page))
+}
+
+/// The roles as a picker, with 全部 first when `any`.
+fn role_choices(current: &str, any: bool) -> Vec<Choice> {
+    let all = Role::ALL.iter().map(|r| (r.code(), r.label_zh()));
+    if any { choices(std::iter::once(("", "全部")).chain(all), current) } else { choices(all, current) }
 }
 
 #[derive(Deserialize)]
@@ -92,9 +111,12 @@ pub(super) struct ActiveForm {
     /// `true` enables, anything else disables.
     #[serde(default)]
     active: String,
+    /// Where to go back to: `person` for the person's page, else the list.
+    #[serde(default)]
+    back: String,
 }
 
-/// 停用 or 启用 an account from the list; back to the list.
+/// 停用 or 启用 an account from the list or the person's page; back there.
 pub(super) async fn set_user_active(
     State(state): State<AppState>,
     staff: Staff,
@@ -102,6 +124,521 @@ pub(super) async fn set_user_active(
     Form(f): Form<ActiveForm>,
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    accounts::set_active(&state, &staff.actor, &username, f.active == "true").await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    let user = accounts::set_active(&state, &staff.actor, &username, f.active == "true").await?;
+    let back = if f.back == "person" { format!("/admin/users/{}", user.username) } else { "/admin/users".into() };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// The fields of the new-person form, as typed.
+#[derive(Deserialize, Default)]
+pub(super) struct NewPersonForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    rank: String,
+    #[serde(default)]
+    credential: String,
+    #[serde(default)]
+    phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin_user_new.html")]
+pub(super) struct NewPersonPage {
+    me: Option<Me>,
+    csrf: String,
+    f: NewPersonForm,
+    units: Vec<(String, String)>,
+    roles: Vec<Choice>,
+    errors: Option<ValidationErrors>,
+}
+
+impl NewPersonPage {
+    fn err(&self, field: &str) -> String {
+        field_error(self.errors.as_ref(), field, Lang::Zh)
+    }
+
+    /// ` aria-invalid="true" aria-describedby="{field}-err"` on a field with an error.
+    fn invalid(&self, field: &str) -> String {
+        invalid_attrs(self.errors.as_ref(), field)
+    }
+}
+
+fn invalid_attrs(errors: Option<&ValidationErrors>, field: &str) -> String {
+    match errors.and_then(|e| e.message_for(field, Lang::Zh)) {
+        Some(_) => format!(" aria-invalid=\"true\" aria-describedby=\"{field}-err\""),
+        None => String::new(),
+    }
+}
+
+/// 添加人员: the form, with the administrator's own unit and 接访员 chosen.
+pub(super) async fn new_person_form(State(state): State<AppState>, staff: Staff) -> PageResult {
+    if !staff.actor.user.role.can_administer() {
+        return Err(AppError::Forbidden.into());
+    }
+    let f = NewPersonForm {
+        unit: staff.actor.user.unit_code.clone(),
+        role: Role::Officer.code().into(),
+        ..Default::default()
+    };
+    new_person_page(&state, &staff, f, None).await
+}
+
+async fn new_person_page(
+    state: &AppState,
+    staff: &Staff,
+    f: NewPersonForm,
+    errors: Option<ValidationErrors>,
+) -> PageResult {
+    let units = super::list::units_in_scope(state, &staff.actor).await?;
+    let roles = role_choices(&f.role, false);
+    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = NewPersonPage { me: staff.me(), csrf: staff.csrf.clone(), f, units, roles, errors };
+    Ok((status, render(&page)).into_response())
+}
+
+/// Adds the person and shows their one-time link; a refused form comes back as typed.
+pub(super) async fn add_person(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<NewPersonForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let draft = AccountDraft {
+        username: Some(f.username.clone()),
+        unit: Some(f.unit.clone()),
+        role: Some(f.role.clone()),
+        display_name: Some(f.display_name.clone()),
+        title: given(&f.title),
+        credential: given(&f.credential),
+        rank: given(&f.rank),
+        phone: given(&f.phone),
+        may_backdate: false,
+    };
+    // A person is named: the login name is no name on a record. Said with every other mistake.
+    if f.display_name.trim().is_empty() {
+        let mut errors = vec![FieldError::new("display_name", Invalid::Required)];
+        if let Err(e) = draft.parse() {
+            errors.extend(e.iter().filter(|e| e.field != "display_name").cloned());
+        }
+        return new_person_page(&state, &staff, f, ValidationErrors::from_vec(errors)).await;
+    }
+    match accounts::add_account_with_link(&state, &staff.actor, &draft).await {
+        Ok((_, link)) => Ok(link_page(&state, &staff, &headers, &link, true)),
+        Err(AppError::Invalid(errors)) => new_person_page(&state, &staff, f, Some(errors)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin_user_link.html")]
+pub(super) struct LinkPage {
+    me: Option<Me>,
+    csrf: String,
+    name: String,
+    username: String,
+    url: String,
+    expires: String,
+    /// The account was just added (else a password is being reset).
+    new_account: bool,
+}
+
+/// The page that shows a one-time link, once.
+fn link_page(
+    state: &AppState,
+    staff: &Staff,
+    headers: &HeaderMap,
+    link: &IssuedLink,
+    new_account: bool,
+) -> axum::response::Response {
+    let page = LinkPage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        name: accounts::name_and_title(&link.user),
+        username: link.user.username.clone(),
+        url: format!("{}{}", origin(state, headers), link.path()),
+        expires: shown_time(link.expires_at),
+        new_account,
+    };
+    render(&page)
+}
+
+/// This server's address as the administrator's browser reached it: for a link they pass on.
+fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let https = state.secure_cookies()
+        || headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).is_some_and(|p| p.trim() == "https");
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+/// One API token as the person's page lists it.
+pub(super) struct TokenRow {
+    id: i64,
+    name: String,
+    scope: &'static str,
+    created: String,
+    /// “长期有效”, “2027-12-06 16:30 到期” or “已过期”.
+    expires: String,
+}
+
+/// One sign-in as the person's page lists it.
+pub(super) struct SignIn {
+    at: String,
+    succeeded: bool,
+    address: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin_user.html")]
+pub(super) struct PersonPage {
+    me: Option<Me>,
+    csrf: String,
+    username: String,
+    name: String,
+    display_name: String,
+    unit_name: String,
+    role_label: &'static str,
+    active: bool,
+    has_password: bool,
+    /// Whose link set the password, when an administrator's: the account is blind to what they are.
+    link_issuer: Option<String>,
+    /// Not the reader themself.
+    other: bool,
+    card: StaffCardDraft,
+    units: Vec<(String, String, bool)>,
+    roles: Vec<Choice>,
+    sign_ins: Vec<SignIn>,
+    tokens: Vec<TokenRow>,
+    errors: Option<ValidationErrors>,
+    /// What was just done, for the notice at the top.
+    done: Option<&'static str>,
+}
+
+impl PersonPage {
+    fn err(&self, field: &str) -> String {
+        field_error(self.errors.as_ref(), field, Lang::Zh)
+    }
+
+    fn invalid(&self, field: &str) -> String {
+        invalid_attrs(self.errors.as_ref(), field)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct PersonQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// A person's page: their card, unit and role, what may be done to their account, their recent
+/// sign-ins.
+pub(super) async fn person_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(username): Path<String>,
+    Query(q): Query<PersonQuery>,
+) -> PageResult {
+    let done = match q.done.as_str() {
+        "card" => Some("已保存。"),
+        "placement" => Some("单位和角色已调整。"),
+        "sessions" => Some("已结束其全部登录,本人需重新登录。"),
+        "tokens" => Some("已撤销其全部接口令牌。"),
+        "token" => Some("已撤销该接口令牌。"),
+        _ => None,
+    };
+    person(&state, &staff, &username, None, None, done).await
+}
+
+async fn person(
+    state: &AppState,
+    staff: &Staff,
+    username: &str,
+    card: Option<StaffCardDraft>,
+    errors: Option<ValidationErrors>,
+    done: Option<&'static str>,
+) -> PageResult {
+    let user = accounts::administered_account(state, &staff.actor, username).await?;
+    let units = super::list::units_in_scope(state, &staff.actor).await?;
+    let unit_name = units.iter().find(|(c, _)| *c == user.unit_code).map_or(user.unit_code.clone(), |(_, n)| n.clone());
+    let sign_ins = accounts::recent_sign_ins(state, &staff.actor, &user).await?;
+    let (_, tokens) = accounts::list_tokens(state, &staff.actor, Some(&user.username)).await?;
+    let now = chrono::Utc::now();
+    let tokens = tokens
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name.unwrap_or_else(|| "(未命名)".into()),
+            scope: t.scope.label_zh(),
+            created: shown_time(t.created_at),
+            expires: match t.expires_at {
+                None => "长期有效".into(),
+                Some(at) if at <= now => "已过期".into(),
+                Some(at) => format!("{} 到期", shown_time(at)),
+            },
+        })
+        .collect();
+    let card = card.unwrap_or_else(|| StaffCardDraft {
+        display_name: Some(user.display_name.clone()),
+        title: user.title.clone(),
+        credential: user.credential.clone(),
+        rank: user.rank.clone(),
+        phone: user.phone.clone(),
+    });
+    let link_issuer = match user.link_issuer_id {
+        Some(id) => state.store.user_by_id(id).await?.map(|i| accounts::name_and_title(&i)),
+        None => None,
+    };
+    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = PersonPage {
+        link_issuer,
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        name: accounts::name_and_title(&user),
+        display_name: user.display_name.clone(),
+        unit_name,
+        role_label: user.role.label_zh(),
+        active: user.active,
+        has_password: user.password_hash.is_some(),
+        other: user.id != staff.actor.user.id,
+        card,
+        units: units.iter().map(|(c, n)| (c.clone(), n.clone(), *c == user.unit_code)).collect(),
+        roles: role_choices(user.role.code(), false),
+        sign_ins: sign_ins
+            .into_iter()
+            .map(|e| SignIn {
+                at: shown_time(e.at),
+                succeeded: e.action == "login.success",
+                address: e.address.unwrap_or_default(),
+            })
+            .collect(),
+        tokens,
+        errors,
+        done,
+        username: user.username,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct CardForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    rank: String,
+    #[serde(default)]
+    credential: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// Saves a person's title, rank, credential number and telephone (their name stays: it is changed on
+/// the server).
+pub(super) async fn set_card(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(username): Path<String>,
+    Form(f): Form<CardForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let user = accounts::administered_account(&state, &staff.actor, &username).await?;
+    let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let draft = StaffCardDraft {
+        display_name: Some(user.display_name.clone()),
+        title: given(&f.title),
+        rank: given(&f.rank),
+        credential: given(&f.credential),
+        phone: given(&f.phone),
+    };
+    match accounts::set_card(&state, &staff.actor, &username, &draft).await {
+        Ok(user) => Ok(Redirect::to(&format!("/admin/users/{}?done=card", user.username)).into_response()),
+        Err(AppError::Invalid(errors)) => person(&state, &staff, &username, Some(draft), Some(errors), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct PlacementForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// Moves a person to another unit, or gives them another role.
+pub(super) async fn set_placement(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(username): Path<String>,
+    Form(f): Form<PlacementForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let draft = PlacementDraft { unit: Some(f.unit), role: Some(f.role) };
+    match accounts::set_placement(&state, &staff.actor, &username, &draft).await {
+        Ok(user) => Ok(Redirect::to(&format!("/admin/users/{}?done=placement", user.username)).into_response()),
+        Err(AppError::Invalid(errors)) => person(&state, &staff, &username, None, Some(errors), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct CsrfOnly {
+    csrf: Option<String>,
+}
+
+/// Issues a one-time password link and shows it, once.
+pub(super) async fn issue_link(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    match accounts::issue_password_link(&state, &staff.actor, &username).await {
+        Ok(link) => Ok(link_page(&state, &staff, &headers, &link, false)),
+        Err(AppError::Invalid(errors)) => person(&state, &staff, &username, None, Some(errors), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Ends every session of the person.
+pub(super) async fn end_sessions(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(username): Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let user = accounts::end_sessions(&state, &staff.actor, &username).await?;
+    Ok(Redirect::to(&format!("/admin/users/{}?done=sessions", user.username)).into_response())
+}
+
+/// Revokes every API token of the person.
+pub(super) async fn revoke_tokens(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(username): Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    match accounts::revoke_tokens(&state, &staff.actor, &username).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/admin/users/{}?done=tokens", username.trim().to_ascii_lowercase()))
+                .into_response())
+        }
+        Err(AppError::Invalid(errors)) => person(&state, &staff, &username, None, Some(errors), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Revokes one API token of the person.
+pub(super) async fn revoke_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((username, id)): Path<(String, i64)>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let user = accounts::revoke_token_id(&state, &staff.actor, Some(&username), id).await?;
+    Ok(Redirect::to(&format!("/admin/users/{}?done=token", user.username)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "staff/password_link.html")]
+pub(super) struct PasswordLinkPage {
+    me: Option<Me>,
+    csrf: String,
+    name: String,
+    username: String,
+    errors: Option<ValidationErrors>,
+}
+
+impl PasswordLinkPage {
+    fn err(&self, field: &str) -> String {
+        field_error(self.errors.as_ref(), field, Lang::Zh)
+    }
+
+    fn invalid(&self, field: &str) -> String {
+        invalid_attrs(self.errors.as_ref(), field)
+    }
+}
+
+/// What a link that does not work says: alike for unknown, used, superseded and expired links.
+fn dead_link() -> PageError {
+    PageError(StatusCode::NOT_FOUND, "链接无效、已使用或已过期。请向本单位或上级单位的系统管理员索取新的链接。".into())
+}
+
+async fn password_link_page(
+    state: &AppState,
+    session: &Session,
+    token: &str,
+    errors: Option<ValidationErrors>,
+) -> PageResult {
+    let user = match accounts::password_link_account(state, token).await {
+        Ok(user) => user,
+        Err(AppError::NotFound) => return Err(dead_link()),
+        Err(e) => return Err(e.into()),
+    };
+    let unit = state.store.unit_by_code(&user.unit_code).await?.map_or(user.unit_code.clone(), |u| u.name);
+    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = PasswordLinkPage {
+        me: None,
+        csrf: csrf_token(session).await?,
+        name: format!("{}（{unit}）", user.display_name),
+        username: user.username,
+        errors,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `/password/{token}`: the person sets their password by the link an administrator gave them.
+pub(super) async fn password_link_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+) -> PageResult {
+    password_link_page(&state, &session, &token, None).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct SetPasswordForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password2: String,
+}
+
+/// Sets the password and sends the person to sign in.
+pub(super) async fn use_password_link(
+    State(state): State<AppState>,
+    session: Session,
+    address: crate::extract::ClientAddress,
+    Path(token): Path<String>,
+    Form(f): Form<SetPasswordForm>,
+) -> PageResult {
+    check_csrf(&session, f.csrf.as_ref()).await?;
+    if f.password != f.password2 {
+        let mismatch = FieldError::new("password2", Invalid::NotAChoice { allowed: "与上一栏相同的密码".into() });
+        return password_link_page(&state, &session, &token, Some(mismatch.into())).await;
+    }
+    match accounts::use_password_link(&state, &token, &f.password, &address.0.to_string()).await {
+        Ok(user) => Ok(Redirect::to(&format!("/login?set={}", user.username)).into_response()),
+        Err(AppError::Invalid(errors)) => password_link_page(&state, &session, &token, Some(errors)).await,
+        Err(AppError::NotFound) => Err(dead_link()),
+        Err(e) => Err(e.into()),
+    }
 }

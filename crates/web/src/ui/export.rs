@@ -43,7 +43,7 @@ fn inert(cell: &str) -> String {
 }
 
 /// RFC 4180 CSV with a byte-order mark, which spreadsheet programs need to read Chinese as UTF-8.
-fn csv(table: &ExportTable) -> String {
+pub(super) fn csv(table: &ExportTable) -> String {
     let field = |cell: &str| {
         let cell = inert(cell);
         if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell }
@@ -56,7 +56,7 @@ fn csv(table: &ExportTable) -> String {
         out.push_str("\r\n");
     }
     if table.truncated {
-        out.push_str(&field(&format!("(仅导出前 {} 件,请缩小筛选范围)", table.rows.len())));
+        out.push_str(&field(&format!("(仅导出前 {} 条,请缩小筛选范围)", table.rows.len())));
         out.push_str("\r\n");
     }
     out

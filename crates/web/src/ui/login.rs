@@ -28,17 +28,30 @@ pub(super) struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
+    /// The password was just set by a one-time link.
+    password_set: bool,
 }
 
 #[derive(Deserialize)]
 pub(super) struct NextParam {
     next: Option<String>,
+    /// The login name whose password a link just set: filled in, with a word that it worked.
+    set: Option<String>,
 }
 
 pub(super) async fn login_form(session: Session, Query(q): Query<NextParam>) -> PageResult {
     let csrf = csrf_token(&session).await?;
     let next = safe_next(q.next.as_deref().unwrap_or("/home")).to_owned();
-    Ok(render(&LoginPage { me: None, csrf, next, username: String::new(), error: None }))
+    let username = q.set.as_deref().map(str::trim).filter(|u| huiyin_core::user::Username::parse("set", u).is_ok());
+    let page = LoginPage {
+        me: None,
+        csrf,
+        next,
+        password_set: username.is_some(),
+        username: username.unwrap_or_default().to_owned(),
+        error: None,
+    };
+    Ok(render(&page))
 }
 
 #[derive(Deserialize)]
@@ -99,6 +112,7 @@ pub(super) async fn login_page(session: &Session, f: &LoginForm, error: String) 
         next: safe_next(f.next.as_deref().unwrap_or("/home")).to_owned(),
         username: f.username.clone(),
         error: Some(error),
+        password_set: false,
     };
     Ok(render(&page))
 }

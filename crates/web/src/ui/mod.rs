@@ -225,11 +225,14 @@ fn safe_next(next: &str) -> &str {
     if local { next } else { "/home" }
 }
 
-/// A fingerprint of the user's password hash kept in their session: a changed password (or a reset)
-/// ends every session opened with the old one.
+/// A fingerprint of the user's password hash and session generation kept in their session: a changed
+/// password (or a reset), or sessions ended by an administrator, end every session opened before.
 fn credential_stamp(user: &huiyin_store::User) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(user.password_hash.as_deref().unwrap_or_default().as_bytes());
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(user.password_hash.as_deref().unwrap_or_default().as_bytes());
+    hasher.update(user.session_generation.to_le_bytes());
+    let digest = hasher.finalize();
     huiyin_app::context::hex(&digest[..8])
 }
 
@@ -298,10 +301,21 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/dashboard", get(dashboard)),
         ("/admin/calendar", get(admin_calendar).post(import_calendar)),
         ("/admin/users", get(admin_users::users_page)),
+        ("/admin/users/new", get(admin_users::new_person_form).post(admin_users::add_person)),
+        ("/admin/users/{username}", get(admin_users::person_page)),
         ("/admin/users/{username}/active", post(admin_users::set_user_active)),
-        ("/admin/units", get(admin_units::units_page)),
+        ("/admin/users/{username}/card", post(admin_users::set_card)),
+        ("/admin/users/{username}/placement", post(admin_users::set_placement)),
+        ("/admin/users/{username}/password-link", post(admin_users::issue_link)),
+        ("/admin/users/{username}/sessions/end", post(admin_users::end_sessions)),
+        ("/admin/users/{username}/tokens/revoke", post(admin_users::revoke_tokens)),
+        ("/admin/users/{username}/tokens/{id}/revoke", post(admin_users::revoke_token)),
+        ("/password/{token}", get(admin_users::password_link_form).post(admin_users::use_password_link)),
+        ("/admin/units", get(admin_units::units_page).post(admin_units::add_unit)),
         ("/admin/units/{code}/name", post(admin_units::rename_unit)),
+        ("/admin/units/{code}/parent", post(admin_units::move_unit)),
         ("/admin/audit", get(audit::audit_page)),
+        ("/admin/audit/export", get(audit::audit_export)),
         ("/notifications", get(notifications)),
         ("/notifications/read-all", post(read_all_notifications)),
         ("/notifications/{id}/read", post(read_notification)),

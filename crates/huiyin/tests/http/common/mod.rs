@@ -160,10 +160,15 @@ async fn add_account(
         may_backdate: false,
         title: None,
         credential: None,
+        rank: None,
+        phone: None,
     };
     let user = store.add_user(&account).await.unwrap();
     let token = new_token("hy_").unwrap();
-    store.add_api_token(user.id, &token_hash(&token), chrono::Utc::now()).await.unwrap();
+    store
+        .add_api_token(user.id, &token_hash(&token), &huiyin_store::NewApiToken::default(), chrono::Utc::now())
+        .await
+        .unwrap();
     token
 }
 

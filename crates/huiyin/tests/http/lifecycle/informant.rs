@@ -221,14 +221,19 @@ pub fn gen_7_repeat_flags_never_link_to_an_accusation(backend: Backend) {
 
 /// Accounts made straight in the store (no process per account): `(username, unit, role)`, each
 /// with the password [`PASSWORD`] and an API token, returned by username.
+/// The world's store, opened beside its server.
+async fn open_store(w: &World) -> Box<dyn huiyin_store::Store> {
+    if w.db.url.starts_with("sqlite:") {
+        Box::new(huiyin_store_sqlite::SqliteStore::open(&w.db.url).await.unwrap())
+    } else {
+        Box::new(huiyin_store_postgres::PostgresStore::open(&w.db.url).await.unwrap())
+    }
+}
+
 fn seed_accounts(w: &World, accounts: &[(String, &str, huiyin_core::user::Role)]) -> HashMap<String, String> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let store: Box<dyn huiyin_store::Store> = if w.db.url.starts_with("sqlite:") {
-            Box::new(huiyin_store_sqlite::SqliteStore::open(&w.db.url).await.unwrap())
-        } else {
-            Box::new(huiyin_store_postgres::PostgresStore::open(&w.db.url).await.unwrap())
-        };
+        let store = open_store(w).await;
         if store.unit_by_code("XZ-MZ").await.unwrap().is_none() {
             let code = |c: &str| huiyin_core::unit::UnitCode::parse("unit", c).unwrap();
             let unit = huiyin_store::NewUnit {
@@ -252,14 +257,46 @@ fn seed_accounts(w: &World, accounts: &[(String, &str, huiyin_core::user::Role)]
                     may_backdate: false,
                     title: None,
                     credential: None,
+                    rank: None,
+                    phone: None,
                 })
                 .await
                 .unwrap();
             let token = format!("hy_test_{username}");
-            store.add_api_token(user.id, &huiyin_app::context::token_hash(&token), chrono::Utc::now()).await.unwrap();
+            store
+                .add_api_token(
+                    user.id,
+                    &huiyin_app::context::token_hash(&token),
+                    &huiyin_store::NewApiToken::default(),
+                    chrono::Utc::now(),
+                )
+                .await
+                .unwrap();
             tokens.insert(username.clone(), token);
         }
         tokens
+    })
+}
+
+/// Sets the passwords of `usernames` by one-time links `issuer` issued, as `POST
+/// /users/{username}/password-link` and the link's page do: the accounts are then blind to what the
+/// issuer is blind to.
+fn set_by_links_of(w: &World, usernames: &[String], issuer: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = open_store(w).await;
+        let issuer = store.user_by_username(issuer).await.unwrap().unwrap();
+        let hash = huiyin_app::actor::hash_password(PASSWORD.into()).await.unwrap();
+        let now = chrono::Utc::now();
+        for username in usernames {
+            let user = store.user_by_username(username).await.unwrap().unwrap();
+            let expires_at = now + chrono::Duration::hours(1);
+            let link = huiyin_store::PasswordLink { user_id: user.id, issued_by: Some(issuer.id), expires_at };
+            let token = format!("pw_test_{username}");
+            store.put_password_link(&huiyin_app::context::token_hash(&token), &link, now).await.unwrap();
+            let set = store.use_password_link(&huiyin_app::context::token_hash(&token), &hash, now).await.unwrap();
+            assert_eq!(set.unwrap().link_issuer_id, Some(issuer.id));
+        }
     })
 }
 
@@ -322,9 +359,16 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
             accounts.push((format!("{prefix}_{}", role.code()), unit, role));
         }
     }
+    // The community where the accusation is registered, below the accused town: accounts whose
+    // passwords were set by links the town's administrator issued (and so could have used).
+    let by_link: Vec<String> = roles.iter().map(|r| format!("ln_{}", r.code())).collect();
+    for (username, role) in by_link.iter().zip(roles) {
+        accounts.push((username.clone(), "XS", role));
+    }
     // And a person accused by name, a leader of the county (alerted of major cases like any other).
     accounts.push(("px_leader".into(), "QX", Role::Leader));
     let tokens = seed_accounts(&w, &accounts);
+    set_by_links_of(&w, &by_link, "xz_admin");
     let accused: Vec<&String> = tokens.keys().filter(|u| !u.starts_with("qx_")).collect();
 
     // The accusation, with an attachment, an alert to leaders and a flag.
