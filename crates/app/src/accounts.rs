@@ -173,8 +173,9 @@ pub async fn add_account(
             return Err(FieldError::new("display_name", Invalid::NotAChoice { allowed }).into());
         }
     }
-    if state.store.unit_by_code(unit.as_str()).await?.filter(|u| actor.sees_unit(u.id)).is_none() {
-        return Err(FieldError::new("unit", Invalid::UnknownUnit).into());
+    match state.store.unit_by_code(unit.as_str()).await?.filter(|u| actor.sees_unit(u.id)) {
+        Some(unit) => crate::units::refuse_closed(&unit)?,
+        None => return Err(FieldError::new("unit", Invalid::UnknownUnit).into()),
     }
     let password_hash = match password {
         Some(p) => Some(hash(p).await?),
@@ -309,7 +310,9 @@ pub async fn set_placement(
     let unit_id = match unit {
         Some(code) => {
             let unit = state.store.unit_by_code(code.as_str()).await?.filter(|u| actor.sees_unit(u.id));
-            unit.ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?.id
+            let unit = unit.ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?;
+            crate::units::refuse_closed(&unit)?;
+            unit.id
         }
         None => user.unit_id,
     };
@@ -422,6 +425,10 @@ pub async fn use_password_link(state: &AppState, token: &str, password: &str, ad
 /// Disables (`active` false) or enables an account. An administrator does not disable themself.
 pub async fn set_active(state: &AppState, actor: &Actor, username: &str, active: bool) -> AppResult<User> {
     let user = administered(state, actor, username).await?;
+    if active && let Some(unit) = state.store.unit_by_id(user.unit_id).await? {
+        // A closed unit has no active staff (TWN-1): move the person first.
+        crate::units::refuse_closed(&unit)?;
+    }
     if user.id == actor.user.id && !active {
         return Err(FieldError::new("username", Invalid::NotAChoice { allowed: "另一位用户".into() }).into());
     }

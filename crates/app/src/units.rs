@@ -24,9 +24,8 @@ pub async fn add_unit(state: &AppState, actor: &Actor, draft: &UnitDraft) -> App
         None => return Err(FieldError::new("parent", Invalid::Required).into()),
         Some(parent) => {
             let parent = state.store.unit_by_code(parent.as_str()).await?.filter(|u| actor.sees_unit(u.id));
-            if parent.is_none() {
-                return Err(FieldError::new("parent", Invalid::UnknownUnit).into());
-            }
+            let Some(parent) = parent else { return Err(FieldError::new("parent", Invalid::UnknownUnit).into()) };
+            refuse_closed(&parent)?;
         }
     }
     let unit = insert_unit(state, fields).await?;
@@ -99,6 +98,7 @@ pub async fn move_unit(state: &AppState, actor: &Actor, code: &str, parent: &str
         .await?
         .filter(|u| actor.sees_unit(u.id))
         .ok_or_else(|| FieldError::new("parent", Invalid::UnknownUnit))?;
+    refuse_closed(&parent)?;
     if unit.parent_id == Some(parent.id) {
         return Ok(unit);
     }
@@ -135,6 +135,79 @@ pub async fn move_unit(state: &AppState, actor: &Actor, code: &str, parent: &str
     let after = unit_snapshot(state, &moved).await?;
     audit::record(state, actor, "unit.move", Target::unit(&moved), Some(before), Some(after)).await;
     Ok(moved)
+}
+
+/// Closes a unit (撤销) below the administrator's own: only once nothing works through it (TWN-1).
+/// Refused, with what is left named ([`huiyin_core::lifecycle::Refusal::UnitNotEmpty`]), while it
+/// holds an open case, has an active staff member, or has a unit below it still open. A closed unit
+/// takes no case registered or routed to it, no new account, no new unit below it; its cases and
+/// records stay as they were; it is reopened with [`reopen_unit`].
+pub async fn close_unit(state: &AppState, actor: &Actor, code: &str) -> AppResult<Unit> {
+    let unit = unit_below(state, actor, code).await?;
+    if unit.closed_at.is_some() {
+        return Ok(unit);
+    }
+    // GEN-7: the numbers of the cases the administrator may see; the others only counted.
+    let held = state.store.open_cases_held(unit.id, 20).await?;
+    let hidden = held.iter().filter(|c| actor.is_blind_to(c.1, c.2)).count();
+    let mut cases: Vec<String> = held.into_iter().filter(|c| !actor.is_blind_to(c.1, c.2)).map(|c| c.0).collect();
+    if hidden > 0 {
+        cases.push(format!("另 {hidden} 件"));
+    }
+    let staff: Vec<String> = state
+        .store
+        .users()
+        .await?
+        .iter()
+        .filter(|u| u.unit_id == unit.id && u.active && !huiyin_core::user::is_system_account(&u.username))
+        .map(crate::accounts::name_and_title)
+        .collect();
+    let units: Vec<String> = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .filter(|u| u.parent_id == Some(unit.id) && u.closed_at.is_none())
+        .map(|u| u.name)
+        .collect();
+    if !cases.is_empty() || !staff.is_empty() || !units.is_empty() {
+        return Err(huiyin_core::lifecycle::Refusal::UnitNotEmpty { cases, staff, units }.into());
+    }
+    let before = unit_snapshot(state, &unit).await?;
+    let closed = state.store.set_unit_closed(unit.id, Some(Utc::now())).await?;
+    tracing::info!(unit = %closed.code, actor = %actor.user.username, "unit closed");
+    let after = unit_snapshot(state, &closed).await?;
+    audit::record(state, actor, "unit.close", Target::unit(&closed), Some(before), Some(after)).await;
+    Ok(closed)
+}
+
+/// Opens a closed unit again, below the administrator's own.
+pub async fn reopen_unit(state: &AppState, actor: &Actor, code: &str) -> AppResult<Unit> {
+    let unit = unit_below(state, actor, code).await?;
+    if unit.closed_at.is_none() {
+        return Ok(unit);
+    }
+    // Every unit above an open unit is open: escalation, review and report-up follow the tree.
+    if let Some(parent) = match unit.parent_id {
+        Some(id) => state.store.unit_by_id(id).await?,
+        None => None,
+    } {
+        refuse_closed(&parent)?;
+    }
+    let before = unit_snapshot(state, &unit).await?;
+    let opened = state.store.set_unit_closed(unit.id, None).await?;
+    tracing::info!(unit = %opened.code, actor = %actor.user.username, "unit reopened");
+    let after = unit_snapshot(state, &opened).await?;
+    audit::record(state, actor, "unit.reopen", Target::unit(&opened), Some(before), Some(after)).await;
+    Ok(opened)
+}
+
+/// Refuses a closed unit as the place of something new (a case, an account, a unit below it).
+pub(crate) fn refuse_closed(unit: &Unit) -> AppResult<()> {
+    match unit.closed_at {
+        Some(_) => Err(huiyin_core::lifecycle::Refusal::UnitClosed { name: unit.name.clone() }.into()),
+        None => Ok(()),
+    }
 }
 
 /// The unit `code` if the actor administers it from above: an administrator, and a unit of their
@@ -233,7 +306,9 @@ async fn unit_snapshot(state: &AppState, unit: &Unit) -> AppResult<serde_json::V
         Some(id) => state.store.unit_by_id(id).await?.map(|p| p.code),
         None => None,
     };
-    Ok(serde_json::json!({"name": unit.name, "kind": unit.kind.code(), "parent": parent}))
+    Ok(
+        serde_json::json!({"name": unit.name, "kind": unit.kind.code(), "parent": parent, "closed": unit.closed_at.is_some()}),
+    )
 }
 
 /// What a unit tells the public, as the audit log shows it.

@@ -1503,6 +1503,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE users DROP COLUMN link_issuer_id; ALTER TABLE users DROP COLUMN session_generation; \
             ALTER TABLE api_tokens DROP COLUMN name; ALTER TABLE api_tokens DROP COLUMN scope; \
             ALTER TABLE api_tokens DROP COLUMN expires_at; \
+            ALTER TABLE units DROP COLUMN closed_at; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1525,6 +1526,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE users DROP COLUMN link_issuer_id; ALTER TABLE users DROP COLUMN session_generation; \
             ALTER TABLE api_tokens DROP COLUMN name; ALTER TABLE api_tokens DROP COLUMN scope; \
             ALTER TABLE api_tokens DROP COLUMN expires_at; \
+            ALTER TABLE units DROP COLUMN closed_at; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -17,7 +17,23 @@ fn unit_from_row(row: &DbRow) -> StoreResult<Unit> {
         name: row.try_get("name")?,
         kind: UnitKind::parse("kind", &kind).map_err(corrupt)?,
         parent_id: row.try_get("parent_id")?,
+        closed_at: row.try_get("closed_at")?,
     })
+}
+
+impl Backend {
+    /// Runs one `UPDATE units … RETURNING` the unit's columns in a transaction of its own;
+    /// [`StoreError::NotFound`] when no unit has the id.
+    async fn update_unit<'q>(
+        &self,
+        update: sqlx::query::Query<'q, crate::Db, <crate::Db as sqlx::Database>::Arguments>,
+    ) -> StoreResult<Unit> {
+        let mut tx = self.begin_write().await?;
+        let row = update.fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+        let unit = unit_from_row(&row)?;
+        tx.commit().await?;
+        Ok(unit)
+    }
 }
 
 #[async_trait::async_trait]
@@ -36,7 +52,7 @@ impl UnitStore for Backend {
         };
         let row = sqlx::query(
             "INSERT INTO units (code, name, kind, parent_id) VALUES ($1, $2, $3, $4) \
-             RETURNING id, code, name, kind, parent_id",
+             RETURNING id, code, name, kind, parent_id, closed_at",
         )
         .bind(unit.code.as_str())
         .bind(&unit.name)
@@ -51,16 +67,14 @@ impl UnitStore for Backend {
     }
 
     async fn rename_unit(&self, unit_id: i64, name: &str) -> StoreResult<Unit> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query("UPDATE units SET name = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id")
+        self.update_unit(
+            sqlx::query(
+                "UPDATE units SET name = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id, closed_at",
+            )
             .bind(name)
-            .bind(unit_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let unit = unit_from_row(&row)?;
-        tx.commit().await?;
-        Ok(unit)
+            .bind(unit_id),
+        )
+        .await
     }
 
     async fn move_unit(&self, unit_id: i64, parent_id: i64) -> StoreResult<Unit> {
@@ -82,20 +96,43 @@ impl UnitStore for Backend {
             return Err(StoreError::UnknownReference("parent"));
         }
         fulltext::unit_moving(&mut tx, &subtree).await?;
-        let row =
-            sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id")
-                .bind(parent_id)
-                .bind(unit_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let row = sqlx::query(
+            "UPDATE units SET parent_id = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id, closed_at",
+        )
+        .bind(parent_id)
+        .bind(unit_id)
+        .fetch_one(&mut *tx)
+        .await?;
         fulltext::unit_moved(&mut tx, &subtree).await?;
         let unit = unit_from_row(&row)?;
         tx.commit().await?;
         Ok(unit)
     }
 
+    async fn set_unit_closed(&self, unit_id: i64, closed_at: Option<DateTime<Utc>>) -> StoreResult<Unit> {
+        self.update_unit(
+            sqlx::query(
+                "UPDATE units SET closed_at = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id, closed_at",
+            )
+            .bind(closed_at)
+            .bind(unit_id),
+        )
+        .await
+    }
+
+    async fn open_cases_held(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<(String, Option<i64>, Option<i64>)>> {
+        Ok(sqlx::query_as(
+            "SELECT case_number, accused_unit_id, accused_user_id FROM cases WHERE holding_unit_id = $1 \
+             AND status NOT IN ('closed', 'not_accepted', 'registered_only', 'final') ORDER BY id LIMIT $2",
+        )
+        .bind(unit_id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>> {
-        let row = sqlx::query("SELECT id, code, name, kind, parent_id FROM units WHERE code = $1")
+        let row = sqlx::query("SELECT id, code, name, kind, parent_id, closed_at FROM units WHERE code = $1")
             .bind(code)
             .fetch_optional(self.reader())
             .await?;
@@ -103,7 +140,7 @@ impl UnitStore for Backend {
     }
 
     async fn unit_by_id(&self, id: i64) -> StoreResult<Option<Unit>> {
-        let row = sqlx::query("SELECT id, code, name, kind, parent_id FROM units WHERE id = $1")
+        let row = sqlx::query("SELECT id, code, name, kind, parent_id, closed_at FROM units WHERE id = $1")
             .bind(id)
             .fetch_optional(self.reader())
             .await?;
@@ -111,7 +148,7 @@ impl UnitStore for Backend {
     }
 
     async fn units(&self) -> StoreResult<Vec<Unit>> {
-        let rows = sqlx::query("SELECT id, code, name, kind, parent_id FROM units ORDER BY code")
+        let rows = sqlx::query("SELECT id, code, name, kind, parent_id, closed_at FROM units ORDER BY code")
             .fetch_all(self.reader())
             .await?;
         rows.iter().map(unit_from_row).collect()

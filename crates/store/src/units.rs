@@ -17,6 +17,8 @@ pub struct Unit {
     pub name: String,
     pub kind: UnitKind,
     pub parent_id: Option<i64>,
+    /// When it was closed (撤销); `None` while it works.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +58,11 @@ pub trait UnitStore: Send + Sync {
     /// parent that is the unit or lies below it is [`crate::StoreError::UnknownReference`]
     /// (`parent`), checked in the same transaction; an unknown unit is `NotFound`.
     async fn move_unit(&self, unit_id: i64, parent_id: i64) -> StoreResult<Unit>;
+    /// Closes a unit (`Some`: when) or opens it again (`None`); the unit as it is now.
+    async fn set_unit_closed(&self, unit_id: i64, closed_at: Option<DateTime<Utc>>) -> StoreResult<Unit>;
+    /// The open cases a unit holds, oldest first, at most `limit`: each one's number and whom it
+    /// accuses (unit id, user id), for the reader's blindness.
+    async fn open_cases_held(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<(String, Option<i64>, Option<i64>)>>;
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>>;
     async fn unit_by_id(&self, id: i64) -> StoreResult<Option<Unit>>;
     async fn units(&self) -> StoreResult<Vec<Unit>>;

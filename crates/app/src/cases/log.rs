@@ -170,7 +170,8 @@ pub(crate) async fn refuse_person_change_from_within(
 }
 
 /// The one GEN-7 guard on every action of a case: resolves the units and users the event routes the
-/// case to and lets the core judge them against the accused unit ([`informant::guard`]).
+/// case to and lets the core judge them against the accused unit ([`informant::guard`]); and no
+/// route to a closed unit (TWN-1).
 pub(crate) async fn guard_informant(
     state: &AppState,
     actor: &Actor,
@@ -178,10 +179,21 @@ pub(crate) async fn guard_informant(
     file: &CaseFile,
     data: &EventData,
 ) -> AppResult<()> {
+    let routes = informant::routes(data);
+    // TWN-1: a closed unit takes no case, whether or not the case accuses anybody; nor is a case
+    // objected back to a sender that has closed since.
+    let sender = match data {
+        EventData::Objected { .. } => file.state.sent_from.as_deref(),
+        _ => None,
+    };
+    for code in routes.units.iter().copied().chain(sender) {
+        if let Some(unit) = state.store.unit_by_code(code).await? {
+            crate::units::refuse_closed(&unit)?;
+        }
+    }
     if file.accused_unit_id.is_none() && file.accused_user_id.is_none() {
         return Ok(());
     }
-    let routes = informant::routes(data);
     let units: Vec<i64> = routes.units.iter().filter_map(|code| tree.id_of(code)).collect();
     let mut user_units = Vec::new();
     for username in routes.users {

@@ -36,10 +36,14 @@ pub(crate) fn new_query_code() -> std::io::Result<QueryCode> {
     Ok(QueryCode::from_random(random_bytes::<8>()?))
 }
 
-/// Checks that a unit code names a unit the actor may act for.
+/// Checks that a unit code names a unit the actor may act for, and that it is not closed (a closed
+/// unit takes no case, TWN-1).
 pub(crate) async fn unit_in_scope(state: &AppState, actor: &Actor, field: &str, code: &UnitCode) -> AppResult<i64> {
     match state.store.unit_by_code(code.as_str()).await? {
-        Some(unit) if actor.sees_unit(unit.id) => Ok(unit.id),
+        Some(unit) if actor.sees_unit(unit.id) => {
+            crate::units::refuse_closed(&unit)?;
+            Ok(unit.id)
+        }
         _ => Err(FieldError::new(field, Invalid::UnknownUnit).into()),
     }
 }

@@ -175,7 +175,8 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
     };
     let code_of = |id: i64| tree.get(id).map(|u| u.code.as_str()).unwrap_or_default();
     let unit_name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name.as_str()).unwrap_or_default();
-    let routable = |id: i64| id != file.holding_unit_id && out_of_reach(id);
+    let open = |id: i64| units.iter().any(|u| u.id == id && u.closed_at.is_none());
+    let routable = |id: i64| id != file.holding_unit_id && out_of_reach(id) && open(id);
     let staff: Vec<&User> = users.iter().filter(|u| u.active && !is_system_account(&u.username)).collect();
     // Who may take the case in person: not the accused, and nobody blind to it.
     let may_hold = |u: &User| {

@@ -62,9 +62,9 @@ pub struct MeasureView {
     pub denominator: u64,
 }
 
-/// The units, by code and name, in the order of the tree.
+/// The units that take petitions (not closed), by code and name, in the order of the tree.
 pub async fn public_units(state: &AppState) -> AppResult<Vec<(String, String)>> {
-    Ok(state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect())
+    Ok(state.store.units().await?.into_iter().filter(|u| u.closed_at.is_none()).map(|u| (u.code, u.name)).collect())
 }
 
 /// The hotline a unit published (COM-3), for the papers it gives petitioners; `None` when it has none.

@@ -59,6 +59,13 @@ pub enum Refusal {
     /// GEN-9: the reply was rated already (one rating per reply).
     #[error("already rated")]
     AlreadyRated,
+    /// TWN-1: a closed unit (撤销) takes no case: none registered there, none routed to it.
+    #[error("unit closed")]
+    UnitClosed { name: String },
+    /// TWN-1: a unit is closed only once nothing works through it: its open cases handed on, its
+    /// staff moved or disabled, the units below it closed or moved. Each list names what is left.
+    #[error("unit not empty")]
+    UnitNotEmpty { cases: Vec<String>, staff: Vec<String>, units: Vec<String> },
 }
 
 impl Refusal {
@@ -82,6 +89,8 @@ impl Refusal {
             Refusal::FlagNotSet => "flag_not_set",
             Refusal::RatingLapsed => "rating_lapsed",
             Refusal::AlreadyRated => "already_rated",
+            Refusal::UnitClosed { .. } => "unit_closed",
+            Refusal::UnitNotEmpty { .. } => "unit_not_empty",
         }
     }
 
@@ -161,6 +170,30 @@ impl Refusal {
             (Refusal::RatingLapsed, Lang::En) => "The time to rate the reply has lapsed".into(),
             (Refusal::AlreadyRated, Lang::Zh) => "本次答复已经评价过,不能重复评价".into(),
             (Refusal::AlreadyRated, Lang::En) => "This reply was rated already".into(),
+            (Refusal::UnitClosed { name }, Lang::Zh) => format!("{name}已撤销,不再登记、接收信访件"),
+            (Refusal::UnitClosed { name }, Lang::En) => format!("{name} is closed: it takes no case"),
+            (Refusal::UnitNotEmpty { cases, staff, units }, Lang::Zh) => {
+                let mut left = Vec::new();
+                if !cases.is_empty() {
+                    left.push(format!("先移交在办信访件 {}", cases.join("、")));
+                }
+                if !staff.is_empty() {
+                    left.push(format!("将在岗人员 {} 调往其他单位或停用", staff.join("、")));
+                }
+                if !units.is_empty() {
+                    left.push(format!("先撤销或调整下属单位 {}", units.join("、")));
+                }
+                format!("单位尚不能撤销:请{}", left.join(";"))
+            }
+            (Refusal::UnitNotEmpty { cases, staff, units }, Lang::En) => {
+                let left: Vec<String> =
+                    [("open cases to hand on", cases), ("staff to move or disable", staff), ("units below", units)]
+                        .into_iter()
+                        .filter(|(_, items)| !items.is_empty())
+                        .map(|(what, items)| format!("{what}: {}", items.join(", ")))
+                        .collect();
+                format!("The unit cannot be closed yet: {}", left.join("; "))
+            }
         }
     }
 }

@@ -32,6 +32,11 @@ pub(crate) enum UnitCommand {
         #[arg(long)]
         parent: String,
     },
+    /// Closes a unit (撤销): refused, naming what is left, while it holds open cases, has active
+    /// staff or open units below it. A closed unit takes no case and no new account.
+    Close { code: String },
+    /// Opens a closed unit again.
+    Reopen { code: String },
     /// Shows a unit's letterhead and signature block, or sets them; documents issued afterwards
     /// print them.
     Letterhead {
@@ -118,6 +123,22 @@ pub(crate) async fn unit(cli: &Cli, command: &UnitCommand) -> Result<(), Failure
                 moved.code,
                 above.map_or_else(|| parent.clone(), |p| p.name)
             );
+            Ok(())
+        }
+        UnitCommand::Close { code } | UnitCommand::Reopen { code } => {
+            let (state, operator, unit) = as_operator(cli, code).await?;
+            let close = matches!(command, UnitCommand::Close { .. });
+            let done = if close {
+                huiyin_app::units::close_unit(&state, &operator, &unit.code).await
+            } else {
+                huiyin_app::units::reopen_unit(&state, &operator, &unit.code).await
+            };
+            // A refusal says in words what is left to do.
+            let done = done.map_err(|e| match e {
+                huiyin_app::error::AppError::Refused(r) => Failure(r.message(huiyin_core::Lang::Zh)),
+                other => Failure::from(other),
+            })?;
+            println!("已{} {}({})", if close { "撤销" } else { "恢复" }, done.name, done.code);
             Ok(())
         }
         UnitCommand::Letterhead { code, letterhead, signature } => {

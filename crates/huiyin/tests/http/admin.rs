@@ -456,3 +456,75 @@ fn twn_1_a_moved_units_cases_are_found_by_its_new_parent(backend: Backend) {
 }
 both_backends!(twn_1_a_moved_units_cases_are_found_by_its_new_parent);
 mod tokens;
+
+/// Issue 18, TWN-1: a unit is closed only when nothing works through it any more; the refusal names
+/// what is left (its open cases, its staff, the units below it). A closed unit takes no case
+/// registered or handed to it, no new account, no unit below it, and is offered to no petitioner;
+/// it is reopened. Refused to every other role and to a sibling's administrator; both steps are on
+/// the audit log.
+fn twn_1_a_unit_is_closed_only_when_nothing_works_through_it(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, dong) = db.seed();
+    let county = db.account("boss", "QX", Role::Admin, None);
+    let sibling = db.account("dzadmin", "DZ", Role::Admin, None);
+    let server = Server::start(&db);
+    let (_, case) = post(&server, &wang, "/api/v1/cases", &crate::api::visit());
+    let (id, number) = (case["id"].as_i64().unwrap(), case["case_number"].as_str().unwrap().to_owned());
+    let close = |token: &str, code: &str| post(&server, token, &format!("/api/v1/units/{code}/close"), &json!({}));
+
+    assert_eq!(close(&wang, "XS-CL").0, 403);
+    assert_eq!(close(&dong, "XS-CL").0, 403);
+    assert_eq!(close(&sibling, "XS-CL").0, 404);
+    let group = json!({"code": "XS-CL-1", "name": "残联一组", "kind": "department", "parent": "XS-CL"});
+    assert_eq!(post(&server, &county, "/api/v1/units", &group).0, 201);
+    let (status, refused) = close(&county, "XS-CL");
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("unit_not_empty")), "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains("赵维权") && message.contains("残联一组"), "its staff and units named: {refused}");
+    assert_eq!(close(&county, "XS-CL-1").0, 200);
+    assert_eq!(post(&server, &county, "/api/v1/users/zhao/disable", &json!({})).0, 200);
+    let (status, closed) = close(&county, "XS-CL");
+    assert_eq!(status, 200, "{closed}");
+    assert!(closed["closed_at"].is_string(), "{closed}");
+
+    // It takes nothing new.
+    let mut there = crate::api::visit();
+    there["unit"] = json!("XS-CL");
+    let (status, refused) = post(&server, &wang, "/api/v1/cases", &there);
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("unit_closed")), "{refused}");
+    let handed = json!({"to_unit": "XS-CL", "reason": "交残联"});
+    let (status, refused) = post(&server, &wang, &format!("/api/v1/cases/{id}/hand-off"), &handed);
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("unit_closed")), "{refused}");
+    let person = json!({"username": "newcl", "unit": "XS-CL", "role": "officer", "display_name": "新人"});
+    assert_eq!(post(&server, &county, "/api/v1/users", &person).1["error"]["code"], "unit_closed");
+    let below = json!({"code": "XS-CL-2", "name": "残联二组", "kind": "department", "parent": "XS-CL"});
+    assert_eq!(post(&server, &county, "/api/v1/units", &below).1["error"]["code"], "unit_closed");
+    let (_, services) = common::json(agent().get(server.url("/open311/v2/services.json")).call());
+    let code = services[0]["service_code"].as_str().unwrap().to_owned();
+    let (_, definition) = common::json(agent().get(server.url(&format!("/open311/v2/services/{code}.json"))).call());
+    let offered = definition["attributes"].to_string();
+    assert!(offered.contains("\"XS\"") && !offered.contains("XS-CL"), "no petitioner is offered it: {offered}");
+    assert_eq!(get(&server, &wang, &format!("/api/v1/cases/{id}")).1["holding_unit"], "XS", "nothing moved");
+    let (status, refused) = post(&server, &county, "/api/v1/users/zhao/enable", &json!({}));
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("unit_closed")), "no active staff: {refused}");
+    let (status, refused) = post(&server, &county, "/api/v1/units/XS-CL-1/reopen", &json!({}));
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("unit_closed")), "not under a closed unit");
+
+    // The community: its open case and its officer named; the closed federation is no obstacle.
+    let (status, refused) = close(&county, "XS");
+    assert_eq!(status, 409, "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains(&number) && message.contains("王秀英") && !message.contains("残联"), "{message}");
+
+    // Reopened, it takes people again.
+    assert_eq!(post(&server, &sibling, "/api/v1/units/XS-CL/reopen", &json!({})).0, 404);
+    let (status, opened) = post(&server, &county, "/api/v1/units/XS-CL/reopen", &json!({}));
+    assert_eq!((status, opened.get("closed_at")), (200, None), "{opened}");
+    assert_eq!(post(&server, &county, "/api/v1/users", &person).0, 201);
+    let (ok, _, err) = db.try_cli(&["unit", "close", "DZ"], None);
+    assert!(!ok && err.contains("董东"), "the command line names what is left: {err}");
+    let (_, log) = get(&server, &county, "/api/v1/audit?action=unit.&target=XS-CL");
+    let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["unit.reopen", "unit.close"], "{log}");
+}
+both_backends!(twn_1_a_unit_is_closed_only_when_nothing_works_through_it);

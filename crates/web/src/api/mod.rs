@@ -142,6 +142,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::list_supervision))
         .routes(routes!(units::list_units, units::add_unit))
         .routes(routes!(units::edit_unit))
+        .routes(routes!(units::close_unit))
+        .routes(routes!(units::reopen_unit))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::place_user))
         .routes(routes!(accounts::issue_password_link))

@@ -1,4 +1,5 @@
-//! The units of the tree (TWN-1, issue 18): listed, added, renamed and moved by administrators.
+//! The units of the tree (TWN-1, issue 18): listed, added, renamed, moved, closed and reopened by
+//! administrators.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -20,6 +21,9 @@ pub(super) struct UnitView {
     kind: String,
     /// The code of the unit above it; absent for the top of a tree.
     parent: Option<String>,
+    /// When it was closed (撤销); absent while it works.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The units of the caller's scope (administrators), by code, each with the unit above it.
@@ -37,6 +41,7 @@ pub(super) async fn list_units(State(state): State<AppState>, caller: ApiActor) 
         mine.into_iter()
             .map(|u| UnitView {
                 parent: u.parent_id.and_then(code_of),
+                closed_at: u.closed_at,
                 code: u.code,
                 name: u.name,
                 kind: u.kind.code().to_owned(),
@@ -61,7 +66,13 @@ async fn unit_view(state: &AppState, unit: huiyin_store::Unit) -> Result<UnitVie
         Some(id) => state.store.unit_by_id(id).await?.map(|p| p.code),
         None => None,
     };
-    Ok(UnitView { code: unit.code, name: unit.name, kind: unit.kind.code().to_owned(), parent })
+    Ok(UnitView {
+        code: unit.code,
+        name: unit.name,
+        kind: unit.kind.code().to_owned(),
+        parent,
+        closed_at: unit.closed_at,
+    })
 }
 
 /// Adds a unit below one of the caller's scope (administrators): its code (the prefix of its case
@@ -114,4 +125,34 @@ pub(super) async fn edit_unit(
         unit_view(&state, unit).await
     };
     Ok(Json(edited.await.map_err(|e| refuse(caller.lang, e))?))
+}
+
+/// Closes a unit of the caller's scope below their own (撤销, administrators): refused (409
+/// `unit_not_empty`, the message naming them) while it holds open cases, has active staff or open
+/// units below it. A closed unit takes no case registered or routed to it and no new account.
+#[utoipa::path(post, path = "/units/{code}/close", tag = "units", params(("code" = String, Path)),
+    responses((status = 200, body = UnitView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn close_unit(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+) -> ApiResult<Json<UnitView>> {
+    let closed = async { unit_view(&state, units::close_unit(&state, &caller.actor, &code).await?).await };
+    Ok(Json(closed.await.map_err(|e| refuse(caller.lang, e))?))
+}
+
+/// Opens a closed unit again (administrators of a unit above it).
+#[utoipa::path(post, path = "/units/{code}/reopen", tag = "units", params(("code" = String, Path)),
+    responses((status = 200, body = UnitView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn reopen_unit(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+) -> ApiResult<Json<UnitView>> {
+    let opened = async { unit_view(&state, units::reopen_unit(&state, &caller.actor, &code).await?).await };
+    Ok(Json(opened.await.map_err(|e| refuse(caller.lang, e))?))
 }

@@ -42,7 +42,11 @@ pub(super) async fn service_definition(State(state): State<AppState>, Path(file)
         return GeoError::not_found("service_code").respond(format);
     }
     let units: Vec<Value> = match state.store.units().await {
-        Ok(units) => units.into_iter().map(|u| json!({ "key": u.code, "name": u.name })).collect(),
+        Ok(units) => units
+            .into_iter()
+            .filter(|u| u.closed_at.is_none())
+            .map(|u| json!({ "key": u.code, "name": u.name }))
+            .collect(),
         Err(e) => return GeoError::from(AppError::from(e)).respond(format),
     };
     let purposes: Vec<Value> = Purpose::ALL.iter().map(|p| json!({ "key": p.code(), "name": p.label_zh() })).collect();

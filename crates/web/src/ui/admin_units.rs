@@ -1,6 +1,6 @@
 //! 单位 (issue 18, TWN-1): the units an administrator administers as a tree; a unit added below one
-//! of them; each renamed or moved under another from the page (behind a disclosure, so that the tree
-//! stays one line a unit).
+//! of them; each renamed, moved under another, closed or reopened from the page (behind a
+//! disclosure, so that the tree stays one line a unit).
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
@@ -28,6 +28,8 @@ pub(super) struct UnitRow {
     parent: String,
     /// Where it may move: the units of the reader's scope that are not it or below it.
     parents: Vec<(String, String)>,
+    /// Closed (撤销).
+    closed: bool,
 }
 
 /// The add-a-unit form, as typed.
@@ -81,6 +83,7 @@ async fn tree_rows(state: &AppState, staff: &Staff) -> PageResult<Vec<UnitRow>> 
                 .map(|p| p.code.clone())
                 .unwrap_or_default(),
             parents: Vec::new(),
+            closed: unit.closed_at.is_some(),
             staff: users.iter().filter(|u| u.unit_id == id && u.active && !is_system_account(&u.username)).count(),
         });
         stack.extend(mine.iter().filter(|u| u.parent_id == Some(id)).rev().map(|u| (u.id, depth + 1)));
@@ -188,6 +191,29 @@ pub(super) async fn rename_unit(
         Ok(_) => Ok(Redirect::to("/admin/units").into_response()),
         Err(AppError::Invalid(errors)) => {
             let message = errors.first().message_labelled(huiyin_core::Lang::Zh, "单位名称");
+            units_view(&state, &staff, Some(message), AddUnitForm::default()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// 撤销 or 恢复 a unit from the tree; back to the tree, or the tree again with what is left to do.
+pub(super) async fn close_or_reopen(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((code, step)): Path<(String, String)>,
+    Form(f): Form<MoveForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let done = match step.as_str() {
+        "close" => units::close_unit(&state, &staff.actor, &code).await,
+        "reopen" => units::reopen_unit(&state, &staff.actor, &code).await,
+        _ => return Err(AppError::NotFound.into()),
+    };
+    match done {
+        Ok(_) => Ok(Redirect::to("/admin/units").into_response()),
+        Err(AppError::Refused(refusal)) => {
+            let message = refusal.message(huiyin_core::Lang::Zh);
             units_view(&state, &staff, Some(message), AddUnitForm::default()).await
         }
         Err(e) => Err(e.into()),

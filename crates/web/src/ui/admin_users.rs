@@ -199,7 +199,7 @@ async fn new_person_page(
     f: NewPersonForm,
     errors: Option<ValidationErrors>,
 ) -> PageResult {
-    let units = super::list::units_in_scope(state, &staff.actor).await?;
+    let units = open_units(state, staff).await?;
     let roles = role_choices(&f.role, false);
     let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = NewPersonPage { me: staff.me(), csrf: staff.csrf.clone(), f, units, roles, errors };
@@ -290,6 +290,12 @@ pub(super) struct TokenRow {
     created: String,
     /// “长期有效”, “2027-12-06 16:30 到期” or “已过期”.
     expires: String,
+}
+
+/// The units of the reader's scope a person may be placed in: not closed.
+async fn open_units(state: &AppState, staff: &Staff) -> PageResult<Vec<(String, String)>> {
+    let units = huiyin_app::units::units_in_scope(state, &staff.actor).await?;
+    Ok(units.into_iter().filter(|u| u.closed_at.is_none()).map(|u| (u.code, u.name)).collect())
 }
 
 /// One sign-in as the person's page lists it.
@@ -412,7 +418,14 @@ async fn person(
         has_password: user.password_hash.is_some(),
         other: user.id != staff.actor.user.id,
         card,
-        units: units.iter().map(|(c, n)| (c.clone(), n.clone(), *c == user.unit_code)).collect(),
+        units: open_units(state, staff)
+            .await?
+            .into_iter()
+            .map(|(c, n)| {
+                let here = c == user.unit_code;
+                (c, n, here)
+            })
+            .collect(),
         roles: role_choices(user.role.code(), false),
         sign_ins: sign_ins
             .into_iter()

@@ -314,6 +314,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/units", get(admin_units::units_page).post(admin_units::add_unit)),
         ("/admin/units/{code}/name", post(admin_units::rename_unit)),
         ("/admin/units/{code}/parent", post(admin_units::move_unit)),
+        ("/admin/units/{code}/{step}", post(admin_units::close_or_reopen)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),
         ("/notifications", get(notifications)),

@@ -13,7 +13,6 @@ use huiyin_core::{FieldError, Invalid, Lang, ValidationErrors};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::list::units_in_scope;
 use super::{Choice, Me, PageResult, RECEIPT_KEY, Staff, check_csrf, choices, field_error, render};
 use huiyin_app::cases;
 use huiyin_app::context::{AppState, new_token};
@@ -152,7 +151,13 @@ pub(super) async fn new_case_page(
         channel_label: channel.label_zh(),
         channels: choices(COUNTER_CHANNELS.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
         purposes: choices(Purpose::ALL.iter().map(|p| (p.code(), p.label_zh())), &f.purpose),
-        units: units_in_scope(state, &staff.actor).await?,
+        // A closed unit registers nothing.
+        units: huiyin_app::units::units_in_scope(state, &staff.actor)
+            .await?
+            .into_iter()
+            .filter(|u| u.closed_at.is_none())
+            .map(|u| (u.code, u.name))
+            .collect(),
         all_units: state.store.units().await?.into_iter().map(|u| (u.code, u.name)).collect(),
         all_staff: staff_choices(state).await?,
         category_paths: classes.iter().filter(|c| c.active && c.level == 3).map(|c| c.path.clone()).collect(),
