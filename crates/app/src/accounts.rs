@@ -496,21 +496,23 @@ pub async fn create_token(
         return Err(AppError::Forbidden);
     }
     let user = administered(state, actor, username).await?;
-    let token = new_api_token(state, actor, &user, draft, huiyin_core::user::TokenScope::Full).await?;
+    let token = new_api_token(state, actor, &user, draft, huiyin_core::user::TokenScope::Full, None).await?;
     Ok((user, token))
 }
 
 /// Makes a new API token for oneself, for a system one connects (a hotline's, a partner's): named,
 /// with a scope no wider than that of the token asking (`caller_scope`; a browser session is
-/// `full`) and an optional expiry. Shown once.
+/// `full`) and an optional expiry, never later than the asking token's (`caller_expires`): a
+/// token cannot outlive itself through another. Shown once.
 pub async fn create_own_token(
     state: &AppState,
     actor: &Actor,
     draft: &huiyin_core::user::TokenDraft,
     caller_scope: huiyin_core::user::TokenScope,
+    caller_expires: Option<chrono::DateTime<chrono::Utc>>,
 ) -> AppResult<(ApiToken, String)> {
     let user = actor.user.clone();
-    let token = new_api_token(state, actor, &user, Some(draft), caller_scope).await?;
+    let token = new_api_token(state, actor, &user, Some(draft), caller_scope, caller_expires).await?;
     let made = state.store.api_tokens(user.id).await?.into_iter().next().ok_or(AppError::NotFound)?;
     Ok((made, token))
 }
@@ -522,6 +524,7 @@ async fn new_api_token(
     user: &User,
     draft: Option<&huiyin_core::user::TokenDraft>,
     widest: huiyin_core::user::TokenScope,
+    latest: Option<chrono::DateTime<chrono::Utc>>,
 ) -> AppResult<String> {
     use huiyin_core::user::TokenScope;
     let now = chrono::Utc::now();
@@ -533,11 +536,12 @@ async fn new_api_token(
                 let allowed = format!("不超过本令牌的权限({})", widest.label_zh());
                 return Err(FieldError::new("scope", Invalid::NotAChoice { allowed }).into());
             }
-            huiyin_store::NewApiToken {
-                name: Some(fields.name),
-                scope: fields.scope,
-                expires_at: fields.expires_in_days.map(|d| now + chrono::Duration::days(i64::from(d))),
-            }
+            let asked = fields.expires_in_days.map(|d| now + chrono::Duration::days(i64::from(d)));
+            let expires_at = match (asked, latest) {
+                (Some(a), Some(l)) => Some(a.min(l)),
+                (a, l) => a.or(l),
+            };
+            huiyin_store::NewApiToken { name: Some(fields.name), scope: fields.scope, expires_at }
         }
         None => huiyin_store::NewApiToken::default(),
     };

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use huiyin_core::user::{Role, TokenScope};
 use huiyin_store::prelude::*;
 use huiyin_store::{
-    ApiToken, NewApiToken, NewUser, PasswordLink, SavedFilter, StaffCard, StoreError, StoreResult, User,
+    ApiToken, NewApiToken, NewUser, PasswordLink, SavedFilter, StaffCard, StoreError, StoreResult, TokenHolder, User,
 };
 use sqlx::Row;
 
@@ -344,9 +344,9 @@ impl AccountStore for Backend {
         row.as_ref().map(user_from_row).transpose()
     }
 
-    async fn api_token_holder(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, TokenScope)>> {
+    async fn api_token_holder(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<TokenHolder>> {
         let row = sqlx::query(select_users!(
-            columns: ", t.scope AS token_scope",
+            columns: ", t.scope AS token_scope, t.expires_at AS token_expires_at",
             "JOIN api_tokens t ON t.user_id = u.id ",
             "WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)"
         ))
@@ -356,7 +356,11 @@ impl AccountStore for Backend {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let scope: String = row.try_get("token_scope")?;
-        Ok(Some((user_from_row(&row)?, TokenScope::parse("scope", &scope).map_err(corrupt)?)))
+        Ok(Some(TokenHolder {
+            user: user_from_row(&row)?,
+            scope: TokenScope::parse("scope", &scope).map_err(corrupt)?,
+            expires_at: row.try_get("token_expires_at")?,
+        }))
     }
 
     async fn api_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>> {

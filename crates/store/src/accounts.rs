@@ -96,6 +96,15 @@ impl Default for NewApiToken {
     }
 }
 
+/// Who holds a working token, and what the token allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHolder {
+    pub user: User,
+    pub scope: TokenScope,
+    /// When the token stops working; `None`: when revoked.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// A case-list filter a staff member saved under a name of their own (issue 17).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedFilter {
@@ -158,8 +167,8 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The holder of a token, expired or not (for revoking it).
     async fn user_by_api_token(&self, token_hash: &str) -> StoreResult<Option<User>>;
-    /// The holder of a token that works at `now` (not expired), with the token's scope.
-    async fn api_token_holder(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, TokenScope)>>;
+    /// The holder of a token that works at `now` (not expired), with the token's scope and expiry.
+    async fn api_token_holder(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<TokenHolder>>;
     /// A user's tokens, newest first, expired ones too.
     async fn api_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>>;
     /// Revokes one of the user's tokens by its id; whether it was theirs and there.

@@ -40,6 +40,8 @@ pub struct ApiActor {
     pub lang: Lang,
     /// What the token may do.
     pub scope: TokenScope,
+    /// When the token stops working; a token it makes stops no later.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl FromRequestParts<AppState> for ApiActor {
@@ -55,12 +57,12 @@ impl FromRequestParts<AppState> for ApiActor {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::unauthorized(lang))?;
-        let (user, scope) = state
+        let huiyin_store::TokenHolder { user, scope, expires_at } = state
             .store
             .api_token_holder(&token_hash(token), chrono::Utc::now())
             .await
             .map_err(|e| ApiError::store(lang, e))?
-            .filter(|(u, _)| u.active)
+            .filter(|h| h.user.active)
             .ok_or_else(|| ApiError::unauthorized(lang))?;
         let reads = parts.method == Method::GET || parts.method == Method::HEAD;
         // Under `/api/v1` (nested) the path is the API's own: `/cases`.
@@ -70,7 +72,7 @@ impl FromRequestParts<AppState> for ApiActor {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "token_scope", token_scope_refusal(lang, scope)));
         }
         let actor = Actor::load(state, user).await.map_err(|e| ApiError::store(lang, e))?;
-        Ok(ApiActor { actor, lang, scope })
+        Ok(ApiActor { actor, lang, scope, expires_at })
     }
 }
 

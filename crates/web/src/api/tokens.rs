@@ -72,7 +72,8 @@ pub(super) async fn list_tokens(
 }
 
 /// Makes a token for the caller, for a system they connect: named, with a scope no wider than the
-/// calling token's, and an optional expiry in days. The secret is in the answer, once.
+/// calling token's, and an optional expiry in days, never later than the calling token's. The
+/// secret is in the answer, once.
 #[utoipa::path(post, path = "/tokens", tag = "accounts", request_body = huiyin_core::user::TokenDraft,
     responses((status = 201, body = NewTokenView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
                (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -82,7 +83,7 @@ pub(super) async fn create_token(
     caller: ApiActor,
     ApiJson(body): ApiJson<huiyin_core::user::TokenDraft>,
 ) -> ApiResult<(StatusCode, Json<NewTokenView>)> {
-    let (made, token) = accounts::create_own_token(&state, &caller.actor, &body, caller.scope)
+    let (made, token) = accounts::create_own_token(&state, &caller.actor, &body, caller.scope, caller.expires_at)
         .await
         .map_err(|e| refuse(caller.lang, e))?;
     Ok((StatusCode::CREATED, Json(NewTokenView { token, listed: made.into() })))

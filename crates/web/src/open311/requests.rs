@@ -94,8 +94,7 @@ pub(super) async fn api_key_actor(state: &AppState, key: Option<&str>) -> Result
     let key = key.ok_or_else(invalid)?;
     let holder = state.store.api_token_holder(&token_hash(key), chrono::Utc::now()).await.map_err(AppError::from)?;
     // A key registers: a read-only token is no key.
-    let user =
-        holder.filter(|(u, scope)| u.active && scope.permits(false, true)).map(|(u, _)| u).ok_or_else(invalid)?;
+    let user = holder.filter(|h| h.user.active && h.scope.permits(false, true)).map(|h| h.user).ok_or_else(invalid)?;
     Actor::load(state, user).await.map_err(|e| GeoError::from(AppError::from(e)))
 }
 

@@ -65,6 +65,18 @@ fn an_api_token_has_a_name_a_scope_and_an_expiry(backend: Backend) {
     assert_eq!((made["name"].as_str(), made["scope"].as_str()), (Some("周报"), Some("read")));
     assert!(made["expires_at"].is_string());
     assert_eq!(get(&server, &weekly, "/api/v1/cases").0, 200);
+    // A token cannot outlive itself through another: one made by an expiring token expires with it.
+    let day = db.cli(&["token", "create", "wang", "--name", "一天", "--expires-days", "1"]).trim().to_owned();
+    let (status, child) = post(&server, &day, "/api/v1/tokens", &json!({"name": "子令牌", "scope": "full"}));
+    assert_eq!(status, 201, "{child}");
+    let parent_end = chrono::Utc::now() + chrono::Duration::days(1);
+    let child_end: chrono::DateTime<chrono::Utc> = child["expires_at"].as_str().expect("an expiry").parse().unwrap();
+    assert!(child_end <= parent_end, "{child}");
+    for name in ["一天", "子令牌"] {
+        let (_, listed) = get(&server, &wang, "/api/v1/tokens");
+        let id = listed.as_array().unwrap().iter().find(|t| t["name"] == name).unwrap()["id"].as_i64().unwrap();
+        assert_eq!(common::delete(&server, &wang, &format!("/api/v1/tokens/{id}")).0, 204);
+    }
     for (body, field) in [
         (json!({"name": "", "scope": "read"}), "name"),
         (json!({"name": "x", "scope": "root"}), "scope"),
@@ -118,9 +130,9 @@ fn an_api_token_has_a_name_a_scope_and_an_expiry(backend: Backend) {
     let (_, log) = get(&server, &community, "/api/v1/audit?action=token.&target=wang");
     let entries: Vec<Value> = log["items"].as_array().unwrap().clone();
     let made: Vec<&Value> = entries.iter().filter(|e| e["action"] == "token.create").collect();
-    assert_eq!(made.len(), 3, "{entries:?}");
+    assert_eq!(made.len(), 5, "{entries:?}");
     assert!(made.iter().any(|e| e["after"]["scope"] == "register" && e["after"]["name"] == "12345 热线对接"));
-    assert_eq!(entries.iter().filter(|e| e["action"] == "token.revoke").count(), 2);
+    assert_eq!(entries.iter().filter(|e| e["action"] == "token.revoke").count(), 4);
     let text = log.to_string();
     assert!(!text.contains(&key) && !text.contains(&weekly), "no secret on the log");
 }
