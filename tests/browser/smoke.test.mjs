@@ -13,15 +13,25 @@ test('setup, log in, register a visit through the form, find it in the list', as
   // First run: the setup link creates the unit and the first administrator, who is signed in.
   await setUp(page, env.server);
 
-  // Administrators are warned while next year's holiday schedule is missing, and load it on a page.
+  // Administrators are warned while next year's holiday schedule is missing, and load it on a page
+  // by choosing the year's file, in the format the shipped files have.
   await page.goto(`${env.server.base}/admin/calendar`);
-  await page.fill('#file', JSON.stringify({ year: 2099, days: [{ name: '元旦', date: '2099-01-01', isOffDay: true }] }));
-  await page.click('button.primary');
-  assert.match(await page.textContent('main'), /已导入 2099 年安排/);
-  assert.match(await page.textContent('main'), /2099/);
-  await page.fill('#file', 'not json');
-  await page.click('button.primary');
-  assert.match(await page.textContent('.error'), /节假日文件/);
+  assert.match(await page.textContent('#years'), /2026/, 'the shipped years are listed');
+  const year = { year: 2099, days: [{ name: '元旦', date: '2099-01-01', isOffDay: true }] };
+  const file = (name, text) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.setInputFiles('#file', file('2099.json', JSON.stringify(year)));
+  // Importing replaces a year already loaded and recounts every deadline: it asks first.
+  const replacing = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); d.accept(); }));
+  await Promise.all([page.waitForNavigation(), page.click('#import-year')]);
+  assert.match(await replacing, /替换/);
+  assert.match(await page.textContent('[role=status].notice'), /已导入 2099 年安排/);
+  assert.match(await page.textContent('#years'), /2099\s*1 天\s*0 天\s*元旦/);
+  await page.setInputFiles('#file', file('notes.json', 'not json'));
+  page.once('dialog', (d) => d.accept());
+  await Promise.all([page.waitForNavigation(), page.click('#import-year')]);
+  assert.match(await page.textContent('#file-err'), /节假日文件/);
+  assert.equal(await page.getAttribute('#file', 'aria-invalid'), 'true');
+  assert.deepEqual(await seriousViolations(page), [], 'the calendar page with its refusal');
 
   // The link is single-use.
   const reuse = await page.goto(env.server.setupLink);

@@ -17,6 +17,8 @@ pub struct Actor {
     pub scope: Vec<i64>,
     /// Whose accusations this user never sees ([`blindness_of`]).
     pub blind: huiyin_store::Blindness,
+    /// The user's unit has none above it (a county, or a school on its own).
+    pub at_top: bool,
 }
 
 impl Actor {
@@ -24,12 +26,20 @@ impl Actor {
         let tree = crate::tree::unit_tree(state).await?;
         let scope = tree.subtree(user.unit_id);
         let blind = blindness_of(&*state.store, &tree, &user).await?;
-        Ok(Actor { user, scope, blind })
+        let at_top = tree.get(user.unit_id).is_some_and(|u| u.parent.is_none());
+        Ok(Actor { user, scope, blind, at_top })
     }
 
     /// Whether this is the server's command line ([`operator`]).
     pub fn is_operator(&self) -> bool {
         self.user.username == OPERATOR_USERNAME
+    }
+
+    /// Whether this actor administers what the whole installation shares — the content classes,
+    /// the search dictionary, the holiday calendar: the operator, or an administrator of a unit
+    /// with none above it. An administrator further down would change them for every unit.
+    pub fn administers_installation(&self) -> bool {
+        self.user.role.can_administer() && (self.is_operator() || self.at_top)
     }
 
     pub fn sees_unit(&self, unit_id: i64) -> bool {
@@ -99,6 +109,7 @@ pub async fn operator(state: &AppState) -> AppResult<Actor> {
             },
             scope: Vec::new(),
             blind: huiyin_store::Blindness::default(),
+            at_top: false,
         }),
         other => other,
     }
@@ -135,7 +146,8 @@ pub(crate) async fn system_actor(state: &AppState, username: &str, display_name:
             }
         }
     };
-    Ok(Actor { user, scope: units.iter().map(|u| u.id).collect(), blind: huiyin_store::Blindness::default() })
+    let scope = units.iter().map(|u| u.id).collect();
+    Ok(Actor { user, scope, blind: huiyin_store::Blindness::default(), at_top: false })
 }
 
 /// Hashes a new password (argon2id, PHC string) off the async threads.

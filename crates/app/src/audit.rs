@@ -245,6 +245,7 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "unit.add" => "添加单位",
         "unit.rename" => "单位更名",
         "unit.move" => "调整上级单位",
+        "unit.kind" => "修改单位类别",
         "unit.close" => "撤销单位",
         "unit.reopen" => "恢复单位",
         "unit.public_info" => "修改公开信息",
@@ -254,7 +255,9 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "calendar.import" => "导入节假日安排",
         "category.add" => "添加内容分类",
         "category.edit" => "修改内容分类",
+        "category.move" => "调整内容分类顺序",
         "search.words" => "添加检索词",
+        "search.reindex" => "重建检索索引",
         _ => "其他",
     }
 }
@@ -293,6 +296,8 @@ pub fn field_label_zh(key: &str) -> &str {
         "days" => "天数",
         "source" => "来源",
         "words" => "词语",
+        "reindex" => "检索索引",
+        "order" => "顺序",
         "new" => "新增",
         other => other,
     }

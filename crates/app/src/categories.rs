@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 
 /// Adds a class to the content classification (administrators only).
 pub async fn add_category(state: &AppState, actor: &Actor, parent: Option<&str>, name: &str) -> AppResult<Category> {
-    if !actor.user.role.can_administer() {
+    if !actor.administers_installation() {
         return Err(AppError::Forbidden);
     }
     let classes = state.classes().await;
@@ -31,7 +31,7 @@ pub async fn edit_category(
     name: Option<&str>,
     active: Option<bool>,
 ) -> AppResult<Vec<Category>> {
-    if !actor.user.role.can_administer() {
+    if !actor.administers_installation() {
         return Err(AppError::Forbidden);
     }
     let mut classes: Vec<Category> = state.classes().await.as_ref().clone();
@@ -68,4 +68,26 @@ pub async fn edit_category(
         audit::record(state, actor, "category.edit", Target::installation(code), before, after).await;
     }
     Ok(changed)
+}
+
+/// Moves a class one place up or down among its siblings (administrators only): the order in which
+/// pickers list them; its code, and every case's class, stay. At the end it moves towards, nothing
+/// changes.
+pub async fn move_category(state: &AppState, actor: &Actor, code: &str, up: bool) -> AppResult<()> {
+    if !actor.administers_installation() {
+        return Err(AppError::Forbidden);
+    }
+    let classes = state.classes().await;
+    let Some(other) = category::neighbour(&classes, code, up)? else { return Ok(()) };
+    let siblings = |classes: &[Category]| -> Vec<String> {
+        let parent = classes.iter().find(|c| c.code == code).and_then(|c| c.parent.clone());
+        classes.iter().filter(|c| c.parent == parent).map(|c| c.name.clone()).collect()
+    };
+    let before = siblings(&classes);
+    state.store.swap_category_order(code, &other.code).await?;
+    let after = siblings(&state.classes().await);
+    tracing::info!(code, actor = %actor.user.username, up, "class moved");
+    let (before, after) = (Some(serde_json::json!({"order": before})), Some(serde_json::json!({"order": after})));
+    audit::record(state, actor, "category.move", Target::installation(code), before, after).await;
+    Ok(())
 }

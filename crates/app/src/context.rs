@@ -188,6 +188,7 @@ pub struct AppState {
     typesetting: Arc<Typesetting>,
     search: Arc<SearchState>,
     public_guards: Arc<crate::public::memory::PublicGuards>,
+    reindex: Arc<crate::reindex::ReindexJob>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     /// Session cookies only over HTTPS (`huiyin serve --secure-cookies`).
@@ -250,9 +251,15 @@ impl AppState {
                 rules: DetectionRules::default(),
             }),
             public_guards: Arc::default(),
+            reindex: Arc::default(),
             trusted_proxies: Arc::default(),
             secure_cookies: false,
         })
+    }
+
+    /// The server's rebuild of the search index ([`crate::reindex`]).
+    pub fn reindex_job(&self) -> Arc<crate::reindex::ReindexJob> {
+        Arc::clone(&self.reindex)
     }
 
     /// Believes `X-Forwarded-For` from these reverse proxies.

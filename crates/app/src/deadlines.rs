@@ -12,20 +12,57 @@ use crate::audit::{self, Target};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 
-/// The rules in force for a unit, and whether they are the unit's own.
-pub async fn unit_limits(state: &AppState, actor: &Actor, code: &str) -> AppResult<(LimitRules, bool)> {
-    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
-    let own = state.store.limit_rules_for(unit.id).await?;
-    let parent = match unit.parent_id {
-        Some(p) => state.store.limit_rules_for(p).await?,
-        None => None,
-    };
-    let is_own = own.is_some() && own != parent;
-    Ok((own.unwrap_or_default(), is_own))
+/// A unit's time limits as an administrator reads them: those in force, whether they are the
+/// unit's own, and those it would inherit without them (from the nearest unit above that has its
+/// own, or the national defaults), to show beside each override.
+#[derive(Debug, Clone)]
+pub struct UnitLimits {
+    pub rules: LimitRules,
+    pub own: bool,
+    pub inherited: LimitRules,
 }
 
-/// Sets a unit's time limits from a preset or as a whole (administrators only); the units below
-/// inherit them. Every limit must be at least one day.
+/// The limits in force for a unit of the actor's scope ([`UnitLimits`]).
+pub async fn unit_limits(state: &AppState, actor: &Actor, code: &str) -> AppResult<UnitLimits> {
+    limits_of(state, &crate::units::unit_in_scope(state, actor, code).await?).await
+}
+
+async fn limits_of(state: &AppState, unit: &huiyin_store::Unit) -> AppResult<UnitLimits> {
+    let own = state.store.own_limit_rules(unit.id).await?;
+    let inherited = match unit.parent_id {
+        Some(p) => state.store.limit_rules_for(p).await?,
+        None => None,
+    }
+    .unwrap_or_default();
+    Ok(UnitLimits { own: own.is_some(), rules: own.unwrap_or_else(|| inherited.clone()), inherited })
+}
+
+/// The unit named, for an administrator who sets its limits: a unit below their own, or their own
+/// when it has none above it. The limits bind the unit (how long it has, how many leaders approve,
+/// when it is escalated), so a unit's administrator does not loosen them for their own unit: the
+/// unit above sets them.
+async fn limits_setter_unit(state: &AppState, actor: &Actor, code: &str) -> AppResult<huiyin_store::Unit> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    let unit = crate::units::unit_in_scope(state, actor, code).await?;
+    if !may_set_limits(actor, &unit) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(unit)
+}
+
+/// Whether `actor` may set the limits of `unit` ([`limits_setter_unit`]'s rule), for pages that
+/// offer the form only where it would be taken.
+pub fn may_set_limits(actor: &Actor, unit: &huiyin_store::Unit) -> bool {
+    actor.user.role.can_administer()
+        && actor.sees_unit(unit.id)
+        && (unit.id != actor.user.unit_id || unit.parent_id.is_none() || actor.is_operator())
+}
+
+/// Sets a unit's time limits from a preset or as a whole (administrators, for the units below
+/// theirs: [`limits_setter_unit`]); the units below inherit them. Every limit must be at least one day. Deadlines already counted keep their dates;
+/// limits apply to what is counted from now on.
 pub async fn set_unit_limits(
     state: &AppState,
     actor: &Actor,
@@ -33,22 +70,24 @@ pub async fn set_unit_limits(
     preset: Option<&str>,
     rules: Option<LimitRules>,
 ) -> AppResult<LimitRules> {
-    if !actor.user.role.can_administer() {
-        return Err(AppError::Forbidden);
-    }
-    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let unit = limits_setter_unit(state, actor, code).await?;
     let rules = match (preset, rules) {
         (Some(name), None) => LimitRules::preset(name).ok_or_else(|| {
             FieldError::new("preset", Invalid::NotAChoice { allowed: LimitRules::PRESETS.join(", ") })
         })?,
-        (None, Some(rules)) => {
-            rules.checked().map_err(|field| FieldError::new(field, Invalid::OutOfRange { min: 1, max: 3650 }))?
-        }
+        (None, Some(rules)) => rules.checked().map_err(|field| {
+            let range = match field.as_str() {
+                "rules.approvals_required" => Invalid::OutOfRange { min: 1, max: 2 },
+                "rules.review_levels_up" => Invalid::OutOfRange { min: 1, max: 3 },
+                _ => Invalid::OutOfRange { min: 1, max: 3650 },
+            };
+            FieldError::new(field, range)
+        })?,
         _ => return Err(FieldError::new("preset", Invalid::Required).into()),
     };
     // Before: the unit's own rules, or those it inherited.
-    let (current, own) = unit_limits(state, actor, code).await?;
-    let before = Some(serde_json::json!({"own": own, "rules": current}));
+    let current = limits_of(state, &unit).await?;
+    let before = Some(serde_json::json!({"own": current.own, "rules": current.rules}));
     state.store.set_unit_limits(unit.id, &rules, Utc::now()).await?;
     tracing::info!(unit = code, preset = %rules.preset, actor = %actor.user.username, "time limits set");
     let after = Some(serde_json::json!({"own": true, "rules": rules}));
@@ -56,11 +95,26 @@ pub async fn set_unit_limits(
     Ok(rules)
 }
 
+/// Drops a unit's own time limits (administrators, as [`set_unit_limits`]): it takes those of the unit above again,
+/// or the national defaults. Nothing changes, and nothing is logged, when it had none.
+pub async fn inherit_unit_limits(state: &AppState, actor: &Actor, code: &str) -> AppResult<UnitLimits> {
+    let unit = limits_setter_unit(state, actor, code).await?;
+    let current = limits_of(state, &unit).await?;
+    if state.store.clear_unit_limits(unit.id).await? {
+        tracing::info!(unit = code, actor = %actor.user.username, "time limits inherited");
+        let before = Some(serde_json::json!({"own": current.own, "rules": current.rules}));
+        let after = Some(serde_json::json!({"own": false, "rules": current.inherited}));
+        audit::record(state, actor, "unit.limits", Target::unit(&unit), before, after).await;
+    }
+    limits_of(state, &unit).await
+}
+
 /// Loads one year of the holiday schedule (holiday-cn format), replacing that year's earlier file:
-/// administrators only, since the calendar is the whole tree's. The caller then recounts the open
+/// administrators of the whole installation only ([`Actor::administers_installation`]), since
+/// the calendar is every unit's. The caller then recounts the open
 /// deadlines over the new calendar ([`recount_deadlines`]).
 pub async fn import_holiday_year(state: &AppState, actor: &Actor, json: &str, source: &str) -> AppResult<(i32, usize)> {
-    if !actor.user.role.can_administer() {
+    if !actor.administers_installation() {
         return Err(AppError::Forbidden);
     }
     let file = YearFile::parse(json)?;

@@ -19,6 +19,7 @@ pub mod documents;
 pub mod error;
 pub mod guards;
 pub mod public;
+pub mod reindex;
 pub mod saved_filters;
 pub mod search;
 pub mod supervision;

@@ -349,10 +349,11 @@ pub(crate) async fn judge_registration(
     judge(state, actor, &subject).await
 }
 
-/// Adds words to the segmentation dictionary (administrators only) and rebuilds the segmenter.
+/// Adds words to the segmentation dictionary (administrators of the whole installation:
+/// [`Actor::administers_installation`]) and rebuilds the segmenter.
 /// Cases already indexed keep their old words until `huiyin reindex`. Returns how many were new.
 pub async fn add_words(state: &AppState, actor: &Actor, words: &[String]) -> AppResult<usize> {
-    if !actor.user.role.can_administer() {
+    if !actor.administers_installation() {
         return Err(AppError::Forbidden);
     }
     let words = checked_words(words)?;

@@ -63,9 +63,7 @@ async fn insert_unit(state: &AppState, fields: UnitFields) -> AppResult<Unit> {
 /// case numbers, stay; documents already issued keep the name they were issued under; the search
 /// dictionary takes the new name at once. GEN-7 finds the unit a petitioner accuses by the name they
 /// type, so no unit takes another's name, and no administrator renames their own unit (they could
-/// rename it away from the name petitioners know). Nor is its kind changed here: a department's
-/// kind makes it blind to accusations against the unit above it, which that unit's administrator
-/// must not be able to undo.
+/// rename it away from the name petitioners know). Its kind is [`set_unit_kind`]'s.
 pub async fn rename_unit(state: &AppState, actor: &Actor, code: &str, name: &str) -> AppResult<Unit> {
     let unit = unit_below(state, actor, code).await?;
     let name = huiyin_core::text::required("name", Some(name), huiyin_core::text::limits::UNIT_NAME)?;
@@ -104,25 +102,10 @@ pub async fn move_unit(state: &AppState, actor: &Actor, code: &str, parent: &str
     }
     // GEN-7: a department moved from under the administrator's own unit would no longer be blind
     // to accusations against it; such a move is the operator's to make.
-    if !actor.is_operator() {
-        let tree = crate::tree::unit_tree(state).await?;
-        let units = state.store.units().await?;
-        let moved =
-            huiyin_core::informant::UnitTree::new(units.into_iter().map(|u| huiyin_core::informant::UnitNode {
-                parent: if u.id == unit.id { Some(parent.id) } else { u.parent_id },
-                id: u.id,
-                code: u.code,
-                name: u.name,
-                kind: u.kind,
-            }));
-        let loses = tree.subtree(unit.id).into_iter().any(|id| {
-            let then = moved.blind_to(id);
-            tree.blind_to(id).iter().any(|u| !then.contains(u) && actor.blind.units.contains(u))
-        });
-        if loses {
-            let allowed = "不会使其看到反映本单位信访件的上级单位(此调整须在服务器上办理)".to_owned();
-            return Err(FieldError::new("parent", Invalid::NotAChoice { allowed }).into());
-        }
+    let reshaped = |u: &Unit| if u.id == unit.id { (Some(parent.id), u.kind) } else { (u.parent_id, u.kind) };
+    if opens_blindness(state, actor, &unit, reshaped).await? {
+        let allowed = "不会使其看到反映本单位信访件的上级单位(此调整须在服务器上办理)".to_owned();
+        return Err(FieldError::new("parent", Invalid::NotAChoice { allowed }).into());
     }
     let before = unit_snapshot(state, &unit).await?;
     let moved = state.store.move_unit(unit.id, parent.id).await.map_err(|e| match e {
@@ -135,6 +118,58 @@ pub async fn move_unit(state: &AppState, actor: &Actor, code: &str, parent: &str
     let after = unit_snapshot(state, &moved).await?;
     audit::record(state, actor, "unit.move", Target::unit(&moved), Some(before), Some(after)).await;
     Ok(moved)
+}
+
+/// Whether reshaping the tree (each unit's parent and kind as `reshaped` gives them) would let a
+/// unit at or below `unit` see an accusation the actor is blind to (GEN-7): such a change is for an
+/// administrator above, or the operator, never for the accused unit's own administrator.
+async fn opens_blindness(
+    state: &AppState,
+    actor: &Actor,
+    unit: &Unit,
+    reshaped: impl Fn(&Unit) -> (Option<i64>, huiyin_core::unit::UnitKind),
+) -> AppResult<bool> {
+    use huiyin_core::informant::{UnitNode, UnitTree};
+    if actor.is_operator() {
+        return Ok(false);
+    }
+    let units = state.store.units().await?;
+    let node = |u: &Unit, (parent, kind): (Option<i64>, huiyin_core::unit::UnitKind)| UnitNode {
+        id: u.id,
+        code: u.code.clone(),
+        name: u.name.clone(),
+        kind,
+        parent,
+    };
+    let now = UnitTree::new(units.iter().map(|u| node(u, (u.parent_id, u.kind))));
+    let then = UnitTree::new(units.iter().map(|u| node(u, reshaped(u))));
+    Ok(now.subtree(unit.id).into_iter().any(|id| {
+        let blind_then = then.blind_to(id);
+        now.blind_to(id).iter().any(|u| !blind_then.contains(u) && actor.blind.units.contains(u))
+    }))
+}
+
+/// Changes what kind of body a unit below the administrator's own is (the operator: any unit). The
+/// kind decides how its documents read (a federation's 交办函) and whether it is a department of
+/// the unit above, blind to accusations against it (GEN-7): a change that would lift that
+/// blindness from under the administrator's own unit is the operator's, as a move is.
+pub async fn set_unit_kind(state: &AppState, actor: &Actor, code: &str, kind: &str) -> AppResult<Unit> {
+    let unit = unit_below(state, actor, code).await?;
+    let kind = huiyin_core::unit::UnitKind::parse("kind", kind)?;
+    if unit.kind == kind {
+        return Ok(unit);
+    }
+    let reshaped = |u: &Unit| (u.parent_id, if u.id == unit.id { kind } else { u.kind });
+    if opens_blindness(state, actor, &unit, reshaped).await? {
+        let allowed = "不会使其看到反映本单位信访件的类型(此调整须在服务器上办理)".to_owned();
+        return Err(FieldError::new("kind", Invalid::NotAChoice { allowed }).into());
+    }
+    let before = unit_snapshot(state, &unit).await?;
+    let changed = state.store.set_unit_kind(unit.id, kind).await?;
+    tracing::info!(unit = %changed.code, kind = kind.code(), actor = %actor.user.username, "unit kind changed");
+    let after = unit_snapshot(state, &changed).await?;
+    audit::record(state, actor, "unit.kind", Target::unit(&changed), Some(before), Some(after)).await;
+    Ok(changed)
 }
 
 /// Closes a unit (撤销) below the administrator's own: only once nothing works through it (TWN-1).
@@ -217,13 +252,18 @@ async fn unit_below(state: &AppState, actor: &Actor, code: &str) -> AppResult<Un
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
-    let code = huiyin_core::unit::UnitCode::parse("code", code).map_err(|_| AppError::NotFound)?;
-    let unit =
-        state.store.unit_by_code(code.as_str()).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let unit = unit_in_scope(state, actor, code).await?;
     if unit.id == actor.user.unit_id && !actor.is_operator() {
         return Err(AppError::Forbidden);
     }
     Ok(unit)
+}
+
+/// The unit of the actor's scope with this code; not found for a malformed code, a unit nobody has
+/// and a unit outside their scope alike. The one lookup of a unit named in a request.
+pub async fn unit_in_scope(state: &AppState, actor: &Actor, code: &str) -> AppResult<Unit> {
+    let code = huiyin_core::unit::UnitCode::parse("code", code).map_err(|_| AppError::NotFound)?;
+    state.store.unit_by_code(code.as_str()).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)
 }
 
 /// The units of the actor's scope, by code.
@@ -242,7 +282,7 @@ pub async fn set_unit_public_info(
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
-    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let unit = unit_in_scope(state, actor, code).await?;
     let info = draft.parse()?;
     let before = state.store.unit_public_info(unit.id).await?.map(|i| public_info_snapshot(&i));
     let stored = stored_public_info(&info);
@@ -264,7 +304,7 @@ pub async fn set_reception_schedule(
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
-    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let unit = unit_in_scope(state, actor, code).await?;
     let week = huiyin_core::unit::parse_schedule(days)?;
     let before = serde_json::to_value(state.store.reception_schedule(unit.id).await?).ok();
     state.store.set_reception_schedule(unit.id, &week, Utc::now()).await?;

@@ -184,6 +184,16 @@ pub fn set_active(classes: &[Category], code: &str, active: bool) -> Result<Vec<
     Ok(with_descendants(classes, code).into_iter().map(|c| Category { active, ..c.clone() }).collect())
 }
 
+/// The sibling a class changes places with to move one place up (or down) among the classes under
+/// the same parent, in the order they are listed; none at the end it moves towards. Codes never
+/// change: only the order in which pickers list the classes.
+pub fn neighbour<'a>(classes: &'a [Category], code: &str, up: bool) -> Result<Option<&'a Category>, FieldError> {
+    let class = find(classes, "code", code)?;
+    let siblings: Vec<&Category> = classes.iter().filter(|c| c.parent == class.parent).collect();
+    let at = siblings.iter().position(|c| c.code == class.code).unwrap_or_default();
+    Ok(if up { at.checked_sub(1).and_then(|i| siblings.get(i)).copied() } else { siblings.get(at + 1).copied() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +269,19 @@ mod tests {
         assert_eq!(top.len(), 19, "{top:?}");
         assert_eq!(top.first(), Some(&"农村农业"));
         assert_eq!(top.last(), Some(&"其他"));
+    }
+
+    #[test]
+    fn gen_10_a_class_changes_places_only_with_its_siblings() {
+        let classes = parse_tsv(TSV);
+        let first = &classes.iter().find(|c| c.path == "农村农业").unwrap().code;
+        let second = &classes.iter().find(|c| c.path == "其他").unwrap().code;
+        assert_eq!(neighbour(&classes, second, true).unwrap().map(|c| &c.code), Some(first));
+        assert_eq!(neighbour(&classes, first, true).unwrap(), None, "the first goes no higher");
+        let leaf = &classes.iter().find(|c| c.path == "农村农业 / 村务管理 / 村务公开").unwrap().code;
+        let above = neighbour(&classes, leaf, true).unwrap().unwrap();
+        assert_eq!(above.path, "农村农业 / 村务管理 / 集体资产管理");
+        assert_eq!(neighbour(&classes, leaf, false).unwrap(), None, "not into another parent's classes");
+        assert!(neighbour(&classes, "9999", true).is_err());
     }
 }

@@ -133,7 +133,18 @@ impl FieldError {
 
     /// The field's name as people call it, e.g. 身份证号码.
     pub fn label(&self, lang: Lang) -> Cow<'static, str> {
-        let key = format!("field.{}", self.field);
+        // A field of a list's item (`days[2].leader`) is called as any item's (`days.leader`).
+        let mut plain = String::with_capacity(self.field.len());
+        let mut in_index = false;
+        for c in self.field.chars() {
+            match c {
+                '[' => in_index = true,
+                ']' => in_index = false,
+                c if !in_index => plain.push(c),
+                _ => {}
+            }
+        }
+        let key = format!("field.{plain}");
         let label = t!(&key, locale = lang.tag());
         if label == key {
             // An unlisted field: fall back to its last path segment.
@@ -233,6 +244,11 @@ mod tests {
         assert!(e.message(Lang::En).contains("ID number"), "{}", e.message(Lang::En));
         let e = FieldError::new("content", Invalid::TooLong { max: 20000 });
         assert!(e.message(Lang::Zh).contains("20000"));
+        // An item of a list is named as any item: the reception schedule's third day's leader.
+        let e = FieldError::new("days[2].leader", Invalid::Required);
+        assert!(e.message(Lang::Zh).contains("接待领导"), "{}", e.message(Lang::Zh));
+        let e = FieldError::new("rules.notice", Invalid::OutOfRange { min: 1, max: 3650 });
+        assert!(e.message(Lang::Zh).contains("书面告知的期限"), "{}", e.message(Lang::Zh));
     }
 
     #[test]

@@ -250,34 +250,81 @@ impl LimitRules {
 }
 
 impl LimitRules {
+    /// Every limit counted in days, by its field name (as in the JSON), in the order forms list them.
+    pub fn named_limits(&self) -> [(&'static str, Limit); 13] {
+        [
+            ("sorting", self.sorting),
+            ("notice", self.notice),
+            ("objection", self.objection),
+            ("handling", self.handling),
+            ("extension_max", self.extension_max),
+            ("review_request", self.review_request),
+            ("review", self.review),
+            ("re_review_request", self.re_review_request),
+            ("re_review", self.re_review),
+            ("remind_before", self.remind_before),
+            ("escalate_after", self.escalate_after),
+            ("rating_window", self.rating_window),
+            ("return_visit", self.return_visit),
+        ]
+    }
+
+    /// The limit named `field` (a name of [`LimitRules::named_limits`]), to change it.
+    pub fn limit_mut(&mut self, field: &str) -> Option<&mut Limit> {
+        Some(match field {
+            "sorting" => &mut self.sorting,
+            "notice" => &mut self.notice,
+            "objection" => &mut self.objection,
+            "handling" => &mut self.handling,
+            "extension_max" => &mut self.extension_max,
+            "review_request" => &mut self.review_request,
+            "review" => &mut self.review,
+            "re_review_request" => &mut self.re_review_request,
+            "re_review" => &mut self.re_review,
+            "remind_before" => &mut self.remind_before,
+            "escalate_after" => &mut self.escalate_after,
+            "rating_window" => &mut self.rating_window,
+            "return_visit" => &mut self.return_visit,
+            _ => return None,
+        })
+    }
+
+    /// How staff call a limit of [`LimitRules::named_limits`] or another rule, and the regulation's
+    /// article or seed rule it comes from.
+    pub fn label_zh(field: &str) -> &'static str {
+        match field {
+            "sorting" => "登记后决定是否受理(分类处理)",
+            "notice" => "书面告知信访人",
+            "objection" => "对转交、交办提出异议",
+            "handling" => "办理并答复",
+            "extension_max" => "延期最长",
+            "review_request" => "信访人申请复查",
+            "review" => "复查答复",
+            "re_review_request" => "信访人申请复核",
+            "re_review" => "复核答复",
+            "remind_before" => "到期前提醒承办人",
+            "escalate_after" => "逾期后报上级督办",
+            "rating_window" => "答复后信访人评价",
+            "return_visit" => "不满意后回访",
+            "approvals_required" => "办理意见须经几位领导审批",
+            "review_levels_up" => "复查、复核向上几级",
+            _ => "",
+        }
+    }
+
     /// Checks that every limit is between 1 and 3650 days; the error names the first that is not.
-    pub fn checked(self) -> Result<LimitRules, &'static str> {
-        let all = [
-            ("rules.sorting", self.sorting),
-            ("rules.notice", self.notice),
-            ("rules.objection", self.objection),
-            ("rules.handling", self.handling),
-            ("rules.extension_max", self.extension_max),
-            ("rules.review_request", self.review_request),
-            ("rules.review", self.review),
-            ("rules.re_review_request", self.re_review_request),
-            ("rules.re_review", self.re_review),
-            ("rules.remind_before", self.remind_before),
-            ("rules.escalate_after", self.escalate_after),
-            ("rules.rating_window", self.rating_window),
-            ("rules.return_visit", self.return_visit),
-        ];
-        for (field, limit) in all {
+    pub fn checked(self) -> Result<LimitRules, String> {
+        for (field, limit) in self.named_limits() {
             let (Limit::CalendarDays(n) | Limit::WorkingDays(n)) = limit;
             if !(1..=3650).contains(&n) {
-                return Err(field);
+                return Err(format!("rules.{field}"));
             }
         }
         if !(1..=2).contains(&self.approvals_required) {
-            return Err("rules.approvals_required");
+            return Err("rules.approvals_required".into());
         }
         if !(1..=3).contains(&self.review_levels_up) {
-            return Err("rules.review_levels_up");
+            return Err("rules.review_levels_up".into());
         }
         Ok(self)
     }
@@ -549,7 +596,7 @@ mod tests {
         let mut rules = LimitRules::national();
         assert_eq!(rules.review_levels_up, 1);
         rules.review_levels_up = 0;
-        assert_eq!(rules.checked(), Err("rules.review_levels_up"));
+        assert_eq!(rules.checked(), Err("rules.review_levels_up".to_owned()));
         let old: LimitRules = serde_json::from_value({
             let mut v = serde_json::to_value(LimitRules::national()).unwrap();
             v.as_object_mut().unwrap().remove("review_levels_up");

@@ -158,7 +158,7 @@ impl OfficeHours {
         let day = |s: &str| s.trim().parse::<u8>().ok().filter(|d| (1..=7).contains(d)).ok_or_else(bad);
         let time = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| bad());
         let mut rules = Vec::new();
-        for rule in raw.split([';', ';']).map(str::trim).filter(|r| !r.is_empty()) {
+        for rule in raw.split([';', '\u{ff1b}']).map(str::trim).filter(|r| !r.is_empty()) {
             let (days, spans) = rule.split_once(char::is_whitespace).ok_or_else(bad)?;
             let (first, last) = match days.split_once('-') {
                 Some((a, b)) => (day(a)?, day(b)?),
@@ -168,7 +168,7 @@ impl OfficeHours {
                 return Err(bad());
             }
             let mut parsed = Vec::new();
-            for span in spans.split([',', ',']) {
+            for span in spans.split([',', '\u{ff0c}', '\u{3001}']) {
                 let (from, to) = span.split_once(['-', '–']).ok_or_else(bad)?;
                 let (from, to) = (time(from)?, time(to)?);
                 if from >= to {
@@ -324,8 +324,13 @@ pub struct ReceptionDay {
 impl ReceptionDay {
     /// 周一 … 周日.
     pub fn weekday_zh(&self) -> &'static str {
-        WEEKDAYS[usize::from(self.weekday.clamp(1, 7) - 1)]
+        weekday_zh(self.weekday)
     }
+}
+
+/// A weekday (1 = Monday … 7 = Sunday) as 周一 … 周日.
+pub fn weekday_zh(weekday: u8) -> &'static str {
+    WEEKDAYS[usize::from(weekday.clamp(1, 7) - 1)]
 }
 
 /// A weekly schedule as typed: at most one leader a day.
@@ -416,7 +421,12 @@ mod tests {
         assert_eq!(school.to_text(), "1-5 10:00-12:30,16:00-18:00");
         let two = OfficeHours::parse("hours", "1-5 08:30-17:00; 6 09:00-11:00").unwrap();
         assert_eq!(two.describe_zh(), "周一至周五 08:30–17:00;周六 09:00–11:00");
-        assert_eq!(OfficeHours::parse("hours", &two.to_text()), Ok(two));
+        assert_eq!(OfficeHours::parse("hours", &two.to_text()), Ok(two.clone()));
+        // Typed with a Chinese input method: full-width semicolon, comma and enumeration comma.
+        assert_eq!(OfficeHours::parse("hours", "1-5 08:30-17:00\u{ff1b}6 09:00-11:00"), Ok(two));
+        let typed = OfficeHours::parse("hours", "1-5 10:00-12:30\u{ff0c}16:00-18:00").unwrap();
+        assert_eq!(typed, school);
+        assert_eq!(OfficeHours::parse("hours", "1-5 10:00-12:30\u{3001}16:00-18:00"), Ok(school));
         for bad in ["", "8 10:00-11:00", "5-1 10:00-11:00", "1-5 12:00-10:00", "weekdays", "1-5 10-12"] {
             assert!(OfficeHours::parse("hours", bad).is_err(), "{bad}");
         }

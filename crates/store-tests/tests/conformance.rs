@@ -369,6 +369,17 @@ async fn categories_are_edited(store: &dyn Store) {
     assert_eq!(loaded.iter().find(|c| c.code == "010101").unwrap().path, "农村农业 / 村务 / 集体资产管理");
     let orphan = Category { code: "9901".into(), parent: Some("99".into()), ..new };
     assert!(matches!(store.save_categories(&[orphan]).await, Err(StoreError::UnknownReference(_))));
+
+    // Two classes change places in the listed order; their codes, and everything else, stay.
+    let version = store.setting_version("categories").await.unwrap();
+    store.swap_category_order("010101", "010102").await.unwrap();
+    let swapped = store.categories().await.unwrap();
+    let at = |code: &str| swapped.iter().position(|c| c.code == code).unwrap();
+    assert!(at("010102") < at("010101"), "swapped");
+    assert_eq!(swapped.len(), loaded.len());
+    assert!(store.setting_version("categories").await.unwrap() > version, "the servers reload the classes");
+    assert!(matches!(store.swap_category_order("010101", "999999").await, Err(StoreError::NotFound)));
+    assert_eq!(store.categories().await.unwrap(), swapped, "a refused swap changes nothing");
 }
 conformance!(gen_10_categories_are_edited, categories_are_edited);
 
@@ -912,6 +923,11 @@ async fn holiday_years_and_unit_limits(store: &dyn Store) {
     store.set_unit_limits(xz, &LimitRules::national(), at).await.unwrap();
     assert_eq!(store.limit_rules_for(xs).await.unwrap().unwrap().preset, "national", "the nearest unit wins");
     assert_eq!(store.limit_rules_for(qx).await.unwrap().unwrap(), LimitRules::zhejiang());
+    assert_eq!(store.own_limit_rules(xz).await.unwrap(), Some(LimitRules::national()), "the town's own");
+    assert_eq!(store.own_limit_rules(xs).await.unwrap(), None, "the community only inherits");
+    assert!(store.clear_unit_limits(xz).await.unwrap(), "the town inherits again");
+    assert_eq!(store.limit_rules_for(xs).await.unwrap().unwrap().preset, "zhejiang");
+    assert!(!store.clear_unit_limits(xz).await.unwrap(), "nothing left to drop");
 }
 conformance!(gen_8_holiday_years_and_unit_limits, holiday_years_and_unit_limits);
 

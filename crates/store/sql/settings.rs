@@ -48,10 +48,11 @@ impl SettingStore for Backend {
     }
 
     async fn categories(&self) -> StoreResult<Vec<Category>> {
-        let rows =
-            sqlx::query("SELECT code, name, parent_code, level, path, active FROM categories ORDER BY sort_order")
-                .fetch_all(self.reader())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT code, name, parent_code, level, path, active FROM categories ORDER BY sort_order, code",
+        )
+        .fetch_all(self.reader())
+        .await?;
         rows.iter()
             .map(|row| {
                 let level: i64 = row.try_get("level")?;
@@ -86,6 +87,31 @@ impl SettingStore for Backend {
             .map_err(|e| on_violation(e, "code", "parent"))?;
         }
         bump_setting_version(&mut tx, "categories").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn swap_category_order(&self, a: &str, b: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        // The version row first: its lock orders concurrent swaps (PostgreSQL), so that none reads
+        // an order another is about to change.
+        bump_setting_version(&mut tx, "categories").await?;
+        // Read both first: SQLite's UPDATE would see the first row's new value when it sets the second.
+        let mut orders = Vec::with_capacity(2);
+        for code in [a, b] {
+            let order: Option<i64> = sqlx::query_scalar("SELECT sort_order FROM categories WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&mut *tx)
+                .await?;
+            orders.push(order.ok_or(huiyin_store::StoreError::NotFound)?);
+        }
+        for (code, order) in [(a, orders[1]), (b, orders[0])] {
+            sqlx::query("UPDATE categories SET sort_order = $1 WHERE code = $2")
+                .bind(order)
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

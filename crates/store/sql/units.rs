@@ -77,6 +77,17 @@ impl UnitStore for Backend {
         .await
     }
 
+    async fn set_unit_kind(&self, unit_id: i64, kind: huiyin_core::unit::UnitKind) -> StoreResult<Unit> {
+        self.update_unit(
+            sqlx::query(
+                "UPDATE units SET kind = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id, closed_at",
+            )
+            .bind(kind.code())
+            .bind(unit_id),
+        )
+        .await
+    }
+
     async fn move_unit(&self, unit_id: i64, parent_id: i64) -> StoreResult<Unit> {
         let mut tx = self.begin_write().await?;
         fulltext::lock_tree(&mut tx).await?;
@@ -196,6 +207,22 @@ impl UnitStore for Backend {
         .map_err(|e| on_violation(e, "unit", "unit"))?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn own_limit_rules(&self, unit_id: i64) -> StoreResult<Option<huiyin_core::limits::LimitRules>> {
+        let rules: Option<Json<huiyin_core::limits::LimitRules>> =
+            sqlx::query_scalar("SELECT rules FROM unit_limits WHERE unit_id = $1")
+                .bind(unit_id)
+                .fetch_optional(self.reader())
+                .await?;
+        Ok(rules.map(|Json(r)| r))
+    }
+
+    async fn clear_unit_limits(&self, unit_id: i64) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let gone = sqlx::query("DELETE FROM unit_limits WHERE unit_id = $1").bind(unit_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(gone.rows_affected() > 0)
     }
 
     async fn document_style(&self, unit_id: i64) -> StoreResult<Option<DocumentStyle>> {

@@ -18,6 +18,8 @@ pub trait SettingStore: Send + Sync {
     /// The version of a shared setting (`categories`, `calendar`): raised by every write of it, so
     /// that a server holding a copy knows at once whether it is still current. 0 before any write.
     async fn setting_version(&self, name: &str) -> StoreResult<i64>;
+    /// Swaps the places of two classes in the order they are listed (their codes stay).
+    async fn swap_category_order(&self, a: &str, b: &str) -> StoreResult<()>;
     /// The loaded holiday schedules: (year, file in the holiday-cn format).
     async fn holiday_years(&self) -> StoreResult<Vec<(i32, String)>>;
     /// Stores a year's schedule, replacing an earlier one of the same year.

@@ -53,6 +53,8 @@ pub trait UnitStore: Send + Sync {
     async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit>;
     /// Renames a unit; the unit as it is now, or [`crate::StoreError::NotFound`].
     async fn rename_unit(&self, unit_id: i64, name: &str) -> StoreResult<Unit>;
+    /// Changes what kind of body a unit is (a department, a community…).
+    async fn set_unit_kind(&self, unit_id: i64, kind: huiyin_core::unit::UnitKind) -> StoreResult<Unit>;
     /// Moves a unit (with everything below it) under another parent, keeping every case's search
     /// entry right for the new tree (PostgreSQL keeps the units above a case's units in it). A
     /// parent that is the unit or lies below it is [`crate::StoreError::UnknownReference`]
@@ -73,6 +75,10 @@ pub trait UnitStore: Send + Sync {
     async fn limit_rules_for(&self, unit_id: i64) -> StoreResult<Option<LimitRules>>;
     /// Sets a unit's own time limits.
     async fn set_unit_limits(&self, unit_id: i64, rules: &LimitRules, at: DateTime<Utc>) -> StoreResult<()>;
+    /// The unit's own time limits, if it set them (not those it inherits).
+    async fn own_limit_rules(&self, unit_id: i64) -> StoreResult<Option<LimitRules>>;
+    /// Drops a unit's own time limits: it inherits again. False when it had none.
+    async fn clear_unit_limits(&self, unit_id: i64) -> StoreResult<bool>;
     /// The unit's own letterhead and signature block, if it set them.
     async fn document_style(&self, unit_id: i64) -> StoreResult<Option<DocumentStyle>>;
     async fn set_document_style(&self, unit_id: i64, style: &DocumentStyle, at: DateTime<Utc>) -> StoreResult<()>;

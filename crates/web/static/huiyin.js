@@ -84,3 +84,67 @@ document.addEventListener('change', (event) => {
     }
   }
 });
+
+// 单位设置: the letterhead's sample follows what is typed (`data-preview` fields into the
+// `data-preview-of` places), and a leader picked from the unit's staff (`data-leader`, its
+// datalist options carrying their card) fills the row's title and credential with theirs.
+document.addEventListener('input', (event) => {
+  const field = event.target.closest('[data-preview]');
+  if (field) {
+    const place = document.querySelector(`[data-preview-of="${field.dataset.preview}"]`);
+    if (place) {
+      place.replaceChildren();
+      if (field.dataset.preview === 'signature') {
+        for (const line of field.value.split('\n')) {
+          const p = document.createElement('p');
+          p.textContent = line;
+          place.append(p);
+        }
+      } else {
+        place.textContent = field.value;
+      }
+    }
+  }
+  const leader = event.target.closest('input[data-leader]');
+  if (leader && leader.list) {
+    const option = Array.from(leader.list.options).find((o) => o.value === leader.value);
+    const row = leader.closest('[data-leader-row]');
+    if (option && row) {
+      for (const [selector, value] of [['[data-leader-title]', option.dataset.title], ['[data-leader-credential]', option.dataset.credential]]) {
+        const input = row.querySelector(selector);
+        if (input) input.value = value || '';
+      }
+    }
+  }
+});
+
+// 检索词典: while the search index is rebuilt (`data-running`), its progress is read again every
+// second and shown; when it ends, the sentence says so and the bar goes.
+(function followReindex() {
+  const box = document.querySelector('#reindex[data-running]');
+  if (!box) return;
+  const text = document.getElementById('reindex-text');
+  const bar = document.getElementById('reindex-progress');
+  const timer = setInterval(async () => {
+    let p = null;
+    try {
+      const response = await fetch(box.dataset.progressUrl, { headers: { Accept: 'application/json' } });
+      if (response.ok) p = await response.json();
+    } catch (e) {
+      p = null;
+    }
+    if (!p) return;
+    text.textContent = p.text;
+    if (bar) {
+      bar.max = Math.max(p.total, 1);
+      bar.value = p.done;
+    }
+    if (!p.running) {
+      clearInterval(timer);
+      if (bar) bar.remove();
+      // Said once to a screen reader, at the end, not at every step.
+      const done = document.getElementById('reindex-done');
+      if (done) done.textContent = p.text;
+    }
+  }, 1000);
+})();

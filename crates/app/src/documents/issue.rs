@@ -171,7 +171,7 @@ pub const SIGNATURE_LINES: usize = 4;
 
 /// A unit's letterhead and signature block as they print, and whether they are the unit's own.
 pub async fn document_style(state: &AppState, actor: &Actor, code: &str) -> AppResult<(DocumentStyle, bool)> {
-    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let unit = crate::units::unit_in_scope(state, actor, code).await?;
     Ok(match state.store.document_style(unit.id).await? {
         Some(style) => (style, true),
         None => (DocumentStyle { letterhead: unit.name.clone(), signature: vec![unit.name] }, false),
@@ -190,7 +190,19 @@ pub async fn set_document_style(
     if !actor.user.role.can_administer() {
         return Err(AppError::Forbidden);
     }
-    let unit = state.store.unit_by_code(code).await?.filter(|u| actor.sees_unit(u.id)).ok_or(AppError::NotFound)?;
+    let unit = crate::units::unit_in_scope(state, actor, code).await?;
+    let style = checked_style(letterhead, signature)?;
+    let before = state.store.document_style(unit.id).await?.map(|s| style_snapshot(&s));
+    state.store.set_document_style(unit.id, &style, Utc::now()).await?;
+    tracing::info!(unit = code, actor = %actor.user.username, "letterhead set");
+    let target = crate::audit::Target::unit(&unit);
+    crate::audit::record(state, actor, "unit.letterhead", target, before, Some(style_snapshot(&style))).await;
+    Ok(style)
+}
+
+/// A letterhead and at most [`SIGNATURE_LINES`] lines of signature block, checked; blank lines are
+/// dropped.
+fn checked_style(letterhead: Option<&str>, signature: &[String]) -> AppResult<DocumentStyle> {
     let letterhead = text::required("letterhead", letterhead, text::limits::UNIT_NAME)?;
     let mut lines = Vec::new();
     for line in signature {
@@ -204,13 +216,42 @@ pub async fn set_document_style(
     if lines.len() > SIGNATURE_LINES {
         return Err(FieldError::new("signature", Invalid::TooLong { max: SIGNATURE_LINES }).into());
     }
-    let style = DocumentStyle { letterhead, signature: lines };
-    let before = state.store.document_style(unit.id).await?.map(|s| style_snapshot(&s));
-    state.store.set_document_style(unit.id, &style, Utc::now()).await?;
-    tracing::info!(unit = code, actor = %actor.user.username, "letterhead set");
-    let target = crate::audit::Target::unit(&unit);
-    crate::audit::record(state, actor, "unit.letterhead", target, before, Some(style_snapshot(&style))).await;
-    Ok(style)
+    Ok(DocumentStyle { letterhead, signature: lines })
+}
+
+/// A sample notice (受理告知书) printed with a letterhead and signature block not yet saved, as PDF,
+/// for the administrator who is about to set them (administrators only, for units in their scope).
+/// It names no petitioner and no case, and says it is a sample; nothing is kept.
+pub async fn preview_document_style(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    letterhead: Option<&str>,
+    signature: &[String],
+) -> AppResult<Vec<u8>> {
+    if !actor.user.role.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    crate::units::unit_in_scope(state, actor, code).await?;
+    let style = checked_style(letterhead, signature)?;
+    let now = Utc::now();
+    let letter = huiyin_pdf::Letter {
+        letterhead: style.letterhead,
+        title: "受理告知书(样例)".into(),
+        number: Some("样例".into()),
+        addressee: Some("信访人".into()),
+        paragraphs: vec![
+            format!(
+                "您于{}以走访形式反映的事项,本机关已依法受理,将在规定期限内办理并书面答复。",
+                crate::views::day_zh(now)
+            ),
+            "此为文书红头与落款的样例,不是正式文书。".into(),
+        ],
+        facts: Vec::new(),
+        signature: style.signature,
+        issued_on: crate::views::day_zh(now),
+    };
+    typeset_off_thread(state, move |t| t.letter(&letter, "letterhead-preview", now)).await
 }
 
 /// A letterhead and signature block as the audit log shows them.

@@ -21,6 +21,8 @@ pub struct PublicUnit {
     pub name: String,
     /// The kind of unit, in Chinese.
     pub kind: String,
+    /// Closed (撤销): it takes no petition any more; its page stays for those who look it up.
+    pub closed: bool,
     /// `null` until the unit publishes them.
     pub hotline: Option<String>,
     pub address: Option<String>,
@@ -86,6 +88,7 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
         code: unit.code,
         name: unit.name,
         kind: unit.kind.label_zh().into(),
+        closed: unit.closed_at.is_some(),
         hotline: info.as_ref().map(|i| i.hotline.clone()),
         address: info.as_ref().map(|i| i.address.clone()),
         office_hours: hours.map(|h| h.describe_zh()),

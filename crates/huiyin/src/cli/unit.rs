@@ -32,6 +32,13 @@ pub(crate) enum UnitCommand {
         #[arg(long)]
         parent: String,
     },
+    /// Changes what kind of body a unit is: how its documents read, and whether it is a department
+    /// of the unit above (blind to accusations against it, GEN-7).
+    Kind {
+        code: String,
+        /// county, town, subdistrict, village, community, department, federation, school, agency
+        kind: String,
+    },
     /// Closes a unit (撤销): refused, naming what is left, while it holds open cases, has active
     /// staff or open units below it. A closed unit takes no case and no new account.
     Close { code: String },
@@ -75,11 +82,15 @@ pub(crate) enum UnitCommand {
         #[arg(long)]
         clear: bool,
     },
-    /// Shows a unit's time limits, or sets them from a preset (national, zhejiang, shandong).
+    /// Shows a unit's time limits, or sets them from a preset (national, zhejiang, shandong), or
+    /// drops its own so that it inherits those of the unit above.
     Limits {
         code: String,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "inherit")]
         preset: Option<String>,
+        /// Drops the unit's own limits: it takes those of the unit above, or the national ones.
+        #[arg(long)]
+        inherit: bool,
     },
 }
 
@@ -108,6 +119,12 @@ pub(crate) async fn unit(cli: &Cli, command: &UnitCommand) -> Result<(), Failure
             let (state, operator, unit) = as_operator(cli, code).await?;
             let renamed = huiyin_app::units::rename_unit(&state, &operator, &unit.code, name).await?;
             println!("已将 {}({})更名为 {}", unit.name, unit.code, renamed.name);
+            Ok(())
+        }
+        UnitCommand::Kind { code, kind } => {
+            let (state, operator, unit) = as_operator(cli, code).await?;
+            let changed = huiyin_app::units::set_unit_kind(&state, &operator, &unit.code, kind).await?;
+            println!("{}({})的类别:{}", changed.name, changed.code, changed.kind.label_zh());
             Ok(())
         }
         UnitCommand::Move { code, parent } => {
@@ -188,7 +205,7 @@ pub(crate) async fn unit(cli: &Cli, command: &UnitCommand) -> Result<(), Failure
             if *clear || !day.is_empty() {
                 let mut days = Vec::new();
                 for raw in day {
-                    let parts: Vec<&str> = raw.split([',', ',']).map(str::trim).collect();
+                    let parts: Vec<&str> = raw.split([',', '\u{ff0c}']).map(str::trim).collect();
                     let [weekday, leader, title, credential] = parts[..] else {
                         return Err(Failure(format!(
                             "--day {raw}:应为“星期,姓名,职务,证件号”,如 1,张三,社区党委书记,XS-001"
@@ -214,15 +231,18 @@ pub(crate) async fn unit(cli: &Cli, command: &UnitCommand) -> Result<(), Failure
             }
             Ok(())
         }
-        UnitCommand::Limits { code, preset } => {
+        UnitCommand::Limits { code, preset, inherit } => {
             let (state, operator, unit) = as_operator(cli, code).await?;
-            let store = state.store.clone();
             if let Some(preset) = preset {
                 huiyin_app::deadlines::set_unit_limits(&state, &operator, &unit.code, Some(preset), None).await?;
                 println!("已为 {}({})设置期限预设 {preset}", unit.name, unit.code);
             }
-            let rules = store.limit_rules_for(unit.id).await?.unwrap_or_default();
-            println!("{}", serde_json::to_string_pretty(&rules)?);
+            if *inherit {
+                huiyin_app::deadlines::inherit_unit_limits(&state, &operator, &unit.code).await?;
+                println!("{}({})改为沿用上级单位的期限", unit.name, unit.code);
+            }
+            let limits = huiyin_app::deadlines::unit_limits(&state, &operator, &unit.code).await?;
+            println!("{}", serde_json::to_string_pretty(&limits.rules)?);
             Ok(())
         }
     }

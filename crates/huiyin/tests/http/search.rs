@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{Backend, Db, Server, get, post};
+use common::{Backend, Db, Server, enc, get, post};
 use serde_json::{Value, json};
 
 /// A seeded database with a running server and tokens for: wang (officer, XS), clerk (officer, XS,
@@ -75,10 +75,6 @@ impl World {
         assert_eq!(status, 200, "{report}");
         report
     }
-}
-
-fn enc(q: &str) -> String {
-    q.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 /// A visit by one person: (name, ID number, phone, address), blanks left out.

@@ -18,6 +18,16 @@ pub(super) struct UnitLimitsView {
     own: bool,
     #[schema(value_type = Object)]
     rules: huiyin_core::limits::LimitRules,
+    /// What the unit would take without its own: the nearest unit above that has its own, or the
+    /// national defaults.
+    #[schema(value_type = Object)]
+    inherited: huiyin_core::limits::LimitRules,
+}
+
+impl UnitLimitsView {
+    fn of(unit: String, limits: deadlines::UnitLimits) -> UnitLimitsView {
+        UnitLimitsView { unit, own: limits.own, rules: limits.rules, inherited: limits.inherited }
+    }
 }
 
 /// The time limits in force for a unit (GEN-2 … GEN-5 as data).
@@ -30,8 +40,8 @@ pub(super) async fn get_unit_limits(
     Path(code): Path<String>,
 ) -> ApiResult<Json<UnitLimitsView>> {
     let lang = caller.lang;
-    let (rules, own) = deadlines::unit_limits(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
-    Ok(Json(UnitLimitsView { unit: code, own, rules }))
+    let limits = deadlines::unit_limits(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(UnitLimitsView::of(code, limits)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -44,7 +54,9 @@ pub(super) struct SetLimitsBody {
     rules: Option<huiyin_core::limits::LimitRules>,
 }
 
-/// Sets a unit's time limits from a preset or as a whole (administrators); units below inherit them.
+/// Sets a unit's time limits from a preset or as a whole (administrators, for the units below their
+/// own, or their own when it has none above it: a unit does not loosen its own limits); units below
+/// inherit them.
 #[utoipa::path(put, path = "/units/{code}/limits", tag = "limits", params(("code" = String, Path)), request_body = SetLimitsBody,
     responses((status = 200, body = UnitLimitsView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -55,10 +67,26 @@ pub(super) async fn set_unit_limits(
     ApiJson(body): ApiJson<SetLimitsBody>,
 ) -> ApiResult<Json<UnitLimitsView>> {
     let lang = caller.lang;
-    let rules = deadlines::set_unit_limits(&state, &caller.actor, &code, body.preset.as_deref(), body.rules)
+    deadlines::set_unit_limits(&state, &caller.actor, &code, body.preset.as_deref(), body.rules)
         .await
         .map_err(|e| refuse(lang, e))?;
-    Ok(Json(UnitLimitsView { unit: code, own: true, rules }))
+    let limits = deadlines::unit_limits(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(UnitLimitsView::of(code, limits)))
+}
+
+/// Drops a unit's own time limits (administrators, as for `PUT`): it inherits those of the unit above again, or
+/// the national defaults. On the audit log when it had its own.
+#[utoipa::path(delete, path = "/units/{code}/limits", tag = "limits", params(("code" = String, Path)),
+    responses((status = 200, body = UnitLimitsView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn inherit_unit_limits(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+) -> ApiResult<Json<UnitLimitsView>> {
+    let lang = caller.lang;
+    let limits = deadlines::inherit_unit_limits(&state, &caller.actor, &code).await.map_err(|e| refuse(lang, e))?;
+    Ok(Json(UnitLimitsView::of(code, limits)))
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -74,8 +102,8 @@ pub(super) async fn get_calendar(State(state): State<AppState>, _caller: ApiActo
     Json(CalendarView { years: state.calendar().await.years().collect() })
 }
 
-/// Loads one year's holiday schedule in the holiday-cn format (administrators), replacing that
-/// year's earlier file; open deadlines follow at once.
+/// Loads one year's holiday schedule in the holiday-cn format (administrators of the whole
+/// installation: of a unit with none above it), replacing that year's earlier file; open deadlines follow at once.
 #[utoipa::path(post, path = "/calendar", tag = "limits", request_body(content = Object, description = "holiday-cn year file"),
     responses((status = 200, body = CalendarView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -47,8 +47,9 @@ pub(super) async fn list_search_words(
     Ok(Json(DictionaryWords { words }))
 }
 
-/// Adds words to the dictionary (administrators). New cases are segmented with them at once;
-/// run `huiyin reindex` for the cases already indexed. Answers how many were new.
+/// Adds words to the dictionary (administrators of the whole installation). New cases are segmented
+/// with them at once; when any word is new, the index of the cases already registered is rebuilt
+/// in the background (its progress at `GET /search/reindex`). Answers how many were new.
 #[utoipa::path(post, path = "/search/words", tag = "search", request_body = DictionaryWords,
     responses((status = 200, body = AddedWords), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -59,7 +60,41 @@ pub(super) async fn add_search_words(
 ) -> ApiResult<Json<AddedWords>> {
     let lang = caller.lang;
     let added = search::add_words(&state, &caller.actor, &body.words).await.map_err(|e| refuse(lang, e))?;
+    // The cases already indexed take the new words in a rebuild, in the background.
+    if added > 0 {
+        huiyin_app::reindex::start(&state, &caller.actor).await.map_err(|e| refuse(lang, e))?;
+    }
     Ok(Json(AddedWords { added }))
+}
+
+/// How far the background rebuild of the search index has come (administrators of the whole
+/// installation).
+#[utoipa::path(get, path = "/search/reindex", tag = "search",
+    responses((status = 200, body = huiyin_app::reindex::ReindexProgress), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn reindex_progress(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<Json<huiyin_app::reindex::ReindexProgress>> {
+    if !caller.actor.administers_installation() {
+        return Err(refuse(caller.lang, huiyin_app::error::AppError::Forbidden));
+    }
+    Ok(Json(state.reindex_job().progress()))
+}
+
+/// Starts rebuilding every case's search words with the dictionary as it is now, in the background
+/// (administrators of the whole installation); answers 202 with the progress at once. While one runs, it starts over when it
+/// ends (`again`) instead of running a second beside it. On the audit log.
+#[utoipa::path(post, path = "/search/reindex", tag = "search",
+    responses((status = 202, body = huiyin_app::reindex::ReindexProgress), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn start_reindex(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<(axum::http::StatusCode, Json<huiyin_app::reindex::ReindexProgress>)> {
+    let lang = caller.lang;
+    let progress = huiyin_app::reindex::start(&state, &caller.actor).await.map_err(|e| refuse(lang, e))?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(progress)))
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

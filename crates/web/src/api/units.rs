@@ -50,7 +50,7 @@ pub(super) async fn list_units(State(state): State<AppState>, caller: ApiActor) 
     ))
 }
 
-/// What changes of a unit: its name, the unit above it, or both.
+/// What changes of a unit: its name, the unit above it, or its kind; one at a time.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct UnitEdit {
@@ -58,6 +58,9 @@ pub(super) struct UnitEdit {
     name: Option<String>,
     /// The code of the unit it moves under, with everything below it.
     parent: Option<String>,
+    /// What kind of body it is: `county`, `town`, `subdistrict`, `village`, `community`,
+    /// `department`, `federation`, `school` or `agency`.
+    kind: Option<String>,
 }
 
 /// The answer's view of a unit.
@@ -91,11 +94,10 @@ pub(super) async fn add_unit(
     Ok((axum::http::StatusCode::CREATED, Json(view)))
 }
 
-/// Renames a unit of the caller's scope, or moves it (with everything below it) under another unit
-/// of the caller's scope, one change at a time (administrators; nobody renames or moves their own
-/// unit; a move that would let a department see accusations against the caller's unit is the
-/// operator's). Its code
-/// and case numbers stay; documents already issued keep their name; who sees its cases, and search,
+/// Renames a unit of the caller's scope, moves it (with everything below it) under another unit of
+/// the caller's scope, or changes its kind, one change at a time (administrators; nobody changes
+/// their own unit; a move or a kind that would let a department see accusations against the
+/// caller's unit is the operator's). Its code and case numbers stay; documents already issued keep their name; who sees its cases, and search,
 /// follow the tree at once. On the audit log.
 #[utoipa::path(patch, path = "/units/{code}", tag = "units", params(("code" = String, Path)), request_body = UnitEdit,
     responses((status = 200, body = UnitView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -113,13 +115,15 @@ pub(super) async fn edit_unit(
             return Err(huiyin_app::error::AppError::Forbidden);
         }
         // One change at a time, so that a refused one leaves nothing half done.
-        let unit = match (&body.name, &body.parent) {
-            (Some(name), None) => units::rename_unit(&state, &caller.actor, &code, name).await?,
-            (None, Some(parent)) => units::move_unit(&state, &caller.actor, &code, parent).await?,
-            (None, None) => return Err(FieldError::new("name", Invalid::Required).into()),
-            (Some(_), Some(_)) => {
-                let allowed = "name 或 parent 之一(一次改一项)".to_owned();
-                return Err(FieldError::new("parent", Invalid::NotAChoice { allowed }).into());
+        let unit = match (&body.name, &body.parent, &body.kind) {
+            (Some(name), None, None) => units::rename_unit(&state, &caller.actor, &code, name).await?,
+            (None, Some(parent), None) => units::move_unit(&state, &caller.actor, &code, parent).await?,
+            (None, None, Some(kind)) => units::set_unit_kind(&state, &caller.actor, &code, kind).await?,
+            (None, None, None) => return Err(FieldError::new("name", Invalid::Required).into()),
+            (_, _, kind) => {
+                let allowed = "name、parent 或 kind 之一(一次改一项)".to_owned();
+                let field = if kind.is_some() { "kind" } else { "parent" };
+                return Err(FieldError::new(field, Invalid::NotAChoice { allowed }).into());
             }
         };
         unit_view(&state, unit).await

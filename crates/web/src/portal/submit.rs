@@ -111,6 +111,9 @@ pub(super) struct SubmitPage {
     display: Display,
     back: String,
     f: PetitionForm,
+    /// The units a petition may be sent to: those not closed.
+    to_units: Vec<(String, String)>,
+    /// Every unit, for where the problem is and whom it is about.
     units: Vec<(String, String)>,
     groups: Vec<ClassGroup>,
     purposes: Vec<Choice>,
@@ -142,7 +145,9 @@ pub(super) async fn submit_page(
     let classes = state.classes().await;
     let mut groups: Vec<ClassGroup> = Vec::new();
     // The unit's own classes first, under its name, when the petition is for a unit (issue 17).
-    if let Some(unit) = all_units.iter().find(|u| u.code == f.unit) {
+    // A closed unit takes no petition: it is not offered to send to, nor are its classes put first;
+    // it may still be where the problem is, or whom the petition is about.
+    if let Some(unit) = all_units.iter().find(|u| u.code == f.unit && u.closed_at.is_none()) {
         let usual = unit.kind.usual_classes();
         // In the order the kind names them (its most usual first), each in the classes' own order.
         let rank = |path: &str| usual.iter().position(|p| path.starts_with(p));
@@ -174,6 +179,11 @@ pub(super) async fn submit_page(
         back: "/public/submit".into(),
         purposes: choices(Purpose::ALL.iter().map(|p| (p.code(), p.label_zh())), &f.purpose),
         f,
+        to_units: all_units
+            .iter()
+            .filter(|u| u.closed_at.is_none())
+            .map(|u| (u.code.clone(), u.name.clone()))
+            .collect(),
         units: all_units.into_iter().map(|u| (u.code, u.name)).collect(),
         groups,
         errors,

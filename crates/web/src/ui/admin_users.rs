@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{Choice, Me, PageError, PageResult, Staff, check_csrf, choices, csrf_token, field_error, render};
+use super::{
+    Choice, Me, PageError, PageResult, Staff, check_csrf, choices, csrf_token, field_error, invalid_attrs, render,
+};
 use huiyin_app::accounts::{self, AccountListParams, IssuedLink};
 use huiyin_app::context::AppState;
 use huiyin_app::error::AppError;
@@ -170,13 +172,6 @@ impl NewPersonPage {
     /// ` aria-invalid="true" aria-describedby="{field}-err"` on a field with an error.
     fn invalid(&self, field: &str) -> String {
         invalid_attrs(self.errors.as_ref(), field)
-    }
-}
-
-fn invalid_attrs(errors: Option<&ValidationErrors>, field: &str) -> String {
-    match errors.and_then(|e| e.message_for(field, Lang::Zh)) {
-        Some(_) => format!(" aria-invalid=\"true\" aria-describedby=\"{field}-err\""),
-        None => String::new(),
     }
 }
 

@@ -4,6 +4,8 @@
 //! Works without JavaScript.
 
 mod admin;
+mod admin_categories;
+mod admin_dictionary;
 mod admin_units;
 mod admin_users;
 mod audit;
@@ -17,6 +19,7 @@ mod login;
 mod receipt;
 mod register;
 mod supervision;
+mod unit_settings;
 
 pub(crate) use register::accused_draft;
 
@@ -29,7 +32,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use chrono::Utc;
 use huiyin_core::{Lang, ValidationErrors};
-use huiyin_store::{StoreError, User};
+use huiyin_store::StoreError;
 use tower_sessions::Session;
 
 use crate::auth::Actor;
@@ -119,21 +122,24 @@ pub struct Me {
     pub unread: i64,
     /// An administrator: the menu offers 管理.
     pub administers: bool,
+    /// An administrator of the whole installation: 管理 offers the classes, the dictionary and the
+    /// calendar.
+    pub administers_installation: bool,
 }
 
 /// How far ahead the calendar must reach before administrators are warned (GEN-8).
 const CALENDAR_LOOKAHEAD_DAYS: i64 = 60;
 
 /// The warning administrators see while a coming year's holiday schedule is not loaded.
-async fn calendar_warning(state: &AppState, user: &User) -> Option<String> {
-    if !user.role.can_administer() {
+async fn calendar_warning(state: &AppState, actor: &Actor) -> Option<String> {
+    if !actor.administers_installation() {
         return None;
     }
     let horizon = huiyin_core::limits::china_day(Utc::now()) + chrono::Duration::days(CALENDAR_LOOKAHEAD_DAYS);
     let calendar = state.calendar().await;
     (!calendar.covers(horizon)).then(|| {
         format!(
-            "尚未导入 {} 年节假日安排:跨入该年的期限暂按周末计算,标为“暂定”。请在国务院通知发布后用 huiyin calendar import 导入。",
+            "尚未导入 {} 年节假日安排:跨入该年的期限暂按周末计算,标为“暂定”。请在国务院通知发布后导入。",
             chrono::Datelike::year(&horizon)
         )
     })
@@ -176,6 +182,7 @@ impl Staff {
             warning: self.warning.clone(),
             unread: self.unread,
             administers: u.role.can_administer(),
+            administers_installation: self.actor.administers_installation(),
         })
     }
 }
@@ -197,8 +204,8 @@ impl FromRequestParts<AppState> for Staff {
         if stamp.as_deref() != Some(credential_stamp(&user).as_str()) {
             return Err(to_login());
         }
-        let warning = calendar_warning(state, &user).await;
         let actor = Actor::load(state, user).await.map_err(|e| PageError::from(e).into_response())?;
+        let warning = calendar_warning(state, &actor).await;
         let unread = huiyin_app::supervision::unread_notifications(state, &actor)
             .await
             .map_err(|e| PageError::from(e).into_response())?;
@@ -251,6 +258,14 @@ struct MessagePage {
 pub(crate) fn field_error(errors: Option<&ValidationErrors>, field: &str, lang: Lang) -> String {
     match errors.and_then(|e| e.message_for(field, lang)) {
         Some(m) => format!("<p class=\"field-error\" id=\"{}-err\">{}</p>", escape(field), escape(&m)),
+        None => String::new(),
+    }
+}
+
+/// ` aria-invalid="true" aria-describedby="{field}-err"` on a field with an error ([`field_error`]).
+pub(crate) fn invalid_attrs(errors: Option<&ValidationErrors>, field: &str) -> String {
+    match errors.and_then(|e| e.message_for(field, Lang::Zh)) {
+        Some(_) => format!(" aria-invalid=\"true\" aria-describedby=\"{}-err\"", escape(field)),
         None => String::new(),
     }
 }
@@ -315,6 +330,18 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/units/{code}/name", post(admin_units::rename_unit)),
         ("/admin/units/{code}/parent", post(admin_units::move_unit)),
         ("/admin/units/{code}/{step}", post(admin_units::close_or_reopen)),
+        ("/admin/units/{code}/settings", get(unit_settings::settings_page)),
+        ("/admin/units/{code}/settings/kind", post(unit_settings::set_kind)),
+        ("/admin/units/{code}/settings/limits", post(unit_settings::set_limits)),
+        ("/admin/units/{code}/settings/letterhead", post(unit_settings::set_letterhead)),
+        ("/admin/units/{code}/settings/letterhead/preview", post(unit_settings::preview_letterhead)),
+        ("/admin/units/{code}/settings/public-info", post(unit_settings::set_public_info)),
+        ("/admin/units/{code}/settings/schedule", post(unit_settings::set_schedule)),
+        ("/admin/categories", get(admin_categories::categories_page).post(admin_categories::add_class)),
+        ("/admin/categories/{code}/{step}", post(admin_categories::change_class)),
+        ("/admin/dictionary", get(admin_dictionary::dictionary_page).post(admin_dictionary::add_words)),
+        ("/admin/dictionary/reindex", post(admin_dictionary::rebuild)),
+        ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),
         ("/notifications", get(notifications)),

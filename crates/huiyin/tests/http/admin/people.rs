@@ -5,12 +5,7 @@
 use huiyin_core::user::Role;
 use serde_json::{Value, json};
 
-use crate::common::{self, Backend, Db, Server, agent, get, post, sign_in};
-
-/// An agent that shows redirects and error statuses instead of following or failing on them.
-fn plain() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
-}
+use crate::common::{self, Backend, Db, Server, agent, get, patch, plain, post, sign_in};
 
 /// Opens a one-time link page: (status, the session cookie, the page).
 fn open_link(server: &Server, path: &str) -> (u16, String, String) {
@@ -51,16 +46,6 @@ fn signs_in(server: &Server, username: &str, password: &str) -> bool {
         .send_form([("csrf", csrf.as_str()), ("username", username), ("password", password)])
         .unwrap();
     answer.status() == 303
-}
-
-fn patch(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    common::json(
-        agent()
-            .patch(server.url(path))
-            .header("Authorization", &format!("Bearer {token}"))
-            .header("Content-Type", "application/json")
-            .send(body.to_string()),
-    )
 }
 
 /// The audit entries of `action` about `target`, read by `token`'s administrator.

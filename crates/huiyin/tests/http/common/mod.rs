@@ -301,6 +301,15 @@ pub fn post(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Val
     send_json(agent().post(server.url(path)), token, body)
 }
 
+/// `q` percent-encoded for a query string.
+pub fn enc(q: &str) -> String {
+    q.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+pub fn patch(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    send_json(agent().patch(server.url(path)), token, body)
+}
+
 /// Defines `NAME::sqlite` and `NAME::postgres` tests from `fn NAME(backend: Backend)`.
 #[macro_export]
 macro_rules! both_backends {
@@ -316,6 +325,49 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+/// An agent that shows redirects and error statuses instead of following or failing on them.
+pub fn plain() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+}
+
+/// A signed-in staff member's browser: pages read and forms sent with the session's CSRF token,
+/// redirects and refusals shown as they come.
+pub struct Browser<'a> {
+    pub server: &'a Server,
+    pub cookie: String,
+}
+
+impl<'a> Browser<'a> {
+    /// Signs `username` in by the login form.
+    pub fn sign_in(server: &'a Server, username: &str, password: &str) -> Browser<'a> {
+        Browser { server, cookie: sign_in(server, username, password, "/home").0 }
+    }
+
+    /// A page: (status, body).
+    pub fn page(&self, path: &str) -> (u16, String) {
+        let mut answer = plain().get(self.server.url(path)).header("Cookie", &self.cookie).call().unwrap();
+        (answer.status().as_u16(), answer.body_mut().read_to_string().unwrap())
+    }
+
+    /// Sends a form: (status, where it redirects to, content type, body bytes).
+    pub fn submit_bytes(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String, Vec<u8>) {
+        let csrf = csrf_of(self.server, &self.cookie, "/home");
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        let mut answer = plain().post(self.server.url(path)).header("Cookie", &self.cookie).send_form(form).unwrap();
+        let header =
+            |name: &str| answer.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        let (location, media) = (header("location"), header("content-type"));
+        (answer.status().as_u16(), location, media, answer.body_mut().read_to_vec().unwrap())
+    }
+
+    /// Sends a form: (status, where it redirects to, the page).
+    pub fn submit(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        let (status, location, _, body) = self.submit_bytes(path, fields);
+        (status, location, String::from_utf8(body).unwrap())
+    }
 }
 
 /// A staff session by the login form: (cookie, where the login redirected to).
