@@ -142,14 +142,25 @@ pub(crate) async fn refuse_accused_holding(
     {
         return Err(Refusal::AccusedPerson.into());
     }
-    let Some(accused) = accused else { return Ok(()) };
-    let mut units = vec![file.holding_unit_id, actor.user.unit_id];
+    // Whoever holds it on would be blind to it: by their unit, or by the administrator whose link
+    // set their password (`actor::blindness_of`).
+    let accused_user_id = match accused_user {
+        Some(username) => state.store.user_by_username(username).await?.map(|u| u.id),
+        None => None,
+    };
     for username in people.into_iter().flatten() {
         if let Some(user) = state.store.user_by_username(username).await? {
-            units.push(user.unit_id);
+            let blind = crate::actor::blindness_of(&*state.store, tree, &user).await?;
+            if accused.is_some_and(|a| blind.units.contains(&a)) {
+                return Err(Refusal::AccusedUnit.into());
+            }
+            if blind.hides(None, accused_user_id) {
+                return Err(Refusal::AccusedPerson.into());
+            }
         }
     }
-    if units.iter().any(|u| tree.blind_to(*u).contains(&accused)) {
+    let Some(accused) = accused else { return Ok(()) };
+    if [file.holding_unit_id, actor.user.unit_id].iter().any(|u| tree.blind_to(*u).contains(&accused)) {
         return Err(Refusal::AccusedUnit.into());
     }
     Ok(())
@@ -226,10 +237,16 @@ pub(crate) async fn guard_informant(
         if person.as_deref().is_some_and(|person| person.eq_ignore_ascii_case(p)) {
             return Err(Refusal::AccusedPerson.into());
         }
-        if let (Some(accused), Some(user)) = (file.accused_unit_id, state.store.user_by_username(p).await?)
-            && tree.blind_to(user.unit_id).contains(&accused)
-        {
-            return Err(Refusal::AccusedUnit.into());
+        // Nor to someone blind to it (by their unit, or by the link that set their password): the
+        // case would sit in hands that cannot see it.
+        if let Some(user) = state.store.user_by_username(p).await? {
+            let blind = crate::actor::blindness_of(&*state.store, tree, &user).await?;
+            if file.accused_unit_id.is_some_and(|a| blind.units.contains(&a)) {
+                return Err(Refusal::AccusedUnit.into());
+            }
+            if blind.hides(None, file.accused_user_id) {
+                return Err(Refusal::AccusedPerson.into());
+            }
         }
     }
     if let Some(accused) = file.accused_unit_id

@@ -118,6 +118,14 @@ pub(crate) async fn name_the_accused_person(
     if accused.user.as_deref() == Some(actor.user.username.as_str()) {
         return Err(Refusal::AccusedPerson.into());
     }
+    // Nor one blind to the person by the link that set their password: they would be its first
+    // receiver and could never read it.
+    if let Some(username) = accused.user.as_deref()
+        && let Some(person) = state.store.user_by_username(username).await?
+        && actor.blind.hides(None, Some(person.id))
+    {
+        return Err(Refusal::AccusedPerson.into());
+    }
     Ok(())
 }
 

@@ -199,6 +199,24 @@ fn gen_7_an_account_set_by_an_administrators_link_is_blind_to_their_accusations(
     let text = refused.body_mut().read_to_string().unwrap();
     assert!(refused.status() == 409 && text.contains("清溪县"), "{}: {text}", refused.status());
 
+    // Nor is a case that accuses the administrator in person registered by them, or put in their
+    // hands: it would sit with someone who cannot see it.
+    let xs2_token = token_for(&db, "xs2");
+    let mut personal = crate::api::visit();
+    personal["accused"] = json!({"name": "xzadmin", "user": "xzadmin"});
+    let (status, refused) = post(&server, &xs2_token, "/api/v1/cases", &personal);
+    assert_eq!(status, 409, "{refused}");
+    let (status, held) = post(&server, &wang, "/api/v1/cases", &personal);
+    assert_eq!(status, 201, "{held}");
+    let county = db.account("boss", "QX", Role::Admin, None);
+    let leader = json!({"username": "xsld2", "unit": "XS", "role": "leader", "display_name": "孙领导"});
+    added_by_link(&server, &db, &town, leader);
+    let to_leader = format!("/api/v1/cases/{}/assign-leader", held["id"]);
+    let (status, refused) = post(&server, &county, &to_leader, &json!({"leader": "xsld2"}));
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("accused_unit")), "{refused}");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("该工作人员"), "{refused}");
+    assert_eq!(get(&server, &county, &format!("/api/v1/cases/{}", held["id"])).1["owner_leader"], Value::Null);
+
     // A link from the operator lifts it.
     let printed = db.cli(&["user", "link", "xs2"]);
     let operator_link = printed.lines().find(|l| l.starts_with("/password/")).expect("a link").to_owned();
