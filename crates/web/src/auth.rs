@@ -33,7 +33,8 @@ pub fn lang_of(parts: &Parts) -> Lang {
 }
 
 /// An API caller authenticated by `Authorization: Bearer TOKEN`, within the token's scope: a
-/// `read` token only reads (`GET`, `HEAD`), a `register` token also registers cases
+/// `read` token only reads (`GET`, `HEAD`, and the intake check, which writes nothing), a
+/// `register` token also registers cases
 /// (`POST /api/v1/cases`); anything else they ask is refused (403) before a handler runs.
 pub struct ApiActor {
     pub actor: Actor,
@@ -64,10 +65,13 @@ impl FromRequestParts<AppState> for ApiActor {
             .map_err(|e| ApiError::store(lang, e))?
             .filter(|h| h.user.active)
             .ok_or_else(|| ApiError::unauthorized(lang))?;
-        let reads = parts.method == Method::GET || parts.method == Method::HEAD;
         // Under `/api/v1` (nested) the path is the API's own: `/cases`.
         let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
-        let registers = parts.method == Method::POST && path.trim_end_matches('/') == "/api/v1/cases";
+        let path = path.trim_end_matches('/');
+        // The intake check is a question sent in a body: it writes nothing, so it is a read.
+        let checks = parts.method == Method::POST && path == "/api/v1/intake/check";
+        let reads = parts.method == Method::GET || parts.method == Method::HEAD || checks;
+        let registers = parts.method == Method::POST && path == "/api/v1/cases";
         if !scope.permits(reads, registers) {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "token_scope", token_scope_refusal(lang, scope)));
         }

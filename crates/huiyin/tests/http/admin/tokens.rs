@@ -49,6 +49,12 @@ fn an_api_token_has_a_name_a_scope_and_an_expiry(backend: Backend) {
     assert!(refused["error"]["message"].as_str().unwrap().contains("只读"), "{refused}");
     assert_eq!(post(&server, &read, "/api/v1/tokens", &json!({"name": "x", "scope": "read"})).0, 403);
     assert_eq!(open311(&server, &read), 403, "a read token is no Open311 key");
+    // The intake check asks a question and writes nothing: a read, for both narrower scopes.
+    let question = json!({"petitioner": {"name": "王秀英", "phone": "13812345678"}, "content": "工地拖欠工资"});
+    for token in [&read, &key] {
+        let (status, report) = post(&server, token, "/api/v1/intake/check", &question);
+        assert_eq!(status, 200, "{report}");
+    }
     assert_eq!(get(&server, &wang, "/api/v1/cases").1["total"], 0, "nothing was written");
     // Register: registers, in the API and on Open311, and nothing else.
     let (status, case) = post(&server, &key, "/api/v1/cases", &crate::api::visit());
