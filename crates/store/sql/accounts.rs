@@ -50,16 +50,11 @@ fn user_from_row(row: &DbRow) -> StoreResult<User> {
 impl Backend {
     /// Runs one `UPDATE users … WHERE id = …` in a transaction of its own; [`StoreError::NotFound`]
     /// when no account has the id.
-    async fn update_user<'q>(
-        &self,
-        update: sqlx::query::Query<'q, crate::Db, <crate::Db as sqlx::Database>::Arguments>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        if update.execute(&mut *tx).await?.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+    async fn update_user(&self, update: super::DbQuery<'_>) -> StoreResult<()> {
+        match self.write_alone(update).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
         }
-        tx.commit().await?;
-        Ok(())
     }
 }
 
@@ -162,14 +157,8 @@ impl AccountStore for Backend {
     }
 
     async fn delete_saved_filter(&self, user_id: i64, id: i64) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM saved_filters WHERE user_id = $1 AND id = $2")
-            .bind(user_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        let delete = sqlx::query("DELETE FROM saved_filters WHERE user_id = $1 AND id = $2").bind(user_id).bind(id);
+        Ok(self.write_alone(delete).await? > 0)
     }
 
     async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()> {
@@ -177,18 +166,11 @@ impl AccountStore for Backend {
     }
 
     async fn revoke_api_token(&self, token_hash: &str) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await?;
-        let done =
-            sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        Ok(self.write_alone(sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1").bind(token_hash)).await? > 0)
     }
 
     async fn revoke_user_tokens(&self, user_id: i64) -> StoreResult<u64> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(done.rows_affected())
+        self.write_alone(sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id)).await
     }
 
     async fn users(&self) -> StoreResult<Vec<User>> {
@@ -263,10 +245,7 @@ impl AccountStore for Backend {
     }
 
     async fn drop_password_links(&self, user_id: i64) -> StoreResult<u64> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(done.rows_affected())
+        self.write_alone(sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(user_id)).await
     }
 
     async fn password_link(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<PasswordLink>> {
@@ -385,14 +364,8 @@ impl AccountStore for Backend {
     }
 
     async fn revoke_api_token_id(&self, user_id: i64, id: i64) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND id = $2")
-            .bind(user_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        let delete = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND id = $2").bind(user_id).bind(id);
+        Ok(self.write_alone(delete).await? > 0)
     }
 
     async fn put_setup_token(&self, token_hash: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {

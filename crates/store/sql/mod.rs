@@ -46,6 +46,19 @@ pub(super) fn on_violation(e: sqlx::Error, unique: &'static str, reference: &'st
 }
 
 /// `(…)`: the ids, each bound.
+/// A statement as the shared SQL binds it.
+pub(super) type DbQuery<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
+
+impl Backend {
+    /// Runs one statement in a write transaction of its own; how many rows it touched.
+    pub(super) async fn write_alone(&self, statement: DbQuery<'_>) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let touched = statement.execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(touched)
+    }
+}
+
 pub(super) fn push_ids(b: &mut sqlx::QueryBuilder<Db>, ids: &[i64]) {
     b.push("(");
     let mut list = b.separated(", ");

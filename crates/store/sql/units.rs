@@ -24,10 +24,7 @@ fn unit_from_row(row: &DbRow) -> StoreResult<Unit> {
 impl Backend {
     /// Runs one `UPDATE units … RETURNING` the unit's columns in a transaction of its own;
     /// [`StoreError::NotFound`] when no unit has the id.
-    async fn update_unit<'q>(
-        &self,
-        update: sqlx::query::Query<'q, crate::Db, <crate::Db as sqlx::Database>::Arguments>,
-    ) -> StoreResult<Unit> {
+    async fn update_unit(&self, update: super::DbQuery<'_>) -> StoreResult<Unit> {
         let mut tx = self.begin_write().await?;
         let row = update.fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
         let unit = unit_from_row(&row)?;
@@ -219,10 +216,7 @@ impl UnitStore for Backend {
     }
 
     async fn clear_unit_limits(&self, unit_id: i64) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await?;
-        let gone = sqlx::query("DELETE FROM unit_limits WHERE unit_id = $1").bind(unit_id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(gone.rows_affected() > 0)
+        Ok(self.write_alone(sqlx::query("DELETE FROM unit_limits WHERE unit_id = $1").bind(unit_id)).await? > 0)
     }
 
     async fn document_style(&self, unit_id: i64) -> StoreResult<Option<DocumentStyle>> {
