@@ -12,7 +12,8 @@
 //!
 //! A disabled account's sessions and tokens stop at once (every request checks that its user is
 //! active) and its tokens are revoked; a new password, or [`end_sessions`], ends every session (the
-//! session keeps a fingerprint of the password hash and the session generation).
+//! session keeps a fingerprint of the password hash and the session generation, [`credential_stamp`]);
+//! one session is ended by [`end_session`].
 //!
 //! One role per account: the seeds' leader who also receives petitioners does so as a leader (a
 //! leader registers, receives on the reception day and approves); a person who must also draft
@@ -351,6 +352,62 @@ pub async fn end_sessions(state: &AppState, actor: &Actor, username: &str) -> Ap
     tracing::info!(user = %user.username, actor = %actor.user.username, "sessions ended");
     audit::record(state, actor, "user.sessions_end", Target::user(&user), None, Some(json!({"sessions": "已结束"})))
         .await;
+    Ok(user)
+}
+
+/// A fingerprint of the account's password hash and session generation that a web session keeps
+/// when it signs in: a new password (or a reset), or [`end_sessions`], changes it, and every session
+/// holding the old one is over.
+pub fn credential_stamp(user: &User) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(user.password_hash.as_deref().unwrap_or_default().as_bytes());
+    hasher.update(user.session_generation.to_le_bytes());
+    let digest = hasher.finalize();
+    crate::context::hex(&digest[..8])
+}
+
+/// The signed-in browser sessions of oneself or of an account the actor administers that still
+/// work, the latest first: when and from where each was signed in, and until when it lasts without
+/// use. Sessions already ended (a new password, "end all", a disabled account) are not listed.
+pub async fn list_sessions(
+    state: &AppState,
+    actor: &Actor,
+    username: Option<&str>,
+) -> AppResult<(User, Vec<huiyin_store::OwnedSession>)> {
+    let user = token_holder(state, actor, username).await?;
+    if !user.active {
+        return Ok((user, Vec::new()));
+    }
+    let stamp = credential_stamp(&user);
+    let sessions = state.store.user_sessions(user.id, chrono::Utc::now()).await?;
+    Ok((user, sessions.into_iter().filter(|s| s.owner.credential == stamp).collect()))
+}
+
+/// Ends one browser session, named by its handle, of oneself or of an account the actor
+/// administers (a computer left signed in at a counter); the person's other sessions go on. One not
+/// there, or already ended, is [`AppError::NotFound`].
+pub async fn end_session(state: &AppState, actor: &Actor, username: Option<&str>, handle: &str) -> AppResult<User> {
+    let (user, sessions) = list_sessions(state, actor, username).await?;
+    let session = sessions.into_iter().find(|s| s.owner.handle == handle.trim()).ok_or(AppError::NotFound)?;
+    if !state.store.delete_user_session(user.id, &session.owner.handle).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(user = %user.username, actor = %actor.user.username, "session ended");
+    let before = json!({
+        "session": "有效",
+        "signed_in_at": session.owner.signed_in_at.map(|t| t.to_rfc3339()),
+        "address": session.owner.address,
+    });
+    audit::record(
+        state,
+        actor,
+        "user.session_end",
+        Target::user(&user),
+        Some(before),
+        Some(json!({"session": "已结束"})),
+    )
+    .await;
     Ok(user)
 }
 

@@ -233,6 +233,7 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "user.password_link" => "签发设置密码链接",
         "user.password_link_used" => "用链接设置密码",
         "user.sessions_end" => "结束全部登录",
+        "user.session_end" => "结束一处登录",
         "user.disable" => "停用账号",
         "user.enable" => "启用账号",
         "user.password" => "修改本人密码",
@@ -257,6 +258,7 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "category.edit" => "修改内容分类",
         "category.move" => "调整内容分类顺序",
         "search.words" => "添加检索词",
+        "search.word_remove" => "删除检索词",
         "search.reindex" => "重建检索索引",
         _ => "其他",
     }

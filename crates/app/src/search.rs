@@ -368,6 +368,25 @@ pub async fn add_words(state: &AppState, actor: &Actor, words: &[String]) -> App
     Ok(added)
 }
 
+/// Removes a word administrators added to the segmentation dictionary (administrators of the whole
+/// installation) and rebuilds the segmenter; the shipped terms, unit names and classes stay. Cases
+/// already indexed keep it until the index is rebuilt. One not in the dictionary is
+/// [`AppError::NotFound`].
+pub async fn remove_word(state: &AppState, actor: &Actor, word: &str) -> AppResult<()> {
+    if !actor.administers_installation() {
+        return Err(AppError::Forbidden);
+    }
+    if !state.store.remove_search_word(word.trim()).await? {
+        return Err(AppError::NotFound);
+    }
+    state.reload_segmenter().await?;
+    tracing::info!(actor = %actor.user.username, "dictionary word removed");
+    let before = Some(serde_json::json!({"word": word.trim()}));
+    let target = crate::audit::Target::installation("dictionary");
+    crate::audit::record(state, actor, "search.word_remove", target, before, None).await;
+    Ok(())
+}
+
 /// Dictionary words: 2 to 20 letters or digits each, at most 1,000 at once.
 pub fn checked_words(words: &[String]) -> Result<Vec<String>, FieldError> {
     if words.is_empty() {

@@ -50,8 +50,33 @@ pub async fn add_top_unit(state: &AppState, draft: &UnitDraft) -> AppResult<Unit
     Ok(unit)
 }
 
+/// A unit's name, spaces not counted: how GEN-7 matches the name a petitioner types.
+pub(crate) fn plain_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// GEN-7 finds the unit a petitioner accuses by its name, current or former ([`plain_name`]), so a
+/// name names one unit: refused on `name` when another unit (not `unit_id`) has it or had it.
+async fn refuse_taken_name(state: &AppState, unit_id: Option<i64>, name: &str) -> AppResult<()> {
+    let name = plain_name(name);
+    let other = |id: i64| Some(id) != unit_id;
+    if state.store.units().await?.iter().any(|u| other(u.id) && plain_name(&u.name) == name) {
+        return Err(FieldError::new("name", Invalid::AlreadyExists).into());
+    }
+    if state.store.unit_former_names().await?.iter().any(|f| other(f.unit_id) && plain_name(&f.name) == name) {
+        let allowed = "其他单位未曾使用过的名称(该名称是另一单位的曾用名)".to_owned();
+        return Err(FieldError::new("name", Invalid::NotAChoice { allowed }).into());
+    }
+    Ok(())
+}
+
 async fn insert_unit(state: &AppState, fields: UnitFields) -> AppResult<Unit> {
     let UnitFields { code, name, kind, parent } = fields;
+    // A code taken is said first: the same unit sent twice is refused on its code.
+    if state.store.unit_by_code(code.as_str()).await?.is_some() {
+        return Err(FieldError::new("code", Invalid::AlreadyExists).into());
+    }
+    refuse_taken_name(state, None, &name).await?;
     state.store.add_unit(&NewUnit { code, name, kind, parent }).await.map_err(|e| match e {
         StoreError::Duplicate(_) => FieldError::new("code", Invalid::AlreadyExists).into(),
         StoreError::UnknownReference(_) => FieldError::new("parent", Invalid::UnknownUnit).into(),
@@ -62,18 +87,15 @@ async fn insert_unit(state: &AppState, fields: UnitFields) -> AppResult<Unit> {
 /// Renames a unit below the administrator's own (the operator: any unit). Its code, and so its
 /// case numbers, stay; documents already issued keep the name they were issued under; the search
 /// dictionary takes the new name at once. GEN-7 finds the unit a petitioner accuses by the name they
-/// type, so no unit takes another's name, and no administrator renames their own unit (they could
+/// type, the former names too (a petitioner knows a unit by the name it had), so no unit takes
+/// another's name, current or former, and no administrator renames their own unit (they could
 /// rename it away from the name petitioners know). Its kind is [`set_unit_kind`]'s.
 pub async fn rename_unit(state: &AppState, actor: &Actor, code: &str, name: &str) -> AppResult<Unit> {
     let unit = unit_below(state, actor, code).await?;
     let name = huiyin_core::text::required("name", Some(name), huiyin_core::text::limits::UNIT_NAME)?;
-    let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let taken = state.store.units().await?.into_iter().any(|u| u.id != unit.id && plain(&u.name) == plain(&name));
-    if taken {
-        return Err(FieldError::new("name", Invalid::AlreadyExists).into());
-    }
+    refuse_taken_name(state, Some(unit.id), &name).await?;
     let before = unit_snapshot(state, &unit).await?;
-    let renamed = state.store.rename_unit(unit.id, &name).await?;
+    let renamed = state.store.rename_unit(unit.id, &name, chrono::Utc::now()).await?;
     state.reload_segmenter().await?;
     tracing::info!(unit = %renamed.code, actor = %actor.user.username, "unit renamed");
     let after = unit_snapshot(state, &renamed).await?;

@@ -9,8 +9,8 @@ use huiyin_core::user::Role;
 use huiyin_search::{Segmenter, document};
 use huiyin_store::{
     AdminEventQuery, Blindness, CaseQuery, CaseSort, ExactKey, NewAdminEvent, NewCase, NewEvent, NewUnit, NewUser,
-    PasswordLink, PersonKeys, SearchDoc, SessionRow, StaffCard, Store, StoreError, SubmissionClaim, TextSearch,
-    UnitPublicInfo, User,
+    PasswordLink, PersonKeys, SearchDoc, SessionOwner, SessionRow, StaffCard, Store, StoreError, SubmissionClaim,
+    TextSearch, UnitPublicInfo, User,
 };
 use huiyin_store_tests::conformance;
 
@@ -128,14 +128,25 @@ async fn units_form_a_tree(store: &dyn Store) {
         .await;
     assert!(matches!(orphan, Err(StoreError::UnknownReference("parent"))), "{orphan:?}");
     assert_eq!(store.units().await.unwrap().len(), 4);
-    // Renamed, a unit keeps its code and place.
-    let renamed = store.rename_unit(xs, "西山社区居民委员会").await.unwrap();
+    // Renamed, a unit keeps its code and place, and its former name (曾用名); renamed back, the
+    // name is its own again and no longer a former one.
+    let was = store.unit_by_id(xs).await.unwrap().unwrap().name;
+    let at = chrono::Utc::now();
+    let renamed = store.rename_unit(xs, "西山社区居民委员会", at).await.unwrap();
     assert_eq!(
         (renamed.code.as_str(), renamed.name.as_str(), renamed.parent_id),
         ("XS", "西山社区居民委员会", Some(xz))
     );
     assert_eq!(store.unit_by_code("XS").await.unwrap().unwrap().name, "西山社区居民委员会");
-    assert!(matches!(store.rename_unit(i64::MAX, "x").await, Err(StoreError::NotFound)));
+    let former = store.unit_former_names().await.unwrap();
+    assert_eq!(former.iter().map(|f| (f.unit_id, f.name.as_str())).collect::<Vec<_>>(), [(xs, was.as_str())]);
+    assert_eq!(former[0].until.timestamp(), at.timestamp());
+    store.rename_unit(xs, "西山社区居民委员会", at).await.unwrap();
+    assert_eq!(store.unit_former_names().await.unwrap().len(), 1, "the same name is no rename");
+    store.rename_unit(xs, &was, at).await.unwrap();
+    let former = store.unit_former_names().await.unwrap();
+    assert_eq!(former.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["西山社区居民委员会"]);
+    assert!(matches!(store.rename_unit(i64::MAX, "x", at).await, Err(StoreError::NotFound)));
 }
 conformance!(twn_1_units_form_a_tree, units_form_a_tree);
 
@@ -646,17 +657,40 @@ async fn personal_data_views_are_logged(store: &dyn Store) {
 conformance!(com_4_personal_data_views_are_logged, personal_data_views_are_logged);
 
 async fn sessions_round_trip(store: &dyn Store) {
+    tree(store).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
     let expires = Utc::now() + Duration::hours(8);
+    let row = |data: &str, owner: Option<SessionOwner>| SessionRow { data: data.into(), expires_at: expires, owner };
     assert!(store.session_load("s1").await.unwrap().is_none());
-    store.session_save("s1", &SessionRow { data: "{\"a\":1}".into(), expires_at: expires }).await.unwrap();
-    store.session_save("s1", &SessionRow { data: "{\"a\":2}".into(), expires_at: expires }).await.unwrap();
-    let row = store.session_load("s1").await.unwrap().unwrap();
-    assert_eq!(row.data, "{\"a\":2}");
-    assert_eq!(row.expires_at.timestamp(), expires.timestamp());
-    assert!(!store.session_insert_new("s1", &SessionRow { data: "{}".into(), expires_at: expires }).await.unwrap());
-    assert!(store.session_insert_new("s2", &SessionRow { data: "{}".into(), expires_at: expires }).await.unwrap());
+    store.session_save("s1", &row("{\"a\":1}", None)).await.unwrap();
+    store.session_save("s1", &row("{\"a\":2}", None)).await.unwrap();
+    let loaded = store.session_load("s1").await.unwrap().unwrap();
+    assert_eq!(loaded.data, "{\"a\":2}");
+    assert_eq!(loaded.expires_at.timestamp(), expires.timestamp());
+    assert!(!store.session_insert_new("s1", &row("{}", None)).await.unwrap());
+    assert!(store.session_insert_new("s2", &row("{}", None)).await.unwrap());
     store.session_delete("s1").await.unwrap();
     assert!(store.session_load("s1").await.unwrap().is_none());
+    // Signed in, a session is its owner's: listed (not its id) and ended by its handle.
+    assert!(store.user_sessions(wang.id, Utc::now()).await.unwrap().is_empty(), "not signed in yet");
+    let owner = |handle: &str| SessionOwner {
+        user_id: wang.id,
+        handle: handle.into(),
+        credential: "stamp".into(),
+        signed_in_at: Some(Utc::now()),
+        address: Some("10.0.0.7".into()),
+        agent: None,
+    };
+    store.session_save("s2", &row("{}", Some(owner("h2")))).await.unwrap();
+    assert!(store.session_insert_new("s3", &row("{}", Some(owner("h3")))).await.unwrap());
+    let mine = store.user_sessions(wang.id, Utc::now()).await.unwrap();
+    assert_eq!(mine.iter().map(|s| s.owner.handle.as_str()).collect::<Vec<_>>(), ["h3", "h2"], "latest first");
+    assert_eq!(mine[1].owner.address.as_deref(), Some("10.0.0.7"));
+    assert!(store.user_sessions(wang.id, expires).await.unwrap().is_empty(), "expired ones are not listed");
+    assert!(!store.delete_user_session(wang.id + 1, "h2").await.unwrap(), "another's");
+    assert!(store.delete_user_session(wang.id, "h2").await.unwrap());
+    assert!(store.session_load("s2").await.unwrap().is_none());
+    assert!(store.session_load("s3").await.unwrap().is_some());
 }
 conformance!(sessions_round_trip, sessions_round_trip);
 
@@ -1520,6 +1554,10 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE api_tokens DROP COLUMN name; ALTER TABLE api_tokens DROP COLUMN scope; \
             ALTER TABLE api_tokens DROP COLUMN expires_at; \
             ALTER TABLE units DROP COLUMN closed_at; \
+            DROP INDEX sessions_user; ALTER TABLE sessions DROP COLUMN user_id; ALTER TABLE sessions DROP COLUMN handle; \
+            ALTER TABLE sessions DROP COLUMN credential; ALTER TABLE sessions DROP COLUMN signed_in_at; \
+            ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
+            DROP TABLE unit_former_names; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1543,6 +1581,10 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE api_tokens DROP COLUMN name; ALTER TABLE api_tokens DROP COLUMN scope; \
             ALTER TABLE api_tokens DROP COLUMN expires_at; \
             ALTER TABLE units DROP COLUMN closed_at; \
+            DROP INDEX sessions_user; ALTER TABLE sessions DROP COLUMN user_id; ALTER TABLE sessions DROP COLUMN handle; \
+            ALTER TABLE sessions DROP COLUMN credential; ALTER TABLE sessions DROP COLUMN signed_in_at; \
+            ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
+            DROP TABLE unit_former_names; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

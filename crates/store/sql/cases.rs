@@ -447,6 +447,7 @@ impl CaseStore for Backend {
             && query.received_before.is_none()
             && query.exact.is_none()
             && query.due_by.is_none()
+            && !query.due_provisional
             && query.owner.is_none()
             && query.category.is_none()
             && query.held_by.is_none()

@@ -65,6 +65,12 @@ pub(super) fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     if let Some(due_by) = query.due_by {
         b.push(" AND c.next_due <= ").push_bind(due_by);
     }
+    if query.due_provisional {
+        b.push(
+            " AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
+             AND d.met_at IS NULL AND d.provisional)",
+        );
+    }
     if let Some(unit) = query.held_by {
         b.push(" AND c.holding_unit_id = ").push_bind(unit);
     }

@@ -249,4 +249,8 @@ impl SearchStore for Backend {
         tx.commit().await?;
         Ok(added)
     }
+
+    async fn remove_search_word(&self, word: &str) -> StoreResult<bool> {
+        Ok(self.write_alone(sqlx::query("DELETE FROM search_words WHERE word = $1").bind(word)).await? > 0)
+    }
 }

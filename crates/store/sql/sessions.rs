@@ -1,8 +1,9 @@
 //! Web sessions and the failed-attempt counters.
 
 use crate::Backend;
+use chrono::{DateTime, Utc};
 use huiyin_store::prelude::*;
-use huiyin_store::{SessionRow, StoreResult};
+use huiyin_store::{OwnedSession, SessionOwner, SessionRow, StoreResult};
 use sqlx::Row;
 
 #[async_trait::async_trait]
@@ -66,35 +67,42 @@ impl SessionStore for Backend {
             .bind(id)
             .fetch_optional(self.reader())
             .await?;
-        row.map(|r| Ok(SessionRow { data: r.try_get("data")?, expires_at: r.try_get("expires_at")? })).transpose()
+        row.map(|r| Ok(SessionRow { data: r.try_get("data")?, expires_at: r.try_get("expires_at")?, owner: None }))
+            .transpose()
     }
 
     async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(id)
-        .bind(&row.data)
-        .bind(row.expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.write_alone(bind_owner(
+            sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at, user_id, handle, credential, signed_in_at, address, agent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, \
+                 user_id = excluded.user_id, handle = excluded.handle, credential = excluded.credential, \
+                 signed_in_at = excluded.signed_in_at, address = excluded.address, agent = excluded.agent",
+            )
+            .bind(id)
+            .bind(&row.data)
+            .bind(row.expires_at),
+            row.owner.as_ref(),
+        ))
+        .await
+        .map(drop)
     }
 
     async fn session_insert_new(&self, id: &str, row: &SessionRow) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await?;
-        let done =
-            sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+        let done = self
+            .write_alone(bind_owner(
+                sqlx::query(
+                    "INSERT INTO sessions (id, data, expires_at, user_id, handle, credential, signed_in_at, address, agent) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                )
                 .bind(id)
                 .bind(&row.data)
-                .bind(row.expires_at)
-                .execute(&mut *tx)
-                .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+                .bind(row.expires_at),
+                row.owner.as_ref(),
+            ))
+            .await?;
+        Ok(done == 1)
     }
 
     async fn session_delete(&self, id: &str) -> StoreResult<()> {
@@ -103,4 +111,51 @@ impl SessionStore for Backend {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn user_sessions(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<OwnedSession>> {
+        let rows = sqlx::query(
+            "SELECT handle, credential, signed_in_at, address, agent, expires_at FROM sessions \
+             WHERE user_id = $1 AND expires_at > $2 AND handle IS NOT NULL AND credential IS NOT NULL \
+             ORDER BY signed_in_at DESC, handle",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OwnedSession {
+                    owner: SessionOwner {
+                        user_id,
+                        handle: r.try_get("handle")?,
+                        credential: r.try_get("credential")?,
+                        signed_in_at: r.try_get("signed_in_at")?,
+                        address: r.try_get("address")?,
+                        agent: r.try_get("agent")?,
+                    },
+                    expires_at: r.try_get("expires_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn delete_user_session(&self, user_id: i64, handle: &str) -> StoreResult<bool> {
+        let done = self
+            .write_alone(
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND handle = $2").bind(user_id).bind(handle),
+            )
+            .await?;
+        Ok(done > 0)
+    }
+}
+
+/// Binds the owner's columns ($4 … $9) after the id, record and expiry.
+fn bind_owner<'q>(query: super::DbQuery<'q>, owner: Option<&'q SessionOwner>) -> super::DbQuery<'q> {
+    query
+        .bind(owner.map(|o| o.user_id))
+        .bind(owner.map(|o| o.handle.as_str()))
+        .bind(owner.map(|o| o.credential.as_str()))
+        .bind(owner.and_then(|o| o.signed_in_at))
+        .bind(owner.and_then(|o| o.address.as_deref()))
+        .bind(owner.and_then(|o| o.agent.as_deref()))
 }

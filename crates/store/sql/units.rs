@@ -5,7 +5,7 @@ use crate::{Backend, fulltext};
 use chrono::{DateTime, Utc};
 use huiyin_core::unit::UnitKind;
 use huiyin_store::prelude::*;
-use huiyin_store::{DocumentStyle, NewUnit, StoreError, StoreResult, Unit, UnitPublicInfo};
+use huiyin_store::{DocumentStyle, FormerName, NewUnit, StoreError, StoreResult, Unit, UnitPublicInfo};
 use sqlx::Row;
 use sqlx::types::Json;
 
@@ -63,15 +63,50 @@ impl UnitStore for Backend {
         Ok(unit)
     }
 
-    async fn rename_unit(&self, unit_id: i64, name: &str) -> StoreResult<Unit> {
-        self.update_unit(
+    async fn rename_unit(&self, unit_id: i64, name: &str, at: DateTime<Utc>) -> StoreResult<Unit> {
+        let mut tx = self.begin_write().await?;
+        let was: String = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if was != name {
             sqlx::query(
-                "UPDATE units SET name = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id, closed_at",
+                "INSERT INTO unit_former_names (unit_id, name, until) VALUES ($1, $2, $3) \
+                 ON CONFLICT (unit_id, name) DO UPDATE SET until = excluded.until",
             )
-            .bind(name)
-            .bind(unit_id),
+            .bind(unit_id)
+            .bind(&was)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM unit_former_names WHERE unit_id = $1 AND name = $2")
+                .bind(unit_id)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row = sqlx::query(
+            "UPDATE units SET name = $1 WHERE id = $2 RETURNING id, code, name, kind, parent_id, closed_at",
         )
-        .await
+        .bind(name)
+        .bind(unit_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let unit = unit_from_row(&row)?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
+    async fn unit_former_names(&self) -> StoreResult<Vec<FormerName>> {
+        let rows = sqlx::query("SELECT unit_id, name, until FROM unit_former_names ORDER BY until DESC, unit_id, name")
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(FormerName { unit_id: r.try_get("unit_id")?, name: r.try_get("name")?, until: r.try_get("until")? })
+            })
+            .collect()
     }
 
     async fn set_unit_kind(&self, unit_id: i64, kind: huiyin_core::unit::UnitKind) -> StoreResult<Unit> {

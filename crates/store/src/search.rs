@@ -118,4 +118,6 @@ pub trait SearchStore: Send + Sync {
     async fn search_words(&self) -> StoreResult<Vec<String>>;
     /// Adds words to the dictionary; returns how many were new.
     async fn add_search_words(&self, words: &[String], by: Option<i64>, at: DateTime<Utc>) -> StoreResult<usize>;
+    /// Removes a word from the dictionary; false when it was not there.
+    async fn remove_search_word(&self, word: &str) -> StoreResult<bool>;
 }

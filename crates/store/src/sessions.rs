@@ -10,6 +10,30 @@ use crate::StoreResult;
 pub struct SessionRow {
     pub data: String,
     pub expires_at: DateTime<Utc>,
+    /// Whose the session is, once signed in: written on save, kept beside the record so that a
+    /// person's sessions can be listed and ended one by one (not read back by `session_load`).
+    pub owner: Option<SessionOwner>,
+}
+
+/// The signed-in person of a session and where it began.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionOwner {
+    pub user_id: i64,
+    /// Names the session without its id (the id is the cookie's secret).
+    pub handle: String,
+    /// The credential stamp the session holds: a session whose stamp is no longer the account's
+    /// has been ended (a password change, "end all").
+    pub credential: String,
+    pub signed_in_at: Option<DateTime<Utc>>,
+    pub address: Option<String>,
+    pub agent: Option<String>,
+}
+
+/// One unexpired signed-in session of a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedSession {
+    pub owner: SessionOwner,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Web sessions and failed-attempt counters.
@@ -35,4 +59,8 @@ pub trait SessionStore: Send + Sync {
     /// Saves a new session only if the id is unused; false on a collision.
     async fn session_insert_new(&self, id: &str, row: &SessionRow) -> StoreResult<bool>;
     async fn session_delete(&self, id: &str) -> StoreResult<()>;
+    /// The person's sessions not expired at `now`, the latest signed in first.
+    async fn user_sessions(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<OwnedSession>>;
+    /// Ends one session of the person, named by its handle; false when they have no such session.
+    async fn delete_user_session(&self, user_id: i64, handle: &str) -> StoreResult<bool>;
 }

@@ -21,6 +21,15 @@ pub struct Unit {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+/// A name a unit was known by until a rename (曾用名).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormerName {
+    pub unit_id: i64,
+    pub name: String,
+    /// When it was renamed away from this name.
+    pub until: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUnit {
     pub code: UnitCode,
@@ -51,8 +60,11 @@ pub struct UnitPublicInfo {
 #[async_trait]
 pub trait UnitStore: Send + Sync {
     async fn add_unit(&self, unit: &NewUnit) -> StoreResult<Unit>;
-    /// Renames a unit; the unit as it is now, or [`crate::StoreError::NotFound`].
-    async fn rename_unit(&self, unit_id: i64, name: &str) -> StoreResult<Unit>;
+    /// Renames a unit, keeping the name it had among its former names (as of `at`); the unit as it
+    /// is now, or [`crate::StoreError::NotFound`]. Renamed back, a name is no longer a former one.
+    async fn rename_unit(&self, unit_id: i64, name: &str, at: DateTime<Utc>) -> StoreResult<Unit>;
+    /// Every unit's former names (曾用名), the latest given up first.
+    async fn unit_former_names(&self) -> StoreResult<Vec<FormerName>>;
     /// Changes what kind of body a unit is (a department, a community…).
     async fn set_unit_kind(&self, unit_id: i64, kind: huiyin_core::unit::UnitKind) -> StoreResult<Unit>;
     /// Moves a unit (with everything below it) under another parent, keeping every case's search

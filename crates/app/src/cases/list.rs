@@ -32,7 +32,8 @@ pub struct ListParams {
     pub q: Option<String>,
     /// `-received_at` (default), `received_at`, `case_number`, `-case_number`, `due` (earliest open deadline first)
     pub sort: Option<String>,
-    /// `overdue`: an open deadline has passed; `soon`: one is due within 3 days (or has passed).
+    /// `overdue`: an open deadline has passed; `soon`: one is due within 3 days (or has passed);
+    /// `provisional`: one is provisional (a year's holiday schedule is not loaded, GEN-8).
     pub due: Option<String>,
     /// `me`: only the cases the caller holds; `online`: online petitions held by the caller's unit
     /// that nobody has taken yet (the unit's queue, FED-1: a staff member takes one with `take`).
@@ -144,14 +145,16 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
     };
     let today = limits::china_day(Utc::now());
     let due_by = match blank(&p.due) {
-        None => None,
+        None | Some("provisional") => None,
         Some("overdue") => Some(today - Duration::days(1)),
         Some("soon") => Some(today + Duration::days(3)),
         Some(_) => {
-            errors.push(FieldError::new("due", Invalid::NotAChoice { allowed: "overdue, soon".into() }));
+            let allowed = "overdue, soon, provisional".into();
+            errors.push(FieldError::new("due", Invalid::NotAChoice { allowed }));
             None
         }
     };
+    let due_provisional = blank(&p.due) == Some("provisional");
     let owner = match blank(&p.owner) {
         None => None,
         Some("me") => Some(actor.user.id),
@@ -222,6 +225,7 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
         // GEN-7: for the accused and its departments an accusing case does not exist.
         hidden_accusers_of: actor.blind.clone(),
         due_by,
+        due_provisional,
         owner,
         held_by,
         open_only,

@@ -74,13 +74,27 @@ pub async fn check_registration(
     Ok((registration, unit_id))
 }
 
-/// GEN-7: an accused named in free text that is exactly a unit's name (“东镇人民政府”) is taken as that
-/// unit when no unit was picked, so that the protection does not hang on the receiver choosing from
-/// a list. A name that only begins with one (“东镇派出所” is another organ) is left as typed.
+/// GEN-7: an accused named in free text that is exactly a unit's name (“东镇人民政府”), or a name it
+/// had before a rename (a petitioner names a unit as they know it), is taken as that unit when no
+/// unit was picked, so that the protection does not hang on the receiver choosing from a list.
+/// Spaces do not count. A name that only begins with one (“东镇派出所” is another organ) is left as
+/// typed; a current name wins over a former one.
 pub(crate) async fn name_the_accused_unit(state: &AppState, registration: &mut Registration) -> AppResult<()> {
     let Some(accused) = registration.accused.as_mut().filter(|a| a.unit.is_none()) else { return Ok(()) };
-    let Some(name) = accused.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) else { return Ok(()) };
-    if let Some(unit) = state.store.units().await?.into_iter().find(|u| u.name == name) {
+    let plain = crate::units::plain_name;
+    let name = accused.name.as_deref().map(plain).unwrap_or_default();
+    if name.is_empty() {
+        return Ok(());
+    }
+    let units = state.store.units().await?;
+    let unit = match units.iter().find(|u| plain(&u.name) == name) {
+        Some(unit) => Some(unit),
+        None => {
+            let former = state.store.unit_former_names().await?;
+            former.iter().find(|f| plain(&f.name) == name).and_then(|f| units.iter().find(|u| u.id == f.unit_id))
+        }
+    };
+    if let Some(unit) = unit {
         accused.unit = UnitCode::parse("accused.unit", &unit.code).ok();
     }
     Ok(())

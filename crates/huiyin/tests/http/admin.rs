@@ -5,7 +5,7 @@
 use huiyin_core::user::Role;
 use serde_json::{Value, json};
 
-use crate::common::{self, Backend, Db, Server, agent, get, post, put, sign_in};
+use crate::common::{self, Backend, Db, Server, agent, get, patch, post, put, sign_in};
 
 /// The audit entries an administrator reads, newest first, with the query given.
 fn audit(server: &Server, token: &str, query: &str) -> Vec<Value> {
@@ -330,7 +330,11 @@ fn twn_1_a_unit_is_renamed_within_its_administrators_scope(backend: Backend) {
     assert_eq!(get(&server, &county, "/api/v1/units").1[3]["name"], "西山社区残联", "nothing changed");
     let (status, renamed) = patch(&county, "xs", json!({"name": "西山社区居民委员会"}));
     assert_eq!(status, 200, "{renamed}");
-    assert_eq!(renamed, json!({"code": "XS", "name": "西山社区居民委员会", "kind": "community", "parent": "XZ"}));
+    assert_eq!(
+        renamed,
+        json!({"code": "XS", "name": "西山社区居民委员会", "kind": "community", "parent": "XZ",
+               "former_names": ["西山社区"]})
+    );
     let (_, case) = post(&server, &wang, "/api/v1/cases", &crate::api::visit());
     assert!(case["case_number"].as_str().unwrap().starts_with("XS-"), "the code stays: {case}");
     let log = audit(&server, &county, "?action=unit.");
@@ -356,6 +360,7 @@ fn twn_1_a_unit_is_renamed_within_its_administrators_scope(backend: Backend) {
     let top = tree.find(r#"<span class="tree-depth-0">西山社区居民委员会"#).expect("the community at the top");
     let below = tree.find(r#"<span class="tree-depth-1">└ 西山社区残疾人联合会"#).expect("the federation below it");
     assert!(top < below && !tree.contains("东镇"), "{tree}");
+    assert!(tree.contains("曾用名\u{ff1a}西山社区<") && tree.contains("曾用名\u{ff1a}西山社区残联<"), "{tree}");
     assert!(!tree.contains(r#"action="/admin/units/XS/name""#) && tree.contains("本单位由上级单位更名"), "{tree}");
     let csrf = common::csrf_of(&server, &cookie, "/admin/units");
     let rename = |name: &str| {
@@ -375,6 +380,46 @@ fn twn_1_a_unit_is_renamed_within_its_administrators_scope(backend: Backend) {
     assert_eq!(page(&leader).0, 403, "administrators only");
 }
 both_backends!(twn_1_a_unit_is_renamed_within_its_administrators_scope);
+
+/// Issue 18, GEN-7: a petitioner names a unit as they know it, often by the name it had before a
+/// rename. A case accusing “西山社区” after the community became “西山社区居民委员会” (spaces
+/// typed or not) is taken as accusing it, and the community never sees it. So a name, current or
+/// former, names one unit: another unit may not be added or renamed under it; renamed back, the
+/// name is the unit's own again.
+fn gen_7_a_unit_is_found_by_its_former_name(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let county = db.account("boss", "QX", Role::Admin, None);
+    let town = db.account("xzoff", "XZ", Role::Officer, None);
+    let server = Server::start(&db);
+    assert_eq!(patch(&server, &county, "/api/v1/units/XS", &json!({"name": "西山社区居民委员会"})).0, 200);
+    for typed in ["西山社区", " 西山 社区 "] {
+        let mut accusing = crate::api::visit();
+        accusing["unit"] = json!("XZ");
+        accusing["purpose"] = json!("accusation");
+        accusing["accused"] = json!({"name": typed});
+        let (status, case) = post(&server, &town, "/api/v1/cases", &accusing);
+        assert_eq!(status, 201, "{case}");
+        assert_eq!(case["accused"]["unit"], "XS", "{typed}: {case}");
+        assert_eq!(get(&server, &wang, &format!("/api/v1/cases/{}", case["id"])).0, 404, "the accused never sees it");
+    }
+    let (status, err) = post(
+        &server,
+        &county,
+        "/api/v1/units",
+        &json!({"code": "XS2", "name": "西山社区", "kind": "community", "parent": "XZ"}),
+    );
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("name")), "{err}");
+    let (status, err) = patch(&server, &county, "/api/v1/units/DZ", &json!({"name": "西山 社区"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("name")), "{err}");
+    let (status, err) = patch(&server, &county, "/api/v1/units/DZ", &json!({"name": "西镇"}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("name")), "a current name: {err}");
+    let (_, units) = get(&server, &county, "/api/v1/units");
+    let dz = units.as_array().unwrap().iter().find(|u| u["code"] == "DZ").unwrap().clone();
+    assert_eq!(dz["name"], "东镇", "nothing changed: {dz}");
+    assert_eq!(patch(&server, &county, "/api/v1/units/XS", &json!({"name": "西山社区"})).0, 200, "its own again");
+}
+both_backends!(gen_7_a_unit_is_found_by_its_former_name);
 mod people;
 
 /// Issue 18, TWN-1, FED-9: an administrator adds a unit below theirs and moves a unit under another

@@ -652,7 +652,8 @@ both_backends!(lists_filter_by_class_and_flag_and_filters_are_saved);
 
 /// GEN-3, GEN-4, SCH-7: acceptance meets the sorting and notice limits and starts the 60-day handling
 /// limit; a leader extends it once by at most 30 days; an earlier `at` (补录) needs the permission
-/// and moves the deadlines with it.
+/// and moves the deadlines with it. GEN-8: a deadline reaching a year not loaded is provisional, and
+/// such cases are listed and counted for the administrator.
 fn gen_4_acceptance_starts_handling_and_a_leader_extends_once(backend: Backend) {
     let Some(db) = Db::new(backend) else { return };
     let (wang, _, _) = db.seed();
@@ -707,6 +708,22 @@ fn gen_4_acceptance_starts_handling_and_a_leader_extends_once(backend: Backend) 
     assert_eq!(extended["events"][2]["details"], json!({"days": 30, "reason": "需要现场勘验"}));
     let (status, err) = post(&server, &lead, &path("extend"), &json!({"days": 5, "reason": "再延"}));
     assert_eq!((status, err["error"]["code"].as_str()), (409, Some("already_extended")), "{err}");
+
+    // GEN-8: the cases with a provisional deadline are a list of their own, counted on the
+    // calendar page; a case whose deadlines all fall in a loaded year is not on it.
+    assert_eq!(post(&server, &wang, "/api/v1/cases", &visit()).0, 201);
+    let (status, listed) = get(&server, &wang, "/api/v1/cases?due=provisional");
+    assert_eq!((status, listed["total"].as_i64()), (200, Some(1)), "{listed}");
+    assert_eq!(listed["items"][0]["id"].as_i64(), Some(id));
+    let (status, err) = get(&server, &wang, "/api/v1/cases?due=someday");
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("due")), "{err}");
+    db.account("qxadmin", "QX", huiyin_core::user::Role::Admin, Some("县管理员口令2026冬季"));
+    let county = crate::common::Browser::sign_in(&server, "qxadmin", "县管理员口令2026冬季");
+    let (status, page) = county.page("/admin/calendar");
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"<a href="/cases?due=provisional"><strong>1</strong>"#), "{page}");
+    let (_, list) = county.page("/cases?due=provisional");
+    assert!(list.contains(&format!("/cases/{id}\"")) && list.contains("暂定"), "{list}");
 }
 both_backends!(gen_4_acceptance_starts_handling_and_a_leader_extends_once);
 

@@ -161,6 +161,65 @@ pub(super) async fn end_sessions(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A signed-in browser session as the API lists it: never its id (the cookie's secret).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct SessionView {
+    /// Names the session for `DELETE /users/{username}/sessions/{handle}`.
+    handle: String,
+    /// When it was signed in (absent for a session signed in before huiyin recorded it).
+    signed_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The address it was signed in from.
+    address: Option<String>,
+    /// The browser's description of itself.
+    agent: Option<String>,
+    /// When it ends unless used before.
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<huiyin_store::OwnedSession> for SessionView {
+    fn from(s: huiyin_store::OwnedSession) -> Self {
+        SessionView {
+            handle: s.owner.handle,
+            signed_in_at: s.owner.signed_in_at,
+            address: s.owner.address,
+            agent: s.owner.agent,
+            expires_at: s.expires_at,
+        }
+    }
+}
+
+/// The signed-in browser sessions of one's own account or of an account of a unit in scope
+/// (administrators) that still work, the latest first.
+#[utoipa::path(get, path = "/users/{username}/sessions", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 200, body = [SessionView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn list_sessions(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(username): Path<String>,
+) -> ApiResult<Json<Vec<SessionView>>> {
+    let (_, sessions) =
+        accounts::list_sessions(&state, &caller.actor, Some(&username)).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(sessions.into_iter().map(SessionView::from).collect()))
+}
+
+/// Ends one browser session, by its handle, of one's own account or of an account of a unit in
+/// scope (administrators); the person's other sessions go on.
+#[utoipa::path(delete, path = "/users/{username}/sessions/{handle}", tag = "accounts",
+    params(("username" = String, Path), ("handle" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn end_session(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path((username, handle)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    accounts::end_session(&state, &caller.actor, Some(&username), &handle).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Disables an account of a unit in the caller's scope (administrators): its sessions stop at once
 /// and its API tokens are revoked; its past work keeps its name. Not one's own account.
 #[utoipa::path(post, path = "/users/{username}/disable", tag = "accounts", params(("username" = String, Path)),

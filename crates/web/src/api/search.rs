@@ -1,7 +1,7 @@
 //! The intake check, the dictionary of search and the skip-level report (FED-11, TWN-14).
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use serde::Deserialize;
 
 use super::{ApiJson, refuse};
@@ -65,6 +65,22 @@ pub(super) async fn add_search_words(
         huiyin_app::reindex::start(&state, &caller.actor).await.map_err(|e| refuse(lang, e))?;
     }
     Ok(Json(AddedWords { added }))
+}
+
+/// Removes a word administrators added from the dictionary (administrators of the whole
+/// installation); the cases already registered are re-indexed without it in the background.
+#[utoipa::path(delete, path = "/search/words/{word}", tag = "search", params(("word" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn remove_search_word(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(word): Path<String>,
+) -> ApiResult<axum::http::StatusCode> {
+    let lang = caller.lang;
+    search::remove_word(&state, &caller.actor, &word).await.map_err(|e| refuse(lang, e))?;
+    huiyin_app::reindex::start(&state, &caller.actor).await.map_err(|e| refuse(lang, e))?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// How far the background rebuild of the search index has come (administrators of the whole

@@ -24,6 +24,10 @@ pub(super) struct UnitView {
     /// When it was closed (撤销); absent while it works.
     #[serde(skip_serializing_if = "Option::is_none")]
     closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The names it had before a rename (曾用名), the latest first; absent when none. A case
+    /// accusing a unit by one of them is taken as accusing it (GEN-7).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    former_names: Vec<String>,
 }
 
 /// The units of the caller's scope (administrators), by code, each with the unit above it.
@@ -37,9 +41,11 @@ pub(super) async fn list_units(State(state): State<AppState>, caller: ApiActor) 
     let all = state.store.units().await.map_err(|e| refuse(caller.lang, e.into()))?;
     let code_of = |id: i64| all.iter().find(|u| u.id == id).map(|u| u.code.clone());
     let mine = units::units_in_scope(&state, &caller.actor).await.map_err(|e| refuse(caller.lang, e))?;
+    let former = state.store.unit_former_names().await.map_err(|e| refuse(caller.lang, e.into()))?;
     Ok(Json(
         mine.into_iter()
             .map(|u| UnitView {
+                former_names: former.iter().filter(|f| f.unit_id == u.id).map(|f| f.name.clone()).collect(),
                 parent: u.parent_id.and_then(code_of),
                 closed_at: u.closed_at,
                 code: u.code,
@@ -69,7 +75,9 @@ async fn unit_view(state: &AppState, unit: huiyin_store::Unit) -> Result<UnitVie
         Some(id) => state.store.unit_by_id(id).await?.map(|p| p.code),
         None => None,
     };
+    let former = state.store.unit_former_names().await?;
     Ok(UnitView {
+        former_names: former.into_iter().filter(|f| f.unit_id == unit.id).map(|f| f.name).collect(),
         code: unit.code,
         name: unit.name,
         kind: unit.kind.code().to_owned(),

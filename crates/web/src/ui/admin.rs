@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use chrono::Datelike;
 
 use super::{Me, PageError, PageResult, Staff, check_csrf, render};
+use huiyin_app::cases::{ListParams, list_cases};
 use huiyin_app::context::AppState;
 use huiyin_app::deadlines;
 use huiyin_app::error::AppError;
@@ -37,6 +38,8 @@ pub(super) struct CalendarPage {
     /// The years from this one to next that are not loaded: deadlines reaching into them are
     /// provisional.
     missing: Vec<i32>,
+    /// The cases of the reader's scope with a provisional open deadline.
+    provisional: i64,
     message: Option<String>,
     error: Option<String>,
 }
@@ -74,7 +77,9 @@ pub(super) async fn calendar_page(
     rows.sort_by_key(|r| std::cmp::Reverse(r.year));
     let this_year = huiyin_core::limits::china_day(chrono::Utc::now()).year();
     let missing = (this_year..=this_year + 1).filter(|y| !rows.iter().any(|r| r.year == *y)).collect();
-    let page = CalendarPage { me: staff.me(), csrf: staff.csrf.clone(), rows, missing, message, error };
+    let provisional_cases = ListParams { due: Some("provisional".into()), per_page: Some(1), ..Default::default() };
+    let provisional = list_cases(state, &staff.actor, &provisional_cases).await?.page.total;
+    let page = CalendarPage { me: staff.me(), csrf: staff.csrf.clone(), rows, missing, provisional, message, error };
     let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, render(&page)).into_response())
 }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
-use super::{Me, PageResult, Staff, check_csrf, field_error, invalid_attrs, render};
+use super::{FormErrors, Me, PageResult, Staff, check_csrf, field_error, invalid_attrs, render};
 use huiyin_app::categories;
 use huiyin_app::context::AppState;
 use huiyin_app::error::AppError;
@@ -62,13 +62,9 @@ pub(super) struct CategoriesPage {
     errors: Option<ValidationErrors>,
 }
 
-impl CategoriesPage {
-    fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, Lang::Zh)
-    }
-
-    fn invalid(&self, field: &str) -> String {
-        invalid_attrs(self.errors.as_ref(), field)
+impl FormErrors for CategoriesPage {
+    fn form_errors(&self) -> Option<&ValidationErrors> {
+        self.errors.as_ref()
     }
 }
 

@@ -10,13 +10,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
-use super::{Me, PageResult, Staff, check_csrf, field_error, invalid_attrs, render};
+use super::{FormErrors, Me, PageResult, Staff, check_csrf, render};
 use huiyin_app::context::AppState;
 use huiyin_app::error::AppError;
 use huiyin_app::reindex::{self, ReindexProgress};
 use huiyin_app::search;
 use huiyin_core::ValidationErrors;
-use huiyin_core::locale::Lang;
 
 #[derive(Template)]
 #[template(path = "staff/admin_dictionary.html")]
@@ -32,13 +31,9 @@ pub(super) struct DictionaryPage {
     errors: Option<ValidationErrors>,
 }
 
-impl DictionaryPage {
-    fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, Lang::Zh)
-    }
-
-    fn invalid(&self, field: &str) -> String {
-        invalid_attrs(self.errors.as_ref(), field)
+impl FormErrors for DictionaryPage {
+    fn form_errors(&self) -> Option<&ValidationErrors> {
+        self.errors.as_ref()
     }
 }
 
@@ -64,6 +59,8 @@ pub(super) fn progress_text(p: &ReindexProgress) -> String {
 pub(super) struct DictionaryQuery {
     #[serde(default)]
     added: Option<usize>,
+    #[serde(default)]
+    removed: Option<usize>,
 }
 
 pub(super) async fn dictionary_page(
@@ -77,6 +74,8 @@ pub(super) async fn dictionary_page(
             "已加入 {n} 个新词,检索索引正在后台按新词典重建,重建期间可照常工作;重建完成前,按新词检索可能查不到较早登记的信访件。"
         ),
     });
+    let done = done
+        .or_else(|| q.removed.map(|_| "已从词典删除该词,检索索引正在后台按新词典重建,重建期间可照常工作。".to_owned()));
     dictionary_view(&state, &staff, String::new(), done, None).await
 }
 
@@ -139,6 +138,21 @@ pub(super) async fn add_words(State(state): State<AppState>, staff: Staff, Form(
 #[derive(Deserialize)]
 pub(super) struct CsrfForm {
     csrf: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RemoveForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    word: String,
+}
+
+/// 删除 a word added before, then the index rebuilt in the background.
+pub(super) async fn remove_word(State(state): State<AppState>, staff: Staff, Form(f): Form<RemoveForm>) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    search::remove_word(&state, &staff.actor, &f.word).await?;
+    reindex::start(&state, &staff.actor).await?;
+    Ok(Redirect::to("/admin/dictionary?removed=1").into_response())
 }
 
 /// 重建检索索引 without adding words (after upgrading, or after a rebuild that failed).

@@ -30,6 +30,8 @@ pub(super) struct UnitRow {
     parents: Vec<(String, String)>,
     /// Closed (撤销).
     closed: bool,
+    /// Its former names (曾用名), joined with “、”; empty when none.
+    former: String,
 }
 
 /// The add-a-unit form, as typed.
@@ -61,6 +63,7 @@ pub(super) struct UnitsPage {
 async fn tree_rows(state: &AppState, staff: &Staff) -> PageResult<Vec<UnitRow>> {
     let mine = units::units_in_scope(state, &staff.actor).await?;
     let users = state.store.users().await?;
+    let former = state.store.unit_former_names().await?;
     let mut rows = Vec::with_capacity(mine.len());
     // Tops: units whose parent is not in the reader's scope.
     let mut stack: Vec<(i64, usize)> = mine
@@ -84,6 +87,7 @@ async fn tree_rows(state: &AppState, staff: &Staff) -> PageResult<Vec<UnitRow>> 
                 .unwrap_or_default(),
             parents: Vec::new(),
             closed: unit.closed_at.is_some(),
+            former: former.iter().filter(|f| f.unit_id == id).map(|f| f.name.as_str()).collect::<Vec<_>>().join("、"),
             staff: users.iter().filter(|u| u.unit_id == id && u.active && !is_system_account(&u.username)).count(),
         });
         stack.extend(mine.iter().filter(|u| u.parent_id == Some(id)).rev().map(|u| (u.id, depth + 1)));

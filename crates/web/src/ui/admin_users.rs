@@ -11,13 +11,10 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{
-    Choice, Me, PageError, PageResult, Staff, check_csrf, choices, csrf_token, field_error, invalid_attrs, render,
-};
+use super::{Choice, FormErrors, Me, PageError, PageResult, Staff, check_csrf, choices, csrf_token, render};
 use huiyin_app::accounts::{self, AccountListParams, IssuedLink};
 use huiyin_app::context::AppState;
 use huiyin_app::error::AppError;
-use huiyin_core::locale::Lang;
 use huiyin_core::user::{AccountDraft, PlacementDraft, Role, StaffCardDraft};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 
@@ -164,14 +161,9 @@ pub(super) struct NewPersonPage {
     errors: Option<ValidationErrors>,
 }
 
-impl NewPersonPage {
-    fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, Lang::Zh)
-    }
-
-    /// ` aria-invalid="true" aria-describedby="{field}-err"` on a field with an error.
-    fn invalid(&self, field: &str) -> String {
-        invalid_attrs(self.errors.as_ref(), field)
+impl FormErrors for NewPersonPage {
+    fn form_errors(&self) -> Option<&ValidationErrors> {
+        self.errors.as_ref()
     }
 }
 
@@ -287,6 +279,44 @@ pub(super) struct TokenRow {
     expires: String,
 }
 
+/// One signed-in session as the person's page lists it.
+pub(super) struct SessionLine {
+    handle: String,
+    signed_in: String,
+    address: String,
+    /// The browser and system, in a few words.
+    browser: String,
+    expires: String,
+    /// The reader's own session, the one showing this page.
+    current: bool,
+}
+
+/// A browser's description of itself in a few words a reader knows (“Edge · Windows”); the
+/// header itself when it names nothing known, “未知” when absent.
+fn browser_in_words(agent: Option<&str>) -> String {
+    let Some(agent) = agent else { return "未知".into() };
+    let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+        .into_iter()
+        .find(|(mark, _)| agent.contains(mark))
+        .map(|(_, name)| name);
+    let system = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| agent.contains(mark))
+    .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} · {s}"),
+        (Some(one), None) | (None, Some(one)) => one.to_owned(),
+        (None, None) => agent.chars().take(60).collect(),
+    }
+}
+
 /// The units of the reader's scope a person may be placed in: not closed.
 async fn open_units(state: &AppState, staff: &Staff) -> PageResult<Vec<(String, String)>> {
     let units = huiyin_app::units::units_in_scope(state, &staff.actor).await?;
@@ -320,19 +350,16 @@ pub(super) struct PersonPage {
     units: Vec<(String, String, bool)>,
     roles: Vec<Choice>,
     sign_ins: Vec<SignIn>,
+    sessions: Vec<SessionLine>,
     tokens: Vec<TokenRow>,
     errors: Option<ValidationErrors>,
     /// What was just done, for the notice at the top.
     done: Option<&'static str>,
 }
 
-impl PersonPage {
-    fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, Lang::Zh)
-    }
-
-    fn invalid(&self, field: &str) -> String {
-        invalid_attrs(self.errors.as_ref(), field)
+impl FormErrors for PersonPage {
+    fn form_errors(&self) -> Option<&ValidationErrors> {
+        self.errors.as_ref()
     }
 }
 
@@ -354,6 +381,7 @@ pub(super) async fn person_page(
         "card" => Some("已保存。"),
         "placement" => Some("单位和角色已调整。"),
         "sessions" => Some("已结束其全部登录,本人需重新登录。"),
+        "session" => Some("已结束该处登录。"),
         "tokens" => Some("已撤销其全部接口令牌。"),
         "token" => Some("已撤销该接口令牌。"),
         _ => None,
@@ -374,6 +402,19 @@ async fn person(
     let unit_name = units.iter().find(|(c, _)| *c == user.unit_code).map_or(user.unit_code.clone(), |(_, n)| n.clone());
     let sign_ins = accounts::recent_sign_ins(state, &staff.actor, &user).await?;
     let (_, tokens) = accounts::list_tokens(state, &staff.actor, Some(&user.username)).await?;
+    let current = staff.session.id().map(|id| crate::sessions::handle_of(&id));
+    let (_, sessions) = accounts::list_sessions(state, &staff.actor, Some(&user.username)).await?;
+    let sessions = sessions
+        .into_iter()
+        .map(|s| SessionLine {
+            current: current.as_deref() == Some(s.owner.handle.as_str()),
+            signed_in: s.owner.signed_in_at.map_or_else(|| "未记录".into(), shown_time),
+            address: s.owner.address.unwrap_or_else(|| "未记录".into()),
+            browser: browser_in_words(s.owner.agent.as_deref()),
+            expires: shown_time(s.expires_at),
+            handle: s.owner.handle,
+        })
+        .collect();
     let now = chrono::Utc::now();
     let tokens = tokens
         .into_iter()
@@ -430,6 +471,7 @@ async fn person(
                 address: e.address.unwrap_or_default(),
             })
             .collect(),
+        sessions,
         tokens,
         errors,
         done,
@@ -534,6 +576,18 @@ pub(super) async fn end_sessions(
     Ok(Redirect::to(&format!("/admin/users/{}?done=sessions", user.username)).into_response())
 }
 
+/// Ends one session of the person (a computer left signed in at a counter).
+pub(super) async fn end_session(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((username, handle)): Path<(String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let user = accounts::end_session(&state, &staff.actor, Some(&username), &handle).await?;
+    Ok(Redirect::to(&format!("/admin/users/{}?done=session", user.username)).into_response())
+}
+
 /// Revokes every API token of the person.
 pub(super) async fn revoke_tokens(
     State(state): State<AppState>,
@@ -574,13 +628,9 @@ pub(super) struct PasswordLinkPage {
     errors: Option<ValidationErrors>,
 }
 
-impl PasswordLinkPage {
-    fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, Lang::Zh)
-    }
-
-    fn invalid(&self, field: &str) -> String {
-        invalid_attrs(self.errors.as_ref(), field)
+impl FormErrors for PasswordLinkPage {
+    fn form_errors(&self) -> Option<&ValidationErrors> {
+        self.errors.as_ref()
     }
 }
 

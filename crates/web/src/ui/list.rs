@@ -318,7 +318,10 @@ pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f):
             ],
             &f.sort,
         ),
-        dues: choices([("", "全部"), ("soon", "三日内到期"), ("overdue", "已超期")], &f.due),
+        dues: choices(
+            [("", "全部"), ("soon", "三日内到期"), ("overdue", "已超期"), ("provisional", "期限暂定")],
+            &f.due,
+        ),
         owners: choices([("", "全部"), ("me", "我承办的"), ("online", "网上信访待领取")], &f.owner),
         helds: choices([("", "本单位及下级"), ("unit", "本单位在办的")], &f.held),
         waitings: choices(

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use huiyin_core::unit::{UnitDraft, UnitKind};
 use huiyin_core::user::AccountDraft;
@@ -10,11 +10,9 @@ use huiyin_core::{FieldError, Invalid, Lang};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{
-    CREDENTIAL_KEY, Choice, Me, PageError, PageResult, USER_KEY, check_csrf, choices, credential_stamp, csrf_token,
-    render, safe_next,
-};
+use super::{Choice, Me, PageError, PageResult, check_csrf, choices, csrf_token, render, safe_next};
 use crate::extract::ClientAddress;
+use crate::sessions::{sign_in, user_agent};
 use huiyin_app::accounts;
 use huiyin_app::context::{AppState, token_hash};
 use huiyin_app::error::AppError;
@@ -68,6 +66,7 @@ pub(super) struct LoginForm {
 pub(super) async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
     session: Session,
     Form(f): Form<LoginForm>,
 ) -> PageResult {
@@ -91,9 +90,7 @@ pub(super) async fn login(
         Some(user) => {
             guards::LOGIN_ACCOUNT.clear(&state, &username).await?;
             guards::LOGIN_ADDRESS.succeeded(&state, &address).await?;
-            session.cycle_id().await?;
-            session.insert(USER_KEY, user.id).await?;
-            session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
+            sign_in(&session, &user, &address, user_agent(&headers)).await?;
             tracing::info!(user = %user.username, "signed in");
             Ok(Redirect::to(safe_next(f.next.as_deref().unwrap_or("/home"))).into_response())
         }
@@ -196,6 +193,8 @@ pub(super) async fn setup_form(
 
 pub(super) async fn setup(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
     session: Session,
     Path(token): Path<String>,
     Form(f): Form<SetupForm>,
@@ -246,8 +245,6 @@ pub(super) async fn setup(
         }
         Err(e) => return Err(e.into()),
     };
-    session.cycle_id().await?;
-    session.insert(USER_KEY, user.id).await?;
-    session.insert(CREDENTIAL_KEY, credential_stamp(&user)).await?;
+    sign_in(&session, &user, &address.to_string(), user_agent(&headers)).await?;
     Ok(Redirect::to("/home").into_response())
 }

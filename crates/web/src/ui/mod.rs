@@ -47,9 +47,8 @@ use receipt::{receipt, reissue};
 use register::{create_case, intake, new_case, petitioner_details};
 use supervision::{dashboard, notifications, read_all_notifications, read_notification};
 
-const USER_KEY: &str = "user_id";
-/// The session's [`credential_stamp`].
-const CREDENTIAL_KEY: &str = "credential";
+use crate::sessions::{CREDENTIAL_KEY, USER_KEY};
+use huiyin_app::accounts::credential_stamp;
 const CSRF_KEY: &str = "csrf";
 const RECEIPT_KEY: &str = "receipt_codes";
 
@@ -232,17 +231,6 @@ fn safe_next(next: &str) -> &str {
     if local { next } else { "/home" }
 }
 
-/// A fingerprint of the user's password hash and session generation kept in their session: a changed
-/// password (or a reset), or sessions ended by an administrator, end every session opened before.
-fn credential_stamp(user: &huiyin_store::User) -> String {
-    use sha2::Digest;
-    let mut hasher = sha2::Sha256::new();
-    hasher.update(user.password_hash.as_deref().unwrap_or_default().as_bytes());
-    hasher.update(user.session_generation.to_le_bytes());
-    let digest = hasher.finalize();
-    huiyin_app::context::hex(&digest[..8])
-}
-
 #[derive(Template)]
 #[template(path = "staff/message.html")]
 struct MessagePage {
@@ -251,6 +239,21 @@ struct MessagePage {
     title: String,
     text: String,
     link: Option<String>,
+}
+
+/// A page whose form may come back refused: each field's error under it ([`field_error`]) and the
+/// attributes that tie the field to it ([`invalid_attrs`]), as its template asks with
+/// `self.err("field")` and `self.invalid("field")`.
+pub(crate) trait FormErrors {
+    fn form_errors(&self) -> Option<&ValidationErrors>;
+
+    fn err(&self, field: &str) -> String {
+        field_error(self.form_errors(), field, Lang::Zh)
+    }
+
+    fn invalid(&self, field: &str) -> String {
+        invalid_attrs(self.form_errors(), field)
+    }
 }
 
 /// A field's error under it in a form, in `lang`, referenced by the field's `aria-describedby`
@@ -323,6 +326,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/users/{username}/placement", post(admin_users::set_placement)),
         ("/admin/users/{username}/password-link", post(admin_users::issue_link)),
         ("/admin/users/{username}/sessions/end", post(admin_users::end_sessions)),
+        ("/admin/users/{username}/sessions/{handle}/end", post(admin_users::end_session)),
         ("/admin/users/{username}/tokens/revoke", post(admin_users::revoke_tokens)),
         ("/admin/users/{username}/tokens/{id}/revoke", post(admin_users::revoke_token)),
         ("/password/{token}", get(admin_users::password_link_form).post(admin_users::use_password_link)),
@@ -341,6 +345,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/categories/{code}/{step}", post(admin_categories::change_class)),
         ("/admin/dictionary", get(admin_dictionary::dictionary_page).post(admin_dictionary::add_words)),
         ("/admin/dictionary/reindex", post(admin_dictionary::rebuild)),
+        ("/admin/dictionary/remove", post(admin_dictionary::remove_word)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),

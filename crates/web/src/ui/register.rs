@@ -9,11 +9,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::Utc;
 use huiyin_core::case::{AccusedDraft, CaseDraft, Channel, Flag, PetitionerDraft, Purpose};
-use huiyin_core::{FieldError, Invalid, Lang, ValidationErrors};
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{Choice, Me, PageResult, RECEIPT_KEY, Staff, check_csrf, choices, field_error, render};
+use super::{Choice, FormErrors, Me, PageResult, RECEIPT_KEY, Staff, check_csrf, choices, render};
 use huiyin_app::cases;
 use huiyin_app::context::{AppState, new_token};
 use huiyin_app::error::AppError;
@@ -100,9 +100,9 @@ pub(super) struct NewCasePage {
     has_errors: bool,
 }
 
-impl NewCasePage {
-    fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, Lang::Zh)
+impl FormErrors for NewCasePage {
+    fn form_errors(&self) -> Option<&ValidationErrors> {
+        self.errors.as_ref()
     }
 }
 

@@ -12,14 +12,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
-use super::{Choice, Me, PageResult, Staff, check_csrf, choices, field_error, invalid_attrs, render};
+use super::{Choice, FormErrors, Me, PageResult, Staff, check_csrf, choices, render};
 use huiyin_app::context::AppState;
 use huiyin_app::documents::issue;
 use huiyin_app::error::AppError;
 use huiyin_app::{deadlines, units};
 use huiyin_core::calendar::Limit;
 use huiyin_core::limits::LimitRules;
-use huiyin_core::locale::Lang;
 use huiyin_core::unit::{PublicInfoDraft, ReceptionDay, UnitKind, weekday_zh};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 
@@ -84,15 +83,13 @@ pub(super) struct SettingsPage {
     errors: Option<ValidationErrors>,
 }
 
+impl FormErrors for SettingsPage {
+    fn form_errors(&self) -> Option<&ValidationErrors> {
+        self.errors.as_ref()
+    }
+}
+
 impl SettingsPage {
-    fn err(&self, field: &str) -> String {
-        field_error(self.errors.as_ref(), field, Lang::Zh)
-    }
-
-    fn invalid(&self, field: &str) -> String {
-        invalid_attrs(self.errors.as_ref(), field)
-    }
-
     /// A schedule row's field as its errors name it.
     fn day_field(&self, row: &DayRow, name: &str) -> String {
         row.sent_as.map(|i| format!("days[{i}].{name}")).unwrap_or_default()

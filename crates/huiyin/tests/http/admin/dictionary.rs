@@ -67,7 +67,7 @@ fn fed_11_words_added_on_the_page_reach_old_cases_through_a_background_rebuild(b
     assert_eq!((progress["done"].as_u64(), progress["error"].as_str()), (Some(1), None), "{progress}");
     assert!(found("雨天无法通行"), "the rebuilt index has the word whole");
     let (_, shown) = county.page("/admin/dictionary?added=2");
-    assert!(shown.contains("已加入 2 个新词") && shown.contains("<li>东坡村</li>"), "{shown}");
+    assert!(shown.contains("已加入 2 个新词") && shown.contains("<li>东坡村 <form"), "{shown}");
     assert!(shown.contains("重建完成,共 1 件"), "{shown}");
     let (status, progress) = county.page("/admin/dictionary/progress");
     assert!(status == 200 && progress.contains("\"running\":false"), "{progress}");
@@ -81,6 +81,27 @@ fn fed_11_words_added_on_the_page_reach_old_cases_through_a_background_rebuild(b
     let (_, log) = get(&server, &admin, "/api/v1/audit?action=search.reindex");
     assert_eq!(log["items"].as_array().unwrap().len(), 4, "API words, page words, API, page: {log}");
 
+    // A word added by mistake is removed, by the API or on the page, and the index rebuilt again.
+    let words = |token: &str| get(&server, token, "/api/v1/search/words").1["words"].clone();
+    let remove = |token: &str, word: &str| {
+        common::delete(&server, token, &format!("/api/v1/search/words/{}", common::enc(word))).0
+    };
+    assert_eq!(remove(&community, "东坡村"), 403);
+    assert_eq!(remove(&wang, "东坡村"), 403);
+    assert_eq!(remove(&admin, "东坡村"), 204);
+    finished(&server, &admin);
+    assert_eq!(remove(&admin, "东坡村"), 404, "gone");
+    assert_eq!(remove(&admin, "不在词典"), 404);
+    let (status, location, _) = county.submit("/admin/dictionary/remove", &[("word", "破损严重")]);
+    assert_eq!((status, location.as_str()), (303, "/admin/dictionary?removed=1"));
+    finished(&server, &admin);
+    assert_eq!(words(&admin), json!(["雨天无法通行"]));
+    let (_, shown) = county.page("/admin/dictionary?removed=1");
+    assert!(shown.contains("已从词典删除该词") && !shown.contains("<li>破损严重"), "{shown}");
+    let (_, log) = get(&server, &admin, "/api/v1/audit?action=search.word_remove");
+    let removed: Vec<_> = log["items"].as_array().unwrap().iter().map(|e| e["before"]["word"].clone()).collect();
+    assert_eq!(removed, [json!("破损严重"), json!("东坡村")], "{log}");
+
     for (username, password) in [("xslead", "西山社区领导口令2026"), ("xsadmin", "西山社区管理员口令2026")]
     {
         let other = Browser::sign_in(&server, username, password);
@@ -89,6 +110,7 @@ fn fed_11_words_added_on_the_page_reach_old_cases_through_a_background_rebuild(b
         }
         assert_eq!(other.submit("/admin/dictionary", &[("words", "别人的词")]).0, 403, "{username}");
         assert_eq!(other.submit("/admin/dictionary/reindex", &[]).0, 403, "{username}");
+        assert_eq!(other.submit("/admin/dictionary/remove", &[("word", "雨天无法通行")]).0, 403, "{username}");
     }
     let community_browser = Browser::sign_in(&server, "xsadmin", "西山社区管理员口令2026");
     let (status, nav) = community_browser.page("/admin/users");

@@ -298,6 +298,79 @@ fn fed_2_an_administrator_places_people_and_ends_their_sessions(backend: Backend
 }
 both_backends!(fed_2_an_administrator_places_people_and_ends_their_sessions);
 
+/// Issue 18: an administrator sees a person's sessions one by one — when and from where each was
+/// signed in, never its id — and ends one while the other goes on; by the API and on the person's
+/// page, each ending on the audit log. A session already ended ("end all") is not listed. The
+/// person sees their own; a sibling's administrator (404) and another role (403) see nothing.
+fn fed_2_a_persons_sessions_are_listed_and_ended_one_by_one(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _, _) = db.seed();
+    let community = db.account("xsadmin", "XS", Role::Admin, Some("西山社区管理员口令2026"));
+    let sibling = db.account("dzadmin", "DZ", Role::Admin, None);
+    let own = db.account("sun", "XS", Role::Officer, Some("孙的登录口令2026年冬"));
+    let server = Server::start(&db);
+    let home =
+        |cookie: &str| plain().get(server.url("/home")).header("Cookie", cookie).call().unwrap().status().as_u16();
+    let (first, _) = sign_in(&server, "sun", "孙的登录口令2026年冬", "/home");
+    let (second, _) = sign_in(&server, "sun", "孙的登录口令2026年冬", "/home");
+    let listed = |token: &str| get(&server, token, "/api/v1/users/sun/sessions");
+    let (status, sessions) = listed(&community);
+    assert_eq!(status, 200, "{sessions}");
+    let sessions = sessions.as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    for s in &sessions {
+        assert_eq!(s["address"], "127.0.0.1", "{s}");
+        assert!(s["signed_in_at"].is_string() && s["expires_at"].is_string() && s["handle"].is_string(), "{s}");
+    }
+    let text = serde_json::to_string(&sessions).unwrap();
+    for cookie in [&first, &second] {
+        let id = cookie.split('=').nth(1).unwrap();
+        assert!(!text.contains(id), "a session's id is its secret: {text}");
+    }
+    assert_eq!(listed(&own).1.as_array().map(Vec::len), Some(2), "one's own");
+    assert_eq!(listed(&sibling).0, 404);
+    assert_eq!(listed(&wang).0, 403);
+    let handle = sessions[0]["handle"].as_str().unwrap().to_owned();
+    for (token, status) in [(&sibling, 404), (&wang, 403)] {
+        assert_eq!(common::delete(&server, token, &format!("/api/v1/users/sun/sessions/{handle}")).0, status);
+    }
+    assert_eq!(common::delete(&server, &community, "/api/v1/users/sun/sessions/0000000000000000").0, 404);
+    assert_eq!((home(&first), home(&second)), (200, 200), "refused calls end nothing");
+    assert_eq!(common::delete(&server, &community, &format!("/api/v1/users/sun/sessions/{handle}")).0, 204);
+    let mut homes = [home(&first), home(&second)];
+    homes.sort_unstable();
+    assert_eq!(homes, [200, 303], "one session ended, the other goes on");
+    let (_, left) = listed(&community);
+    let left = left.as_array().unwrap().clone();
+    assert_eq!(left.len(), 1);
+    assert_ne!(left[0]["handle"].as_str(), Some(handle.as_str()));
+
+    // The person's page lists the other, with a button that ends it.
+    let admin = common::Browser::sign_in(&server, "xsadmin", "西山社区管理员口令2026");
+    let other = left[0]["handle"].as_str().unwrap();
+    let (status, page) = admin.page("/admin/users/sun");
+    assert_eq!(status, 200);
+    assert!(page.contains("正在登录") && page.contains(&format!("/admin/users/sun/sessions/{other}/end")), "{page}");
+    let (status, location, _) = admin.submit(&format!("/admin/users/sun/sessions/{other}/end"), &[]);
+    assert_eq!((status, location.as_str()), (303, "/admin/users/sun?done=session"));
+    assert_eq!((home(&first), home(&second)), (303, 303));
+    let (_, page) = admin.page("/admin/users/sun?done=session");
+    assert!(page.contains("已结束该处登录") && page.contains("当前没有登录"), "{page}");
+    let (_, mine) = admin.page("/admin/users/xsadmin");
+    assert!(mine.contains("本机当前登录"), "one's own session is marked: {mine}");
+    let ended = logged(&server, &community, "user.session_end", "sun");
+    assert_eq!(ended.len(), 2, "{ended:?}");
+    assert_eq!(ended[0]["before"]["address"], "127.0.0.1");
+
+    // A session already ended by "end all" is not listed.
+    let (third, _) = sign_in(&server, "sun", "孙的登录口令2026年冬", "/home");
+    assert_eq!(listed(&community).1.as_array().map(Vec::len), Some(1));
+    assert_eq!(common::delete(&server, &community, "/api/v1/users/sun/sessions").0, 204);
+    assert_eq!(home(&third), 303);
+    assert_eq!(listed(&community).1.as_array().map(Vec::len), Some(0));
+}
+both_backends!(fed_2_a_persons_sessions_are_listed_and_ended_one_by_one);
+
 /// Issue 18: the people pages. An administrator adds a person in the browser (a refused form comes
 /// back as typed, the error on its field), is shown the one-time link once, opens the person's page,
 /// changes their title and role, and issues a new link; the person's page lists their sign-ins.
