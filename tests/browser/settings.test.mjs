@@ -79,6 +79,11 @@ test('an administrator orders the content classes and adds dictionary words, the
   await admin.fill('#words', '东坡村 向阳街');
   await Promise.all([admin.waitForURL(/added=2/), admin.click('#add-words')]);
   await admin.waitForFunction(() => /重建完成/.test(document.getElementById('reindex-text').textContent));
-  assert.match(await admin.textContent('#word-list'), /东坡村\s*向阳街|向阳街\s*东坡村/);
+  const words = async () => admin.$$eval('#word-list li', (lis) => lis.map((li) => li.firstChild.textContent.trim()).sort());
+  assert.deepEqual(await words(), ['东坡村', '向阳街']);
   assert.deepEqual(await seriousViolations(admin), [], 'the dictionary page after the rebuild');
+  // A word added by mistake is removed, after a confirmation.
+  admin.once('dialog', (dialog) => dialog.accept());
+  await Promise.all([admin.waitForURL(/removed=1/), admin.click('#word-list button[aria-label="删除 向阳街"]')]);
+  assert.deepEqual(await words(), ['东坡村']);
 });
