@@ -259,6 +259,10 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "category.move" => "调整内容分类顺序",
         "search.words" => "添加检索词",
         "search.word_remove" => "删除检索词",
+        "duty.pattern" => "设置值班方式",
+        "duty.generate" => "生成月值班表",
+        "duty.day" => "调整某日值班",
+        "duty.swap" => "调班",
         "search.reindex" => "重建检索索引",
         _ => "其他",
     }

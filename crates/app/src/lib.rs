@@ -16,6 +16,7 @@ pub mod categories;
 pub mod context;
 pub mod deadlines;
 pub mod documents;
+pub mod duty;
 pub mod error;
 pub mod guards;
 pub mod public;

@@ -173,6 +173,10 @@ pub struct CaseView {
     pub holding_unit: String,
     /// 首问责任人 (FED-1).
     pub first_receiver: String,
+    /// Who was on duty in the registering unit that day (TWN-6), by login name; absent when the
+    /// unit had no rota for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_duty: Option<String>,
     /// 包案人: who holds the case now.
     pub owner: String,
     /// 包案领导: the leader accountable end to end (TWN-5), once named.
@@ -285,6 +289,7 @@ impl CaseView {
             unit: UnitRef { code: file.unit_code.clone(), name: file.unit_name.clone() },
             holding_unit: file.state.holding_unit.clone(),
             first_receiver: file.state.first_receiver.clone(),
+            on_duty: reg.on_duty.clone(),
             owner: file.state.owner.clone(),
             owner_leader: file.state.owner_leader.clone(),
             petitioner,

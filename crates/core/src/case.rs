@@ -312,6 +312,11 @@ pub struct Registration {
     /// 上级批转 (FED-18).
     #[serde(default)]
     pub forwarded_from: Option<Forwarded>,
+    /// Who was on duty (值班) in the registering unit on the day it was received, by login name
+    /// (TWN-6): the receiver is the first receiver (FED-1) whoever was on duty. Filled in by the
+    /// registration service from the unit's rota, never typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_duty: Option<String>,
 }
 
 /// Parses a receipt time: an RFC 3339 instant, a day and time of day in China (`2026-11-20T09:30`,
@@ -482,6 +487,7 @@ impl CaseDraft {
                 place_unit,
                 flags,
                 forwarded_from,
+                on_duty: None,
             }),
             // Every `None` above pushed an error, so this arm is not reached; refuse rather than panic.
             _ => Err(FieldError::new("content", Invalid::Required).into()),

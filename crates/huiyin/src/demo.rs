@@ -299,6 +299,38 @@ pub struct DemoSummary {
     pub labels: Vec<(i64, Option<i64>)>,
 }
 
+/// 值班表 for the demo: the community's officer and secretary take turns on working days, and the
+/// federation's two likewise, this month and the next.
+async fn demo_rotas(store: &dyn Store, calendar: &huiyin_core::calendar::Calendar) -> Result<(), String> {
+    use huiyin_core::duty::{DutyMonth, DutyPattern, month_rota};
+    let today = huiyin_core::limits::china_day(Utc::now());
+    for (unit, people) in [("XS", ["xs.officer", "xs.leader"]), ("XS-CL", ["cl.officer", "cl.wq"])] {
+        let unit_id = store.unit_by_code(unit).await.map_err(|e| e.to_string())?.ok_or("demo unit missing")?.id;
+        let pattern = DutyPattern::Rotation { people: people.map(str::to_owned).to_vec(), every_day: false };
+        store.set_duty_pattern(unit_id, &pattern, None, Utc::now()).await.map_err(|e| e.to_string())?;
+        let mut ids = Vec::new();
+        for username in people {
+            let user = store.user_by_username(username).await.map_err(|e| e.to_string())?;
+            ids.push((username, user.ok_or("demo staff missing")?.id));
+        }
+        let (mut month, mut next) = (DutyMonth::of(today), 0);
+        for _ in 0..2 {
+            let rota = month_rota(&pattern, month, calendar, next);
+            next = (next + rota.len()) % people.len();
+            let days: Vec<_> = rota
+                .iter()
+                .filter_map(|(day, person)| ids.iter().find(|(u, _)| *u == person).map(|(_, id)| (*day, *id)))
+                .collect();
+            store
+                .put_generated_duty(unit_id, month.first_day(), month.next_first_day(), &days, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            month = DutyMonth::of(month.next_first_day());
+        }
+    }
+    Ok(())
+}
+
 /// Fills an empty database. Refuses a database that already has units.
 pub async fn run(
     store: Arc<dyn Store>,
@@ -347,6 +379,7 @@ pub async fn run(
     }
     let all_classes = store.categories().await.map_err(|e| e.to_string())?;
     let calendar = huiyin_app::context::load_calendar(store.as_ref()).await.map_err(|e| e.to_string())?;
+    demo_rotas(store.as_ref(), &calendar).await?;
     let rules = huiyin_core::limits::LimitRules::national();
     let segmenter = huiyin_app::context::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
     let leaves: Vec<&Category> = all_classes.iter().filter(|c| c.level == 3 && c.active).collect();

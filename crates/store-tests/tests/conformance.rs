@@ -8,9 +8,9 @@ use huiyin_core::unit::{UnitCode, UnitKind};
 use huiyin_core::user::Role;
 use huiyin_search::{Segmenter, document};
 use huiyin_store::{
-    AdminEventQuery, Blindness, CaseQuery, CaseSort, ExactKey, NewAdminEvent, NewCase, NewEvent, NewUnit, NewUser,
-    PasswordLink, PersonKeys, SearchDoc, SessionOwner, SessionRow, StaffCard, Store, StoreError, SubmissionClaim,
-    TextSearch, UnitPublicInfo, User,
+    AdminEventQuery, Blindness, CaseQuery, CaseSort, DutyDay, DutyOrigin, ExactKey, NewAdminEvent, NewCase, NewEvent,
+    NewUnit, NewUser, PasswordLink, PersonKeys, SearchDoc, SessionOwner, SessionRow, StaffCard, Store, StoreError,
+    SubmissionClaim, TextSearch, UnitPublicInfo, User,
 };
 use huiyin_store_tests::conformance;
 
@@ -693,6 +693,64 @@ async fn sessions_round_trip(store: &dyn Store) {
     assert!(store.session_load("s3").await.unwrap().is_some());
 }
 conformance!(sessions_round_trip, sessions_round_trip);
+
+/// Issue 19, CDR-1, SCH-5: a unit's duty pattern and its rota. A regenerated month replaces the
+/// pattern's days and keeps those set by hand or swapped unless told to replace them all; a swap
+/// exchanges two days in one transaction, with its approver, and does nothing unless both days have
+/// someone; one day set or cleared answers what it was.
+async fn cdr_1_a_rota_is_generated_edited_and_swapped(store: &dyn Store) {
+    use huiyin_core::duty::DutyPattern;
+    let (_, _, xs, _) = tree(store).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
+    let liu = user(store, "liu", "XS", Role::Officer).await;
+    let lead = user(store, "lead", "XS", Role::Leader).await;
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(store.duty_pattern(xs).await.unwrap(), None);
+    let pattern = DutyPattern::Rotation { people: vec!["wang".into(), "liu".into()], every_day: false };
+    store.set_duty_pattern(xs, &pattern, Some(lead.id), Utc::now()).await.unwrap();
+    let every_day = DutyPattern::Rotation { people: vec!["liu".into()], every_day: true };
+    store.set_duty_pattern(xs, &every_day, None, Utc::now()).await.unwrap();
+    assert_eq!(store.duty_pattern(xs).await.unwrap(), Some(every_day), "the latest pattern");
+
+    let (from, before) = (day("2026-10-01"), day("2026-11-01"));
+    let month = [(day("2026-10-08"), wang.id), (day("2026-10-09"), liu.id), (day("2026-10-12"), wang.id)];
+    assert_eq!(store.put_generated_duty(xs, from, before, &month, false).await.unwrap(), 0);
+    let edit = DutyDay {
+        day: day("2026-10-12"),
+        user_id: liu.id,
+        origin: DutyOrigin::Edit,
+        approved_by: Some(lead.id),
+        reason: Some("王请假".into()),
+    };
+    let was = store.set_duty_day(xs, day("2026-10-12"), Some(&edit)).await.unwrap();
+    assert_eq!(was.map(|d| (d.user_id, d.origin)), Some((wang.id, DutyOrigin::Pattern)));
+    // Generated again: the edited day is kept, the others replaced.
+    assert_eq!(store.put_generated_duty(xs, from, before, &month, false).await.unwrap(), 1);
+    let days = store.duty_days(xs, from, before).await.unwrap();
+    assert_eq!(days.len(), 3);
+    assert_eq!(days[2], edit);
+    assert!(store.swap_duty_days(xs, day("2026-10-08"), day("2026-10-09"), lead.id, "家中有事").await.unwrap());
+    let days = store.duty_days(xs, from, before).await.unwrap();
+    assert_eq!((days[0].user_id, days[1].user_id), (liu.id, wang.id));
+    assert_eq!(
+        (days[0].origin, days[0].approved_by, days[0].reason.as_deref()),
+        (DutyOrigin::Swap, Some(lead.id), Some("家中有事"))
+    );
+    assert!(
+        !store.swap_duty_days(xs, day("2026-10-08"), day("2026-10-10"), lead.id, "x").await.unwrap(),
+        "nobody on 10-10"
+    );
+    assert_eq!(store.duty_days(xs, from, before).await.unwrap()[0].user_id, liu.id, "nothing changed");
+    assert_eq!(store.last_duty_before(xs, day("2026-10-12")).await.unwrap().map(|d| d.day), Some(day("2026-10-09")));
+    assert_eq!(store.last_duty_before(xs, day("2026-10-08")).await.unwrap(), None);
+    // Replacing all drops the edits and swaps too; clearing a day answers what it was.
+    assert_eq!(store.put_generated_duty(xs, from, before, &month, true).await.unwrap(), 0);
+    let days = store.duty_days(xs, from, before).await.unwrap();
+    assert!(days.iter().all(|d| d.origin == DutyOrigin::Pattern) && days[2].user_id == wang.id);
+    assert_eq!(store.set_duty_day(xs, day("2026-10-08"), None).await.unwrap().map(|d| d.user_id), Some(wang.id));
+    assert_eq!(store.duty_days(xs, from, before).await.unwrap().len(), 2);
+}
+conformance!(cdr_1_a_rota_is_generated_edited_and_swapped, cdr_1_a_rota_is_generated_edited_and_swapped);
 
 /// Issue 6: an online submission's key files one case, however often the form is sent; a claim
 /// whose request died is taken over once stale, and a released claim can be made again.
@@ -1557,7 +1615,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP INDEX sessions_user; ALTER TABLE sessions DROP COLUMN user_id; ALTER TABLE sessions DROP COLUMN handle; \
             ALTER TABLE sessions DROP COLUMN credential; ALTER TABLE sessions DROP COLUMN signed_in_at; \
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
-            DROP TABLE unit_former_names; \
+            DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1584,7 +1642,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP INDEX sessions_user; ALTER TABLE sessions DROP COLUMN user_id; ALTER TABLE sessions DROP COLUMN handle; \
             ALTER TABLE sessions DROP COLUMN credential; ALTER TABLE sessions DROP COLUMN signed_in_at; \
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
-            DROP TABLE unit_former_names; \
+            DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

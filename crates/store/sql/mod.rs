@@ -15,6 +15,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod documents;
+mod duty;
 pub(crate) mod filters;
 mod notices;
 mod search;

@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -15,6 +15,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod documents;
+mod duty;
 mod error;
 mod notices;
 pub mod ranking;
@@ -31,6 +32,7 @@ pub use accounts::*;
 pub use audit::*;
 pub use cases::*;
 pub use documents::*;
+pub use duty::*;
 pub use error::*;
 pub use notices::*;
 pub use search::*;
@@ -56,6 +58,7 @@ pub trait Store:
     + NoticeStore
     + SearchStore
     + DocumentStore
+    + DutyStore
     + SubmissionStore
     + TallyStore
     + Send
@@ -73,7 +76,7 @@ pub trait Store:
 /// The store traits, for calling their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CaseStore, DocumentStore, NoticeStore, SearchStore, SessionStore, SettingStore,
-        Store, SubmissionStore, SupervisionStore, TallyStore, UnitStore,
+        AccountStore, AuditStore, CaseStore, DocumentStore, DutyStore, NoticeStore, SearchStore, SessionStore,
+        SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, UnitStore,
     };
 }

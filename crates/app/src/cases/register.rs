@@ -42,6 +42,8 @@ pub async fn check_registration(
     let classes = state.classes().await;
     let mut registration = draft.parse(now, &classes)?;
     let unit_id = unit_in_scope(state, actor, "unit", &registration.unit).await?;
+    let received_on = huiyin_core::limits::china_day(registration.received_at);
+    registration.on_duty = crate::duty::on_duty(state, unit_id, received_on).await?.map(|u| u.username);
     name_the_accused_unit(state, &mut registration).await?;
     name_the_accused_person(state, actor, &mut registration).await?;
     // Units named elsewhere in the registration must exist, though they may lie outside the scope.

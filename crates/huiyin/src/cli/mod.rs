@@ -5,6 +5,7 @@
 mod accounts;
 mod archive;
 mod calendar;
+mod duty;
 mod search;
 mod serve;
 mod unit;
@@ -12,6 +13,7 @@ mod unit;
 use accounts::{TokenCommand, UserCommand};
 use archive::ArchiveCommand;
 use calendar::{CalendarCommand, DeadlinesCommand};
+use duty::DutyCommand;
 use search::DictionaryCommand;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -97,6 +99,11 @@ pub(crate) enum Command {
     Unit {
         #[command(subcommand)]
         command: UnitCommand,
+    },
+    /// A unit's duty pattern and month's rota (值班表).
+    Duty {
+        #[command(subcommand)]
+        command: DutyCommand,
     },
     /// Manages staff accounts.
     User {
@@ -262,6 +269,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Deadlines { command } => calendar::deadlines(&cli, command).await,
         Command::Calendar { command } => calendar::calendar(&cli, command).await,
         Command::Unit { command } => unit::unit(&cli, command).await,
+        Command::Duty { command } => duty::duty(&cli, command).await,
         Command::Archive { command } => archive::archive(&cli, command).await,
         Command::User { command } => accounts::user(&cli, command).await,
         Command::Token { command } => accounts::token(&cli, command).await,

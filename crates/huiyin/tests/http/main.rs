@@ -9,6 +9,7 @@ mod admin;
 mod api;
 mod cli;
 mod deadlines;
+mod duty;
 mod lifecycle;
 mod open311;
 mod public;

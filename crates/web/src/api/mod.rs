@@ -7,6 +7,7 @@ mod audit;
 mod cases;
 mod categories;
 mod documents;
+mod duty;
 mod limits;
 mod public;
 mod saved_filters;
@@ -104,7 +105,8 @@ impl utoipa::Modify for BearerAuth {
          (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11), and reads a unit's hotline, hours, procedure and measures (COM-3)"),
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
-         (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"))
+         (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
+         (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3)"))
 )]
 struct ApiDoc;
 
@@ -146,6 +148,12 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(units::edit_unit))
         .routes(routes!(units::close_unit))
         .routes(routes!(units::reopen_unit))
+        .routes(routes!(duty::get_duty_pattern, duty::set_duty_pattern))
+        .routes(routes!(duty::generate_duty_month))
+        .routes(routes!(duty::get_duty_rota))
+        .routes(routes!(duty::set_duty_day))
+        .routes(routes!(duty::swap_duty_days))
+        .routes(routes!(duty::duty_today))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::place_user))
         .routes(routes!(accounts::issue_password_link))

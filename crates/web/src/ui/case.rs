@@ -81,6 +81,8 @@ pub(super) struct CaseTemplateView {
     received_at: String,
     unit: views::UnitRef,
     first_receiver: String,
+    /// Who was on duty that day (TWN-6), when the unit had a rota.
+    on_duty: Option<String>,
     owner: String,
     owner_leader: Option<String>,
     holding_unit: String,
@@ -259,6 +261,7 @@ pub(super) async fn case_page(
         received_at: views::minute(file.registration.received_at),
         unit: view.unit,
         first_receiver: names.staff.badge_of(&view.first_receiver),
+        on_duty: view.on_duty.as_deref().map(|d| names.person(d)),
         owner: names.person(&view.owner),
         owner_leader: view.owner_leader.as_deref().map(|l| names.person(l)),
         holding_unit: names.unit(&view.holding_unit),

@@ -12,6 +12,7 @@ mod audit;
 mod bulk;
 mod case;
 mod case_forms;
+mod duty;
 mod export;
 mod home;
 mod list;
@@ -346,6 +347,11 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/dictionary", get(admin_dictionary::dictionary_page).post(admin_dictionary::add_words)),
         ("/admin/dictionary/reindex", post(admin_dictionary::rebuild)),
         ("/admin/dictionary/remove", post(admin_dictionary::remove_word)),
+        ("/duty", get(duty::duty_page)),
+        ("/duty/{unit}/day", post(duty::set_day)),
+        ("/duty/{unit}/swap", post(duty::swap)),
+        ("/duty/{unit}/generate", post(duty::generate)),
+        ("/duty/{unit}/pattern", post(duty::set_pattern)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),

@@ -84,6 +84,8 @@ impl CaseForm {
 pub(super) struct NewCasePage {
     me: Option<Me>,
     me_name: String,
+    /// Who is on duty today in the registrar's unit (TWN-6), by name and title.
+    on_duty: Option<String>,
     csrf: String,
     channel_label: &'static str,
     f: CaseForm,
@@ -147,6 +149,10 @@ pub(super) async fn new_case_page(
     Ok(NewCasePage {
         me: staff.me(),
         me_name: staff.actor.user.display_name.clone(),
+        on_duty: huiyin_app::duty::on_duty_today(state, &staff.actor)
+            .await?
+            .as_ref()
+            .map(huiyin_app::accounts::name_and_title),
         csrf: staff.csrf.clone(),
         channel_label: channel.label_zh(),
         channels: choices(COUNTER_CHANNELS.iter().map(|c| (c.code(), c.label_zh())), &f.channel),

@@ -1,0 +1,355 @@
+//! 值班表 (issue 19; CDR-1, SCH-5, TWN-6, TWN-7, FED-3): a unit's duty pattern, the month's rota
+//! generated from it over the holiday calendar and then edited day by day, swaps (调班) with the
+//! leader who approved them, and who is on duty today.
+//!
+//! Everyone whose scope holds a unit reads its rota; its administrators and leaders (and those of
+//! the units above) arrange it. The people on a rota are active staff of the unit itself. Every
+//! change is on the audit log with the value before and after.
+
+use chrono::{NaiveDate, Utc};
+use huiyin_core::duty::{DutyMonth, DutyPattern, DutyPatternDraft, month_rota, next_in_turn};
+use huiyin_core::user::{Role, is_system_account};
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
+use huiyin_store::{DutyDay, DutyOrigin, Unit, User};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::{self, Target};
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+use crate::units::unit_in_scope;
+
+/// One day of a rota as it is read: the day, whether the unit works then, and who is on duty.
+#[derive(Debug, Clone)]
+pub struct RotaLine {
+    pub day: NaiveDate,
+    /// A working day by the holiday calendar (GEN-8).
+    pub working_day: bool,
+    /// The holiday's name, for a listed day (放假 or 调休上班).
+    pub holiday: Option<String>,
+    /// Who is on duty; `None` when nobody is.
+    pub person: Option<User>,
+    pub origin: Option<DutyOrigin>,
+    /// Who approved a swap or an edit.
+    pub approved_by: Option<User>,
+    pub reason: Option<String>,
+}
+
+/// A unit's rota for a month.
+#[derive(Debug, Clone)]
+pub struct Rota {
+    pub unit: Unit,
+    pub month: DutyMonth,
+    pub pattern: Option<DutyPattern>,
+    /// Every day of the month, in order.
+    pub days: Vec<RotaLine>,
+    /// Whether the reader may arrange it.
+    pub may_arrange: bool,
+    /// The unit's active staff, who may be on its rota (for the pickers).
+    pub staff: Vec<User>,
+    /// The leaders who may approve a swap: of the unit or a unit above it.
+    pub approvers: Vec<User>,
+}
+
+/// Whether the actor arranges the rota of `unit`: an administrator or a leader whose scope holds it.
+fn may_arrange(actor: &Actor, unit: &Unit) -> bool {
+    (actor.user.role.can_administer() || actor.user.role == Role::Leader) && actor.sees_unit(unit.id)
+}
+
+/// The unit `code` of the actor's scope, if they may arrange its rota (else 403; out of scope 404).
+async fn arranged_unit(state: &AppState, actor: &Actor, code: &str) -> AppResult<Unit> {
+    let unit = unit_in_scope(state, actor, code).await?;
+    if !may_arrange(actor, &unit) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(unit)
+}
+
+/// The active staff account `username` of `unit`, for a rota; refused on `field` otherwise.
+async fn staff_of(state: &AppState, unit: &Unit, field: &str, username: &str) -> AppResult<User> {
+    let username = username.trim().to_ascii_lowercase();
+    let user = state.store.user_by_username(&username).await?;
+    user.filter(|u| u.active && u.unit_id == unit.id && !is_system_account(&u.username)).ok_or_else(|| {
+        FieldError::new(field, Invalid::NotAChoice { allowed: format!("{}的在职人员", unit.name) }).into()
+    })
+}
+
+/// The unit's duty pattern.
+pub async fn pattern(state: &AppState, actor: &Actor, code: &str) -> AppResult<(Unit, Option<DutyPattern>)> {
+    let unit = unit_in_scope(state, actor, code).await?;
+    let pattern = state.store.duty_pattern(unit.id).await?;
+    Ok((unit, pattern))
+}
+
+/// Sets the unit's duty pattern (its administrators and leaders): everyone it names an active staff
+/// member of the unit. The months already generated stay as they are until generated again.
+pub async fn set_pattern(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    draft: &DutyPatternDraft,
+) -> AppResult<DutyPattern> {
+    let unit = arranged_unit(state, actor, code).await?;
+    let pattern = draft.parse()?;
+    let mut errors = Vec::new();
+    let fields: Vec<String> = match &pattern {
+        DutyPattern::Rotation { people, .. } => (0..people.len()).map(|i| format!("people[{i}]")).collect(),
+        DutyPattern::Weekdays { days } => (0..days.len()).map(|i| format!("days[{i}].person")).collect(),
+    };
+    let named: Vec<&str> = match &pattern {
+        DutyPattern::Rotation { people, .. } => people.iter().map(String::as_str).collect(),
+        DutyPattern::Weekdays { days } => days.iter().map(|d| d.person.as_str()).collect(),
+    };
+    for (field, username) in fields.iter().zip(named) {
+        if let Err(AppError::Invalid(e)) = staff_of(state, &unit, field, username).await {
+            errors.extend(e.iter().cloned());
+        }
+    }
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    let before = state.store.duty_pattern(unit.id).await?;
+    state
+        .store
+        .set_duty_pattern(unit.id, &pattern, Some(actor.user.id).filter(|_| !actor.is_operator()), Utc::now())
+        .await?;
+    tracing::info!(unit = %unit.code, actor = %actor.user.username, "duty pattern set");
+    let as_json = |p: &DutyPattern| serde_json::to_value(p).unwrap_or_default();
+    audit::record(
+        state,
+        actor,
+        "duty.pattern",
+        Target::unit(&unit),
+        before.as_ref().map(as_json),
+        Some(as_json(&pattern)),
+    )
+    .await;
+    Ok(pattern)
+}
+
+/// What generating a month did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generated {
+    /// Days given a person from the pattern.
+    pub days: usize,
+    /// Days set by hand or swapped before, kept as they were.
+    pub kept: usize,
+}
+
+/// Generates the unit's rota for a month from its pattern over the holiday calendar (its
+/// administrators and leaders): the days generated before are replaced, those set by hand or
+/// swapped are kept unless `replace_all`. A rotation takes up its turn after the last person on
+/// duty before the month.
+pub async fn generate_month(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    month: &str,
+    replace_all: bool,
+) -> AppResult<Generated> {
+    let unit = arranged_unit(state, actor, code).await?;
+    let month = DutyMonth::parse("month", month)?;
+    let Some(pattern) = state.store.duty_pattern(unit.id).await? else {
+        let allowed = "先设置值班方式".to_owned();
+        return Err(FieldError::new("pattern", Invalid::NotAChoice { allowed }).into());
+    };
+    let mut ids = Vec::new();
+    for (i, username) in pattern.people().into_iter().enumerate() {
+        ids.push((username.to_owned(), staff_of(state, &unit, &format!("pattern.people[{i}]"), username).await?.id));
+    }
+    let last = state.store.last_duty_before(unit.id, month.first_day()).await?;
+    let last_person = match last {
+        Some(day) => state.store.user_by_id(day.user_id).await?.map(|u| u.username),
+        None => None,
+    };
+    let calendar = state.calendar().await;
+    let next = next_in_turn(&pattern, last_person.as_deref());
+    let days: Vec<(NaiveDate, i64)> = month_rota(&pattern, month, &calendar, next)
+        .into_iter()
+        .filter_map(|(day, person)| ids.iter().find(|(u, _)| *u == person).map(|(_, id)| (day, *id)))
+        .collect();
+    let kept =
+        state.store.put_generated_duty(unit.id, month.first_day(), month.next_first_day(), &days, replace_all).await?;
+    let generated = Generated { days: days.len().saturating_sub(kept), kept };
+    tracing::info!(unit = %unit.code, %month, days = generated.days, kept, "duty month generated");
+    let after = json!({"month": month.to_string(), "days": generated.days, "kept": kept, "replace_all": replace_all});
+    audit::record(state, actor, "duty.generate", Target::unit(&unit), None, Some(after)).await;
+    Ok(generated)
+}
+
+/// The unit's rota for a month, every day with whether it is a working day.
+pub async fn rota(state: &AppState, actor: &Actor, code: &str, month: &str) -> AppResult<Rota> {
+    let unit = unit_in_scope(state, actor, code).await?;
+    let month = DutyMonth::parse("month", month)?;
+    let pattern = state.store.duty_pattern(unit.id).await?;
+    let stored = state.store.duty_days(unit.id, month.first_day(), month.next_first_day()).await?;
+    let calendar = state.calendar().await;
+    let users = state.store.users().await?;
+    let user = |id: Option<i64>| id.and_then(|id| users.iter().find(|u| u.id == id).cloned());
+    let days = month
+        .days()
+        .map(|day| {
+            let duty = stored.iter().find(|d| d.day == day);
+            RotaLine {
+                day,
+                working_day: calendar.is_working_day(day),
+                holiday: calendar.listed(day).map(|(name, _)| name.to_owned()),
+                person: user(duty.map(|d| d.user_id)),
+                origin: duty.map(|d| d.origin),
+                approved_by: user(duty.and_then(|d| d.approved_by)),
+                reason: duty.and_then(|d| d.reason.clone()),
+            }
+        })
+        .collect();
+    let mut above = vec![unit.id];
+    let units = state.store.units().await?;
+    while let Some(parent) = above.last().and_then(|id| units.iter().find(|u| u.id == *id)).and_then(|u| u.parent_id) {
+        if above.contains(&parent) {
+            break;
+        }
+        above.push(parent);
+    }
+    let staff =
+        users.iter().filter(|u| u.active && u.unit_id == unit.id && !is_system_account(&u.username)).cloned().collect();
+    // The unit's own leaders first, then those of each unit above in turn.
+    let mut approvers: Vec<User> =
+        users.iter().filter(|u| u.active && u.role == Role::Leader && above.contains(&u.unit_id)).cloned().collect();
+    approvers.sort_by_key(|u| above.iter().position(|id| *id == u.unit_id));
+    Ok(Rota { may_arrange: may_arrange(actor, &unit), unit, month, pattern, days, staff, approvers })
+}
+
+/// A day's rota entry as the audit log keeps it.
+fn day_snapshot(day: Option<&DutyDay>, users: &[User]) -> serde_json::Value {
+    let name = |id: i64| users.iter().find(|u| u.id == id).map_or_else(|| id.to_string(), |u| u.username.clone());
+    match day {
+        Some(d) => json!({"day": d.day.to_string(), "person": name(d.user_id), "origin": d.origin.code()}),
+        None => json!({"person": null}),
+    }
+}
+
+/// Parses a rota day, `YYYY-MM-DD`.
+fn rota_day(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, Invalid::DateFormat))
+}
+
+/// Sets who is on duty on one day (or nobody, `person` empty), by hand (its administrators and
+/// leaders), with a reason.
+pub async fn set_day(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    day: &str,
+    person: Option<&str>,
+    reason: &str,
+) -> AppResult<Option<DutyDay>> {
+    let unit = arranged_unit(state, actor, code).await?;
+    let day = rota_day("day", day)?;
+    let reason = huiyin_core::text::optional("reason", Some(reason), huiyin_core::text::limits::REASON)?;
+    let to = match person.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(username) => {
+            let user = staff_of(state, &unit, "person", username).await?;
+            Some(DutyDay {
+                day,
+                user_id: user.id,
+                origin: DutyOrigin::Edit,
+                approved_by: Some(actor.user.id).filter(|_| !actor.is_operator()),
+                reason,
+            })
+        }
+        None => None,
+    };
+    let before = state.store.set_duty_day(unit.id, day, to.as_ref()).await?;
+    let users = state.store.users().await?;
+    audit::record(
+        state,
+        actor,
+        "duty.day",
+        Target::unit(&unit),
+        Some(day_snapshot(before.as_ref(), &users)),
+        Some(day_snapshot(to.as_ref(), &users)),
+    )
+    .await;
+    Ok(to)
+}
+
+/// Exchanges the people on duty on two days (调班), approved by a leader of the unit or of a unit
+/// above it (recorded; by default the actor, when a leader), with a reason. Both days must have
+/// someone; the approver is neither of the two.
+pub async fn swap(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    a: &str,
+    b: &str,
+    approver: Option<&str>,
+    reason: &str,
+) -> AppResult<()> {
+    let unit = arranged_unit(state, actor, code).await?;
+    let mut errors = Vec::new();
+    let a = rota_day("a", a).map_err(|e| errors.push(e)).ok();
+    let b = rota_day("b", b).map_err(|e| errors.push(e)).ok();
+    if a.is_some() && a == b {
+        errors.push(FieldError::new("b", Invalid::AlreadyExists));
+    }
+    let reason = huiyin_core::text::required("reason", Some(reason), huiyin_core::text::limits::REASON)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let approver = match approver.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(username) => state.store.user_by_username(&username.to_ascii_lowercase()).await?,
+        None if actor.user.role == Role::Leader => Some(actor.user.clone()),
+        None => None,
+    };
+    let approver = match approver {
+        Some(user) if user.active && user.role == Role::Leader => {
+            let above = state.store.unit_subtree(user.unit_id).await?.contains(&unit.id);
+            above.then_some(user)
+        }
+        _ => None,
+    };
+    if approver.is_none() {
+        let allowed = format!("{}或上级单位的领导", unit.name);
+        errors.push(FieldError::new("approver", Invalid::NotAChoice { allowed }));
+    }
+    let (Some(a), Some(b), Some(reason), Some(approver)) = (a, b, reason, approver) else {
+        return Err(ValidationErrors::from_vec(errors).map_or(AppError::Forbidden, AppError::Invalid));
+    };
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    let on_days = state.store.duty_days(unit.id, a.min(b), huiyin_core::duty::day_after(a.max(b))).await?;
+    let on = |day: NaiveDate| on_days.iter().find(|d| d.day == day).map(|d| d.user_id);
+    let (Some(on_a), Some(on_b)) = (on(a), on(b)) else {
+        let field = if on(a).is_none() { "a" } else { "b" };
+        return Err(FieldError::new(field, Invalid::NotAChoice { allowed: "有人值班的日子".into() }).into());
+    };
+    if approver.id == on_a || approver.id == on_b {
+        let allowed = "调班双方以外的领导".to_owned();
+        return Err(FieldError::new("approver", Invalid::NotAChoice { allowed }).into());
+    }
+    if !state.store.swap_duty_days(unit.id, a, b, approver.id, &reason).await? {
+        return Err(FieldError::new("a", Invalid::NotAChoice { allowed: "有人值班的日子".into() }).into());
+    }
+    let users = state.store.users().await?;
+    let name = |id: i64| users.iter().find(|u| u.id == id).map_or_else(String::new, |u| u.username.clone());
+    let before = json!({a.to_string(): name(on_a), b.to_string(): name(on_b)});
+    let after = json!({a.to_string(): name(on_b), b.to_string(): name(on_a), "approved_by": approver.username, "reason": reason});
+    tracing::info!(unit = %unit.code, %a, %b, approver = %approver.username, "duty swapped");
+    audit::record(state, actor, "duty.swap", Target::unit(&unit), Some(before), Some(after)).await;
+    Ok(())
+}
+
+/// Who is on duty today in the actor's own unit (the registration form and the home page show
+/// them; TWN-6).
+pub async fn on_duty_today(state: &AppState, actor: &Actor) -> AppResult<Option<User>> {
+    let today = huiyin_core::limits::china_day(Utc::now());
+    on_duty(state, actor.user.unit_id, today).await
+}
+
+/// Who is on duty in a unit on a day.
+pub async fn on_duty(state: &AppState, unit_id: i64, day: NaiveDate) -> AppResult<Option<User>> {
+    let days = state.store.duty_days(unit_id, day, huiyin_core::duty::day_after(day)).await?;
+    match days.first() {
+        Some(duty) => Ok(state.store.user_by_id(duty.user_id).await?),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,85 @@
+//! 值班 (CDR-1, SCH-5, TWN-6, TWN-7, FED-3): a unit's duty pattern and its rota, day by day.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use huiyin_core::duty::DutyPattern;
+
+use crate::StoreResult;
+
+/// How a rota day got its person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DutyOrigin {
+    /// Generated from the unit's pattern; a regenerated month replaces it.
+    Pattern,
+    /// Set by hand for that day.
+    Edit,
+    /// Exchanged with another day (调班), with who approved it.
+    Swap,
+}
+
+impl DutyOrigin {
+    pub fn code(self) -> &'static str {
+        match self {
+            DutyOrigin::Pattern => "pattern",
+            DutyOrigin::Edit => "edit",
+            DutyOrigin::Swap => "swap",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<DutyOrigin> {
+        [DutyOrigin::Pattern, DutyOrigin::Edit, DutyOrigin::Swap].into_iter().find(|o| o.code() == code)
+    }
+}
+
+/// One day of a unit's rota.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyDay {
+    pub day: NaiveDate,
+    pub user_id: i64,
+    pub origin: DutyOrigin,
+    /// Who approved a swap or an edit.
+    pub approved_by: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// Duty patterns and rotas.
+#[async_trait]
+pub trait DutyStore: Send + Sync {
+    /// The unit's duty pattern, if it has one.
+    async fn duty_pattern(&self, unit_id: i64) -> StoreResult<Option<DutyPattern>>;
+    /// Sets the unit's duty pattern.
+    async fn set_duty_pattern(
+        &self,
+        unit_id: i64,
+        pattern: &DutyPattern,
+        by: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The unit's rota days from `from` up to (not including) `before`, in order.
+    async fn duty_days(&self, unit_id: i64, from: NaiveDate, before: NaiveDate) -> StoreResult<Vec<DutyDay>>;
+    /// The unit's last rota day before `day`.
+    async fn last_duty_before(&self, unit_id: i64, day: NaiveDate) -> StoreResult<Option<DutyDay>>;
+    /// Writes a rota generated from the pattern for [`from`, `before`), in one transaction: the
+    /// days there that came from the pattern are replaced; those set by hand or swapped are kept
+    /// (and the generated day for them dropped) unless `replace_all`. Returns how many were kept.
+    async fn put_generated_duty(
+        &self,
+        unit_id: i64,
+        from: NaiveDate,
+        before: NaiveDate,
+        days: &[(NaiveDate, i64)],
+        replace_all: bool,
+    ) -> StoreResult<usize>;
+    /// Sets one day (or clears it, `None`); the day as it was.
+    async fn set_duty_day(&self, unit_id: i64, day: NaiveDate, to: Option<&DutyDay>) -> StoreResult<Option<DutyDay>>;
+    /// Exchanges the people of two rota days (调班), recording who approved it and why, in one
+    /// transaction; false (nothing changed) unless both days have someone.
+    async fn swap_duty_days(
+        &self,
+        unit_id: i64,
+        a: NaiveDate,
+        b: NaiveDate,
+        approved_by: i64,
+        reason: &str,
+    ) -> StoreResult<bool>;
+}
