@@ -1,6 +1,6 @@
 // 值班表 (issue 19): an administrator opens 值班 from the menu, sets a year-round rotation with the
 // pickers, generates this month and sees who is on duty today, on the rota and on the registration
-// form; axe checks each state of the page.
+// form, then signs in at their post from the home page; axe checks each state of the pages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, setUp, seriousViolations } from './harness.mjs';
@@ -33,4 +33,13 @@ test('an administrator sets the duty pattern, generates the month and sees today
 
   await admin.goto(`${env.server.base}/cases/new?channel=visit`);
   assert.match(await admin.textContent('#on-duty'), /今日值班:管理员/);
+
+  // FED-8: on duty today, the administrator signs in from the home page.
+  await admin.goto(`${env.server.base}/home`);
+  assert.match(await admin.textContent('#my-duty'), /今日由您值班/);
+  assert.deepEqual(await seriousViolations(admin), [], 'the home page with today\'s duty');
+  await Promise.all([admin.waitForURL(/done=signed-in/), admin.click('#duty-sign-in')]);
+  assert.match(await admin.textContent('#my-duty'), /已于 \d\d:\d\d 签到/);
+  await admin.goto(`${env.server.base}/duty`);
+  assert.match(await admin.textContent('#rota tr[aria-current=date]'), /到岗/);
 });

@@ -375,7 +375,7 @@ pub async fn list_sessions(
     actor: &Actor,
     username: Option<&str>,
 ) -> AppResult<(User, Vec<huiyin_store::OwnedSession>)> {
-    let user = token_holder(state, actor, username).await?;
+    let user = own_or_administered(state, actor, username).await?;
     if !user.active {
         return Ok((user, Vec::new()));
     }
@@ -494,6 +494,8 @@ pub async fn set_active(state: &AppState, actor: &Actor, username: &str, active:
     let revoked = if active { 0 } else { state.store.revoke_user_tokens(user.id).await? };
     if !active {
         state.store.drop_password_links(user.id).await?;
+        // Nor a session: enabled again, the person signs in afresh.
+        state.store.end_user_sessions(user.id).await?;
     }
     tracing::info!(user = %user.username, active, actor = %actor.user.username, "account enabled or disabled");
     let changed = User { active, ..user.clone() };
@@ -617,7 +619,7 @@ async fn new_api_token(
 
 /// The account whose tokens `username` names: one's own (an empty name too), or one the actor
 /// administers.
-async fn token_holder(state: &AppState, actor: &Actor, username: Option<&str>) -> AppResult<User> {
+pub(crate) async fn own_or_administered(state: &AppState, actor: &Actor, username: Option<&str>) -> AppResult<User> {
     match username.map(str::trim).filter(|u| !u.is_empty()) {
         None => Ok(actor.user.clone()),
         Some(u) if u.eq_ignore_ascii_case(&actor.user.username) => Ok(actor.user.clone()),
@@ -628,7 +630,7 @@ async fn token_holder(state: &AppState, actor: &Actor, username: Option<&str>) -
 /// The API tokens of oneself or of an account the actor administers, newest first: name, scope,
 /// made, expiry; never the secret.
 pub async fn list_tokens(state: &AppState, actor: &Actor, username: Option<&str>) -> AppResult<(User, Vec<ApiToken>)> {
-    let user = token_holder(state, actor, username).await?;
+    let user = own_or_administered(state, actor, username).await?;
     let tokens = state.store.api_tokens(user.id).await?;
     Ok((user, tokens))
 }
@@ -636,7 +638,7 @@ pub async fn list_tokens(state: &AppState, actor: &Actor, username: Option<&str>
 /// Revokes one token, by its id, of oneself or of an account the actor administers; it stops at
 /// once. Another's token, or one not there, is [`AppError::NotFound`].
 pub async fn revoke_token_id(state: &AppState, actor: &Actor, username: Option<&str>, id: i64) -> AppResult<User> {
-    let user = token_holder(state, actor, username).await?;
+    let user = own_or_administered(state, actor, username).await?;
     let token = state.store.api_tokens(user.id).await?.into_iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;
     if !state.store.revoke_api_token_id(user.id, id).await? {
         return Err(AppError::NotFound);

@@ -263,6 +263,7 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "duty.generate" => "生成月值班表",
         "duty.day" => "调整某日值班",
         "duty.swap" => "调班",
+        "duty.attendance" => "补记值班签到",
         "search.reindex" => "重建检索索引",
         _ => "其他",
     }

@@ -6,11 +6,11 @@
 //! the units above) arrange it. The people on a rota are active staff of the unit itself. Every
 //! change is on the audit log with the value before and after.
 
-use chrono::{NaiveDate, Utc};
-use huiyin_core::duty::{DutyMonth, DutyPattern, DutyPatternDraft, month_rota, next_in_turn};
+use chrono::{Datelike, NaiveDate, Utc};
+use huiyin_core::duty::{Attendance, DutyMonth, DutyPattern, DutyPatternDraft, attendance, month_rota, next_in_turn};
 use huiyin_core::user::{Role, is_system_account};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{DutyDay, DutyOrigin, Unit, User};
+use huiyin_store::{AttendanceRecord, DutyDay, DutyOrigin, Unit, User};
 use serde_json::json;
 
 use crate::actor::Actor;
@@ -33,6 +33,12 @@ pub struct RotaLine {
     /// Who approved a swap or an edit.
     pub approved_by: Option<User>,
     pub reason: Option<String>,
+    /// Whether the person on duty was at their post (FED-8).
+    pub attendance: Attendance,
+    /// The day's sign-in, when there is one.
+    pub signed: Option<AttendanceRecord>,
+    /// Who recorded the sign-in for the person on duty (补记).
+    pub recorded_by: Option<User>,
 }
 
 /// A unit's rota for a month.
@@ -183,6 +189,9 @@ pub async fn rota(state: &AppState, actor: &Actor, code: &str, month: &str) -> A
     let month = DutyMonth::parse("month", month)?;
     let pattern = state.store.duty_pattern(unit.id).await?;
     let stored = state.store.duty_days(unit.id, month.first_day(), month.next_first_day()).await?;
+    let signed = state.store.duty_attendance(unit.id, month.first_day(), month.next_first_day()).await?;
+    let hours = reception_hours(state, &unit).await?;
+    let now = china_now();
     let calendar = state.calendar().await;
     let users = state.store.users().await?;
     let user = |id: Option<i64>| id.and_then(|id| users.iter().find(|u| u.id == id).cloned());
@@ -190,6 +199,8 @@ pub async fn rota(state: &AppState, actor: &Actor, code: &str, month: &str) -> A
         .days()
         .map(|day| {
             let duty = stored.iter().find(|d| d.day == day);
+            let sign = signed.iter().find(|a| a.day == day).cloned();
+            let closes = hours.as_ref().and_then(|h| h.closes_on(day.weekday().number_from_monday() as u8));
             RotaLine {
                 day,
                 working_day: calendar.is_working_day(day),
@@ -198,6 +209,9 @@ pub async fn rota(state: &AppState, actor: &Actor, code: &str, month: &str) -> A
                 origin: duty.map(|d| d.origin),
                 approved_by: user(duty.and_then(|d| d.approved_by)),
                 reason: duty.and_then(|d| d.reason.clone()),
+                attendance: attendance(day, duty.is_some(), sign.is_some(), now, closes),
+                recorded_by: user(sign.as_ref().and_then(|a| a.recorded_by)),
+                signed: sign,
             }
         })
         .collect();
@@ -216,6 +230,110 @@ pub async fn rota(state: &AppState, actor: &Actor, code: &str, month: &str) -> A
         users.iter().filter(|u| u.active && u.role == Role::Leader && above.contains(&u.unit_id)).cloned().collect();
     approvers.sort_by_key(|u| above.iter().position(|id| *id == u.unit_id));
     Ok(Rota { may_arrange: may_arrange(actor, &unit), unit, month, pattern, days, staff, approvers })
+}
+
+/// China's local time now (the day and hour that duty and reception are counted in).
+fn china_now() -> chrono::NaiveDateTime {
+    Utc::now().with_timezone(&huiyin_core::case::CHINA_OFFSET).naive_local()
+}
+
+/// The unit's reception hours (COM-3, SCH-4), if it set them.
+async fn reception_hours(state: &AppState, unit: &Unit) -> AppResult<Option<huiyin_core::unit::OfficeHours>> {
+    let info = state.store.unit_public_info(unit.id).await?;
+    Ok(info.and_then(|i| huiyin_core::unit::OfficeHours::parse("office_hours", &i.office_hours).ok()))
+}
+
+/// The actor's own duty today, when they are on duty in their unit: their sign-in, if any.
+pub async fn my_duty_today(state: &AppState, actor: &Actor) -> AppResult<Option<Option<AttendanceRecord>>> {
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let on = on_duty(state, actor.user.unit_id, today).await?;
+    if on.as_ref().map(|u| u.id) != Some(actor.user.id) {
+        return Ok(None);
+    }
+    let signed = state.store.duty_attendance(actor.user.unit_id, today, huiyin_core::duty::day_after(today)).await?;
+    Ok(Some(signed.into_iter().next()))
+}
+
+/// Signs the actor in at their post for today (FED-8): they are on duty today in their own unit.
+/// Signing in twice is refused.
+pub async fn sign_in(state: &AppState, actor: &Actor) -> AppResult<AttendanceRecord> {
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let on = on_duty(state, actor.user.unit_id, today).await?;
+    if on.as_ref().map(|u| u.id) != Some(actor.user.id) {
+        return Err(FieldError::new("day", Invalid::NotAChoice { allowed: "本人值班的日子".into() }).into());
+    }
+    let record = AttendanceRecord {
+        day: today,
+        user_id: actor.user.id,
+        signed_in_at: Utc::now(),
+        signed_out_at: None,
+        recorded_by: None,
+        note: None,
+    };
+    if !state.store.record_sign_in(actor.user.unit_id, &record).await? {
+        return Err(FieldError::new("day", Invalid::AlreadyExists).into());
+    }
+    tracing::info!(user = %actor.user.username, %today, "signed in on duty");
+    Ok(record)
+}
+
+/// Signs the actor out of today's duty; refused unless they signed in and have not signed out.
+pub async fn sign_out(state: &AppState, actor: &Actor) -> AppResult<()> {
+    let today = huiyin_core::limits::china_day(Utc::now());
+    if !state.store.record_sign_out(actor.user.unit_id, today, actor.user.id, Utc::now()).await? {
+        return Err(FieldError::new("day", Invalid::NotAChoice { allowed: "已签到且未签退的值班日".into() }).into());
+    }
+    tracing::info!(user = %actor.user.username, %today, "signed out of duty");
+    Ok(())
+}
+
+/// Records the sign-in of the person on duty on a day of the unit (补记: an officer, or an
+/// administrator or leader, of a unit whose scope holds it, for someone who could not sign
+/// themselves), at the time given (`HH:MM`, China time; that day, not in the future), marked as
+/// recorded by the actor, with a note. On the audit log.
+pub async fn record_sign_in(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    day: &str,
+    time: &str,
+    note: &str,
+) -> AppResult<AttendanceRecord> {
+    let unit = unit_in_scope(state, actor, code).await?;
+    if !(may_arrange(actor, &unit) || actor.user.role.can_register()) {
+        return Err(AppError::Forbidden);
+    }
+    let day = rota_day("day", day)?;
+    let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M")
+        .map_err(|_| FieldError::new("time", Invalid::DateFormat))?;
+    let note = huiyin_core::text::required("note", Some(note), huiyin_core::text::limits::REASON)?;
+    let at = day
+        .and_time(time)
+        .and_local_timezone(huiyin_core::case::CHINA_OFFSET)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| FieldError::new("time", Invalid::DateFormat))?;
+    if at > Utc::now() {
+        return Err(FieldError::new("time", Invalid::InFuture).into());
+    }
+    let Some(on) = on_duty(state, unit.id, day).await? else {
+        return Err(FieldError::new("day", Invalid::NotAChoice { allowed: "有人值班的日子".into() }).into());
+    };
+    let record = AttendanceRecord {
+        day,
+        user_id: on.id,
+        signed_in_at: at,
+        signed_out_at: None,
+        recorded_by: Some(actor.user.id).filter(|_| !actor.is_operator()),
+        note: Some(note),
+    };
+    if !state.store.record_sign_in(unit.id, &record).await? {
+        return Err(FieldError::new("day", Invalid::AlreadyExists).into());
+    }
+    let after =
+        json!({"day": day.to_string(), "person": on.username, "signed_in_at": at.to_rfc3339(), "note": record.note});
+    audit::record(state, actor, "duty.attendance", Target::unit(&unit), None, Some(after)).await;
+    Ok(record)
 }
 
 /// A day's rota entry as the audit log keeps it.

@@ -376,12 +376,15 @@ pub async fn remove_word(state: &AppState, actor: &Actor, word: &str) -> AppResu
     if !actor.administers_installation() {
         return Err(AppError::Forbidden);
     }
-    if !state.store.remove_search_word(word.trim()).await? {
+    // What is no dictionary word (a control character, a space) was never added.
+    let Ok(words) = checked_words(&[word.to_owned()]) else { return Err(AppError::NotFound) };
+    let word = words.concat();
+    if !state.store.remove_search_word(&word).await? {
         return Err(AppError::NotFound);
     }
     state.reload_segmenter().await?;
     tracing::info!(actor = %actor.user.username, "dictionary word removed");
-    let before = Some(serde_json::json!({"word": word.trim()}));
+    let before = Some(serde_json::json!({"word": word}));
     let target = crate::audit::Target::installation("dictionary");
     crate::audit::record(state, actor, "search.word_remove", target, before, None).await;
     Ok(())

@@ -203,8 +203,10 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
         run.escalated += u64::from(store.escalate_item(item.id, parent, now, &notices).await?);
     }
     run.closed = store.close_settled_items(now).await?;
-    // The guessing counters (guards) keep a day at most.
+    // The guessing counters (guards) keep a day at most; an expired session's record (with where it
+    // was signed in from) is kept no longer.
     store.purge_failures(now - Duration::days(2)).await?;
+    store.purge_sessions(now).await?;
     Ok(run)
 }
 

@@ -63,9 +63,9 @@ async fn refuse_taken_name(state: &AppState, unit_id: Option<i64>, name: &str) -
     if state.store.units().await?.iter().any(|u| other(u.id) && plain_name(&u.name) == name) {
         return Err(FieldError::new("name", Invalid::AlreadyExists).into());
     }
+    // Another unit's former name is taken too: petitioners still accuse that unit by it.
     if state.store.unit_former_names().await?.iter().any(|f| other(f.unit_id) && plain_name(&f.name) == name) {
-        let allowed = "其他单位未曾使用过的名称(该名称是另一单位的曾用名)".to_owned();
-        return Err(FieldError::new("name", Invalid::NotAChoice { allowed }).into());
+        return Err(FieldError::new("name", Invalid::AlreadyExists).into());
     }
     Ok(())
 }

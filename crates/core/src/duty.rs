@@ -262,6 +262,56 @@ pub fn month_rota(
     out
 }
 
+/// When reception ends on a duty day whose unit sets no hours for it (a village's Sunday).
+pub const DEFAULT_CLOSE: (u32, u32) = (18, 0);
+
+/// Whether the person on duty was at their post on a day (FED-8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    /// Nobody was on the rota.
+    NoDuty,
+    /// Signed in.
+    Present,
+    /// Reception has not ended yet, and nobody has signed in.
+    Pending,
+    /// Reception ended without a sign-in: an absence, traced to the person on the rota.
+    Absent,
+}
+
+impl Attendance {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Attendance::NoDuty => "",
+            Attendance::Present => "到岗",
+            Attendance::Pending => "待签到",
+            Attendance::Absent => "缺勤",
+        }
+    }
+}
+
+/// A day's attendance at `now` (China's local time): present once signed in; absent once the day's
+/// reception has ended (`closes`, or [`DEFAULT_CLOSE`] when the unit sets no hours that day)
+/// without a sign-in; pending before.
+pub fn attendance(
+    day: NaiveDate,
+    on_duty: bool,
+    signed_in: bool,
+    now: chrono::NaiveDateTime,
+    closes: Option<chrono::NaiveTime>,
+) -> Attendance {
+    if !on_duty {
+        return Attendance::NoDuty;
+    }
+    if signed_in {
+        return Attendance::Present;
+    }
+    let (h, m) = DEFAULT_CLOSE;
+    let close = closes.or_else(|| chrono::NaiveTime::from_hms_opt(h, m, 0)).unwrap_or(chrono::NaiveTime::MIN);
+    if now >= day.and_time(close) { Attendance::Absent } else { Attendance::Pending }
+}
+
 /// The day after `day` (for ranges that end the day before).
 pub fn day_after(day: NaiveDate) -> NaiveDate {
     day.checked_add_days(Days::new(1)).unwrap_or(day)
@@ -347,6 +397,20 @@ mod tests {
         assert_eq!(rota[0], (day("2026-10-08"), "leader4".to_owned()), "Thursday's leader, after the holiday");
         assert!(!rota.iter().any(|(d, _)| *d == day("2026-10-10")), "nobody is listed for Saturday");
         assert!(rota.iter().all(|(d, p)| *p == format!("leader{}", d.weekday().number_from_monday())));
+    }
+
+    #[test]
+    fn fed_8_a_duty_day_without_a_sign_in_is_an_absence_once_reception_has_ended() {
+        let monday = day("2026-12-07");
+        let at =
+            |d: &str, t: &str| chrono::NaiveDateTime::parse_from_str(&format!("{d} {t}"), "%Y-%m-%d %H:%M").unwrap();
+        let closes = chrono::NaiveTime::from_hms_opt(17, 0, 0);
+        assert_eq!(attendance(monday, false, false, at("2026-12-08", "09:00"), closes), Attendance::NoDuty);
+        assert_eq!(attendance(monday, true, true, at("2026-12-08", "09:00"), closes), Attendance::Present);
+        assert_eq!(attendance(monday, true, false, at("2026-12-07", "16:59"), closes), Attendance::Pending);
+        assert_eq!(attendance(monday, true, false, at("2026-12-07", "17:00"), closes), Attendance::Absent);
+        assert_eq!(attendance(monday, true, false, at("2026-12-07", "17:59"), None), Attendance::Pending, "18:00");
+        assert_eq!(attendance(monday, true, false, at("2026-12-09", "08:00"), None), Attendance::Absent);
     }
 
     #[test]

@@ -184,6 +184,16 @@ impl OfficeHours {
         Ok(OfficeHours(rules))
     }
 
+    /// When reception ends on a weekday (1 = Monday … 7 = Sunday): the latest end of its spans;
+    /// `None` on a day without hours.
+    pub fn closes_on(&self, weekday: u8) -> Option<chrono::NaiveTime> {
+        self.0
+            .iter()
+            .filter(|r| (r.first..=r.last).contains(&weekday))
+            .flat_map(|r| r.spans.iter().map(|(_, end)| *end))
+            .max()
+    }
+
     /// The canonical text, as stored and as [`OfficeHours::parse`] reads it.
     pub fn to_text(&self) -> String {
         self.rules(
@@ -426,7 +436,12 @@ mod tests {
         assert_eq!(OfficeHours::parse("hours", "1-5 08:30-17:00\u{ff1b}6 09:00-11:00"), Ok(two));
         let typed = OfficeHours::parse("hours", "1-5 10:00-12:30\u{ff0c}16:00-18:00").unwrap();
         assert_eq!(typed, school);
-        assert_eq!(OfficeHours::parse("hours", "1-5 10:00-12:30\u{3001}16:00-18:00"), Ok(school));
+        assert_eq!(OfficeHours::parse("hours", "1-5 10:00-12:30\u{3001}16:00-18:00"), Ok(school.clone()));
+        // FED-8: a duty day's hours end at the close of its last span; a day without hours has none.
+        let at = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!((school.closes_on(3), school.closes_on(6)), (at(18, 0), None));
+        let two = OfficeHours::parse("hours", "1-5 08:30-17:00; 6 09:00-11:00").unwrap();
+        assert_eq!((two.closes_on(1), two.closes_on(6), two.closes_on(7)), (at(17, 0), at(11, 0), None));
         for bad in ["", "8 10:00-11:00", "5-1 10:00-11:00", "1-5 12:00-10:00", "weekdays", "1-5 10-12"] {
             assert!(OfficeHours::parse("hours", bad).is_err(), "{bad}");
         }

@@ -61,6 +61,18 @@ pub struct ArchiveVolume {
     pub cases: Vec<ArchivedCase>,
 }
 
+/// A desk name plate (桌牌, 亮证服务: FED-4, SCH-9): the receiver's unit, name, title and
+/// credential number, on both faces of a folded A4 sheet.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NamePlate {
+    pub unit: String,
+    pub name: String,
+    pub title: String,
+    pub credential: String,
+    /// A note for characters no font has (set by the typesetter); `None` otherwise.
+    pub note: Option<String>,
+}
+
 /// Why a document could not be typeset.
 #[derive(Debug, thiserror::Error)]
 pub enum TypesetError {
@@ -84,6 +96,7 @@ pub struct Typesetter {
 enum Template {
     Document,
     Archive,
+    NamePlate,
 }
 
 impl Typesetter {
@@ -117,6 +130,11 @@ impl Typesetter {
         built_at: DateTime<Utc>,
     ) -> Result<Vec<u8>, TypesetError> {
         self.typeset(Template::Archive, serde_json::to_vec(volume)?, ident, built_at)
+    }
+
+    /// Typesets a desk name plate.
+    pub fn name_plate(&self, plate: &NamePlate, ident: &str, at: DateTime<Utc>) -> Result<Vec<u8>, TypesetError> {
+        self.typeset(Template::NamePlate, serde_json::to_vec(plate)?, ident, at)
     }
 
     fn typeset(
@@ -193,6 +211,11 @@ fn with_geta(template: Template, data: &[u8], missing: &str) -> Result<Vec<u8>, 
         Template::Archive => {
             if let Some(cover) = value.get_mut("cover").and_then(|p| p.as_array_mut()) {
                 cover.push(serde_json::json!(["缺字说明", note]));
+            }
+        }
+        Template::NamePlate => {
+            if let Some(fields) = value.as_object_mut() {
+                fields.insert("note".into(), serde_json::Value::String(format!("注:{note}")));
             }
         }
     }

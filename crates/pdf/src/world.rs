@@ -17,6 +17,7 @@ use crate::fonts::Fonts;
 const LETTER: &str = include_str!("../templates/letter.typ");
 const DOCUMENT: &str = include_str!("../templates/document.typ");
 const ARCHIVE: &str = include_str!("../templates/archive.typ");
+const NAME_PLATE: &str = include_str!("../templates/nameplate.typ");
 
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
 
@@ -37,6 +38,7 @@ impl<'a> DocumentWorld<'a> {
         let text = match template {
             Template::Document => DOCUMENT,
             Template::Archive => ARCHIVE,
+            Template::NamePlate => NAME_PLATE,
         };
         let main = match file_id("/main.typ") {
             Some(id) => Source::new(id, text.to_string()),

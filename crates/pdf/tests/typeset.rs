@@ -121,3 +121,23 @@ fn fed_13_an_archive_volume_has_a_cover_contents_and_every_document() {
     assert!(text.matches("XS-2026-000043").count() >= 2, "in the contents and in the file");
     assert!(text.rfind("恢复发放两项补贴").unwrap() < text.rfind("无障碍坡道").unwrap());
 }
+
+#[test]
+fn fed_4_a_name_plate_shows_the_receiver_on_both_faces() {
+    let plate = huiyin_pdf::NamePlate {
+        unit: "西山社区居民委员会".into(),
+        name: "王秀英".into(),
+        title: "专职信访员".into(),
+        credential: "XS-001".into(),
+        note: None,
+    };
+    let at = Utc.with_ymd_and_hms(2026, 12, 6, 2, 0, 0).unwrap();
+    let pdf = typesetter().name_plate(&plate, "name-plate-wang", at).unwrap();
+    let text = squeeze(&pdf_text(&pdf));
+    for expected in ["西山社区居民委员会", "王秀英", "专职信访员", "工作证号:XS-001"] {
+        assert_eq!(text.matches(expected).count(), 2, "{expected} on both faces: {text}");
+    }
+    let unprintable = huiyin_pdf::NamePlate { name: "王\u{10FFFD}英".into(), ..plate };
+    let text = squeeze(&pdf_text(&typesetter().name_plate(&unprintable, "name-plate-x", at).unwrap()));
+    assert!(text.contains("王〓英") && text.contains("U+10FFFD"), "{text}");
+}

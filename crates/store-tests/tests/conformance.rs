@@ -662,7 +662,9 @@ async fn sessions_round_trip(store: &dyn Store) {
     let expires = Utc::now() + Duration::hours(8);
     let row = |data: &str, owner: Option<SessionOwner>| SessionRow { data: data.into(), expires_at: expires, owner };
     assert!(store.session_load("s1").await.unwrap().is_none());
-    store.session_save("s1", &row("{\"a\":1}", None)).await.unwrap();
+    store.session_save("s1", &row("{\"a\":0}", None)).await.unwrap();
+    assert!(store.session_load("s1").await.unwrap().is_none(), "saving makes no new session");
+    assert!(store.session_insert_new("s1", &row("{\"a\":1}", None)).await.unwrap());
     store.session_save("s1", &row("{\"a\":2}", None)).await.unwrap();
     let loaded = store.session_load("s1").await.unwrap().unwrap();
     assert_eq!(loaded.data, "{\"a\":2}");
@@ -691,6 +693,12 @@ async fn sessions_round_trip(store: &dyn Store) {
     assert!(store.delete_user_session(wang.id, "h2").await.unwrap());
     assert!(store.session_load("s2").await.unwrap().is_none());
     assert!(store.session_load("s3").await.unwrap().is_some());
+    // A request of the ended session still in flight saves it: it stays ended.
+    store.session_save("s2", &row("{}", Some(owner("h2")))).await.unwrap();
+    assert!(store.session_load("s2").await.unwrap().is_none(), "not brought back");
+    // Expired sessions are forgotten, with where they were signed in from.
+    assert_eq!(store.purge_sessions(expires + Duration::seconds(1)).await.unwrap(), 1);
+    assert!(store.session_load("s3").await.unwrap().is_none());
 }
 conformance!(sessions_round_trip, sessions_round_trip);
 
@@ -1615,7 +1623,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP INDEX sessions_user; ALTER TABLE sessions DROP COLUMN user_id; ALTER TABLE sessions DROP COLUMN handle; \
             ALTER TABLE sessions DROP COLUMN credential; ALTER TABLE sessions DROP COLUMN signed_in_at; \
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
-            DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; \
+            DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1642,7 +1650,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP INDEX sessions_user; ALTER TABLE sessions DROP COLUMN user_id; ALTER TABLE sessions DROP COLUMN handle; \
             ALTER TABLE sessions DROP COLUMN credential; ALTER TABLE sessions DROP COLUMN signed_in_at; \
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
-            DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; \
+            DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -98,7 +98,8 @@ pub(super) async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<C
         "SELECT c.id, c.case_number, c.status, c.channel, c.received_at, n.code AS unit_code, n.name AS unit_name, \
          c.petitioner_name, c.petitioner_phone, c.petitioner_id_number, c.category_path, c.headcount, c.flags, \
          c.content, c.next_due, c.accused_unit_id, c.accused_user_id, EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
-         AND d.met_at IS NULL AND d.provisional) AS due_provisional \
+         AND d.met_at IS NULL AND d.provisional AND d.kind NOT IN ('review_request', 're_review_request')) \
+         AS due_provisional \
          FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN ",
     );
     push_ids(&mut rows, ids);

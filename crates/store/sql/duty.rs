@@ -5,7 +5,7 @@ use crate::Backend;
 use chrono::{DateTime, NaiveDate, Utc};
 use huiyin_core::duty::DutyPattern;
 use huiyin_store::prelude::*;
-use huiyin_store::{DutyDay, DutyOrigin, StoreResult};
+use huiyin_store::{AttendanceRecord, DutyDay, DutyOrigin, StoreResult};
 use sqlx::Row;
 
 fn duty_day_from_row(row: &DbRow) -> StoreResult<DutyDay> {
@@ -182,5 +182,75 @@ impl DutyStore for Backend {
         }
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn duty_attendance(
+        &self,
+        unit_id: i64,
+        from: NaiveDate,
+        before: NaiveDate,
+    ) -> StoreResult<Vec<AttendanceRecord>> {
+        let rows = sqlx::query(
+            "SELECT day, user_id, signed_in_at, signed_out_at, recorded_by, note FROM duty_attendance \
+             WHERE unit_id = $1 AND day >= $2 AND day < $3 ORDER BY day",
+        )
+        .bind(unit_id)
+        .bind(from)
+        .bind(before)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AttendanceRecord {
+                    day: r.try_get("day")?,
+                    user_id: r.try_get("user_id")?,
+                    signed_in_at: r.try_get("signed_in_at")?,
+                    signed_out_at: r.try_get("signed_out_at")?,
+                    recorded_by: r.try_get("recorded_by")?,
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_sign_in(&self, unit_id: i64, record: &AttendanceRecord) -> StoreResult<bool> {
+        let done = self
+            .write_alone(
+                sqlx::query(
+                    "INSERT INTO duty_attendance (unit_id, day, user_id, signed_in_at, signed_out_at, recorded_by, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (unit_id, day) DO NOTHING",
+                )
+                .bind(unit_id)
+                .bind(record.day)
+                .bind(record.user_id)
+                .bind(record.signed_in_at)
+                .bind(record.signed_out_at)
+                .bind(record.recorded_by)
+                .bind(record.note.as_deref()),
+            )
+            .await?;
+        Ok(done == 1)
+    }
+
+    async fn record_sign_out(
+        &self,
+        unit_id: i64,
+        day: NaiveDate,
+        user_id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = self
+            .write_alone(
+                sqlx::query(
+                    "UPDATE duty_attendance SET signed_out_at = $1 \
+                     WHERE unit_id = $2 AND day = $3 AND user_id = $4 AND signed_out_at IS NULL",
+                )
+                .bind(at)
+                .bind(unit_id)
+                .bind(day)
+                .bind(user_id),
+            )
+            .await?;
+        Ok(done == 1)
     }
 }

@@ -68,7 +68,7 @@ pub(super) fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     if query.due_provisional {
         b.push(
             " AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id \
-             AND d.met_at IS NULL AND d.provisional)",
+             AND d.met_at IS NULL AND d.provisional AND d.kind NOT IN ('review_request', 're_review_request'))",
         );
     }
     if let Some(unit) = query.held_by {

@@ -72,17 +72,16 @@ impl SessionStore for Backend {
     }
 
     async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()> {
-        self.write_alone(bind_owner(
+        // Only a session that is still there: one ended while a request of it was in flight stays
+        // ended (new sessions are `session_insert_new`'s).
+        self.write_alone(bind_owner_after(
             sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at, user_id, handle, credential, signed_in_at, address, agent) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, \
-                 user_id = excluded.user_id, handle = excluded.handle, credential = excluded.credential, \
-                 signed_in_at = excluded.signed_in_at, address = excluded.address, agent = excluded.agent",
+                "UPDATE sessions SET data = $1, expires_at = $2, user_id = $4, handle = $5, credential = $6, \
+                 signed_in_at = $7, address = $8, agent = $9 WHERE id = $3",
             )
-            .bind(id)
             .bind(&row.data)
-            .bind(row.expires_at),
+            .bind(row.expires_at)
+            .bind(id),
             row.owner.as_ref(),
         ))
         .await
@@ -112,11 +111,15 @@ impl SessionStore for Backend {
         Ok(())
     }
 
+    async fn purge_sessions(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        self.write_alone(sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(before)).await
+    }
+
     async fn user_sessions(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<OwnedSession>> {
         let rows = sqlx::query(
             "SELECT handle, credential, signed_in_at, address, agent, expires_at FROM sessions \
              WHERE user_id = $1 AND expires_at > $2 AND handle IS NOT NULL AND credential IS NOT NULL \
-             ORDER BY signed_in_at DESC, handle",
+             ORDER BY signed_in_at IS NULL, signed_in_at DESC, handle",
         )
         .bind(user_id)
         .bind(now)
@@ -151,6 +154,11 @@ impl SessionStore for Backend {
 
 /// Binds the owner's columns ($4 … $9) after the id, record and expiry.
 fn bind_owner<'q>(query: super::DbQuery<'q>, owner: Option<&'q SessionOwner>) -> super::DbQuery<'q> {
+    bind_owner_after(query, owner)
+}
+
+/// Binds the owner's six columns after whatever the query bound so far.
+fn bind_owner_after<'q>(query: super::DbQuery<'q>, owner: Option<&'q SessionOwner>) -> super::DbQuery<'q> {
     query
         .bind(owner.map(|o| o.user_id))
         .bind(owner.map(|o| o.handle.as_str()))

@@ -186,8 +186,9 @@ pub struct CaseQuery {
     pub hidden_accusers_of: Blindness,
     /// Only cases with an open deadline due on or before this day.
     pub due_by: Option<NaiveDate>,
-    /// Only cases with an open deadline that is provisional (counted over a year whose holiday
-    /// schedule is not loaded, GEN-8).
+    /// Only cases with an open deadline of the office that is provisional (counted over a year whose
+    /// holiday schedule is not loaded, GEN-8); the petitioner's windows do not count, as for
+    /// `next_due`.
     pub due_provisional: bool,
     /// Only cases this user holds (包案人).
     pub owner: Option<i64>,

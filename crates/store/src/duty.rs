@@ -42,6 +42,18 @@ pub struct DutyDay {
     pub reason: Option<String>,
 }
 
+/// One day's attendance of the person on duty (FED-8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceRecord {
+    pub day: NaiveDate,
+    pub user_id: i64,
+    pub signed_in_at: DateTime<Utc>,
+    pub signed_out_at: Option<DateTime<Utc>>,
+    /// Who recorded it for them (补记); `None` when they signed themselves.
+    pub recorded_by: Option<i64>,
+    pub note: Option<String>,
+}
+
 /// Duty patterns and rotas.
 #[async_trait]
 pub trait DutyStore: Send + Sync {
@@ -82,4 +94,17 @@ pub trait DutyStore: Send + Sync {
         approved_by: i64,
         reason: &str,
     ) -> StoreResult<bool>;
+    /// The attendance records of a unit from `from` up to (not including) `before`, in order.
+    async fn duty_attendance(
+        &self,
+        unit_id: i64,
+        from: NaiveDate,
+        before: NaiveDate,
+    ) -> StoreResult<Vec<AttendanceRecord>>;
+    /// Records a sign-in; false (nothing changed) when the day already has one.
+    async fn record_sign_in(&self, unit_id: i64, record: &AttendanceRecord) -> StoreResult<bool>;
+    /// Records the sign-out of the day's sign-in by `user_id`; false (nothing changed) unless
+    /// they signed in and have not signed out.
+    async fn record_sign_out(&self, unit_id: i64, day: NaiveDate, user_id: i64, at: DateTime<Utc>)
+    -> StoreResult<bool>;
 }

@@ -55,10 +55,14 @@ pub trait SessionStore: Send + Sync {
     /// Forgets the failures under (`scope`, `key`) (a reissued query code, a successful login).
     async fn clear_failures(&self, scope: &str, key: &str) -> StoreResult<()>;
     async fn session_load(&self, id: &str) -> StoreResult<Option<SessionRow>>;
+    /// Saves an existing session; one no longer there (ended meanwhile) is not written again.
     async fn session_save(&self, id: &str, row: &SessionRow) -> StoreResult<()>;
     /// Saves a new session only if the id is unused; false on a collision.
     async fn session_insert_new(&self, id: &str, row: &SessionRow) -> StoreResult<bool>;
     async fn session_delete(&self, id: &str) -> StoreResult<()>;
+    /// Forgets the sessions expired before `before` (with when and from where they were signed in);
+    /// how many.
+    async fn purge_sessions(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     /// The person's sessions not expired at `now`, the latest signed in first.
     async fn user_sessions(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<OwnedSession>>;
     /// Ends one session of the person, named by its handle; false when they have no such session.

@@ -33,6 +33,12 @@ pub fn pdf_response(record: &huiyin_store::IssuedDocument, blob: huiyin_store::B
     response
 }
 
+/// A PDF made for this request (a name plate), shown in the browser.
+pub fn made_pdf(filename: &str, bytes: Vec<u8>) -> Response {
+    let blob = huiyin_store::Blob { sha256: String::new(), media_type: "application/pdf".into(), bytes };
+    file_response("inline", filename, blob)
+}
+
 fn file_response(disposition: &str, filename: &str, blob: huiyin_store::Blob) -> Response {
     let encoded: String = filename
         .bytes()

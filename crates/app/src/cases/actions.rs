@@ -357,6 +357,8 @@ pub async fn act(
         }
         CaseAction::SetAccused(d) => {
             let (mut accused, reason) = d.parse()?;
+            // GEN-7: a unit named by its name (current or former) is that unit, as at registration.
+            crate::cases::register::unit_by_accused_name(state, &mut accused).await?;
             let new_accused = match &accused.unit {
                 Some(code) => {
                     Some(tree.id_of(code.as_str()).ok_or_else(|| FieldError::new("unit", Invalid::UnknownUnit))?)

@@ -82,7 +82,18 @@ pub async fn check_registration(
 /// Spaces do not count. A name that only begins with one (“东镇派出所” is another organ) is left as
 /// typed; a current name wins over a former one.
 pub(crate) async fn name_the_accused_unit(state: &AppState, registration: &mut Registration) -> AppResult<()> {
-    let Some(accused) = registration.accused.as_mut().filter(|a| a.unit.is_none()) else { return Ok(()) };
+    match registration.accused.as_mut() {
+        Some(accused) => unit_by_accused_name(state, accused).await,
+        None => Ok(()),
+    }
+}
+
+/// [`name_the_accused_unit`] for one accused (at registration, and when the accused is corrected):
+/// with no unit picked, a name typed that is a unit's name, current or former, is taken as it.
+pub(crate) async fn unit_by_accused_name(state: &AppState, accused: &mut huiyin_core::case::Accused) -> AppResult<()> {
+    if accused.unit.is_some() {
+        return Ok(());
+    }
     let plain = crate::units::plain_name;
     let name = accused.name.as_deref().map(plain).unwrap_or_default();
     if name.is_empty() {

@@ -7,6 +7,7 @@
 //! serves the print view and the PDF (`huiyin_pdf::Letter`).
 
 pub mod issue;
+pub mod name_plate;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -403,6 +403,14 @@ fn gen_7_a_unit_is_found_by_its_former_name(backend: Backend) {
         assert_eq!(case["accused"]["unit"], "XS", "{typed}: {case}");
         assert_eq!(get(&server, &wang, &format!("/api/v1/cases/{}", case["id"])).0, 404, "the accused never sees it");
     }
+    // Corrected later to accuse the unit by its former name: the same protection.
+    let mut plain_visit = crate::api::visit();
+    plain_visit["unit"] = json!("XZ");
+    let (_, case) = post(&server, &town, "/api/v1/cases", &plain_visit);
+    let corrected = json!({"name": "西山社区", "reason": "信访人补充反映对象"});
+    let (status, set) = post(&server, &town, &format!("/api/v1/cases/{}/set-accused", case["id"]), &corrected);
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(set["accused"]["unit"], "XS", "{set}");
     let (status, err) = post(
         &server,
         &county,

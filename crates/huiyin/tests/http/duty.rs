@@ -2,6 +2,7 @@
 //! edited day by day, swaps with their approving leader, who is on duty today; by the API and on
 //! the page, refused to every role and unit that does not arrange it.
 
+use chrono::Datelike;
 use huiyin_core::user::Role;
 use serde_json::{Value, json};
 
@@ -213,3 +214,133 @@ fn twn_7_year_round_duty_and_fed_3_a_leader_each_weekday(backend: Backend) {
     assert!(printed.contains("2026-10-08 周四\tcllead") && printed.contains("2026-10-05 周一(休)\t—"), "{printed}");
 }
 both_backends!(twn_7_year_round_duty_and_fed_3_a_leader_each_weekday);
+
+/// FED-4, SCH-9: 亮证服务 — a receiver prints their desk name plate (桌牌) for the counter: unit,
+/// name, title and credential number on both faces, read back from the PDF. Without a credential
+/// number it is refused on that field; an administrator prints one for their staff from the
+/// person's page; a sibling's administrator and another role cannot.
+fn fed_4_a_receiver_prints_a_name_plate_with_their_credential(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _) = db.seed();
+    let admin = db.account("xsadmin", "XS", Role::Admin, Some("西山社区管理员口令2026"));
+    let sibling = db.account("dzadmin", "DZ", Role::Admin, None);
+    let server = Server::start(&db);
+    let plate = |token: &str, username: &str| {
+        let mut answer = crate::common::agent()
+            .get(server.url(&format!("/api/v1/users/{username}/name-plate")))
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap();
+        let kind = answer.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (answer.status().as_u16(), kind, answer.body_mut().read_to_vec().unwrap())
+    };
+    let card = json!({"display_name": "王秀英", "title": "专职信访员", "credential": ""});
+    assert_eq!(put(&server, &admin, "/api/v1/users/wang/card", &card).0, 200);
+    let (status, _, body) = plate(&wang, "wang");
+    let err: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("credential")), "{err}");
+    let card = json!({"display_name": "王秀英", "title": "专职信访员", "credential": "XS-001"});
+    assert_eq!(put(&server, &admin, "/api/v1/users/wang/card", &card).0, 200);
+    let (status, kind, pdf) = plate(&wang, "wang");
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    let text: String = huiyin_pdf::extract_text(&pdf).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in ["西山社区", "王秀英", "专职信访员", "XS-001"] {
+        assert_eq!(text.matches(expected).count(), 2, "{expected} on both faces: {text}");
+    }
+    assert_eq!(plate(&admin, "wang").0, 200, "the administrator prints it for their staff");
+    assert_eq!(plate(&sibling, "wang").0, 404);
+    assert_eq!(plate(&chen, "wang").0, 403, "another role");
+    // On the pages: one's own from the rota page, a person's from their page.
+    let browser = Browser::sign_in(&server, "xsadmin", "西山社区管理员口令2026");
+    let (_, person) = browser.page("/admin/users/wang");
+    assert!(person.contains("/admin/users/wang/name-plate.pdf"), "{person}");
+    let answer = crate::common::plain()
+        .get(server.url("/admin/users/wang/name-plate.pdf"))
+        .header("Cookie", &browser.cookie)
+        .call()
+        .unwrap();
+    assert_eq!(answer.headers()["content-type"], "application/pdf");
+    let (_, rota) = browser.page("/duty");
+    assert!(rota.contains("href=\"/name-plate.pdf\""), "{rota}");
+}
+both_backends!(fed_4_a_receiver_prints_a_name_plate_with_their_credential);
+
+/// FED-8: the person on duty signs in and out from the home page (or the API), once a day and only
+/// on their own duty day; a past duty day without a sign-in is an absence on the rota, traced to the
+/// person on it; an officer records a sign-in for them after the fact, marked as theirs (补记); the
+/// month's attendance sheet downloads as XLSX.
+fn fed_8_the_person_on_duty_signs_in_and_an_absence_is_traced(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    let admin = db.account("xsadmin", "XS", Role::Admin, Some("西山社区管理员口令2026"));
+    let duty = db.account("zhaoduty", "XS-CL", Role::Handler, Some("赵值班的登录口令2026"));
+    let other = db.account("qian", "XS-CL", Role::Handler, None);
+    let officer = db.account("cloff", "XS-CL", Role::Officer, None);
+    let server = Server::start(&db);
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let this_month = today.format("%Y-%m").to_string();
+    let first = today.with_day(1).unwrap();
+    let last_month = (first - chrono::Duration::days(1)).format("%Y-%m").to_string();
+    let pattern = json!({"kind": "rotation", "people": ["zhaoduty"], "every_day": true});
+    assert_eq!(put(&server, &admin, "/api/v1/units/XS-CL/duty/pattern", &pattern).0, 200);
+    for month in [&last_month, &this_month] {
+        assert_eq!(post(&server, &admin, &format!("/api/v1/units/XS-CL/duty/{month}/generate"), &json!({})).0, 200);
+    }
+
+    // Signing in: the person on duty, once; nobody else.
+    let (status, err) = post(&server, &other, "/api/v1/duty/sign-in", &json!({}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("day")), "not their duty: {err}");
+    let browser = Browser::sign_in(&server, "zhaoduty", "赵值班的登录口令2026");
+    let (_, home) = browser.page("/home");
+    assert!(home.contains("今日由您值班") && home.contains("id=\"duty-sign-in\""), "{home}");
+    let (status, location, _) = browser.submit("/duty/sign-in", &[]);
+    assert_eq!((status, location.as_str()), (303, "/home?done=signed-in"));
+    let (_, home) = browser.page("/home?done=signed-in");
+    assert!(home.contains("已签到") && home.contains("id=\"duty-sign-out\""), "{home}");
+    assert_eq!(post(&server, &duty, "/api/v1/duty/sign-in", &json!({})).0, 422, "once a day");
+    assert_eq!(post(&server, &duty, "/api/v1/duty/sign-out", &json!({})).0, 204);
+    assert_eq!(post(&server, &duty, "/api/v1/duty/sign-out", &json!({})).0, 422, "once");
+    let signed = line(&server, &duty, "XS-CL", &today.to_string());
+    assert_eq!(signed["attendance"], "present", "{signed}");
+    assert!(signed["signed_in_at"].is_string() && signed["signed_out_at"].is_string(), "{signed}");
+
+    // Last month nobody signed in: every day an absence, traced to the person on the rota.
+    let day = format!("{last_month}-01");
+    let absent = line(&server, &admin, "XS-CL", &day);
+    assert_eq!(
+        (absent["attendance"].as_str(), absent["person"]["username"].as_str()),
+        (Some("absent"), Some("zhaoduty"))
+    );
+    // 补记: an officer records the sign-in, marked as theirs.
+    let path = format!("/api/v1/units/XS-CL/duty/days/{day}/attendance");
+    let body = json!({"time": "09:05", "note": "系统故障,到岗后未能签到"});
+    assert_eq!(post(&server, &duty, &path, &body).0, 403, "a handler does not record for others");
+    for (bad, field) in [(json!({"time": "9点", "note": "x"}), "time"), (json!({"time": "09:05", "note": " "}), "note")]
+    {
+        let (status, err) = post(&server, &officer, &path, &bad);
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some(field)), "{bad}: {err}");
+    }
+    let (status, recorded) = post(&server, &officer, &path, &body);
+    assert_eq!(status, 201, "{recorded}");
+    assert_eq!(post(&server, &officer, &path, &body).0, 422, "recorded once");
+    let present = line(&server, &admin, "XS-CL", &day);
+    assert_eq!(
+        (present["attendance"].as_str(), present["recorded_by"]["username"].as_str()),
+        (Some("present"), Some("cloff"))
+    );
+    let (_, log) = get(&server, &admin, "/api/v1/audit?action=duty.attendance");
+    assert_eq!(log["items"][0]["after"]["person"], "zhaoduty", "{log}");
+
+    // The rota page marks the absences; the month's sheet downloads.
+    let arranger = Browser::sign_in(&server, "xsadmin", "西山社区管理员口令2026");
+    let (_, page) = arranger.page(&format!("/duty?unit=XS-CL&month={last_month}"));
+    assert!(page.contains("缺勤") && page.contains("cloff补记"), "{page}");
+    let answer = crate::common::plain()
+        .get(server.url(&format!("/duty/XS-CL/sheet.xlsx?month={last_month}")))
+        .header("Cookie", &arranger.cookie)
+        .call()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+}
+both_backends!(fed_8_the_person_on_duty_signs_in_and_an_absence_is_traced);

@@ -172,7 +172,7 @@ pub(super) struct SessionView {
     address: Option<String>,
     /// The browser's description of itself.
     agent: Option<String>,
-    /// When it ends unless used before.
+    /// When it ends (eight hours after it was last changed: signed in, a form's token made).
     expires_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -218,6 +218,24 @@ pub(super) async fn end_session(
 ) -> ApiResult<StatusCode> {
     accounts::end_session(&state, &caller.actor, Some(&username), &handle).await.map_err(|e| refuse(caller.lang, e))?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The desk name plate (桌牌, 亮证服务: FED-4, SCH-9) of one's own account or of an account of a
+/// unit in scope (administrators): unit, name, title and credential number on both faces of a
+/// folded A4 sheet. Refused (422, `credential`) while the person has no credential number.
+#[utoipa::path(get, path = "/users/{username}/name-plate", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn name_plate(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(username): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    let (user, pdf) = huiyin_app::documents::name_plate::name_plate(&state, &caller.actor, Some(&username))
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok(crate::made_pdf(&format!("name-plate-{}.pdf", user.username), pdf))
 }
 
 /// Disables an account of a unit in the caller's scope (administrators): its sessions stop at once

@@ -121,6 +121,17 @@ pub(super) struct RotaDayView {
     approved_by: Option<DutyPerson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
+    /// FED-8: `present` (signed in), `pending` (reception not over yet), `absent` (reception over
+    /// without a sign-in); absent on a day without duty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attendance: Option<huiyin_core::duty::Attendance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_out_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who recorded the sign-in for the person on duty (补记).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded_by: Option<DutyPerson>,
 }
 
 /// A unit's rota for a month.
@@ -159,6 +170,10 @@ pub(super) async fn get_duty_rota(
                 origin: d.origin.map(|o| o.code().to_owned()),
                 approved_by: d.approved_by.as_ref().map(DutyPerson::of),
                 reason: d.reason,
+                attendance: (d.attendance != huiyin_core::duty::Attendance::NoDuty).then_some(d.attendance),
+                signed_in_at: d.signed.as_ref().map(|a| a.signed_in_at),
+                signed_out_at: d.signed.as_ref().and_then(|a| a.signed_out_at),
+                recorded_by: d.recorded_by.as_ref().map(DutyPerson::of),
             })
             .collect(),
     }))
@@ -244,4 +259,64 @@ pub(super) async fn duty_today(State(state): State<AppState>, caller: ApiActor) 
         day: huiyin_core::limits::china_day(chrono::Utc::now()),
         person: person.as_ref().map(DutyPerson::of),
     }))
+}
+
+/// A sign-in as recorded.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct SignedInView {
+    day: chrono::NaiveDate,
+    signed_in_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Signs the caller in at their post for today (FED-8): they are on today's rota of their unit.
+/// Refused (422, `day`) on another day, or when already signed in.
+#[utoipa::path(post, path = "/duty/sign-in", tag = "duty",
+    responses((status = 201, body = SignedInView), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn duty_sign_in(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<(axum::http::StatusCode, Json<SignedInView>)> {
+    let record = duty::sign_in(&state, &caller.actor).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok((axum::http::StatusCode::CREATED, Json(SignedInView { day: record.day, signed_in_at: record.signed_in_at })))
+}
+
+/// Signs the caller out of today's duty; refused (422) unless signed in and not yet out.
+#[utoipa::path(post, path = "/duty/sign-out", tag = "duty",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn duty_sign_out(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<axum::http::StatusCode> {
+    duty::sign_out(&state, &caller.actor).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RecordSignInBody {
+    /// When they arrived, `HH:MM` (China time) on that day.
+    time: String,
+    /// Why it is recorded for them (补记的原因).
+    note: String,
+}
+
+/// Records the sign-in of the person on duty on a day (补记), marked as recorded by the caller (an
+/// officer, administrator or leader whose scope holds the unit). On the audit log.
+#[utoipa::path(post, path = "/units/{code}/duty/days/{day}/attendance", tag = "duty",
+    params(("code" = String, Path), ("day" = String, Path, description = "YYYY-MM-DD")), request_body = RecordSignInBody,
+    responses((status = 201, body = SignedInView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn record_duty_sign_in(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path((code, day)): Path<(String, String)>,
+    ApiJson(body): ApiJson<RecordSignInBody>,
+) -> ApiResult<(axum::http::StatusCode, Json<SignedInView>)> {
+    let record = duty::record_sign_in(&state, &caller.actor, &code, &day, &body.time, &body.note)
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok((axum::http::StatusCode::CREATED, Json(SignedInView { day: record.day, signed_in_at: record.signed_in_at })))
 }

@@ -588,6 +588,16 @@ pub(super) async fn end_session(
     Ok(Redirect::to(&format!("/admin/users/{}?done=session", user.username)).into_response())
 }
 
+/// The person's desk name plate (桌牌) as a PDF.
+pub(super) async fn name_plate(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(username): Path<String>,
+) -> PageResult {
+    let (user, pdf) = huiyin_app::documents::name_plate::name_plate(&state, &staff.actor, Some(&username)).await?;
+    Ok(crate::made_pdf(&format!("name-plate-{}.pdf", user.username), pdf))
+}
+
 /// Revokes every API token of the person.
 pub(super) async fn revoke_tokens(
     State(state): State<AppState>,

@@ -31,6 +31,11 @@ pub(super) struct DayRow {
     /// How the day got its person, in words, with who approved it and why.
     note: String,
     today: bool,
+    /// 到岗, 待签到, 缺勤 or empty (FED-8).
+    attendance: &'static str,
+    absent: bool,
+    /// When they signed in and out, and who recorded it for them: “09:02–17:30”.
+    signed: String,
 }
 
 /// A staff member offered in a picker.
@@ -58,6 +63,8 @@ pub(super) struct DutyPage {
     /// Who is on duty today in this unit, when today falls in the month shown or not.
     today: Option<String>,
     may_arrange: bool,
+    /// May record a sign-in for the person on duty (补记): arrangers and officers.
+    may_record: bool,
     staff: Vec<Person>,
     approvers: Vec<Person>,
     /// The days of the month that have someone on duty, for the swap: (day, label with person).
@@ -142,6 +149,7 @@ pub(super) async fn duty_page(State(state): State<AppState>, staff: Staff, Query
         "swap" => Some("已调班,并记录批准的领导和事由。"),
         "generate" => Some("已按值班方式生成本月值班表;手工调整过的日子保持不变。"),
         "pattern" => Some("已保存值班方式。下次生成月值班表时按新方式排班。"),
+        "attendance" => Some("已补记签到,并注明补记人。"),
         _ => None,
     };
     let unit = if q.unit.trim().is_empty() { staff.actor.user.unit_code.clone() } else { q.unit.clone() };
@@ -183,6 +191,20 @@ async fn duty_view(
                 }
             },
             today: d.day == today,
+            attendance: d.attendance.label_zh(),
+            absent: d.attendance == huiyin_core::duty::Attendance::Absent,
+            signed: d
+                .signed
+                .as_ref()
+                .map(|a| {
+                    let clock = |t: chrono::DateTime<chrono::Utc>| {
+                        t.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%H:%M").to_string()
+                    };
+                    let out = a.signed_out_at.map(|t| format!("–{}", clock(t))).unwrap_or_default();
+                    let by = d.recorded_by.as_ref().map(|u| format!("({}补记)", u.display_name)).unwrap_or_default();
+                    format!("{}{out}{by}", clock(a.signed_in_at))
+                })
+                .unwrap_or_default(),
         })
         .collect();
     let duty_days = rota
@@ -230,6 +252,7 @@ async fn duty_view(
         rows,
         today: on_today.as_ref().map(huiyin_app::accounts::name_and_title),
         may_arrange: rota.may_arrange,
+        may_record: rota.may_arrange || staff.actor.user.role.can_register(),
         staff: rota.staff.iter().map(person).collect(),
         approvers: rota.approvers.iter().map(person).collect(),
         duty_days,
@@ -245,6 +268,53 @@ async fn duty_view(
     };
     let status = if page.errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, render(&page)).into_response())
+}
+
+/// One's own desk name plate (桌牌, FED-4, SCH-9) as a PDF, for the reception counter.
+pub(super) async fn own_name_plate(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let (user, pdf) = huiyin_app::documents::name_plate::name_plate(&state, &staff.actor, None).await?;
+    Ok(crate::made_pdf(&format!("name-plate-{}.pdf", user.username), pdf))
+}
+
+/// 考勤表 (FED-8): the unit's month of duty and attendance as a spreadsheet.
+pub(super) async fn attendance_sheet(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(unit): Path<String>,
+    Query(q): Query<DutyQuery>,
+) -> PageResult {
+    let rota = duty::rota(&state, &staff.actor, &unit, &month_or_now(&q.month)).await?;
+    let clock = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%H:%M").to_string()
+    };
+    let rows = rota
+        .days
+        .iter()
+        .map(|d| {
+            vec![
+                d.day.to_string(),
+                weekday_zh(d.day.weekday().number_from_monday() as u8).to_owned(),
+                if d.working_day { "工作日" } else { "休息日" }.to_owned(),
+                d.person.as_ref().map(huiyin_app::accounts::name_and_title).unwrap_or_default(),
+                d.attendance.label_zh().to_owned(),
+                d.signed.as_ref().map(|a| clock(a.signed_in_at)).unwrap_or_default(),
+                d.signed.as_ref().and_then(|a| a.signed_out_at).map(clock).unwrap_or_default(),
+                d.recorded_by.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
+                d.signed.as_ref().and_then(|a| a.note.clone()).or_else(|| d.reason.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let table = huiyin_app::cases::export::ExportTable {
+        headers: vec!["日期", "星期", "工作日", "值班人员", "出勤", "签到", "签退", "补记人", "说明"],
+        rows,
+        truncated: false,
+    };
+    let widths = [12.0, 6.0, 8.0, 24.0, 8.0, 8.0, 8.0, 10.0, 30.0];
+    let bytes = super::export::xlsx_sheet(&table, "值班考勤", &widths)?;
+    let media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let blob = huiyin_store::Blob { sha256: String::new(), media_type: media_type.into(), bytes };
+    let name = format!("值班考勤-{}-{}.xlsx", rota.unit.code, rota.month);
+    Ok(crate::attachment_response(&name, blob))
 }
 
 /// Back to the month shown, saying what was done.
@@ -292,6 +362,34 @@ pub(super) async fn set_day(
     match duty::set_day(&state, &staff.actor, &unit, &f.day, Some(&f.person), &f.reason).await {
         Ok(_) => back(&unit, &month, "day"),
         Err(e) => refused(&state, &staff, &unit, &month, "day", e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct AttendanceForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// 补记签到: the sign-in of the person on duty, recorded for them.
+pub(super) async fn record_sign_in(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(unit): Path<String>,
+    Form(f): Form<AttendanceForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let month = month_or_now(&f.month);
+    match duty::record_sign_in(&state, &staff.actor, &unit, &f.day, &f.time, &f.note).await {
+        Ok(_) => back(&unit, &month, "attendance"),
+        Err(e) => refused(&state, &staff, &unit, &month, "attendance", e).await,
     }
 }
 

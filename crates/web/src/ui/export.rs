@@ -62,8 +62,15 @@ pub(super) fn csv(table: &ExportTable) -> String {
     out
 }
 
-/// The table as one worksheet, headings bold and frozen, every cell a string.
+/// The case table as one worksheet.
 fn xlsx(table: &ExportTable) -> Result<Vec<u8>, PageError> {
+    let widths = [18.0, 17.0, 8.0, 14.0, 10.0, 6.0, 20.0, 14.0, 28.0, 60.0, 14.0, 8.0, 12.0];
+    xlsx_sheet(table, "信访件", &widths)
+}
+
+/// A table as one worksheet named `name`, headings bold and frozen, every cell a string, the columns
+/// `widths` wide.
+pub(super) fn xlsx_sheet(table: &ExportTable, name: &str, widths: &[f64]) -> Result<Vec<u8>, PageError> {
     use rust_xlsxwriter::{Format, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| {
         tracing::error!(error = %e, "export failed");
@@ -71,7 +78,7 @@ fn xlsx(table: &ExportTable) -> Result<Vec<u8>, PageError> {
     };
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name("信访件").map_err(failed)?;
+    sheet.set_name(name).map_err(failed)?;
     let bold = Format::new().set_bold();
     for (col, heading) in (0u16..).zip(&table.headers) {
         sheet.write_string_with_format(0, col, *heading, &bold).map_err(failed)?;
@@ -86,8 +93,8 @@ fn xlsx(table: &ExportTable) -> Result<Vec<u8>, PageError> {
         sheet.write_string(row, 0, format!("(仅导出前 {} 件,请缩小筛选范围)", table.rows.len())).map_err(failed)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(failed)?;
-    for (col, width) in (0u16..).zip([18.0, 17.0, 8.0, 14.0, 10.0, 6.0, 20.0, 14.0, 28.0, 60.0, 14.0, 8.0, 12.0]) {
-        sheet.set_column_width(col, width).map_err(failed)?;
+    for (col, width) in (0u16..).zip(widths) {
+        sheet.set_column_width(col, *width).map_err(failed)?;
     }
     workbook.save_to_buffer().map_err(failed)
 }

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::response::IntoResponse;
 use chrono::Utc;
 
 use super::list::due_text;
@@ -37,6 +38,10 @@ pub(super) struct HomePage {
     online: Vec<WorkRow>,
     online_total: i64,
     mine: Vec<WorkRow>,
+    /// Today's duty of the reader (FED-8): `Some` when they are on duty, with when they signed in
+    /// and out (“09:02”), empty while not yet.
+    duty: Option<(String, String)>,
+    done: Option<&'static str>,
 }
 
 fn rows(items: &[huiyin_store::CaseSummary], today: chrono::NaiveDate) -> Vec<WorkRow> {
@@ -58,8 +63,29 @@ fn rows(items: &[huiyin_store::CaseSummary], today: chrono::NaiveDate) -> Vec<Wo
         .collect()
 }
 
-pub(super) async fn home_page(State(state): State<AppState>, staff: Staff) -> PageResult {
+#[derive(serde::Deserialize, Default)]
+pub(super) struct HomeQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub(super) async fn home_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Query(q): axum::extract::Query<HomeQuery>,
+) -> PageResult {
     let today = huiyin_core::limits::china_day(Utc::now());
+    let clock =
+        |t: chrono::DateTime<Utc>| t.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%H:%M").to_string();
+    let duty = huiyin_app::duty::my_duty_today(&state, &staff.actor).await?.map(|signed| match signed {
+        Some(r) => (clock(r.signed_in_at), r.signed_out_at.map(clock).unwrap_or_default()),
+        None => (String::new(), String::new()),
+    });
+    let done = match q.done.as_str() {
+        "signed-in" => Some("已签到。"),
+        "signed-out" => Some("已签退。"),
+        _ => None,
+    };
     let work = work::work(&state, &staff.actor).await?;
     let role = staff.actor.user.role;
     let unit = state.store.unit_by_id(staff.actor.user.unit_id).await?.map(|u| u.name).unwrap_or_default();
@@ -73,6 +99,30 @@ pub(super) async fn home_page(State(state): State<AppState>, staff: Staff) -> Pa
         online_total: work.online_total,
         mine: rows(&work.mine, today),
         counts: work.counts,
+        duty,
+        done,
     };
     Ok(render(&page))
+}
+
+/// 签到: the reader signs in at their post for today's duty (FED-8).
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Form(f): axum::extract::Form<super::login::CsrfForm>,
+) -> PageResult {
+    super::check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    huiyin_app::duty::sign_in(&state, &staff.actor).await?;
+    Ok(axum::response::Redirect::to("/home?done=signed-in").into_response())
+}
+
+/// 签退 from today's duty.
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Form(f): axum::extract::Form<super::login::CsrfForm>,
+) -> PageResult {
+    super::check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    huiyin_app::duty::sign_out(&state, &staff.actor).await?;
+    Ok(axum::response::Redirect::to("/home?done=signed-out").into_response())
 }

@@ -92,6 +92,7 @@ fn fed_11_words_added_on_the_page_reach_old_cases_through_a_background_rebuild(b
     finished(&server, &admin);
     assert_eq!(remove(&admin, "东坡村"), 404, "gone");
     assert_eq!(remove(&admin, "不在词典"), 404);
+    assert_eq!(remove(&admin, "东坡\u{0}村"), 404, "a NUL is no word");
     let (status, location, _) = county.submit("/admin/dictionary/remove", &[("word", "破损严重")]);
     assert_eq!((status, location.as_str()), (303, "/admin/dictionary?removed=1"));
     finished(&server, &admin);

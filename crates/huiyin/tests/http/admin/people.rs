@@ -350,7 +350,10 @@ fn fed_2_a_persons_sessions_are_listed_and_ended_one_by_one(backend: Backend) {
     let other = left[0]["handle"].as_str().unwrap();
     let (status, page) = admin.page("/admin/users/sun");
     assert_eq!(status, 200);
-    assert!(page.contains("正在登录") && page.contains(&format!("/admin/users/sun/sessions/{other}/end")), "{page}");
+    assert!(
+        page.contains("已登录的浏览器") && page.contains(&format!("/admin/users/sun/sessions/{other}/end")),
+        "{page}"
+    );
     let (status, location, _) = admin.submit(&format!("/admin/users/sun/sessions/{other}/end"), &[]);
     assert_eq!((status, location.as_str()), (303, "/admin/users/sun?done=session"));
     assert_eq!((home(&first), home(&second)), (303, 303));
@@ -367,6 +370,12 @@ fn fed_2_a_persons_sessions_are_listed_and_ended_one_by_one(backend: Backend) {
     assert_eq!(listed(&community).1.as_array().map(Vec::len), Some(1));
     assert_eq!(common::delete(&server, &community, "/api/v1/users/sun/sessions").0, 204);
     assert_eq!(home(&third), 303);
+    assert_eq!(listed(&community).1.as_array().map(Vec::len), Some(0));
+    // Disabled and enabled again, the person signs in afresh: no session comes back.
+    let (fourth, _) = sign_in(&server, "sun", "孙的登录口令2026年冬", "/home");
+    assert_eq!(post(&server, &community, "/api/v1/users/sun/disable", &json!({})).0, 200);
+    assert_eq!(post(&server, &community, "/api/v1/users/sun/enable", &json!({})).0, 200);
+    assert_eq!(home(&fourth), 303);
     assert_eq!(listed(&community).1.as_array().map(Vec::len), Some(0));
 }
 both_backends!(fed_2_a_persons_sessions_are_listed_and_ended_one_by_one);
