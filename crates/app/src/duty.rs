@@ -165,10 +165,18 @@ pub async fn generate_month(
     }
     let last = state.store.last_duty_before(unit.id, month.first_day()).await?;
     let last_person = match last {
-        Some(day) => state.store.user_by_id(day.user_id).await?.map(|u| u.username),
+        Some(day) => match day.user_id {
+            Some(id) => state.store.user_by_id(id).await?.map(|u| u.username),
+            None => None,
+        },
         None => None,
     };
     let calendar = state.calendar().await;
+    let counts_working_days = !matches!(pattern, DutyPattern::Rotation { every_day: true, .. });
+    if counts_working_days && !calendar.covers(month.first_day()) {
+        // Without the year's holiday schedule, holidays would be duty days and make-up days not.
+        return Err(FieldError::new("month", Invalid::NotAChoice { allowed: "已导入节假日安排的年份".into() }).into());
+    }
     let next = next_in_turn(&pattern, last_person.as_deref());
     let days: Vec<(NaiveDate, i64)> = month_rota(&pattern, month, &calendar, next)
         .into_iter()
@@ -205,11 +213,11 @@ pub async fn rota(state: &AppState, actor: &Actor, code: &str, month: &str) -> A
                 day,
                 working_day: calendar.is_working_day(day),
                 holiday: calendar.listed(day).map(|(name, _)| name.to_owned()),
-                person: user(duty.map(|d| d.user_id)),
+                person: user(duty.and_then(|d| d.user_id)),
                 origin: duty.map(|d| d.origin),
                 approved_by: user(duty.and_then(|d| d.approved_by)),
                 reason: duty.and_then(|d| d.reason.clone()),
-                attendance: attendance(day, duty.is_some(), sign.is_some(), now, closes),
+                attendance: attendance(day, duty.is_some_and(|d| d.user_id.is_some()), sign.is_some(), now, closes),
                 recorded_by: user(sign.as_ref().and_then(|a| a.recorded_by)),
                 signed: sign,
             }
@@ -340,18 +348,24 @@ pub async fn record_sign_in(
 fn day_snapshot(day: Option<&DutyDay>, users: &[User]) -> serde_json::Value {
     let name = |id: i64| users.iter().find(|u| u.id == id).map_or_else(|| id.to_string(), |u| u.username.clone());
     match day {
-        Some(d) => json!({"day": d.day.to_string(), "person": name(d.user_id), "origin": d.origin.code()}),
+        Some(d) => json!({"day": d.day.to_string(), "person": d.user_id.map(name), "origin": d.origin.code()}),
         None => json!({"person": null}),
     }
 }
 
 /// Parses a rota day, `YYYY-MM-DD`.
+/// A rota day, `YYYY-MM-DD`, in the years a month may be (2000–2099).
 fn rota_day(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, Invalid::DateFormat))
+    let day =
+        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, Invalid::DateFormat))?;
+    if !(2000..=2099).contains(&day.year()) {
+        return Err(FieldError::new(field, Invalid::DateFormat));
+    }
+    Ok(day)
 }
 
 /// Sets who is on duty on one day (or nobody, `person` empty), by hand (its administrators and
-/// leaders), with a reason.
+/// leaders), with a reason; generating the month again keeps it.
 pub async fn set_day(
     state: &AppState,
     actor: &Actor,
@@ -363,19 +377,19 @@ pub async fn set_day(
     let unit = arranged_unit(state, actor, code).await?;
     let day = rota_day("day", day)?;
     let reason = huiyin_core::text::optional("reason", Some(reason), huiyin_core::text::limits::REASON)?;
-    let to = match person.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(username) => {
-            let user = staff_of(state, &unit, "person", username).await?;
-            Some(DutyDay {
-                day,
-                user_id: user.id,
-                origin: DutyOrigin::Edit,
-                approved_by: Some(actor.user.id).filter(|_| !actor.is_operator()),
-                reason,
-            })
-        }
+    // Nobody on duty is kept as a day set by hand too, so that generating the month again keeps it.
+    let user_id = match person.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(username) => Some(staff_of(state, &unit, "person", username).await?.id),
         None => None,
     };
+    let to = Some(DutyDay {
+        day,
+        user_id,
+        origin: DutyOrigin::Edit,
+        // Who set it by hand (not an approval: a swap's approver is a leader other than the two).
+        approved_by: Some(actor.user.id).filter(|_| !actor.is_operator()),
+        reason,
+    });
     let before = state.store.set_duty_day(unit.id, day, to.as_ref()).await?;
     let users = state.store.users().await?;
     audit::record(
@@ -435,11 +449,14 @@ pub async fn swap(
         return Err(errors.into());
     }
     let on_days = state.store.duty_days(unit.id, a.min(b), huiyin_core::duty::day_after(a.max(b))).await?;
-    let on = |day: NaiveDate| on_days.iter().find(|d| d.day == day).map(|d| d.user_id);
+    let on = |day: NaiveDate| on_days.iter().find(|d| d.day == day).and_then(|d| d.user_id);
     let (Some(on_a), Some(on_b)) = (on(a), on(b)) else {
         let field = if on(a).is_none() { "a" } else { "b" };
         return Err(FieldError::new(field, Invalid::NotAChoice { allowed: "有人值班的日子".into() }).into());
     };
+    if on_a == on_b {
+        return Err(FieldError::new("b", Invalid::NotAChoice { allowed: "另一人值班的日子".into() }).into());
+    }
     if approver.id == on_a || approver.id == on_b {
         let allowed = "调班双方以外的领导".to_owned();
         return Err(FieldError::new("approver", Invalid::NotAChoice { allowed }).into());
@@ -456,8 +473,7 @@ pub async fn swap(
     Ok(())
 }
 
-/// Who is on duty today in the actor's own unit (the registration form and the home page show
-/// them; TWN-6).
+/// Who is on duty today in the actor's own unit (the registration form shows them; TWN-6).
 pub async fn on_duty_today(state: &AppState, actor: &Actor) -> AppResult<Option<User>> {
     let today = huiyin_core::limits::china_day(Utc::now());
     on_duty(state, actor.user.unit_id, today).await
@@ -467,7 +483,9 @@ pub async fn on_duty_today(state: &AppState, actor: &Actor) -> AppResult<Option<
 pub async fn on_duty(state: &AppState, unit_id: i64, day: NaiveDate) -> AppResult<Option<User>> {
     let days = state.store.duty_days(unit_id, day, huiyin_core::duty::day_after(day)).await?;
     match days.first() {
-        Some(duty) => Ok(state.store.user_by_id(duty.user_id).await?),
+        // A disabled account is on duty nowhere.
+        Some(DutyDay { user_id: Some(id), .. }) => Ok(state.store.user_by_id(*id).await?.filter(|u| u.active)),
+        Some(_) => Ok(None),
         None => Ok(None),
     }
 }

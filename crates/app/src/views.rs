@@ -21,6 +21,11 @@ pub fn minute(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A moment's time of day in China time: `09:30` (a sign-in on a duty day).
+pub fn clock(t: DateTime<Utc>) -> String {
+    t.with_timezone(&CHINA_OFFSET).format("%H:%M").to_string()
+}
+
 /// A date-and-time field's value in China time, to the minute: `2026-11-26T09:30`.
 pub fn local_input(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).format("%Y-%m-%dT%H:%M").to_string()

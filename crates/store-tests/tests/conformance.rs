@@ -725,13 +725,13 @@ async fn cdr_1_a_rota_is_generated_edited_and_swapped(store: &dyn Store) {
     assert_eq!(store.put_generated_duty(xs, from, before, &month, false).await.unwrap(), 0);
     let edit = DutyDay {
         day: day("2026-10-12"),
-        user_id: liu.id,
+        user_id: Some(liu.id),
         origin: DutyOrigin::Edit,
         approved_by: Some(lead.id),
         reason: Some("王请假".into()),
     };
     let was = store.set_duty_day(xs, day("2026-10-12"), Some(&edit)).await.unwrap();
-    assert_eq!(was.map(|d| (d.user_id, d.origin)), Some((wang.id, DutyOrigin::Pattern)));
+    assert_eq!(was.map(|d| (d.user_id, d.origin)), Some((Some(wang.id), DutyOrigin::Pattern)));
     // Generated again: the edited day is kept, the others replaced.
     assert_eq!(store.put_generated_duty(xs, from, before, &month, false).await.unwrap(), 1);
     let days = store.duty_days(xs, from, before).await.unwrap();
@@ -739,7 +739,7 @@ async fn cdr_1_a_rota_is_generated_edited_and_swapped(store: &dyn Store) {
     assert_eq!(days[2], edit);
     assert!(store.swap_duty_days(xs, day("2026-10-08"), day("2026-10-09"), lead.id, "家中有事").await.unwrap());
     let days = store.duty_days(xs, from, before).await.unwrap();
-    assert_eq!((days[0].user_id, days[1].user_id), (liu.id, wang.id));
+    assert_eq!((days[0].user_id, days[1].user_id), (Some(liu.id), Some(wang.id)));
     assert_eq!(
         (days[0].origin, days[0].approved_by, days[0].reason.as_deref()),
         (DutyOrigin::Swap, Some(lead.id), Some("家中有事"))
@@ -748,14 +748,25 @@ async fn cdr_1_a_rota_is_generated_edited_and_swapped(store: &dyn Store) {
         !store.swap_duty_days(xs, day("2026-10-08"), day("2026-10-10"), lead.id, "x").await.unwrap(),
         "nobody on 10-10"
     );
-    assert_eq!(store.duty_days(xs, from, before).await.unwrap()[0].user_id, liu.id, "nothing changed");
-    assert_eq!(store.last_duty_before(xs, day("2026-10-12")).await.unwrap().map(|d| d.day), Some(day("2026-10-09")));
-    assert_eq!(store.last_duty_before(xs, day("2026-10-08")).await.unwrap(), None);
+    assert_eq!(store.duty_days(xs, from, before).await.unwrap()[0].user_id, Some(liu.id), "nothing changed");
+    assert!(!store.swap_duty_days(xs, day("2026-10-08"), day("2026-10-08"), lead.id, "x").await.unwrap(), "one person");
+    // The turn stands at the last day that came from the pattern: swapped and edited days do not move it.
+    assert_eq!(store.last_duty_before(xs, day("2026-10-13")).await.unwrap(), None, "all three set by hand or swapped");
     // Replacing all drops the edits and swaps too; clearing a day answers what it was.
     assert_eq!(store.put_generated_duty(xs, from, before, &month, true).await.unwrap(), 0);
     let days = store.duty_days(xs, from, before).await.unwrap();
-    assert!(days.iter().all(|d| d.origin == DutyOrigin::Pattern) && days[2].user_id == wang.id);
-    assert_eq!(store.set_duty_day(xs, day("2026-10-08"), None).await.unwrap().map(|d| d.user_id), Some(wang.id));
+    assert!(days.iter().all(|d| d.origin == DutyOrigin::Pattern) && days[2].user_id == Some(wang.id));
+    assert_eq!(store.last_duty_before(xs, day("2026-10-12")).await.unwrap().map(|d| d.day), Some(day("2026-10-09")));
+    // A day set to nobody by hand is kept as such when the month is generated again.
+    let nobody = DutyDay { user_id: None, ..edit.clone() };
+    store.set_duty_day(xs, day("2026-10-12"), Some(&nobody)).await.unwrap();
+    assert_eq!(store.put_generated_duty(xs, from, before, &month, false).await.unwrap(), 1);
+    assert_eq!(store.duty_days(xs, from, before).await.unwrap()[2].user_id, None, "still nobody");
+    assert!(
+        !store.swap_duty_days(xs, day("2026-10-09"), day("2026-10-12"), lead.id, "x").await.unwrap(),
+        "nobody on 10-12 to swap with"
+    );
+    assert_eq!(store.set_duty_day(xs, day("2026-10-08"), None).await.unwrap().map(|d| d.user_id), Some(Some(wang.id)));
     assert_eq!(store.duty_days(xs, from, before).await.unwrap().len(), 2);
 }
 conformance!(cdr_1_a_rota_is_generated_edited_and_swapped, cdr_1_a_rota_is_generated_edited_and_swapped);
@@ -1655,6 +1666,70 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();
         the_bands_are_found(&upgraded, id, &bands, &county).await;
+        upgraded.close().await;
+        scratch.finish().await;
+    }
+}
+
+/// Issue 18, GEN-7: a unit renamed before former names were kept has its old name back from the
+/// audit log's rename when the database is upgraded, so that an accusation by that name still
+/// finds it; an old name that is now another unit's current name is not taken.
+mod gen_7_renames_logged_before_the_upgrade_become_former_names {
+    use super::*;
+    use huiyin_store_tests::Scratch;
+
+    /// Logs two renames as an earlier huiyin did (no former name kept), then takes the schema back
+    /// to before the backfill (`version` is that migration's number on the backend).
+    async fn renames_of_the_old_schema(store: &dyn Store, url: &str, version: i64) -> i64 {
+        let (_, _, xs, _) = tree(store).await;
+        for old in ["西山居委会", "西镇"] {
+            let before = format!(r#"{{"code":"XS","name":"{old}"}}"#);
+            let event = NewAdminEvent {
+                at: Utc::now(),
+                actor_id: None,
+                unit_id: Some(xs),
+                action: "unit.rename".into(),
+                target: "XS".into(),
+                before: Some(before),
+                after: None,
+                address: None,
+            };
+            store.record_admin_event(&event).await.unwrap();
+        }
+        let downgrade = format!("DELETE FROM _sqlx_migrations WHERE version = {version}");
+        if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(downgrade)).execute(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(downgrade)).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        xs
+    }
+
+    async fn the_old_name_is_a_former_name(store: &dyn Store, xs: i64) {
+        let former = store.unit_former_names().await.unwrap();
+        let names: Vec<(i64, &str)> = former.iter().map(|f| (f.unit_id, f.name.as_str())).collect();
+        assert_eq!(names, [(xs, "西山居委会")], "西镇 is the town's name now");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let scratch = Scratch::sqlite().await;
+        let xs = renames_of_the_old_schema(&*scratch.store, &scratch.url, 28).await;
+        let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
+        the_old_name_is_a_former_name(&upgraded, xs).await;
+        scratch.finish().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some(scratch) = Scratch::postgres().await else { return };
+        let xs = renames_of_the_old_schema(&*scratch.store, &scratch.url, 30).await;
+        let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();
+        the_old_name_is_a_former_name(&upgraded, xs).await;
         upgraded.close().await;
         scratch.finish().await;
     }

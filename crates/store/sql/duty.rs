@@ -70,11 +70,13 @@ impl DutyStore for Backend {
     }
 
     async fn last_duty_before(&self, unit_id: i64, day: NaiveDate) -> StoreResult<Option<DutyDay>> {
-        let row = sqlx::query(select_duty!("WHERE unit_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1"))
-            .bind(unit_id)
-            .bind(day)
-            .fetch_optional(self.reader())
-            .await?;
+        let row = sqlx::query(select_duty!(
+            "WHERE unit_id = $1 AND day < $2 AND origin = 'pattern' ORDER BY day DESC LIMIT 1"
+        ))
+        .bind(unit_id)
+        .bind(day)
+        .fetch_optional(self.reader())
+        .await?;
         row.as_ref().map(duty_day_from_row).transpose()
     }
 
@@ -123,24 +125,30 @@ impl DutyStore for Backend {
             .fetch_optional(&mut *tx)
             .await?;
         let before = before.as_ref().map(duty_day_from_row).transpose()?;
-        sqlx::query("DELETE FROM duty_days WHERE unit_id = $1 AND day = $2")
-            .bind(unit_id)
-            .bind(day)
-            .execute(&mut *tx)
-            .await?;
-        if let Some(to) = to {
-            sqlx::query(
-                "INSERT INTO duty_days (unit_id, day, user_id, origin, approved_by, reason) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(unit_id)
-            .bind(day)
-            .bind(to.user_id)
-            .bind(to.origin.code())
-            .bind(to.approved_by)
-            .bind(to.reason.as_deref())
-            .execute(&mut *tx)
-            .await?;
+        match to {
+            Some(to) => {
+                sqlx::query(
+                    "INSERT INTO duty_days (unit_id, day, user_id, origin, approved_by, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unit_id, day) DO UPDATE SET \
+                     user_id = excluded.user_id, origin = excluded.origin, approved_by = excluded.approved_by, \
+                     reason = excluded.reason",
+                )
+                .bind(unit_id)
+                .bind(day)
+                .bind(to.user_id)
+                .bind(to.origin.code())
+                .bind(to.approved_by)
+                .bind(to.reason.as_deref())
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM duty_days WHERE unit_id = $1 AND day = $2")
+                    .bind(unit_id)
+                    .bind(day)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(before)
@@ -157,28 +165,39 @@ impl DutyStore for Backend {
         let mut tx = self.begin_write().await?;
         let mut people = Vec::with_capacity(2);
         for day in [a, b] {
-            let user: Option<i64> = sqlx::query_scalar("SELECT user_id FROM duty_days WHERE unit_id = $1 AND day = $2")
-                .bind(unit_id)
-                .bind(day)
-                .fetch_optional(&mut *tx)
-                .await?;
-            people.push(user);
+            // No row, or a row with nobody (NULL): nobody on that day.
+            let user: Option<Option<i64>> =
+                sqlx::query_scalar("SELECT user_id FROM duty_days WHERE unit_id = $1 AND day = $2")
+                    .bind(unit_id)
+                    .bind(day)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            people.push(user.flatten());
         }
         let (Some(Some(on_a)), Some(Some(on_b))) = (people.first().copied(), people.get(1).copied()) else {
             return Ok(false);
         };
-        for (day, user_id) in [(a, on_b), (b, on_a)] {
-            sqlx::query(
+        if on_a == on_b {
+            return Ok(false);
+        }
+        // Each day changes only if it still has the person read above: a swap that ran meanwhile
+        // (PostgreSQL reads without locking) leaves this one changing nothing.
+        for (day, was, user_id) in [(a, on_a, on_b), (b, on_b, on_a)] {
+            let done = sqlx::query(
                 "UPDATE duty_days SET user_id = $1, origin = 'swap', approved_by = $2, reason = $3 \
-                 WHERE unit_id = $4 AND day = $5",
+                 WHERE unit_id = $4 AND day = $5 AND user_id = $6",
             )
             .bind(user_id)
             .bind(approved_by)
             .bind(reason)
             .bind(unit_id)
             .bind(day)
+            .bind(was)
             .execute(&mut *tx)
             .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
         }
         tx.commit().await?;
         Ok(true)

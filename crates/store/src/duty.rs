@@ -35,7 +35,9 @@ impl DutyOrigin {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DutyDay {
     pub day: NaiveDate,
-    pub user_id: i64,
+    /// Who is on duty; `None` for a day set to nobody by hand (kept when the month is generated
+    /// again).
+    pub user_id: Option<i64>,
     pub origin: DutyOrigin,
     /// Who approved a swap or an edit.
     pub approved_by: Option<i64>,
@@ -69,7 +71,8 @@ pub trait DutyStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The unit's rota days from `from` up to (not including) `before`, in order.
     async fn duty_days(&self, unit_id: i64, from: NaiveDate, before: NaiveDate) -> StoreResult<Vec<DutyDay>>;
-    /// The unit's last rota day before `day`.
+    /// The unit's last rota day before `day` that came from the pattern (where a rotation's turn
+    /// stands: a day set by hand or swapped does not move it).
     async fn last_duty_before(&self, unit_id: i64, day: NaiveDate) -> StoreResult<Option<DutyDay>>;
     /// Writes a rota generated from the pattern for [`from`, `before`), in one transaction: the
     /// days there that came from the pattern are replaced; those set by hand or swapped are kept
@@ -85,7 +88,7 @@ pub trait DutyStore: Send + Sync {
     /// Sets one day (or clears it, `None`); the day as it was.
     async fn set_duty_day(&self, unit_id: i64, day: NaiveDate, to: Option<&DutyDay>) -> StoreResult<Option<DutyDay>>;
     /// Exchanges the people of two rota days (调班), recording who approved it and why, in one
-    /// transaction; false (nothing changed) unless both days have someone.
+    /// transaction; false (nothing changed) unless both days have someone, and different people.
     async fn swap_duty_days(
         &self,
         unit_id: i64,

@@ -102,6 +102,19 @@ fn sch_5_a_rotation_over_a_month_with_a_holiday_week(backend: Backend) {
     let (_, replaced) = post(&server, &admin, "/api/v1/units/XS/duty/2026-10/generate", &json!({"replace_all": true}));
     assert_eq!(replaced, json!({"days": 18, "kept": 0}));
     assert_eq!(line(&server, &wang, "XS", "2026-10-12")["person"]["username"], "wang");
+    // Nobody on a day, set by hand, stays nobody when the month is generated again.
+    let nobody = json!({"person": null, "reason": "社区活动,暂停接待"});
+    assert_eq!(put(&server, &admin, "/api/v1/units/XS/duty/days/2026-10-13", &nobody).0, 204);
+    assert_eq!(post(&server, &admin, "/api/v1/units/XS/duty/2026-10/generate", &json!({})).1["kept"], 1);
+    let cleared = line(&server, &wang, "XS", "2026-10-13");
+    assert!(cleared.get("person").is_none() && cleared["origin"] == "edit", "{cleared}");
+    for bad in ["+10000-01-01", "2026-13-05", "1999-12-31"] {
+        let (status, err) = put(&server, &admin, &format!("/api/v1/units/XS/duty/days/{bad}"), &edit);
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some("day")), "{bad}: {err}");
+    }
+    // A year whose holiday schedule is not loaded is not generated: its holidays would be duty days.
+    let (status, err) = post(&server, &admin, "/api/v1/units/XS/duty/2027-01/generate", &json!({}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("month")), "{err}");
 
     // 调班: two days exchanged, approved by a leader of the unit or above, with a reason.
     let swap = |token: &str, body: Value| post(&server, token, "/api/v1/units/XS/duty/swap", &body);
@@ -112,6 +125,7 @@ fn sch_5_a_rotation_over_a_month_with_a_holiday_week(backend: Backend) {
         (json!({"a": "2026-10-01", "b": "2026-10-09", "approver": "xslead", "reason": "x"}), "a"),
         (json!({"a": "10/08", "b": "2026-10-09", "approver": "xslead", "reason": "x"}), "a"),
         (json!({"a": "2026-10-08", "b": "2026-10-09", "reason": "x"}), "approver"),
+        (json!({"a": "2026-10-08", "b": "2026-10-15", "approver": "xslead", "reason": "x"}), "b"),
     ] {
         let (status, err) = swap(&admin, body.clone());
         assert_eq!((status, err["error"]["field"].as_str()), (422, Some(field)), "{body}: {err}");
@@ -195,7 +209,7 @@ fn twn_7_year_round_duty_and_fed_3_a_leader_each_weekday(backend: Backend) {
     let (status, location, _) = browser.submit("/duty/XS-CL/pattern", &form);
     assert_eq!((status, location.as_str()), (303, "/duty?unit=XS-CL&month=2026-10&done=pattern"));
     let (status, location, _) = browser.submit("/duty/XS-CL/generate", &[("month", "2026-10"), ("replace_all", "1")]);
-    assert_eq!((status, location.as_str()), (303, "/duty?unit=XS-CL&month=2026-10&done=generate"));
+    assert_eq!((status, location.as_str()), (303, "/duty?unit=XS-CL&month=2026-10&done=generate-all"));
     let october = people(&server, &zhao, "XS-CL", "2026-10");
     assert_eq!(on(&october, "2026-10-05"), None, "the holiday");
     assert_eq!(on(&october, "2026-10-08").as_deref(), Some("cllead"), "Thursday's leader");

@@ -134,12 +134,11 @@ fn pattern_in_words(pattern: Option<&DutyPattern>, rota: &Rota) -> String {
     }
 }
 
-/// The month shown: as asked, or this month.
+/// The month shown: as asked when it is one, else this month.
 fn month_or_now(month: &str) -> String {
-    if month.trim().is_empty() {
-        DutyMonth::of(huiyin_core::limits::china_day(chrono::Utc::now())).to_string()
-    } else {
-        month.trim().to_owned()
+    match DutyMonth::parse("month", month) {
+        Ok(m) => m.to_string(),
+        Err(_) => DutyMonth::of(huiyin_core::limits::china_day(chrono::Utc::now())).to_string(),
     }
 }
 
@@ -148,6 +147,7 @@ pub(super) async fn duty_page(State(state): State<AppState>, staff: Staff, Query
         "day" => Some("已调整该日值班。"),
         "swap" => Some("已调班,并记录批准的领导和事由。"),
         "generate" => Some("已按值班方式生成本月值班表;手工调整过的日子保持不变。"),
+        "generate-all" => Some("已按值班方式重新生成本月值班表,手工调整和调班的日子也已重排。"),
         "pattern" => Some("已保存值班方式。下次生成月值班表时按新方式排班。"),
         "attendance" => Some("已补记签到,并注明补记人。"),
         _ => None,
@@ -184,10 +184,13 @@ async fn duty_view(
             note: match d.origin {
                 Some(huiyin_store::DutyOrigin::Pattern) | None => String::new(),
                 Some(origin) => {
-                    let what = if origin == huiyin_store::DutyOrigin::Swap { "调班" } else { "调整" };
-                    let by = d.approved_by.as_ref().map(|u| format!(",{}批准", u.display_name)).unwrap_or_default();
+                    let (what, by) = if origin == huiyin_store::DutyOrigin::Swap {
+                        ("调班", d.approved_by.as_ref().map(|u| format!(",{}批准", u.display_name)))
+                    } else {
+                        ("调整", d.approved_by.as_ref().map(|u| format!(",{}调整", u.display_name)))
+                    };
                     let why = d.reason.as_ref().map(|r| format!(":{r}")).unwrap_or_default();
-                    format!("{what}{by}{why}")
+                    format!("{what}{}{why}", by.unwrap_or_default())
                 }
             },
             today: d.day == today,
@@ -197,9 +200,7 @@ async fn duty_view(
                 .signed
                 .as_ref()
                 .map(|a| {
-                    let clock = |t: chrono::DateTime<chrono::Utc>| {
-                        t.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%H:%M").to_string()
-                    };
+                    let clock = huiyin_app::views::clock;
                     let out = a.signed_out_at.map(|t| format!("–{}", clock(t))).unwrap_or_default();
                     let by = d.recorded_by.as_ref().map(|u| format!("({}补记)", u.display_name)).unwrap_or_default();
                     format!("{}{out}{by}", clock(a.signed_in_at))
@@ -284,9 +285,7 @@ pub(super) async fn attendance_sheet(
     Query(q): Query<DutyQuery>,
 ) -> PageResult {
     let rota = duty::rota(&state, &staff.actor, &unit, &month_or_now(&q.month)).await?;
-    let clock = |t: chrono::DateTime<chrono::Utc>| {
-        t.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%H:%M").to_string()
-    };
+    let clock = huiyin_app::views::clock;
     let rows = rota
         .days
         .iter()
@@ -317,8 +316,11 @@ pub(super) async fn attendance_sheet(
     Ok(crate::attachment_response(&name, blob))
 }
 
-/// Back to the month shown, saying what was done.
+/// Back to the month shown, saying what was done (a month or unit that is no such thing goes back
+/// to the reader's own this month).
 fn back(unit: &str, month: &str, done: &str) -> PageResult {
+    let month = DutyMonth::parse("month", month).map_or_else(|_| month_or_now(""), |m| m.to_string());
+    let unit = huiyin_core::unit::UnitCode::parse("unit", unit).map(|u| u.to_string()).unwrap_or_default();
     Ok(Redirect::to(&format!("/duty?unit={unit}&month={month}&done={done}")).into_response())
 }
 
@@ -442,7 +444,7 @@ pub(super) async fn generate(
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
     let month = month_or_now(&f.month);
     match duty::generate_month(&state, &staff.actor, &unit, &month, f.replace_all.is_some()).await {
-        Ok(_) => back(&unit, &month, "generate"),
+        Ok(_) => back(&unit, &month, if f.replace_all.is_some() { "generate-all" } else { "generate" }),
         Err(e) => refused(&state, &staff, &unit, &month, "generate", e).await,
     }
 }

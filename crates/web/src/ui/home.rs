@@ -75,8 +75,7 @@ pub(super) async fn home_page(
     axum::extract::Query(q): axum::extract::Query<HomeQuery>,
 ) -> PageResult {
     let today = huiyin_core::limits::china_day(Utc::now());
-    let clock =
-        |t: chrono::DateTime<Utc>| t.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%H:%M").to_string();
+    let clock = views::clock;
     let duty = huiyin_app::duty::my_duty_today(&state, &staff.actor).await?.map(|signed| match signed {
         Some(r) => (clock(r.signed_in_at), r.signed_out_at.map(clock).unwrap_or_default()),
         None => (String::new(), String::new()),

@@ -1,0 +1,10 @@
+-- The names units had before renames made before former names were kept (issue 18): read back
+-- from the audit log's renames, so that GEN-7 finds a unit by a name it gave up before the upgrade.
+-- A name that is some unit's current name is left out (the current name wins).
+INSERT OR IGNORE INTO unit_former_names (unit_id, name, until)
+SELECT e.unit_id, json_extract(e.before_value, '$.name'), MAX(e.at)
+FROM admin_events e
+WHERE e.action = 'unit.rename' AND e.unit_id IS NOT NULL
+  AND json_extract(e.before_value, '$.name') IS NOT NULL
+  AND json_extract(e.before_value, '$.name') NOT IN (SELECT name FROM units)
+GROUP BY e.unit_id, json_extract(e.before_value, '$.name');
