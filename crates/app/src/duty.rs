@@ -223,14 +223,7 @@ pub async fn rota(state: &AppState, actor: &Actor, code: &str, month: &str) -> A
             }
         })
         .collect();
-    let mut above = vec![unit.id];
-    let units = state.store.units().await?;
-    while let Some(parent) = above.last().and_then(|id| units.iter().find(|u| u.id == *id)).and_then(|u| u.parent_id) {
-        if above.contains(&parent) {
-            break;
-        }
-        above.push(parent);
-    }
+    let above = crate::tree::unit_tree(state).await?.chain(unit.id);
     let staff =
         users.iter().filter(|u| u.active && u.unit_id == unit.id && !is_system_account(&u.username)).cloned().collect();
     // The unit's own leaders first, then those of each unit above in turn.
