@@ -46,15 +46,16 @@ impl Actor {
         self.scope.contains(&unit_id)
     }
 
-    /// Whether a case that accuses this unit and this staff member (either may be none) is hidden
-    /// from this actor (GEN-7).
-    pub fn is_blind_to(&self, accused_unit: Option<i64>, accused_user: Option<i64>) -> bool {
-        self.blind.hides(accused_unit, accused_user)
+    /// Whether the case `case_id`, accusing this unit and this staff member (either may be none), is
+    /// hidden from this actor (GEN-7): it accuses them, or they stand aside from it (回避).
+    pub fn is_blind_to(&self, case_id: i64, accused_unit: Option<i64>, accused_user: Option<i64>) -> bool {
+        self.blind.hides(case_id, accused_unit, accused_user)
     }
 }
 
 /// Whose accusations `user` never sees (GEN-7): their own unit and, for a department, the unit it
-/// belongs to (`informant::UnitTree::blind_to`), and themselves. When an administrator's one-time link
+/// belongs to (`informant::UnitTree::blind_to`), themselves, and the cases they stand aside from
+/// (回避). When an administrator's one-time link
 /// set their password, also what that administrator is blind to: the administrator held the link
 /// and could have used it to read, as this account, an accusation against their own unit or
 /// themselves; and so on through the links that set the issuer's own password. A link of the
@@ -65,7 +66,8 @@ pub async fn blindness_of(
     tree: &huiyin_core::informant::UnitTree,
     user: &User,
 ) -> Result<huiyin_store::Blindness, huiyin_store::StoreError> {
-    let mut blind = huiyin_store::Blindness { units: tree.blind_to(user.unit_id), users: vec![user.id] };
+    let mut blind =
+        huiyin_store::Blindness { units: tree.blind_to(user.unit_id), users: vec![user.id], cases: Vec::new() };
     // The issuer's own blindness too, link after link: an administrator who set up another
     // administrator by a link would otherwise pass on none of theirs through the next link.
     let mut next = user.link_issuer_id;
@@ -79,6 +81,9 @@ pub async fn blindness_of(
         blind.users.push(issuer.id);
         next = issuer.link_issuer_id;
     }
+    // 回避: the cases they stand aside from, and those the issuers of their links do, for the same
+    // reason as the accusations above.
+    blind.cases = store.recused_cases(&blind.users).await?;
     Ok(blind)
 }
 

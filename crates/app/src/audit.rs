@@ -264,6 +264,8 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "duty.day" => "调整某日值班",
         "duty.swap" => "调班",
         "duty.attendance" => "补记值班签到",
+        "gift.record" => "登记拒收礼品",
+        "gift.review" => "审核拒收礼品登记",
         "search.reindex" => "重建检索索引",
         _ => "其他",
     }

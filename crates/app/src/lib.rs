@@ -18,6 +18,7 @@ pub mod deadlines;
 pub mod documents;
 pub mod duty;
 pub mod error;
+pub mod gifts;
 pub mod guards;
 pub mod public;
 pub mod reindex;

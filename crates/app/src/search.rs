@@ -216,7 +216,7 @@ async fn judge(state: &AppState, actor: &Actor, s: &Subject<'_>) -> AppResult<In
     let counts = |c: &CaseMatch| {
         Some(c.id) != s.exclude
             && (!s.earlier_only || c.received_at <= s.received_at)
-            && !actor.is_blind_to(c.accused_unit_id, c.accused_user_id)
+            && !actor.is_blind_to(c.id, c.accused_unit_id, c.accused_user_id)
             && (s.exclude.is_none() || c.accused_unit_id.is_none() || c.accused_unit_id == s.accused)
             && (s.exclude.is_none() || c.accused_user_id.is_none() || c.accused_user_id == s.accused_user)
     };

@@ -8,7 +8,7 @@ use huiyin_store::{Notice, Store};
 
 use crate::actor::Actor;
 use crate::cases::notice;
-use crate::cases::notices_outside_accused;
+use crate::cases::{Unreached, notices_outside_accused};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 use crate::tree::unit_tree_of;
@@ -146,8 +146,13 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
                     d.due.date
                 );
                 let notices = vec![notice(item.owner_id, item.case_id, "due_soon", &message)];
-                let notices =
-                    notices_outside_accused(store, &tree, item.accused_unit_id, item.accused_user_id, notices).await?;
+                let notices = notices_outside_accused(
+                    store,
+                    &tree,
+                    unreached(item.accused_unit_id, item.accused_user_id),
+                    notices,
+                )
+                .await?;
                 run.reminded += u64::from(store.remind_once(item, now, &notices).await?);
             }
             Urgency::Overdue(days) => {
@@ -165,8 +170,13 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
                 }
                 let notices: Vec<Notice> =
                     recipients.iter().map(|u| notice(*u, item.case_id, "overdue", &message)).collect();
-                let notices =
-                    notices_outside_accused(store, &tree, item.accused_unit_id, item.accused_user_id, notices).await?;
+                let notices = notices_outside_accused(
+                    store,
+                    &tree,
+                    unreached(item.accused_unit_id, item.accused_user_id),
+                    notices,
+                )
+                .await?;
                 run.opened += u64::from(store.open_supervision_item(item, now, &notices).await?);
             }
             Urgency::Met | Urgency::OnTrack => {}
@@ -197,9 +207,13 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
             .iter()
             .map(|u| notice(u.id, item.case_id, "escalated", &message))
             .collect();
-        let notices =
-            notices_outside_accused(store, &tree, candidate.accused_unit_id, candidate.accused_user_id, notices)
-                .await?;
+        let notices = notices_outside_accused(
+            store,
+            &tree,
+            unreached(candidate.accused_unit_id, candidate.accused_user_id),
+            notices,
+        )
+        .await?;
         run.escalated += u64::from(store.escalate_item(item.id, parent, now, &notices).await?);
     }
     run.closed = store.close_settled_items(now).await?;
@@ -258,4 +272,10 @@ mod grouping_tests {
         assert_eq!(shape, [(6, 3, 2), (5, 1, 1), (3, 1, 1), (1, 1, 0)]);
         assert_eq!(groups[0].ids, [6, 4, 2]);
     }
+}
+
+/// Who a supervision notice about a case must not reach: its accused, and (not knowing whether
+/// anybody stands aside from the case) whoever does (回避).
+fn unreached(accused: Option<i64>, accused_user: Option<i64>) -> Unreached {
+    Unreached { accused, accused_user, anyone_recused: true }
 }

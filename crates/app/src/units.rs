@@ -206,8 +206,8 @@ pub async fn close_unit(state: &AppState, actor: &Actor, code: &str) -> AppResul
     }
     // GEN-7: the numbers of the cases the administrator may see; the others only counted.
     let held = state.store.open_cases_held(unit.id, 20).await?;
-    let hidden = held.iter().filter(|c| actor.is_blind_to(c.1, c.2)).count();
-    let mut cases: Vec<String> = held.into_iter().filter(|c| !actor.is_blind_to(c.1, c.2)).map(|c| c.0).collect();
+    let hidden = held.iter().filter(|c| actor.is_blind_to(c.0, c.2, c.3)).count();
+    let mut cases: Vec<String> = held.into_iter().filter(|c| !actor.is_blind_to(c.0, c.2, c.3)).map(|c| c.1).collect();
     if hidden > 0 {
         cases.push(format!("另 {hidden} 件"));
     }

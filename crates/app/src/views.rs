@@ -186,6 +186,8 @@ pub struct CaseView {
     pub owner: String,
     /// 包案领导: the leader accountable end to end (TWN-5), once named.
     pub owner_leader: Option<String>,
+    /// 回避 (GEN-7): who stands aside from the case, by login name, in the order they did.
+    pub recused: Vec<String>,
     pub petitioner: PetitionerView,
     pub headcount: u32,
     pub representatives: Vec<String>,
@@ -237,6 +239,7 @@ fn event_details(e: &Event) -> serde_json::Value {
             json!({ "method": method, "outcome": outcome, "rating": rating, "reopened": reopened })
         }
         EventData::LeaderAssigned { leader } => json!({ "leader": leader }),
+        EventData::Recused { user, reason, ordered } => json!({ "user": user, "reason": reason, "ordered": ordered }),
         EventData::ReportedBack { to_unit, summary } => json!({ "to_unit": to_unit, "summary": summary }),
         EventData::AttachmentAdded { sha256, media_type, filename, size } => json!({
             "sha256": sha256, "media_type": media_type.mime(), "filename": filename, "size": size
@@ -297,6 +300,7 @@ impl CaseView {
             on_duty: reg.on_duty.clone(),
             owner: file.state.owner.clone(),
             owner_leader: file.state.owner_leader.clone(),
+            recused: file.state.recused.clone(),
             petitioner,
             headcount: reg.headcount,
             representatives: reg.representatives.clone(),

@@ -111,6 +111,11 @@ pub enum EventData {
         user: Option<String>,
         reason: String,
     },
+    /// 回避 (GEN-7, 《信访工作条例》 Art 28 ¶3): a staff member with a direct interest in the case
+    /// stands aside, by their own declaration or by a leader's order (`ordered`); `user` is their
+    /// login name. From then on the case does not exist for them, as an accusation does not for its
+    /// accused.
+    Recused { user: String, reason: String, ordered: bool },
 }
 
 /// The outcome of a handling opinion (GEN-4).
@@ -207,6 +212,7 @@ impl EventData {
             EventData::Flagged { .. } => "flagged",
             EventData::FlagCleared { .. } => "flag_cleared",
             EventData::AccusedSet { .. } => "accused_set",
+            EventData::Recused { .. } => "recused",
         }
     }
 
@@ -244,6 +250,7 @@ impl EventData {
             EventData::Flagged { .. } => "研判提示",
             EventData::FlagCleared { .. } => "撤销提示",
             EventData::AccusedSet { .. } => "更正被反映对象",
+            EventData::Recused { .. } => "回避",
         }
     }
 }
@@ -414,6 +421,9 @@ pub struct CaseState {
     /// 包案领导: the leader accountable end to end (TWN-5).
     #[serde(default)]
     pub owner_leader: Option<String>,
+    /// Who stands aside from the case (回避, GEN-7): login names, in the order they did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recused: Vec<String>,
 }
 
 impl CaseState {
@@ -437,6 +447,7 @@ impl CaseState {
             owner_pending: false,
             sent_by: None,
             owner_leader: None,
+            recused: Vec::new(),
         };
         for event in rest {
             state.apply(event);
@@ -490,6 +501,17 @@ impl CaseState {
                     }
                 }
             }
+            EventData::Recused { user, .. } => {
+                // As for the accused (above): an approval of the one who stands aside no longer
+                // counts.
+                if self.approvals.iter().any(|a| a.eq_ignore_ascii_case(user)) {
+                    self.approvals.retain(|a| !a.eq_ignore_ascii_case(user));
+                    if self.status == Status::Approved {
+                        self.status = Status::AwaitingApproval;
+                    }
+                }
+                self.recused.push(user.clone());
+            }
             EventData::LeaderAssigned { leader } => self.owner_leader = Some(leader.clone()),
             EventData::Flagged { flag, .. } => {
                 self.flags.insert(*flag);
@@ -537,8 +559,13 @@ impl CaseState {
                 self.holding_unit = back_to.clone();
                 self.sent_from = None;
                 self.owner_pending = false;
-                if let Some(previous) = self.sent_by.take() {
-                    self.owner = previous;
+                match self.sent_by.take() {
+                    // 回避: one who stands aside does not have it back; whoever accepts it does.
+                    Some(previous) if self.recused.iter().any(|r| r.eq_ignore_ascii_case(&previous)) => {
+                        self.owner_pending = true;
+                    }
+                    Some(previous) => self.owner = previous,
+                    None => {}
                 }
                 self.status = Status::Registered;
             }

@@ -152,7 +152,8 @@ pub fn routes(data: &EventData) -> Routes<'_> {
         | EventData::AttachmentAdded { .. }
         | EventData::Flagged { .. }
         | EventData::FlagCleared { .. }
-        | EventData::AccusedSet { .. } => {}
+        | EventData::AccusedSet { .. }
+        | EventData::Recused { .. } => {}
     }
     r
 }
@@ -193,7 +194,8 @@ pub fn handles(data: &EventData) -> bool {
         | EventData::AttachmentAdded { .. }
         | EventData::Flagged { .. }
         | EventData::FlagCleared { .. }
-        | EventData::AccusedSet { .. } => false,
+        | EventData::AccusedSet { .. }
+        | EventData::Recused { .. } => false,
     }
 }
 

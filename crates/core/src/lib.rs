@@ -14,6 +14,7 @@ pub mod category;
 pub mod duty;
 pub mod error;
 pub mod event;
+pub mod gift;
 pub mod identity;
 pub mod informant;
 pub mod kpi;

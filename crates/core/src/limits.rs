@@ -492,7 +492,8 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
         | EventData::AttachmentAdded { .. }
         | EventData::Flagged { .. }
         | EventData::FlagCleared { .. }
-        | EventData::AccusedSet { .. } => current.to_vec(),
+        | EventData::AccusedSet { .. }
+        | EventData::Recused { .. } => current.to_vec(),
         // A 不满意 rating opens the owner's return visit (CDR-3); other ratings change nothing.
         EventData::Rated { office, unit, .. } if *office == Rating::Dissatisfied || *unit == Rating::Dissatisfied => {
             open(current.to_vec(), ReturnVisit, at, rules.return_visit, calendar)

@@ -164,7 +164,8 @@ pub fn public_timeline(events: &[Event]) -> Vec<PublicStep> {
             | EventData::AttachmentAdded { .. }
             | EventData::Flagged { .. }
             | EventData::FlagCleared { .. }
-            | EventData::AccusedSet { .. } => continue,
+            | EventData::AccusedSet { .. }
+            | EventData::Recused { .. } => continue,
         };
         steps.push(PublicStep { kind: event.data.kind(), label: event.data.label_zh(), at: event.occurred_at, detail });
     }

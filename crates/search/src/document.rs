@@ -45,6 +45,8 @@ fn event_texts<'a>(data: &'a EventData, out: &mut Vec<&'a str>) {
     match data {
         E::Registered { .. } | E::QueryCodeReissued {} | E::Accepted {} | E::Approved { .. } | E::Replied {} => {}
         E::Closed {} | E::Assigned { .. } | E::Transferred { .. } | E::LeaderAssigned { .. } | E::Taken {} => {}
+        // Why a staff member stands aside is about them, not the matter.
+        E::Recused { .. } => {}
         E::HandedOff { reason, .. } => out.push(reason),
         E::ReportedUp { summary, .. } | E::ReportedBack { summary, .. } => out.push(summary),
         E::Extended { reason, .. } | E::RegisteredOnly { reason } | E::Objected { reason, .. } => out.push(reason),

@@ -771,6 +771,51 @@ async fn cdr_1_a_rota_is_generated_edited_and_swapped(store: &dyn Store) {
 }
 conformance!(cdr_1_a_rota_is_generated_edited_and_swapped, cdr_1_a_rota_is_generated_edited_and_swapped);
 
+/// SCH-8: the register of refused offers: recorded, read by units, year and person, reviewed once.
+async fn sch_8_refused_offers_are_registered_and_reviewed_once(store: &dyn Store) {
+    use huiyin_core::gift::GiftKind;
+    use huiyin_store::NewGift;
+    let (_, xz, xs, _) = tree(store).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
+    let chen = user(store, "chen", "XZ", Role::Supervisor).await;
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let gift = |who: &User, unit: i64, on: &str, kind: GiftKind| NewGift {
+        unit_id: unit,
+        user_id: who.id,
+        kind,
+        offered_by: "某公司".into(),
+        what: "购物卡".into(),
+        offered_on: day(on),
+        value_yuan: Some(500),
+        handling: "已退还".into(),
+        case_id: None,
+        recorded_at: Utc::now(),
+    };
+    let a = store.add_gift(&gift(&wang, xs, "2026-03-01", GiftKind::Gift)).await.unwrap();
+    let b = store.add_gift(&gift(&chen, xz, "2026-11-01", GiftKind::Banquet)).await.unwrap();
+    store.add_gift(&gift(&wang, xs, "2025-12-31", GiftKind::Favour)).await.unwrap();
+    let year = (day("2026-01-01"), day("2027-01-01"));
+    let ids = |g: Vec<huiyin_store::GiftRecord>| g.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.gifts(&[xs, xz], year.0, year.1, None).await.unwrap()), vec![b, a], "newest first");
+    assert_eq!(ids(store.gifts(&[xs], year.0, year.1, None).await.unwrap()), vec![a]);
+    assert_eq!(ids(store.gifts(&[xs, xz], year.0, year.1, Some(chen.id)).await.unwrap()), vec![b]);
+    assert!(store.gifts(&[], year.0, year.1, None).await.unwrap().is_empty());
+    let got = store.gift(a).await.unwrap().unwrap();
+    assert_eq!(
+        (got.gift.kind, got.gift.offered_on, got.gift.value_yuan),
+        (GiftKind::Gift, day("2026-03-01"), Some(500))
+    );
+    assert!(store.review_gift(a, chen.id, Utc::now(), Some("已核实")).await.unwrap());
+    assert!(!store.review_gift(a, chen.id, Utc::now(), None).await.unwrap(), "once");
+    let got = store.gift(a).await.unwrap().unwrap();
+    assert_eq!((got.reviewed_by, got.review_note.as_deref()), (Some(chen.id), Some("已核实")));
+    assert!(store.gift(a + 1000).await.unwrap().is_none());
+}
+conformance!(
+    sch_8_refused_offers_are_registered_and_reviewed_once,
+    sch_8_refused_offers_are_registered_and_reviewed_once
+);
+
 /// Issue 6: an online submission's key files one case, however often the form is sent; a claim
 /// whose request died is taken over once stale, and a released claim can be made again.
 async fn online_submission_keys_file_one_case(store: &dyn Store) {
@@ -1056,7 +1101,7 @@ async fn gen_7_accusations_are_left_out_for_the_accused(store: &dyn Store) {
     let id = store.register_cases(&[new_case(reg, &officer)]).await.unwrap()[0];
     let file = store.case_file(id).await.unwrap().unwrap();
     assert_eq!((file.accused_unit_id, file.accused_user_id), (None, Some(zhang.id)));
-    let blind = |units: Vec<i64>, user: &User| Blindness { units, users: vec![user.id] };
+    let blind = |units: Vec<i64>, user: &User| Blindness { units, users: vec![user.id], cases: Vec::new() };
     let total = |b: Blindness| async move {
         let q = CaseQuery { scope: vec![xs], hidden_accusers_of: b, page: 1, per_page: 10, ..Default::default() };
         store.list_cases(&q).await.unwrap().total
@@ -1101,6 +1146,37 @@ async fn gen_7_accusations_are_left_out_for_the_accused(store: &dyn Store) {
     assert_eq!((file.accused_unit_id, file.accused_user_id), (Some(xz), None));
     assert_eq!(total(blind(vec![xs], &zhang)).await, 1, "no longer accused, zhang sees it");
     assert_eq!(total(blind(vec![xz], &officer)).await, 0, "the town's staff do not");
+
+    // 回避: zhang stands aside; the store names the case for them, and a reader's blindness that
+    // holds it leaves it out of every list.
+    assert!(store.recused_cases(&[zhang.id]).await.unwrap().is_empty());
+    let data = EventData::Recused { user: "zhang".into(), reason: "亲属".into(), ordered: false };
+    let event =
+        huiyin_core::event::Event { seq: 3, occurred_at: at, recorded_at: at, actor: "zhang".into(), note: None, data };
+    let mut state = file.state.clone();
+    state.apply(&event);
+    let new_event = NewEvent {
+        occurred_at: at,
+        recorded_at: at,
+        actor_id: zhang.id,
+        note: None,
+        data: event.data.clone(),
+        state,
+        new_query_code_hash: None,
+        blobs: Vec::new(),
+        deadlines: file.deadlines.clone(),
+        search_tokens: None,
+    };
+    store.append_event(id, file.version, &new_event).await.unwrap();
+    assert_eq!(store.recused_cases(&[zhang.id, officer.id]).await.unwrap(), vec![id]);
+    assert!(store.recused_cases(&[officer.id]).await.unwrap().is_empty());
+    assert!(store.recused_cases(&[]).await.unwrap().is_empty());
+    let recused = Blindness { units: vec![xs], users: vec![zhang.id], cases: vec![id] };
+    assert_eq!(total(recused.clone()).await, 0, "zhang no longer sees it");
+    assert_eq!(store.unread_notifications(zhang.id, &recused).await.unwrap(), 0);
+    assert!(store.supervision_items(&[xs], &recused, false, 10).await.unwrap().is_empty());
+    assert_eq!(total(blind(vec![xs], &officer)).await, 1, "the colleague still does");
+    assert_eq!(store.case_file(id).await.unwrap().unwrap().state.recused, vec!["zhang".to_owned()]);
 }
 conformance!(gen_7_accusations_are_left_out_for_the_accused, gen_7_accusations_are_left_out_for_the_accused);
 
@@ -1635,6 +1711,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE sessions DROP COLUMN credential; ALTER TABLE sessions DROP COLUMN signed_in_at; \
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
+            DROP TABLE case_recusals; DROP TABLE gifts; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1662,6 +1739,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE sessions DROP COLUMN credential; ALTER TABLE sessions DROP COLUMN signed_in_at; \
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
+            DROP TABLE case_recusals; DROP TABLE gifts; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

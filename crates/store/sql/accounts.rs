@@ -98,6 +98,10 @@ impl AccountStore for Backend {
     }
 
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        // No login name holds a NUL, which PostgreSQL's text cannot even be asked for.
+        if username.contains('\0') {
+            return Ok(None);
+        }
         let row =
             sqlx::query(select_users!("WHERE u.username = $1")).bind(username).fetch_optional(self.reader()).await?;
         row.as_ref().map(user_from_row).transpose()

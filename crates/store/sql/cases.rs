@@ -311,6 +311,17 @@ impl CaseStore for Backend {
             return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict });
         }
         write_deadlines(&mut tx, case_id, &event.deadlines, true).await?;
+        if let EventData::Recused { user, .. } = &event.data {
+            sqlx::query(
+                "INSERT INTO case_recusals (case_id, user_id, recused_at) \
+                 SELECT $1, id, $2 FROM users WHERE username = $3 ON CONFLICT DO NOTHING",
+            )
+            .bind(case_id)
+            .bind(event.recorded_at)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        }
         if let Some(tokens) = &event.search_tokens {
             write_search(&mut tx, &[SearchEntry { case_id, tokens, bands: &[] }], SearchWrite::Words).await?;
         }
@@ -359,6 +370,16 @@ impl CaseStore for Backend {
         })?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn recused_cases(&self, user_ids: &[i64]) -> StoreResult<Vec<i64>> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b = sqlx::QueryBuilder::<Db>::new("SELECT DISTINCT case_id FROM case_recusals WHERE user_id IN ");
+        push_ids(&mut b, user_ids);
+        b.push(" ORDER BY case_id");
+        Ok(b.build_query_scalar().fetch_all(self.reader()).await?)
     }
 
     async fn case_file(&self, case_id: i64) -> StoreResult<Option<CaseFile>> {

@@ -117,9 +117,15 @@ pub(super) fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     }
 }
 
-/// GEN-7: leaves out the cases `c` that accuse one of the reader's units or the reader (for them
-/// those cases do not exist).
+/// GEN-7: leaves out the cases `c` that accuse one of the reader's units or the reader, and those
+/// the reader stands aside from (回避): for them those cases do not exist.
 pub(super) fn push_not_accusing(b: &mut sqlx::QueryBuilder<Db>, blind: &Blindness) {
+    if !blind.cases.is_empty() {
+        // A notification about no case is about none of them.
+        b.push(" AND (c.id IS NULL OR c.id NOT IN ");
+        push_ids(b, &blind.cases);
+        b.push(")");
+    }
     if !blind.units.is_empty() {
         b.push(" AND (c.accused_unit_id IS NULL OR c.accused_unit_id NOT IN ");
         push_ids(b, &blind.units);

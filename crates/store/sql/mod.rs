@@ -17,6 +17,7 @@ mod cases;
 mod documents;
 mod duty;
 pub(crate) mod filters;
+mod gifts;
 mod notices;
 mod search;
 mod sessions;

@@ -5,7 +5,7 @@ use crate::{Backend, fulltext};
 use chrono::{DateTime, Utc};
 use huiyin_core::unit::UnitKind;
 use huiyin_store::prelude::*;
-use huiyin_store::{DocumentStyle, FormerName, NewUnit, StoreError, StoreResult, Unit, UnitPublicInfo};
+use huiyin_store::{DocumentStyle, FormerName, HeldCase, NewUnit, StoreError, StoreResult, Unit, UnitPublicInfo};
 use sqlx::Row;
 use sqlx::types::Json;
 
@@ -163,9 +163,9 @@ impl UnitStore for Backend {
         .await
     }
 
-    async fn open_cases_held(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<(String, Option<i64>, Option<i64>)>> {
+    async fn open_cases_held(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<HeldCase>> {
         Ok(sqlx::query_as(
-            "SELECT case_number, accused_unit_id, accused_user_id FROM cases WHERE holding_unit_id = $1 \
+            "SELECT id, case_number, accused_unit_id, accused_user_id FROM cases WHERE holding_unit_id = $1 \
              AND status NOT IN ('closed', 'not_accepted', 'registered_only', 'final') ORDER BY id LIMIT $2",
         )
         .bind(unit_id)

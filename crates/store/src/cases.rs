@@ -142,21 +142,29 @@ impl CaseSort {
 
 /// Whose accusations a reader never sees (GEN-7): the accused units they work for (their own unit
 /// and, for a department, the unit it belongs to) and the people whose accusations they never see:
-/// themselves and, when an administrator's link set their password, that administrator.
+/// themselves and, when an administrator's link set their password, that administrator; and the
+/// cases they (or those people) stand aside from (回避).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Blindness {
     pub units: Vec<i64>,
     pub users: Vec<i64>,
+    /// The cases recused from (回避) by any of `users`.
+    pub cases: Vec<i64>,
 }
 
 impl Blindness {
     pub fn is_empty(&self) -> bool {
-        self.units.is_empty() && self.users.is_empty()
+        self.units.is_empty() && self.users.is_empty() && self.cases.is_empty()
     }
 
-    /// Whether a case accusing this unit and this user (either may be none) is hidden.
-    pub fn hides(&self, unit: Option<i64>, user: Option<i64>) -> bool {
-        unit.is_some_and(|u| self.units.contains(&u)) || user.is_some_and(|u| self.users.contains(&u))
+    /// Whether the case `case_id`, accusing this unit and this user (either may be none), is hidden.
+    pub fn hides(&self, case_id: i64, unit: Option<i64>, user: Option<i64>) -> bool {
+        self.cases.contains(&case_id) || self.hides_person(user) || unit.is_some_and(|u| self.units.contains(&u))
+    }
+
+    /// Whether an accusation of this staff member (if any) is hidden, whatever case makes it.
+    pub fn hides_person(&self, user: Option<i64>) -> bool {
+        user.is_some_and(|u| self.users.contains(&u))
     }
 }
 
@@ -231,6 +239,8 @@ pub trait CaseStore: Send + Sync {
     /// Appends one event if the case is still at `expected_version`; otherwise [`StoreError::Conflict`].
     async fn append_event(&self, case_id: i64, expected_version: i64, event: &NewEvent) -> StoreResult<()>;
     async fn case_file(&self, case_id: i64) -> StoreResult<Option<CaseFile>>;
+    /// The cases any of these staff members stand aside from (回避, the `recused` events).
+    async fn recused_cases(&self, user_ids: &[i64]) -> StoreResult<Vec<i64>>;
     /// The bytes stored under a hash.
     async fn blob(&self, sha256: &str) -> StoreResult<Option<Blob>>;
     async fn case_id_by_number(&self, case_number: &str) -> StoreResult<Option<i64>>;

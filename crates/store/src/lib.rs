@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, duty rotas, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, the gifts register, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -17,6 +17,7 @@ mod cases;
 mod documents;
 mod duty;
 mod error;
+mod gifts;
 mod notices;
 pub mod ranking;
 pub mod reach;
@@ -34,6 +35,7 @@ pub use cases::*;
 pub use documents::*;
 pub use duty::*;
 pub use error::*;
+pub use gifts::*;
 pub use notices::*;
 pub use search::*;
 pub use sessions::*;
@@ -59,6 +61,7 @@ pub trait Store:
     + SearchStore
     + DocumentStore
     + DutyStore
+    + GiftStore
     + SubmissionStore
     + TallyStore
     + Send
@@ -76,7 +79,7 @@ pub trait Store:
 /// The store traits, for calling their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CaseStore, DocumentStore, DutyStore, NoticeStore, SearchStore, SessionStore,
-        SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, UnitStore,
+        AccountStore, AuditStore, CaseStore, DocumentStore, DutyStore, GiftStore, NoticeStore, SearchStore,
+        SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, UnitStore,
     };
 }

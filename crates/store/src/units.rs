@@ -76,7 +76,7 @@ pub trait UnitStore: Send + Sync {
     async fn set_unit_closed(&self, unit_id: i64, closed_at: Option<DateTime<Utc>>) -> StoreResult<Unit>;
     /// The open cases a unit holds, oldest first, at most `limit`: each one's number and whom it
     /// accuses (unit id, user id), for the reader's blindness.
-    async fn open_cases_held(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<(String, Option<i64>, Option<i64>)>>;
+    async fn open_cases_held(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<HeldCase>>;
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<Unit>>;
     async fn unit_by_id(&self, id: i64) -> StoreResult<Option<Unit>>;
     async fn units(&self) -> StoreResult<Vec<Unit>>;
@@ -107,3 +107,6 @@ pub trait UnitStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
 }
+
+/// An open case a unit holds: its id, number, and the unit and staff member it accuses (GEN-7).
+pub type HeldCase = (i64, String, Option<i64>, Option<i64>);

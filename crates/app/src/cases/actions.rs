@@ -7,7 +7,7 @@ use huiyin_core::event::{ActionDraft, EventData, HandOffDraft, ReportUpDraft};
 use huiyin_core::informant::UnitTree;
 use huiyin_core::lifecycle::{
     self, AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
-    OpinionDraft, RateDraft, ReasonDraft, RejectDraft, ReturnOpinionDraft, ReturnVisitDraft, SendDraft,
+    OpinionDraft, RateDraft, ReasonDraft, RecuseDraft, RejectDraft, ReturnOpinionDraft, ReturnVisitDraft, SendDraft,
     SetAccusedDraft,
 };
 use huiyin_core::limits::{self, DeadlineKind};
@@ -23,7 +23,7 @@ use crate::cases::log::{append, guard_informant, refuse_accused_holding, refuse_
 use crate::cases::notice;
 use crate::cases::read::case_file;
 use crate::cases::register::staff_account;
-use crate::cases::{send_case_notices, unit_in_scope};
+use crate::cases::{Unreached, send_case_notices, unit_in_scope};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 use crate::tree::unit_tree;
@@ -386,6 +386,17 @@ pub async fn act(
             let reason = lifecycle::required_text("reason", &d.reason)?;
             (lifecycle::clear_flag(&file.state, role, flag, reason)?, meta(&d.note, &d.at)?)
         }
+        CaseAction::Recuse(d) => {
+            let reason = lifecycle::required_text("reason", &d.reason)?;
+            // Named always, oneself too: standing aside cannot be undone, so nobody does it unawares.
+            let name = lifecycle::required_text("user", &d.user)?;
+            let user = if name.eq_ignore_ascii_case(&actor.user.username) {
+                actor.user.username.clone()
+            } else {
+                recusable_person(state, actor, &name).await?.username
+            };
+            (lifecycle::recuse(&file.state, role, &actor.user.username, user, reason)?, meta(&d.note, &d.at)?)
+        }
         CaseAction::AssignLeader(d) => {
             let name = lifecycle::required_text("leader", &d.leader)?.to_ascii_lowercase();
             let leader = state.store.user_by_username(&name).await?;
@@ -415,7 +426,7 @@ pub async fn act(
             .iter()
             .map(|u| notice(u.id, id, "reported_back", &message))
             .collect();
-        send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await?;
+        send_case_notices(state, &tree, Unreached::of(&file), notices).await?;
     }
     state.store.case_file(id).await?.ok_or(AppError::NotFound)
 }
@@ -428,4 +439,17 @@ pub async fn accept(state: &AppState, actor: &Actor, id: i64, draft: &ActionDraf
 /// 延期 (GEN-4, SCH-7).
 pub async fn extend(state: &AppState, actor: &Actor, id: i64, draft: &ExtendDraft) -> AppResult<()> {
     act(state, actor, id, CaseAction::Extend(draft.clone()), None).await.map(|_| ())
+}
+
+/// 回避 ordered for another: an active staff member of the actor's units, named by login name.
+async fn recusable_person(state: &AppState, actor: &Actor, name: &str) -> AppResult<huiyin_store::User> {
+    let unknown = || FieldError::new("user", Invalid::UnknownUser);
+    // What is no login name at all (a control character, say) names nobody.
+    let name = huiyin_core::user::Username::parse("user", name).map_err(|_| unknown())?;
+    state
+        .store
+        .user_by_username(name.as_str())
+        .await?
+        .filter(|u| u.active && !huiyin_core::user::is_system_account(&u.username) && actor.sees_unit(u.unit_id))
+        .ok_or_else(|| unknown().into())
 }

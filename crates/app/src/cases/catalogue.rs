@@ -70,6 +70,8 @@ macro_rules! for_each_case_action {
                  "调查笔录 (FED-13): what the handling unit found (`text`), kept in the case file."),
             (hand_off, "hand-off", "/cases/{id}/hand-off", HandOffDraft, HandOff,
                  "移交 (FED-1): hands the case to another person or unit in the caller's scope; the first receiver stays on record."),
+            (recuse, "recuse", "/cases/{id}/recuse", RecuseDraft, Recuse,
+                 "回避 (GEN-7, 《信访工作条例》第二十八条): a staff member with a direct interest in the case stands aside: `user` is the caller's own login name to declare their own, or (a leader, supervisor or administrator) that of a staff member of their units to order it; required, as is `reason`. `reason` is required. Refused (409 `recused_holds`) while that person owns or leads the case: hand it on first. From then on the case does not exist for them (404 on every read, left out of every list, count and notice), it is never routed to them (409 `recused`), their approval of the current draft no longer counts, and the timeline records it."),
             (report_up, "report-up", "/cases/{id}/report-up", ReportUpDraft, ReportUp,
                  "上报 (FED-5): reports a major or prominent case to a unit above the registering one (by default its parent); the level above sees the report."),
         }

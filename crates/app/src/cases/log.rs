@@ -154,7 +154,7 @@ pub(crate) async fn refuse_accused_holding(
             if accused.is_some_and(|a| blind.units.contains(&a)) {
                 return Err(Refusal::AccusedUnit.into());
             }
-            if blind.hides(None, accused_user_id) {
+            if blind.hides_person(accused_user_id) {
                 return Err(Refusal::AccusedPerson.into());
             }
         }
@@ -202,6 +202,37 @@ pub(crate) async fn guard_informant(
             crate::units::refuse_closed(&unit)?;
         }
     }
+    // The case as the event leaves it, whatever the event names: an objection returns it to
+    // whoever sent it, who may be of the accused, the accused person, or one who stands aside.
+    let mut next = file.state.clone();
+    let now = Utc::now();
+    let event = Event {
+        seq: 0,
+        occurred_at: now,
+        recorded_at: now,
+        actor: actor.user.username.clone(),
+        note: None,
+        data: data.clone(),
+    };
+    next.apply(&event);
+    let new_people: Vec<&String> = [
+        Some(&next.owner).filter(|o| **o != file.state.owner),
+        next.owner_leader.as_ref().filter(|l| file.state.owner_leader.as_ref() != Some(*l)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut new_holders = Vec::with_capacity(new_people.len());
+    for p in &new_people {
+        if let Some(user) = state.store.user_by_username(p).await? {
+            let blind = crate::actor::blindness_of(&*state.store, tree, &user).await?;
+            // 回避: never to someone who stands aside from it (or whose link's issuer does).
+            if blind.cases.contains(&file.id) {
+                return Err(Refusal::Recused.into());
+            }
+            new_holders.push(blind);
+        }
+    }
     if file.accused_unit_id.is_none() && file.accused_user_id.is_none() {
         return Ok(());
     }
@@ -216,37 +247,20 @@ pub(crate) async fn guard_informant(
     let accused = informant::Accusation { unit: file.accused_unit_id, user: person.as_deref() };
     let (holder, actor_unit) = (file.holding_unit_id, actor.user.unit_id);
     informant::guard(tree, accused, holder, actor_unit, data, &units, &user_units)?;
-    // And the case as the event leaves it, whatever the event names: an objection returns it to
-    // whoever sent it, who may be of the accused or the accused person.
-    let mut next = file.state.clone();
-    let now = Utc::now();
-    let event = Event {
-        seq: 0,
-        occurred_at: now,
-        recorded_at: now,
-        actor: actor.user.username.clone(),
-        note: None,
-        data: data.clone(),
-    };
-    next.apply(&event);
-    let new_people = [
-        Some(&next.owner).filter(|o| **o != file.state.owner),
-        next.owner_leader.as_ref().filter(|l| file.state.owner_leader.as_ref() != Some(*l)),
-    ];
-    for p in new_people.into_iter().flatten() {
+    // And the people the event leaves it with.
+    for p in new_people {
         if person.as_deref().is_some_and(|person| person.eq_ignore_ascii_case(p)) {
             return Err(Refusal::AccusedPerson.into());
         }
-        // Nor to someone blind to it (by their unit, or by the link that set their password): the
-        // case would sit in hands that cannot see it.
-        if let Some(user) = state.store.user_by_username(p).await? {
-            let blind = crate::actor::blindness_of(&*state.store, tree, &user).await?;
-            if file.accused_unit_id.is_some_and(|a| blind.units.contains(&a)) {
-                return Err(Refusal::AccusedUnit.into());
-            }
-            if blind.hides(None, file.accused_user_id) {
-                return Err(Refusal::AccusedPerson.into());
-            }
+    }
+    // Nor to someone blind to it (by their unit, or by the link that set their password): the case
+    // would sit in hands that cannot see it.
+    for blind in new_holders {
+        if file.accused_unit_id.is_some_and(|a| blind.units.contains(&a)) {
+            return Err(Refusal::AccusedUnit.into());
+        }
+        if blind.hides_person(file.accused_user_id) {
+            return Err(Refusal::AccusedPerson.into());
         }
     }
     if let Some(accused) = file.accused_unit_id

@@ -48,40 +48,62 @@ pub(crate) async fn unit_in_scope(state: &AppState, actor: &Actor, field: &str, 
     }
 }
 
+/// Who a case must not reach (GEN-7): the unit and the staff member it accuses (either may be none),
+/// and whether anybody stands aside from it (回避), whose notices are then left out too.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unreached {
+    pub accused: Option<i64>,
+    pub accused_user: Option<i64>,
+    pub anyone_recused: bool,
+}
+
+impl Unreached {
+    /// As the case file has it now.
+    pub(crate) fn of(file: &huiyin_store::CaseFile) -> Unreached {
+        Unreached {
+            accused: file.accused_unit_id,
+            accused_user: file.accused_user_id,
+            anyone_recused: !file.state.recused.is_empty(),
+        }
+    }
+}
+
 /// GEN-7 on the write path of notices: neither the staff member a case accuses nor anybody of the
-/// unit it accuses (or of its departments) hears of it, in the app or by SMS and e-mail. Every
-/// notice about a case passes through here.
+/// unit it accuses (or of its departments) hears of it, in the app or by SMS and e-mail, nor anybody
+/// who stands aside from it (回避). Every notice about a case passes through here.
 pub(crate) async fn notices_outside_accused(
     store: &dyn Store,
     tree: &UnitTree,
-    accused: Option<i64>,
-    accused_user: Option<i64>,
+    unreached: Unreached,
     notices: Vec<Notice>,
 ) -> AppResult<Vec<Notice>> {
-    if accused.is_none() && accused_user.is_none() {
+    let Unreached { accused, accused_user, anyone_recused } = unreached;
+    if accused.is_none() && accused_user.is_none() && !anyone_recused {
         return Ok(notices);
     }
     let mut kept = Vec::with_capacity(notices.len());
     for n in notices {
         let Some(user) = store.user_by_id(n.user_id).await? else { continue };
         let blind = crate::actor::blindness_of(store, tree, &user).await?;
-        if !blind.hides(accused, accused_user) {
+        let hidden = match n.case_id {
+            Some(case) => blind.hides(case, accused, accused_user),
+            None => blind.hides_person(accused_user) || accused.is_some_and(|a| blind.units.contains(&a)),
+        };
+        if !hidden {
             kept.push(n);
         }
     }
     Ok(kept)
 }
 
-/// Sends notices about a case that accuses this unit and this staff member (either may be none), to
-/// nobody blind to it (GEN-7).
+/// Sends notices about a case to nobody blind to it (GEN-7, 回避).
 pub(crate) async fn send_case_notices(
     state: &AppState,
     tree: &UnitTree,
-    accused: Option<i64>,
-    accused_user: Option<i64>,
+    unreached: Unreached,
     notices: Vec<Notice>,
 ) -> AppResult<()> {
-    let notices = notices_outside_accused(&*state.store, tree, accused, accused_user, notices).await?;
+    let notices = notices_outside_accused(&*state.store, tree, unreached, notices).await?;
     state.store.send_notices(&notices, Utc::now()).await?;
     Ok(())
 }

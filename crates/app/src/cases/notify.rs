@@ -10,7 +10,7 @@ use huiyin_core::user::Role;
 use huiyin_store::{CaseFile, Notice, User};
 
 use crate::actor::Actor;
-use crate::cases::{notice, send_case_notices};
+use crate::cases::{Unreached, notice, send_case_notices};
 use crate::context::AppState;
 use crate::error::AppResult;
 use crate::tree::unit_tree;
@@ -90,7 +90,7 @@ pub(crate) async fn tell_whom_it_concerns(
         return Ok(());
     }
     let tree = unit_tree(state).await?;
-    send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await
+    send_case_notices(state, &tree, Unreached::of(file), notices).await
 }
 
 async fn person(state: &AppState, username: &str) -> AppResult<Vec<User>> {

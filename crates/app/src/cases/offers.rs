@@ -98,6 +98,11 @@ pub async fn offers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResu
             K::HandOff => choice(&p.staff_in_scope)
                 .or_else(|_| choice(&p.units_in_scope))
                 .and_then(|()| lifecycle::hand_off(role, None, None, s())),
+            // 回避: one's own, or (for those who may order it) another's from the picker.
+            K::Recuse => match p.recusable.first() {
+                Some(first) => lifecycle::recuse(&file.state, role, &actor.user.username, first.value.clone(), s()),
+                None => Err(Refusal::AlreadyRecused),
+            },
             K::ReportUp => match report_to.clone() {
                 Some(unit) => lifecycle::report_up(role, unit, s()),
                 None => Err(Refusal::NoUnitAbove),
@@ -145,6 +150,10 @@ pub struct Pickers {
     /// 更正被反映对象: every unit, and every active staff member (whom a petitioner may accuse).
     pub accusable_units: Vec<Choice>,
     pub accusable_staff: Vec<Choice>,
+    /// 回避: the actor themselves first (when they may declare it), then, for a leader, supervisor
+    /// or administrator, the active staff of their units who may be ordered to: not yet standing
+    /// aside, neither owning nor leading the case.
+    pub recusable: Vec<Choice>,
 }
 
 /// How staff are named in a picker: “王秀英(接访员)· 西山社区”.
@@ -178,9 +187,11 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
     let open = |id: i64| units.iter().any(|u| u.id == id && u.closed_at.is_none());
     let routable = |id: i64| id != file.holding_unit_id && out_of_reach(id) && open(id);
     let staff: Vec<&User> = users.iter().filter(|u| u.active && !is_system_account(&u.username)).collect();
-    // Who may take the case in person: not the accused, and nobody blind to it.
+    let recused = |u: &User| file.state.recused.iter().any(|r| r.eq_ignore_ascii_case(&u.username));
+    // Who may take the case in person: not the accused, nobody blind to it, nobody standing aside.
     let may_hold = |u: &User| {
         person.as_deref().is_none_or(|p| !p.eq_ignore_ascii_case(&u.username))
+            && !recused(u)
             && accused.is_none_or(|a| !tree.blind_to(u.unit_id).contains(&a))
             && out_of_reach(u.unit_id)
     };
@@ -193,6 +204,27 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
         staff.iter().copied().filter(|u| actor.sees_unit(u.unit_id) && may_hold(u)).collect();
     staff_in_scope.sort_by_key(|u| (u.unit_id, u.role != Role::Leader, u.id));
     let holder_chain = tree.chain(file.holding_unit_id);
+    let holds = |u: &User| {
+        (file.state.owner.eq_ignore_ascii_case(&u.username) && !file.state.owner_pending)
+            || file.state.owner_leader.as_ref().is_some_and(|l| l.eq_ignore_ascii_case(&u.username))
+    };
+    let orders_recusal = matches!(actor.user.role, Role::Leader | Role::Supervisor | Role::Admin);
+    let mut recusable: Vec<Choice> = Vec::new();
+    if !recused(&actor.user) && !holds(&actor.user) {
+        recusable.push(Choice {
+            value: actor.user.username.clone(),
+            label: format!("本人申请回避({})", actor.user.display_name),
+            ..Default::default()
+        });
+    }
+    recusable.extend(
+        staff
+            .iter()
+            .filter(|u| {
+                orders_recusal && actor.sees_unit(u.unit_id) && u.id != actor.user.id && !recused(u) && !holds(u)
+            })
+            .map(|u| person_choice(u)),
+    );
     Ok(Pickers {
         units_in_scope: units
             .iter()
@@ -218,5 +250,6 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
             .collect(),
         accusable_units: units.iter().filter_map(|u| unit_choice(u.id)).collect(),
         accusable_staff: staff.iter().map(|u| person_choice(u)).collect(),
+        recusable,
     })
 }

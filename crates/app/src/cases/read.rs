@@ -21,7 +21,7 @@ use crate::views::CaseView;
 pub async fn case_file(state: &AppState, actor: &Actor, id: i64) -> AppResult<CaseFile> {
     let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
     let in_scope = actor.sees_unit(file.unit_id) || actor.sees_unit(file.holding_unit_id);
-    if in_scope && !actor.is_blind_to(file.accused_unit_id, file.accused_user_id) {
+    if in_scope && !actor.is_blind_to(file.id, file.accused_unit_id, file.accused_user_id) {
         Ok(file)
     } else {
         Err(AppError::NotFound)

@@ -14,7 +14,7 @@ use huiyin_store::NewCase;
 
 use crate::actor::Actor;
 use crate::cases::notice;
-use crate::cases::{new_query_code, send_case_notices, unit_in_scope};
+use crate::cases::{Unreached, new_query_code, send_case_notices, unit_in_scope};
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 use crate::search::{EarlierView, IntakeReport, Judging, judge_registration};
@@ -149,7 +149,7 @@ pub(crate) async fn name_the_accused_person(
     // receiver and could never read it.
     if let Some(username) = accused.user.as_deref()
         && let Some(person) = state.store.user_by_username(username).await?
-        && actor.blind.hides(None, Some(person.id))
+        && actor.blind.hides_person(Some(person.id))
     {
         return Err(Refusal::AccusedPerson.into());
     }
@@ -233,7 +233,7 @@ async fn tell_of_online_petition(state: &AppState, unit_id: i64, case_id: i64) -
         .map(|u| notice(u.id, case_id, "online_petition", &message))
         .collect();
     let tree = unit_tree(state).await?;
-    send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await
+    send_case_notices(state, &tree, Unreached::of(&file), notices).await
 }
 
 /// FED-21: a major, urgent or collective case alerts the leaders (and supervisors) of the unit and
@@ -264,7 +264,7 @@ pub(crate) async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) 
             notices.push(notice(user.id, case_id, "alert", &message));
         }
     }
-    send_case_notices(state, &tree, file.accused_unit_id, file.accused_user_id, notices).await
+    send_case_notices(state, &tree, Unreached::of(&file), notices).await
 }
 
 /// After registration: records what the intake check found as flags, each an event that staff may

@@ -307,6 +307,20 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error
     })
 }
 
+/// 回避 as typed: who stands aside (a login name; left out, the caller themselves) and why.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecuseDraft {
+    /// The login name of who stands aside: the caller's own to declare their interest, another's
+    /// (a leader, supervisor or administrator) to order it. Required.
+    pub user: Option<String>,
+    /// The direct interest (亲属关系, 利害关系, …): required.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+}
+
 /// 包案领导 as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

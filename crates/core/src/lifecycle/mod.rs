@@ -296,6 +296,28 @@ pub fn assign_leader(
     Ok(EventData::LeaderAssigned { leader })
 }
 
+/// 回避 (GEN-7, 《信访工作条例》 Art 28 ¶3): `user` stands aside from the case, by their own
+/// declaration of a direct interest or by the order of a leader, supervisor or administrator. Once
+/// only; and not while they own or lead the case: it is handed to someone else first, so that it
+/// never sits in hands that can no longer see it. In any state: the personal data of an ended case
+/// is as much theirs to stay away from.
+pub fn recuse(state: &CaseState, role: Role, actor: &str, user: String, reason: String) -> Result<EventData, Refusal> {
+    let ordered = !user.eq_ignore_ascii_case(actor);
+    if ordered && !matches!(role, Role::Leader | Role::Supervisor | Role::Admin) {
+        return Err(Refusal::Role { action: "recuse", role });
+    }
+    if state.recused.iter().any(|r| r.eq_ignore_ascii_case(&user)) {
+        return Err(Refusal::AlreadyRecused);
+    }
+    // An owner who sent the case on and waits for whoever accepts it there holds it no more.
+    let holds = (state.owner.eq_ignore_ascii_case(&user) && !state.owner_pending)
+        || state.owner_leader.as_ref().is_some_and(|l| l.eq_ignore_ascii_case(&user));
+    if holds {
+        return Err(Refusal::RecusedHolds { own: !ordered });
+    }
+    Ok(EventData::Recused { user, reason, ordered })
+}
+
 /// 调查笔录 (FED-13): recorded by the unit holding an accepted case.
 pub fn investigation(state: &CaseState, in_holding_unit: bool, text: String) -> Result<EventData, Refusal> {
     allowed_in("investigation", state, &[Status::Accepted, Status::AwaitingApproval])?;
@@ -423,7 +445,45 @@ mod tests {
             owner_pending: false,
             sent_by: None,
             owner_leader: None,
+            recused: Vec::new(),
         }
+    }
+
+    #[test]
+    fn gen_7_recusal_is_declared_or_ordered_once_and_never_by_the_holder() {
+        let mut s = state(Status::AwaitingApproval);
+        s.owner_leader = Some("lead".into());
+        s.approvals = vec!["b".into(), "c".into()];
+        let why = || "亲属".to_owned();
+        assert_eq!(
+            recuse(&s, Role::Handler, "b", "b".into(), why()),
+            Ok(EventData::Recused { user: "b".into(), reason: why(), ordered: false })
+        );
+        assert_eq!(recuse(&s, Role::Officer, "x", "b".into(), why()).unwrap_err().code(), "forbidden");
+        for role in [Role::Leader, Role::Supervisor, Role::Admin] {
+            assert!(
+                recuse(&s, role, "x", "B".into(), why())
+                    .is_ok_and(|e| matches!(e, EventData::Recused { ordered: true, .. }))
+            );
+        }
+        assert_eq!(recuse(&s, Role::Officer, "a", "a".into(), why()), Err(Refusal::RecusedHolds { own: true }));
+        assert_eq!(recuse(&s, Role::Leader, "x", "lead".into(), why()), Err(Refusal::RecusedHolds { own: false }));
+        // Applied: an approval of the one who stands aside no longer counts; once only.
+        let event = Event {
+            seq: 9,
+            occurred_at: chrono::Utc::now(),
+            recorded_at: chrono::Utc::now(),
+            actor: "x".into(),
+            note: None,
+            data: EventData::Recused { user: "B".into(), reason: why(), ordered: true },
+        };
+        s.status = Status::Approved;
+        s.apply(&event);
+        assert_eq!(
+            (s.approvals.clone(), s.status, s.recused.clone()),
+            (vec!["c".to_owned()], Status::AwaitingApproval, vec!["B".to_owned()])
+        );
+        assert_eq!(recuse(&s, Role::Handler, "b", "b".into(), why()).unwrap_err().code(), "already_recused");
     }
 
     #[test]

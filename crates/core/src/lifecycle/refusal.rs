@@ -27,6 +27,16 @@ pub enum Refusal {
     /// GEN-7: the staff member a case accuses never registers, holds, leads or acts on it.
     #[error("accused person")]
     AccusedPerson,
+    /// GEN-7 (回避): the staff member stood aside from the case; they never hold, lead or act on it.
+    #[error("recused")]
+    Recused,
+    /// 回避 is declared or ordered once.
+    #[error("already recused")]
+    AlreadyRecused,
+    /// 回避: the one who stands aside owns or leads the case; it is handed to someone else first.
+    /// `own`: they declare it themselves.
+    #[error("recused person holds the case")]
+    RecusedHolds { own: bool },
     /// Only the receiving unit objects, accepts an assignment, or handles a case it holds.
     #[error("not the holding unit")]
     NotHoldingUnit,
@@ -78,6 +88,9 @@ impl Refusal {
             | Refusal::HolderWithinAccusedReach
             | Refusal::RegisteredAtAccused { .. }
             | Refusal::AccusedPerson => "accused_unit",
+            Refusal::Recused => "recused",
+            Refusal::AlreadyRecused => "already_recused",
+            Refusal::RecusedHolds { .. } => "recused_holds",
             Refusal::NotHoldingUnit => "not_holding_unit",
             Refusal::ContactKnown => "contact_known",
             Refusal::AlreadyApproved => "already_approved",
@@ -136,6 +149,23 @@ impl Refusal {
             }
             (Refusal::HolderWithinAccusedReach, Lang::En) => {
                 "The case accuses a unit above yours: route it to a unit outside the accused's reach (GEN-7)".into()
+            }
+            (Refusal::Recused, Lang::Zh) => {
+                "该工作人员已回避本件,依《信访工作条例》第二十八条不得经手、领办或办理,请交其他工作人员".into()
+            }
+            (Refusal::Recused, Lang::En) => {
+                "That staff member stood aside from the case; they may not hold, lead or handle it".into()
+            }
+            (Refusal::AlreadyRecused, Lang::Zh) => "该工作人员已回避本件,无需重复".into(),
+            (Refusal::AlreadyRecused, Lang::En) => "That staff member stood aside from the case already".into(),
+            (Refusal::RecusedHolds { own: true }, Lang::Zh) => {
+                "您是本件的包案人或包案领导:请先将本件移交他人(或由领导另定包案领导),再申请回避".into()
+            }
+            (Refusal::RecusedHolds { own: false }, Lang::Zh) => {
+                "该工作人员是本件的包案人或包案领导:请先将本件移交他人(或另定包案领导),再决定其回避".into()
+            }
+            (Refusal::RecusedHolds { .. }, Lang::En) => {
+                "They own or lead the case: hand it to someone else first, then recuse them".into()
             }
             (Refusal::NotHoldingUnit, Lang::Zh) => "只有当前承办单位可以执行此操作".into(),
             (Refusal::NotHoldingUnit, Lang::En) => "Only the unit that holds the case may do this".into(),
@@ -229,6 +259,7 @@ fn action_label_zh(action: &str) -> &'static str {
         "set-accused" => "更正被反映对象",
         "hand-off" => "移交",
         "report-up" => "上报",
+        "recuse" => "决定他人回避",
         _ => "执行此操作",
     }
 }

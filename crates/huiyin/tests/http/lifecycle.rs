@@ -284,12 +284,14 @@ both_backends!(gen_5_review_and_re_review_to_final);
 #[path = "lifecycle/informant.rs"]
 mod informant;
 use informant::{
-    gen_7_a_unit_below_the_accused_routes_it_out, gen_7_an_accused_staff_member_never_sees_or_holds_the_accusation,
+    gen_7_a_recused_staff_member_no_longer_sees_or_acts_on_the_case, gen_7_a_unit_below_the_accused_routes_it_out,
+    gen_7_an_accused_staff_member_never_sees_or_holds_the_accusation,
     gen_7_enumerated_the_accused_never_reaches_the_accusation, gen_7_for_the_accused_an_accusing_case_does_not_exist,
     gen_7_no_route_into_the_accused_reach, gen_7_only_the_registering_unit_reissues_the_query_code,
     gen_7_repeat_flags_never_link_to_an_accusation, gen_7_the_accused_is_named_from_the_staff_form_and_open311,
     gen_7_the_accused_is_set_later_and_every_guard_applies,
 };
+both_backends!(gen_7_a_recused_staff_member_no_longer_sees_or_acts_on_the_case);
 both_backends!(gen_7_for_the_accused_an_accusing_case_does_not_exist);
 both_backends!(gen_7_enumerated_the_accused_never_reaches_the_accusation);
 both_backends!(gen_7_the_accused_is_set_later_and_every_guard_applies);

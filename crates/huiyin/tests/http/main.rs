@@ -10,6 +10,7 @@ mod api;
 mod cli;
 mod deadlines;
 mod duty;
+mod gifts;
 mod lifecycle;
 mod open311;
 mod public;

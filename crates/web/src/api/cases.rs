@@ -8,7 +8,7 @@ use huiyin_core::case::CaseDraft;
 use huiyin_core::event::{ActionDraft, HandOffDraft, ReportUpDraft};
 use huiyin_core::lifecycle::{
     AnswerDraft, ClearFlagDraft, ExtendDraft, FlagDraft, HearingDraft, InstructDraft, LeaderDraft, LiaisonDraft,
-    OpinionDraft, RateDraft, ReasonDraft, RejectDraft, ReturnOpinionDraft, ReturnVisitDraft, SendDraft,
+    OpinionDraft, RateDraft, ReasonDraft, RecuseDraft, RejectDraft, ReturnOpinionDraft, ReturnVisitDraft, SendDraft,
     SetAccusedDraft,
 };
 use serde::Deserialize;

@@ -21,7 +21,7 @@ pub(super) struct DutyPerson {
 }
 
 impl DutyPerson {
-    fn of(user: &huiyin_store::User) -> DutyPerson {
+    pub(super) fn of(user: &huiyin_store::User) -> DutyPerson {
         DutyPerson { username: user.username.clone(), name: huiyin_app::accounts::name_and_title(user) }
     }
 }

@@ -8,6 +8,7 @@ mod cases;
 mod categories;
 mod documents;
 mod duty;
+mod gifts;
 mod limits;
 mod public;
 mod saved_filters;
@@ -106,7 +107,8 @@ impl utoipa::Modify for BearerAuth {
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
-         (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3)"))
+         (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3)"),
+         (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8)"))
 )]
 struct ApiDoc;
 
@@ -157,6 +159,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(duty::duty_sign_in))
         .routes(routes!(duty::duty_sign_out))
         .routes(routes!(duty::record_duty_sign_in))
+        .routes(routes!(gifts::list_gifts, gifts::record_gift))
+        .routes(routes!(gifts::gift_summary))
+        .routes(routes!(gifts::review_gift))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::place_user))
         .routes(routes!(accounts::issue_password_link))

@@ -178,6 +178,9 @@ pub(super) fn event_summary(data: &EventData, names: &Names) -> String {
             format!("由 {} 复查/复核:{reason}", names.unit(to_unit))
         }
         EventData::Instructed { text } => format!("批示:{text}"),
+        EventData::Recused { user, reason, ordered } => {
+            format!("{} 回避({}):{reason}", names.person(user), if *ordered { "领导决定" } else { "本人申请" })
+        }
         EventData::InvestigationNoted { text } => format!("调查笔录:{}", views::excerpt(text, 80)),
         EventData::Flagged { flag, related, reason, .. } => {
             let related = if related.is_empty() { String::new() } else { format!("(关联 {})", related.join("、")) };
@@ -380,7 +383,12 @@ pub(super) async fn after_action(
     sent: Option<(String, HashMap<String, String>)>,
 ) -> PageResult {
     let message = match outcome {
-        Ok(()) if cases::case_file(state, &staff.actor, id).await.is_ok() => {
+        // Read as the actor is now: an action may have put the case out of their sight (回避).
+        Ok(())
+            if cases::case_file(state, &huiyin_app::actor::Actor::load(state, staff.actor.user.clone()).await?, id)
+                .await
+                .is_ok() =>
+        {
             return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
         }
         // The action sent the case out of the actor's sight (an objection, say).

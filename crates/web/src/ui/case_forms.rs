@@ -186,7 +186,14 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
         open: false,
         secondary: matches!(
             kind,
-            K::SetAccused | K::Flag | K::ClearFlag | K::HandOff | K::ReportUp | K::Liaison | K::AssignLeader
+            K::SetAccused
+                | K::Flag
+                | K::ClearFlag
+                | K::HandOff
+                | K::ReportUp
+                | K::Liaison
+                | K::AssignLeader
+                | K::Recuse
         ),
     };
     match kind {
@@ -358,6 +365,15 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
         ),
         K::Close => form("", "办结", Vec::new(), Some("办结后不能再办理本件。确定办结吗?")),
         K::Instruct => form("领导批示", "批示", vec![Field::textarea("text", "批示内容")], None),
+        K::Recuse => form(
+            "回避(与本件有直接利害关系)",
+            "回避",
+            vec![
+                Field::select("user", "回避人员", &p.recusable, None),
+                Field::text("reason", "回避事由").hint("如:与信访人系近亲属、与本件有利害关系"),
+            ],
+            Some("回避后,回避人员将不能再查看、经手或办理本件,且不能撤回。确定吗?"),
+        ),
         K::AssignLeader => {
             form("确定包案领导", "确定", vec![Field::select("leader", "包案领导", &p.leaders, None)], None)
         }

@@ -14,6 +14,7 @@ mod case;
 mod case_forms;
 mod duty;
 mod export;
+mod gifts;
 mod home;
 mod list;
 mod login;
@@ -358,6 +359,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/duty/{unit}/swap", post(duty::swap)),
         ("/duty/{unit}/generate", post(duty::generate)),
         ("/duty/{unit}/pattern", post(duty::set_pattern)),
+        ("/gifts", get(gifts::gifts_page).post(gifts::record)),
+        ("/gifts/{id}/review", post(gifts::review)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::common::{Backend, agent, get, json, post};
-use super::{World, visit};
+use super::{World, opinion, visit};
 
 /// A department of the accused town (民政办 of 西镇) with an officer `mz`, made on the running world.
 fn with_department(w: &mut World) {
@@ -342,8 +342,9 @@ fn said(status_and_body: (u16, Value)) -> (u16, String) {
 }
 
 /// GEN-7, generated: for every operation of the OpenAPI document and every staff page that takes a
-/// case, as every role of the accused town and of its department and as the county leader accused
-/// by name (an account of their own), every read answers 404, every
+/// case, as every role of the accused town and of its department, as the county leader accused
+/// by name (an account of their own), and as two staff members of the registering community who
+/// stand aside from the case (回避: one by declaration, one by a leader's order), every read answers 404, every
 /// action is refused, and no response — lists and searches for the petitioner's details,
 /// notifications, supervision, intake — holds the case's number, statement, petitioner or
 /// attachment; and from every role of the county, no routing operation can move the case into the
@@ -367,6 +368,10 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
     }
     // And a person accused by name, a leader of the county (alerted of major cases like any other).
     accounts.push(("px_leader".into(), "QX", Role::Leader));
+    // And two of the community that registers it who stand aside from it (回避): one declares a
+    // direct interest, a leader orders the other to.
+    accounts.push(("rc_self".into(), "XS", Role::Officer));
+    accounts.push(("rc_ordered".into(), "XS", Role::Handler));
     let tokens = seed_accounts(&w, &accounts);
     set_by_links_of(&w, &by_link, "xz_admin");
     let accused: Vec<&String> = tokens.keys().filter(|u| !u.starts_with("qx_")).collect();
@@ -381,6 +386,18 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
     let added = attach_secret_file(&w, id);
     let sha = added["sha256"].as_str().unwrap().to_owned();
     let number = added["case"]["case_number"].as_str().unwrap().to_owned();
+    for who in ["rc_self", "rc_ordered"] {
+        let (status, _) = get(&w.server, &tokens[who], &format!("/api/v1/cases/{id}"));
+        assert_eq!(status, 200, "{who} sees the case before standing aside");
+    }
+    let (status, _) = post(
+        &w.server,
+        &tokens["rc_self"],
+        &format!("/api/v1/cases/{id}/recuse"),
+        &json!({"user": "rc_self", "reason": "信访人系本人近亲属"}),
+    );
+    assert_eq!(status, 200);
+    w.ok("lead1", id, "recuse", json!({"user": "rc_ordered", "reason": "与被反映事项有利害关系"}));
     let secrets = [number.as_str(), "保密癸", "低保金", "保密癸身份证", "13812345678", "****5678", "002X", "保密街"];
     let leaks = |who: &str, what: &str, text: &str| {
         for secret in secrets {
@@ -881,4 +898,65 @@ pub fn gen_7_an_accused_staff_member_never_sees_or_holds_the_accusation(backend:
     w.ok("wang", sent, "assign", json!({"unit": "XS-CL", "owner": "cl"}));
     w.ok("boss", sent, "set-accused", json!({"user": "wang", "reason": "信访人补充:反映的是接待员"}));
     w.refused("cl", sent, "object", json!({"reason": "不属本单位职责"}), 409, "accused_unit");
+}
+
+/// GEN-7 (回避, 《信访工作条例》 Art 28 ¶3): a staff member with a direct interest in a case stands
+/// aside, by their own declaration or by a leader's order; from then on the case does not exist for
+/// them (404, not listed, not found by search), it is never handed or led back to them, their
+/// approval of the draft no longer counts, and the timeline records it. The one who owns the case
+/// hands it on first; an officer orders nobody; nobody stands aside twice.
+pub fn gen_7_a_recused_staff_member_no_longer_sees_or_acts_on_the_case(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let id = w.register(visit());
+    let number =
+        get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}")).1["case_number"].as_str().unwrap().to_owned();
+    w.ok("wang", id, "accept", json!({}));
+    w.ok("wang", id, "opinion", opinion());
+    w.ok("lead2", id, "approve", json!({}));
+
+    // Refused, changing nothing: no reason; the owner (hand it on first); an officer ordering
+    // another; somebody outside the orderer's units; somebody unknown.
+    w.refused("lead1", id, "recuse", json!({"user": "lead2"}), 422, "required");
+    w.refused("wang", id, "recuse", json!({"reason": "系信访人亲属"}), 422, "required");
+    w.refused("wang", id, "recuse", json!({"user": "wang", "reason": "系信访人亲属"}), 409, "recused_holds");
+    w.refused("wang", id, "recuse", json!({"user": "lead2", "reason": "利害关系"}), 403, "forbidden");
+    w.refused("lead1", id, "recuse", json!({"user": "dong", "reason": "利害关系"}), 422, "unknown_user");
+    w.refused("lead1", id, "recuse", json!({"user": "无此人\u{0}", "reason": "利害关系"}), 422, "control_character");
+    let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(case["recused"], json!([]), "{case}");
+
+    // Ordered by a leader of the unit: lead2's approval no longer counts.
+    let case = w.ok("lead1", id, "recuse", json!({"user": "lead2", "reason": "与被反映人系近亲属"}));
+    assert_eq!(case["recused"], json!(["lead2"]));
+    let last = case["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "recused");
+    assert_eq!(last["details"], json!({"user": "lead2", "reason": "与被反映人系近亲属", "ordered": true}));
+    w.refused("lead1", id, "recuse", json!({"user": "lead2", "reason": "再次"}), 409, "already_recused");
+    let case = w.ok("lead1", id, "approve", json!({}));
+    assert_eq!(case["status"], "awaiting_approval", "one approval of two left: {case}");
+
+    // For lead2 the case does not exist.
+    let (status, _) = get(&w.server, &w.tokens["lead2"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(status, 404);
+    w.refused("lead2", id, "approve", json!({}), 404, "not_found");
+    for path in ["/api/v1/cases".to_owned(), format!("/api/v1/cases?q={number}"), "/api/v1/notifications".into()] {
+        let (status, body) = get(&w.server, &w.tokens["lead2"], &path);
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.to_string().contains(&number), "lead2 reads {number} in {path}: {body}");
+    }
+    // Nor is it handed or led back to them.
+    w.refused("wang", id, "hand-off", json!({"to_user": "lead2", "reason": "请其阅处"}), 409, "recused");
+    w.refused("lead1", id, "assign-leader", json!({"leader": "lead2"}), 409, "recused");
+
+    // Declared by oneself: the town's leader above.
+    let (status, _) = get(&w.server, &w.tokens["zlead"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(status, 200, "zlead sees the community's case before");
+    let case = w.ok("zlead", id, "recuse", json!({"user": "zlead", "reason": "本人曾参与该工程验收"}));
+    assert_eq!(case["recused"], json!(["lead2", "zlead"]));
+    assert_eq!(case["events"].as_array().unwrap().last().unwrap()["details"]["ordered"], false);
+    let (status, _) = get(&w.server, &w.tokens["zlead"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(status, 404);
+    // The case goes on for everyone else.
+    let (status, case) = get(&w.server, &w.tokens["chen"], &format!("/api/v1/cases/{id}"));
+    assert_eq!((status, case["status"].as_str()), (200, Some("awaiting_approval")));
 }
