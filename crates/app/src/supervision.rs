@@ -241,6 +241,12 @@ pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
     Ok(sent)
 }
 
+/// Who a supervision notice about a case must not reach: its accused, and (not knowing whether
+/// anybody stands aside from the case) whoever does (回避).
+fn unreached(accused: Option<i64>, accused_user: Option<i64>) -> Unreached {
+    Unreached { accused, accused_user, anyone_recused: true }
+}
+
 #[cfg(test)]
 mod grouping_tests {
     use super::*;
@@ -272,10 +278,4 @@ mod grouping_tests {
         assert_eq!(shape, [(6, 3, 2), (5, 1, 1), (3, 1, 1), (1, 1, 0)]);
         assert_eq!(groups[0].ids, [6, 4, 2]);
     }
-}
-
-/// Who a supervision notice about a case must not reach: its accused, and (not knowing whether
-/// anybody stands aside from the case) whoever does (回避).
-fn unreached(accused: Option<i64>, accused_user: Option<i64>) -> Unreached {
-    Unreached { accused, accused_user, anyone_recused: true }
 }
