@@ -266,6 +266,7 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "duty.attendance" => "补记值班签到",
         "gift.record" => "登记拒收礼品",
         "gift.review" => "审核拒收礼品登记",
+        "training.record" => "登记业务培训",
         "search.reindex" => "重建检索索引",
         _ => "其他",
     }

@@ -4,8 +4,9 @@
 //!
 //! Who reads: everyone their own records; supervisors, leaders and administrators those of the
 //! units in their scope. GEN-7: a record about a case the reader may not see (it accuses them,
-//! their unit, or they stand aside from it) shows neither the case nor who offered what — the
-//! offer could name the accuser; the audit log holds only the record's number, kind and day.
+//! their unit, or they stand aside from it) does not exist for them — not listed, not counted, not
+//! reviewed: who offered what, and even that something was offered that day, could point to the
+//! accuser. The audit log holds only the record's number, kind and day.
 
 use chrono::{Datelike, NaiveDate, Utc};
 use huiyin_core::gift::{GiftDraft, GiftKind};
@@ -21,9 +22,6 @@ use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 use crate::units::unit_in_scope;
 
-/// What a reader sees in place of who offered what over a case hidden from them (GEN-7).
-pub const WITHHELD: &str = "(涉及您依规不得查看的信访件,内容不予显示)";
-
 /// One line of the register as a reader sees it.
 #[derive(Debug, Clone)]
 pub struct GiftLine {
@@ -31,10 +29,8 @@ pub struct GiftLine {
     /// Who was offered it.
     pub person: User,
     pub unit_name: String,
-    /// The case it was offered over, when the reader may see it.
+    /// The case it was offered over.
     pub case_number: Option<String>,
-    /// The linked case is hidden from the reader: `offered_by` and `what` are [`WITHHELD`].
-    pub withheld: bool,
     pub reviewed_by: Option<User>,
     /// Whether the reader may review it now.
     pub may_review: bool,
@@ -94,7 +90,7 @@ pub async fn record(state: &AppState, actor: &Actor, draft: &GiftDraft) -> AppRe
     let after = json!({ "id": id, "kind": gift.kind.code(), "offered_on": gift.offered_on.to_string() });
     audit::record(state, actor, "gift.record", Target::user(&actor.user), None, Some(after)).await;
     let record = state.store.gift(id).await?.ok_or(AppError::NotFound)?;
-    line(state, actor, record).await
+    line(state, actor, record).await?.ok_or(AppError::NotFound)
 }
 
 /// The register for `year`: of the unit `unit` and the units below it (by default the reader's
@@ -116,7 +112,7 @@ pub async fn register(state: &AppState, actor: &Actor, unit: Option<&str>, year:
     };
     let mut lines = Vec::with_capacity(records.len());
     for record in records {
-        lines.push(line(state, actor, record).await?);
+        lines.extend(line(state, actor, record).await?);
     }
     Ok(lines)
 }
@@ -135,7 +131,7 @@ pub async fn review(state: &AppState, actor: &Actor, id: i64, note: Option<&str>
     let person = state.store.user_by_id(record.gift.user_id).await?.ok_or(AppError::NotFound)?;
     audit::record(state, actor, "gift.review", Target::user(&person), None, Some(after)).await;
     let record = state.store.gift(id).await?.ok_or(AppError::NotFound)?;
-    line(state, actor, record).await
+    line(state, actor, record).await?.ok_or(AppError::NotFound)
 }
 
 /// The yearly summary of a unit and the units below it (by default the reader's own).
@@ -149,7 +145,12 @@ pub async fn summary(state: &AppState, actor: &Actor, unit: Option<&str>, year: 
     };
     let (from, before) = year_bounds(year)?;
     let units = crate::tree::unit_tree(state).await?.subtree(unit.id);
-    let records = state.store.gifts(&units, from, before, None).await?;
+    let mut records = Vec::new();
+    for record in state.store.gifts(&units, from, before, None).await? {
+        if sees_case_of(state, actor, &record).await? {
+            records.push(record);
+        }
+    }
     let by_kind = GiftKind::ALL
         .into_iter()
         .map(|kind| {
@@ -171,26 +172,29 @@ pub async fn summary(state: &AppState, actor: &Actor, unit: Option<&str>, year: 
 async fn readable(state: &AppState, actor: &Actor, id: i64) -> AppResult<GiftRecord> {
     let record = state.store.gift(id).await?.ok_or(AppError::NotFound)?;
     let reads = record.gift.user_id == actor.user.id || (reads_units(actor) && actor.sees_unit(record.gift.unit_id));
-    if reads { Ok(record) } else { Err(AppError::NotFound) }
+    if reads && sees_case_of(state, actor, &record).await? { Ok(record) } else { Err(AppError::NotFound) }
 }
 
-/// A record as `actor` sees it: the linked case and who offered what only when the case is theirs to
-/// see (GEN-7).
-async fn line(state: &AppState, actor: &Actor, mut record: GiftRecord) -> AppResult<GiftLine> {
-    let (case_number, withheld) = match record.gift.case_id {
-        None => (None, false),
+/// Whether the record's case, if any, is one the reader may see (GEN-7, 回避).
+async fn sees_case_of(state: &AppState, actor: &Actor, record: &GiftRecord) -> AppResult<bool> {
+    let Some(id) = record.gift.case_id else { return Ok(true) };
+    match crate::cases::case_file(state, actor, id).await {
+        Ok(_) => Ok(true),
+        Err(AppError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// A record as `actor` sees it; `None` when it is about a case hidden from them (GEN-7).
+async fn line(state: &AppState, actor: &Actor, record: GiftRecord) -> AppResult<Option<GiftLine>> {
+    let case_number = match record.gift.case_id {
+        None => None,
         Some(id) => match crate::cases::case_file(state, actor, id).await {
-            Ok(file) => (Some(file.state.case_number), false),
-            Err(AppError::NotFound) => (None, true),
+            Ok(file) => Some(file.state.case_number),
+            Err(AppError::NotFound) => return Ok(None),
             Err(e) => return Err(e),
         },
     };
-    if withheld {
-        record.gift.offered_by = WITHHELD.into();
-        record.gift.what = WITHHELD.into();
-        record.gift.handling = WITHHELD.into();
-        record.review_note = None;
-    }
     let person = state.store.user_by_id(record.gift.user_id).await?.ok_or(AppError::NotFound)?;
     let unit_name = state.store.unit_by_id(record.gift.unit_id).await?.map(|u| u.name).unwrap_or_default();
     let reviewed_by = match record.reviewed_by {
@@ -198,11 +202,11 @@ async fn line(state: &AppState, actor: &Actor, mut record: GiftRecord) -> AppRes
         None => None,
     };
     let may_review = may_review(actor, &record);
-    Ok(GiftLine { record, person, unit_name, case_number, withheld, reviewed_by, may_review })
+    Ok(Some(GiftLine { record, person, unit_name, case_number, reviewed_by, may_review }))
 }
 
 /// The first day of `year` and of the year after (2000–2099).
-fn year_bounds(year: i32) -> AppResult<(NaiveDate, NaiveDate)> {
+pub(crate) fn year_bounds(year: i32) -> AppResult<(NaiveDate, NaiveDate)> {
     let out_of_range = || FieldError::new("year", Invalid::OutOfRange { min: 2000, max: 2099 });
     if !(2000..=2099).contains(&year) {
         return Err(out_of_range().into());

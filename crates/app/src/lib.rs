@@ -25,6 +25,7 @@ pub mod reindex;
 pub mod saved_filters;
 pub mod search;
 pub mod supervision;
+pub mod training;
 pub mod tree;
 pub mod units;
 pub mod views;

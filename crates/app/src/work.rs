@@ -119,5 +119,15 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
         href: "/cases?owner=me&waiting=return_visit&sort=due",
         late: false,
     });
+    // FED-14: the staff of one's unit past their training's due day, for those who arrange it.
+    let untrained = crate::training::overdue_count(state, actor).await?;
+    if untrained > 0 {
+        counts.push(WorkCount {
+            label: "超过培训间隔未参加培训的人员",
+            count: untrained,
+            href: "/training",
+            late: true,
+        });
+    }
     Ok(Work { counts, online_queue, online_total, mine: mine.page.items })
 }

@@ -103,6 +103,9 @@ impl GiftDraft {
             None | Some("") => Err(FieldError::new("offered_on", Invalid::Required)),
             Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
                 Ok(day) if day > today => Err(FieldError::new("offered_on", Invalid::InFuture)),
+                Ok(day) if day < today - chrono::Days::new(366 * 10) => {
+                    Err(FieldError::new("offered_on", Invalid::TooFarBack { years: 10 }))
+                }
                 Ok(day) => Ok(day),
                 Err(_) => Err(FieldError::new("offered_on", Invalid::DateFormat)),
             },

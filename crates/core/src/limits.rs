@@ -161,6 +161,14 @@ pub struct LimitRules {
     /// How long the owner has to pay a return visit after a 不满意 rating (CDR-3).
     #[serde(default = "default_return_visit")]
     pub return_visit: Limit,
+    /// How long a petition staff member may go without training before the unit's supervisors are
+    /// warned (FED-14: every half year).
+    #[serde(default = "default_training_interval")]
+    pub training_interval: Limit,
+}
+
+fn default_training_interval() -> Limit {
+    Limit::CalendarDays(183)
 }
 
 fn default_return_visit() -> Limit {
@@ -216,6 +224,7 @@ impl LimitRules {
             review_levels_up: default_review_levels(),
             rating_window: default_rating_window(),
             return_visit: default_return_visit(),
+            training_interval: default_training_interval(),
         }
     }
 
@@ -251,7 +260,7 @@ impl LimitRules {
 
 impl LimitRules {
     /// Every limit counted in days, by its field name (as in the JSON), in the order forms list them.
-    pub fn named_limits(&self) -> [(&'static str, Limit); 13] {
+    pub fn named_limits(&self) -> [(&'static str, Limit); 14] {
         [
             ("sorting", self.sorting),
             ("notice", self.notice),
@@ -266,6 +275,7 @@ impl LimitRules {
             ("escalate_after", self.escalate_after),
             ("rating_window", self.rating_window),
             ("return_visit", self.return_visit),
+            ("training_interval", self.training_interval),
         ]
     }
 
@@ -285,6 +295,7 @@ impl LimitRules {
             "escalate_after" => &mut self.escalate_after,
             "rating_window" => &mut self.rating_window,
             "return_visit" => &mut self.return_visit,
+            "training_interval" => &mut self.training_interval,
             _ => return None,
         })
     }
@@ -306,6 +317,7 @@ impl LimitRules {
             "escalate_after" => "逾期后报上级督办",
             "rating_window" => "答复后信访人评价",
             "return_visit" => "不满意后回访",
+            "training_interval" => "信访干部培训间隔(超过即提醒)",
             "approvals_required" => "办理意见须经几位领导审批",
             "review_levels_up" => "复查、复核向上几级",
             _ => "",

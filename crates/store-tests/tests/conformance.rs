@@ -816,6 +816,44 @@ conformance!(
     sch_8_refused_offers_are_registered_and_reviewed_once
 );
 
+/// FED-14: sessions with their attendees, by unit and year and by person; each one's standing.
+async fn fed_14_training_sessions_and_standing(store: &dyn Store) {
+    use huiyin_store::NewTraining;
+    let (_, xz, xs, _) = tree(store).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
+    let chen = user(store, "chen", "XZ", Role::Supervisor).await;
+    let liu = user(store, "liu", "XS", Role::Officer).await;
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let session = |unit: i64, on: &str| NewTraining {
+        unit_id: unit,
+        held_on: day(on),
+        topic: "条例解读".into(),
+        tenths: 25,
+        trainer: "李科长".into(),
+        material: None,
+        recorded_by: chen.id,
+        recorded_at: Utc::now(),
+    };
+    let a = store.add_training(&session(xz, "2026-03-01"), &[wang.id, chen.id]).await.unwrap();
+    let b = store.add_training(&session(xs, "2026-09-01"), &[wang.id, wang.id]).await.unwrap();
+    store.add_training(&session(xs, "2025-09-01"), &[chen.id]).await.unwrap();
+    let year = (day("2026-01-01"), day("2027-01-01"));
+    let held = store.trainings(&[xz, xs], year.0, year.1).await.unwrap();
+    assert_eq!(held.iter().map(|t| t.id).collect::<Vec<_>>(), vec![b, a], "newest first");
+    let mut both = vec![wang.id, chen.id];
+    both.sort_unstable();
+    assert_eq!(held[1].attendees, both);
+    assert_eq!(held[0].attendees, vec![wang.id], "once each");
+    assert_eq!((held[0].training.tenths, held[0].training.held_on), (25, day("2026-09-01")));
+    assert!(store.trainings(&[xz], day("2027-01-01"), day("2028-01-01")).await.unwrap().is_empty());
+    assert_eq!(store.trainings_of(wang.id).await.unwrap().iter().map(|t| t.id).collect::<Vec<_>>(), vec![b, a]);
+    let standing = store.training_standing(&[liu.id, wang.id, chen.id]).await.unwrap();
+    let last: Vec<(i64, Option<chrono::NaiveDate>)> = standing.iter().map(|s| (s.user_id, s.last)).collect();
+    assert_eq!(last, vec![(liu.id, None), (wang.id, Some(day("2026-09-01"))), (chen.id, Some(day("2026-03-01")))]);
+    assert!(store.training_standing(&[]).await.unwrap().is_empty());
+}
+conformance!(fed_14_training_sessions_and_standing, fed_14_training_sessions_and_standing);
+
 /// Issue 6: an online submission's key files one case, however often the form is sent; a claim
 /// whose request died is taken over once stale, and a released claim can be made again.
 async fn online_submission_keys_file_one_case(store: &dyn Store) {
@@ -1712,6 +1750,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DROP TABLE case_recusals; DROP TABLE gifts; \
+            DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1740,6 +1779,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DROP TABLE case_recusals; DROP TABLE gifts; \
+            DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

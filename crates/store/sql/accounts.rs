@@ -78,7 +78,7 @@ impl AccountStore for Backend {
             .ok_or(StoreError::UnknownReference("unit"))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, unit_id, role, password_hash, active, may_backdate, title, \
-             credential, rank, phone) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $9, $10) RETURNING id",
+             credential, rank, phone, added_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(&user.username)
         .bind(&user.display_name)
@@ -90,6 +90,7 @@ impl AccountStore for Backend {
         .bind(&user.credential)
         .bind(&user.rank)
         .bind(&user.phone)
+        .bind(chrono::Utc::now())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_violation(e, "username", "unit"))?;

@@ -26,6 +26,7 @@ mod submissions;
 mod supervision;
 mod tallies;
 mod text_search;
+mod training;
 mod units;
 
 use crate::{Backend, Db};

@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, duty rotas, the gifts register, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, the gifts register, training, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -27,6 +27,7 @@ mod settings;
 mod submissions;
 mod supervision;
 mod tallies;
+mod training;
 mod units;
 
 pub use accounts::*;
@@ -43,6 +44,7 @@ pub use settings::*;
 pub use submissions::*;
 pub use supervision::*;
 pub use tallies::*;
+pub use training::*;
 pub use units::*;
 
 use async_trait::async_trait;
@@ -64,6 +66,7 @@ pub trait Store:
     + GiftStore
     + SubmissionStore
     + TallyStore
+    + TrainingStore
     + Send
     + Sync
     + 'static
@@ -80,6 +83,6 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, DocumentStore, DutyStore, GiftStore, NoticeStore, SearchStore,
-        SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, UnitStore,
+        SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, TrainingStore, UnitStore,
     };
 }

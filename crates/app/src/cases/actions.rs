@@ -395,7 +395,9 @@ pub async fn act(
             } else {
                 recusable_person(state, actor, &name).await?.username
             };
-            (lifecycle::recuse(&file.state, role, &actor.user.username, user, reason)?, meta(&d.note, &d.at)?)
+            let data = lifecycle::recuse(&file.state, role, &actor.user.username, user.clone(), reason)?;
+            refuse_blinding_the_holders(state, &tree, &file, &user).await?;
+            (data, meta(&d.note, &d.at)?)
         }
         CaseAction::AssignLeader(d) => {
             let name = lifecycle::required_text("leader", &d.leader)?.to_ascii_lowercase();
@@ -452,4 +454,21 @@ async fn recusable_person(state: &AppState, actor: &Actor, name: &str) -> AppRes
         .await?
         .filter(|u| u.active && !huiyin_core::user::is_system_account(&u.username) && actor.sees_unit(u.unit_id))
         .ok_or_else(|| unknown().into())
+}
+
+/// 回避 of `user` would leave the case in hands that cannot see it when its owner or owning leader
+/// is blind to what `user` is (their password was set by `user`'s link, `actor::blindness_of`):
+/// refused as for the holder themselves, the case is handed on first.
+async fn refuse_blinding_the_holders(state: &AppState, tree: &UnitTree, file: &CaseFile, user: &str) -> AppResult<()> {
+    let Some(recused) = state.store.user_by_username(user).await? else { return Ok(()) };
+    let owner = Some(&file.state.owner).filter(|_| !file.state.owner_pending);
+    for holder in [owner, file.state.owner_leader.as_ref()].into_iter().flatten() {
+        if let Some(holder) = state.store.user_by_username(holder).await? {
+            let blind = crate::actor::blindness_of(&*state.store, tree, &holder).await?;
+            if blind.users.contains(&recused.id) {
+                return Err(lifecycle::Refusal::RecusedHolds { own: false }.into());
+            }
+        }
+    }
+    Ok(())
 }

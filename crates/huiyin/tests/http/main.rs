@@ -15,3 +15,4 @@ mod lifecycle;
 mod open311;
 mod public;
 mod search;
+mod training;

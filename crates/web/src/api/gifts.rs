@@ -20,19 +20,16 @@ pub(super) struct GiftView {
     id: i64,
     kind: GiftKind,
     kind_label: &'static str,
-    /// Who offered it; withheld (a note in its place) when the linked case is hidden from the reader
-    /// (GEN-7), as are `what` and `handling`.
+    /// Who offered it (as the staff member can name them: “信访人亲属”).
     offered_by: String,
     what: String,
     offered_on: chrono::NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
     value_yuan: Option<i64>,
     handling: String,
-    /// The case it was offered over, when the reader may see it.
+    /// The case it was offered over.
     #[serde(skip_serializing_if = "Option::is_none")]
     case_number: Option<String>,
-    /// The linked case is hidden from the reader: who offered what is withheld.
-    withheld: bool,
     /// Who was offered it.
     person: DutyPerson,
     unit: String,
@@ -61,7 +58,6 @@ impl GiftView {
             value_yuan: g.value_yuan,
             handling: g.handling,
             case_number: line.case_number,
-            withheld: line.withheld,
             person: DutyPerson::of(&line.person),
             unit: line.unit_name,
             recorded_at: huiyin_app::views::instant(g.recorded_at),
@@ -84,7 +80,9 @@ pub(super) struct GiftParams {
 }
 
 /// The register of refused offers for a year, newest first: a supervisor's, leader's or
-/// administrator's of a unit in their scope and the units below it; anyone else's own records.
+/// administrator's of a unit in their scope and the units below it; anyone else's own records. A
+/// record about a case hidden from the reader (GEN-7: it accuses them or their unit, or they stand
+/// aside from it) is neither listed nor counted.
 #[utoipa::path(get, path = "/gifts", tag = "integrity", params(GiftParams),
     responses((status = 200, body = [GiftView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),

@@ -15,6 +15,7 @@ mod saved_filters;
 mod search;
 mod supervision;
 mod tokens;
+mod training;
 mod units;
 
 use axum::body::Body;
@@ -108,7 +109,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
          (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3)"),
-         (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8)"))
+         (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14)"))
 )]
 struct ApiDoc;
 
@@ -162,6 +163,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(gifts::list_gifts, gifts::record_gift))
         .routes(routes!(gifts::gift_summary))
         .routes(routes!(gifts::review_gift))
+        .routes(routes!(training::list_training, training::record_training))
+        .routes(routes!(training::training_standing))
+        .routes(routes!(training::person_training))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::place_user))
         .routes(routes!(accounts::issue_password_link))

@@ -73,11 +73,11 @@ pub(super) struct GiftsQuery {
 
 pub(super) async fn gifts_page(State(state): State<AppState>, staff: Staff, Query(q): Query<GiftsQuery>) -> PageResult {
     let done = match q.done.as_str() {
-        "record" => Some("已登记。请按规定将礼品礼金退还或上交,并由领导审核。"),
+        "record" => Some("已登记,待领导审核。未能当场谢绝的礼品礼金,请按规定退还或上交。"),
         "review" => Some("已审核。"),
         _ => None,
     };
-    let year = q.year.trim().parse().unwrap_or_else(|_| gifts::this_year());
+    let year = q.year.trim().parse().ok().filter(|y| (2000..=2099).contains(y)).unwrap_or_else(gifts::this_year);
     let unit = Some(q.unit.trim()).filter(|u| !u.is_empty());
     view(&state, &staff, unit, year, done, GiftForm::default(), None).await
 }
@@ -174,6 +174,9 @@ pub(super) async fn review(
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
     gifts::review(&state, &staff.actor, id, Some(f.note.as_str())).await?;
-    let to = format!("/gifts?unit={}&year={}&done=review", f.unit.trim(), f.year.trim());
+    // Back to the register as it was shown, with only what can be a unit code and a year.
+    let unit = huiyin_core::unit::UnitCode::parse("unit", &f.unit).map(|u| u.as_str().to_owned()).unwrap_or_default();
+    let year: i32 = f.year.trim().parse().ok().filter(|y| (2000..=2099).contains(y)).unwrap_or_else(gifts::this_year);
+    let to = format!("/gifts?unit={unit}&year={year}&done=review");
     Ok(Redirect::to(&to).into_response())
 }

@@ -21,6 +21,7 @@ mod login;
 mod receipt;
 mod register;
 mod supervision;
+mod training;
 mod unit_settings;
 
 pub(crate) use register::accused_draft;
@@ -361,6 +362,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/duty/{unit}/pattern", post(duty::set_pattern)),
         ("/gifts", get(gifts::gifts_page).post(gifts::record)),
         ("/gifts/{id}/review", post(gifts::review)),
+        ("/training", get(training::training_page).post(training::record)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),
