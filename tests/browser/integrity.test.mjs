@@ -1,14 +1,15 @@
-// 业务培训 and 拒收礼品登记 (issue 19: FED-14, SCH-8): an administrator opens 培训 from the menu,
-// records a session by ticking an officer, and sees it in the year's sessions; then opens 拒收礼品,
-// records a refused banquet with the kind picked, and sees it in the register with the year's
-// summary. axe checks each page.
+// 业务培训, 拒收礼品登记 and 投诉 (issue 19: FED-14, SCH-8, FED-12): an administrator opens 培训 from
+// the menu, records a session by ticking an officer, and sees it in the year's sessions; opens
+// 拒收礼品, records a refused banquet with the kind picked, and sees it in the register with the
+// year's summary; opens 投诉 and records a complaint against the officer taken by phone. axe checks
+// each page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, setUp, seriousViolations, cli } from './harness.mjs';
 
 const env = serverAndBrowser();
 
-test('training is recorded with its attendees ticked and a refused gift is registered', async () => {
+test('training is recorded with its attendees ticked, a refused gift registered and a complaint taken', async () => {
   const admin = await env.browser.newPage();
   await setUp(admin, env.server);
   cli(env.server, ['user', 'add', 'liu', '--unit', 'XS', '--role', 'officer', '--name', '刘明']);
@@ -36,4 +37,15 @@ test('training is recorded with its attendees ticked and a refused gift is regis
   assert.match(await admin.textContent('#gifts'), /宴请[\s\S]*信访人亲属[\s\S]*请到饭店吃饭[\s\S]*600/);
   assert.match(await admin.textContent('#gift-summary'), /宴请\s*1\s*600/);
   assert.deepEqual(await seriousViolations(admin), [], 'the gifts page with a line');
+
+  // FED-12: a complaint against the officer, taken by phone, is listed for the one who took it.
+  await Promise.all([admin.waitForURL(/\/complaints$/), admin.click('nav[aria-label=主导航] >> text=投诉')]);
+  assert.deepEqual(await seriousViolations(admin), [], 'the complaints page');
+  await admin.selectOption('#staff', 'liu');
+  await admin.selectOption('#kind', 'rudeness');
+  await admin.selectOption('#source', 'phone');
+  await admin.fill('#account', '接待时态度生硬');
+  await Promise.all([admin.waitForURL(/done=record/), admin.click('#record-complaint-submit')]);
+  assert.match(await admin.textContent('#complaints'), /刘明[\s\S]*态度粗暴[\s\S]*接待时态度生硬[\s\S]*匿名/);
+  assert.deepEqual(await seriousViolations(admin), [], 'the complaints page with a line');
 });

@@ -267,6 +267,8 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "gift.record" => "登记拒收礼品",
         "gift.review" => "审核拒收礼品登记",
         "training.record" => "登记业务培训",
+        "complaint.record" => "登记对接待人员的投诉",
+        "complaint.conclude" => "办结对接待人员的投诉",
         "search.reindex" => "重建检索索引",
         _ => "其他",
     }

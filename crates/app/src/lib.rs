@@ -13,6 +13,7 @@ pub mod audit;
 pub mod batcher;
 pub mod cases;
 pub mod categories;
+pub mod complaints;
 pub mod context;
 pub mod deadlines;
 pub mod documents;

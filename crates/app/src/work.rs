@@ -129,5 +129,11 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
             late: true,
         });
     }
+    // FED-12: complaints against staff the actor investigates, past their due day.
+    let complaints = crate::complaints::overdue_count(state, actor).await?;
+    if complaints > 0 {
+        counts
+            .push(WorkCount { label: "超期未办结的投诉", count: complaints, href: "/complaints", late: true });
+    }
     Ok(Work { counts, online_queue, online_total, mine: mine.page.items })
 }

@@ -11,6 +11,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod case;
 pub mod category;
+pub mod complaint;
 pub mod duty;
 pub mod error;
 pub mod event;

@@ -165,6 +165,13 @@ pub struct LimitRules {
     /// warned (FED-14: every half year).
     #[serde(default = "default_training_interval")]
     pub training_interval: Limit,
+    /// How long a complaint against staff takes to be investigated and concluded (FED-12, CDR-5).
+    #[serde(default = "default_complaint_handling")]
+    pub complaint_handling: Limit,
+}
+
+fn default_complaint_handling() -> Limit {
+    Limit::CalendarDays(30)
 }
 
 fn default_training_interval() -> Limit {
@@ -225,6 +232,7 @@ impl LimitRules {
             rating_window: default_rating_window(),
             return_visit: default_return_visit(),
             training_interval: default_training_interval(),
+            complaint_handling: default_complaint_handling(),
         }
     }
 
@@ -260,7 +268,7 @@ impl LimitRules {
 
 impl LimitRules {
     /// Every limit counted in days, by its field name (as in the JSON), in the order forms list them.
-    pub fn named_limits(&self) -> [(&'static str, Limit); 14] {
+    pub fn named_limits(&self) -> [(&'static str, Limit); 15] {
         [
             ("sorting", self.sorting),
             ("notice", self.notice),
@@ -276,6 +284,7 @@ impl LimitRules {
             ("rating_window", self.rating_window),
             ("return_visit", self.return_visit),
             ("training_interval", self.training_interval),
+            ("complaint_handling", self.complaint_handling),
         ]
     }
 
@@ -296,6 +305,7 @@ impl LimitRules {
             "rating_window" => &mut self.rating_window,
             "return_visit" => &mut self.return_visit,
             "training_interval" => &mut self.training_interval,
+            "complaint_handling" => &mut self.complaint_handling,
             _ => return None,
         })
     }
@@ -318,6 +328,7 @@ impl LimitRules {
             "rating_window" => "答复后信访人评价",
             "return_visit" => "不满意后回访",
             "training_interval" => "信访干部培训间隔(超过即提醒)",
+            "complaint_handling" => "对接待人员的投诉调查办结",
             "approvals_required" => "办理意见须经几位领导审批",
             "review_levels_up" => "复查、复核向上几级",
             _ => "",

@@ -854,6 +854,46 @@ async fn fed_14_training_sessions_and_standing(store: &dyn Store) {
 }
 conformance!(fed_14_training_sessions_and_standing, fed_14_training_sessions_and_standing);
 
+/// FED-12, CDR-5: complaints by unit and by person, concluded once.
+async fn fed_12_complaints_are_recorded_and_concluded_once(store: &dyn Store) {
+    use huiyin_core::complaint::{ComplaintKind, ComplaintSource, Finding};
+    use huiyin_store::NewComplaint;
+    let (_, xz, xs, _) = tree(store).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
+    let chen = user(store, "chen", "XZ", Role::Supervisor).await;
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let complaint = |unit: i64, staff: Option<i64>, kind: ComplaintKind| NewComplaint {
+        unit_id: unit,
+        staff_id: staff,
+        kind,
+        source: ComplaintSource::Phone,
+        account: "态度不好".into(),
+        occurred_on: day("2026-11-30"),
+        complainant: Some("张三".into()),
+        phone: None,
+        received_by: chen.id,
+        received_at: Utc::now(),
+        due_on: day("2026-12-31"),
+        rota_user_id: staff.filter(|_| kind == ComplaintKind::Absence),
+    };
+    let a = store.add_complaint(&complaint(xs, Some(wang.id), ComplaintKind::Absence)).await.unwrap();
+    let b = store.add_complaint(&complaint(xz, None, ComplaintKind::Rudeness)).await.unwrap();
+    let ids = |c: Vec<huiyin_store::ComplaintRecord>| c.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.complaints(&[xs, xz]).await.unwrap()), vec![b, a], "newest first");
+    assert_eq!(ids(store.complaints(&[xs]).await.unwrap()), vec![a]);
+    assert!(store.complaints(&[]).await.unwrap().is_empty());
+    assert_eq!(ids(store.complaints_about(wang.id).await.unwrap()), vec![a]);
+    let got = store.complaint(a).await.unwrap().unwrap();
+    assert_eq!((got.complaint.rota_user_id, got.finding), (Some(wang.id), None));
+    let conclusion = (Finding::PartlyFounded, "部分属实", Some("批评教育"));
+    assert!(store.conclude_complaint(a, chen.id, Utc::now(), conclusion).await.unwrap());
+    assert!(!store.conclude_complaint(a, chen.id, Utc::now(), (Finding::Unfounded, "x", None)).await.unwrap(), "once");
+    let got = store.complaint(a).await.unwrap().unwrap();
+    assert_eq!((got.finding, got.measure.as_deref()), (Some(Finding::PartlyFounded), Some("批评教育")));
+    assert!(got.concluded_at.is_some());
+}
+conformance!(fed_12_complaints_are_recorded_and_concluded_once, fed_12_complaints_are_recorded_and_concluded_once);
+
 /// Issue 6: an online submission's key files one case, however often the form is sent; a claim
 /// whose request died is taken over once stale, and a released claim can be made again.
 async fn online_submission_keys_file_one_case(store: &dyn Store) {
@@ -1750,7 +1790,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DROP TABLE case_recusals; DROP TABLE gifts; \
-            DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; \
+            DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1779,7 +1819,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN agent; \
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DROP TABLE case_recusals; DROP TABLE gifts; \
-            DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; \
+            DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -14,6 +14,7 @@
 mod accounts;
 mod audit;
 mod cases;
+mod complaints;
 mod documents;
 mod duty;
 pub(crate) mod filters;

@@ -4,6 +4,7 @@
 
 #[macro_use]
 mod common;
+mod complaints;
 
 mod admin;
 mod api;

@@ -115,7 +115,7 @@ pub(super) async fn record_gift(
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ReviewBody {
+pub(super) struct GiftReviewBody {
     /// The reviewer's note.
     note: Option<String>,
 }
@@ -123,7 +123,7 @@ pub(super) struct ReviewBody {
 /// Reviews a record (审核): a supervisor or leader whose scope holds its unit, never the person
 /// offered it; once (409 after).
 #[utoipa::path(post, path = "/gifts/{id}/review", tag = "integrity", params(("id" = i64, Path)),
-    request_body = ReviewBody,
+    request_body = GiftReviewBody,
     responses((status = 200, body = GiftView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -131,7 +131,7 @@ pub(super) async fn review_gift(
     State(state): State<AppState>,
     caller: ApiActor,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ReviewBody>,
+    ApiJson(body): ApiJson<GiftReviewBody>,
 ) -> ApiResult<Json<GiftView>> {
     let line =
         gifts::review(&state, &caller.actor, id, body.note.as_deref()).await.map_err(|e| refuse(caller.lang, e))?;

@@ -6,6 +6,7 @@ mod attachments;
 mod audit;
 mod cases;
 mod categories;
+mod complaints;
 mod documents;
 mod duty;
 mod gifts;
@@ -109,7 +110,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
          (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3)"),
-         (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14)"))
+         (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14); complaints against staff, investigated and concluded, never shown to the person complained about (FED-12, CDR-5)"))
 )]
 struct ApiDoc;
 
@@ -166,6 +167,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(training::list_training, training::record_training))
         .routes(routes!(training::training_standing))
         .routes(routes!(training::person_training))
+        .routes(routes!(complaints::list_complaints, complaints::record_complaint))
+        .routes(routes!(complaints::get_complaint))
+        .routes(routes!(complaints::conclude_complaint))
+        .routes(routes!(complaints::person_complaints))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::place_user))
         .routes(routes!(accounts::issue_password_link))

@@ -352,6 +352,8 @@ pub(super) struct PersonPage {
     sign_ins: Vec<SignIn>,
     sessions: Vec<SessionLine>,
     tokens: Vec<TokenRow>,
+    /// The concluded complaints about the person (FED-12): kind, day, finding, measure.
+    complaints: Vec<huiyin_app::complaints::ConcludedComplaint>,
     errors: Option<ValidationErrors>,
     /// What was just done, for the notice at the top.
     done: Option<&'static str>,
@@ -441,8 +443,10 @@ async fn person(
         Some(id) => state.store.user_by_id(id).await?.map(|i| accounts::name_and_title(&i)),
         None => None,
     };
+    let complaints = huiyin_app::complaints::concluded_about(state, &staff.actor, &user.username).await?;
     let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = PersonPage {
+        complaints,
         link_issuer,
         me: staff.me(),
         csrf: staff.csrf.clone(),

@@ -12,6 +12,7 @@ mod audit;
 mod bulk;
 mod case;
 mod case_forms;
+mod complaints;
 mod duty;
 mod export;
 mod gifts;
@@ -363,6 +364,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/gifts", get(gifts::gifts_page).post(gifts::record)),
         ("/gifts/{id}/review", post(gifts::review)),
         ("/training", get(training::training_page).post(training::record)),
+        ("/complaints", get(complaints::complaints_page).post(complaints::record)),
+        ("/complaints/{id}/conclude", post(complaints::conclude)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),

@@ -1,0 +1,288 @@
+//! 对接待人员的投诉 (issue 19, FED-12, CDR-5): complaints against a staff member — or against a unit's
+//! reception when the person is not known — recorded by staff from a call, a letter or a visit;
+//! investigated and concluded (属实 / 部分属实 / 不属实, with the measure taken) by a supervisor or
+//! leader of the staff member's unit or above within the unit's `complaint_handling` limit (30 日 by
+//! default); an absence traced to the person on the unit's rota that day and their attendance
+//! (FED-8, 责任追究).
+//!
+//! Who reads a complaint: the one who received it, and the supervisors and leaders whose scope holds
+//! the unit — never the staff member it is about (nor the person on the rota it names), for whom it
+//! does not exist while it is open, as an accusation does not for its accused (GEN-7). Once
+//! concluded, they (and their unit's administrators) read on their page that a complaint of this
+//! kind was concluded so, and with what measure — never who complained or what they said. The audit
+//! log holds only the complaint's number and kind.
+
+use chrono::{NaiveDate, Utc};
+use huiyin_core::calendar::due_date;
+use huiyin_core::complaint::{ComplaintDraft, ComplaintSource, ConclusionDraft, Finding, parse_conclusion};
+use huiyin_core::limits::china_day;
+use huiyin_core::user::{Role, Username, is_system_account};
+use huiyin_core::{FieldError, Invalid};
+use huiyin_store::{ComplaintRecord, NewComplaint, StoreError, Unit, User};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::{self, Target};
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+use crate::units::unit_in_scope;
+
+/// A complaint as a reader sees it.
+#[derive(Debug, Clone)]
+pub struct ComplaintLine {
+    pub record: ComplaintRecord,
+    pub unit: Unit,
+    pub staff: Option<User>,
+    pub received_by: Option<User>,
+    /// For an absence: who was on the rota that day, and whether they signed in (FED-8).
+    pub rota: Option<(User, bool)>,
+    pub concluded_by: Option<User>,
+    /// Past its due day and not concluded.
+    pub overdue: bool,
+    pub may_conclude: bool,
+}
+
+/// A concluded complaint as the person it was about reads it: no complainant, no account.
+#[derive(Debug, Clone)]
+pub struct ConcludedComplaint {
+    pub kind: huiyin_core::complaint::ComplaintKind,
+    pub occurred_on: NaiveDate,
+    pub finding: Finding,
+    pub measure: Option<String>,
+    pub concluded_on: NaiveDate,
+}
+
+/// Whether a complaint is about `actor` (named, or on the rota it names) — or about someone whose
+/// one-time link set the actor's password, who could have read it as them (`actor::blindness_of`).
+fn is_about(actor: &Actor, record: &ComplaintRecord) -> bool {
+    let c = &record.complaint;
+    [c.staff_id, c.rota_user_id].into_iter().flatten().any(|id| actor.blind.users.contains(&id))
+}
+
+/// Investigates: a supervisor or leader whose scope holds the unit. A complaint about a supervisor
+/// or leader (`senior`) is for the units above theirs — not their peers or subordinates — unless
+/// their unit has none above, where another leader of it investigates.
+fn investigates(actor: &Actor, record: &ComplaintRecord, senior: bool) -> bool {
+    let unit = record.complaint.unit_id;
+    let above = actor.user.unit_id != unit || (actor.at_top && actor.user.role == Role::Leader);
+    matches!(actor.user.role, Role::Supervisor | Role::Leader) && actor.sees_unit(unit) && (!senior || above)
+}
+
+/// Whether the staff member a complaint is about is a supervisor or leader.
+async fn about_senior(state: &AppState, record: &ComplaintRecord) -> AppResult<bool> {
+    Ok(match record.complaint.staff_id {
+        Some(id) => {
+            state.store.user_by_id(id).await?.is_some_and(|u| matches!(u.role, Role::Supervisor | Role::Leader))
+        }
+        None => false,
+    })
+}
+
+async fn reads(state: &AppState, actor: &Actor, record: &ComplaintRecord) -> AppResult<bool> {
+    if is_about(actor, record) {
+        return Ok(false);
+    }
+    Ok(record.complaint.received_by == actor.user.id || investigates(actor, record, about_senior(state, record).await?))
+}
+
+/// Records a complaint received by call, letter or visit.
+pub async fn record(state: &AppState, actor: &Actor, draft: &ComplaintDraft) -> AppResult<ComplaintLine> {
+    let today = china_day(Utc::now());
+    let fields = draft.parse(today)?;
+    if fields.source == ComplaintSource::Online {
+        let allowed = "phone(来电)、letter(来信)、visit(来访)".into();
+        return Err(FieldError::new("source", Invalid::NotAChoice { allowed }).into());
+    }
+    let staff = match &fields.staff {
+        None => None,
+        Some(name) => {
+            let unknown = || AppError::from(FieldError::new("staff", Invalid::UnknownUser));
+            let name = Username::parse("staff", name).map_err(|_| unknown())?;
+            let user = state
+                .store
+                .user_by_username(name.as_str())
+                .await?
+                .filter(|u| !is_system_account(&u.username) && actor.sees_unit(u.unit_id))
+                .ok_or_else(unknown)?;
+            if user.id == actor.user.id {
+                // Nobody records a complaint about themselves: a colleague takes it down.
+                let allowed = "本人以外的工作人员(对本人的投诉请交同事登记)".into();
+                return Err(FieldError::new("staff", Invalid::NotAChoice { allowed }).into());
+            }
+            Some(user)
+        }
+    };
+    let unit = match (&staff, &fields.unit) {
+        (Some(user), _) => state.store.unit_by_id(user.unit_id).await?.ok_or(AppError::NotFound)?,
+        (None, Some(code)) => unit_in_scope(state, actor, code)
+            .await
+            .map_err(|_| AppError::from(FieldError::new("unit", Invalid::UnknownUnit)))?,
+        (None, None) => return Err(FieldError::new("unit", Invalid::Required).into()),
+    };
+    // FED-8: an absence is traced to who was on the unit's rota that day.
+    let rota_user_id = if fields.kind == huiyin_core::complaint::ComplaintKind::Absence {
+        let day = fields.occurred_on;
+        let days = state.store.duty_days(unit.id, day, huiyin_core::duty::day_after(day)).await?;
+        days.first().and_then(|d| d.user_id)
+    } else {
+        None
+    };
+    if rota_user_id == Some(actor.user.id) && staff.is_none() {
+        let allowed = "(当日值班的正是您本人,请交同事登记)".into();
+        return Err(FieldError::new("unit", Invalid::NotAChoice { allowed }).into());
+    }
+    let rules = state.store.limit_rules_for(unit.id).await?.unwrap_or_default();
+    let due_on = due_date(&*state.calendar().await, today, rules.complaint_handling).date;
+    let complaint = NewComplaint {
+        unit_id: unit.id,
+        staff_id: staff.as_ref().map(|u| u.id).or(rota_user_id),
+        kind: fields.kind,
+        source: fields.source,
+        account: fields.account,
+        occurred_on: fields.occurred_on,
+        complainant: fields.complainant,
+        phone: fields.phone,
+        received_by: actor.user.id,
+        received_at: Utc::now(),
+        due_on,
+        rota_user_id,
+    };
+    let id = state.store.add_complaint(&complaint).await?;
+    // On the log of the unit above, whose administrators are not the person's colleagues.
+    let above = match unit.parent_id {
+        Some(parent) => state.store.unit_by_id(parent).await?.unwrap_or_else(|| unit.clone()),
+        None => unit.clone(),
+    };
+    let after = json!({ "id": id });
+    audit::record(state, actor, "complaint.record", Target::unit(&above), None, Some(after)).await;
+    let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
+    line(state, actor, record).await
+}
+
+/// The complaints about the staff and reception of a unit of the actor's scope (by default their
+/// own) and the units below it that the actor reads, newest first: the open ones past their due day
+/// first.
+pub async fn list(state: &AppState, actor: &Actor, unit: Option<&str>) -> AppResult<Vec<ComplaintLine>> {
+    let unit = match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(code) => unit_in_scope(state, actor, code).await?,
+        None => state.store.unit_by_id(actor.user.unit_id).await?.ok_or(AppError::NotFound)?,
+    };
+    let units = crate::tree::unit_tree(state).await?.subtree(unit.id);
+    let mut lines = Vec::new();
+    for record in state.store.complaints(&units).await? {
+        if reads(state, actor, &record).await? {
+            lines.push(line(state, actor, record).await?);
+        }
+    }
+    lines.sort_by_key(|l| !l.overdue);
+    Ok(lines)
+}
+
+/// One complaint, if the actor reads it (else 404).
+pub async fn complaint(state: &AppState, actor: &Actor, id: i64) -> AppResult<ComplaintLine> {
+    let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
+    if !reads(state, actor, &record).await? {
+        return Err(AppError::NotFound);
+    }
+    line(state, actor, record).await
+}
+
+/// Concludes a complaint: 属实, 部分属实 or 不属实, what was found, and the measure taken.
+pub async fn conclude(state: &AppState, actor: &Actor, id: i64, draft: &ConclusionDraft) -> AppResult<ComplaintLine> {
+    let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
+    if !reads(state, actor, &record).await? {
+        return Err(AppError::NotFound);
+    }
+    if !investigates(actor, &record, about_senior(state, &record).await?) {
+        return Err(AppError::Forbidden);
+    }
+    let (finding, summary, measure) = parse_conclusion(draft)?;
+    if !state.store.conclude_complaint(id, actor.user.id, Utc::now(), (finding, &summary, measure.as_deref())).await? {
+        return Err(StoreError::Conflict.into());
+    }
+    let unit = state.store.unit_by_id(record.complaint.unit_id).await?.ok_or(AppError::NotFound)?;
+    let after = json!({ "id": id, "finding": finding.code() });
+    audit::record(state, actor, "complaint.conclude", Target::unit(&unit), None, Some(after)).await;
+    let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
+    line(state, actor, record).await
+}
+
+/// The concluded complaints about a staff member, as they, and the administrators, supervisors and
+/// leaders of their units, read them on their page: the kind, the day, the finding and the measure,
+/// nothing of who complained.
+pub async fn concluded_about(state: &AppState, actor: &Actor, username: &str) -> AppResult<Vec<ConcludedComplaint>> {
+    let name = Username::parse("username", username).map_err(|_| AppError::NotFound)?;
+    let oversees = matches!(actor.user.role, Role::Admin | Role::Supervisor | Role::Leader);
+    let user = state
+        .store
+        .user_by_username(name.as_str())
+        .await?
+        .filter(|u| u.id == actor.user.id || (oversees && actor.sees_unit(u.unit_id)))
+        .ok_or(AppError::NotFound)?;
+    Ok(state
+        .store
+        .complaints_about(user.id)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(ConcludedComplaint {
+                kind: r.complaint.kind,
+                occurred_on: r.complaint.occurred_on,
+                finding: r.finding?,
+                measure: r.measure,
+                concluded_on: china_day(r.concluded_at?),
+            })
+        })
+        .collect())
+}
+
+/// How many complaints the actor investigates are past their due day (for 工作台).
+pub async fn overdue_count(state: &AppState, actor: &Actor) -> AppResult<i64> {
+    if !matches!(actor.user.role, Role::Supervisor | Role::Leader) {
+        return Ok(0);
+    }
+    let lines = list(state, actor, None).await?;
+    Ok(i64::try_from(lines.iter().filter(|l| l.overdue).count()).unwrap_or(i64::MAX))
+}
+
+async fn line(state: &AppState, actor: &Actor, record: ComplaintRecord) -> AppResult<ComplaintLine> {
+    let c = &record.complaint;
+    let unit = state.store.unit_by_id(c.unit_id).await?.ok_or(AppError::NotFound)?;
+    let user = |id: Option<i64>| async move {
+        match id {
+            Some(id) => state.store.user_by_id(id).await,
+            None => Ok(None),
+        }
+    };
+    let staff = user(c.staff_id).await?;
+    let received_by = user(Some(c.received_by)).await?;
+    let concluded_by = user(record.concluded_by).await?;
+    let rota = match user(c.rota_user_id).await? {
+        Some(person) => {
+            let day = c.occurred_on;
+            let signed = state.store.duty_attendance(c.unit_id, day, huiyin_core::duty::day_after(day)).await?;
+            let present = signed.iter().any(|a| a.user_id == person.id);
+            Some((person, present))
+        }
+        None => None,
+    };
+    let overdue = record.concluded_at.is_none() && c.due_on < china_day(Utc::now());
+    let senior = staff.as_ref().is_some_and(|u| matches!(u.role, Role::Supervisor | Role::Leader));
+    let may_conclude =
+        record.concluded_at.is_none() && investigates(actor, &record, senior) && !is_about(actor, &record);
+    Ok(ComplaintLine { record, unit, staff, received_by, rota, concluded_by, overdue, may_conclude })
+}
+
+/// The staff a complaint recorded by `actor` may be about: active staff of their scope but
+/// themselves, by unit (for the form's picker).
+pub async fn staff_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<User>> {
+    let mut staff: Vec<User> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| u.active && !is_system_account(&u.username) && actor.sees_unit(u.unit_id) && u.id != actor.user.id)
+        .collect();
+    staff.sort_by_key(|u| (u.unit_id, u.id));
+    Ok(staff)
+}

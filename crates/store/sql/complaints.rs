@@ -1,0 +1,128 @@
+//! Complaints against staff.
+
+use super::{DbRow, corrupt, push_ids};
+use crate::{Backend, Db};
+use chrono::{DateTime, Utc};
+use huiyin_core::complaint::{ComplaintKind, ComplaintSource, Finding};
+use huiyin_store::prelude::*;
+use huiyin_store::{ComplaintRecord, NewComplaint, StoreResult};
+use sqlx::Row;
+
+fn complaint_from_row(row: &DbRow) -> StoreResult<ComplaintRecord> {
+    let kind: String = row.try_get("kind")?;
+    let source: String = row.try_get("source")?;
+    let finding: Option<String> = row.try_get("finding")?;
+    Ok(ComplaintRecord {
+        id: row.try_get("id")?,
+        complaint: NewComplaint {
+            unit_id: row.try_get("unit_id")?,
+            staff_id: row.try_get("staff_id")?,
+            kind: ComplaintKind::parse("kind", &kind).map_err(|_| corrupt(format!("complaint kind {kind}")))?,
+            source: ComplaintSource::parse("source", &source)
+                .map_err(|_| corrupt(format!("complaint source {source}")))?,
+            account: row.try_get("account")?,
+            occurred_on: row.try_get("occurred_on")?,
+            complainant: row.try_get("complainant")?,
+            phone: row.try_get("phone")?,
+            received_by: row.try_get("received_by")?,
+            received_at: row.try_get("received_at")?,
+            due_on: row.try_get("due_on")?,
+            rota_user_id: row.try_get("rota_user_id")?,
+        },
+        finding: finding
+            .map(|f| Finding::parse("finding", &f).map_err(|_| corrupt(format!("complaint finding {f}"))))
+            .transpose()?,
+        summary: row.try_get("summary")?,
+        measure: row.try_get("measure")?,
+        concluded_by: row.try_get("concluded_by")?,
+        concluded_at: row.try_get("concluded_at")?,
+    })
+}
+
+/// A `SELECT` of complaints followed by the given clauses.
+macro_rules! select_complaints {
+    ($($clause:literal),*) => {
+        concat!(
+            "SELECT id, unit_id, staff_id, kind, source, account, occurred_on, complainant, phone, received_by, \
+             received_at, due_on, rota_user_id, finding, summary, measure, concluded_by, concluded_at \
+             FROM staff_complaints ",
+            $($clause),*
+        )
+    };
+}
+
+#[async_trait::async_trait]
+impl ComplaintStore for Backend {
+    async fn add_complaint(&self, c: &NewComplaint) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO staff_complaints (unit_id, staff_id, kind, source, account, occurred_on, complainant, phone, \
+             received_by, received_at, due_on, rota_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             RETURNING id",
+        )
+        .bind(c.unit_id)
+        .bind(c.staff_id)
+        .bind(c.kind.code())
+        .bind(c.source.code())
+        .bind(&c.account)
+        .bind(c.occurred_on)
+        .bind(&c.complainant)
+        .bind(&c.phone)
+        .bind(c.received_by)
+        .bind(c.received_at)
+        .bind(c.due_on)
+        .bind(c.rota_user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn complaint(&self, id: i64) -> StoreResult<Option<ComplaintRecord>> {
+        let row = sqlx::query(select_complaints!("WHERE id = $1")).bind(id).fetch_optional(self.reader()).await?;
+        row.as_ref().map(complaint_from_row).transpose()
+    }
+
+    async fn complaints(&self, units: &[i64]) -> StoreResult<Vec<ComplaintRecord>> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b = sqlx::QueryBuilder::<Db>::new(select_complaints!("WHERE unit_id IN "));
+        push_ids(&mut b, units);
+        b.push(" ORDER BY received_at DESC, id DESC");
+        let rows = b.build().fetch_all(self.reader()).await?;
+        rows.iter().map(complaint_from_row).collect()
+    }
+
+    async fn complaints_about(&self, staff_id: i64) -> StoreResult<Vec<ComplaintRecord>> {
+        let rows = sqlx::query(select_complaints!("WHERE staff_id = $1 ORDER BY received_at DESC, id DESC"))
+            .bind(staff_id)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(complaint_from_row).collect()
+    }
+
+    async fn conclude_complaint(
+        &self,
+        id: i64,
+        by: i64,
+        at: DateTime<Utc>,
+        (finding, summary, measure): (Finding, &str, Option<&str>),
+    ) -> StoreResult<bool> {
+        let done = self
+            .write_alone(
+                sqlx::query(
+                    "UPDATE staff_complaints SET finding = $1, summary = $2, measure = $3, concluded_by = $4, \
+                     concluded_at = $5 WHERE id = $6 AND concluded_at IS NULL",
+                )
+                .bind(finding.code())
+                .bind(summary)
+                .bind(measure)
+                .bind(by)
+                .bind(at)
+                .bind(id),
+            )
+            .await?;
+        Ok(done == 1)
+    }
+}

@@ -1,0 +1,170 @@
+//! 对接待人员的投诉 (issue 19, FED-12, CDR-5): the page where staff record a complaint against a staff
+//! member or a unit's reception from a call, a letter or a visit, and where supervisors and leaders
+//! read their units' complaints, overdue first, and conclude each.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+
+use super::{FormErrors, Me, PageResult, Staff, check_csrf, render};
+use huiyin_app::complaints::{self, ComplaintLine};
+use huiyin_app::context::AppState;
+use huiyin_app::error::AppError;
+use huiyin_core::ValidationErrors;
+use huiyin_core::complaint::{ComplaintDraft, ComplaintKind, ConclusionDraft, Finding};
+
+#[derive(Default, Deserialize)]
+pub(super) struct ComplaintForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    staff: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    occurred_on: String,
+    #[serde(default)]
+    complainant: String,
+    #[serde(default)]
+    phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/complaints.html")]
+pub(super) struct ComplaintsPage {
+    me: Option<Me>,
+    csrf: String,
+    lines: Vec<ComplaintLine>,
+    /// (login name, name with title · unit)
+    staff: Vec<(String, String)>,
+    units: Vec<(String, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    findings: Vec<(&'static str, &'static str)>,
+    typed: ComplaintForm,
+    today: String,
+    done: Option<String>,
+    problems: Vec<String>,
+    errors: Option<ValidationErrors>,
+}
+
+impl FormErrors for ComplaintsPage {
+    fn form_errors(&self) -> Option<&ValidationErrors> {
+        self.errors.as_ref()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct ComplaintsQuery {
+    #[serde(default)]
+    done: String,
+    /// The complaint just recorded, whose number is read back to the caller.
+    id: Option<i64>,
+}
+
+pub(super) async fn complaints_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ComplaintsQuery>,
+) -> PageResult {
+    let done = match q.done.as_str() {
+        "record" => Some(format!(
+            "已登记投诉{},交本单位或上级督查、领导调查办结。",
+            q.id.map(|id| format!("(编号 {id})")).unwrap_or_default()
+        )),
+        "conclude" => Some("已办结该投诉。".to_owned()),
+        _ => None,
+    };
+    view(&state, &staff, done, ComplaintForm::default(), None).await
+}
+
+async fn view(
+    state: &AppState,
+    staff: &Staff,
+    done: Option<String>,
+    typed: ComplaintForm,
+    errors: Option<ValidationErrors>,
+) -> PageResult {
+    let lines = complaints::list(state, &staff.actor, None).await?;
+    let units = huiyin_app::units::units_in_scope(state, &staff.actor).await?;
+    let name_of = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_default();
+    let people = complaints::staff_choices(state, &staff.actor)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let label = format!("{} · {}", huiyin_app::accounts::name_and_title(&u), name_of(u.unit_id));
+            (u.username, label)
+        })
+        .collect();
+    let page = ComplaintsPage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        lines,
+        staff: people,
+        units: units.iter().map(|u| (u.code.clone(), u.name.clone())).collect(),
+        kinds: ComplaintKind::ALL.iter().map(|k| (k.code(), k.label_zh())).collect(),
+        findings: Finding::ALL.iter().map(|f| (f.code(), f.label_zh())).collect(),
+        typed,
+        today: huiyin_core::limits::china_day(chrono::Utc::now()).to_string(),
+        done,
+        problems: errors.iter().flat_map(|e| e.iter().map(|f| f.message(huiyin_core::Lang::Zh))).collect(),
+        errors,
+    };
+    let status = if page.errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&page)).into_response())
+}
+
+/// Records a complaint from the form.
+pub(super) async fn record(State(state): State<AppState>, staff: Staff, Form(f): Form<ComplaintForm>) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let draft = ComplaintDraft {
+        staff: some(&f.staff),
+        unit: some(&f.unit),
+        kind: some(&f.kind),
+        source: some(&f.source),
+        account: some(&f.account),
+        occurred_on: some(&f.occurred_on),
+        complainant: some(&f.complainant),
+        phone: some(&f.phone),
+    };
+    match complaints::record(&state, &staff.actor, &draft).await {
+        Ok(line) => Ok(Redirect::to(&format!("/complaints?done=record&id={}", line.record.id)).into_response()),
+        Err(AppError::Invalid(errors)) => view(&state, &staff, None, f, Some(errors)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct ConcludeForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    finding: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    measure: String,
+}
+
+/// Concludes one complaint from its form.
+pub(super) async fn conclude(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<ConcludeForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let draft = ConclusionDraft { finding: some(&f.finding), summary: some(&f.summary), measure: some(&f.measure) };
+    match complaints::conclude(&state, &staff.actor, id, &draft).await {
+        Ok(_) => Ok(Redirect::to("/complaints?done=conclude").into_response()),
+        Err(AppError::Invalid(errors)) => view(&state, &staff, None, ComplaintForm::default(), Some(errors)).await,
+        Err(e) => Err(e.into()),
+    }
+}
