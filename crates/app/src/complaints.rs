@@ -236,13 +236,16 @@ pub async fn concluded_about(state: &AppState, actor: &Actor, username: &str) ->
         .collect())
 }
 
-/// How many complaints the actor investigates are past their due day (for 工作台).
-pub async fn overdue_count(state: &AppState, actor: &Actor) -> AppResult<i64> {
+/// The complaints the actor may conclude now, and how many of them are past their due day (for
+/// 工作台, so that a new complaint reaches its investigators at once).
+pub async fn waiting_counts(state: &AppState, actor: &Actor) -> AppResult<(i64, i64)> {
     if !matches!(actor.user.role, Role::Supervisor | Role::Leader) {
-        return Ok(0);
+        return Ok((0, 0));
     }
     let lines = list(state, actor, None).await?;
-    Ok(i64::try_from(lines.iter().filter(|l| l.overdue).count()).unwrap_or(i64::MAX))
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let waiting: Vec<&ComplaintLine> = lines.iter().filter(|l| l.may_conclude).collect();
+    Ok((count(waiting.len()), count(waiting.iter().filter(|l| l.overdue).count())))
 }
 
 async fn line(state: &AppState, actor: &Actor, record: ComplaintRecord) -> AppResult<ComplaintLine> {

@@ -482,3 +482,21 @@ pub async fn on_duty(state: &AppState, unit_id: i64, day: NaiveDate) -> AppResul
         None => Ok(None),
     }
 }
+
+/// How many duty days of the actor's own unit in the last `days` days (today included, until its
+/// reception ends) were absences (FED-8): for its supervisors' and leaders' 工作台.
+pub async fn recent_absences(state: &AppState, actor: &Actor, days: u64) -> AppResult<i64> {
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let from = today - chrono::Days::new(days.saturating_sub(1));
+    let mut months = vec![DutyMonth::of(from)];
+    if DutyMonth::of(today) != months[0] {
+        months.push(DutyMonth::of(today));
+    }
+    let mut absent = 0;
+    for month in months {
+        let rota = rota(state, actor, &actor.user.unit_code, &month.to_string()).await?;
+        absent +=
+            rota.days.iter().filter(|d| d.day >= from && d.day <= today && d.attendance == Attendance::Absent).count();
+    }
+    Ok(i64::try_from(absent).unwrap_or(i64::MAX))
+}

@@ -129,11 +129,21 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
             late: true,
         });
     }
-    // FED-12: complaints against staff the actor investigates, past their due day.
-    let complaints = crate::complaints::overdue_count(state, actor).await?;
+    // FED-8: absences on the own unit's rota in the last 30 days, for its supervisors and leaders.
+    if matches!(role, Role::Supervisor | Role::Leader) {
+        let absences = crate::duty::recent_absences(state, actor, 30).await?;
+        if absences > 0 {
+            counts.push(WorkCount { label: "近30日值班缺勤", count: absences, href: "/duty", late: true });
+        }
+    }
+    // FED-12: complaints against staff the actor investigates, and those past their due day.
+    let (complaints, overdue) = crate::complaints::waiting_counts(state, actor).await?;
     if complaints > 0 {
         counts
-            .push(WorkCount { label: "超期未办结的投诉", count: complaints, href: "/complaints", late: true });
+            .push(WorkCount { label: "待调查办结的投诉", count: complaints, href: "/complaints", late: false });
+    }
+    if overdue > 0 {
+        counts.push(WorkCount { label: "超期未办结的投诉", count: overdue, href: "/complaints", late: true });
     }
     Ok(Work { counts, online_queue, online_total, mine: mine.page.items })
 }

@@ -147,6 +147,27 @@ pub struct Due {
     pub provisional: bool,
 }
 
+/// How far back a day typed for a record may lie (a gift refused, a training held, a complaint's
+/// occurrence): further is a typing mistake (“0202-11-20”).
+pub const RECORD_YEARS_BACK: i64 = 10;
+
+/// A day typed for a record (YYYY-MM-DD) in `field`: required, not after `today`, and not more than
+/// [`RECORD_YEARS_BACK`] years before it.
+pub fn past_day(field: &str, raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, crate::FieldError> {
+    use crate::{FieldError, Invalid};
+    match raw.map(str::trim) {
+        None | Some("") => Err(FieldError::new(field, Invalid::Required)),
+        Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(day) if day > today => Err(FieldError::new(field, Invalid::InFuture)),
+            Ok(day) if day < today - Duration::days(366 * RECORD_YEARS_BACK) => {
+                Err(FieldError::new(field, Invalid::TooFarBack { years: RECORD_YEARS_BACK }))
+            }
+            Ok(day) => Ok(day),
+            Err(_) => Err(FieldError::new(field, Invalid::DateFormat)),
+        },
+    }
+}
+
 /// The last day of `limit` counted from the event on `start` (GEN-8).
 pub fn due_date(calendar: &Calendar, start: NaiveDate, limit: Limit) -> Due {
     let mut provisional = false;

@@ -151,20 +151,6 @@ pub struct ComplaintFields {
     pub phone: Option<String>,
 }
 
-fn day_on(field: &str, raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, FieldError> {
-    match raw.map(str::trim) {
-        None | Some("") => Err(FieldError::new(field, Invalid::Required)),
-        Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-            Ok(day) if day > today => Err(FieldError::new(field, Invalid::InFuture)),
-            Ok(day) if day < today - chrono::Days::new(366 * 10) => {
-                Err(FieldError::new(field, Invalid::TooFarBack { years: 10 }))
-            }
-            Ok(day) => Ok(day),
-            Err(_) => Err(FieldError::new(field, Invalid::DateFormat)),
-        },
-    }
-}
-
 impl ComplaintDraft {
     /// The fields, or every mistake on its field.
     pub fn parse(&self, today: NaiveDate) -> Result<ComplaintFields, ValidationErrors> {
@@ -190,7 +176,9 @@ impl ComplaintDraft {
         }
         .map_err(|e| errors.push(e))
         .ok();
-        let occurred_on = day_on("occurred_on", self.occurred_on.as_deref(), today).map_err(|e| errors.push(e)).ok();
+        let occurred_on = crate::calendar::past_day("occurred_on", self.occurred_on.as_deref(), today)
+            .map_err(|e| errors.push(e))
+            .ok();
         let phone = match phone.map(|p| PhoneNumber::parse("phone", &p)) {
             Some(Ok(p)) => Some(p.as_str().to_owned()),
             Some(Err(e)) => {

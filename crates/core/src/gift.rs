@@ -99,19 +99,8 @@ impl GiftDraft {
         }
         .map_err(|e| errors.push(e))
         .ok();
-        let offered_on = match self.offered_on.as_deref().map(str::trim) {
-            None | Some("") => Err(FieldError::new("offered_on", Invalid::Required)),
-            Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-                Ok(day) if day > today => Err(FieldError::new("offered_on", Invalid::InFuture)),
-                Ok(day) if day < today - chrono::Days::new(366 * 10) => {
-                    Err(FieldError::new("offered_on", Invalid::TooFarBack { years: 10 }))
-                }
-                Ok(day) => Ok(day),
-                Err(_) => Err(FieldError::new("offered_on", Invalid::DateFormat)),
-            },
-        }
-        .map_err(|e| errors.push(e))
-        .ok();
+        let offered_on =
+            crate::calendar::past_day("offered_on", self.offered_on.as_deref(), today).map_err(|e| errors.push(e)).ok();
         let value_yuan = match self.value_yuan {
             Some(v) if !(0..=MAX_VALUE_YUAN).contains(&v) => {
                 errors.push(FieldError::new("value_yuan", Invalid::OutOfRange { min: 0, max: MAX_VALUE_YUAN }));

@@ -53,19 +53,8 @@ impl TrainingDraft {
         let mut keep = |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).ok();
         let topic = keep(text::required("topic", self.topic.as_deref(), text::limits::REASON));
         let trainer = keep(text::required("trainer", self.trainer.as_deref(), text::limits::NAME * 2));
-        let held_on = match self.held_on.as_deref().map(str::trim) {
-            None | Some("") => Err(FieldError::new("held_on", Invalid::Required)),
-            Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-                Ok(day) if day > today => Err(FieldError::new("held_on", Invalid::InFuture)),
-                Ok(day) if day < today - chrono::Days::new(366 * 10) => {
-                    Err(FieldError::new("held_on", Invalid::TooFarBack { years: 10 }))
-                }
-                Ok(day) => Ok(day),
-                Err(_) => Err(FieldError::new("held_on", Invalid::DateFormat)),
-            },
-        }
-        .map_err(|e| errors.push(e))
-        .ok();
+        let held_on =
+            crate::calendar::past_day("held_on", self.held_on.as_deref(), today).map_err(|e| errors.push(e)).ok();
         let tenths = match self.hours {
             None => {
                 errors.push(FieldError::new("hours", Invalid::Required));

@@ -21,6 +21,7 @@ fn fed_12_cdr_5_a_complaint_is_traced_investigated_and_concluded_unseen_by_its_s
     let zlead = db.account("zlead", "XZ", Role::Leader, None);
     let peer = db.account("xzsup2", "XZ", Role::Supervisor, None);
     let county = db.account("qxsup", "QX", Role::Supervisor, None);
+    db.account("xzsup9", "XZ", Role::Supervisor, Some("西镇督查员口令2026"));
     let server = Server::start(&db);
     let (status, answer) = put(
         &server,
@@ -112,6 +113,8 @@ fn fed_12_cdr_5_a_complaint_is_traced_investigated_and_concluded_unseen_by_its_s
     );
     assert_eq!(get(&server, &dong, &format!("/api/v1/complaints/{id}")).0, 404);
     let (_, town) = get(&server, &chen, "/api/v1/complaints");
+    let home = crate::common::Browser::sign_in(&server, "xzsup9", "西镇督查员口令2026").page("/home").1;
+    assert!(home.contains("待调查办结的投诉"), "the investigators hear of it at once: {home}");
     assert_eq!(town[0]["complainant"], "张投诉", "{town}");
     assert_eq!(town[0]["may_conclude"], true);
 

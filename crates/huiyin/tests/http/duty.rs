@@ -290,6 +290,7 @@ fn fed_8_the_person_on_duty_signs_in_and_an_absence_is_traced(backend: Backend) 
     let duty = db.account("zhaoduty", "XS-CL", Role::Handler, Some("赵值班的登录口令2026"));
     let other = db.account("qian", "XS-CL", Role::Handler, None);
     let officer = db.account("cloff", "XS-CL", Role::Officer, None);
+    db.account("clsup", "XS-CL", Role::Supervisor, Some("残联督查员的口令2026"));
     let server = Server::start(&db);
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let this_month = today.format("%Y-%m").to_string();
@@ -318,7 +319,10 @@ fn fed_8_the_person_on_duty_signs_in_and_an_absence_is_traced(backend: Backend) 
     assert_eq!(signed["attendance"], "present", "{signed}");
     assert!(signed["signed_in_at"].is_string() && signed["signed_out_at"].is_string(), "{signed}");
 
-    // Last month nobody signed in: every day an absence, traced to the person on the rota.
+    // Last month nobody signed in: every day an absence, traced to the person on the rota, and
+    // counted on the unit's supervisor's 工作台.
+    let (_, home) = Browser::sign_in(&server, "clsup", "残联督查员的口令2026").page("/home");
+    assert!(home.contains("近30日值班缺勤"), "{home}");
     let day = format!("{last_month}-01");
     let absent = line(&server, &admin, "XS-CL", &day);
     assert_eq!(
