@@ -242,10 +242,18 @@ pub async fn waiting_counts(state: &AppState, actor: &Actor) -> AppResult<(i64, 
     if !matches!(actor.user.role, Role::Supervisor | Role::Leader) {
         return Ok((0, 0));
     }
-    let lines = list(state, actor, None).await?;
-    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    let waiting: Vec<&ComplaintLine> = lines.iter().filter(|l| l.may_conclude).collect();
-    Ok((count(waiting.len()), count(waiting.iter().filter(|l| l.overdue).count())))
+    // On every 工作台: the records alone, not the lines a page shows.
+    let units = crate::tree::unit_tree(state).await?.subtree(actor.user.unit_id);
+    let today = china_day(Utc::now());
+    let (mut waiting, mut overdue) = (0, 0);
+    for record in state.store.complaints(&units).await? {
+        let open = record.concluded_at.is_none() && !is_about(actor, &record);
+        if open && investigates(actor, &record, about_senior(state, &record).await?) {
+            waiting += 1;
+            overdue += i64::from(record.complaint.due_on < today);
+        }
+    }
+    Ok((waiting, overdue))
 }
 
 async fn line(state: &AppState, actor: &Actor, record: ComplaintRecord) -> AppResult<ComplaintLine> {

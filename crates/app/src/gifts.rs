@@ -8,7 +8,7 @@
 //! reviewed: who offered what, and even that something was offered that day, could point to the
 //! accuser. The audit log holds only the record's number, kind and day.
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::Utc;
 use huiyin_core::gift::{GiftDraft, GiftKind};
 use huiyin_core::limits::china_day;
 use huiyin_core::user::Role;
@@ -96,7 +96,7 @@ pub async fn record(state: &AppState, actor: &Actor, draft: &GiftDraft) -> AppRe
 /// The register for `year`: of the unit `unit` and the units below it (by default the reader's
 /// own), or only the reader's own records for those who do not read a unit's.
 pub async fn register(state: &AppState, actor: &Actor, unit: Option<&str>, year: i32) -> AppResult<Vec<GiftLine>> {
-    let (from, before) = year_bounds(year)?;
+    let (from, before) = huiyin_core::calendar::year_span(year)?;
     let records = if reads_units(actor) {
         let unit = match unit {
             Some(code) => unit_in_scope(state, actor, code).await?,
@@ -143,7 +143,7 @@ pub async fn summary(state: &AppState, actor: &Actor, unit: Option<&str>, year: 
         Some(code) => unit_in_scope(state, actor, code).await?,
         None => state.store.unit_by_id(actor.user.unit_id).await?.ok_or(AppError::NotFound)?,
     };
-    let (from, before) = year_bounds(year)?;
+    let (from, before) = huiyin_core::calendar::year_span(year)?;
     let units = crate::tree::unit_tree(state).await?.subtree(unit.id);
     let mut records = Vec::new();
     for record in state.store.gifts(&units, from, before, None).await? {
@@ -203,19 +203,4 @@ async fn line(state: &AppState, actor: &Actor, record: GiftRecord) -> AppResult<
     };
     let may_review = may_review(actor, &record);
     Ok(Some(GiftLine { record, person, unit_name, case_number, reviewed_by, may_review }))
-}
-
-/// The first day of `year` and of the year after (2000–2099).
-pub(crate) fn year_bounds(year: i32) -> AppResult<(NaiveDate, NaiveDate)> {
-    let out_of_range = || FieldError::new("year", Invalid::OutOfRange { min: 2000, max: 2099 });
-    if !(2000..=2099).contains(&year) {
-        return Err(out_of_range().into());
-    }
-    let first = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(out_of_range);
-    Ok((first(year)?, first(year + 1)?))
-}
-
-/// This year, in China.
-pub fn this_year() -> i32 {
-    china_day(Utc::now()).year()
 }

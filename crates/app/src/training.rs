@@ -114,7 +114,7 @@ pub async fn record(state: &AppState, actor: &Actor, draft: &TrainingDraft) -> A
 /// below it, newest first.
 pub async fn sessions(state: &AppState, actor: &Actor, unit: Option<&str>, year: i32) -> AppResult<Vec<TrainingLine>> {
     let unit = unit_or_own(state, actor, unit).await?;
-    let (from, before) = crate::gifts::year_bounds(year)?;
+    let (from, before) = huiyin_core::calendar::year_span(year)?;
     let units = crate::tree::unit_tree(state).await?.subtree(unit.id);
     let mut lines = Vec::new();
     for record in state.store.trainings(&units, from, before).await? {

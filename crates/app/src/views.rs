@@ -11,6 +11,11 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
+/// This year, in China.
+pub fn this_year() -> i32 {
+    chrono::Datelike::year(&huiyin_core::limits::china_day(Utc::now()))
+}
+
 /// An instant as RFC 3339 in China time: `2026-11-26T10:00:00+08:00`.
 pub fn instant(t: DateTime<Utc>) -> String {
     t.with_timezone(&CHINA_OFFSET).to_rfc3339_opts(SecondsFormat::Secs, true)

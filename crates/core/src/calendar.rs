@@ -147,6 +147,20 @@ pub struct Due {
     pub provisional: bool,
 }
 
+/// The years a register is read for (a year's gifts, a year's training).
+pub const REGISTER_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+/// The first day of `year` and of the year after, for a register's year; `year` out of
+/// [`REGISTER_YEARS`] is refused on the field `year`.
+pub fn year_span(year: i32) -> Result<(NaiveDate, NaiveDate), crate::FieldError> {
+    let out_of_range = || crate::FieldError::new("year", crate::Invalid::OutOfRange { min: 2000, max: 2099 });
+    if !REGISTER_YEARS.contains(&year) {
+        return Err(out_of_range());
+    }
+    let first = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(out_of_range);
+    Ok((first(year)?, first(year + 1)?))
+}
+
 /// How far back a day typed for a record may lie (a gift refused, a training held, a complaint's
 /// occurrence): further is a typing mistake (“0202-11-20”).
 pub const RECORD_YEARS_BACK: i64 = 10;

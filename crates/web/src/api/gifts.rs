@@ -92,7 +92,7 @@ pub(super) async fn list_gifts(
     caller: ApiActor,
     Query(params): Query<GiftParams>,
 ) -> ApiResult<Json<Vec<GiftView>>> {
-    let year = params.year.unwrap_or_else(gifts::this_year);
+    let year = params.year.unwrap_or_else(huiyin_app::views::this_year);
     let lines = gifts::register(&state, &caller.actor, params.unit.as_deref(), year)
         .await
         .map_err(|e| refuse(caller.lang, e))?;
@@ -170,7 +170,7 @@ pub(super) async fn gift_summary(
     caller: ApiActor,
     Query(params): Query<GiftParams>,
 ) -> ApiResult<Json<GiftSummaryView>> {
-    let year = params.year.unwrap_or_else(gifts::this_year);
+    let year = params.year.unwrap_or_else(huiyin_app::views::this_year);
     let s = gifts::summary(&state, &caller.actor, params.unit.as_deref(), year)
         .await
         .map_err(|e| refuse(caller.lang, e))?;

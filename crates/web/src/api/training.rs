@@ -80,7 +80,7 @@ pub(super) async fn list_training(
     caller: ApiActor,
     Query(params): Query<TrainingParams>,
 ) -> ApiResult<Json<Vec<TrainingView>>> {
-    let year = params.year.unwrap_or_else(huiyin_app::gifts::this_year);
+    let year = params.year.unwrap_or_else(huiyin_app::views::this_year);
     let lines = training::sessions(&state, &caller.actor, params.unit.as_deref(), year)
         .await
         .map_err(|e| refuse(caller.lang, e))?;

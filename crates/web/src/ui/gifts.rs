@@ -77,7 +77,7 @@ pub(super) async fn gifts_page(State(state): State<AppState>, staff: Staff, Quer
         "review" => Some("已审核。"),
         _ => None,
     };
-    let year = q.year.trim().parse().ok().filter(|y| (2000..=2099).contains(y)).unwrap_or_else(gifts::this_year);
+    let year = super::year_or_this(&q.year);
     let unit = Some(q.unit.trim()).filter(|u| !u.is_empty());
     view(&state, &staff, unit, year, done, GiftForm::default(), None).await
 }
@@ -149,7 +149,9 @@ pub(super) async fn record(State(state): State<AppState>, staff: Staff, Form(f):
     };
     match gifts::record(&state, &staff.actor, &draft).await {
         Ok(_) => Ok(Redirect::to("/gifts?done=record").into_response()),
-        Err(AppError::Invalid(errors)) => view(&state, &staff, None, gifts::this_year(), None, f, Some(errors)).await,
+        Err(AppError::Invalid(errors)) => {
+            view(&state, &staff, None, huiyin_app::views::this_year(), None, f, Some(errors)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -176,7 +178,7 @@ pub(super) async fn review(
     gifts::review(&state, &staff.actor, id, Some(f.note.as_str())).await?;
     // Back to the register as it was shown, with only what can be a unit code and a year.
     let unit = huiyin_core::unit::UnitCode::parse("unit", &f.unit).map(|u| u.as_str().to_owned()).unwrap_or_default();
-    let year: i32 = f.year.trim().parse().ok().filter(|y| (2000..=2099).contains(y)).unwrap_or_else(gifts::this_year);
+    let year: i32 = super::year_or_this(&f.year);
     let to = format!("/gifts?unit={unit}&year={year}&done=review");
     Ok(Redirect::to(&to).into_response())
 }

@@ -248,6 +248,16 @@ struct MessagePage {
 /// A page whose form may come back refused: each field's error under it ([`field_error`]) and the
 /// attributes that tie the field to it ([`invalid_attrs`]), as its template asks with
 /// `self.err("field")` and `self.invalid("field")`.
+/// A register's year as typed in a page's query or form: this year when it is none of
+/// [`huiyin_core::calendar::REGISTER_YEARS`].
+pub(crate) fn year_or_this(raw: &str) -> i32 {
+    raw.trim()
+        .parse()
+        .ok()
+        .filter(|y| huiyin_core::calendar::REGISTER_YEARS.contains(y))
+        .unwrap_or_else(huiyin_app::views::this_year)
+}
+
 pub(crate) trait FormErrors {
     fn form_errors(&self) -> Option<&ValidationErrors>;
 

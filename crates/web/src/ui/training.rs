@@ -84,8 +84,7 @@ pub(super) async fn training_page(
     staff: Staff,
     Query(q): Query<TrainingQuery>,
 ) -> PageResult {
-    let year =
-        q.year.trim().parse().ok().filter(|y| (2000..=2099).contains(y)).unwrap_or_else(huiyin_app::gifts::this_year);
+    let year = super::year_or_this(&q.year);
     view(&state, &staff, q.unit.trim(), year, q.done == "record", TrainingForm::default(), None).await
 }
 
@@ -185,7 +184,7 @@ pub(super) async fn record(
         }
         Err(AppError::Invalid(errors)) => {
             let unit = f.unit.trim().to_owned();
-            view(&state, &staff, &unit, huiyin_app::gifts::this_year(), false, f, Some(errors)).await
+            view(&state, &staff, &unit, huiyin_app::views::this_year(), false, f, Some(errors)).await
         }
         Err(e) => Err(e.into()),
     }
