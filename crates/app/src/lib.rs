@@ -22,6 +22,7 @@ pub mod error;
 pub mod gifts;
 pub mod guards;
 pub mod public;
+pub mod reception;
 pub mod reindex;
 pub mod saved_filters;
 pub mod search;

@@ -112,6 +112,8 @@ pub struct SupervisionRun {
     pub opened: u64,
     pub escalated: u64,
     pub closed: u64,
+    /// Units whose month of leaders' reception days was not published in time, told now (TWN-9).
+    pub reception_unpublished: u64,
 }
 
 /// How far ahead a supervision run looks for deadlines to remind of.
@@ -119,7 +121,8 @@ const REMIND_HORIZON_DAYS: i64 = 31;
 
 /// 督办 (FED-10): reminds owners of deadlines due soon, opens a supervision item for each overdue
 /// deadline (owner, supervisors and leaders of the holding unit are told), escalates items overdue
-/// past the unit's limit to the unit above, and closes items whose deadline was met. Idempotent:
+/// past the unit's limit to the unit above, closes items whose deadline was met, and tells the
+/// supervisors of a unit whose month of leaders' reception days is not published in time (TWN-9). Idempotent:
 /// several servers may run it at once, and a second run changes nothing.
 pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc>) -> AppResult<SupervisionRun> {
     let today = limits::china_day(now);
@@ -217,6 +220,7 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
         run.escalated += u64::from(store.escalate_item(item.id, parent, now, &notices).await?);
     }
     run.closed = store.close_settled_items(now).await?;
+    run.reception_unpublished = crate::reception::tell_unpublished_months(store, calendar, now).await?;
     // The guessing counters (guards) keep a day at most; an expired session's record (with where it
     // was signed in from) is kept no longer.
     store.purge_failures(now - Duration::days(2)).await?;

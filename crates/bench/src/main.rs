@@ -294,6 +294,7 @@ fn sample_letter(n: usize) -> huiyin_pdf::Letter {
             "如对本处理意见不服,可自收到本意见书之日起三十日内,向本机关的上一级机关请求复查。".into(),
         ],
         facts: vec![("信访件编号".into(), format!("XS-2026-{n:06}"))],
+        table: None,
         signature: vec!["西山社区居民委员会".into(), "(盖章)".into()],
         issued_on: "2026-11-26".into(),
     }

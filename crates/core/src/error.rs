@@ -72,6 +72,10 @@ pub enum Invalid {
     TooFarBack {
         years: i64,
     },
+    /// A receiving leader below the unit's rank for reception days (TWN-7).
+    RankBelow {
+        required: String,
+    },
 }
 
 impl Invalid {
@@ -110,6 +114,7 @@ impl Invalid {
             Invalid::HoursFormat => "hours_format",
             Invalid::ControlCharacter => "control_character",
             Invalid::TooFarBack { .. } => "too_far_back",
+            Invalid::RankBelow { .. } => "rank_below",
         }
     }
 }
@@ -167,6 +172,7 @@ impl FieldError {
         let text = match &self.invalid {
             Invalid::TooLong { max } => t!(&key, locale = locale, field = field, max = max),
             Invalid::TooFarBack { years } => t!(&key, locale = locale, field = field, years = years),
+            Invalid::RankBelow { required } => t!(&key, locale = locale, field = field, required = required),
             Invalid::TooShort { min } | Invalid::PasswordTooShort { min } => {
                 t!(&key, locale = locale, field = field, min = min)
             }

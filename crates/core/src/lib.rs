@@ -24,6 +24,7 @@ pub mod limits;
 pub mod locale;
 pub mod mask;
 pub mod public;
+pub mod reception;
 pub mod text;
 pub mod training;
 pub mod unit;

@@ -168,6 +168,22 @@ pub struct LimitRules {
     /// How long a complaint against staff takes to be investigated and concluded (FED-12, CDR-5).
     #[serde(default = "default_complaint_handling")]
     pub complaint_handling: Limit,
+    /// The lowest rank (职级) of a leader on the month's reception table (TWN-7: 副科级 or above for
+    /// a town), one of [`crate::reception::rank_names`].
+    #[serde(default = "default_reception_min_rank")]
+    pub reception_min_rank: String,
+    /// The working day of the month by which the month's leaders' reception table is published
+    /// (TWN-9: at the start of the month, the first working day); 1 to 10.
+    #[serde(default = "default_reception_publish_by")]
+    pub reception_publish_by: u8,
+}
+
+fn default_reception_min_rank() -> String {
+    "副科级".into()
+}
+
+fn default_reception_publish_by() -> u8 {
+    1
 }
 
 fn default_complaint_handling() -> Limit {
@@ -233,6 +249,8 @@ impl LimitRules {
             return_visit: default_return_visit(),
             training_interval: default_training_interval(),
             complaint_handling: default_complaint_handling(),
+            reception_min_rank: default_reception_min_rank(),
+            reception_publish_by: default_reception_publish_by(),
         }
     }
 
@@ -348,6 +366,12 @@ impl LimitRules {
         }
         if !(1..=3).contains(&self.review_levels_up) {
             return Err("rules.review_levels_up".into());
+        }
+        if !(1..=10).contains(&self.reception_publish_by) {
+            return Err("rules.reception_publish_by".into());
+        }
+        if crate::reception::rank_level(&self.reception_min_rank).is_none() {
+            return Err("rules.reception_min_rank".into());
         }
         Ok(self)
     }

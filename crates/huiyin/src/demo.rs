@@ -331,6 +331,45 @@ async fn demo_rotas(store: &dyn Store, calendar: &huiyin_core::calendar::Calenda
     Ok(())
 }
 
+/// 领导接访安排 for the demo: the town's leader receives every Thursday of this month at the town's
+/// reception room, the county's deputy county head joins on the first (a joint reception);
+/// published on the month's first day.
+async fn demo_reception_month(store: &dyn Store) -> Result<(), String> {
+    use chrono::Datelike;
+    use huiyin_core::duty::DutyMonth;
+    use huiyin_core::reception::{ArrangedDay, ArrangedLeader};
+    let month = DutyMonth::of(huiyin_core::limits::china_day(Utc::now()));
+    let unit = store.unit_by_code("XZ").await.map_err(|e| e.to_string())?.ok_or("demo unit missing")?;
+    let mut leaders = Vec::new();
+    for username in ["zhen.leader", "xian.leader"] {
+        let u = store.user_by_username(username).await.map_err(|e| e.to_string())?.ok_or("demo staff missing")?;
+        leaders.push(ArrangedLeader {
+            username: u.username.clone(),
+            name: u.display_name.clone(),
+            title: u.title.clone().unwrap_or_default(),
+            rank: u.rank.clone().unwrap_or_default(),
+        });
+    }
+    let days: Vec<ArrangedDay> = month
+        .days()
+        .filter(|d| d.weekday() == chrono::Weekday::Thu)
+        .enumerate()
+        .map(|(i, day)| ArrangedDay {
+            day,
+            leaders: if i == 0 { leaders.clone() } else { leaders[..1].to_vec() },
+            place: "西镇信访接待室".into(),
+            starts: Some("08:30".into()),
+            ends: Some("17:30".into()),
+        })
+        .collect();
+    let by = store.user_by_username("zhen.xfb").await.map_err(|e| e.to_string())?.ok_or("demo staff missing")?.id;
+    let at = month.first_day().and_hms_opt(1, 0, 0).unwrap_or_default().and_utc();
+    let key = month.to_string();
+    store.save_reception_draft(unit.id, &key, &days, None, by, at).await.map_err(|e| e.to_string())?;
+    store.publish_reception_draft(unit.id, &key, by, at, false).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 /// Fills an empty database. Refuses a database that already has units.
 pub async fn run(
     store: Arc<dyn Store>,
@@ -367,7 +406,7 @@ pub async fn run(
                 may_backdate: true,
                 title: Some((*title).to_owned()),
                 credential: Some((*credential).to_owned()),
-                rank: (*role == Role::Leader).then(|| "副科级".to_owned()),
+                rank: (*role == Role::Leader).then(|| if *unit == "QX" { "副处级" } else { "副科级" }.to_owned()),
                 phone: None,
             })
             .await
@@ -380,6 +419,7 @@ pub async fn run(
     let all_classes = store.categories().await.map_err(|e| e.to_string())?;
     let calendar = huiyin_app::context::load_calendar(store.as_ref()).await.map_err(|e| e.to_string())?;
     demo_rotas(store.as_ref(), &calendar).await?;
+    demo_reception_month(store.as_ref()).await?;
     let rules = huiyin_core::limits::LimitRules::national();
     let segmenter = huiyin_app::context::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
     let leaves: Vec<&Category> = all_classes.iter().filter(|c| c.level == 3 && c.active).collect();

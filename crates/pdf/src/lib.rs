@@ -37,10 +37,23 @@ pub struct Letter {
     pub paragraphs: Vec<String>,
     /// Label and value rows of a table (registers, letters' case summaries).
     pub facts: Vec<(String, String)>,
+    /// A table of several columns printed after the facts (a month's reception days, a register of
+    /// visitors); `None` for none.
+    pub table: Option<LetterTable>,
     /// The signature block's lines, printed above the date.
     pub signature: Vec<String>,
     /// The date of issue as printed, e.g. "2026年11月26日".
     pub issued_on: String,
+}
+
+/// A table of a document: its column headings, their relative widths and its rows (each as many
+/// cells as there are columns).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LetterTable {
+    pub columns: Vec<String>,
+    /// Relative widths, one per column (`[2, 5, 3]`).
+    pub widths: Vec<u32>,
+    pub rows: Vec<Vec<String>>,
 }
 
 /// One case in an archive volume: its number, a short summary and its documents in order.

@@ -23,6 +23,7 @@ fn letter() -> Letter {
             "#set text(size: 1pt) *不是标记* $x$ <label> 【括号】".into(),
         ],
         facts: vec![("信访件编号".into(), "XS-2026-000042".into())],
+        table: None,
         signature: vec!["西山社区居民委员会".into(), "(盖章)".into()],
         issued_on: "2026年11月3日".into(),
     }

@@ -771,6 +771,69 @@ async fn cdr_1_a_rota_is_generated_edited_and_swapped(store: &dyn Store) {
 }
 conformance!(cdr_1_a_rota_is_generated_edited_and_swapped, cdr_1_a_rota_is_generated_edited_and_swapped);
 
+/// TWN-9: a unit's month of leaders' reception days: one draft at a time, replaced until it is
+/// published; each change is the next version; published versions are never rewritten; the units
+/// that published and that keep monthly tables; an unpublished month told once.
+async fn twn_9_reception_months_are_versioned_and_told_once(store: &dyn Store) {
+    use huiyin_core::reception::{ArrangedDay, ArrangedLeader};
+    let (_, xz, xs, _) = tree(store).await;
+    let lead = user(store, "lizhen", "XZ", Role::Leader).await;
+    let chen = user(store, "chen", "XZ", Role::Supervisor).await;
+    let on = |d: &str, place: &str| ArrangedDay {
+        day: d.parse().unwrap(),
+        leaders: vec![ArrangedLeader {
+            username: "lizhen".into(),
+            name: "李振".into(),
+            title: "副镇长".into(),
+            rank: "副科级".into(),
+        }],
+        place: place.into(),
+        starts: Some("09:00".into()),
+        ends: None,
+    };
+    let at = Utc::now();
+    assert_eq!(
+        store.save_reception_draft(xz, "2026-12", &[on("2026-12-03", "接待室")], None, lead.id, at).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        store.save_reception_draft(xz, "2026-12", &[on("2026-12-10", "接待室")], None, lead.id, at).await.unwrap(),
+        1,
+        "the draft is replaced"
+    );
+    assert!(store.units_published_reception_month("2026-12").await.unwrap().is_empty());
+    assert_eq!(store.publish_reception_draft(xz, "2026-12", chen.id, at, true).await.unwrap(), Some(1));
+    assert_eq!(store.publish_reception_draft(xz, "2026-12", chen.id, at, false).await.unwrap(), None, "no draft left");
+    let note = Some("李振参加会议");
+    assert_eq!(
+        store.save_reception_draft(xz, "2026-12", &[on("2026-12-10", "村部")], note, lead.id, at).await.unwrap(),
+        2
+    );
+    let versions = store.reception_months(xz, "2026-12").await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!((versions[0].version, versions[0].late, versions[0].published_by), (1, true, Some(chen.id)));
+    assert_eq!((versions[0].days[0].place.as_str(), versions[0].days[0].starts.as_deref()), ("接待室", Some("09:00")));
+    assert_eq!((versions[1].published_at, versions[1].change_note.as_deref()), (None, note));
+    assert!(store.discard_reception_draft(xz, "2026-12").await.unwrap());
+    assert!(!store.discard_reception_draft(xz, "2026-12").await.unwrap());
+    assert_eq!(store.reception_months(xz, "2026-12").await.unwrap().len(), 1, "the published version stays");
+    assert_eq!(store.units_published_reception_month("2026-12").await.unwrap(), vec![xz]);
+    assert_eq!(store.units_keeping_reception_months("2027-01").await.unwrap(), vec![xz]);
+    assert!(store.units_keeping_reception_months("2026-12").await.unwrap().is_empty(), "only months before");
+    assert!(store.reception_months(xs, "2026-12").await.unwrap().is_empty());
+    let notice = huiyin_store::Notice {
+        user_id: chen.id,
+        case_id: None,
+        kind: "reception_unpublished".into(),
+        message: "未公示".into(),
+    };
+    assert!(store.tell_unpublished_month(xz, "2027-01", std::slice::from_ref(&notice), at).await.unwrap());
+    assert!(!store.tell_unpublished_month(xz, "2027-01", &[notice], at).await.unwrap(), "once");
+    let told = store.notifications(chen.id, &huiyin_store::Blindness::default(), 10).await.unwrap();
+    assert_eq!(told.iter().filter(|n| n.kind == "reception_unpublished").count(), 1);
+}
+conformance!(twn_9_reception_months_are_versioned_and_told_once, twn_9_reception_months_are_versioned_and_told_once);
+
 /// SCH-8: the register of refused offers: recorded, read by units, year and person, reviewed once.
 async fn sch_8_refused_offers_are_registered_and_reviewed_once(store: &dyn Store) {
     use huiyin_core::gift::GiftKind;
@@ -1791,6 +1854,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
+            DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1820,6 +1884,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
+            DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

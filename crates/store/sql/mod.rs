@@ -20,6 +20,7 @@ mod duty;
 pub(crate) mod filters;
 mod gifts;
 mod notices;
+mod reception;
 mod search;
 mod sessions;
 mod settings;

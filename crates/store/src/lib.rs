@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, duty rotas, the gifts register, training, complaints against staff, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, the gifts register, the leaders' reception months, training, complaints against staff, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -22,6 +22,7 @@ mod gifts;
 mod notices;
 pub mod ranking;
 pub mod reach;
+mod reception;
 mod search;
 mod sessions;
 mod settings;
@@ -40,6 +41,7 @@ pub use duty::*;
 pub use error::*;
 pub use gifts::*;
 pub use notices::*;
+pub use reception::*;
 pub use search::*;
 pub use sessions::*;
 pub use settings::*;
@@ -67,6 +69,7 @@ pub trait Store:
     + DocumentStore
     + DutyStore
     + GiftStore
+    + ReceptionStore
     + SubmissionStore
     + TallyStore
     + TrainingStore
@@ -86,7 +89,7 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ComplaintStore, DocumentStore, DutyStore, GiftStore, NoticeStore,
-        SearchStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, TrainingStore,
-        UnitStore,
+        ReceptionStore, SearchStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore,
+        TrainingStore, UnitStore,
     };
 }

@@ -32,6 +32,15 @@ pub(crate) async fn issuers(state: &AppState, codes: BTreeSet<String>) -> AppRes
     Ok(out)
 }
 
+/// How one unit prints the papers it issues outside a case (a published table, an attendance
+/// sheet): its letterhead and signature block, or its name.
+pub(crate) async fn issuer_of(state: &AppState, unit: &huiyin_store::Unit) -> AppResult<Issuer> {
+    Ok(issuers(state, [unit.code.clone()].into())
+        .await?
+        .remove(&unit.code)
+        .unwrap_or_else(|| Issuer::plain(&unit.name, unit.kind)))
+}
+
 /// Whom and what documents name: every unit's full name and every staff member's name, title and
 /// credential number.
 pub async fn names(state: &AppState) -> AppResult<Names> {
@@ -248,6 +257,7 @@ pub async fn preview_document_style(
             "此为文书红头与落款的样例,不是正式文书。".into(),
         ],
         facts: Vec::new(),
+        table: None,
         signature: style.signature,
         issued_on: crate::views::day_zh(now),
     };

@@ -250,6 +250,7 @@ fn letter(file: &CaseFile, issuer: &Issuer, title: &str, at: DateTime<Utc>) -> L
         addressee: None,
         paragraphs: Vec::new(),
         facts: Vec::new(),
+        table: None,
         signature: issuer.signature.clone(),
         issued_on: views::day_zh(at),
     }

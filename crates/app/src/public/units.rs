@@ -31,6 +31,11 @@ pub struct PublicUnit {
     pub procedure: Option<String>,
     /// 接待日安排表 (FED-3, FED-4): the leader who receives petitioners each weekday, Monday first.
     pub reception_schedule: Vec<ReceptionDayView>,
+    /// 领导接访安排 (TWN-9): this month's published table of leaders' reception days, latest
+    /// version; `null` until one is published.
+    pub reception_month: Option<PublicReceptionMonthView>,
+    /// This week's leaders' reception days (Monday to Sunday), from the published tables.
+    pub reception_this_week: Vec<PublicReceptionDayView>,
     /// The first and last day the measures count (China time).
     pub period_from: String,
     pub period_to: String,
@@ -47,6 +52,55 @@ pub struct ReceptionDayView {
     pub leader: String,
     pub title: String,
     pub credential: String,
+}
+
+/// A month's published table of leaders' reception days.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReceptionMonthView {
+    /// `2026-12`.
+    pub month: String,
+    /// 1 for the first table; a later version is a change, with its note.
+    pub version: i64,
+    pub published_at: chrono::DateTime<Utc>,
+    /// When, as printed (China time): `2026-12-01 09:30`.
+    pub published_text: String,
+    /// 变更说明 of a changed table.
+    pub change_note: Option<String>,
+    pub days: Vec<PublicReceptionDayView>,
+    /// Days the latest version took off the table (`YYYY-MM-DD`).
+    pub removed: Vec<String>,
+}
+
+/// One leaders' reception day as published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReceptionDayView {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// 12月3日（周四）.
+    pub label: String,
+    /// The leaders with their titles: 张三（副镇长）、李四（党委委员）.
+    pub leaders: String,
+    /// Several leaders receive together (联合接访).
+    pub joint: bool,
+    pub place: String,
+    /// 09:00–12:00, or 全天.
+    pub hours: String,
+    /// `added` or `changed` by the latest version; absent otherwise.
+    pub change: Option<huiyin_core::reception::DayChange>,
+}
+
+impl PublicReceptionDayView {
+    fn of(day: &huiyin_core::reception::ArrangedDay, change: Option<huiyin_core::reception::DayChange>) -> Self {
+        PublicReceptionDayView {
+            day: day.day.to_string(),
+            label: crate::reception::day_label(day.day),
+            leaders: day.leaders_text(),
+            joint: day.joint(),
+            place: day.place.clone(),
+            hours: day.hours_text(),
+            change,
+        }
+    }
 }
 
 /// One public measure.
@@ -84,6 +138,7 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
     let tallies = unit_tallies(state, unit.id, since, today).await?;
     let hours = info.as_ref().and_then(|i| OfficeHours::parse("office_hours", &i.office_hours).ok());
     let schedule = state.store.reception_schedule(unit.id).await?;
+    let (month, week) = crate::reception::public_month(state.store.as_ref(), unit.id, today).await?;
     Ok(PublicUnit {
         code: unit.code,
         name: unit.name,
@@ -103,6 +158,16 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
                 credential: d.credential,
             })
             .collect(),
+        reception_month: month.map(|m| PublicReceptionMonthView {
+            month: m.month.to_string(),
+            version: m.version,
+            published_at: m.published_at,
+            published_text: crate::views::minute(m.published_at),
+            change_note: m.change_note,
+            days: m.days.iter().map(|d| PublicReceptionDayView::of(&d.day, d.change)).collect(),
+            removed: m.removed.iter().map(|d| d.to_string()).collect(),
+        }),
+        reception_this_week: week.iter().map(|d| PublicReceptionDayView::of(d, None)).collect(),
         period_from: since.to_string(),
         period_to: today.to_string(),
         measures: measures(&tallies)

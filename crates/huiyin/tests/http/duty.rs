@@ -282,7 +282,7 @@ both_backends!(fed_4_a_receiver_prints_a_name_plate_with_their_credential);
 /// FED-8: the person on duty signs in and out from the home page (or the API), once a day and only
 /// on their own duty day; a past duty day without a sign-in is an absence on the rota, traced to the
 /// person on it; an officer records a sign-in for them after the fact, marked as theirs (补记); the
-/// month's attendance sheet downloads as XLSX.
+/// month's attendance sheet downloads as XLSX and prints as PDF.
 fn fed_8_the_person_on_duty_signs_in_and_an_absence_is_traced(backend: Backend) {
     let Some(db) = Db::new(backend) else { return };
     db.seed();
@@ -360,5 +360,18 @@ fn fed_8_the_person_on_duty_signs_in_and_an_absence_is_traced(backend: Backend) 
         .unwrap();
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    // The same month printed under the unit's letterhead: the absence traced to its person, the
+    // sign-in recorded for someone with who recorded it.
+    let mut answer = crate::common::plain()
+        .get(server.url(&format!("/duty/XS-CL/sheet.pdf?month={last_month}")))
+        .header("Cookie", &arranger.cookie)
+        .call()
+        .unwrap();
+    assert_eq!(answer.headers()["content-type"], "application/pdf");
+    let pdf = answer.body_mut().read_to_vec().unwrap();
+    let text: String = huiyin_pdf::extract_text(&pdf).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in ["西山社区残联", "值班考勤表", "缺勤", "到岗", "cloff"] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
 }
 both_backends!(fed_8_the_person_on_duty_signs_in_and_an_absence_is_traced);

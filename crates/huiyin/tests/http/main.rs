@@ -15,5 +15,6 @@ mod gifts;
 mod lifecycle;
 mod open311;
 mod public;
+mod reception;
 mod search;
 mod training;

@@ -12,6 +12,7 @@ mod duty;
 mod gifts;
 mod limits;
 mod public;
+mod reception;
 mod saved_filters;
 mod search;
 mod supervision;
@@ -109,7 +110,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
-         (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3)"),
+         (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3); 领导接访安排: the month's leaders' reception days, drafted and published (TWN-7, TWN-8, TWN-9)"),
          (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14); complaints against staff, investigated and concluded, never shown to the person complained about (FED-12, CDR-5)"))
 )]
 struct ApiDoc;
@@ -161,6 +162,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(duty::duty_sign_in))
         .routes(routes!(duty::duty_sign_out))
         .routes(routes!(duty::record_duty_sign_in))
+        .routes(routes!(reception::get_reception_month))
+        .routes(routes!(reception::save_reception_draft, reception::discard_reception_draft))
+        .routes(routes!(reception::publish_reception_month))
+        .routes(routes!(reception::reception_notice_pdf))
         .routes(routes!(gifts::list_gifts, gifts::record_gift))
         .routes(routes!(gifts::gift_summary))
         .routes(routes!(gifts::review_gift))

@@ -135,11 +135,29 @@ fn pattern_in_words(pattern: Option<&DutyPattern>, rota: &Rota) -> String {
 }
 
 /// The month shown: as asked when it is one, else this month.
-fn month_or_now(month: &str) -> String {
+pub(super) fn month_or_now(month: &str) -> String {
     match DutyMonth::parse("month", month) {
         Ok(m) => m.to_string(),
         Err(_) => DutyMonth::of(huiyin_core::limits::china_day(chrono::Utc::now())).to_string(),
     }
+}
+
+/// The units of the reader's scope for a page's unit picker: (code, name, the one shown); a closed
+/// unit only when it is the one shown.
+pub(super) async fn unit_choices(
+    state: &AppState,
+    staff: &Staff,
+    shown: i64,
+) -> Result<Vec<(String, String, bool)>, AppError> {
+    Ok(huiyin_app::units::units_in_scope(state, &staff.actor)
+        .await?
+        .into_iter()
+        .filter(|u| u.closed_at.is_none() || u.id == shown)
+        .map(|u| {
+            let here = u.id == shown;
+            (u.code, u.name, here)
+        })
+        .collect())
 }
 
 pub(super) async fn duty_page(State(state): State<AppState>, staff: Staff, Query(q): Query<DutyQuery>) -> PageResult {
@@ -229,15 +247,7 @@ async fn duty_view(
             (w, weekday_zh(w), who)
         })
         .collect();
-    let units = huiyin_app::units::units_in_scope(state, &staff.actor)
-        .await?
-        .into_iter()
-        .filter(|u| u.closed_at.is_none() || u.id == rota.unit.id)
-        .map(|u| {
-            let here = u.id == rota.unit.id;
-            (u.code, u.name, here)
-        })
-        .collect();
+    let units = unit_choices(state, staff, rota.unit.id).await?;
     let first = rota.month.first_day();
     let prev = DutyMonth::of(first.pred_opt().unwrap_or(first)).to_string();
     let page = DutyPage {
@@ -285,27 +295,9 @@ pub(super) async fn attendance_sheet(
     Query(q): Query<DutyQuery>,
 ) -> PageResult {
     let rota = duty::rota(&state, &staff.actor, &unit, &month_or_now(&q.month)).await?;
-    let clock = huiyin_app::views::clock;
-    let rows = rota
-        .days
-        .iter()
-        .map(|d| {
-            vec![
-                d.day.to_string(),
-                weekday_zh(d.day.weekday().number_from_monday() as u8).to_owned(),
-                if d.working_day { "工作日" } else { "休息日" }.to_owned(),
-                d.person.as_ref().map(huiyin_app::accounts::name_and_title).unwrap_or_default(),
-                d.attendance.label_zh().to_owned(),
-                d.signed.as_ref().map(|a| clock(a.signed_in_at)).unwrap_or_default(),
-                d.signed.as_ref().and_then(|a| a.signed_out_at).map(clock).unwrap_or_default(),
-                d.recorded_by.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
-                d.signed.as_ref().and_then(|a| a.note.clone()).or_else(|| d.reason.clone()).unwrap_or_default(),
-            ]
-        })
-        .collect();
     let table = huiyin_app::cases::export::ExportTable {
-        headers: vec!["日期", "星期", "工作日", "值班人员", "出勤", "签到", "签退", "补记人", "说明"],
-        rows,
+        headers: duty::ATTENDANCE_COLUMNS.to_vec(),
+        rows: duty::attendance_rows(&rota),
         truncated: false,
     };
     let widths = [12.0, 6.0, 8.0, 24.0, 8.0, 8.0, 8.0, 10.0, 30.0];
@@ -314,6 +306,17 @@ pub(super) async fn attendance_sheet(
     let blob = huiyin_store::Blob { sha256: String::new(), media_type: media_type.into(), bytes };
     let name = format!("值班考勤-{}-{}.xlsx", rota.unit.code, rota.month);
     Ok(crate::attachment_response(&name, blob))
+}
+
+/// 考勤表 (FED-8): the unit's month of duty and attendance printed under its letterhead.
+pub(super) async fn attendance_pdf(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(unit): Path<String>,
+    Query(q): Query<DutyQuery>,
+) -> PageResult {
+    let (name, pdf) = duty::attendance_pdf(&state, &staff.actor, &unit, &month_or_now(&q.month)).await?;
+    Ok(crate::made_pdf(&name, pdf))
 }
 
 /// Back to the month shown, saying what was done (a month or unit that is no such thing goes back

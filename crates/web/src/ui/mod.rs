@@ -20,6 +20,7 @@ mod home;
 mod list;
 mod login;
 mod receipt;
+mod reception;
 mod register;
 mod supervision;
 mod training;
@@ -368,9 +369,15 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/duty/{unit}/day", post(duty::set_day)),
         ("/duty/{unit}/attendance", post(duty::record_sign_in)),
         ("/duty/{unit}/sheet.xlsx", get(duty::attendance_sheet)),
+        ("/duty/{unit}/sheet.pdf", get(duty::attendance_pdf)),
         ("/duty/{unit}/swap", post(duty::swap)),
         ("/duty/{unit}/generate", post(duty::generate)),
         ("/duty/{unit}/pattern", post(duty::set_pattern)),
+        ("/reception", get(reception::reception_page)),
+        ("/reception/{unit}/{month}/draft", post(reception::save_draft)),
+        ("/reception/{unit}/{month}/publish", post(reception::publish)),
+        ("/reception/{unit}/{month}/discard", post(reception::discard)),
+        ("/reception/{unit}/{month}/notice.pdf", get(reception::notice_pdf)),
         ("/gifts", get(gifts::gifts_page).post(gifts::record)),
         ("/gifts/{id}/review", post(gifts::review)),
         ("/training", get(training::training_page).post(training::record)),

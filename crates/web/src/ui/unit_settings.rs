@@ -73,6 +73,10 @@ pub(super) struct SettingsPage {
     inherited_approvals: u8,
     review_levels: Vec<Choice>,
     inherited_review_levels: u8,
+    min_ranks: Vec<Choice>,
+    inherited_min_rank: String,
+    publish_by: String,
+    inherited_publish_by: u8,
     letterhead: String,
     signature: String,
     own_letterhead: bool,
@@ -228,6 +232,8 @@ async fn settings_view(
         .collect();
     let approvals = sent.get("approvals_required").cloned().unwrap_or(limits.rules.approvals_required.to_string());
     let levels = sent.get("review_levels_up").cloned().unwrap_or(limits.rules.review_levels_up.to_string());
+    let min_rank = sent.get("reception_min_rank").cloned().unwrap_or(limits.rules.reception_min_rank.clone());
+    let publish_by = sent.get("reception_publish_by").cloned().unwrap_or(limits.rules.reception_publish_by.to_string());
     let (letterhead, signature) = typed.letterhead.unwrap_or((style.letterhead, style.signature.join("\n")));
     let kind = typed.kind.unwrap_or_else(|| unit.kind.code().to_owned());
     let page = SettingsPage {
@@ -247,6 +253,10 @@ async fn settings_view(
         inherited_approvals: limits.inherited.approvals_required,
         review_levels: choices([("1", "上一级"), ("2", "上两级"), ("3", "上三级")], &levels),
         inherited_review_levels: limits.inherited.review_levels_up,
+        min_ranks: choices(huiyin_core::reception::rank_names().map(|r| (r, r)), &min_rank),
+        inherited_min_rank: limits.inherited.reception_min_rank.clone(),
+        publish_by,
+        inherited_publish_by: limits.inherited.reception_publish_by,
         letterhead,
         signature,
         own_letterhead,
@@ -354,6 +364,15 @@ async fn typed_rules(
     match number("review_levels_up", 3) {
         Ok(n) => rules.review_levels_up = n,
         Err(e) => errors.push(e),
+    }
+    if f.contains_key("reception_publish_by") {
+        match number("reception_publish_by", 10) {
+            Ok(n) => rules.reception_publish_by = n,
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(rank) = f.get("reception_min_rank") {
+        rules.reception_min_rank = rank.trim().to_owned();
     }
     match ValidationErrors::from_vec(errors) {
         Some(errors) => Err(AppError::Invalid(errors)),

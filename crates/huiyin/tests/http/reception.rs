@@ -1,0 +1,288 @@
+//! 领导接访安排 (issue 19; TWN-7, TWN-8, TWN-9): a town's month of leaders' reception days drafted,
+//! published as a locked version, changed as a new version shown publicly as a change, printed as
+//! a PDF notice; a month published late is marked so, and a month not published by its deadline
+//! is told to the town's supervisors, once.
+
+use chrono::{Datelike, TimeZone};
+use huiyin_core::user::Role;
+use serde_json::{Value, json};
+
+use crate::common::{Backend, Browser, Db, Server, delete, get, post, put};
+
+/// Today in China.
+fn china_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+fn month_of(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+/// Adds a leader with their name, title and rank (职级) on their staff card, through the store.
+fn leader(db: &Db, username: &str, unit: &str, name: &str, title: &str, rank: &str) {
+    db.with_store(async |store| {
+        let user = huiyin_store::NewUser {
+            username: username.into(),
+            display_name: name.into(),
+            unit: huiyin_core::unit::UnitCode::parse("unit", unit).unwrap(),
+            role: Role::Leader,
+            password_hash: None,
+            may_backdate: false,
+            title: Some(title.into()),
+            credential: Some(format!("{unit}-{username}")),
+            rank: Some(rank.into()),
+            phone: None,
+        };
+        store.add_user(&user).await.unwrap();
+    });
+}
+
+fn day(d: chrono::NaiveDate, leaders: &[&str], place: &str) -> Value {
+    json!({"day": d.to_string(), "leaders": leaders, "place": place})
+}
+
+/// The town's public page data, without an account.
+fn public_unit(server: &Server) -> (u16, Value) {
+    crate::common::json(crate::common::agent().get(server.url("/api/v1/public/units/XZ")).call())
+}
+
+/// The PDF's text without white space.
+fn pdf_text(server: &Server, token: &str, path: &str) -> String {
+    let mut answer = crate::common::agent()
+        .get(server.url(path))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(answer.headers()["content-type"], "application/pdf");
+    let pdf = answer.body_mut().read_to_vec().unwrap();
+    huiyin_pdf::extract_text(&pdf).unwrap().chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// TWN-7, TWN-8, TWN-9: the town's month is drafted with leaders of 副科级 or above (a 科员 and a
+/// sibling town's leader are refused on their field), a joint reception and fixed places; published
+/// with its time (late when after the first working day), shown on the public unit page this week
+/// and this month; changed after publication only as a new version with its reason, shown publicly
+/// as a change while the first version stays as it was; the PDF notice reads back both versions.
+fn twn_9_a_towns_month_is_published_changed_and_shown_as_a_change(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, dong) = db.seed();
+    db.account("qxadmin", "QX", Role::Admin, Some("清溪县管理员的口令2026"));
+    let town_admin = db.account("xzadmin", "XZ", Role::Admin, None);
+    leader(&db, "lizhen", "XZ", "李振", "副镇长", "副科级");
+    leader(&db, "keyuan", "XZ", "柯远", "党政办干事", "科员");
+    leader(&db, "xianzhang", "QX", "冼章", "副县长", "副县级");
+    leader(&db, "dongzhen", "DZ", "董振", "镇长", "正科级");
+    let server = Server::start(&db);
+
+    let today = china_today();
+    let month = month_of(today);
+    let first = today.with_day(1).unwrap();
+    let path = format!("/api/v1/units/XZ/reception-months/{month}");
+    let (status, empty) = get(&server, &chen, &path);
+    assert_eq!(status, 200, "{empty}");
+    assert_eq!((empty["published"].as_array().unwrap().len(), empty["min_rank"].as_str()), (0, Some("副科级")));
+    let pickable: Vec<&str> =
+        empty["leaders"].as_array().unwrap().iter().map(|l| l["username"].as_str().unwrap()).collect();
+    assert_eq!(pickable, ["lizhen", "xianzhang"], "the town's own first, then the county's; no 科员, no sibling town");
+
+    // TWN-7: a 科员 and a sibling town's leader are refused on the day's leaders.
+    for (leader, code) in [("keyuan", "rank_below"), ("dongzhen", "not_a_choice")] {
+        let body = json!({"days": [day(first, &[leader], "镇信访接待室")]});
+        let (status, err) = put(&server, &town_admin, &format!("{path}/draft"), &body);
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some("days[0].leaders")), "{leader}: {err}");
+        assert_eq!(err["error"]["code"], code, "{err}");
+    }
+    let bad = json!({"days": [{"day": "2001-01-01", "leaders": ["lizhen"], "place": "x\u{0}"}]});
+    let (status, err) = put(&server, &town_admin, &format!("{path}/draft"), &bad);
+    assert_eq!(status, 422, "a day outside the month and a NUL: {err}");
+    assert_eq!(get(&server, &chen, &path).1["draft"], Value::Null, "nothing was written");
+    // Only the unit's arrangers draft it; a sibling town does not see it.
+    let plain = json!({"days": [day(today, &["lizhen"], "镇信访接待室")]});
+    assert_eq!(put(&server, &chen, &format!("{path}/draft"), &plain).0, 403, "a supervisor reads, not arranges");
+    assert_eq!(put(&server, &wang, "/api/v1/units/XS/reception-months/2026-12/draft", &plain).0, 403);
+    assert_eq!(get(&server, &dong, &path).0, 404);
+    let (status, err) = post(&server, &town_admin, &format!("{path}/publish"), &json!({}));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("draft")), "nothing to publish: {err}");
+
+    // TWN-8: fixed places and a joint reception; today is a reception day, so this week shows it.
+    let fifteenth = first.with_day(15).unwrap();
+    let body = json!({"days": [
+        {"day": fifteenth.to_string(), "leaders": ["lizhen", "xianzhang"], "place": "镇信访接待室", "starts": "09:00", "ends": "12:00"},
+        day(today, &["lizhen"], "镇信访接待室"),
+    ]});
+    let (status, drafted) = put(&server, &town_admin, &format!("{path}/draft"), &body);
+    assert_eq!(status, 200, "{drafted}");
+    assert_eq!(drafted["draft"]["version"], 1);
+    let (_, public) = public_unit(&server);
+    assert_eq!(public["reception_month"], Value::Null, "a draft is not public");
+    let (status, published) = post(&server, &town_admin, &format!("{path}/publish"), &json!({}));
+    assert_eq!(status, 200, "{published}");
+    let v1 = published["published"][0].clone();
+    let due = chrono::NaiveDate::parse_from_str(published["due"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    assert_eq!(v1["late"], json!(today > due), "late only after the first working day ({due})");
+    assert_eq!(published["draft"], Value::Null);
+    assert_eq!(v1["days"][0]["day"], today.min(fifteenth).to_string(), "in order of the day");
+
+    let (_, public) = public_unit(&server);
+    let shown = &public["reception_month"];
+    assert_eq!((shown["month"].as_str(), shown["version"].as_i64()), (Some(month.as_str()), Some(1)), "{public}");
+    let joint = shown["days"].as_array().unwrap().iter().find(|d| d["day"] == fifteenth.to_string()).unwrap();
+    assert_eq!(joint["leaders"], "李振（副镇长）、冼章（副县长）");
+    assert_eq!((joint["joint"].as_bool(), joint["hours"].as_str()), (Some(true), Some("09:00–12:00")));
+    let week: Vec<&str> =
+        public["reception_this_week"].as_array().unwrap().iter().map(|d| d["day"].as_str().unwrap()).collect();
+    assert!(week.contains(&today.to_string().as_str()), "{week:?}");
+    let (_, page) = crate::common::plain()
+        .get(server.url("/public/units/XZ"))
+        .call()
+        .map(|mut r| (r.status().as_u16(), r.body_mut().read_to_string().unwrap()))
+        .unwrap();
+    assert!(
+        page.contains("本月领导接访安排") && page.contains("李振（副镇长）") && page.contains("本周领导接访"),
+        "{page}"
+    );
+
+    // A change after publication: a new version with its reason; the first stays as it was.
+    let changed = json!({"days": [
+        {"day": fifteenth.to_string(), "leaders": ["xianzhang"], "place": "镇信访接待室"},
+        day(first.with_day(20).unwrap(), &["lizhen"], "村委会议室"),
+    ]});
+    let (status, err) = put(&server, &town_admin, &format!("{path}/draft"), &changed);
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("change_note")), "{err}");
+    let mut noted = changed.clone();
+    noted["change_note"] = json!("李振副镇长参加县里会议");
+    assert_eq!(put(&server, &town_admin, &format!("{path}/draft"), &noted).0, 200);
+    let (status, both) = post(&server, &town_admin, &format!("{path}/publish"), &json!({}));
+    assert_eq!(status, 200, "{both}");
+    assert_eq!(both["published"][0], v1, "the first version is locked");
+    let v2 = &both["published"][1];
+    assert_eq!(v2["version"], 2);
+    let told: Vec<(String, String)> = v2["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["day"].as_str().unwrap().to_owned(), c["change"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(told.contains(&(fifteenth.to_string(), "changed".into())), "{told:?}");
+    assert!(told.contains(&(first.with_day(20).unwrap().to_string(), "added".into())), "{told:?}");
+    if today.day() != 15 && today.day() != 20 {
+        assert!(told.contains(&(today.to_string(), "removed".into())), "{told:?}");
+    }
+    let (_, public) = public_unit(&server);
+    let shown = &public["reception_month"];
+    assert_eq!((shown["version"].as_i64(), shown["change_note"].as_str()), (Some(2), Some("李振副镇长参加县里会议")));
+    let fifteen = shown["days"].as_array().unwrap().iter().find(|d| d["day"] == fifteenth.to_string()).unwrap();
+    assert_eq!(fifteen["change"], "changed", "{shown}");
+
+    // The PDF notice of each version under the town's letterhead.
+    let text = pdf_text(&server, &chen, &format!("{path}/notice.pdf"));
+    for expected in ["西镇", "领导干部接访安排", "第2版", "冼章（副县长）", "村委会议室", "李振副镇长参加县里会议"]
+    {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let text = pdf_text(&server, &chen, &format!("{path}/notice.pdf?version=1"));
+    // A table cell wraps, so its text is read in pieces.
+    assert!(text.contains("李振（副镇长）、冼章（副县") && text.contains("（联合接访）"), "{text}");
+    assert!(!text.contains("变更说明"), "the first version changed nothing: {text}");
+    assert_eq!(get(&server, &chen, &format!("{path}/notice.pdf?version=9")).0, 404);
+
+    // Next month's table, published now, is on time; last month's is late.
+    let next = month_of(first + chrono::Months::new(1));
+    let next_first = first + chrono::Months::new(1);
+    let body = json!({"days": [day(next_first.with_day(10).unwrap(), &["lizhen"], "镇信访接待室")]});
+    assert_eq!(put(&server, &town_admin, &format!("/api/v1/units/XZ/reception-months/{next}/draft"), &body).0, 200);
+    let (_, on_time) =
+        post(&server, &town_admin, &format!("/api/v1/units/XZ/reception-months/{next}/publish"), &json!({}));
+    assert_eq!(on_time["published"][0]["late"], false, "{on_time}");
+    let last_first = first - chrono::Months::new(1);
+    let last = month_of(last_first);
+    let body = json!({"days": [day(last_first.with_day(10).unwrap(), &["lizhen"], "镇信访接待室")]});
+    assert_eq!(put(&server, &town_admin, &format!("/api/v1/units/XZ/reception-months/{last}/draft"), &body).0, 200);
+    let (_, late) =
+        post(&server, &town_admin, &format!("/api/v1/units/XZ/reception-months/{last}/publish"), &json!({}));
+    assert_eq!(late["published"][0]["late"], true, "{late}");
+    // A draft dropped leaves the published versions.
+    assert_eq!(put(&server, &town_admin, &format!("{path}/draft"), &noted).0, 200);
+    assert_eq!(delete(&server, &town_admin, &format!("{path}/draft")).0, 204);
+    let (_, after) = get(&server, &chen, &path);
+    assert_eq!((after["draft"].clone(), after["published"].as_array().unwrap().len()), (Value::Null, 2));
+
+    // On the page: the county's administrator drafts with the pickers, a refused row says why on
+    // that row, and publication is confirmed.
+    let browser = Browser::sign_in(&server, "qxadmin", "清溪县管理员的口令2026");
+    let (status, page) = browser.page(&format!("/reception?unit=XZ&month={next}"));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("现行安排(第 1 版)") && page.contains("变更说明") && page.contains("李振（副镇长，副科级）"),
+        "{page}"
+    );
+    let day_text = next_first.with_day(12).unwrap().to_string();
+    let (status, _, refused) = browser.submit(
+        &format!("/reception/XZ/{next}/draft"),
+        &[
+            ("day_0", ""),
+            ("place_0", ""),
+            ("day_1", day_text.as_str()),
+            ("place_1", "镇信访接待室"),
+            ("change_note", "增加一天"),
+        ],
+    );
+    assert_eq!(status, 422);
+    assert!(refused.contains("id=\"row1-err\"") && refused.contains("请填写接访领导"), "{refused}");
+    let (status, location, _) = browser.submit(
+        &format!("/reception/XZ/{next}/draft"),
+        &[
+            ("day_0", day_text.as_str()),
+            ("leader_0_0", "lizhen"),
+            ("place_0", "镇信访接待室"),
+            ("change_note", "增加一天"),
+        ],
+    );
+    assert_eq!((status, location), (303, format!("/reception?unit=XZ&month={next}&done=draft")));
+    let (_, page) = browser.page(&format!("/reception?unit=XZ&month={next}"));
+    assert!(page.contains("待公示的草稿(第 2 版)") && page.contains("data-confirm=\"公示后本版不能再修改"), "{page}");
+    let (status, location, _) = browser.submit(&format!("/reception/XZ/{next}/publish"), &[]);
+    assert_eq!((status, location), (303, format!("/reception?unit=XZ&month={next}&done=publish")));
+}
+both_backends!(twn_9_a_towns_month_is_published_changed_and_shown_as_a_change);
+
+/// TWN-9: a town whose month is not published by its first working day is told to its supervisors
+/// and leaders by the supervision run, once; a town that published is not; a unit of another kind
+/// that never kept a monthly table is not; the day of the deadline itself is not late.
+fn twn_9_an_unpublished_month_is_told_to_the_supervisors_once(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (_, chen, dong) = db.seed();
+    let dz_admin = db.account("dzadmin", "DZ", Role::Admin, None);
+    leader(&db, "dzlead", "DZ", "董镇长", "镇长", "正科级");
+    let dz_lead = db.account("dzsup", "DZ", Role::Supervisor, None);
+    let server = Server::start(&db);
+    // DZ publishes March 2030 (late, but published); XZ does not.
+    let body = json!({"days": [{"day": "2030-03-14", "leaders": ["dzlead"], "place": "东镇信访接待室"}]});
+    assert_eq!(put(&server, &dz_admin, "/api/v1/units/DZ/reception-months/2030-03/draft", &body).0, 200);
+    assert_eq!(post(&server, &dz_admin, "/api/v1/units/DZ/reception-months/2030-03/publish", &json!({})).0, 200);
+    let calendar = huiyin_core::calendar::Calendar::new();
+    // 2030-03-01 is a Friday, the month's first working day: not late yet.
+    let run = |at: chrono::DateTime<chrono::Utc>| {
+        db.with_store(async |store| huiyin_app::reception::tell_unpublished_months(store, &calendar, at).await.unwrap())
+    };
+    assert_eq!(run(chrono::Utc.with_ymd_and_hms(2030, 3, 1, 8, 0, 0).unwrap()), 0, "the deadline's own day");
+    let late = chrono::Utc.with_ymd_and_hms(2030, 3, 4, 1, 0, 0).unwrap();
+    assert_eq!(run(late), 1, "XZ only: DZ published, XS and XS-CL keep no monthly table");
+    assert_eq!(run(late), 0, "once");
+    let (_, mine) = get(&server, &chen, "/api/v1/notifications");
+    let told: Vec<&Value> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["message"].as_str().unwrap().contains("2030年3月"))
+        .collect();
+    assert_eq!(told.len(), 1, "{mine}");
+    assert_eq!(told[0]["kind"], "reception_unpublished");
+    assert!(told[0]["message"].as_str().unwrap().contains("西镇2030年3月的领导干部接访安排"), "{mine}");
+    for token in [&dong, &dz_lead] {
+        let (_, theirs) = get(&server, token, "/api/v1/notifications");
+        let about_march = |n: &Value| n["message"].as_str().unwrap().contains("2030年3月");
+        assert!(!theirs["items"].as_array().unwrap().iter().any(about_march), "{theirs}");
+    }
+}
+both_backends!(twn_9_an_unpublished_month_is_told_to_the_supervisors_once);

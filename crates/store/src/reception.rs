@@ -1,0 +1,71 @@
+//! 领导接访安排 (TWN-7, TWN-8, TWN-9): each unit's month of leaders' reception days, version by
+//! version — at most one draft, and the published versions, locked, with when and by whom.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use huiyin_core::reception::ArrangedDay;
+
+use crate::{Notice, StoreResult};
+
+/// One version of a unit's month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceptionMonthRecord {
+    pub id: i64,
+    pub unit_id: i64,
+    /// `2026-12`.
+    pub month: String,
+    /// 1 for the first table, then one more for each change.
+    pub version: i64,
+    pub days: Vec<ArrangedDay>,
+    /// 变更说明, for a version after the first.
+    pub change_note: Option<String>,
+    pub drafted_by: i64,
+    pub drafted_at: DateTime<Utc>,
+    /// `None` while it is a draft.
+    pub published_by: Option<i64>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Published after the unit's deadline for the month (TWN-9).
+    pub late: bool,
+}
+
+/// The months of leaders' reception days.
+#[async_trait]
+pub trait ReceptionStore: Send + Sync {
+    /// Every version of the unit's month, oldest first; the draft, when there is one, last.
+    async fn reception_months(&self, unit_id: i64, month: &str) -> StoreResult<Vec<ReceptionMonthRecord>>;
+    /// Writes the unit's draft of the month: replaces the draft there is, or starts one as the
+    /// version after the last published. Its version.
+    async fn save_reception_draft(
+        &self,
+        unit_id: i64,
+        month: &str,
+        days: &[ArrangedDay],
+        change_note: Option<&str>,
+        by: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Publishes the draft of the month, locking it: its version, or `None` when there was no draft.
+    async fn publish_reception_draft(
+        &self,
+        unit_id: i64,
+        month: &str,
+        by: i64,
+        at: DateTime<Utc>,
+        late: bool,
+    ) -> StoreResult<Option<i64>>;
+    /// Drops the draft of the month; false when there was none.
+    async fn discard_reception_draft(&self, unit_id: i64, month: &str) -> StoreResult<bool>;
+    /// The units that published a table of any month before `month` (they keep monthly tables).
+    async fn units_keeping_reception_months(&self, month: &str) -> StoreResult<Vec<i64>>;
+    /// The units with a published table of `month`.
+    async fn units_published_reception_month(&self, month: &str) -> StoreResult<Vec<i64>>;
+    /// Tells the unit's supervisors once that `month`'s table is not published by its deadline:
+    /// writes `notices` unless they were written before. True when they were written now.
+    async fn tell_unpublished_month(
+        &self,
+        unit_id: i64,
+        month: &str,
+        notices: &[Notice],
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+}
