@@ -1,7 +1,8 @@
 // 领导接访安排 (issue 19: TWN-7, TWN-8, TWN-9): an administrator opens 接访安排 from the menu, picks
 // the leader of 副科级 for a day of this month with the date and place fields, saves the draft,
-// publishes it after the confirmation and finds the month on the unit's public page; axe checks
-// each state of the page.
+// publishes it after the confirmation and finds the month on the unit's public page; records
+// today's reception session and finds it offered on the registration form (TWN-10); axe checks
+// each state of the pages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, setUp, seriousViolations, cli } from './harness.mjs';
@@ -33,6 +34,20 @@ test('a month of leaders\' reception days is drafted with the pickers, published
   assert.match(await admin.textContent('#current'), /李振（社区书记）/);
   assert.match(await admin.textContent('#versions'), /第 1 版/);
   assert.deepEqual(await seriousViolations(admin), [], 'the page with the published table');
+
+  // TWN-10: today's leader reception session, recorded at the counter, is offered when a visit is
+  // registered.
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  await admin.selectOption('#s-kind', 'leader_day');
+  await admin.fill('#s-day', today);
+  await admin.selectOption('#s-leader-0', 'lizhen');
+  await admin.fill('#s-place', '社区信访接待室');
+  await Promise.all([admin.waitForURL(/done=session/), admin.click('#record-session')]);
+  assert.match(await admin.textContent('#sessions'), /领导接访日[\s\S]*李振（社区书记）[\s\S]*0 批/);
+  assert.deepEqual(await seriousViolations(admin), [], 'the page with a session');
+  await admin.goto(`${env.server.base}/cases/new?channel=visit`);
+  assert.match(await admin.textContent('#session'), /领导接访日 · 李振（社区书记） · 社区信访接待室/);
+  assert.deepEqual(await seriousViolations(admin), [], 'the registration form with today\'s session');
 
   const visitor = await env.browser.newPage();
   await visitor.goto(`${env.server.base}/public/units/XS`);

@@ -23,6 +23,7 @@ pub mod gifts;
 pub mod guards;
 pub mod public;
 pub mod reception;
+pub mod reception_sessions;
 pub mod reindex;
 pub mod saved_filters;
 pub mod search;

@@ -131,10 +131,15 @@ pub async fn save_draft(
     if !current.may_arrange {
         return Err(AppError::Forbidden);
     }
+    let today = china_day(Utc::now());
+    if current.month.next_first_day() <= today {
+        let allowed = "本月或以后的月份(已过去的月份不再编排)".to_owned();
+        return Err(FieldError::new("month", Invalid::NotAChoice { allowed }).into());
+    }
     let (planned, note) = draft.parse(current.month)?;
     let mut errors = Vec::new();
     let mut days = Vec::new();
-    for (i, day) in planned.iter().enumerate() {
+    for day in &planned {
         let mut leaders = Vec::new();
         for username in &day.leaders {
             match current.leaders.iter().find(|u| u.username == *username) {
@@ -145,14 +150,8 @@ pub async fn save_draft(
                     rank: u.rank.clone().unwrap_or_default(),
                 }),
                 None => {
-                    // Name the leader's own position in the list the caller sent.
-                    let at = draft
-                        .days
-                        .iter()
-                        .flatten()
-                        .position(|d| d.day.as_deref().map(str::trim) == Some(day.day.to_string().as_str()))
-                        .unwrap_or(i);
-                    errors.push(leader_refusal(state, &current, &format!("days[{at}].leaders"), username).await?);
+                    let field = format!("days[{}].leaders", day.index);
+                    errors.push(leader_refusal(state, &current, &field, username).await?);
                 }
             }
         }
@@ -190,7 +189,7 @@ pub async fn save_draft(
 
 /// Why `username` may not receive at the unit: no such active staff member of it or above, or a
 /// rank below the unit's rule (TWN-7).
-async fn leader_refusal(
+pub(crate) async fn leader_refusal(
     state: &AppState,
     current: &ReceptionMonth,
     field: &str,
@@ -218,7 +217,8 @@ pub async fn publish(state: &AppState, actor: &Actor, code: &str, month_text: &s
         return Err(FieldError::new("draft", Invalid::Required).into());
     }
     let now = Utc::now();
-    let late = china_day(now) > current.due;
+    // Late is the month's first publication after its deadline; a later change is not late.
+    let late = current.published.is_empty() && china_day(now) > current.due;
     let month = current.month.to_string();
     let Some(version) = state.store.publish_reception_draft(current.unit.id, &month, actor.user.id, now, late).await?
     else {
@@ -352,12 +352,16 @@ pub async fn public_month(
     let shown = published_month(store, unit_id, this, today).await?;
     let mut week: Vec<ArrangedDay> =
         shown.iter().flat_map(|m| m.days.iter().filter(|d| d.this_week).map(|d| d.day.clone())).collect();
-    let next = DutyMonth::of(this.next_first_day());
-    if DutyMonth::of(today + chrono::Days::new(6)) == next
-        && let Some(m) = published_month(store, unit_id, next, today).await?
-    {
-        week.extend(m.days.into_iter().filter(|d| d.this_week).map(|d| d.day));
+    // The week may begin in the month before or end in the month after.
+    let monday = today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()));
+    for other in [DutyMonth::of(monday), DutyMonth::of(monday + chrono::Days::new(6))] {
+        if other != this
+            && let Some(m) = published_month(store, unit_id, other, today).await?
+        {
+            week.extend(m.days.into_iter().filter(|d| d.this_week).map(|d| d.day));
+        }
     }
+    week.sort_by_key(|d| d.day);
     Ok((shown, week))
 }
 
@@ -429,8 +433,11 @@ pub async fn tell_unpublished_months(store: &dyn Store, calendar: &Calendar, now
             recipients = store.unit_staff(parent, &[Role::Supervisor, Role::Leader]).await?;
         }
         let message = format!(
-            "督办:{}{}年{}月的领导干部接访安排应于 {due} 前公示,至今尚未公示,请尽快安排并公示。",
-            unit.name, month.year, month.month
+            "督办:{}{}年{}月的领导干部接访安排最迟应于{}公示,至今尚未公示,请尽快安排并公示。",
+            unit.name,
+            month.year,
+            month.month,
+            crate::views::date_zh(due)
         );
         let notices: Vec<Notice> = recipients
             .iter()

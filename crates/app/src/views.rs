@@ -165,6 +165,18 @@ pub struct EventView {
     pub details: serde_json::Value,
 }
 
+/// The reception session a visit was received in (TWN-10).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SessionRefView {
+    pub id: i64,
+    /// `leader_day`, `joint`, `appointment` or `home_visit`.
+    pub kind: String,
+    /// 领导接访日, 联合接访, 约访, 下访.
+    pub kind_label: String,
+    /// The receiving leaders by login name.
+    pub leaders: Vec<String>,
+}
+
 /// A case as the API returns it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
@@ -187,6 +199,10 @@ pub struct CaseView {
     /// unit had no rota for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_duty: Option<String>,
+    /// The leaders' reception session (接访活动, TWN-10) the visit was received in: its id, kind
+    /// and leaders by login name; absent outside a session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionRefView>,
     /// 包案人: who holds the case now.
     pub owner: String,
     /// 包案领导: the leader accountable end to end (TWN-5), once named.
@@ -303,6 +319,12 @@ impl CaseView {
             holding_unit: file.state.holding_unit.clone(),
             first_receiver: file.state.first_receiver.clone(),
             on_duty: reg.on_duty.clone(),
+            session: reg.session.as_ref().map(|s| SessionRefView {
+                id: s.id,
+                kind: s.kind.code().to_owned(),
+                kind_label: s.kind.label_zh().to_owned(),
+                leaders: s.leaders.clone(),
+            }),
             owner: file.state.owner.clone(),
             owner_leader: file.state.owner_leader.clone(),
             recused: file.state.recused.clone(),

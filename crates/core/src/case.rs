@@ -240,6 +240,10 @@ pub struct CaseDraft {
     pub flags: Vec<String>,
     /// 上级批转 (FED-18, SCH-3): the unit above that forwarded the case, and its reference.
     pub forwarded_from: Option<ForwardedDraft>,
+    /// 接访活动 (TWN-10): the reception session a visit was received in, by its id; the visit then
+    /// carries the session's leaders and is given the leader's reception register.
+    #[serde(default)]
+    pub session: Option<i64>,
 }
 
 /// A forwarding from above as typed.
@@ -317,6 +321,11 @@ pub struct Registration {
     /// registration service from the unit's rota, never typed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_duty: Option<String>,
+    /// The reception session (a leader's reception day, a joint reception, an appointment or a
+    /// home visit) the visit was received in, with its leaders (TWN-10). Filled in by the
+    /// registration service from the session named, never typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<crate::reception_session::SessionRef>,
 }
 
 /// Parses a receipt time: an RFC 3339 instant, a day and time of day in China (`2026-11-20T09:30`,
@@ -488,6 +497,7 @@ impl CaseDraft {
                 flags,
                 forwarded_from,
                 on_duty: None,
+                session: None,
             }),
             // Every `None` above pushed an error, so this arm is not reached; refuse rather than panic.
             _ => Err(FieldError::new("content", Invalid::Required).into()),

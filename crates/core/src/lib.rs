@@ -25,6 +25,7 @@ pub mod locale;
 pub mod mask;
 pub mod public;
 pub mod reception;
+pub mod reception_session;
 pub mod text;
 pub mod training;
 pub mod unit;

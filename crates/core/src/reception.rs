@@ -19,13 +19,13 @@ use crate::{FieldError, Invalid, ValidationErrors};
 /// The ladder of levels (职级) from the lowest, each with the words a staff card may use for it.
 const RANKS: [(&str, &[&str]); 10] = [
     ("办事员", &["办事员", "办事员级"]),
-    ("科员", &["科员", "科员级"]),
-    ("副科级", &["副科", "副科级", "乡科级副职", "副股级"]),
-    ("正科级", &["正科", "正科级", "科级", "乡科级正职", "乡科级"]),
-    ("副处级", &["副处", "副处级", "副县级", "县处级副职"]),
-    ("正处级", &["正处", "正处级", "正县级", "县处级", "县处级正职"]),
-    ("副厅级", &["副厅", "副厅级", "副局级", "厅局级副职"]),
-    ("正厅级", &["正厅", "正厅级", "正局级", "厅局级", "厅局级正职"]),
+    ("科员", &["科员", "科员级", "一级科员", "二级科员"]),
+    ("副科级", &["副科", "副科级", "乡科级副职", "三级主任科员", "四级主任科员"]),
+    ("正科级", &["正科", "正科级", "科级", "乡科级正职", "乡科级", "一级主任科员", "二级主任科员"]),
+    ("副处级", &["副处", "副处级", "副县级", "县处级副职", "三级调研员", "四级调研员"]),
+    ("正处级", &["正处", "正处级", "正县级", "县处级", "县处级正职", "一级调研员", "二级调研员"]),
+    ("副厅级", &["副厅", "副厅级", "副局级", "厅局级副职", "二级巡视员"]),
+    ("正厅级", &["正厅", "正厅级", "正局级", "厅局级", "厅局级正职", "一级巡视员"]),
     ("副部级", &["副部", "副部级", "省部级副职"]),
     ("正部级", &["正部", "正部级", "省部级", "省部级正职"]),
 ];
@@ -47,7 +47,7 @@ pub fn rank_level(text: &str) -> Option<usize> {
 }
 
 /// The day's clock time `HH:MM`.
-fn clock(field: &str, raw: Option<&str>) -> Result<Option<NaiveTime>, FieldError> {
+pub(crate) fn clock(field: &str, raw: Option<&str>) -> Result<Option<NaiveTime>, FieldError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => {
@@ -90,6 +90,8 @@ pub struct ReceptionMonthDraft {
 /// One reception day as checked: the leaders still by login name (the caller checks who they are).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedDay {
+    /// Its place in the list as typed, to name its fields in an error.
+    pub index: usize,
     pub day: NaiveDate,
     pub leaders: Vec<String>,
     pub place: String,
@@ -142,7 +144,13 @@ impl ReceptionMonthDraft {
                     Err(e) => errors.push(e),
                 }
             }
-            let place = required(&field("place"), d.place.as_deref(), limits::PLACE);
+            let place = required(&field("place"), d.place.as_deref(), limits::PLACE).and_then(|p| {
+                if p.contains(['\n', '\r', '\t']) {
+                    Err(FieldError::new(field("place"), Invalid::ControlCharacter))
+                } else {
+                    Ok(p)
+                }
+            });
             let starts = clock(&field("starts"), d.starts.as_deref());
             let ends = clock(&field("ends"), d.ends.as_deref());
             if let (Ok(Some(s)), Ok(Some(e))) = (&starts, &ends)
@@ -152,7 +160,7 @@ impl ReceptionMonthDraft {
             }
             match (day, place, starts, ends) {
                 (Ok(day), Ok(place), Ok(starts), Ok(ends)) => {
-                    out.push(PlannedDay { day, leaders, place, starts, ends });
+                    out.push(PlannedDay { index: i, day, leaders, place, starts, ends });
                 }
                 (day, place, starts, ends) => {
                     errors.extend(day.err());
@@ -247,11 +255,16 @@ impl DayChange {
 /// What changed from `before` to `after`, by day in order: days added, changed (another leader,
 /// place or hours) and removed.
 pub fn changes(before: &[ArrangedDay], after: &[ArrangedDay]) -> Vec<(NaiveDate, DayChange)> {
+    // Who receives, where and when: a leader's title or rank edited on their card is no change.
+    let arranged = |d: &ArrangedDay| {
+        let who: Vec<String> = d.leaders.iter().map(|l| l.username.clone()).collect();
+        (who, d.place.clone(), d.starts.clone(), d.ends.clone())
+    };
     let mut out: Vec<(NaiveDate, DayChange)> = Vec::new();
     for a in after {
         match before.iter().find(|b| b.day == a.day) {
             None => out.push((a.day, DayChange::Added)),
-            Some(b) if b != a => out.push((a.day, DayChange::Changed)),
+            Some(b) if arranged(b) != arranged(a) => out.push((a.day, DayChange::Changed)),
             Some(_) => {}
         }
     }
@@ -308,6 +321,9 @@ mod tests {
         assert_eq!(rank_level(" 副 科 级 "), rank_level("副科级"));
         assert_eq!(rank_level(""), None);
         assert_eq!(rank_level("镇长"), None, "a title is not a rank");
+        assert_eq!(rank_level("副股级"), None, "股级 is below 科级 and not on the ladder");
+        assert_eq!(rank_level("四级主任科员"), rank_level("副科级"), "the ranks since 2019");
+        assert_eq!(rank_level("一级调研员"), rank_level("正处级"));
         assert_eq!(rank_names().count(), 10);
     }
 

@@ -224,6 +224,7 @@ fn draft(rng: &mut Rng, unit: &DemoUnit, classes: &[&Category], days_back: i64) 
         place_unit: None,
         flags,
         forwarded_from: None,
+        session: None,
     }
 }
 
@@ -333,7 +334,7 @@ async fn demo_rotas(store: &dyn Store, calendar: &huiyin_core::calendar::Calenda
 
 /// 领导接访安排 for the demo: the town's leader receives every Thursday of this month at the town's
 /// reception room, the county's deputy county head joins on the first (a joint reception);
-/// published on the month's first day.
+/// published on the month's first day. And today's reception session (接访活动) of the town's leader.
 async fn demo_reception_month(store: &dyn Store) -> Result<(), String> {
     use chrono::Datelike;
     use huiyin_core::duty::DutyMonth;
@@ -367,6 +368,22 @@ async fn demo_reception_month(store: &dyn Store) -> Result<(), String> {
     let key = month.to_string();
     store.save_reception_draft(unit.id, &key, &days, None, by, at).await.map_err(|e| e.to_string())?;
     store.publish_reception_draft(unit.id, &key, by, at, false).await.map_err(|e| e.to_string())?;
+    // Today the town's leader receives at the reception room: the session visits are registered in.
+    let session = huiyin_store::NewSession {
+        unit_id: unit.id,
+        kind: huiyin_core::reception_session::SessionKind::LeaderDay,
+        day: huiyin_core::limits::china_day(Utc::now()),
+        starts: Some("08:30".into()),
+        ends: Some("17:30".into()),
+        place: "西镇信访接待室".into(),
+        leaders: leaders[..1].to_vec(),
+        key_petitioner: None,
+        key_reason: None,
+        note: None,
+        created_by: by,
+        created_at: Utc::now(),
+    };
+    store.add_reception_session(&session).await.map_err(|e| e.to_string())?;
     Ok(())
 }
 

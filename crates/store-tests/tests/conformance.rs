@@ -834,6 +834,63 @@ async fn twn_9_reception_months_are_versioned_and_told_once(store: &dyn Store) {
 }
 conformance!(twn_9_reception_months_are_versioned_and_told_once, twn_9_reception_months_are_versioned_and_told_once);
 
+/// TWN-10: a reception session is recorded with its leaders and read back by unit and month with
+/// its visits counted; a visit registered in it is found by the session filter of the case list.
+async fn twn_10_sessions_hold_their_visits(store: &dyn Store) {
+    use huiyin_core::reception::ArrangedLeader;
+    use huiyin_core::reception_session::{SessionKind, SessionRef};
+    use huiyin_store::NewSession;
+    let (_, xz, xs, _) = tree(store).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
+    let session = NewSession {
+        unit_id: xs,
+        kind: SessionKind::Appointment,
+        day: "2026-11-20".parse().unwrap(),
+        starts: Some("09:00".into()),
+        ends: None,
+        place: "西山社区党群服务中心".into(),
+        leaders: vec![ArrangedLeader {
+            username: "lizhen".into(),
+            name: "李振".into(),
+            title: "副镇长".into(),
+            rank: "副科级".into(),
+        }],
+        key_petitioner: Some("张某".into()),
+        key_reason: Some("多次越级上访".into()),
+        note: None,
+        created_by: wang.id,
+        // Whole seconds: PostgreSQL keeps microseconds.
+        created_at: "2026-11-20T02:00:00Z".parse().unwrap(),
+    };
+    let id = store.add_reception_session(&session).await.unwrap();
+    let mut reg = registration("XS", "拖欠工资", "2026-11-20", "王秀英");
+    reg.session = Some(SessionRef { id, kind: SessionKind::Appointment, leaders: vec!["lizhen".into()] });
+    let case = store.register_cases(&[new_case(reg, &wang)]).await.unwrap()[0];
+    store.register_cases(&[new_case(registration("XS", "另一件", "2026-11-20", "李四"), &wang)]).await.unwrap();
+    let got = store.reception_session(id).await.unwrap().unwrap();
+    assert_eq!((got.session.clone(), got.visits), (session, 1));
+    let month = |units: &[i64]| {
+        let units = units.to_vec();
+        async move {
+            store
+                .reception_sessions(&units, "2026-11-01".parse().unwrap(), "2026-12-01".parse().unwrap())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(month(&[xs, xz]).await.len(), 1);
+    assert!(month(&[xz]).await.is_empty());
+    assert!(store.reception_session(id + 1).await.unwrap().is_none());
+    let listed = store
+        .list_cases(&CaseQuery { scope: vec![xs], session: Some(id), page: 1, per_page: 20, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(listed.items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![case]);
+    let file = store.case_file(case).await.unwrap().unwrap();
+    assert_eq!(file.registration.session.map(|s| s.id), Some(id), "the registration keeps its session");
+}
+conformance!(twn_10_sessions_hold_their_visits, twn_10_sessions_hold_their_visits);
+
 /// SCH-8: the register of refused offers: recorded, read by units, year and person, reviewed once.
 async fn sch_8_refused_offers_are_registered_and_reviewed_once(store: &dyn Store) {
     use huiyin_core::gift::GiftKind;
@@ -1855,6 +1912,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
+            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1885,6 +1943,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
+            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -206,9 +206,9 @@ impl CaseStore for Backend {
                 "INSERT INTO cases (unit_id, case_number, query_code_hash, status, channel, received_at, registered_at, \
                  first_receiver_id, owner_id, holding_unit_id, petitioner_name, petitioner_id_number, petitioner_phone, \
                  petitioner_address, headcount, category_code, category_path, purpose, content, flags, state, version, updated_at, \
-                 next_due, accused_unit_id, place_unit_id, accused_user_id) \
+                 next_due, accused_unit_id, place_unit_id, accused_user_id, session_id) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $7, $20, \
-                 $21, $22, $23) RETURNING id",
+                 $21, $22, $23, $24) RETURNING id",
             )
             .bind(unit_id)
             .bind(&case_number)
@@ -233,6 +233,7 @@ impl CaseStore for Backend {
             .bind(reg.accused.as_ref().and_then(|a| a.unit.as_ref()).map(|u| unit_ids[u.as_str()]))
             .bind(reg.place_unit.as_ref().map(|u| unit_ids[u.as_str()]))
             .bind(reg.accused.as_ref().and_then(|a| a.user.as_ref()).map(|u| accused_users[u.as_str()]))
+            .bind(reg.session.as_ref().map(|s| s.id))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| on_violation(e, "case_number", "unit"))?;
@@ -473,6 +474,7 @@ impl CaseStore for Backend {
             && query.owner.is_none()
             && query.category.is_none()
             && query.held_by.is_none()
+            && query.session.is_none()
             && !query.open_only
             && query.flag.is_none()
             && query.waiting.is_none()

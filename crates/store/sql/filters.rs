@@ -74,6 +74,9 @@ pub(super) fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
     if let Some(unit) = query.held_by {
         b.push(" AND c.holding_unit_id = ").push_bind(unit);
     }
+    if let Some(session) = query.session {
+        b.push(" AND c.session_id = ").push_bind(session);
+    }
     if query.open_only {
         b.push(" AND c.status NOT IN ('closed', 'not_accepted', 'registered_only', 'final')");
     }

@@ -202,6 +202,8 @@ pub struct CaseQuery {
     pub owner: Option<i64>,
     /// Only cases this unit holds now.
     pub held_by: Option<i64>,
+    /// Only the visits registered in this reception session (TWN-10).
+    pub session: Option<i64>,
     /// Only cases not ended (not closed, not accepted, registered only or final).
     pub open_only: bool,
     /// Only cases of this content class or a class under it (its stable code, two digits a level).

@@ -1,9 +1,11 @@
 //! 领导接访安排 (TWN-7, TWN-8, TWN-9): each unit's month of leaders' reception days, version by
-//! version — at most one draft, and the published versions, locked, with when and by whom.
+//! version — at most one draft, and the published versions, locked, with when and by whom; and the
+//! reception sessions (接访活动, TWN-10) the visits were received in.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use huiyin_core::reception::ArrangedDay;
+use chrono::{DateTime, NaiveDate, Utc};
+use huiyin_core::reception::{ArrangedDay, ArrangedLeader};
+use huiyin_core::reception_session::SessionKind;
 
 use crate::{Notice, StoreResult};
 
@@ -26,6 +28,34 @@ pub struct ReceptionMonthRecord {
     pub published_at: Option<DateTime<Utc>>,
     /// Published after the unit's deadline for the month (TWN-9).
     pub late: bool,
+}
+
+/// A reception session to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    pub unit_id: i64,
+    pub kind: SessionKind,
+    pub day: NaiveDate,
+    pub starts: Option<String>,
+    pub ends: Option<String>,
+    pub place: String,
+    /// Fixed as recorded, with name, title and rank.
+    pub leaders: Vec<ArrangedLeader>,
+    /// 约访: the key petitioner and why they are one.
+    pub key_petitioner: Option<String>,
+    pub key_reason: Option<String>,
+    pub note: Option<String>,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A recorded reception session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub session: NewSession,
+    /// How many visits were registered in it.
+    pub visits: i64,
 }
 
 /// The months of leaders' reception days.
@@ -59,6 +89,16 @@ pub trait ReceptionStore: Send + Sync {
     async fn units_keeping_reception_months(&self, month: &str) -> StoreResult<Vec<i64>>;
     /// The units with a published table of `month`.
     async fn units_published_reception_month(&self, month: &str) -> StoreResult<Vec<i64>>;
+    /// Records a reception session; its id.
+    async fn add_reception_session(&self, session: &NewSession) -> StoreResult<i64>;
+    async fn reception_session(&self, id: i64) -> StoreResult<Option<SessionRecord>>;
+    /// The sessions of these units held from `from` up to (not including) `before`, by day.
+    async fn reception_sessions(
+        &self,
+        units: &[i64],
+        from: NaiveDate,
+        before: NaiveDate,
+    ) -> StoreResult<Vec<SessionRecord>>;
     /// Tells the unit's supervisors once that `month`'s table is not published by its deadline:
     /// writes `notices` unless they were written before. True when they were written now.
     async fn tell_unpublished_month(

@@ -52,6 +52,8 @@ pub struct ListParams {
     /// matches only up to 1,000 past the page's first row, and says `total_exact: false` when there
     /// are more (fast at any size; the staff list asks for this).
     pub total: Option<String>,
+    /// A reception session's id (接访活动, TWN-10): only the visits registered in it.
+    pub session: Option<i64>,
     /// From 1.
     pub page: Option<u32>,
     /// 1 to 200, default 20.
@@ -60,9 +62,9 @@ pub struct ListParams {
 
 /// The names of the list's filters in a query string: every field of [`ListParams`] but the page and
 /// its size.
-pub const FILTER_KEYS: [&str; 14] = [
+pub const FILTER_KEYS: [&str; 15] = [
     "q", "status", "channel", "unit", "from", "to", "sort", "due", "owner", "held", "category", "flag", "waiting",
-    "total",
+    "total", "session",
 ];
 
 /// How far past a page's first row a bounded total counts a full-text search's matches: a word
@@ -228,6 +230,7 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
         due_provisional,
         owner,
         held_by,
+        session: p.session,
         open_only,
         category,
         flag,

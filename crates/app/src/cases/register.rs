@@ -44,6 +44,12 @@ pub async fn check_registration(
     let unit_id = unit_in_scope(state, actor, "unit", &registration.unit).await?;
     let received_on = huiyin_core::limits::china_day(registration.received_at);
     registration.on_duty = crate::duty::on_duty(state, unit_id, received_on).await?.map(|u| u.username);
+    if let Some(session) = draft.session {
+        registration.session = Some(
+            crate::reception_sessions::session_for_visit(state, unit_id, received_on, registration.channel, session)
+                .await?,
+        );
+    }
     name_the_accused_unit(state, &mut registration).await?;
     name_the_accused_person(state, actor, &mut registration).await?;
     // Units named elsewhere in the registration must exist, though they may lie outside the scope.

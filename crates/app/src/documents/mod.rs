@@ -189,9 +189,11 @@ fn issuing_events(file: &CaseFile) -> Vec<(DocKind, &Event, String)> {
         if let Some(kind) = kind {
             out.push((kind, event, issuer.clone()));
         }
-        // TWN-10: the visit register is issued at registration and again with each leader's instruction;
-        // the latest one stands.
+        // TWN-10: a visit received in a leader's reception session is given the leaders' register, at
+        // registration and again with each leader's instruction; the latest one stands. Outside a
+        // session no such register is issued.
         if file.registration.channel == Channel::Visit
+            && file.registration.session.is_some()
             && (last_instruction.map(|e| e.seq) == Some(event.seq)
                 || (last_instruction.is_none() && matches!(event.data, EventData::Registered { .. })))
         {
@@ -293,6 +295,11 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
                 })
                 .collect();
             let mut facts = registration_facts(file, names);
+            if let Some(session) = &file.registration.session {
+                let leaders: Vec<String> = session.leaders.iter().map(|l| names.person(l)).collect();
+                facts.push(("接访活动".into(), session.kind.label_zh().into()));
+                facts.push(("接访领导".into(), leaders.join("、")));
+            }
             facts.push((
                 "领导批示意见".into(),
                 if instructions.is_empty() { "(待批示)".into() } else { instructions.join(";") },
@@ -537,6 +544,23 @@ mod tests {
         }
         .parse(Utc::now(), &classes)
         .unwrap();
+        file_of(registration, events)
+    }
+
+    /// A visit received in a leader's reception session (TWN-10).
+    fn in_session(events: Vec<EventData>) -> CaseFile {
+        let mut file = file_with(Vec::new());
+        let mut registration = file.registration.clone();
+        registration.session = Some(huiyin_core::reception_session::SessionRef {
+            id: 7,
+            kind: huiyin_core::reception_session::SessionKind::LeaderDay,
+            leaders: vec!["lizhen".into()],
+        });
+        file = file_of(registration, events);
+        file
+    }
+
+    fn file_of(registration: huiyin_core::case::Registration, events: Vec<EventData>) -> CaseFile {
         let mut all = vec![Event {
             seq: 1,
             occurred_at: Utc::now(),
@@ -624,7 +648,8 @@ mod tests {
         assert!(doc.letter.paragraphs.iter().any(|p| p.contains("请求复查")), "names the next step");
         assert_eq!(
             all.iter().map(|d| d.kind).collect::<Vec<_>>(),
-            [DocKind::Receipt, DocKind::ReceptionRegister, DocKind::AcceptanceNotice, DocKind::Opinion]
+            [DocKind::Receipt, DocKind::AcceptanceNotice, DocKind::Opinion],
+            "a visit outside a leader's reception session has no TWN-10 register"
         );
         let review = file_with(vec![
             EventData::Accepted {},
@@ -645,16 +670,26 @@ mod tests {
     }
 
     #[test]
-    fn twn_10_the_visit_register_carries_the_latest_instruction() {
-        let file = file_with(vec![
-            EventData::Instructed { text: "请民政办核实".into() },
-            EventData::Instructed { text: "三日内答复".into() },
-        ]);
+    fn twn_10_the_visit_register_carries_the_sessions_leaders_and_the_latest_instruction() {
+        let instructions = || {
+            vec![
+                EventData::Instructed { text: "请民政办核实".into() },
+                EventData::Instructed { text: "三日内答复".into() },
+            ]
+        };
+        let file = in_session(instructions());
         let register =
             find(issued(&file, &issuers(UnitKind::Town), &Names::default()), DocKind::ReceptionRegister, None).unwrap();
         assert_eq!(register.issued_by, 3, "the latest instruction issues it");
         let (_, text) = register.letter.facts.last().unwrap();
         assert!(text.contains("请民政办核实") && text.contains("三日内答复"), "{text}");
+        assert!(register.letter.facts.iter().any(|(k, v)| k == "接访领导" && v == "lizhen"));
+        // Outside a session, no register however many instructions.
+        let plain = file_with(instructions());
+        assert!(
+            find(issued(&plain, &issuers(UnitKind::Town), &Names::default()), DocKind::ReceptionRegister, None)
+                .is_none()
+        );
     }
 
     #[test]

@@ -170,6 +170,8 @@ async fn checked_petition(
     online.received_at = None;
     online.flags.clear();
     online.forwarded_from = None;
+    // A petition online is received in no leader's reception session.
+    online.session = None;
     let (registration, unit_id) = check_online_registration(state, &actor, &online, now).await?;
     Ok((actor, registration, unit_id))
 }

@@ -18,8 +18,9 @@ fn month_of(day: chrono::NaiveDate) -> String {
     day.format("%Y-%m").to_string()
 }
 
-/// Adds a leader with their name, title and rank (职级) on their staff card, through the store.
-fn leader(db: &Db, username: &str, unit: &str, name: &str, title: &str, rank: &str) {
+/// Adds a leader with their name, title and rank (职级) on their staff card, through the store; an
+/// API token for them.
+fn leader(db: &Db, username: &str, unit: &str, name: &str, title: &str, rank: &str) -> String {
     db.with_store(async |store| {
         let user = huiyin_store::NewUser {
             username: username.into(),
@@ -33,8 +34,12 @@ fn leader(db: &Db, username: &str, unit: &str, name: &str, title: &str, rank: &s
             rank: Some(rank.into()),
             phone: None,
         };
-        store.add_user(&user).await.unwrap();
-    });
+        let user = store.add_user(&user).await.unwrap();
+        let token = huiyin_app::context::new_token("hy_").unwrap();
+        let hash = huiyin_app::context::token_hash(&token);
+        store.add_api_token(user.id, &hash, &huiyin_store::NewApiToken::default(), chrono::Utc::now()).await.unwrap();
+        token
+    })
 }
 
 fn day(d: chrono::NaiveDate, leaders: &[&str], place: &str) -> Value {
@@ -105,7 +110,9 @@ fn twn_9_a_towns_month_is_published_changed_and_shown_as_a_change(backend: Backe
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("draft")), "nothing to publish: {err}");
 
     // TWN-8: fixed places and a joint reception; today is a reception day, so this week shows it.
-    let fifteenth = first.with_day(15).unwrap();
+    // Days of the month other than today (today is a reception day of its own below).
+    let fifteenth = first.with_day(if today.day() == 15 { 16 } else { 15 }).unwrap();
+    let twentieth = first.with_day(if today.day() == 20 { 21 } else { 20 }).unwrap();
     let body = json!({"days": [
         {"day": fifteenth.to_string(), "leaders": ["lizhen", "xianzhang"], "place": "镇信访接待室", "starts": "09:00", "ends": "12:00"},
         day(today, &["lizhen"], "镇信访接待室"),
@@ -145,7 +152,7 @@ fn twn_9_a_towns_month_is_published_changed_and_shown_as_a_change(backend: Backe
     // A change after publication: a new version with its reason; the first stays as it was.
     let changed = json!({"days": [
         {"day": fifteenth.to_string(), "leaders": ["xianzhang"], "place": "镇信访接待室"},
-        day(first.with_day(20).unwrap(), &["lizhen"], "村委会议室"),
+        day(twentieth, &["lizhen"], "村委会议室"),
     ]});
     let (status, err) = put(&server, &town_admin, &format!("{path}/draft"), &changed);
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("change_note")), "{err}");
@@ -164,10 +171,8 @@ fn twn_9_a_towns_month_is_published_changed_and_shown_as_a_change(backend: Backe
         .map(|c| (c["day"].as_str().unwrap().to_owned(), c["change"].as_str().unwrap().to_owned()))
         .collect();
     assert!(told.contains(&(fifteenth.to_string(), "changed".into())), "{told:?}");
-    assert!(told.contains(&(first.with_day(20).unwrap().to_string(), "added".into())), "{told:?}");
-    if today.day() != 15 && today.day() != 20 {
-        assert!(told.contains(&(today.to_string(), "removed".into())), "{told:?}");
-    }
+    assert!(told.contains(&(twentieth.to_string(), "added".into())), "{told:?}");
+    assert!(told.contains(&(today.to_string(), "removed".into())), "{told:?}");
     let (_, public) = public_unit(&server);
     let shown = &public["reception_month"];
     assert_eq!((shown["version"].as_i64(), shown["change_note"].as_str()), (Some(2), Some("李振副镇长参加县里会议")));
@@ -186,7 +191,7 @@ fn twn_9_a_towns_month_is_published_changed_and_shown_as_a_change(backend: Backe
     assert!(!text.contains("变更说明"), "the first version changed nothing: {text}");
     assert_eq!(get(&server, &chen, &format!("{path}/notice.pdf?version=9")).0, 404);
 
-    // Next month's table, published now, is on time; last month's is late.
+    // Next month's table, published now, is on time; last month's is no longer drafted.
     let next = month_of(first + chrono::Months::new(1));
     let next_first = first + chrono::Months::new(1);
     let body = json!({"days": [day(next_first.with_day(10).unwrap(), &["lizhen"], "镇信访接待室")]});
@@ -195,12 +200,12 @@ fn twn_9_a_towns_month_is_published_changed_and_shown_as_a_change(backend: Backe
         post(&server, &town_admin, &format!("/api/v1/units/XZ/reception-months/{next}/publish"), &json!({}));
     assert_eq!(on_time["published"][0]["late"], false, "{on_time}");
     let last_first = first - chrono::Months::new(1);
-    let last = month_of(last_first);
     let body = json!({"days": [day(last_first.with_day(10).unwrap(), &["lizhen"], "镇信访接待室")]});
-    assert_eq!(put(&server, &town_admin, &format!("/api/v1/units/XZ/reception-months/{last}/draft"), &body).0, 200);
-    let (_, late) =
-        post(&server, &town_admin, &format!("/api/v1/units/XZ/reception-months/{last}/publish"), &json!({}));
-    assert_eq!(late["published"][0]["late"], true, "{late}");
+    let (status, err) =
+        put(&server, &town_admin, &format!("/api/v1/units/XZ/reception-months/{}/draft", month_of(last_first)), &body);
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("month")), "{err}");
+    // The change of this month, published after the deadline or not, is not a late publication.
+    assert_eq!(both["published"][1]["late"], false, "{both}");
     // A draft dropped leaves the published versions.
     assert_eq!(put(&server, &town_admin, &format!("{path}/draft"), &noted).0, 200);
     assert_eq!(delete(&server, &town_admin, &format!("{path}/draft")).0, 204);
@@ -286,3 +291,125 @@ fn twn_9_an_unpublished_month_is_told_to_the_supervisors_once(backend: Backend) 
     }
 }
 both_backends!(twn_9_an_unpublished_month_is_told_to_the_supervisors_once);
+
+/// TWN-10 (and TWN-9's appointment visits): a leader's reception session is recorded by the officer
+/// at the counter; a visit registered in it carries its leader and is the only kind of visit given
+/// the 领导干部接待群众来访登记表, with the leader named and the leader's 批示 on it; the session lists
+/// its visits and prints its summary; a joint reception needs two leaders, an appointment its key
+/// petitioner and why, whose name only supervisors and leaders read; a letter, another unit's
+/// session or another day's is refused on `session`; a sibling town sees none of it.
+fn twn_10_a_visit_in_a_leaders_session_gets_the_register_and_the_summary(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, dong) = db.seed();
+    let lizhen = leader(&db, "lizhen", "XZ", "李振", "副镇长", "副科级");
+    leader(&db, "xianzhang", "QX", "冼章", "副县长", "副县级");
+    let server = Server::start(&db);
+    let today = china_today();
+    let session = |kind: &str, leaders: &[&str]| json!({"kind": kind, "day": today.to_string(), "leaders": leaders, "venue": "西山社区党群服务中心", "starts": "09:00", "ends": "11:30"});
+    let (status, err) = post(&server, &wang, "/api/v1/units/XS/reception-sessions", &session("joint", &["lizhen"]));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("leaders")), "a joint reception has two: {err}");
+    let (status, err) =
+        post(&server, &wang, "/api/v1/units/XS/reception-sessions", &session("appointment", &["lizhen"]));
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("key_petitioner")), "{err}");
+    let mut appointment = session("appointment", &["lizhen"]);
+    appointment["key_petitioner"] = json!("张某");
+    appointment["key_reason"] = json!("多次越级上访,诉求长期未化解");
+    let (status, booked) = post(&server, &wang, "/api/v1/units/XS/reception-sessions", &appointment);
+    assert_eq!(status, 201, "{booked}");
+    assert_eq!(booked["key_petitioner"], Value::Null, "an officer records it but does not read whom");
+    let (status, day) =
+        post(&server, &wang, "/api/v1/units/XS/reception-sessions", &session("leader_day", &["lizhen", "xianzhang"]));
+    assert_eq!(status, 201, "{day}");
+    let id = day["id"].as_i64().unwrap();
+    assert_eq!(post(&server, &dong, "/api/v1/units/XS/reception-sessions", &session("leader_day", &["lizhen"])).0, 404);
+
+    // A visit in the session, a visit outside it, and refusals on `session`.
+    let visit = |session: Option<i64>, channel: &str| {
+        let mut v = json!({
+            "channel": channel, "unit": "XS", "received_at": today.to_string(),
+            "petitioner": {"name": "王秀英", "phone": "13812345678"},
+            "category": "拖欠农民工工资", "purpose": "request", "content": "在工地务工三个月,包工头拖欠工资一万二千元。"
+        });
+        if let Some(s) = session {
+            v["session"] = json!(s);
+        }
+        v
+    };
+    let (status, inside) = post(&server, &wang, "/api/v1/cases", &visit(Some(id), "visit"));
+    assert_eq!(status, 201, "{inside}");
+    let (_, outside) = post(&server, &wang, "/api/v1/cases", &visit(None, "visit"));
+    for (body, why) in [(visit(Some(id), "letter"), "a letter"), (visit(Some(id + 100), "visit"), "no such session")] {
+        let (status, err) = post(&server, &wang, "/api/v1/cases", &body);
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some("session")), "{why}: {err}");
+    }
+    let mut yesterday = visit(Some(id), "visit");
+    yesterday["received_at"] = json!(today.pred_opt().unwrap().to_string());
+    assert_eq!(post(&server, &wang, "/api/v1/cases", &yesterday).1["error"]["field"], "session", "another day");
+
+    // TWN-10: only the visit in the session has the register; the leader's 批示 is on it.
+    let kinds = |case: &Value| -> Vec<String> {
+        let (_, docs) = get(&server, &wang, &format!("/api/v1/cases/{}/documents", case["id"]));
+        docs.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap().to_owned()).collect()
+    };
+    assert!(kinds(&inside).contains(&"reception-register".to_owned()), "{:?}", kinds(&inside));
+    assert!(!kinds(&outside).contains(&"reception-register".to_owned()), "{:?}", kinds(&outside));
+    let (status, done) = post(
+        &server,
+        &lizhen,
+        &format!("/api/v1/cases/{}/instruct", inside["id"]),
+        &json!({"text": "请民政办三日内核实"}),
+    );
+    assert_eq!(status, 200, "{done}");
+    let (_, docs) = get(&server, &wang, &format!("/api/v1/cases/{}/documents", inside["id"]));
+    let register = docs.as_array().unwrap().iter().rev().find(|d| d["kind"] == "reception-register").unwrap();
+    let register = pdf_text(&server, &wang, register["url"].as_str().unwrap());
+    for expected in ["领导干部接待群众来访登记表", "接访领导", "李振", "冼章", "请民政办三日内核实"]
+    {
+        assert!(register.contains(expected), "{expected}: {register}");
+    }
+
+    // The session with its visits, and its summary.
+    let (status, detail) = get(&server, &wang, &format!("/api/v1/reception-sessions/{id}"));
+    assert_eq!(status, 200, "{detail}");
+    let visits: Vec<&Value> = detail["visits"].as_array().unwrap().iter().collect();
+    assert_eq!(visits.len(), 1, "{detail}");
+    assert_eq!(visits[0]["id"], inside["id"]);
+    assert_eq!(get(&server, &dong, &format!("/api/v1/reception-sessions/{id}")).0, 404, "a sibling town");
+    let summary = pdf_text(&server, &chen, &format!("/api/v1/reception-sessions/{id}/summary.pdf"));
+    // A table cell wraps: the instruction is read by its first words.
+    for expected in ["领导接访日情况汇总", "李振", inside["case_number"].as_str().unwrap(), "请民政办三日内"]
+    {
+        assert!(summary.contains(expected), "{expected}: {summary}");
+    }
+    assert!(!summary.contains("13812345678"), "no telephone on the summary");
+    let month = month_of(today);
+    let (_, listed) = get(&server, &chen, &format!("/api/v1/units/XS/reception-sessions?month={month}"));
+    let booked_line = listed.as_array().unwrap().iter().find(|s| s["kind"] == "appointment").unwrap();
+    assert_eq!(booked_line["key_petitioner"], "张某", "a supervisor reads whom: {listed}");
+    let (_, listed) = get(&server, &wang, &format!("/api/v1/units/XS/reception-sessions?month={month}"));
+    assert!(listed.as_array().unwrap().iter().all(|s| s["key_petitioner"].is_null()), "{listed}");
+    let day_line = listed.as_array().unwrap().iter().find(|s| s["id"] == id).unwrap();
+    assert_eq!(day_line["visits"], 1);
+    // Who came to an appointment is who the key petitioner is: not an officer's to read.
+    let appointment_path = format!("/api/v1/reception-sessions/{}", booked["id"]);
+    assert_eq!(get(&server, &wang, &appointment_path).0, 403);
+    assert_eq!(get(&server, &chen, &appointment_path).0, 200);
+
+    // GEN-7: a visit in the session that accuses the town is neither listed nor counted for the
+    // town's supervisor, who reads the session; the officer who took it sees both visits.
+    let mut accusation = visit(Some(id), "visit");
+    accusation["accused"] = json!({"unit": "XZ", "name": "西镇某干部"});
+    accusation["purpose"] = json!("accusation");
+    accusation["petitioner"]["name"] = json!("保密癸");
+    assert_eq!(post(&server, &wang, "/api/v1/cases", &accusation).0, 201);
+    let count = |token: &str| {
+        let (_, listed) = get(&server, token, &format!("/api/v1/units/XS/reception-sessions?month={month}"));
+        listed.as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()["visits"].as_i64()
+    };
+    assert_eq!((count(&wang), count(&chen)), (Some(2), Some(1)));
+    let (_, detail) = get(&server, &chen, &format!("/api/v1/reception-sessions/{id}"));
+    assert!(!detail.to_string().contains("保密癸"), "{detail}");
+    let summary = pdf_text(&server, &chen, &format!("/api/v1/reception-sessions/{id}/summary.pdf"));
+    assert!(!summary.contains("保密癸") && summary.contains("1批"), "{summary}");
+}
+both_backends!(twn_10_a_visit_in_a_leaders_session_gets_the_register_and_the_summary);

@@ -211,3 +211,158 @@ pub(super) async fn reception_notice_pdf(
         .map_err(|e| refuse(caller.lang, e))?;
     Ok(crate::made_pdf(&name, pdf))
 }
+
+/// A reception session (接访活动, TWN-10).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct ReceptionSessionView {
+    id: i64,
+    unit: String,
+    /// `leader_day`, `joint`, `appointment` or `home_visit`.
+    kind: huiyin_core::reception_session::SessionKind,
+    /// 领导接访日, 联合接访, 约访, 下访.
+    kind_label: String,
+    day: chrono::NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    starts: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ends: Option<String>,
+    place: String,
+    leaders: Vec<huiyin_core::reception::ArrangedLeader>,
+    /// 约访: the key petitioner (重点信访人) and why; shown to supervisors, leaders and
+    /// administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_petitioner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    /// How many visits were registered in it, as the caller's case list counts them (GEN-7: a visit
+    /// accusing the caller is not counted).
+    visits: i64,
+}
+
+fn session_view(unit: &str, r: huiyin_store::SessionRecord) -> ReceptionSessionView {
+    let s = r.session;
+    ReceptionSessionView {
+        id: r.id,
+        unit: unit.to_owned(),
+        kind_label: s.kind.label_zh().to_owned(),
+        kind: s.kind,
+        day: s.day,
+        starts: s.starts,
+        ends: s.ends,
+        place: s.place,
+        leaders: s.leaders,
+        key_petitioner: s.key_petitioner,
+        key_reason: s.key_reason,
+        note: s.note,
+        visits: r.visits,
+    }
+}
+
+/// Records a reception session at a unit (those who register visits there, its administrators
+/// and leaders): a leader's reception day, a joint reception (two leaders or more), an appointment
+/// visit with a key petitioner (name and reason required) or a home visit; the leaders as for a
+/// month's table (TWN-7). Visits are then registered in it with `session` (TWN-10).
+#[utoipa::path(post, path = "/units/{code}/reception-sessions", tag = "duty", params(("code" = String, Path)),
+    request_body = huiyin_core::reception_session::ReceptionSessionDraft,
+    responses((status = 201, body = ReceptionSessionView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn record_session(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    ApiJson(draft): ApiJson<huiyin_core::reception_session::ReceptionSessionDraft>,
+) -> ApiResult<(StatusCode, Json<ReceptionSessionView>)> {
+    let record = huiyin_app::reception_sessions::record(&state, &caller.actor, &code, &draft)
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok((StatusCode::CREATED, Json(session_view(&code.trim().to_ascii_uppercase(), record))))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(super) struct MonthQuery {
+    /// `YYYY-MM`.
+    month: String,
+}
+
+/// A unit's reception sessions of a month, by day.
+#[utoipa::path(get, path = "/units/{code}/reception-sessions", tag = "duty", params(("code" = String, Path), MonthQuery),
+    responses((status = 200, body = [ReceptionSessionView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+               (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn list_sessions(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    Query(q): Query<MonthQuery>,
+) -> ApiResult<Json<Vec<ReceptionSessionView>>> {
+    let (unit, all) = huiyin_app::reception_sessions::sessions(&state, &caller.actor, &code, &q.month)
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(all.into_iter().map(|r| session_view(&unit.code, r)).collect()))
+}
+
+/// A visit registered in a session.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct ReceptionSessionVisitView {
+    id: i64,
+    case_number: String,
+    /// The petitioner's name; absent for an anonymous one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    petitioner: Option<String>,
+    status: String,
+    received_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A session with the visits registered in it that the caller may see.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct ReceptionSessionDetailView {
+    session: ReceptionSessionView,
+    visits: Vec<ReceptionSessionVisitView>,
+}
+
+/// One reception session with its visits (those the caller may see: scope and GEN-7 as for any
+/// case list).
+#[utoipa::path(get, path = "/reception-sessions/{id}", tag = "duty", params(("id" = i64, Path)),
+    responses((status = 200, body = ReceptionSessionDetailView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn get_session(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ReceptionSessionDetailView>> {
+    let (unit, record, visits) =
+        huiyin_app::reception_sessions::session(&state, &caller.actor, id).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(ReceptionSessionDetailView {
+        session: session_view(&unit.code, record),
+        visits: visits
+            .into_iter()
+            .map(|v| ReceptionSessionVisitView {
+                id: v.id,
+                case_number: v.case_number,
+                petitioner: v.petitioner_name,
+                status: v.status.code().to_owned(),
+                received_at: v.received_at,
+            })
+            .collect(),
+    }))
+}
+
+/// The session's summary (visitors, cases, the leaders' instructions, where each case stands) as
+/// one PDF under the unit's letterhead.
+#[utoipa::path(get, path = "/reception-sessions/{id}/summary.pdf", tag = "duty", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody),
+               (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn session_summary_pdf(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::response::Response> {
+    let (name, pdf) = huiyin_app::reception_sessions::summary_pdf(&state, &caller.actor, id)
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok(crate::made_pdf(&name, pdf))
+}

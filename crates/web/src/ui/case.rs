@@ -83,6 +83,8 @@ pub(super) struct CaseTemplateView {
     first_receiver: String,
     /// Who was on duty that day (TWN-6), when the unit had a rota.
     on_duty: Option<String>,
+    /// The leaders' reception session the visit was received in (TWN-10), in words.
+    session: Option<String>,
     owner: String,
     owner_leader: Option<String>,
     holding_unit: String,
@@ -265,6 +267,10 @@ pub(super) async fn case_page(
         unit: view.unit,
         first_receiver: names.staff.badge_of(&view.first_receiver),
         on_duty: view.on_duty.as_deref().map(|d| names.person(d)),
+        session: view.session.as_ref().map(|s| {
+            let leaders: Vec<String> = s.leaders.iter().map(|l| names.person(l)).collect();
+            format!("{}:{}", s.kind_label, leaders.join("、"))
+        }),
         owner: names.person(&view.owner),
         owner_leader: view.owner_leader.as_deref().map(|l| names.person(l)),
         holding_unit: names.unit(&view.holding_unit),

@@ -121,6 +121,9 @@ pub(super) struct ListForm {
     /// `exact` counts every match of a search; by default the list counts up to a bound.
     #[serde(default)]
     total: String,
+    /// A reception session's id (TWN-10): its visits.
+    #[serde(default)]
+    session: String,
     page: Option<u32>,
 }
 
@@ -142,6 +145,8 @@ impl ListForm {
             flag: some(&self.flag),
             waiting: some(&self.waiting),
             total: Some(if self.total == "exact" { "exact" } else { "bounded" }.into()),
+            // A value no link gives is a session no one has: an empty list.
+            session: some(&self.session).map(|s| s.trim().parse().unwrap_or(0)),
             page: self.page,
             per_page: Some(20),
         }
@@ -170,6 +175,7 @@ impl ListForm {
             ("flag", &self.flag),
             ("waiting", &self.waiting),
             ("total", &self.total),
+            ("session", &self.session),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
@@ -421,6 +427,7 @@ mod tests {
             flag: "s".into(),
             waiting: "s".into(),
             total: "s".into(),
+            session: "s".into(),
             page: None,
         };
         let mut keys: Vec<&str> = all.pairs().into_iter().map(|(k, _)| k).collect();

@@ -378,6 +378,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/reception/{unit}/{month}/publish", post(reception::publish)),
         ("/reception/{unit}/{month}/discard", post(reception::discard)),
         ("/reception/{unit}/{month}/notice.pdf", get(reception::notice_pdf)),
+        ("/reception/{unit}/sessions", post(reception::record_session)),
+        ("/reception/sessions/{id}/summary.pdf", get(reception::session_summary_pdf)),
         ("/gifts", get(gifts::gifts_page).post(gifts::record)),
         ("/gifts/{id}/review", post(gifts::review)),
         ("/training", get(training::training_page).post(training::record)),

@@ -23,7 +23,7 @@ use huiyin_core::{FieldError, ValidationErrors};
 /// How many leaders one row of the form offers (a joint reception).
 const LEADERS_PER_ROW: usize = 3;
 /// Empty rows offered after the days already drafted.
-const EMPTY_ROWS: usize = 4;
+const EMPTY_ROWS: usize = 6;
 
 /// One day of a table as the page shows it.
 pub(super) struct TableRow {
@@ -58,6 +58,19 @@ pub(super) struct FormRow {
     errors: Vec<String>,
 }
 
+/// A reception session of the month as the page lists it.
+pub(super) struct SessionRow {
+    id: i64,
+    day: String,
+    kind: &'static str,
+    leaders: String,
+    place: String,
+    hours: String,
+    /// 约访: the key petitioner and why, for those who read it.
+    key: String,
+    visits: i64,
+}
+
 /// A leader offered in the pickers.
 pub(super) struct Leader {
     username: String,
@@ -77,6 +90,8 @@ pub(super) struct ReceptionPage {
     next: String,
     first_day: String,
     last_day: String,
+    /// Today (China), the session form's day by default.
+    today: String,
     units: Vec<(String, String, bool)>,
     /// 2026-12-01 (当月第 1 个工作日).
     due: String,
@@ -101,6 +116,12 @@ pub(super) struct ReceptionPage {
     done: Option<&'static str>,
     summary: Vec<String>,
     errors: Option<ValidationErrors>,
+    /// The month's reception sessions (接访活动, TWN-10).
+    sessions: Vec<SessionRow>,
+    may_record_session: bool,
+    session_kinds: Vec<(&'static str, &'static str)>,
+    /// Why the session form was refused, in words.
+    session_refused: Vec<String>,
 }
 
 impl FormErrors for ReceptionPage {
@@ -170,11 +191,14 @@ pub(super) async fn reception_page(
         "draft" => Some("已保存草稿。核对无误后请公示;公示前公众看不到草稿。"),
         "publish" => Some("已公示。门户网站本单位页面已显示本月安排;请打印公示件张贴。"),
         "discard" => Some("已删除草稿。"),
+        "session" => {
+            Some("已记录接访活动。登记来访时可选择该活动,来访即记入活动并生成《领导干部接待群众来访登记表》。")
+        }
         _ => None,
     };
     let unit = if q.unit.trim().is_empty() { staff.actor.user.unit_code.clone() } else { q.unit.clone() };
     let m = reception::month(&state, &staff.actor, &unit, &month_or_now(&q.month)).await?;
-    view(&state, &staff, m, done, None, None).await
+    view(&state, &staff, m, done, None, None, Vec::new()).await
 }
 
 async fn view(
@@ -184,6 +208,7 @@ async fn view(
     done: Option<&'static str>,
     typed: Option<(Vec<FormRow>, String)>,
     errors: Option<ValidationErrors>,
+    session_refused: Vec<String>,
 ) -> PageResult {
     let today = huiyin_core::limits::china_day(chrono::Utc::now());
     let current = m.current();
@@ -231,6 +256,7 @@ async fn view(
         next: DutyMonth::of(m.month.next_first_day()).to_string(),
         first_day: first.to_string(),
         last_day: last.to_string(),
+        today: today.to_string(),
         units,
         due: m.due.to_string(),
         overdue: current.is_none() && today > m.due,
@@ -269,6 +295,33 @@ async fn view(
         done,
         summary: errors.iter().flat_map(|e| e.iter().map(|f| f.message(huiyin_core::Lang::Zh))).collect(),
         errors,
+        sessions: huiyin_app::reception_sessions::sessions(state, &staff.actor, &m.unit.code, &m.month.to_string())
+            .await?
+            .1
+            .into_iter()
+            .map(|r| SessionRow {
+                id: r.id,
+                day: day_label(r.session.day),
+                kind: r.session.kind.label_zh(),
+                leaders: huiyin_app::reception_sessions::leaders_text(&r),
+                place: r.session.place.clone(),
+                hours: match (&r.session.starts, &r.session.ends) {
+                    (Some(a), Some(b)) => format!("{a}–{b}"),
+                    _ => String::new(),
+                },
+                key: match (&r.session.key_petitioner, &r.session.key_reason) {
+                    (Some(p), Some(why)) => format!("约访对象:{p}(重点信访人:{why})"),
+                    _ => String::new(),
+                },
+                visits: r.visits,
+            })
+            .collect(),
+        may_record_session: m.may_arrange || staff.actor.user.role.can_register(),
+        session_kinds: huiyin_core::reception_session::SessionKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label_zh()))
+            .collect(),
+        session_refused,
     };
     let status = if page.errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, render(&page)).into_response())
@@ -287,7 +340,15 @@ fn posted_rows(f: &HashMap<String, String>) -> Vec<FormRow> {
     (0..count)
         .map(|i| FormRow {
             day: get(format!("day_{i}")),
-            leaders: (0..LEADERS_PER_ROW).map(|j| get(format!("leader_{i}_{j}"))).collect(),
+            // A row drafted through the API may name more leaders than the page offers at first.
+            leaders: {
+                let mut leaders: Vec<String> =
+                    (0..huiyin_core::reception::MAX_LEADERS).map(|j| get(format!("leader_{i}_{j}"))).collect();
+                while leaders.len() > LEADERS_PER_ROW && leaders.last().is_some_and(String::is_empty) {
+                    leaders.pop();
+                }
+                leaders
+            },
             place: get(format!("place_{i}")),
             starts: get(format!("starts_{i}")),
             ends: get(format!("ends_{i}")),
@@ -308,7 +369,14 @@ pub(super) async fn save_draft(
     let filled: Vec<usize> = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| !(r.day.is_empty() && r.place.is_empty() && r.leaders.iter().all(String::is_empty)))
+        .filter(|(_, r)| {
+            // A row with anything typed is sent, to be refused if incomplete rather than lost.
+            !(r.day.is_empty()
+                && r.place.is_empty()
+                && r.starts.is_empty()
+                && r.ends.is_empty()
+                && r.leaders.iter().all(String::is_empty))
+        })
         .map(|(i, _)| i)
         .collect();
     let change_note = f.get("change_note").cloned().unwrap_or_default();
@@ -347,7 +415,8 @@ pub(super) async fn save_draft(
                 }
             }
             let m = reception::month(&state, &staff.actor, &unit, &month).await?;
-            view(&state, &staff, m, None, Some((rows, change_note)), ValidationErrors::from_vec(remapped)).await
+            view(&state, &staff, m, None, Some((rows, change_note)), ValidationErrors::from_vec(remapped), Vec::new())
+                .await
         }
         Err(e) => Err(e.into()),
     }
@@ -370,7 +439,7 @@ pub(super) async fn publish(
         Ok(_) => back(&unit, &month, "publish"),
         Err(AppError::Invalid(errors)) => {
             let m = reception::month(&state, &staff.actor, &unit, &month).await?;
-            view(&state, &staff, m, None, None, Some(errors)).await
+            view(&state, &staff, m, None, None, Some(errors), Vec::new()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -401,5 +470,47 @@ pub(super) async fn notice_pdf(
     Query(q): Query<VersionQuery>,
 ) -> PageResult {
     let (name, pdf) = reception::notice_pdf(&state, &staff.actor, &unit, &month, q.version).await?;
+    Ok(crate::made_pdf(&name, pdf))
+}
+
+/// 记录接访活动: a session of the unit from the page's form; a refusal says why above the form.
+pub(super) async fn record_session(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(unit): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult {
+    check_csrf(&staff.session, f.get("csrf")).await?;
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let draft = huiyin_core::reception_session::ReceptionSessionDraft {
+        kind: get("kind"),
+        day: get("day"),
+        leaders: Some((0..LEADERS_PER_ROW).filter_map(|j| get(&format!("leader_{j}"))).collect()),
+        venue: get("venue"),
+        starts: get("starts"),
+        ends: get("ends"),
+        key_petitioner: get("key_petitioner"),
+        key_reason: get("key_reason"),
+        note: get("note"),
+    };
+    let month = month_or_now(&get("day").map(|d| d.chars().take(7).collect::<String>()).unwrap_or_default());
+    match huiyin_app::reception_sessions::record(&state, &staff.actor, &unit, &draft).await {
+        Ok(_) => back(&unit, &month, "session"),
+        Err(AppError::Invalid(errors)) => {
+            let refused = errors.iter().map(|e| e.message(huiyin_core::Lang::Zh)).collect();
+            let m = reception::month(&state, &staff.actor, &unit, &month).await?;
+            view(&state, &staff, m, None, None, None, refused).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The session's summary with its visitors as PDF.
+pub(super) async fn session_summary_pdf(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let (name, pdf) = huiyin_app::reception_sessions::summary_pdf(&state, &staff.actor, id).await?;
     Ok(crate::made_pdf(&name, pdf))
 }

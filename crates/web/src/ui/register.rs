@@ -63,6 +63,9 @@ pub(super) struct CaseForm {
     forwarded_unit: String,
     #[serde(default)]
     forwarded_reference: String,
+    /// The reception session (接访活动) the visit is received in, by id (TWN-10).
+    #[serde(default)]
+    session: String,
 }
 
 impl CaseForm {
@@ -86,6 +89,8 @@ pub(super) struct NewCasePage {
     me_name: String,
     /// Who is on duty today in the registrar's unit (TWN-6), by name and title.
     on_duty: Option<String>,
+    /// Today's reception sessions of the registrar's unit (TWN-10): (id, “领导接访日 · 李振（副镇长） · 镇信访接待室”).
+    sessions: Vec<(String, String)>,
     csrf: String,
     channel_label: &'static str,
     f: CaseForm,
@@ -153,6 +158,14 @@ pub(super) async fn new_case_page(
             .await?
             .as_ref()
             .map(huiyin_app::accounts::name_and_title),
+        sessions: huiyin_app::reception_sessions::todays_sessions(state, &staff.actor)
+            .await?
+            .iter()
+            .map(|r| {
+                let leaders = huiyin_app::reception_sessions::leaders_text(r);
+                (r.id.to_string(), format!("{} · {leaders} · {}", r.session.kind.label_zh(), r.session.place))
+            })
+            .collect(),
         csrf: staff.csrf.clone(),
         channel_label: channel.label_zh(),
         channels: choices(COUNTER_CHANNELS.iter().map(|c| (c.code(), c.label_zh())), &f.channel),
@@ -281,6 +294,8 @@ pub(super) fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft,
             unit: Some(unit),
             reference: some(&f.forwarded_reference),
         }),
+        // A value no picker offers is refused as no session of the unit.
+        session: some(&f.session).map(|s| s.parse().unwrap_or(-1)),
     })
 }
 
