@@ -28,7 +28,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(run(cli));
+    // A command's work is done (and written) when `run` returns. Dropping the runtime waits for every
+    // task without end, and a database pool's background task can keep spinning after the pool is
+    // gone: the command would never exit. Give the tasks a moment, then exit regardless.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(message)) => {
             eprintln!("错误:{message}");
