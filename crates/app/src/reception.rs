@@ -73,6 +73,16 @@ impl ReceptionMonth {
     }
 }
 
+/// A receiving leader as a table or session keeps them: name, title and rank as they are now.
+pub fn arranged_leader(u: &User) -> ArrangedLeader {
+    ArrangedLeader {
+        username: u.username.clone(),
+        name: u.display_name.clone(),
+        title: u.title.clone().unwrap_or_default(),
+        rank: u.rank.clone().unwrap_or_default(),
+    }
+}
+
 /// Whether the actor arranges `unit`'s reception: as for its duty rota, an administrator or a
 /// leader whose scope holds it.
 fn may_arrange(actor: &Actor, unit: &Unit) -> bool {
@@ -143,12 +153,7 @@ pub async fn save_draft(
         let mut leaders = Vec::new();
         for username in &day.leaders {
             match current.leaders.iter().find(|u| u.username == *username) {
-                Some(u) => leaders.push(ArrangedLeader {
-                    username: u.username.clone(),
-                    name: u.display_name.clone(),
-                    title: u.title.clone().unwrap_or_default(),
-                    rank: u.rank.clone().unwrap_or_default(),
-                }),
+                Some(u) => leaders.push(arranged_leader(u)),
                 None => {
                     let field = format!("days[{}].leaders", day.index);
                     errors.push(leader_refusal(state, &current, &field, username).await?);

@@ -18,7 +18,6 @@ use chrono::{Datelike, NaiveDate, Utc};
 use huiyin_core::case::Channel;
 use huiyin_core::duty::DutyMonth;
 use huiyin_core::limits::china_day;
-use huiyin_core::reception::ArrangedLeader;
 use huiyin_core::reception_session::{ReceptionSessionDraft, SessionKind, SessionRef};
 use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
@@ -87,12 +86,7 @@ pub async fn record(
     let mut errors = Vec::new();
     for username in &fields.leaders {
         match month.leaders.iter().find(|u| u.username == *username) {
-            Some(u) => leaders.push(ArrangedLeader {
-                username: u.username.clone(),
-                name: u.display_name.clone(),
-                title: u.title.clone().unwrap_or_default(),
-                rank: u.rank.clone().unwrap_or_default(),
-            }),
+            Some(u) => leaders.push(crate::reception::arranged_leader(u)),
             None => errors.push(crate::reception::leader_refusal(state, &month, "leaders", username).await?),
         }
     }
@@ -195,13 +189,7 @@ pub async fn session_for_visit(
 
 /// A session's leaders as printed: 张三（副镇长）、李四（副县长）.
 pub fn leaders_text(record: &SessionRecord) -> String {
-    record
-        .session
-        .leaders
-        .iter()
-        .map(|l| if l.title.is_empty() { l.name.clone() } else { format!("{}（{}）", l.name, l.title) })
-        .collect::<Vec<_>>()
-        .join("、")
+    huiyin_core::reception::leaders_text(&record.session.leaders)
 }
 
 /// The session's summary (接访活动情况汇总) as PDF under the unit's letterhead: the session, then

@@ -192,6 +192,15 @@ pub struct ArrangedLeader {
     pub rank: String,
 }
 
+/// Receiving leaders as printed: 张三（副镇长）、李四（党委委员）.
+pub fn leaders_text(leaders: &[ArrangedLeader]) -> String {
+    leaders
+        .iter()
+        .map(|l| if l.title.is_empty() { l.name.clone() } else { format!("{}（{}）", l.name, l.title) })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// One day of a stored month's table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -209,11 +218,7 @@ pub struct ArrangedDay {
 impl ArrangedDay {
     /// The leaders as printed: 张三（副镇长）、李四（党委委员）.
     pub fn leaders_text(&self) -> String {
-        self.leaders
-            .iter()
-            .map(|l| if l.title.is_empty() { l.name.clone() } else { format!("{}（{}）", l.name, l.title) })
-            .collect::<Vec<_>>()
-            .join("、")
+        leaders_text(&self.leaders)
     }
 
     /// The hours as printed: 09:00–12:00, or 全天 for the whole working day.

@@ -338,18 +338,13 @@ async fn demo_rotas(store: &dyn Store, calendar: &huiyin_core::calendar::Calenda
 async fn demo_reception_month(store: &dyn Store) -> Result<(), String> {
     use chrono::Datelike;
     use huiyin_core::duty::DutyMonth;
-    use huiyin_core::reception::{ArrangedDay, ArrangedLeader};
+    use huiyin_core::reception::ArrangedDay;
     let month = DutyMonth::of(huiyin_core::limits::china_day(Utc::now()));
     let unit = store.unit_by_code("XZ").await.map_err(|e| e.to_string())?.ok_or("demo unit missing")?;
     let mut leaders = Vec::new();
     for username in ["zhen.leader", "xian.leader"] {
         let u = store.user_by_username(username).await.map_err(|e| e.to_string())?.ok_or("demo staff missing")?;
-        leaders.push(ArrangedLeader {
-            username: u.username.clone(),
-            name: u.display_name.clone(),
-            title: u.title.clone().unwrap_or_default(),
-            rank: u.rank.clone().unwrap_or_default(),
-        });
+        leaders.push(huiyin_app::reception::arranged_leader(&u));
     }
     let days: Vec<ArrangedDay> = month
         .days()
