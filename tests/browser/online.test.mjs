@@ -198,7 +198,7 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
 test('the large-text display and English persist, stay accessible, and the pages fit a phone', async () => {
   const context = await env.browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true });
   const page = await context.newPage();
-  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/units', '/public/units/XS']) {
+  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/complaints', '/public/complaints/lookup', '/public/units', '/public/units/XS']) {
     await page.goto(`${env.server.base}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${path} fits a phone screen (overflow ${overflow}px)`);
@@ -210,7 +210,7 @@ test('the large-text display and English persist, stay accessible, and the pages
   assert.equal(await page.evaluate(() => document.documentElement.className), 'large', 'the choice is kept');
   const size = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
   assert.ok(size >= 20, `large text (${size}px)`);
-  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/units', '/public/units/XS']) {
+  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/complaints', '/public/complaints/lookup', '/public/units', '/public/units/XS']) {
     await page.goto(`${env.server.base}${path}`);
     assert.deepEqual(await seriousViolations(page), [], `${path} in large text`);
   }
@@ -222,7 +222,7 @@ test('the large-text display and English persist, stay accessible, and the pages
   await page.goto(`${env.server.base}/public/submit`);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.match(await page.textContent('h1'), /File a petition/);
-  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/units', '/public/units/XS']) {
+  for (const path of ['/public', '/public/submit', '/public/lookup', '/public/complaints', '/public/complaints/lookup', '/public/units', '/public/units/XS']) {
     await page.goto(`${env.server.base}${path}`);
     assert.deepEqual(await seriousViolations(page), [], `${path} in English`);
   }

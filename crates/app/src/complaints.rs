@@ -7,14 +7,19 @@
 //!
 //! Who reads a complaint: the one who received it, and the supervisors and leaders whose scope holds
 //! the unit — never the staff member it is about (nor the person on the rota it names), for whom it
-//! does not exist while it is open, as an accusation does not for its accused (GEN-7). Once
-//! concluded, they (and their unit's administrators) read on their page that a complaint of this
-//! kind was concluded so, and with what measure — never who complained or what they said. The audit
-//! log holds only the complaint's number and kind.
+//! does not exist while it is open, as an accusation does not for its accused (GEN-7); and a
+//! complaint filed on the portal with the complainant's case (`public::file_complaint`) only by
+//! those who may read that case, so that an accused unit never learns its accuser from a complaint.
+//! Once concluded, they (and their unit's administrators) read on their page that a complaint of
+//! this kind was concluded so, and with what measure — never who complained or what they said. The
+//! audit log holds only the complaint's number and kind. Each complaint has a number and a query
+//! code (told to the complainant), by which the complainant looks up the outcome on the portal.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use huiyin_core::calendar::due_date;
-use huiyin_core::complaint::{ComplaintDraft, ComplaintSource, ConclusionDraft, Finding, parse_conclusion};
+use huiyin_core::complaint::{
+    ComplaintDraft, ComplaintKind, ComplaintNumber, ComplaintSource, ConclusionDraft, Finding, parse_conclusion,
+};
 use huiyin_core::limits::china_day;
 use huiyin_core::user::{Role, Username, is_system_account};
 use huiyin_core::{FieldError, Invalid};
@@ -40,6 +45,18 @@ pub struct ComplaintLine {
     /// Past its due day and not concluded.
     pub overdue: bool,
     pub may_conclude: bool,
+    /// Its number (`TS-2026-000012`), which the complainant looks it up by.
+    pub number: String,
+    /// The number of the complainant's case it is linked to, when the reader may read that case
+    /// (GEN-7: a reader blind to the case is not told which it is).
+    pub case_number: Option<String>,
+    /// The query code, in the answer that recorded the complaint only: to be told to the complainant.
+    pub query_code: Option<String>,
+}
+
+/// A complaint's number: the year (China's) it was received and its record's number.
+pub fn number_of(record: &ComplaintRecord) -> ComplaintNumber {
+    ComplaintNumber { year: china_day(record.complaint.received_at).year(), id: record.id }
 }
 
 /// A concluded complaint as the person it was about reads it: no complainant, no account.
@@ -78,8 +95,22 @@ async fn about_senior(state: &AppState, record: &ComplaintRecord) -> AppResult<b
     })
 }
 
+/// Whether the complainant's case linked to a complaint is hidden from `actor` (GEN-7: a complaint
+/// linked to an accusation is for those who may read the accusation; an accused unit's supervisor
+/// would learn from it who accused them).
+async fn blind_to_case(state: &AppState, actor: &Actor, record: &ComplaintRecord) -> AppResult<bool> {
+    match record.complaint.case_id {
+        None => Ok(false),
+        Some(id) => match crate::cases::case_file(state, actor, id).await {
+            Ok(_) => Ok(false),
+            Err(AppError::NotFound) => Ok(true),
+            Err(e) => Err(e),
+        },
+    }
+}
+
 async fn reads(state: &AppState, actor: &Actor, record: &ComplaintRecord) -> AppResult<bool> {
-    if is_about(actor, record) {
+    if is_about(actor, record) || blind_to_case(state, actor, record).await? {
         return Ok(false);
     }
     Ok(record.complaint.received_by == actor.user.id || investigates(actor, record, about_senior(state, record).await?))
@@ -119,20 +150,12 @@ pub async fn record(state: &AppState, actor: &Actor, draft: &ComplaintDraft) -> 
             .map_err(|_| AppError::from(FieldError::new("unit", Invalid::UnknownUnit)))?,
         (None, None) => return Err(FieldError::new("unit", Invalid::Required).into()),
     };
-    // FED-8: an absence is traced to who was on the unit's rota that day.
-    let rota_user_id = if fields.kind == huiyin_core::complaint::ComplaintKind::Absence {
-        let day = fields.occurred_on;
-        let days = state.store.duty_days(unit.id, day, huiyin_core::duty::day_after(day)).await?;
-        days.first().and_then(|d| d.user_id)
-    } else {
-        None
-    };
+    let rota_user_id = rota_of(state, unit.id, fields.kind, fields.occurred_on).await?;
     if rota_user_id == Some(actor.user.id) && staff.is_none() {
         let allowed = "(当日值班的正是您本人,请交同事登记)".into();
         return Err(FieldError::new("unit", Invalid::NotAChoice { allowed }).into());
     }
-    let rules = state.store.limit_rules_for(unit.id).await?.unwrap_or_default();
-    let due_on = due_date(&*state.calendar().await, today, rules.complaint_handling).date;
+    let code = crate::cases::new_query_code()?;
     let complaint = NewComplaint {
         unit_id: unit.id,
         staff_id: staff.as_ref().map(|u| u.id).or(rota_user_id),
@@ -144,8 +167,11 @@ pub async fn record(state: &AppState, actor: &Actor, draft: &ComplaintDraft) -> 
         phone: fields.phone,
         received_by: actor.user.id,
         received_at: Utc::now(),
-        due_on,
+        due_on: due_on(state, unit.id).await?,
         rota_user_id,
+        case_id: None,
+        staff_named: None,
+        query_code_hash: Some(state.secret.query_code_hash(&code)),
     };
     let id = state.store.add_complaint(&complaint).await?;
     // On the log of the unit above, whose administrators are not the person's colleagues.
@@ -156,7 +182,29 @@ pub async fn record(state: &AppState, actor: &Actor, draft: &ComplaintDraft) -> 
     let after = json!({ "id": id });
     audit::record(state, actor, "complaint.record", Target::unit(&above), None, Some(after)).await;
     let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
-    line(state, actor, record).await
+    let mut line = line(state, actor, record).await?;
+    line.query_code = Some(code.to_string());
+    Ok(line)
+}
+
+/// FED-8: an absence is traced to who was on the unit's rota that day.
+pub(crate) async fn rota_of(
+    state: &AppState,
+    unit_id: i64,
+    kind: ComplaintKind,
+    day: NaiveDate,
+) -> AppResult<Option<i64>> {
+    if kind != ComplaintKind::Absence {
+        return Ok(None);
+    }
+    let days = state.store.duty_days(unit_id, day, huiyin_core::duty::day_after(day)).await?;
+    Ok(days.first().and_then(|d| d.user_id))
+}
+
+/// The day a complaint received today about the unit is to be concluded by (its `complaint_handling`).
+pub(crate) async fn due_on(state: &AppState, unit_id: i64) -> AppResult<NaiveDate> {
+    let rules = state.store.limit_rules_for(unit_id).await?.unwrap_or_default();
+    Ok(due_date(&*state.calendar().await, china_day(Utc::now()), rules.complaint_handling).date)
 }
 
 /// The complaints about the staff and reception of a unit of the actor's scope (by default their
@@ -248,7 +296,10 @@ pub async fn waiting_counts(state: &AppState, actor: &Actor) -> AppResult<(i64, 
     let (mut waiting, mut overdue) = (0, 0);
     for record in state.store.complaints(&units).await? {
         let open = record.concluded_at.is_none() && !is_about(actor, &record);
-        if open && investigates(actor, &record, about_senior(state, &record).await?) {
+        if open
+            && investigates(actor, &record, about_senior(state, &record).await?)
+            && !blind_to_case(state, actor, &record).await?
+        {
             waiting += 1;
             overdue += i64::from(record.complaint.due_on < today);
         }
@@ -281,7 +332,28 @@ async fn line(state: &AppState, actor: &Actor, record: ComplaintRecord) -> AppRe
     let senior = staff.as_ref().is_some_and(|u| matches!(u.role, Role::Supervisor | Role::Leader));
     let may_conclude =
         record.concluded_at.is_none() && investigates(actor, &record, senior) && !is_about(actor, &record);
-    Ok(ComplaintLine { record, unit, staff, received_by, rota, concluded_by, overdue, may_conclude })
+    let case_number = match c.case_id {
+        Some(id) => match crate::cases::case_file(state, actor, id).await {
+            Ok(file) => Some(file.state.case_number),
+            Err(AppError::NotFound) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    let number = number_of(&record).to_string();
+    Ok(ComplaintLine {
+        record,
+        unit,
+        staff,
+        received_by,
+        rota,
+        concluded_by,
+        overdue,
+        may_conclude,
+        number,
+        case_number,
+        query_code: None,
+    })
 }
 
 /// The staff a complaint recorded by `actor` may be about: active staff of their scope but

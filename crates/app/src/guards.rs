@@ -5,7 +5,7 @@
 //!
 //! - A public lookup is slowed after 5 failures from one address in 15 minutes (1, 2, 4, 8 s) and
 //!   refused after 20; a case number is locked after 10 failed codes in a day (whoever typed them),
-//!   until that day is over or the unit reissues the code.
+//!   until that day is over or the unit reissues the code; a complaint's number likewise.
 //! - A login is refused after 5 failures for one account or 20 from one address in 15 minutes.
 //!
 //! An attempt is counted before it is made and forgiven when it succeeds, so that a burst of
@@ -30,6 +30,9 @@ pub struct Guard {
 pub const LOOKUP_ADDRESS: Guard = Guard { scope: "lookup_address", window: Duration::from_secs(15 * 60), cap: 20 };
 /// Failed public lookups of one case number, from anywhere.
 pub const LOOKUP_CASE: Guard = Guard { scope: "lookup_case", window: Duration::from_secs(24 * 60 * 60), cap: 10 };
+/// Failed public lookups of one complaint number (FED-12), from anywhere.
+pub const LOOKUP_COMPLAINT: Guard =
+    Guard { scope: "lookup_complaint", window: Duration::from_secs(24 * 60 * 60), cap: 10 };
 /// Failed logins of one account.
 pub const LOGIN_ACCOUNT: Guard = Guard { scope: "login_account", window: Duration::from_secs(15 * 60), cap: 5 };
 /// Failed logins from one address.

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::case::{CaseNumber, QueryCode};
 use crate::identity::PhoneNumber;
 use crate::{FieldError, Invalid, ValidationErrors, text};
 
@@ -155,30 +156,76 @@ impl ComplaintDraft {
     /// The fields, or every mistake on its field.
     pub fn parse(&self, today: NaiveDate) -> Result<ComplaintFields, ValidationErrors> {
         let mut errors = Vec::new();
-        let mut keep = |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).ok();
-        let account = keep(text::required("account", self.account.as_deref(), text::limits::CONTENT));
+        let facts = ComplaintFacts::parse(
+            [&self.kind, &self.account, &self.occurred_on, &self.complainant, &self.phone],
+            today,
+            &mut errors,
+        );
         let mut optional = |field: &str, value: Option<&str>, max: usize| {
             text::optional(field, value, max).map_err(|e| errors.push(e)).ok().flatten()
         };
         let staff = optional("staff", self.staff.as_deref(), 40);
         let unit = optional("unit", self.unit.as_deref(), 40);
-        let complainant = optional("complainant", self.complainant.as_deref(), text::limits::NAME);
-        let phone = optional("phone", self.phone.as_deref(), 40);
-        let kind = match self.kind.as_deref() {
-            None => Err(FieldError::new("kind", Invalid::Required)),
-            Some(raw) => ComplaintKind::parse("kind", raw),
-        }
-        .map_err(|e| errors.push(e))
-        .ok();
         let source = match self.source.as_deref() {
             None => Err(FieldError::new("source", Invalid::Required)),
             Some(raw) => ComplaintSource::parse("source", raw),
         }
         .map_err(|e| errors.push(e))
         .ok();
-        let occurred_on = crate::calendar::past_day("occurred_on", self.occurred_on.as_deref(), today)
+        // Not knowing the name, the complainant names the unit.
+        if staff.is_none() && unit.is_none() {
+            errors.push(FieldError::new("unit", Invalid::Required));
+        }
+        if let Some(errors) = ValidationErrors::from_vec(errors) {
+            return Err(errors);
+        }
+        match (facts, source) {
+            (Some(f), Some(source)) => Ok(ComplaintFields {
+                staff,
+                unit,
+                kind: f.kind,
+                source,
+                account: f.account,
+                occurred_on: f.occurred_on,
+                complainant: f.complainant,
+                phone: f.phone,
+            }),
+            _ => Err(FieldError::new("kind", Invalid::Required).into()),
+        }
+    }
+}
+
+/// What every complaint says, however it came in: its kind, what happened and when, who complains.
+struct ComplaintFacts {
+    kind: ComplaintKind,
+    account: String,
+    occurred_on: NaiveDate,
+    complainant: Option<String>,
+    phone: Option<String>,
+}
+
+impl ComplaintFacts {
+    /// `[kind, account, occurred_on, complainant, phone]` as typed; the mistakes go to `errors`.
+    fn parse(
+        [kind, account, occurred_on, complainant, phone]: [&Option<String>; 5],
+        today: NaiveDate,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<ComplaintFacts> {
+        let account =
+            text::required("account", account.as_deref(), text::limits::CONTENT).map_err(|e| errors.push(e)).ok();
+        let complainant = text::optional("complainant", complainant.as_deref(), text::limits::NAME)
             .map_err(|e| errors.push(e))
-            .ok();
+            .ok()
+            .flatten();
+        let phone = text::optional("phone", phone.as_deref(), 40).map_err(|e| errors.push(e)).ok().flatten();
+        let kind = match kind.as_deref() {
+            None => Err(FieldError::new("kind", Invalid::Required)),
+            Some(raw) => ComplaintKind::parse("kind", raw),
+        }
+        .map_err(|e| errors.push(e))
+        .ok();
+        let occurred_on =
+            crate::calendar::past_day("occurred_on", occurred_on.as_deref(), today).map_err(|e| errors.push(e)).ok();
         let phone = match phone.map(|p| PhoneNumber::parse("phone", &p)) {
             Some(Ok(p)) => Some(p.as_str().to_owned()),
             Some(Err(e)) => {
@@ -187,19 +234,131 @@ impl ComplaintDraft {
             }
             None => None,
         };
-        // Not knowing the name, the complainant names the unit.
-        if staff.is_none() && unit.is_none() {
+        Some(ComplaintFacts { kind: kind?, account: account?, occurred_on: occurred_on?, complainant, phone })
+    }
+}
+
+/// A complaint filed by the public on the portal: the staff member named by the credential number
+/// on their name plate or receipt (亮证, FED-4) or by the name the complainant knows them by, or
+/// only the unit; optionally the complainant's own case, by its number and query code, which links
+/// the complaint to it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicComplaintDraft {
+    /// The unit whose reception is complained about (its code); may be left out when a case is named
+    /// (its registering unit) or a credential number (the staff member's unit).
+    pub unit: Option<String>,
+    /// The staff member's credential number (工作证号), as printed on the name plate and the receipt.
+    pub staff_credential: Option<String>,
+    /// The staff member's name as the complainant knows it, when they do not have the number.
+    pub staff_name: Option<String>,
+    pub kind: Option<String>,
+    pub account: Option<String>,
+    pub occurred_on: Option<String>,
+    pub complainant: Option<String>,
+    pub phone: Option<String>,
+    /// The complainant's own case, with its query code (both or neither).
+    pub case_number: Option<String>,
+    pub query_code: Option<String>,
+}
+
+/// A public complaint, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicComplaintFields {
+    pub unit: Option<String>,
+    pub staff_credential: Option<String>,
+    pub staff_name: Option<String>,
+    pub kind: ComplaintKind,
+    pub account: String,
+    pub occurred_on: NaiveDate,
+    pub complainant: Option<String>,
+    pub phone: Option<String>,
+    pub case: Option<(CaseNumber, QueryCode)>,
+}
+
+impl PublicComplaintDraft {
+    /// The fields, or every mistake on its field.
+    pub fn parse(&self, today: NaiveDate) -> Result<PublicComplaintFields, ValidationErrors> {
+        let mut errors = Vec::new();
+        let facts = ComplaintFacts::parse(
+            [&self.kind, &self.account, &self.occurred_on, &self.complainant, &self.phone],
+            today,
+            &mut errors,
+        );
+        let mut optional = |field: &str, value: Option<&str>, max: usize| {
+            text::optional(field, value, max).map_err(|e| errors.push(e)).ok().flatten()
+        };
+        let unit = optional("unit", self.unit.as_deref(), 40);
+        let staff_credential = optional("staff_credential", self.staff_credential.as_deref(), 40);
+        let staff_name = optional("staff_name", self.staff_name.as_deref(), text::limits::NAME);
+        let case_number = optional("case_number", self.case_number.as_deref(), 40);
+        let query_code = optional("query_code", self.query_code.as_deref(), 20);
+        let case = match (case_number, query_code) {
+            (None, None) => None,
+            (Some(_), None) => {
+                errors.push(FieldError::new("query_code", Invalid::Required));
+                None
+            }
+            (None, Some(_)) => {
+                errors.push(FieldError::new("case_number", Invalid::Required));
+                None
+            }
+            (Some(number), Some(code)) => match (CaseNumber::parse(&number), QueryCode::parse(&code)) {
+                (Some(number), Some(code)) => Some((number, code)),
+                // Said as a wrong pair is said: nothing tells which of the two is wrong.
+                _ => {
+                    errors.push(FieldError::new("case_number", Invalid::CaseNotMatched));
+                    None
+                }
+            },
+        };
+        if unit.is_none() && staff_credential.is_none() && case.is_none() && errors.is_empty() {
             errors.push(FieldError::new("unit", Invalid::Required));
         }
         if let Some(errors) = ValidationErrors::from_vec(errors) {
             return Err(errors);
         }
-        match (kind, source, account, occurred_on) {
-            (Some(kind), Some(source), Some(account), Some(occurred_on)) => {
-                Ok(ComplaintFields { staff, unit, kind, source, account, occurred_on, complainant, phone })
-            }
-            _ => Err(FieldError::new("kind", Invalid::Required).into()),
+        let f = facts.ok_or_else(|| ValidationErrors::from(FieldError::new("kind", Invalid::Required)))?;
+        Ok(PublicComplaintFields {
+            unit,
+            staff_credential,
+            staff_name,
+            kind: f.kind,
+            account: f.account,
+            occurred_on: f.occurred_on,
+            complainant: f.complainant,
+            phone: f.phone,
+            case,
+        })
+    }
+}
+
+/// A complaint's number as its complainant is given it: `TS-2026-000012`, the year it was received
+/// and its record's number; looked up with the query code given with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComplaintNumber {
+    pub year: i32,
+    pub id: i64,
+}
+
+impl ComplaintNumber {
+    /// Accepts what a complainant types: any case, surrounding blanks.
+    pub fn parse(raw: &str) -> Option<ComplaintNumber> {
+        let s = raw.trim().to_ascii_uppercase();
+        let rest = s.strip_prefix("TS-")?;
+        let (year, id) = rest.split_once('-')?;
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if year.len() != 4 || !digits(year) || id.len() < 6 || id.len() > 12 || !digits(id) {
+            return None;
         }
+        Some(ComplaintNumber { year: year.parse().ok()?, id: id.parse().ok()? })
+    }
+}
+
+impl std::fmt::Display for ComplaintNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TS-{:04}-{:06}", self.year, self.id)
     }
 }
 
@@ -316,5 +475,41 @@ mod tests {
         assert_eq!(parse_conclusion(&founded).unwrap_err().first().field, "measure");
         let unfounded = ConclusionDraft { finding: Some("不属实".into()), ..founded };
         assert_eq!(parse_conclusion(&unfounded).unwrap().0, Finding::Unfounded);
+    }
+
+    #[test]
+    fn fed_12_the_public_names_a_credential_a_unit_or_their_case_with_its_code() {
+        let today: NaiveDate = "2026-12-06".parse().unwrap();
+        let draft = PublicComplaintDraft {
+            staff_credential: Some(" XS-007 ".into()),
+            kind: Some("rudeness".into()),
+            account: Some("接待时态度恶劣".into()),
+            occurred_on: Some("2026-12-01".into()),
+            ..Default::default()
+        };
+        let fields = draft.parse(today).unwrap();
+        assert_eq!((fields.staff_credential.as_deref(), fields.unit, fields.case), (Some("XS-007"), None, None));
+        let nothing = PublicComplaintDraft { staff_credential: None, ..draft.clone() };
+        assert_eq!(nothing.parse(today).unwrap_err().first().field, "unit");
+        let half = PublicComplaintDraft { case_number: Some("XS-2026-000001".into()), ..nothing.clone() };
+        assert_eq!(half.parse(today).unwrap_err().first().field, "query_code");
+        let case = PublicComplaintDraft { query_code: Some("1234-5678".into()), ..half.clone() };
+        let (number, code) = case.parse(today).unwrap().case.unwrap();
+        assert_eq!((number.as_str(), code.digits()), ("XS-2026-000001", "12345678"));
+        let malformed = PublicComplaintDraft { query_code: Some("12".into()), ..half };
+        let e = malformed.parse(today).unwrap_err();
+        assert_eq!((e.first().field.as_str(), e.first().code()), ("case_number", "case_not_matched"));
+        let nul = PublicComplaintDraft { account: Some("a\0b".into()), ..draft };
+        assert_eq!(nul.parse(today).unwrap_err().first().field, "account");
+    }
+
+    #[test]
+    fn fed_12_complaint_numbers_read_back() {
+        let n = ComplaintNumber { year: 2026, id: 12 };
+        assert_eq!(n.to_string(), "TS-2026-000012");
+        assert_eq!(ComplaintNumber::parse(" ts-2026-000012 "), Some(n));
+        for bad in ["TS-2026-12", "XS-2026-000012", "TS-26-000012", "TS-2026-00001a", "TS-2026-0000000000001"] {
+            assert_eq!(ComplaintNumber::parse(bad), None, "{bad}");
+        }
     }
 }

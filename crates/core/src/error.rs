@@ -76,6 +76,10 @@ pub enum Invalid {
     RankBelow {
         required: String,
     },
+    /// No active staff member holds this credential number (工作证号, FED-4).
+    UnknownCredential,
+    /// A case number and query code that do not belong together (or no such case): said alike.
+    CaseNotMatched,
 }
 
 impl Invalid {
@@ -115,6 +119,8 @@ impl Invalid {
             Invalid::ControlCharacter => "control_character",
             Invalid::TooFarBack { .. } => "too_far_back",
             Invalid::RankBelow { .. } => "rank_below",
+            Invalid::UnknownCredential => "unknown_credential",
+            Invalid::CaseNotMatched => "case_not_matched",
         }
     }
 }
@@ -286,6 +292,8 @@ mod tests {
             Invalid::PasswordTooShort { min: 10 },
             Invalid::WordFormat,
             Invalid::UnknownCase,
+            Invalid::UnknownCredential,
+            Invalid::CaseNotMatched,
         ];
         for invalid in all {
             let e = FieldError::new("content", invalid);

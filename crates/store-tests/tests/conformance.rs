@@ -995,6 +995,9 @@ async fn fed_12_complaints_are_recorded_and_concluded_once(store: &dyn Store) {
         received_at: Utc::now(),
         due_on: day("2026-12-31"),
         rota_user_id: staff.filter(|_| kind == ComplaintKind::Absence),
+        case_id: None,
+        staff_named: None,
+        query_code_hash: None,
     };
     let a = store.add_complaint(&complaint(xs, Some(wang.id), ComplaintKind::Absence)).await.unwrap();
     let b = store.add_complaint(&complaint(xz, None, ComplaintKind::Rudeness)).await.unwrap();
@@ -1011,6 +1014,24 @@ async fn fed_12_complaints_are_recorded_and_concluded_once(store: &dyn Store) {
     let got = store.complaint(a).await.unwrap().unwrap();
     assert_eq!((got.finding, got.measure.as_deref()), (Some(Finding::PartlyFounded), Some("批评教育")));
     assert!(got.concluded_at.is_some());
+
+    // A public form's key files one complaint, however often it is sent; its sealed code kept.
+    let online = NewComplaint {
+        source: ComplaintSource::Online,
+        staff_named: Some("王某".into()),
+        query_code_hash: Some("hash".into()),
+        ..complaint(xs, None, ComplaintKind::Rudeness)
+    };
+    let c = store.add_submitted_complaint(&online, "key1", "sealed").await.unwrap().expect("filed");
+    assert_eq!(store.add_submitted_complaint(&online, "key1", "other").await.unwrap(), None, "once per key");
+    let (got, sealed) = store.submitted_complaint("key1").await.unwrap().unwrap();
+    assert_eq!((got.id, sealed.as_str()), (c, "sealed"));
+    assert_eq!(
+        (got.complaint.staff_named.as_deref(), got.complaint.query_code_hash.as_deref()),
+        (Some("王某"), Some("hash"))
+    );
+    assert!(store.submitted_complaint("key2").await.unwrap().is_none());
+    assert_eq!(ids(store.complaints(&[xs]).await.unwrap()), vec![c, a], "staff complaints take no key");
 }
 conformance!(fed_12_complaints_are_recorded_and_concluded_once, fed_12_complaints_are_recorded_and_concluded_once);
 

@@ -28,6 +28,9 @@ fn complaint_from_row(row: &DbRow) -> StoreResult<ComplaintRecord> {
             received_at: row.try_get("received_at")?,
             due_on: row.try_get("due_on")?,
             rota_user_id: row.try_get("rota_user_id")?,
+            case_id: row.try_get("case_id")?,
+            staff_named: row.try_get("staff_named")?,
+            query_code_hash: row.try_get("query_code_hash")?,
         },
         finding: finding
             .map(|f| Finding::parse("finding", &f).map_err(|_| corrupt(format!("complaint finding {f}"))))
@@ -44,21 +47,23 @@ macro_rules! select_complaints {
     ($($clause:literal),*) => {
         concat!(
             "SELECT id, unit_id, staff_id, kind, source, account, occurred_on, complainant, phone, received_by, \
-             received_at, due_on, rota_user_id, finding, summary, measure, concluded_by, concluded_at \
-             FROM staff_complaints ",
+             received_at, due_on, rota_user_id, case_id, staff_named, query_code_hash, finding, summary, measure, \
+             concluded_by, concluded_at, sealed_code FROM staff_complaints ",
             $($clause),*
         )
     };
 }
 
-#[async_trait::async_trait]
-impl ComplaintStore for Backend {
-    async fn add_complaint(&self, c: &NewComplaint) -> StoreResult<i64> {
+impl Backend {
+    /// Inserts a complaint, under a form's idempotency key and its sealed query code when it has one:
+    /// `None` when that key filed one before (nothing is written).
+    async fn insert_complaint(&self, c: &NewComplaint, submission: Option<(&str, &str)>) -> StoreResult<Option<i64>> {
         let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO staff_complaints (unit_id, staff_id, kind, source, account, occurred_on, complainant, phone, \
-             received_by, received_at, due_on, rota_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-             RETURNING id",
+             received_by, received_at, due_on, rota_user_id, case_id, staff_named, query_code_hash, submission_key, \
+             sealed_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+             ON CONFLICT (submission_key) DO NOTHING RETURNING id",
         )
         .bind(c.unit_id)
         .bind(c.staff_id)
@@ -72,10 +77,42 @@ impl ComplaintStore for Backend {
         .bind(c.received_at)
         .bind(c.due_on)
         .bind(c.rota_user_id)
-        .fetch_one(&mut *tx)
+        .bind(c.case_id)
+        .bind(&c.staff_named)
+        .bind(&c.query_code_hash)
+        .bind(submission.map(|s| s.0))
+        .bind(submission.map(|s| s.1))
+        .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+}
+
+#[async_trait::async_trait]
+impl ComplaintStore for Backend {
+    async fn add_complaint(&self, c: &NewComplaint) -> StoreResult<i64> {
+        // Without a key nothing conflicts: an insert that returned no row is a fault of ours.
+        self.insert_complaint(c, None).await?.ok_or_else(|| corrupt("a complaint inserted without an id"))
+    }
+
+    async fn add_submitted_complaint(
+        &self,
+        c: &NewComplaint,
+        submission_key: &str,
+        sealed_code: &str,
+    ) -> StoreResult<Option<i64>> {
+        self.insert_complaint(c, Some((submission_key, sealed_code))).await
+    }
+
+    async fn submitted_complaint(&self, submission_key: &str) -> StoreResult<Option<(ComplaintRecord, String)>> {
+        let row = sqlx::query(select_complaints!("WHERE submission_key = $1"))
+            .bind(submission_key)
+            .fetch_optional(self.reader())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let sealed: Option<String> = row.try_get("sealed_code")?;
+        Ok(Some((complaint_from_row(&row)?, sealed.unwrap_or_default())))
     }
 
     async fn complaint(&self, id: i64) -> StoreResult<Option<ComplaintRecord>> {

@@ -25,6 +25,12 @@ pub struct NewComplaint {
     pub due_on: NaiveDate,
     /// For an absence: who was on the unit's rota that day (FED-8).
     pub rota_user_id: Option<i64>,
+    /// The complainant's own case, linked by its number and query code (a public complaint).
+    pub case_id: Option<i64>,
+    /// The name the complainant knows the staff member by, as they wrote it.
+    pub staff_named: Option<String>,
+    /// The keyed hash of the query code the complainant looks the outcome up with.
+    pub query_code_hash: Option<String>,
 }
 
 /// A complaint with its conclusion, once concluded.
@@ -43,6 +49,16 @@ pub struct ComplaintRecord {
 #[async_trait]
 pub trait ComplaintStore: Send + Sync {
     async fn add_complaint(&self, complaint: &NewComplaint) -> StoreResult<i64>;
+    /// Records a complaint filed by a public form under its idempotency key (a keyed hash), with the
+    /// query code sealed under it; `None` (nothing written) when the key filed one already.
+    async fn add_submitted_complaint(
+        &self,
+        complaint: &NewComplaint,
+        submission_key: &str,
+        sealed_code: &str,
+    ) -> StoreResult<Option<i64>>;
+    /// The complaint a form's idempotency key filed, with its sealed query code.
+    async fn submitted_complaint(&self, submission_key: &str) -> StoreResult<Option<(ComplaintRecord, String)>>;
     async fn complaint(&self, id: i64) -> StoreResult<Option<ComplaintRecord>>;
     /// The complaints about these units' staff and reception, newest first.
     async fn complaints(&self, units: &[i64]) -> StoreResult<Vec<ComplaintRecord>>;

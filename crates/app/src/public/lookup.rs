@@ -141,7 +141,7 @@ pub async fn document_pdf(
 /// The case file, if `code` is its query code; every failure is [`AppError::NotFound`], counted
 /// against `address` (slowed, then refused) and against the case number (locked), in the database
 /// so that every server counts it (`guards`).
-async fn verified(state: &AppState, address: IpAddr, number: &str, code: &str) -> AppResult<CaseFile> {
+pub(super) async fn verified(state: &AppState, address: IpAddr, number: &str, code: &str) -> AppResult<CaseFile> {
     let address = address.to_string();
     let failures = guards::LOOKUP_ADDRESS.attempt(state, &address).await?;
     guards::LOOKUP_CASE.attempt(state, number).await?;

@@ -3,14 +3,18 @@
 //!   answer alike, and an address that keeps failing is slowed down, so that codes cannot be guessed;
 //! - a petitioner files an online petition: checked like any registration and registered by the
 //!   online intake account, guarded by a check question, a honeypot field and a per-address limit,
-//!   and filed once however often the form is sent (its idempotency key).
+//!   and filed once however often the form is sent (its idempotency key);
+//! - a member of the public complains about a staff member or a unit's reception (FED-12), and looks
+//!   the outcome up by the complaint's number and query code.
 
+mod complaints;
 mod lookup;
 pub(crate) mod memory;
 mod requests;
 mod submit;
 mod units;
 
+pub use complaints::*;
 pub use lookup::*;
 pub use memory::PublicGuards;
 pub use requests::*;

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 const QUESTION_LIFETIME_SECS: i64 = 30 * 60;
 
 /// How long after sending a repeated form shows the query code again, in minutes.
-const RECEIPT_REPEAT_MINUTES: i64 = 10;
+pub(super) const RECEIPT_REPEAT_MINUTES: i64 = 10;
 
 /// A claim left unfinished this long, in minutes, belongs to a request that died.
 const STALE_CLAIM_MINUTES: i64 = 5;
@@ -252,7 +252,7 @@ fn check_uploads(uploads: &[Upload]) -> Result<(), ValidationErrors> {
 }
 
 /// The keyed hash under which a submission key is kept; a key is 32 hex digits.
-fn key_hash(state: &AppState, key: &str) -> Result<String, ValidationErrors> {
+pub(super) fn key_hash(state: &AppState, key: &str) -> Result<String, ValidationErrors> {
     let key = key.trim();
     if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(FieldError::new("submission_key", Invalid::Required).into());

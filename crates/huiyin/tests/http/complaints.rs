@@ -6,7 +6,8 @@
 use huiyin_core::user::Role;
 use serde_json::json;
 
-use crate::common::{Backend, Db, Server, get, post, put};
+use crate::common::{Backend, Db, Server, agent, get, json as json_of, post, put};
+use crate::public::{answer, input_value, page};
 
 /// FED-12, CDR-5, FED-8: an absence on a duty day, complained about by phone without a name, is
 /// traced to the person on the rota (who had not signed in); that person never reads it (404, not
@@ -160,3 +161,192 @@ fn fed_12_cdr_5_a_complaint_is_traced_investigated_and_concluded_unseen_by_its_s
     assert_eq!((status, done["finding"].as_str()), (200, Some("unfounded")), "{done}");
 }
 both_backends!(fed_12_cdr_5_a_complaint_is_traced_investigated_and_concluded_unseen_by_its_subject);
+
+/// The portal's complaint form sent from `form` (a page holding it) with these fields, its question
+/// answered and its privacy notice accepted.
+fn send_complaint(server: &Server, form: &str, key: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let token = input_value(form, "question_token");
+    let answer = answer(form);
+    let mut all: Vec<(&str, &str)> = vec![
+        ("submission_key", key),
+        ("question_token", &token),
+        ("answer", &answer),
+        ("consent", "1"),
+        ("website", ""),
+    ];
+    all.extend_from_slice(fields);
+    page(agent().post(server.url("/public/complaints")).send_form(all))
+}
+
+/// The texts of a receipt's big cells: the complaint's number, then its query code.
+fn receipt_cells(html: &str) -> Vec<String> {
+    html.split(r#"<td class="big">"#).skip(1).map(|c| c.split('<').next().unwrap_or_default().to_owned()).collect()
+}
+
+/// FED-12, CDR-5, FED-4, GEN-11: a member of the public complains on the portal about the officer
+/// whose credential number is on their receipt, linking their own case by its number and query code;
+/// mistakes come back on their fields with nothing filed (a wrong code for the case said as a wrong
+/// pair); the form sent twice files once; the town's supervisor reads it with the linked case and
+/// concludes it, the officer never reads it; the complainant looks the outcome up by the complaint's
+/// number and code (a wrong code as a wrong number), on the API and on the page. A complaint taken
+/// down by staff is given a number and code as well.
+fn fed_12_the_public_complains_on_the_portal_and_looks_the_outcome_up(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, dong) = db.seed();
+    let liu = db.account("liu", "XS", Role::Officer, None);
+    db.with_store(async |store| {
+        let user = store.user_by_username("wang").await.unwrap().unwrap();
+        let card = huiyin_store::StaffCard {
+            display_name: "王小明".into(),
+            title: Some("信访专干".into()),
+            credential: Some("XS-007".into()),
+            rank: None,
+            phone: None,
+        };
+        store.set_user_card(user.id, &card).await.unwrap();
+    });
+    let server = Server::start(&db);
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &crate::api::visit());
+    assert_eq!(status, 201, "{case}");
+    let (case_number, case_code) = (case["case_number"].as_str().unwrap(), case["query_code"].as_str().unwrap());
+    let wrong_case_code = if case_code.starts_with('1') { "2222-2222" } else { "1111-1111" };
+
+    let (status, form) = page(agent().get(server.url("/public/complaints")).call());
+    assert_eq!(status, 200, "{form}");
+    assert!(form.contains("投诉工作人员") && form.contains("工作证号") && form.contains("态度粗暴"), "{form}");
+    let key = input_value(&form, "submission_key");
+    let (status, home) = page(agent().get(server.url("/public")).call());
+    assert!(status == 200 && home.contains(r#"href="/public/complaints""#), "linked from the portal's home");
+
+    // Mistakes, all at once on their fields; nothing is filed. The case's code is checked (and
+    // counted as a lookup's) once the rest is right, and said as a wrong pair.
+    let (status, again) = send_complaint(
+        &server,
+        &form,
+        &key,
+        &[
+            ("staff_credential", "XS-999"),
+            ("case_number", case_number),
+            ("query_code", wrong_case_code),
+            ("occurred_on", "2026-12-01"),
+            ("account", "接待时态度恶劣,把材料扔回给我。"),
+        ],
+    );
+    assert_eq!(status, 422, "{again}");
+    assert!(again.contains(r##"<a href="#kind">请填写问题类型</a>"##), "the kind is required: {again}");
+    assert!(again.contains("工作证号没有对应的工作人员"), "{again}");
+    assert!(again.contains("把材料扔回给我"), "what was typed is kept");
+    let (status, again) = send_complaint(
+        &server,
+        &again,
+        &key,
+        &[
+            ("staff_credential", "XS-007"),
+            ("kind", "rudeness"),
+            ("case_number", case_number),
+            ("query_code", wrong_case_code),
+            ("occurred_on", "2026-12-01"),
+            ("account", "接待时态度恶劣,把材料扔回给我。"),
+        ],
+    );
+    assert_eq!(status, 422, "{again}");
+    assert!(again.contains("信访件编号与查询码不符"), "{again}");
+    assert_eq!(get(&server, &chen, "/api/v1/complaints").1, json!([]), "nothing filed");
+
+    // Sent right: the receipt gives the number and the code.
+    let good = [
+        ("staff_credential", " xs-007 "),
+        ("kind", "rudeness"),
+        ("case_number", case_number),
+        ("query_code", case_code),
+        ("occurred_on", "2026-12-01"),
+        ("account", "接待时态度恶劣,把材料扔回给我。"),
+        ("complainant", "李投诉"),
+        ("phone", "13900002222"),
+    ];
+    let (status, receipt) = send_complaint(&server, &again, &key, &good);
+    assert_eq!(status, 200, "{receipt}");
+    let cells = receipt_cells(&receipt);
+    let (number, code) = (cells[0].clone(), cells[1].clone());
+    assert!(number.starts_with("TS-") && code.len() == 9, "{cells:?}");
+    // The same form sent again (a double click, a reload): the first receipt, nothing new.
+    let (_, fresh) = page(agent().get(server.url("/public/complaints")).call());
+    let (status, repeat) = send_complaint(&server, &fresh, &key, &good);
+    assert_eq!(status, 200, "{repeat}");
+    assert!(repeat.contains("没有重复登记") && receipt_cells(&repeat) == cells, "{repeat}");
+
+    // Staff: the town's supervisor reads it with the linked case; the officer never does.
+    let (_, town) = get(&server, &chen, "/api/v1/complaints");
+    assert_eq!(town.as_array().unwrap().len(), 1, "{town}");
+    let c = &town[0];
+    assert_eq!(
+        (c["number"].as_str(), c["source"].as_str(), c["staff"]["username"].as_str(), c["case_number"].as_str()),
+        (Some(number.as_str()), Some("online"), Some("wang"), Some(case_number)),
+        "{c}"
+    );
+    assert_eq!((c["complainant"].as_str(), c.get("query_code")), (Some("李投诉"), None), "the code is not read back");
+    let id = c["id"].as_i64().unwrap();
+    assert_eq!(get(&server, &wang, &format!("/api/v1/complaints/{id}")).0, 404);
+    assert_eq!(get(&server, &wang, "/api/v1/complaints").1, json!([]));
+    assert_eq!(get(&server, &dong, &format!("/api/v1/complaints/{id}")).0, 404);
+
+    // The complainant looks it up: being investigated; nothing of the person or of who complained.
+    let lookup = |number: &str, code: &str| {
+        json_of(agent().get(server.url(&format!("/api/v1/public/complaints/{number}?query_code={code}"))).call())
+    };
+    let (status, open) = lookup(&number, &code);
+    assert_eq!(
+        (status, open["status"].as_str(), open["kind"].as_str()),
+        (200, Some("open"), Some("rudeness")),
+        "{open}"
+    );
+    for private in ["王小明", "李投诉", "13900002222", "wang"] {
+        assert!(!open.to_string().contains(private), "{private}: {open}");
+    }
+    let wrong = if code.starts_with('1') { "2222-2222" } else { "1111-1111" };
+    let (status, by_code) = lookup(&number, wrong);
+    let (status2, by_number) = lookup("TS-2026-999999", &code);
+    assert_eq!((status, status2), (404, 404));
+    assert_eq!(by_code, by_number, "a wrong code answers as a wrong number");
+
+    let (status, done) = post(
+        &server,
+        &chen,
+        &format!("/api/v1/complaints/{id}/conclude"),
+        &json!({"finding": "partly_founded", "summary": "经查接待时语气生硬", "measure": "批评教育"}),
+    );
+    assert_eq!(status, 200, "{done}");
+    let (_, concluded) = lookup(&number, &code);
+    assert_eq!(
+        (concluded["status"].as_str(), concluded["finding"].as_str(), concluded["measure"].as_str()),
+        (Some("concluded"), Some("partly_founded"), Some("批评教育")),
+        "{concluded}"
+    );
+    let (status, shown) = page(
+        agent()
+            .post(server.url("/public/complaints/lookup"))
+            .send_form([("number", number.as_str()), ("query_code", code.as_str())]),
+    );
+    assert_eq!(status, 200, "{shown}");
+    assert!(shown.contains("部分属实") && shown.contains("批评教育") && shown.contains("已办结"), "{shown}");
+    let (status, missing) = page(
+        agent()
+            .post(server.url("/public/complaints/lookup"))
+            .send_form([("number", number.as_str()), ("query_code", wrong)]),
+    );
+    assert!(status == 404 && missing.contains("没有找到该投诉"), "{missing}");
+
+    // Taken down by staff from a call: a number and a code to tell the complainant, which look it up.
+    let (status, taken) = post(
+        &server,
+        &liu,
+        "/api/v1/complaints",
+        &json!({"staff": "wang", "kind": "delay", "source": "phone", "occurred_on": "2026-12-02", "account": "拖延不办"}),
+    );
+    assert_eq!(status, 201, "{taken}");
+    let (number, code) = (taken["number"].as_str().unwrap(), taken["query_code"].as_str().unwrap());
+    let (status, found) = lookup(number, code);
+    assert_eq!((status, found["kind"].as_str()), (200, Some("delay")), "{found}");
+    assert_eq!(get(&server, &liu, &format!("/api/v1/complaints/{}", taken["id"])).1.get("query_code"), None);
+}
+both_backends!(fed_12_the_public_complains_on_the_portal_and_looks_the_outcome_up);

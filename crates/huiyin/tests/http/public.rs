@@ -85,21 +85,21 @@ fn gen_11_a_petitioner_looks_the_case_up_without_an_account(backend: Backend) {
 }
 
 /// A response's status and text.
-fn page(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, String) {
+pub(crate) fn page(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, String) {
     let mut resp = resp.expect("request failed");
     (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap_or_default())
 }
 both_backends!(gen_11_a_petitioner_looks_the_case_up_without_an_account);
 
 /// The value of the first `name="…" value="…"` input on a page.
-fn input_value(html: &str, name: &str) -> String {
+pub(crate) fn input_value(html: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
     let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// The answer to the check question on a page (`三加七等于几?`).
-fn answer(html: &str) -> String {
+pub(crate) fn answer(html: &str) -> String {
     const NUMERALS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     let start = html.find(r#"<label for="answer">"#).unwrap() + r#"<label for="answer">"#.len();
     let question = &html[start..];

@@ -25,6 +25,18 @@ pub(super) struct ComplaintRotaView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct ComplaintView {
     id: i64,
+    /// Its number (`TS-2026-000012`), by which the complainant looks it up with its query code.
+    number: String,
+    /// The query code, in the answer that recorded the complaint only: tell it to the complainant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query_code: Option<String>,
+    /// The complainant's case it is linked to (filed on the portal with its number and query code),
+    /// when the reader may read that case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case_number: Option<String>,
+    /// The name the complainant knows the staff member by, as they wrote it (on the portal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    staff_named: Option<String>,
     /// The unit whose staff or reception it is about (its code) and its name.
     unit: String,
     unit_name: String,
@@ -68,6 +80,10 @@ impl ComplaintView {
         let c = r.complaint;
         ComplaintView {
             id: r.id,
+            number: line.number,
+            query_code: line.query_code,
+            case_number: line.case_number,
+            staff_named: c.staff_named,
             unit: line.unit.code,
             unit_name: line.unit.name,
             staff: line.staff.as_ref().map(DutyPerson::of),
@@ -160,6 +176,32 @@ pub(super) async fn conclude_complaint(
 ) -> ApiResult<Json<ComplaintView>> {
     let line = complaints::conclude(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(caller.lang, e))?;
     Ok(Json(ComplaintView::of(line)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ComplaintCodeParam {
+    /// The eight-digit query code the complainant was given with the number.
+    query_code: String,
+}
+
+/// A complaint as its complainant looks it up, without an account (FED-12): where it stands, and
+/// once concluded the finding, what was found and the measure taken. A wrong number and a wrong code
+/// both answer 404, and an address that keeps failing is answered slowly, as the case lookup.
+/// Complaints are filed by the public on the portal (`/public/complaints`).
+#[utoipa::path(get, path = "/public/complaints/{number}", tag = "public",
+    params(("number" = String, Path, description = "The complaint number, e.g. TS-2026-000012"), ComplaintCodeParam),
+    responses((status = 200, body = huiyin_app::public::PublicComplaint), (status = 404, body = ErrorBody),
+               (status = 429, body = ErrorBody)))]
+pub(super) async fn public_complaint(
+    State(state): State<AppState>,
+    crate::extract::ClientAddress(client): crate::extract::ClientAddress,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+    Path(number): Path<String>,
+    Query(params): Query<ComplaintCodeParam>,
+) -> ApiResult<Json<huiyin_app::public::PublicComplaint>> {
+    let found = huiyin_app::public::complaint_lookup(&state, client, &number, &params.query_code).await;
+    Ok(Json(found.map_err(|e| refuse(lang, e))?))
 }
 
 /// A concluded complaint as the person it was about reads it.

@@ -131,6 +131,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(public::public_document))
         .routes(routes!(public::public_rating))
         .routes(routes!(public::public_review_request))
+        .routes(routes!(complaints::public_complaint))
         .routes(routes!(public::public_units))
         .routes(routes!(public::public_unit))
         .routes(routes!(public::set_public_info))

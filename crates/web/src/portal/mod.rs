@@ -1,12 +1,15 @@
 //! The public portal (GEN-1, GEN-11): pages for petitioners without an account, in a layout of their
-//! own — the home page, the online petition (fill in, check, send, receipt) and the case lookup.
+//! own — the home page, the online petition (fill in, check, send, receipt), the case lookup, and
+//! complaints against staff with their lookup (FED-12).
 //! Every page works without JavaScript and by keyboard alone; a large-text, high-contrast display
 //! is one button away and kept in a cookie. The rules behind the pages live in [`huiyin_app::public`].
 
+mod complaints;
 mod lookup;
 mod submit;
 mod units;
 
+use complaints::{complaint_form, complaint_lookup, complaint_lookup_form, complaint_send};
 use lookup::{document, lookup, lookup_form, rate, review};
 use submit::{submit_check, submit_form, submit_send};
 use units::{unit, units};
@@ -228,6 +231,8 @@ pub(crate) fn public_message(e: &huiyin_core::FieldError, lang: Lang) -> String 
         "headcount" => Some(if en { "Number of people" } else { "反映人数" }),
         "place" => Some(if en { "Where the problem is" } else { "问题发生地点" }),
         "place_unit" => Some(if en { "The place belongs to" } else { "问题所在地属于" }),
+        // The complaint form's kind of complaint.
+        "kind" => Some(if en { "Kind" } else { "问题类型" }),
         _ => None,
     };
     match label {
@@ -256,6 +261,8 @@ pub fn router() -> Router<AppState> {
         .route("/public/submit", get(submit_form).post(submit_check))
         .route("/public/submit/send", post(submit_send).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/public/lookup", get(lookup_form).post(lookup))
+        .route("/public/complaints", get(complaint_form).post(complaint_send))
+        .route("/public/complaints/lookup", get(complaint_lookup_form).post(complaint_lookup))
         .route("/public/document", post(document))
         .route("/public/rate", post(rate))
         .route("/public/review", post(review))

@@ -73,12 +73,19 @@ pub(super) async fn complaints_page(
     staff: Staff,
     Query(q): Query<ComplaintsQuery>,
 ) -> PageResult {
-    let done = match q.done.as_str() {
-        "record" => Some(format!(
-            "已登记投诉{},交本单位或上级督查、领导调查办结。",
-            q.id.map(|id| format!("(编号 {id})")).unwrap_or_default()
-        )),
-        "conclude" => Some("已办结该投诉。".to_owned()),
+    let done = match (q.done.as_str(), q.id) {
+        ("record", Some(id)) => {
+            let number = complaints::complaint(&state, &staff.actor, id).await.map(|l| l.number).ok();
+            let code = super::register::take_receipt_code(&state, &staff.session, format!("complaint-{id}")).await?;
+            Some(format!(
+                "已登记投诉{},交本单位或上级督查、领导调查办结。{}",
+                number.map(|n| format!(" {n}")).unwrap_or_default(),
+                code.map(|c| format!("查询码 {c}:请告知投诉人,凭投诉编号和查询码在网上查询调查结果(只显示这一次)。"))
+                    .unwrap_or_default()
+            ))
+        }
+        ("record", None) => Some("已登记投诉,交本单位或上级督查、领导调查办结。".to_owned()),
+        ("conclude", _) => Some("已办结该投诉。".to_owned()),
         _ => None,
     };
     view(&state, &staff, done, ComplaintForm::default(), None).await
@@ -135,7 +142,13 @@ pub(super) async fn record(State(state): State<AppState>, staff: Staff, Form(f):
         phone: some(&f.phone),
     };
     match complaints::record(&state, &staff.actor, &draft).await {
-        Ok(line) => Ok(Redirect::to(&format!("/complaints?done=record&id={}", line.record.id)).into_response()),
+        Ok(line) => {
+            let id = line.record.id;
+            if let Some(code) = line.query_code.as_deref().and_then(huiyin_core::case::QueryCode::parse) {
+                super::register::keep_receipt_code(&state, &staff.session, format!("complaint-{id}"), &code).await?;
+            }
+            Ok(Redirect::to(&format!("/complaints?done=record&id={id}")).into_response())
+        }
         Err(AppError::Invalid(errors)) => view(&state, &staff, None, f, Some(errors)).await,
         Err(e) => Err(e.into()),
     }

@@ -331,7 +331,7 @@ pub(super) async fn create_case(
 pub(super) async fn keep_receipt_code(
     state: &AppState,
     session: &Session,
-    id: i64,
+    id: impl ToString,
     code: &huiyin_core::case::QueryCode,
 ) -> PageResult<()> {
     let nonce = new_token("").map_err(AppError::Random)?;
@@ -344,8 +344,13 @@ pub(super) async fn keep_receipt_code(
     Ok(())
 }
 
-/// The query code kept for case `id`'s receipt, once: it is forgotten as it is taken.
-pub(super) async fn take_receipt_code(state: &AppState, session: &Session, id: i64) -> PageResult<Option<String>> {
+/// The query code kept for case `id`'s receipt (or a complaint's, `complaint-{id}`), once: it is
+/// forgotten as it is taken.
+pub(super) async fn take_receipt_code(
+    state: &AppState,
+    session: &Session,
+    id: impl ToString,
+) -> PageResult<Option<String>> {
     let mut codes: HashMap<String, (String, String)> =
         session.get(RECEIPT_KEY).await.ok().flatten().unwrap_or_default();
     let taken = codes.remove(&id.to_string());

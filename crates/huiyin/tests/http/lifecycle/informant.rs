@@ -398,6 +398,37 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
     );
     assert_eq!(status, 200);
     w.ok("lead1", id, "recuse", json!({"user": "rc_ordered", "reason": "与被反映事项有利害关系"}));
+    // The accuser complained about the community's officer, linking the accusation (FED-12), and
+    // offered the officer a gift over it, refused and recorded (SCH-8): for the accused the
+    // complaint does not exist and the gift's line names neither the case nor who offered it.
+    let complaint = w.db.with_store(async |store| {
+        let xs = store.unit_by_code("XS").await.unwrap().unwrap();
+        let wang = store.user_by_username("wang").await.unwrap().unwrap();
+        let complaint = huiyin_store::NewComplaint {
+            unit_id: xs.id,
+            staff_id: Some(wang.id),
+            kind: huiyin_core::complaint::ComplaintKind::Rudeness,
+            source: huiyin_core::complaint::ComplaintSource::Online,
+            account: "登记时态度生硬".into(),
+            occurred_on: "2026-11-20".parse().unwrap(),
+            complainant: Some("保密癸".into()),
+            phone: Some("13812345678".into()),
+            received_by: wang.id,
+            received_at: chrono::Utc::now(),
+            due_on: "2026-12-31".parse().unwrap(),
+            rota_user_id: None,
+            case_id: Some(id),
+            staff_named: None,
+            query_code_hash: None,
+        };
+        store.add_complaint(&complaint).await.unwrap()
+    });
+    let gift = json!({"kind": "gift", "offered_by": "保密癸", "what": "购物卡", "offered_on": "2026-11-20",
+        "handling": "当场拒收", "case_number": number});
+    let (status, answer) = post(&w.server, &w.tokens["wang"], "/api/v1/gifts", &gift);
+    assert_eq!(status, 201, "{answer}");
+    let (status, answer) = get(&w.server, &tokens["qx_supervisor"], &format!("/api/v1/complaints/{complaint}"));
+    assert_eq!((status, answer["case_number"].as_str()), (200, Some(number.as_str())), "the county reads it");
     let secrets = [number.as_str(), "保密癸", "低保金", "保密癸身份证", "13812345678", "****5678", "002X", "保密街"];
     let leaks = |who: &str, what: &str, text: &str| {
         for secret in secrets {
@@ -491,6 +522,10 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
                 }
             }
         }
+
+        // The complaint linked to the accusation, by its own address.
+        let (status, text) = said(api(token, "get", &format!("/complaints/{complaint}"), None));
+        assert_eq!(status, 404, "{who} reads the accuser's complaint: {text}");
 
         // The staff pages, by the login form, with a session.
         let agent: ureq::Agent =

@@ -1,0 +1,268 @@
+//! A complaint against staff filed by the public on the portal (FED-12, CDR-5), and its outcome
+//! looked up by the complaint's number and query code.
+//!
+//! The complainant names the staff member by the credential number on the name plate or the receipt
+//! (亮证, FED-4), or by the name they know, or only the unit; and may name their own case with its
+//! number and query code, which links the complaint to it — checked as a lookup is, so that the form
+//! cannot be used to guess codes. It is filed by the online intake account, once however often the
+//! form is sent (its idempotency key), and from there it is any complaint: read and concluded by the
+//! supervisors and leaders above the person (`crate::complaints`), never by the person. The
+//! complainant's lookup shows what they need to know: where it stands, and the finding, what was
+//! found and the measure taken — never who investigated or anything of the person's record.
+
+use super::*;
+use crate::complaints::{due_on, number_of, rota_of};
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+use crate::guards;
+use crate::views::instant;
+use chrono::{Datelike, Utc};
+use huiyin_core::case::QueryCode;
+use huiyin_core::complaint::{ComplaintNumber, ComplaintSource, PublicComplaintDraft};
+use huiyin_core::limits::china_day;
+use huiyin_core::user::is_system_account;
+use huiyin_core::{FieldError, Invalid, ValidationErrors};
+use huiyin_store::{ComplaintRecord, NewComplaint, Unit};
+use serde::Serialize;
+use serde_json::json;
+use std::net::IpAddr;
+use std::time::Instant;
+use utoipa::ToSchema;
+
+/// What the complainant is given after sending: the number and the query code (only in the answer
+/// that filed it, or a repeat within minutes), the unit, and the day it is to be concluded by.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComplaintReceipt {
+    /// `TS-2026-000012`.
+    pub number: String,
+    /// Shown once; `null` when the form was sent again long after.
+    pub query_code: Option<String>,
+    /// The unit whose staff or reception it is about.
+    pub unit: String,
+    pub received_at: String,
+    /// The last day of its investigation.
+    pub due_on: String,
+    /// True when this form had been sent before: no second complaint was filed.
+    pub repeated: bool,
+}
+
+/// A complaint as its complainant looks it up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicComplaint {
+    pub number: String,
+    pub unit: String,
+    /// `rudeness`, `shirking`, `absence`, `delay`, `gifts` or `other`, and its name.
+    pub kind: String,
+    pub kind_label: String,
+    pub occurred_on: String,
+    pub received_at: String,
+    pub due_on: String,
+    /// `open` (调查中) or `concluded` (已办结).
+    pub status: String,
+    /// Once concluded: `founded` (属实), `partly_founded` (部分属实) or `unfounded` (不属实), and its name.
+    pub finding: Option<String>,
+    pub finding_label: Option<String>,
+    /// What the investigation found.
+    pub summary: Option<String>,
+    /// The measure taken.
+    pub measure: Option<String>,
+    pub concluded_on: Option<String>,
+}
+
+/// Files a complaint from the portal, once per `key`; the form's own guards (check question,
+/// consent, honeypot) are the shell's to check first (`check_form`). A form sent again with the same
+/// key gets the first receipt — its query code only within minutes — and no second complaint.
+pub async fn file_complaint(
+    state: &AppState,
+    address: IpAddr,
+    key: &str,
+    draft: &PublicComplaintDraft,
+) -> AppResult<ComplaintReceipt> {
+    let key_hash = super::submit::key_hash(state, key)?;
+    if let Some((record, sealed)) = state.store.submitted_complaint(&key_hash).await? {
+        return repeated(state, &key_hash, record, &sealed).await;
+    }
+    // Every mistake at once: the fields as typed, then the person and the unit they name.
+    let parsed = draft.parse(china_day(Utc::now()));
+    let mut errors: Vec<FieldError> = parsed.as_ref().err().map(|e| e.iter().cloned().collect()).unwrap_or_default();
+    let typed = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let untouched = |errors: &[FieldError], field: &str| !errors.iter().any(|e| e.field == field);
+    let mut staff = None;
+    if let Some(credential) = typed(&draft.staff_credential).filter(|_| untouched(&errors, "staff_credential")) {
+        staff = staff_by_credential(state, &credential, typed(&draft.unit).as_deref()).await?;
+        if staff.is_none() {
+            errors.push(FieldError::new("staff_credential", Invalid::UnknownCredential));
+        }
+    }
+    let mut named_unit = None;
+    if let Some(code) = typed(&draft.unit).filter(|_| untouched(&errors, "unit")) {
+        named_unit = state.store.unit_by_code(&code).await?;
+        if named_unit.is_none() {
+            errors.push(FieldError::new("unit", Invalid::UnknownUnit));
+        }
+    }
+    let fields = match parsed {
+        Ok(fields) => fields,
+        Err(_) => return Err(ValidationErrors::from_vec(errors).map_or(AppError::NotFound, AppError::Invalid)),
+    };
+    // The complainant's own case, checked as a lookup is (its failures counted against the address),
+    // once the rest is right.
+    let case = match &fields.case {
+        Some((number, code)) if errors.is_empty() => {
+            match super::lookup::verified(state, address, number.as_str(), code.digits()).await {
+                Ok(file) => Some(file),
+                Err(AppError::NotFound) => {
+                    errors.push(FieldError::new("case_number", Invalid::CaseNotMatched));
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        _ => None,
+    };
+    if let Some(errors) = ValidationErrors::from_vec(errors) {
+        return Err(errors.into());
+    }
+    // The person's unit, else the unit named, else the unit that registered the case.
+    let unit_id = match (&staff, &named_unit, &case) {
+        (Some(user), _, _) => user.unit_id,
+        (None, Some(unit), _) => unit.id,
+        (None, None, Some(file)) => file.unit_id,
+        (None, None, None) => return Err(FieldError::new("unit", Invalid::Required).into()),
+    };
+    let unit = state.store.unit_by_id(unit_id).await?.ok_or(AppError::NotFound)?;
+    if let Err(wait) = state.public_guards().submission(address, Instant::now()) {
+        return Err(AppError::TooManyRequests(wait));
+    }
+    let online = online_actor(state).await?;
+    let rota_user_id = rota_of(state, unit.id, fields.kind, fields.occurred_on).await?;
+    let code = crate::cases::new_query_code()?;
+    let complaint = NewComplaint {
+        unit_id: unit.id,
+        staff_id: staff.as_ref().map(|u| u.id).or(rota_user_id),
+        kind: fields.kind,
+        source: ComplaintSource::Online,
+        account: fields.account,
+        occurred_on: fields.occurred_on,
+        complainant: fields.complainant,
+        phone: fields.phone,
+        received_by: online.user.id,
+        received_at: Utc::now(),
+        due_on: due_on(state, unit.id).await?,
+        rota_user_id,
+        case_id: case.as_ref().map(|f| f.id),
+        staff_named: fields.staff_name,
+        query_code_hash: Some(state.secret.query_code_hash(&code)),
+    };
+    let sealed = state.secret.seal_query_code(&key_hash, &code);
+    let Some(id) = state.store.add_submitted_complaint(&complaint, &key_hash, &sealed).await? else {
+        // The same form, sent twice at once: the other request filed it.
+        let (record, sealed) = state.store.submitted_complaint(&key_hash).await?.ok_or(AppError::NotFound)?;
+        return repeated(state, &key_hash, record, &sealed).await;
+    };
+    // On the log of the unit above, whose administrators are not the person's colleagues.
+    let above = match unit.parent_id {
+        Some(parent) => state.store.unit_by_id(parent).await?.unwrap_or_else(|| unit.clone()),
+        None => unit.clone(),
+    };
+    let after = json!({ "id": id, "source": "online" });
+    crate::audit::record(state, &online, "complaint.record", crate::audit::Target::unit(&above), None, Some(after))
+        .await;
+    tracing::info!(complaint_id = id, "public complaint filed");
+    let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
+    Ok(receipt(&record, &unit, Some(code), false))
+}
+
+/// The active staff member holding `credential` (as printed: any case, blanks around it); where
+/// several do, the one of `unit` if it names one of theirs.
+async fn staff_by_credential(
+    state: &AppState,
+    credential: &str,
+    unit: Option<&str>,
+) -> AppResult<Option<huiyin_store::User>> {
+    let wanted = credential.trim().to_lowercase();
+    let holders: Vec<huiyin_store::User> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| u.active && !is_system_account(&u.username))
+        .filter(|u| u.credential.as_deref().is_some_and(|c| c.trim().to_lowercase() == wanted))
+        .collect();
+    Ok(match holders.len() {
+        0 => None,
+        1 => holders.into_iter().next(),
+        _ => holders.into_iter().find(|u| unit.is_some_and(|code| u.unit_code.eq_ignore_ascii_case(code))),
+    })
+}
+
+async fn repeated(
+    state: &AppState,
+    key_hash: &str,
+    record: ComplaintRecord,
+    sealed: &str,
+) -> AppResult<ComplaintReceipt> {
+    let recent =
+        Utc::now() - record.complaint.received_at < chrono::Duration::minutes(super::submit::RECEIPT_REPEAT_MINUTES);
+    let code = if recent { state.secret.unseal_query_code(key_hash, sealed) } else { None };
+    let unit = state.store.unit_by_id(record.complaint.unit_id).await?.ok_or(AppError::NotFound)?;
+    Ok(receipt(&record, &unit, code, true))
+}
+
+fn receipt(record: &ComplaintRecord, unit: &Unit, code: Option<QueryCode>, repeated: bool) -> ComplaintReceipt {
+    ComplaintReceipt {
+        number: number_of(record).to_string(),
+        query_code: code.map(|c| c.to_string()),
+        unit: unit.name.clone(),
+        received_at: instant(record.complaint.received_at),
+        due_on: record.complaint.due_on.to_string(),
+        repeated,
+    }
+}
+
+/// The complaint with `number` if `code` is its query code; [`AppError::NotFound`] alike for a wrong
+/// number, a wrong code or a malformed one, each failure counted against the address (shared with
+/// the case lookup) and the number, as the case lookup counts them.
+pub async fn complaint_lookup(
+    state: &AppState,
+    address: IpAddr,
+    number: &str,
+    code: &str,
+) -> AppResult<PublicComplaint> {
+    let address = address.to_string();
+    let failures = guards::LOOKUP_ADDRESS.attempt(state, &address).await?;
+    guards::LOOKUP_COMPLAINT.attempt(state, number).await?;
+    let delay = guards::lookup_delay(failures);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let Some(record) = find(state, number, code).await? else { return Err(AppError::NotFound) };
+    guards::LOOKUP_ADDRESS.succeeded(state, &address).await?;
+    guards::LOOKUP_COMPLAINT.succeeded(state, number).await?;
+    let unit = state.store.unit_by_id(record.complaint.unit_id).await?.ok_or(AppError::NotFound)?;
+    let c = &record.complaint;
+    Ok(PublicComplaint {
+        number: number_of(&record).to_string(),
+        unit: unit.name,
+        kind: c.kind.code().into(),
+        kind_label: c.kind.label_zh().into(),
+        occurred_on: c.occurred_on.to_string(),
+        received_at: instant(c.received_at),
+        due_on: c.due_on.to_string(),
+        status: if record.concluded_at.is_some() { "concluded" } else { "open" }.into(),
+        finding: record.finding.map(|f| f.code().into()),
+        finding_label: record.finding.map(|f| f.label_zh().into()),
+        summary: record.summary.clone(),
+        measure: record.measure.clone(),
+        concluded_on: record.concluded_at.map(|t| china_day(t).to_string()),
+    })
+}
+
+async fn find(state: &AppState, number: &str, code: &str) -> AppResult<Option<ComplaintRecord>> {
+    let (Some(number), Some(code)) = (ComplaintNumber::parse(number), QueryCode::parse(code)) else { return Ok(None) };
+    let Some(record) = state.store.complaint(number.id).await? else { return Ok(None) };
+    let Some(hash) = record.complaint.query_code_hash.as_deref() else { return Ok(None) };
+    let expected = state.secret.query_code_hash(&code);
+    let year = china_day(record.complaint.received_at).year();
+    Ok((year == number.year && same(expected.as_bytes(), hash.as_bytes())).then_some(record))
+}
