@@ -48,7 +48,7 @@ test('training is recorded with its attendees ticked, a refused gift registered 
   await Promise.all([admin.waitForURL(/done=record/), admin.click('#record-complaint-submit')]);
   assert.match(await admin.textContent('#complaints'), /刘明[\s\S]*态度粗暴[\s\S]*接待时态度生硬[\s\S]*匿名/);
   // The number and the query code to tell the complainant, shown once.
-  assert.match(await admin.textContent('main'), /已登记投诉 TS-\d{4}-\d{6}[\s\S]*查询码 \d{4}-\d{4}/);
+  assert.match(await admin.textContent('main'), /已登记投诉 TS\d{4}-\d{6}[\s\S]*查询码 \d{4}-\d{4}/);
   await admin.reload();
   assert.doesNotMatch(await admin.textContent('main'), /查询码 \d{4}-\d{4}/, 'the code is not shown again');
   assert.deepEqual(await seriousViolations(admin), [], 'the complaints page with a line');

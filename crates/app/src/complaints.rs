@@ -45,7 +45,7 @@ pub struct ComplaintLine {
     /// Past its due day and not concluded.
     pub overdue: bool,
     pub may_conclude: bool,
-    /// Its number (`TS-2026-000012`), which the complainant looks it up by.
+    /// Its number (`TS2026-000012`), which the complainant looks it up by.
     pub number: String,
     /// The number of the complainant's case it is linked to, when the reader may read that case
     /// (GEN-7: a reader blind to the case is not told which it is).
@@ -95,18 +95,16 @@ async fn about_senior(state: &AppState, record: &ComplaintRecord) -> AppResult<b
     })
 }
 
-/// Whether the complainant's case linked to a complaint is hidden from `actor` (GEN-7: a complaint
-/// linked to an accusation is for those who may read the accusation; an accused unit's supervisor
-/// would learn from it who accused them).
+/// Whether the complainant's case linked to a complaint is one `actor` is blind to (GEN-7: it accuses
+/// them or their unit, or they stand aside from it): the complaint is then not theirs to read, or an
+/// accused unit's supervisor would learn from it who accused them. A case merely outside the
+/// reader's scope hides only its number (`line`).
 async fn blind_to_case(state: &AppState, actor: &Actor, record: &ComplaintRecord) -> AppResult<bool> {
-    match record.complaint.case_id {
-        None => Ok(false),
-        Some(id) => match crate::cases::case_file(state, actor, id).await {
-            Ok(_) => Ok(false),
-            Err(AppError::NotFound) => Ok(true),
-            Err(e) => Err(e),
-        },
-    }
+    let Some(id) = record.complaint.case_id else { return Ok(false) };
+    Ok(match state.store.case_file(id).await? {
+        Some(file) => actor.is_blind_to(file.id, file.accused_unit_id, file.accused_user_id),
+        None => false,
+    })
 }
 
 async fn reads(state: &AppState, actor: &Actor, record: &ComplaintRecord) -> AppResult<bool> {
@@ -267,10 +265,14 @@ pub async fn concluded_about(state: &AppState, actor: &Actor, username: &str) ->
         .await?
         .filter(|u| u.id == actor.user.id || (oversees && actor.sees_unit(u.unit_id)))
         .ok_or(AppError::NotFound)?;
-    Ok(state
-        .store
-        .complaints_about(user.id)
-        .await?
+    let mut seen = Vec::new();
+    for record in state.store.complaints_about(user.id).await? {
+        // GEN-7: not even the day of a complaint linked to an accusation hidden from the reader.
+        if !blind_to_case(state, actor, &record).await? {
+            seen.push(record);
+        }
+    }
+    Ok(seen
         .into_iter()
         .filter_map(|r| {
             Some(ConcludedComplaint {

@@ -21,6 +21,7 @@ pub mod duty;
 pub mod error;
 pub mod gifts;
 pub mod guards;
+pub mod key_petitioners;
 pub mod public;
 pub mod reception;
 pub mod reception_sessions;

@@ -74,6 +74,17 @@ pub async fn record(
     if !may_record(actor, &unit) {
         return Err(AppError::Forbidden);
     }
+    // The key petitioner from a register the actor keeps: its name and reason, as of now.
+    let mut draft = draft.clone();
+    if let Some(id) = draft.key_petitioner_id {
+        let on_register = crate::key_petitioners::key_petitioner(state, actor, id).await.ok();
+        let record = on_register.filter(|r| r.removed_at.is_none()).ok_or_else(|| {
+            let allowed = "登记在册的重点信访人".into();
+            AppError::from(FieldError::new("key_petitioner_id", Invalid::NotAChoice { allowed }))
+        })?;
+        draft.key_petitioner = Some(record.person.name);
+        draft.key_reason = Some(record.person.reason);
+    }
     let fields = draft.parse()?;
     let today = china_day(Utc::now());
     if fields.day < today - chrono::Duration::days(DAYS_BACK) || fields.day > today + chrono::Duration::days(DAYS_AHEAD)

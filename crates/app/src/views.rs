@@ -177,6 +177,18 @@ pub struct SessionRefView {
     pub leaders: Vec<String>,
 }
 
+/// The petitioner is on a unit's register of key petitioners (重点信访人, TWN-8): told to the
+/// supervisors, leaders and administrators who keep the registers, never to the officer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct KeyPetitionerView {
+    /// The register's line.
+    pub id: i64,
+    /// Why they are a key petitioner.
+    pub reason: String,
+    /// The unit whose register it is.
+    pub unit: String,
+}
+
 /// A case as the API returns it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
@@ -203,6 +215,10 @@ pub struct CaseView {
     /// and leaders by login name; absent outside a session.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<SessionRefView>,
+    /// 重点信访人: the petitioner is on the register of the case's unit or a unit above it; for the
+    /// registers' keepers only (supervisors, leaders, administrators), absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_petitioner: Option<KeyPetitionerView>,
     /// 包案人: who holds the case now.
     pub owner: String,
     /// 包案领导: the leader accountable end to end (TWN-5), once named.
@@ -325,6 +341,7 @@ impl CaseView {
                 kind_label: s.kind.label_zh().to_owned(),
                 leaders: s.leaders.clone(),
             }),
+            key_petitioner: None,
             owner: file.state.owner.clone(),
             owner_leader: file.state.owner_leader.clone(),
             recused: file.state.recused.clone(),

@@ -313,7 +313,9 @@ impl PublicComplaintDraft {
                 }
             },
         };
-        if unit.is_none() && staff_credential.is_none() && case.is_none() && errors.is_empty() {
+        let typed = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let names_someone = [&self.unit, &self.staff_credential, &self.case_number].into_iter().any(typed);
+        if !names_someone {
             errors.push(FieldError::new("unit", Invalid::Required));
         }
         if let Some(errors) = ValidationErrors::from_vec(errors) {
@@ -334,8 +336,9 @@ impl PublicComplaintDraft {
     }
 }
 
-/// A complaint's number as its complainant is given it: `TS-2026-000012`, the year it was received
-/// and its record's number; looked up with the query code given with it.
+/// A complaint's number as its complainant is given it: `TS2026-000012`, the year it was received
+/// and its record's number; looked up with the query code given with it. No case number has this
+/// shape (a case's is `UNIT-YEAR-SEQ`, with two hyphens), so neither lookup takes the other's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ComplaintNumber {
     pub year: i32,
@@ -346,7 +349,7 @@ impl ComplaintNumber {
     /// Accepts what a complainant types: any case, surrounding blanks.
     pub fn parse(raw: &str) -> Option<ComplaintNumber> {
         let s = raw.trim().to_ascii_uppercase();
-        let rest = s.strip_prefix("TS-")?;
+        let rest = s.strip_prefix("TS")?;
         let (year, id) = rest.split_once('-')?;
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if year.len() != 4 || !digits(year) || id.len() < 6 || id.len() > 12 || !digits(id) {
@@ -358,7 +361,7 @@ impl ComplaintNumber {
 
 impl std::fmt::Display for ComplaintNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TS-{:04}-{:06}", self.year, self.id)
+        write!(f, "TS{:04}-{:06}", self.year, self.id)
     }
 }
 
@@ -506,10 +509,14 @@ mod tests {
     #[test]
     fn fed_12_complaint_numbers_read_back() {
         let n = ComplaintNumber { year: 2026, id: 12 };
-        assert_eq!(n.to_string(), "TS-2026-000012");
-        assert_eq!(ComplaintNumber::parse(" ts-2026-000012 "), Some(n));
-        for bad in ["TS-2026-12", "XS-2026-000012", "TS-26-000012", "TS-2026-00001a", "TS-2026-0000000000001"] {
+        assert_eq!(n.to_string(), "TS2026-000012");
+        assert_eq!(ComplaintNumber::parse(" ts2026-000012 "), Some(n));
+        assert_eq!(ComplaintNumber::parse("TS2026-0000012").map(|n| n.to_string()).as_deref(), Some("TS2026-000012"));
+        for bad in
+            ["TS2026-12", "TS-2026-000012", "XS2026-000012", "TS26-000012", "TS2026-00001a", "TS2026-0000000000001"]
+        {
             assert_eq!(ComplaintNumber::parse(bad), None, "{bad}");
         }
+        assert!(crate::case::CaseNumber::parse("TS2026-000012").is_none(), "never a case number");
     }
 }

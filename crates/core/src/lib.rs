@@ -18,6 +18,7 @@ pub mod event;
 pub mod gift;
 pub mod identity;
 pub mod informant;
+pub mod key_petitioner;
 pub mod kpi;
 pub mod lifecycle;
 pub mod limits;

@@ -75,6 +75,9 @@ pub struct ReceptionSessionDraft {
     pub key_petitioner: Option<String>,
     /// 约访: why they are a key petitioner (e.g. 多次越级上访、长期未化解).
     pub key_reason: Option<String>,
+    /// 约访: the key petitioner by their line on a register of key petitioners, whose name and reason
+    /// are then taken (for those who keep the registers: supervisors, leaders, administrators).
+    pub key_petitioner_id: Option<i64>,
     pub note: Option<String>,
 }
 

@@ -1035,6 +1035,39 @@ async fn fed_12_complaints_are_recorded_and_concluded_once(store: &dyn Store) {
 }
 conformance!(fed_12_complaints_are_recorded_and_concluded_once, fed_12_complaints_are_recorded_and_concluded_once);
 
+/// TWN-8: a unit's register of key petitioners, those on it first; taken off once, kept.
+async fn twn_8_key_petitioners_are_registered_and_taken_off_once(store: &dyn Store) {
+    use huiyin_store::NewKeyPetitioner;
+    let (_, xz, xs, _) = tree(store).await;
+    let chen = user(store, "chen", "XZ", Role::Supervisor).await;
+    let person = |unit: i64, name: &str| NewKeyPetitioner {
+        unit_id: unit,
+        name: name.into(),
+        id_number: Some("11010519491231002X".into()),
+        phone: None,
+        reason: "多次越级上访".into(),
+        added_by: chen.id,
+        added_at: Utc::now(),
+    };
+    let a = store.add_key_petitioner(&person(xz, "张某")).await.unwrap();
+    let b = store.add_key_petitioner(&person(xs, "李某")).await.unwrap();
+    let ids = |r: Vec<huiyin_store::KeyPetitionerRecord>| r.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.key_petitioners(&[xz, xs]).await.unwrap()), vec![b, a], "newest first");
+    assert_eq!(ids(store.key_petitioners(&[xs]).await.unwrap()), vec![b]);
+    assert!(store.key_petitioners(&[]).await.unwrap().is_empty());
+    assert!(store.remove_key_petitioner(b, chen.id, Utc::now(), "问题已化解").await.unwrap());
+    assert!(!store.remove_key_petitioner(b, chen.id, Utc::now(), "again").await.unwrap(), "once");
+    assert_eq!(ids(store.key_petitioners(&[xz, xs]).await.unwrap()), vec![a, b], "those on the register first");
+    let got = store.key_petitioner(b).await.unwrap().unwrap();
+    assert_eq!((got.person.name.as_str(), got.removed_reason.as_deref()), ("李某", Some("问题已化解")));
+    assert_eq!(got.person.id_number.as_deref(), Some("11010519491231002X"));
+    assert!(store.key_petitioner(9999).await.unwrap().is_none());
+}
+conformance!(
+    twn_8_key_petitioners_are_registered_and_taken_off_once,
+    twn_8_key_petitioners_are_registered_and_taken_off_once
+);
+
 /// Issue 6: an online submission's key files one case, however often the form is sent; a claim
 /// whose request died is taken over once stale, and a released claim can be made again.
 async fn online_submission_keys_file_one_case(store: &dyn Store) {
@@ -1933,7 +1966,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
-            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; \
+            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1964,7 +1997,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
-            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; \
+            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

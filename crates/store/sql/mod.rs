@@ -19,6 +19,7 @@ mod documents;
 mod duty;
 pub(crate) mod filters;
 mod gifts;
+mod key_petitioners;
 mod notices;
 mod reception;
 mod search;

@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, duty rotas, the gifts register, the leaders' reception months, training, complaints against staff, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, the gifts register, the key petitioners, the leaders' reception months, training, complaints against staff, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -19,6 +19,7 @@ mod documents;
 mod duty;
 mod error;
 mod gifts;
+mod key_petitioners;
 mod notices;
 pub mod ranking;
 pub mod reach;
@@ -40,6 +41,7 @@ pub use documents::*;
 pub use duty::*;
 pub use error::*;
 pub use gifts::*;
+pub use key_petitioners::*;
 pub use notices::*;
 pub use reception::*;
 pub use search::*;
@@ -69,6 +71,7 @@ pub trait Store:
     + DocumentStore
     + DutyStore
     + GiftStore
+    + KeyPetitionerStore
     + ReceptionStore
     + SubmissionStore
     + TallyStore
@@ -88,8 +91,8 @@ pub trait Store:
 /// The store traits, for calling their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CaseStore, ComplaintStore, DocumentStore, DutyStore, GiftStore, NoticeStore,
-        ReceptionStore, SearchStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore,
-        TrainingStore, UnitStore,
+        AccountStore, AuditStore, CaseStore, ComplaintStore, DocumentStore, DutyStore, GiftStore, KeyPetitionerStore,
+        NoticeStore, ReceptionStore, SearchStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore,
+        TallyStore, TrainingStore, UnitStore,
     };
 }

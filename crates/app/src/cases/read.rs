@@ -57,7 +57,11 @@ pub async fn view(
     if full {
         log_full_view(state, actor, file.id, "case_detail").await?;
     }
-    Ok(CaseView::new(file, &file.deadlines, full, code))
+    let mut view = CaseView::new(file, &file.deadlines, full, code);
+    view.key_petitioner = crate::key_petitioners::flag_of(state, actor, file)
+        .await?
+        .map(|f| crate::views::KeyPetitionerView { id: f.id, reason: f.reason, unit: f.unit });
+    Ok(view)
 }
 
 /// The petitioner of an earlier case in full, to register their new case without typing it again

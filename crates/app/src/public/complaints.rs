@@ -33,7 +33,7 @@ use utoipa::ToSchema;
 /// that filed it, or a repeat within minutes), the unit, and the day it is to be concluded by.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintReceipt {
-    /// `TS-2026-000012`.
+    /// `TS2026-000012`.
     pub number: String,
     /// Shown once; `null` when the form was sent again long after.
     pub query_code: Option<String>,
@@ -87,18 +87,23 @@ pub async fn file_complaint(
     let mut errors: Vec<FieldError> = parsed.as_ref().err().map(|e| e.iter().cloned().collect()).unwrap_or_default();
     let typed = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let untouched = |errors: &[FieldError], field: &str| !errors.iter().any(|e| e.field == field);
-    let mut staff = None;
-    if let Some(credential) = typed(&draft.staff_credential).filter(|_| untouched(&errors, "staff_credential")) {
-        staff = staff_by_credential(state, &credential, typed(&draft.unit).as_deref()).await?;
-        if staff.is_none() {
-            errors.push(FieldError::new("staff_credential", Invalid::UnknownCredential));
-        }
-    }
     let mut named_unit = None;
     if let Some(code) = typed(&draft.unit).filter(|_| untouched(&errors, "unit")) {
-        named_unit = state.store.unit_by_code(&code).await?;
+        // A closed unit takes no complaint, as the form offers none (TWN-1).
+        named_unit = state.store.unit_by_code(&code).await?.filter(|u| u.closed_at.is_none());
         if named_unit.is_none() {
             errors.push(FieldError::new("unit", Invalid::UnknownUnit));
+        }
+    }
+    let mut staff = None;
+    if let Some(credential) = typed(&draft.staff_credential).filter(|_| untouched(&errors, "staff_credential")) {
+        match staff_by_credential(state, &credential, named_unit.as_ref()).await? {
+            Holder::One(user) => staff = Some(*user),
+            // Two people hold the number and the unit does not tell which: the investigator does.
+            Holder::Unresolved if named_unit.is_some() || fields_name_case(draft) => {}
+            Holder::Unresolved | Holder::None => {
+                errors.push(FieldError::new("staff_credential", Invalid::UnknownCredential));
+            }
         }
     }
     let fields = match parsed {
@@ -123,11 +128,12 @@ pub async fn file_complaint(
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
-    // The person's unit, else the unit named, else the unit that registered the case.
+    // The person's unit, else the unit named, else the unit that holds the case.
     let unit_id = match (&staff, &named_unit, &case) {
         (Some(user), _, _) => user.unit_id,
         (None, Some(unit), _) => unit.id,
-        (None, None, Some(file)) => file.unit_id,
+        // About how the case is handled: the unit that holds it now.
+        (None, None, Some(file)) => file.holding_unit_id,
         (None, None, None) => return Err(FieldError::new("unit", Invalid::Required).into()),
     };
     let unit = state.store.unit_by_id(unit_id).await?.ok_or(AppError::NotFound)?;
@@ -151,7 +157,13 @@ pub async fn file_complaint(
         due_on: due_on(state, unit.id).await?,
         rota_user_id,
         case_id: case.as_ref().map(|f| f.id),
-        staff_named: fields.staff_name,
+        // What the complainant called the person, with the number when it named nobody alone.
+        staff_named: match (&staff, &fields.staff_credential, fields.staff_name) {
+            (None, Some(credential), name) => {
+                Some(format!("工作证号 {credential}{}", name.map(|n| format!(" {n}")).unwrap_or_default()))
+            }
+            (_, _, name) => name,
+        },
         query_code_hash: Some(state.secret.query_code_hash(&code)),
     };
     let sealed = state.secret.seal_query_code(&key_hash, &code);
@@ -173,27 +185,51 @@ pub async fn file_complaint(
     Ok(receipt(&record, &unit, Some(code), false))
 }
 
-/// The active staff member holding `credential` (as printed: any case, blanks around it); where
-/// several do, the one of `unit` if it names one of theirs.
-async fn staff_by_credential(
-    state: &AppState,
-    credential: &str,
-    unit: Option<&str>,
-) -> AppResult<Option<huiyin_store::User>> {
+/// Who holds a credential number.
+enum Holder {
+    One(Box<huiyin_store::User>),
+    /// Several hold it and the unit named does not tell which.
+    Unresolved,
+    None,
+}
+
+/// The staff member holding `credential` (as printed: any case, blanks around it), also one who has
+/// since left (a complaint may come after): where several hold it, the one of the unit named. A
+/// holder outside the unit named is nobody (a mistyped number is not someone else's complaint).
+async fn staff_by_credential(state: &AppState, credential: &str, unit: Option<&Unit>) -> AppResult<Holder> {
     let wanted = credential.trim().to_lowercase();
-    let holders: Vec<huiyin_store::User> = state
+    let mut holders: Vec<huiyin_store::User> = state
         .store
         .users()
         .await?
         .into_iter()
-        .filter(|u| u.active && !is_system_account(&u.username))
+        .filter(|u| !is_system_account(&u.username))
         .filter(|u| u.credential.as_deref().is_some_and(|c| c.trim().to_lowercase() == wanted))
         .collect();
+    if let Some(unit) = unit {
+        let tree = crate::tree::unit_tree(state).await?;
+        holders.retain(|u| tree.chain(u.unit_id).contains(&unit.id));
+    }
     Ok(match holders.len() {
-        0 => None,
-        1 => holders.into_iter().next(),
-        _ => holders.into_iter().find(|u| unit.is_some_and(|code| u.unit_code.eq_ignore_ascii_case(code))),
+        0 => Holder::None,
+        1 => holders.pop().map_or(Holder::None, |u| Holder::One(Box::new(u))),
+        _ => Holder::Unresolved,
     })
+}
+
+/// Whether the form names the complainant's case (whose unit then stands in for the person's).
+fn fields_name_case(draft: &PublicComplaintDraft) -> bool {
+    draft.case_number.as_deref().is_some_and(|c| !c.trim().is_empty())
+}
+
+/// The receipt of a form sent before under this key, if it was (a double click, a reload): the
+/// shell answers it before checking the form's question again, which the first sending used up.
+pub async fn complaint_filed_before(state: &AppState, key: &str) -> AppResult<Option<ComplaintReceipt>> {
+    let Ok(key_hash) = super::submit::key_hash(state, key) else { return Ok(None) };
+    match state.store.submitted_complaint(&key_hash).await? {
+        Some((record, sealed)) => Ok(Some(repeated(state, &key_hash, record, &sealed).await?)),
+        None => Ok(None),
+    }
 }
 
 async fn repeated(
@@ -230,6 +266,9 @@ pub async fn complaint_lookup(
     code: &str,
 ) -> AppResult<PublicComplaint> {
     let address = address.to_string();
+    // Counted under the number as it reads, however it was typed (000012, 0000012 …).
+    let number = ComplaintNumber::parse(number).map_or_else(|| number.trim().to_uppercase(), |n| n.to_string());
+    let number = number.as_str();
     let failures = guards::LOOKUP_ADDRESS.attempt(state, &address).await?;
     guards::LOOKUP_COMPLAINT.attempt(state, number).await?;
     let delay = guards::lookup_delay(failures);

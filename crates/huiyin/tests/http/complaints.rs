@@ -268,8 +268,12 @@ fn fed_12_the_public_complains_on_the_portal_and_looks_the_outcome_up(backend: B
     assert_eq!(status, 200, "{receipt}");
     let cells = receipt_cells(&receipt);
     let (number, code) = (cells[0].clone(), cells[1].clone());
-    assert!(number.starts_with("TS-") && code.len() == 9, "{cells:?}");
-    // The same form sent again (a double click, a reload): the first receipt, nothing new.
+    assert!(number.starts_with("TS2026-") && code.len() == 9, "{cells:?}");
+    // The same form sent again (a double click: its question already used; a reload later with a
+    // new question): the first receipt, nothing new.
+    let (status, double) = send_complaint(&server, &again, &key, &good);
+    assert_eq!(status, 200, "{double}");
+    assert!(double.contains("没有重复登记") && receipt_cells(&double) == cells, "{double}");
     let (_, fresh) = page(agent().get(server.url("/public/complaints")).call());
     let (status, repeat) = send_complaint(&server, &fresh, &key, &good);
     assert_eq!(status, 200, "{repeat}");
@@ -303,9 +307,11 @@ fn fed_12_the_public_complains_on_the_portal_and_looks_the_outcome_up(backend: B
     for private in ["王小明", "李投诉", "13900002222", "wang"] {
         assert!(!open.to_string().contains(private), "{private}: {open}");
     }
+    let padded = number.replace('-', "-0");
+    assert_eq!(lookup(&padded, &code).1["number"].as_str(), Some(number.as_str()), "however the zeros are typed");
     let wrong = if code.starts_with('1') { "2222-2222" } else { "1111-1111" };
     let (status, by_code) = lookup(&number, wrong);
-    let (status2, by_number) = lookup("TS-2026-999999", &code);
+    let (status2, by_number) = lookup("TS2026-999999", &code);
     assert_eq!((status, status2), (404, 404));
     assert_eq!(by_code, by_number, "a wrong code answers as a wrong number");
 

@@ -413,3 +413,96 @@ fn twn_10_a_visit_in_a_leaders_session_gets_the_register_and_the_summary(backend
     assert!(!summary.contains("保密癸") && summary.contains("1批"), "{summary}");
 }
 both_backends!(twn_10_a_visit_in_a_leaders_session_gets_the_register_and_the_summary);
+
+/// TWN-8 (重点信访人, for 约访 and 下访): a town's supervisor puts a person on the register with the
+/// reason, known by the resident ID number (or the name and phone); the officer neither reads the
+/// register nor sees the mark on the case they register, while the supervisor and the leader read
+/// it on that case; a leader's appointment session names them from the register; taken off with a
+/// reason, once, the mark is gone; bad input is refused on its field; a sibling town sees nothing.
+fn twn_8_key_petitioners_are_kept_on_a_register_and_known_at_intake(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _) = db.seed();
+    let dong = db.account("dzsup", "DZ", Role::Supervisor, None);
+    let lizhen = leader(&db, "lizhen", "XZ", "李振", "副镇长", "副科级");
+    let server = Server::start(&db);
+    let add = |token: &str, unit: &str, body: Value| {
+        post(&server, token, &format!("/api/v1/units/{unit}/key-petitioners"), &body)
+    };
+    let person = json!({"name": "张重点", "id_number": "11010519491231002x", "reason": "多次越级上访,诉求长期未化解"});
+    for (body, field) in [
+        (json!({"name": "张重点", "reason": "多次越级上访"}), "id_number"),
+        (json!({"name": "张重点", "id_number": "110105194912310021", "reason": "x"}), "id_number"),
+        (json!({"name": "张重点", "phone": "12", "reason": "x"}), "phone"),
+        (json!({"id_number": "11010519491231002X", "reason": "x"}), "name"),
+        (json!({"name": "张重点", "id_number": "11010519491231002X", "reason": "原因\u{0}"}), "reason"),
+    ] {
+        let (status, answer) = add(&chen, "XZ", body.clone());
+        assert_eq!((status, answer["error"]["field"].as_str()), (422, Some(field)), "{body}: {answer}");
+    }
+    assert_eq!(add(&wang, "XS", person.clone()).0, 403, "an officer keeps no register");
+    assert_eq!(add(&dong, "XZ", person.clone()).0, 404, "another town's register");
+    let (status, line) = add(&chen, "XZ", person.clone());
+    assert_eq!(status, 201, "{line}");
+    assert_eq!(line["id_number"], "1101**********002X", "masked: {line}");
+    let key_id = line["id"].as_i64().unwrap();
+    assert_eq!(get(&server, &wang, "/api/v1/units/XS/key-petitioners").0, 403);
+    let (_, below) = get(&server, &chen, "/api/v1/units/XS/key-petitioners");
+    assert_eq!(below, json!([]), "the community's register holds nobody; the town's is above it");
+    let (_, town) = get(&server, &chen, "/api/v1/units/XZ/key-petitioners");
+    assert_eq!(town.as_array().unwrap().len(), 1);
+    assert!(!town.to_string().contains("11010519491231002X"), "never in full: {town}");
+    assert_eq!(get(&server, &dong, "/api/v1/units/XZ/key-petitioners").0, 404);
+
+    // The person comes to the community: the officer is not told; the town's supervisor and leader are.
+    let visit = json!({
+        "channel": "visit", "unit": "XS", "received_at": china_today().to_string(),
+        "petitioner": {"name": "张某", "id_number": "11010519491231002X", "phone": "13812345678"},
+        "category": "拖欠农民工工资", "content": "再次反映工资被拖欠。"
+    });
+    let (status, case) = post(&server, &wang, "/api/v1/cases", &visit);
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case.get("key_petitioner"), None, "{case}");
+    let path = format!("/api/v1/cases/{}", case["id"]);
+    assert_eq!(get(&server, &wang, &path).1.get("key_petitioner"), None);
+    let (_, read) = get(&server, &chen, &path);
+    assert_eq!(read["key_petitioner"]["reason"], "多次越级上访,诉求长期未化解", "{read}");
+    assert_eq!(get(&server, &lizhen, &path).1["key_petitioner"]["unit"], "西镇");
+    // Another person of the same name with no ID number, or another ID: not the key petitioner.
+    let mut other = visit.clone();
+    other["petitioner"] = json!({"name": "张重点", "phone": "13900009999"});
+    let (_, other) = post(&server, &wang, "/api/v1/cases", &other);
+    assert_eq!(get(&server, &chen, &format!("/api/v1/cases/{}", other["id"])).1.get("key_petitioner"), None);
+
+    // An appointment from the register: its name and reason; an officer may not pick from it.
+    let appointment = json!({"kind": "appointment", "day": china_today().to_string(), "leaders": ["lizhen"],
+        "venue": "镇信访接待室", "key_petitioner_id": key_id});
+    let (status, refused) = post(&server, &wang, "/api/v1/units/XS/reception-sessions", &appointment);
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("key_petitioner_id")), "{refused}");
+    let (status, booked) = post(&server, &lizhen, "/api/v1/units/XZ/reception-sessions", &appointment);
+    assert_eq!(status, 201, "{booked}");
+    assert_eq!(
+        (booked["key_petitioner"].as_str(), booked["key_reason"].as_str()),
+        (Some("张重点"), Some("多次越级上访,诉求长期未化解")),
+        "{booked}"
+    );
+
+    // Taken off, with a reason, once: the mark is gone, the line kept.
+    let remove = |body: Value| post(&server, &chen, &format!("/api/v1/key-petitioners/{key_id}/remove"), &body);
+    assert_eq!(remove(json!({})).1["error"]["field"], "reason");
+    assert_eq!(
+        post(&server, &wang, &format!("/api/v1/key-petitioners/{key_id}/remove"), &json!({"reason": "x"})).0,
+        404
+    );
+    let (status, removed) = remove(json!({"reason": "问题已化解,息诉罢访"}));
+    assert_eq!((status, removed["removed_reason"].as_str()), (200, Some("问题已化解,息诉罢访")), "{removed}");
+    assert_eq!(remove(json!({"reason": "again"})).0, 422, "once");
+    assert_eq!(get(&server, &chen, &path).1.get("key_petitioner"), None);
+    assert_eq!(get(&server, &chen, "/api/v1/units/XZ/key-petitioners").1[0]["removed_reason"], "问题已化解,息诉罢访");
+
+    // The page: the register for the supervisor, refused to the officer.
+    db.account("xzsup9", "XZ", Role::Supervisor, Some("西镇督查员口令2026"));
+    let page = crate::common::Browser::sign_in(&server, "xzsup9", "西镇督查员口令2026").page("/key-petitioners").1;
+    assert!(page.contains("重点信访人名册") && page.contains("张重点") && page.contains("已移出"), "{page}");
+    assert!(!page.contains("11010519491231002X"), "{page}");
+}
+both_backends!(twn_8_key_petitioners_are_kept_on_a_register_and_known_at_intake);

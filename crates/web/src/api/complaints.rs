@@ -25,7 +25,7 @@ pub(super) struct ComplaintRotaView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct ComplaintView {
     id: i64,
-    /// Its number (`TS-2026-000012`), by which the complainant looks it up with its query code.
+    /// Its number (`TS2026-000012`), by which the complainant looks it up with its query code.
     number: String,
     /// The query code, in the answer that recorded the complaint only: tell it to the complainant.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -190,7 +190,7 @@ pub(super) struct ComplaintCodeParam {
 /// both answer 404, and an address that keeps failing is answered slowly, as the case lookup.
 /// Complaints are filed by the public on the portal (`/public/complaints`).
 #[utoipa::path(get, path = "/public/complaints/{number}", tag = "public",
-    params(("number" = String, Path, description = "The complaint number, e.g. TS-2026-000012"), ComplaintCodeParam),
+    params(("number" = String, Path, description = "The complaint number, e.g. TS2026-000012"), ComplaintCodeParam),
     responses((status = 200, body = huiyin_app::public::PublicComplaint), (status = 404, body = ErrorBody),
                (status = 429, body = ErrorBody)))]
 pub(super) async fn public_complaint(

@@ -10,6 +10,7 @@ mod complaints;
 mod documents;
 mod duty;
 mod gifts;
+mod key_petitioners;
 mod limits;
 mod public;
 mod reception;
@@ -110,7 +111,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
-         (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3); 领导接访安排: the month's leaders' reception days, drafted and published (TWN-7, TWN-8, TWN-9)"),
+         (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3); 领导接访安排: the month's leaders' reception days, drafted and published (TWN-7, TWN-8, TWN-9); reception sessions (TWN-10) and the registers of key petitioners (重点信访人)"),
          (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14); complaints against staff, investigated and concluded, never shown to the person complained about (FED-12, CDR-5)"))
 )]
 struct ApiDoc;
@@ -173,6 +174,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(gifts::list_gifts, gifts::record_gift))
         .routes(routes!(gifts::gift_summary))
         .routes(routes!(gifts::review_gift))
+        .routes(routes!(key_petitioners::list_key_petitioners, key_petitioners::add_key_petitioner))
+        .routes(routes!(key_petitioners::remove_key_petitioner))
         .routes(routes!(training::list_training, training::record_training))
         .routes(routes!(training::training_standing))
         .routes(routes!(training::person_training))

@@ -169,6 +169,12 @@ pub(super) async fn complaint_send(
     ClientAddress(client): ClientAddress,
     Form(f): Form<ComplaintForm>,
 ) -> Response {
+    // A form sent again (a double click, a reload) gets its first receipt: its question was used up.
+    match public::complaint_filed_before(&state, &f.submission_key).await {
+        Ok(Some(r)) => return receipt_page(display, r),
+        Ok(None) => {}
+        Err(e) => return PortalError::from(e).page(display),
+    }
     let checks = FormChecks {
         honeypot: &f.honeypot,
         question_token: &f.question_token,
@@ -187,17 +193,20 @@ pub(super) async fn complaint_send(
         }
     };
     match sent {
-        Ok(r) => {
-            let mut response = render(&ComplaintReceiptPage { display, back: "/public/complaints".into(), r });
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
+        Ok(r) => receipt_page(display, r),
         Err(AppError::Invalid(errors)) => match page(&state, display, f, Some(errors)).await {
             Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
             Err(e) => PortalError::from(e).page(display),
         },
         Err(e) => PortalError::from(e).page(display),
     }
+}
+
+/// The receipt, never kept by the browser (it holds the query code).
+fn receipt_page(display: Display, r: ComplaintReceipt) -> Response {
+    let mut response = render(&ComplaintReceiptPage { display, back: "/public/complaints".into(), r });
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 #[derive(Template)]

@@ -85,6 +85,8 @@ pub(super) struct CaseTemplateView {
     on_duty: Option<String>,
     /// The leaders' reception session the visit was received in (TWN-10), in words.
     session: Option<String>,
+    /// 重点信访人: the register's reason and unit, for the registers' keepers (TWN-8).
+    key_petitioner: Option<String>,
     owner: String,
     owner_leader: Option<String>,
     holding_unit: String,
@@ -271,6 +273,7 @@ pub(super) async fn case_page(
             let leaders: Vec<String> = s.leaders.iter().map(|l| names.person(l)).collect();
             format!("{}:{}", s.kind_label, leaders.join("、"))
         }),
+        key_petitioner: view.key_petitioner.as_ref().map(|k| format!("{}(列入{}名册)", k.reason, k.unit)),
         owner: names.person(&view.owner),
         owner_leader: view.owner_leader.as_deref().map(|l| names.person(l)),
         holding_unit: names.unit(&view.holding_unit),

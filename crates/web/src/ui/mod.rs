@@ -17,6 +17,7 @@ mod duty;
 mod export;
 mod gifts;
 mod home;
+mod key_petitioners;
 mod list;
 mod login;
 mod receipt;
@@ -382,6 +383,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/reception/sessions/{id}/summary.pdf", get(reception::session_summary_pdf)),
         ("/gifts", get(gifts::gifts_page).post(gifts::record)),
         ("/gifts/{id}/review", post(gifts::review)),
+        ("/key-petitioners", get(key_petitioners::key_petitioners_page).post(key_petitioners::add)),
+        ("/key-petitioners/{id}/remove", post(key_petitioners::remove)),
         ("/training", get(training::training_page).post(training::record)),
         ("/complaints", get(complaints::complaints_page).post(complaints::record)),
         ("/complaints/{id}/conclude", post(complaints::conclude)),

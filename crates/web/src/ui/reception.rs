@@ -122,6 +122,10 @@ pub(super) struct ReceptionPage {
     session_kinds: Vec<(&'static str, &'static str)>,
     /// Why the session form was refused, in words.
     session_refused: Vec<String>,
+    /// The key petitioners on the registers the reader keeps (id, name and reason), for an appointment.
+    key_people: Vec<(i64, String)>,
+    /// The reader keeps the registers of key petitioners (a link to them).
+    keeps_register: bool,
 }
 
 impl FormErrors for ReceptionPage {
@@ -316,6 +320,17 @@ async fn view(
                 visits: r.visits,
             })
             .collect(),
+        keeps_register: huiyin_app::key_petitioners::keeps(&staff.actor),
+        key_people: if huiyin_app::key_petitioners::keeps(&staff.actor) {
+            huiyin_app::key_petitioners::list(state, &staff.actor, Some(&m.unit.code))
+                .await?
+                .into_iter()
+                .filter(|l| l.removed.is_none())
+                .map(|l| (l.id, format!("{}({})", l.name, l.reason)))
+                .collect()
+        } else {
+            Vec::new()
+        },
         may_record_session: m.may_arrange || staff.actor.user.role.can_register(),
         session_kinds: huiyin_core::reception_session::SessionKind::ALL
             .iter()
@@ -491,6 +506,7 @@ pub(super) async fn record_session(
         ends: get("ends"),
         key_petitioner: get("key_petitioner"),
         key_reason: get("key_reason"),
+        key_petitioner_id: get("key_petitioner_id").and_then(|id| id.parse().ok()),
         note: get("note"),
     };
     let month = month_or_now(&get("day").map(|d| d.chars().take(7).collect::<String>()).unwrap_or_default());

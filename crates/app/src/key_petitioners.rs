@@ -1,0 +1,172 @@
+//! 重点信访人 (issue 19, TWN-8: “对重点信访人和重大信访问题也可约访或下访”): a unit's register of the
+//! persons its leaders keep in view for appointment visits (约访) and home visits (下访), each with
+//! the reason, known by the resident ID number or the phone; taken off with a reason, never deleted.
+//!
+//! A label on a person is personal data that can follow them: the register is kept and read only by
+//! the supervisors, leaders and administrators whose scope holds the unit, its ID numbers and
+//! phones shown masked. The same readers see on a case they read that its petitioner is on the
+//! register of the case's unit or a unit above it (`flag_of`, applied once in `cases::view`, so the
+//! API and the case page alike); the officer at the counter is not told, and an appointment session
+//! may name its key petitioner from the register (`reception_sessions`). The audit log keeps only
+//! the line's number.
+
+use chrono::Utc;
+use huiyin_core::identity::{masked_id_number, masked_phone};
+use huiyin_core::key_petitioner::{KeyPetitionerDraft, same_person};
+use huiyin_core::user::Role;
+use huiyin_core::{FieldError, Invalid, text};
+use huiyin_store::{CaseFile, KeyPetitionerRecord, NewKeyPetitioner, StoreError, Unit, User};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::{self, Target};
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+use crate::units::unit_in_scope;
+
+/// A line of the register as its readers see it: the ID number and phone masked.
+#[derive(Debug, Clone)]
+pub struct KeyPetitionerLine {
+    pub id: i64,
+    pub unit: Unit,
+    pub name: String,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub reason: String,
+    pub added_by: Option<User>,
+    pub added_at: chrono::DateTime<Utc>,
+    /// Taken off the register: by whom, when, why.
+    pub removed: Option<(Option<User>, chrono::DateTime<Utc>, String)>,
+}
+
+/// What a case's reader is told when its petitioner is on a register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPetitionerFlag {
+    pub id: i64,
+    pub reason: String,
+    /// The unit whose register it is, by name.
+    pub unit: String,
+}
+
+/// Keeps and reads the register: supervisors, leaders and administrators.
+pub fn keeps(actor: &Actor) -> bool {
+    matches!(actor.user.role, Role::Supervisor | Role::Leader | Role::Admin)
+}
+
+/// Puts a person on the register of a unit of the actor's scope.
+pub async fn add(
+    state: &AppState,
+    actor: &Actor,
+    unit_code: &str,
+    draft: &KeyPetitionerDraft,
+) -> AppResult<KeyPetitionerLine> {
+    if !keeps(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let unit = unit_in_scope(state, actor, unit_code).await?;
+    let fields = draft.parse()?;
+    let person = NewKeyPetitioner {
+        unit_id: unit.id,
+        name: fields.name,
+        id_number: fields.id_number,
+        phone: fields.phone,
+        reason: fields.reason,
+        added_by: actor.user.id,
+        added_at: Utc::now(),
+    };
+    let id = state.store.add_key_petitioner(&person).await?;
+    audit::record(state, actor, "key_petitioner.add", Target::unit(&unit), None, Some(json!({ "id": id }))).await;
+    let record = state.store.key_petitioner(id).await?.ok_or(AppError::NotFound)?;
+    line(state, record).await
+}
+
+/// The registers of a unit of the actor's scope (by default their own) and the units below it,
+/// those on them first.
+pub async fn list(state: &AppState, actor: &Actor, unit: Option<&str>) -> AppResult<Vec<KeyPetitionerLine>> {
+    if !keeps(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let unit = match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(code) => unit_in_scope(state, actor, code).await?,
+        None => state.store.unit_by_id(actor.user.unit_id).await?.ok_or(AppError::NotFound)?,
+    };
+    let units = crate::tree::unit_tree(state).await?.subtree(unit.id);
+    let mut lines = Vec::new();
+    for record in state.store.key_petitioners(&units).await? {
+        lines.push(line(state, record).await?);
+    }
+    Ok(lines)
+}
+
+/// One line of a register the actor keeps (else 404).
+pub async fn key_petitioner(state: &AppState, actor: &Actor, id: i64) -> AppResult<KeyPetitionerRecord> {
+    let record = state.store.key_petitioner(id).await?.ok_or(AppError::NotFound)?;
+    if !keeps(actor) || !actor.sees_unit(record.person.unit_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(record)
+}
+
+/// Takes a person off the register, with the reason (问题已化解, 信息有误 …); once.
+pub async fn remove(state: &AppState, actor: &Actor, id: i64, reason: Option<&str>) -> AppResult<KeyPetitionerLine> {
+    let record = key_petitioner(state, actor, id).await?;
+    let reason = text::required("reason", reason, text::limits::REASON)?;
+    if record.removed_at.is_some() {
+        let allowed = "仍在册的重点信访人".into();
+        return Err(FieldError::new("id", Invalid::NotAChoice { allowed }).into());
+    }
+    if !state.store.remove_key_petitioner(id, actor.user.id, Utc::now(), &reason).await? {
+        return Err(StoreError::Conflict.into());
+    }
+    let unit = state.store.unit_by_id(record.person.unit_id).await?.ok_or(AppError::NotFound)?;
+    audit::record(state, actor, "key_petitioner.remove", Target::unit(&unit), None, Some(json!({ "id": id }))).await;
+    let record = state.store.key_petitioner(id).await?.ok_or(AppError::NotFound)?;
+    line(state, record).await
+}
+
+/// Whether the petitioner of a case the actor reads is on the register of the case's unit or a unit
+/// above it: told to those who keep registers only.
+pub async fn flag_of(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<Option<KeyPetitionerFlag>> {
+    if !keeps(actor) {
+        return Ok(None);
+    }
+    let tree = crate::tree::unit_tree(state).await?;
+    let chain = tree.chain(file.unit_id);
+    let petitioner = &file.registration.petitioner;
+    let found = state.store.key_petitioners(&chain).await?.into_iter().find(|r| {
+        let p = &r.person;
+        r.removed_at.is_none() && same_person(&p.name, p.id_number.as_deref(), p.phone.as_deref(), petitioner)
+    });
+    Ok(found.map(|r| KeyPetitionerFlag {
+        id: r.id,
+        reason: r.person.reason,
+        unit: tree.get(r.person.unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+    }))
+}
+
+async fn line(state: &AppState, record: KeyPetitionerRecord) -> AppResult<KeyPetitionerLine> {
+    let p = record.person;
+    let unit = state.store.unit_by_id(p.unit_id).await?.ok_or(AppError::NotFound)?;
+    let added_by = state.store.user_by_id(p.added_by).await?;
+    let removed = match (record.removed_at, record.removed_reason) {
+        (Some(at), Some(reason)) => {
+            let by = match record.removed_by {
+                Some(id) => state.store.user_by_id(id).await?,
+                None => None,
+            };
+            Some((by, at, reason))
+        }
+        _ => None,
+    };
+    Ok(KeyPetitionerLine {
+        id: record.id,
+        unit,
+        name: p.name,
+        id_number: p.id_number.as_deref().map(masked_id_number),
+        phone: p.phone.as_deref().map(masked_phone),
+        reason: p.reason,
+        added_by,
+        added_at: p.added_at,
+        removed,
+    })
+}
