@@ -24,8 +24,18 @@ pub struct Actor {
 impl Actor {
     pub async fn load(state: &AppState, user: User) -> Result<Actor, huiyin_store::StoreError> {
         let tree = crate::tree::unit_tree(state).await?;
+        Actor::of(&*state.store, &tree, user).await
+    }
+
+    /// The actor `user` would be, read from the store and the unit tree (for the supervision run,
+    /// which judges for each staff member what they may be told).
+    pub(crate) async fn of(
+        store: &dyn huiyin_store::Store,
+        tree: &huiyin_core::informant::UnitTree,
+        user: User,
+    ) -> Result<Actor, huiyin_store::StoreError> {
         let scope = tree.subtree(user.unit_id);
-        let blind = blindness_of(&*state.store, &tree, &user).await?;
+        let blind = blindness_of(store, tree, &user).await?;
         let at_top = tree.get(user.unit_id).is_some_and(|u| u.parent.is_none());
         Ok(Actor { user, scope, blind, at_top })
     }

@@ -23,7 +23,7 @@ use huiyin_core::complaint::{
 use huiyin_core::limits::china_day;
 use huiyin_core::user::{Role, Username, is_system_account};
 use huiyin_core::{FieldError, Invalid};
-use huiyin_store::{ComplaintRecord, NewComplaint, StoreError, Unit, User};
+use huiyin_store::{ComplaintRecord, NewComplaint, Notice, Store, StoreError, Unit, User};
 use serde_json::json;
 
 use crate::actor::Actor;
@@ -86,32 +86,33 @@ fn investigates(actor: &Actor, record: &ComplaintRecord, senior: bool) -> bool {
 }
 
 /// Whether the staff member a complaint is about is a supervisor or leader.
-async fn about_senior(state: &AppState, record: &ComplaintRecord) -> AppResult<bool> {
+async fn about_senior(store: &dyn Store, record: &ComplaintRecord) -> AppResult<bool> {
     Ok(match record.complaint.staff_id {
-        Some(id) => {
-            state.store.user_by_id(id).await?.is_some_and(|u| matches!(u.role, Role::Supervisor | Role::Leader))
-        }
+        Some(id) => store.user_by_id(id).await?.is_some_and(|u| matches!(u.role, Role::Supervisor | Role::Leader)),
         None => false,
     })
 }
 
-/// Whether the complainant's case linked to a complaint is one `actor` is blind to (GEN-7: it accuses
-/// them or their unit, or they stand aside from it): the complaint is then not theirs to read, or an
-/// accused unit's supervisor would learn from it who accused them. A case merely outside the
-/// reader's scope hides only its number (`line`).
-async fn blind_to_case(state: &AppState, actor: &Actor, record: &ComplaintRecord) -> AppResult<bool> {
+/// Whether the complainant's case linked to a complaint is hidden from `actor` for GEN-7: they are
+/// blind to it (it accuses them or their unit, or they stand aside from it), or it is an accusation
+/// outside their scope (a unit within the accused's reach would learn its accuser). The complaint is
+/// then not theirs to read. A case that accuses nobody hides only its number (`line`).
+async fn blind_to_case(store: &dyn Store, actor: &Actor, record: &ComplaintRecord) -> AppResult<bool> {
     let Some(id) = record.complaint.case_id else { return Ok(false) };
-    Ok(match state.store.case_file(id).await? {
-        Some(file) => actor.is_blind_to(file.id, file.accused_unit_id, file.accused_user_id),
-        None => false,
-    })
+    let Some(file) = store.case_file(id).await? else { return Ok(false) };
+    if actor.is_blind_to(file.id, file.accused_unit_id, file.accused_user_id) {
+        return Ok(true);
+    }
+    let accusing = file.accused_unit_id.is_some() || file.accused_user_id.is_some();
+    Ok(accusing && !(actor.sees_unit(file.unit_id) || actor.sees_unit(file.holding_unit_id)))
 }
 
 async fn reads(state: &AppState, actor: &Actor, record: &ComplaintRecord) -> AppResult<bool> {
-    if is_about(actor, record) || blind_to_case(state, actor, record).await? {
+    if is_about(actor, record) || blind_to_case(&*state.store, actor, record).await? {
         return Ok(false);
     }
-    Ok(record.complaint.received_by == actor.user.id || investigates(actor, record, about_senior(state, record).await?))
+    Ok(record.complaint.received_by == actor.user.id
+        || investigates(actor, record, about_senior(&*state.store, record).await?))
 }
 
 /// Records a complaint received by call, letter or visit.
@@ -239,7 +240,7 @@ pub async fn conclude(state: &AppState, actor: &Actor, id: i64, draft: &Conclusi
     if !reads(state, actor, &record).await? {
         return Err(AppError::NotFound);
     }
-    if !investigates(actor, &record, about_senior(state, &record).await?) {
+    if !investigates(actor, &record, about_senior(&*state.store, &record).await?) {
         return Err(AppError::Forbidden);
     }
     let (finding, summary, measure) = parse_conclusion(draft)?;
@@ -268,7 +269,7 @@ pub async fn concluded_about(state: &AppState, actor: &Actor, username: &str) ->
     let mut seen = Vec::new();
     for record in state.store.complaints_about(user.id).await? {
         // GEN-7: not even the day of a complaint linked to an accusation hidden from the reader.
-        if !blind_to_case(state, actor, &record).await? {
+        if !blind_to_case(&*state.store, actor, &record).await? {
             seen.push(record);
         }
     }
@@ -299,8 +300,8 @@ pub async fn waiting_counts(state: &AppState, actor: &Actor) -> AppResult<(i64, 
     for record in state.store.complaints(&units).await? {
         let open = record.concluded_at.is_none() && !is_about(actor, &record);
         if open
-            && investigates(actor, &record, about_senior(state, &record).await?)
-            && !blind_to_case(state, actor, &record).await?
+            && investigates(actor, &record, about_senior(&*state.store, &record).await?)
+            && !blind_to_case(&*state.store, actor, &record).await?
         {
             waiting += 1;
             overdue += i64::from(record.complaint.due_on < today);
@@ -370,4 +371,52 @@ pub async fn staff_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<Use
         .collect();
     staff.sort_by_key(|u| (u.unit_id, u.id));
     Ok(staff)
+}
+
+/// 督办 (FED-12, CDR-5): tells the investigators of each complaint past its due day and not
+/// concluded — those who may conclude it, never the person it is about nor anyone blind to the case
+/// it is linked to (GEN-7) — once per complaint. The message names the complaint's number, kind and
+/// unit, nothing of who complained. Returns how many complaints were told now.
+pub async fn tell_overdue(store: &dyn Store, now: chrono::DateTime<Utc>) -> AppResult<u64> {
+    let today = china_day(now);
+    let units: Vec<i64> = store.units().await?.iter().map(|u| u.id).collect();
+    let overdue: Vec<ComplaintRecord> = store
+        .complaints(&units)
+        .await?
+        .into_iter()
+        .filter(|r| r.concluded_at.is_none() && r.complaint.due_on < today)
+        .collect();
+    if overdue.is_empty() {
+        return Ok(0);
+    }
+    let tree = crate::tree::unit_tree_of(store).await?;
+    let mut investigators = Vec::new();
+    for user in store.users().await? {
+        if user.active && matches!(user.role, Role::Supervisor | Role::Leader) && !is_system_account(&user.username) {
+            investigators.push(Actor::of(store, &tree, user).await?);
+        }
+    }
+    let mut told = 0;
+    for record in overdue {
+        let senior = about_senior(store, &record).await?;
+        let unit = tree.get(record.complaint.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+        let message = format!(
+            "督办:对{unit}的投诉 {}({})已超过办结期限({}),请尽快调查办结。",
+            number_of(&record),
+            record.complaint.kind.label_zh(),
+            crate::views::date_zh(record.complaint.due_on)
+        );
+        let mut notices = Vec::new();
+        for actor in &investigators {
+            if investigates(actor, &record, senior)
+                && !is_about(actor, &record)
+                && !blind_to_case(store, actor, &record).await?
+            {
+                let kind = "complaint_overdue".to_owned();
+                notices.push(Notice { user_id: actor.user.id, case_id: None, kind, message: message.clone() });
+            }
+        }
+        told += u64::from(store.tell_once("complaint_overdue", &record.id.to_string(), &notices, now).await?);
+    }
+    Ok(told)
 }

@@ -5,8 +5,8 @@
 //! A label on a person is personal data that can follow them: the register is kept and read only by
 //! the supervisors, leaders and administrators whose scope holds the unit, its ID numbers and
 //! phones shown masked. The same readers see on a case they read that its petitioner is on the
-//! register of the case's unit or a unit above it (`flag_of`, applied once in `cases::view`, so the
-//! API and the case page alike); the officer at the counter is not told, and an appointment session
+//! register they keep (`flag_of`, applied once in `cases::view`, so the API and the case page
+//! alike; never the accused's label on their accuser, GEN-7); the officer at the counter is not told, and an appointment session
 //! may name its key petitioner from the register (`reception_sessions`). The audit log keeps only
 //! the line's number.
 
@@ -64,6 +64,7 @@ pub async fn add(
         return Err(AppError::Forbidden);
     }
     let unit = unit_in_scope(state, actor, unit_code).await?;
+    crate::units::refuse_closed(&unit)?;
     let fields = draft.parse()?;
     let person = NewKeyPetitioner {
         unit_id: unit.id,
@@ -124,18 +125,26 @@ pub async fn remove(state: &AppState, actor: &Actor, id: i64, reason: Option<&st
     line(state, record).await
 }
 
-/// Whether the petitioner of a case the actor reads is on the register of the case's unit or a unit
-/// above it: told to those who keep registers only.
+/// Whether the petitioner of a case the actor reads is on a register the actor keeps (their unit's
+/// or one below it): told to the registers' keepers only, of their own registers only — never a
+/// unit's reason to another branch or to a unit below it. On an accusation, never a line of the
+/// accused unit or below it, nor one the accused person added (GEN-7: a label the accused put on
+/// their accuser is no one's to read on the accusation).
 pub async fn flag_of(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<Option<KeyPetitionerFlag>> {
     if !keeps(actor) {
         return Ok(None);
     }
     let tree = crate::tree::unit_tree(state).await?;
-    let chain = tree.chain(file.unit_id);
     let petitioner = &file.registration.petitioner;
-    let found = state.store.key_petitioners(&chain).await?.into_iter().find(|r| {
+    let by_accused = |r: &KeyPetitionerRecord| {
+        file.accused_unit_id.is_some_and(|a| tree.chain(r.person.unit_id).contains(&a))
+            || file.accused_user_id == Some(r.person.added_by)
+    };
+    let found = state.store.key_petitioners(&actor.scope).await?.into_iter().find(|r| {
         let p = &r.person;
-        r.removed_at.is_none() && same_person(&p.name, p.id_number.as_deref(), p.phone.as_deref(), petitioner)
+        r.removed_at.is_none()
+            && !by_accused(r)
+            && same_person(&p.name, p.id_number.as_deref(), p.phone.as_deref(), petitioner)
     });
     Ok(found.map(|r| KeyPetitionerFlag {
         id: r.id,

@@ -77,8 +77,18 @@ pub async fn record(
     // The key petitioner from a register the actor keeps: its name and reason, as of now.
     let mut draft = draft.clone();
     if let Some(id) = draft.key_petitioner_id {
-        let on_register = crate::key_petitioners::key_petitioner(state, actor, id).await.ok();
-        let record = on_register.filter(|r| r.removed_at.is_none()).ok_or_else(|| {
+        // A line still on the register of the session's unit, a unit above it or one below it: never
+        // another branch's reason carried into this unit's session.
+        let tree = crate::tree::unit_tree(state).await?;
+        let related = |r: &huiyin_store::KeyPetitionerRecord| {
+            tree.chain(unit.id).contains(&r.person.unit_id) || tree.chain(r.person.unit_id).contains(&unit.id)
+        };
+        let on_register = match crate::key_petitioners::key_petitioner(state, actor, id).await {
+            Ok(r) => Some(r),
+            Err(AppError::NotFound) => None,
+            Err(e) => return Err(e),
+        };
+        let record = on_register.filter(|r| r.removed_at.is_none() && related(r)).ok_or_else(|| {
             let allowed = "登记在册的重点信访人".into();
             AppError::from(FieldError::new("key_petitioner_id", Invalid::NotAChoice { allowed }))
         })?;

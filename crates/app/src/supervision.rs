@@ -114,6 +114,10 @@ pub struct SupervisionRun {
     pub closed: u64,
     /// Units whose month of leaders' reception days was not published in time, told now (TWN-9).
     pub reception_unpublished: u64,
+    /// Complaints against staff past their due day, told to their investigators now (FED-12).
+    pub complaints_overdue: u64,
+    /// Staff whose training is past its interval, told to their supervisors now (FED-14).
+    pub training_due: u64,
 }
 
 /// How far ahead a supervision run looks for deadlines to remind of.
@@ -122,7 +126,9 @@ const REMIND_HORIZON_DAYS: i64 = 31;
 /// 督办 (FED-10): reminds owners of deadlines due soon, opens a supervision item for each overdue
 /// deadline (owner, supervisors and leaders of the holding unit are told), escalates items overdue
 /// past the unit's limit to the unit above, closes items whose deadline was met, and tells the
-/// supervisors of a unit whose month of leaders' reception days is not published in time (TWN-9). Idempotent:
+/// supervisors of a unit whose month of leaders' reception days is not published in time (TWN-9),
+/// the investigators of a complaint past its due day (FED-12) and the supervisors of a staff member
+/// whose training is past its interval (FED-14), each once. Idempotent:
 /// several servers may run it at once, and a second run changes nothing.
 pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc>) -> AppResult<SupervisionRun> {
     let today = limits::china_day(now);
@@ -221,6 +227,8 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
     }
     run.closed = store.close_settled_items(now).await?;
     run.reception_unpublished = crate::reception::tell_unpublished_months(store, calendar, now).await?;
+    run.complaints_overdue = crate::complaints::tell_overdue(store, now).await?;
+    run.training_due = crate::training::tell_due(store, calendar, now).await?;
     // The guessing counters (guards) keep a day at most; an expired session's record (with where it
     // was signed in from) is kept no longer.
     store.purge_failures(now - Duration::days(2)).await?;

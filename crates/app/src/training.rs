@@ -11,11 +11,12 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
+use huiyin_core::calendar::Calendar;
 use huiyin_core::limits::china_day;
 use huiyin_core::training::{TrainingDraft, hours_text, training_due_on};
 use huiyin_core::user::{Role, is_system_account};
 use huiyin_core::{FieldError, Invalid};
-use huiyin_store::{NewTraining, TrainingRecord, Unit, User};
+use huiyin_store::{NewTraining, Notice, Store, TrainingRecord, Unit, User};
 use serde_json::json;
 
 use crate::actor::Actor;
@@ -150,20 +151,30 @@ pub async fn standing(state: &AppState, actor: &Actor, unit: Option<&str>) -> Ap
     let units = crate::tree::unit_tree(state).await?.subtree(unit.id);
     let staff: Vec<User> =
         state.store.users().await?.into_iter().filter(|u| trained(u) && units.contains(&u.unit_id)).collect();
-    let ids: Vec<i64> = staff.iter().map(|u| u.id).collect();
-    let standing = state.store.training_standing(&ids).await?;
-    let today = china_day(Utc::now());
     let calendar = state.calendar().await;
-    let names: HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    standings(&*state.store, &calendar, staff, china_day(Utc::now())).await
+}
+
+/// Where these staff stand on `today` against their units' training intervals, those past their
+/// due day first, then by due day.
+async fn standings(
+    store: &dyn Store,
+    calendar: &Calendar,
+    staff: Vec<User>,
+    today: NaiveDate,
+) -> AppResult<Vec<Standing>> {
+    let ids: Vec<i64> = staff.iter().map(|u| u.id).collect();
+    let standing = store.training_standing(&ids).await?;
+    let names: HashMap<i64, String> = store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
     let mut interval_of = HashMap::new();
     let mut out = Vec::with_capacity(staff.len());
     for person in staff {
         let Some(s) = standing.iter().find(|s| s.user_id == person.id) else { continue };
         if let std::collections::hash_map::Entry::Vacant(slot) = interval_of.entry(person.unit_id) {
-            let rules = state.store.limit_rules_for(person.unit_id).await?.unwrap_or_default();
+            let rules = store.limit_rules_for(person.unit_id).await?.unwrap_or_default();
             slot.insert(rules.training_interval);
         }
-        let due_on = training_due_on(&calendar, s.last, china_day(s.added_at), interval_of[&person.unit_id]);
+        let due_on = training_due_on(calendar, s.last, china_day(s.added_at), interval_of[&person.unit_id]);
         out.push(Standing {
             unit_name: names.get(&person.unit_id).cloned().unwrap_or_default(),
             last: s.last,
@@ -174,6 +185,39 @@ pub async fn standing(state: &AppState, actor: &Actor, unit: Option<&str>) -> Ap
     }
     out.sort_by_key(|s| (!s.overdue, s.due_on, s.person.id));
     Ok(out)
+}
+
+/// 督办 (FED-14): tells the supervisors and leaders of a staff member's unit (or, when it has none,
+/// of the unit above) that the person's training is past its interval, once for each day it fell
+/// due. Returns how many were told now.
+pub async fn tell_due(store: &dyn Store, calendar: &Calendar, now: chrono::DateTime<Utc>) -> AppResult<u64> {
+    let staff: Vec<User> = store.users().await?.into_iter().filter(trained).collect();
+    let mut told = 0;
+    for s in standings(store, calendar, staff, china_day(now)).await?.into_iter().filter(|s| s.overdue) {
+        let roles = [Role::Supervisor, Role::Leader];
+        let mut recipients = store.unit_staff(s.person.unit_id, &roles).await?;
+        recipients.retain(|u| u.id != s.person.id);
+        if recipients.is_empty()
+            && let Some(parent) = store.unit_by_id(s.person.unit_id).await?.and_then(|u| u.parent_id)
+        {
+            recipients = store.unit_staff(parent, &roles).await?;
+        }
+        let last =
+            s.last.map_or_else(|| "尚无培训记录".to_owned(), |d| format!("上次参加培训为{}", crate::views::date_zh(d)));
+        let message = format!(
+            "督办:{}({}){last},已超过本单位规定的培训间隔(应于{}前参加),请安排业务培训。",
+            s.person.display_name,
+            s.unit_name,
+            crate::views::date_zh(s.due_on)
+        );
+        let notices: Vec<Notice> = recipients
+            .iter()
+            .map(|u| Notice { user_id: u.id, case_id: None, kind: "training_due".into(), message: message.clone() })
+            .collect();
+        let subject = format!("{}:{}", s.person.id, s.due_on);
+        told += u64::from(store.tell_once("training_due", &subject, &notices, now).await?);
+    }
+    Ok(told)
 }
 
 /// How many staff of the actor's own unit and below are past their training's due day (for

@@ -1035,6 +1035,28 @@ async fn fed_12_complaints_are_recorded_and_concluded_once(store: &dyn Store) {
 }
 conformance!(fed_12_complaints_are_recorded_and_concluded_once, fed_12_complaints_are_recorded_and_concluded_once);
 
+/// FED-12, FED-14: what supervision tells once is written once per kind and subject.
+async fn supervision_tells_once(store: &dyn Store) {
+    tree(store).await;
+    let chen = user(store, "chen", "XZ", Role::Supervisor).await;
+    let notice = |m: &str| huiyin_store::Notice {
+        user_id: chen.id,
+        case_id: None,
+        kind: "complaint_overdue".into(),
+        message: m.into(),
+    };
+    assert!(store.tell_once("complaint_overdue", "7", &[notice("first")], Utc::now()).await.unwrap());
+    assert!(!store.tell_once("complaint_overdue", "7", &[notice("again")], Utc::now()).await.unwrap(), "once");
+    assert!(store.tell_once("training_due", "7", &[notice("other kind")], Utc::now()).await.unwrap());
+    let told = store.notifications(chen.id, &Blindness::default(), 10).await.unwrap();
+    let messages: Vec<&str> = told.iter().map(|n| n.message.as_str()).collect();
+    assert!(
+        messages.contains(&"first") && !messages.contains(&"again") && messages.contains(&"other kind"),
+        "{messages:?}"
+    );
+}
+conformance!(supervision_tells_once, supervision_tells_once);
+
 /// TWN-8: a unit's register of key petitioners, those on it first; taken off once, kept.
 async fn twn_8_key_petitioners_are_registered_and_taken_off_once(store: &dyn Store) {
     use huiyin_store::NewKeyPetitioner;
@@ -1966,7 +1988,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
-            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; \
+            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -1997,7 +2019,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
-            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; \
+            DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -42,6 +42,30 @@ impl NoticeStore for Backend {
         Ok(())
     }
 
+    async fn tell_once(
+        &self,
+        kind: &str,
+        subject: &str,
+        notices: &[Notice],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "INSERT INTO told_once (kind, subject, told_at) VALUES ($1, $2, $3) ON CONFLICT (kind, subject) DO NOTHING",
+        )
+        .bind(kind)
+        .bind(subject)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        let first = done.rows_affected() == 1;
+        if first {
+            write_notices(&mut tx, notices, at).await?;
+        }
+        tx.commit().await?;
+        Ok(first)
+    }
+
     async fn notifications(&self, user_id: i64, blind: &Blindness, limit: i64) -> StoreResult<Vec<Notification>> {
         let mut b = sqlx::QueryBuilder::<Db>::new(
             "SELECT n.id, n.case_id, n.kind, n.message, n.created_at, n.read_at FROM notifications n \

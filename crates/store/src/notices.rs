@@ -40,6 +40,9 @@ pub struct OutboxMessage {
 pub trait NoticeStore: Send + Sync {
     /// Writes notices now (and their outbox messages), in one transaction.
     async fn send_notices(&self, notices: &[Notice], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Writes notices about `subject` of `kind` (an overdue complaint, a training due) the first time
+    /// only, in one transaction with the record that they were sent: true when this call sent them.
+    async fn tell_once(&self, kind: &str, subject: &str, notices: &[Notice], at: DateTime<Utc>) -> StoreResult<bool>;
     /// A user's notifications, newest first, without those about cases that accuse one of
     /// `blind` (GEN-7); the unread count likewise.
     async fn notifications(&self, user_id: i64, blind: &Blindness, limit: i64) -> StoreResult<Vec<Notification>>;

@@ -136,7 +136,14 @@ pub async fn file_complaint(
         (None, None, Some(file)) => file.holding_unit_id,
         (None, None, None) => return Err(FieldError::new("unit", Invalid::Required).into()),
     };
-    let unit = state.store.unit_by_id(unit_id).await?.ok_or(AppError::NotFound)?;
+    // A person who has left may have left a unit since closed: the complaint goes to the nearest open
+    // unit above it.
+    let mut unit = state.store.unit_by_id(unit_id).await?.ok_or(AppError::NotFound)?;
+    while unit.closed_at.is_some()
+        && let Some(parent) = unit.parent_id
+    {
+        unit = state.store.unit_by_id(parent).await?.ok_or(AppError::NotFound)?;
+    }
     if let Err(wait) = state.public_guards().submission(address, Instant::now()) {
         return Err(AppError::TooManyRequests(wait));
     }

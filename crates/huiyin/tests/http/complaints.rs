@@ -356,3 +356,48 @@ fn fed_12_the_public_complains_on_the_portal_and_looks_the_outcome_up(backend: B
     assert_eq!(get(&server, &liu, &format!("/api/v1/complaints/{}", taken["id"])).1.get("query_code"), None);
 }
 both_backends!(fed_12_the_public_complains_on_the_portal_and_looks_the_outcome_up);
+
+/// FED-12, CDR-5: a complaint past its due day is told by the supervision run to those who may
+/// conclude it, once: not to the person it is about, not to the officer who took it down; the
+/// message names the complaint, never who complained.
+fn fed_12_an_overdue_complaint_is_told_to_its_investigators_once(backend: Backend) {
+    use chrono::TimeZone;
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, dong) = db.seed();
+    let liu = db.account("liu", "XS", Role::Officer, None);
+    let server = Server::start(&db);
+    let (status, taken) = post(
+        &server,
+        &liu,
+        "/api/v1/complaints",
+        &json!({"staff": "wang", "kind": "delay", "source": "phone", "occurred_on": "2026-12-01",
+                "account": "拖延不办", "complainant": "周投诉"}),
+    );
+    assert_eq!(status, 201, "{taken}");
+    let run = |at: chrono::DateTime<chrono::Utc>| {
+        db.with_store(async |store| huiyin_app::complaints::tell_overdue(store, at).await.unwrap())
+    };
+    assert_eq!(run(chrono::Utc::now()), 0, "not due yet");
+    let later = chrono::Utc.with_ymd_and_hms(2030, 1, 7, 1, 0, 0).unwrap();
+    assert_eq!(run(later), 1);
+    assert_eq!(run(later), 0, "once");
+    let told = |token: &str| -> Vec<String> {
+        let (_, mine) = get(&server, token, "/api/v1/notifications");
+        mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "complaint_overdue")
+            .map(|n| n["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let chen_told = told(&chen);
+    assert_eq!(chen_told.len(), 1, "{chen_told:?}");
+    let number = taken["number"].as_str().unwrap();
+    assert!(chen_told[0].contains(number) && chen_told[0].contains("拖延办理"), "{chen_told:?}");
+    assert!(!chen_told[0].contains("周投诉"), "never who complained");
+    for token in [&wang, &liu, &dong] {
+        assert!(told(token).is_empty(), "{token}");
+    }
+}
+both_backends!(fed_12_an_overdue_complaint_is_told_to_its_investigators_once);

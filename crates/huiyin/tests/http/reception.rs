@@ -467,6 +467,25 @@ fn twn_8_key_petitioners_are_kept_on_a_register_and_known_at_intake(backend: Bac
     let (_, read) = get(&server, &chen, &path);
     assert_eq!(read["key_petitioner"]["reason"], "多次越级上访,诉求长期未化解", "{read}");
     assert_eq!(get(&server, &lizhen, &path).1["key_petitioner"]["unit"], "西镇");
+    db.account("xzsup8", "XZ", Role::Supervisor, Some("西镇督查员口令2027"));
+    let case_page = crate::common::Browser::sign_in(&server, "xzsup8", "西镇督查员口令2027")
+        .page(&format!("/cases/{}", case["id"]))
+        .1;
+    assert!(case_page.contains(r#"id="key-petitioner""#) && case_page.contains("多次越级上访"), "{case_page}");
+    // GEN-7: the person accuses the town: the county reads the accusation without the town's label
+    // on its accuser, and the town does not read it at all.
+    let county = db.account("qxsup", "QX", Role::Supervisor, None);
+    let mut accusation = visit.clone();
+    accusation["accused"] = json!({"unit": "XZ", "name": "西镇某干部"});
+    accusation["purpose"] = json!("accusation");
+    let (status, accusing) = post(&server, &wang, "/api/v1/cases", &accusation);
+    assert_eq!(status, 201, "{accusing}");
+    let accusing_path = format!("/api/v1/cases/{}", accusing["id"]);
+    let (status, read) = get(&server, &county, &accusing_path);
+    assert_eq!((status, read.get("key_petitioner")), (200, None), "{read}");
+    assert_eq!(get(&server, &chen, &accusing_path).0, 404);
+    // The county reads the town's label on the ordinary case; the other town keeps no such line.
+    assert_eq!(get(&server, &county, &path).1["key_petitioner"]["unit"], "西镇");
     // Another person of the same name with no ID number, or another ID: not the key petitioner.
     let mut other = visit.clone();
     other["petitioner"] = json!({"name": "张重点", "phone": "13900009999"});
@@ -499,10 +518,14 @@ fn twn_8_key_petitioners_are_kept_on_a_register_and_known_at_intake(backend: Bac
     assert_eq!(get(&server, &chen, &path).1.get("key_petitioner"), None);
     assert_eq!(get(&server, &chen, "/api/v1/units/XZ/key-petitioners").1[0]["removed_reason"], "问题已化解,息诉罢访");
 
-    // The page: the register for the supervisor, refused to the officer.
+    // The pages: the register for the supervisor, refused to the officer.
     db.account("xzsup9", "XZ", Role::Supervisor, Some("西镇督查员口令2026"));
-    let page = crate::common::Browser::sign_in(&server, "xzsup9", "西镇督查员口令2026").page("/key-petitioners").1;
+    db.account("xsoff9", "XS", Role::Officer, Some("西山接访员口令2026"));
+    let supervisor = crate::common::Browser::sign_in(&server, "xzsup9", "西镇督查员口令2026");
+    let page = supervisor.page("/key-petitioners").1;
     assert!(page.contains("重点信访人名册") && page.contains("张重点") && page.contains("已移出"), "{page}");
     assert!(!page.contains("11010519491231002X"), "{page}");
+    let officer = crate::common::Browser::sign_in(&server, "xsoff9", "西山接访员口令2026");
+    assert_eq!(officer.page("/key-petitioners").0, 403);
 }
 both_backends!(twn_8_key_petitioners_are_kept_on_a_register_and_known_at_intake);

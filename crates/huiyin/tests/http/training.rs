@@ -128,3 +128,36 @@ fn fed_14_training_every_half_year_is_recorded_and_followed(backend: Backend) {
     assert_eq!(mine[0]["topic"], "接访礼仪", "newest first: {mine}");
 }
 both_backends!(fed_14_training_every_half_year_is_recorded_and_followed);
+
+/// FED-14: the supervision run tells a staff member's supervisors (the unit above's, where their own
+/// unit has none) that their training is past the interval, once for each day it fell due; the
+/// person is not told about themselves.
+fn fed_14_a_training_past_its_interval_is_told_to_the_supervisors_once(backend: Backend) {
+    use chrono::TimeZone;
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _) = db.seed();
+    let server = Server::start(&db);
+    let calendar = huiyin_core::calendar::Calendar::new();
+    let run = |at: chrono::DateTime<chrono::Utc>| {
+        db.with_store(async |store| huiyin_app::training::tell_due(store, &calendar, at).await.unwrap())
+    };
+    let now = chrono::Utc::now();
+    assert_eq!(run(now), 0, "new accounts are not due yet");
+    let later = chrono::Utc.with_ymd_and_hms(2031, 1, 6, 1, 0, 0).unwrap();
+    assert!(run(later) >= 3, "every trained account is past its interval by 2031");
+    assert_eq!(run(later), 0, "once");
+    let told = |token: &str| -> Vec<String> {
+        let (_, mine) = get(&server, token, "/api/v1/notifications");
+        mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "training_due")
+            .map(|n| n["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let chen_told = told(&chen);
+    assert!(chen_told.iter().any(|m| m.contains("西山社区") && m.contains("培训间隔")), "{chen_told:?}");
+    assert!(told(&wang).is_empty(), "the person is not told about themselves here");
+}
+both_backends!(fed_14_a_training_past_its_interval_is_told_to_the_supervisors_once);
