@@ -45,11 +45,13 @@ test('training is recorded with its attendees ticked, a refused gift registered 
   await admin.selectOption('#kind', 'rudeness');
   await admin.selectOption('#source', 'phone');
   await admin.fill('#account', '接待时态度生硬');
-  await Promise.all([admin.waitForURL(/done=record/), admin.click('#record-complaint-submit')]);
-  assert.match(await admin.textContent('#complaints'), /刘明[\s\S]*态度粗暴[\s\S]*接待时态度生硬[\s\S]*匿名/);
-  // The number and the query code to tell the complainant, shown once.
-  assert.match(await admin.textContent('main'), /已登记投诉 TS\d{4}-\d{6}[\s\S]*查询码 \d{4}-\d{4}/);
+  // The slip for the complainant: the number, and the query code shown once.
+  await Promise.all([admin.waitForURL(/\/complaints\/\d+\/slip$/), admin.click('#record-complaint-submit')]);
+  assert.match(await admin.textContent('#complaint-slip'), /投诉登记回执[\s\S]*TS\d{4}-\d{6}[\s\S]*\d{4}-\d{4}/);
+  assert.deepEqual(await seriousViolations(admin), [], 'the complaint slip');
   await admin.reload();
-  assert.doesNotMatch(await admin.textContent('main'), /查询码 \d{4}-\d{4}/, 'the code is not shown again');
+  assert.doesNotMatch(await admin.textContent('#slip-code'), /\d{4}-\d{4}/, 'the code is not shown again');
+  await Promise.all([admin.waitForURL(/\/complaints$/), admin.click('text=返回投诉登记')]);
+  assert.match(await admin.textContent('#complaints'), /刘明[\s\S]*态度粗暴[\s\S]*接待时态度生硬[\s\S]*匿名/);
   assert.deepEqual(await seriousViolations(admin), [], 'the complaints page with a line');
 });

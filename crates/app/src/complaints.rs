@@ -173,11 +173,7 @@ pub async fn record(state: &AppState, actor: &Actor, draft: &ComplaintDraft) -> 
         query_code_hash: Some(state.secret.query_code_hash(&code)),
     };
     let id = state.store.add_complaint(&complaint).await?;
-    // On the log of the unit above, whose administrators are not the person's colleagues.
-    let above = match unit.parent_id {
-        Some(parent) => state.store.unit_by_id(parent).await?.unwrap_or_else(|| unit.clone()),
-        None => unit.clone(),
-    };
+    let above = audit_unit(state, &unit).await?;
     let after = json!({ "id": id });
     audit::record(state, actor, "complaint.record", Target::unit(&above), None, Some(after)).await;
     let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
@@ -232,6 +228,44 @@ pub async fn complaint(state: &AppState, actor: &Actor, id: i64) -> AppResult<Co
         return Err(AppError::NotFound);
     }
     line(state, actor, record).await
+}
+
+/// Replaces a complaint's query code (the complainant lost it): the old one stops working, and a
+/// lookup of its number locked by guessing opens again (`guards::LOOKUP_COMPLAINT`). The one who
+/// received it may, and an investigator of a unit above the one complained about — not the person's
+/// colleagues, who could silence the complainant's code; never the person it is about, for whom it
+/// does not exist. Audited by number.
+pub async fn reissue_query_code(state: &AppState, actor: &Actor, id: i64) -> AppResult<ComplaintLine> {
+    let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
+    if !reads(state, actor, &record).await? {
+        return Err(AppError::NotFound);
+    }
+    let above = actor.user.unit_id != record.complaint.unit_id || actor.at_top;
+    if record.complaint.received_by != actor.user.id && !above {
+        return Err(AppError::Forbidden);
+    }
+    let code = crate::cases::new_query_code()?;
+    if !state.store.replace_complaint_query_code(id, &state.secret.query_code_hash(&code)).await? {
+        return Err(AppError::NotFound);
+    }
+    crate::guards::LOOKUP_COMPLAINT.clear(state, &number_of(&record).to_string()).await?;
+    let unit = state.store.unit_by_id(record.complaint.unit_id).await?.ok_or(AppError::NotFound)?;
+    let above = audit_unit(state, &unit).await?;
+    audit::record(state, actor, "complaint.reissue_query_code", Target::unit(&above), None, Some(json!({ "id": id })))
+        .await;
+    let record = state.store.complaint(id).await?.ok_or(AppError::NotFound)?;
+    let mut line = line(state, actor, record).await?;
+    line.query_code = Some(code.to_string());
+    Ok(line)
+}
+
+/// The unit whose audit log holds a complaint's events: the one above the unit complained about,
+/// whose administrators are not the person's colleagues.
+pub(crate) async fn audit_unit(state: &AppState, unit: &Unit) -> AppResult<Unit> {
+    Ok(match unit.parent_id {
+        Some(parent) => state.store.unit_by_id(parent).await?.unwrap_or_else(|| unit.clone()),
+        None => unit.clone(),
+    })
 }
 
 /// Concludes a complaint: 属实, 部分属实 or 不属实, what was found, and the measure taken.
@@ -386,6 +420,10 @@ pub async fn tell_overdue(store: &dyn Store, now: chrono::DateTime<Utc>) -> AppR
         .into_iter()
         .filter(|r| r.concluded_at.is_none() && r.complaint.due_on < today)
         .collect();
+    // Read the ledger first: a run with nothing newly overdue writes nothing and reads no staff.
+    let subjects: Vec<String> = overdue.iter().map(|r| r.id.to_string()).collect();
+    let already = store.told_already("complaint_overdue", &subjects).await?;
+    let overdue: Vec<ComplaintRecord> = overdue.into_iter().filter(|r| !already.contains(&r.id.to_string())).collect();
     if overdue.is_empty() {
         return Ok(0);
     }

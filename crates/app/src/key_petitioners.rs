@@ -6,12 +6,15 @@
 //! the supervisors, leaders and administrators whose scope holds the unit, its ID numbers and
 //! phones shown masked. The same readers see on a case they read that its petitioner is on the
 //! register they keep (`flag_of`, applied once in `cases::view`, so the API and the case page
-//! alike; never the accused's label on their accuser, GEN-7); the officer at the counter is not told, and an appointment session
-//! may name its key petitioner from the register (`reception_sessions`). The audit log keeps only
-//! the line's number.
+//! alike; never the accused's label on their accuser, GEN-7); the officer at the counter is not
+//! told. A case's petitioner is put on a register from the case (`add_from_case`: never on a register
+//! of the accused unit's or the accused person's reach, GEN-7), once per register — an old 15-digit
+//! ID card and the 18-character one are one person. An appointment session, or a home visit to a key
+//! petitioner, names them from the register of its unit or one below (`reception_sessions`). The
+//! audit log keeps only the line's number.
 
 use chrono::Utc;
-use huiyin_core::identity::{masked_id_number, masked_phone};
+use huiyin_core::identity::{IdKind, masked_id_number, masked_phone};
 use huiyin_core::key_petitioner::{KeyPetitionerDraft, same_person};
 use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid, text};
@@ -66,6 +69,16 @@ pub async fn add(
     let unit = unit_in_scope(state, actor, unit_code).await?;
     crate::units::refuse_closed(&unit)?;
     let fields = draft.parse()?;
+    // One line per person on a unit's register: the same person again is refused on the field that
+    // knew them.
+    let on_register = state.store.key_petitioners(&[unit.id]).await?;
+    let again = fields.as_petitioner();
+    if on_register.iter().any(|r| {
+        let p = &r.person;
+        r.removed_at.is_none() && same_person(&p.name, p.id_number.as_deref(), p.phone.as_deref(), &again)
+    }) {
+        return Err(FieldError::new(fields.known_by(), Invalid::AlreadyListed).into());
+    }
     let person = NewKeyPetitioner {
         unit_id: unit.id,
         name: fields.name,
@@ -79,6 +92,80 @@ pub async fn add(
     audit::record(state, actor, "key_petitioner.add", Target::unit(&unit), None, Some(json!({ "id": id }))).await;
     let record = state.store.key_petitioner(id).await?.ok_or(AppError::NotFound)?;
     line(state, record).await
+}
+
+/// Whether the case page offers to put its petitioner on a register: to the registers' keepers, when
+/// the petitioner is on none the reader keeps and can be known again (a name, and a resident ID
+/// number or a phone).
+pub fn offers_from_case(actor: &Actor, file: &CaseFile, flagged: bool) -> bool {
+    let p = &file.registration.petitioner;
+    let known = p.id.as_ref().is_some_and(|d| d.kind == IdKind::Resident) || p.phone.is_some();
+    keeps(actor) && !flagged && p.name.is_some() && known
+}
+
+/// The units a case accuses, by the unit named or the unit of the staff member named: GEN-7, an
+/// accuser is never put on a register that the accused keeps or reads (theirs or one below it).
+async fn accused_reach(state: &AppState, file: &CaseFile) -> AppResult<Vec<i64>> {
+    let person_unit = match file.accused_user_id {
+        Some(id) => state.store.user_by_id(id).await?.map(|u| u.unit_id),
+        None => None,
+    };
+    Ok([file.accused_unit_id, person_unit].into_iter().flatten().collect())
+}
+
+/// The registers a case's petitioner may be put on by the actor, for the case page's picker: the open
+/// units of their scope outside the reach of whom the case accuses.
+pub async fn registers_for_case(state: &AppState, actor: &Actor, file: &CaseFile) -> AppResult<Vec<Unit>> {
+    let tree = crate::tree::unit_tree(state).await?;
+    let accused = accused_reach(state, file).await?;
+    Ok(crate::units::units_in_scope(state, actor)
+        .await?
+        .into_iter()
+        .filter(|u| u.closed_at.is_none() && !accused.iter().any(|a| tree.within_reach(u.id, *a)))
+        .collect())
+}
+
+/// Puts the petitioner of a case the actor reads on the register of a unit of their scope, with the
+/// reason (the button on the case page): their name, resident ID number and phone are taken from the
+/// case, never typed again. A case whose petitioner has no name, or neither an ID number nor a phone,
+/// is refused on the petitioner's field. The audit log keeps the line's number only, as for `add`.
+pub async fn add_from_case(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    unit_code: &str,
+    reason: Option<&str>,
+) -> AppResult<KeyPetitionerLine> {
+    // The case first: for the accused it does not exist (404), whatever their role (GEN-7).
+    let file = crate::cases::case_file(state, actor, case_id).await?;
+    if !keeps(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let unit = unit_in_scope(state, actor, unit_code).await?;
+    let tree = crate::tree::unit_tree(state).await?;
+    if accused_reach(state, &file).await?.iter().any(|a| tree.within_reach(unit.id, *a)) {
+        let allowed = "被反映单位和被反映人所在单位及其下级以外的单位".into();
+        return Err(FieldError::new("unit", Invalid::NotAChoice { allowed }).into());
+    }
+    let p = &file.registration.petitioner;
+    let draft = KeyPetitionerDraft {
+        name: p.name.clone(),
+        id_number: p.id.as_ref().filter(|d| d.kind == IdKind::Resident).map(|d| d.number.clone()),
+        phone: p.phone.as_ref().map(|n| n.as_str().to_owned()),
+        reason: reason.map(str::to_owned),
+    };
+    // The case's fields are named as the case names them, the reason as typed.
+    let on_case = |e: &FieldError| match e.field.as_str() {
+        "name" | "id_number" | "phone" => FieldError { field: format!("petitioner.{}", e.field), ..e.clone() },
+        _ => e.clone(),
+    };
+    match add(state, actor, unit_code, &draft).await {
+        Err(AppError::Invalid(errors)) => {
+            let errors = errors.iter().map(on_case).collect();
+            Err(huiyin_core::ValidationErrors::from_vec(errors).map_or(AppError::NotFound, AppError::Invalid))
+        }
+        other => other,
+    }
 }
 
 /// The registers of a unit of the actor's scope (by default their own) and the units below it,

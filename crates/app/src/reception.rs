@@ -453,7 +453,8 @@ pub async fn tell_unpublished_months(store: &dyn Store, calendar: &Calendar, now
                 message: message.clone(),
             })
             .collect();
-        if store.tell_unpublished_month(unit.id, &month_text, &notices, now).await? {
+        let subject = format!("{}:{month_text}", unit.id);
+        if store.tell_once("reception_unpublished", &subject, &notices, now).await? {
             tracing::info!(unit = %unit.code, month = %month_text, "reception month not published: supervisors told");
             told += 1;
         }

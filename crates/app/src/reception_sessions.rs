@@ -1,6 +1,6 @@
 //! 接访活动 (issue 19; TWN-6, TWN-8, TWN-9, TWN-10): a leader's reception day, a joint reception,
 //! an appointment visit (约访) with a key petitioner (重点信访人, named with the reason they are one)
-//! or a home visit (下访), recorded with its leaders, place, day and hours; the visits registered in
+//! or a home visit (下访, to a village or to a key petitioner so named), recorded with its leaders, place, day and hours; the visits registered in
 //! it carry its leaders, are listed under it, and are the only visits given the
 //! 领导干部接待群众来访登记表 (TWN-10, one per visit, on the case); the session's summary (visitors,
 //! cases, the leaders' instructions, dispositions) prints as one PDF.
@@ -8,7 +8,7 @@
 //! Who: everyone whose scope holds the unit reads its sessions; those who register visits there,
 //! and its administrators and leaders, record them. The receiving leaders are those a month's
 //! table may name (active staff of the unit or above, of the unit's rank or higher). The key
-//! petitioner's name and the reason (and an appointment's note and visitors) are shown to
+//! petitioner's name and the reason (and the note and visitors of a session with one) are shown to
 //! supervisors, leaders and administrators only: a person marked as a key petitioner is not every
 //! officer's business. The visits under a session, and how many there are, are read through the
 //! case list, so GEN-7 and scope hold for them as for any list: a visit that accuses the reader is
@@ -47,16 +47,21 @@ pub fn reads_key_petitioner(actor: &Actor) -> bool {
     matches!(actor.user.role, Role::Supervisor | Role::Leader | Role::Admin)
 }
 
+/// Whether a session was with a key petitioner: every appointment, and a home visit naming one.
+fn with_key_petitioner(record: &SessionRecord) -> bool {
+    record.session.kind == SessionKind::Appointment || record.session.key_petitioner.is_some()
+}
+
 /// A session as the actor may read it: the key petitioner (and an appointment's note, which may
 /// name them) left out for those who do not read it; its visits counted as the actor's case list
 /// counts them (GEN-7: a visit accusing the reader is not counted).
 async fn as_read(state: &AppState, actor: &Actor, mut record: SessionRecord) -> AppResult<SessionRecord> {
     if !reads_key_petitioner(actor) {
-        record.session.key_petitioner = None;
-        record.session.key_reason = None;
-        if record.session.kind == SessionKind::Appointment {
+        if with_key_petitioner(&record) {
             record.session.note = None;
         }
+        record.session.key_petitioner = None;
+        record.session.key_reason = None;
     }
     let params = ListParams { session: Some(record.id), per_page: Some(1), ..Default::default() };
     record.visits = crate::cases::list_cases(state, actor, &params).await?.page.total;
@@ -77,12 +82,11 @@ pub async fn record(
     // The key petitioner from a register the actor keeps: its name and reason, as of now.
     let mut draft = draft.clone();
     if let Some(id) = draft.key_petitioner_id {
-        // A line still on the register of the session's unit, a unit above it or one below it: never
-        // another branch's reason carried into this unit's session.
+        // A line still on the register of the session's unit or one below it: never a unit above's
+        // (whose reason its readers below do not read, GEN-7 where it names an accuser of theirs),
+        // nor another branch's.
         let tree = crate::tree::unit_tree(state).await?;
-        let related = |r: &huiyin_store::KeyPetitionerRecord| {
-            tree.chain(unit.id).contains(&r.person.unit_id) || tree.chain(r.person.unit_id).contains(&unit.id)
-        };
+        let related = |r: &huiyin_store::KeyPetitionerRecord| tree.chain(r.person.unit_id).contains(&unit.id);
         let on_register = match crate::key_petitioners::key_petitioner(state, actor, id).await {
             Ok(r) => Some(r),
             Err(AppError::NotFound) => None,
@@ -161,8 +165,8 @@ pub async fn session(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Uni
     if !actor.sees_unit(unit.id) {
         return Err(AppError::NotFound);
     }
-    // Who came to an appointment is who the key petitioner is.
-    if record.session.kind == SessionKind::Appointment && !reads_key_petitioner(actor) {
+    // Who came to an appointment (or was visited at home as a key petitioner) is who they are.
+    if with_key_petitioner(&record) && !reads_key_petitioner(actor) {
         return Err(AppError::Forbidden);
     }
     let params =
@@ -232,7 +236,7 @@ pub async fn summary_pdf(state: &AppState, actor: &Actor, id: i64) -> AppResult<
         ("来访人次".to_owned(), format!("{} 批", visits.len())),
     ];
     if let (Some(person), Some(reason)) = (&s.key_petitioner, &s.key_reason) {
-        facts.push(("约访对象".to_owned(), format!("{person}(重点信访人:{reason})")));
+        facts.push((format!("{}对象", s.kind.label_zh()), format!("{person}(重点信访人:{reason})")));
     }
     let names = crate::documents::issue::names(state).await?;
     let mut rows = Vec::new();

@@ -192,8 +192,14 @@ async fn standings(
 /// due. Returns how many were told now.
 pub async fn tell_due(store: &dyn Store, calendar: &Calendar, now: chrono::DateTime<Utc>) -> AppResult<u64> {
     let staff: Vec<User> = store.users().await?.into_iter().filter(trained).collect();
+    let overdue: Vec<Standing> =
+        standings(store, calendar, staff, china_day(now)).await?.into_iter().filter(|s| s.overdue).collect();
+    let subject = |s: &Standing| format!("{}:{}", s.person.id, s.due_on);
+    // Read the ledger first: a run that finds nobody newly due writes nothing.
+    let subjects: Vec<String> = overdue.iter().map(subject).collect();
+    let already = store.told_already("training_due", &subjects).await?;
     let mut told = 0;
-    for s in standings(store, calendar, staff, china_day(now)).await?.into_iter().filter(|s| s.overdue) {
+    for s in overdue.into_iter().filter(|s| !already.contains(&subject(s))) {
         let roles = [Role::Supervisor, Role::Leader];
         let mut recipients = store.unit_staff(s.person.unit_id, &roles).await?;
         recipients.retain(|u| u.id != s.person.id);
@@ -214,8 +220,7 @@ pub async fn tell_due(store: &dyn Store, calendar: &Calendar, now: chrono::DateT
             .iter()
             .map(|u| Notice { user_id: u.id, case_id: None, kind: "training_due".into(), message: message.clone() })
             .collect();
-        let subject = format!("{}:{}", s.person.id, s.due_on);
-        told += u64::from(store.tell_once("training_due", &subject, &notices, now).await?);
+        told += u64::from(store.tell_once("training_due", &subject(&s), &notices, now).await?);
     }
     Ok(told)
 }

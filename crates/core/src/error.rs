@@ -49,6 +49,8 @@ pub enum Invalid {
     UnknownCategory,
     AmbiguousCategory,
     AlreadyExists,
+    /// The person is already on the register (of key petitioners) this line was to be added to.
+    AlreadyListed,
     BeforeEarlierEvent,
     PasswordTooShort {
         min: usize,
@@ -108,6 +110,7 @@ impl Invalid {
             Invalid::UnknownCategory => "unknown_category",
             Invalid::AmbiguousCategory => "ambiguous_category",
             Invalid::AlreadyExists => "already_exists",
+            Invalid::AlreadyListed => "already_listed",
             Invalid::BeforeEarlierEvent => "before_earlier_event",
             Invalid::PasswordTooShort { .. } => "password_too_short",
             Invalid::PasswordGuessable => "password_guessable",
@@ -288,6 +291,7 @@ mod tests {
             Invalid::UnknownCategory,
             Invalid::AmbiguousCategory,
             Invalid::AlreadyExists,
+            Invalid::AlreadyListed,
             Invalid::BeforeEarlierEvent,
             Invalid::PasswordTooShort { min: 10 },
             Invalid::WordFormat,

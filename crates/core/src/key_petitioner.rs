@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use crate::case::Petitioner;
-use crate::identity::{IdKind, PhoneNumber, ResidentId};
+use crate::identity::{IdKind, PhoneNumber, ResidentId, resident_id_eighteen};
 use crate::text::{limits, optional, required};
 use crate::{FieldError, Invalid, ValidationErrors};
 
@@ -65,12 +65,30 @@ impl KeyPetitionerDraft {
     }
 }
 
+impl KeyPetitionerFields {
+    /// The person as a registration would hold them, to compare with the lines already on a register.
+    pub fn as_petitioner(&self) -> Petitioner {
+        Petitioner {
+            name: Some(self.name.clone()),
+            id: self.id_number.clone().map(|number| crate::identity::IdDocument { kind: IdKind::Resident, number }),
+            phone: self.phone.as_deref().and_then(|p| PhoneNumber::parse("phone", p).ok()),
+            address: None,
+        }
+    }
+
+    /// The field by which a person already on a register is known again: the ID number if typed.
+    pub fn known_by(&self) -> &'static str {
+        if self.id_number.is_some() { "id_number" } else { "phone" }
+    }
+}
+
 /// Whether `petitioner` is the person known by this name, resident ID number and phone: where both
-/// have a resident ID number, the numbers decide; otherwise the same name and the same phone do.
+/// have a resident ID number, the numbers decide (an old 15-digit card and the 18-character one are
+/// the same number); otherwise the same name and the same phone do.
 pub fn same_person(name: &str, id_number: Option<&str>, phone: Option<&str>, petitioner: &Petitioner) -> bool {
     let resident = petitioner.id.as_ref().filter(|d| d.kind == IdKind::Resident);
     if let (Some(id), Some(doc)) = (id_number, resident) {
-        return id == doc.number;
+        return resident_id_eighteen(id).eq_ignore_ascii_case(&resident_id_eighteen(&doc.number));
     }
     let same_name = petitioner.name.as_deref().is_some_and(|n| n.trim() == name.trim());
     let same_phone = phone.is_some_and(|p| petitioner.phone.as_ref().is_some_and(|q| q.as_str() == p));
@@ -119,5 +137,10 @@ mod tests {
         assert!(!is(&p("张某某", None, phone("13900002222"))));
         assert!(!is(&p("李某", None, phone("13900001111"))));
         assert!(!same_person("张某某", None, None, &p("张某某", None, None)), "a name alone is nobody");
+        // One person's old 15-digit card and the 18-character card that replaced it.
+        let old = ("张某某", Some("110105491231002"), None);
+        assert!(same_person(old.0, old.1, old.2, &p("张某某", id("11010519491231002X"), None)), "15 → 18 digits");
+        assert!(is(&p("张某某", id("110105491231002"), None)), "18 → 15 digits");
+        assert!(!is(&p("张某某", id("110105491231003"), None)), "another old card");
     }
 }

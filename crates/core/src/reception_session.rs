@@ -71,11 +71,11 @@ pub struct ReceptionSessionDraft {
     /// `HH:MM`, optional.
     pub starts: Option<String>,
     pub ends: Option<String>,
-    /// 约访: the key petitioner received by appointment (重点信访人), by name.
+    /// 约访 (and optionally 下访): the key petitioner received (重点信访人), by name.
     pub key_petitioner: Option<String>,
-    /// 约访: why they are a key petitioner (e.g. 多次越级上访、长期未化解).
+    /// 约访 (and 下访 to a key petitioner): why they are one (e.g. 多次越级上访、长期未化解).
     pub key_reason: Option<String>,
-    /// 约访: the key petitioner by their line on a register of key petitioners, whose name and reason
+    /// 约访 or 下访: the key petitioner by their line on a register of key petitioners, whose name and reason
     /// are then taken (for those who keep the registers: supervisors, leaders, administrators).
     pub key_petitioner_id: Option<i64>,
     pub note: Option<String>,
@@ -90,7 +90,7 @@ pub struct SessionFields {
     pub place: String,
     pub starts: Option<String>,
     pub ends: Option<String>,
-    /// 约访: the key petitioner and the reason they are one.
+    /// 约访 (required) or 下访 (optional): the key petitioner and the reason they are one.
     pub key_petitioner: Option<(String, String)>,
     pub note: Option<String>,
 }
@@ -159,12 +159,15 @@ impl ReceptionSessionDraft {
         let person =
             optional("key_petitioner", self.key_petitioner.as_deref(), limits::NAME).map_err(|e| errors.push(e));
         let reason = optional("key_reason", self.key_reason.as_deref(), limits::REASON).map_err(|e| errors.push(e));
+        // TWN-8: an appointment is with a key petitioner; a home visit may be to one (or to a village
+        // over a grave matter). Named, a key petitioner comes with the reason.
         let key_petitioner = match (kind, person, reason) {
-            (Some(SessionKind::Appointment), Ok(p), Ok(r)) => {
-                if p.is_none() {
+            (Some(kind @ (SessionKind::Appointment | SessionKind::HomeVisit)), Ok(p), Ok(r)) => {
+                let required = kind == SessionKind::Appointment || p.is_some() || r.is_some();
+                if required && p.is_none() {
                     errors.push(FieldError::new("key_petitioner", Invalid::Required));
                 }
-                if r.is_none() {
+                if required && r.is_none() {
                     errors.push(FieldError::new("key_reason", Invalid::Required));
                 }
                 p.zip(r)
@@ -228,9 +231,20 @@ mod tests {
         ok.key_petitioner = Some("张某".into());
         ok.key_reason = Some("多次越级上访".into());
         assert_eq!(ok.parse().unwrap().key_petitioner, Some(("张某".into(), "多次越级上访".into())));
-        // Another kind keeps no key petitioner.
-        let mut other = draft("home_visit", &["lizhen"]);
+        // A leader's reception day keeps no key petitioner.
+        let mut other = draft("leader_day", &["lizhen"]);
         other.key_petitioner = Some("张某".into());
         assert_eq!(other.parse().unwrap().key_petitioner, None);
+    }
+
+    #[test]
+    fn twn_8_a_home_visit_may_be_to_a_key_petitioner_named_with_the_reason() {
+        assert_eq!(draft("home_visit", &["lizhen"]).parse().unwrap().key_petitioner, None, "or to a village");
+        let mut named = draft("home_visit", &["lizhen"]);
+        named.key_petitioner = Some("张某".into());
+        let err = named.parse().unwrap_err();
+        assert_eq!(err.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["key_reason"]);
+        named.key_reason = Some("诉求长期未化解".into());
+        assert_eq!(named.parse().unwrap().key_petitioner, Some(("张某".into(), "诉求长期未化解".into())));
     }
 }

@@ -827,8 +827,9 @@ async fn twn_9_reception_months_are_versioned_and_told_once(store: &dyn Store) {
         kind: "reception_unpublished".into(),
         message: "未公示".into(),
     };
-    assert!(store.tell_unpublished_month(xz, "2027-01", std::slice::from_ref(&notice), at).await.unwrap());
-    assert!(!store.tell_unpublished_month(xz, "2027-01", &[notice], at).await.unwrap(), "once");
+    let subject = format!("{xz}:2027-01");
+    assert!(store.tell_once("reception_unpublished", &subject, std::slice::from_ref(&notice), at).await.unwrap());
+    assert!(!store.tell_once("reception_unpublished", &subject, &[notice], at).await.unwrap(), "once");
     let told = store.notifications(chen.id, &huiyin_store::Blindness::default(), 10).await.unwrap();
     assert_eq!(told.iter().filter(|n| n.kind == "reception_unpublished").count(), 1);
 }
@@ -1987,7 +1988,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
-            DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
+            DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
@@ -2018,7 +2019,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE unit_former_names; DROP TABLE duty_days; DROP TABLE duty_patterns; DROP TABLE duty_attendance; \
             DROP TABLE case_recusals; DROP TABLE gifts; \
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
-            DROP TABLE reception_month_alerts; DROP TABLE reception_months; \
+            DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;

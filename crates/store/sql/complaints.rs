@@ -139,6 +139,17 @@ impl ComplaintStore for Backend {
         rows.iter().map(complaint_from_row).collect()
     }
 
+    async fn replace_complaint_query_code(&self, id: i64, query_code_hash: &str) -> StoreResult<bool> {
+        let done = self
+            .write_alone(
+                sqlx::query("UPDATE staff_complaints SET query_code_hash = $1, sealed_code = NULL WHERE id = $2")
+                    .bind(query_code_hash)
+                    .bind(id),
+            )
+            .await?;
+        Ok(done == 1)
+    }
+
     async fn conclude_complaint(
         &self,
         id: i64,

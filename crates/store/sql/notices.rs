@@ -66,6 +66,24 @@ impl NoticeStore for Backend {
         Ok(first)
     }
 
+    async fn told_already(&self, kind: &str, subjects: &[String]) -> StoreResult<std::collections::HashSet<String>> {
+        let mut told = std::collections::HashSet::new();
+        // In slices, so that a long list stays within the databases' limits on bound values.
+        for slice in subjects.chunks(500) {
+            let mut b = sqlx::QueryBuilder::<Db>::new("SELECT subject FROM told_once WHERE kind = ");
+            b.push_bind(kind);
+            b.push(" AND subject IN (");
+            let mut list = b.separated(", ");
+            for subject in slice {
+                list.push_bind(subject);
+            }
+            list.push_unseparated(")");
+            let rows: Vec<(String,)> = b.build_query_as().fetch_all(self.reader()).await?;
+            told.extend(rows.into_iter().map(|(s,)| s));
+        }
+        Ok(told)
+    }
+
     async fn notifications(&self, user_id: i64, blind: &Blindness, limit: i64) -> StoreResult<Vec<Notification>> {
         let mut b = sqlx::QueryBuilder::<Db>::new(
             "SELECT n.id, n.case_id, n.kind, n.message, n.created_at, n.read_at FROM notifications n \

@@ -1,13 +1,12 @@
 //! The months of leaders' reception days.
 
-use super::notices::write_notices;
 use super::{DbRow, corrupt, push_ids};
 use crate::{Backend, Db};
 use chrono::{DateTime, NaiveDate, Utc};
 use huiyin_core::reception::ArrangedDay;
 use huiyin_core::reception_session::SessionKind;
 use huiyin_store::prelude::*;
-use huiyin_store::{NewSession, Notice, ReceptionMonthRecord, SessionRecord, StoreError, StoreResult};
+use huiyin_store::{NewSession, ReceptionMonthRecord, SessionRecord, StoreError, StoreResult};
 use sqlx::Row;
 
 fn month_from_row(row: &DbRow) -> StoreResult<ReceptionMonthRecord> {
@@ -234,30 +233,5 @@ impl ReceptionStore for Backend {
         b.push(" ORDER BY s.day, COALESCE(s.starts, ''), s.id");
         let rows = b.build().fetch_all(self.reader()).await?;
         rows.iter().map(session_from_row).collect()
-    }
-
-    async fn tell_unpublished_month(
-        &self,
-        unit_id: i64,
-        month: &str,
-        notices: &[Notice],
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "INSERT INTO reception_month_alerts (unit_id, month, told_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (unit_id, month) DO NOTHING",
-        )
-        .bind(unit_id)
-        .bind(month)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        let first = done.rows_affected() == 1;
-        if first {
-            write_notices(&mut tx, notices, at).await?;
-        }
-        tx.commit().await?;
-        Ok(first)
     }
 }

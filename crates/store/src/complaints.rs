@@ -64,6 +64,9 @@ pub trait ComplaintStore: Send + Sync {
     async fn complaints(&self, units: &[i64]) -> StoreResult<Vec<ComplaintRecord>>;
     /// The complaints about one staff member, newest first.
     async fn complaints_about(&self, staff_id: i64) -> StoreResult<Vec<ComplaintRecord>>;
+    /// Replaces a complaint's query code (lost by the complainant): the old one and any code sealed
+    /// for a repeated form stop working. False when there is no such complaint.
+    async fn replace_complaint_query_code(&self, id: i64, query_code_hash: &str) -> StoreResult<bool>;
     /// Concludes a complaint not yet concluded; false (nothing changed) when it was.
     async fn conclude_complaint(
         &self,

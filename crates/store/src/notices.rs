@@ -43,6 +43,9 @@ pub trait NoticeStore: Send + Sync {
     /// Writes notices about `subject` of `kind` (an overdue complaint, a training due) the first time
     /// only, in one transaction with the record that they were sent: true when this call sent them.
     async fn tell_once(&self, kind: &str, subject: &str, notices: &[Notice], at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Which of `subjects` of `kind` were told already (read only: a run that has nothing new to tell
+    /// writes nothing).
+    async fn told_already(&self, kind: &str, subjects: &[String]) -> StoreResult<std::collections::HashSet<String>>;
     /// A user's notifications, newest first, without those about cases that accuse one of
     /// `blind` (GEN-7); the unread count likewise.
     async fn notifications(&self, user_id: i64, blind: &Blindness, limit: i64) -> StoreResult<Vec<Notification>>;

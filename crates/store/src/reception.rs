@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use huiyin_core::reception::{ArrangedDay, ArrangedLeader};
 use huiyin_core::reception_session::SessionKind;
 
-use crate::{Notice, StoreResult};
+use crate::StoreResult;
 
 /// One version of a unit's month.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,13 +99,4 @@ pub trait ReceptionStore: Send + Sync {
         from: NaiveDate,
         before: NaiveDate,
     ) -> StoreResult<Vec<SessionRecord>>;
-    /// Tells the unit's supervisors once that `month`'s table is not published by its deadline:
-    /// writes `notices` unless they were written before. True when they were written now.
-    async fn tell_unpublished_month(
-        &self,
-        unit_id: i64,
-        month: &str,
-        notices: &[Notice],
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool>;
 }

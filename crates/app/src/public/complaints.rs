@@ -179,11 +179,7 @@ pub async fn file_complaint(
         let (record, sealed) = state.store.submitted_complaint(&key_hash).await?.ok_or(AppError::NotFound)?;
         return repeated(state, &key_hash, record, &sealed).await;
     };
-    // On the log of the unit above, whose administrators are not the person's colleagues.
-    let above = match unit.parent_id {
-        Some(parent) => state.store.unit_by_id(parent).await?.unwrap_or_else(|| unit.clone()),
-        None => unit.clone(),
-    };
+    let above = crate::complaints::audit_unit(state, &unit).await?;
     let after = json!({ "id": id, "source": "online" });
     crate::audit::record(state, &online, "complaint.record", crate::audit::Target::unit(&above), None, Some(after))
         .await;

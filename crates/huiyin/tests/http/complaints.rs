@@ -401,3 +401,78 @@ fn fed_12_an_overdue_complaint_is_told_to_its_investigators_once(backend: Backen
     }
 }
 both_backends!(fed_12_an_overdue_complaint_is_told_to_its_investigators_once);
+
+/// FED-12: a complaint taken at the counter prints a slip (投诉登记回执) with its number and, on the
+/// first showing only, its query code; a lost code is reissued by whoever reads the complaint —
+/// never by the person it is about, for whom it does not exist — after which the old code fails,
+/// the new one opens the outcome, and a number locked by guessing opens again.
+fn fed_12_a_lost_complaint_code_is_reissued_and_the_slip_printed(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _dong) = db.seed();
+    let liu = db.account("liu", "XS", Role::Officer, Some("刘接访员的登录口令2026"));
+    let server = Server::start_with_env(&db, &[("HUIYIN_TRUSTED_PROXIES", "127.0.0.1")]);
+    let browser = crate::common::Browser::sign_in(&server, "liu", "刘接访员的登录口令2026");
+    let fields = [
+        ("staff", "wang"),
+        ("kind", "rudeness"),
+        ("source", "visit"),
+        ("occurred_on", "2026-12-02"),
+        ("account", "接待时态度生硬"),
+        ("complainant", "赵投诉"),
+    ];
+    let (status, slip_at, _) = browser.submit("/complaints", &fields);
+    assert_eq!(status, 303);
+    let id: i64 = slip_at.trim_start_matches("/complaints/").trim_end_matches("/slip").parse().unwrap();
+    let (status, slip) = browser.page(&slip_at);
+    assert_eq!(status, 200, "{slip}");
+    let number = slip.split("<td class=\"big\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let code = slip.split("id=\"slip-code\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    assert!(number.starts_with("TS") && code.len() == 9, "{number} {code}");
+    for shown in ["投诉登记回执", "赵投诉", "态度粗暴", "西山社区", "/public/complaints/lookup", "办结期限"]
+    {
+        assert!(slip.contains(shown), "{shown}: {slip}");
+    }
+    assert!(!slip.contains("王秀英"), "the slip does not name the person complained about: {slip}");
+    let (_, again) = browser.page(&slip_at);
+    assert!(!again.contains(&code) && again.contains("遗失可重新发放"), "shown once: {again}");
+
+    // Each lookup from another address, so that only the number's counter can stop them.
+    let sent = std::cell::Cell::new(0);
+    let lookup = |code: &str| {
+        sent.set(sent.get() + 1);
+        let url = server.url(&format!("/api/v1/public/complaints/{number}?query_code={code}"));
+        json_of(agent().get(url).header("X-Forwarded-For", &format!("10.9.0.{}", sent.get())).call()).0
+    };
+    assert_eq!(lookup(&code), 200);
+    // Someone guesses until the number is locked: even the right code is refused.
+    let wrong = if code.starts_with('1') { "2222-2222" } else { "1111-1111" };
+    for n in 0..10 {
+        assert_eq!(lookup(wrong), 404, "guess {n}");
+    }
+    assert_eq!((lookup(wrong), lookup(&code)), (429, 429), "locked");
+
+    // The person it is about cannot reissue it (it does not exist for them); the receiver can.
+    let path = format!("/api/v1/complaints/{id}/reissue-query-code");
+    assert_eq!(post(&server, &wang, &path, &json!({})).0, 404);
+    // Nor a colleague of theirs who investigates it; the town above may.
+    let colleague = db.account("xssup", "XS", Role::Supervisor, None);
+    assert_eq!(get(&server, &colleague, &format!("/api/v1/complaints/{id}")).0, 200, "reads it");
+    assert_eq!(post(&server, &colleague, &path, &json!({})).0, 403);
+    let (status, by_town) = post(&server, &chen, &path, &json!({}));
+    assert_eq!(status, 200, "{by_town}");
+    let (status, reissued) = post(&server, &liu, &path, &json!({}));
+    assert_eq!(status, 200, "{reissued}");
+    let new_code = reissued["query_code"].as_str().unwrap().to_owned();
+    assert_ne!(new_code, code);
+    assert_eq!((lookup(&code), lookup(&new_code)), (404, 200), "the old code fails, the new one opens it");
+    assert_eq!(get(&server, &liu, &format!("/api/v1/complaints/{id}")).1.get("query_code"), None, "not read back");
+
+    // By the page: the slip's button gives a new code, shown on the slip once.
+    let (status, to, _) = browser.submit(&format!("/complaints/{id}/reissue"), &[]);
+    assert_eq!((status, to.as_str()), (303, slip_at.as_str()));
+    let (_, slip) = browser.page(&slip_at);
+    let newest = slip.split("id=\"slip-code\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    assert!(newest.len() == 9 && newest != new_code, "{slip}");
+    assert_eq!((lookup(&new_code), lookup(&newest)), (404, 200));
+}
+both_backends!(fed_12_a_lost_complaint_code_is_reissued_and_the_slip_printed);

@@ -529,3 +529,136 @@ fn twn_8_key_petitioners_are_kept_on_a_register_and_known_at_intake(backend: Bac
     assert_eq!(officer.page("/key-petitioners").0, 403);
 }
 both_backends!(twn_8_key_petitioners_are_kept_on_a_register_and_known_at_intake);
+
+/// TWN-8: a supervisor puts a case's petitioner on the register from the case (their name, ID
+/// number and phone taken from it), once — the same person again is refused on the field that
+/// knew them, whether typed or from a case, and an old 15-digit card is the same person as the
+/// 18-character one; an officer may not, an anonymous petitioner cannot be, and an accuser is never
+/// put on the accused town's register (GEN-7). A home visit (下访) may be to a key petitioner from
+/// the register, or to a village with nobody named.
+fn twn_8_a_petitioner_is_put_on_the_register_from_their_case_once(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, _) = db.seed();
+    let county = db.account("qxsup", "QX", Role::Supervisor, None);
+    let lizhen = leader(&db, "lizhen", "XZ", "李振", "副镇长", "副科级");
+    db.account("xzsup7", "XZ", Role::Supervisor, Some("西镇督查员口令2028"));
+    let server = Server::start(&db);
+    let register = |petitioner: Value, accused: Option<Value>| {
+        // A visit names its petitioner; one who gives no name calls instead.
+        let channel = if petitioner.get("name").is_some() { "visit" } else { "phone" };
+        let mut body = json!({
+            "channel": channel, "unit": "XS", "received_at": china_today().to_string(),
+            "petitioner": petitioner, "category": "拖欠农民工工资", "content": "反映工资被拖欠。"
+        });
+        if let Some(a) = accused {
+            body["accused"] = a;
+            body["purpose"] = json!("accusation");
+        }
+        let (status, case) = post(&server, &wang, "/api/v1/cases", &body);
+        assert_eq!(status, 201, "{case}");
+        case["id"].as_i64().unwrap()
+    };
+    let from_case =
+        |token: &str, id: i64, body: Value| post(&server, token, &format!("/api/v1/cases/{id}/key-petitioner"), &body);
+    let reason = json!({"unit": "XZ", "reason": "多次越级上访"});
+
+    // An old 15-digit card on the case; the register's line has the 18-character number.
+    let old_card = register(json!({"name": "孙老证", "id_number": "110105491231002"}), None);
+    let (status, line) = post(
+        &server,
+        &chen,
+        "/api/v1/units/XZ/key-petitioners",
+        &json!({"name": "孙老证", "id_number": "11010519491231002X", "reason": "长期未化解"}),
+    );
+    assert_eq!(status, 201, "{line}");
+    let flag = get(&server, &chen, &format!("/api/v1/cases/{old_card}")).1["key_petitioner"].clone();
+    assert_eq!(flag["reason"], "长期未化解", "15 and 18 digits are one person: {flag}");
+    let (status, again) = post(
+        &server,
+        &chen,
+        "/api/v1/units/XZ/key-petitioners",
+        &json!({"name": "孙老证", "id_number": "110105491231002", "reason": "再次列入"}),
+    );
+    assert_eq!(
+        (status, again["error"]["field"].as_str(), again["error"]["code"].as_str()),
+        (422, Some("id_number"), Some("already_listed")),
+        "{again}"
+    );
+    assert!(again["error"]["message"].as_str().unwrap().contains("已在该单位的名册中"), "{again}");
+
+    // From a case known by name and phone: by the supervisor, once; never by the officer.
+    let by_phone = register(json!({"name": "钱电话", "phone": "13900001234"}), None);
+    assert_eq!(from_case(&wang, by_phone, reason.clone()).0, 403, "an officer keeps no register");
+    let (status, refused) = from_case(&chen, by_phone, json!({"unit": "XZ"}));
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("reason")), "{refused}");
+    let (status, line) = from_case(&chen, by_phone, reason.clone());
+    assert_eq!(
+        (status, line["name"].as_str(), line["phone"].as_str()),
+        (201, Some("钱电话"), Some("139****1234")),
+        "{line}"
+    );
+    let (status, again) = from_case(&chen, by_phone, reason.clone());
+    assert_eq!((status, again["error"]["field"].as_str()), (422, Some("petitioner.phone")), "{again}");
+    assert_eq!(get(&server, &chen, &format!("/api/v1/cases/{by_phone}")).1["key_petitioner"]["reason"], "多次越级上访");
+    // The community's register: a line of its own for the same person is another register's.
+    assert_eq!(from_case(&chen, by_phone, json!({"unit": "XS", "reason": "社区关注"})).0, 201);
+    let anonymous = register(json!({"phone": "13900005678"}), None);
+    let (status, refused) = from_case(&chen, anonymous, reason.clone());
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("petitioner.name")), "{refused}");
+    let no_contact = register(json!({"name": "周无号"}), None);
+    let (status, refused) = from_case(&chen, no_contact, reason.clone());
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("petitioner.id_number")), "{refused}");
+
+    // GEN-7: the accuser of the town is not the town's to list; the county may list them on its own.
+    let accusing = register(
+        json!({"name": "吴检举", "id_number": "110105195001010012"}),
+        Some(json!({"unit": "XZ", "name": "西镇某干部"})),
+    );
+    assert_eq!(from_case(&chen, accusing, reason.clone()).0, 404, "the town does not read it");
+    let (status, refused) = from_case(&county, accusing, reason.clone());
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("unit")), "{refused}");
+    assert_eq!(from_case(&county, accusing, json!({"unit": "QX", "reason": "多次越级上访"})).0, 201);
+    let (_, town) = get(&server, &chen, "/api/v1/units/XZ/key-petitioners");
+    assert!(!town.to_string().contains("吴检举"), "{town}");
+
+    // The case page offers the button while the petitioner is on no register the reader keeps.
+    let page = crate::common::Browser::sign_in(&server, "xzsup7", "西镇督查员口令2028");
+    let fresh = register(json!({"name": "郑新人", "id_number": "110105196002020014"}), None);
+    let (_, shown) = page.page(&format!("/cases/{fresh}"));
+    assert!(shown.contains(r#"id="list-key-petitioner""#), "{shown}");
+    let (status, to, _) =
+        page.submit(&format!("/cases/{fresh}/key-petitioner"), &[("unit", "XZ"), ("reason", "诉求长期未化解")]);
+    assert_eq!((status, to), (303, format!("/cases/{fresh}#key-petitioner")));
+    let (_, shown) = page.page(&format!("/cases/{fresh}"));
+    assert!(shown.contains(r#"id="key-petitioner""#) && !shown.contains(r#"id="list-key-petitioner""#), "{shown}");
+    let (status, _, refused) =
+        page.submit(&format!("/cases/{no_contact}/key-petitioner"), &[("unit", "XZ"), ("reason", "x")]);
+    assert!(status == 422 && refused.contains("身份证号码"), "{refused}");
+
+    // A home visit to the key petitioner from the register; one to a village names nobody.
+    let key_id = line["id"].as_i64().unwrap();
+    let home = json!({"kind": "home_visit", "day": china_today().to_string(), "leaders": ["lizhen"],
+        "venue": "西山村", "key_petitioner_id": key_id});
+    let (status, visit) = post(&server, &lizhen, "/api/v1/units/XZ/reception-sessions", &home);
+    assert_eq!((status, visit["key_petitioner"].as_str()), (201, Some("钱电话")), "{visit}");
+    // Whom a home visit went to is not the officer's business: the session is theirs to list, not to open.
+    let officer = db.account("xzoff", "XZ", Role::Officer, None);
+    let month = china_today().format("%Y-%m").to_string();
+    let (_, listed) = get(&server, &officer, &format!("/api/v1/units/XZ/reception-sessions?month={month}"));
+    assert!(!listed.to_string().contains("钱电话") && !listed.to_string().contains("多次越级上访"), "{listed}");
+    assert_eq!(get(&server, &officer, &format!("/api/v1/reception-sessions/{}", visit["id"])).0, 403);
+    // A line of the county's register is not the town's to carry into its session.
+    let (_, county_line) = from_case(&county, fresh, json!({"unit": "QX", "reason": "县级关注"}));
+    let mut carried = home.clone();
+    carried["key_petitioner_id"] = county_line["id"].clone();
+    let (status, refused) = post(&server, &county, "/api/v1/units/XZ/reception-sessions", &carried);
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("key_petitioner_id")), "{refused}");
+    let mut village = home.clone();
+    village.as_object_mut().unwrap().remove("key_petitioner_id");
+    let (status, visit) = post(&server, &lizhen, "/api/v1/units/XZ/reception-sessions", &village);
+    assert_eq!((status, visit.get("key_petitioner")), (201, None), "{visit}");
+    village["key_petitioner"] = json!("冯某");
+    let (status, refused) = post(&server, &lizhen, "/api/v1/units/XZ/reception-sessions", &village);
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("key_reason")), "{refused}");
+}
+both_backends!(twn_8_a_petitioner_is_put_on_the_register_from_their_case_once);

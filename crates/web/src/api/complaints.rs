@@ -27,7 +27,8 @@ pub(super) struct ComplaintView {
     id: i64,
     /// Its number (`TS2026-000012`), by which the complainant looks it up with its query code.
     number: String,
-    /// The query code, in the answer that recorded the complaint only: tell it to the complainant.
+    /// The query code, in the answer that recorded the complaint or reissued its code only: tell it
+    /// to the complainant.
     #[serde(skip_serializing_if = "Option::is_none")]
     query_code: Option<String>,
     /// The complainant's case it is linked to (filed on the portal with its number and query code),
@@ -175,6 +176,21 @@ pub(super) async fn conclude_complaint(
     ApiJson(draft): ApiJson<ConclusionDraft>,
 ) -> ApiResult<Json<ComplaintView>> {
     let line = complaints::conclude(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(ComplaintView::of(line)))
+}
+
+/// Gives a complaint a new query code (the complainant lost theirs): the old one stops working and a
+/// lookup locked by guessing opens again. Whoever reads the complaint may; the answer carries the
+/// new `query_code`, to be told to the complainant.
+#[utoipa::path(post, path = "/complaints/{id}/reissue-query-code", tag = "integrity", params(("id" = i64, Path)),
+    responses((status = 200, body = ComplaintView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn reissue_complaint_query_code(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ComplaintView>> {
+    let line = complaints::reissue_query_code(&state, &caller.actor, id).await.map_err(|e| refuse(caller.lang, e))?;
     Ok(Json(ComplaintView::of(line)))
 }
 

@@ -98,6 +98,40 @@ pub(super) async fn add_key_petitioner(
     Ok((StatusCode::CREATED, Json(KeyPetitionerLineView::of(line))))
 }
 
+/// The register a case's petitioner is put on, and why.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct KeyPetitionerFromCaseBody {
+    /// The code of the unit whose register it is (of the caller's scope; never the unit a case
+    /// accuses, nor one below it).
+    unit: Option<String>,
+    /// 多次越级上访、诉求长期未化解 …
+    reason: Option<String>,
+}
+
+/// Puts the petitioner of a case the caller reads on a register of key petitioners (TWN-8), their
+/// name, resident ID number and phone taken from the case: 422 on `petitioner.name` or
+/// `petitioner.id_number` when the case cannot name them so, on `petitioner.id_number` or
+/// `petitioner.phone` when they are on that register already.
+#[utoipa::path(post, path = "/cases/{id}/key-petitioner", tag = "duty", params(("id" = i64, Path)),
+    request_body = KeyPetitionerFromCaseBody,
+    responses((status = 201, body = KeyPetitionerLineView), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn key_petitioner_from_case(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<KeyPetitionerFromCaseBody>,
+) -> ApiResult<(StatusCode, Json<KeyPetitionerLineView>)> {
+    let unit = body.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let unit = unit.unwrap_or(&caller.actor.user.unit_code).to_owned();
+    let line = key_petitioners::add_from_case(&state, &caller.actor, id, &unit, body.reason.as_deref())
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok((StatusCode::CREATED, Json(KeyPetitionerLineView::of(line))))
+}
+
 /// Why a person is taken off the register.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -228,8 +228,8 @@ pub(super) struct ReceptionSessionView {
     ends: Option<String>,
     place: String,
     leaders: Vec<huiyin_core::reception::ArrangedLeader>,
-    /// 约访: the key petitioner (重点信访人) and why; shown to supervisors, leaders and
-    /// administrators only.
+    /// 约访 (or a 下访 to one): the key petitioner (重点信访人) and why; shown to supervisors,
+    /// leaders and administrators only.
     #[serde(skip_serializing_if = "Option::is_none")]
     key_petitioner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

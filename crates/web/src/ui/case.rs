@@ -137,6 +137,9 @@ pub(super) struct CasePage {
     doc_page: bool,
     /// (sha256, name, kind label)
     attachments: Vec<(String, String, &'static str)>,
+    /// The registers of key petitioners the petitioner may be put on, (code, name, the reader's own),
+    /// when the page offers it (TWN-8).
+    key_registers: Vec<(String, String, bool)>,
 }
 
 /// What an event says on the timeline, with people by their names (`names`).
@@ -330,7 +333,19 @@ pub(super) async fn case_page(
         Some(username) => Some(huiyin_app::accounts::name_and_unit(state, username).await?),
         None => None,
     };
+    let key_registers =
+        if huiyin_app::key_petitioners::offers_from_case(&staff.actor, &file, c.key_petitioner.is_some()) {
+            let own = staff.actor.user.unit_id;
+            huiyin_app::key_petitioners::registers_for_case(state, &staff.actor, &file)
+                .await?
+                .into_iter()
+                .map(|u| (u.code, u.name, u.id == own))
+                .collect()
+        } else {
+            Vec::new()
+        };
     Ok(CasePage {
+        key_registers,
         accused_person,
         me: staff.me(),
         csrf: staff.csrf.clone(),

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
@@ -142,13 +142,7 @@ pub(super) async fn record(State(state): State<AppState>, staff: Staff, Form(f):
         phone: some(&f.phone),
     };
     match complaints::record(&state, &staff.actor, &draft).await {
-        Ok(line) => {
-            let id = line.record.id;
-            if let Some(code) = line.query_code.as_deref().and_then(huiyin_core::case::QueryCode::parse) {
-                super::register::keep_receipt_code(&state, &staff.session, format!("complaint-{id}"), &code).await?;
-            }
-            Ok(Redirect::to(&format!("/complaints?done=record&id={id}")).into_response())
-        }
+        Ok(line) => to_slip(&state, &staff, &line).await,
         Err(AppError::Invalid(errors)) => view(&state, &staff, None, f, Some(errors)).await,
         Err(e) => Err(e.into()),
     }
@@ -180,4 +174,83 @@ pub(super) async fn conclude(
         Err(AppError::Invalid(errors)) => view(&state, &staff, None, ComplaintForm::default(), Some(errors)).await,
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "staff/complaint_slip.html")]
+pub(super) struct SlipPage {
+    csrf: String,
+    line: ComplaintLine,
+    /// The query code, on the first showing after recording or reissuing only.
+    query_code: Option<String>,
+    /// The receiving unit, whose slip it is.
+    receiving_unit: String,
+    receiver: String,
+    received_on: String,
+    due_on: String,
+    printed_on: String,
+    hotline: Option<String>,
+    lookup: String,
+}
+
+/// The printable slip (投诉登记回执) for the complainant: the number, and the query code on its first
+/// showing only; afterwards a reissue gives a new code.
+pub(super) async fn slip(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> PageResult {
+    let line = complaints::complaint(&state, &staff.actor, id).await?;
+    let receiver = match &line.received_by {
+        Some(u) if !huiyin_core::user::is_system_account(&u.username) => huiyin_app::accounts::name_title_credential(u),
+        _ => "网上投诉".to_owned(),
+    };
+    let receiving = match &line.received_by {
+        Some(u) => state.store.unit_by_id(u.unit_id).await.map_err(AppError::from)?,
+        None => None,
+    };
+    let receiving = receiving.unwrap_or_else(|| line.unit.clone());
+    let hotline = huiyin_app::public::hotline(&state, receiving.id).await?;
+    // Taken last, once nothing else can fail: a code taken is shown.
+    let query_code = super::register::take_receipt_code(&state, &staff.session, format!("complaint-{id}")).await?;
+    let page = SlipPage {
+        csrf: staff.csrf.clone(),
+        query_code,
+        receiver,
+        received_on: huiyin_app::views::minute_zh(line.record.complaint.received_at),
+        due_on: huiyin_app::views::date_zh(line.record.complaint.due_on),
+        printed_on: huiyin_app::views::day_zh(chrono::Utc::now()),
+        hotline,
+        lookup: super::receipt::lookup_address(
+            &headers,
+            state.secure_cookies(),
+            "/public/complaints/lookup",
+            "查询投诉结果",
+        ),
+        receiving_unit: receiving.name,
+        line,
+    };
+    Ok(render(&page))
+}
+
+/// Gives the complaint a new query code and shows it once on the slip.
+pub(super) async fn reissue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<super::login::CsrfForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let line = complaints::reissue_query_code(&state, &staff.actor, id).await?;
+    to_slip(&state, &staff, &line).await
+}
+
+/// Keeps the complaint's new query code for its slip, where it is shown once, and goes there.
+async fn to_slip(state: &AppState, staff: &Staff, line: &ComplaintLine) -> PageResult {
+    let id = line.record.id;
+    if let Some(code) = line.query_code.as_deref().and_then(huiyin_core::case::QueryCode::parse) {
+        super::register::keep_receipt_code(state, &staff.session, format!("complaint-{id}"), &code).await?;
+    }
+    Ok(Redirect::to(&format!("/complaints/{id}/slip")).into_response())
 }

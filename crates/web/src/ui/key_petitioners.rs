@@ -153,3 +153,38 @@ pub(super) async fn remove(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Deserialize)]
+pub(super) struct FromCaseForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Puts a case's petitioner on a register from the case page (列入重点信访人名册); a refusal is told
+/// in words with the way back to the case.
+pub(super) async fn from_case(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<FromCaseForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    match key_petitioners::add_from_case(&state, &staff.actor, id, f.unit.trim(), Some(&f.reason)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#key-petitioner")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let text = errors.iter().map(|e| e.message(huiyin_core::Lang::Zh)).collect::<Vec<_>>().join(";");
+            let page = super::MessagePage {
+                me: staff.me(),
+                csrf: staff.csrf.clone(),
+                title: "未能列入重点信访人名册".into(),
+                text,
+                link: Some(format!("/cases/{id}")),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

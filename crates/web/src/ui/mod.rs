@@ -239,7 +239,7 @@ fn safe_next(next: &str) -> &str {
 
 #[derive(Template)]
 #[template(path = "staff/message.html")]
-struct MessagePage {
+pub(super) struct MessagePage {
     me: Option<Me>,
     csrf: String,
     title: String,
@@ -385,9 +385,12 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/gifts/{id}/review", post(gifts::review)),
         ("/key-petitioners", get(key_petitioners::key_petitioners_page).post(key_petitioners::add)),
         ("/key-petitioners/{id}/remove", post(key_petitioners::remove)),
+        ("/cases/{id}/key-petitioner", post(key_petitioners::from_case)),
         ("/training", get(training::training_page).post(training::record)),
         ("/complaints", get(complaints::complaints_page).post(complaints::record)),
         ("/complaints/{id}/conclude", post(complaints::conclude)),
+        ("/complaints/{id}/slip", get(complaints::slip)),
+        ("/complaints/{id}/reissue", post(complaints::reissue)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),

@@ -51,24 +51,25 @@ pub(super) async fn receipt(
         received_on: views::minute_zh(file.registration.received_at),
         printed_on: views::day_zh(Utc::now()),
         hotline,
-        lookup: lookup_address(&headers, state.secure_cookies()),
+        lookup: lookup_address(&headers, state.secure_cookies(), "/public/lookup", "查询办理进展"),
         query_code,
         c: view,
     };
     Ok(render(&page))
 }
 
-/// The public lookup's address as the petitioner types it: the address this page was asked for
-/// (its `Host`, which the staff browser sent; forwarded headers are not trusted here), over HTTPS when
-/// the server is told it is behind HTTPS. Without a plain host name, the page is named in words.
-fn lookup_address(headers: &HeaderMap, https: bool) -> String {
+/// A public lookup's address (`path`) as the petitioner types it: the address this page was asked
+/// for (its `Host`, which the staff browser sent; forwarded headers are not trusted here), over HTTPS
+/// when the server is told it is behind HTTPS. Without a plain host name, the page is named in words
+/// by its `title`.
+pub(super) fn lookup_address(headers: &HeaderMap, https: bool, path: &str, title: &str) -> String {
     let host = headers.get("host").and_then(|v| v.to_str().ok()).map(str::trim);
     let plain = |h: &&str| {
         !h.is_empty() && h.len() <= 253 && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
     };
     match host.filter(plain) {
-        Some(host) => format!("{}://{host}/public/lookup", if https { "https" } else { "http" }),
-        None => "本单位信访网站的“查询办理进展”页面".into(),
+        Some(host) => format!("{}://{host}{path}", if https { "https" } else { "http" }),
+        None => format!("本单位信访网站的“{title}”页面"),
     }
 }
 

@@ -314,7 +314,7 @@ async fn view(
                     _ => String::new(),
                 },
                 key: match (&r.session.key_petitioner, &r.session.key_reason) {
-                    (Some(p), Some(why)) => format!("约访对象:{p}(重点信访人:{why})"),
+                    (Some(p), Some(why)) => format!("{}对象:{p}(重点信访人:{why})", r.session.kind.label_zh()),
                     _ => String::new(),
                 },
                 visits: r.visits,

@@ -341,6 +341,25 @@ fn said(status_and_body: (u16, Value)) -> (u16, String) {
     (status, body.to_string())
 }
 
+/// A page without the registers of key petitioners its reader keeps (the register page's table, the
+/// session form's picker): the accused town typed the accuser onto its own register (a person it
+/// knew), and its keepers and those above read that line as they did before any accusation (TWN-8);
+/// huiyin itself never copies an accuser onto a register within the accused's reach
+/// (`key_petitioners::add_from_case`). Nothing else on the page may name the accuser.
+fn without_registers(page: &str) -> String {
+    let mut page = page.to_owned();
+    for (open, close) in
+        [(r#"<table class="list" id="key-petitioners">"#, "</table>"), (r#"<select id="s-key-id""#, "</select>")]
+    {
+        if let Some(start) = page.find(open)
+            && let Some(len) = page[start..].find(close)
+        {
+            page.replace_range(start..start + len + close.len(), "");
+        }
+    }
+    page
+}
+
 /// GEN-7, generated: for every operation of the OpenAPI document and every staff page that takes a
 /// case, as every role of the accused town and of its department, as the county leader accused
 /// by name (an account of their own), and as two staff members of the registering community who
@@ -376,8 +395,37 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
     set_by_links_of(&w, &by_link, "xz_admin");
     let accused: Vec<&String> = tokens.keys().filter(|u| !u.starts_with("qx_")).collect();
 
+    // The community's reception session of today, in which the accusation is received (TWN-10).
+    let session = w.db.with_store(async |store| {
+        let xs = store.unit_by_code("XS").await.unwrap().unwrap();
+        let wang = store.user_by_username("wang").await.unwrap().unwrap();
+        let leader = huiyin_core::reception::ArrangedLeader {
+            username: "lead1".into(),
+            name: "李社区".into(),
+            title: "社区书记".into(),
+            rank: String::new(),
+        };
+        let session = huiyin_store::NewSession {
+            unit_id: xs.id,
+            kind: huiyin_core::reception_session::SessionKind::LeaderDay,
+            day: huiyin_core::limits::china_day(chrono::Utc::now()),
+            starts: None,
+            ends: None,
+            place: "西山社区接待室".into(),
+            leaders: vec![leader],
+            key_petitioner: None,
+            key_reason: None,
+            note: None,
+            created_by: wang.id,
+            created_at: chrono::Utc::now(),
+        };
+        store.add_reception_session(&session).await.unwrap()
+    });
+    let month = huiyin_core::duty::DutyMonth::of(huiyin_core::limits::china_day(chrono::Utc::now())).to_string();
+
     // The accusation, with an attachment, an alert to leaders and a flag.
     let mut body = accusation();
+    body["session"] = json!(session);
     body["accused"]["user"] = json!("px_leader");
     body["flags"] = json!(["major_urgent"]);
     body["petitioner"]["address"] = json!("保密街七号");
@@ -429,6 +477,16 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
     assert_eq!(status, 201, "{answer}");
     let (status, answer) = get(&w.server, &tokens["qx_supervisor"], &format!("/api/v1/complaints/{complaint}"));
     assert_eq!((status, answer["case_number"].as_str()), (200, Some(number.as_str())), "the county reads it");
+    // The accused town keeps the accuser on its register of key petitioners (TWN-8), typed by its
+    // supervisor (a person it knew): the county reading the accusation is not shown the town's label.
+    let line = json!({"name": "保密癸", "id_number": "11010519491231002X", "reason": "西镇:多次上访"});
+    let (status, added) = post(&w.server, &tokens["xz_supervisor"], "/api/v1/units/XZ/key-petitioners", &line);
+    assert_eq!(status, 201, "{added}");
+    let (_, read) = get(&w.server, &tokens["qx_supervisor"], &format!("/api/v1/cases/{id}"));
+    assert_eq!(read.get("key_petitioner"), None, "the accused town's label on its accuser: {read}");
+    assert_eq!(read["session"]["id"], json!(session), "received in the session: {read}");
+    let (_, held) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/reception-sessions/{session}"));
+    assert_eq!(held["session"]["visits"], json!(1), "the receiver counts it: {held}");
     let secrets = [number.as_str(), "保密癸", "低保金", "保密癸身份证", "13812345678", "****5678", "002X", "保密街"];
     let leaks = |who: &str, what: &str, text: &str| {
         for secret in secrets {
@@ -471,7 +529,7 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
         }
     };
 
-    let (mut checked, mut exported, mut bulked) = (0, 0, 0);
+    let (mut checked, mut exported, mut bulked, mut sessions_read) = (0, 0, 0, 0);
     for who in &accused {
         let token = &tokens[*who];
         for (path, item) in paths {
@@ -526,6 +584,26 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
         // The complaint linked to the accusation, by its own address.
         let (status, text) = said(api(token, "get", &format!("/complaints/{complaint}"), None));
         assert_eq!(status, 404, "{who} reads the accuser's complaint: {text}");
+
+        // The reception session that received the accusation: its visits, its count, its summary.
+        let (status, read) = api(token, "get", &format!("/reception-sessions/{session}"), None);
+        if status == 200 {
+            sessions_read += 1;
+            assert_eq!(read["session"]["visits"], json!(0), "{who} counts the accusation in the session: {read}");
+            assert_eq!(read["visits"], json!([]), "{who} lists the accusation in the session: {read}");
+            leaks(who, "the session", &read.to_string());
+            let mut pdf = agent()
+                .get(w.server.url(&format!("/api/v1/reception-sessions/{session}/summary.pdf")))
+                .header("Authorization", &format!("Bearer {token}"))
+                .call()
+                .unwrap();
+            let text = huiyin_pdf::extract_text(&pdf.body_mut().read_to_vec().unwrap()).unwrap();
+            leaks(who, "the session's summary", &text.split_whitespace().collect::<String>());
+        }
+        let (_, listed) = api(token, "get", &format!("/units/XS/reception-sessions?month={month}"), None);
+        for s in listed.as_array().into_iter().flatten() {
+            assert_eq!(s["visits"], json!(0), "{who} counts the accusation in the month's sessions: {listed}");
+        }
 
         // The staff pages, by the login form, with a session.
         let agent: ureq::Agent =
@@ -604,7 +682,8 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
                 checked += 1;
             } else if !path.contains('{') && !["/login", "/logout", "/setup"].contains(&path) {
                 let mut got = fresh().get(&url).header("Cookie", &cookie).call().unwrap();
-                leaks(who, path, &got.body_mut().read_to_string().unwrap_or_default());
+                let text = got.body_mut().read_to_string().unwrap_or_default();
+                leaks(who, path, &without_registers(&text));
                 // Forms that read (the intake panel as the receiver types): the petitioner's details.
                 let typed = [
                     ("csrf", csrf.as_str()),
@@ -664,6 +743,7 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
         }
     }
     assert!(checked > 10 * 50, "{checked} checks");
+    assert!(sessions_read > 3, "the accused town's staff read the session that holds the accusation: {sessions_read}");
     assert!(
         exported >= 3 && bulked >= 3 * accused.len(),
         "the list's export ({exported}) and bulk ({bulked}) were walked"
