@@ -13,6 +13,8 @@ pub mod audit;
 pub mod batcher;
 pub mod cases;
 pub mod categories;
+pub mod charters;
+pub mod community_bodies;
 pub mod complaints;
 pub mod context;
 pub mod deadlines;

@@ -51,6 +51,14 @@ pub enum Invalid {
     AlreadyExists,
     /// The person is already on the register (of key petitioners) this line was to be added to.
     AlreadyListed,
+    /// The text is the same as the version in force: nothing was amended.
+    Unchanged,
+    /// An end that is not after its start (a term's last day before its first).
+    NotAfterStart,
+    /// A day before the one it follows; `what` names that one for the message.
+    NotBefore {
+        what: String,
+    },
     BeforeEarlierEvent,
     PasswordTooShort {
         min: usize,
@@ -111,6 +119,9 @@ impl Invalid {
             Invalid::AmbiguousCategory => "ambiguous_category",
             Invalid::AlreadyExists => "already_exists",
             Invalid::AlreadyListed => "already_listed",
+            Invalid::Unchanged => "unchanged",
+            Invalid::NotAfterStart => "not_after_start",
+            Invalid::NotBefore { .. } => "not_before",
             Invalid::BeforeEarlierEvent => "before_earlier_event",
             Invalid::PasswordTooShort { .. } => "password_too_short",
             Invalid::PasswordGuessable => "password_guessable",
@@ -191,6 +202,7 @@ impl FieldError {
             Invalid::NotAChoice { allowed } => {
                 t!(&key, locale = locale, field = field, allowed = allowed)
             }
+            Invalid::NotBefore { what } => t!(&key, locale = locale, field = field, what = what),
             Invalid::TooManyRepresentatives { max } => {
                 t!(&key, locale = locale, field = field, max = max)
             }
@@ -292,6 +304,9 @@ mod tests {
             Invalid::AmbiguousCategory,
             Invalid::AlreadyExists,
             Invalid::AlreadyListed,
+            Invalid::Unchanged,
+            Invalid::NotAfterStart,
+            Invalid::NotBefore { what: "a".into() },
             Invalid::BeforeEarlierEvent,
             Invalid::PasswordTooShort { min: 10 },
             Invalid::WordFormat,

@@ -11,6 +11,8 @@ pub mod attachment;
 pub mod calendar;
 pub mod case;
 pub mod category;
+pub mod charter;
+pub mod community_body;
 pub mod complaint;
 pub mod duty;
 pub mod error;

@@ -382,6 +382,69 @@ async fn demo_reception_month(store: &dyn Store) -> Result<(), String> {
     Ok(())
 }
 
+/// The community's charter with one amendment, and its three bodies' members (DEM-1, DEM-2).
+async fn demo_democracy(store: &dyn Store) -> Result<(), String> {
+    use huiyin_core::charter::CharterKind;
+    use huiyin_core::community_body::{BodyKind, MemberRole};
+    let fail = |e: huiyin_store::StoreError| e.to_string();
+    let unit = store.unit_by_code("XS").await.map_err(fail)?.ok_or("demo unit missing")?;
+    let by = store.user_by_username("xs.leader").await.map_err(fail)?.ok_or("demo staff missing")?.id;
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| e.to_string());
+    let articles = [
+        "第一条 为保障居民依法自治,依据《中华人民共和国城市居民委员会组织法》,制定本章程。",
+        "第二条 社区居民代表大会是社区的议事决策机构,每年召开一次。",
+        "第三条 社区居民代表议事协商会每季度召开一次,由议事协商会主任召集。",
+        "第四条 社区居民委员会每月召开一次会议。",
+    ];
+    let version =
+        |text: String, on: chrono::NaiveDate, adopted_by: &str, note: Option<&str>| huiyin_store::NewCharterVersion {
+            text,
+            adopted_on: on,
+            adopted_by: adopted_by.into(),
+            note: note.map(str::to_owned),
+            recorded_by: by,
+            recorded_at: Utc::now(),
+        };
+    let charter =
+        huiyin_store::NewCharter {
+            unit_id: unit.id, kind: CharterKind::Charter, title: "西山社区居民自治章程".into()
+        };
+    let first = version(articles.join("\n"), day("2024-03-15")?, "2024年第一次社区居民代表大会第1号决定", None);
+    let id = store.add_charter(&charter, &first).await.map_err(fail)?;
+    let amended =
+        articles.join("\n").replace("每年召开一次", "每年召开二次,由社区居民委员会或三分之一以上居民代表提议召开");
+    let second = version(
+        amended,
+        day("2025-06-20")?,
+        "2025年第二次社区居民代表大会第3号决定",
+        Some("依社区民主管理制度,居民代表大会改为每年召开二次"),
+    );
+    store.amend_charter(id, 1, &second).await.map_err(fail)?;
+    let members: [(BodyKind, &str, MemberRole, Option<&str>); 6] = [
+        (BodyKind::Committee, "刘建华", MemberRole::Chair, None),
+        (BodyKind::Committee, "王秀英", MemberRole::Member, None),
+        (BodyKind::Council, "陈德明", MemberRole::Chair, None),
+        (BodyKind::Council, "赵桂芳", MemberRole::Representative, Some("1号楼")),
+        (BodyKind::Congress, "孙立新", MemberRole::Representative, Some("2号楼1—3单元")),
+        (BodyKind::Congress, "周玉兰", MemberRole::Representative, Some("3号楼")),
+    ];
+    for (body, name, role, represents) in members {
+        let member = huiyin_store::NewBodyMember {
+            unit_id: unit.id,
+            body,
+            name: name.into(),
+            role,
+            represents: represents.map(str::to_owned),
+            term_from: day("2024-01-01")?,
+            term_to: Some(day("2028-12-31")?),
+            added_by: by,
+            added_at: Utc::now(),
+        };
+        store.add_body_member(&member).await.map_err(fail)?;
+    }
+    Ok(())
+}
+
 /// Fills an empty database. Refuses a database that already has units.
 pub async fn run(
     store: Arc<dyn Store>,
@@ -432,6 +495,7 @@ pub async fn run(
     let calendar = huiyin_app::context::load_calendar(store.as_ref()).await.map_err(|e| e.to_string())?;
     demo_rotas(store.as_ref(), &calendar).await?;
     demo_reception_month(store.as_ref()).await?;
+    demo_democracy(store.as_ref()).await?;
     let rules = huiyin_core::limits::LimitRules::national();
     let segmenter = huiyin_app::context::load_segmenter(store.as_ref()).await.map_err(|e| e.to_string())?;
     let leaves: Vec<&Category> = all_classes.iter().filter(|c| c.level == 3 && c.active).collect();

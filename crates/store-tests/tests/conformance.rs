@@ -1091,6 +1091,83 @@ conformance!(
     twn_8_key_petitioners_are_registered_and_taken_off_once
 );
 
+/// DEM-1, DEM-2: a community's charter is adopted with its first version and amended version by
+/// version (an amendment made to a version no longer the latest is a conflict, a second charter a
+/// duplicate); a body's own rules replace the defaults; one chair sits at a time, and a member
+/// who leaves keeps their line.
+async fn dem_1_dem_2_charters_and_bodies_are_kept(store: &dyn Store) {
+    use huiyin_core::charter::CharterKind;
+    use huiyin_core::community_body::{BodyKind, BodyRules, MemberRole, Share};
+    use huiyin_store::{NewBodyMember, NewCharter, NewCharterVersion, StoreError};
+    let (_, _, xs, _) = tree(store).await;
+    let admin = user(store, "xsadmin", "XS", Role::Admin).await;
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let version = |text: &str, on: &str| NewCharterVersion {
+        text: text.into(),
+        adopted_on: day(on),
+        adopted_by: "居民代表大会决定".into(),
+        note: None,
+        recorded_by: admin.id,
+        recorded_at: Utc::now(),
+    };
+    let charter =
+        NewCharter { unit_id: xs, kind: CharterKind::Charter, title: "西山社区居民自治章程".into() };
+    let id = store.add_charter(&charter, &version("第一条", "2026-01-05")).await.unwrap();
+    assert!(matches!(
+        store.add_charter(&charter, &version("又一部", "2026-01-05")).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    let convention = NewCharter { unit_id: xs, kind: CharterKind::Convention, title: "文明养犬公约".into() };
+    let other = store.add_charter(&convention, &version("第一条", "2026-02-01")).await.unwrap();
+    let again = store.add_charter(&convention, &version("第一条", "2026-02-01")).await;
+    assert!(matches!(again, Err(StoreError::Duplicate("title"))), "one document of a name: {again:?}");
+    assert_eq!(store.amend_charter(id, 1, &version("第一条\n第二条", "2026-06-01")).await.unwrap(), 2);
+    assert!(matches!(
+        store.amend_charter(id, 1, &version("迟到的修正", "2026-06-02")).await,
+        Err(StoreError::Conflict)
+    ));
+    let listed: Vec<(i64, i32)> = store.charters(xs).await.unwrap().iter().map(|c| (c.id, c.latest)).collect();
+    assert_eq!(listed, vec![(id, 2), (other, 1)], "the charter first");
+    let versions = store.charter_versions(id).await.unwrap();
+    assert_eq!(versions.iter().map(|v| v.text.text.as_str()).collect::<Vec<_>>(), ["第一条", "第一条\n第二条"]);
+    assert_eq!(versions[1].text.adopted_on, day("2026-06-01"));
+    assert!(store.charter(9999).await.unwrap().is_none());
+
+    assert_eq!(store.body_rules(xs, BodyKind::Council).await.unwrap(), None);
+    let rules =
+        BodyRules { quorum: Share::TwoThirds, majority: Share::MoreThanHalf, notice_days: 5, convene_share: None };
+    store.set_body_rules(xs, BodyKind::Council, &rules, Utc::now()).await.unwrap();
+    let again = BodyRules { notice_days: 4, ..rules };
+    store.set_body_rules(xs, BodyKind::Council, &again, Utc::now()).await.unwrap();
+    assert_eq!(store.body_rules(xs, BodyKind::Council).await.unwrap(), Some(again));
+    let member = |name: &str, role: MemberRole| NewBodyMember {
+        unit_id: xs,
+        body: BodyKind::Council,
+        name: name.into(),
+        role,
+        represents: None,
+        term_from: day("2024-01-01"),
+        term_to: None,
+        added_by: admin.id,
+        added_at: Utc::now(),
+    };
+    let chair = store.add_body_member(&member("刘主任", MemberRole::Chair)).await.unwrap();
+    assert!(matches!(
+        store.add_body_member(&member("另一主任", MemberRole::Chair)).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    store.add_body_member(&member("周代表", MemberRole::Representative)).await.unwrap();
+    assert!(store.end_body_member(chair, day("2026-06-30"), "任期届满").await.unwrap());
+    assert!(!store.end_body_member(chair, day("2026-07-01"), "again").await.unwrap(), "once");
+    let next = store.add_body_member(&member("新主任", MemberRole::Chair)).await.unwrap();
+    let members = store.body_members(xs).await.unwrap();
+    let names: Vec<&str> = members.iter().map(|m| m.member.name.as_str()).collect();
+    assert_eq!(names, ["新主任", "周代表", "刘主任"], "sitting first, the chair first");
+    assert_eq!(store.body_member(chair).await.unwrap().unwrap().left_reason.as_deref(), Some("任期届满"));
+    assert_eq!(store.body_member(next).await.unwrap().unwrap().member.role, MemberRole::Chair);
+}
+conformance!(dem_1_dem_2_charters_and_bodies_are_kept, dem_1_dem_2_charters_and_bodies_are_kept);
+
 /// Issue 6: an online submission's key files one case, however often the form is sent; a claim
 /// whose request died is taken over once stale, and a released claim can be made again.
 async fn online_submission_keys_file_one_case(store: &dyn Store) {
@@ -1990,6 +2067,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
+            DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2021,6 +2099,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE training_attendees; DROP TABLE trainings; ALTER TABLE users DROP COLUMN added_at; DROP TABLE staff_complaints; \
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
+            DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -14,6 +14,8 @@
 mod accounts;
 mod audit;
 mod cases;
+mod charters;
+mod community_bodies;
 mod complaints;
 mod documents;
 mod duty;

@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, duty rotas, the gifts register, the key petitioners, the leaders' reception months, training, complaints against staff, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, communities' charters and bodies, the gifts register, the key petitioners, the leaders' reception months, training, complaints against staff, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -14,6 +14,8 @@
 mod accounts;
 mod audit;
 mod cases;
+mod charters;
+mod community_bodies;
 mod complaints;
 mod documents;
 mod duty;
@@ -36,6 +38,8 @@ mod units;
 pub use accounts::*;
 pub use audit::*;
 pub use cases::*;
+pub use charters::*;
+pub use community_bodies::*;
 pub use complaints::*;
 pub use documents::*;
 pub use duty::*;
@@ -64,6 +68,8 @@ pub trait Store:
     + SessionStore
     + SettingStore
     + CaseStore
+    + CharterStore
+    + CommunityBodyStore
     + ComplaintStore
     + SupervisionStore
     + NoticeStore
@@ -91,8 +97,8 @@ pub trait Store:
 /// The store traits, for calling their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CaseStore, ComplaintStore, DocumentStore, DutyStore, GiftStore, KeyPetitionerStore,
-        NoticeStore, ReceptionStore, SearchStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore,
-        TallyStore, TrainingStore, UnitStore,
+        AccountStore, AuditStore, CaseStore, CharterStore, CommunityBodyStore, ComplaintStore, DocumentStore,
+        DutyStore, GiftStore, KeyPetitionerStore, NoticeStore, ReceptionStore, SearchStore, SessionStore, SettingStore,
+        Store, SubmissionStore, SupervisionStore, TallyStore, TrainingStore, UnitStore,
     };
 }

@@ -36,10 +36,25 @@ pub struct PublicUnit {
     pub reception_month: Option<PublicReceptionMonthView>,
     /// This week's leaders' reception days (Monday to Sunday), from the published tables.
     pub reception_this_week: Vec<PublicReceptionDayView>,
+    /// 社区自治章程和公约 (DEM-1, DEM-6): a community's charter and conventions in force, each read
+    /// whole at `/public/charters/{id}`; none for other units.
+    pub charters: Vec<PublicCharterLine>,
     /// The first and last day the measures count (China time).
     pub period_from: String,
     pub period_to: String,
     pub measures: Vec<MeasureView>,
+}
+
+/// A community's document in force.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicCharterLine {
+    pub id: i64,
+    pub name: String,
+    pub kind: huiyin_core::charter::CharterKind,
+    pub kind_label: String,
+    /// The version in force and the day it was adopted.
+    pub version: i32,
+    pub adopted_on: chrono::NaiveDate,
 }
 
 /// One day of a unit's reception schedule.
@@ -139,7 +154,22 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
     let hours = info.as_ref().and_then(|i| OfficeHours::parse("office_hours", &i.office_hours).ok());
     let schedule = state.store.reception_schedule(unit.id).await?;
     let (month, week) = crate::reception::public_month(state.store.as_ref(), unit.id, today).await?;
+    let (_, documents) = crate::charters::public_charters(state, &unit.code).await?;
+    let charters = documents
+        .iter()
+        .filter_map(|d| {
+            d.current().map(|v| PublicCharterLine {
+                id: d.record.id,
+                name: d.record.charter.title.clone(),
+                kind: d.record.charter.kind,
+                kind_label: d.record.charter.kind.label_zh().into(),
+                version: v.version,
+                adopted_on: v.text.adopted_on,
+            })
+        })
+        .collect();
     Ok(PublicUnit {
+        charters,
         code: unit.code,
         name: unit.name,
         kind: unit.kind.label_zh().into(),

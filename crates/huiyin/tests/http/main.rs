@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod cli;
 mod deadlines;
+mod democracy;
 mod duty;
 mod gifts;
 mod lifecycle;

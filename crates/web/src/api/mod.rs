@@ -6,6 +6,8 @@ mod attachments;
 mod audit;
 mod cases;
 mod categories;
+mod charters;
+mod community_bodies;
 mod complaints;
 mod documents;
 mod duty;
@@ -112,7 +114,8 @@ impl utoipa::Modify for BearerAuth {
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
          (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3); 领导接访安排: the month's leaders' reception days, drafted and published (TWN-7, TWN-8, TWN-9); reception sessions (TWN-10) and the registers of key petitioners (重点信访人)"),
-         (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14); complaints against staff, investigated and concluded, never shown to the person complained about (FED-12, CDR-5)"))
+         (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14); complaints against staff, investigated and concluded, never shown to the person complained about (FED-12, CDR-5)"),
+         (name = "democracy", description = "社区民主管理: a community's charter and conventions with numbered versions and their differences (DEM-1), its three bodies with their cadence, rules and members (DEM-2 … DEM-5)"))
 )]
 struct ApiDoc;
 
@@ -133,6 +136,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(public::public_rating))
         .routes(routes!(public::public_review_request))
         .routes(routes!(complaints::public_complaint))
+        .routes(routes!(charters::public_charter))
         .routes(routes!(public::public_units))
         .routes(routes!(public::public_unit))
         .routes(routes!(public::set_public_info))
@@ -184,6 +188,14 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(complaints::get_complaint))
         .routes(routes!(complaints::conclude_complaint))
         .routes(routes!(complaints::reissue_complaint_query_code))
+        .routes(routes!(charters::list_charters, charters::adopt_charter))
+        .routes(routes!(charters::get_charter))
+        .routes(routes!(charters::amend_charter))
+        .routes(routes!(charters::charter_diff))
+        .routes(routes!(community_bodies::list_bodies))
+        .routes(routes!(community_bodies::set_body_rules))
+        .routes(routes!(community_bodies::add_body_member))
+        .routes(routes!(community_bodies::leave_body))
         .routes(routes!(complaints::person_complaints))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::place_user))

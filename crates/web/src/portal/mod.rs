@@ -4,6 +4,7 @@
 //! Every page works without JavaScript and by keyboard alone; a large-text, high-contrast display
 //! is one button away and kept in a cookie. The rules behind the pages live in [`huiyin_app::public`].
 
+mod charters;
 mod complaints;
 mod lookup;
 mod submit;
@@ -268,4 +269,5 @@ pub fn router() -> Router<AppState> {
         .route("/public/review", post(review))
         .route("/public/units", get(units))
         .route("/public/units/{code}", get(unit))
+        .route("/public/charters/{id}", get(charters::charter))
 }

@@ -13,6 +13,7 @@ mod bulk;
 mod case;
 mod case_forms;
 mod complaints;
+mod democracy;
 mod duty;
 mod export;
 mod gifts;
@@ -104,6 +105,17 @@ pub(crate) fn render<T: Template>(t: &T) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
         }
     }
+}
+
+/// The messages of a refused form, in Chinese, for the list above it.
+pub(super) fn problems(errors: Option<&ValidationErrors>) -> Vec<String> {
+    errors.iter().flat_map(|e| e.iter().map(|f| f.message(Lang::Zh))).collect()
+}
+
+/// A page whose form may have come back refused: 422 when it did, so that scripts and tests see it.
+pub(super) fn render_form<T: Template>(page: &T, refused: bool) -> Response {
+    let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    (status, render(page)).into_response()
 }
 
 /// One option of a select or radio group.
@@ -391,6 +403,13 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/complaints/{id}/conclude", post(complaints::conclude)),
         ("/complaints/{id}/slip", get(complaints::slip)),
         ("/complaints/{id}/reissue", post(complaints::reissue)),
+        ("/democracy", get(democracy::democracy_page)),
+        ("/democracy/{unit}/charters", post(democracy::adopt)),
+        ("/democracy/{unit}/bodies/{body}/rules", post(democracy::set_rules)),
+        ("/democracy/{unit}/bodies/{body}/members", post(democracy::add_member)),
+        ("/democracy/members/{id}/leave", post(democracy::leave)),
+        ("/charters/{id}", get(democracy::charter_page)),
+        ("/charters/{id}/versions", post(democracy::amend)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),
