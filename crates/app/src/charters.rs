@@ -168,17 +168,17 @@ pub fn compare(detail: &CharterDetail, from: Option<i32>, to: Option<i32>) -> Ap
     Ok((from, to, diff(&older.text.text, &newer.text.text)))
 }
 
-/// The documents of a community as the public reads them (DEM-6): an open community's, with their
-/// versions; any other unit has none.
-pub async fn public_charters(state: &AppState, code: &str) -> AppResult<(Unit, Vec<CharterDetail>)> {
-    let code = huiyin_core::unit::UnitCode::parse("code", code).map_err(|_| AppError::NotFound)?;
-    let unit =
-        state.store.unit_by_code(code.as_str()).await?.filter(|u| u.closed_at.is_none()).ok_or(AppError::NotFound)?;
+/// The documents of a unit as the public reads them (DEM-6): an open community's, with their
+/// versions; a closed unit, or one of another kind, shows none.
+pub async fn public_charters(state: &AppState, unit: &Unit) -> AppResult<Vec<CharterDetail>> {
+    if unit.closed_at.is_some() || unit.kind != UnitKind::Community {
+        return Ok(Vec::new());
+    }
     let mut out = Vec::new();
     for record in state.store.charters(unit.id).await? {
         out.push(detail(state, record).await?);
     }
-    Ok((unit, out))
+    Ok(out)
 }
 
 /// One document as the public reads it: of an open unit.

@@ -24,6 +24,7 @@ pub mod error;
 pub mod gifts;
 pub mod guards;
 pub mod key_petitioners;
+pub mod meetings;
 pub mod public;
 pub mod reception;
 pub mod reception_sessions;

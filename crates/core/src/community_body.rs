@@ -176,7 +176,7 @@ pub const MAX_NOTICE_DAYS: u32 = 60;
 
 /// A body's own rules: who must be present for it to decide, what passes, how long before a
 /// meeting the notice goes out, and for the congress the share of representatives who may convene it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BodyRules {
     /// Of the members (for the congress, the representatives), present for it to meet (法定人数).

@@ -55,6 +55,12 @@ pub enum Invalid {
     Unchanged,
     /// An end that is not after its start (a term's last day before its first).
     NotAfterStart,
+    /// A meeting without a quorum: it decides nothing.
+    NoQuorum,
+    /// Fewer than the rule asks; `what` says how many it asks.
+    TooFew {
+        what: String,
+    },
     /// A day before the one it follows; `what` names that one for the message.
     NotBefore {
         what: String,
@@ -122,6 +128,8 @@ impl Invalid {
             Invalid::Unchanged => "unchanged",
             Invalid::NotAfterStart => "not_after_start",
             Invalid::NotBefore { .. } => "not_before",
+            Invalid::NoQuorum => "no_quorum",
+            Invalid::TooFew { .. } => "too_few",
             Invalid::BeforeEarlierEvent => "before_earlier_event",
             Invalid::PasswordTooShort { .. } => "password_too_short",
             Invalid::PasswordGuessable => "password_guessable",
@@ -202,7 +210,9 @@ impl FieldError {
             Invalid::NotAChoice { allowed } => {
                 t!(&key, locale = locale, field = field, allowed = allowed)
             }
-            Invalid::NotBefore { what } => t!(&key, locale = locale, field = field, what = what),
+            Invalid::NotBefore { what } | Invalid::TooFew { what } => {
+                t!(&key, locale = locale, field = field, what = what)
+            }
             Invalid::TooManyRepresentatives { max } => {
                 t!(&key, locale = locale, field = field, max = max)
             }
@@ -307,6 +317,8 @@ mod tests {
             Invalid::Unchanged,
             Invalid::NotAfterStart,
             Invalid::NotBefore { what: "a".into() },
+            Invalid::NoQuorum,
+            Invalid::TooFew { what: "a".into() },
             Invalid::BeforeEarlierEvent,
             Invalid::PasswordTooShort { min: 10 },
             Invalid::WordFormat,

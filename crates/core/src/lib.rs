@@ -26,6 +26,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod locale;
 pub mod mask;
+pub mod meeting;
 pub mod public;
 pub mod reception;
 pub mod reception_session;

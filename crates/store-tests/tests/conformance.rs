@@ -1091,6 +1091,64 @@ conformance!(
     twn_8_key_petitioners_are_registered_and_taken_off_once
 );
 
+/// DEM-3 … DEM-5: a meeting keeps the rules it was called under; its attendance is recorded once;
+/// one decision per agenda item; a community's meetings are read by date.
+async fn dem_3_meetings_attendance_and_decisions_are_kept(store: &dyn Store) {
+    use huiyin_core::community_body::{BodyKind, BodyRules, Share};
+    use huiyin_core::meeting::ConvenedBy;
+    use huiyin_store::{Attendance, NewDecision, NewMeeting, StoreError};
+    let (_, _, xs, _) = tree(store).await;
+    let admin = user(store, "xsadmin", "XS", Role::Admin).await;
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let rules = BodyRules { quorum: Share::TwoThirds, ..BodyKind::Council.default_rules() };
+    let meeting = |on: &str| NewMeeting {
+        unit_id: xs,
+        body: BodyKind::Council,
+        day: day(on),
+        starts: chrono::NaiveTime::from_hms_opt(19, 0, 0),
+        place: "议事厅".into(),
+        agenda: vec!["加装电梯".into(), "停车".into()],
+        convened_by: ConvenedBy::Chair,
+        signers: vec![],
+        rules,
+        created_by: admin.id,
+        created_at: Utc::now(),
+    };
+    let later = store.add_meeting(&meeting("2026-12-20")).await.unwrap();
+    let earlier = store.add_meeting(&meeting("2026-10-08")).await.unwrap();
+    let got = store.meeting(later).await.unwrap().unwrap();
+    assert_eq!((got.meeting.rules, got.meeting.agenda.len(), got.attendance), (rules, 2, None));
+    let ids: Vec<i64> =
+        store.meetings(xs, day("2026-01-01"), day("2027-01-01")).await.unwrap().iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![earlier, later], "by day");
+    assert!(store.meetings(xs, day("2026-11-01"), day("2026-12-01")).await.unwrap().is_empty());
+    let attendance =
+        Attendance { present: vec![1, 2], sitting: 3, quorate: true, recorded_by: admin.id, recorded_at: Utc::now() };
+    assert!(store.record_attendance(later, &attendance).await.unwrap());
+    assert!(!store.record_attendance(later, &attendance).await.unwrap(), "once");
+    assert_eq!(
+        store.meeting(later).await.unwrap().unwrap().attendance.map(|a| (a.present, a.quorate)),
+        Some((vec![1, 2], true))
+    );
+    let decision = |item: i32| NewDecision {
+        meeting_id: later,
+        item,
+        text: "同意".into(),
+        votes_for: 2,
+        votes_against: 0,
+        abstentions: 0,
+        passed: true,
+        recorded_by: admin.id,
+        recorded_at: Utc::now(),
+    };
+    store.add_decision(&decision(1)).await.unwrap();
+    store.add_decision(&decision(0)).await.unwrap();
+    assert!(matches!(store.add_decision(&decision(0)).await, Err(StoreError::Duplicate(_))), "one per item");
+    let items: Vec<i32> = store.decisions(later).await.unwrap().iter().map(|d| d.decision.item).collect();
+    assert_eq!(items, vec![0, 1]);
+}
+conformance!(dem_3_meetings_attendance_and_decisions_are_kept, dem_3_meetings_attendance_and_decisions_are_kept);
+
 /// DEM-1, DEM-2: a community's charter is adopted with its first version and amended version by
 /// version (an amendment made to a version no longer the latest is a conflict, a second charter a
 /// duplicate); a body's own rules replace the defaults; one chair sits at a time, and a member
@@ -2068,6 +2126,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
+            DROP TABLE meeting_decisions; DROP TABLE meetings; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2100,6 +2159,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
+            DROP TABLE meeting_decisions; DROP TABLE meetings; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -22,6 +22,7 @@ mod duty;
 pub(crate) mod filters;
 mod gifts;
 mod key_petitioners;
+mod meetings;
 mod notices;
 mod reception;
 mod search;

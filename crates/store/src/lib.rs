@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, duty rotas, communities' charters and bodies, the gifts register, the key petitioners, the leaders' reception months, training, complaints against staff, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, communities' charters, bodies and meetings, the gifts register, the key petitioners, the leaders' reception months, training, complaints against staff, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -22,6 +22,7 @@ mod duty;
 mod error;
 mod gifts;
 mod key_petitioners;
+mod meetings;
 mod notices;
 pub mod ranking;
 pub mod reach;
@@ -46,6 +47,7 @@ pub use duty::*;
 pub use error::*;
 pub use gifts::*;
 pub use key_petitioners::*;
+pub use meetings::*;
 pub use notices::*;
 pub use reception::*;
 pub use search::*;
@@ -78,6 +80,7 @@ pub trait Store:
     + DutyStore
     + GiftStore
     + KeyPetitionerStore
+    + MeetingStore
     + ReceptionStore
     + SubmissionStore
     + TallyStore
@@ -98,7 +101,7 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, CharterStore, CommunityBodyStore, ComplaintStore, DocumentStore,
-        DutyStore, GiftStore, KeyPetitionerStore, NoticeStore, ReceptionStore, SearchStore, SessionStore, SettingStore,
-        Store, SubmissionStore, SupervisionStore, TallyStore, TrainingStore, UnitStore,
+        DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, ReceptionStore, SearchStore, SessionStore,
+        SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, TrainingStore, UnitStore,
     };
 }

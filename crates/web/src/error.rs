@@ -113,7 +113,7 @@ impl ApiError {
         ApiError::new(
             StatusCode::CONFLICT,
             "conflict",
-            say(lang, "内容刚被他人修改,请刷新页面后重试", "It was just changed by someone else; reload and try again"),
+            say(lang, "内容刚被他人修改,请刷新后重试", "It was just changed by someone else; reload and try again"),
         )
     }
 

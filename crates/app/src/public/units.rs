@@ -154,7 +154,7 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
     let hours = info.as_ref().and_then(|i| OfficeHours::parse("office_hours", &i.office_hours).ok());
     let schedule = state.store.reception_schedule(unit.id).await?;
     let (month, week) = crate::reception::public_month(state.store.as_ref(), unit.id, today).await?;
-    let (_, documents) = crate::charters::public_charters(state, &unit.code).await?;
+    let documents = crate::charters::public_charters(state, &unit).await?;
     let charters = documents
         .iter()
         .filter_map(|d| {

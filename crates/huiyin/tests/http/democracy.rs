@@ -259,3 +259,138 @@ fn dem_2_a_communitys_three_bodies_with_their_rules_and_members(backend: Backend
     assert!(browser.page("/democracy?unit=XS").1.contains("吴委员"));
 }
 both_backends!(dem_2_a_communitys_three_bodies_with_their_rules_and_members);
+
+/// DEM-3, DEM-4: the congress is called on the representatives' request only with a third of the
+/// sitting representatives as signers (two of nine are refused, three stand; a signer who is not a
+/// sitting representative is refused); the council is convened by its chair, not the committee; a
+/// council meeting without a quorum decides nothing, one with a quorum decides each item once by
+/// more than half of those present, never with more votes than members present; the attendance is
+/// recorded once; an officer calls none, another town reads none.
+fn dem_3_dem_4_meetings_are_called_held_and_decide_by_the_rules(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, _chen, dong) = db.seed();
+    let admin = db.account("xsadmin", "XS", Role::Admin, Some("西山社区管理员口令2027"));
+    let server = Server::start(&db);
+    let add = |body: &str, name: &str, role: &str| {
+        let member = json!({"name": name, "role": role, "term_from": "2024-01-01"});
+        let (status, added) = post(&server, &admin, &format!("/api/v1/units/XS/bodies/{body}/members"), &member);
+        assert_eq!(status, 201, "{added}");
+        added["id"].as_i64().unwrap()
+    };
+    let representatives: Vec<i64> = (1..=9).map(|n| add("congress", &format!("代表{n}"), "representative")).collect();
+    let council =
+        [add("council", "刘主任", "chair"), add("council", "赵成员", "member"), add("council", "钱成员", "member")];
+    let call = |body: Value| post(&server, &admin, "/api/v1/units/XS/meetings", &body);
+    let meeting = |body: &str, by: &str, signers: &[i64]| {
+        json!({"body": body, "day": "2026-12-20", "starts": "19:00", "place": "社区议事厅",
+            "agenda": ["3号楼加装电梯方案", "停车收费标准"], "convened_by": by, "signers": signers})
+    };
+
+    // DEM-3: a third of the nine sitting representatives convene the congress; two do not.
+    let (status, refused) = call(meeting("congress", "representatives", &representatives[..2]));
+    assert_eq!(
+        (status, refused["error"]["field"].as_str(), refused["error"]["code"].as_str()),
+        (422, Some("signers"), Some("too_few")),
+        "{refused}"
+    );
+    assert!(refused["error"]["message"].as_str().unwrap().contains("3 人"), "says how many: {refused}");
+    let (status, refused) =
+        call(meeting("congress", "representatives", &[representatives[0], representatives[1], council[1]]));
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("signers")), "a council member is no signer");
+    let (status, congress) = call(meeting("congress", "representatives", &representatives[..3]));
+    assert_eq!((status, congress["signers"].as_array().unwrap().len()), (201, 3), "{congress}");
+    assert_eq!(call(meeting("congress", "committee", &[])).0, 201, "the committee convenes it too");
+    let (status, refused) = call(meeting("council", "committee", &[]));
+    assert_eq!(
+        (status, refused["error"]["field"].as_str()),
+        (422, Some("convened_by")),
+        "DEM-4: its chair convenes it"
+    );
+    assert_eq!(post(&server, &wang, "/api/v1/units/XS/meetings", &meeting("council", "chair", &[])).0, 403);
+
+    // DEM-4: a council meeting with one of its three members decides nothing.
+    let (status, thin) = call(meeting("council", "chair", &[]));
+    assert_eq!(status, 201, "{thin}");
+    let thin_id = thin["id"].as_i64().unwrap();
+    let attend = |id: i64, present: &[i64]| {
+        post(&server, &admin, &format!("/api/v1/meetings/{id}/attendance"), &json!({"present": present}))
+    };
+    let decide = |id: i64, body: Value| post(&server, &admin, &format!("/api/v1/meetings/{id}/decisions"), &body);
+    let vote = |item: usize, yes: u32| json!({"item": item, "text": "同意3号楼加装电梯方案", "votes_for": yes, "votes_against": 0, "abstentions": 0});
+    let (status, refused) = decide(thin_id, vote(0, 1));
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("meeting")), "held first: {refused}");
+    let (status, held) = attend(thin_id, &[council[0]]);
+    assert_eq!(
+        (status, held["attendance"]["quorate"].as_bool(), held["attendance"]["sitting"].as_u64()),
+        (200, Some(false), Some(3)),
+        "{held}"
+    );
+    let (status, refused) = decide(thin_id, vote(0, 1));
+    assert_eq!((status, refused["error"]["code"].as_str()), (422, Some("no_quorum")), "{refused}");
+    assert_eq!(attend(thin_id, &[council[0], council[1]]).0, 409, "attendance is recorded once");
+
+    // With two of three it decides, each item once, by more than half of those present.
+    let (_, full) = call(meeting("council", "chair", &[]));
+    let full_id = full["id"].as_i64().unwrap();
+    let (status, refused) = attend(full_id, &[council[0], representatives[0]]);
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("present")), "only its own members");
+    let (status, held) = attend(full_id, &[council[0], council[1]]);
+    assert_eq!((status, held["attendance"]["quorate"].as_bool()), (200, Some(true)), "{held}");
+    let (status, refused) = decide(full_id, vote(0, 3));
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("votes_for")), "three votes of two present");
+    let (status, decided) = decide(full_id, vote(0, 2));
+    assert_eq!((status, decided["decisions"][0]["passed"].as_bool()), (201, Some(true)), "{decided}");
+    assert_eq!(decide(full_id, vote(0, 2)).1["error"]["field"], "item", "each item once");
+    let (_, decided) =
+        decide(full_id, json!({"item": 1, "text": "停车收费标准暂缓", "votes_for": 1, "votes_against": 1}));
+    assert_eq!(decided["decisions"][1]["passed"].as_bool(), Some(false), "one of two is not more than half");
+    assert_eq!(decide(full_id, json!({"item": 2, "text": "x", "votes_for": 1})).1["error"]["field"], "item");
+
+    let (_, listed) = get(&server, &wang, "/api/v1/units/XS/meetings?year=2026");
+    assert_eq!(listed.as_array().unwrap().len(), 4, "{listed}");
+    assert_eq!(get(&server, &dong, &format!("/api/v1/meetings/{full_id}")).0, 404, "another town");
+
+    // The pages: called from 民主管理 with its agenda a line an item, attended by ticking, decided.
+    let browser = Browser::sign_in(&server, "xsadmin", "西山社区管理员口令2027");
+    let (_, listed) = browser.page("/democracy");
+    assert!(listed.contains("今年的会议") && listed.contains("未达法定人数"), "{listed}");
+    let (status, to, _) = browser.submit(
+        "/democracy/XS/meetings",
+        &[
+            ("body", "council"),
+            ("convened_by", "chair"),
+            ("day", "2026-12-28"),
+            ("place", "社区议事厅"),
+            ("agenda", "楼道堆物清理\n 健身器材维修"),
+        ],
+    );
+    assert_eq!(status, 303, "{to}");
+    let path = to.trim_end_matches("?done=call").to_owned();
+    let (_, shown) = browser.page(&to);
+    assert!(shown.contains("楼道堆物清理") && shown.contains("健身器材维修") && shown.contains("登记出席"), "{shown}");
+    let (status, _, _) = browser.submit(
+        &format!("{path}/attendance"),
+        &[("present", &council[0].to_string()), ("present", &council[2].to_string())],
+    );
+    assert_eq!(status, 303);
+    let (status, _, _) = browser.submit(
+        &format!("{path}/decisions"),
+        &[
+            ("item", "1"),
+            ("text", "委托物业本月内维修"),
+            ("votes_for", "2"),
+            ("votes_against", "0"),
+            ("abstentions", "0"),
+        ],
+    );
+    assert_eq!(status, 303);
+    let (_, shown) = browser.page(&path);
+    assert!(
+        shown.contains("2 / 3 人,达到法定人数") && shown.contains("委托物业本月内维修") && shown.contains("通过"),
+        "{shown}"
+    );
+    let (status, _, refused) =
+        browser.submit(&format!("{path}/decisions"), &[("item", "0"), ("text", "x"), ("votes_for", "many")]);
+    assert!(status == 422 && refused.contains("赞成票"), "{refused}");
+}
+both_backends!(dem_3_dem_4_meetings_are_called_held_and_decide_by_the_rules);

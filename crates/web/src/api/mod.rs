@@ -14,6 +14,7 @@ mod duty;
 mod gifts;
 mod key_petitioners;
 mod limits;
+mod meetings;
 mod public;
 mod reception;
 mod saved_filters;
@@ -115,7 +116,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
          (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3); 领导接访安排: the month's leaders' reception days, drafted and published (TWN-7, TWN-8, TWN-9); reception sessions (TWN-10) and the registers of key petitioners (重点信访人)"),
          (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14); complaints against staff, investigated and concluded, never shown to the person complained about (FED-12, CDR-5)"),
-         (name = "democracy", description = "社区民主管理: a community's charter and conventions with numbered versions and their differences (DEM-1), its three bodies with their cadence, rules and members (DEM-2 … DEM-5)"))
+         (name = "democracy", description = "社区民主管理: a community's charter and conventions with numbered versions and their differences (DEM-1), its three bodies with their cadence, rules and members (DEM-2 … DEM-5), their meetings: called by whom the seed names (the congress on a third of the representatives' request), attended, quorate or not, and deciding by the rules' majority (DEM-3 … DEM-5)"))
 )]
 struct ApiDoc;
 
@@ -196,6 +197,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(community_bodies::set_body_rules))
         .routes(routes!(community_bodies::add_body_member))
         .routes(routes!(community_bodies::leave_body))
+        .routes(routes!(meetings::list_meetings, meetings::call_meeting))
+        .routes(routes!(meetings::get_meeting))
+        .routes(routes!(meetings::record_attendance))
+        .routes(routes!(meetings::record_decision))
         .routes(routes!(complaints::person_complaints))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::place_user))

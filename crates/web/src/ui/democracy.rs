@@ -62,6 +62,8 @@ pub(super) struct DemocracyPage {
     unit: Option<(String, String)>,
     charters: Vec<CharterDetail>,
     bodies: Vec<BodyView>,
+    /// This year's meetings, by day.
+    meetings: Vec<huiyin_app::meetings::MeetingView>,
     keeps: bool,
     /// The community has its charter: a new document is a convention.
     has_charter: bool,
@@ -127,13 +129,15 @@ async fn view(
         .or_else(|| communities.iter().find(|u| u.id == staff.actor.user.unit_id))
         .or(communities.first())
         .cloned();
-    let (charters, bodies, keeps) = match &shown {
+    let year = chrono::Datelike::year(&huiyin_core::limits::china_day(chrono::Utc::now()));
+    let (charters, bodies, meetings, keeps) = match &shown {
         Some(u) => (
             charters::charters(state, &staff.actor, &u.code).await?.1,
             community_bodies::bodies(state, &staff.actor, &u.code).await?.1,
+            huiyin_app::meetings::meetings(state, &staff.actor, &u.code, year).await?.1,
             charters::keeps(&staff.actor, u),
         ),
-        None => (Vec::new(), Vec::new(), false),
+        None => (Vec::new(), Vec::new(), Vec::new(), false),
     };
     let code = shown.as_ref().map(|u| u.code.clone()).unwrap_or_default();
     let page = DemocracyPage {
@@ -144,6 +148,7 @@ async fn view(
         has_charter: charters.iter().any(|d| d.record.charter.kind == CharterKind::Charter),
         charters,
         bodies,
+        meetings,
         keeps,
         kinds: CharterKind::ALL.iter().map(|k| (k.code(), k.label_zh())).collect(),
         half_or_more: Share::ALL.iter().filter(|s| s.at_least_half()).map(|s| (s.code(), s.label_zh())).collect(),

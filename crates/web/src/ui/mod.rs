@@ -21,6 +21,7 @@ mod home;
 mod key_petitioners;
 mod list;
 mod login;
+mod meetings;
 mod receipt;
 mod reception;
 mod register;
@@ -410,6 +411,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/democracy/members/{id}/leave", post(democracy::leave)),
         ("/charters/{id}", get(democracy::charter_page)),
         ("/charters/{id}/versions", post(democracy::amend)),
+        ("/democracy/{unit}/meetings", post(meetings::call)),
+        ("/meetings/{id}", get(meetings::meeting_page)),
+        ("/meetings/{id}/attendance", post(meetings::attendance)),
+        ("/meetings/{id}/decisions", post(meetings::decision)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),

@@ -1,0 +1,194 @@
+//! 会议 (issue 20, DEM-3 … DEM-5): a community's body's meetings — called by whom the seed names
+//! (the congress on a request of at least the rules' share of the sitting representatives, whose
+//! signers are counted), held (the sitting members who attended, and whether that is a quorum under
+//! the rules the meeting was called under), and the decisions on its agenda with their votes (none
+//! without a quorum; passed by the rules' majority of those present).
+//!
+//! Who: as the community's charter and bodies (`charters::keeps`): its administrators and leaders
+//! and those above call and record meetings; everyone whose scope holds it reads them. Every step
+//! is on the audit log.
+
+use chrono::Utc;
+use huiyin_core::community_body::{BodyKind, MemberRole};
+use huiyin_core::meeting::{ConvenedBy, DecisionDraft, MeetingDraft, quorum, request_stands};
+use huiyin_core::{FieldError, Invalid};
+use huiyin_store::{
+    Attendance, BodyMemberRecord, DecisionRecord, MeetingRecord, NewDecision, NewMeeting, StoreError, Unit,
+};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::{self, Target};
+use crate::charters::{keeps, refuse_not_community};
+use crate::context::AppState;
+use crate::error::{AppError, AppResult};
+use crate::units::unit_in_scope;
+
+/// A meeting with its decisions, as its readers see it.
+#[derive(Debug, Clone)]
+pub struct MeetingView {
+    pub record: MeetingRecord,
+    pub unit: Unit,
+    pub decisions: Vec<DecisionRecord>,
+}
+
+/// The members of a body sitting now.
+async fn sitting(state: &AppState, unit_id: i64, body: BodyKind) -> AppResult<Vec<BodyMemberRecord>> {
+    Ok(state
+        .store
+        .body_members(unit_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.member.body == body && m.left_on.is_none())
+        .collect())
+}
+
+/// Calls a meeting of a body of the community `code`. The congress called on the representatives'
+/// request stands only with at least the rules' share of its sitting representatives as signers.
+pub async fn call(state: &AppState, actor: &Actor, code: &str, draft: &MeetingDraft) -> AppResult<MeetingView> {
+    let unit = unit_in_scope(state, actor, code).await?;
+    if !keeps(actor, &unit) {
+        return Err(AppError::Forbidden);
+    }
+    refuse_not_community(&unit)?;
+    let fields = draft.parse()?;
+    let rules = crate::community_bodies::rules_of(&*state.store, unit.id, fields.body).await?;
+    // The council's chair convenes it (DEM-4): a council without a sitting chair has no one to.
+    if fields.convened_by == ConvenedBy::Chair
+        && !sitting(state, unit.id, fields.body).await?.iter().any(|m| m.member.role == MemberRole::Chair)
+    {
+        let allowed = "议事协商会在任主任召集(请先登记主任)".into();
+        return Err(FieldError::new("convened_by", Invalid::NotAChoice { allowed }).into());
+    }
+    if fields.convened_by == ConvenedBy::Representatives {
+        let representatives: Vec<i64> = sitting(state, unit.id, BodyKind::Congress)
+            .await?
+            .into_iter()
+            .filter(|m| m.member.role == MemberRole::Representative)
+            .map(|m| m.id)
+            .collect();
+        if fields.signers.iter().any(|s| !representatives.contains(s)) {
+            let allowed = "在任的居民代表".into();
+            return Err(FieldError::new("signers", Invalid::NotAChoice { allowed }).into());
+        }
+        let signed = u32::try_from(fields.signers.len()).unwrap_or(u32::MAX);
+        let total = u32::try_from(representatives.len()).unwrap_or(u32::MAX);
+        if !request_stands(&rules, signed, total) {
+            let least = rules.convene_share.map_or(total, |s| s.least_of(total));
+            let what =
+                format!("在任居民代表 {total} 人的{}({least} 人)", rules.convene_share.map_or("", |s| s.label_zh()));
+            return Err(FieldError::new("signers", Invalid::TooFew { what }).into());
+        }
+    }
+    let meeting = NewMeeting {
+        unit_id: unit.id,
+        body: fields.body,
+        day: fields.day,
+        starts: fields.starts,
+        place: fields.place,
+        agenda: fields.agenda,
+        convened_by: fields.convened_by,
+        signers: fields.signers,
+        rules,
+        created_by: actor.user.id,
+        created_at: Utc::now(),
+    };
+    let id = state.store.add_meeting(&meeting).await?;
+    let after = json!({ "meeting": id, "body": meeting.body.code(), "day": meeting.day, "convened_by": meeting.convened_by.code() });
+    audit::record(state, actor, "meeting.call", Target::unit(&unit), None, Some(after)).await;
+    meeting_view(state, actor, id).await
+}
+
+/// Records who of the sitting members attended, once; the quorum is judged under the rules the
+/// meeting was called under.
+pub async fn attend(state: &AppState, actor: &Actor, id: i64, present: &[i64]) -> AppResult<MeetingView> {
+    let view = meeting_view(state, actor, id).await?;
+    if !keeps(actor, &view.unit) {
+        return Err(AppError::Forbidden);
+    }
+    let m = &view.record.meeting;
+    let members: Vec<i64> = sitting(state, m.unit_id, m.body).await?.into_iter().map(|r| r.id).collect();
+    let mut present = present.to_vec();
+    present.sort_unstable();
+    present.dedup();
+    if present.iter().any(|p| !members.contains(p)) {
+        let allowed = format!("{}的在任成员", m.body.label_zh());
+        return Err(FieldError::new("present", Invalid::NotAChoice { allowed }).into());
+    }
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let attendance = Attendance {
+        quorate: quorum(&m.rules, count(present.len()), count(members.len())),
+        present,
+        sitting: count(members.len()),
+        recorded_by: actor.user.id,
+        recorded_at: Utc::now(),
+    };
+    if !state.store.record_attendance(id, &attendance).await? {
+        return Err(StoreError::Conflict.into());
+    }
+    let after = json!({ "meeting": id, "present": attendance.present.len(), "sitting": attendance.sitting, "quorate": attendance.quorate });
+    audit::record(state, actor, "meeting.attendance", Target::unit(&view.unit), None, Some(after)).await;
+    meeting_view(state, actor, id).await
+}
+
+/// Records a decision on an agenda item of a meeting held with a quorum: its votes, passed or not
+/// by the rules' majority of those present; one per item.
+pub async fn decide(state: &AppState, actor: &Actor, id: i64, draft: &DecisionDraft) -> AppResult<MeetingView> {
+    let view = meeting_view(state, actor, id).await?;
+    if !keeps(actor, &view.unit) {
+        return Err(AppError::Forbidden);
+    }
+    let m = &view.record.meeting;
+    let Some(attendance) = &view.record.attendance else {
+        let allowed = "已登记出席情况的会议".into();
+        return Err(FieldError::new("meeting", Invalid::NotAChoice { allowed }).into());
+    };
+    let present = u32::try_from(attendance.present.len()).unwrap_or(u32::MAX);
+    let fields = draft.parse(m.agenda.len(), &m.rules, present, attendance.quorate)?;
+    let small = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let decision = NewDecision {
+        meeting_id: id,
+        item: i32::try_from(fields.item).unwrap_or(i32::MAX),
+        text: fields.text,
+        votes_for: small(fields.votes_for),
+        votes_against: small(fields.votes_against),
+        abstentions: small(fields.abstentions),
+        passed: fields.passed,
+        recorded_by: actor.user.id,
+        recorded_at: Utc::now(),
+    };
+    let decided = match state.store.add_decision(&decision).await {
+        Err(StoreError::Duplicate(_)) => return Err(FieldError::new("item", Invalid::AlreadyExists).into()),
+        other => other?,
+    };
+    let after = json!({ "meeting": id, "decision": decided, "passed": decision.passed });
+    audit::record(state, actor, "meeting.decision", Target::unit(&view.unit), None, Some(after)).await;
+    meeting_view(state, actor, id).await
+}
+
+/// One meeting of a community of the actor's scope (else 404).
+pub async fn meeting_view(state: &AppState, actor: &Actor, id: i64) -> AppResult<MeetingView> {
+    let record = state.store.meeting(id).await?.ok_or(AppError::NotFound)?;
+    if !actor.sees_unit(record.meeting.unit_id) {
+        return Err(AppError::NotFound);
+    }
+    let unit = state.store.unit_by_id(record.meeting.unit_id).await?.ok_or(AppError::NotFound)?;
+    let decisions = state.store.decisions(id).await?;
+    Ok(MeetingView { record, unit, decisions })
+}
+
+/// The meetings of the community `code` in a year, by day.
+pub async fn meetings(state: &AppState, actor: &Actor, code: &str, year: i32) -> AppResult<(Unit, Vec<MeetingView>)> {
+    let unit = unit_in_scope(state, actor, code).await?;
+    let (from, before) =
+        match (chrono::NaiveDate::from_ymd_opt(year, 1, 1), chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)) {
+            (Some(f), Some(b)) => (f, b),
+            _ => return Err(FieldError::new("year", Invalid::OutOfRange { min: 1900, max: 9999 }).into()),
+        };
+    let mut out = Vec::new();
+    for record in state.store.meetings(unit.id, from, before).await? {
+        let decisions = state.store.decisions(record.id).await?;
+        out.push(MeetingView { record, unit: unit.clone(), decisions });
+    }
+    Ok((unit, out))
+}

@@ -1,0 +1,339 @@
+//! 会议 (DEM-3, DEM-4, DEM-5): a meeting of one of a community's three bodies — when and where, its
+//! agenda, who convened it (the congress: the committee, or at least the rule's share of the sitting
+//! representatives, whose request and signers are counted) — then held: who of the sitting members
+//! attended and whether that is a quorum under the rules it was held under, and the decisions taken
+//! on its agenda with their votes, passed by the rules' majority of those present, never without a
+//! quorum.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::community_body::{BodyKind, BodyRules};
+use crate::{FieldError, Invalid, ValidationErrors, text};
+
+/// The most agenda items one meeting takes.
+pub const MAX_AGENDA: usize = 30;
+
+/// Who convened a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ConvenedBy {
+    /// 社区居民委员会: the committee's own meetings, and the congress as the committee convenes it.
+    Committee,
+    /// 议事协商会主任: the council (DEM-4).
+    Chair,
+    /// 三分之一以上居民代表提议: the congress, on the representatives' request (DEM-3).
+    Representatives,
+}
+
+impl ConvenedBy {
+    pub fn code(self) -> &'static str {
+        match self {
+            ConvenedBy::Committee => "committee",
+            ConvenedBy::Chair => "chair",
+            ConvenedBy::Representatives => "representatives",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ConvenedBy::Committee => "社区居民委员会召集",
+            ConvenedBy::Chair => "议事协商会主任召集",
+            ConvenedBy::Representatives => "居民代表联名提议召开",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<ConvenedBy, FieldError> {
+        let raw = raw.trim();
+        [ConvenedBy::Committee, ConvenedBy::Chair, ConvenedBy::Representatives]
+            .into_iter()
+            .find(|c| c.code() == raw)
+            .ok_or_else(|| {
+                let allowed =
+                    "committee(居委会召集)、chair(议事协商会主任召集)、representatives(居民代表联名提议)".into();
+                FieldError::new(field, Invalid::NotAChoice { allowed })
+            })
+    }
+
+    /// Who may convene each body: the committee meets as it convenes itself (DEM-5), the council is
+    /// convened by its chair (DEM-4), the congress by the committee or the representatives (DEM-3).
+    pub fn may_convene(self, body: BodyKind) -> bool {
+        matches!(
+            (body, self),
+            (BodyKind::Committee, ConvenedBy::Committee)
+                | (BodyKind::Council, ConvenedBy::Chair)
+                | (BodyKind::Congress, ConvenedBy::Committee | ConvenedBy::Representatives)
+        )
+    }
+}
+
+/// A meeting as typed when it is called.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingDraft {
+    /// `committee`, `council` or `congress`.
+    pub body: Option<String>,
+    /// YYYY-MM-DD.
+    pub day: Option<String>,
+    /// HH:MM, optional.
+    pub starts: Option<String>,
+    pub place: Option<String>,
+    /// The matters to discuss and decide, one per item.
+    pub agenda: Option<Vec<String>>,
+    /// `committee`, `chair` or `representatives` (the congress on the representatives' request).
+    pub convened_by: Option<String>,
+    /// The representatives who signed the request (their member ids), when `representatives`.
+    pub signers: Option<Vec<i64>>,
+}
+
+/// A meeting called, checked (the signers still to be counted against the sitting representatives).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingFields {
+    pub body: BodyKind,
+    pub day: NaiveDate,
+    pub starts: Option<NaiveTime>,
+    pub place: String,
+    pub agenda: Vec<String>,
+    pub convened_by: ConvenedBy,
+    pub signers: Vec<i64>,
+}
+
+impl MeetingDraft {
+    /// The fields, or every mistake on its field: the convener must be one the body has, a request by
+    /// the representatives names its signers (each once).
+    pub fn parse(&self) -> Result<MeetingFields, ValidationErrors> {
+        let mut errors = Vec::new();
+        let body = match self.body.as_deref() {
+            None => Err(FieldError::new("body", Invalid::Required)),
+            Some(raw) => BodyKind::parse("body", raw),
+        }
+        .map_err(|e| errors.push(e))
+        .ok();
+        let day = match self.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => Err(FieldError::new("day", Invalid::Required)),
+            Some(raw) => {
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new("day", Invalid::DateFormat))
+            }
+        }
+        .map_err(|e| errors.push(e))
+        .ok();
+        let starts = match self.starts.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => NaiveTime::parse_from_str(raw, "%H:%M")
+                .map_err(|_| errors.push(FieldError::new("starts", Invalid::HoursFormat)))
+                .ok(),
+        };
+        let place =
+            text::required("place", self.place.as_deref(), text::limits::PLACE).map_err(|e| errors.push(e)).ok();
+        let mut agenda = Vec::new();
+        for (i, item) in self.agenda.iter().flatten().enumerate() {
+            match text::optional(&format!("agenda.{i}"), Some(item), text::limits::REASON) {
+                Ok(Some(item)) => agenda.push(item),
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        if agenda.is_empty() {
+            errors.push(FieldError::new("agenda", Invalid::Required));
+        }
+        if agenda.len() > MAX_AGENDA {
+            errors.push(FieldError::new("agenda", Invalid::TooLong { max: MAX_AGENDA }));
+        }
+        let convened_by = match self.convened_by.as_deref() {
+            None => Err(FieldError::new("convened_by", Invalid::Required)),
+            Some(raw) => ConvenedBy::parse("convened_by", raw),
+        }
+        .map_err(|e| errors.push(e))
+        .ok();
+        if let (Some(body), Some(by)) = (body, convened_by)
+            && !by.may_convene(body)
+        {
+            let allowed = match body {
+                BodyKind::Committee => "committee(居委会召集)",
+                BodyKind::Council => "chair(议事协商会主任召集)",
+                BodyKind::Congress => "committee(居委会召集)、representatives(三分之一以上居民代表联名提议)",
+            };
+            errors.push(FieldError::new("convened_by", Invalid::NotAChoice { allowed: allowed.into() }));
+        }
+        let mut signers: Vec<i64> = self.signers.clone().unwrap_or_default();
+        signers.sort_unstable();
+        let before = signers.len();
+        signers.dedup();
+        if signers.len() != before {
+            errors.push(FieldError::new("signers", Invalid::AlreadyExists));
+        }
+        if convened_by == Some(ConvenedBy::Representatives) && signers.is_empty() {
+            errors.push(FieldError::new("signers", Invalid::Required));
+        }
+        if convened_by != Some(ConvenedBy::Representatives) {
+            signers.clear();
+        }
+        match (ValidationErrors::from_vec(errors), body, day, place, convened_by) {
+            (None, Some(body), Some(day), Some(place), Some(convened_by)) => {
+                Ok(MeetingFields { body, day, starts, place, agenda, convened_by, signers })
+            }
+            (Some(errors), ..) => Err(errors),
+            _ => Err(FieldError::new("body", Invalid::Required).into()),
+        }
+    }
+}
+
+/// Whether the representatives' request convenes the congress: at least the rules' share of the
+/// representatives sitting (DEM-3: 三分之一以上). `signed` counts the signers who are sitting
+/// representatives; `sitting` all of them.
+pub fn request_stands(rules: &BodyRules, signed: u32, sitting: u32) -> bool {
+    rules.convene_share.is_some_and(|share| share.reached(signed, sitting))
+}
+
+/// Whether those present make a quorum of the sitting members under the rules.
+pub fn quorum(rules: &BodyRules, present: u32, sitting: u32) -> bool {
+    rules.quorum.reached(present, sitting)
+}
+
+/// A decision as typed: the agenda item, what was decided, the votes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionDraft {
+    /// The agenda item it decides (its place in the agenda, from 0).
+    pub item: Option<usize>,
+    /// What was decided (决定事项).
+    pub text: Option<String>,
+    pub votes_for: Option<u32>,
+    pub votes_against: Option<u32>,
+    pub abstentions: Option<u32>,
+}
+
+/// A decision, checked and counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionFields {
+    pub item: usize,
+    pub text: String,
+    pub votes_for: u32,
+    pub votes_against: u32,
+    pub abstentions: u32,
+    /// Passed by the rules' majority of those present.
+    pub passed: bool,
+}
+
+impl DecisionDraft {
+    /// The fields, or every mistake on its field: an item of the agenda, no more votes than those
+    /// present; passed when the votes for are the rules' majority of those present. A meeting without
+    /// a quorum decides nothing (refused on `votes_for`).
+    pub fn parse(
+        &self,
+        agenda_len: usize,
+        rules: &BodyRules,
+        present: u32,
+        quorate: bool,
+    ) -> Result<DecisionFields, ValidationErrors> {
+        let mut errors = Vec::new();
+        let item = match self.item {
+            None => {
+                errors.push(FieldError::new("item", Invalid::Required));
+                None
+            }
+            Some(i) if i >= agenda_len => {
+                let max = i64::try_from(agenda_len).unwrap_or(i64::MAX).saturating_sub(1);
+                errors.push(FieldError::new("item", Invalid::OutOfRange { min: 0, max }));
+                None
+            }
+            i => i,
+        };
+        let text = text::required("text", self.text.as_deref(), text::limits::NOTE).map_err(|e| errors.push(e)).ok();
+        let count = |field: &str, v: Option<u32>, errors: &mut Vec<FieldError>| {
+            if v.is_none() && field == "votes_for" {
+                errors.push(FieldError::new(field, Invalid::Required));
+            }
+            v.unwrap_or(0)
+        };
+        let votes_for = count("votes_for", self.votes_for, &mut errors);
+        let votes_against = count("votes_against", self.votes_against, &mut errors);
+        let abstentions = count("abstentions", self.abstentions, &mut errors);
+        let cast = u64::from(votes_for) + u64::from(votes_against) + u64::from(abstentions);
+        if cast > u64::from(present) {
+            errors.push(FieldError::new("votes_for", Invalid::OutOfRange { min: 0, max: i64::from(present) }));
+        }
+        if !quorate {
+            errors.push(FieldError::new("votes_for", Invalid::NoQuorum));
+        }
+        match (ValidationErrors::from_vec(errors), item, text) {
+            (None, Some(item), Some(text)) => Ok(DecisionFields {
+                item,
+                text,
+                votes_for,
+                votes_against,
+                abstentions,
+                passed: rules.majority.reached(votes_for, present),
+            }),
+            (Some(errors), ..) => Err(errors),
+            _ => Err(FieldError::new("item", Invalid::Required).into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community_body::Share;
+
+    fn called(body: &str, by: &str, signers: Option<Vec<i64>>) -> MeetingDraft {
+        MeetingDraft {
+            body: Some(body.into()),
+            day: Some("2026-12-20".into()),
+            starts: Some("19:00".into()),
+            place: Some("社区议事厅".into()),
+            agenda: Some(vec!["加装电梯方案".into(), " ".into()]),
+            convened_by: Some(by.into()),
+            signers,
+        }
+    }
+
+    #[test]
+    fn dem_3_dem_4_each_body_is_convened_by_whom_the_seed_names() {
+        assert!(called("council", "chair", None).parse().is_ok(), "DEM-4: the chair convenes the council");
+        assert_eq!(called("council", "committee", None).parse().unwrap_err().first().field, "convened_by");
+        assert!(called("congress", "committee", None).parse().is_ok(), "DEM-3: the committee convenes the congress");
+        let request = called("congress", "representatives", None);
+        assert_eq!(request.parse().unwrap_err().first().field, "signers", "a request names its signers");
+        let fields = called("congress", "representatives", Some(vec![3, 1, 2])).parse().unwrap();
+        assert_eq!((fields.signers, fields.agenda.len()), (vec![1, 2, 3], 1), "blank items dropped");
+        let twice = called("congress", "representatives", Some(vec![1, 1])).parse().unwrap_err();
+        assert_eq!(twice.first().field, "signers", "each signer once");
+    }
+
+    #[test]
+    fn dem_3_a_third_of_the_sitting_representatives_convene_the_congress() {
+        let rules = BodyKind::Congress.default_rules();
+        assert!(!request_stands(&rules, 2, 9), "two of nine is less than a third");
+        assert!(request_stands(&rules, 3, 9), "three of nine is a third");
+        assert!(!request_stands(&BodyKind::Council.default_rules(), 9, 9), "only the congress is convened so");
+    }
+
+    #[test]
+    fn dem_4_a_meeting_without_a_quorum_decides_nothing() {
+        let rules = BodyRules { quorum: Share::TwoThirds, ..BodyKind::Council.default_rules() };
+        assert!(!quorum(&rules, 5, 9) && quorum(&rules, 6, 9));
+        let vote = DecisionDraft {
+            item: Some(0),
+            text: Some("同意加装电梯方案".into()),
+            votes_for: Some(4),
+            votes_against: Some(1),
+            abstentions: None,
+        };
+        let refused = vote.parse(1, &rules, 5, quorum(&rules, 5, 9)).unwrap_err();
+        assert_eq!(refused.first().code(), "no_quorum");
+        let passed = DecisionDraft { votes_for: Some(4), ..vote.clone() }.parse(1, &rules, 6, true).unwrap();
+        assert!(passed.passed, "four of six present is more than half");
+        let failed = DecisionDraft { votes_for: Some(3), ..vote.clone() }.parse(1, &rules, 6, true).unwrap();
+        assert!(!failed.passed, "three of six is not more than half");
+        let too_many = DecisionDraft { votes_for: Some(6), votes_against: Some(1), ..vote.clone() };
+        assert_eq!(too_many.parse(1, &rules, 6, true).unwrap_err().first().field, "votes_for");
+        assert_eq!(
+            DecisionDraft { item: Some(1), ..vote }.parse(1, &rules, 6, true).unwrap_err().first().field,
+            "item"
+        );
+    }
+}
