@@ -8,8 +8,9 @@
 //! and those above call and record meetings; everyone whose scope holds it reads them. Every step
 //! is on the audit log.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use huiyin_core::community_body::{BodyKind, MemberRole};
+use huiyin_core::limits::china_day;
 use huiyin_core::meeting::{ConvenedBy, DecisionDraft, MeetingDraft, quorum, request_stands};
 use huiyin_core::{FieldError, Invalid};
 use huiyin_store::{
@@ -32,14 +33,20 @@ pub struct MeetingView {
     pub decisions: Vec<DecisionRecord>,
 }
 
-/// The members of a body sitting now.
-async fn sitting(state: &AppState, unit_id: i64, body: BodyKind) -> AppResult<Vec<BodyMemberRecord>> {
+/// The members of a body sitting on `day`: their term begun and not ended, and not left before it.
+async fn sitting(state: &AppState, unit_id: i64, body: BodyKind, day: NaiveDate) -> AppResult<Vec<BodyMemberRecord>> {
     Ok(state
         .store
         .body_members(unit_id)
         .await?
         .into_iter()
-        .filter(|m| m.member.body == body && m.left_on.is_none())
+        .filter(|m| {
+            let member = &m.member;
+            member.body == body
+                && member.term_from <= day
+                && member.term_to.is_none_or(|to| to >= day)
+                && m.left_on.is_none_or(|left| left > day)
+        })
         .collect())
 }
 
@@ -51,22 +58,22 @@ pub async fn call(state: &AppState, actor: &Actor, code: &str, draft: &MeetingDr
         return Err(AppError::Forbidden);
     }
     refuse_not_community(&unit)?;
-    let fields = draft.parse()?;
+    let fields = draft.parse(china_day(Utc::now()))?;
+    // A body with nobody sitting on the day could never be quorate.
+    let members = sitting(state, unit.id, fields.body, fields.day).await?;
+    if members.is_empty() {
+        let allowed = "会议当天有在任成员的组织(请先登记成员)".into();
+        return Err(FieldError::new("body", Invalid::NotAChoice { allowed }).into());
+    }
     let rules = crate::community_bodies::rules_of(&*state.store, unit.id, fields.body).await?;
     // The council's chair convenes it (DEM-4): a council without a sitting chair has no one to.
-    if fields.convened_by == ConvenedBy::Chair
-        && !sitting(state, unit.id, fields.body).await?.iter().any(|m| m.member.role == MemberRole::Chair)
-    {
+    if fields.convened_by == ConvenedBy::Chair && !members.iter().any(|m| m.member.role == MemberRole::Chair) {
         let allowed = "议事协商会在任主任召集(请先登记主任)".into();
         return Err(FieldError::new("convened_by", Invalid::NotAChoice { allowed }).into());
     }
     if fields.convened_by == ConvenedBy::Representatives {
-        let representatives: Vec<i64> = sitting(state, unit.id, BodyKind::Congress)
-            .await?
-            .into_iter()
-            .filter(|m| m.member.role == MemberRole::Representative)
-            .map(|m| m.id)
-            .collect();
+        let representatives: Vec<i64> =
+            members.iter().filter(|m| m.member.role == MemberRole::Representative).map(|m| m.id).collect();
         if fields.signers.iter().any(|s| !representatives.contains(s)) {
             let allowed = "在任的居民代表".into();
             return Err(FieldError::new("signers", Invalid::NotAChoice { allowed }).into());
@@ -106,8 +113,13 @@ pub async fn attend(state: &AppState, actor: &Actor, id: i64, present: &[i64]) -
     if !keeps(actor, &view.unit) {
         return Err(AppError::Forbidden);
     }
+    refuse_not_community(&view.unit)?;
     let m = &view.record.meeting;
-    let members: Vec<i64> = sitting(state, m.unit_id, m.body).await?.into_iter().map(|r| r.id).collect();
+    refuse_before_the_day(m.day)?;
+    if present.is_empty() {
+        return Err(FieldError::new("present", Invalid::Required).into());
+    }
+    let members: Vec<i64> = sitting(state, m.unit_id, m.body, m.day).await?.into_iter().map(|r| r.id).collect();
     let mut present = present.to_vec();
     present.sort_unstable();
     present.dedup();
@@ -138,6 +150,7 @@ pub async fn decide(state: &AppState, actor: &Actor, id: i64, draft: &DecisionDr
     if !keeps(actor, &view.unit) {
         return Err(AppError::Forbidden);
     }
+    refuse_not_community(&view.unit)?;
     let m = &view.record.meeting;
     let Some(attendance) = &view.record.attendance else {
         let allowed = "已登记出席情况的会议".into();
@@ -166,6 +179,15 @@ pub async fn decide(state: &AppState, actor: &Actor, id: i64, draft: &DecisionDr
     meeting_view(state, actor, id).await
 }
 
+/// A meeting is recorded as held on its day or after it, never before.
+fn refuse_before_the_day(day: NaiveDate) -> AppResult<()> {
+    if china_day(Utc::now()) < day {
+        let what = format!("会议日期({day}):会议召开后才登记出席");
+        return Err(FieldError::new("present", Invalid::NotBefore { what }).into());
+    }
+    Ok(())
+}
+
 /// One meeting of a community of the actor's scope (else 404).
 pub async fn meeting_view(state: &AppState, actor: &Actor, id: i64) -> AppResult<MeetingView> {
     let record = state.store.meeting(id).await?.ok_or(AppError::NotFound)?;
@@ -180,10 +202,13 @@ pub async fn meeting_view(state: &AppState, actor: &Actor, id: i64) -> AppResult
 /// The meetings of the community `code` in a year, by day.
 pub async fn meetings(state: &AppState, actor: &Actor, code: &str, year: i32) -> AppResult<(Unit, Vec<MeetingView>)> {
     let unit = unit_in_scope(state, actor, code).await?;
+    if !(1955..=9999).contains(&year) {
+        return Err(FieldError::new("year", Invalid::OutOfRange { min: 1955, max: 9999 }).into());
+    }
     let (from, before) =
         match (chrono::NaiveDate::from_ymd_opt(year, 1, 1), chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)) {
             (Some(f), Some(b)) => (f, b),
-            _ => return Err(FieldError::new("year", Invalid::OutOfRange { min: 1900, max: 9999 }).into()),
+            _ => return Err(FieldError::new("year", Invalid::OutOfRange { min: 1955, max: 9999 }).into()),
         };
     let mut out = Vec::new();
     for record in state.store.meetings(unit.id, from, before).await? {

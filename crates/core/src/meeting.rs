@@ -101,9 +101,10 @@ pub struct MeetingFields {
 }
 
 impl MeetingDraft {
-    /// The fields, or every mistake on its field: the convener must be one the body has, a request by
-    /// the representatives names its signers (each once).
-    pub fn parse(&self) -> Result<MeetingFields, ValidationErrors> {
+    /// The fields, or every mistake on its field: the day within ten years before `today` and a
+    /// year after it, the convener one the body has, a request by the representatives naming its
+    /// signers (each once), and signers only for such a request.
+    pub fn parse(&self, today: NaiveDate) -> Result<MeetingFields, ValidationErrors> {
         let mut errors = Vec::new();
         let body = match self.body.as_deref() {
             None => Err(FieldError::new("body", Invalid::Required)),
@@ -113,9 +114,7 @@ impl MeetingDraft {
         .ok();
         let day = match self.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             None => Err(FieldError::new("day", Invalid::Required)),
-            Some(raw) => {
-                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new("day", Invalid::DateFormat))
-            }
+            Some(raw) => meeting_day(raw, today),
         }
         .map_err(|e| errors.push(e))
         .ok();
@@ -139,7 +138,8 @@ impl MeetingDraft {
             errors.push(FieldError::new("agenda", Invalid::Required));
         }
         if agenda.len() > MAX_AGENDA {
-            errors.push(FieldError::new("agenda", Invalid::TooLong { max: MAX_AGENDA }));
+            let max = i64::try_from(MAX_AGENDA).unwrap_or(i64::MAX);
+            errors.push(FieldError::new("agenda", Invalid::OutOfRange { min: 1, max }));
         }
         let convened_by = match self.convened_by.as_deref() {
             None => Err(FieldError::new("convened_by", Invalid::Required)),
@@ -167,8 +167,10 @@ impl MeetingDraft {
         if convened_by == Some(ConvenedBy::Representatives) && signers.is_empty() {
             errors.push(FieldError::new("signers", Invalid::Required));
         }
-        if convened_by != Some(ConvenedBy::Representatives) {
-            signers.clear();
+        if convened_by.is_some_and(|by| by != ConvenedBy::Representatives) && !signers.is_empty() {
+            // Ticked signers with another convener: the request was meant, or the ticks were not.
+            let allowed = "居民代表联名提议召开时才勾选联名的居民代表".into();
+            errors.push(FieldError::new("signers", Invalid::NotAChoice { allowed }));
         }
         match (ValidationErrors::from_vec(errors), body, day, place, convened_by) {
             (None, Some(body), Some(day), Some(place), Some(convened_by)) => {
@@ -178,6 +180,25 @@ impl MeetingDraft {
             _ => Err(FieldError::new("body", Invalid::Required).into()),
         }
     }
+}
+
+/// A meeting's day: a real day (four-digit year), not more than ten years back (a meeting recorded
+/// afterwards) nor more than a year ahead.
+fn meeting_day(raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    let wrong = || FieldError::new("day", Invalid::DateFormat);
+    if raw.len() != 10 || !raw.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(wrong());
+    }
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| wrong())?;
+    let back = crate::calendar::RECORD_YEARS_BACK;
+    if day < today - chrono::Duration::days(366 * back) {
+        return Err(FieldError::new("day", Invalid::TooFarBack { years: back }));
+    }
+    if day > today + chrono::Duration::days(366) {
+        let allowed = "一年以内的日期".into();
+        return Err(FieldError::new("day", Invalid::NotAChoice { allowed }));
+    }
+    Ok(day)
 }
 
 /// Whether the representatives' request convenes the congress: at least the rules' share of the
@@ -293,15 +314,25 @@ mod tests {
 
     #[test]
     fn dem_3_dem_4_each_body_is_convened_by_whom_the_seed_names() {
-        assert!(called("council", "chair", None).parse().is_ok(), "DEM-4: the chair convenes the council");
-        assert_eq!(called("council", "committee", None).parse().unwrap_err().first().field, "convened_by");
-        assert!(called("congress", "committee", None).parse().is_ok(), "DEM-3: the committee convenes the congress");
+        let today: NaiveDate = "2026-12-07".parse().unwrap();
+        assert!(called("council", "chair", None).parse(today).is_ok(), "DEM-4: the chair convenes the council");
+        assert_eq!(called("council", "committee", None).parse(today).unwrap_err().first().field, "convened_by");
+        assert!(
+            called("congress", "committee", None).parse(today).is_ok(),
+            "DEM-3: the committee convenes the congress"
+        );
         let request = called("congress", "representatives", None);
-        assert_eq!(request.parse().unwrap_err().first().field, "signers", "a request names its signers");
-        let fields = called("congress", "representatives", Some(vec![3, 1, 2])).parse().unwrap();
+        assert_eq!(request.parse(today).unwrap_err().first().field, "signers", "a request names its signers");
+        let fields = called("congress", "representatives", Some(vec![3, 1, 2])).parse(today).unwrap();
         assert_eq!((fields.signers, fields.agenda.len()), (vec![1, 2, 3], 1), "blank items dropped");
-        let twice = called("congress", "representatives", Some(vec![1, 1])).parse().unwrap_err();
+        let twice = called("congress", "representatives", Some(vec![1, 1])).parse(today).unwrap_err();
         assert_eq!(twice.first().field, "signers", "each signer once");
+        let stray = called("congress", "committee", Some(vec![1])).parse(today).unwrap_err();
+        assert_eq!(stray.first().field, "signers", "ticks without a request are not dropped unseen");
+        for day in ["-5000-01-01", "+20266-12-20", "2016-01-01", "2028-01-01"] {
+            let wrong = MeetingDraft { day: Some(day.into()), ..called("council", "chair", None) };
+            assert_eq!(wrong.parse(today).unwrap_err().first().field, "day", "{day}");
+        }
     }
 
     #[test]

@@ -281,8 +281,10 @@ fn dem_3_dem_4_meetings_are_called_held_and_decide_by_the_rules(backend: Backend
     let council =
         [add("council", "刘主任", "chair"), add("council", "赵成员", "member"), add("council", "钱成员", "member")];
     let call = |body: Value| post(&server, &admin, "/api/v1/units/XS/meetings", &body);
+    // Held today: recorded as held on the day, listed in this year's meetings.
+    let today = huiyin_core::limits::china_day(chrono::Utc::now());
     let meeting = |body: &str, by: &str, signers: &[i64]| {
-        json!({"body": body, "day": "2026-12-20", "starts": "19:00", "place": "社区议事厅",
+        json!({"body": body, "day": today.to_string(), "starts": "19:00", "place": "社区议事厅",
             "agenda": ["3号楼加装电梯方案", "停车收费标准"], "convened_by": by, "signers": signers})
     };
 
@@ -329,6 +331,18 @@ fn dem_3_dem_4_meetings_are_called_held_and_decide_by_the_rules(backend: Backend
     assert_eq!((status, refused["error"]["code"].as_str()), (422, Some("no_quorum")), "{refused}");
     assert_eq!(attend(thin_id, &[council[0], council[1]]).0, 409, "attendance is recorded once");
 
+    // Ticks without a request are refused, not dropped; an empty attendance is refused; a meeting
+    // not yet held takes no attendance.
+    let (status, refused) = call(meeting("congress", "committee", &representatives[..3]));
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("signers")), "{refused}");
+    let (_, later) = call(json!({"body": "council", "day": (today + chrono::Duration::days(30)).to_string(),
+        "place": "社区议事厅", "agenda": ["年终总结"], "convened_by": "chair"}));
+    let later_id = later["id"].as_i64().unwrap();
+    let (status, refused) = attend(later_id, &[council[0], council[1]]);
+    assert_eq!((status, refused["error"]["code"].as_str()), (422, Some("not_before")), "not held yet: {refused}");
+    let (status, refused) = post(&server, &admin, &format!("/api/v1/meetings/{later_id}/attendance"), &json!({}));
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("present")), "{refused}");
+
     // With two of three it decides, each item once, by more than half of those present.
     let (_, full) = call(meeting("council", "chair", &[]));
     let full_id = full["id"].as_i64().unwrap();
@@ -346,8 +360,11 @@ fn dem_3_dem_4_meetings_are_called_held_and_decide_by_the_rules(backend: Backend
     assert_eq!(decided["decisions"][1]["passed"].as_bool(), Some(false), "one of two is not more than half");
     assert_eq!(decide(full_id, json!({"item": 2, "text": "x", "votes_for": 1})).1["error"]["field"], "item");
 
-    let (_, listed) = get(&server, &wang, "/api/v1/units/XS/meetings?year=2026");
-    assert_eq!(listed.as_array().unwrap().len(), 4, "{listed}");
+    use chrono::Datelike;
+    let (_, listed) = get(&server, &wang, &format!("/api/v1/units/XS/meetings?year={}", today.year()));
+    assert_eq!(get(&server, &wang, "/api/v1/units/XS/meetings?year=2147483647").0, 422, "no such year");
+    let held_today = listed.as_array().unwrap().iter().filter(|m| m["day"] == json!(today.to_string())).count();
+    assert_eq!(held_today, 4, "{listed}");
     assert_eq!(get(&server, &dong, &format!("/api/v1/meetings/{full_id}")).0, 404, "another town");
 
     // The pages: called from 民主管理 with its agenda a line an item, attended by ticking, decided.
@@ -359,7 +376,7 @@ fn dem_3_dem_4_meetings_are_called_held_and_decide_by_the_rules(backend: Backend
         &[
             ("body", "council"),
             ("convened_by", "chair"),
-            ("day", "2026-12-28"),
+            ("day", &today.to_string()),
             ("place", "社区议事厅"),
             ("agenda", "楼道堆物清理\n 健身器材维修"),
         ],
@@ -386,11 +403,14 @@ fn dem_3_dem_4_meetings_are_called_held_and_decide_by_the_rules(backend: Backend
     assert_eq!(status, 303);
     let (_, shown) = browser.page(&path);
     assert!(
-        shown.contains("2 / 3 人,达到法定人数") && shown.contains("委托物业本月内维修") && shown.contains("通过"),
+        shown.contains("2 / 3 人,达到法定人数")
+            && shown.contains("委托物业本月内维修")
+            && shown.contains("<strong>通过</strong>"),
         "{shown}"
     );
     let (status, _, refused) =
         browser.submit(&format!("{path}/decisions"), &[("item", "0"), ("text", "x"), ("votes_for", "many")]);
-    assert!(status == 422 && refused.contains("赞成票"), "{refused}");
+    let alert = refused.split(r#"role="alert""#).nth(1).unwrap_or_default().split("</ul>").next().unwrap_or_default();
+    assert!(status == 422 && alert.contains("赞成票"), "the refusal names the field: {refused}");
 }
 both_backends!(dem_3_dem_4_meetings_are_called_held_and_decide_by_the_rules);
