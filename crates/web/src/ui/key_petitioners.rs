@@ -175,15 +175,7 @@ pub(super) async fn from_case(
     match key_petitioners::add_from_case(&state, &staff.actor, id, f.unit.trim(), Some(&f.reason)).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#key-petitioner")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let text = errors.iter().map(|e| e.message(huiyin_core::Lang::Zh)).collect::<Vec<_>>().join(";");
-            let page = super::MessagePage {
-                me: staff.me(),
-                csrf: staff.csrf.clone(),
-                title: "未能列入重点信访人名册".into(),
-                text,
-                link: Some(format!("/cases/{id}")),
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(super::refused_page(&staff, "未能列入重点信访人名册", &errors, format!("/cases/{id}")))
         }
         Err(e) => Err(e.into()),
     }

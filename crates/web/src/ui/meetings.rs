@@ -46,15 +46,7 @@ pub(super) async fn call(
     match meetings::call(&state, &staff.actor, &unit, &draft).await {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}?done=call", m.record.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let text = errors.iter().map(|e| e.message(huiyin_core::Lang::Zh)).collect::<Vec<_>>().join(";");
-            let page = super::MessagePage {
-                me: staff.me(),
-                csrf: staff.csrf.clone(),
-                title: "未能召集会议".into(),
-                text,
-                link: Some(format!("/democracy?unit={unit}#meetings")),
-            };
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, super::render(&page)).into_response())
+            Ok(super::refused_page(&staff, "未能召集会议", &errors, format!("/democracy?unit={unit}#meetings")))
         }
         Err(e) => Err(e.into()),
     }

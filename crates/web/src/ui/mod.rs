@@ -113,6 +113,19 @@ pub(super) fn problems(errors: Option<&ValidationErrors>) -> Vec<String> {
     errors.iter().flat_map(|e| e.iter().map(|f| f.message(Lang::Zh))).collect()
 }
 
+/// A form sent from another page (the case page, 民主管理) and refused: its reasons in words on a
+/// page of their own, with the way back, answered 422.
+pub(super) fn refused_page(staff: &Staff, title: &str, errors: &ValidationErrors, back: String) -> Response {
+    let page = MessagePage {
+        me: staff.me(),
+        csrf: staff.csrf.clone(),
+        title: title.into(),
+        text: problems(Some(errors)).join(";"),
+        link: Some(back),
+    };
+    render_form(&page, true)
+}
+
 /// A page whose form may have come back refused: 422 when it did, so that scripts and tests see it.
 pub(super) fn render_form<T: Template>(page: &T, refused: bool) -> Response {
     let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
