@@ -196,8 +196,24 @@ test('a petitioner files online with the keyboard alone, and staff see the case'
 });
 
 test('the large-text display and English persist, stay accessible, and the pages fit a phone', async () => {
+  // DEM-6: the community's page lists a meeting to come and one held with its decision.
+  const token = cli(env.server, ['token', 'create', 'admin']).trim();
+  const chair = await api(env.server, token, 'POST', '/units/XS/bodies/council/members',
+    { name: '刘主任', role: 'chair', term_from: '2020-01-01' });
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const later = new Date(Date.now() + (8 + 240) * 3600_000).toISOString().slice(0, 10);
+  const held = await api(env.server, token, 'POST', '/units/XS/meetings',
+    { body: 'council', convened_by: 'chair', day: today, place: '社区议事厅', agenda: ['加装电梯费用分摊'] });
+  await api(env.server, token, 'POST', `/meetings/${held.id}/attendance`, { present: [chair.id] });
+  await api(env.server, token, 'POST', `/meetings/${held.id}/decisions`,
+    { item: 0, text: '同意按楼层分摊', votes_for: 1, votes_against: 0 });
+  await api(env.server, token, 'POST', '/units/XS/meetings',
+    { body: 'council', convened_by: 'chair', day: later, place: '社区议事厅', agenda: ['健身器材维修'] });
   const context = await env.browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true });
   const page = await context.newPage();
+  await page.goto(`${env.server.base}/public/units/XS`);
+  assert.match(await page.textContent('#meetings'), /会议公告和决定/);
+  assert.match(await page.textContent('main'), /同意按楼层分摊/);
   for (const path of ['/public', '/public/submit', '/public/lookup', '/public/complaints', '/public/complaints/lookup', '/public/units', '/public/units/XS']) {
     await page.goto(`${env.server.base}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -222,6 +238,8 @@ test('the large-text display and English persist, stay accessible, and the pages
   await page.goto(`${env.server.base}/public/submit`);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.match(await page.textContent('h1'), /File a petition/);
+  await page.goto(`${env.server.base}/public/units/XS`);
+  assert.match(await page.textContent('#meetings'), /Meetings and decisions/);
   for (const path of ['/public', '/public/submit', '/public/lookup', '/public/complaints', '/public/complaints/lookup', '/public/units', '/public/units/XS']) {
     await page.goto(`${env.server.base}${path}`);
     assert.deepEqual(await seriousViolations(page), [], `${path} in English`);

@@ -7,8 +7,9 @@
 //! text is the community's own published rule, DEM-6) — a document names no resident. Only a
 //! community (社区) keeps them. Every adoption and amendment is on the audit log.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use huiyin_core::charter::{CharterDraft, CharterVersionDraft, DiffLine, diff};
+use huiyin_core::community_body::BodyKind;
 use huiyin_core::limits::china_day;
 use huiyin_core::unit::UnitKind;
 use huiyin_core::user::Role;
@@ -95,6 +96,7 @@ pub async fn amend(
     actor: &Actor,
     id: i64,
     after_version: Option<i32>,
+    decision_id: Option<i64>,
     draft: &CharterVersionDraft,
 ) -> AppResult<CharterDetail> {
     let before = charter(state, actor, id).await?;
@@ -102,7 +104,15 @@ pub async fn amend(
         return Err(AppError::Forbidden);
     }
     refuse_not_community(&before.unit)?;
-    let fields = draft.parse(china_day(Utc::now()))?;
+    let mut draft = draft.clone();
+    if let Some(decision_id) = decision_id {
+        // The decision says when and by what the amendment was adopted: it is recorded as it says.
+        let (day, adopted_by) = adopting_decision(state, &before.unit, decision_id).await?;
+        draft.adopted_on = Some(day.to_string());
+        draft.adopted_by = Some(adopted_by);
+    }
+    let mut fields = draft.parse(china_day(Utc::now()))?;
+    fields.decision_id = decision_id;
     let current = before.current().ok_or(AppError::NotFound)?;
     let after = after_version.ok_or_else(|| AppError::from(FieldError::new("after_version", Invalid::Required)))?;
     // Made to a version no longer in force: someone amended it since the amender read it.
@@ -122,11 +132,56 @@ pub async fn amend(
     charter(state, actor, id).await
 }
 
+/// The decisions that may adopt an amendment of a document of `unit` (the picker of the amendment
+/// form): every decision passed by its congress, the newest meeting first, as each is cited.
+pub async fn adopting_decisions(state: &AppState, unit: &Unit) -> AppResult<Vec<(i64, String)>> {
+    let today = china_day(Utc::now());
+    let from = NaiveDate::from_ymd_opt(FIRST_MEETINGS, 1, 1).unwrap_or(today);
+    let mut out = Vec::new();
+    for meeting in state.store.meetings(unit.id, from, today + chrono::Duration::days(1)).await?.into_iter().rev() {
+        let m = &meeting.meeting;
+        if m.body != BodyKind::Congress {
+            continue;
+        }
+        for d in state.store.decisions(meeting.id).await?.into_iter().filter(|d| d.decision.passed) {
+            let cited = format!(
+                "{}{}第{}项决定:{}",
+                crate::views::date_zh(m.day),
+                m.body.label_zh(),
+                d.decision.item + 1,
+                crate::views::excerpt(&d.decision.text, 40)
+            );
+            out.push((d.id, cited));
+        }
+    }
+    Ok(out)
+}
+
+/// The first year meetings are looked for (the organisation law's year).
+const FIRST_MEETINGS: i32 = 1989;
+
+/// The decision that adopts an amendment (DEM-1: amended only by procedure): a decision passed by
+/// a congress of the same community, recorded here; its meeting's day and how it is cited.
+async fn adopting_decision(state: &AppState, unit: &Unit, decision_id: i64) -> AppResult<(NaiveDate, String)> {
+    let refused = || {
+        let allowed = "本社区居民代表大会已表决通过的决定".into();
+        AppError::from(FieldError::new("decision_id", Invalid::NotAChoice { allowed }))
+    };
+    let decision = state.store.decision(decision_id).await?.ok_or_else(refused)?;
+    let meeting = state.store.meeting(decision.decision.meeting_id).await?.ok_or_else(refused)?;
+    let m = &meeting.meeting;
+    if m.unit_id != unit.id || m.body != BodyKind::Congress || !decision.decision.passed {
+        return Err(refused());
+    }
+    Ok((m.day, format!("{}{}第{}项决定", crate::views::date_zh(m.day), m.body.label_zh(), decision.decision.item + 1)))
+}
+
 fn new_version(actor: &Actor, fields: huiyin_core::charter::CharterVersionFields) -> NewCharterVersion {
     NewCharterVersion {
         text: fields.text,
         adopted_on: fields.adopted_on,
         adopted_by: fields.adopted_by,
+        decision_id: fields.decision_id,
         note: fields.note,
         recorded_by: actor.user.id,
         recorded_at: Utc::now(),

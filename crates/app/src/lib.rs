@@ -24,6 +24,8 @@ pub mod error;
 pub mod gifts;
 pub mod guards;
 pub mod key_petitioners;
+pub mod matters;
+pub mod meeting_papers;
 pub mod meetings;
 pub mod public;
 pub mod reception;

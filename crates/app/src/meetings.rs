@@ -11,10 +11,12 @@
 use chrono::{NaiveDate, Utc};
 use huiyin_core::community_body::{BodyKind, MemberRole};
 use huiyin_core::limits::china_day;
-use huiyin_core::meeting::{ConvenedBy, DecisionDraft, MeetingDraft, quorum, request_stands};
+use huiyin_core::meeting::{ConvenedBy, DecisionDraft, MeetingDraft, notice_short, quorum, request_stands};
+use huiyin_core::user::Role;
 use huiyin_core::{FieldError, Invalid};
 use huiyin_store::{
-    Attendance, BodyMemberRecord, DecisionRecord, MeetingRecord, NewDecision, NewMeeting, StoreError, Unit,
+    Attendance, BodyMemberRecord, DecisionRecord, MatterRecord, MeetingRecord, NewDecision, NewMeeting, StoreError,
+    Unit,
 };
 use serde_json::json;
 
@@ -31,6 +33,26 @@ pub struct MeetingView {
     pub record: MeetingRecord,
     pub unit: Unit,
     pub decisions: Vec<DecisionRecord>,
+    /// The matters raised (and cases referred) that are items of its agenda, by item.
+    pub matters: Vec<MatterRecord>,
+}
+
+impl MeetingView {
+    /// Whether the meeting was called on or after its own day (recorded afterwards: no notice was
+    /// published ahead of it).
+    pub fn recorded_afterwards(&self) -> bool {
+        china_day(self.record.meeting.created_at) >= self.record.meeting.day
+    }
+
+    /// The decision on agenda item `item`, if one was taken.
+    pub fn decision_on(&self, item: usize) -> Option<&DecisionRecord> {
+        self.decisions.iter().find(|d| usize::try_from(d.decision.item).ok() == Some(item))
+    }
+
+    /// The matter that is agenda item `item`, if it was raised as one.
+    pub fn matter_on(&self, item: usize) -> Option<&MatterRecord> {
+        self.matters.iter().find(|m| m.placed.is_some_and(|(_, i)| usize::try_from(i).ok() == Some(item)))
+    }
 }
 
 /// The members of a body sitting on `day`: their term begun and not ended, and not left before it.
@@ -58,7 +80,8 @@ pub async fn call(state: &AppState, actor: &Actor, code: &str, draft: &MeetingDr
         return Err(AppError::Forbidden);
     }
     refuse_not_community(&unit)?;
-    let fields = draft.parse(china_day(Utc::now()))?;
+    let today = china_day(Utc::now());
+    let mut fields = draft.parse(today)?;
     // A body with nobody sitting on the day could never be quorate.
     let members = sitting(state, unit.id, fields.body, fields.day).await?;
     if members.is_empty() {
@@ -66,6 +89,30 @@ pub async fn call(state: &AppState, actor: &Actor, code: &str, draft: &MeetingDr
         return Err(FieldError::new("body", Invalid::NotAChoice { allowed }).into());
     }
     let rules = crate::community_bodies::rules_of(&*state.store, unit.id, fields.body).await?;
+    // Noticed the rules' days ahead (DEM-6), unless recorded after it was held.
+    if let Some(earliest) = notice_short(&rules, today, fields.day) {
+        let allowed = format!(
+            "{earliest} 或以后的日期(按{}议事规则,会议应提前 {} 天通知)",
+            fields.body.label_zh(),
+            rules.notice_days
+        );
+        return Err(FieldError::new("day", Invalid::NotAChoice { allowed }).into());
+    }
+    // The matters waiting for this body go on the agenda after the items typed.
+    let waiting = crate::matters::waiting(state, unit.id, Some(fields.body)).await?;
+    for id in &fields.matters {
+        let Some(matter) = waiting.iter().find(|m| m.id == *id) else {
+            let allowed = format!("{}待议的议题", fields.body.label_zh());
+            return Err(FieldError::new("matters", Invalid::NotAChoice { allowed }).into());
+        };
+        // A matter is answered by a meeting after it was raised, never by one held before.
+        let raised = china_day(matter.matter.raised_at);
+        if fields.day < raised {
+            let what = format!("议题“{}”提出之日({raised})", matter.matter.subject);
+            return Err(FieldError::new("matters", Invalid::NotBefore { what }).into());
+        }
+        fields.agenda.push(matter.matter.subject.clone());
+    }
     // The council's chair convenes it (DEM-4): a council without a sitting chair has no one to.
     if fields.convened_by == ConvenedBy::Chair && !members.iter().any(|m| m.member.role == MemberRole::Chair) {
         let allowed = "议事协商会在任主任召集(请先登记主任)".into();
@@ -97,6 +144,7 @@ pub async fn call(state: &AppState, actor: &Actor, code: &str, draft: &MeetingDr
         convened_by: fields.convened_by,
         signers: fields.signers,
         rules,
+        matters: fields.matters,
         created_by: actor.user.id,
         created_at: Utc::now(),
     };
@@ -196,7 +244,8 @@ pub async fn meeting_view(state: &AppState, actor: &Actor, id: i64) -> AppResult
     }
     let unit = state.store.unit_by_id(record.meeting.unit_id).await?.ok_or(AppError::NotFound)?;
     let decisions = state.store.decisions(id).await?;
-    Ok(MeetingView { record, unit, decisions })
+    let matters = crate::matters::as_read_by(state, actor, state.store.meeting_matters(id).await?).await?;
+    Ok(MeetingView { record, unit, decisions, matters })
 }
 
 /// The meetings of the community `code` in a year, by day.
@@ -213,7 +262,84 @@ pub async fn meetings(state: &AppState, actor: &Actor, code: &str, year: i32) ->
     let mut out = Vec::new();
     for record in state.store.meetings(unit.id, from, before).await? {
         let decisions = state.store.decisions(record.id).await?;
-        out.push(MeetingView { record, unit: unit.clone(), decisions });
+        let matters = crate::matters::as_read_by(state, actor, state.store.meeting_matters(record.id).await?).await?;
+        out.push(MeetingView { record, unit: unit.clone(), decisions, matters });
     }
     Ok((unit, out))
+}
+
+/// 督办 (DEM-3, DEM-4, DEM-5): tells the leaders of each open community (the unit above's leaders and
+/// supervisors, where it has none) that a body of theirs met less often than its cadence in the last
+/// whole period — no committee meeting last month, no council meeting last quarter, fewer than two
+/// congresses last year — once per body and period. A body is judged for a period in which a member
+/// sat and was recorded here before it ended; a meeting counts once its attendance is recorded with
+/// a quorum. Returns how many were told now.
+pub async fn tell_missed(store: &dyn huiyin_store::Store, now: chrono::DateTime<Utc>) -> AppResult<u64> {
+    use huiyin_core::unit::UnitKind;
+    let today = china_day(now);
+    let mut due = Vec::new();
+    for unit in store.units().await?.into_iter().filter(|u| u.kind == UnitKind::Community && u.closed_at.is_none()) {
+        let members = store.body_members(unit.id).await?;
+        for body in BodyKind::ALL {
+            let period = body.cadence().last_period(today);
+            // Judged for a period in which a member sat, and was recorded here before it ended (a
+            // community that enters its bodies today is not told of the years before).
+            let sat = members.iter().any(|m| {
+                let member = &m.member;
+                member.body == body
+                    && member.term_from < period.before
+                    && member.term_to.is_none_or(|to| to >= period.from)
+                    && m.left_on.is_none_or(|left| left > period.from)
+                    && china_day(member.added_at) < period.before
+            });
+            if sat {
+                let subject = format!("{}:{}:{}", unit.id, body.code(), period.from);
+                due.push((unit.clone(), body, period, subject));
+            }
+        }
+    }
+    // Read the ledger first: a run that finds nothing new writes nothing.
+    let subjects: Vec<String> = due.iter().map(|(.., subject)| subject.clone()).collect();
+    let already = store.told_already("meetings_missed", &subjects).await?;
+    let mut told = 0;
+    for (unit, body, period, subject) in due.into_iter().filter(|(.., s)| !already.contains(s)) {
+        let held = store
+            .meetings(unit.id, period.from, period.before)
+            .await?
+            .iter()
+            .filter(|m| m.meeting.body == body && m.attendance.as_ref().is_some_and(|a| a.quorate))
+            .count();
+        let cadence = body.cadence();
+        if !cadence.missed(held) {
+            continue;
+        }
+        let mut recipients = store.unit_staff(unit.id, &[Role::Leader]).await?;
+        if recipients.is_empty()
+            && let Some(parent) = unit.parent_id
+        {
+            recipients = store.unit_staff(parent, &[Role::Supervisor, Role::Leader]).await?;
+        }
+        if recipients.is_empty() {
+            // Nobody to tell yet: not marked told, so a later run tells whoever is there then.
+            continue;
+        }
+        let message = format!(
+            "督办:{}{}{}召开有效会议(达到法定人数) {held} 次,未达到{}的要求,请按期召开并登记会议情况。",
+            unit.name,
+            body.label_zh(),
+            period.label_zh,
+            cadence.label_zh()
+        );
+        let notices: Vec<huiyin_store::Notice> = recipients
+            .iter()
+            .map(|u| huiyin_store::Notice {
+                user_id: u.id,
+                case_id: None,
+                kind: "meetings_missed".into(),
+                message: message.clone(),
+            })
+            .collect();
+        told += u64::from(store.tell_once("meetings_missed", &subject, &notices, now).await?);
+    }
+    Ok(told)
 }

@@ -118,6 +118,9 @@ pub struct SupervisionRun {
     pub complaints_overdue: u64,
     /// Staff whose training is past its interval, told to their supervisors now (FED-14).
     pub training_due: u64,
+    /// Communities' bodies that met less often than their cadence last period, told to the
+    /// community's leaders now (DEM-3 … DEM-5).
+    pub meetings_missed: u64,
 }
 
 /// How far ahead a supervision run looks for deadlines to remind of.
@@ -128,7 +131,8 @@ const REMIND_HORIZON_DAYS: i64 = 31;
 /// past the unit's limit to the unit above, closes items whose deadline was met, and tells the
 /// supervisors of a unit whose month of leaders' reception days is not published in time (TWN-9),
 /// the investigators of a complaint past its due day (FED-12) and the supervisors of a staff member
-/// whose training is past its interval (FED-14), each once. Idempotent:
+/// whose training is past its interval (FED-14) and the leaders of a community whose body missed its
+/// cadence (DEM-3 … DEM-5), each once. Idempotent:
 /// several servers may run it at once, and a second run changes nothing.
 pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc>) -> AppResult<SupervisionRun> {
     let today = limits::china_day(now);
@@ -229,6 +233,7 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
     run.reception_unpublished = crate::reception::tell_unpublished_months(store, calendar, now).await?;
     run.complaints_overdue = crate::complaints::tell_overdue(store, now).await?;
     run.training_due = crate::training::tell_due(store, calendar, now).await?;
+    run.meetings_missed = crate::meetings::tell_missed(store, now).await?;
     // The guessing counters (guards) keep a day at most; an expired session's record (with where it
     // was signed in from) is kept no longer.
     store.purge_failures(now - Duration::days(2)).await?;

@@ -74,6 +74,8 @@ pub struct CharterVersionFields {
     pub adopted_on: NaiveDate,
     pub adopted_by: String,
     pub note: Option<String>,
+    /// The recorded decision that adopted it (set by the caller once it checked the decision).
+    pub decision_id: Option<i64>,
 }
 
 impl CharterVersionDraft {
@@ -89,7 +91,7 @@ impl CharterVersionDraft {
             text::optional("note", self.note.as_deref(), text::limits::NOTE).map_err(|e| errors.push(e)).ok().flatten();
         match (ValidationErrors::from_vec(errors), text, adopted_on, adopted_by) {
             (None, Some(text), Some(adopted_on), Some(adopted_by)) => {
-                Ok(CharterVersionFields { text: normalized(&text), adopted_on, adopted_by, note })
+                Ok(CharterVersionFields { text: normalized(&text), adopted_on, adopted_by, note, decision_id: None })
             }
             (Some(errors), ..) => Err(errors),
             _ => Err(FieldError::new("text", Invalid::Required).into()),

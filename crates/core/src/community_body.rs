@@ -3,7 +3,7 @@
 //! congress (社区居民代表大会) — how often each meets (the seed's cadence), each body's own rules as
 //! data with the defaults and their source, and its members as typed and checked.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::{FieldError, Invalid, ValidationErrors, text};
@@ -83,7 +83,36 @@ pub struct Cadence {
     pub meetings: u32,
 }
 
+/// One period of a cadence: its first day and the first day after it, and how it is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub before: NaiveDate,
+    /// 2026年11月, 2026年第四季度, 2026年.
+    pub label_zh: String,
+}
+
 impl Cadence {
+    /// The last whole period before the one `today` falls in: last month, last quarter, last year.
+    pub fn last_period(self, today: NaiveDate) -> Period {
+        let months = self.months.clamp(1, 12);
+        let month0 = (today.month0() / months) * months;
+        let this = NaiveDate::from_ymd_opt(today.year(), month0 + 1, 1).unwrap_or(today);
+        let from = this.checked_sub_months(chrono::Months::new(months)).unwrap_or(this);
+        let label_zh = match months {
+            1 => format!("{}年{}月", from.year(), from.month()),
+            3 => format!("{}年第{}季度", from.year(), ["一", "二", "三", "四"][(from.month0() / 3) as usize % 4]),
+            12 => format!("{}年", from.year()),
+            m => format!("{}年{}月起{m}个月", from.year(), from.month()),
+        };
+        Period { from, before: this, label_zh }
+    }
+
+    /// Whether `held` meetings in a period fall short of it.
+    pub fn missed(self, held: usize) -> bool {
+        held < usize::try_from(self.meetings).unwrap_or(usize::MAX)
+    }
+
     pub fn label_zh(self) -> String {
         match (self.months, self.meetings) {
             (1, 1) => "每月召开一次".into(),
@@ -422,6 +451,25 @@ mod tests {
         assert_eq!(BodyKind::Council.cadence().label_zh(), "每季度召开一次");
         assert_eq!(BodyKind::Congress.cadence().label_zh(), "每年召开二次");
         assert_eq!(BodyKind::parse("kind", "社区居民代表大会"), Ok(BodyKind::Congress));
+    }
+
+    #[test]
+    fn dem_3_dem_4_dem_5_the_last_whole_period_is_judged() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let month = BodyKind::Committee.cadence().last_period(day("2027-01-05"));
+        assert_eq!(
+            (month.from, month.before, month.label_zh.as_str()),
+            (day("2026-12-01"), day("2027-01-01"), "2026年12月")
+        );
+        let quarter = BodyKind::Council.cadence().last_period(day("2026-12-07"));
+        assert_eq!(
+            (quarter.from, quarter.before, quarter.label_zh.as_str()),
+            (day("2026-07-01"), day("2026-10-01"), "2026年第三季度")
+        );
+        let year = BodyKind::Congress.cadence().last_period(day("2026-12-31"));
+        assert_eq!((year.from, year.before, year.label_zh.as_str()), (day("2025-01-01"), day("2026-01-01"), "2025年"));
+        assert!(BodyKind::Congress.cadence().missed(1) && !BodyKind::Congress.cadence().missed(2), "twice a year");
+        assert!(BodyKind::Council.cadence().missed(0) && !BodyKind::Council.cadence().missed(1));
     }
 
     #[test]

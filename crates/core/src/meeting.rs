@@ -86,6 +86,9 @@ pub struct MeetingDraft {
     pub convened_by: Option<String>,
     /// The representatives who signed the request (their member ids), when `representatives`.
     pub signers: Option<Vec<i64>>,
+    /// Matters raised for the body and not yet on an agenda (their ids), put on this meeting's
+    /// agenda after the items typed.
+    pub matters: Option<Vec<i64>>,
 }
 
 /// A meeting called, checked (the signers still to be counted against the sitting representatives).
@@ -98,6 +101,8 @@ pub struct MeetingFields {
     pub agenda: Vec<String>,
     pub convened_by: ConvenedBy,
     pub signers: Vec<i64>,
+    /// The matters to put on the agenda, each once.
+    pub matters: Vec<i64>,
 }
 
 impl MeetingDraft {
@@ -134,10 +139,13 @@ impl MeetingDraft {
                 Err(e) => errors.push(e),
             }
         }
-        if agenda.is_empty() {
+        let mut matters: Vec<i64> = self.matters.clone().unwrap_or_default();
+        matters.sort_unstable();
+        matters.dedup();
+        if agenda.is_empty() && matters.is_empty() {
             errors.push(FieldError::new("agenda", Invalid::Required));
         }
-        if agenda.len() > MAX_AGENDA {
+        if agenda.len() + matters.len() > MAX_AGENDA {
             let max = i64::try_from(MAX_AGENDA).unwrap_or(i64::MAX);
             errors.push(FieldError::new("agenda", Invalid::OutOfRange { min: 1, max }));
         }
@@ -174,7 +182,7 @@ impl MeetingDraft {
         }
         match (ValidationErrors::from_vec(errors), body, day, place, convened_by) {
             (None, Some(body), Some(day), Some(place), Some(convened_by)) => {
-                Ok(MeetingFields { body, day, starts, place, agenda, convened_by, signers })
+                Ok(MeetingFields { body, day, starts, place, agenda, convened_by, signers, matters })
             }
             (Some(errors), ..) => Err(errors),
             _ => Err(FieldError::new("body", Invalid::Required).into()),
@@ -199,6 +207,154 @@ fn meeting_day(raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
         return Err(FieldError::new("day", Invalid::NotAChoice { allowed }));
     }
     Ok(day)
+}
+
+/// The earliest day a meeting called on `today` may be held, when `day` is sooner than the rules'
+/// notice period allows (a meeting is noticed that many days ahead, DEM-6); `None` when the notice
+/// is long enough, or when the meeting is recorded afterwards (its day before `today`).
+pub fn notice_short(rules: &BodyRules, today: NaiveDate, day: NaiveDate) -> Option<NaiveDate> {
+    let earliest = today + chrono::Duration::days(i64::from(rules.notice_days));
+    (day > today && day < earliest).then_some(earliest)
+}
+
+/// Where a matter for the council or the congress came from (DEM ¶4: 社区居委会、居民代表、居民
+/// 提出的议题), or the case it was referred from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum MatterSource {
+    /// 社区居民委员会提出.
+    Committee,
+    /// 居民代表提出.
+    Representative,
+    /// 居民提出.
+    Resident,
+    /// 信访事项提交议事: a case referred by a supervisor.
+    Case,
+}
+
+impl MatterSource {
+    pub fn code(self) -> &'static str {
+        match self {
+            MatterSource::Committee => "committee",
+            MatterSource::Representative => "representative",
+            MatterSource::Resident => "resident",
+            MatterSource::Case => "case",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            MatterSource::Committee => "社区居民委员会提出",
+            MatterSource::Representative => "居民代表提出",
+            MatterSource::Resident => "居民提出",
+            MatterSource::Case => "信访事项提交议事",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            MatterSource::Committee => "Raised by the residents' committee",
+            MatterSource::Representative => "Raised by a representative",
+            MatterSource::Resident => "Raised by a resident",
+            MatterSource::Case => "Referred from a petition",
+        }
+    }
+
+    /// Any source as kept.
+    pub fn from_code(raw: &str) -> Option<MatterSource> {
+        [MatterSource::Committee, MatterSource::Representative, MatterSource::Resident, MatterSource::Case]
+            .into_iter()
+            .find(|s| s.code() == raw)
+    }
+
+    /// A source a matter is raised by directly (a case is referred, not raised).
+    pub fn parse(field: &str, raw: &str) -> Result<MatterSource, FieldError> {
+        MatterSource::from_code(raw.trim()).filter(|s| *s != MatterSource::Case).ok_or_else(|| {
+            let allowed = "committee(居委会提出)、representative(居民代表提出)、resident(居民提出)".into();
+            FieldError::new(field, Invalid::NotAChoice { allowed })
+        })
+    }
+}
+
+/// A matter raised for the council or the congress to discuss and decide, or a case referred to one
+/// of them (then `source` is not typed: it is the case).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MatterDraft {
+    /// `council` or `congress`.
+    pub body: Option<String>,
+    /// The matter as it goes on the agenda, e.g. 3号楼加装电梯方案.
+    pub subject: Option<String>,
+    /// Why it goes to the body: what is asked, or why a case needs the body's decision.
+    pub reason: Option<String>,
+    /// `committee`, `representative` or `resident`; not for a case.
+    pub source: Option<String>,
+    /// Who raised it (a resident's or representative's name); kept for the committee, never
+    /// published.
+    pub raised_by_name: Option<String>,
+}
+
+/// A matter, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatterFields {
+    pub body: BodyKind,
+    pub subject: String,
+    pub reason: String,
+    pub source: MatterSource,
+    pub raised_by_name: Option<String>,
+}
+
+impl MatterDraft {
+    /// The fields, or every mistake on its field: a matter goes to the council or the congress (the
+    /// committee takes its own work); a subject and a reason; a resident's or representative's
+    /// matter names who raised it. `case` when a case is referred.
+    pub fn parse(&self, case: bool) -> Result<MatterFields, ValidationErrors> {
+        let mut errors = Vec::new();
+        let body = match self.body.as_deref() {
+            None => Err(FieldError::new("body", Invalid::Required)),
+            Some(raw) => BodyKind::parse("body", raw).and_then(|b| {
+                if b == BodyKind::Committee {
+                    let allowed = "council(议事协商会)、congress(居民代表大会)".into();
+                    Err(FieldError::new("body", Invalid::NotAChoice { allowed }))
+                } else {
+                    Ok(b)
+                }
+            }),
+        }
+        .map_err(|e| errors.push(e))
+        .ok();
+        let subject =
+            text::required("subject", self.subject.as_deref(), text::limits::PLACE).map_err(|e| errors.push(e)).ok();
+        let reason =
+            text::required("reason", self.reason.as_deref(), text::limits::REASON).map_err(|e| errors.push(e)).ok();
+        let source = if case {
+            Some(MatterSource::Case)
+        } else {
+            match self.source.as_deref() {
+                None => Err(FieldError::new("source", Invalid::Required)),
+                Some(raw) => MatterSource::parse("source", raw),
+            }
+            .map_err(|e| errors.push(e))
+            .ok()
+        };
+        let raised_by_name = text::optional("raised_by_name", self.raised_by_name.as_deref(), text::limits::NAME)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten()
+            .filter(|_| matches!(source, Some(MatterSource::Resident | MatterSource::Representative)));
+        if matches!(source, Some(MatterSource::Resident | MatterSource::Representative)) && raised_by_name.is_none() {
+            errors.push(FieldError::new("raised_by_name", Invalid::Required));
+        }
+        match (ValidationErrors::from_vec(errors), body, subject, reason, source) {
+            (None, Some(body), Some(subject), Some(reason), Some(source)) => {
+                Ok(MatterFields { body, subject, reason, source, raised_by_name })
+            }
+            (Some(errors), ..) => Err(errors),
+            _ => Err(FieldError::new("body", Invalid::Required).into()),
+        }
+    }
 }
 
 /// Whether the representatives' request convenes the congress: at least the rules' share of the
@@ -309,6 +465,7 @@ mod tests {
             agenda: Some(vec!["加装电梯方案".into(), " ".into()]),
             convened_by: Some(by.into()),
             signers,
+            matters: None,
         }
     }
 
@@ -341,6 +498,37 @@ mod tests {
         assert!(!request_stands(&rules, 2, 9), "two of nine is less than a third");
         assert!(request_stands(&rules, 3, 9), "three of nine is a third");
         assert!(!request_stands(&BodyKind::Council.default_rules(), 9, 9), "only the congress is convened so");
+    }
+
+    #[test]
+    fn dem_6_a_meeting_is_noticed_the_rules_days_ahead() {
+        let rules = BodyKind::Congress.default_rules();
+        let today: NaiveDate = "2026-12-07".parse().unwrap();
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(notice_short(&rules, today, day("2026-12-10")), Some(day("2026-12-14")), "seven days");
+        assert_eq!(notice_short(&rules, today, today), None, "held today, recorded as not noticed ahead");
+        assert_eq!(notice_short(&rules, today, day("2026-12-14")), None);
+        assert_eq!(notice_short(&rules, today, day("2026-12-01")), None, "a meeting recorded afterwards");
+    }
+
+    #[test]
+    fn dem_4_a_matter_goes_to_the_council_or_the_congress_with_who_raised_it() {
+        let draft = MatterDraft {
+            body: Some("council".into()),
+            subject: Some("3号楼加装电梯".into()),
+            reason: Some("居民联名提出".into()),
+            source: Some("resident".into()),
+            raised_by_name: None,
+        };
+        assert_eq!(draft.parse(false).unwrap_err().first().field, "raised_by_name", "a resident is named");
+        let named = MatterDraft { raised_by_name: Some("李四".into()), ..draft.clone() }.parse(false).unwrap();
+        assert_eq!((named.source, named.raised_by_name.as_deref()), (MatterSource::Resident, Some("李四")));
+        let referred = MatterDraft { source: Some("resident".into()), ..draft.clone() }.parse(true).unwrap();
+        assert_eq!((referred.source, referred.raised_by_name), (MatterSource::Case, None), "a case names no one");
+        let committee = MatterDraft { body: Some("committee".into()), ..draft.clone() };
+        assert_eq!(committee.parse(true).unwrap_err().first().field, "body");
+        let typed_case = MatterDraft { source: Some("case".into()), ..draft };
+        assert_eq!(typed_case.parse(false).unwrap_err().first().field, "source", "a case is referred, not typed");
     }
 
     #[test]

@@ -401,6 +401,7 @@ async fn demo_democracy(store: &dyn Store) -> Result<(), String> {
             text,
             adopted_on: on,
             adopted_by: adopted_by.into(),
+            decision_id: None,
             note: note.map(str::to_owned),
             recorded_by: by,
             recorded_at: Utc::now(),
@@ -442,6 +443,79 @@ async fn demo_democracy(store: &dyn Store) -> Result<(), String> {
         };
         store.add_body_member(&member).await.map_err(fail)?;
     }
+    demo_meetings(store, unit.id, by).await
+}
+
+/// A council meeting held last month with its decision, one called for two weeks ahead (its notice
+/// on the portal), and a resident's matter waiting (DEM-3 … DEM-6, DEM ¶4).
+async fn demo_meetings(store: &dyn Store, unit_id: i64, by: i64) -> Result<(), String> {
+    use huiyin_core::community_body::BodyKind;
+    use huiyin_core::meeting::{ConvenedBy, MatterSource};
+    let fail = |e: huiyin_store::StoreError| e.to_string();
+    let today = huiyin_core::limits::china_day(Utc::now());
+    let council: Vec<i64> = store
+        .body_members(unit_id)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(|m| m.member.body == BodyKind::Council)
+        .map(|m| m.id)
+        .collect();
+    let meeting = |day: chrono::NaiveDate, agenda: &[&str]| huiyin_store::NewMeeting {
+        unit_id,
+        body: BodyKind::Council,
+        day,
+        starts: chrono::NaiveTime::from_hms_opt(19, 0, 0),
+        place: "社区议事厅".into(),
+        agenda: agenda.iter().map(|a| (*a).to_owned()).collect(),
+        convened_by: ConvenedBy::Chair,
+        signers: Vec::new(),
+        rules: BodyKind::Council.default_rules(),
+        matters: Vec::new(),
+        created_by: by,
+        created_at: Utc::now() - chrono::Duration::days(40),
+    };
+    let held_on = today - chrono::Duration::days(30);
+    let held =
+        store.add_meeting(&meeting(held_on, &["3号楼加装电梯费用分摊", "小区停车位分配办法"])).await.map_err(fail)?;
+    let attendance = huiyin_store::Attendance {
+        sitting: u32::try_from(council.len()).unwrap_or(0),
+        present: council.clone(),
+        quorate: true,
+        recorded_by: by,
+        recorded_at: Utc::now() - chrono::Duration::days(30),
+    };
+    store.record_attendance(held, &attendance).await.map_err(fail)?;
+    let votes = i32::try_from(council.len()).unwrap_or(0);
+    let decision = huiyin_store::NewDecision {
+        meeting_id: held,
+        item: 0,
+        text: "同意按楼层分摊加装电梯费用,一层住户不分摊".into(),
+        votes_for: votes,
+        votes_against: 0,
+        abstentions: 0,
+        passed: true,
+        recorded_by: by,
+        recorded_at: Utc::now() - chrono::Duration::days(30),
+    };
+    store.add_decision(&decision).await.map_err(fail)?;
+    let coming = huiyin_store::NewMeeting {
+        created_at: Utc::now(),
+        ..meeting(today + chrono::Duration::days(14), &["健身器材维修"])
+    };
+    store.add_meeting(&coming).await.map_err(fail)?;
+    let matter = huiyin_store::NewMatter {
+        unit_id,
+        body: BodyKind::Council,
+        subject: "楼道照明改造".into(),
+        reason: "多位居民反映楼道夜间照明不足".into(),
+        source: MatterSource::Resident,
+        raised_by_name: Some("李桂兰".into()),
+        case_id: None,
+        raised_by: by,
+        raised_at: Utc::now(),
+    };
+    store.add_matter(&matter).await.map_err(fail)?;
     Ok(())
 }
 

@@ -1111,6 +1111,7 @@ async fn dem_3_meetings_attendance_and_decisions_are_kept(store: &dyn Store) {
         convened_by: ConvenedBy::Chair,
         signers: vec![],
         rules,
+        matters: vec![],
         created_by: admin.id,
         created_at: Utc::now(),
     };
@@ -1149,6 +1150,86 @@ async fn dem_3_meetings_attendance_and_decisions_are_kept(store: &dyn Store) {
 }
 conformance!(dem_3_meetings_attendance_and_decisions_are_kept, dem_3_meetings_attendance_and_decisions_are_kept);
 
+/// DEM ¶4: matters raised for the council or the congress wait until a meeting puts them on its
+/// agenda, in the same transaction as it is called (a matter taken meanwhile refuses the whole
+/// meeting); a case waits for one body once at a time; a charter's version keeps its decision.
+async fn dem_4_matters_wait_for_a_meeting_and_are_placed_once(store: &dyn Store) {
+    use huiyin_core::community_body::BodyKind;
+    use huiyin_core::meeting::{ConvenedBy, MatterSource};
+    use huiyin_store::{NewMatter, NewMeeting, StoreError};
+    let (_, _, xs, _) = tree(store).await;
+    let admin = user(store, "xsadmin", "XS", Role::Admin).await;
+    let case_id =
+        store.register_cases(&[new_case(registration("XS", "3号楼电梯", "2026-11-20", "张三"), &admin)]).await.unwrap()
+            [0];
+    let matter = |source: MatterSource, case_id: Option<i64>, body: BodyKind| NewMatter {
+        unit_id: xs,
+        body,
+        subject: "3号楼加装电梯".into(),
+        reason: "需议事协商会议定".into(),
+        source,
+        raised_by_name: (source == MatterSource::Resident).then(|| "李四".into()),
+        case_id,
+        raised_by: admin.id,
+        raised_at: Utc::now(),
+    };
+    let referred = store.add_matter(&matter(MatterSource::Case, Some(case_id), BodyKind::Council)).await.unwrap();
+    let again = store.add_matter(&matter(MatterSource::Case, Some(case_id), BodyKind::Council)).await;
+    assert!(matches!(again, Err(StoreError::Duplicate("case"))), "one referral waiting per body: {again:?}");
+    let raised = store.add_matter(&matter(MatterSource::Resident, None, BodyKind::Council)).await.unwrap();
+    let congress = store.add_matter(&matter(MatterSource::Committee, None, BodyKind::Congress)).await.unwrap();
+    let meeting = |matters: Vec<i64>| NewMeeting {
+        unit_id: xs,
+        body: BodyKind::Council,
+        day: chrono::NaiveDate::from_ymd_opt(2026, 12, 20).unwrap(),
+        starts: None,
+        place: "议事厅".into(),
+        agenda: vec!["停车".into(), "3号楼加装电梯".into(), "3号楼加装电梯".into()],
+        convened_by: ConvenedBy::Chair,
+        signers: vec![],
+        rules: BodyKind::Council.default_rules(),
+        matters,
+        created_by: admin.id,
+        created_at: Utc::now(),
+    };
+    let wrong_body = store.add_meeting(&meeting(vec![referred, congress])).await;
+    assert!(matches!(wrong_body, Err(StoreError::Conflict)), "{wrong_body:?}");
+    assert!(store.matter(referred).await.unwrap().unwrap().placed.is_none(), "nothing written");
+    let held = store.add_meeting(&meeting(vec![referred, raised])).await.unwrap();
+    let placed: Vec<(i64, Option<(i64, i32)>)> =
+        store.meeting_matters(held).await.unwrap().into_iter().map(|m| (m.id, m.placed)).collect();
+    assert_eq!(placed, vec![(referred, Some((held, 1))), (raised, Some((held, 2)))], "after the typed item");
+    let twice = store.add_meeting(&meeting(vec![raised])).await;
+    assert!(matches!(twice, Err(StoreError::Conflict)), "placed once");
+    let thin = huiyin_store::Attendance {
+        present: vec![1],
+        sitting: 3,
+        quorate: false,
+        recorded_by: admin.id,
+        recorded_at: Utc::now(),
+    };
+    assert!(store.record_attendance(held, &thin).await.unwrap());
+    let next = store.add_meeting(&meeting(vec![raised])).await.unwrap();
+    assert_eq!(
+        store.matter(raised).await.unwrap().unwrap().placed,
+        Some((next, 2)),
+        "held without a quorum: taken again"
+    );
+    let ours = store.case_matters(case_id).await.unwrap();
+    assert_eq!((ours.len(), ours[0].matter.source, ours[0].matter.case_id), (1, MatterSource::Case, Some(case_id)));
+    let waiting: Vec<i64> = store.matters(xs, 10).await.unwrap().into_iter().map(|m| m.id).collect();
+    assert_eq!(waiting[0], congress, "those waiting first: {waiting:?}");
+    assert_eq!(store.matter(raised).await.unwrap().unwrap().matter.raised_by_name.as_deref(), Some("李四"));
+    assert!(
+        store.add_matter(&matter(MatterSource::Case, Some(case_id), BodyKind::Council)).await.is_ok(),
+        "again once placed"
+    );
+}
+conformance!(
+    dem_4_matters_wait_for_a_meeting_and_are_placed_once,
+    dem_4_matters_wait_for_a_meeting_and_are_placed_once
+);
+
 /// DEM-1, DEM-2: a community's charter is adopted with its first version and amended version by
 /// version (an amendment made to a version no longer the latest is a conflict, a second charter a
 /// duplicate); a body's own rules replace the defaults; one chair sits at a time, and a member
@@ -1164,6 +1245,7 @@ async fn dem_1_dem_2_charters_and_bodies_are_kept(store: &dyn Store) {
         text: text.into(),
         adopted_on: day(on),
         adopted_by: "居民代表大会决定".into(),
+        decision_id: None,
         note: None,
         recorded_by: admin.id,
         recorded_at: Utc::now(),
@@ -2126,7 +2208,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_decisions; DROP TABLE meetings; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2159,7 +2241,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_decisions; DROP TABLE meetings; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -87,7 +87,7 @@ impl CharterStore for Backend {
 
     async fn charter_versions(&self, charter_id: i64) -> StoreResult<Vec<CharterVersionRecord>> {
         let rows = sqlx::query(
-            "SELECT charter_id, version, text, adopted_on, adopted_by, note, recorded_by, recorded_at \
+            "SELECT charter_id, version, text, adopted_on, adopted_by, decision_id, note, recorded_by, recorded_at \
              FROM charter_versions WHERE charter_id = $1 ORDER BY version",
         )
         .bind(charter_id)
@@ -102,6 +102,7 @@ impl CharterStore for Backend {
                         text: row.try_get("text")?,
                         adopted_on: row.try_get("adopted_on")?,
                         adopted_by: row.try_get("adopted_by")?,
+                        decision_id: row.try_get("decision_id")?,
                         note: row.try_get("note")?,
                         recorded_by: row.try_get("recorded_by")?,
                         recorded_at: row.try_get("recorded_at")?,
@@ -119,14 +120,15 @@ async fn insert_version(
     v: &NewCharterVersion,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO charter_versions (charter_id, version, text, adopted_on, adopted_by, note, recorded_by, \
-         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO charter_versions (charter_id, version, text, adopted_on, adopted_by, decision_id, note, \
+         recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(charter_id)
     .bind(version)
     .bind(&v.text)
     .bind(v.adopted_on)
     .bind(&v.adopted_by)
+    .bind(v.decision_id)
     .bind(&v.note)
     .bind(v.recorded_by)
     .bind(v.recorded_at)

@@ -21,6 +21,8 @@ pub struct NewCharterVersion {
     pub adopted_on: NaiveDate,
     /// The meeting and decision that adopted it.
     pub adopted_by: String,
+    /// The recorded decision that adopted it, when it was taken at a meeting kept here.
+    pub decision_id: Option<i64>,
     pub note: Option<String>,
     pub recorded_by: i64,
     pub recorded_at: DateTime<Utc>,

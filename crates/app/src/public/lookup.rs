@@ -39,6 +39,23 @@ pub struct PublicCase {
     pub rate_until: Option<String>,
     /// The last day to ask for review or re-review (GEN-5); `null` when it cannot be asked now.
     pub review_until: Option<String>,
+    /// Where the matter went to a community's council or congress (DEM ¶4), and what it decided.
+    pub referrals: Vec<PublicReferral>,
+}
+
+/// A case's matter taken to a community's body, as its petitioner reads it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReferral {
+    /// `council` or `congress`.
+    pub body: String,
+    pub body_label: String,
+    pub body_label_en: String,
+    pub referred_at: String,
+    /// The day of the meeting that took it; `null` while it waits for one.
+    pub meeting_day: Option<String>,
+    /// What the meeting decided, as the reply cites it; `null` until it decided.
+    pub decision: Option<String>,
+    pub passed: Option<bool>,
 }
 
 /// A document the petitioner may read, served as PDF with the query code.
@@ -191,7 +208,21 @@ async fn public_case(state: &AppState, file: &CaseFile) -> AppResult<PublicCase>
             issued_at: instant(d.issued_at),
         })
         .collect();
+    let referrals = crate::matters::of_case(state, file)
+        .await?
+        .into_iter()
+        .map(|line| PublicReferral {
+            body: line.record.matter.body.code().into(),
+            body_label: line.record.matter.body.label_zh().into(),
+            body_label_en: line.record.matter.body.label_en().into(),
+            referred_at: instant(line.record.matter.raised_at),
+            meeting_day: line.meeting.as_ref().map(|m| m.meeting.day.to_string()),
+            passed: line.decision.as_ref().map(|d| d.decision.passed),
+            decision: line.citation().map(|c| crate::meeting_papers::published(&c)),
+        })
+        .collect();
     Ok(PublicCase {
+        referrals,
         documents,
         case_number: file.state.case_number.clone(),
         status: file.state.status.code().to_owned(),

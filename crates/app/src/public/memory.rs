@@ -1,5 +1,6 @@
 //! What the public side remembers of recent callers, in the server's memory (with several servers,
-//! each counts its own): online petitions per address, questions answered, units' measures.
+//! each counts its own): online petitions per address, questions answered, units' measures, meetings'
+//! public papers.
 
 use huiyin_core::kpi::KpiTallies;
 use std::collections::HashMap;
@@ -21,7 +22,13 @@ pub struct PublicGuards {
     /// Units' measures as last counted: counting a county's year takes a moment, and public pages
     /// are read far more often than the measures change.
     pub(super) measures: Mutex<HashMap<i64, (Instant, KpiTallies)>>,
+    /// Meetings' public papers as last typeset, by meeting, paper and what they hold (DEM-6): a PDF
+    /// read by anyone is typeset once, not on every request.
+    pub(crate) meeting_papers: Mutex<HashMap<String, std::sync::Arc<Vec<u8>>>>,
 }
+
+/// The most meeting papers kept typeset; past it the memory starts again.
+pub(crate) const MEETING_PAPERS_KEPT: usize = 64;
 
 impl PublicGuards {
     /// Counts an online petition from `address`, or says how long to wait when the address has

@@ -39,6 +39,10 @@ pub struct PublicUnit {
     /// 社区自治章程和公约 (DEM-1, DEM-6): a community's charter and conventions in force, each read
     /// whole at `/public/charters/{id}`; none for other units.
     pub charters: Vec<PublicCharterLine>,
+    /// 会议公告 (DEM-6): a community's meetings to come, each with its notice, and those held in the
+    /// last twelve months with their decisions and minutes (numbers in their text masked, no one's
+    /// name); none for other units.
+    pub meetings: Vec<PublicMeetingView>,
     /// The first and last day the measures count (China time).
     pub period_from: String,
     pub period_to: String,
@@ -55,6 +59,76 @@ pub struct PublicCharterLine {
     /// The version in force and the day it was adopted.
     pub version: i32,
     pub adopted_on: chrono::NaiveDate,
+}
+
+/// A community's meeting as the portal shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicMeetingView {
+    pub id: i64,
+    /// `committee`, `council` or `congress`.
+    pub body: String,
+    pub body_label: String,
+    pub body_label_en: String,
+    pub day: chrono::NaiveDate,
+    pub starts: Option<String>,
+    pub place: String,
+    pub agenda: Vec<String>,
+    /// Held: its attendance is recorded (then `minutes_pdf` is there).
+    pub held: bool,
+    /// Whether those present were a quorum; `null` until held.
+    pub quorate: Option<bool>,
+    pub decisions: Vec<PublicDecisionView>,
+    /// `/api/v1/public/meetings/{id}/notice.pdf`.
+    pub notice_pdf: String,
+    /// `/api/v1/public/meetings/{id}/minutes.pdf`, once held.
+    pub minutes_pdf: Option<String>,
+}
+
+/// A decision as published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicDecisionView {
+    /// The agenda item it decides, from 1.
+    pub item: i32,
+    pub text: String,
+    pub votes_for: i32,
+    pub votes_against: i32,
+    pub abstentions: i32,
+    pub passed: bool,
+}
+
+impl PublicMeetingView {
+    fn of(view: &crate::meetings::MeetingView) -> PublicMeetingView {
+        use crate::meeting_papers::published;
+        let m = &view.record.meeting;
+        let held = view.record.attendance.is_some();
+        let id = view.record.id;
+        PublicMeetingView {
+            id,
+            body: m.body.code().into(),
+            body_label: m.body.label_zh().into(),
+            body_label_en: m.body.label_en().into(),
+            day: m.day,
+            starts: m.starts.map(|t| t.format("%H:%M").to_string()),
+            place: published(&m.place),
+            agenda: m.agenda.iter().map(|a| published(a)).collect(),
+            held,
+            quorate: view.record.attendance.as_ref().map(|a| a.quorate),
+            decisions: view
+                .decisions
+                .iter()
+                .map(|d| PublicDecisionView {
+                    item: d.decision.item + 1,
+                    text: published(&d.decision.text),
+                    votes_for: d.decision.votes_for,
+                    votes_against: d.decision.votes_against,
+                    abstentions: d.decision.abstentions,
+                    passed: d.decision.passed,
+                })
+                .collect(),
+            notice_pdf: format!("/api/v1/public/meetings/{id}/notice.pdf"),
+            minutes_pdf: held.then(|| format!("/api/v1/public/meetings/{id}/minutes.pdf")),
+        }
+    }
 }
 
 /// One day of a unit's reception schedule.
@@ -168,8 +242,11 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
             })
         })
         .collect();
+    let listed = crate::meeting_papers::public_meetings(state, &unit).await?;
+    let meetings = listed.upcoming.iter().chain(listed.held.iter()).map(PublicMeetingView::of).collect();
     Ok(PublicUnit {
         charters,
+        meetings,
         code: unit.code,
         name: unit.name,
         kind: unit.kind.label_zh().into(),

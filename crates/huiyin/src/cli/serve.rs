@@ -16,14 +16,15 @@ pub(crate) async fn supervise(cli: &Cli) -> Result<(), Failure> {
         .map_err(|e| Failure(e.to_string()))?;
     let sent = huiyin_app::supervision::deliver_outbox(store.as_ref()).await.map_err(|e| Failure(e.to_string()))?;
     println!(
-        "督办:提醒 {} 件,新开督办 {} 件,升级 {} 件,关闭 {} 件;未按时公示领导接访安排的单位 {} 个;超期未办结的投诉 {} 件;超过培训间隔的人员 {} 名;发出消息 {sent} 条。",
+        "督办:提醒 {} 件,新开督办 {} 件,升级 {} 件,关闭 {} 件;未按时公示领导接访安排的单位 {} 个;超期未办结的投诉 {} 件;超过培训间隔的人员 {} 名;未按期开会的社区组织 {} 个;发出消息 {sent} 条。",
         run.reminded,
         run.opened,
         run.escalated,
         run.closed,
         run.reception_unpublished,
         run.complaints_overdue,
-        run.training_due
+        run.training_due,
+        run.meetings_missed
     );
     Ok(())
 }

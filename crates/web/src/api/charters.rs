@@ -21,6 +21,9 @@ pub(super) struct CharterVersionView {
     adopted_on: chrono::NaiveDate,
     /// The meeting and decision that adopted it.
     adopted_by: String,
+    /// The recorded decision that adopted it (`GET /meetings/{id}` lists it), when it was taken at a
+    /// meeting kept here.
+    decision_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
     recorded_at: chrono::DateTime<chrono::Utc>,
@@ -58,6 +61,7 @@ impl CharterView {
                     text: v.text.text,
                     adopted_on: v.text.adopted_on,
                     adopted_by: v.text.adopted_by,
+                    decision_id: v.text.decision_id,
                     note: v.text.note,
                     recorded_at: v.text.recorded_at,
                 })
@@ -120,9 +124,12 @@ pub(super) struct AmendmentBody {
     text: Option<String>,
     /// YYYY-MM-DD, not before the version in force.
     adopted_on: Option<String>,
-    /// E.g. 2026年第二次居民代表大会第3号决定.
+    /// E.g. 2026年第二次居民代表大会第3号决定; filled from `decision_id` when left out.
     adopted_by: Option<String>,
     note: Option<String>,
+    /// The recorded decision of this community's congress that adopted the amendment (DEM-1); its
+    /// meeting's day and citation fill `adopted_on` and `adopted_by` when they are left out.
+    decision_id: Option<i64>,
 }
 
 /// Amends a document: its next version (DEM-1: amended only by procedure, so the meeting and
@@ -144,7 +151,7 @@ pub(super) async fn amend_charter(
         adopted_by: body.adopted_by,
         note: body.note,
     };
-    let amended = charters::amend(&state, &caller.actor, id, body.after_version, &draft)
+    let amended = charters::amend(&state, &caller.actor, id, body.after_version, body.decision_id, &draft)
         .await
         .map_err(|e| refuse(caller.lang, e))?;
     Ok((StatusCode::CREATED, Json(CharterView::of(amended))))

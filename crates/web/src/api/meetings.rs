@@ -9,6 +9,7 @@ use super::{ApiJson, refuse};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
 use huiyin_app::context::AppState;
+use huiyin_app::meeting_papers::{self, Paper};
 use huiyin_app::meetings::{self, MeetingView};
 use huiyin_core::community_body::BodyKind;
 use huiyin_core::meeting::{ConvenedBy, DecisionDraft, MeetingDraft};
@@ -58,14 +59,43 @@ pub(super) struct MeetingJson {
     /// Quorum and majority it is held under (as the rules stood when it was called).
     quorum: &'static str,
     majority: &'static str,
+    /// Called on or after its own day: no notice was published ahead of it.
+    recorded_afterwards: bool,
     /// Absent until it was held.
     #[serde(skip_serializing_if = "Option::is_none")]
     attendance: Option<AttendanceView>,
     decisions: Vec<DecisionView>,
+    /// The agenda items that are matters raised or cases referred (`/units/{code}/matters`).
+    matters: Vec<AgendaMatterView>,
+}
+
+/// An agenda item that was raised as a matter.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct AgendaMatterView {
+    /// Its agenda item, from 0.
+    item: i32,
+    matter: i64,
+    source: huiyin_core::meeting::MatterSource,
+    /// The case it was referred from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case_id: Option<i64>,
 }
 
 impl MeetingJson {
     fn of(v: MeetingView) -> MeetingJson {
+        let recorded_afterwards = v.recorded_afterwards();
+        let matters = v
+            .matters
+            .iter()
+            .filter_map(|r| {
+                r.placed.map(|(_, item)| AgendaMatterView {
+                    item,
+                    matter: r.id,
+                    source: r.matter.source,
+                    case_id: r.matter.case_id,
+                })
+            })
+            .collect();
         let m = v.record.meeting;
         MeetingJson {
             id: v.record.id,
@@ -81,6 +111,8 @@ impl MeetingJson {
             signers: m.signers,
             quorum: m.rules.quorum.label_zh(),
             majority: m.rules.majority.label_zh(),
+            recorded_afterwards,
+            matters,
             attendance: v.record.attendance.map(|a| AttendanceView {
                 present: a.present,
                 sitting: a.sitting,
@@ -129,11 +161,14 @@ pub(super) async fn list_meetings(
 
 /// Calls a meeting of a community's body: the committee by itself, the council by its chair, the
 /// congress by the committee or by at least the rules' share (三分之一以上) of the sitting
-/// representatives, named as `signers` (DEM-3); fewer are refused on `signers`.
+/// representatives, named as `signers` (DEM-3); fewer are refused on `signers`. A meeting to come is
+/// noticed at least the rules' `notice_days` ahead (DEM-6: its notice is on the portal from now),
+/// sooner is refused on `day`; one recorded afterwards (its day past) is kept as such. `matters`
+/// waiting for the body go on the agenda after the items typed (one taken meanwhile: 409).
 #[utoipa::path(post, path = "/units/{code}/meetings", tag = "democracy", params(("code" = String, Path)),
     request_body = MeetingDraft,
     responses((status = 201, body = MeetingJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub(super) async fn call_meeting(
     State(state): State<AppState>,
@@ -199,4 +234,62 @@ pub(super) async fn record_decision(
 ) -> ApiResult<(StatusCode, Json<MeetingJson>)> {
     let view = meetings::decide(&state, &caller.actor, id, &draft).await.map_err(|e| refuse(caller.lang, e))?;
     Ok((StatusCode::CREATED, Json(MeetingJson::of(view))))
+}
+
+/// The meeting's notice (会议通知) as PDF under the community's letterhead.
+#[utoipa::path(get, path = "/meetings/{id}/notice.pdf", tag = "democracy", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody),
+               (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn meeting_notice_pdf(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::response::Response> {
+    let (name, pdf) = meeting_papers::staff_paper(&state, &caller.actor, id, Paper::Notice)
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok(crate::made_pdf(&name, pdf))
+}
+
+/// The minutes (会议纪要) of a meeting held, as PDF: who attended, each item's decision and votes;
+/// 404 until its attendance is recorded.
+#[utoipa::path(get, path = "/meetings/{id}/minutes.pdf", tag = "democracy", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody),
+               (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn meeting_minutes_pdf(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::response::Response> {
+    let (name, pdf) = meeting_papers::staff_paper(&state, &caller.actor, id, Paper::Minutes)
+        .await
+        .map_err(|e| refuse(caller.lang, e))?;
+    Ok(crate::made_pdf(&name, pdf))
+}
+
+/// A community's meeting notice as published on the portal (DEM-6): numbers in its text masked.
+#[utoipa::path(get, path = "/public/meetings/{id}/notice.pdf", tag = "public", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub(super) async fn public_meeting_notice_pdf(
+    State(state): State<AppState>,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::response::Response> {
+    let (name, pdf) = meeting_papers::public_paper(&state, id, Paper::Notice).await.map_err(|e| refuse(lang, e))?;
+    Ok(crate::made_pdf(&name, pdf))
+}
+
+/// A community's meeting minutes as published on the portal (DEM-6): how many attended (no names),
+/// the decisions and votes, numbers in the text masked; 404 until the meeting was held.
+#[utoipa::path(get, path = "/public/meetings/{id}/minutes.pdf", tag = "public", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub(super) async fn public_meeting_minutes_pdf(
+    State(state): State<AppState>,
+    crate::auth::AcceptLang(lang): crate::auth::AcceptLang,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::response::Response> {
+    let (name, pdf) = meeting_papers::public_paper(&state, id, Paper::Minutes).await.map_err(|e| refuse(lang, e))?;
+    Ok(crate::made_pdf(&name, pdf))
 }

@@ -14,6 +14,7 @@ mod duty;
 mod gifts;
 mod key_petitioners;
 mod limits;
+mod matters;
 mod meetings;
 mod public;
 mod reception;
@@ -138,6 +139,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(public::public_review_request))
         .routes(routes!(complaints::public_complaint))
         .routes(routes!(charters::public_charter))
+        .routes(routes!(meetings::public_meeting_notice_pdf))
+        .routes(routes!(meetings::public_meeting_minutes_pdf))
         .routes(routes!(public::public_units))
         .routes(routes!(public::public_unit))
         .routes(routes!(public::set_public_info))
@@ -201,6 +204,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(meetings::get_meeting))
         .routes(routes!(meetings::record_attendance))
         .routes(routes!(meetings::record_decision))
+        .routes(routes!(meetings::meeting_notice_pdf))
+        .routes(routes!(meetings::meeting_minutes_pdf))
+        .routes(routes!(matters::list_matters, matters::raise_matter))
+        .routes(routes!(matters::case_referrals, matters::refer_case))
         .routes(routes!(complaints::person_complaints))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::place_user))

@@ -140,6 +140,12 @@ pub(super) struct CasePage {
     /// The registers of key petitioners the petitioner may be put on, (code, name, the reader's own),
     /// when the page offers it (TWN-8).
     key_registers: Vec<(String, String, bool)>,
+    /// The case's referrals to a community's council or congress, with their decisions (DEM ¶4).
+    referrals: Vec<huiyin_app::matters::MatterLine>,
+    /// The page offers to refer the case.
+    offers_referral: bool,
+    /// The open handling limit's due day, which a referral does not stop.
+    handling_due: Option<chrono::NaiveDate>,
 }
 
 /// What an event says on the timeline, with people by their names (`names`).
@@ -305,6 +311,7 @@ pub(super) async fn case_page(
             .collect(),
     };
     let cases::offers::Offers { actions: offered, pickers } = cases::offers::offers(state, &staff.actor, &file).await?;
+    let referrals = huiyin_app::matters::of_case(state, &file).await?;
     let accused = huiyin_core::event::current_accused(reg, &file.events);
     let context = FormContext {
         pickers: &pickers,
@@ -316,6 +323,7 @@ pub(super) async fn case_page(
             accused.and_then(|a| a.user),
         ),
         opinion_due: file.state.status == huiyin_core::event::Status::Accepted,
+        citations: referrals.iter().filter_map(|r| r.citation()).collect(),
     };
     let mut forms: Vec<ActionForm> = offered.into_iter().map(|kind| action_form(kind, &context)).collect();
     // A refused form comes back open, as it was sent, each field with its own reason.
@@ -344,7 +352,17 @@ pub(super) async fn case_page(
         } else {
             Vec::new()
         };
+    let offers_referral = huiyin_app::matters::offers_referral(state, &staff.actor, &file).await?;
+    // The handling limit runs on while a body deliberates: the page says until when.
+    let handling_due = file
+        .deadlines
+        .iter()
+        .find(|d| d.kind == huiyin_core::limits::DeadlineKind::Handling && d.met_at.is_none())
+        .map(|d| d.due.date);
     Ok(CasePage {
+        referrals,
+        offers_referral,
+        handling_due,
         key_registers,
         accused_person,
         me: staff.me(),

@@ -167,6 +167,9 @@ pub(super) struct FormContext<'a> {
     pub accused: (Option<String>, Option<String>, Option<String>),
     /// The case waits for its handling opinion.
     pub opinion_due: bool,
+    /// The decisions of a community's bodies the case was referred to, as a reply cites them
+    /// (DEM ¶4): the opinion's 依据 starts with them.
+    pub citations: Vec<String>,
 }
 
 /// The flags staff may set.
@@ -312,6 +315,11 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
                 None,
             );
             f.open = cx.opinion_due;
+            if let Some(basis) = f.fields.iter_mut().find(|x| x.name == "basis")
+                && !cx.citations.is_empty()
+            {
+                basis.value = cx.citations.join("\n");
+            }
             f
         }
         K::Take => {

@@ -17,6 +17,7 @@ use huiyin_app::error::AppError;
 use huiyin_core::ValidationErrors;
 use huiyin_core::charter::{CharterDraft, CharterKind, CharterVersionDraft, DiffLine};
 use huiyin_core::community_body::{BodyMemberDraft, BodyRulesDraft, MemberRole, Share};
+use huiyin_core::meeting::MatterSource;
 use huiyin_core::unit::UnitKind;
 
 /// What a refused form held, to show it again.
@@ -37,9 +38,18 @@ pub(super) struct CharterForm {
     note: String,
     /// An amendment: the version it was made to.
     after_version: Option<i32>,
+    /// An amendment: the recorded congress decision that adopted it (empty: none recorded here).
+    #[serde(default)]
+    decision_id: String,
 }
 
 impl CharterForm {
+    /// The decision picked; what is no id is kept as one no decision has (a tampered form, refused).
+    fn decision(&self) -> Option<i64> {
+        let raw = self.decision_id.trim();
+        (!raw.is_empty()).then(|| raw.parse().unwrap_or(-1))
+    }
+
     fn version(&self) -> CharterVersionDraft {
         let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         CharterVersionDraft {
@@ -64,6 +74,9 @@ pub(super) struct DemocracyPage {
     bodies: Vec<BodyView>,
     /// This year's meetings, by day.
     meetings: Vec<huiyin_app::meetings::MeetingView>,
+    /// The matters raised for the council and the congress: those waiting first.
+    matters: Vec<huiyin_app::matters::MatterLine>,
+    sources: Vec<(&'static str, &'static str)>,
     keeps: bool,
     /// The community has its charter: a new document is a convention.
     has_charter: bool,
@@ -78,6 +91,18 @@ pub(super) struct DemocracyPage {
     done: Option<&'static str>,
     problems: Vec<String>,
     errors: Option<ValidationErrors>,
+}
+
+impl DemocracyPage {
+    /// Whether a matter waits for a meeting (the call form offers it).
+    fn has_waiting(&self) -> bool {
+        self.matters.iter().any(huiyin_app::matters::MatterLine::waits)
+    }
+
+    /// The days of notice a body's rules ask for.
+    fn notice_of(&self, body: &str) -> u32 {
+        self.bodies.iter().find(|b| b.kind.code() == body).map_or(0, |b| b.rules.notice_days)
+    }
 }
 
 impl FormErrors for DemocracyPage {
@@ -104,6 +129,7 @@ pub(super) async fn democracy_page(
         "rules" => Some("已修改议事规则。"),
         "member" => Some("已增加成员。"),
         "leave" => Some("已登记离任。"),
+        "matter" => Some("已登记议题,召集议事协商会或居民代表大会时可列入议程。"),
         _ => None,
     };
     view(&state, &staff, &q.unit, done, CharterForm::default(), None).await
@@ -130,14 +156,15 @@ async fn view(
         .or(communities.first())
         .cloned();
     let year = chrono::Datelike::year(&huiyin_core::limits::china_day(chrono::Utc::now()));
-    let (charters, bodies, meetings, keeps) = match &shown {
+    let (charters, bodies, meetings, matters, keeps) = match &shown {
         Some(u) => (
             charters::charters(state, &staff.actor, &u.code).await?.1,
             community_bodies::bodies(state, &staff.actor, &u.code).await?.1,
             huiyin_app::meetings::meetings(state, &staff.actor, &u.code, year).await?.1,
+            huiyin_app::matters::matters(state, &staff.actor, &u.code).await?.1,
             charters::keeps(&staff.actor, u),
         ),
-        None => (Vec::new(), Vec::new(), Vec::new(), false),
+        None => (Vec::new(), Vec::new(), Vec::new(), Vec::new(), false),
     };
     let code = shown.as_ref().map(|u| u.code.clone()).unwrap_or_default();
     let page = DemocracyPage {
@@ -149,6 +176,11 @@ async fn view(
         charters,
         bodies,
         meetings,
+        matters,
+        sources: [MatterSource::Committee, MatterSource::Representative, MatterSource::Resident]
+            .iter()
+            .map(|s| (s.code(), s.label_zh()))
+            .collect(),
         keeps,
         kinds: CharterKind::ALL.iter().map(|k| (k.code(), k.label_zh())).collect(),
         half_or_more: Share::ALL.iter().filter(|s| s.at_least_half()).map(|s| (s.code(), s.label_zh())).collect(),
@@ -308,6 +340,8 @@ pub(super) struct CharterPage {
     /// The two versions compared and what changed.
     compared: Option<(i32, i32, Vec<DiffLine>)>,
     typed: CharterForm,
+    /// The congress decisions an amendment may cite: (id, as cited).
+    decisions: Vec<(i64, String)>,
     today: String,
     done: Option<&'static str>,
     problems: Vec<String>,
@@ -370,6 +404,7 @@ async fn charter_view(
         me: staff.me(),
         csrf: staff.csrf.clone(),
         keeps: charters::keeps(&staff.actor, &d.unit),
+        decisions: charters::adopting_decisions(state, &d.unit).await?,
         d,
         compared,
         typed,
@@ -389,7 +424,7 @@ pub(super) async fn amend(
     Form(f): Form<CharterForm>,
 ) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
-    match charters::amend(&state, &staff.actor, id, f.after_version, &f.version()).await {
+    match charters::amend(&state, &staff.actor, id, f.after_version, f.decision(), &f.version()).await {
         Ok(d) => {
             let to = d.current().map_or(1, |v| v.version);
             Ok(Redirect::to(&format!("/charters/{id}?done=amend&to={to}#compare")).into_response())

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use super::{FormErrors, Me, PageResult, Staff, check_csrf};
 use huiyin_app::context::AppState;
 use huiyin_app::error::AppError;
+use huiyin_app::meeting_papers::{self, Paper};
 use huiyin_app::meetings::{self, MeetingView};
 use huiyin_core::ValidationErrors;
 use huiyin_core::meeting::{DecisionDraft, MeetingDraft};
@@ -42,6 +43,7 @@ pub(super) async fn call(
         agenda: field(&fields, "agenda").map(|a| a.lines().map(str::to_owned).collect()),
         convened_by: field(&fields, "convened_by"),
         signers: Some(ticked(&fields, "signers")),
+        matters: Some(ticked(&fields, "matters")),
     };
     match meetings::call(&state, &staff.actor, &unit, &draft).await {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}?done=call", m.record.id)).into_response()),
@@ -63,6 +65,8 @@ pub(super) struct MeetingPage {
     /// The members who attended, by name.
     present_names: Vec<String>,
     keeps: bool,
+    /// The day it was called, from which its notice is on the portal.
+    noticed_on: chrono::NaiveDate,
     done: Option<&'static str>,
     problems: Vec<String>,
     errors: Option<ValidationErrors>,
@@ -77,8 +81,24 @@ impl FormErrors for MeetingPage {
 impl MeetingPage {
     /// The decision taken on agenda item `i`, if one was.
     fn decision(&self, i: &usize) -> Option<&huiyin_store::DecisionRecord> {
-        self.v.decisions.iter().find(|d| usize::try_from(d.decision.item).ok() == Some(*i))
+        self.v.decision_on(*i)
     }
+
+    /// Where agenda item `i` came from, when it was raised as a matter: the source, and the case.
+    fn raised(&self, i: &usize) -> Option<(&'static str, Option<i64>)> {
+        self.v.matter_on(*i).map(|m| (m.matter.source.label_zh(), m.matter.case_id))
+    }
+}
+
+/// A meeting's notice or minutes as PDF.
+pub(super) async fn paper_pdf(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, paper)): Path<(i64, String)>,
+) -> PageResult {
+    let paper = paper.strip_suffix(".pdf").and_then(Paper::parse).ok_or(AppError::NotFound)?;
+    let (name, pdf) = meeting_papers::staff_paper(&state, &staff.actor, id, paper).await?;
+    Ok(crate::made_pdf(&name, pdf))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -121,6 +141,7 @@ async fn view(
         me: staff.me(),
         csrf: staff.csrf.clone(),
         keeps: huiyin_app::charters::keeps(&staff.actor, &v.unit),
+        noticed_on: huiyin_core::limits::china_day(v.record.meeting.created_at),
         sitting: of_body.into_iter().filter(|m| m.left_on.is_none()).collect(),
         present_names,
         v,

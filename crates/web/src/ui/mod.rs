@@ -21,6 +21,7 @@ mod home;
 mod key_petitioners;
 mod list;
 mod login;
+mod matters;
 mod meetings;
 mod receipt;
 mod reception;
@@ -412,6 +413,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/key-petitioners", get(key_petitioners::key_petitioners_page).post(key_petitioners::add)),
         ("/key-petitioners/{id}/remove", post(key_petitioners::remove)),
         ("/cases/{id}/key-petitioner", post(key_petitioners::from_case)),
+        ("/cases/{id}/referrals", post(matters::refer)),
+        ("/democracy/{unit}/matters", post(matters::raise)),
         ("/training", get(training::training_page).post(training::record)),
         ("/complaints", get(complaints::complaints_page).post(complaints::record)),
         ("/complaints/{id}/conclude", post(complaints::conclude)),
@@ -428,6 +431,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/meetings/{id}", get(meetings::meeting_page)),
         ("/meetings/{id}/attendance", post(meetings::attendance)),
         ("/meetings/{id}/decisions", post(meetings::decision)),
+        ("/meetings/{id}/{paper}", get(meetings::paper_pdf)),
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),
