@@ -25,6 +25,7 @@ pub mod gifts;
 pub mod guards;
 pub mod key_petitioners;
 pub mod matters;
+pub mod measures;
 pub mod meeting_papers;
 pub mod meetings;
 pub mod public;

@@ -343,3 +343,45 @@ pub async fn tell_missed(store: &dyn huiyin_store::Store, now: chrono::DateTime<
     }
     Ok(told)
 }
+
+/// A body of a community that met less often than its cadence in a period, as the supervision run
+/// told it (督办: DEM-3 … DEM-5).
+#[derive(Debug, Clone)]
+pub struct MissedCadence {
+    pub unit: Unit,
+    pub body: BodyKind,
+    pub period: huiyin_core::community_body::Period,
+    pub told_at: chrono::DateTime<Utc>,
+}
+
+/// The most missed cadences listed.
+const MISSED_LISTED: usize = 500;
+
+/// The missed cadences told in the last twelve months of the communities in the actor's scope, the
+/// newest first (the 督办 page's 社区组织未按期开会).
+pub async fn missed_cadences(state: &AppState, actor: &Actor) -> AppResult<Vec<MissedCadence>> {
+    let since = Utc::now() - chrono::Duration::days(366);
+    let units: std::collections::HashMap<i64, Unit> =
+        state.store.units().await?.into_iter().map(|u| (u.id, u)).collect();
+    let mut out = Vec::new();
+    for (subject, told_at) in state.store.told_since("meetings_missed", since).await? {
+        if out.len() >= MISSED_LISTED {
+            break;
+        }
+        let mut parts = subject.splitn(3, ':');
+        let (Some(unit_id), Some(body), Some(from)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let (Ok(unit_id), Ok(body), Ok(from)) =
+            (unit_id.parse::<i64>(), BodyKind::parse("body", body), from.parse::<NaiveDate>())
+        else {
+            continue;
+        };
+        if !actor.sees_unit(unit_id) {
+            continue;
+        }
+        let Some(unit) = units.get(&unit_id).cloned() else { continue };
+        let cadence = body.cadence();
+        let after = from.checked_add_months(chrono::Months::new(cadence.months)).unwrap_or(from);
+        out.push(MissedCadence { unit, body, period: cadence.last_period(after), told_at });
+    }
+    Ok(out)
+}

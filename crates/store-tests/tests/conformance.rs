@@ -1455,17 +1455,28 @@ async fn gen_9_unit_measures_count_notices_by_their_china_day_and_ratings(store:
     }
     let since = "2026-01-01".parse().unwrap();
     let later = due + Duration::days(10);
-    let t = store.kpi_tallies(&[xs], since, later).await.unwrap();
+    let t = store.kpi_tallies(&[xs], &Blindness::default(), since, later, later).await.unwrap();
     assert_eq!(t.acceptance, DeadlineTally { on_time: 1, due: 3 }, "丙 came due untold");
     assert_eq!(t.closure, DeadlineTally::default());
     assert_eq!(t.ratings, RatingTally { satisfied: 1, basically_satisfied: 0, dissatisfied: 1 });
+    assert_eq!(t.ratings_office, RatingTally { satisfied: 2, basically_satisfied: 0, dissatisfied: 0 }, "apart");
+    assert_eq!((t.participation.rated, t.repeats.registered, t.repeats.repeats), (2, 3, 0));
     // Before the due day passes, an open notice is not yet counted.
-    let t = store.kpi_tallies(&[xs], since, due).await.unwrap();
+    let t = store.kpi_tallies(&[xs], &Blindness::default(), since, later, due).await.unwrap();
     assert_eq!(t.acceptance, DeadlineTally { on_time: 1, due: 2 });
-    // Another unit's measures, and an earlier period's, count none of these.
-    assert_eq!(store.kpi_tallies(&[dz], since, later).await.unwrap(), Default::default());
-    let t = store.kpi_tallies(&[xs], later, later).await.unwrap();
-    assert_eq!((t.acceptance.due, t.ratings.satisfied), (0, 0));
+    // A notice counts in the period of the day it was settled: 乙's was given the day after.
+    let t = store.kpi_tallies(&[xs], &Blindness::default(), since, due, later).await.unwrap();
+    assert_eq!(t.acceptance, DeadlineTally { on_time: 1, due: 2 }, "甲 on the due day, 丙 untold");
+    let t = store.kpi_tallies(&[xs], &Blindness::default(), due.succ_opt().unwrap(), later, later).await.unwrap();
+    assert_eq!(t.acceptance, DeadlineTally { on_time: 0, due: 1 }, "乙, late");
+    // Another unit's measures, and a period after, count none of these.
+    assert_eq!(store.kpi_tallies(&[dz], &Blindness::default(), since, later, later).await.unwrap(), Default::default());
+    let t = store.kpi_tallies(&[xs], &Blindness::default(), later, later, later).await.unwrap();
+    assert_eq!((t.acceptance.due, t.ratings.satisfied, t.repeats.registered), (0, 0, 0));
+    // The ratings' trail, case by case.
+    let trail = store.reply_trail(&[xs], &Blindness::default(), china(due, 0)).await.unwrap();
+    assert_eq!(trail.iter().filter(|s| s.rated).count(), 2, "{trail:?}");
+    assert!(store.reply_trail(&[dz], &Blindness::default(), china(due, 0)).await.unwrap().is_empty());
 }
 conformance!(
     gen_9_unit_measures_count_notices_by_their_china_day_and_ratings,

@@ -84,6 +84,21 @@ impl NoticeStore for Backend {
         Ok(told)
     }
 
+    async fn told_since(
+        &self,
+        kind: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
+        let rows: Vec<(String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+            "SELECT subject, told_at FROM told_once WHERE kind = $1 AND told_at >= $2 ORDER BY told_at DESC, subject",
+        )
+        .bind(kind)
+        .bind(since)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows)
+    }
+
     async fn notifications(&self, user_id: i64, blind: &Blindness, limit: i64) -> StoreResult<Vec<Notification>> {
         let mut b = sqlx::QueryBuilder::<Db>::new(
             "SELECT n.id, n.case_id, n.kind, n.message, n.created_at, n.read_at FROM notifications n \

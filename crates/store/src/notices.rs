@@ -46,6 +46,8 @@ pub trait NoticeStore: Send + Sync {
     /// Which of `subjects` of `kind` were told already (read only: a run that has nothing new to tell
     /// writes nothing).
     async fn told_already(&self, kind: &str, subjects: &[String]) -> StoreResult<std::collections::HashSet<String>>;
+    /// The subjects of `kind` told since `since`, with when, the newest first.
+    async fn told_since(&self, kind: &str, since: DateTime<Utc>) -> StoreResult<Vec<(String, DateTime<Utc>)>>;
     /// A user's notifications, newest first, without those about cases that accuse one of
     /// `blind` (GEN-7); the unread count likewise.
     async fn notifications(&self, user_id: i64, blind: &Blindness, limit: i64) -> StoreResult<Vec<Notification>>;

@@ -4,7 +4,7 @@
 use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
-use huiyin_core::kpi::{KpiTallies, measures};
+use huiyin_core::kpi::{KpiTallies, MeasurePeriod, measures};
 use huiyin_core::unit::OfficeHours;
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -195,16 +195,35 @@ impl PublicReceptionDayView {
 /// One public measure.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeasureView {
-    /// `timely_acceptance`, `on_time_closure` or `satisfaction`.
+    /// `timely_acceptance`, `on_time_closure`, `participation`, `satisfaction_office`,
+    /// `satisfaction` (the handling unit's) or `repeat_rate` (docs/MEASURES.md).
     pub code: String,
-    /// 及时受理率, 按期办结率, 满意率.
+    /// 及时受理率, 按期办结率, 参评率, 满意率(信访工作机构), 满意率(承办单位), 重复信访率.
     pub label: String,
+    pub label_en: String,
     /// Per cent, one decimal; `null` when nothing was counted.
     pub percent: Option<f64>,
     /// The rate as shown, e.g. `93.5%` or `暂无数据`.
     pub shown: String,
     pub numerator: u64,
     pub denominator: u64,
+    /// Whether a higher rate is better (all but 重复信访率).
+    pub higher_is_better: bool,
+}
+
+impl MeasureView {
+    pub fn of(m: &huiyin_core::kpi::Measure) -> MeasureView {
+        MeasureView {
+            code: m.code.into(),
+            label: m.label.into(),
+            label_en: m.label_en().into(),
+            shown: m.shown(),
+            percent: m.percent,
+            numerator: m.numerator,
+            denominator: m.denominator,
+            higher_is_better: m.higher_is_better,
+        }
+    }
 }
 
 /// The units that take petitions (not closed), by code and name, in the order of the tree.
@@ -223,7 +242,7 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
     let unit = state.store.unit_by_code(code.trim()).await?.ok_or(AppError::NotFound)?;
     let info = state.store.unit_public_info(unit.id).await?;
     let today = huiyin_core::limits::china_day(Utc::now());
-    let since = today.checked_sub_months(chrono::Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(today);
+    let since = MeasurePeriod::year_to(today).from;
     let tallies = unit_tallies(state, unit.id, since, today).await?;
     let hours = info.as_ref().and_then(|i| OfficeHours::parse("office_hours", &i.office_hours).ok());
     let schedule = state.store.reception_schedule(unit.id).await?;
@@ -277,17 +296,7 @@ pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> 
         reception_this_week: week.iter().map(|d| PublicReceptionDayView::of(d, None)).collect(),
         period_from: since.to_string(),
         period_to: today.to_string(),
-        measures: measures(&tallies)
-            .into_iter()
-            .map(|m| MeasureView {
-                code: m.code.into(),
-                label: m.label.into(),
-                shown: m.shown(),
-                percent: m.percent,
-                numerator: m.numerator,
-                denominator: m.denominator,
-            })
-            .collect(),
+        measures: measures(&tallies).iter().map(MeasureView::of).collect(),
     })
 }
 
@@ -303,7 +312,8 @@ async fn unit_tallies(
         return Ok(tallies);
     }
     let scope = state.store.unit_subtree(unit_id).await?;
-    let tallies = state.store.kpi_tallies(&scope, since, today).await?;
+    let period = MeasurePeriod { from: since, to: today };
+    let tallies = crate::measures::tallies(state, &scope, &huiyin_store::Blindness::default(), period).await?;
     if let Ok(mut m) = guards.measures.lock() {
         m.insert(unit_id, (Instant::now(), tallies));
     }

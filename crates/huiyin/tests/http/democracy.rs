@@ -695,7 +695,7 @@ both_backends!(dem_6_notices_and_minutes_are_published_without_personal_data);
 fn dem_3_dem_4_dem_5_a_missed_cadence_is_told_to_the_leaders_once(backend: Backend) {
     use huiyin_core::community_body::{BodyKind, MemberRole};
     let Some(db) = Db::new(backend) else { return };
-    db.seed();
+    let (_, _, dong) = db.seed();
     let admin = db.account("xsadmin", "XS", Role::Admin, None);
     let leader = db.account("xslead", "XS", Role::Leader, None);
     let server = Server::start(&db);
@@ -773,6 +773,19 @@ fn dem_3_dem_4_dem_5_a_missed_cadence_is_told_to_the_leaders_once(backend: Backe
     );
     let supervise = db.cli(&["supervise"]);
     assert!(supervise.contains("未按期开会的社区组织 0 个"), "{supervise}");
+    // The 督办 page and the API list it for those above, and for no other town.
+    let (_, missed) = get(&server, &leader, "/api/v1/supervision/meetings-missed");
+    assert_eq!(
+        (missed[0]["unit"].as_str(), missed[0]["body"].as_str(), missed[0]["period"].as_str()),
+        (Some("XS"), Some("council"), Some(quarter.label_zh.as_str())),
+        "{missed}"
+    );
+    let (_, elsewhere) = get(&server, &dong, "/api/v1/supervision/meetings-missed");
+    assert_eq!(elsewhere, json!([]), "another town");
+    db.account("xzsup", "XZ", Role::Supervisor, Some("西山镇督查口令2027"));
+    let browser = Browser::sign_in(&server, "xzsup", "西山镇督查口令2027");
+    let (_, dashboard) = browser.page("/dashboard");
+    assert!(dashboard.contains("社区组织未按期开会") && dashboard.contains(&quarter.label_zh), "{dashboard}");
 }
 both_backends!(dem_3_dem_4_dem_5_a_missed_cadence_is_told_to_the_leaders_once);
 

@@ -14,6 +14,7 @@ mod democracy;
 mod duty;
 mod gifts;
 mod lifecycle;
+mod measures;
 mod open311;
 mod public;
 mod reception;

@@ -401,7 +401,17 @@ fn com_3_a_unit_publishes_its_hours_procedure_and_measures(backend: Backend) {
         .iter()
         .map(|m| (m["label"].as_str().unwrap(), m["shown"].as_str().unwrap()))
         .collect();
-    assert_eq!(measures, [("及时受理率", "100.0%"), ("按期办结率", "暂无数据"), ("满意率", "暂无数据")]);
+    assert_eq!(
+        measures,
+        [
+            ("及时受理率", "100.0%"),
+            ("按期办结率", "暂无数据"),
+            ("参评率", "暂无数据"),
+            ("满意率(信访工作机构)", "暂无数据"),
+            ("满意率(承办单位)", "暂无数据"),
+            ("重复信访率", "0.0%")
+        ]
+    );
     let (status, page_text) = page(agent().get(server.url("/public/units/XS")).call());
     assert_eq!(status, 200);
     assert!(page_text.contains("周一至周五 10:00–12:30、16:00–18:00") && page_text.contains("100.0%"), "{page_text}");

@@ -15,6 +15,7 @@ mod gifts;
 mod key_petitioners;
 mod limits;
 mod matters;
+mod measures;
 mod meetings;
 mod public;
 mod reception;
@@ -159,6 +160,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::read_notification))
         .routes(routes!(supervision::read_all_notifications))
         .routes(routes!(supervision::list_supervision))
+        .routes(routes!(supervision::meetings_missed))
+        .routes(routes!(measures::unit_measures))
         .routes(routes!(units::list_units, units::add_unit))
         .routes(routes!(units::edit_unit))
         .routes(routes!(units::close_unit))

@@ -136,3 +136,49 @@ pub(super) async fn list_supervision(
             .collect(),
     ))
 }
+
+/// A body of a community that met less often than its cadence in a period.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct MissedCadenceView {
+    /// The community's code and name.
+    unit: String,
+    unit_name: String,
+    body: huiyin_core::community_body::BodyKind,
+    body_name: &'static str,
+    /// The period's first day and the day after its last, and its name (2026年第三季度).
+    from: chrono::NaiveDate,
+    before: chrono::NaiveDate,
+    period: String,
+    /// What the seed asks (每季度召开一次).
+    cadence: String,
+    told_at: String,
+}
+
+/// 督办 (DEM-3 … DEM-5): the communities' bodies of the caller's scope that met less often than
+/// their cadence (the committee monthly, the council quarterly, the congress twice a year), as the
+/// supervision run told their leaders in the last twelve months, the newest first.
+#[utoipa::path(get, path = "/supervision/meetings-missed", tag = "supervision",
+    responses((status = 200, body = [MissedCadenceView]), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub(super) async fn meetings_missed(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<Json<Vec<MissedCadenceView>>> {
+    let missed =
+        huiyin_app::meetings::missed_cadences(&state, &caller.actor).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(
+        missed
+            .into_iter()
+            .map(|m| MissedCadenceView {
+                unit: m.unit.code,
+                unit_name: m.unit.name,
+                body: m.body,
+                body_name: m.body.label_zh(),
+                from: m.period.from,
+                before: m.period.before,
+                period: m.period.label_zh,
+                cadence: m.body.cadence().label_zh(),
+                told_at: huiyin_app::views::instant(m.told_at),
+            })
+            .collect(),
+    ))
+}

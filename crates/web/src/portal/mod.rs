@@ -116,14 +116,8 @@ impl Display {
     }
 
     /// A public measure's name in the page's language.
-    pub fn measure(&self, code: &str, zh: &str) -> String {
-        let en = match code {
-            "timely_acceptance" => "Timely acceptance",
-            "on_time_closure" => "On-time closure",
-            "satisfaction" => "Satisfaction",
-            _ => zh,
-        };
-        self.t(zh, en).into()
+    pub fn measure(&self, label: &str, label_en: &str) -> String {
+        self.t(label, label_en).into()
     }
 
     /// A public step's name in the page's language.

@@ -41,6 +41,8 @@ pub(super) struct DashboardPage {
     mine: Vec<DueRow>,
     items: Vec<ItemRow>,
     soon_total: i64,
+    /// The communities' bodies that missed their cadence (DEM-3 … DEM-5).
+    missed: Vec<huiyin_app::meetings::MissedCadence>,
 }
 
 pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> PageResult {
@@ -55,6 +57,7 @@ pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Pa
     let mine = cases::list_cases(&state, &staff.actor, &soon(Some("me"))).await?.page;
     let all = cases::list_cases(&state, &staff.actor, &soon(None)).await?.page;
     let items = supervision::supervision_items(&state, &staff.actor, true, 200).await?;
+    let missed = huiyin_app::meetings::missed_cadences(&state, &staff.actor).await?;
     // Units and people by their names, not codes and logins.
     let names = huiyin_app::documents::issue::names(&state).await?;
     let page = DashboardPage {
@@ -88,6 +91,7 @@ pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Pa
             })
             .collect(),
         soon_total: all.total,
+        missed,
     };
     Ok(render(&page))
 }

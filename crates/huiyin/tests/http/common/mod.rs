@@ -121,7 +121,7 @@ impl Db {
             ];
             let mut tokens = Vec::new();
             for (username, unit, role, name) in people {
-                tokens.push(add_account(store, username, unit, role, name, None).await);
+                tokens.push(add_account(store, username, unit, role, name, None, false).await);
             }
             (tokens[0].clone(), tokens[2].clone(), tokens[3].clone())
         })
@@ -137,8 +137,13 @@ impl Db {
                 Some(p) => Some(huiyin_app::actor::hash_password(p.to_owned()).await.unwrap()),
                 None => None,
             };
-            add_account(store, username, unit, role, username, hash).await
+            add_account(store, username, unit, role, username, hash, false).await
         })
+    }
+
+    /// An account that may record what happened earlier (补录: `at` on an action), with an API token.
+    pub fn backdating_account(&self, username: &str, unit: &str, role: Role) -> String {
+        self.with_store(async |store: &dyn Store| add_account(store, username, unit, role, username, None, true).await)
     }
 }
 
@@ -150,6 +155,7 @@ async fn add_account(
     role: Role,
     name: &str,
     password_hash: Option<String>,
+    may_backdate: bool,
 ) -> String {
     let account = NewUser {
         username: username.into(),
@@ -157,7 +163,7 @@ async fn add_account(
         unit: UnitCode::parse("unit", unit).unwrap(),
         role,
         password_hash,
-        may_backdate: false,
+        may_backdate,
         title: None,
         credential: None,
         rank: None,

@@ -1,0 +1,125 @@
+//! 考核指标 (GEN-9, COM-3; issue 21): the six measures of a unit's subtree over a period, as
+//! `docs/MEASURES.md` defines them — the store counts the deadlines, ratings and registrations; the
+//! rating windows that lapsed unrated (参评率) are counted here, with the calendar and each unit's
+//! rules.
+//!
+//! Who: everyone reads the measures of a unit in their scope (counts only: no case and no person is
+//! named); the public reads a unit's twelve months on its page.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use huiyin_core::calendar::{Calendar, Limit, due_date};
+use huiyin_core::kpi::{KpiTallies, Measure, MeasurePeriod, measures};
+use huiyin_core::limits::{LimitRules, china_day};
+use huiyin_store::{Blindness, ReplyStep, Unit};
+
+use crate::actor::Actor;
+use crate::context::AppState;
+use crate::error::AppResult;
+use crate::units::unit_in_scope;
+
+/// A unit's measures over a period.
+#[derive(Debug, Clone)]
+pub struct UnitMeasures {
+    pub unit: Unit,
+    pub period: MeasurePeriod,
+    pub tallies: KpiTallies,
+    pub measures: Vec<Measure>,
+}
+
+/// The measures of the unit `code` and the units below it, over `period`.
+pub async fn unit_measures(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    period: MeasurePeriod,
+) -> AppResult<UnitMeasures> {
+    let unit = unit_in_scope(state, actor, code).await?;
+    let scope = state.store.unit_subtree(unit.id).await?;
+    let tallies = tallies(state, &scope, &actor.blind, period).await?;
+    Ok(UnitMeasures { unit, period, measures: measures(&tallies), tallies })
+}
+
+/// What is counted for the units `scope` over `period`, as of today; no case that accuses one of
+/// `blind` (GEN-7: for the accused, an accusation is not even a number).
+pub async fn tallies(
+    state: &AppState,
+    scope: &[i64],
+    blind: &Blindness,
+    period: MeasurePeriod,
+) -> AppResult<KpiTallies> {
+    let today = china_day(Utc::now());
+    let mut tallies = state.store.kpi_tallies(scope, blind, period.from, period.to, today).await?;
+    tallies.participation.lapsed = lapsed_windows(state, scope, blind, period, today).await?;
+    Ok(tallies)
+}
+
+/// How many days a rating window may last at most, in calendar days: a window of working days is
+/// stretched by weekends, and any window ending on a rest day moves to the next working day (the
+/// longest holidays are about a week; fifteen days more is safe).
+fn window_days(limit: Limit) -> i64 {
+    match limit {
+        Limit::CalendarDays(n) => i64::from(n) + 15,
+        Limit::WorkingDays(n) => i64::from(n) * 2 + 15,
+    }
+}
+
+/// The replies whose rating window closed in `period`, before `today`, with no rating given in it
+/// (a reply is rated once, before the next reply).
+async fn lapsed_windows(
+    state: &AppState,
+    scope: &[i64],
+    blind: &Blindness,
+    period: MeasurePeriod,
+    today: chrono::NaiveDate,
+) -> AppResult<u64> {
+    let calendar = state.calendar().await;
+    let mut rules: HashMap<i64, LimitRules> = HashMap::new();
+    for unit in scope {
+        rules.insert(*unit, state.store.limit_rules_for(*unit).await?.unwrap_or_default());
+    }
+    let longest = rules.values().map(|r| window_days(r.rating_window)).max().unwrap_or(45);
+    let since = period.from - Duration::days(longest + 1);
+    let Some(since) = since.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - Duration::hours(8)) else { return Ok(0) };
+    let trail = state.store.reply_trail(scope, blind, since).await?;
+    let mut lapsed = 0;
+    for (i, step) in trail.iter().enumerate() {
+        if step.rated {
+            continue;
+        }
+        if rated_after(&trail[i + 1..], step.case_id) {
+            continue;
+        }
+        // A case registered outside the scope but held in it keeps the rules of the unit that
+        // registered it.
+        let rule = match rules.entry(step.unit_id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.get().rating_window,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let outside = state.store.limit_rules_for(step.unit_id).await?.unwrap_or_default();
+                slot.insert(outside).rating_window
+            }
+        };
+        if closes_in(&calendar, step, rule, period, today) {
+            lapsed += 1;
+        }
+    }
+    Ok(lapsed)
+}
+
+/// Whether the reply's case was rated before its next reply.
+fn rated_after(rest: &[ReplyStep], case_id: i64) -> bool {
+    rest.first().is_some_and(|next| next.case_id == case_id && next.rated)
+}
+
+/// Whether a reply's window of `limit` closed on a day of `period` before `today`.
+fn closes_in(
+    calendar: &Calendar,
+    reply: &ReplyStep,
+    limit: Limit,
+    period: MeasurePeriod,
+    today: chrono::NaiveDate,
+) -> bool {
+    let until = due_date(calendar, china_day(reply.at), limit).date;
+    until >= period.from && until <= period.to && until < today
+}
