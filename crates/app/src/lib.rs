@@ -34,6 +34,7 @@ pub mod reception_sessions;
 pub mod reindex;
 pub mod saved_filters;
 pub mod search;
+pub mod statistics;
 pub mod supervision;
 pub mod training;
 pub mod tree;

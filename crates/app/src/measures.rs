@@ -51,7 +51,7 @@ pub async fn tallies(
 ) -> AppResult<KpiTallies> {
     let today = china_day(Utc::now());
     let mut tallies = state.store.kpi_tallies(scope, blind, period.from, period.to, today).await?;
-    tallies.participation.lapsed = lapsed_windows(state, scope, blind, period, today).await?;
+    tallies.participation.lapsed = lapsed_cases(state, scope, blind, period, today).await?.len() as u64;
     Ok(tallies)
 }
 
@@ -65,15 +65,15 @@ fn window_days(limit: Limit) -> i64 {
     }
 }
 
-/// The replies whose rating window closed in `period`, before `today`, with no rating given in it
-/// (a reply is rated once, before the next reply).
-async fn lapsed_windows(
+/// The cases of the replies whose rating window closed in `period`, before `today`, with no rating
+/// given in it (a reply is rated once, before the next reply): a case once per lapsed window.
+pub(crate) async fn lapsed_cases(
     state: &AppState,
     scope: &[i64],
     blind: &Blindness,
     period: MeasurePeriod,
     today: chrono::NaiveDate,
-) -> AppResult<u64> {
+) -> AppResult<Vec<i64>> {
     let calendar = state.calendar().await;
     let mut rules: HashMap<i64, LimitRules> = HashMap::new();
     for unit in scope {
@@ -81,9 +81,11 @@ async fn lapsed_windows(
     }
     let longest = rules.values().map(|r| window_days(r.rating_window)).max().unwrap_or(45);
     let since = period.from - Duration::days(longest + 1);
-    let Some(since) = since.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - Duration::hours(8)) else { return Ok(0) };
+    let Some(since) = since.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - Duration::hours(8)) else {
+        return Ok(Vec::new());
+    };
     let trail = state.store.reply_trail(scope, blind, since).await?;
-    let mut lapsed = 0;
+    let mut lapsed = Vec::new();
     for (i, step) in trail.iter().enumerate() {
         if step.rated {
             continue;
@@ -101,7 +103,7 @@ async fn lapsed_windows(
             }
         };
         if closes_in(&calendar, step, rule, period, today) {
-            lapsed += 1;
+            lapsed.push(step.case_id);
         }
     }
     Ok(lapsed)

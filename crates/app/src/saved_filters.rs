@@ -19,7 +19,7 @@ const NAME_CHARS: usize = 30;
 /// The longest query string kept.
 const QUERY_CHARS: usize = 1_000;
 /// The list's filters a saved query may hold (never a page number).
-const KEYS: [&str; 15] = crate::cases::list::FILTER_KEYS;
+const KEYS: [&str; 21] = crate::cases::list::FILTER_KEYS;
 
 /// A filter to save, as typed.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

@@ -7,6 +7,9 @@
 //!   and posts registrations through the JSON API from concurrent clients: cases per second, p50, p95.
 //! - `repeats DATABASE_URL LABELS`: repeat detection on the demo's planted petitioners (written by
 //!   `huiyin demo --labels`): precision, recall, and the intake judgement's p50 and p95.
+//! - `reports DATABASE_URL SAMPLES`: the county's monthly report (statistics and roll-up), the
+//!   county's and a community's measures over a year, through the application as the API asks for
+//!   them (issue 21): the first call on a fresh connection, then p50 and p95.
 //! - `typeset SAMPLES`: typesets a one-page notice as PDF with the machine's fonts (the first call,
 //!   which scans the fonts, timed apart), and an archive volume of 100 cases: p50 and p95.
 
@@ -93,6 +96,69 @@ async fn list(url: &str, samples: usize) -> Result<(), String> {
         println!(
             "| {} | list: {name} | {total} | {} | {} |",
             store.backend(),
+            ms(percentile(&times, 50.0)),
+            ms(percentile(&times, 95.0))
+        );
+    }
+    Ok(())
+}
+
+/// The reports of issue 21 as a county's petition office reads them: the first call timed apart.
+async fn reports(url: &str, samples: usize) -> Result<(), String> {
+    use huiyin_core::kpi::MeasurePeriod;
+    let store = open(url).await?;
+    let dir = std::env::temp_dir().join(format!("huiyin-bench-{}", std::process::id()));
+    let secret = huiyin_app::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
+    let state = huiyin_app::AppState::new(store.clone(), secret).await.map_err(|e| e.to_string())?;
+    let user = store.user_by_username("xfb").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
+    let actor = huiyin_app::actor::Actor::load(&state, user).await.map_err(|e| e.to_string())?;
+    let today = huiyin_core::limits::china_day(chrono::Utc::now());
+    let last_month = today.checked_sub_months(chrono::Months::new(1)).unwrap_or(today);
+    let month = MeasurePeriod::parse(Some(&last_month.format("%Y-%m").to_string()), None, None, today)
+        .map_err(|e| format!("{e:?}"))?;
+    let year = MeasurePeriod::year_to(today);
+    let scenarios = [
+        "county's monthly report: statistics and roll-up",
+        "county's statistics, a month",
+        "county's measures, twelve months",
+        "one community's measures, twelve months",
+    ];
+    let run = async |i: usize| -> Result<u64, String> {
+        use huiyin_app::{measures::unit_measures, statistics};
+        let counted = match i {
+            0 => {
+                let s = statistics::unit_statistics(&state, &actor, "QX", month).await.map_err(|e| e.to_string())?;
+                statistics::rollup(&state, &actor, "QX", month, "code").await.map_err(|e| e.to_string())?;
+                s.all.count.cases
+            }
+            1 => {
+                statistics::unit_statistics(&state, &actor, "QX", month)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .all
+                    .count
+                    .cases
+            }
+            2 => unit_measures(&state, &actor, "QX", year).await.map_err(|e| e.to_string())?.tallies.repeats.registered,
+            _ => unit_measures(&state, &actor, "XS", year).await.map_err(|e| e.to_string())?.tallies.repeats.registered,
+        };
+        Ok(counted)
+    };
+    for (i, name) in scenarios.iter().enumerate() {
+        let started = Instant::now();
+        let counted = run(i).await?;
+        let first = started.elapsed();
+        let mut times = Vec::with_capacity(samples);
+        for _ in 0..samples {
+            let started = Instant::now();
+            run(i).await?;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "| {} | report: {name} (first call {}) | {counted} cases | {} | {} |",
+            store.backend(),
+            ms(first),
             ms(percentile(&times, 50.0)),
             ms(percentile(&times, 95.0))
         );
@@ -368,8 +434,9 @@ fn main() {
                 .await
             }
             ["repeats", url, labels] => repeats(url, labels).await,
+            ["reports", url, samples] => reports(url, samples.parse().map_err(|_| "samples must be a number")?).await,
             _ => Err("usage: huiyin-bench list DATABASE_URL [SAMPLES] | register DATABASE_URL SECONDS CONCURRENCY \
-                          | typeset SAMPLES | repeats DATABASE_URL LABELS_FILE"
+                          | typeset SAMPLES | repeats DATABASE_URL LABELS_FILE | reports DATABASE_URL SAMPLES"
                 .into()),
         }
     });

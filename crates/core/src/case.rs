@@ -129,14 +129,20 @@ pub enum Flag {
     MajorUrgent,
     /// 重复信访 (otherwise a first petition, 初信初访)
     Repeat,
-    /// 越级 (otherwise 逐级)
+    /// 越级 (otherwise 逐级): to the county at least (TWN-14).
     SkipLevel,
+    /// 越级到市: the petitioner went on to the city (TWN-14).
+    SkipCity,
+    /// 越级到省: on to the province (TWN-14).
+    SkipProvince,
+    /// 进京: on to Beijing (TWN-14).
+    SkipBeijing,
     /// 不再受理提示: the same matter is already final (GEN-5); the receiver must decide.
     FinalMatter,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 8] = [
+    pub const ALL: [Flag; 11] = [
         Flag::Collective,
         Flag::Joint,
         Flag::Anonymous,
@@ -144,6 +150,9 @@ impl Flag {
         Flag::MajorUrgent,
         Flag::Repeat,
         Flag::SkipLevel,
+        Flag::SkipCity,
+        Flag::SkipProvince,
+        Flag::SkipBeijing,
         Flag::FinalMatter,
     ];
 
@@ -156,6 +165,9 @@ impl Flag {
             Flag::MajorUrgent => "major_urgent",
             Flag::Repeat => "repeat",
             Flag::SkipLevel => "skip_level",
+            Flag::SkipCity => "skip_city",
+            Flag::SkipProvince => "skip_province",
+            Flag::SkipBeijing => "skip_beijing",
             Flag::FinalMatter => "final_matter",
         }
     }
@@ -169,6 +181,9 @@ impl Flag {
             Flag::MajorUrgent => "重大紧急",
             Flag::Repeat => "重复信访",
             Flag::SkipLevel => "越级",
+            Flag::SkipCity => "越级到市",
+            Flag::SkipProvince => "越级到省",
+            Flag::SkipBeijing => "进京",
             Flag::FinalMatter => "不再受理提示",
         }
     }

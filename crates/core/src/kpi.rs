@@ -113,6 +113,96 @@ pub fn measures(t: &KpiTallies) -> Vec<Measure> {
     ]
 }
 
+/// A measure by its code (`docs/MEASURES.md`), for a list of the cases behind its numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureCode {
+    TimelyAcceptance,
+    OnTimeClosure,
+    Participation,
+    SatisfactionOffice,
+    Satisfaction,
+    RepeatRate,
+}
+
+impl MeasureCode {
+    pub const ALL: [MeasureCode; 6] = [
+        MeasureCode::TimelyAcceptance,
+        MeasureCode::OnTimeClosure,
+        MeasureCode::Participation,
+        MeasureCode::SatisfactionOffice,
+        MeasureCode::Satisfaction,
+        MeasureCode::RepeatRate,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MeasureCode::TimelyAcceptance => "timely_acceptance",
+            MeasureCode::OnTimeClosure => "on_time_closure",
+            MeasureCode::Participation => "participation",
+            MeasureCode::SatisfactionOffice => "satisfaction_office",
+            MeasureCode::Satisfaction => "satisfaction",
+            MeasureCode::RepeatRate => "repeat_rate",
+        }
+    }
+
+    /// What the cases of a part of this measure are, as a list names them.
+    pub fn part_label(self, part: MeasurePart) -> &'static str {
+        use MeasureCode::*;
+        match (self, part) {
+            (TimelyAcceptance, MeasurePart::All) => "应书面告知是否受理的",
+            (TimelyAcceptance, MeasurePart::Counted) => "按期告知受理的",
+            (TimelyAcceptance, MeasurePart::Missed) => "未按期告知受理的",
+            (OnTimeClosure, MeasurePart::All) => "应办结的",
+            (OnTimeClosure, MeasurePart::Counted) => "按期办结的",
+            (OnTimeClosure, MeasurePart::Missed) => "未按期办结的",
+            (Participation, MeasurePart::All) => "应评价的",
+            (Participation, MeasurePart::Counted) => "已评价的",
+            (Participation, MeasurePart::Missed) => "评价期满未评价的",
+            (SatisfactionOffice | Satisfaction, MeasurePart::All) => "已评价的",
+            (SatisfactionOffice | Satisfaction, MeasurePart::Counted) => "满意或基本满意的",
+            (SatisfactionOffice | Satisfaction, MeasurePart::Missed) => "不满意的",
+            (RepeatRate, MeasurePart::All) => "收到的",
+            (RepeatRate, MeasurePart::Counted) => "重复信访",
+            (RepeatRate, MeasurePart::Missed) => "初信初访",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<MeasureCode, FieldError> {
+        MeasureCode::ALL.into_iter().find(|m| m.code() == raw.trim()).ok_or_else(|| {
+            FieldError::new(field, Invalid::NotAChoice { allowed: MeasureCode::ALL.map(MeasureCode::code).join(", ") })
+        })
+    }
+}
+
+/// Which of a measure's cases: all it counts (its denominator), those counted for it (its
+/// numerator: met in time, rated, pleased, a repeat) or those counted against it (the rest: late,
+/// lapsed unrated, 不满意, a first petition).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasurePart {
+    All,
+    Counted,
+    Missed,
+}
+
+impl MeasurePart {
+    pub const ALL: [MeasurePart; 3] = [MeasurePart::All, MeasurePart::Counted, MeasurePart::Missed];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MeasurePart::All => "all",
+            MeasurePart::Counted => "counted",
+            MeasurePart::Missed => "missed",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<MeasurePart, FieldError> {
+        MeasurePart::ALL
+            .into_iter()
+            .find(|m| m.code() == raw.trim())
+            .ok_or_else(|| FieldError::new(field, Invalid::NotAChoice { allowed: "all, counted, missed".into() }))
+    }
+}
+
 /// The period a report counts: from its first day to its last, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct MeasurePeriod {
@@ -192,6 +282,18 @@ impl MeasurePeriod {
         }
     }
 
+    /// The period as `period` names it again: `2026-11`, `2026-Q4`, `2026`, or `2026-01-05..2026-03-31`.
+    pub fn key(&self) -> String {
+        match whole_months(self) {
+            Some(1) => format!("{}-{:02}", self.from.year(), self.from.month()),
+            Some(3) if self.from.month0().is_multiple_of(3) => {
+                format!("{}-Q{}", self.from.year(), self.from.month0() / 3 + 1)
+            }
+            Some(12) if self.from.month() == 1 => format!("{}", self.from.year()),
+            _ => format!("{}..{}", self.from, self.to),
+        }
+    }
+
     /// `2026年11月`, `2026年第四季度`, `2026年`, or `2026-01-05 至 2026-03-31`.
     pub fn label_zh(&self) -> String {
         match whole_months(self) {
@@ -211,11 +313,20 @@ fn blank(value: Option<&str>) -> Option<&str> {
 }
 
 fn wrong_period() -> FieldError {
-    FieldError::new("period", Invalid::NotAChoice { allowed: "2026-11(月)、2026-Q4(季度)或 2026(年)".into() })
+    FieldError::new(
+        "period",
+        Invalid::NotAChoice {
+            allowed: "2026-11(月)、2026-Q4(季度)、2026(年)或 2026-03-05..2026-03-14(日期)".into()
+        },
+    )
 }
 
-/// A month, quarter or year by name.
+/// A month, quarter or year by name, or days as [`MeasurePeriod::key`] writes them.
 fn named(raw: &str) -> Option<MeasurePeriod> {
+    if let Some((from, to)) = raw.split_once("..") {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().filter(|_| d.len() == 10);
+        return Some(MeasurePeriod { from: day(from)?, to: day(to)? });
+    }
     // Digits only: `2026-+1` is no month.
     if !raw.chars().all(|c| c.is_ascii_digit() || c == '-' || c == 'Q' || c == 'q') {
         return None;
@@ -298,6 +409,10 @@ mod tests {
             (day("2026-10-01"), day("2026-12-31"), "2026年第四季度".into())
         );
         assert_eq!(quarter.previous(), MeasurePeriod { from: day("2026-07-01"), to: day("2026-09-30") });
+        for key in ["2026-11", "2026-Q4", "2025", "2026-03-05..2026-03-14"] {
+            assert_eq!(p(Some(key), None, None).unwrap().key(), key, "a period's key names it again");
+        }
+        assert!(p(Some("2026-03-05..2026-0314"), None, None).is_err());
         let year = p(Some("2025"), None, None).unwrap();
         assert_eq!(
             (year.to, year.label_zh(), year.previous().label_zh()),

@@ -234,6 +234,12 @@ async fn delete_rows(
 mod dialect {
     /// The day (China time) a deadline `d` was met.
     pub const CHINA_DAY_OF_MET_AT: &str = "date(d.met_at, '+8 hours')";
+    /// The month (China time) a case `c` was received, `2026-11`.
+    pub const CHINA_MONTH_OF_RECEIVED_AT: &str = "substr(date(c.received_at, '+8 hours'), 1, 7)";
+    /// The rating of the petition office in a `rated` event `e`.
+    pub const RATING_OF_OFFICE: &str = "json_extract(e.payload, '$.office')";
+    /// The rating of the handling unit in a `rated` event `e`.
+    pub const RATING_OF_UNIT: &str = "json_extract(e.payload, '$.unit')";
 }
 
 #[path = "../../store/sql/mod.rs"]

@@ -478,6 +478,10 @@ impl CaseStore for Backend {
             && !query.open_only
             && query.flag.is_none()
             && query.waiting.is_none()
+            && query.purpose.is_none()
+            && query.place_unit.is_none()
+            && query.skip_level.is_none()
+            && query.measure.is_none()
             && query.hidden_accusers_of.is_empty();
         let mut total = 0i64;
         let mut parts = Vec::with_capacity(2);

@@ -1,9 +1,12 @@
 //! A query limited to the reader's scope, the list filters and GEN-7 blindness.
 
-use huiyin_store::{Blindness, CaseQuery, ExactKey, Waiting};
+use chrono::{DateTime, NaiveDate, Utc};
+use huiyin_core::kpi::{MeasureCode, MeasurePart};
+use huiyin_core::statistics::Reached;
+use huiyin_store::{Blindness, CaseQuery, ExactKey, MeasureFilter, SkipFilter, StoreError, StoreResult, Waiting};
 
 use super::push_ids;
-use crate::Db;
+use crate::{Db, dialect};
 
 /// The two disjoint parts of a reader's scope: cases registered in it, and cases registered outside
 /// it but held in it now. Each part is one index range, which an `OR` of the two would not be.
@@ -85,8 +88,7 @@ pub(super) fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
         b.push(" AND c.category_code LIKE ").push_bind(format!("{}%", category.replace(['%', '_'], "")));
     }
     if let Some(flag) = query.flag {
-        // The flags are a JSON array of codes; a code in quotes is matched whole.
-        b.push(" AND CAST(c.flags AS TEXT) LIKE ").push_bind(format!("%\"{}\"%", flag.code()));
+        push_flag(b, flag, true);
     }
     match query.waiting {
         // The last word on the draft is the leaders' return: no draft since, no review round begun.
@@ -104,6 +106,27 @@ pub(super) fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &CaseQuery) {
             );
         }
         None => {}
+    }
+    if let Some(purpose) = query.purpose {
+        b.push(" AND c.purpose = ").push_bind(purpose.code());
+    }
+    if let Some(place) = query.place_unit {
+        b.push(" AND c.place_unit_id = ").push_bind(place);
+    }
+    match query.skip_level {
+        Some(SkipFilter::Reached(reached)) => push_reached(b, reached),
+        Some(SkipFilter::Any) => {
+            b.push(" AND (");
+            for (i, reached) in Reached::ALL.into_iter().enumerate() {
+                b.push(if i == 0 { "" } else { " OR " }).push("CAST(c.flags AS TEXT) LIKE ");
+                b.push_bind(format!("%\"{}\"%", reached.flag().code()));
+            }
+            b.push(")");
+        }
+        None => {}
+    }
+    if let Some(measure) = &query.measure {
+        push_measure(b, measure);
     }
     push_not_accusing(b, &query.hidden_accusers_of);
     match &query.exact {
@@ -148,4 +171,117 @@ pub(crate) fn push_whole_scope(b: &mut sqlx::QueryBuilder<Db>, scope: &[i64]) {
     b.push(" OR c.holding_unit_id IN ");
     push_ids(b, scope);
     b.push(")");
+}
+
+/// `AND` a flag of the case `c`.
+fn push_flag(b: &mut sqlx::QueryBuilder<Db>, flag: huiyin_core::case::Flag, present: bool) {
+    // The flags are a JSON array of codes; a code in quotes is matched whole.
+    b.push(if present { " AND CAST(c.flags AS TEXT) LIKE " } else { " AND CAST(c.flags AS TEXT) NOT LIKE " });
+    b.push_bind(format!("%\"{}\"%", flag.code()));
+}
+
+/// Skip-level visits that went as far as `reached` and no farther (TWN-14).
+fn push_reached(b: &mut sqlx::QueryBuilder<Db>, reached: Reached) {
+    push_flag(b, reached.flag(), true);
+    for farther in Reached::ALL.into_iter().filter(|r| *r > reached) {
+        push_flag(b, farther.flag(), false);
+    }
+}
+
+/// Midnight at the start of `day`, China time.
+pub(super) fn china_midnight(day: NaiveDate) -> StoreResult<DateTime<Utc>> {
+    chrono::TimeZone::from_local_datetime(&huiyin_core::case::CHINA_OFFSET, &day.and_time(chrono::NaiveTime::MIN))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| StoreError::Corrupt(format!("no instant for {day}")))
+}
+
+/// The instants from the start of `from` to the end of `to`, China days.
+pub(super) fn china_days(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = china_midnight(from).unwrap_or_default();
+    let end = to.succ_opt().and_then(|next| china_midnight(next).ok()).unwrap_or(start);
+    (start, end)
+}
+
+/// `AND` the deadline `d` was settled in the period (docs/MEASURES.md): met on one of its China
+/// days, or unmet and due on one of them before `today`.
+pub(super) fn push_settled(b: &mut sqlx::QueryBuilder<Db>, from: NaiveDate, to: NaiveDate, today: NaiveDate) {
+    b.push(" AND ((d.met_at IS NOT NULL AND ").push(dialect::CHINA_DAY_OF_MET_AT).push(" >= ");
+    b.push_bind(from).push(" AND ").push(dialect::CHINA_DAY_OF_MET_AT).push(" <= ").push_bind(to);
+    b.push(") OR (d.met_at IS NULL AND d.due >= ").push_bind(from);
+    b.push(" AND d.due <= ").push_bind(to).push(" AND d.due < ").push_bind(today).push("))");
+}
+
+/// The deadline `d` was met by its due day, China time.
+pub(super) fn met_in_time() -> String {
+    format!("(d.met_at IS NOT NULL AND {} <= d.due)", dialect::CHINA_DAY_OF_MET_AT)
+}
+
+/// The cases `c` behind one number of a measure (docs/MEASURES.md).
+fn push_measure(b: &mut sqlx::QueryBuilder<Db>, m: &MeasureFilter) {
+    let (start, end) = china_days(m.from, m.to);
+    let rated_in = |b: &mut sqlx::QueryBuilder<Db>, judged: Option<(&str, bool)>| {
+        b.push("EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'rated' AND e.occurred_at >= ");
+        b.push_bind(start).push(" AND e.occurred_at < ").push_bind(end);
+        if let Some((whose, pleased)) = judged {
+            b.push(" AND ").push(whose).push(if pleased { " <> 'dissatisfied'" } else { " = 'dissatisfied'" });
+        }
+        b.push(")");
+    };
+    match m.measure {
+        MeasureCode::TimelyAcceptance | MeasureCode::OnTimeClosure => {
+            let kind = if m.measure == MeasureCode::TimelyAcceptance { "notice" } else { "handling" };
+            b.push(" AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.kind = ").push_bind(kind);
+            push_settled(b, m.from, m.to, m.today);
+            match m.part {
+                MeasurePart::All => {}
+                MeasurePart::Counted => {
+                    b.push(" AND ").push(met_in_time());
+                }
+                MeasurePart::Missed => {
+                    b.push(" AND NOT ").push(met_in_time());
+                }
+            }
+            b.push(")");
+        }
+        MeasureCode::Participation => {
+            b.push(" AND (");
+            if m.part != MeasurePart::Missed {
+                rated_in(b, None);
+            }
+            if m.part == MeasurePart::All {
+                b.push(" OR ");
+            }
+            if m.part != MeasurePart::Counted {
+                if m.lapsed.is_empty() {
+                    b.push("1 = 0");
+                } else {
+                    b.push("c.id IN ");
+                    push_ids(b, &m.lapsed);
+                }
+            }
+            b.push(")");
+        }
+        MeasureCode::SatisfactionOffice | MeasureCode::Satisfaction => {
+            let whose = if m.measure == MeasureCode::Satisfaction {
+                dialect::RATING_OF_UNIT
+            } else {
+                dialect::RATING_OF_OFFICE
+            };
+            b.push(" AND ");
+            match m.part {
+                MeasurePart::All => rated_in(b, None),
+                MeasurePart::Counted => rated_in(b, Some((whose, true))),
+                MeasurePart::Missed => rated_in(b, Some((whose, false))),
+            }
+        }
+        MeasureCode::RepeatRate => {
+            b.push(" AND c.received_at >= ").push_bind(start).push(" AND c.received_at < ").push_bind(end);
+            match m.part {
+                MeasurePart::All => {}
+                MeasurePart::Counted => push_flag(b, huiyin_core::case::Flag::Repeat, true),
+                MeasurePart::Missed => push_flag(b, huiyin_core::case::Flag::Repeat, false),
+            }
+        }
+    }
 }

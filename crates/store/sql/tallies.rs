@@ -1,25 +1,19 @@
 //! The running tally behind the public measures, and counts over many cases.
 
-use super::filters::{push_not_accusing, push_whole_scope};
+use super::filters::{china_days, met_in_time, push_not_accusing, push_settled, push_whole_scope};
 use crate::{Backend, Db, dialect};
 use chrono::{DateTime, NaiveDate, Utc};
+use huiyin_core::case::Flag;
 use huiyin_core::event::EventData;
+use huiyin_core::statistics::{Count, Reached};
 use huiyin_store::prelude::*;
-use huiyin_store::{Blindness, ReplyStep, SkipLevelCount, StoreError, StoreResult};
+use huiyin_store::{Blindness, CaseCounts, ReplyStep, SkipLevelCount, SkipLevelVisit, StoreResult};
 use sqlx::Row;
 use sqlx::types::Json;
 
 /// The year (China time) a case is numbered in.
 pub(super) fn china_year(reg: &huiyin_core::case::Registration) -> i64 {
     i64::from(chrono::Datelike::year(&reg.received_at.with_timezone(&huiyin_core::case::CHINA_OFFSET)))
-}
-
-/// Midnight at the start of `day`, China time.
-fn china_midnight(day: NaiveDate) -> StoreResult<DateTime<Utc>> {
-    chrono::TimeZone::from_local_datetime(&huiyin_core::case::CHINA_OFFSET, &day.and_time(chrono::NaiveTime::MIN))
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| StoreError::Corrupt(format!("no instant for {day}")))
 }
 
 /// Adds `n` (which may be negative) to a tally row, creating it if needed.
@@ -45,6 +39,50 @@ pub(super) async fn add_to_tally(
     Ok(())
 }
 
+/// A count of rows `cases` and `people`, which SQL sums as null over no rows.
+fn count_of(row: &super::DbRow, cases: &str, people: &str) -> StoreResult<Count> {
+    let n = |col: &str| -> StoreResult<u64> {
+        Ok(u64::try_from(row.try_get::<Option<i64>, _>(col)?.unwrap_or_default()).unwrap_or_default())
+    };
+    Ok(Count { cases: n(cases)?, people: n(people)? })
+}
+
+impl Backend {
+    /// `SELECT … FROM cases c WHERE` received in the period, in the scope, accusing none of `blind`.
+    fn cases_received(
+        select: &str,
+        scope: &[i64],
+        blind: &Blindness,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> sqlx::QueryBuilder<Db> {
+        let mut b = sqlx::QueryBuilder::<Db>::new(select);
+        b.push(" FROM cases c WHERE c.received_at >= ").push_bind(start).push(" AND c.received_at < ").push_bind(end);
+        push_whole_scope(&mut b, scope);
+        push_not_accusing(&mut b, blind);
+        b
+    }
+
+    /// The cases received in the period counted by `key`, an expression of `c`.
+    async fn counted_by<K>(
+        &self,
+        key: &str,
+        scope: &[i64],
+        blind: &Blindness,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> StoreResult<Vec<(K, Count)>>
+    where
+        K: for<'r> sqlx::Decode<'r, Db> + sqlx::Type<Db> + Send + Unpin,
+    {
+        let select = format!("SELECT {key} AS k, COUNT(*) AS cases, CAST(SUM(c.headcount) AS BIGINT) AS people");
+        let mut b = Self::cases_received(&select, scope, blind, start, end);
+        b.push(" GROUP BY ").push(key).push(" ORDER BY cases DESC, k");
+        let rows = b.build().fetch_all(self.reader()).await?;
+        rows.iter().map(|r| Ok((r.try_get("k")?, count_of(r, "cases", "people")?))).collect()
+    }
+}
+
 #[async_trait::async_trait]
 impl TallyStore for Backend {
     async fn skip_level_counts(&self, scope: &[i64], blind: &Blindness) -> StoreResult<Vec<SkipLevelCount>> {
@@ -52,9 +90,11 @@ impl TallyStore for Backend {
             return Ok(Vec::new());
         }
         let mut b = sqlx::QueryBuilder::<Db>::new(
-            "SELECT n.code, n.name, COUNT(*) AS cases FROM cases c JOIN units n ON n.id = c.place_unit_id \
-             WHERE CAST(c.flags AS TEXT) LIKE '%\"skip_level\"%'",
+            "SELECT n.code, n.name, COUNT(*) AS cases FROM cases c JOIN units n ON n.id = c.place_unit_id WHERE (",
         );
+        // At any level reached.
+        b.push(Reached::ALL.map(|r| format!("CAST(c.flags AS TEXT) LIKE '%\"{}\"%'", r.flag().code())).join(" OR "));
+        b.push(")");
         push_whole_scope(&mut b, scope);
         push_not_accusing(&mut b, blind);
         b.push(" GROUP BY n.code, n.name ORDER BY cases DESC, n.code");
@@ -86,15 +126,11 @@ impl TallyStore for Backend {
         }
         // A deadline counts in the period of the day it was settled: the China day it was met, or,
         // unmet, its due day once that has passed (docs/MEASURES.md).
-        let mut deadlines =
-            sqlx::QueryBuilder::<Db>::new("SELECT d.kind, COUNT(*) AS due, SUM(CASE WHEN d.met_at IS NOT NULL AND ");
-        deadlines.push(dialect::CHINA_DAY_OF_MET_AT).push(" <= d.due THEN 1 ELSE 0 END) AS on_time");
+        let mut deadlines = sqlx::QueryBuilder::<Db>::new("SELECT d.kind, COUNT(*) AS due, SUM(CASE WHEN ");
+        deadlines.push(met_in_time()).push(" THEN 1 ELSE 0 END) AS on_time");
         deadlines
             .push(" FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.kind IN ('notice', 'handling')");
-        deadlines.push(" AND ((d.met_at IS NOT NULL AND ").push(dialect::CHINA_DAY_OF_MET_AT).push(" >= ");
-        deadlines.push_bind(from).push(" AND ").push(dialect::CHINA_DAY_OF_MET_AT).push(" <= ").push_bind(to);
-        deadlines.push(") OR (d.met_at IS NULL AND d.due >= ").push_bind(from);
-        deadlines.push(" AND d.due <= ").push_bind(to).push(" AND d.due < ").push_bind(today).push("))");
+        push_settled(&mut deadlines, from, to, today);
         push_whole_scope(&mut deadlines, scope);
         push_not_accusing(&mut deadlines, blind);
         deadlines.push(" GROUP BY d.kind");
@@ -110,7 +146,7 @@ impl TallyStore for Backend {
                 _ => tallies.closure = tally,
             }
         }
-        let (start, end) = (china_midnight(from)?, china_midnight(to.succ_opt().unwrap_or(to))?);
+        let (start, end) = china_days(from, to);
         let mut ratings = sqlx::QueryBuilder::<Db>::new(
             "SELECT e.payload FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'rated' AND e.occurred_at >= ",
         );
@@ -168,5 +204,58 @@ impl TallyStore for Backend {
                 })
             })
             .collect()
+    }
+
+    async fn case_counts(
+        &self,
+        scope: &[i64],
+        blind: &Blindness,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> StoreResult<CaseCounts> {
+        let mut counts = CaseCounts::default();
+        if scope.is_empty() {
+            return Ok(counts);
+        }
+        let flagged = |flag: Flag| format!("CAST(c.flags AS TEXT) LIKE '%\"{}\"%'", flag.code());
+        let (repeat, collective) = (flagged(Flag::Repeat), flagged(Flag::Collective));
+        let totals = format!(
+            "SELECT COUNT(*) AS cases, CAST(SUM(c.headcount) AS BIGINT) AS people, \
+             CAST(SUM(CASE WHEN {repeat} THEN 1 ELSE 0 END) AS BIGINT) AS repeats, \
+             CAST(SUM(CASE WHEN {repeat} THEN c.headcount ELSE 0 END) AS BIGINT) AS repeat_people, \
+             CAST(SUM(CASE WHEN {collective} THEN 1 ELSE 0 END) AS BIGINT) AS collective, \
+             CAST(SUM(CASE WHEN {collective} THEN c.headcount ELSE 0 END) AS BIGINT) AS collective_people"
+        );
+        let row = Self::cases_received(&totals, scope, blind, start, end).build().fetch_one(self.reader()).await?;
+        counts.all = count_of(&row, "cases", "people")?;
+        counts.repeats = count_of(&row, "repeats", "repeat_people")?;
+        counts.collective = count_of(&row, "collective", "collective_people")?;
+        counts.by_class = self.counted_by("c.category_code", scope, blind, start, end).await?;
+        counts.by_channel = self.counted_by("c.channel", scope, blind, start, end).await?;
+        counts.by_purpose = self.counted_by("c.purpose", scope, blind, start, end).await?;
+        counts.by_place = self.counted_by("c.place_unit_id", scope, blind, start, end).await?;
+        counts.by_holder = self.counted_by("c.holding_unit_id", scope, blind, start, end).await?;
+        counts.by_month = self.counted_by(dialect::CHINA_MONTH_OF_RECEIVED_AT, scope, blind, start, end).await?;
+        counts.by_month.sort_by(|a: &(String, Count), b| a.0.cmp(&b.0));
+        let skipped = Reached::ALL.map(|r| flagged(r.flag())).join(" OR ");
+        let mut b =
+            Self::cases_received("SELECT c.place_unit_id, c.flags, c.state, c.headcount", scope, blind, start, end);
+        b.push(" AND (").push(skipped).push(") ORDER BY c.id");
+        #[derive(serde::Deserialize)]
+        struct Accountable {
+            #[serde(default)]
+            owner_leader: Option<String>,
+        }
+        for row in b.build().fetch_all(self.reader()).await? {
+            let Json(flags): Json<Vec<String>> = row.try_get("flags")?;
+            let Json(state): Json<Accountable> = row.try_get("state")?;
+            counts.skip_level.push(SkipLevelVisit {
+                against: row.try_get("place_unit_id")?,
+                flags: flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).collect(),
+                leader: state.owner_leader,
+                people: u64::try_from(row.try_get::<i64, _>("headcount")?).unwrap_or_default(),
+            });
+        }
+        Ok(counts)
     }
 }

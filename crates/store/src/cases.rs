@@ -177,6 +177,30 @@ pub enum Waiting {
     ReturnVisit,
 }
 
+/// Which skip-level visits a list keeps (TWN-14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipFilter {
+    /// Flagged at any level.
+    Any,
+    /// Went this far and no farther.
+    Reached(huiyin_core::statistics::Reached),
+}
+
+/// The cases behind one number of a measure over a period (docs/MEASURES.md): all it counts, those
+/// counted for it (met in time, rated, pleased, a repeat) or those that count against it (late,
+/// lapsed unrated, 不满意, a first petition).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureFilter {
+    pub measure: huiyin_core::kpi::MeasureCode,
+    pub part: huiyin_core::kpi::MeasurePart,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub today: NaiveDate,
+    /// 参评率: the cases whose rating window lapsed unrated in the period (the application counts
+    /// them, with the calendar).
+    pub lapsed: Vec<i64>,
+}
+
 /// A filtered, sorted page of cases. `scope` is mandatory: the units whose cases the reader may see.
 #[derive(Debug, Clone, Default)]
 pub struct CaseQuery {
@@ -212,6 +236,14 @@ pub struct CaseQuery {
     pub flag: Option<huiyin_core::case::Flag>,
     /// Only cases waiting on this step of their holder.
     pub waiting: Option<Waiting>,
+    /// Only cases of this purpose (诉求目的).
+    pub purpose: Option<huiyin_core::case::Purpose>,
+    /// Only cases whose problem is in this unit's place (问题属地).
+    pub place_unit: Option<i64>,
+    /// Only skip-level visits: any, or those that went this far and no farther (TWN-14).
+    pub skip_level: Option<SkipFilter>,
+    /// Only the cases behind a measure's number (GEN-9, docs/MEASURES.md).
+    pub measure: Option<MeasureFilter>,
     /// A full-text search counts its matches only this far past the page's first row, and says
     /// when there are more ([`Page::total_exact`]); `None` counts them all. Other totals are always
     /// exact (they come from tallies and covering indexes).

@@ -1,7 +1,12 @@
-//! Counts over many cases: the public measures (GEN-9) and skip-level petitions (TWN-14).
+//! Counts over many cases: the measures (GEN-9), the statistics of a period (issue 21) and
+//! skip-level petitions (TWN-14).
+
+use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use huiyin_core::case::Flag;
+use huiyin_core::statistics::Count;
 
 use crate::{Blindness, StoreResult};
 
@@ -38,6 +43,48 @@ pub trait TallyStore: Send + Sync {
     /// case in their order (for 参评率: a reply's rating window lapsed unrated); none of a case that
     /// accuses one of `blind`.
     async fn reply_trail(&self, scope: &[i64], blind: &Blindness, since: DateTime<Utc>) -> StoreResult<Vec<ReplyStep>>;
+    /// The statistics of the cases registered or held in `scope` and received from `start` to
+    /// before `end` (issue 21); none that accuses one of `blind` (GEN-7).
+    async fn case_counts(
+        &self,
+        scope: &[i64],
+        blind: &Blindness,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> StoreResult<CaseCounts>;
+}
+
+/// The cases received in a period, counted (issue 21). Keys are the stored codes and ids; the
+/// application names them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseCounts {
+    pub all: Count,
+    /// Flagged 重复信访; the others are first petitions (初信初访).
+    pub repeats: Count,
+    /// Flagged 集体访.
+    pub collective: Count,
+    /// By the full code of the content class.
+    pub by_class: Vec<(String, Count)>,
+    pub by_channel: Vec<(String, Count)>,
+    pub by_purpose: Vec<(String, Count)>,
+    /// By the unit of the problem's place (问题属地); none where no unit was recorded.
+    pub by_place: Vec<(Option<i64>, Count)>,
+    /// By the unit holding the case now.
+    pub by_holder: Vec<(i64, Count)>,
+    /// By the month received, China time (`2026-11`), in order.
+    pub by_month: Vec<(String, Count)>,
+    /// Each visit flagged 越级 (at any level), with what it counts against (TWN-14).
+    pub skip_level: Vec<SkipLevelVisit>,
+}
+
+/// A skip-level visit: the unit of the problem's place it counts against, its flags (the level it
+/// reached) and the leader accountable for the case (包案领导), by login name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkipLevelVisit {
+    pub against: Option<i64>,
+    pub flags: BTreeSet<Flag>,
+    pub leader: Option<String>,
+    pub people: u64,
 }
 
 /// A reply or a rating of a case.

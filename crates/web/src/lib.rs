@@ -59,3 +59,9 @@ fn file_response(disposition: &str, filename: &str, blob: huiyin_store::Blob) ->
     )
         .into_response()
 }
+
+/// The query string of a case list's filters (`unit=XS&from=2026-11-01…`), which `/cases` and
+/// `/api/v1/cases` both read: the list behind a report's number.
+pub(crate) fn case_query(filter: &huiyin_app::statistics::CaseFilter) -> String {
+    filter.iter().map(|(k, v)| format!("{k}={}", ui::urlencode(v))).collect::<Vec<_>>().join("&")
+}

@@ -1,13 +1,16 @@
 //! Case lists: filters, sorts and pages within the reader's scope, without what they are blind to.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use huiyin_core::case::{CHINA_OFFSET, Channel, Flag};
+use huiyin_core::case::{CHINA_OFFSET, Channel, Flag, Purpose};
 use huiyin_core::event::Status;
 use huiyin_core::identity::{masked_id_number, masked_phone};
+use huiyin_core::kpi::{MeasureCode, MeasurePart, MeasurePeriod};
 use huiyin_core::limits;
+use huiyin_core::statistics::Reached;
 use huiyin_core::text;
+use huiyin_core::unit::UnitCode;
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
-use huiyin_store::{CaseQuery, CaseSort, CaseSummary, Page, Waiting};
+use huiyin_store::{CaseQuery, CaseSort, CaseSummary, MeasureFilter, Page, SkipFilter, Waiting};
 use serde::Deserialize;
 
 use crate::actor::Actor;
@@ -38,7 +41,8 @@ pub struct ListParams {
     /// `me`: only the cases the caller holds; `online`: online petitions held by the caller's unit
     /// that nobody has taken yet (the unit's queue, FED-1: a staff member takes one with `take`).
     pub owner: Option<String>,
-    /// `unit`: only the cases the caller's own unit holds now (not the units below it).
+    /// `unit`: only the cases the caller's own unit holds now (not the units below it); a unit's
+    /// code: only the cases that unit holds now.
     pub held: Option<String>,
     /// A content class's stable code (two digits a level, `01`, `0102`, `010203`): that class and
     /// the classes under it.
@@ -54,6 +58,23 @@ pub struct ListParams {
     pub total: Option<String>,
     /// A reception session's id (接访活动, TWN-10): only the visits registered in it.
     pub session: Option<i64>,
+    /// `accusation`, `suggestion`, `appeal`, `request` or `other` (诉求目的): only cases of it.
+    pub purpose: Option<String>,
+    /// A unit's code: only cases whose problem is in its place (问题属地).
+    pub place: Option<String>,
+    /// `any`: only skip-level visits (越级, TWN-14); `county`, `city`, `province` or `beijing`: only
+    /// those that went this far and no farther.
+    pub reached: Option<String>,
+    /// A measure's code (`timely_acceptance`, `on_time_closure`, `participation`,
+    /// `satisfaction_office`, `satisfaction`, `repeat_rate`): only the cases behind its numbers over
+    /// `period`, in the units of `unit` (docs/MEASURES.md).
+    pub measure: Option<String>,
+    /// With `measure`: `all` (default: its denominator), `counted` (its numerator) or `missed`
+    /// (the rest).
+    pub part: Option<String>,
+    /// With `measure`: `2026-11`, `2026-Q4`, `2026` or `2026-03-05..2026-03-14`; default the twelve
+    /// months to today.
+    pub period: Option<String>,
     /// From 1.
     pub page: Option<u32>,
     /// 1 to 200, default 20.
@@ -62,9 +83,9 @@ pub struct ListParams {
 
 /// The names of the list's filters in a query string: every field of [`ListParams`] but the page and
 /// its size.
-pub const FILTER_KEYS: [&str; 15] = [
+pub const FILTER_KEYS: [&str; 21] = [
     "q", "status", "channel", "unit", "from", "to", "sort", "due", "owner", "held", "category", "flag", "waiting",
-    "total", "session",
+    "total", "session", "purpose", "place", "reached", "measure", "part", "period",
 ];
 
 /// How far past a page's first row a bounded total counts a full-text search's matches: a word
@@ -173,10 +194,7 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
     let mut held_by = match blank(&p.held) {
         None => None,
         Some("unit") => Some(actor.user.unit_id),
-        Some(_) => {
-            errors.push(FieldError::new("held", Invalid::NotAChoice { allowed: "unit".into() }));
-            None
-        }
+        Some(code) => unit_named(state, "held", code, &mut errors).await?,
     };
     if blank(&p.owner) == Some("online") {
         held_by = Some(actor.user.unit_id);
@@ -208,11 +226,31 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
             None
         }
     };
+    let purpose = blank(&p.purpose).and_then(|s| keep(&mut errors, Purpose::parse("purpose", s)));
+    let place_unit = match blank(&p.place) {
+        Some(code) => unit_named(state, "place", code, &mut errors).await?,
+        None => None,
+    };
+    let skip_level = match blank(&p.reached) {
+        None => None,
+        Some("any") => Some(SkipFilter::Any),
+        Some(r) => {
+            let allowed = || Invalid::NotAChoice { allowed: "any, county, city, province, beijing".into() };
+            keep(
+                &mut errors,
+                Reached::parse(r).map(SkipFilter::Reached).ok_or_else(|| FieldError::new("reached", allowed())),
+            )
+        }
+    };
     let per_page = p.per_page.unwrap_or(20);
     if !(1..=200).contains(&per_page) {
         errors.push(FieldError::new("per_page", Invalid::OutOfRange { min: 1, max: 200 }));
     }
     let scope = crate::units::units_within(state, actor, blank(&p.unit), &mut errors).await?;
+    let measure = match blank(&p.measure) {
+        Some(code) => measure_filter(state, actor, &scope, code, p, today, &mut errors).await?,
+        None => None,
+    };
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
@@ -235,12 +273,69 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
         category,
         flag,
         waiting,
+        purpose,
+        place_unit,
+        skip_level,
+        measure,
         count_up_to,
         sort: sort.unwrap_or_default(),
         page: p.page.unwrap_or(1).max(1),
         per_page,
     };
     Ok(query)
+}
+
+/// The unit `code` names; else the refusal on `field`. Any unit may be named (a case of the
+/// reader's scope may be held by, or be about the place of, a unit outside it): the list stays
+/// within the reader's scope.
+async fn unit_named(state: &AppState, field: &str, code: &str, errors: &mut Vec<FieldError>) -> AppResult<Option<i64>> {
+    let unit = match UnitCode::parse(field, code) {
+        Ok(code) => state.store.unit_by_code(code.as_str()).await?,
+        Err(e) => {
+            errors.push(e);
+            return Ok(None);
+        }
+    };
+    match unit {
+        Some(unit) => Ok(Some(unit.id)),
+        None => {
+            errors.push(FieldError::new(field, Invalid::UnknownUnit));
+            Ok(None)
+        }
+    }
+}
+
+/// How many cases of lapsed rating windows a list holds at most (SQLite binds 32,766 values).
+const MAX_LAPSED_LISTED: usize = 20_000;
+
+/// The cases behind a measure's number (`measure`, `part`, `period`) in `scope`.
+async fn measure_filter(
+    state: &AppState,
+    actor: &Actor,
+    scope: &[i64],
+    code: &str,
+    p: &ListParams,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> AppResult<Option<MeasureFilter>> {
+    let measure = keep(errors, MeasureCode::parse("measure", code));
+    let part = match blank(&p.part) {
+        Some(part) => keep(errors, MeasurePart::parse("part", part)),
+        None => Some(MeasurePart::All),
+    };
+    let period = keep(errors, MeasurePeriod::parse(blank(&p.period), None, None, today));
+    let (Some(measure), Some(part), Some(period)) = (measure, part, period) else { return Ok(None) };
+    let lapsed = if measure == MeasureCode::Participation && part != MeasurePart::Counted {
+        let mut ids = crate::measures::lapsed_cases(state, scope, &actor.blind, period, today).await?;
+        ids.sort_unstable();
+        ids.dedup();
+        // Each id is a bound parameter; a list pages through the first of them at most.
+        ids.truncate(MAX_LAPSED_LISTED);
+        ids
+    } else {
+        Vec::new()
+    };
+    Ok(Some(MeasureFilter { measure, part, from: period.from, to: period.to, today, lapsed }))
 }
 
 /// A page of a case list, its personal data masked, with the words searched for (to highlight them).

@@ -19,4 +19,5 @@ mod open311;
 mod public;
 mod reception;
 mod search;
+mod statistics;
 mod training;

@@ -7,16 +7,19 @@ use serde_json::{Value, json};
 
 use crate::common::{Backend, Db, Server, agent, get, json as json_of, post, put};
 
+/// Five different people, each with a matter of their own (none a repeat of another's).
+pub(crate) const FIVE_PEOPLE: [(&str, &str, &str); 5] = [
+    ("王秀英", "13812345671", "工地拖欠工资三个月。"),
+    ("李建国", "13812345672", "小区路灯损坏半年无人维修。"),
+    ("赵桂兰", "13812345673", "低保申请三个月没有答复。"),
+    ("孙立新", "13812345674", "楼上住户长期深夜噪音扰民。"),
+    ("周玉兰", "13812345675", "老旧小区加装电梯费用分摊有争议。"),
+];
+
 /// A visit by one of five different people about a different matter each (so that none is taken for
 /// a repeat of another), the repeat flagged by hand.
 fn visit(who: usize, received: &str, flags: &[&str]) -> Value {
-    let (name, phone, matter) = [
-        ("王秀英", "13812345671", "工地拖欠工资三个月。"),
-        ("李建国", "13812345672", "小区路灯损坏半年无人维修。"),
-        ("赵桂兰", "13812345673", "低保申请三个月没有答复。"),
-        ("孙立新", "13812345674", "楼上住户长期深夜噪音扰民。"),
-        ("周玉兰", "13812345675", "老旧小区加装电梯费用分摊有争议。"),
-    ][who];
+    let (name, phone, matter) = FIVE_PEOPLE[who];
     json!({
         "channel": "visit", "unit": "XS", "received_at": format!("{received}T09:30:00+08:00"),
         "petitioner": {"name": name, "phone": phone, "address": "西山社区向阳街 12 号"},

@@ -21,6 +21,7 @@ mod public;
 mod reception;
 mod saved_filters;
 mod search;
+mod statistics;
 mod supervision;
 mod tokens;
 mod training;
@@ -162,6 +163,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::list_supervision))
         .routes(routes!(supervision::meetings_missed))
         .routes(routes!(measures::unit_measures))
+        .routes(routes!(statistics::unit_statistics))
+        .routes(routes!(statistics::unit_rollup))
         .routes(routes!(units::list_units, units::add_unit))
         .routes(routes!(units::edit_unit))
         .routes(routes!(units::close_unit))

@@ -99,6 +99,81 @@ pub(super) fn xlsx_sheet(table: &ExportTable, name: &str, widths: &[f64]) -> Res
     workbook.save_to_buffer().map_err(failed)
 }
 
+/// A report's tables as one workbook, a sheet a table: headings bold and frozen, counts as numbers,
+/// rates as percentages (`暂无数据` where nothing was counted).
+pub(super) fn xlsx_book(sheets: &[super::reports::Sheet]) -> Result<Vec<u8>, PageError> {
+    use super::reports::Cell;
+    use rust_xlsxwriter::{Format, Workbook};
+    let failed = |e: rust_xlsxwriter::XlsxError| {
+        tracing::error!(error = %e, "export failed");
+        PageError(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后再试。".into())
+    };
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    let points = Format::new().set_num_format("+0.0;-0.0;0.0");
+    for table in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&table.name).map_err(failed)?;
+        for (col, heading) in (0u16..).zip(&table.headers) {
+            sheet.write_string_with_format(0, col, heading, &bold).map_err(failed)?;
+            let width = if col == 0 { 24.0 } else { 14.0 };
+            sheet.set_column_width(col, width).map_err(failed)?;
+        }
+        for (row, cells) in (1u32..).zip(&table.rows) {
+            for (col, cell) in (0u16..).zip(cells) {
+                match cell {
+                    Cell::Text(text) => sheet.write_string(row, col, inert(text)).map(|_| ()),
+                    Cell::Count(n) => sheet.write_number(row, col, *n as f64).map(|_| ()),
+                    Cell::Rate(Some(p)) => sheet.write_number_with_format(row, col, p / 100.0, &percent).map(|_| ()),
+                    Cell::Rate(None) => sheet.write_string(row, col, "暂无数据").map(|_| ()),
+                    Cell::Points(None) => sheet.write_string(row, col, "—").map(|_| ()),
+                    Cell::Points(Some(p)) => sheet.write_number_with_format(row, col, *p, &points).map(|_| ()),
+                }
+                .map_err(failed)?;
+            }
+        }
+        sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    }
+    workbook.save_to_buffer().map_err(failed)
+}
+
+/// A report's tables as one CSV: the report's title, then each table under its name, a blank line
+/// between.
+pub(super) fn csv_book(title: &str, sheets: &[super::reports::Sheet]) -> String {
+    use super::reports::Cell;
+    let mut out = String::from("\u{feff}");
+    let field = |cell: &str| {
+        let cell = inert(cell);
+        if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell }
+    };
+    out.push_str(&field(title));
+    out.push_str("\r\n");
+    for table in sheets {
+        out.push_str("\r\n");
+        out.push_str(&field(&table.name));
+        out.push_str("\r\n");
+        out.push_str(&table.headers.iter().map(|h| field(h)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+        for row in &table.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(t) => field(t),
+                    Cell::Count(n) => n.to_string(),
+                    Cell::Rate(Some(p)) => format!("{p:.1}%"),
+                    Cell::Rate(None) => "暂无数据".into(),
+                    Cell::Points(None) => "—".into(),
+                    Cell::Points(Some(p)) => format!("{p:+.1}"),
+                })
+                .collect();
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,20 @@ pub(super) struct ListForm {
     /// A reception session's id (TWN-10): its visits.
     #[serde(default)]
     session: String,
+    /// The filters a report's number links with (issue 21): purpose, problem place, skip-level
+    /// reach, and a measure's part over a period.
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    reached: String,
+    #[serde(default)]
+    measure: String,
+    #[serde(default)]
+    part: String,
+    #[serde(default)]
+    period: String,
     page: Option<u32>,
 }
 
@@ -147,6 +161,12 @@ impl ListForm {
             total: Some(if self.total == "exact" { "exact" } else { "bounded" }.into()),
             // A value no link gives is a session no one has: an empty list.
             session: some(&self.session).map(|s| s.trim().parse().unwrap_or(0)),
+            purpose: some(&self.purpose),
+            place: some(&self.place),
+            reached: some(&self.reached),
+            measure: some(&self.measure),
+            part: some(&self.part),
+            period: some(&self.period),
             page: self.page,
             per_page: Some(20),
         }
@@ -176,11 +196,69 @@ impl ListForm {
             ("waiting", &self.waiting),
             ("total", &self.total),
             ("session", &self.session),
+            ("purpose", &self.purpose),
+            ("place", &self.place),
+            ("reached", &self.reached),
+            ("measure", &self.measure),
+            ("part", &self.part),
+            ("period", &self.period),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k, v.as_str()))
         .collect()
+    }
+
+    /// The report's filters (issue 21), which the filter form has no field for: kept as hidden
+    /// fields, and said above the list.
+    pub(super) fn report_pairs(&self) -> Vec<(&'static str, &str)> {
+        self.pairs()
+            .into_iter()
+            .filter(|(k, _)| REPORT_KEYS.contains(k) || (*k == "held" && self.held_is_unit()))
+            .collect()
+    }
+
+    /// Whether `held` names a unit by its code (a report's link) rather than the reader's own.
+    pub(super) fn held_is_unit(&self) -> bool {
+        !matches!(self.held.as_str(), "" | "unit")
+    }
+
+    /// The report's filters in words: “按期办结率 未达标 · 2026年11月”.
+    pub(super) fn report_words(&self) -> String {
+        let mut words = Vec::new();
+        if !self.measure.is_empty() {
+            use huiyin_core::kpi::{MeasureCode, MeasurePart, measures};
+            let label = measures(&Default::default())
+                .into_iter()
+                .find(|m| m.code == self.measure)
+                .map_or(self.measure.clone(), |m| m.label.to_owned());
+            let part = MeasurePart::parse("part", if self.part.is_empty() { "all" } else { &self.part });
+            let which = match (MeasureCode::parse("measure", &self.measure), part) {
+                (Ok(measure), Ok(part)) => measure.part_label(part),
+                _ => "",
+            };
+            words.push(format!("{label}:{which}"));
+        }
+        if !self.period.is_empty() {
+            let today = huiyin_core::limits::china_day(Utc::now());
+            let period = huiyin_core::kpi::MeasurePeriod::parse(Some(&self.period), None, None, today);
+            words.push(period.map_or(self.period.clone(), |p| p.label_zh()));
+        }
+        if !self.purpose.is_empty() {
+            let purpose = huiyin_core::case::Purpose::parse("purpose", &self.purpose);
+            words.push(format!("诉求目的:{}", purpose.map_or(self.purpose.as_str(), |p| p.label_zh())));
+        }
+        if !self.place.is_empty() {
+            words.push(format!("问题属地:{}", self.place));
+        }
+        if self.held_is_unit() {
+            words.push(format!("现办理单位:{}", self.held));
+        }
+        if !self.reached.is_empty() {
+            let reached = huiyin_core::statistics::Reached::parse(&self.reached);
+            words.push(format!("越级访{}", reached.map_or("", |r| r.label_zh())));
+        }
+        words.join(" · ")
     }
 
     fn href(&self, page: u32) -> String {
@@ -191,6 +269,9 @@ impl ListForm {
         out
     }
 }
+
+/// The list filters only a report's links set (issue 21).
+const REPORT_KEYS: [&str; 6] = ["purpose", "place", "reached", "measure", "part", "period"];
 
 /// 保存当前筛选: saves the list's filters under a name, and shows the list again.
 pub(super) async fn save_filter(
@@ -428,6 +509,12 @@ mod tests {
             waiting: "s".into(),
             total: "s".into(),
             session: "s".into(),
+            purpose: "s".into(),
+            place: "s".into(),
+            reached: "s".into(),
+            measure: "s".into(),
+            part: "s".into(),
+            period: "s".into(),
             page: None,
         };
         let mut keys: Vec<&str> = all.pairs().into_iter().map(|(k, _)| k).collect();

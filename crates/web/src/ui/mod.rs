@@ -12,6 +12,7 @@ mod audit;
 mod bulk;
 mod case;
 mod case_forms;
+mod charts;
 mod complaints;
 mod democracy;
 mod duty;
@@ -26,6 +27,7 @@ mod meetings;
 mod receipt;
 mod reception;
 mod register;
+mod reports;
 mod supervision;
 mod training;
 mod unit_settings;
@@ -246,7 +248,7 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
@@ -360,6 +362,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/saved-filters", post(save_filter)),
         ("/saved-filters/{id}/delete", post(delete_filter)),
         ("/dashboard", get(dashboard)),
+        ("/reports", get(reports::reports_page)),
+        ("/reports/export", get(reports::export)),
         ("/admin/calendar", get(admin_calendar).post(import_calendar)),
         ("/admin/users", get(admin_users::users_page)),
         ("/admin/users/new", get(admin_users::new_person_form).post(admin_users::add_person)),

@@ -605,6 +605,30 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
             assert_eq!(s["visits"], json!(0), "{who} counts the accusation in the month's sessions: {listed}");
         }
 
+        // The reports of their own unit for the month (issue 21): the accusation is not even a
+        // number. Each count equals that of the case list the reader is shown, which leaves it out.
+        let unit = match who.split('_').next() {
+            Some("xz") => "XZ",
+            Some("mz") => "XZ-MZ",
+            Some("px") => "QX",
+            _ => "XS",
+        };
+        let today = huiyin_core::limits::china_day(chrono::Utc::now());
+        let period = format!("{}", today.format("%Y-%m"));
+        let first = format!("{period}-01");
+        let (_, listed) = api(token, "get", &format!("/cases?unit={unit}&from={first}&to={today}"), None);
+        let (status, stats) = api(token, "get", &format!("/units/{unit}/statistics?from={first}&to={today}"), None);
+        assert_eq!(status, 200, "{who}: {stats}");
+        assert_eq!(stats["all"]["cases"], listed["total"], "{who} counts the accusation: {stats}");
+        leaks(who, "the statistics", &stats.to_string());
+        let (_, measures) = api(token, "get", &format!("/units/{unit}/measures?period={period}"), None);
+        assert_eq!(measures["measures"][5]["denominator"], listed["total"], "{who} counts it: {measures}");
+        let (status, rollup) = api(token, "get", &format!("/units/{unit}/rollup?period={period}"), None);
+        assert_eq!(status, 200, "{who}: {rollup}");
+        assert_eq!(rollup["total"]["registered"], listed["total"], "{who} counts it in the roll-up: {rollup}");
+        let (_, behind) = api(token, "get", &format!("/cases?unit={unit}&measure=repeat_rate&period={period}"), None);
+        leaks(who, "a measure's cases", &behind.to_string());
+
         // The staff pages, by the login form, with a session.
         let agent: ureq::Agent =
             ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
@@ -701,6 +725,30 @@ pub fn gen_7_enumerated_the_accused_never_reaches_the_accusation(backend: Backen
                 }
                 // The list exported whole and unmasked, plain and searched for the petitioner. As
                 // CSV: the workbook is the same table (`export_cases`), compressed, so unreadable here.
+                // The report of the reader's own unit for this month, on the page and exported
+                // (issue 21): the accusation is not even a number.
+                if path == "/reports" || path == "/reports/export" {
+                    let unit = match who.split('_').next() {
+                        Some("xz") => "XZ",
+                        Some("mz") => "XZ-MZ",
+                        Some("px") => "QX",
+                        _ => "XS",
+                    };
+                    let url = w.server.url(&format!("{path}?unit={unit}&period={month}&format=csv"));
+                    let mut got = fresh().get(&url).header("Cookie", &cookie).call().unwrap();
+                    assert_eq!(got.status().as_u16(), 200, "{who} {path}");
+                    let text = got.body_mut().read_to_string().unwrap_or_default();
+                    leaks(who, path, &text);
+                    let (_, listed) = get(
+                        &w.server,
+                        &tokens[*who],
+                        &format!("/api/v1/cases?unit={unit}&period={month}&measure=repeat_rate"),
+                    );
+                    let total = listed["total"].as_i64().unwrap();
+                    if path == "/reports/export" {
+                        assert!(text.contains(&format!("信访总量,{total},")), "{who} counts the accusation: {text}");
+                    }
+                }
                 if path == "/cases/export" {
                     for q in ["", "保密癸", "13812345678"] {
                         let form = [("csrf", csrf.as_str()), ("format", "csv"), ("full", "1"), ("q", q)];
