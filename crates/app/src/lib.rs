@@ -14,6 +14,7 @@ pub mod batcher;
 pub mod cases;
 pub mod categories;
 pub mod charters;
+pub mod charts;
 pub mod community_bodies;
 pub mod complaints;
 pub mod context;

@@ -367,3 +367,227 @@ pub fn measure_cases(unit: &str, measure: &str, part: &str, period: MeasurePerio
         ("period", period.key()),
     ]
 }
+
+/// A cell of a report's table: text, a count, or a rate (none: nothing to count).
+pub enum Cell {
+    Text(String),
+    Count(u64),
+    Rate(Option<f64>),
+    /// A change in percentage points, one decimal (none: nothing to compare), and whether a rise
+    /// is better (all measures but 重复信访率).
+    Points(Option<f64>, bool),
+}
+
+/// A table of a report: a sheet of the XLSX, a section of the CSV and of the printed report.
+pub struct ReportTable {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The report's tables, in order: the measures, the roll-up, the totals, each statistics table and
+/// the skip-level visits. The XLSX and CSV exports write them; the printed report sets them.
+pub fn report_tables(stats: &UnitStatistics, rollup: &Rollup) -> Vec<ReportTable> {
+    let total = &rollup.total;
+    let mut out = vec![ReportTable {
+        name: "考核指标".into(),
+        headers: ["指标", "本期", "分子", "分母", "上期", "变化(百分点)"].map(String::from).to_vec(),
+        rows: total
+            .measures
+            .iter()
+            .zip(&total.previous)
+            .zip(&total.changes)
+            .map(|((m, p), c)| {
+                vec![
+                    Cell::Text(m.label.into()),
+                    Cell::Rate(m.percent),
+                    Cell::Count(m.numerator),
+                    Cell::Count(m.denominator),
+                    Cell::Rate(p.percent),
+                    Cell::Points(*c, m.higher_is_better),
+                ]
+            })
+            .collect(),
+    }];
+    let mut headers = vec!["单位".to_owned(), "单位代码".to_owned(), "登记件数".to_owned()];
+    headers.extend(total.measures.iter().map(|m| m.label.to_owned()));
+    out.push(ReportTable {
+        name: "下级单位汇总".into(),
+        headers,
+        rows: std::iter::once(total)
+            .chain(&rollup.units)
+            .map(|l| {
+                let mut row =
+                    vec![Cell::Text(l.unit.name.clone()), Cell::Text(l.unit.code.clone()), Cell::Count(l.registered)];
+                if std::ptr::eq(l, total) {
+                    row[0] = Cell::Text(format!("合计({})", l.unit.name));
+                }
+                row.extend(l.measures.iter().map(|m| Cell::Rate(m.percent)));
+                row
+            })
+            .collect(),
+    });
+    let count_rows = |lines: &mut dyn Iterator<Item = &StatLine>| -> Vec<Vec<Cell>> {
+        lines
+            .map(|l| vec![Cell::Text(l.label.clone()), Cell::Count(l.count.cases), Cell::Count(l.count.people)])
+            .collect()
+    };
+    let count_headers = || ["项目", "件数", "人数"].map(String::from).to_vec();
+    out.push(ReportTable {
+        name: "总量".into(),
+        headers: count_headers(),
+        rows: count_rows(&mut [&stats.all, &stats.first, &stats.repeats, &stats.collective].into_iter()),
+    });
+    for t in &stats.tables {
+        out.push(ReportTable {
+            name: t.title.to_owned(),
+            headers: count_headers(),
+            rows: count_rows(&mut t.lines.iter()),
+        });
+    }
+    let mut skip_headers = vec!["被计单位".to_owned(), "合计".to_owned()];
+    skip_headers.extend(huiyin_core::statistics::Reached::ALL.iter().map(|r| r.label_zh().to_owned()));
+    skip_headers.push("包案领导".into());
+    out.push(ReportTable {
+        name: "越级访".into(),
+        headers: skip_headers,
+        rows: stats
+            .skip_level
+            .iter()
+            .map(|l| {
+                let mut row = vec![
+                    Cell::Text(l.unit.as_ref().map_or_else(|| "问题属地未填写".to_owned(), |u| u.1.clone())),
+                    Cell::Count(l.all.cases),
+                ];
+                row.extend(l.reached.iter().map(|(_, n, _)| Cell::Count(n.cases)));
+                row.push(Cell::Text(
+                    l.leaders.iter().map(|(n, c)| format!("{n} {c} 件")).collect::<Vec<_>>().join("、"),
+                ));
+                row
+            })
+            .collect(),
+    });
+    out
+}
+
+/// A change as a reader takes it in: `↑1.2个百分点(好转)`, `↓6.4个百分点(变差)`, `持平` or `—`.
+pub fn change_words(change: Option<f64>, higher_is_better: bool) -> String {
+    match change {
+        None => "—".into(),
+        Some(0.0) => "持平".into(),
+        Some(c) => {
+            let arrow = if c > 0.0 { "↑" } else { "↓" };
+            let judged = if (c > 0.0) == higher_is_better { "好转" } else { "变差" };
+            format!("{arrow}{:.1}个百分点({judged})", c.abs())
+        }
+    }
+}
+
+impl Cell {
+    /// The cell as a printed table shows it.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Rate(Some(p)) => format!("{p:.1}%"),
+            Cell::Rate(None) => "暂无数据".into(),
+            Cell::Points(change, higher_is_better) => change_words(*change, *higher_is_better),
+        }
+    }
+}
+
+/// A line's label under its column: a month without its year (`10月`), which the title gives.
+pub fn chart_label(table: &str, label: &str) -> String {
+    match label.split_once('年') {
+        Some((_, month)) if table == "month" => month.to_owned(),
+        _ => label.to_owned(),
+    }
+}
+
+/// The charts of a report by the name of the table they draw: the units' 按期办结率, the month
+/// trend beside the totals, and each statistics table's counts.
+fn report_charts(stats: &UnitStatistics, rollup: &Rollup) -> HashMap<String, String> {
+    use crate::charts::{Bar, bars, columns};
+    let mut charts = HashMap::new();
+    let closure: Vec<Bar> = rollup
+        .units
+        .iter()
+        .filter_map(|l| {
+            let rate = l.measures.iter().find(|m| m.code == "on_time_closure").and_then(|m| m.percent)?;
+            Some((l.unit.name.clone(), rate))
+        })
+        .collect();
+    if !closure.is_empty() {
+        let svg = bars("closure", "下级单位按期办结率", "各下级单位的按期办结率,数据见下表", &closure, "%", 30);
+        charts.insert("下级单位汇总".to_owned(), svg);
+    }
+    for t in &stats.tables {
+        let data: Vec<Bar> = t.lines.iter().map(|l| (chart_label(t.code, &l.label), l.count.cases as f64)).collect();
+        let svg = if t.code == "month" {
+            columns(t.code, "信访量月度走势", "每月收到的信访件数,数据见下表", &data, "")
+        } else {
+            bars(t.code, t.title, &format!("{}的信访件数,数据见下表", t.title), &data, "件", 12)
+        };
+        charts.insert(t.title.to_owned(), svg);
+    }
+    charts
+}
+
+/// 统计报表 as printed (书面存档, issue 21): the report's tables each with its chart, with who
+/// printed it and when. The file's name and its bytes.
+///
+/// Not under the unit's letterhead: the figures are counted as the reader may see them (GEN-7: a
+/// case that accuses the reader is not even a number), so the paper says who printed it and when.
+pub async fn report_pdf(
+    state: &AppState,
+    actor: &Actor,
+    stats: &UnitStatistics,
+    rollup: &Rollup,
+) -> AppResult<(String, Vec<u8>)> {
+    let mut charts = report_charts(stats, rollup);
+    let sections = report_tables(stats, rollup)
+        .into_iter()
+        .map(|t| {
+            // The first column names the line; other text (a unit's code, leaders' names) is
+            // wider than a number.
+            let texty =
+                |col: usize| t.rows.iter().any(|row| matches!(row.get(col), Some(Cell::Text(_) | Cell::Points(..))));
+            let widths = (0..t.headers.len())
+                .map(|i| {
+                    if i == 0 {
+                        3
+                    } else if texty(i) {
+                        2
+                    } else {
+                        1
+                    }
+                })
+                .collect();
+            huiyin_pdf::ReportSection {
+                chart: charts.remove(&t.name),
+                heading: t.name,
+                table: huiyin_pdf::LetterTable {
+                    columns: t.headers,
+                    widths,
+                    rows: t.rows.iter().map(|row| row.iter().map(Cell::text).collect()).collect(),
+                },
+            }
+        })
+        .collect();
+    let now = chrono::Utc::now();
+    let paper = huiyin_pdf::ReportPaper {
+        letterhead: String::new(),
+        title: format!("{}信访工作统计报表", stats.unit.name),
+        subtitle: format!(
+            "统计期间:{}(比较期间:{});按打印人查阅范围统计",
+            stats.period.label_zh(),
+            rollup.previous.label_zh()
+        ),
+        sections,
+        signature: vec![format!("打印人:{}", crate::accounts::name_and_title(&actor.user))],
+        issued_on: format!("打印于{}", crate::views::day_zh(now)),
+    };
+    let ident = format!("report-{}-{}", stats.unit.code, stats.period.key());
+    let pdf = crate::documents::issue::typeset_off_thread(state, move |t| t.report(&paper, &ident, now)).await?;
+    Ok((format!("统计报表-{}-{}.pdf", stats.unit.code, stats.period.key()), pdf))
+}

@@ -56,6 +56,28 @@ pub struct LetterTable {
     pub rows: Vec<Vec<String>>,
 }
 
+/// A report as printed (月度统计报表, issue 21): letterhead, title, the period, then sections each
+/// with its chart (SVG, drawn by the caller) and its table, and the signature block.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ReportPaper {
+    pub letterhead: String,
+    pub title: String,
+    /// The period and what it is compared with, under the title.
+    pub subtitle: String,
+    pub sections: Vec<ReportSection>,
+    pub signature: Vec<String>,
+    pub issued_on: String,
+}
+
+/// One section of a report: a heading, an optional chart and a table of its figures.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ReportSection {
+    pub heading: String,
+    /// An SVG image (no script, no external reference): typst draws it.
+    pub chart: Option<String>,
+    pub table: LetterTable,
+}
+
 /// One case in an archive volume: its number, a short summary and its documents in order.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArchivedCase {
@@ -110,6 +132,7 @@ enum Template {
     Document,
     Archive,
     NamePlate,
+    Report,
 }
 
 impl Typesetter {
@@ -148,6 +171,11 @@ impl Typesetter {
     /// Typesets a desk name plate.
     pub fn name_plate(&self, plate: &NamePlate, ident: &str, at: DateTime<Utc>) -> Result<Vec<u8>, TypesetError> {
         self.typeset(Template::NamePlate, serde_json::to_vec(plate)?, ident, at)
+    }
+
+    /// Typesets a report with its charts.
+    pub fn report(&self, paper: &ReportPaper, ident: &str, at: DateTime<Utc>) -> Result<Vec<u8>, TypesetError> {
+        self.typeset(Template::Report, serde_json::to_vec(paper)?, ident, at)
     }
 
     fn typeset(
@@ -224,6 +252,11 @@ fn with_geta(template: Template, data: &[u8], missing: &str) -> Result<Vec<u8>, 
         Template::Archive => {
             if let Some(cover) = value.get_mut("cover").and_then(|p| p.as_array_mut()) {
                 cover.push(serde_json::json!(["缺字说明", note]));
+            }
+        }
+        Template::Report => {
+            if let Some(serde_json::Value::String(subtitle)) = value.get_mut("subtitle") {
+                subtitle.push_str(&format!(" 注:{note}"));
             }
         }
         Template::NamePlate => {

@@ -18,6 +18,7 @@ const LETTER: &str = include_str!("../templates/letter.typ");
 const DOCUMENT: &str = include_str!("../templates/document.typ");
 const ARCHIVE: &str = include_str!("../templates/archive.typ");
 const NAME_PLATE: &str = include_str!("../templates/nameplate.typ");
+const REPORT: &str = include_str!("../templates/report.typ");
 
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
 
@@ -39,6 +40,7 @@ impl<'a> DocumentWorld<'a> {
             Template::Document => DOCUMENT,
             Template::Archive => ARCHIVE,
             Template::NamePlate => NAME_PLATE,
+            Template::Report => REPORT,
         };
         let main = match file_id("/main.typ") {
             Some(id) => Source::new(id, text.to_string()),

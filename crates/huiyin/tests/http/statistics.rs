@@ -123,7 +123,8 @@ both_backends!(twn_14_com_2_statistics_by_every_dimension_with_skip_level_by_the
 /// GEN-9: the county's roll-up lists its two towns, each counting its own subtree; the towns'
 /// registrations sum into the county's, the order follows the column asked for, and a town drills
 /// down to its community. The report page links each number to its cases and draws its charts,
-/// and its XLSX (read back with calamine) and CSV hold the same figures.
+/// and its XLSX (read back with calamine), CSV and printed PDF (read back with pdftotext) hold the
+/// same figures.
 fn gen_9_a_units_numbers_sum_into_its_parents_and_the_report_exports(backend: Backend) {
     let Some(db) = Db::new(backend) else { return };
     db.seed();
@@ -169,7 +170,7 @@ fn gen_9_a_units_numbers_sum_into_its_parents_and_the_report_exports(backend: Ba
     let (status, page) = browser.page("/reports?unit=QX&period=2026-10");
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("统计报表") && page.contains("2026年10月"), "{page}");
-    assert!(page.contains("<svg class=\"chart\" role=\"img\""), "charts are drawn: {page}");
+    assert!(page.contains("class=\"chart\" role=\"img\""), "charts are drawn: {page}");
     assert!(page.contains("href=\"/cases?unit=QX&amp;from=2026-10-01&amp;to=2026-10-31\">3</a>"), "{page}");
     let drill = page.split("<tr id=\"rollup-XZ\">").nth(1).unwrap_or_default();
     assert!(drill.contains("href=\"/reports?unit=XZ&#38;period=2026-10\">西镇</a>"), "drills down: {page}");
@@ -194,10 +195,18 @@ fn gen_9_a_units_numbers_sum_into_its_parents_and_the_report_exports(backend: Ba
     let rows: Vec<(String, f64)> = rollup_sheet
         .rows()
         .skip(1)
-        .map(|row| (row[0].to_string(), if let Data::Float(n) = row[2] { n } else { -1.0 }))
+        .map(|row| (row[1].to_string(), if let Data::Float(n) = row[2] { n } else { -1.0 }))
         .collect();
     assert_eq!(rows, [("QX".into(), 3.0), ("DZ".into(), 1.0), ("XZ".into(), 2.0)], "the county, then its towns");
     assert!(book.sheet_names().iter().any(|s| s == "越级访"), "{:?}", book.sheet_names());
+    // The printed report (书面存档): under the letterhead, the same figures, charts drawn.
+    let pdf = export("pdf");
+    assert_eq!(&pdf[..5], b"%PDF-");
+    let text: String = huiyin_pdf::extract_text(&pdf).unwrap().split_whitespace().collect();
+    for expected in ["清溪县信访工作统计报表", "2026年10月", "考核指标", "下级单位汇总", "信访总量33", "越级访"]
+    {
+        assert!(text.contains(expected), "{expected} in the printed report: {text}");
+    }
     let csv = String::from_utf8(export("csv")).unwrap();
     assert!(csv.starts_with('\u{feff}') && csv.contains("信访总量,3,3"), "{csv}");
     // A period out of range is refused on the page, and nothing is exported.

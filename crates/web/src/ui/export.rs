@@ -101,8 +101,8 @@ pub(super) fn xlsx_sheet(table: &ExportTable, name: &str, widths: &[f64]) -> Res
 
 /// A report's tables as one workbook, a sheet a table: headings bold and frozen, counts as numbers,
 /// rates as percentages (`暂无数据` where nothing was counted).
-pub(super) fn xlsx_book(sheets: &[super::reports::Sheet]) -> Result<Vec<u8>, PageError> {
-    use super::reports::Cell;
+pub(super) fn xlsx_book(sheets: &[huiyin_app::statistics::ReportTable]) -> Result<Vec<u8>, PageError> {
+    use huiyin_app::statistics::Cell;
     use rust_xlsxwriter::{Format, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| {
         tracing::error!(error = %e, "export failed");
@@ -127,8 +127,8 @@ pub(super) fn xlsx_book(sheets: &[super::reports::Sheet]) -> Result<Vec<u8>, Pag
                     Cell::Count(n) => sheet.write_number(row, col, *n as f64).map(|_| ()),
                     Cell::Rate(Some(p)) => sheet.write_number_with_format(row, col, p / 100.0, &percent).map(|_| ()),
                     Cell::Rate(None) => sheet.write_string(row, col, "暂无数据").map(|_| ()),
-                    Cell::Points(None) => sheet.write_string(row, col, "—").map(|_| ()),
-                    Cell::Points(Some(p)) => sheet.write_number_with_format(row, col, *p, &points).map(|_| ()),
+                    Cell::Points(None, _) => sheet.write_string(row, col, "—").map(|_| ()),
+                    Cell::Points(Some(p), _) => sheet.write_number_with_format(row, col, *p, &points).map(|_| ()),
                 }
                 .map_err(failed)?;
             }
@@ -140,8 +140,8 @@ pub(super) fn xlsx_book(sheets: &[super::reports::Sheet]) -> Result<Vec<u8>, Pag
 
 /// A report's tables as one CSV: the report's title, then each table under its name, a blank line
 /// between.
-pub(super) fn csv_book(title: &str, sheets: &[super::reports::Sheet]) -> String {
-    use super::reports::Cell;
+pub(super) fn csv_book(title: &str, sheets: &[huiyin_app::statistics::ReportTable]) -> String {
+    use huiyin_app::statistics::Cell;
     let mut out = String::from("\u{feff}");
     let field = |cell: &str| {
         let cell = inert(cell);
@@ -163,8 +163,9 @@ pub(super) fn csv_book(title: &str, sheets: &[super::reports::Sheet]) -> String 
                     Cell::Count(n) => n.to_string(),
                     Cell::Rate(Some(p)) => format!("{p:.1}%"),
                     Cell::Rate(None) => "暂无数据".into(),
-                    Cell::Points(None) => "—".into(),
-                    Cell::Points(Some(p)) => format!("{p:+.1}"),
+                    Cell::Points(change, higher_is_better) => {
+                        field(&huiyin_app::statistics::change_words(*change, *higher_is_better))
+                    }
                 })
                 .collect();
             out.push_str(&cells.join(","));

@@ -12,7 +12,6 @@ mod audit;
 mod bulk;
 mod case;
 mod case_forms;
-mod charts;
 mod complaints;
 mod democracy;
 mod duty;

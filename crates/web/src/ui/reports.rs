@@ -8,8 +8,9 @@ use axum::extract::{Query, State};
 use chrono::{Datelike, Months, Utc};
 use serde::Deserialize;
 
-use super::{Me, PageError, PageResult, Staff, charts, render};
+use super::{Me, PageError, PageResult, Staff, render};
 use crate::case_query;
+use huiyin_app::charts;
 use huiyin_app::context::AppState;
 use huiyin_app::statistics::{CaseFilter, Rollup, StatLine, UnitStatistics, measure_cases, rollup, unit_statistics};
 use huiyin_core::kpi::MeasurePeriod;
@@ -157,16 +158,14 @@ fn offered_periods() -> Vec<(String, String)> {
     out
 }
 
+/// A change in words (as the printed report has it) and its colour's class.
 fn change_text(change: Option<f64>, higher_is_better: bool) -> (String, &'static str) {
-    match change {
-        None => ("—".into(), ""),
-        Some(0.0) => ("持平".into(), ""),
-        Some(c) => {
-            let better = (c > 0.0) == higher_is_better;
-            let arrow = if c > 0.0 { "↑" } else { "↓" };
-            (format!("{arrow}{:.1}个百分点", c.abs()), if better { "better" } else { "worse" })
-        }
-    }
+    let trend = match change {
+        Some(c) if c != 0.0 && (c > 0.0) == higher_is_better => "better",
+        Some(c) if c != 0.0 => "worse",
+        _ => "",
+    };
+    (huiyin_app::statistics::change_words(change, higher_is_better), trend)
 }
 
 struct Report {
@@ -259,7 +258,12 @@ pub(super) async fn reports_page(
         .tables
         .iter()
         .find(|t| t.code == "month")
-        .map(|t| t.lines.iter().map(|l| (l.label.clone(), l.count.cases as f64)).collect())
+        .map(|t| {
+            t.lines
+                .iter()
+                .map(|l| (huiyin_app::statistics::chart_label("month", &l.label), l.count.cases as f64))
+                .collect()
+        })
         .unwrap_or_default();
     let month_chart = charts::columns(
         "chart-month",
@@ -334,7 +338,14 @@ pub(super) async fn reports_page(
         period_key: period.key(),
         period_label: period.label_zh(),
         previous_label: rollup.previous.label_zh(),
-        periods: offered_periods(),
+        periods: {
+            // Days asked for are offered too, so that the picker shows what the page counts.
+            let mut periods = offered_periods();
+            if !periods.iter().any(|(key, _)| *key == period.key()) {
+                periods.insert(0, (period.key(), period.label_zh()));
+            }
+            periods
+        },
         sort,
         measures,
         rollup_heads,
@@ -349,103 +360,16 @@ pub(super) async fn reports_page(
     Ok(render(&page))
 }
 
-/// A cell of an exported table: text, a count, or a rate (none: nothing to count).
-pub(super) enum Cell {
-    Text(String),
-    Count(u64),
-    Rate(Option<f64>),
-    /// Percentage points, one decimal; none: nothing to compare.
-    Points(Option<f64>),
-}
-
-/// An exported table: a sheet of the XLSX, a section of the CSV.
-pub(super) struct Sheet {
-    pub(super) name: String,
-    pub(super) headers: Vec<String>,
-    pub(super) rows: Vec<Vec<Cell>>,
-}
-
-fn sheets(stats: &UnitStatistics, rollup: &Rollup) -> Vec<Sheet> {
-    let total = &rollup.total;
-    let mut out = vec![Sheet {
-        name: "考核指标".into(),
-        headers: ["指标", "本期", "分子", "分母", "上期", "变化(百分点)"].map(String::from).to_vec(),
-        rows: total
-            .measures
-            .iter()
-            .zip(&total.previous)
-            .zip(&total.changes)
-            .map(|((m, p), c)| {
-                vec![
-                    Cell::Text(m.label.into()),
-                    Cell::Rate(m.percent),
-                    Cell::Count(m.numerator),
-                    Cell::Count(m.denominator),
-                    Cell::Rate(p.percent),
-                    Cell::Points(*c),
-                ]
-            })
-            .collect(),
-    }];
-    let mut headers = vec!["单位代码".to_owned(), "单位".to_owned(), "登记件数".to_owned()];
-    headers.extend(total.measures.iter().map(|m| m.label.to_owned()));
-    out.push(Sheet {
-        name: "下级单位汇总".into(),
-        headers,
-        rows: std::iter::once(total)
-            .chain(&rollup.units)
-            .map(|l| {
-                let mut row =
-                    vec![Cell::Text(l.unit.code.clone()), Cell::Text(l.unit.name.clone()), Cell::Count(l.registered)];
-                row.extend(l.measures.iter().map(|m| Cell::Rate(m.percent)));
-                row
-            })
-            .collect(),
-    });
-    let count_rows = |lines: &mut dyn Iterator<Item = &StatLine>| -> Vec<Vec<Cell>> {
-        lines
-            .map(|l| vec![Cell::Text(l.label.clone()), Cell::Count(l.count.cases), Cell::Count(l.count.people)])
-            .collect()
-    };
-    let count_headers = || ["项目", "件数", "人数"].map(String::from).to_vec();
-    out.push(Sheet {
-        name: "总量".into(),
-        headers: count_headers(),
-        rows: count_rows(&mut [&stats.all, &stats.first, &stats.repeats, &stats.collective].into_iter()),
-    });
-    for t in &stats.tables {
-        out.push(Sheet { name: t.title.to_owned(), headers: count_headers(), rows: count_rows(&mut t.lines.iter()) });
-    }
-    let mut skip_headers = vec!["被计单位".to_owned(), "合计".to_owned()];
-    skip_headers.extend(huiyin_core::statistics::Reached::ALL.iter().map(|r| r.label_zh().to_owned()));
-    skip_headers.push("包案领导".into());
-    out.push(Sheet {
-        name: "越级访".into(),
-        headers: skip_headers,
-        rows: stats
-            .skip_level
-            .iter()
-            .map(|l| {
-                let mut row = vec![
-                    Cell::Text(l.unit.as_ref().map_or_else(|| "问题属地未填写".to_owned(), |u| u.1.clone())),
-                    Cell::Count(l.all.cases),
-                ];
-                row.extend(l.reached.iter().map(|(_, n, _)| Cell::Count(n.cases)));
-                row.push(Cell::Text(
-                    l.leaders.iter().map(|(n, c)| format!("{n} {c} 件")).collect::<Vec<_>>().join("、"),
-                ));
-                row
-            })
-            .collect(),
-    });
-    out
-}
-
 /// 导出: the report's tables as XLSX (a sheet a table) or CSV (the tables one after another).
 pub(super) async fn export(State(state): State<AppState>, staff: Staff, Query(q): Query<ReportQuery>) -> PageResult {
     let Report { stats, rollup } = report(&state, &staff, &q).await?;
-    let tables = sheets(&stats, &rollup);
+    let tables = huiyin_app::statistics::report_tables(&stats, &rollup);
     let name = format!("统计报表-{}-{}", stats.unit.code, stats.period.key());
+    if q.format == "pdf" {
+        let (_, pdf) = huiyin_app::statistics::report_pdf(&state, &staff.actor, &stats, &rollup).await?;
+        let blob = huiyin_store::Blob { sha256: String::new(), media_type: "application/pdf".into(), bytes: pdf };
+        return Ok(crate::attachment_response(&format!("{name}.pdf"), blob));
+    }
     let (media_type, extension, bytes) = match q.format.as_str() {
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
