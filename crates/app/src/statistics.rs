@@ -314,31 +314,17 @@ pub async fn rollup(
 ) -> AppResult<Rollup> {
     let unit = unit_in_scope(state, actor, code).await?;
     let all = state.store.units().await?;
-    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
-    for u in &all {
-        if let Some(parent) = u.parent_id {
-            children.entry(parent).or_default().push(u.id);
-        }
-    }
-    let subtree = |root: i64| {
-        let mut ids = vec![root];
-        let mut i = 0;
-        while i < ids.len() {
-            ids.extend(children.get(&ids[i]).into_iter().flatten().copied());
-            i += 1;
-        }
-        ids
-    };
+    let tree = crate::tree::unit_tree(state).await?;
     let previous = period.previous();
     let line = async |u: &Unit| -> AppResult<RollupLine> {
-        let scope = subtree(u.id);
+        let scope = tree.subtree(u.id);
         let now = crate::measures::tallies(state, &scope, &actor.blind, period).await?;
         let before = crate::measures::tallies(state, &scope, &actor.blind, previous).await?;
         let (measures, previous) = (huiyin_core::kpi::measures(&now), huiyin_core::kpi::measures(&before));
         let changes = measures.iter().zip(&previous).map(|(m, p)| change(m.percent, p.percent)).collect();
         Ok(RollupLine {
             unit: u.clone(),
-            has_units: children.contains_key(&u.id),
+            has_units: scope.len() > 1,
             registered: now.repeats.registered,
             measures,
             previous,
