@@ -79,7 +79,7 @@ pub async fn set_unit_limits(
             let range = match field.as_str() {
                 "rules.approvals_required" => Invalid::OutOfRange { min: 1, max: 2 },
                 "rules.review_levels_up" => Invalid::OutOfRange { min: 1, max: 3 },
-                "rules.reception_publish_by" => Invalid::OutOfRange { min: 1, max: 10 },
+                "rules.reception_publish_by" | "rules.screening_by" => Invalid::OutOfRange { min: 1, max: 10 },
                 "rules.reception_min_rank" => Invalid::NotAChoice {
                     allowed: huiyin_core::reception::rank_names().collect::<Vec<_>>().join("、"),
                 },

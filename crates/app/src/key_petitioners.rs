@@ -105,7 +105,7 @@ pub fn offers_from_case(actor: &Actor, file: &CaseFile, flagged: bool) -> bool {
 
 /// The units a case accuses, by the unit named or the unit of the staff member named: GEN-7, an
 /// accuser is never put on a register that the accused keeps or reads (theirs or one below it).
-async fn accused_reach(state: &AppState, file: &CaseFile) -> AppResult<Vec<i64>> {
+pub(crate) async fn accused_reach(state: &AppState, file: &CaseFile) -> AppResult<Vec<i64>> {
     let person_unit = match file.accused_user_id {
         Some(id) => state.store.user_by_id(id).await?.map(|u| u.unit_id),
         None => None,

@@ -34,6 +34,7 @@ pub mod reception;
 pub mod reception_sessions;
 pub mod reindex;
 pub mod saved_filters;
+pub mod screenings;
 pub mod search;
 pub mod statistics;
 pub mod supervision;

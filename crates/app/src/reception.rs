@@ -431,12 +431,7 @@ pub async fn tell_unpublished_months(store: &dyn Store, calendar: &Calendar, now
         if today <= due {
             continue;
         }
-        let mut recipients = store.unit_staff(unit.id, &[Role::Supervisor, Role::Leader]).await?;
-        if recipients.is_empty()
-            && let Some(parent) = unit.parent_id
-        {
-            recipients = store.unit_staff(parent, &[Role::Supervisor, Role::Leader]).await?;
-        }
+        let recipients = crate::tree::overseers_of(store, &unit).await?;
         let message = format!(
             "督办:{}{}年{}月的领导干部接访安排最迟应于{}公示,至今尚未公示,请尽快安排并公示。",
             unit.name,

@@ -121,6 +121,12 @@ pub struct SupervisionRun {
     /// Communities' bodies that met less often than their cadence last period, told to the
     /// community's leaders now (DEM-3 … DEM-5).
     pub meetings_missed: u64,
+    /// Units that had not signed off their screening of the month before by their day, told now
+    /// (TWN-13).
+    pub screenings_missed: u64,
+    /// Matters of signed screenings whose deadline is near, passed, or passed beyond the escalation
+    /// limit, told now (TWN-13).
+    pub screening_matters: u64,
 }
 
 /// How far ahead a supervision run looks for deadlines to remind of.
@@ -132,7 +138,8 @@ const REMIND_HORIZON_DAYS: i64 = 31;
 /// supervisors of a unit whose month of leaders' reception days is not published in time (TWN-9),
 /// the investigators of a complaint past its due day (FED-12) and the supervisors of a staff member
 /// whose training is past its interval (FED-14) and the leaders of a community whose body missed its
-/// cadence (DEM-3 … DEM-5), each once. Idempotent:
+/// cadence (DEM-3 … DEM-5), a unit that has not screened the month before by its day and a screened
+/// matter whose deadline is near or past (TWN-13), each once. Idempotent:
 /// several servers may run it at once, and a second run changes nothing.
 pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc>) -> AppResult<SupervisionRun> {
     let today = limits::china_day(now);
@@ -234,6 +241,8 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
     run.complaints_overdue = crate::complaints::tell_overdue(store, now).await?;
     run.training_due = crate::training::tell_due(store, calendar, now).await?;
     run.meetings_missed = crate::meetings::tell_missed(store, now).await?;
+    run.screenings_missed = crate::screenings::tell_unscreened(store, calendar, now).await?;
+    run.screening_matters = crate::screenings::follow_matters(store, calendar, now).await?;
     // The guessing counters (guards) keep a day at most; an expired session's record (with where it
     // was signed in from) is kept no longer.
     store.purge_failures(now - Duration::days(2)).await?;

@@ -21,3 +21,18 @@ pub(crate) async fn unit_tree_of(store: &dyn Store) -> Result<UnitTree, StoreErr
         parent: u.parent_id,
     })))
 }
+
+/// Whom the supervision run tells about a unit's own duty left undone (a month not published, not
+/// screened): its supervisors and leaders, or those of the unit above where it has none.
+pub(crate) async fn overseers_of(
+    store: &dyn Store,
+    unit: &huiyin_store::Unit,
+) -> Result<Vec<huiyin_store::User>, StoreError> {
+    use huiyin_core::user::Role;
+    let roles = [Role::Supervisor, Role::Leader];
+    let recipients = store.unit_staff(unit.id, &roles).await?;
+    match unit.parent_id {
+        Some(parent) if recipients.is_empty() => store.unit_staff(parent, &roles).await,
+        _ => Ok(recipients),
+    }
+}

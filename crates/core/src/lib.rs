@@ -30,6 +30,7 @@ pub mod meeting;
 pub mod public;
 pub mod reception;
 pub mod reception_session;
+pub mod screening;
 pub mod statistics;
 pub mod text;
 pub mod training;

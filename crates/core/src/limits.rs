@@ -176,6 +176,14 @@ pub struct LimitRules {
     /// (TWN-9: at the start of the month, the first working day); 1 to 10.
     #[serde(default = "default_reception_publish_by")]
     pub reception_publish_by: u8,
+    /// The working day of the month by which the month before is screened and signed off (TWN-13:
+    /// 每月排查, at the start of each month); 1 to 10.
+    #[serde(default = "default_screening_by")]
+    pub screening_by: u8,
+}
+
+fn default_screening_by() -> u8 {
+    5
 }
 
 fn default_reception_min_rank() -> String {
@@ -251,6 +259,7 @@ impl LimitRules {
             complaint_handling: default_complaint_handling(),
             reception_min_rank: default_reception_min_rank(),
             reception_publish_by: default_reception_publish_by(),
+            screening_by: default_screening_by(),
         }
     }
 
@@ -369,6 +378,9 @@ impl LimitRules {
         }
         if !(1..=10).contains(&self.reception_publish_by) {
             return Err("rules.reception_publish_by".into());
+        }
+        if !(1..=10).contains(&self.screening_by) {
+            return Err("rules.screening_by".into());
         }
         if crate::reception::rank_level(&self.reception_min_rank).is_none() {
             return Err("rules.reception_min_rank".into());

@@ -835,6 +835,82 @@ async fn twn_9_reception_months_are_versioned_and_told_once(store: &dyn Store) {
 }
 conformance!(twn_9_reception_months_are_versioned_and_told_once, twn_9_reception_months_are_versioned_and_told_once);
 
+/// TWN-13: a screening is begun once, rewritten only naming the version read, signed once, then
+/// fixed but for its matters' resolution; the units with staff before a day are known; a
+/// petitioner with three cases in the window is frequent, one with two is not, and a case that
+/// accuses the reader's unit is not counted for them (GEN-7).
+async fn twn_13_screenings_are_written_by_version_and_frequent_petitioners_counted(store: &dyn Store) {
+    use huiyin_core::screening::{MatterKind, ScreenedMatter};
+    let (_, xz, xs, _) = tree(store).await;
+    let clerk = user(store, "clerk", "XS", Role::Officer).await;
+    let lead = user(store, "xslead", "XS", Role::Leader).await;
+    let at = Utc::now();
+    let matter = |subject: &str| ScreenedMatter {
+        kind: MatterKind::Frequent,
+        subject: subject.into(),
+        cases: vec![(1, "XS-2026-000001".into())],
+        accused_units: Vec::new(),
+        accused_users: Vec::new(),
+        responsible: lead.id,
+        measures: "约谈".into(),
+        due: "2026-12-31".parse().unwrap(),
+        resolved_on: None,
+        resolution: None,
+        resolved_by: None,
+    };
+    let v1 = store.save_screening(xs, "2026-11", None, &[matter("甲")], None, clerk.id, at).await.unwrap();
+    assert_eq!(v1, 1);
+    let begun_twice = store.save_screening(xs, "2026-11", None, &[], None, clerk.id, at).await;
+    assert!(matches!(begun_twice, Err(StoreError::Conflict)), "{begun_twice:?}");
+    let v2 = store.save_screening(xs, "2026-11", Some("摘要"), &[matter("乙")], Some(v1), clerk.id, at).await.unwrap();
+    assert_eq!(v2, 2);
+    let stale = store.save_screening(xs, "2026-11", None, &[], Some(v1), clerk.id, at).await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "written since: {stale:?}");
+    let record = store.screening(xs, "2026-11").await.unwrap().unwrap();
+    assert_eq!((record.summary.as_deref(), record.matters[0].subject.as_str()), (Some("摘要"), "乙"));
+    assert!(!store.sign_screening(record.id, v1, lead.id, at, false).await.unwrap(), "an old version");
+    assert!(store.sign_screening(record.id, v2, lead.id, at, true).await.unwrap());
+    assert!(!store.sign_screening(record.id, v2 + 1, lead.id, at, true).await.unwrap(), "once");
+    let fixed = store.save_screening(xs, "2026-11", None, &[], Some(v2 + 1), clerk.id, at).await;
+    assert!(matches!(fixed, Err(StoreError::Conflict)), "signed is fixed: {fixed:?}");
+    let mut resolved = vec![matter("乙")];
+    resolved[0].resolution = Some("已化解".into());
+    assert!(store.resolve_screening_matters(record.id, v2 + 1, &resolved).await.unwrap());
+    assert!(!store.resolve_screening_matters(record.id, v2 + 1, &resolved).await.unwrap(), "written since");
+    let signed = store.signed_screenings_since("2026-10").await.unwrap();
+    assert_eq!((signed.len(), signed[0].late, signed[0].matters[0].resolution.as_deref()), (1, true, Some("已化解")));
+    assert_eq!(store.screenings_of_month(&[xz, xs], "2026-11").await.unwrap().len(), 1);
+    assert!(store.signed_screenings_since("2026-12").await.unwrap().is_empty());
+    let staffed = store.units_staffed_before(at + chrono::Duration::seconds(5)).await.unwrap();
+    assert_eq!(staffed, vec![xs]);
+    assert!(store.units_staffed_before(at - chrono::Duration::days(1)).await.unwrap().is_empty());
+
+    // Three visits of one petitioner (one accusing 西镇) and two of another.
+    let mut cases = Vec::new();
+    for (day, name) in [("2026-10-20", "王秀英"), ("2026-11-05", "王秀英"), ("2026-11-19", "王秀英")] {
+        let mut reg = registration("XS", "工地欠薪。", &format!("{day}T09:00:00+08:00"), name);
+        reg.petitioner.id = None;
+        cases.push(new_case(reg, &clerk));
+    }
+    for day in ["2026-11-10", "2026-11-24"] {
+        cases.push(new_case(registration("XS", "装修欠薪。", &format!("{day}T09:00:00+08:00"), "李建国"), &clerk));
+    }
+    cases[2].registration.accused = Some(huiyin_core::case::Accused { name: None, unit: Some(code("XZ")), user: None });
+    store.register_cases(&cases).await.unwrap();
+    let (start, end): (DateTime<Utc>, DateTime<Utc>) =
+        ("2026-09-01T16:00:00Z".parse().unwrap(), "2026-11-30T16:00:00Z".parse().unwrap());
+    let frequent = store.frequent_petitioners(&[xs], &Blindness::default(), start, end, 3).await.unwrap();
+    assert_eq!(frequent.len(), 1, "{frequent:?}");
+    assert_eq!((frequent[0].name.as_deref(), frequent[0].cases.len()), (Some("王秀英"), 3));
+    let blind = Blindness { units: vec![xz], users: Vec::new(), cases: Vec::new() };
+    assert!(store.frequent_petitioners(&[xs], &blind, start, end, 3).await.unwrap().is_empty(), "GEN-7");
+    assert!(store.frequent_petitioners(&[xz], &Blindness::default(), start, end, 3).await.unwrap().is_empty());
+}
+conformance!(
+    twn_13_screenings_are_written_by_version_and_frequent_petitioners_counted,
+    twn_13_screenings_are_written_by_version_and_frequent_petitioners_counted
+);
+
 /// TWN-10: a reception session is recorded with its leaders and read back by unit and month with
 /// its visits counted; a visit registered in it is found by the session filter of the case list.
 async fn twn_10_sessions_hold_their_visits(store: &dyn Store) {
@@ -2219,7 +2295,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2252,7 +2328,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

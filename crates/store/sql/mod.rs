@@ -25,6 +25,7 @@ mod key_petitioners;
 mod meetings;
 mod notices;
 mod reception;
+mod screenings;
 mod search;
 mod sessions;
 mod settings;

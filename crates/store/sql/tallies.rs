@@ -7,7 +7,7 @@ use huiyin_core::case::Flag;
 use huiyin_core::event::EventData;
 use huiyin_core::statistics::{Count, Reached};
 use huiyin_store::prelude::*;
-use huiyin_store::{Blindness, CaseCounts, ReplyStep, SkipLevelCount, SkipLevelVisit, StoreResult};
+use huiyin_store::{Blindness, CaseCounts, PetitionerCases, ReplyStep, SkipLevelCount, SkipLevelVisit, StoreResult};
 use sqlx::Row;
 use sqlx::types::Json;
 
@@ -257,5 +257,50 @@ impl TallyStore for Backend {
             });
         }
         Ok(counts)
+    }
+
+    async fn frequent_petitioners(
+        &self,
+        scope: &[i64],
+        blind: &Blindness,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        min_cases: i64,
+    ) -> StoreResult<Vec<PetitionerCases>> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        // A petitioner is the resident ID number, else the name with the phone (a name alone, or an
+        // anonymous letter, is nobody's: two people may share a name).
+        let select = "WITH received AS (SELECT c.id, c.case_number, c.received_at, c.petitioner_name, \
+                      c.petitioner_id_number, c.petitioner_phone, COALESCE(NULLIF(c.petitioner_id_number, ''), \
+                      NULLIF(c.petitioner_name, '') || '/' || NULLIF(c.petitioner_phone, '')) AS who";
+        let mut b = Self::cases_received(select, scope, blind, start, end);
+        b.push(
+            ") SELECT r.id, r.case_number, r.petitioner_name, r.petitioner_id_number, r.petitioner_phone, r.who \
+             FROM received r WHERE r.who IN (SELECT who FROM received WHERE who IS NOT NULL GROUP BY who \
+             HAVING COUNT(*) >= ",
+        );
+        b.push_bind(min_cases).push(") ORDER BY r.who, r.received_at DESC, r.id DESC");
+        let mut out: Vec<(String, PetitionerCases)> = Vec::new();
+        for row in b.build().fetch_all(self.reader()).await? {
+            let who: String = row.try_get("who")?;
+            let case = (row.try_get("id")?, row.try_get("case_number")?);
+            match out.last_mut() {
+                Some((last, p)) if *last == who => p.cases.push(case),
+                _ => out.push((
+                    who,
+                    PetitionerCases {
+                        name: row.try_get("petitioner_name")?,
+                        id_number: row.try_get("petitioner_id_number")?,
+                        phone: row.try_get("petitioner_phone")?,
+                        cases: vec![case],
+                    },
+                )),
+            }
+        }
+        let mut out: Vec<PetitionerCases> = out.into_iter().map(|(_, p)| p).collect();
+        out.sort_by(|a, b| b.cases.len().cmp(&a.cases.len()).then_with(|| b.cases[0].0.cmp(&a.cases[0].0)));
+        Ok(out)
     }
 }

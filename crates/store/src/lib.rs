@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, duty rotas, communities' charters, bodies and meetings, the gifts register, the key petitioners, the leaders' reception months, training, complaints against staff, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, communities' charters, bodies and meetings, the gifts register, the key petitioners, the leaders' reception months, the monthly screenings, training, complaints against staff, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -27,6 +27,7 @@ mod notices;
 pub mod ranking;
 pub mod reach;
 mod reception;
+mod screenings;
 mod search;
 mod sessions;
 mod settings;
@@ -50,6 +51,7 @@ pub use key_petitioners::*;
 pub use meetings::*;
 pub use notices::*;
 pub use reception::*;
+pub use screenings::*;
 pub use search::*;
 pub use sessions::*;
 pub use settings::*;
@@ -82,6 +84,7 @@ pub trait Store:
     + KeyPetitionerStore
     + MeetingStore
     + ReceptionStore
+    + ScreeningStore
     + SubmissionStore
     + TallyStore
     + TrainingStore
@@ -101,7 +104,8 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, CharterStore, CommunityBodyStore, ComplaintStore, DocumentStore,
-        DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, ReceptionStore, SearchStore, SessionStore,
-        SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, TrainingStore, UnitStore,
+        DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, ReceptionStore, ScreeningStore,
+        SearchStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, TrainingStore,
+        UnitStore,
     };
 }

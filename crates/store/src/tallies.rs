@@ -52,6 +52,28 @@ pub trait TallyStore: Send + Sync {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> StoreResult<CaseCounts>;
+    /// The petitioners with `min_cases` or more cases registered or held in `scope` and received
+    /// from `start` to before `end` (TWN-13: 多次信访), a petitioner known by the resident ID
+    /// number, else by name and phone; none of a case that accuses one of `blind` (GEN-7). The
+    /// most cases first.
+    async fn frequent_petitioners(
+        &self,
+        scope: &[i64],
+        blind: &Blindness,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        min_cases: i64,
+    ) -> StoreResult<Vec<PetitionerCases>>;
+}
+
+/// A petitioner's cases (TWN-13): as the latest of them names the petitioner, and each case's id
+/// and number, the latest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PetitionerCases {
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub cases: Vec<(i64, String)>,
 }
 
 /// The cases received in a period, counted (issue 21). Keys are the stored codes and ids; the

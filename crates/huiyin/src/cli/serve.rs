@@ -16,7 +16,7 @@ pub(crate) async fn supervise(cli: &Cli) -> Result<(), Failure> {
         .map_err(|e| Failure(e.to_string()))?;
     let sent = huiyin_app::supervision::deliver_outbox(store.as_ref()).await.map_err(|e| Failure(e.to_string()))?;
     println!(
-        "督办:提醒 {} 件,新开督办 {} 件,升级 {} 件,关闭 {} 件;未按时公示领导接访安排的单位 {} 个;超期未办结的投诉 {} 件;超过培训间隔的人员 {} 名;未按期开会的社区组织 {} 个;发出消息 {sent} 条。",
+        "督办:提醒 {} 件,新开督办 {} 件,升级 {} 件,关闭 {} 件;未按时公示领导接访安排的单位 {} 个;超期未办结的投诉 {} 件;超过培训间隔的人员 {} 名;未按期开会的社区组织 {} 个;未按期排查上报的单位 {} 个;排查事项提醒和督办 {} 次;发出消息 {sent} 条。",
         run.reminded,
         run.opened,
         run.escalated,
@@ -24,7 +24,9 @@ pub(crate) async fn supervise(cli: &Cli) -> Result<(), Failure> {
         run.reception_unpublished,
         run.complaints_overdue,
         run.training_due,
-        run.meetings_missed
+        run.meetings_missed,
+        run.screenings_missed,
+        run.screening_matters
     );
     Ok(())
 }

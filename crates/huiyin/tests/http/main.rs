@@ -18,6 +18,7 @@ mod measures;
 mod open311;
 mod public;
 mod reception;
+mod screening;
 mod search;
 mod statistics;
 mod training;

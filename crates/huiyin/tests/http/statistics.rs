@@ -207,6 +207,16 @@ fn gen_9_a_units_numbers_sum_into_its_parents_and_the_report_exports(backend: Ba
     {
         assert!(text.contains(expected), "{expected} in the printed report: {text}");
     }
+    // The same printed report through the API.
+    let mut answer = crate::common::plain()
+        .get(server.url("/api/v1/units/QX/report.pdf?period=2026-10&sort=registered"))
+        .header("Authorization", &format!("Bearer {county}"))
+        .call()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let api_pdf = answer.body_mut().read_to_vec().unwrap();
+    let api_text: String = huiyin_pdf::extract_text(&api_pdf).unwrap().split_whitespace().collect();
+    assert!(api_text.contains("信访总量33") && api_text.contains("下级单位汇总"), "{api_text}");
     let csv = String::from_utf8(export("csv")).unwrap();
     assert!(csv.starts_with('\u{feff}') && csv.contains("信访总量,3,3"), "{csv}");
     // A period out of range is refused on the page, and nothing is exported.

@@ -20,6 +20,7 @@ mod meetings;
 mod public;
 mod reception;
 mod saved_filters;
+mod screenings;
 mod search;
 mod statistics;
 mod supervision;
@@ -112,7 +113,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"),
          (name = "search", description = "Finding cases and knowing them at intake: history, repeats, 不再受理, collective matters, 越级访 (FED-11, GEN-5, GEN-6, TWN-14)"),
          (name = "documents", description = "Issued notices, letters and records as PDF; letterheads"),
-         (name = "supervision", description = "督办: supervision items and notifications (FED-10)"),
+         (name = "supervision", description = "督办: supervision items and notifications (FED-10); 每月排查: the monthly screening of petition hotspots, signed off by a leader and reported up (TWN-13)"),
          (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11), and reads a unit's hotline, hours, procedure and measures (COM-3)"),
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
@@ -162,9 +163,17 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::read_all_notifications))
         .routes(routes!(supervision::list_supervision))
         .routes(routes!(supervision::meetings_missed))
+        .routes(routes!(supervision::screenings_supervised))
         .routes(routes!(measures::unit_measures))
         .routes(routes!(statistics::unit_statistics))
         .routes(routes!(statistics::unit_rollup))
+        .routes(routes!(statistics::unit_report_pdf))
+        .routes(routes!(screenings::get_screening, screenings::save_screening))
+        .routes(routes!(screenings::sign_screening))
+        .routes(routes!(screenings::resolve_matter))
+        .routes(routes!(screenings::screening_proposals))
+        .routes(routes!(screenings::screening_pdf))
+        .routes(routes!(screenings::screening_standings))
         .routes(routes!(units::list_units, units::add_unit))
         .routes(routes!(units::edit_unit))
         .routes(routes!(units::close_unit))

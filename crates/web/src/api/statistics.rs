@@ -283,3 +283,32 @@ pub(super) async fn unit_rollup(
         units: r.units.iter().map(|l| RollupLineView::of(l, period)).collect(),
     }))
 }
+
+/// The printed statistics report of a unit over a period (打印版, PDF typeset with its charts): the
+/// measures, the roll-up of its units against the period before (in `sort`'s order), the totals,
+/// each statistics table and the skip-level visits, as the caller may count them (GEN-7), saying
+/// who printed it and when. As the 统计 page's 打印版.
+#[utoipa::path(get, path = "/units/{code}/report.pdf", tag = "units", params(("code" = String, Path), ReportParams),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(super) async fn unit_report_pdf(
+    State(state): State<AppState>,
+    caller: ApiActor,
+    Path(code): Path<String>,
+    Query(q): Query<ReportParams>,
+) -> ApiResult<axum::response::Response> {
+    let lang = caller.lang;
+    let period = q.period().map_err(|e| refuse(lang, e))?;
+    let sort = q.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("code");
+    let stats = huiyin_app::statistics::unit_statistics(&state, &caller.actor, &code, period)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    let rollup = huiyin_app::statistics::rollup(&state, &caller.actor, &code, period, sort)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    let (name, pdf) = huiyin_app::statistics::report_pdf(&state, &caller.actor, &stats, &rollup)
+        .await
+        .map_err(|e| refuse(lang, e))?;
+    Ok(crate::made_pdf(&name, pdf))
+}

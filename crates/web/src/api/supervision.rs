@@ -182,3 +182,70 @@ pub(super) async fn meetings_missed(
             .collect(),
     ))
 }
+
+/// A unit that had not signed off its screening of a month by its day.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct MissedScreeningView {
+    unit: String,
+    unit_name: String,
+    /// The month not screened in time, `2026-11`.
+    month: String,
+    told_at: String,
+    /// Signed off since, late.
+    signed_since: bool,
+}
+
+/// A matter of a signed screening past its deadline unresolved.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct OverdueMatterView {
+    unit: String,
+    unit_name: String,
+    month: String,
+    subject: String,
+    /// The person responsible, as pages name them.
+    responsible: String,
+    due: chrono::NaiveDate,
+}
+
+/// Both lists of the monthly screenings' supervision.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(super) struct ScreeningSupervisionView {
+    missed: Vec<MissedScreeningView>,
+    overdue: Vec<OverdueMatterView>,
+}
+
+/// 督办 (TWN-13): the units of the caller's scope told in the last twelve months that they had not
+/// signed off their monthly screening by its day (the newest first), and the screened matters past
+/// their deadline unresolved (those the caller may see, GEN-7), the earliest first.
+#[utoipa::path(get, path = "/supervision/screenings", tag = "supervision",
+    responses((status = 200, body = ScreeningSupervisionView), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub(super) async fn screenings_supervised(
+    State(state): State<AppState>,
+    caller: ApiActor,
+) -> ApiResult<Json<ScreeningSupervisionView>> {
+    let (missed, overdue) =
+        huiyin_app::screenings::supervision(&state, &caller.actor).await.map_err(|e| refuse(caller.lang, e))?;
+    Ok(Json(ScreeningSupervisionView {
+        missed: missed
+            .into_iter()
+            .map(|m| MissedScreeningView {
+                unit: m.unit.code,
+                unit_name: m.unit.name,
+                month: m.month.to_string(),
+                told_at: huiyin_app::views::instant(m.told_at),
+                signed_since: m.signed_since,
+            })
+            .collect(),
+        overdue: overdue
+            .into_iter()
+            .map(|m| OverdueMatterView {
+                unit: m.unit.code,
+                unit_name: m.unit.name,
+                month: m.month.to_string(),
+                subject: m.matter.subject,
+                responsible: m.responsible,
+                due: m.matter.due,
+            })
+            .collect(),
+    }))
+}

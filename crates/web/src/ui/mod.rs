@@ -27,6 +27,7 @@ mod receipt;
 mod reception;
 mod register;
 mod reports;
+mod screening;
 mod supervision;
 mod training;
 mod unit_settings;
@@ -363,6 +364,12 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/dashboard", get(dashboard)),
         ("/reports", get(reports::reports_page)),
         ("/reports/export", get(reports::export)),
+        ("/screening", get(screening::screening_page)),
+        ("/screening/{unit}/{month}/draft", post(screening::save_draft)),
+        ("/screening/{unit}/{month}/sign", post(screening::sign)),
+        ("/screening/{unit}/{month}/matters/{number}/resolve", post(screening::resolve)),
+        ("/screening/{unit}/{month}/screening.pdf", get(screening::pdf)),
+        ("/screening/{unit}/{month}/export", get(screening::export)),
         ("/admin/calendar", get(admin_calendar).post(import_calendar)),
         ("/admin/users", get(admin_users::users_page)),
         ("/admin/users/new", get(admin_users::new_person_form).post(admin_users::add_person)),

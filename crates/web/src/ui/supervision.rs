@@ -43,6 +43,9 @@ pub(super) struct DashboardPage {
     soon_total: i64,
     /// The communities' bodies that missed their cadence (DEM-3 … DEM-5).
     missed: Vec<huiyin_app::meetings::MissedCadence>,
+    /// Units that had not screened by their day, and screened matters overdue (TWN-13).
+    unscreened: Vec<huiyin_app::screenings::MissedScreening>,
+    matters_overdue: Vec<huiyin_app::screenings::OverdueMatter>,
 }
 
 pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> PageResult {
@@ -58,6 +61,7 @@ pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Pa
     let all = cases::list_cases(&state, &staff.actor, &soon(None)).await?.page;
     let items = supervision::supervision_items(&state, &staff.actor, true, 200).await?;
     let missed = huiyin_app::meetings::missed_cadences(&state, &staff.actor).await?;
+    let (unscreened, matters_overdue) = huiyin_app::screenings::supervision(&state, &staff.actor).await?;
     // Units and people by their names, not codes and logins.
     let names = huiyin_app::documents::issue::names(&state).await?;
     let page = DashboardPage {
@@ -92,6 +96,8 @@ pub(super) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Pa
             .collect(),
         soon_total: all.total,
         missed,
+        unscreened,
+        matters_overdue,
     };
     Ok(render(&page))
 }

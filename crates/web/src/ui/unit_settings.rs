@@ -77,6 +77,8 @@ pub(super) struct SettingsPage {
     inherited_min_rank: String,
     publish_by: String,
     inherited_publish_by: u8,
+    screening_by: String,
+    inherited_screening_by: u8,
     letterhead: String,
     signature: String,
     own_letterhead: bool,
@@ -234,6 +236,7 @@ async fn settings_view(
     let levels = sent.get("review_levels_up").cloned().unwrap_or(limits.rules.review_levels_up.to_string());
     let min_rank = sent.get("reception_min_rank").cloned().unwrap_or(limits.rules.reception_min_rank.clone());
     let publish_by = sent.get("reception_publish_by").cloned().unwrap_or(limits.rules.reception_publish_by.to_string());
+    let screening_by = sent.get("screening_by").cloned().unwrap_or(limits.rules.screening_by.to_string());
     let (letterhead, signature) = typed.letterhead.unwrap_or((style.letterhead, style.signature.join("\n")));
     let kind = typed.kind.unwrap_or_else(|| unit.kind.code().to_owned());
     let page = SettingsPage {
@@ -257,6 +260,8 @@ async fn settings_view(
         inherited_min_rank: limits.inherited.reception_min_rank.clone(),
         publish_by,
         inherited_publish_by: limits.inherited.reception_publish_by,
+        screening_by,
+        inherited_screening_by: limits.inherited.screening_by,
         letterhead,
         signature,
         own_letterhead,
@@ -368,6 +373,12 @@ async fn typed_rules(
     if f.contains_key("reception_publish_by") {
         match number("reception_publish_by", 10) {
             Ok(n) => rules.reception_publish_by = n,
+            Err(e) => errors.push(e),
+        }
+    }
+    if f.contains_key("screening_by") {
+        match number("screening_by", 10) {
+            Ok(n) => rules.screening_by = n,
             Err(e) => errors.push(e),
         }
     }
