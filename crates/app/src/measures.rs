@@ -12,7 +12,7 @@ use chrono::{Duration, Utc};
 use huiyin_core::calendar::{Calendar, Limit, due_date};
 use huiyin_core::kpi::{KpiTallies, Measure, MeasurePeriod, measures};
 use huiyin_core::limits::{LimitRules, china_day};
-use huiyin_store::{Blindness, ReplyStep, Unit};
+use huiyin_store::{Blindness, ReplyStep, Unit, UnitsTallies};
 
 use crate::actor::Actor;
 use crate::context::AppState;
@@ -49,10 +49,44 @@ pub async fn tallies(
     blind: &Blindness,
     period: MeasurePeriod,
 ) -> AppResult<KpiTallies> {
+    let mut sum = KpiTallies::default();
+    for pair in tallies_by_units(state, scope, blind, period).await? {
+        sum.add(&pair.tallies);
+    }
+    Ok(sum)
+}
+
+/// The same counts apart for each pair of the unit that registered the cases and the unit holding
+/// them: a subtree's within `scope` are the pairs of which either unit is in it
+/// ([`sum_for_subtree`]), so that a roll-up reads once for all its units.
+pub(crate) async fn tallies_by_units(
+    state: &AppState,
+    scope: &[i64],
+    blind: &Blindness,
+    period: MeasurePeriod,
+) -> AppResult<Vec<UnitsTallies>> {
     let today = china_day(Utc::now());
-    let mut tallies = state.store.kpi_tallies(scope, blind, period.from, period.to, today).await?;
-    tallies.participation.lapsed = lapsed_cases(state, scope, blind, period, today).await?.len() as u64;
-    Ok(tallies)
+    let mut pairs = state.store.kpi_tallies_by_units(scope, blind, period.from, period.to, today).await?;
+    for step in lapsed_steps(state, scope, blind, period, today).await? {
+        match pairs.iter_mut().find(|p| p.registered_by == step.unit_id && p.held_by == step.holding_unit_id) {
+            Some(pair) => pair.tallies.participation.lapsed += 1,
+            None => {
+                let mut tallies = KpiTallies::default();
+                tallies.participation.lapsed = 1;
+                pairs.push(UnitsTallies { registered_by: step.unit_id, held_by: step.holding_unit_id, tallies });
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+/// The counts of the cases registered or held in `subtree`, from the pairs of [`tallies_by_units`].
+pub(crate) fn sum_for_subtree(pairs: &[UnitsTallies], subtree: &[i64]) -> KpiTallies {
+    let mut sum = KpiTallies::default();
+    for pair in pairs.iter().filter(|p| subtree.contains(&p.registered_by) || subtree.contains(&p.held_by)) {
+        sum.add(&pair.tallies);
+    }
+    sum
 }
 
 /// How many days a rating window may last at most, in calendar days: a window of working days is
@@ -74,10 +108,24 @@ pub(crate) async fn lapsed_cases(
     period: MeasurePeriod,
     today: chrono::NaiveDate,
 ) -> AppResult<Vec<i64>> {
+    Ok(lapsed_steps(state, scope, blind, period, today).await?.into_iter().map(|s| s.case_id).collect())
+}
+
+/// The replies of [`lapsed_cases`], with their cases' units.
+async fn lapsed_steps(
+    state: &AppState,
+    scope: &[i64],
+    blind: &Blindness,
+    period: MeasurePeriod,
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<ReplyStep>> {
     let calendar = state.calendar().await;
     let mut rules: HashMap<i64, LimitRules> = HashMap::new();
-    for unit in scope {
-        rules.insert(*unit, state.store.limit_rules_for(*unit).await?.unwrap_or_default());
+    // Every unit's rules: a case held in the scope keeps those of the unit that registered it,
+    // wherever that is, so the trail reaches back as far as the longest window of all (the same
+    // reach for a unit's page, its line in a roll-up and the list behind the number).
+    for unit in state.store.units().await? {
+        rules.insert(unit.id, state.store.limit_rules_for(unit.id).await?.unwrap_or_default());
     }
     let longest = rules.values().map(|r| window_days(r.rating_window)).max().unwrap_or(45);
     let since = period.from - Duration::days(longest + 1);
@@ -93,17 +141,13 @@ pub(crate) async fn lapsed_cases(
         if rated_after(&trail[i + 1..], step.case_id) {
             continue;
         }
-        // A case registered outside the scope but held in it keeps the rules of the unit that
-        // registered it.
-        let rule = match rules.entry(step.unit_id) {
-            std::collections::hash_map::Entry::Occupied(known) => known.get().rating_window,
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                let outside = state.store.limit_rules_for(step.unit_id).await?.unwrap_or_default();
-                slot.insert(outside).rating_window
-            }
+        // A case keeps the rules of the unit that registered it.
+        let rule = match rules.get(&step.unit_id) {
+            Some(known) => known.rating_window,
+            None => state.store.limit_rules_for(step.unit_id).await?.unwrap_or_default().rating_window,
         };
         if closes_in(&calendar, step, rule, period, today) {
-            lapsed.push(step.case_id);
+            lapsed.push(step.clone());
         }
     }
     Ok(lapsed)

@@ -57,6 +57,29 @@ pub struct KpiTallies {
     pub repeats: RepeatTally,
 }
 
+impl KpiTallies {
+    /// Adds another's counts to these (the counts of cases counted apart, summed).
+    pub fn add(&mut self, other: &KpiTallies) {
+        let deadline = |a: &mut DeadlineTally, b: &DeadlineTally| {
+            a.on_time += b.on_time;
+            a.due += b.due;
+        };
+        let rating = |a: &mut RatingTally, b: &RatingTally| {
+            a.satisfied += b.satisfied;
+            a.basically_satisfied += b.basically_satisfied;
+            a.dissatisfied += b.dissatisfied;
+        };
+        deadline(&mut self.acceptance, &other.acceptance);
+        deadline(&mut self.closure, &other.closure);
+        self.participation.rated += other.participation.rated;
+        self.participation.lapsed += other.participation.lapsed;
+        rating(&mut self.ratings_office, &other.ratings_office);
+        rating(&mut self.ratings, &other.ratings);
+        self.repeats.repeats += other.repeats.repeats;
+        self.repeats.registered += other.repeats.registered;
+    }
+}
+
 /// One measure: its rate in per cent, or none when nothing was counted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measure {

@@ -1537,6 +1537,10 @@ async fn gen_9_unit_measures_count_notices_by_their_china_day_and_ratings(store:
     assert_eq!(t.ratings, RatingTally { satisfied: 1, basically_satisfied: 0, dissatisfied: 1 });
     assert_eq!(t.ratings_office, RatingTally { satisfied: 2, basically_satisfied: 0, dissatisfied: 0 }, "apart");
     assert_eq!((t.participation.rated, t.repeats.registered, t.repeats.repeats), (2, 3, 0));
+    // The same counts apart by the units that registered and hold the cases (the roll-up's).
+    let pairs = store.kpi_tallies_by_units(&[xs], &Blindness::default(), since, later, later).await.unwrap();
+    assert_eq!(pairs.iter().map(|p| (p.registered_by, p.held_by)).collect::<Vec<_>>(), vec![(xs, xs)]);
+    assert_eq!(pairs[0].tallies, t, "one pair holds them all");
     // Before the due day passes, an open notice is not yet counted.
     let t = store.kpi_tallies(&[xs], &Blindness::default(), since, later, due).await.unwrap();
     assert_eq!(t.acceptance, DeadlineTally { on_time: 1, due: 2 });
@@ -2295,7 +2299,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP INDEX case_deadlines_met; DROP INDEX case_events_kind_time; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2328,7 +2332,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP INDEX case_deadlines_met; DROP INDEX case_events_kind_time; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

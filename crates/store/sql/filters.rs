@@ -206,10 +206,28 @@ pub(super) fn china_days(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, Date
 /// `AND` the deadline `d` was settled in the period (docs/MEASURES.md): met on one of its China
 /// days, or unmet and due on one of them before `today`.
 pub(super) fn push_settled(b: &mut sqlx::QueryBuilder<Db>, from: NaiveDate, to: NaiveDate, today: NaiveDate) {
-    b.push(" AND ((d.met_at IS NOT NULL AND ").push(dialect::CHINA_DAY_OF_MET_AT).push(" >= ");
-    b.push_bind(from).push(" AND ").push(dialect::CHINA_DAY_OF_MET_AT).push(" <= ").push_bind(to);
-    b.push(") OR (d.met_at IS NULL AND d.due >= ").push_bind(from);
-    b.push(" AND d.due <= ").push_bind(to).push(" AND d.due < ").push_bind(today).push("))");
+    b.push(" AND ((d.met_at IS NOT NULL");
+    push_met_in(b, from, to);
+    b.push(") OR (d.met_at IS NULL");
+    push_came_due_in(b, from, to, today);
+    b.push("))");
+}
+
+/// `AND` the deadline `d` was met on a China day of the period: between the instants its first day
+/// begins and the day after its last begins (so that an index on `met_at` orders it).
+pub(super) fn push_met_in(b: &mut sqlx::QueryBuilder<Db>, from: NaiveDate, to: NaiveDate) {
+    let (start, end) = china_days(from, to);
+    b.push(" AND d.met_at >= ").push_bind(start).push(" AND d.met_at < ").push_bind(end);
+}
+
+/// `AND` the deadline `d` is due on a day of the period before `today` (unmet, it is settled then).
+pub(super) fn push_came_due_in(b: &mut sqlx::QueryBuilder<Db>, from: NaiveDate, to: NaiveDate, today: NaiveDate) {
+    b.push(" AND d.due >= ")
+        .push_bind(from)
+        .push(" AND d.due <= ")
+        .push_bind(to)
+        .push(" AND d.due < ")
+        .push_bind(today);
 }
 
 /// The deadline `d` was met by its due day, China time.

@@ -1,13 +1,14 @@
 //! The running tally behind the public measures, and counts over many cases.
 
-use super::filters::{china_days, met_in_time, push_not_accusing, push_settled, push_whole_scope};
+use super::filters::{china_days, met_in_time, push_came_due_in, push_met_in, push_not_accusing, push_whole_scope};
 use crate::{Backend, Db, dialect};
 use chrono::{DateTime, NaiveDate, Utc};
 use huiyin_core::case::Flag;
-use huiyin_core::event::EventData;
 use huiyin_core::statistics::{Count, Reached};
 use huiyin_store::prelude::*;
-use huiyin_store::{Blindness, CaseCounts, PetitionerCases, ReplyStep, SkipLevelCount, SkipLevelVisit, StoreResult};
+use huiyin_store::{
+    Blindness, CaseCounts, PetitionerCases, ReplyStep, SkipLevelCount, SkipLevelVisit, StoreResult, UnitsTallies,
+};
 use sqlx::Row;
 use sqlx::types::Json;
 
@@ -118,66 +119,108 @@ impl TallyStore for Backend {
         to: NaiveDate,
         today: NaiveDate,
     ) -> StoreResult<huiyin_core::kpi::KpiTallies> {
-        use huiyin_core::event::Rating;
-        use huiyin_core::kpi::{DeadlineTally, KpiTallies, RatingTally};
-        let mut tallies = KpiTallies::default();
-        if scope.is_empty() {
-            return Ok(tallies);
+        let mut sum = huiyin_core::kpi::KpiTallies::default();
+        for pair in self.kpi_tallies_by_units(scope, blind, from, to, today).await? {
+            sum.add(&pair.tallies);
         }
+        Ok(sum)
+    }
+
+    async fn kpi_tallies_by_units(
+        &self,
+        scope: &[i64],
+        blind: &Blindness,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<UnitsTallies>> {
+        use huiyin_core::kpi::{KpiTallies, RatingTally};
+        let mut pairs: std::collections::BTreeMap<(i64, i64), KpiTallies> = std::collections::BTreeMap::new();
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let count = |row: &super::DbRow, column: &str| -> StoreResult<u64> {
+            Ok(u64::try_from(row.try_get::<Option<i64>, _>(column)?.unwrap_or_default()).unwrap_or_default())
+        };
+        let pair_of = |row: &super::DbRow| -> StoreResult<(i64, i64)> {
+            Ok((row.try_get("unit_id")?, row.try_get("holding_unit_id")?))
+        };
         // A deadline counts in the period of the day it was settled: the China day it was met, or,
         // unmet, its due day once that has passed (docs/MEASURES.md).
-        let mut deadlines = sqlx::QueryBuilder::<Db>::new("SELECT d.kind, COUNT(*) AS due, SUM(CASE WHEN ");
-        deadlines.push(met_in_time()).push(" THEN 1 ELSE 0 END) AS on_time");
-        deadlines
-            .push(" FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.kind IN ('notice', 'handling')");
-        push_settled(&mut deadlines, from, to, today);
-        push_whole_scope(&mut deadlines, scope);
-        push_not_accusing(&mut deadlines, blind);
-        deadlines.push(" GROUP BY d.kind");
-        for row in deadlines.build().fetch_all(self.reader()).await? {
-            let kind: String = row.try_get("kind")?;
-            let tally = DeadlineTally {
-                due: u64::try_from(row.try_get::<i64, _>("due")?).unwrap_or_default(),
-                on_time: u64::try_from(row.try_get::<Option<i64>, _>("on_time")?.unwrap_or_default())
-                    .unwrap_or_default(),
-            };
-            match kind.as_str() {
-                "notice" => tallies.acceptance = tally,
-                _ => tallies.closure = tally,
+        // Read as two: those met in the period, and those unmet that came due in it (each by its
+        // own index).
+        for met in [true, false] {
+            let mut deadlines = sqlx::QueryBuilder::<Db>::new(
+                "SELECT c.unit_id, c.holding_unit_id, d.kind, COUNT(*) AS due, SUM(CASE WHEN ",
+            );
+            deadlines.push(met_in_time()).push(" THEN 1 ELSE 0 END) AS on_time");
+            deadlines
+                .push(" FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.kind IN ('notice', 'handling')");
+            if met {
+                deadlines.push(" AND d.met_at IS NOT NULL");
+                push_met_in(&mut deadlines, from, to);
+            } else {
+                deadlines.push(" AND d.met_at IS NULL");
+                push_came_due_in(&mut deadlines, from, to, today);
+            }
+            push_whole_scope(&mut deadlines, scope);
+            push_not_accusing(&mut deadlines, blind);
+            deadlines.push(" GROUP BY c.unit_id, c.holding_unit_id, d.kind");
+            for row in deadlines.build().fetch_all(self.reader()).await? {
+                let kind: String = row.try_get("kind")?;
+                let t = pairs.entry(pair_of(&row)?).or_default();
+                let tally = if kind == "notice" { &mut t.acceptance } else { &mut t.closure };
+                tally.due += count(&row, "due")?;
+                tally.on_time += count(&row, "on_time")?;
             }
         }
+        // The ratings given in the period, counted by the database (no payload read here).
         let (start, end) = china_days(from, to);
-        let mut ratings = sqlx::QueryBuilder::<Db>::new(
-            "SELECT e.payload FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'rated' AND e.occurred_at >= ",
-        );
+        let mut ratings = sqlx::QueryBuilder::<Db>::new(format!(
+            "SELECT c.unit_id, c.holding_unit_id, {} AS office, {} AS handled, COUNT(*) AS n \
+             FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'rated' AND e.occurred_at >= ",
+            dialect::RATING_OF_OFFICE,
+            dialect::RATING_OF_UNIT
+        ));
         ratings.push_bind(start).push(" AND e.occurred_at < ").push_bind(end);
         push_whole_scope(&mut ratings, scope);
         push_not_accusing(&mut ratings, blind);
-        let count = |tally: &mut RatingTally, rating: Rating| match rating {
-            Rating::Satisfied => tally.satisfied += 1,
-            Rating::BasicallySatisfied => tally.basically_satisfied += 1,
-            Rating::Dissatisfied => tally.dissatisfied += 1,
+        ratings.push(" GROUP BY c.unit_id, c.holding_unit_id, office, handled");
+        let add = |tally: &mut RatingTally, rating: Option<&str>, n: u64| -> StoreResult<()> {
+            match rating {
+                Some("satisfied") => tally.satisfied += n,
+                Some("basically_satisfied") => tally.basically_satisfied += n,
+                Some("dissatisfied") => tally.dissatisfied += n,
+                other => return Err(super::corrupt(format!("rating {other:?}"))),
+            }
+            Ok(())
         };
         for row in ratings.build().fetch_all(self.reader()).await? {
-            let Json(data): Json<EventData> = row.try_get("payload")?;
-            if let EventData::Rated { office, unit, .. } = data {
-                count(&mut tallies.ratings_office, office);
-                count(&mut tallies.ratings, unit);
-            }
+            let n = count(&row, "n")?;
+            let (office, handled): (Option<String>, Option<String>) = (row.try_get("office")?, row.try_get("handled")?);
+            let t = pairs.entry(pair_of(&row)?).or_default();
+            add(&mut t.ratings_office, office.as_deref(), n)?;
+            add(&mut t.ratings, handled.as_deref(), n)?;
+            t.participation.rated += n;
         }
-        tallies.participation.rated = tallies.ratings.all();
         let mut registered = sqlx::QueryBuilder::<Db>::new(
-            "SELECT COUNT(*) AS registered, SUM(CASE WHEN CAST(c.flags AS TEXT) LIKE '%\"repeat\"%' THEN 1 ELSE 0 END) \
-             AS repeats FROM cases c WHERE c.received_at >= ",
+            "SELECT c.unit_id, c.holding_unit_id, COUNT(*) AS registered, \
+             SUM(CASE WHEN CAST(c.flags AS TEXT) LIKE '%\"repeat\"%' THEN 1 ELSE 0 END) AS repeats \
+             FROM cases c WHERE c.received_at >= ",
         );
         registered.push_bind(start).push(" AND c.received_at < ").push_bind(end);
         push_whole_scope(&mut registered, scope);
         push_not_accusing(&mut registered, blind);
-        let row = registered.build().fetch_one(self.reader()).await?;
-        tallies.repeats.registered = u64::try_from(row.try_get::<i64, _>("registered")?).unwrap_or_default();
-        tallies.repeats.repeats =
-            u64::try_from(row.try_get::<Option<i64>, _>("repeats")?.unwrap_or_default()).unwrap_or_default();
-        Ok(tallies)
+        registered.push(" GROUP BY c.unit_id, c.holding_unit_id");
+        for row in registered.build().fetch_all(self.reader()).await? {
+            let t = pairs.entry(pair_of(&row)?).or_default();
+            t.repeats.registered += count(&row, "registered")?;
+            t.repeats.repeats += count(&row, "repeats")?;
+        }
+        Ok(pairs
+            .into_iter()
+            .map(|((registered_by, held_by), tallies)| UnitsTallies { registered_by, held_by, tallies })
+            .collect())
     }
 
     async fn reply_trail(&self, scope: &[i64], blind: &Blindness, since: DateTime<Utc>) -> StoreResult<Vec<ReplyStep>> {
@@ -185,7 +228,8 @@ impl TallyStore for Backend {
             return Ok(Vec::new());
         }
         let mut b = sqlx::QueryBuilder::<Db>::new(
-            "SELECT e.case_id, c.unit_id, e.kind, e.occurred_at FROM case_events e JOIN cases c ON c.id = e.case_id \
+            "SELECT e.case_id, c.unit_id, c.holding_unit_id, e.kind, e.occurred_at FROM case_events e \
+             JOIN cases c ON c.id = e.case_id \
              WHERE e.kind IN ('replied', 'rated') AND e.occurred_at >= ",
         );
         b.push_bind(since);
@@ -199,6 +243,7 @@ impl TallyStore for Backend {
                 Ok(ReplyStep {
                     case_id: r.try_get("case_id")?,
                     unit_id: r.try_get("unit_id")?,
+                    holding_unit_id: r.try_get("holding_unit_id")?,
                     rated: kind == "rated",
                     at: r.try_get("occurred_at")?,
                 })

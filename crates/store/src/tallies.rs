@@ -39,6 +39,17 @@ pub trait TallyStore: Send + Sync {
         to: NaiveDate,
         today: NaiveDate,
     ) -> StoreResult<huiyin_core::kpi::KpiTallies>;
+    /// The same counts as [`TallyStore::kpi_tallies`], apart for each pair of the unit that
+    /// registered the cases and the unit holding them now (the roll-up sums them for each unit's
+    /// subtree in one reading).
+    async fn kpi_tallies_by_units(
+        &self,
+        scope: &[i64],
+        blind: &Blindness,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<UnitsTallies>>;
     /// The replies and ratings of the cases registered or held in `scope` since `since`, case by
     /// case in their order (for 参评率: a reply's rating window lapsed unrated); none of a case that
     /// accuses one of `blind`.
@@ -109,12 +120,22 @@ pub struct SkipLevelVisit {
     pub people: u64,
 }
 
+/// The measures' counts of the cases registered by one unit and held by another (or the same).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UnitsTallies {
+    pub registered_by: i64,
+    pub held_by: i64,
+    pub tallies: huiyin_core::kpi::KpiTallies,
+}
+
 /// A reply or a rating of a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyStep {
     pub case_id: i64,
     /// The unit that registered the case (whose rules set the rating window).
     pub unit_id: i64,
+    /// The unit holding the case now.
+    pub holding_unit_id: i64,
     /// A rating; else a reply.
     pub rated: bool,
     pub at: DateTime<Utc>,
