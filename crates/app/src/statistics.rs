@@ -271,7 +271,7 @@ pub struct Rollup {
 }
 
 /// How a roll-up's units are ordered: by a measure's code (best first, `-` before it for worst
-/// first), `registered`, or by code (the default).
+/// first), `registered`, or by code (the default; `-code` from Z to A).
 pub fn sort_rollup(lines: &mut [RollupLine], sort: &str) {
     let (descending, key) = match sort.strip_prefix('-') {
         Some(key) => (false, key),
@@ -286,7 +286,8 @@ pub fn sort_rollup(lines: &mut [RollupLine], sort: &str) {
         m.percent.map(|p| if m.higher_is_better { p } else { -p })
     };
     if key == "code" || (key != "registered" && !huiyin_core::kpi::MeasureCode::ALL.iter().any(|m| m.code() == key)) {
-        lines.sort_by(|a, b| a.unit.code.cmp(&b.unit.code));
+        // By code, A to Z; `-code` Z to A.
+        lines.sort_by(|a, b| if descending { a.unit.code.cmp(&b.unit.code) } else { b.unit.code.cmp(&a.unit.code) });
         return;
     }
     lines.sort_by(|a, b| {

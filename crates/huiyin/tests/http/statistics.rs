@@ -157,6 +157,14 @@ fn gen_9_a_units_numbers_sum_into_its_parents_and_the_report_exports(backend: Ba
     let worst_first: Vec<&str> =
         reversed["units"].as_array().unwrap().iter().map(|u| u["unit"].as_str().unwrap()).collect();
     assert_eq!(worst_first, ["DZ", "XZ"]);
+    let by_code = |sort: &str| -> Vec<String> {
+        let r = rollup(&format!("period=2026-10&sort={sort}"));
+        r["units"].as_array().unwrap().iter().map(|u| u["unit"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(
+        (by_code("code"), by_code("-code")),
+        (vec!["DZ".to_owned(), "XZ".into()], vec!["XZ".to_owned(), "DZ".into()])
+    );
     let xz = &r["units"][0];
     assert_eq!(xz["has_units"], true);
     let repeat = &xz["measures"][5];
