@@ -24,8 +24,7 @@ use huiyin_core::duty::DutyMonth;
 use huiyin_core::kpi::{MeasureCode, MeasurePart, MeasurePeriod};
 use huiyin_core::limits::china_day;
 use huiyin_core::screening::{
-    FREQUENT_CASES, FREQUENT_DAYS, MAX_MATTERS, MatterKind, ScreenedMatter, ScreeningDraft, hotspots, screened_month,
-    screening_due,
+    FREQUENT_CASES, FREQUENT_DAYS, MatterKind, ScreenedMatter, ScreeningDraft, hotspots, screened_month, screening_due,
 };
 use huiyin_core::statistics::{Count, fold_classes};
 use huiyin_core::user::{Role, is_system_account};
@@ -111,6 +110,11 @@ fn hidden(matter: &ScreenedMatter, blind: &huiyin_store::Blindness) -> bool {
         || matter.accused_users.iter().any(|u| blind.users.contains(u))
 }
 
+/// How far back supervision follows signed screenings' matters: the month 24 months before today's.
+fn followed_since(today: NaiveDate) -> String {
+    DutyMonth::of(today.checked_sub_months(chrono::Months::new(24)).unwrap_or(today)).to_string()
+}
+
 /// Sets whom each matter's cases accuse to what the cases say now (an accusation may be named
 /// after the matter was written down, GEN-7), before anyone is judged blind to it.
 async fn accused_now(store: &dyn Store, records: &mut [ScreeningRecord]) -> AppResult<()> {
@@ -144,14 +148,12 @@ fn ended_month(raw: &str) -> AppResult<DutyMonth> {
 /// The staff who may be made responsible for a matter of `unit`: active people of the unit and of
 /// the units above it (whose scope holds it, so that they read and resolve it); the unit's own
 /// first, then upwards.
-async fn responsible_staff(state: &AppState, unit: &Unit) -> AppResult<Vec<User>> {
+async fn responsible_staff(state: &AppState, unit: &Unit, users: &HashMap<i64, User>) -> AppResult<Vec<User>> {
     let chain = crate::tree::unit_tree(state).await?.chain(unit.id);
-    let mut staff: Vec<User> = state
-        .store
-        .users()
-        .await?
-        .into_iter()
+    let mut staff: Vec<User> = users
+        .values()
         .filter(|u| u.active && !is_system_account(&u.username) && chain.contains(&u.unit_id))
+        .cloned()
         .collect();
     staff.sort_by_key(|u| (chain.iter().position(|id| *id == u.unit_id), u.username.clone()));
     Ok(staff)
@@ -194,7 +196,7 @@ pub async fn screening(state: &AppState, actor: &Actor, code: &str, month: &str)
         signed_by: record.as_ref().and_then(|r| r.signed_by).map(name),
         may_draft: may_draft(actor, &unit) && !signed,
         may_sign: may_sign(actor, &unit) && !signed && record.is_some(),
-        staff: responsible_staff(state, &unit).await?,
+        staff: responsible_staff(state, &unit, &users).await?,
         record,
         matters,
         unit,
@@ -207,11 +209,6 @@ fn month_instants(month: DutyMonth) -> AppResult<(DateTime<Utc>, DateTime<Utc>)>
     let start = crate::cases::list::day_start("month", &month.first_day().to_string())?;
     let end = crate::cases::list::day_start("month", &month.next_first_day().to_string())?;
     Ok((start, end))
-}
-
-/// The month before `month`.
-fn month_before(month: DutyMonth) -> DutyMonth {
-    DutyMonth::of(month.first_day() - chrono::Days::new(1))
 }
 
 /// The most proposals of one kind listed.
@@ -228,7 +225,7 @@ pub async fn proposals(state: &AppState, actor: &Actor, code: &str, month: &str)
     let mut before = Vec::new();
     let mut earlier = month;
     for _ in 0..3 {
-        earlier = month_before(earlier);
+        earlier = earlier.previous();
         let (s, e) = month_instants(earlier)?;
         before.push(state.store.case_counts(&scope, &actor.blind, s, e).await?);
     }
@@ -776,7 +773,7 @@ pub async fn tell_unscreened(store: &dyn Store, calendar: &Calendar, now: DateTi
 /// were told now.
 pub async fn follow_matters(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc>) -> AppResult<u64> {
     let today = china_day(now);
-    let since = DutyMonth::of(today.checked_sub_months(chrono::Months::new(24)).unwrap_or(today)).to_string();
+    let since = followed_since(today);
     let mut rules: HashMap<i64, huiyin_core::limits::LimitRules> = HashMap::new();
     // (record, matter's index, what is told, subject)
     let mut due = Vec::new();
@@ -929,7 +926,7 @@ pub async fn supervision(state: &AppState, actor: &Actor) -> AppResult<(Vec<Miss
         missed.push(MissedScreening { unit, month, told_at, signed_since });
     }
     let today = china_day(Utc::now());
-    let since = DutyMonth::of(today.checked_sub_months(chrono::Months::new(24)).unwrap_or(today)).to_string();
+    let since = followed_since(today);
     let users: HashMap<i64, User> = state.store.users().await?.into_iter().map(|u| (u.id, u)).collect();
     let mut overdue = Vec::new();
     let mut signed = state.store.signed_screenings_since(&since).await?;
@@ -955,6 +952,3 @@ pub async fn supervision(state: &AppState, actor: &Actor) -> AppResult<(Vec<Miss
     overdue.sort_by_key(|m| m.matter.due);
     Ok((missed, overdue))
 }
-
-/// The most matters a screening takes (the core's limit, for the form).
-pub const MATTERS_AT_MOST: usize = MAX_MATTERS;

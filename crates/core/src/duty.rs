@@ -195,6 +195,12 @@ impl DutyMonth {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
     }
 
+    /// The month before.
+    pub fn previous(&self) -> DutyMonth {
+        let (year, month) = if self.month == 1 { (self.year - 1, 12) } else { (self.year, self.month - 1) };
+        DutyMonth { year, month }
+    }
+
     /// The first day of the month after.
     pub fn next_first_day(&self) -> NaiveDate {
         let (year, month) = if self.month == 12 { (self.year + 1, 1) } else { (self.year, self.month + 1) };

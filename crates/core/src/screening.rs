@@ -127,7 +127,7 @@ pub fn screening_due(screened: DutyMonth, calendar: &crate::calendar::Calendar, 
 
 /// The month a unit screens on `today`: the month before.
 pub fn screened_month(today: NaiveDate) -> DutyMonth {
-    DutyMonth::of(DutyMonth::of(today).first_day() - chrono::Days::new(1))
+    DutyMonth::of(today).previous()
 }
 
 /// A screened matter as typed.
@@ -211,10 +211,11 @@ pub struct ScreenedMatter {
     /// The cases it covers: (id, number).
     #[serde(default)]
     pub cases: Vec<(i64, String)>,
-    /// The units and staff those cases accuse (GEN-7: the matter is withheld from them).
-    #[serde(default)]
+    /// The units and staff those cases accuse (GEN-7: the matter is withheld from them): read from
+    /// the cases whenever the matter is read (an accusation may be named later), never stored.
+    #[serde(skip)]
     pub accused_units: Vec<i64>,
-    #[serde(default)]
+    #[serde(skip)]
     pub accused_users: Vec<i64>,
     pub responsible: i64,
     pub measures: String,

@@ -248,8 +248,7 @@ async fn duty_view(
         })
         .collect();
     let units = unit_choices(state, staff, rota.unit.id).await?;
-    let first = rota.month.first_day();
-    let prev = DutyMonth::of(first.pred_opt().unwrap_or(first)).to_string();
+    let prev = rota.month.previous().to_string();
     let page = DutyPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),

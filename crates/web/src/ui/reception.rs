@@ -256,7 +256,7 @@ async fn view(
         unit_name: m.unit.name.clone(),
         month: m.month.to_string(),
         month_label: format!("{}年{}月", m.month.year, m.month.month),
-        prev: DutyMonth::of(first.pred_opt().unwrap_or(first)).to_string(),
+        prev: m.month.previous().to_string(),
         next: DutyMonth::of(m.month.next_first_day()).to_string(),
         first_day: first.to_string(),
         last_day: last.to_string(),
