@@ -12,7 +12,7 @@ use chrono::{Duration, Utc};
 use huiyin_core::calendar::{Calendar, Limit, due_date};
 use huiyin_core::kpi::{KpiTallies, Measure, MeasurePeriod, measures};
 use huiyin_core::limits::{LimitRules, china_day};
-use huiyin_store::{Blindness, ReplyStep, Unit, UnitsTallies};
+use huiyin_store::{Blindness, ReplyStep, Unit, UnitTallies};
 
 use crate::actor::Actor;
 use crate::context::AppState;
@@ -50,41 +50,41 @@ pub async fn tallies(
     period: MeasurePeriod,
 ) -> AppResult<KpiTallies> {
     let mut sum = KpiTallies::default();
-    for pair in tallies_by_units(state, scope, blind, period).await? {
-        sum.add(&pair.tallies);
+    for unit in tallies_by_unit(state, scope, blind, period).await? {
+        sum.add(&unit.tallies);
     }
     Ok(sum)
 }
 
-/// The same counts apart for each pair of the unit that registered the cases and the unit holding
-/// them: a subtree's within `scope` are the pairs of which either unit is in it
-/// ([`sum_for_subtree`]), so that a roll-up reads once for all its units.
-pub(crate) async fn tallies_by_units(
+/// The same counts apart for each unit of `scope`, by the steps it took (docs/MEASURES.md): a
+/// subtree's are the sum of its units' ([`sum_for_subtree`]), so that a roll-up reads once for
+/// all its units.
+pub(crate) async fn tallies_by_unit(
     state: &AppState,
     scope: &[i64],
     blind: &Blindness,
     period: MeasurePeriod,
-) -> AppResult<Vec<UnitsTallies>> {
+) -> AppResult<Vec<UnitTallies>> {
     let today = china_day(Utc::now());
-    let mut pairs = state.store.kpi_tallies_by_units(scope, blind, period.from, period.to, today).await?;
+    let mut units = state.store.kpi_tallies_by_unit(scope, blind, period.from, period.to, today).await?;
     for step in lapsed_steps(state, scope, blind, period, today).await? {
-        match pairs.iter_mut().find(|p| p.registered_by == step.unit_id && p.held_by == step.holding_unit_id) {
-            Some(pair) => pair.tallies.participation.lapsed += 1,
+        match units.iter_mut().find(|u| u.unit_id == step.step_by) {
+            Some(unit) => unit.tallies.participation.lapsed += 1,
             None => {
                 let mut tallies = KpiTallies::default();
                 tallies.participation.lapsed = 1;
-                pairs.push(UnitsTallies { registered_by: step.unit_id, held_by: step.holding_unit_id, tallies });
+                units.push(UnitTallies { unit_id: step.step_by, tallies });
             }
         }
     }
-    Ok(pairs)
+    Ok(units)
 }
 
-/// The counts of the cases registered or held in `subtree`, from the pairs of [`tallies_by_units`].
-pub(crate) fn sum_for_subtree(pairs: &[UnitsTallies], subtree: &[i64]) -> KpiTallies {
+/// The counts of the units `subtree`, from those of [`tallies_by_unit`].
+pub(crate) fn sum_for_subtree(units: &[UnitTallies], subtree: &[i64]) -> KpiTallies {
     let mut sum = KpiTallies::default();
-    for pair in pairs.iter().filter(|p| subtree.contains(&p.registered_by) || subtree.contains(&p.held_by)) {
-        sum.add(&pair.tallies);
+    for unit in units.iter().filter(|u| subtree.contains(&u.unit_id)) {
+        sum.add(&unit.tallies);
     }
     sum
 }
@@ -111,7 +111,7 @@ pub(crate) async fn lapsed_cases(
     Ok(lapsed_steps(state, scope, blind, period, today).await?.into_iter().map(|s| s.case_id).collect())
 }
 
-/// The replies of [`lapsed_cases`], with their cases' units.
+/// The replies of [`lapsed_cases`] by one of `scope`, with their cases' units.
 async fn lapsed_steps(
     state: &AppState,
     scope: &[i64],
@@ -129,13 +129,11 @@ async fn lapsed_steps(
     }
     let longest = rules.values().map(|r| window_days(r.rating_window)).max().unwrap_or(45);
     let since = period.from - Duration::days(longest + 1);
-    let Some(since) = since.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - Duration::hours(8)) else {
-        return Ok(Vec::new());
-    };
     let trail = state.store.reply_trail(scope, blind, since).await?;
+    let in_scope: std::collections::HashSet<i64> = scope.iter().copied().collect();
     let mut lapsed = Vec::new();
     for (i, step) in trail.iter().enumerate() {
-        if step.rated {
+        if step.rated || !in_scope.contains(&step.step_by) {
             continue;
         }
         if rated_after(&trail[i + 1..], step.case_id) {
@@ -166,6 +164,6 @@ fn closes_in(
     period: MeasurePeriod,
     today: chrono::NaiveDate,
 ) -> bool {
-    let until = due_date(calendar, china_day(reply.at), limit).date;
+    let until = due_date(calendar, reply.day, limit).date;
     until >= period.from && until <= period.to && until < today
 }

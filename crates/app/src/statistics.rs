@@ -319,12 +319,12 @@ pub async fn rollup(
     let previous = period.previous();
     // The whole subtree read once for each period, each unit's line summed from it.
     let whole = tree.subtree(unit.id);
-    let pairs_now = crate::measures::tallies_by_units(state, &whole, &actor.blind, period).await?;
-    let pairs_before = crate::measures::tallies_by_units(state, &whole, &actor.blind, previous).await?;
+    let units_now = crate::measures::tallies_by_unit(state, &whole, &actor.blind, period).await?;
+    let units_before = crate::measures::tallies_by_unit(state, &whole, &actor.blind, previous).await?;
     let line = async |u: &Unit| -> AppResult<RollupLine> {
         let scope = tree.subtree(u.id);
-        let now = crate::measures::sum_for_subtree(&pairs_now, &scope);
-        let before = crate::measures::sum_for_subtree(&pairs_before, &scope);
+        let now = crate::measures::sum_for_subtree(&units_now, &scope);
+        let before = crate::measures::sum_for_subtree(&units_before, &scope);
         let (measures, previous) = (huiyin_core::kpi::measures(&now), huiyin_core::kpi::measures(&before));
         let changes = measures.iter().zip(&previous).map(|(m, p)| change(m.percent, p.percent)).collect();
         Ok(RollupLine {

@@ -10,6 +10,9 @@
 //! - `reports DATABASE_URL SAMPLES`: the county's monthly report (statistics and roll-up), the
 //!   county's and a community's measures over a year, through the application as the API asks for
 //!   them (issue 21): the first call on a fresh connection, then p50 and p95.
+//! - `export DATABASE_URL`: serves the real application and exports the county's case list through
+//!   the staff page's form as XLSX and CSV (the most rows an export holds): the time, the file's
+//!   size, and this process's memory before and at its peak during each.
 //! - `typeset SAMPLES`: typesets a one-page notice as PDF with the machine's fonts (the first call,
 //!   which scans the fonts, timed apart), and an archive volume of 100 cases: p50 and p95.
 
@@ -247,6 +250,159 @@ async fn repeats(url: &str, labels: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The real application served on a loopback port of this process.
+struct Served {
+    addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    dir: std::path::PathBuf,
+}
+
+impl Served {
+    async fn start(store: Arc<dyn Store>) -> Result<Served, String> {
+        let dir = std::env::temp_dir().join(format!("huiyin-bench-{}", std::process::id()));
+        let secret = huiyin_app::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
+        let state = huiyin_app::AppState::new(store, secret).await.map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(huiyin_web::serve(listener, state, async move {
+            let _ = stop_rx.await;
+        }));
+        Ok(Served { addr, stop, server, dir })
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A line of this process's `/proc/self/status` in MiB (`RssAnon`: its heap and other memory of
+/// its own; `VmHWM`: the peak resident set since [`reset_peak_memory`], with mapped file pages).
+fn memory_mib(field: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix(field)?.trim_start_matches(':').trim().strip_suffix(" kB")?.trim().parse::<f64>().ok()
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+/// Starts this process's peak memory (`VmHWM`) over from what it holds now.
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Counts the lines written to it, keeping nothing.
+#[derive(Default)]
+struct LineCounter(u64);
+
+impl std::io::Write for LineCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.iter().filter(|b| **b == b'\n').count() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The case list exported by the county's officer (`xfb`, the whole county) through the staff
+/// page's form, as XLSX and as CSV, read by a client that keeps none of it: the time, the rows and
+/// bytes, and the serving process's memory before and at its peak during each (issue 21: ≤ 300 MB):
+/// its own (anonymous) memory sampled every 5 ms, and its resident set with the pages of SQLite's
+/// memory-mapped file.
+/// It sets `xfb`'s password: run it on a demo database only.
+async fn export(url: &str) -> Result<(), String> {
+    let store = open(url).await?;
+    let user = store.user_by_username("xfb").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
+    let password = "基准测试导出2026年冬季";
+    let hash = huiyin_app::actor::hash_password(password.to_owned()).await.map_err(|e| e.to_string())?;
+    store.set_password_hash(user.id, &hash).await.map_err(|e| e.to_string())?;
+    let served = Served::start(store.clone()).await?;
+    let base = format!("http://{}", served.addr);
+    let lines = tokio::task::spawn_blocking(move || -> Result<Vec<String>, String> {
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+        let token_of = |page: &str| -> Result<String, String> {
+            let token = page.split("name=\"csrf\" value=\"").nth(1).and_then(|t| t.split('"').next());
+            token.map(str::to_owned).ok_or_else(|| "no CSRF token on the page".to_owned())
+        };
+        let mut login = agent.get(format!("{base}/login")).call().map_err(|e| e.to_string())?;
+        let cookie_of = |r: &ureq::http::Response<ureq::Body>| {
+            r.headers().get("set-cookie").and_then(|c| c.to_str().ok()).and_then(|c| c.split(';').next()).map(str::to_owned)
+        };
+        let mut cookie = cookie_of(&login).ok_or("no session cookie")?;
+        let csrf = token_of(&login.body_mut().read_to_string().map_err(|e| e.to_string())?)?;
+        let signed = agent
+            .post(format!("{base}/login"))
+            .header("Cookie", &cookie)
+            .send_form([("csrf", csrf.as_str()), ("username", "xfb"), ("password", password), ("next", "/cases")])
+            .map_err(|e| e.to_string())?;
+        cookie = cookie_of(&signed).unwrap_or(cookie);
+        let mut cases = agent.get(format!("{base}/cases")).header("Cookie", &cookie).call().map_err(|e| e.to_string())?;
+        let csrf = token_of(&cases.body_mut().read_to_string().map_err(|e| e.to_string())?)?;
+        let mut lines = Vec::new();
+        for format in ["xlsx", "csv"] {
+            let before = memory_mib("RssAnon");
+            reset_peak_memory();
+            // The heap's peak, sampled: the file-backed pages of SQLite's memory map count in the
+            // resident set too, but they are the operating system's page cache, not the server's.
+            let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+            let sampler = {
+                let sampling = sampling.clone();
+                std::thread::spawn(move || {
+                    let mut peak = 0f64;
+                    while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                        peak = peak.max(memory_mib("RssAnon"));
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    peak
+                })
+            };
+            let started = Instant::now();
+            let mut answer = agent
+                .post(format!("{base}/cases/export"))
+                .header("Cookie", &cookie)
+                .send_form([("csrf", csrf.as_str()), ("format", format)])
+                .map_err(|e| e.to_string())?;
+            if answer.status() != 200 {
+                return Err(format!("the export answered {}", answer.status()));
+            }
+            let mut read = LineCounter::default();
+            let bytes = std::io::copy(&mut answer.body_mut().with_config().limit(u64::MAX).reader(), &mut read)
+                .map_err(|e| e.to_string())?;
+            let took = started.elapsed();
+            sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+            let heap_peak = sampler.join().map_err(|_| "the sampler panicked")?;
+            // A CSV's rows are its lines less the heading (and the note when it stopped at the most).
+            let rows = if format == "csv" { format!("{} rows", read.0.saturating_sub(1)) } else { "rows".into() };
+            lines.push(format!(
+                "| export {format}, the county's list ({rows}; at most {}) | {:.1} s | {:.1} MB | {before:.0} MiB | {heap_peak:.0} MiB | {:.0} MiB |",
+                huiyin_app::cases::export::MAX_EXPORT_ROWS,
+                took.as_secs_f64(),
+                bytes as f64 / 1_000_000.0,
+                memory_mib("VmHWM"),
+            ));
+        }
+        Ok(lines)
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    served.stop().await;
+    println!("| what | time | file | heap before | heap peak | resident peak (with mapped pages) |");
+    println!("|---|---|---|---|---|---|");
+    for line in lines {
+        println!("{line}");
+    }
+    println!("(backend: {})", store.backend());
+    Ok(())
+}
+
 async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), String> {
     let store = open(url).await?;
     let user = store.user_by_username("xs.officer").await.map_err(|e| e.to_string())?.ok_or("run huiyin demo first")?;
@@ -260,15 +416,8 @@ async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), Str
         )
         .await
         .map_err(|e| e.to_string())?;
-    let dir = std::env::temp_dir().join(format!("huiyin-bench-{}", std::process::id()));
-    let secret = huiyin_app::SecretKey::load_or_create(&dir.join("secret.key")).map_err(|e| e.to_string())?;
-    let state = huiyin_app::AppState::new(store.clone(), secret).await.map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(huiyin_web::serve(listener, state, async move {
-        let _ = stop_rx.await;
-    }));
+    let served = Served::start(store.clone()).await?;
+    let addr = served.addr;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     // Each request a new petitioner and one of a dozen kinds of statement with its own details, so
     // that every registration runs the whole intake check (history by phone, similar statements by
@@ -330,9 +479,7 @@ async fn register(url: &str, seconds: u64, concurrency: usize) -> Result<(), Str
         failures += f;
     }
     let elapsed = started.elapsed();
-    let _ = stop_tx.send(());
-    let _ = server.await;
-    let _ = std::fs::remove_dir_all(&dir);
+    served.stop().await;
     times.sort();
     println!(
         "| {} | register via API, {concurrency} clients, {seconds} s | {:.0} cases/s ({} ok, {failures} failed) | {} | {} |",
@@ -435,8 +582,10 @@ fn main() {
             }
             ["repeats", url, labels] => repeats(url, labels).await,
             ["reports", url, samples] => reports(url, samples.parse().map_err(|_| "samples must be a number")?).await,
+            ["export", url] => export(url).await,
             _ => Err("usage: huiyin-bench list DATABASE_URL [SAMPLES] | register DATABASE_URL SECONDS CONCURRENCY \
-                          | typeset SAMPLES | repeats DATABASE_URL LABELS_FILE | reports DATABASE_URL SAMPLES"
+                          | typeset SAMPLES | repeats DATABASE_URL LABELS_FILE | reports DATABASE_URL SAMPLES \
+                          | export DATABASE_URL"
                 .into()),
         }
     });

@@ -26,6 +26,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod locale;
 pub mod mask;
+pub mod measure_facts;
 pub mod meeting;
 pub mod public;
 pub mod reception;

@@ -295,14 +295,8 @@ mod band_index {
 
 /// SQL that differs between the backends outside search.
 mod dialect {
-    /// The day (China time) a deadline `d` was met.
-    pub const CHINA_DAY_OF_MET_AT: &str = "(d.met_at AT TIME ZONE 'Asia/Shanghai')::date";
     /// The month (China time) a case `c` was received, `2026-11`.
     pub const CHINA_MONTH_OF_RECEIVED_AT: &str = "to_char(c.received_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')";
-    /// The rating of the petition office in a `rated` event `e`.
-    pub const RATING_OF_OFFICE: &str = "(e.payload ->> 'office')";
-    /// The rating of the handling unit in a `rated` event `e`.
-    pub const RATING_OF_UNIT: &str = "(e.payload ->> 'unit')";
 }
 
 #[path = "../../store/sql/mod.rs"]

@@ -1537,10 +1537,10 @@ async fn gen_9_unit_measures_count_notices_by_their_china_day_and_ratings(store:
     assert_eq!(t.ratings, RatingTally { satisfied: 1, basically_satisfied: 0, dissatisfied: 1 });
     assert_eq!(t.ratings_office, RatingTally { satisfied: 2, basically_satisfied: 0, dissatisfied: 0 }, "apart");
     assert_eq!((t.participation.rated, t.repeats.registered, t.repeats.repeats), (2, 3, 0));
-    // The same counts apart by the units that registered and hold the cases (the roll-up's).
-    let pairs = store.kpi_tallies_by_units(&[xs], &Blindness::default(), since, later, later).await.unwrap();
-    assert_eq!(pairs.iter().map(|p| (p.registered_by, p.held_by)).collect::<Vec<_>>(), vec![(xs, xs)]);
-    assert_eq!(pairs[0].tallies, t, "one pair holds them all");
+    // The same counts apart by unit (the roll-up's): every step here was XS's.
+    let units = store.kpi_tallies_by_unit(&[xs, dz], &Blindness::default(), since, later, later).await.unwrap();
+    assert_eq!(units.iter().map(|u| u.unit_id).collect::<Vec<_>>(), vec![xs]);
+    assert_eq!(units[0].tallies, t, "one unit holds them all");
     // Before the due day passes, an open notice is not yet counted.
     let t = store.kpi_tallies(&[xs], &Blindness::default(), since, later, due).await.unwrap();
     assert_eq!(t.acceptance, DeadlineTally { on_time: 1, due: 2 });
@@ -1553,15 +1553,232 @@ async fn gen_9_unit_measures_count_notices_by_their_china_day_and_ratings(store:
     assert_eq!(store.kpi_tallies(&[dz], &Blindness::default(), since, later, later).await.unwrap(), Default::default());
     let t = store.kpi_tallies(&[xs], &Blindness::default(), later, later, later).await.unwrap();
     assert_eq!((t.acceptance.due, t.ratings.satisfied, t.repeats.registered), (0, 0, 0));
-    // The ratings' trail, case by case.
-    let trail = store.reply_trail(&[xs], &Blindness::default(), china(due, 0)).await.unwrap();
-    assert_eq!(trail.iter().filter(|s| s.rated).count(), 2, "{trail:?}");
-    assert!(store.reply_trail(&[dz], &Blindness::default(), china(due, 0)).await.unwrap().is_empty());
+    // No reply was sent: no rating window, no trail.
+    assert!(store.reply_trail(&[xs], &Blindness::default(), since).await.unwrap().is_empty());
 }
 conformance!(
     gen_9_unit_measures_count_notices_by_their_china_day_and_ratings,
     gen_9_unit_measures_count_notices_by_their_china_day_and_ratings
 );
+
+/// The counts the measures' facts add to `scope`'s over `from..=to` as of `today`, worked from every
+/// kept fact (the reference the kept tally is checked against).
+async fn facts_counted(
+    store: &dyn Store,
+    scope: &[i64],
+    blind: &[i64],
+    (from, to, today): (chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate),
+) -> huiyin_core::kpi::KpiTallies {
+    let mut t = huiyin_core::kpi::KpiTallies::default();
+    for (case_id, fact, unit) in store.measure_facts().await.unwrap() {
+        if fact.counts_in(from, to, today) && scope.contains(&unit) && !blind.contains(&case_id) {
+            t.count(fact.kind, fact.outcome, 1);
+        }
+    }
+    t
+}
+
+/// The kept tallies hold, by unit, month or day, kind and outcome, exactly the kept facts.
+async fn assert_tally_matches_facts(store: &dyn Store) {
+    for by_day in [false, true] {
+        let mut expected: std::collections::BTreeMap<(i64, String, _, _), i64> = Default::default();
+        for (_, fact, unit) in store.measure_facts().await.unwrap() {
+            let period = if by_day { fact.day.to_string() } else { huiyin_core::measure_facts::month_of(fact.day) };
+            *expected.entry((unit, period, fact.kind, fact.outcome)).or_default() += 1;
+        }
+        let kept: std::collections::BTreeMap<_, _> = store
+            .measure_tally(by_day)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| ((r.unit_id, r.period, r.kind, r.outcome), r.n))
+            .collect();
+        assert_eq!(kept, expected, "by day: {by_day}");
+    }
+}
+
+/// GEN-9 (docs/MEASURES.md, "Whose steps"): each step counts for the unit that took it — the notice
+/// for the unit that gave it, the handling limit and the reply for the unit that replied, the
+/// office's rating for the unit that registered the case, the handling unit's for the unit holding
+/// it — and once for a unit above both. The kept tally, read by whole months and by days at a
+/// period's ends, agrees with the facts for any period; a case the reader is blind to (GEN-7) is not
+/// counted; a due day recounted moves its open deadline.
+async fn gen_9_measures_count_each_step_for_the_unit_that_took_it(store: &dyn Store) {
+    use huiyin_core::calendar::Limit;
+    use huiyin_core::event::Rating;
+    use huiyin_core::kpi::{DeadlineTally, RatingTally};
+    use huiyin_core::limits::{Deadline, DeadlineKind};
+    let (qx, _, xs, _) = tree(store).await;
+    let dz = unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
+    user(store, "dong", "DZ", Role::Officer).await;
+    let cases: Vec<NewCase> =
+        ["甲", "乙"].iter().map(|n| new_case(registration("XS", "路灯不亮", "2026-10-01", n), &wang)).collect();
+    let ids = store.register_cases(&cases).await.unwrap();
+    let (a, b) = (ids[0], ids[1]);
+    let china = |day: chrono::NaiveDate, hour: u32| -> DateTime<Utc> {
+        chrono::TimeZone::from_local_datetime(&huiyin_core::case::CHINA_OFFSET, &day.and_hms_opt(hour, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let file = store.case_file(a).await.unwrap().unwrap();
+    let notice_due = file.deadlines.iter().find(|d| d.kind == DeadlineKind::Notice).unwrap().due.date;
+    let accepted_on = notice_due - Duration::days(2);
+    let handling = Deadline::new(DeadlineKind::Handling, accepted_on, Limit::CalendarDays(60), &calendar());
+    // 甲: accepted by XS (the notice on time), assigned to DZ, replied by DZ on time, rated.
+    let met = |kind: DeadlineKind, at: DateTime<Utc>, deadlines: &[Deadline]| -> Vec<Deadline> {
+        deadlines.iter().map(|d| if d.kind == kind { Deadline { met_at: Some(at), ..*d } } else { *d }).collect()
+    };
+    let accepted = china(accepted_on, 10);
+    let mut deadlines = met(DeadlineKind::Notice, accepted, &file.deadlines);
+    deadlines.push(handling);
+    let replied = china(accepted_on + Duration::days(10), 10);
+    let steps: Vec<(EventData, DateTime<Utc>, &str, Vec<Deadline>)> = vec![
+        (EventData::Accepted {}, accepted, "XS", deadlines.clone()),
+        (EventData::Assigned { unit: "DZ".into(), owner: Some("dong".into()) }, accepted, "DZ", deadlines.clone()),
+        (EventData::Replied {}, replied, "DZ", met(DeadlineKind::Handling, replied, &deadlines)),
+        (
+            EventData::Rated { office: Rating::Satisfied, unit: Rating::Dissatisfied, reason: None },
+            replied + Duration::days(2),
+            "DZ",
+            met(DeadlineKind::Handling, replied, &deadlines),
+        ),
+    ];
+    let mut state = file.state.clone();
+    for (version, (data, at, holder, deadlines)) in (1..).zip(steps) {
+        state.holding_unit = holder.into();
+        state.owner = if holder == "DZ" { "dong".into() } else { "wang".into() };
+        let event = NewEvent {
+            occurred_at: at,
+            recorded_at: at,
+            actor_id: wang.id,
+            note: None,
+            data,
+            state: state.clone(),
+            new_query_code_hash: None,
+            blobs: Vec::new(),
+            deadlines,
+            search_tokens: None,
+        };
+        store.append_event(a, version, &event).await.unwrap();
+        assert_tally_matches_facts(store).await;
+    }
+    // 乙 stays at XS, its notice never given.
+    let (from, to, today) =
+        ("2026-10-01".parse().unwrap(), "2026-12-31".parse().unwrap(), "2027-01-01".parse().unwrap());
+    let by_unit =
+        |units: Vec<huiyin_store::UnitTallies>| -> std::collections::BTreeMap<i64, huiyin_core::kpi::KpiTallies> {
+            units.into_iter().map(|u| (u.unit_id, u.tallies)).collect()
+        };
+    let units =
+        by_unit(store.kpi_tallies_by_unit(&[qx, xs, dz], &Blindness::default(), from, to, today).await.unwrap());
+    let ours = units[&xs];
+    assert_eq!(
+        (ours.repeats.registered, ours.acceptance),
+        (2, DeadlineTally { on_time: 1, due: 2 }),
+        "XS's: 甲's notice, 乙's"
+    );
+    assert_eq!(ours.ratings_office, RatingTally { satisfied: 1, ..Default::default() }, "the office registered 甲");
+    assert_eq!((ours.closure.due, ours.ratings.all(), ours.participation.rated), (0, 0, 0), "XS did not handle 甲");
+    let theirs = units[&dz];
+    assert_eq!(theirs.closure, DeadlineTally { on_time: 1, due: 1 }, "DZ replied in time");
+    assert_eq!(theirs.ratings, RatingTally { dissatisfied: 1, ..Default::default() });
+    assert_eq!((theirs.participation.rated, theirs.acceptance.due, theirs.repeats.registered), (1, 0, 0));
+    assert!(!units.contains_key(&qx), "the county took no step");
+    // Above both, each step once.
+    let county = store.kpi_tallies(&[qx, xs, dz], &Blindness::default(), from, to, today).await.unwrap();
+    assert_eq!((county.acceptance.due, county.closure.due, county.ratings.all()), (2, 1, 1));
+    // The reply's trail is DZ's; XS replied to nothing.
+    let trail = store.reply_trail(&[dz], &Blindness::default(), from).await.unwrap();
+    assert_eq!(
+        trail.iter().map(|s| (s.case_id, s.step_by, s.rated)).collect::<Vec<_>>(),
+        [(a, dz, false), (a, dz, true)]
+    );
+    assert!(store.reply_trail(&[xs], &Blindness::default(), from).await.unwrap().is_empty());
+    // Any period, whole months or not, as the facts say; the same less 甲 for a reader blind to it.
+    let scope = [qx, xs, dz];
+    let days: Vec<chrono::NaiveDate> =
+        ["2026-09-30", "2026-10-01", "2026-10-05", "2026-10-31", "2026-11-01", "2026-11-17", "2026-12-31"]
+            .iter()
+            .map(|d| d.parse().unwrap())
+            .chain([notice_due, notice_due + Duration::days(1), accepted_on])
+            .collect();
+    let blind_to_a = Blindness { cases: vec![a], ..Default::default() };
+    for &first in &days {
+        for &last in days.iter().filter(|d| **d >= first) {
+            for today in [notice_due, last + Duration::days(1), today] {
+                let period = (first, last, today);
+                let kept = store.kpi_tallies(&scope, &Blindness::default(), first, last, today).await.unwrap();
+                assert_eq!(kept, facts_counted(store, &scope, &[], period).await, "{period:?}");
+                let blind = store.kpi_tallies(&scope, &blind_to_a, first, last, today).await.unwrap();
+                assert_eq!(blind, facts_counted(store, &scope, &[a], period).await, "{period:?} blind to 甲");
+            }
+        }
+    }
+    let blind = store.kpi_tallies(&scope, &blind_to_a, from, to, today).await.unwrap();
+    assert_eq!(
+        (blind.acceptance, blind.closure.due, blind.ratings.all()),
+        (DeadlineTally { on_time: 0, due: 1 }, 0, 0)
+    );
+    // 乙's due day recounted (a holiday schedule loaded) into November: its open notice moves.
+    let mut moved = store.case_file(b).await.unwrap().unwrap().deadlines;
+    let notice = moved.iter_mut().find(|d| d.kind == DeadlineKind::Notice).unwrap();
+    notice.due.date = "2026-11-20".parse().unwrap();
+    store.update_deadline_dues(&[(b, *notice)]).await.unwrap();
+    assert_tally_matches_facts(store).await;
+    let october =
+        store.kpi_tallies(&[xs], &Blindness::default(), from, "2026-10-31".parse().unwrap(), today).await.unwrap();
+    assert_eq!(october.acceptance, DeadlineTally { on_time: 1, due: 1 }, "乙's notice is November's now");
+    let (first, last) = ("2026-11-01".parse().unwrap(), "2026-11-30".parse().unwrap());
+    let november = store.kpi_tallies(&[xs], &Blindness::default(), first, last, today).await.unwrap();
+    assert_eq!(november.acceptance, DeadlineTally { on_time: 0, due: 1 });
+}
+conformance!(
+    gen_9_measures_count_each_step_for_the_unit_that_took_it,
+    gen_9_measures_count_each_step_for_the_unit_that_took_it
+);
+
+/// An export reads a list's order once (`list_case_ids`) and its rows a page at a time
+/// (`case_summaries`): the same cases in the same order as the list's pages, for every sort, both
+/// parts of a scope (registered in it, held in it) merged; GEN-7 as the list.
+async fn an_exports_ids_follow_the_lists_pages(store: &dyn Store) {
+    let (qx, xz, _, _) = tree(store).await;
+    let dz = unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
+    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let batch: Vec<NewCase> = (1..=23)
+        .map(|day| {
+            let unit = if day % 4 == 0 { "DZ" } else { "XS" };
+            new_case(registration(unit, "路灯", &format!("2026-10-{:02}", 1 + day % 20), "王五"), &officer)
+        })
+        .collect();
+    let ids = store.register_cases(&batch).await.unwrap();
+    let mut scope = store.unit_subtree(xz).await.unwrap();
+    scope.push(dz);
+    for sort in
+        [CaseSort::ReceivedDesc, CaseSort::ReceivedAsc, CaseSort::NumberAsc, CaseSort::NumberDesc, CaseSort::DueAsc]
+    {
+        let mut query = CaseQuery { scope: scope.clone(), sort, per_page: 5, ..Default::default() };
+        let mut paged = Vec::new();
+        for page in 1..=5 {
+            query.page = page;
+            paged.extend(store.list_cases(&query).await.unwrap().items.into_iter().map(|c| c.id));
+        }
+        assert_eq!(paged.len(), 23, "{sort:?}");
+        assert_eq!(store.list_case_ids(&query, 100).await.unwrap(), paged, "{sort:?}");
+        assert_eq!(store.list_case_ids(&query, 7).await.unwrap(), paged[..7], "{sort:?}: the first 7");
+        let rows = store.case_summaries(&paged[3..9], &scope).await.unwrap();
+        assert_eq!(rows.iter().map(|c| c.id).collect::<Vec<_>>(), paged[3..9], "{sort:?}: in the order asked");
+        let outside = store.case_summaries(&paged, &[qx]).await.unwrap();
+        assert!(outside.is_empty(), "none registered or held in the county itself");
+    }
+    let mut query = CaseQuery { scope: vec![qx], ..Default::default() };
+    assert!(store.list_case_ids(&query, 100).await.unwrap().is_empty(), "the county registered none");
+    query.scope = scope;
+    query.hidden_accusers_of = Blindness { cases: vec![ids[0]], ..Default::default() };
+    let listed = store.list_case_ids(&query, 100).await.unwrap();
+    assert_eq!((listed.len(), listed.contains(&ids[0])), (22, false), "GEN-7 as the list");
+}
+conformance!(an_exports_ids_follow_the_lists_pages, an_exports_ids_follow_the_lists_pages);
 
 /// The list total comes from the tally when only status and channel filter, and from counting rows
 /// otherwise: both must agree, also after a case moves to a unit outside the registering scope.
@@ -2283,7 +2500,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             case_id INTEGER NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)) WITHOUT ROWID; \
             CREATE INDEX case_bands_case ON case_bands(case_id); ALTER TABLE outbox DROP COLUMN claimed_at; \
             DROP TABLE guard_failures; DROP TABLE setting_versions; \
-            ALTER TABLE cases DROP COLUMN accused_user_id; \
+            DROP INDEX cases_accused_unit; DROP INDEX cases_accused_user; ALTER TABLE cases DROP COLUMN accused_user_id; \
             ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; DROP TABLE admin_events; \
             DROP TABLE password_links; ALTER TABLE users DROP COLUMN rank; ALTER TABLE users DROP COLUMN phone; \
             ALTER TABLE users DROP COLUMN link_issuer_id; ALTER TABLE users DROP COLUMN session_generation; \
@@ -2299,7 +2516,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP INDEX case_deadlines_met; DROP INDEX case_events_kind_time; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2316,7 +2533,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             case_id BIGINT NOT NULL REFERENCES cases(id), PRIMARY KEY (band, received_at, case_id)); \
             CREATE INDEX case_bands_case ON case_bands(case_id); DROP VIEW unit_reach; \
             ALTER TABLE outbox DROP COLUMN claimed_at; DROP TABLE guard_failures; DROP TABLE setting_versions; \
-            ALTER TABLE cases DROP COLUMN accused_user_id; \
+            DROP INDEX cases_accused_unit; DROP INDEX cases_accused_user; ALTER TABLE cases DROP COLUMN accused_user_id; \
             ALTER TABLE users DROP COLUMN title; ALTER TABLE users DROP COLUMN credential; DROP TABLE saved_filters; DROP TABLE admin_events; \
             DROP TABLE password_links; ALTER TABLE users DROP COLUMN rank; ALTER TABLE users DROP COLUMN phone; \
             ALTER TABLE users DROP COLUMN link_issuer_id; ALTER TABLE users DROP COLUMN session_generation; \
@@ -2332,7 +2549,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP INDEX case_deadlines_met; DROP INDEX case_events_kind_time; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -1,15 +1,17 @@
 //! Registering cases, appending events, reading a case file, and the case list.
 
-use super::filters::{Access, ScopePart, push_filters, push_scope};
+use super::filters::{Access, ScopePart, push_filters, push_scope, push_whole_scope};
 use super::search::{SearchEntry, SearchWrite, write_search};
 use super::supervision::{deadline_from_row, write_deadlines};
-use super::tallies::{add_to_tally, china_year};
+use super::tallies::{TallyChanges, add_facts, add_to_tally, china_year, kept_facts, replace_facts};
 use super::text_search::search_cases;
 use super::{DbRow, corrupt, on_violation, push_ids};
 use crate::{Backend, Db};
-use huiyin_core::case::{CaseNumber, Channel};
+use futures_util::TryStreamExt;
+use huiyin_core::case::{CaseNumber, Channel, Flag};
 use huiyin_core::event::{CaseState, Event, EventData, Status};
 use huiyin_core::limits::{DeadlineKind, next_due};
+use huiyin_core::measure_facts;
 use huiyin_store::prelude::*;
 use huiyin_store::{CaseFile, CaseQuery, CaseSort, CaseSummary, NewCase, NewEvent, Page, StoreError, StoreResult};
 use sqlx::Row;
@@ -54,6 +56,34 @@ fn summary_from_row(row: &DbRow) -> StoreResult<CaseSummary> {
     })
 }
 
+/// The measures' facts (docs/MEASURES.md) of a case after `event`, its `seq`-th: its registration
+/// (a repeat as its flags now say) and deadlines rewritten ([`measure_facts::case_facts`]), a reply
+/// or a rating added — the step of the unit that held the case when it was taken.
+async fn write_event_facts(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    case_id: i64,
+    units: measure_facts::Units,
+    received_at: chrono::DateTime<chrono::Utc>,
+    event: &NewEvent,
+    seq: i64,
+) -> StoreResult<()> {
+    let mut changes = TallyChanges::default();
+    let kept = kept_facts(conn, case_id).await?;
+    let repeat = event.state.flags.contains(&Flag::Repeat);
+    let now = measure_facts::case_facts(received_at, repeat, &event.deadlines, &kept, units);
+    replace_facts(conn, case_id, &kept, &now, &mut changes).await?;
+    let added: Vec<(measure_facts::Fact, i64)> = match &event.data {
+        EventData::Replied {} => vec![(measure_facts::reply(seq, event.occurred_at), units.step_by)],
+        EventData::Rated { office, unit, .. } => {
+            let [office, unit] = measure_facts::rating(seq, event.occurred_at, *office, *unit);
+            vec![(office, units.registered_by), (unit, units.step_by)]
+        }
+        _ => Vec::new(),
+    };
+    add_facts(conn, case_id, &added, &mut changes).await?;
+    changes.apply(conn).await
+}
+
 fn flag_codes(state: &CaseState) -> Vec<&'static str> {
     state.flags.iter().map(|f| f.code()).collect()
 }
@@ -90,7 +120,8 @@ async fn user_and_unit_ids(
 }
 
 /// The list rows of these cases, in this order.
-pub(super) async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<CaseSummary>> {
+/// The list rows of the cases `ids`, in that order; with `scope`, only those registered or held in it.
+pub(super) async fn summaries(store: &Backend, ids: &[i64], scope: Option<&[i64]>) -> StoreResult<Vec<CaseSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -103,6 +134,9 @@ pub(super) async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<C
          FROM cases c JOIN units n ON n.id = c.unit_id WHERE c.id IN ",
     );
     push_ids(&mut rows, ids);
+    if let Some(scope) = scope {
+        push_whole_scope(&mut rows, scope);
+    }
     let mut by_id: HashMap<i64, CaseSummary> = HashMap::new();
     for row in rows.build().fetch_all(store.reader()).await? {
         let summary = summary_from_row(&row)?;
@@ -110,6 +144,90 @@ pub(super) async fn summaries(store: &Backend, ids: &[i64]) -> StoreResult<Vec<C
     }
     let items: Vec<CaseSummary> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
     Ok(items)
+}
+
+impl Backend {
+    /// How many cases `query` lists, and the parts of its scope that hold any, each with its count.
+    async fn count_scope_parts(&self, query: &CaseQuery) -> StoreResult<(i64, Vec<(ScopePart, i64)>)> {
+        // The total: from the tally when only status and channel narrow the list, else by counting.
+        let tally_answers = query.received_from.is_none()
+            && query.received_before.is_none()
+            && query.exact.is_none()
+            && query.due_by.is_none()
+            && !query.due_provisional
+            && query.owner.is_none()
+            && query.category.is_none()
+            && query.held_by.is_none()
+            && query.session.is_none()
+            && !query.open_only
+            && query.flag.is_none()
+            && query.waiting.is_none()
+            && query.purpose.is_none()
+            && query.place_unit.is_none()
+            && query.skip_level.is_none()
+            && query.measure.is_none()
+            && query.hidden_accusers_of.is_empty();
+        let mut total = 0i64;
+        let mut parts = Vec::with_capacity(2);
+        for part in [ScopePart::Registered, ScopePart::HeldOnly] {
+            let mut count = if tally_answers {
+                sqlx::QueryBuilder::<Db>::new("SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM case_tally c")
+            } else {
+                sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*) FROM cases c")
+            };
+            push_scope(&mut count, part, &query.scope, Access::ScopeIndex);
+            push_filters(&mut count, query);
+            let n: i64 = count.build_query_scalar().fetch_one(self.reader()).await?;
+            total += n;
+            // An empty part is not read again: scanning for rows that are not there is the slow case.
+            if n > 0 {
+                parts.push((part, n));
+            }
+        }
+        Ok((total, parts))
+    }
+
+    /// The ids of the first `wanted` cases `query` lists, in its order: the first rows of each part
+    /// of the scope, merged.
+    async fn first_ids(&self, query: &CaseQuery, parts: &[(ScopePart, i64)], wanted: i64) -> StoreResult<Vec<i64>> {
+        let all_cases: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM case_tally")
+            .fetch_one(self.reader())
+            .await?;
+        type Key = (i64, chrono::DateTime<chrono::Utc>, String, Option<chrono::NaiveDate>);
+        let mut keys: Vec<Key> = Vec::new();
+        for &(part, matched) in parts {
+            // One case in fifty or more: the sort order's index finds a page within a few thousand rows.
+            let access = match part {
+                ScopePart::Registered if matched.saturating_mul(50) >= all_cases => Access::SortOrder,
+                _ => Access::ScopeIndex,
+            };
+            let mut select =
+                sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, c.case_number, c.next_due FROM cases c");
+            push_scope(&mut select, part, &query.scope, access);
+            push_filters(&mut select, query);
+            select.push(order_by(query.sort));
+            select.push(" LIMIT ").push_bind(wanted);
+            // Row by row: an export reads a hundred thousand keys, which whole rows held at once
+            // would make a few hundred megabytes.
+            let mut rows = select.build().fetch(self.reader());
+            while let Some(row) = rows.try_next().await? {
+                keys.push((
+                    row.try_get("id")?,
+                    row.try_get("received_at")?,
+                    row.try_get("case_number")?,
+                    row.try_get("next_due")?,
+                ));
+            }
+        }
+        keys.sort_by(|a, b| match query.sort {
+            CaseSort::ReceivedDesc | CaseSort::Relevance => b.1.cmp(&a.1).then(b.0.cmp(&a.0)),
+            CaseSort::ReceivedAsc => a.1.cmp(&b.1).then(a.0.cmp(&b.0)),
+            CaseSort::NumberAsc => a.2.cmp(&b.2),
+            CaseSort::NumberDesc => b.2.cmp(&a.2),
+            CaseSort::DueAsc => (a.3.is_none(), a.3, a.0).cmp(&(b.3.is_none(), b.3, b.0)),
+        });
+        Ok(keys.into_iter().map(|k| k.0).collect())
+    }
 }
 
 #[async_trait::async_trait]
@@ -182,6 +300,7 @@ impl CaseStore for Backend {
             next_seq.insert((unit_id, year), last - count + 1);
         }
         let mut tally: HashMap<(i64, i64, &'static str, &'static str), i64> = HashMap::new();
+        let mut measured = TallyChanges::default();
         let mut ids = Vec::with_capacity(cases.len());
         let mut search = Vec::with_capacity(cases.len());
         for case in cases {
@@ -238,6 +357,11 @@ impl CaseStore for Backend {
             .await
             .map_err(|e| on_violation(e, "case_number", "unit"))?;
             write_deadlines(&mut tx, case_id, &case.deadlines, false).await?;
+            // The measures' facts: the registration, and the deadlines of the unit holding it.
+            let units = measure_facts::Units { registered_by: unit_id, step_by: unit_id, holder: unit_id };
+            let repeat = state.flags.contains(&Flag::Repeat);
+            let facts = measure_facts::case_facts(reg.received_at, repeat, &case.deadlines, &[], units);
+            add_facts(&mut tx, case_id, &facts, &mut measured).await?;
             search.push(SearchEntry { case_id, tokens: &case.search.tokens, bands: &case.search.bands });
             sqlx::query(
                 "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
@@ -259,6 +383,7 @@ impl CaseStore for Backend {
         for ((unit_id, holding_unit_id, status, channel), n) in tally {
             add_to_tally(&mut tx, unit_id, holding_unit_id, status, channel, n).await?;
         }
+        measured.apply(&mut tx).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -267,12 +392,13 @@ impl CaseStore for Backend {
         let mut tx = self.begin_write().await?;
         let (owner_id, holding_unit_id) =
             user_and_unit_ids(&mut tx, &event.state.owner, &event.state.holding_unit).await?;
-        let before =
-            sqlx::query("SELECT unit_id, holding_unit_id, status, channel FROM cases WHERE id = $1 AND version = $2")
-                .bind(case_id)
-                .bind(expected_version)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let before = sqlx::query(
+            "SELECT unit_id, holding_unit_id, status, channel, received_at FROM cases WHERE id = $1 AND version = $2",
+        )
+        .bind(case_id)
+        .bind(expected_version)
+        .fetch_optional(&mut *tx)
+        .await?;
         let updated = sqlx::query(
             "UPDATE cases SET status = $1, owner_id = $2, holding_unit_id = $3, flags = $4, state = $5, \
              query_code_hash = COALESCE($6, query_code_hash), version = version + 1, updated_at = $7, \
@@ -340,7 +466,7 @@ impl CaseStore for Backend {
             .await?;
         }
         // The version matched, so the row read above is the row just replaced: move its tally.
-        if let Some(row) = before {
+        if let Some(row) = &before {
             let unit_id: i64 = row.try_get("unit_id")?;
             let old_holding: i64 = row.try_get("holding_unit_id")?;
             let old_status: String = row.try_get("status")?;
@@ -350,6 +476,16 @@ impl CaseStore for Backend {
                 add_to_tally(&mut tx, unit_id, old_holding, &old_status, &channel, -1).await?;
                 add_to_tally(&mut tx, unit_id, holding_unit_id, new_status, &channel, 1).await?;
             }
+        }
+        // After the list's tally, as a registration writes them (the same order of locks).
+        if let Some(row) = &before {
+            let units = measure_facts::Units {
+                registered_by: row.try_get("unit_id")?,
+                step_by: row.try_get("holding_unit_id")?,
+                holder: holding_unit_id,
+            };
+            write_event_facts(&mut tx, case_id, units, row.try_get("received_at")?, event, expected_version + 1)
+                .await?;
         }
         sqlx::query(
             "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
@@ -465,84 +601,50 @@ impl CaseStore for Backend {
         if let Some(search) = query.search.as_ref().filter(|s| !s.terms.is_empty()) {
             return search_cases(self, query, &search.terms, &search.phrase, per_page, page).await;
         }
-        // The total: from the tally when only status and channel narrow the list, else by counting.
-        let tally_answers = query.received_from.is_none()
-            && query.received_before.is_none()
-            && query.exact.is_none()
-            && query.due_by.is_none()
-            && !query.due_provisional
-            && query.owner.is_none()
-            && query.category.is_none()
-            && query.held_by.is_none()
-            && query.session.is_none()
-            && !query.open_only
-            && query.flag.is_none()
-            && query.waiting.is_none()
-            && query.purpose.is_none()
-            && query.place_unit.is_none()
-            && query.skip_level.is_none()
-            && query.measure.is_none()
-            && query.hidden_accusers_of.is_empty();
-        let mut total = 0i64;
-        let mut parts = Vec::with_capacity(2);
-        for part in [ScopePart::Registered, ScopePart::HeldOnly] {
-            let mut count = if tally_answers {
-                sqlx::QueryBuilder::<Db>::new("SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM case_tally c")
-            } else {
-                sqlx::QueryBuilder::<Db>::new("SELECT COUNT(*) FROM cases c")
-            };
-            push_scope(&mut count, part, &query.scope, Access::ScopeIndex);
-            push_filters(&mut count, query);
-            let n: i64 = count.build_query_scalar().fetch_one(self.reader()).await?;
-            total += n;
-            // An empty part is not read again: scanning for rows that are not there is the slow case.
-            if n > 0 {
-                parts.push((part, n));
-            }
-        }
-        let all_cases: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM case_tally")
-            .fetch_one(self.reader())
-            .await?;
+        let (total, parts) = self.count_scope_parts(query).await?;
         // The page: the first rows of each part in order, merged, then fetched whole.
         let offset = (u64::from(page) - 1) * u64::from(per_page);
         let wanted = i64::try_from(offset + u64::from(per_page)).map_err(corrupt)?;
-        type Key = (i64, chrono::DateTime<chrono::Utc>, String, Option<chrono::NaiveDate>);
-        let mut keys: Vec<Key> = Vec::new();
-        for (part, matched) in parts {
-            // One case in fifty or more: the sort order's index finds a page within a few thousand rows.
-            let access = match part {
-                ScopePart::Registered if matched.saturating_mul(50) >= all_cases => Access::SortOrder,
-                _ => Access::ScopeIndex,
-            };
-            let mut select =
-                sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, c.case_number, c.next_due FROM cases c");
-            push_scope(&mut select, part, &query.scope, access);
-            push_filters(&mut select, query);
-            select.push(order_by(query.sort));
-            select.push(" LIMIT ").push_bind(wanted);
-            for row in select.build().fetch_all(self.reader()).await? {
-                keys.push((
-                    row.try_get("id")?,
-                    row.try_get("received_at")?,
-                    row.try_get("case_number")?,
-                    row.try_get("next_due")?,
-                ));
-            }
-        }
-        keys.sort_by(|a, b| match query.sort {
-            CaseSort::ReceivedDesc | CaseSort::Relevance => b.1.cmp(&a.1).then(b.0.cmp(&a.0)),
-            CaseSort::ReceivedAsc => a.1.cmp(&b.1).then(a.0.cmp(&b.0)),
-            CaseSort::NumberAsc => a.2.cmp(&b.2),
-            CaseSort::NumberDesc => b.2.cmp(&a.2),
-            CaseSort::DueAsc => (a.3.is_none(), a.3, a.0).cmp(&(b.3.is_none(), b.3, b.0)),
-        });
+        let keys = self.first_ids(query, &parts, wanted).await?;
         let ids: Vec<i64> =
-            keys.iter().skip(usize::try_from(offset).map_err(corrupt)?).take(per_page as usize).map(|k| k.0).collect();
+            keys.into_iter().skip(usize::try_from(offset).map_err(corrupt)?).take(per_page as usize).collect();
         if ids.is_empty() {
             return Ok(Page { items: Vec::new(), total, total_exact: true, page, per_page });
         }
-        let items = summaries(self, &ids).await?;
+        let items = summaries(self, &ids, None).await?;
         Ok(Page { items, total, total_exact: true, page, per_page })
+    }
+
+    async fn list_case_ids(&self, query: &CaseQuery, limit: usize) -> StoreResult<Vec<i64>> {
+        if query.scope.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        if let Some(search) = query.search.as_ref().filter(|s| !s.terms.is_empty()) {
+            // A search's order is its pages' (not counted again for each).
+            let query = CaseQuery { count_up_to: Some(0), ..query.clone() };
+            let mut ids = Vec::new();
+            for page in 1u32.. {
+                let found = search_cases(self, &query, &search.terms, &search.phrase, 200, page).await?;
+                let last = found.items.len() < 200;
+                ids.extend(found.items.into_iter().map(|c| c.id));
+                if last || ids.len() >= limit {
+                    break;
+                }
+            }
+            ids.truncate(limit);
+            return Ok(ids);
+        }
+        let (_, parts) = self.count_scope_parts(query).await?;
+        let mut ids = self.first_ids(query, &parts, i64::try_from(limit).map_err(corrupt)?).await?;
+        ids.truncate(limit);
+        Ok(ids)
+    }
+
+    async fn case_summaries(&self, ids: &[i64], scope: &[i64]) -> StoreResult<Vec<CaseSummary>> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        summaries(self, ids, Some(scope)).await
     }
 
     async fn log_personal_data_view(

@@ -1,12 +1,12 @@
 //! A query limited to the reader's scope, the list filters and GEN-7 blindness.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use huiyin_core::kpi::{MeasureCode, MeasurePart};
+use huiyin_core::measure_facts::FactKind;
 use huiyin_core::statistics::Reached;
-use huiyin_store::{Blindness, CaseQuery, ExactKey, MeasureFilter, SkipFilter, StoreError, StoreResult, Waiting};
+use huiyin_store::{Blindness, CaseQuery, ExactKey, MeasureFilter, SkipFilter, Waiting};
 
 use super::push_ids;
-use crate::{Db, dialect};
+use crate::Db;
 
 /// The two disjoint parts of a reader's scope: cases registered in it, and cases registered outside
 /// it but held in it now. Each part is one index range, which an `OR` of the two would not be.
@@ -164,6 +164,22 @@ pub(super) fn push_not_accusing(b: &mut sqlx::QueryBuilder<Db>, blind: &Blindnes
     }
 }
 
+/// GEN-7: only the cases `c` that [`push_not_accusing`] leaves out (`blind` is not empty).
+pub(super) fn push_accusing(b: &mut sqlx::QueryBuilder<Db>, blind: &Blindness) {
+    b.push(" AND (");
+    let mut any = false;
+    for (column, ids) in
+        [("c.id", &blind.cases), ("c.accused_unit_id", &blind.units), ("c.accused_user_id", &blind.users)]
+    {
+        if !ids.is_empty() {
+            b.push(if any { " OR " } else { "" }).push(column).push(" IN ");
+            push_ids(b, ids);
+            any = true;
+        }
+    }
+    b.push(if any { ")" } else { "1 = 0)" });
+}
+
 /// Both parts of a scope at once: registered in it, or held by it.
 pub(crate) fn push_whole_scope(b: &mut sqlx::QueryBuilder<Db>, scope: &[i64]) {
     b.push(" AND (c.unit_id IN ");
@@ -188,84 +204,50 @@ fn push_reached(b: &mut sqlx::QueryBuilder<Db>, reached: Reached) {
     }
 }
 
-/// Midnight at the start of `day`, China time.
-pub(super) fn china_midnight(day: NaiveDate) -> StoreResult<DateTime<Utc>> {
-    chrono::TimeZone::from_local_datetime(&huiyin_core::case::CHINA_OFFSET, &day.and_time(chrono::NaiveTime::MIN))
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| StoreError::Corrupt(format!("no instant for {day}")))
+/// `EXISTS` a fact of `kind` of the case `c`, by one of the filter's units, counted in its period
+/// (docs/MEASURES.md: every fact on its day, an open deadline once its due day has passed), whose
+/// outcome is as `outcome` says (a condition on `f.outcome`, or nothing).
+fn push_fact(b: &mut sqlx::QueryBuilder<Db>, m: &MeasureFilter, kind: FactKind, outcome: &'static str) {
+    if m.units.is_empty() {
+        b.push("1 = 0");
+        return;
+    }
+    b.push("EXISTS (SELECT 1 FROM measure_facts f WHERE f.case_id = c.id AND f.kind = ").push_bind(kind.code());
+    b.push(" AND f.unit_id IN ");
+    push_ids(b, &m.units);
+    push_counted_in(b, m.from, m.to, m.today);
+    b.push(outcome).push(")");
 }
 
-/// The instants from the start of `from` to the end of `to`, China days.
-pub(super) fn china_days(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = china_midnight(from).unwrap_or_default();
-    let end = to.succ_opt().and_then(|next| china_midnight(next).ok()).unwrap_or(start);
-    (start, end)
-}
-
-/// `AND` the deadline `d` was settled in the period (docs/MEASURES.md): met on one of its China
-/// days, or unmet and due on one of them before `today`.
-pub(super) fn push_settled(b: &mut sqlx::QueryBuilder<Db>, from: NaiveDate, to: NaiveDate, today: NaiveDate) {
-    b.push(" AND ((d.met_at IS NOT NULL");
-    push_met_in(b, from, to);
-    b.push(") OR (d.met_at IS NULL");
-    push_came_due_in(b, from, to, today);
-    b.push("))");
-}
-
-/// `AND` the deadline `d` was met on a China day of the period: between the instants its first day
-/// begins and the day after its last begins (so that an index on `met_at` orders it).
-pub(super) fn push_met_in(b: &mut sqlx::QueryBuilder<Db>, from: NaiveDate, to: NaiveDate) {
-    let (start, end) = china_days(from, to);
-    b.push(" AND d.met_at >= ").push_bind(start).push(" AND d.met_at < ").push_bind(end);
-}
-
-/// `AND` the deadline `d` is due on a day of the period before `today` (unmet, it is settled then).
-pub(super) fn push_came_due_in(b: &mut sqlx::QueryBuilder<Db>, from: NaiveDate, to: NaiveDate, today: NaiveDate) {
-    b.push(" AND d.due >= ")
-        .push_bind(from)
-        .push(" AND d.due <= ")
-        .push_bind(to)
-        .push(" AND d.due < ")
-        .push_bind(today);
-}
-
-/// The deadline `d` was met by its due day, China time.
-pub(super) fn met_in_time() -> String {
-    format!("(d.met_at IS NOT NULL AND {} <= d.due)", dialect::CHINA_DAY_OF_MET_AT)
+/// `AND` the fact `f` counts in the China days `from` to `to` as of `today`: on its day, an open
+/// deadline once its due day has passed (`huiyin_core::measure_facts::Fact::counts_in`).
+pub(super) fn push_counted_in(
+    b: &mut sqlx::QueryBuilder<Db>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) {
+    b.push(" AND f.day >= ").push_bind(from).push(" AND f.day <= ").push_bind(to);
+    b.push(" AND (f.outcome <> 'open' OR f.day < ").push_bind(today).push(")");
 }
 
 /// The cases `c` behind one number of a measure (docs/MEASURES.md).
 fn push_measure(b: &mut sqlx::QueryBuilder<Db>, m: &MeasureFilter) {
-    let (start, end) = china_days(m.from, m.to);
-    let rated_in = |b: &mut sqlx::QueryBuilder<Db>, judged: Option<(&str, bool)>| {
-        b.push("EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'rated' AND e.occurred_at >= ");
-        b.push_bind(start).push(" AND e.occurred_at < ").push_bind(end);
-        if let Some((whose, pleased)) = judged {
-            b.push(" AND ").push(whose).push(if pleased { " <> 'dissatisfied'" } else { " = 'dissatisfied'" });
-        }
-        b.push(")");
+    let part = |counted: &'static str, missed: &'static str| match m.part {
+        MeasurePart::All => "",
+        MeasurePart::Counted => counted,
+        MeasurePart::Missed => missed,
     };
+    b.push(" AND ");
     match m.measure {
         MeasureCode::TimelyAcceptance | MeasureCode::OnTimeClosure => {
-            let kind = if m.measure == MeasureCode::TimelyAcceptance { "notice" } else { "handling" };
-            b.push(" AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.kind = ").push_bind(kind);
-            push_settled(b, m.from, m.to, m.today);
-            match m.part {
-                MeasurePart::All => {}
-                MeasurePart::Counted => {
-                    b.push(" AND ").push(met_in_time());
-                }
-                MeasurePart::Missed => {
-                    b.push(" AND NOT ").push(met_in_time());
-                }
-            }
-            b.push(")");
+            let kind = if m.measure == MeasureCode::TimelyAcceptance { FactKind::Notice } else { FactKind::Handling };
+            push_fact(b, m, kind, part(" AND f.outcome = 'on_time'", " AND f.outcome <> 'on_time'"));
         }
         MeasureCode::Participation => {
-            b.push(" AND (");
+            b.push("(");
             if m.part != MeasurePart::Missed {
-                rated_in(b, None);
+                push_fact(b, m, FactKind::RatedUnit, "");
             }
             if m.part == MeasurePart::All {
                 b.push(" OR ");
@@ -281,25 +263,11 @@ fn push_measure(b: &mut sqlx::QueryBuilder<Db>, m: &MeasureFilter) {
             b.push(")");
         }
         MeasureCode::SatisfactionOffice | MeasureCode::Satisfaction => {
-            let whose = if m.measure == MeasureCode::Satisfaction {
-                dialect::RATING_OF_UNIT
-            } else {
-                dialect::RATING_OF_OFFICE
-            };
-            b.push(" AND ");
-            match m.part {
-                MeasurePart::All => rated_in(b, None),
-                MeasurePart::Counted => rated_in(b, Some((whose, true))),
-                MeasurePart::Missed => rated_in(b, Some((whose, false))),
-            }
+            let kind = if m.measure == MeasureCode::Satisfaction { FactKind::RatedUnit } else { FactKind::RatedOffice };
+            push_fact(b, m, kind, part(" AND f.outcome <> 'dissatisfied'", " AND f.outcome = 'dissatisfied'"));
         }
         MeasureCode::RepeatRate => {
-            b.push(" AND c.received_at >= ").push_bind(start).push(" AND c.received_at < ").push_bind(end);
-            match m.part {
-                MeasurePart::All => {}
-                MeasurePart::Counted => push_flag(b, huiyin_core::case::Flag::Repeat, true),
-                MeasurePart::Missed => push_flag(b, huiyin_core::case::Flag::Repeat, false),
-            }
+            push_fact(b, m, FactKind::Registered, part(" AND f.outcome = 'repeat'", " AND f.outcome = 'first'"));
         }
     }
 }

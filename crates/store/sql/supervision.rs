@@ -2,10 +2,12 @@
 
 use super::filters::push_not_accusing;
 use super::notices::write_notices;
+use super::tallies::{TallyChanges, kept_facts, replace_facts};
 use super::{DbRow, corrupt, push_ids};
 use crate::{Backend, Db};
 use huiyin_core::calendar::{Due, Limit};
 use huiyin_core::limits::{Deadline, DeadlineKind, next_due};
+use huiyin_core::measure_facts::Outcome;
 use huiyin_store::prelude::*;
 use huiyin_store::{Blindness, DueDeadline, ItemToEscalate, Notice, StoreResult, SupervisionItem};
 use sqlx::Row;
@@ -106,14 +108,23 @@ impl SupervisionStore for Backend {
 
     async fn update_deadline_dues(&self, changed: &[(i64, Deadline)]) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        let mut measured = TallyChanges::default();
         for (case_id, d) in changed {
-            sqlx::query("UPDATE case_deadlines SET due = $1, provisional = $2 WHERE case_id = $3 AND kind = $4")
-                .bind(d.due.date)
-                .bind(d.due.provisional)
-                .bind(*case_id)
-                .bind(d.kind.code())
-                .execute(&mut *tx)
-                .await?;
+            // The case first, as an event locks it, then its deadline, then its facts.
+            sqlx::query("UPDATE cases SET next_due = next_due WHERE id = $1").bind(*case_id).execute(&mut *tx).await?;
+            // Only a deadline still open: one met since it was read is left as it was met.
+            let updated = sqlx::query(
+                "UPDATE case_deadlines SET due = $1, provisional = $2 WHERE case_id = $3 AND kind = $4 AND met_at IS NULL",
+            )
+            .bind(d.due.date)
+            .bind(d.due.provisional)
+            .bind(*case_id)
+            .bind(d.kind.code())
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                continue;
+            }
             sqlx::query(
                 "UPDATE cases SET next_due = (SELECT MIN(due) FROM case_deadlines WHERE case_id = $1 AND met_at IS NULL \
                  AND kind NOT IN ('review_request', 're_review_request')) WHERE id = $1",
@@ -121,7 +132,16 @@ impl SupervisionStore for Backend {
             .bind(*case_id)
             .execute(&mut *tx)
             .await?;
+            // An open deadline the measures count is counted on its due day: its fact moves, the
+            // unit's it was kept for.
+            if let Some(fact) = huiyin_core::measure_facts::deadline(&Deadline { met_at: None, ..*d }) {
+                let kept = kept_facts(&mut tx, *case_id).await?;
+                if let Some(old) = kept.iter().find(|(k, _)| k.kind == fact.kind && k.outcome == Outcome::Open) {
+                    replace_facts(&mut tx, *case_id, &[*old], &[(fact, old.1)], &mut measured).await?;
+                }
+            }
         }
+        measured.apply(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

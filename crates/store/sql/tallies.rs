@@ -1,13 +1,19 @@
 //! The running tally behind the public measures, and counts over many cases.
 
-use super::filters::{china_days, met_in_time, push_came_due_in, push_met_in, push_not_accusing, push_whole_scope};
+use std::collections::BTreeMap;
+
+use super::filters::{push_accusing, push_counted_in, push_not_accusing, push_whole_scope};
+use super::{corrupt, push_ids};
 use crate::{Backend, Db, dialect};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use huiyin_core::case::Flag;
+use huiyin_core::kpi::KpiTallies;
+use huiyin_core::measure_facts::{Fact, FactKind, Outcome, month_of};
 use huiyin_core::statistics::{Count, Reached};
 use huiyin_store::prelude::*;
 use huiyin_store::{
-    Blindness, CaseCounts, PetitionerCases, ReplyStep, SkipLevelCount, SkipLevelVisit, StoreResult, UnitsTallies,
+    Blindness, CaseCounts, MeasureTallyRow, PetitionerCases, ReplyStep, SkipLevelCount, SkipLevelVisit, StoreResult,
+    UnitTallies,
 };
 use sqlx::Row;
 use sqlx::types::Json;
@@ -38,6 +44,184 @@ pub(super) async fn add_to_tally(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// A fact of a case as kept: the fact and the unit whose step it was.
+pub(super) type KeptFact = (Fact, i64);
+
+/// The kept tallies' changes of a transaction: by unit, day, kind and outcome, the facts added
+/// (or, negative, taken away); applied once at its end by [`TallyChanges::apply`], to the tally by
+/// day and the tally by month.
+#[derive(Debug, Default)]
+pub(super) struct TallyChanges(BTreeMap<(i64, NaiveDate, FactKind, Outcome), i64>);
+
+impl TallyChanges {
+    fn add(&mut self, (fact, unit_id): &KeptFact, n: i64) {
+        *self.0.entry((*unit_id, fact.day, fact.kind, fact.outcome)).or_default() += n;
+    }
+
+    pub(super) async fn apply(self, conn: &mut <Db as sqlx::Database>::Connection) -> StoreResult<()> {
+        let mut months: BTreeMap<(i64, String, FactKind, Outcome), i64> = BTreeMap::new();
+        for ((unit_id, day, kind, outcome), n) in self.0 {
+            *months.entry((unit_id, month_of(day), kind, outcome)).or_default() += n;
+            let by_day = "INSERT INTO measure_tally_days (unit_id, day, kind, outcome, n) VALUES ($1, $2, $3, $4, $5) \
+                          ON CONFLICT (unit_id, day, kind, outcome) DO UPDATE SET n = measure_tally_days.n + $5";
+            add_to_line(conn, by_day, (unit_id, day, kind, outcome), n).await?;
+        }
+        for ((unit_id, month, kind, outcome), n) in months {
+            let by_month = "INSERT INTO measure_tally (unit_id, month, kind, outcome, n) VALUES ($1, $2, $3, $4, $5) \
+                            ON CONFLICT (unit_id, month, kind, outcome) DO UPDATE SET n = measure_tally.n + $5";
+            add_to_line(conn, by_month, (unit_id, month, kind, outcome), n).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Adds `n` to the line of a tally (`statement`, its upsert) for a unit, a day or month, a kind and
+/// an outcome; nothing when `n` is 0.
+async fn add_to_line<P>(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    statement: &'static str,
+    (unit_id, period, kind, outcome): (i64, P, FactKind, Outcome),
+    n: i64,
+) -> StoreResult<()>
+where
+    P: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send,
+{
+    if n != 0 {
+        sqlx::query(statement)
+            .bind(unit_id)
+            .bind(period)
+            .bind(kind.code())
+            .bind(outcome.code())
+            .bind(n)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The columns `kind` and `outcome` of a row of facts or of their tally.
+fn kind_and_outcome(row: &super::DbRow) -> StoreResult<(FactKind, Outcome)> {
+    let kind: String = row.try_get("kind")?;
+    let outcome: String = row.try_get("outcome")?;
+    Ok((
+        FactKind::parse(&kind).ok_or_else(|| corrupt(format!("fact kind {kind}")))?,
+        Outcome::parse(&outcome).ok_or_else(|| corrupt(format!("fact outcome {outcome}")))?,
+    ))
+}
+
+fn fact_from_row(row: &super::DbRow) -> StoreResult<KeptFact> {
+    let (kind, outcome) = kind_and_outcome(row)?;
+    let fact = Fact { kind, seq: row.try_get("seq")?, day: row.try_get("day")?, outcome };
+    Ok((fact, row.try_get("unit_id")?))
+}
+
+/// The kept facts of `case_id` of which a case has one at most (its registration, acceptance
+/// notice and handling limit).
+pub(super) async fn kept_facts(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    case_id: i64,
+) -> StoreResult<Vec<KeptFact>> {
+    let rows = sqlx::query(
+        "SELECT kind, seq, unit_id, day, outcome FROM measure_facts WHERE case_id = $1 \
+         AND kind IN ('registered', 'notice', 'handling')",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(fact_from_row).collect()
+}
+
+/// Writes the facts of `case_id` that are now `new` where they were `old`: the rows that differ
+/// replaced, and the tally's changes noted in `changes`.
+pub(super) async fn replace_facts(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    case_id: i64,
+    old: &[KeptFact],
+    new: &[KeptFact],
+    changes: &mut TallyChanges,
+) -> StoreResult<()> {
+    for gone in old.iter().filter(|f| !new.contains(f)) {
+        let deleted = sqlx::query(
+            "DELETE FROM measure_facts WHERE case_id = $1 AND kind = $2 AND seq = $3 AND unit_id = $4 AND day = $5 \
+             AND outcome = $6",
+        )
+        .bind(case_id)
+        .bind(gone.0.kind.code())
+        .bind(gone.0.seq)
+        .bind(gone.1)
+        .bind(gone.0.day)
+        .bind(gone.0.outcome.code())
+        .execute(&mut *conn)
+        .await?;
+        // The tally follows the rows: only a fact taken away is taken off.
+        if deleted.rows_affected() > 0 {
+            changes.add(gone, -1);
+        }
+    }
+    let added: Vec<KeptFact> = new.iter().filter(|f| !old.contains(f)).copied().collect();
+    add_facts(conn, case_id, &added, changes).await
+}
+
+/// Adds new facts of `case_id`, noting them in `changes`.
+pub(super) async fn add_facts(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    case_id: i64,
+    facts: &[KeptFact],
+    changes: &mut TallyChanges,
+) -> StoreResult<()> {
+    for kept @ (fact, unit_id) in facts {
+        sqlx::query(
+            "INSERT INTO measure_facts (case_id, kind, seq, unit_id, day, outcome) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(case_id)
+        .bind(fact.kind.code())
+        .bind(fact.seq)
+        .bind(*unit_id)
+        .bind(fact.day)
+        .bind(fact.outcome.code())
+        .execute(&mut *conn)
+        .await?;
+        changes.add(kept, 1);
+    }
+    Ok(())
+}
+
+/// A China-day range split for reading: the whole months in it (from the tally by month) and the
+/// days at its ends outside them (from the tally by day).
+struct SplitDays {
+    months: Option<(String, String)>,
+    edges: Vec<(NaiveDate, NaiveDate)>,
+}
+
+fn split_days(from: NaiveDate, to: NaiveDate) -> SplitDays {
+    let mut split = SplitDays { months: None, edges: Vec::new() };
+    if from > to {
+        return split;
+    }
+    let month_of = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
+    // The first day of the first whole month, and the last day of the last.
+    let first = if from.day() == 1 {
+        Some(from)
+    } else {
+        from.with_day(1).and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+    };
+    let after = to + Duration::days(1);
+    let last = if after.day() == 1 { Some(to) } else { to.with_day(1).map(|d| d - Duration::days(1)) };
+    match (first, last) {
+        (Some(first), Some(last)) if first <= last => {
+            split.months = Some((month_of(first), month_of(last)));
+            if from < first {
+                split.edges.push((from, first - Duration::days(1)));
+            }
+            if last < to {
+                split.edges.push((last + Duration::days(1), to));
+            }
+        }
+        _ => split.edges.push((from, to)),
+    }
+    split
 }
 
 /// A count of rows `cases` and `people`, which SQL sums as null over no rows.
@@ -111,131 +295,91 @@ impl TallyStore for Backend {
             .collect()
     }
 
-    async fn kpi_tallies(
+    async fn kpi_tallies_by_unit(
         &self,
         scope: &[i64],
         blind: &Blindness,
         from: NaiveDate,
         to: NaiveDate,
         today: NaiveDate,
-    ) -> StoreResult<huiyin_core::kpi::KpiTallies> {
-        let mut sum = huiyin_core::kpi::KpiTallies::default();
-        for pair in self.kpi_tallies_by_units(scope, blind, from, to, today).await? {
-            sum.add(&pair.tallies);
-        }
-        Ok(sum)
-    }
-
-    async fn kpi_tallies_by_units(
-        &self,
-        scope: &[i64],
-        blind: &Blindness,
-        from: NaiveDate,
-        to: NaiveDate,
-        today: NaiveDate,
-    ) -> StoreResult<Vec<UnitsTallies>> {
-        use huiyin_core::kpi::{KpiTallies, RatingTally};
-        let mut pairs: std::collections::BTreeMap<(i64, i64), KpiTallies> = std::collections::BTreeMap::new();
+    ) -> StoreResult<Vec<UnitTallies>> {
+        let mut units: BTreeMap<i64, KpiTallies> = BTreeMap::new();
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let count = |row: &super::DbRow, column: &str| -> StoreResult<u64> {
-            Ok(u64::try_from(row.try_get::<Option<i64>, _>(column)?.unwrap_or_default()).unwrap_or_default())
-        };
-        let pair_of = |row: &super::DbRow| -> StoreResult<(i64, i64)> {
-            Ok((row.try_get("unit_id")?, row.try_get("holding_unit_id")?))
-        };
-        // A deadline counts in the period of the day it was settled: the China day it was met, or,
-        // unmet, its due day once that has passed (docs/MEASURES.md).
-        // Read as two: those met in the period, and those unmet that came due in it (each by its
-        // own index).
-        for met in [true, false] {
-            let mut deadlines = sqlx::QueryBuilder::<Db>::new(
-                "SELECT c.unit_id, c.holding_unit_id, d.kind, COUNT(*) AS due, SUM(CASE WHEN ",
-            );
-            deadlines.push(met_in_time()).push(" THEN 1 ELSE 0 END) AS on_time");
-            deadlines
-                .push(" FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.kind IN ('notice', 'handling')");
-            if met {
-                deadlines.push(" AND d.met_at IS NOT NULL");
-                push_met_in(&mut deadlines, from, to);
-            } else {
-                deadlines.push(" AND d.met_at IS NULL");
-                push_came_due_in(&mut deadlines, from, to, today);
-            }
-            push_whole_scope(&mut deadlines, scope);
-            push_not_accusing(&mut deadlines, blind);
-            deadlines.push(" GROUP BY c.unit_id, c.holding_unit_id, d.kind");
-            for row in deadlines.build().fetch_all(self.reader()).await? {
-                let kind: String = row.try_get("kind")?;
-                let t = pairs.entry(pair_of(&row)?).or_default();
-                let tally = if kind == "notice" { &mut t.acceptance } else { &mut t.closure };
-                tally.due += count(&row, "due")?;
-                tally.on_time += count(&row, "on_time")?;
-            }
-        }
-        // The ratings given in the period, counted by the database (no payload read here).
-        let (start, end) = china_days(from, to);
-        let mut ratings = sqlx::QueryBuilder::<Db>::new(format!(
-            "SELECT c.unit_id, c.holding_unit_id, {} AS office, {} AS handled, COUNT(*) AS n \
-             FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'rated' AND e.occurred_at >= ",
-            dialect::RATING_OF_OFFICE,
-            dialect::RATING_OF_UNIT
-        ));
-        ratings.push_bind(start).push(" AND e.occurred_at < ").push_bind(end);
-        push_whole_scope(&mut ratings, scope);
-        push_not_accusing(&mut ratings, blind);
-        ratings.push(" GROUP BY c.unit_id, c.holding_unit_id, office, handled");
-        let add = |tally: &mut RatingTally, rating: Option<&str>, n: u64| -> StoreResult<()> {
-            match rating {
-                Some("satisfied") => tally.satisfied += n,
-                Some("basically_satisfied") => tally.basically_satisfied += n,
-                Some("dissatisfied") => tally.dissatisfied += n,
-                other => return Err(super::corrupt(format!("rating {other:?}"))),
-            }
+        // Every fact counts on its day in the period, but an open deadline only once its due day
+        // has passed (docs/MEASURES.md).
+        let open_to = to.min(today - Duration::days(1));
+        let mut count = |row: &super::DbRow, sign: i64| -> StoreResult<()> {
+            let (kind, outcome) = kind_and_outcome(row)?;
+            let n: i64 = row.try_get::<Option<i64>, _>("n")?.unwrap_or_default();
+            units.entry(row.try_get("unit_id")?).or_default().count(kind, outcome, sign * n);
             Ok(())
         };
-        for row in ratings.build().fetch_all(self.reader()).await? {
-            let n = count(&row, "n")?;
-            let (office, handled): (Option<String>, Option<String>) = (row.try_get("office")?, row.try_get("handled")?);
-            let t = pairs.entry(pair_of(&row)?).or_default();
-            add(&mut t.ratings_office, office.as_deref(), n)?;
-            add(&mut t.ratings, handled.as_deref(), n)?;
-            t.participation.rated += n;
+        // Each query answers by unit, kind and outcome, with the sign its counts are added with.
+        let mut queries: Vec<(sqlx::QueryBuilder<Db>, i64)> = Vec::new();
+        let by_unit = |b: &mut sqlx::QueryBuilder<Db>, unit: &str| {
+            b.push(" AND ").push(unit).push(" IN ");
+            push_ids(b, scope);
+            b.push(" GROUP BY ").push(unit).push(", kind, outcome");
+        };
+        for (open, first, last) in [(false, from, to), (true, from, open_to)] {
+            let split = split_days(first, last);
+            let outcome = if open { " AND outcome = 'open'" } else { " AND outcome <> 'open'" };
+            // The whole months from the kept tally.
+            if let Some((first_month, last_month)) = split.months {
+                let mut b = sqlx::QueryBuilder::<Db>::new(
+                    "SELECT unit_id, kind, outcome, CAST(SUM(n) AS BIGINT) AS n FROM measure_tally WHERE month >= ",
+                );
+                b.push_bind(first_month).push(" AND month <= ").push_bind(last_month).push(outcome);
+                by_unit(&mut b, "unit_id");
+                queries.push((b, 1));
+            }
+            // The days at the ends from the tally by day.
+            for (a, z) in split.edges {
+                let mut b = sqlx::QueryBuilder::<Db>::new(
+                    "SELECT unit_id, kind, outcome, CAST(SUM(n) AS BIGINT) AS n FROM measure_tally_days WHERE day >= ",
+                );
+                b.push_bind(a).push(" AND day <= ").push_bind(z).push(outcome);
+                by_unit(&mut b, "unit_id");
+                queries.push((b, 1));
+            }
         }
-        let mut registered = sqlx::QueryBuilder::<Db>::new(
-            "SELECT c.unit_id, c.holding_unit_id, COUNT(*) AS registered, \
-             SUM(CASE WHEN CAST(c.flags AS TEXT) LIKE '%\"repeat\"%' THEN 1 ELSE 0 END) AS repeats \
-             FROM cases c WHERE c.received_at >= ",
-        );
-        registered.push_bind(start).push(" AND c.received_at < ").push_bind(end);
-        push_whole_scope(&mut registered, scope);
-        push_not_accusing(&mut registered, blind);
-        registered.push(" GROUP BY c.unit_id, c.holding_unit_id");
-        for row in registered.build().fetch_all(self.reader()).await? {
-            let t = pairs.entry(pair_of(&row)?).or_default();
-            t.repeats.registered += count(&row, "registered")?;
-            t.repeats.repeats += count(&row, "repeats")?;
+        // Less the facts of the cases the reader is blind to (GEN-7), found from whom they accuse
+        // (the cases first: `CROSS JOIN` keeps SQLite from reading every fact of the period).
+        if !blind.is_empty() {
+            let mut b = sqlx::QueryBuilder::<Db>::new(
+                "SELECT f.unit_id, f.kind, f.outcome, COUNT(*) AS n FROM cases c CROSS JOIN measure_facts f \
+                 WHERE f.case_id = c.id",
+            );
+            push_accusing(&mut b, blind);
+            push_counted_in(&mut b, from, to, today);
+            by_unit(&mut b, "f.unit_id");
+            queries.push((b, -1));
         }
-        Ok(pairs
-            .into_iter()
-            .map(|((registered_by, held_by), tallies)| UnitsTallies { registered_by, held_by, tallies })
-            .collect())
+        for (mut b, sign) in queries {
+            for row in b.build().fetch_all(self.reader()).await? {
+                count(&row, sign)?;
+            }
+        }
+        Ok(units.into_iter().map(|(unit_id, tallies)| UnitTallies { unit_id, tallies }).collect())
     }
 
-    async fn reply_trail(&self, scope: &[i64], blind: &Blindness, since: DateTime<Utc>) -> StoreResult<Vec<ReplyStep>> {
+    async fn reply_trail(&self, scope: &[i64], blind: &Blindness, since: NaiveDate) -> StoreResult<Vec<ReplyStep>> {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
         let mut b = sqlx::QueryBuilder::<Db>::new(
-            "SELECT e.case_id, c.unit_id, c.holding_unit_id, e.kind, e.occurred_at FROM case_events e \
-             JOIN cases c ON c.id = e.case_id \
-             WHERE e.kind IN ('replied', 'rated') AND e.occurred_at >= ",
+            "SELECT f.case_id, c.unit_id, f.unit_id AS step_by, f.kind, f.day FROM measure_facts f \
+             JOIN cases c ON c.id = f.case_id WHERE f.kind IN ('replied', 'rated_unit') AND f.day >= ",
         );
         b.push_bind(since);
-        push_whole_scope(&mut b, scope);
+        b.push(" AND f.case_id IN (SELECT r.case_id FROM measure_facts r WHERE r.kind = 'replied' AND r.day >= ");
+        b.push_bind(since).push(" AND r.unit_id IN ");
+        push_ids(&mut b, scope);
+        b.push(")");
         push_not_accusing(&mut b, blind);
-        b.push(" ORDER BY e.case_id, e.seq");
+        b.push(" ORDER BY f.case_id, f.seq");
         let rows = b.build().fetch_all(self.reader()).await?;
         rows.iter()
             .map(|r| {
@@ -243,10 +387,39 @@ impl TallyStore for Backend {
                 Ok(ReplyStep {
                     case_id: r.try_get("case_id")?,
                     unit_id: r.try_get("unit_id")?,
-                    holding_unit_id: r.try_get("holding_unit_id")?,
-                    rated: kind == "rated",
-                    at: r.try_get("occurred_at")?,
+                    step_by: r.try_get("step_by")?,
+                    rated: kind == FactKind::RatedUnit.code(),
+                    day: r.try_get("day")?,
                 })
+            })
+            .collect()
+    }
+
+    async fn measure_facts(&self) -> StoreResult<Vec<(i64, Fact, i64)>> {
+        let rows = sqlx::query("SELECT case_id, kind, seq, unit_id, day, outcome FROM measure_facts")
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let (fact, unit_id) = fact_from_row(r)?;
+                Ok((r.try_get("case_id")?, fact, unit_id))
+            })
+            .collect()
+    }
+
+    async fn measure_tally(&self, by_day: bool) -> StoreResult<Vec<MeasureTallyRow>> {
+        let rows = if by_day {
+            sqlx::query("SELECT unit_id, day, kind, outcome, n FROM measure_tally_days WHERE n <> 0")
+        } else {
+            sqlx::query("SELECT unit_id, month, kind, outcome, n FROM measure_tally WHERE n <> 0")
+        }
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let (kind, outcome) = kind_and_outcome(r)?;
+                let period = if by_day { r.try_get::<NaiveDate, _>("day")?.to_string() } else { r.try_get("month")? };
+                Ok(MeasureTallyRow { unit_id: r.try_get("unit_id")?, period, kind, outcome, n: r.try_get("n")? })
             })
             .collect()
     }

@@ -96,7 +96,7 @@ pub(super) async fn search_cases(
         select.push(" LIMIT ").push_bind(wanted).push(" OFFSET ").push_bind(offset.max(RANKED_MATCHES));
         ids.extend(select.build_query_scalar::<i64>().fetch_all(store.reader()).await?);
     }
-    let items = summaries(store, &ids).await?;
+    let items = summaries(store, &ids, None).await?;
     Ok(Page { items, total, total_exact, page, per_page })
 }
 

@@ -196,6 +196,8 @@ pub struct MeasureFilter {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub today: NaiveDate,
+    /// The units whose steps are counted (a number's unit and the units below it).
+    pub units: Vec<i64>,
     /// 参评率: the cases whose rating window lapsed unrated in the period (the application counts
     /// them, with the calendar).
     pub lapsed: Vec<i64>,
@@ -279,6 +281,13 @@ pub trait CaseStore: Send + Sync {
     async fn blob(&self, sha256: &str) -> StoreResult<Option<Blob>>;
     async fn case_id_by_number(&self, case_number: &str) -> StoreResult<Option<i64>>;
     async fn list_cases(&self, query: &CaseQuery) -> StoreResult<Page<CaseSummary>>;
+    /// The ids of the first `limit` cases `query` lists, in its order (its scope, filters, GEN-7
+    /// and sort as [`CaseStore::list_cases`]; `page` and `per_page` are not read): an export reads
+    /// the list's order once, then its cases a page at a time ([`CaseStore::case_summaries`]).
+    async fn list_case_ids(&self, query: &CaseQuery, limit: usize) -> StoreResult<Vec<i64>>;
+    /// The list rows of the cases `ids` registered or held in `scope`, in that order (an id of no
+    /// such case left out: a case moved out of the reader's scope since its id was read).
+    async fn case_summaries(&self, ids: &[i64], scope: &[i64]) -> StoreResult<Vec<CaseSummary>>;
     /// Records that `user_id` saw a case's personal data in full (COM-4).
     async fn log_personal_data_view(
         &self,

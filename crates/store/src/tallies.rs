@@ -24,13 +24,24 @@ pub trait TallyStore: Send + Sync {
     /// Cases flagged 越级 in `scope`, counted by the unit responsible for the problem's place (TWN-14);
     /// cases that accuse one of `blind` are not counted (GEN-7).
     async fn skip_level_counts(&self, scope: &[i64], blind: &Blindness) -> StoreResult<Vec<SkipLevelCount>>;
-    /// The counts behind the measures (GEN-9, docs/MEASURES.md) of the cases registered or held in
-    /// `scope`, over the China days `from` to `to`: acceptance notices and handling opinions settled
-    /// in the period (met on a day of it, or unmet and due on a day of it before `today`) with those
-    /// met by their due day; the ratings of the office and of the handling unit given in it; the
-    /// cases registered in it and those of them flagged as repeats. The participation's lapsed
-    /// windows are the application's to count (they need the calendar): `participation.lapsed` is 0.
-    /// Cases that accuse one of `blind` are not counted (GEN-7: not even as a number).
+    /// The counts behind the measures (GEN-9, docs/MEASURES.md) of the units `scope`, over the
+    /// China days `from` to `to`, as of `today`, read from the kept facts and their tally: each
+    /// unit's registrations in the period (and its repeats), the acceptance notices and handling
+    /// limits settled in the period by the steps it took (met on a day of it, or unmet and due on a
+    /// day of it before `today`) with those met by their due day, the ratings of it as the office
+    /// and as the handling unit given in the period. The participation's lapsed windows are the
+    /// application's to count (they need the calendar): `participation.lapsed` is 0. Facts of cases
+    /// that accuse one of `blind` are not counted (GEN-7: not even as a number). Units with
+    /// nothing counted are left out.
+    async fn kpi_tallies_by_unit(
+        &self,
+        scope: &[i64],
+        blind: &Blindness,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<UnitTallies>>;
+    /// The counts of [`TallyStore::kpi_tallies_by_unit`], summed over `scope`.
     async fn kpi_tallies(
         &self,
         scope: &[i64],
@@ -38,22 +49,23 @@ pub trait TallyStore: Send + Sync {
         from: NaiveDate,
         to: NaiveDate,
         today: NaiveDate,
-    ) -> StoreResult<huiyin_core::kpi::KpiTallies>;
-    /// The same counts as [`TallyStore::kpi_tallies`], apart for each pair of the unit that
-    /// registered the cases and the unit holding them now (the roll-up sums them for each unit's
-    /// subtree in one reading).
-    async fn kpi_tallies_by_units(
-        &self,
-        scope: &[i64],
-        blind: &Blindness,
-        from: NaiveDate,
-        to: NaiveDate,
-        today: NaiveDate,
-    ) -> StoreResult<Vec<UnitsTallies>>;
-    /// The replies and ratings of the cases registered or held in `scope` since `since`, case by
-    /// case in their order (for 参评率: a reply's rating window lapsed unrated); none of a case that
-    /// accuses one of `blind`.
-    async fn reply_trail(&self, scope: &[i64], blind: &Blindness, since: DateTime<Utc>) -> StoreResult<Vec<ReplyStep>>;
+    ) -> StoreResult<huiyin_core::kpi::KpiTallies> {
+        let mut sum = huiyin_core::kpi::KpiTallies::default();
+        for unit in self.kpi_tallies_by_unit(scope, blind, from, to, today).await? {
+            sum.add(&unit.tallies);
+        }
+        Ok(sum)
+    }
+    /// The replies and ratings since the China day `since` of the cases with a reply by one of
+    /// `scope` since then, case by case in their order (for 参评率: a reply's rating window lapsed
+    /// unrated); none of a case that accuses one of `blind`.
+    async fn reply_trail(&self, scope: &[i64], blind: &Blindness, since: NaiveDate) -> StoreResult<Vec<ReplyStep>>;
+    /// Every kept fact of the measures (for checking the kept tally against them), in no order:
+    /// the case, the fact and the unit whose step it was.
+    async fn measure_facts(&self) -> StoreResult<Vec<(i64, huiyin_core::measure_facts::Fact, i64)>>;
+    /// A kept tally: by unit, month (`2026-11`) or with `by_day` day (`2026-11-05`), kind and
+    /// outcome, the facts counted (rows of 0 left out).
+    async fn measure_tally(&self, by_day: bool) -> StoreResult<Vec<MeasureTallyRow>>;
     /// The statistics of the cases registered or held in `scope` and received from `start` to
     /// before `end` (issue 21); none that accuses one of `blind` (GEN-7).
     async fn case_counts(
@@ -120,12 +132,22 @@ pub struct SkipLevelVisit {
     pub people: u64,
 }
 
-/// The measures' counts of the cases registered by one unit and held by another (or the same).
+/// The measures' counts of the steps of one unit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct UnitsTallies {
-    pub registered_by: i64,
-    pub held_by: i64,
+pub struct UnitTallies {
+    pub unit_id: i64,
     pub tallies: huiyin_core::kpi::KpiTallies,
+}
+
+/// A line of the kept tally of the measures' facts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MeasureTallyRow {
+    pub unit_id: i64,
+    /// The month (`2026-11`) or the day (`2026-11-05`).
+    pub period: String,
+    pub kind: huiyin_core::measure_facts::FactKind,
+    pub outcome: huiyin_core::measure_facts::Outcome,
+    pub n: i64,
 }
 
 /// A reply or a rating of a case.
@@ -134,9 +156,10 @@ pub struct ReplyStep {
     pub case_id: i64,
     /// The unit that registered the case (whose rules set the rating window).
     pub unit_id: i64,
-    /// The unit holding the case now.
-    pub holding_unit_id: i64,
+    /// The unit whose step it was: that replied, or that was rated.
+    pub step_by: i64,
     /// A rating; else a reply.
     pub rated: bool,
-    pub at: DateTime<Utc>,
+    /// The China day of the step.
+    pub day: NaiveDate,
 }

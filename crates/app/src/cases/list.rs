@@ -335,7 +335,7 @@ async fn measure_filter(
     } else {
         Vec::new()
     };
-    Ok(Some(MeasureFilter { measure, part, from: period.from, to: period.to, today, lapsed }))
+    Ok(Some(MeasureFilter { measure, part, from: period.from, to: period.to, today, units: scope.to_vec(), lapsed }))
 }
 
 /// A page of a case list, its personal data masked, with the words searched for (to highlight them).

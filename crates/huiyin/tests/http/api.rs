@@ -865,6 +865,14 @@ fn com_4_a_list_exports_masked_and_a_full_export_is_logged(backend: Backend) {
     let (status, kind, bytes) = export(&cookie, &[("csrf", &csrf), ("format", "xlsx"), ("full", "1")]);
     assert_eq!((status, &bytes[..2]), (200, &b"PK"[..]), "{kind}");
     assert!(kind.contains("spreadsheetml"), "{kind}");
+    // Read back: the headings frozen above both cases, the newest first, in full.
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("信访件").unwrap();
+    assert_eq!(sheet.height(), 3, "the headings and two cases");
+    assert_eq!(sheet.get_value((0, 0)), Some(&Data::String("信访件编号".into())));
+    let phones: Vec<String> = sheet.rows().skip(1).map(|row| row[7].to_string()).collect();
+    assert_eq!(phones, ["13900001111", "13812345678"], "in full, as the list orders them");
     let views = db.with_store(async |s| s.personal_data_views(id).await.unwrap());
     assert_eq!((views.len(), views[0].2.as_str()), (1, "export"), "a full export is a logged view");
     // Without the page's token, or in full by a handler (who takes no petitions in): nothing.

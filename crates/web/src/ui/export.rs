@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::list::ListForm;
 use super::{PageError, PageResult, Staff, check_csrf};
-use huiyin_app::cases::export::{ExportTable, export_cases};
+use huiyin_app::cases::export::{EXPORT_HEADERS, ExportTable, export_cases, truncation_note};
 use huiyin_app::context::AppState;
 
 #[derive(Deserialize)]
@@ -27,14 +27,46 @@ pub(super) struct ExportForm {
 pub(super) async fn export(State(state): State<AppState>, staff: Staff, Form(f): Form<ExportForm>) -> PageResult {
     check_csrf(&staff.session, f.csrf.as_ref()).await?;
     let full = f.full.as_deref().is_some_and(|v| !v.is_empty());
-    let table = export_cases(&state, &staff.actor, &f.filters.params(), full).await?;
+    // A large export holds its finished file in memory until it is sent: a few at a time.
+    let _turn = EXPORTS_AT_ONCE
+        .acquire()
+        .await
+        .map_err(|_| PageError(axum::http::StatusCode::SERVICE_UNAVAILABLE, "导出暂不可用,请稍后再试。".into()))?;
     let stamp = huiyin_app::views::local_input(Utc::now()).replace([':', 'T'], "");
+    let params = f.filters.params();
+    // Row by row from the store's pages into the file: a large export never holds its list.
     let (media_type, extension, bytes) = match f.format.as_str() {
-        "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", xlsx(&table)?),
-        _ => ("text/csv; charset=utf-8", "csv", csv(&table).into_bytes()),
+        "xlsx" => {
+            let mut sheet = SheetWriter::new("信访件", &EXPORT_HEADERS, &CASE_WIDTHS, true)?;
+            let exported = export_cases(&state, &staff.actor, &params, full, |row| sheet.row(&row)).await?;
+            if exported.truncated {
+                sheet.note(&truncation_note(exported.rows));
+            }
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", sheet.finish()?)
+        }
+        _ => {
+            let mut csv = CsvWriter::new(&EXPORT_HEADERS);
+            let exported = export_cases(&state, &staff.actor, &params, full, |row| csv.row(&row)).await?;
+            if exported.truncated {
+                csv.note(&truncation_note(exported.rows));
+            }
+            ("text/csv; charset=utf-8", "csv", csv.finish().into_bytes())
+        }
     };
     let blob = huiyin_store::Blob { sha256: String::new(), media_type: media_type.into(), bytes };
     Ok(crate::attachment_response(&format!("信访件-{stamp}.{extension}"), blob))
+}
+
+/// How many case exports a server writes at once; the others wait their turn.
+static EXPORTS_AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The case table's column widths, as [`EXPORT_HEADERS`].
+const CASE_WIDTHS: [f64; 13] = [18.0, 17.0, 8.0, 14.0, 10.0, 6.0, 20.0, 14.0, 28.0, 60.0, 14.0, 8.0, 12.0];
+
+/// A sheet that failed to write, as the page's error.
+fn failed(e: rust_xlsxwriter::XlsxError) -> PageError {
+    tracing::error!(error = %e, "export failed");
+    PageError(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后再试。".into())
 }
 
 /// A cell as a spreadsheet must not read it: text that starts like a formula is kept as text.
@@ -42,61 +74,139 @@ fn inert(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
 }
 
-/// RFC 4180 CSV with a byte-order mark, which spreadsheet programs need to read Chinese as UTF-8.
-pub(super) fn csv(table: &ExportTable) -> String {
-    let field = |cell: &str| {
-        let cell = inert(cell);
-        if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell }
-    };
-    let mut out = String::from("\u{feff}");
-    let lines = std::iter::once(table.headers.iter().map(|h| field(h)).collect::<Vec<_>>())
-        .chain(table.rows.iter().map(|row| row.iter().map(|c| field(c)).collect()));
-    for line in lines {
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    if table.truncated {
-        out.push_str(&field(&format!("(仅导出前 {} 条,请缩小筛选范围)", table.rows.len())));
-        out.push_str("\r\n");
-    }
-    out
+/// RFC 4180 CSV with a byte-order mark, which spreadsheet programs need to read Chinese as UTF-8,
+/// written a row at a time.
+pub(super) struct CsvWriter {
+    out: String,
 }
 
-/// The case table as one worksheet.
-fn xlsx(table: &ExportTable) -> Result<Vec<u8>, PageError> {
-    let widths = [18.0, 17.0, 8.0, 14.0, 10.0, 6.0, 20.0, 14.0, 28.0, 60.0, 14.0, 8.0, 12.0];
-    xlsx_sheet(table, "信访件", &widths)
-}
-
-/// A table as one worksheet named `name`, headings bold and frozen, every cell a string, the columns
-/// `widths` wide.
-pub(super) fn xlsx_sheet(table: &ExportTable, name: &str, widths: &[f64]) -> Result<Vec<u8>, PageError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let failed = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "export failed");
-        PageError(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后再试。".into())
-    };
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(name).map_err(failed)?;
-    let bold = Format::new().set_bold();
-    for (col, heading) in (0u16..).zip(&table.headers) {
-        sheet.write_string_with_format(0, col, *heading, &bold).map_err(failed)?;
+impl CsvWriter {
+    pub(super) fn new(headers: &[&str]) -> CsvWriter {
+        let mut csv = CsvWriter { out: String::from("\u{feff}") };
+        csv.line(headers.iter().copied());
+        csv
     }
-    for (row, cells) in (1u32..).zip(&table.rows) {
-        for (col, cell) in (0u16..).zip(cells) {
-            sheet.write_string(row, col, cell).map_err(failed)?;
+
+    /// A line of these cells; none makes an empty line.
+    fn line<'a>(&mut self, cells: impl Iterator<Item = &'a str>) {
+        let mut first = true;
+        for cell in cells {
+            if !first {
+                self.out.push(',');
+            }
+            first = false;
+            let cell = inert(cell);
+            if cell.contains([',', '"', '\n', '\r']) {
+                self.out.push('"');
+                self.out.push_str(&cell.replace('"', "\"\""));
+                self.out.push('"');
+            } else {
+                self.out.push_str(&cell);
+            }
         }
+        self.out.push_str("\r\n");
+    }
+
+    pub(super) fn row(&mut self, cells: &[String]) {
+        self.line(cells.iter().map(String::as_str));
+    }
+
+    /// A line of its own under the table.
+    pub(super) fn note(&mut self, text: &str) {
+        self.line(std::iter::once(text));
+    }
+
+    pub(super) fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// One worksheet written a row at a time: headings bold and frozen, every cell a string, the
+/// columns as wide as given. `constant_memory`: the rows go to a temporary file as they are
+/// written, not kept (for large exports). A write that fails is remembered, the rows after it
+/// skipped, and [`SheetWriter::finish`] answers with it.
+pub(super) struct SheetWriter {
+    workbook: rust_xlsxwriter::Workbook,
+    next_row: u32,
+    failure: Option<rust_xlsxwriter::XlsxError>,
+}
+
+impl SheetWriter {
+    pub(super) fn new(name: &str, headers: &[&str], widths: &[f64], constant_memory: bool) -> Result<Self, PageError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut workbook = Workbook::new();
+        let sheet = if constant_memory {
+            workbook.add_worksheet_with_constant_memory().map_err(failed)?
+        } else {
+            workbook.add_worksheet()
+        };
+        sheet.set_name(name).map_err(failed)?;
+        sheet.set_freeze_panes(1, 0).map_err(failed)?;
+        for (col, width) in (0u16..).zip(widths) {
+            sheet.set_column_width(col, *width).map_err(failed)?;
+        }
+        let bold = Format::new().set_bold();
+        for (col, heading) in (0u16..).zip(headers) {
+            sheet.write_string_with_format(0, col, *heading, &bold).map_err(failed)?;
+        }
+        Ok(SheetWriter { workbook, next_row: 1, failure: None })
+    }
+
+    /// Writes the next row's cells from the first column.
+    fn write<'a>(&mut self, cells: impl Iterator<Item = &'a str>) {
+        if self.failure.is_some() {
+            return;
+        }
+        let row = self.next_row;
+        let written = self.workbook.worksheet_from_index(0).and_then(|sheet| {
+            for (col, cell) in (0u16..).zip(cells) {
+                sheet.write_string(row, col, cell)?;
+            }
+            Ok(())
+        });
+        self.failure = written.err();
+        self.next_row += 1;
+    }
+
+    pub(super) fn row(&mut self, cells: &[String]) {
+        self.write(cells.iter().map(String::as_str));
+    }
+
+    /// A line of its own under the table.
+    pub(super) fn note(&mut self, text: &str) {
+        self.write(std::iter::once(text));
+    }
+
+    pub(super) fn finish(mut self) -> Result<Vec<u8>, PageError> {
+        if let Some(failure) = self.failure {
+            return Err(failed(failure));
+        }
+        self.workbook.save_to_buffer().map_err(failed)
+    }
+}
+
+/// A whole table as CSV ([`CsvWriter`]).
+pub(super) fn csv(table: &ExportTable) -> String {
+    let mut csv = CsvWriter::new(&table.headers);
+    for row in &table.rows {
+        csv.row(row);
     }
     if table.truncated {
-        let row = u32::try_from(table.rows.len() + 1).unwrap_or(u32::MAX);
-        sheet.write_string(row, 0, format!("(仅导出前 {} 件,请缩小筛选范围)", table.rows.len())).map_err(failed)?;
+        csv.note(&truncation_note(table.rows.len()));
     }
-    sheet.set_freeze_panes(1, 0).map_err(failed)?;
-    for (col, width) in (0u16..).zip(widths) {
-        sheet.set_column_width(col, *width).map_err(failed)?;
+    csv.finish()
+}
+
+/// A whole table as one worksheet named `name` ([`SheetWriter`]), the columns `widths` wide.
+pub(super) fn xlsx_sheet(table: &ExportTable, name: &str, widths: &[f64]) -> Result<Vec<u8>, PageError> {
+    let mut sheet = SheetWriter::new(name, &table.headers, widths, false)?;
+    for row in &table.rows {
+        sheet.row(row);
     }
-    workbook.save_to_buffer().map_err(failed)
+    if table.truncated {
+        sheet.note(&truncation_note(table.rows.len()));
+    }
+    sheet.finish()
 }
 
 /// A report's tables as one workbook, a sheet a table: headings bold and frozen, counts as numbers,
@@ -104,10 +214,6 @@ pub(super) fn xlsx_sheet(table: &ExportTable, name: &str, widths: &[f64]) -> Res
 pub(super) fn xlsx_book(sheets: &[huiyin_app::statistics::ReportTable]) -> Result<Vec<u8>, PageError> {
     use huiyin_app::statistics::Cell;
     use rust_xlsxwriter::{Format, Workbook};
-    let failed = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "export failed");
-        PageError(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后再试。".into())
-    };
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
@@ -142,37 +248,28 @@ pub(super) fn xlsx_book(sheets: &[huiyin_app::statistics::ReportTable]) -> Resul
 /// between.
 pub(super) fn csv_book(title: &str, sheets: &[huiyin_app::statistics::ReportTable]) -> String {
     use huiyin_app::statistics::Cell;
-    let mut out = String::from("\u{feff}");
-    let field = |cell: &str| {
-        let cell = inert(cell);
-        if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell }
-    };
-    out.push_str(&field(title));
-    out.push_str("\r\n");
+    let mut out = CsvWriter::new(&[title]);
     for table in sheets {
-        out.push_str("\r\n");
-        out.push_str(&field(&table.name));
-        out.push_str("\r\n");
-        out.push_str(&table.headers.iter().map(|h| field(h)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        out.line(std::iter::empty());
+        out.note(&table.name);
+        out.line(table.headers.iter().map(String::as_str));
         for row in &table.rows {
             let cells: Vec<String> = row
                 .iter()
                 .map(|c| match c {
-                    Cell::Text(t) => field(t),
+                    Cell::Text(t) => t.clone(),
                     Cell::Count(n) => n.to_string(),
                     Cell::Rate(Some(p)) => format!("{p:.1}%"),
                     Cell::Rate(None) => "暂无数据".into(),
                     Cell::Points(change, higher_is_better) => {
-                        field(&huiyin_app::statistics::change_words(*change, *higher_is_better))
+                        huiyin_app::statistics::change_words(*change, *higher_is_better)
                     }
                 })
                 .collect();
-            out.push_str(&cells.join(","));
-            out.push_str("\r\n");
+            out.row(&cells);
         }
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]
@@ -190,7 +287,7 @@ mod tests {
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{text}");
         assert!(text.contains("\"多行\n\"\"引号\"\",逗号\""), "{text}");
-        let Ok(bytes) = xlsx(&table) else { panic!("the XLSX is written") };
+        let Ok(bytes) = xlsx_sheet(&table, "信访件", &CASE_WIDTHS) else { panic!("the XLSX is written") };
         assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
     }
 }
