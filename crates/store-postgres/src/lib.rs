@@ -293,12 +293,6 @@ mod band_index {
     }
 }
 
-/// SQL that differs between the backends outside search.
-mod dialect {
-    /// The month (China time) a case `c` was received, `2026-11`.
-    pub const CHINA_MONTH_OF_RECEIVED_AT: &str = "to_char(c.received_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')";
-}
-
 #[path = "../../store/sql/mod.rs"]
 mod sql;
 

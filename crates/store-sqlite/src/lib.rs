@@ -235,11 +235,5 @@ async fn delete_rows(
     Ok(())
 }
 
-/// SQL that differs between the backends outside search.
-mod dialect {
-    /// The month (China time) a case `c` was received, `2026-11`.
-    pub const CHINA_MONTH_OF_RECEIVED_AT: &str = "substr(date(c.received_at, '+8 hours'), 1, 7)";
-}
-
 #[path = "../../store/sql/mod.rs"]
 mod sql;

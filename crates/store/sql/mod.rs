@@ -6,7 +6,7 @@
 //! - `type Db`: its `sqlx::Database` (`Sqlite` or `Postgres`);
 //! - `type Backend`: its store type, with inherent methods `reader()` and `begin_write()` and a
 //!   `const NAME: &str`;
-//! - the modules `fulltext`, `band_index` and `dialect`: what differs between the two.
+//! - the modules `fulltext` and `band_index`: what differs between the two.
 //!
 //! Every statement here is valid on SQLite 3.35+ and PostgreSQL 13+ ($n placeholders, RETURNING,
 //! ON CONFLICT, recursive CTEs).

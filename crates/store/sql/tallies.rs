@@ -1,10 +1,12 @@
 //! The running tally behind the public measures, and counts over many cases.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use futures_util::TryStreamExt;
 
 use super::filters::{push_accusing, push_counted_in, push_not_accusing, push_whole_scope};
 use super::{corrupt, push_ids};
-use crate::{Backend, Db, dialect};
+use crate::{Backend, Db};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use huiyin_core::case::Flag;
 use huiyin_core::kpi::KpiTallies;
@@ -224,12 +226,11 @@ fn split_days(from: NaiveDate, to: NaiveDate) -> SplitDays {
     split
 }
 
-/// A count of rows `cases` and `people`, which SQL sums as null over no rows.
-fn count_of(row: &super::DbRow, cases: &str, people: &str) -> StoreResult<Count> {
-    let n = |col: &str| -> StoreResult<u64> {
-        Ok(u64::try_from(row.try_get::<Option<i64>, _>(col)?.unwrap_or_default()).unwrap_or_default())
-    };
-    Ok(Count { cases: n(cases)?, people: n(people)? })
+/// Counts by key, the most cases first (a tie by key).
+fn most_first<K: Ord>(counts: HashMap<K, Count>) -> Vec<(K, Count)> {
+    let mut counts: Vec<(K, Count)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cases.cmp(&a.1.cases).then_with(|| a.0.cmp(&b.0)));
+    counts
 }
 
 impl Backend {
@@ -246,25 +247,6 @@ impl Backend {
         push_whole_scope(&mut b, scope);
         push_not_accusing(&mut b, blind);
         b
-    }
-
-    /// The cases received in the period counted by `key`, an expression of `c`.
-    async fn counted_by<K>(
-        &self,
-        key: &str,
-        scope: &[i64],
-        blind: &Blindness,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-    ) -> StoreResult<Vec<(K, Count)>>
-    where
-        K: for<'r> sqlx::Decode<'r, Db> + sqlx::Type<Db> + Send + Unpin,
-    {
-        let select = format!("SELECT {key} AS k, COUNT(*) AS cases, CAST(SUM(c.headcount) AS BIGINT) AS people");
-        let mut b = Self::cases_received(&select, scope, blind, start, end);
-        b.push(" GROUP BY ").push(key).push(" ORDER BY cases DESC, k");
-        let rows = b.build().fetch_all(self.reader()).await?;
-        rows.iter().map(|r| Ok((r.try_get("k")?, count_of(r, "cases", "people")?))).collect()
     }
 }
 
@@ -435,45 +417,59 @@ impl TallyStore for Backend {
         if scope.is_empty() {
             return Ok(counts);
         }
-        let flagged = |flag: Flag| format!("CAST(c.flags AS TEXT) LIKE '%\"{}\"%'", flag.code());
-        let (repeat, collective) = (flagged(Flag::Repeat), flagged(Flag::Collective));
-        let totals = format!(
-            "SELECT COUNT(*) AS cases, CAST(SUM(c.headcount) AS BIGINT) AS people, \
-             CAST(SUM(CASE WHEN {repeat} THEN 1 ELSE 0 END) AS BIGINT) AS repeats, \
-             CAST(SUM(CASE WHEN {repeat} THEN c.headcount ELSE 0 END) AS BIGINT) AS repeat_people, \
-             CAST(SUM(CASE WHEN {collective} THEN 1 ELSE 0 END) AS BIGINT) AS collective, \
-             CAST(SUM(CASE WHEN {collective} THEN c.headcount ELSE 0 END) AS BIGINT) AS collective_people"
+        // One reading of the period's cases, counted by every dimension at once; the state (for
+        // the accountable leader) read only of the skip-level visits.
+        let skipped =
+            Reached::ALL.map(|r| format!("CAST(c.flags AS TEXT) LIKE '%\"{}\"%'", r.flag().code())).join(" OR ");
+        let select = format!(
+            "SELECT c.id, c.category_code, c.channel, c.purpose, c.place_unit_id, c.holding_unit_id, c.received_at, \
+             c.headcount, c.flags, CASE WHEN {skipped} THEN c.state END AS state"
         );
-        let row = Self::cases_received(&totals, scope, blind, start, end).build().fetch_one(self.reader()).await?;
-        counts.all = count_of(&row, "cases", "people")?;
-        counts.repeats = count_of(&row, "repeats", "repeat_people")?;
-        counts.collective = count_of(&row, "collective", "collective_people")?;
-        counts.by_class = self.counted_by("c.category_code", scope, blind, start, end).await?;
-        counts.by_channel = self.counted_by("c.channel", scope, blind, start, end).await?;
-        counts.by_purpose = self.counted_by("c.purpose", scope, blind, start, end).await?;
-        counts.by_place = self.counted_by("c.place_unit_id", scope, blind, start, end).await?;
-        counts.by_holder = self.counted_by("c.holding_unit_id", scope, blind, start, end).await?;
-        counts.by_month = self.counted_by(dialect::CHINA_MONTH_OF_RECEIVED_AT, scope, blind, start, end).await?;
-        counts.by_month.sort_by(|a: &(String, Count), b| a.0.cmp(&b.0));
-        let skipped = Reached::ALL.map(|r| flagged(r.flag())).join(" OR ");
-        let mut b =
-            Self::cases_received("SELECT c.place_unit_id, c.flags, c.state, c.headcount", scope, blind, start, end);
-        b.push(" AND (").push(skipped).push(") ORDER BY c.id");
         #[derive(serde::Deserialize)]
         struct Accountable {
             #[serde(default)]
             owner_leader: Option<String>,
         }
-        for row in b.build().fetch_all(self.reader()).await? {
-            let Json(flags): Json<Vec<String>> = row.try_get("flags")?;
-            let Json(state): Json<Accountable> = row.try_get("state")?;
-            counts.skip_level.push(SkipLevelVisit {
-                against: row.try_get("place_unit_id")?,
-                flags: flags.iter().filter_map(|f| Flag::parse("flags", f).ok()).collect(),
-                leader: state.owner_leader,
-                people: u64::try_from(row.try_get::<i64, _>("headcount")?).unwrap_or_default(),
-            });
+        let (mut by_class, mut by_channel, mut by_purpose) = (HashMap::new(), HashMap::new(), HashMap::new());
+        let (mut by_place, mut by_holder, mut by_month) = (HashMap::new(), HashMap::new(), HashMap::new());
+        let mut skip_level: Vec<(i64, SkipLevelVisit)> = Vec::new();
+        let mut b = Self::cases_received(&select, scope, blind, start, end);
+        let mut rows = b.build().fetch(self.reader());
+        while let Some(row) = rows.try_next().await? {
+            let people = u64::try_from(row.try_get::<i64, _>("headcount")?).unwrap_or_default();
+            let one = Count { cases: 1, people };
+            let Json(codes): Json<Vec<String>> = row.try_get("flags")?;
+            let flags: BTreeSet<Flag> = codes.iter().filter_map(|f| Flag::parse("flags", f).ok()).collect();
+            counts.all.add(one);
+            if flags.contains(&Flag::Repeat) {
+                counts.repeats.add(one);
+            }
+            if flags.contains(&Flag::Collective) {
+                counts.collective.add(one);
+            }
+            let place: Option<i64> = row.try_get("place_unit_id")?;
+            let received: DateTime<Utc> = row.try_get("received_at")?;
+            let month = received.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%Y-%m").to_string();
+            by_class.entry(row.try_get::<String, _>("category_code")?).or_insert_with(Count::default).add(one);
+            by_channel.entry(row.try_get::<String, _>("channel")?).or_insert_with(Count::default).add(one);
+            by_purpose.entry(row.try_get::<String, _>("purpose")?).or_insert_with(Count::default).add(one);
+            by_place.entry(place).or_insert_with(Count::default).add(one);
+            by_holder.entry(row.try_get::<i64, _>("holding_unit_id")?).or_insert_with(Count::default).add(one);
+            by_month.entry(month).or_insert_with(Count::default).add(one);
+            if let Some(Json(state)) = row.try_get::<Option<Json<Accountable>>, _>("state")? {
+                let visit = SkipLevelVisit { against: place, flags, leader: state.owner_leader, people };
+                skip_level.push((row.try_get("id")?, visit));
+            }
         }
+        counts.by_class = most_first(by_class);
+        counts.by_channel = most_first(by_channel);
+        counts.by_purpose = most_first(by_purpose);
+        counts.by_place = most_first(by_place);
+        counts.by_holder = most_first(by_holder);
+        counts.by_month = most_first(by_month);
+        counts.by_month.sort_by(|a, b| a.0.cmp(&b.0));
+        skip_level.sort_by_key(|(id, _)| *id);
+        counts.skip_level = skip_level.into_iter().map(|(_, visit)| visit).collect();
         Ok(counts)
     }
 
