@@ -49,11 +49,7 @@ pub async fn tallies(
     blind: &Blindness,
     period: MeasurePeriod,
 ) -> AppResult<KpiTallies> {
-    let mut sum = KpiTallies::default();
-    for unit in tallies_by_unit(state, scope, blind, period).await? {
-        sum.add(&unit.tallies);
-    }
-    Ok(sum)
+    Ok(sum_for_subtree(&tallies_by_unit(state, scope, blind, period).await?, scope))
 }
 
 /// The same counts apart for each unit of `scope`, by the steps it took (docs/MEASURES.md): a
