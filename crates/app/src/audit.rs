@@ -250,6 +250,7 @@ pub fn action_label_zh(code: &str) -> &'static str {
         "unit.close" => "撤销单位",
         "unit.reopen" => "恢复单位",
         "unit.public_info" => "修改公开信息",
+        "unit.terms" => "修改本单位称谓和常用分类(预设)",
         "unit.schedule" => "修改领导接访安排",
         "unit.limits" => "修改办理期限",
         "unit.letterhead" => "修改文书红头与落款",

@@ -57,7 +57,7 @@ pub(crate) fn plain_name(name: &str) -> String {
 
 /// GEN-7 finds the unit a petitioner accuses by its name, current or former ([`plain_name`]), so a
 /// name names one unit: refused on `name` when another unit (not `unit_id`) has it or had it.
-async fn refuse_taken_name(state: &AppState, unit_id: Option<i64>, name: &str) -> AppResult<()> {
+pub(crate) async fn refuse_taken_name(state: &AppState, unit_id: Option<i64>, name: &str) -> AppResult<()> {
     let name = plain_name(name);
     let other = |id: i64| Some(id) != unit_id;
     if state.store.units().await?.iter().any(|u| other(u.id) && plain_name(&u.name) == name) {

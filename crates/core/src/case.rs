@@ -139,10 +139,14 @@ pub enum Flag {
     SkipBeijing,
     /// 不再受理提示: the same matter is already final (GEN-5); the receiver must decide.
     FinalMatter,
+    /// 急事急办 (COM-5): handled within the unit's shorter urgent limits, the leaders told at once.
+    Urgent,
+    /// 异常上访 (FED-21): an abnormal visit (an extreme act, a threat); alerts like a collective one.
+    Abnormal,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 11] = [
+    pub const ALL: [Flag; 13] = [
         Flag::Collective,
         Flag::Joint,
         Flag::Anonymous,
@@ -154,6 +158,8 @@ impl Flag {
         Flag::SkipProvince,
         Flag::SkipBeijing,
         Flag::FinalMatter,
+        Flag::Urgent,
+        Flag::Abnormal,
     ];
 
     pub fn code(self) -> &'static str {
@@ -169,6 +175,8 @@ impl Flag {
             Flag::SkipProvince => "skip_province",
             Flag::SkipBeijing => "skip_beijing",
             Flag::FinalMatter => "final_matter",
+            Flag::Urgent => "urgent",
+            Flag::Abnormal => "abnormal",
         }
     }
 
@@ -185,6 +193,8 @@ impl Flag {
             Flag::SkipProvince => "越级到省",
             Flag::SkipBeijing => "进京",
             Flag::FinalMatter => "不再受理提示",
+            Flag::Urgent => "急事急办",
+            Flag::Abnormal => "异常上访",
         }
     }
 
@@ -192,6 +202,12 @@ impl Flag {
         Flag::ALL.into_iter().find(|f| f.code() == raw.trim()).ok_or_else(|| {
             FieldError::new(field, Invalid::NotAChoice { allowed: Flag::ALL.map(Flag::code).join(", ") })
         })
+    }
+
+    /// Whether a case with this flag alerts the leaders at once (FED-21, COM-5): major, urgent,
+    /// collective or abnormal.
+    pub fn alerts(self) -> bool {
+        matches!(self, Flag::MajorUrgent | Flag::Collective | Flag::Urgent | Flag::Abnormal)
     }
 
     /// Flags the receiver sets; the others are derived and ignored on input.

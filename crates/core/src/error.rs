@@ -96,6 +96,8 @@ pub enum Invalid {
     UnknownCredential,
     /// A case number and query code that do not belong together (or no such case): said alike.
     CaseNotMatched,
+    /// A preset is for a new database: this one already has units (issue 22).
+    NotEmpty,
 }
 
 impl Invalid {
@@ -143,6 +145,7 @@ impl Invalid {
             Invalid::RankBelow { .. } => "rank_below",
             Invalid::UnknownCredential => "unknown_credential",
             Invalid::CaseNotMatched => "case_not_matched",
+            Invalid::NotEmpty => "not_empty",
         }
     }
 }
@@ -325,6 +328,7 @@ mod tests {
             Invalid::UnknownCase,
             Invalid::UnknownCredential,
             Invalid::CaseNotMatched,
+            Invalid::NotEmpty,
         ];
         for invalid in all {
             let e = FieldError::new("content", invalid);

@@ -165,6 +165,14 @@ pub struct LimitRules {
     /// warned (FED-14: every half year).
     #[serde(default = "default_training_interval")]
     pub training_interval: Limit,
+    /// 急事急办 (COM-5): the limits of an urgent case, in place of `sorting`, `notice` and `handling`
+    /// (shorter where the unit's are; a unit sets them as it sets the others).
+    #[serde(default = "default_urgent_sorting")]
+    pub urgent_sorting: Limit,
+    #[serde(default = "default_urgent_notice")]
+    pub urgent_notice: Limit,
+    #[serde(default = "default_urgent_handling")]
+    pub urgent_handling: Limit,
     /// How long a complaint against staff takes to be investigated and concluded (FED-12, CDR-5).
     #[serde(default = "default_complaint_handling")]
     pub complaint_handling: Limit,
@@ -180,6 +188,18 @@ pub struct LimitRules {
     /// 每月排查, at the start of each month); 1 to 10.
     #[serde(default = "default_screening_by")]
     pub screening_by: u8,
+}
+
+fn default_urgent_sorting() -> Limit {
+    Limit::CalendarDays(3)
+}
+
+fn default_urgent_notice() -> Limit {
+    Limit::CalendarDays(3)
+}
+
+fn default_urgent_handling() -> Limit {
+    Limit::CalendarDays(15)
 }
 
 fn default_screening_by() -> u8 {
@@ -256,6 +276,9 @@ impl LimitRules {
             rating_window: default_rating_window(),
             return_visit: default_return_visit(),
             training_interval: default_training_interval(),
+            urgent_sorting: default_urgent_sorting(),
+            urgent_notice: default_urgent_notice(),
+            urgent_handling: default_urgent_handling(),
             complaint_handling: default_complaint_handling(),
             reception_min_rank: default_reception_min_rank(),
             reception_publish_by: default_reception_publish_by(),
@@ -283,6 +306,18 @@ impl LimitRules {
 
     pub const PRESETS: [&'static str; 3] = ["national", "zhejiang", "shandong"];
 
+    /// The rules a case with these flags counts by: an urgent case's sorting, notice and handling
+    /// limits are the urgent ones where those are shorter (COM-5).
+    pub fn for_flags<'a>(&self, flags: impl IntoIterator<Item = &'a crate::case::Flag>) -> LimitRules {
+        let mut rules = self.clone();
+        if flags.into_iter().any(|f| *f == crate::case::Flag::Urgent) {
+            rules.sorting = shorter(self.sorting, self.urgent_sorting);
+            rules.notice = shorter(self.notice, self.urgent_notice);
+            rules.handling = shorter(self.handling, self.urgent_handling);
+        }
+        rules
+    }
+
     pub fn preset(name: &str) -> Option<LimitRules> {
         match name {
             "national" => Some(LimitRules::national()),
@@ -295,12 +330,15 @@ impl LimitRules {
 
 impl LimitRules {
     /// Every limit counted in days, by its field name (as in the JSON), in the order forms list them.
-    pub fn named_limits(&self) -> [(&'static str, Limit); 15] {
+    pub fn named_limits(&self) -> [(&'static str, Limit); 18] {
         [
             ("sorting", self.sorting),
             ("notice", self.notice),
             ("objection", self.objection),
             ("handling", self.handling),
+            ("urgent_sorting", self.urgent_sorting),
+            ("urgent_notice", self.urgent_notice),
+            ("urgent_handling", self.urgent_handling),
             ("extension_max", self.extension_max),
             ("review_request", self.review_request),
             ("review", self.review),
@@ -322,6 +360,9 @@ impl LimitRules {
             "notice" => &mut self.notice,
             "objection" => &mut self.objection,
             "handling" => &mut self.handling,
+            "urgent_sorting" => &mut self.urgent_sorting,
+            "urgent_notice" => &mut self.urgent_notice,
+            "urgent_handling" => &mut self.urgent_handling,
             "extension_max" => &mut self.extension_max,
             "review_request" => &mut self.review_request,
             "review" => &mut self.review,
@@ -345,6 +386,9 @@ impl LimitRules {
             "notice" => "书面告知信访人",
             "objection" => "对转交、交办提出异议",
             "handling" => "办理并答复",
+            "urgent_sorting" => "急事急办:决定是否受理",
+            "urgent_notice" => "急事急办:书面告知信访人",
+            "urgent_handling" => "急事急办:办理并答复",
             "extension_max" => "延期最长",
             "review_request" => "信访人申请复查",
             "review" => "复查答复",
@@ -473,8 +517,20 @@ pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&CHINA_OFFSET).date_naive()
 }
 
-/// The deadlines a registration opens (GEN-2, GEN-3): sorting and notice, from the day of receipt.
+/// Of two limits, the one that ends first when counted from the same day (a working day is taken
+/// as 7/5 of a calendar day, which holds across a week).
+fn shorter(a: Limit, b: Limit) -> Limit {
+    let days = |l: Limit| match l {
+        Limit::CalendarDays(n) => u64::from(n) * 5,
+        Limit::WorkingDays(n) => u64::from(n) * 7,
+    };
+    if days(b) < days(a) { b } else { a }
+}
+
+/// The deadlines a registration opens (GEN-2, GEN-3): sorting and notice, from the day of receipt;
+/// an urgent case's by the urgent limits (COM-5).
 pub fn registration_deadlines(registration: &Registration, rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
+    let rules = rules.for_flags(&registration.flags);
     let received = china_day(registration.received_at);
     [(DeadlineKind::Sorting, rules.sorting), (DeadlineKind::Notice, rules.notice)]
         .into_iter()
@@ -536,6 +592,24 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
     let at = event.occurred_at;
     match &event.data {
         EventData::Registered { registration, .. } => registration_deadlines(registration, rules, calendar),
+        // Marked urgent on the way (COM-5): the open sorting, notice and handling limits count again
+        // from their day by the urgent ones, where that ends sooner; a limit met stays met.
+        EventData::Flagged { flag: crate::case::Flag::Urgent, .. } => {
+            let urgent = rules.for_flags(&[crate::case::Flag::Urgent]);
+            current
+                .iter()
+                .map(|d| {
+                    let limit = match d.kind {
+                        Sorting => urgent.sorting,
+                        Notice => urgent.notice,
+                        Handling => urgent.handling,
+                        _ => return *d,
+                    };
+                    let sooner = Deadline { limit, ..*d }.recounted(calendar);
+                    if d.met_at.is_none() && sooner.due.date < d.due.date { sooner } else { *d }
+                })
+                .collect()
+        }
         EventData::HandedOff { .. }
         | EventData::ReportedUp { .. }
         | EventData::QueryCodeReissued {}
@@ -623,9 +697,23 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
     }
 }
 
-/// The deadlines of a case from its whole log (the fold of [`after_event`]).
+/// The deadlines of a case from its whole log (the fold of [`after_event`]), each event counted
+/// by the rules for the flags the case had when it came (an urgent case's, COM-5).
 pub fn deadlines(events: &[Event], rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
-    events.iter().fold(Vec::new(), |current, event| after_event(&current, event, rules, calendar))
+    let mut flags = std::collections::BTreeSet::new();
+    events.iter().fold(Vec::new(), |current, event| {
+        match &event.data {
+            EventData::Registered { registration, .. } => flags.clone_from(&registration.flags),
+            EventData::Flagged { flag, .. } => {
+                flags.insert(*flag);
+            }
+            EventData::FlagCleared { flag, .. } => {
+                flags.remove(flag);
+            }
+            _ => {}
+        }
+        after_event(&current, event, &rules.for_flags(&flags), calendar)
+    })
 }
 
 #[cfg(test)]
@@ -723,20 +811,55 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// An event at `when` (an RFC 3339 instant), recorded then.
+    fn event(seq: i64, when: &str, data: EventData) -> Event {
+        let at: DateTime<Utc> = when.parse().unwrap();
+        Event { seq, occurred_at: at, recorded_at: at, actor: "a".into(), note: None, data }
+    }
+
+    #[test]
+    fn com_5_an_urgent_case_counts_by_the_shorter_limits() {
+        use crate::case::Flag;
+        let c = calendar();
+        let rules = LimitRules::national();
+        let due =
+            |ds: &[Deadline], kind: DeadlineKind| ds.iter().find(|d| d.kind == kind).map(|d| d.due.date.to_string());
+        // Registered urgent on Monday 2026-03-02: 3 日 to sort and notify, not 15.
+        let mut urgent = registered("2026-03-02");
+        if let EventData::Registered { registration, .. } = &mut urgent.data {
+            registration.flags.insert(Flag::Urgent);
+        }
+        let ds = deadlines(&[urgent], &rules, &c);
+        assert_eq!(due(&ds, DeadlineKind::Sorting).as_deref(), Some("2026-03-05"));
+        assert_eq!(due(&ds, DeadlineKind::Notice).as_deref(), Some("2026-03-05"));
+        // An ordinary case accepted, then marked urgent: its open handling limit counts again from
+        // acceptance by 15 日; the sorting met at acceptance stays met as it was.
+        let flagged =
+            EventData::Flagged {
+                flag: Flag::Urgent, related: vec![], against_unit: None, reason: "断水断电".into()
+            };
+        let mut events = vec![registered("2026-03-02"), event(2, "2026-03-03T02:00:00Z", EventData::Accepted {})];
+        let sixty = due_date(&c, day("2026-03-03"), Limit::CalendarDays(60)).date.to_string();
+        assert_eq!(due(&deadlines(&events, &rules, &c), DeadlineKind::Handling), Some(sixty));
+        events.push(event(3, "2026-03-04T02:00:00Z", flagged));
+        let ds = deadlines(&events, &rules, &c);
+        assert_eq!(due(&ds, DeadlineKind::Handling).as_deref(), Some("2026-03-18"));
+        assert!(ds.iter().find(|d| d.kind == DeadlineKind::Sorting).unwrap().met_at.is_some());
+        // The fold and the event written one at a time agree.
+        let step = events.iter().fold(Vec::new(), |current, e| after_event(&current, e, &rules, &c));
+        assert_eq!(step, ds);
+        // A unit whose own limits are shorter than the urgent ones keeps its own.
+        let quick = LimitRules { sorting: Limit::WorkingDays(1), ..LimitRules::national() };
+        assert_eq!(quick.for_flags(&[Flag::Urgent]).sorting, Limit::WorkingDays(1));
+        assert_eq!(quick.for_flags(&[Flag::Urgent]).handling, Limit::CalendarDays(15));
+        assert_eq!(quick.for_flags(&[]).handling, Limit::CalendarDays(60));
+    }
+
     #[test]
     fn gen_9_a_reply_is_rated_once_within_the_window() {
         use crate::event::Rating;
         let c = calendar();
         let rules = LimitRules::national();
-        let at = |s: &str| -> DateTime<Utc> { s.parse().unwrap() };
-        let event = |seq, when: &str, data| Event {
-            seq,
-            occurred_at: at(when),
-            recorded_at: at(when),
-            actor: "a".into(),
-            note: None,
-            data,
-        };
         let mut events = vec![registered("2026-03-01")];
         assert_eq!(rating_window(&events, &rules, &c, day("2026-03-02")), RatingWindow::NotReplied);
         // Replied on 2026-04-01 (China time): 30 日 end on 2026-05-01, a holiday, so on 2026-05-06.

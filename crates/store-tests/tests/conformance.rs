@@ -1436,6 +1436,21 @@ async fn com_3_unit_public_information_is_kept(store: &dyn Store) {
 }
 conformance!(com_3_unit_public_information_is_kept, com_3_unit_public_information_is_kept);
 
+/// Issue 22: what a unit calls things (its roles, its letters, the classes it offers first) is
+/// kept per unit, replaced as a whole, and read back as written.
+async fn unit_terms_are_kept_per_unit(store: &dyn Store) {
+    let (_, _, xs, cl) = tree(store).await;
+    assert!(store.unit_terms(xs).await.unwrap().is_none());
+    let mut terms = huiyin_core::preset::shipped("federation").unwrap().terms();
+    store.set_unit_terms(xs, &terms, Utc::now()).await.unwrap();
+    terms.roles.insert("officer".into(), "信访专干 😀".into());
+    terms.first_classes.clear();
+    store.set_unit_terms(xs, &terms, Utc::now()).await.unwrap();
+    assert_eq!(store.unit_terms(xs).await.unwrap(), Some(terms));
+    assert!(store.unit_terms(cl).await.unwrap().is_none());
+}
+conformance!(unit_terms_are_kept_per_unit, unit_terms_are_kept_per_unit);
+
 /// FED-3, FED-4: a unit's weekly reception schedule is kept Monday first and replaced as a whole.
 async fn fed_3_the_reception_schedule_is_kept(store: &dyn Store) {
     use huiyin_core::unit::ReceptionDay;
@@ -2516,7 +2531,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2549,7 +2564,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -292,6 +292,36 @@ impl UnitStore for Backend {
         Ok(())
     }
 
+    async fn unit_terms(&self, unit_id: i64) -> StoreResult<Option<huiyin_core::preset::UnitTerms>> {
+        let terms: Option<Json<huiyin_core::preset::UnitTerms>> =
+            sqlx::query_scalar("SELECT terms FROM unit_terms WHERE unit_id = $1")
+                .bind(unit_id)
+                .fetch_optional(self.reader())
+                .await?;
+        Ok(terms.map(|Json(t)| t))
+    }
+
+    async fn set_unit_terms(
+        &self,
+        unit_id: i64,
+        terms: &huiyin_core::preset::UnitTerms,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO unit_terms (unit_id, terms, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (unit_id) DO UPDATE SET terms = excluded.terms, updated_at = excluded.updated_at",
+        )
+        .bind(unit_id)
+        .bind(Json(terms))
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "unit", "unit"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>> {
         let row =
             sqlx::query("SELECT hotline, address, office_hours, procedure FROM unit_public_info WHERE unit_id = $1")

@@ -97,6 +97,14 @@ pub trait UnitStore: Send + Sync {
     /// What a unit tells the public, if it has said anything.
     async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>>;
     async fn set_unit_public_info(&self, unit_id: i64, info: &UnitPublicInfo, at: DateTime<Utc>) -> StoreResult<()>;
+    /// What a unit calls things and uses first (issue 22), if it has any of its own.
+    async fn unit_terms(&self, unit_id: i64) -> StoreResult<Option<huiyin_core::preset::UnitTerms>>;
+    async fn set_unit_terms(
+        &self,
+        unit_id: i64,
+        terms: &huiyin_core::preset::UnitTerms,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// A unit's weekly reception schedule (FED-3), Monday first.
     async fn reception_schedule(&self, unit_id: i64) -> StoreResult<Vec<huiyin_core::unit::ReceptionDay>>;
     /// Replaces a unit's weekly reception schedule.

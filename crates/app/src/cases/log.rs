@@ -86,7 +86,8 @@ async fn write_event(
     };
     let mut next = file.state.clone();
     next.apply(&event);
-    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default();
+    // An urgent case counts by the unit's urgent limits (COM-5).
+    let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default().for_flags(&next.flags);
     let deadlines = limits::after_event(&file.deadlines, &event, &rules, &*state.calendar().await);
     // The case's words after this event, when it brings words of its own.
     let search_tokens = (event.note.is_some() || huiyin_search::document::has_text(&event.data)).then(|| {

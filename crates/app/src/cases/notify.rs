@@ -2,7 +2,8 @@
 //! app, and through the outbox by SMS or e-mail where they have it). An assignment, transfer,
 //! escalation or hand-off tells the person or the unit that receives the case; an opinion waiting
 //! for approval tells the leaders who approve it, and one returned tells its drafter; a 不满意 rating tells the owner, who follows it
-//! up (CDR-3); a review request tells the reviewing unit. Nobody hears of their own action, and
+//! up (CDR-3); a review request tells the reviewing unit; a case marked major, urgent, collective
+//! or abnormal on the way alerts the leaders (FED-21, COM-5). Nobody hears of their own action, and
 //! every notice passes `send_case_notices`, so none reaches the accused (GEN-7).
 
 use huiyin_core::event::{EventData, Rating};
@@ -74,6 +75,11 @@ pub(crate) async fn tell_whom_it_concerns(
         EventData::Rated { office, unit, .. } if *office == Rating::Dissatisfied || *unit == Rating::Dissatisfied => {
             let message = format!("信访人对信访件 {number} 的办理不满意,请安排回访");
             ("dissatisfied", message, person(state, &file.state.owner).await?)
+        }
+        // Marked major, urgent, collective or abnormal on the way: the leaders are alerted as at
+        // registration (FED-21, COM-5).
+        EventData::Flagged { flag, .. } if flag.alerts() => {
+            return crate::cases::register::alert_leaders(state, file.unit_id, file.id).await;
         }
         EventData::ReviewRequested { to_unit, .. } => {
             let message = format!("信访件 {number} 的信访人申请复查/复核,请受理");

@@ -210,7 +210,7 @@ pub async fn write_registration(
         recorded_at: now,
         note: None,
     };
-    let alert = new_case.registration.flags.iter().any(|f| matches!(f, Flag::MajorUrgent | Flag::Collective));
+    let alert = new_case.registration.flags.iter().any(|f| f.alerts());
     let online = new_case.registration.channel == huiyin_core::case::Channel::Online;
     let registration = new_case.registration.clone();
     let id = state.registrar.register(new_case).await?;
@@ -242,17 +242,11 @@ async fn tell_of_online_petition(state: &AppState, unit_id: i64, case_id: i64) -
     send_case_notices(state, &tree, Unreached::of(&file), notices).await
 }
 
-/// FED-21: a major, urgent or collective case alerts the leaders (and supervisors) of the unit and
-/// of the unit above at once.
+/// FED-21, COM-5: a major, urgent, collective or abnormal case alerts the leaders (and supervisors)
+/// of the unit and of the unit above at once: when it is registered so, or marked so later.
 pub(crate) async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) -> AppResult<()> {
     let Some(file) = state.store.case_file(case_id).await? else { return Ok(()) };
-    let kinds: Vec<&str> = file
-        .state
-        .flags
-        .iter()
-        .filter(|f| matches!(f, Flag::MajorUrgent | Flag::Collective))
-        .map(|f| f.label_zh())
-        .collect();
+    let kinds: Vec<&str> = file.state.flags.iter().filter(|f| f.alerts()).map(|f| f.label_zh()).collect();
     let message = format!(
         "紧急:{} 登记了{}信访件 {}({} 人),请立即处理。",
         file.unit_name,

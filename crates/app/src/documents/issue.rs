@@ -21,11 +21,16 @@ pub(crate) async fn issuers(state: &AppState, codes: BTreeSet<String>) -> AppRes
     let mut out = HashMap::new();
     for code in codes {
         let Some(unit) = state.store.unit_by_code(&code).await? else { continue };
+        let terms = crate::presets::terms_for(state, unit.id).await?;
         let issuer = match state.store.document_style(unit.id).await? {
-            Some(style) => {
-                Issuer { name: unit.name, kind: unit.kind, letterhead: style.letterhead, signature: style.signature }
-            }
-            None => Issuer::plain(&unit.name, unit.kind),
+            Some(style) => Issuer {
+                name: unit.name,
+                kind: unit.kind,
+                letterhead: style.letterhead,
+                signature: style.signature,
+                terms,
+            },
+            None => Issuer { terms, ..Issuer::plain(&unit.name, unit.kind) },
         };
         out.insert(code, issuer);
     }

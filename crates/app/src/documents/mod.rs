@@ -117,12 +117,20 @@ pub struct Issuer {
     pub letterhead: String,
     /// 落款: the unit's own lines, or its name.
     pub signature: Vec<String>,
+    /// What the unit calls its letters (交办函, 转办函), by its preset or its administrators.
+    pub terms: huiyin_core::preset::UnitTerms,
 }
 
 impl Issuer {
     /// An issuer printing its name, for a unit that set no letterhead.
     pub fn plain(name: &str, kind: UnitKind) -> Issuer {
-        Issuer { name: name.into(), kind, letterhead: name.into(), signature: vec![name.into()] }
+        Issuer {
+            name: name.into(),
+            kind,
+            letterhead: name.into(),
+            signature: vec![name.into()],
+            terms: Default::default(),
+        }
     }
 }
 
@@ -266,10 +274,28 @@ fn rating_zh(rating: Rating) -> &'static str {
     }
 }
 
+/// The title of the issuer's assignment letter: its own (FED-16: 《残疾人来信来访来电交办函》 by the
+/// federation's preset), else a federation's or the regulation's.
+fn assignment_title(issuer: &Issuer) -> &str {
+    match &issuer.terms.assignment_title {
+        Some(title) => title,
+        None if issuer.kind == UnitKind::Federation => "残疾人来信来访来电交办函",
+        None => "信访事项交办通知书",
+    }
+}
+
+/// The title of the issuer's transfer letter (FED-17), as [`assignment_title`].
+fn transfer_title(issuer: &Issuer) -> &str {
+    match &issuer.terms.transfer_title {
+        Some(title) => title,
+        None if issuer.kind == UnitKind::Federation => "群众来信来访来电转办函",
+        None => "信访事项转送函",
+    }
+}
+
 /// Composes the document `kind` issued by `event`; `None` if the event does not issue it.
 fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names: &Names) -> Option<Letter> {
     let number = file.state.case_number.clone();
-    let federation = issuer.kind == UnitKind::Federation;
     let at = event.occurred_at;
     let doc = match (kind, &event.data) {
         (DocKind::Receipt, EventData::Registered { .. }) => Letter {
@@ -334,7 +360,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
                 "请依法依规办理,将处理情况答复信访人,并于期限内报送办理结果。如认为不属于你单位职责范围,请在收到之日起五个工作日内提出异议并说明理由。".into(),
             ],
             facts: registration_facts(file, names),
-            ..letter(file, issuer, if federation { "残疾人来信来访来电交办函" } else { "信访事项交办通知书" }, at)
+            ..letter(file, issuer, assignment_title(issuer), at)
         },
         (DocKind::TransferLetter, EventData::Transferred { unit }) => Letter {
             addressee: Some(names.unit(unit)),
@@ -346,7 +372,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
                 "请将处理结果答复信访人。如认为不属于你单位职责范围,请在收到之日起五个工作日内提出异议。".into(),
             ],
             facts: registration_facts(file, names),
-            ..letter(file, issuer, if federation { "群众来信来访来电转办函" } else { "信访事项转送函" }, at)
+            ..letter(file, issuer, transfer_title(issuer), at)
         },
         (DocKind::ExtensionNotice, EventData::Extended { days, reason }) => {
             let accepted = file
@@ -727,6 +753,7 @@ mod tests {
                 kind: UnitKind::Community,
                 letterhead: "西山社区居民委员会".into(),
                 signature: vec!["西山社区居民委员会".into(), "(盖章)".into()],
+                terms: Default::default(),
             },
         );
         let notice = find(issued(&file, &own, &Names::default()), DocKind::AcceptanceNotice, None).unwrap();

@@ -237,6 +237,12 @@ pub async fn hotline(state: &AppState, unit_id: i64) -> AppResult<Option<String>
     Ok(info.map(|i| i.hotline).filter(|h| !h.trim().is_empty()))
 }
 
+/// A unit's published reception hours (COM-3, SCH-4), in words (`周一至周五 10:00–12:30、16:00–18:00`).
+pub async fn office_hours(state: &AppState, unit_id: i64) -> AppResult<Option<String>> {
+    let info = state.store.unit_public_info(unit_id).await?;
+    Ok(info.and_then(|i| OfficeHours::parse("office_hours", &i.office_hours).ok()).map(|h| h.describe_zh()))
+}
+
 /// A unit's public page: its information and its measures for the twelve months to today.
 pub async fn public_unit(state: &AppState, code: &str) -> AppResult<PublicUnit> {
     let unit = state.store.unit_by_code(code.trim()).await?.ok_or(AppError::NotFound)?;

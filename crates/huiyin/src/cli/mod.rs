@@ -6,6 +6,7 @@ mod accounts;
 mod archive;
 mod calendar;
 mod duty;
+mod init;
 mod search;
 mod serve;
 mod unit;
@@ -95,6 +96,10 @@ pub(crate) enum Command {
     },
     /// Brings the database to the current schema and exits.
     Migrate,
+    /// Sets up a new installation from the preset of one seed document: the unit and its usual
+    /// sub-units, what it calls its roles and letters, its reception hours, duty kind, limits and
+    /// bodies (`--list` shows the presets).
+    Init(init::InitArgs),
     /// Manages units.
     Unit {
         #[command(subcommand)]
@@ -264,6 +269,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Supervise => serve::supervise(&cli).await,
         Command::Migrate => serve::migrate(&cli).await,
+        Command::Init(args) => init::init(&cli, args).await,
         Command::Reindex => search::reindex(&cli).await,
         Command::Dictionary { command } => search::dictionary(&cli, command).await,
         Command::Deadlines { command } => calendar::deadlines(&cli, command).await,

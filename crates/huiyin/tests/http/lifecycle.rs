@@ -328,6 +328,41 @@ fn fed_21_major_or_collective_cases_alert_the_leaders(backend: Backend) {
 }
 both_backends!(fed_21_major_or_collective_cases_alert_the_leaders);
 
+/// COM-5, FED-21: 急事急办 — a case registered urgent is sorted and told within the urgent limits
+/// (3 日, not 15) and alerts the leaders at once; an ordinary case marked abnormal (异常上访) on the
+/// way alerts them as a collective one does, and marked urgent its open handling limit shortens.
+fn com_5_urgent_matters_count_by_shorter_limits_and_alert_the_leaders(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let alerts = |who: &str| {
+        let (_, n) = get(&w.server, &w.tokens[who], "/api/v1/notifications");
+        n["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "alert").cloned().collect::<Vec<_>>()
+    };
+    let due = |id: i64, kind: &str| {
+        let (_, case) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases/{id}"));
+        deadline(&case, kind)["due"].as_str().unwrap().to_owned()
+    };
+    let ordinary = w.register(visit());
+    let mut urgent = visit();
+    urgent["flags"] = json!(["urgent"]);
+    let id = w.register(urgent);
+    assert!(due(id, "sorting") < due(ordinary, "sorting"), "3 日 against 15");
+    let got = alerts("lead1");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0]["message"].as_str().unwrap().contains("急事急办"), "{got:?}");
+
+    w.ok("wang", ordinary, "accept", json!({}));
+    let sixty = due(ordinary, "handling");
+    w.ok("wang", ordinary, "flag", json!({"flag": "abnormal", "reason": "来访人情绪激动,扬言过激行为"}));
+    let got = alerts("lead2");
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().any(|a| a["case_id"] == ordinary && a["message"].as_str().unwrap().contains("异常上访")));
+    assert_eq!(due(ordinary, "handling"), sixty, "abnormal alone changes no limit");
+    w.ok("wang", ordinary, "flag", json!({"flag": "urgent", "reason": "断水断电,急事急办"}));
+    assert!(due(ordinary, "handling") < sixty, "marked urgent, handling counts 15 日 from acceptance");
+    assert!(alerts("wang").is_empty(), "officers are not alerted");
+}
+both_backends!(com_5_urgent_matters_count_by_shorter_limits_and_alert_the_leaders);
+
 /// SCH-7: a leader's instruction (批示); FED-19: liaison with 公检法司 is recorded.
 fn sch_7_leader_instruction_and_fed_19_liaison(backend: Backend) {
     let Some(w) = World::new(backend) else { return };

@@ -16,6 +16,7 @@ mod gifts;
 mod lifecycle;
 mod measures;
 mod open311;
+mod presets;
 mod public;
 mod reception;
 mod screening;

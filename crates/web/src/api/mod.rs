@@ -26,6 +26,7 @@ mod statistics;
 mod supervision;
 mod tokens;
 mod training;
+mod unit_terms;
 mod units;
 
 use axum::body::Body;
@@ -152,6 +153,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(categories::list_categories, categories::add_category))
         .routes(routes!(categories::edit_category))
         .routes(routes!(limits::get_unit_limits, limits::set_unit_limits, limits::inherit_unit_limits))
+        .routes(routes!(unit_terms::get_unit_terms, unit_terms::set_unit_terms))
         .routes(routes!(limits::get_calendar, limits::import_calendar))
         .routes(routes!(attachments::add_attachment))
         .routes(routes!(attachments::get_attachment))

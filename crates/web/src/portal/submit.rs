@@ -148,8 +148,8 @@ pub(super) async fn submit_page(
     // A closed unit takes no petition: it is not offered to send to, nor are its classes put first;
     // it may still be where the problem is, or whom the petition is about.
     if let Some(unit) = all_units.iter().find(|u| u.code == f.unit && u.closed_at.is_none()) {
-        let usual = unit.kind.usual_classes();
-        // In the order the kind names them (its most usual first), each in the classes' own order.
+        let usual = huiyin_app::presets::first_classes(state, unit).await?;
+        // In the order the unit (or its kind) names them (its most usual first), each in the classes' own order.
         let rank = |path: &str| usual.iter().position(|p| path.starts_with(p));
         let mut usual_classes: Vec<(usize, &huiyin_core::category::Category)> =
             classes.iter().filter(|c| c.active && c.level == 3).filter_map(|c| rank(&c.path).map(|r| (r, c))).collect();

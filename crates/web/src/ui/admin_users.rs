@@ -23,7 +23,7 @@ pub(super) struct PersonRow {
     username: String,
     name: String,
     unit: String,
-    role: &'static str,
+    role: String,
     credential: String,
     active: bool,
     /// “2026-12-06 08:30”, or 从未登录.
@@ -74,19 +74,26 @@ pub(super) async fn users_page(State(state): State<AppState>, staff: Staff, Quer
     let listed = accounts::list_accounts(&state, &staff.actor, &params).await?;
     let units = super::list::units_in_scope(&state, &staff.actor).await?;
     let unit_name = |code: &str| units.iter().find(|(c, _)| c == code).map_or(code.to_owned(), |(_, n)| n.clone());
-    let rows = listed
-        .iter()
-        .map(|a| PersonRow {
+    // Each unit's names of its roles (its preset's), read once a unit.
+    let mut terms = std::collections::HashMap::new();
+    let mut rows = Vec::with_capacity(listed.len());
+    for a in &listed {
+        if let std::collections::hash_map::Entry::Vacant(slot) = terms.entry(a.user.unit_id) {
+            slot.insert(huiyin_app::presets::terms_for(&state, a.user.unit_id).await?);
+        }
+        rows.push(PersonRow {
             username: a.user.username.clone(),
             name: accounts::name_and_title(&a.user),
             unit: unit_name(&a.user.unit_code),
-            role: a.user.role.label_zh(),
+            role: terms
+                .get(&a.user.unit_id)
+                .map_or_else(|| a.user.role.label_zh().to_owned(), |t| t.role_label(a.user.role)),
             credential: a.user.credential.clone().unwrap_or_default(),
             active: a.user.active,
             last_sign_in: a.last_sign_in.map_or_else(|| "从未登录".to_owned(), shown_time),
             other: a.user.id != staff.actor.user.id,
-        })
-        .collect();
+        });
+    }
     let page = UsersPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
@@ -339,7 +346,7 @@ pub(super) struct PersonPage {
     name: String,
     display_name: String,
     unit_name: String,
-    role_label: &'static str,
+    role_label: String,
     active: bool,
     has_password: bool,
     /// Whose link set the password, when an administrator's: the account is blind to what they are.
@@ -453,7 +460,7 @@ async fn person(
         name: accounts::name_and_title(&user),
         display_name: user.display_name.clone(),
         unit_name,
-        role_label: user.role.label_zh(),
+        role_label: huiyin_app::presets::terms_for(state, user.unit_id).await?.role_label(user.role),
         active: user.active,
         has_password: user.password_hash.is_some(),
         other: user.id != staff.actor.user.id,

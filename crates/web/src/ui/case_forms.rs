@@ -173,8 +173,16 @@ pub(super) struct FormContext<'a> {
 }
 
 /// The flags staff may set.
-const SETTABLE_FLAGS: [Flag; 6] =
-    [Flag::Repeat, Flag::Collective, Flag::Joint, Flag::SkipLevel, Flag::FinalMatter, Flag::MajorUrgent];
+const SETTABLE_FLAGS: [Flag; 8] = [
+    Flag::Urgent,
+    Flag::MajorUrgent,
+    Flag::Abnormal,
+    Flag::Repeat,
+    Flag::Collective,
+    Flag::Joint,
+    Flag::SkipLevel,
+    Flag::FinalMatter,
+];
 
 /// The form of one action.
 pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionForm {

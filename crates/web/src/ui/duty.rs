@@ -235,10 +235,18 @@ async fn duty_view(
                 .map(|p| (d.day.to_string(), format!("{}月{}日 {}", d.day.month(), d.day.day(), p.display_name)))
         })
         .collect();
+    // The kind of duty the unit's preset keeps (issue 22): where no pattern is set, the form
+    // starts from it and the page says it.
+    let style = huiyin_app::presets::terms_for(state, rota.unit.id).await?.duty;
     let (rotation, every_day, mut people, chosen) = match &rota.pattern {
         Some(DutyPattern::Rotation { people, every_day }) => (true, *every_day, people.clone(), Vec::new()),
         Some(DutyPattern::Weekdays { days }) => (false, false, Vec::new(), days.clone()),
-        None => (true, false, Vec::new(), Vec::new()),
+        None => (
+            style.as_ref().is_none_or(|s| s.kind == "rotation"),
+            style.as_ref().is_some_and(|s| s.every_day),
+            Vec::new(),
+            Vec::new(),
+        ),
     };
     people.resize(rota.staff.len().max(people.len()).max(1), String::new());
     let weekdays = (1..=7u8)
@@ -270,7 +278,10 @@ async fn duty_view(
         every_day,
         people,
         weekdays,
-        pattern_text: pattern_in_words(rota.pattern.as_ref(), &rota),
+        pattern_text: match (&rota.pattern, &style) {
+            (None, Some(style)) => format!("尚未设置值班方式。本单位制度:{}", style.note),
+            _ => pattern_in_words(rota.pattern.as_ref(), &rota),
+        },
         done,
         refused,
         summary: errors.iter().flat_map(|e| e.iter().map(|f| f.message(huiyin_core::Lang::Zh))).collect(),

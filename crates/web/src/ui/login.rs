@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use huiyin_core::preset::{self, Placement};
 use huiyin_core::unit::{UnitDraft, UnitKind};
 use huiyin_core::user::AccountDraft;
 use huiyin_core::{FieldError, Invalid, Lang};
@@ -134,6 +135,12 @@ pub(super) struct SetupForm {
     unit_name: String,
     #[serde(default)]
     unit_kind: String,
+    /// The preset of the unit's own reception system (issue 22); empty for none.
+    #[serde(default)]
+    preset: String,
+    /// The public hotline, with which a preset publishes its reception hours.
+    #[serde(default)]
+    hotline: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -149,8 +156,19 @@ pub(super) struct SetupErrors {
     general: Option<String>,
     unit_code: Option<String>,
     unit_name: Option<String>,
+    preset: Option<String>,
+    hotline: Option<String>,
     username: Option<String>,
     password: Option<String>,
+}
+
+/// A preset as the setup page offers it.
+pub(super) struct PresetChoice {
+    id: String,
+    title: String,
+    document: String,
+    summary: String,
+    checked: bool,
 }
 
 #[derive(Template)]
@@ -162,6 +180,7 @@ pub(super) struct SetupPage {
     errors: SetupErrors,
     has_units: bool,
     unit_kinds: Vec<Choice>,
+    presets: Vec<PresetChoice>,
 }
 
 pub(super) async fn setup_page(
@@ -173,7 +192,17 @@ pub(super) async fn setup_page(
     let csrf = csrf_token(session).await?;
     let has_units = !state.store.units().await?.is_empty();
     let unit_kinds = choices(UnitKind::ALL.iter().map(|k| (k.code(), k.label_zh())), &form.unit_kind);
-    Ok(render(&SetupPage { me: None, csrf, form, errors, has_units, unit_kinds }))
+    let presets = preset::all_shipped()
+        .into_iter()
+        .map(|p| PresetChoice {
+            checked: p.id == form.preset,
+            id: p.id,
+            title: p.title,
+            document: p.document,
+            summary: p.summary,
+        })
+        .collect();
+    Ok(render(&SetupPage { me: None, csrf, form, errors, has_units, unit_kinds, presets }))
 }
 
 pub(super) async fn setup_form(
@@ -200,12 +229,27 @@ pub(super) async fn setup(
     Form(f): Form<SetupForm>,
 ) -> PageResult {
     check_csrf(&session, f.csrf.as_ref()).await?;
-    let unit = UnitDraft {
+    // A preset (issue 22) names the unit's kind and is checked, with the code and name it extends,
+    // before the administrator is made.
+    // A preset sets up a new tree: with units there already, it is not offered and not applied.
+    let has_units = !state.store.units().await?.is_empty();
+    let chosen = if has_units { None } else { preset::shipped(f.preset.trim()) };
+    let placement = Placement {
         code: Some(f.unit_code.clone()),
         name: Some(f.unit_name.clone()),
-        kind: Some(f.unit_kind.clone()),
         parent: None,
+        hotline: Some(f.hotline.clone()),
     };
+    let planned: Result<(), AppError> = match &chosen {
+        None if !has_units && !f.preset.trim().is_empty() => {
+            Err(FieldError::new("preset", Invalid::NotAChoice { allowed: preset::shipped_ids() }).into())
+        }
+        Some(p) if !f.unit_name.trim().is_empty() => p.plan(&placement).map(|_| ()).map_err(AppError::from),
+        _ => Ok(()),
+    };
+    let kind = chosen.as_ref().map_or_else(|| f.unit_kind.clone(), |p| p.top.kind.clone());
+    let unit =
+        UnitDraft { code: Some(f.unit_code.clone()), name: Some(f.unit_name.clone()), kind: Some(kind), parent: None };
     let account = AccountDraft {
         username: Some(f.username.clone()),
         unit: Some(f.unit_code.clone()),
@@ -214,9 +258,20 @@ pub(super) async fn setup(
     };
     let outcome = if f.password != f.password2 {
         Err(FieldError::new("password2", Invalid::NotAChoice { allowed: "与上一栏相同的密码".into() }).into())
+    } else if let Err(e) = planned {
+        Err(e)
     } else {
         accounts::set_up_first_administrator(&state, &token, &unit, &account, &f.password).await
     };
+    if let (Ok(user), Some(p)) = (&outcome, &chosen) {
+        // The unit is new and the administrator its own: the preset fills it in. It was checked
+        // above; should a step still fail, the administrator is made and signed in all the same
+        // (the link is used), and sets the rest on 单位设置.
+        let actor = huiyin_app::actor::Actor::load(&state, user.clone()).await.map_err(AppError::from)?;
+        if let Err(e) = huiyin_app::presets::apply(&state, &actor, p, &placement, true).await {
+            tracing::warn!(preset = %p.id, error = %e, "a preset was not wholly applied at setup");
+        }
+    }
     let user = match outcome {
         Ok(user) => user,
         Err(AppError::NotFound) => {
@@ -229,6 +284,8 @@ pub(super) async fn setup(
                 let slot = match e.field.as_str() {
                     "unit" | "code" => &mut errors.unit_code,
                     "name" => &mut errors.unit_name,
+                    "preset" | "unit_preset" => &mut errors.preset,
+                    "hotline" => &mut errors.hotline,
                     "username" => &mut errors.username,
                     "password" => &mut errors.password,
                     "password2" => {

@@ -103,6 +103,8 @@ pub(super) struct NewCasePage {
     all_staff: Vec<(String, String)>,
     category_paths: Vec<String>,
     flag_choices: Vec<(&'static str, &'static str, bool)>,
+    /// The receiver's unit's published reception hours (SCH-4, FED-3), beside the time received.
+    office_hours: Option<String>,
     errors: Option<ValidationErrors>,
     has_errors: bool,
 }
@@ -185,6 +187,7 @@ pub(super) async fn new_case_page(
             .filter(|f| f.is_chosen())
             .map(|fl| (fl.code(), fl.label_zh(), flags.contains(fl)))
             .collect(),
+        office_hours: huiyin_app::public::office_hours(state, staff.actor.user.unit_id).await?,
         has_errors: errors.is_some(),
         errors,
         f,
