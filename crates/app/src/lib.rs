@@ -37,6 +37,7 @@ pub mod reindex;
 pub mod saved_filters;
 pub mod screenings;
 pub mod search;
+pub mod service_requests;
 pub mod statistics;
 pub mod supervision;
 pub mod training;

@@ -33,6 +33,7 @@ pub mod public;
 pub mod reception;
 pub mod reception_session;
 pub mod screening;
+pub mod service_request;
 pub mod statistics;
 pub mod text;
 pub mod training;

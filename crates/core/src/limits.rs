@@ -166,7 +166,7 @@ pub struct LimitRules {
     #[serde(default = "default_training_interval")]
     pub training_interval: Limit,
     /// 急事急办 (COM-5): the limits of an urgent case, in place of `sorting`, `notice` and `handling`
-    /// (shorter where the unit's are; a unit sets them as it sets the others).
+    /// (a unit sets them as it sets the others).
     #[serde(default = "default_urgent_sorting")]
     pub urgent_sorting: Limit,
     #[serde(default = "default_urgent_notice")]
@@ -307,13 +307,13 @@ impl LimitRules {
     pub const PRESETS: [&'static str; 3] = ["national", "zhejiang", "shandong"];
 
     /// The rules a case with these flags counts by: an urgent case's sorting, notice and handling
-    /// limits are the urgent ones where those are shorter (COM-5).
+    /// limits are the unit's urgent ones (COM-5).
     pub fn for_flags<'a>(&self, flags: impl IntoIterator<Item = &'a crate::case::Flag>) -> LimitRules {
         let mut rules = self.clone();
         if flags.into_iter().any(|f| *f == crate::case::Flag::Urgent) {
-            rules.sorting = shorter(self.sorting, self.urgent_sorting);
-            rules.notice = shorter(self.notice, self.urgent_notice);
-            rules.handling = shorter(self.handling, self.urgent_handling);
+            rules.sorting = self.urgent_sorting;
+            rules.notice = self.urgent_notice;
+            rules.handling = self.urgent_handling;
         }
         rules
     }
@@ -517,16 +517,6 @@ pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&CHINA_OFFSET).date_naive()
 }
 
-/// Of two limits, the one that ends first when counted from the same day (a working day is taken
-/// as 7/5 of a calendar day, which holds across a week).
-fn shorter(a: Limit, b: Limit) -> Limit {
-    let days = |l: Limit| match l {
-        Limit::CalendarDays(n) => u64::from(n) * 5,
-        Limit::WorkingDays(n) => u64::from(n) * 7,
-    };
-    if days(b) < days(a) { b } else { a }
-}
-
 /// The deadlines a registration opens (GEN-2, GEN-3): sorting and notice, from the day of receipt;
 /// an urgent case's by the urgent limits (COM-5).
 pub fn registration_deadlines(registration: &Registration, rules: &LimitRules, calendar: &Calendar) -> Vec<Deadline> {
@@ -592,8 +582,9 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
     let at = event.occurred_at;
     match &event.data {
         EventData::Registered { registration, .. } => registration_deadlines(registration, rules, calendar),
-        // Marked urgent on the way (COM-5): the open sorting, notice and handling limits count again
-        // from their day by the urgent ones, where that ends sooner; a limit met stays met.
+        // Marked urgent on the way (COM-5): an open sorting, notice or handling limit runs on by the
+        // urgent one from the day it is marked, where that ends sooner than it would; a limit met
+        // stays met, and no step is late for the days before anyone knew.
         EventData::Flagged { flag: crate::case::Flag::Urgent, .. } => {
             let urgent = rules.for_flags(&[crate::case::Flag::Urgent]);
             current
@@ -605,8 +596,8 @@ pub fn after_event(current: &[Deadline], event: &Event, rules: &LimitRules, cale
                         Handling => urgent.handling,
                         _ => return *d,
                     };
-                    let sooner = Deadline { limit, ..*d }.recounted(calendar);
-                    if d.met_at.is_none() && sooner.due.date < d.due.date { sooner } else { *d }
+                    let from_now = Deadline::new(d.kind, china_day(at), limit, calendar);
+                    if d.met_at.is_none() && from_now.due.date < d.due.date { from_now } else { *d }
                 })
                 .collect()
         }
@@ -832,8 +823,8 @@ mod tests {
         let ds = deadlines(&[urgent], &rules, &c);
         assert_eq!(due(&ds, DeadlineKind::Sorting).as_deref(), Some("2026-03-05"));
         assert_eq!(due(&ds, DeadlineKind::Notice).as_deref(), Some("2026-03-05"));
-        // An ordinary case accepted, then marked urgent: its open handling limit counts again from
-        // acceptance by 15 日; the sorting met at acceptance stays met as it was.
+        // An ordinary case accepted, then marked urgent: its open handling limit runs on 15 日 from
+        // the day it is marked; the sorting met at acceptance stays met as it was.
         let flagged =
             EventData::Flagged {
                 flag: Flag::Urgent, related: vec![], against_unit: None, reason: "断水断电".into()
@@ -843,13 +834,25 @@ mod tests {
         assert_eq!(due(&deadlines(&events, &rules, &c), DeadlineKind::Handling), Some(sixty));
         events.push(event(3, "2026-03-04T02:00:00Z", flagged));
         let ds = deadlines(&events, &rules, &c);
-        assert_eq!(due(&ds, DeadlineKind::Handling).as_deref(), Some("2026-03-18"));
+        assert_eq!(due(&ds, DeadlineKind::Handling).as_deref(), Some("2026-03-19"));
+        // Marked when its notice had a day left, a notice is not made overdue by it: the sooner of
+        // the two is kept.
+        let late_mark = [
+            registered("2026-03-02"),
+            event(
+                2,
+                "2026-03-16T02:00:00Z",
+                EventData::Flagged { flag: Flag::Urgent, related: vec![], against_unit: None, reason: "急".into() },
+            ),
+        ];
+        let before = due(&deadlines(&late_mark[..1], &rules, &c), DeadlineKind::Notice);
+        assert_eq!(due(&deadlines(&late_mark, &rules, &c), DeadlineKind::Notice), before);
         assert!(ds.iter().find(|d| d.kind == DeadlineKind::Sorting).unwrap().met_at.is_some());
         // The fold and the event written one at a time agree.
         let step = events.iter().fold(Vec::new(), |current, e| after_event(&current, e, &rules, &c));
         assert_eq!(step, ds);
-        // A unit whose own limits are shorter than the urgent ones keeps its own.
-        let quick = LimitRules { sorting: Limit::WorkingDays(1), ..LimitRules::national() };
+        // The unit's own urgent limits are the ones that count.
+        let quick = LimitRules { urgent_sorting: Limit::WorkingDays(1), ..LimitRules::national() };
         assert_eq!(quick.for_flags(&[Flag::Urgent]).sorting, Limit::WorkingDays(1));
         assert_eq!(quick.for_flags(&[Flag::Urgent]).handling, Limit::CalendarDays(15));
         assert_eq!(quick.for_flags(&[]).handling, Limit::CalendarDays(60));

@@ -9,8 +9,8 @@ use huiyin_core::user::Role;
 use huiyin_search::{Segmenter, document};
 use huiyin_store::{
     AdminEventQuery, Blindness, CaseQuery, CaseSort, DutyDay, DutyOrigin, ExactKey, NewAdminEvent, NewCase, NewEvent,
-    NewUnit, NewUser, PasswordLink, PersonKeys, SearchDoc, SessionOwner, SessionRow, StaffCard, Store, StoreError,
-    SubmissionClaim, TextSearch, UnitPublicInfo, User,
+    NewServiceRequest, NewUnit, NewUser, PasswordLink, PersonKeys, SearchDoc, SessionOwner, SessionRow, StaffCard,
+    Store, StoreError, SubmissionClaim, TextSearch, UnitPublicInfo, User,
 };
 use huiyin_store_tests::conformance;
 
@@ -1451,6 +1451,45 @@ async fn unit_terms_are_kept_per_unit(store: &dyn Store) {
 }
 conformance!(unit_terms_are_kept_per_unit, unit_terms_are_kept_per_unit);
 
+/// CDR-4: a service request is kept as taken — done on the spot at once, or guided to a cadre who
+/// records it done once — and listed by unit and time, newest first.
+async fn cdr_4_service_requests_are_kept_and_done_once(store: &dyn Store) {
+    let (_, _, xs, cl) = tree(store).await;
+    let wang = user(store, "wang", "XS", Role::Officer).await;
+    let zhang = user(store, "zhang", "XS", Role::Handler).await;
+    let at = |h: u32| chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 30, h, 0, 0).unwrap();
+    let spot = NewServiceRequest {
+        unit_id: xs,
+        resident: Some("李大爷 😀".into()),
+        matter: "开具居住证明".into(),
+        received_by: wang.id,
+        received_at: at(1),
+        guided_to: None,
+        result: Some("当场开具".into()),
+    };
+    let done_id = store.add_service_request(&spot).await.unwrap();
+    let guided = NewServiceRequest {
+        resident: None,
+        guided_to: Some(zhang.id),
+        result: None,
+        received_at: at(2),
+        ..spot.clone()
+    };
+    let open_id = store.add_service_request(&guided).await.unwrap();
+    let done = store.service_request(done_id).await.unwrap().unwrap();
+    assert_eq!((done.done_by, done.done_at), (Some(wang.id), Some(at(1))), "done on the spot by its receiver");
+    assert!(!store.complete_service_request(done_id, zhang.id, at(3), "x").await.unwrap(), "done once");
+    assert!(store.complete_service_request(open_id, zhang.id, at(3), "已办理低保年审").await.unwrap());
+    assert!(!store.complete_service_request(open_id, zhang.id, at(4), "again").await.unwrap());
+    let listed = store.service_requests(&[xs], at(0), at(5)).await.unwrap();
+    assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), [open_id, done_id]);
+    assert_eq!(listed[0].request.result.as_deref(), Some("已办理低保年审"));
+    assert!(store.service_requests(&[cl], at(0), at(5)).await.unwrap().is_empty());
+    assert!(store.service_requests(&[xs], at(2), at(5)).await.unwrap().len() == 1, "from is inclusive");
+    assert!(store.service_requests(&[], at(0), at(5)).await.unwrap().is_empty());
+}
+conformance!(cdr_4_service_requests_are_kept_and_done_once, cdr_4_service_requests_are_kept_and_done_once);
+
 /// FED-3, FED-4: a unit's weekly reception schedule is kept Monday first and replaced as a whole.
 async fn fed_3_the_reception_schedule_is_kept(store: &dyn Store) {
     use huiyin_core::unit::ReceptionDay;
@@ -2531,7 +2570,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2564,7 +2603,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

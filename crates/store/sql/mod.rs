@@ -27,6 +27,7 @@ mod notices;
 mod reception;
 mod screenings;
 mod search;
+mod service_requests;
 mod sessions;
 mod settings;
 mod submissions;

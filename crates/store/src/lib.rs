@@ -1,7 +1,7 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
 //! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
-//! notices, search, documents, duty rotas, communities' charters, bodies and meetings, the gifts register, the key petitioners, the leaders' reception months, the monthly screenings, training, complaints against staff, submissions, tallies), each in its own module with its records, and
+//! notices, search, documents, duty rotas, communities' charters, bodies and meetings, the gifts register, the key petitioners, the leaders' reception months, the monthly screenings, residents' service requests, training, complaints against staff, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
 //! `crates/store/sql/`, compiled into each backend with its own database type.
@@ -29,6 +29,7 @@ pub mod reach;
 mod reception;
 mod screenings;
 mod search;
+mod service_requests;
 mod sessions;
 mod settings;
 mod submissions;
@@ -53,6 +54,7 @@ pub use notices::*;
 pub use reception::*;
 pub use screenings::*;
 pub use search::*;
+pub use service_requests::*;
 pub use sessions::*;
 pub use settings::*;
 pub use submissions::*;
@@ -85,6 +87,7 @@ pub trait Store:
     + MeetingStore
     + ReceptionStore
     + ScreeningStore
+    + ServiceRequestStore
     + SubmissionStore
     + TallyStore
     + TrainingStore
@@ -105,7 +108,7 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, CharterStore, CommunityBodyStore, ComplaintStore, DocumentStore,
         DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, ReceptionStore, ScreeningStore,
-        SearchStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore, TallyStore, TrainingStore,
-        UnitStore,
+        SearchStore, ServiceRequestStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore,
+        TallyStore, TrainingStore, UnitStore,
     };
 }

@@ -76,10 +76,11 @@ pub(crate) async fn tell_whom_it_concerns(
             let message = format!("信访人对信访件 {number} 的办理不满意,请安排回访");
             ("dissatisfied", message, person(state, &file.state.owner).await?)
         }
-        // Marked major, urgent, collective or abnormal on the way: the leaders are alerted as at
-        // registration (FED-21, COM-5).
-        EventData::Flagged { flag, .. } if flag.alerts() => {
-            return crate::cases::register::alert_leaders(state, file.unit_id, file.id).await;
+        // Marked major, urgent, collective or abnormal on the way: the leaders of the unit holding
+        // it are alerted as at registration (FED-21, COM-5); once a flag, not again for one it has.
+        EventData::Flagged { flag, .. } if flag.alerts() && !file.state.flags.contains(flag) => {
+            let marked = Some((actor, *flag));
+            return crate::cases::register::alert_leaders(state, file.holding_unit_id, file.id, marked).await;
         }
         EventData::ReviewRequested { to_unit, .. } => {
             let message = format!("信访件 {number} 的信访人申请复查/复核,请受理");

@@ -218,7 +218,7 @@ pub async fn write_registration(
     // 重复访, 不再受理, 越级访 (FED-11, GEN-5, TWN-14): recorded as flags the receiver sees at once.
     flag_at_intake(state, actor, id, &registration).await?;
     if alert {
-        alert_leaders(state, unit_id, id).await?;
+        alert_leaders(state, unit_id, id, None).await?;
     }
     if online {
         tell_of_online_petition(state, unit_id, id).await?;
@@ -243,17 +243,35 @@ async fn tell_of_online_petition(state: &AppState, unit_id: i64, case_id: i64) -
 }
 
 /// FED-21, COM-5: a major, urgent, collective or abnormal case alerts the leaders (and supervisors)
-/// of the unit and of the unit above at once: when it is registered so, or marked so later.
-pub(crate) async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) -> AppResult<()> {
+/// of the unit and of the unit above at once: the registering unit when it is registered so; the
+/// unit holding it when `marked` so later by a staff member (who is not told of their own act).
+pub(crate) async fn alert_leaders(
+    state: &AppState,
+    unit_id: i64,
+    case_id: i64,
+    marked: Option<(&Actor, Flag)>,
+) -> AppResult<()> {
     let Some(file) = state.store.case_file(case_id).await? else { return Ok(()) };
-    let kinds: Vec<&str> = file.state.flags.iter().filter(|f| f.alerts()).map(|f| f.label_zh()).collect();
-    let message = format!(
-        "紧急:{} 登记了{}信访件 {}({} 人),请立即处理。",
-        file.unit_name,
-        kinds.join("、"),
-        file.state.case_number,
-        file.registration.headcount
-    );
+    let message = match marked {
+        None => {
+            let kinds: Vec<&str> = file.state.flags.iter().filter(|f| f.alerts()).map(|f| f.label_zh()).collect();
+            format!(
+                "紧急:{} 登记了{}信访件 {}({} 人),请立即处理。",
+                file.unit_name,
+                kinds.join("、"),
+                file.state.case_number,
+                file.registration.headcount
+            )
+        }
+        Some((actor, flag)) => format!(
+            "紧急:信访件 {}({} 人)已被 {} 标记为{},请立即处理。",
+            file.state.case_number,
+            file.registration.headcount,
+            actor.user.display_name,
+            flag.label_zh()
+        ),
+    };
+    let actor_id = marked.map(|(actor, _)| actor.user.id);
     // The unit above, past the accused unit when the case accuses the one above (GEN-7).
     let tree = unit_tree(state).await?;
     let mut units = vec![unit_id];
@@ -261,7 +279,9 @@ pub(crate) async fn alert_leaders(state: &AppState, unit_id: i64, case_id: i64) 
     let mut notices = Vec::new();
     for unit in units {
         for user in state.store.unit_staff(unit, &[Role::Leader, Role::Supervisor]).await? {
-            notices.push(notice(user.id, case_id, "alert", &message));
+            if Some(user.id) != actor_id {
+                notices.push(notice(user.id, case_id, "alert", &message));
+            }
         }
     }
     send_case_notices(state, &tree, Unreached::of(&file), notices).await

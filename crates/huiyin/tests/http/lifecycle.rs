@@ -353,13 +353,21 @@ fn com_5_urgent_matters_count_by_shorter_limits_and_alert_the_leaders(backend: B
     w.ok("wang", ordinary, "accept", json!({}));
     let sixty = due(ordinary, "handling");
     w.ok("wang", ordinary, "flag", json!({"flag": "abnormal", "reason": "来访人情绪激动,扬言过激行为"}));
-    let got = alerts("lead2");
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert!(got.iter().any(|a| a["case_id"] == ordinary && a["message"].as_str().unwrap().contains("异常上访")));
+    for who in ["lead1", "lead2", "zlead"] {
+        let got = alerts(who);
+        assert_eq!(got.len(), 2, "{who}: the holding unit and the unit above: {got:?}");
+        assert!(
+            got.iter().any(|a| a["case_id"] == ordinary && a["message"].as_str().unwrap().contains("标记为异常上访"))
+        );
+    }
     assert_eq!(due(ordinary, "handling"), sixty, "abnormal alone changes no limit");
-    w.ok("wang", ordinary, "flag", json!({"flag": "urgent", "reason": "断水断电,急事急办"}));
-    assert!(due(ordinary, "handling") < sixty, "marked urgent, handling counts 15 日 from acceptance");
-    assert!(alerts("wang").is_empty(), "officers are not alerted");
+    // Marked again, nobody is alerted again; a leader who marks it is not told of their own act.
+    w.act("wang", ordinary, "flag", json!({"flag": "abnormal", "reason": "再次标记"}));
+    assert_eq!(alerts("lead2").len(), 2, "once a flag");
+    w.ok("lead1", ordinary, "flag", json!({"flag": "urgent", "reason": "断水断电,急事急办"}));
+    assert!(due(ordinary, "handling") < sixty, "marked urgent, handling runs 15 日 from the day it is marked");
+    assert_eq!((alerts("lead1").len(), alerts("lead2").len()), (2, 3), "the marker is not alerted, the others are");
+    assert!(alerts("wang").is_empty() && alerts("cl").is_empty(), "officers are not alerted");
 }
 both_backends!(com_5_urgent_matters_count_by_shorter_limits_and_alert_the_leaders);
 

@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 mod complaints;
+mod coverage;
 
 mod admin;
 mod api;
@@ -21,5 +22,6 @@ mod public;
 mod reception;
 mod screening;
 mod search;
+mod service_requests;
 mod statistics;
 mod training;

@@ -22,6 +22,7 @@ mod reception;
 mod saved_filters;
 mod screenings;
 mod search;
+mod service_requests;
 mod statistics;
 mod supervision;
 mod tokens;
@@ -120,6 +121,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
          (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3); 领导接访安排: the month's leaders' reception days, drafted and published (TWN-7, TWN-8, TWN-9); reception sessions (TWN-10) and the registers of key petitioners (重点信访人)"),
+         (name = "service", description = "办事: a resident's request for a service rather than a petition, taken by the first staff member asked, done on the spot or guided to the cadre responsible, who records it done; no case, no limit, no place in the petition measures (CDR-4, CDR-2)"),
          (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14); complaints against staff, investigated and concluded, never shown to the person complained about (FED-12, CDR-5)"),
          (name = "democracy", description = "社区民主管理: a community's charter and conventions with numbered versions and their differences (DEM-1), its three bodies with their cadence, rules and members (DEM-2 … DEM-5), their meetings: called by whom the seed names (the congress on a third of the representatives' request), attended, quorate or not, and deciding by the rules' majority (DEM-3 … DEM-5)"))
 )]
@@ -154,6 +156,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(categories::edit_category))
         .routes(routes!(limits::get_unit_limits, limits::set_unit_limits, limits::inherit_unit_limits))
         .routes(routes!(unit_terms::get_unit_terms, unit_terms::set_unit_terms))
+        .routes(routes!(service_requests::list_service_requests, service_requests::record_service_request))
+        .routes(routes!(service_requests::complete_service_request))
         .routes(routes!(limits::get_calendar, limits::import_calendar))
         .routes(routes!(attachments::add_attachment))
         .routes(routes!(attachments::get_attachment))

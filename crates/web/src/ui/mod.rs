@@ -28,6 +28,7 @@ mod reception;
 mod register;
 mod reports;
 mod screening;
+mod service_requests;
 mod supervision;
 mod training;
 mod unit_settings;
@@ -418,6 +419,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/reception/{unit}/{month}/notice.pdf", get(reception::notice_pdf)),
         ("/reception/{unit}/sessions", post(reception::record_session)),
         ("/reception/sessions/{id}/summary.pdf", get(reception::session_summary_pdf)),
+        ("/service-requests", get(service_requests::service_page).post(service_requests::record)),
+        ("/service-requests/{id}/done", post(service_requests::complete)),
         ("/gifts", get(gifts::gifts_page).post(gifts::record)),
         ("/gifts/{id}/review", post(gifts::review)),
         ("/key-petitioners", get(key_petitioners::key_petitioners_page).post(key_petitioners::add)),
