@@ -1,6 +1,6 @@
 //! 办事 (CDR-4, CDR-2, FED-1): residents' service requests. The first staff member asked takes
 //! one, as they take a petition, and either does it on the spot or guides the resident to the
-//! cadre responsible (an active staff member of their unit or one below it), who records it done.
+//! cadre responsible (an active staff member of their own unit), who records it done.
 //! A service request is not a petition: it opens no case and no limit, and the petition measures
 //! (GEN-9) never see it.
 //!
@@ -46,9 +46,9 @@ pub async fn record(state: &AppState, actor: &Actor, draft: &ServiceRequestDraft
         Disposal::Guided { cadre } => {
             let unknown = || AppError::from(FieldError::new("cadre", Invalid::UnknownUser));
             let cadre = state.store.user_by_username(cadre.as_str()).await?.ok_or_else(unknown)?;
-            // The cadre responsible: active staff of the receiver's unit or below, not the receiver.
-            let within = crate::tree::unit_tree(state).await?.subtree(actor.user.unit_id);
-            if !cadre.active || !within.contains(&cadre.unit_id) || cadre.id == actor.user.id {
+            // The cadre responsible: an active staff member of the receiver's own unit (the request
+            // is kept there, where the cadre reads it), not the receiver, not an administrator.
+            if !is_cadre(actor, &cadre) {
                 return Err(unknown());
             }
             (Some(cadre.id), None)
@@ -93,8 +93,9 @@ pub async fn complete(state: &AppState, actor: &Actor, id: i64, draft: &ServiceD
     read(state, actor, id).await
 }
 
-/// The register of the unit `unit` (by default the reader's own) and the units below it, taken in
-/// the last `days` days (1 … 366), newest first; those guided to the reader and not done first.
+/// The register of the unit `unit` (by default the reader's own) and the units below it: those
+/// taken in the last `days` days (1 … 366) and those still waiting however old, newest first;
+/// those waiting on the reader first.
 pub async fn register(
     state: &AppState,
     actor: &Actor,
@@ -137,17 +138,18 @@ async fn line(state: &AppState, actor: &Actor, record: ServiceRequestRecord) -> 
     Ok(ServiceLine { record, unit_name, received_by, guided_to, done_by, may_complete })
 }
 
-/// The cadres a request may be guided to by `actor`: the active staff of their unit and the units
-/// below it, by unit then name, without the actor.
+/// Whether `user` is a cadre a request taken by `actor` may be guided to (CDR-2): an active staff
+/// member of the actor's own unit, other than the actor, who handles work (not an administrator).
+fn is_cadre(actor: &Actor, user: &User) -> bool {
+    user.active
+        && user.unit_id == actor.user.unit_id
+        && user.id != actor.user.id
+        && user.role != Role::Admin
+        && !huiyin_core::user::is_system_account(&user.username)
+}
+
+/// The cadres a request may be guided to by `actor` ([`is_cadre`]).
 pub async fn cadres(state: &AppState, actor: &Actor) -> AppResult<Vec<User>> {
-    let mut out = Vec::new();
-    for unit in crate::tree::unit_tree(state).await?.subtree(actor.user.unit_id) {
-        let staff = state.store.unit_staff(unit, &Role::ALL).await?;
-        out.extend(
-            staff
-                .into_iter()
-                .filter(|u| u.active && u.id != actor.user.id && !huiyin_core::user::is_system_account(&u.username)),
-        );
-    }
-    Ok(out)
+    let staff = state.store.unit_staff(actor.user.unit_id, &Role::ALL).await?;
+    Ok(staff.into_iter().filter(|u| is_cadre(actor, u)).collect())
 }

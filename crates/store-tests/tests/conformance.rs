@@ -1486,6 +1486,10 @@ async fn cdr_4_service_requests_are_kept_and_done_once(store: &dyn Store) {
     assert_eq!(listed[0].request.result.as_deref(), Some("已办理低保年审"));
     assert!(store.service_requests(&[cl], at(0), at(5)).await.unwrap().is_empty());
     assert!(store.service_requests(&[xs], at(2), at(5)).await.unwrap().len() == 1, "from is inclusive");
+    let waiting = NewServiceRequest { received_at: at(0) - chrono::Duration::days(90), ..guided.clone() };
+    let waiting_id = store.add_service_request(&waiting).await.unwrap();
+    let recent: Vec<i64> = store.service_requests(&[xs], at(0), at(5)).await.unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(recent, [open_id, done_id, waiting_id], "one still waiting is listed however old");
     assert!(store.service_requests(&[], at(0), at(5)).await.unwrap().is_empty());
 }
 conformance!(cdr_4_service_requests_are_kept_and_done_once, cdr_4_service_requests_are_kept_and_done_once);

@@ -77,8 +77,8 @@ impl ServiceRequestStore for Backend {
         if units.is_empty() {
             return Ok(Vec::new());
         }
-        let mut b = sqlx::QueryBuilder::<Db>::new(select_requests!("WHERE received_at >= "));
-        b.push_bind(from).push(" AND received_at < ").push_bind(before).push(" AND unit_id IN ");
+        let mut b = sqlx::QueryBuilder::<Db>::new(select_requests!("WHERE ((received_at >= "));
+        b.push_bind(from).push(" AND received_at < ").push_bind(before).push(") OR done_at IS NULL) AND unit_id IN ");
         push_ids(&mut b, units);
         b.push(" ORDER BY received_at DESC, id DESC");
         let rows = b.build().fetch_all(self.reader()).await?;

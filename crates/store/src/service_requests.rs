@@ -35,7 +35,8 @@ pub trait ServiceRequestStore: Send + Sync {
     /// Records a request (done at once when it has a result); its id.
     async fn add_service_request(&self, request: &NewServiceRequest) -> StoreResult<i64>;
     async fn service_request(&self, id: i64) -> StoreResult<Option<ServiceRequestRecord>>;
-    /// The requests taken in these units from `from` up to (not including) `before`, newest first.
+    /// The requests of these units taken from `from` up to (not including) `before`, and those not
+    /// yet done however old, newest first.
     async fn service_requests(
         &self,
         units: &[i64],

@@ -38,6 +38,7 @@ fn cdr_4_a_service_is_done_on_the_spot_or_guided_to_the_cadre_and_counts_in_no_m
         (json!({"matter": "x"}), "result"),
         (json!({"matter": "x", "result": "y", "cadre": "zhang"}), "cadre"),
         (json!({"matter": "x", "cadre": "dong"}), "cadre"),
+        (json!({"matter": "x", "cadre": "zhao"}), "cadre"),
         (json!({"matter": "x", "cadre": "wang"}), "cadre"),
         (json!({"matter": "x", "cadre": "nobody"}), "cadre"),
         (json!({"matter": "\u{0}", "result": "y"}), "matter"),
