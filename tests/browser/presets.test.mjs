@@ -46,6 +46,9 @@ test('a school set up from its preset on the setup page registers a visit in its
   assert.match(await page.textContent('#office-hours'), /周一至周五 10:00–12:30、16:00–18:00/,
     'the receiver sees the hours beside the time received');
   await page.fill('#received_at', lastMondayMorning());
+  // SCH-1: the school asks how the petitioner stands to it.
+  assert.match(await page.textContent('fieldset.relation legend'), /教职工、学生、家长/);
+  await page.check('input[name=relation][value=parent]');
   await page.fill('#name', '张家长');
   await page.fill('#category', '教育 / 考试招生 / 招生录取');
   await page.fill('#content', '家长来访反映孩子转学手续办理缓慢。');
@@ -53,4 +56,19 @@ test('a school set up from its preset on the setup page registers a visit in its
   await page.waitForURL(/\/cases\/\d+\/receipt$/);
   assert.match(await page.textContent('.receipt'), /XX-\d{4}-000001/);
   assert.match(await page.textContent('.receipt'), /10:30/);
+
+  // SCH-1: someone else is registered, then guided elsewhere: the case page says so and how.
+  await page.goto(`${env.server.base}/cases/new?channel=visit`);
+  await page.fill('#received_at', lastMondayMorning());
+  await page.check('input[name=relation][value=other]');
+  await page.fill('#name', '王邻居');
+  await page.fill('#category', '教育 / 考试招生 / 招生录取');
+  await page.fill('#content', '学校周边居民反映放学时段门口拥堵。');
+  await page.click('button.primary');
+  await page.waitForURL(/\/cases\/\d+\/receipt$/);
+  const id = page.url().match(/\/cases\/(\d+)\/receipt$/)[1];
+  await page.goto(`${env.server.base}/cases/${id}`);
+  assert.match(await page.textContent('main'), /非受理对象/);
+  assert.match(await page.textContent('main'), /与本单位关系\s*其他人员/);
+  assert.deepEqual(await seriousViolations(page), [], 'the case page with its scope warning');
 });

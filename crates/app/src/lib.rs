@@ -40,6 +40,7 @@ pub mod search;
 pub mod service_requests;
 pub mod statistics;
 pub mod supervision;
+pub mod territories;
 pub mod training;
 pub mod tree;
 pub mod units;

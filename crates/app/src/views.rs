@@ -234,6 +234,10 @@ pub struct CaseView {
     pub accused: Option<AccusedView>,
     pub place: Option<String>,
     pub place_unit: Option<String>,
+    /// How the petitioner stands to the unit (SCH-1): `staff`, `student`, `parent`, `other`; absent
+    /// when not asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
     pub flags: Vec<String>,
     /// 上级批转 (FED-18): the forwarding unit and its reference.
     #[schema(value_type = Option<Object>)]
@@ -358,6 +362,7 @@ impl CaseView {
             }),
             place: reg.place.clone(),
             place_unit: reg.place_unit.as_ref().map(|u| u.as_str().to_owned()),
+            relation: reg.relation.map(|r| r.code().to_owned()),
             flags: file.state.flags.iter().map(|f| f.code().to_owned()).collect(),
             forwarded_from: reg.forwarded_from.clone(),
             deadlines: deadlines.iter().map(|d| DeadlineView::new(d, today)).collect(),

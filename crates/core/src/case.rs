@@ -112,6 +112,50 @@ impl Purpose {
     }
 }
 
+/// How the petitioner stands to the unit (SCH-1): a school receives its staff, students and
+/// parents; anyone else is guided elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// 教职工
+    Staff,
+    /// 学生
+    Student,
+    /// 家长
+    Parent,
+    /// 其他
+    Other,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 4] = [Relation::Staff, Relation::Student, Relation::Parent, Relation::Other];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Relation::Staff => "staff",
+            Relation::Student => "student",
+            Relation::Parent => "parent",
+            Relation::Other => "other",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Relation::Staff => "教职工",
+            Relation::Student => "学生",
+            Relation::Parent => "家长",
+            Relation::Other => "其他人员",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<Relation, FieldError> {
+        Relation::ALL.into_iter().find(|r| r.code() == raw.trim()).ok_or_else(|| {
+            FieldError::new(field, Invalid::NotAChoice { allowed: Relation::ALL.map(Relation::code).join(", ") })
+        })
+    }
+}
+
 /// A mark on a case (GEN-10). `Collective` and `Anonymous` follow from the registration itself;
 /// the others are the receiver's judgement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -143,10 +187,17 @@ pub enum Flag {
     Urgent,
     /// 异常上访 (FED-21): an abnormal visit (an extreme act, a threat); alerts like a collective one.
     Abnormal,
+    /// 非受理对象 (SCH-1): the petitioner is not one the unit receives (a school's staff, students,
+    /// parents); the receiver guides them elsewhere (不予受理 with a written 引导告知) or, the
+    /// relation checked, clears the flag with the reason.
+    OutsidePetitioners,
+    /// 非受理事项 (SCH-2): the content is not of the unit's matters; the receiver answers a law or
+    /// policy question on the spot (FED-15) or transfers the matter. Advice only: nothing is refused.
+    OutsideMatters,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 13] = [
+    pub const ALL: [Flag; 15] = [
         Flag::Collective,
         Flag::Joint,
         Flag::Anonymous,
@@ -160,6 +211,8 @@ impl Flag {
         Flag::FinalMatter,
         Flag::Urgent,
         Flag::Abnormal,
+        Flag::OutsidePetitioners,
+        Flag::OutsideMatters,
     ];
 
     pub fn code(self) -> &'static str {
@@ -177,6 +230,8 @@ impl Flag {
             Flag::FinalMatter => "final_matter",
             Flag::Urgent => "urgent",
             Flag::Abnormal => "abnormal",
+            Flag::OutsidePetitioners => "outside_petitioners",
+            Flag::OutsideMatters => "outside_matters",
         }
     }
 
@@ -195,6 +250,8 @@ impl Flag {
             Flag::FinalMatter => "不再受理提示",
             Flag::Urgent => "急事急办",
             Flag::Abnormal => "异常上访",
+            Flag::OutsidePetitioners => "非受理对象",
+            Flag::OutsideMatters => "非受理事项",
         }
     }
 
@@ -212,7 +269,10 @@ impl Flag {
 
     /// Flags the receiver sets; the others are derived and ignored on input.
     pub fn is_chosen(self) -> bool {
-        !matches!(self, Flag::Collective | Flag::Anonymous | Flag::FinalMatter)
+        !matches!(
+            self,
+            Flag::Collective | Flag::Anonymous | Flag::FinalMatter | Flag::OutsidePetitioners | Flag::OutsideMatters
+        )
     }
 }
 
@@ -267,6 +327,9 @@ pub struct CaseDraft {
     pub accused: Option<AccusedDraft>,
     pub place: Option<String>,
     pub place_unit: Option<String>,
+    /// How the petitioner stands to the unit (SCH-1): `staff`, `student`, `parent` or `other`;
+    /// required by a unit that receives only some people (a school).
+    pub relation: Option<String>,
     #[serde(default)]
     pub flags: Vec<String>,
     /// 上级批转 (FED-18, SCH-3): the unit above that forwarded the case, and its reference.
@@ -357,6 +420,9 @@ pub struct Registration {
     /// registration service from the session named, never typed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<crate::reception_session::SessionRef>,
+    /// How the petitioner stands to the unit (SCH-1), as stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<Relation>,
 }
 
 /// Parses a receipt time: an RFC 3339 instant, a day and time of day in China (`2026-11-20T09:30`,
@@ -476,6 +542,10 @@ impl CaseDraft {
             None | Some("") => None,
             Some(raw) => c.take(UnitCode::parse("place_unit", raw)),
         };
+        let relation = match self.relation.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => c.take(Relation::parse("relation", raw)),
+        };
         let mut flags = BTreeSet::new();
         for raw in &self.flags {
             if let Some(flag) = c.take(Flag::parse("flags", raw))
@@ -529,6 +599,7 @@ impl CaseDraft {
                 forwarded_from,
                 on_duty: None,
                 session: None,
+                relation,
             }),
             // Every `None` above pushed an error, so this arm is not reached; refuse rather than panic.
             _ => Err(FieldError::new("content", Invalid::Required).into()),

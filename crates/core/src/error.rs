@@ -98,6 +98,13 @@ pub enum Invalid {
     CaseNotMatched,
     /// A preset is for a new database: this one already has units (issue 22).
     NotEmpty,
+    /// No unit was named and none has a territory holding the place given (TWN-2).
+    NoUnitForPlace,
+    /// A list of fewer or more items than it may have (a boundary's points).
+    ItemCount {
+        min: usize,
+        max: usize,
+    },
 }
 
 impl Invalid {
@@ -146,6 +153,8 @@ impl Invalid {
             Invalid::UnknownCredential => "unknown_credential",
             Invalid::CaseNotMatched => "case_not_matched",
             Invalid::NotEmpty => "not_empty",
+            Invalid::NoUnitForPlace => "no_unit_for_place",
+            Invalid::ItemCount { .. } => "item_count",
         }
     }
 }
@@ -210,6 +219,7 @@ impl FieldError {
             Invalid::OutOfRange { min, max } => {
                 t!(&key, locale = locale, field = field, min = min, max = max)
             }
+            Invalid::ItemCount { min, max } => t!(&key, locale = locale, field = field, min = min, max = max),
             Invalid::NotAChoice { allowed } => {
                 t!(&key, locale = locale, field = field, allowed = allowed)
             }
@@ -329,6 +339,8 @@ mod tests {
             Invalid::UnknownCredential,
             Invalid::CaseNotMatched,
             Invalid::NotEmpty,
+            Invalid::NoUnitForPlace,
+            Invalid::ItemCount { min: 3, max: 9 },
         ];
         for invalid in all {
             let e = FieldError::new("content", invalid);

@@ -35,6 +35,7 @@ pub mod reception_session;
 pub mod screening;
 pub mod service_request;
 pub mod statistics;
+pub mod territory;
 pub mod text;
 pub mod training;
 pub mod unit;

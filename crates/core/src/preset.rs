@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::case::Relation;
 use crate::community_body::{BodyKind, BodyRules, BodyRulesDraft};
 use crate::limits::LimitRules;
 use crate::text::limits;
@@ -66,6 +67,8 @@ pub struct Preset {
     pub duty: Option<DutyPlan>,
     pub limits: Option<LimitsPlan>,
     pub classes: Option<ClassesPlan>,
+    /// Whom and what the unit receives (SCH-1, SCH-2), when not every petition.
+    pub scope: Option<ScopePlan>,
     /// The bodies of a democratic community (DEM-2 … DEM-5), with their rules.
     #[serde(default)]
     pub bodies: Vec<BodyPlan>,
@@ -154,6 +157,18 @@ pub struct ClassesPlan {
     pub cites: Vec<String>,
 }
 
+/// Whom and what the unit receives: the relations (`staff`, `student`, `parent`) and the content
+/// classes as path prefixes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopePlan {
+    #[serde(default)]
+    pub relations: Vec<String>,
+    #[serde(default)]
+    pub classes: Vec<String>,
+    pub cites: Vec<String>,
+}
+
 /// One body of a democratic community and its rules.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -188,6 +203,55 @@ pub struct UnitTerms {
     /// The duty kept: `rotation` or `weekdays`, and whether on every day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duty: Option<DutyStyle>,
+    /// Whom and what the unit receives (SCH-1, SCH-2); none for a unit that receives every petition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<UnitScope>,
+}
+
+/// Whom and what a unit receives (SCH-1, SCH-2), when it does not receive every petition.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitScope {
+    /// The petitioners received, by their relation to the unit (`staff`, `student`, `parent`): a
+    /// petitioner is asked theirs, and one of any other is guided elsewhere. Empty: anyone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<Relation>,
+    /// The unit's matters, as content class path prefixes (`教育`): a case of another class is
+    /// offered the matching path (an answer on the spot, a transfer). Empty: every class.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+}
+
+impl UnitScope {
+    /// Whether a petitioner is asked how they stand to the unit.
+    pub fn asks_relation(&self) -> bool {
+        !self.relations.is_empty()
+    }
+
+    /// Whether a petitioner of `relation` is one the unit receives.
+    pub fn receives(&self, relation: Relation) -> bool {
+        self.relations.is_empty() || self.relations.contains(&relation)
+    }
+
+    /// Whether a case of the class at `path` is one of the unit's matters.
+    pub fn covers(&self, path: &str) -> bool {
+        self.classes.is_empty() || self.classes.iter().any(|c| class_within(path, c))
+    }
+
+    /// The petitioners received, as a sentence names them: 教职工、学生、家长.
+    pub fn relations_zh(&self) -> String {
+        self.relations.iter().map(|r| r.label_zh()).collect::<Vec<_>>().join("、")
+    }
+
+    /// The unit's matters, as a sentence names them.
+    pub fn classes_zh(&self) -> String {
+        self.classes.join("、")
+    }
+}
+
+/// Whether the class at `path` is `prefix` or within the group it names.
+fn class_within(path: &str, prefix: &str) -> bool {
+    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with(" / "))
 }
 
 /// The kind of duty a unit keeps, for the pattern form to start from.
@@ -230,6 +294,7 @@ impl UnitTerms {
                 kept.first_classes.clone()
             },
             duty: kept.duty.clone().or_else(|| self.duty.clone()),
+            scope: kept.scope.clone().or_else(|| self.scope.clone()),
         }
     }
 }
@@ -251,6 +316,10 @@ pub struct UnitTermsDraft {
     pub duty_kind: Option<String>,
     pub duty_every_day: Option<bool>,
     pub duty_note: Option<String>,
+    /// The petitioners received (SCH-1): `staff`, `student`, `parent`, `other`; none or empty for anyone.
+    pub scope_relations: Option<Vec<String>>,
+    /// The unit's matters (SCH-2), as class paths like `first_classes`; none or empty for every class.
+    pub scope_classes: Option<Vec<String>>,
 }
 
 /// How many classes a unit may put first.
@@ -283,16 +352,30 @@ impl UnitTermsDraft {
         };
         let assignment_title = title("assignment_title", self.assignment_title.as_deref());
         let transfer_title = title("transfer_title", self.transfer_title.as_deref());
-        let first: Vec<String> = self.first_classes.iter().flatten().map(|c| c.trim().to_owned()).collect();
-        if first.len() > MAX_FIRST_CLASSES {
-            errors.push(FieldError::new("first_classes", crate::Invalid::TooLong { max: MAX_FIRST_CLASSES }));
-        }
-        for (i, prefix) in first.iter().enumerate() {
-            let group = format!("{prefix} / ");
-            if !paths.iter().any(|p| *p == prefix || p.starts_with(&group)) {
-                errors.push(FieldError::new(format!("first_classes[{i}]"), crate::Invalid::UnknownCategory));
+        let mut classes = |field: &str, given: &Option<Vec<String>>| {
+            let list: Vec<String> = given.iter().flatten().map(|c| c.trim().to_owned()).collect();
+            if list.len() > MAX_FIRST_CLASSES {
+                errors.push(FieldError::new(field, crate::Invalid::TooLong { max: MAX_FIRST_CLASSES }));
+            }
+            for (i, prefix) in list.iter().enumerate() {
+                if !paths.iter().any(|p| class_within(p, prefix)) {
+                    errors.push(FieldError::new(format!("{field}[{i}]"), crate::Invalid::UnknownCategory));
+                }
+            }
+            list
+        };
+        let first = classes("first_classes", &self.first_classes);
+        let scope_classes = classes("scope_classes", &self.scope_classes);
+        let mut relations = Vec::new();
+        for (i, raw) in self.scope_relations.iter().flatten().enumerate() {
+            match Relation::parse(&format!("scope_relations[{i}]"), raw) {
+                Ok(r) if !relations.contains(&r) => relations.push(r),
+                Ok(_) => {}
+                Err(e) => errors.push(e),
             }
         }
+        let scope = (!relations.is_empty() || !scope_classes.is_empty())
+            .then_some(UnitScope { relations, classes: scope_classes });
         let duty = match self.duty_kind.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(kind @ ("rotation" | "weekdays")) => {
@@ -316,7 +399,9 @@ impl UnitTermsDraft {
         };
         match ValidationErrors::from_vec(errors) {
             Some(errors) => Err(errors),
-            None => Ok(UnitTerms { preset, roles, assignment_title, transfer_title, first_classes: first, duty }),
+            None => {
+                Ok(UnitTerms { preset, roles, assignment_title, transfer_title, first_classes: first, duty, scope })
+            }
         }
     }
 }
@@ -387,6 +472,11 @@ impl Preset {
         {
             return Err(bad("duty.kind", "应为 rotation 或 weekdays".into()));
         }
+        if let Some(scope) = &self.scope {
+            for raw in &scope.relations {
+                Relation::parse("relations", raw).map_err(|e| field("scope.relations", e))?;
+            }
+        }
         if let Some(limits) = &self.limits {
             limits.rules().map_err(|why| bad("limits", why))?;
         }
@@ -417,6 +507,7 @@ impl Preset {
         out.extend(self.duty.iter().map(|s| ("duty", s.cites.as_slice())));
         out.extend(self.limits.iter().map(|s| ("limits", s.cites.as_slice())));
         out.extend(self.classes.iter().map(|s| ("classes", s.cites.as_slice())));
+        out.extend(self.scope.iter().map(|s| ("scope", s.cites.as_slice())));
         out.extend(self.bodies.iter().map(|s| ("bodies", s.cites.as_slice())));
         out
     }
@@ -487,6 +578,11 @@ impl Preset {
                 kind: d.kind.clone(),
                 every_day: d.every_day,
                 note: d.note.clone(),
+            }),
+            // Checked when the preset was read.
+            scope: self.scope.as_ref().map(|s| UnitScope {
+                relations: s.relations.iter().filter_map(|r| Relation::parse("relations", r).ok()).collect(),
+                classes: s.classes.clone(),
             }),
         }
     }
@@ -701,9 +797,44 @@ mod tests {
         let classes = crate::category::parse_tsv(include_str!("../../../data/categories/content-categories.tsv"));
         let paths: Vec<&str> = classes.iter().map(|c| c.path.as_str()).collect();
         for preset in all_shipped() {
-            let draft = UnitTermsDraft { first_classes: Some(preset.terms().first_classes), ..Default::default() };
-            assert!(draft.parse(None, &paths).is_ok(), "{}", preset.id);
+            let terms = preset.terms();
+            let scope = terms.scope.clone().unwrap_or_default();
+            let draft = UnitTermsDraft {
+                first_classes: Some(terms.first_classes.clone()),
+                scope_relations: Some(scope.relations.iter().map(|r| r.code().to_owned()).collect()),
+                scope_classes: Some(scope.classes.clone()),
+                ..Default::default()
+            };
+            let parsed = draft.parse(terms.preset.clone(), &paths).unwrap();
+            assert_eq!((parsed.first_classes, parsed.scope), (terms.first_classes, terms.scope), "{}", preset.id);
         }
+    }
+
+    #[test]
+    fn sch_1_sch_2_the_school_receives_its_own_people_on_teaching_matters() {
+        let scope = shipped("school").unwrap().terms().scope.unwrap();
+        assert!(scope.asks_relation());
+        for relation in [Relation::Staff, Relation::Student, Relation::Parent] {
+            assert!(scope.receives(relation));
+        }
+        assert!(!scope.receives(Relation::Other));
+        assert_eq!(scope.relations_zh(), "教职工、学生、家长");
+        assert!(scope.covers("教育 / 考试招生 / 中考"));
+        assert!(scope.covers("教育"));
+        assert!(!scope.covers("教育局"), "a prefix counts only as a whole class");
+        assert!(!scope.covers("政法 / 公安"));
+        // The other presets receive everyone on every matter.
+        for id in ["federation", "community", "community-democratic", "town"] {
+            assert!(shipped(id).unwrap().terms().scope.is_none(), "{id}");
+        }
+        let wrong = UnitTermsDraft {
+            scope_relations: Some(vec!["staff".into(), "alien".into()]),
+            scope_classes: Some(vec!["教".into()]),
+            ..Default::default()
+        };
+        let fields: Vec<String> =
+            wrong.parse(None, &["教育 / 教育体制"]).unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["scope_classes[0]", "scope_relations[1]"]);
     }
 
     #[test]

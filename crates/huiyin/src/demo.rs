@@ -225,6 +225,7 @@ fn draft(rng: &mut Rng, unit: &DemoUnit, classes: &[&Category], days_back: i64) 
         flags,
         forwarded_from: None,
         session: None,
+        relation: None,
     }
 }
 

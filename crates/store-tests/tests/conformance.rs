@@ -1451,6 +1451,30 @@ async fn unit_terms_are_kept_per_unit(store: &dyn Store) {
 }
 conformance!(unit_terms_are_kept_per_unit, unit_terms_are_kept_per_unit);
 
+/// TWN-2: a unit's territory is kept per unit, replaced as a whole, and listed for routing.
+async fn twn_2_unit_territories_are_kept_per_unit(store: &dyn Store) {
+    let (_, xz, xs, _) = tree(store).await;
+    assert!(store.unit_territory(xs).await.unwrap().is_none());
+    let draft = huiyin_core::territory::TerritoryDraft {
+        places: Some(vec!["西山社区".into(), "幸福小区 😀".into()]),
+        address_prefixes: Some(vec!["西镇西山路".into()]),
+        polygon: Some(vec![[43.0, 125.0], [43.0, 126.0], [44.0, 125.5]]),
+    };
+    let territory = draft.parse().unwrap();
+    store.set_unit_territory(xs, &territory, Utc::now()).await.unwrap();
+    let town = huiyin_core::territory::TerritoryDraft { places: Some(vec!["西镇".into()]), ..Default::default() };
+    store.set_unit_territory(xz, &town.parse().unwrap(), Utc::now()).await.unwrap();
+    let smaller =
+        huiyin_core::territory::TerritoryDraft { places: Some(vec!["西山社区".into()]), ..Default::default() };
+    let smaller = smaller.parse().unwrap();
+    store.set_unit_territory(xs, &smaller, Utc::now()).await.unwrap();
+    assert_eq!(store.unit_territory(xs).await.unwrap(), Some(smaller.clone()));
+    let all = store.unit_territories().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all.contains(&(xs, smaller)));
+}
+conformance!(twn_2_unit_territories_are_kept_per_unit, twn_2_unit_territories_are_kept_per_unit);
+
 /// CDR-4: a service request is kept as taken — done on the spot at once, or guided to a cadre who
 /// records it done once — and listed by unit and time, newest first.
 async fn cdr_4_service_requests_are_kept_and_done_once(store: &dyn Store) {
@@ -2574,7 +2598,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2607,7 +2631,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -322,6 +322,44 @@ impl UnitStore for Backend {
         Ok(())
     }
 
+    async fn unit_territory(&self, unit_id: i64) -> StoreResult<Option<huiyin_core::territory::Territory>> {
+        let territory: Option<Json<huiyin_core::territory::Territory>> =
+            sqlx::query_scalar("SELECT territory FROM unit_territories WHERE unit_id = $1")
+                .bind(unit_id)
+                .fetch_optional(self.reader())
+                .await?;
+        Ok(territory.map(|Json(t)| t))
+    }
+
+    async fn unit_territories(&self) -> StoreResult<Vec<(i64, huiyin_core::territory::Territory)>> {
+        let rows: Vec<(i64, Json<huiyin_core::territory::Territory>)> =
+            sqlx::query_as("SELECT unit_id, territory FROM unit_territories ORDER BY unit_id")
+                .fetch_all(self.reader())
+                .await?;
+        Ok(rows.into_iter().map(|(id, Json(t))| (id, t)).collect())
+    }
+
+    async fn set_unit_territory(
+        &self,
+        unit_id: i64,
+        territory: &huiyin_core::territory::Territory,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO unit_territories (unit_id, territory, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (unit_id) DO UPDATE SET territory = excluded.territory, updated_at = excluded.updated_at",
+        )
+        .bind(unit_id)
+        .bind(Json(territory))
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_violation(e, "unit", "unit"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn unit_public_info(&self, unit_id: i64) -> StoreResult<Option<UnitPublicInfo>> {
         let row =
             sqlx::query("SELECT hotline, address, office_hours, procedure FROM unit_public_info WHERE unit_id = $1")

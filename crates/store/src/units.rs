@@ -105,6 +105,16 @@ pub trait UnitStore: Send + Sync {
         terms: &huiyin_core::preset::UnitTerms,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// A unit's territory (TWN-2), if it set one.
+    async fn unit_territory(&self, unit_id: i64) -> StoreResult<Option<huiyin_core::territory::Territory>>;
+    /// Every unit's territory that is set, by unit id (for routing by place).
+    async fn unit_territories(&self) -> StoreResult<Vec<(i64, huiyin_core::territory::Territory)>>;
+    async fn set_unit_territory(
+        &self,
+        unit_id: i64,
+        territory: &huiyin_core::territory::Territory,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// A unit's weekly reception schedule (FED-3), Monday first.
     async fn reception_schedule(&self, unit_id: i64) -> StoreResult<Vec<huiyin_core::unit::ReceptionDay>>;
     /// Replaces a unit's weekly reception schedule.

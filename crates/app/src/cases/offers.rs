@@ -195,6 +195,15 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
             && accused.is_none_or(|a| !tree.blind_to(u.unit_id).contains(&a))
             && out_of_reach(u.unit_id)
     };
+    // FED-17 (属地管理): the unit the place belongs to, as the receiver picked it or as a territory
+    // holds the place written, is proposed first for a transfer.
+    let territorial = match file.registration.place_unit.as_ref() {
+        Some(code) => units.iter().find(|u| u.code == code.as_str()).cloned(),
+        None => {
+            let place = huiyin_core::territory::Location { text: file.registration.place.clone(), point: None };
+            crate::territories::route(state, &place).await?
+        }
+    };
     let person_choice = |u: &User| Choice {
         value: u.username.clone(),
         label: staff_label(u, unit_name(u.unit_id)),
@@ -231,7 +240,10 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
             .filter(|u| actor.sees_unit(u.id) && routable(u.id))
             .filter_map(|u| unit_choice(u.id))
             .collect(),
-        units_any: units.iter().filter(|u| routable(u.id)).filter_map(|u| unit_choice(u.id)).collect(),
+        units_any: territorial_first(
+            units.iter().filter(|u| routable(u.id)).filter_map(|u| unit_choice(u.id)).collect(),
+            territorial.as_ref().filter(|u| routable(u.id)),
+        ),
         units_above: tree
             .above_outside_reach(file.holding_unit_id, accused)
             .into_iter()
@@ -252,4 +264,16 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
         accusable_staff: staff.iter().map(|u| person_choice(u)).collect(),
         recusable,
     })
+}
+
+/// The transfer picker with the territorial unit, when there is one to offer, first and marked.
+fn territorial_first(mut choices: Vec<Choice>, territorial: Option<&huiyin_store::Unit>) -> Vec<Choice> {
+    if let Some(unit) = territorial
+        && let Some(at) = choices.iter().position(|c| c.value == unit.code)
+    {
+        let mut first = choices.remove(at);
+        first.label = format!("{}（属地）", first.label);
+        choices.insert(0, first);
+    }
+    choices
 }

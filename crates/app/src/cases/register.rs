@@ -54,6 +54,16 @@ pub async fn check_registration(
     name_the_accused_person(state, actor, &mut registration).await?;
     // Units named elsewhere in the registration must exist, though they may lie outside the scope.
     let mut errors = Vec::new();
+    // SCH-1: a unit that receives only some people asks how the petitioner stands to it, at the
+    // counter; an online petition, which the public files without the question, is asked by the
+    // receiver who takes it.
+    let scope = crate::presets::terms_for(state, unit_id).await?.scope;
+    if scope.as_ref().is_some_and(|s| s.asks_relation())
+        && registration.relation.is_none()
+        && !is_system_account(&actor.user.username)
+    {
+        errors.push(FieldError::new("relation", Invalid::Required));
+    }
     if let Some(forwarded) = &registration.forwarded_from {
         let above = state.store.unit_by_code(forwarded.unit.as_str()).await?;
         let is_above = match above {
@@ -318,6 +328,7 @@ pub(crate) async fn flag_at_intake(
         );
         flags.push(linked(Flag::FinalMatter, &report.final_matters, reason));
     }
+    flags.extend(scope_flags(state, registration).await?);
     if let Some(against) = &report.skip_level {
         let reason = format!("系统研判:越级走访,问题属地为{}({}),计入该单位", against.name, against.code);
         flags.push(EventData::Flagged {
@@ -333,4 +344,40 @@ pub(crate) async fn flag_at_intake(
         crate::cases::log::append_at_registration(state, actor, &file, data).await?;
     }
     Ok(report)
+}
+
+/// SCH-1, SCH-2: what the registering unit's scope says of the case, as flags with the path to
+/// take: a petitioner it does not receive is guided elsewhere; a matter not its own is answered on
+/// the spot when a question of law or policy, else transferred.
+async fn scope_flags(state: &AppState, registration: &Registration) -> AppResult<Vec<EventData>> {
+    let Some(unit) = state.store.unit_by_code(registration.unit.as_str()).await? else { return Ok(Vec::new()) };
+    let Some(scope) = crate::presets::terms_for(state, unit.id).await?.scope else { return Ok(Vec::new()) };
+    let flag =
+        |flag: Flag, reason: String| EventData::Flagged { flag, related: Vec::new(), against_unit: None, reason };
+    let mut flags = Vec::new();
+    if let Some(relation) = registration.relation.filter(|r| !scope.receives(*r)) {
+        flags.push(flag(
+            Flag::OutsidePetitioners,
+            format!(
+                "信访人为{},不属于{}的受理对象({}):请引导其向有关单位反映,作不予受理并写明引导去向\
+                 (出具引导告知书),或转办;核实属于受理对象的,写明情况后撤销本提示",
+                relation.label_zh(),
+                unit.name,
+                scope.relations_zh()
+            ),
+        ));
+    }
+    if !scope.covers(&registration.category.path) {
+        flags.push(flag(
+            Flag::OutsideMatters,
+            format!(
+                "反映内容属“{}”,不属于{}的受理事项({}):法律法规及政策咨询可当场解答(当场答复),\
+                 其他事项请转办至主管或属地单位",
+                registration.category.path,
+                unit.name,
+                scope.classes_zh()
+            ),
+        ));
+    }
+    Ok(flags)
 }

@@ -12,7 +12,7 @@ pub mod name_plate;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use huiyin_core::case::Channel;
+use huiyin_core::case::{Channel, Flag};
 use huiyin_core::event::{CaseState, Event, EventData, Outcome, Rating, Status};
 use huiyin_core::limits::DeadlineKind;
 use huiyin_core::unit::UnitKind;
@@ -341,6 +341,19 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
             ],
             ..letter(file, issuer, "信访事项受理告知书", at)
         },
+        // SCH-1: a petitioner the unit does not receive is guided elsewhere in writing (引导告知).
+        (DocKind::RejectionNotice, EventData::Rejected { reason, channel })
+            if file.state.flags.contains(&Flag::OutsidePetitioners) =>
+        {
+            Letter {
+                addressee: Some(petitioner(file)),
+                paragraphs: vec![
+                    format!("{}一事,经了解,您不属于本单位的信访受理对象:{reason}。", matter(file)),
+                    format!("为使您反映的问题得到及时处理,请您{channel}。"),
+                ],
+                ..letter(file, issuer, "信访事项引导告知书", at)
+            }
+        }
         (DocKind::RejectionNotice, EventData::Rejected { reason, channel }) => Letter {
             addressee: Some(petitioner(file)),
             paragraphs: vec![

@@ -152,9 +152,13 @@ pub async fn submit_online(
     Err(AppError::TooManyRequests(Duration::from_secs(60)))
 }
 
-/// Checks an online petition as typed, without writing anything (the form's check page).
-pub async fn check_petition(state: &AppState, draft: &CaseDraft) -> AppResult<()> {
-    checked_petition(state, draft, Utc::now()).await.map(|_| ())
+/// Checks an online petition as typed, without writing anything (the form's check page): the
+/// code of the unit it goes to, and whether that was found by the place (TWN-2), not chosen.
+pub async fn check_petition(state: &AppState, draft: &CaseDraft) -> AppResult<(String, bool)> {
+    let mut routed = draft.clone();
+    let by_place = crate::territories::route_draft(state, &mut routed, None).await?;
+    checked_petition(state, &routed, Utc::now()).await?;
+    Ok((routed.unit.unwrap_or_default(), by_place))
 }
 
 /// An online petition checked as any registration plus [`check_online`]: the online channel, now,
@@ -166,6 +170,8 @@ async fn checked_petition(
 ) -> AppResult<(Actor, huiyin_core::case::Registration, i64)> {
     let actor = online_actor(state).await?;
     let mut online = draft.clone();
+    // TWN-2: a petition that names a place but no unit goes to the unit whose territory holds it.
+    crate::territories::route_draft(state, &mut online, None).await?;
     online.channel = Some("online".into());
     online.received_at = None;
     online.flags.clear();
@@ -188,7 +194,8 @@ pub async fn check_online_registration(
         Ok(checked) => checked,
         // Every mistake at once: the online petition's own requirements too.
         Err(AppError::Invalid(errors)) => {
-            let mut all: Vec<FieldError> = errors.iter().cloned().collect();
+            let mut all: Vec<FieldError> =
+                errors.iter().cloned().map(|e| crate::territories::unrouted(e, draft)).collect();
             for gap in huiyin_core::public::online_draft_gaps(draft) {
                 if !all.iter().any(|e| e.field == gap.field) {
                     all.push(gap);

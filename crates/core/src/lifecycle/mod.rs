@@ -32,6 +32,7 @@ pub fn answer(state: &CaseState, role: Role, in_holding_unit: bool, answer: Stri
     staff_may("answer", role)?;
     allowed_in("answer", state, &[Status::Registered])?;
     held(in_holding_unit)?;
+    received_here(state)?;
     Ok(EventData::Answered { answer })
 }
 
@@ -80,6 +81,9 @@ pub fn send(
     staff_may(action, role)?;
     allowed_in(action, state, &[Status::Registered])?;
     held(in_holding_unit)?;
+    if !transfer {
+        received_here(state)?;
+    }
     Ok(if transfer {
         EventData::Transferred { unit: unit.to_owned() }
     } else {
@@ -350,7 +354,18 @@ pub fn accept(state: &CaseState, role: Role, in_holding_unit: bool) -> Result<Ev
     if state.flags.contains(&Flag::FinalMatter) {
         return Err(Refusal::FinalMatterUndecided);
     }
+    received_here(state)?;
     Ok(EventData::Accepted {})
+}
+
+/// SCH-1: a petitioner the unit does not receive is guided elsewhere (不予受理 with the 引导告知,
+/// or a transfer), never accepted, answered or assigned here, until the flag is cleared with the
+/// reason (the relation checked).
+fn received_here(state: &CaseState) -> Result<(), Refusal> {
+    if state.flags.contains(&Flag::OutsidePetitioners) {
+        return Err(Refusal::OutsidePetitioners);
+    }
+    Ok(())
 }
 
 /// 研判提示 set by staff (FED-11, FED-6, TWN-14): a repeat, a final matter, a skipped level, or a

@@ -60,6 +60,9 @@ pub enum Refusal {
     /// GEN-5: the case repeats a final matter; the receiver decides before accepting it.
     #[error("final matter undecided")]
     FinalMatterUndecided,
+    /// SCH-1: the petitioner is not one the unit receives; they are guided elsewhere.
+    #[error("outside the petitioners received")]
+    OutsidePetitioners,
     /// Only a flag the case has can be cleared.
     #[error("flag not set")]
     FlagNotSet,
@@ -99,6 +102,7 @@ impl Refusal {
             Refusal::NoUnitAbove => "no_unit_above",
             Refusal::NotForwarded => "not_forwarded",
             Refusal::FinalMatterUndecided => "final_matter_undecided",
+            Refusal::OutsidePetitioners => "outside_petitioners",
             Refusal::FlagNotSet => "flag_not_set",
             Refusal::RatingLapsed => "rating_lapsed",
             Refusal::AlreadyRated => "already_rated",
@@ -193,6 +197,14 @@ impl Refusal {
             (Refusal::FinalMatterUndecided, Lang::En) => {
                 "The case repeats a final matter (GEN-5): refuse it, or clear the warning with the new facts first"
                     .into()
+            }
+            (Refusal::OutsidePetitioners, Lang::Zh) => {
+                "信访人不属于本单位的受理对象,应引导其向有关单位反映:请作不予受理并写明引导去向(引导告知),\
+                 或转办;如核实属于受理对象,请写明情况后撤销“非受理对象”提示"
+                    .into()
+            }
+            (Refusal::OutsidePetitioners, Lang::En) => {
+                "The petitioner is not one the unit receives (SCH-1): guide them elsewhere (reject with the channel, or transfer), or clear the flag with the reason".into()
             }
             (Refusal::FlagNotSet, Lang::Zh) => "本件没有该项提示,无需撤销".into(),
             (Refusal::FlagNotSet, Lang::En) => "The case does not have that flag".into(),

@@ -20,6 +20,7 @@ mod open311;
 mod presets;
 mod public;
 mod reception;
+mod school_scope;
 mod screening;
 mod search;
 mod service_requests;

@@ -56,7 +56,11 @@ fn gen_1_a_civic_app_files_and_follows_a_petition_through_open311(backend: Backe
     let (status, definition) = fetch_json(&server, &format!("/open311/v2/services/{code}.json"));
     assert_eq!(status, 200, "{definition}");
     let unit = definition["attributes"].as_array().unwrap().iter().find(|a| a["code"] == "unit").unwrap();
-    assert_eq!((unit["datatype"].as_str(), unit["required"].as_bool()), (Some("singlevaluelist"), Some(true)));
+    assert_eq!(
+        (unit["datatype"].as_str(), unit["required"].as_bool()),
+        (Some("singlevaluelist"), Some(false)),
+        "TWN-2: a location routes without one"
+    );
     assert!(unit["values"].as_array().unwrap().iter().any(|v| v["key"] == "XS" && v["name"] == "西山社区"));
     let (_, _, xml) = fetch(&server, &format!("/open311/v2/services/{code}.xml"));
     assert!(xml.contains("<service_definition><attributes><attribute>"), "{xml}");
@@ -162,3 +166,62 @@ fn gen_1_a_civic_app_files_and_follows_a_petition_through_open311(backend: Backe
     assert_eq!(by_id.as_array().unwrap().len(), 1);
 }
 both_backends!(gen_1_a_civic_app_files_and_follows_a_petition_through_open311);
+
+/// TWN-2: a GeoReport request that names no unit goes to the smallest unit whose territory holds
+/// its address, or its point inside a unit's boundary; a point nobody holds is refused on the unit,
+/// a point off the globe as a bad location, and nothing is filed.
+fn twn_2_an_open311_request_without_a_unit_is_routed_by_its_location(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    db.seed();
+    let civic = db.account("civic", "QX", huiyin_core::user::Role::Officer, None);
+    let admin = db.account("admin", "QX", huiyin_core::user::Role::Admin, None);
+    let server = Server::start(&db);
+    let territories = [
+        ("XZ", json!({"places": ["西镇"], "polygon": [[43.0, 125.0], [43.0, 126.0], [44.0, 126.0], [44.0, 125.0]]})),
+        ("XS", json!({"address_prefixes": ["西镇西山路"]})),
+        ("DZ", json!({"places": ["东镇"]})),
+    ];
+    for (code, body) in territories {
+        let (status, set) = common::put(&server, &admin, &format!("/api/v1/units/{code}/territory"), &body);
+        assert_eq!(status, 200, "{set}");
+    }
+    let (_, services) = fetch_json(&server, "/open311/v2/services.json");
+    let code =
+        services.as_array().unwrap().iter().find(|s| s["service_name"] == "拖欠农民工工资").unwrap()["service_code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let request = |location: &[(&'static str, &'static str)]| -> (u16, Value) {
+        let mut form: Vec<(&str, &str)> = vec![
+            ("api_key", civic.as_str()),
+            ("service_code", code.as_str()),
+            ("last_name", "李"),
+            ("first_name", "桂兰"),
+            ("phone", "13900001111"),
+            ("description", "工地老板拖欠工资八千元。"),
+        ];
+        form.extend_from_slice(location);
+        file(&server, &form)
+    };
+    let unit_of = |filed: &Value| {
+        let number = filed[0]["service_request_id"].as_str().unwrap().to_owned();
+        let (_, list) = get(&server, &admin, "/api/v1/cases?channel=online");
+        let item = list["items"].as_array().unwrap().iter().find(|c| c["case_number"] == number.as_str()).cloned();
+        item.map(|c| c["unit"]["code"].as_str().unwrap_or_default().to_owned()).unwrap_or_default()
+    };
+    let (status, filed) = request(&[("address_string", "西镇西山路 8 号")]);
+    assert_eq!(status, 200, "{filed}");
+    assert_eq!(unit_of(&filed), "XS", "the smaller unit holding the address");
+    let (status, filed) = request(&[("lat", "43.5"), ("long", "125.5")]);
+    assert_eq!(status, 200, "{filed}");
+    assert_eq!(unit_of(&filed), "XZ", "the point inside 西镇's boundary");
+    let (_, before) = get(&server, &admin, "/api/v1/cases");
+    let (status, refused) = request(&[("lat", "10.0"), ("long", "10.0")]);
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused[0]["description"].as_str().unwrap().starts_with("unit"), "{refused}");
+    let (status, refused) = request(&[("lat", "91"), ("long", "10.0")]);
+    assert_eq!(status, 400, "{refused}");
+    let (_, after) = get(&server, &admin, "/api/v1/cases");
+    assert_eq!(before["total"], after["total"], "nothing filed");
+}
+both_backends!(twn_2_an_open311_request_without_a_unit_is_routed_by_its_location);

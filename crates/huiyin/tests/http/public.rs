@@ -234,7 +234,8 @@ fn gen_1_an_online_petition_is_checked_sent_once_and_reaches_staff(backend: Back
     two_missing.retain(|(k, _)| *k != "unit");
     let (status, both) = check(&server, &two_missing, &key);
     assert_eq!(status, 422, "{both}");
-    assert!(both.contains(r##"<a href="#unit">请填写单位</a>"##), "{both}");
+    // TWN-2: no unit chosen and none holds the place written: the unit is asked for as such.
+    assert!(both.contains(r##"<a href="#unit">未能按问题发生地点确定负责的单位,请选择单位</a>"##), "{both}");
     assert!(both.contains(r##"<a href="#phone">请填写联系电话</a>"##) && !both.contains("登记单位"), "{both}");
     assert!(again.contains("在西山社区工地干了四个月"), "what was typed is kept");
     let (status, review) = check(&server, &petition("XS"), &key);
@@ -721,3 +722,68 @@ fn gen_1_the_class_picker_offers_the_units_own_classes_first(backend: Backend) {
     assert!(!plain.contains("常见问题") && plain.contains(r#"<optgroup label="农村农业">"#));
 }
 both_backends!(gen_1_the_class_picker_offers_the_units_own_classes_first);
+
+/// TWN-2 (属地管理): units keep their territories (administrators, refused on the field when bad);
+/// a petition on the portal that names no unit goes to the smallest unit whose territory holds the
+/// place written — the check page says so — and reaches that unit's staff; a place nobody holds
+/// asks for the unit; a transfer proposes the territorial unit first (FED-17).
+fn twn_2_a_petition_naming_a_place_goes_to_the_unit_of_that_place(backend: Backend) {
+    let Some(db) = Db::new(backend) else { return };
+    let (wang, chen, dong) = db.seed();
+    let admin = db.account("admin", "QX", huiyin_core::user::Role::Admin, None);
+    let server = Server::start(&db);
+    let put = |token: &str, code: &str, body: Value| {
+        common::put(&server, token, &format!("/api/v1/units/{code}/territory"), &body)
+    };
+    assert_eq!(put(&chen, "XZ", json!({"places": ["西镇"]})).0, 403, "administrators only");
+    let (status, refused) = put(&admin, "XS", json!({"places": ["村"], "polygon": [[43.0, 125.0]]}));
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("places[0]")), "{refused}");
+    for (code, places) in [("XZ", json!(["西镇"])), ("XS", json!(["西山社区", "西山路"])), ("DZ", json!(["东镇"]))]
+    {
+        let (status, set) = put(&admin, code, json!({"places": places, "address_prefixes": []}));
+        assert_eq!(status, 200, "{set}");
+    }
+    let (_, xs) = get_status(&server, &wang, "/api/v1/units/XS/territory");
+    assert_eq!(xs["territory"]["places"], json!(["西山社区", "西山路"]), "{xs}");
+
+    // The portal: no unit chosen, a place in 西镇's 西山社区.
+    let (_, form) = page(agent().get(server.url("/public/submit")).call());
+    assert!(form.contains("不清楚:按问题发生地点确定"), "the unit may be left to the place");
+    let key = input_value(&form, "submission_key");
+    let mut unrouted = petition("");
+    unrouted.retain(|(k, _)| *k != "place");
+    unrouted.push(("place", "西镇西山路 12 号工地".into()));
+    let (status, review) = check(&server, &unrouted, &key);
+    assert_eq!(status, 200, "{review}");
+    assert!(review.contains("西山社区") && review.contains("已按问题发生地点确定由该单位办理"), "{review}");
+    let (status, receipt) = send(&server, &review, &[], &[]);
+    assert_eq!(status, 200, "{receipt}");
+    let (_, listed) = get_status(&server, &wang, "/api/v1/cases?channel=online");
+    assert_eq!(
+        (listed["total"].as_i64(), listed["items"][0]["unit"]["code"].as_str()),
+        (Some(1), Some("XS")),
+        "{listed}"
+    );
+    let (_, none) = get_status(&server, &dong, "/api/v1/cases");
+    assert_eq!(none["total"], 0, "东镇 has nothing of it");
+
+    // A place nobody holds: the unit is asked for.
+    let mut nowhere = petition("");
+    nowhere.retain(|(k, _)| *k != "place");
+    nowhere.push(("place", "北京市朝阳区".into()));
+    let (status, again) = check(&server, &nowhere, &key);
+    assert_eq!(status, 422, "{again}");
+    assert!(again.contains("未能按问题发生地点确定负责的单位"), "{again}");
+
+    // FED-17: a case at 西镇 whose place is 东镇's: the transfer picker offers 东镇 first.
+    let visit = json!({"channel": "visit", "unit": "XZ", "petitioner": {"name": "王五"}, "category": "拖欠农民工工资",
+        "content": "东镇工地拖欠工资。", "place": "东镇新华路工地"});
+    let (status, case) = post(&server, &chen, "/api/v1/cases", &visit);
+    assert_eq!(status, 201, "{case}");
+    db.account("chen2", "XZ", huiyin_core::user::Role::Supervisor, Some("correct horse battery"));
+    let browser = common::Browser::sign_in(&server, "chen2", "correct horse battery");
+    let (status, html) = browser.page(&format!("/cases/{}", case["id"]));
+    assert_eq!(status, 200);
+    assert!(html.contains("东镇（DZ）（属地）"), "the territorial unit is marked first for a transfer");
+}
+both_backends!(twn_2_a_petition_naming_a_place_goes_to_the_unit_of_that_place);

@@ -28,6 +28,7 @@ mod supervision;
 mod tokens;
 mod training;
 mod unit_terms;
+mod unit_territories;
 mod units;
 
 use axum::body::Body;
@@ -156,6 +157,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(categories::edit_category))
         .routes(routes!(limits::get_unit_limits, limits::set_unit_limits, limits::inherit_unit_limits))
         .routes(routes!(unit_terms::get_unit_terms, unit_terms::set_unit_terms))
+        .routes(routes!(unit_territories::get_unit_territory, unit_territories::set_unit_territory))
         .routes(routes!(service_requests::list_service_requests, service_requests::record_service_request))
         .routes(routes!(service_requests::complete_service_request))
         .routes(routes!(limits::get_calendar, limits::import_calendar))

@@ -44,12 +44,24 @@ pub(super) async fn file_request(state: &AppState, form: &HashMap<String, String
         (None, Some(lat), Some(long)) => format!("{lat},{long}"),
         _ => return Err(GeoError::bad("a location is required: address_string, or lat and long")),
     };
+    // TWN-2: a point routes a request that names no unit, as an address does.
+    let point = match (get("lat"), get("long")) {
+        (Some(lat), Some(long)) => {
+            let mut errors = Vec::new();
+            let point = match (lat.trim().parse::<f64>(), long.trim().parse::<f64>()) {
+                (Ok(lat), Ok(long)) => huiyin_core::territory::Point::parse(lat, long, "location", &mut errors),
+                _ => None,
+            };
+            Some(point.ok_or_else(|| GeoError::bad("lat and long are degrees: lat -90 to 90, long -180 to 180"))?)
+        }
+        _ => None,
+    };
     let attribute = |k: &str| get(&format!("attribute[{k}]"));
     let name = match (get("last_name"), get("first_name")) {
         (Some(last), Some(first)) => Some(format!("{last}{first}")),
         (last, first) => last.or(first),
     };
-    let draft = CaseDraft {
+    let mut draft = CaseDraft {
         channel: Some(Channel::Online.code().into()),
         unit: attribute("unit"),
         petitioner: Some(PetitionerDraft {
@@ -72,6 +84,7 @@ pub(super) async fn file_request(state: &AppState, form: &HashMap<String, String
         place_unit: attribute("place_unit"),
         ..Default::default()
     };
+    huiyin_app::territories::route_draft(state, &mut draft, point).await?;
     let now = Utc::now();
     let (registration, unit_id) = huiyin_app::public::check_online_registration(state, &actor, &draft, now).await?;
     let (id, query_code) = cases::write_registration(state, &actor, registration, unit_id, now).await?;

@@ -68,7 +68,14 @@ pub(super) async fn service_definition(State(state): State<AppState>, Path(file)
     let definition = json!({
         "service_code": code,
         "attributes": [
-            attribute(1, "unit", "singlevaluelist", true, "向哪个单位反映 (the unit petitioned)", &units),
+            attribute(
+                1,
+                "unit",
+                "singlevaluelist",
+                false,
+                "向哪个单位反映;不选的,按地点(address_string 或 lat/long)送往属地单位 (the unit petitioned; without one, the unit whose territory holds the location)",
+                &units,
+            ),
             attribute(2, "purpose", "singlevaluelist", false, "信访目的 (purpose)", &purposes),
             attribute(3, "id_number", "string", false, "身份证号码 (resident ID number)", &[]),
             attribute(4, "petitioner_address", "string", false, "住址 (the petitioner's address)", &[]),

@@ -226,6 +226,8 @@ pub(super) struct ReviewPage {
     f: PetitionForm,
     hidden: Vec<(&'static str, String)>,
     unit_name: String,
+    /// The unit was found by the place (TWN-2), not chosen.
+    by_place: bool,
     place_unit_name: String,
     accused_unit_name: String,
     purpose_label: String,
@@ -258,6 +260,7 @@ pub(super) async fn review_page(
         back: "/public/submit".into(),
         hidden: f.hidden(),
         unit_name: name_of(&f.unit),
+        by_place: false,
         place_unit_name: name_of(&f.place_unit),
         accused_unit_name: name_of(&f.accused_unit),
         purpose_label: Purpose::ALL.iter().find(|p| p.code() == f.purpose).map(|p| p.label_zh()).unwrap_or("").into(),
@@ -281,13 +284,20 @@ pub(super) async fn submit_check(
         Err(None)
     } else {
         match public::check_petition(&state, &f.draft()).await {
-            Ok(()) => Ok(()),
+            Ok((unit, by_place)) => Ok((unit, by_place)),
             Err(AppError::Invalid(errors)) => Err(Some(errors)),
             Err(e) => return PortalError::from(e).page(display),
         }
     };
     let page = match outcome {
-        Ok(()) => review_page(&state, display, f, None).await.map(|p| render(&p)),
+        // TWN-2: the unit found by the place is shown, and sent as if chosen.
+        Ok((unit, by_place)) => {
+            let f = PetitionForm { unit, ..f };
+            review_page(&state, display, f, None).await.map(|mut p| {
+                p.by_place = by_place;
+                render(&p)
+            })
+        }
         Err(errors) => {
             let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             submit_page(&state, display, f, errors).await.map(|p| (status, render(&p)).into_response())

@@ -113,9 +113,14 @@ pub(super) struct CasePage {
     c: CaseTemplateView,
     channel_label: &'static str,
     purpose_label: &'static str,
+    /// How the petitioner stands to the unit (SCH-1), where asked.
+    relation_label: Option<&'static str>,
     flag_labels: Vec<&'static str>,
     /// The case repeats a final matter and waits for the receiver's decision (GEN-5).
     final_matter: bool,
+    /// SCH-1, SCH-2: the petitioner or the matter is outside the unit's scope.
+    outside_petitioners: bool,
+    outside_matters: bool,
     /// Other people's similar recent cases not linked yet, offered as one collective matter (FED-6).
     offers: Vec<search::EarlierView>,
     /// GEN-7: the case accuses a unit above the holder, which must route it out: the accused unit's
@@ -370,8 +375,11 @@ pub(super) async fn case_page(
         c,
         channel_label: reg.channel.label_zh(),
         purpose_label: reg.purpose.label_zh(),
+        relation_label: reg.relation.map(|r| r.label_zh()),
         flag_labels: file.state.flags.iter().map(|f| f.label_zh()).collect(),
         final_matter: file.state.flags.contains(&Flag::FinalMatter),
+        outside_petitioners: file.state.flags.contains(&Flag::OutsidePetitioners),
+        outside_matters: file.state.flags.contains(&Flag::OutsideMatters),
         offers,
         route_out: cases::route_out(state, &file).await?,
         forms,

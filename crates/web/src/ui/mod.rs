@@ -395,6 +395,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/units/{code}/settings/letterhead", post(unit_settings::set_letterhead)),
         ("/admin/units/{code}/settings/letterhead/preview", post(unit_settings::preview_letterhead)),
         ("/admin/units/{code}/settings/public-info", post(unit_settings::set_public_info)),
+        ("/admin/units/{code}/settings/territory", post(unit_settings::set_territory)),
         ("/admin/units/{code}/settings/schedule", post(unit_settings::set_schedule)),
         ("/admin/categories", get(admin_categories::categories_page).post(admin_categories::add_class)),
         ("/admin/categories/{code}/{step}", post(admin_categories::change_class)),

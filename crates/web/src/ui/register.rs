@@ -8,7 +8,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::Utc;
-use huiyin_core::case::{AccusedDraft, CaseDraft, Channel, Flag, PetitionerDraft, Purpose};
+use huiyin_core::case::{AccusedDraft, CaseDraft, Channel, Flag, PetitionerDraft, Purpose, Relation};
 use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -45,6 +45,9 @@ pub(super) struct CaseForm {
     category: String,
     #[serde(default)]
     purpose: String,
+    /// How the petitioner stands to the unit (SCH-1), where the unit asks.
+    #[serde(default)]
+    relation: String,
     #[serde(default)]
     place: String,
     #[serde(default)]
@@ -96,6 +99,11 @@ pub(super) struct NewCasePage {
     f: CaseForm,
     channels: Vec<Choice>,
     purposes: Vec<Choice>,
+    /// How the petitioner stands to the unit (SCH-1): asked only where the receiver's unit
+    /// receives some people (a school); empty otherwise.
+    relations: Vec<Choice>,
+    /// Whom the unit receives, as the question names them (教职工、学生、家长).
+    received: String,
     units: Vec<(String, String)>,
     /// Every unit, for naming the accused one (it may lie outside the registering unit's scope).
     all_units: Vec<(String, String)>,
@@ -153,7 +161,14 @@ pub(super) async fn new_case_page(
 ) -> PageResult<NewCasePage> {
     let channel = Channel::parse("channel", &f.channel).unwrap_or(Channel::Visit);
     let classes = state.classes().await;
+    let scope =
+        huiyin_app::presets::terms_for(state, staff.actor.user.unit_id).await?.scope.filter(|s| s.asks_relation());
     Ok(NewCasePage {
+        relations: match &scope {
+            Some(_) => choices(Relation::ALL.iter().map(|r| (r.code(), r.label_zh())), &f.relation),
+            None => Vec::new(),
+        },
+        received: scope.map(|s| s.relations_zh()).unwrap_or_default(),
         me: staff.me(),
         me_name: staff.actor.user.display_name.clone(),
         on_duty: huiyin_app::duty::on_duty_today(state, &staff.actor)
@@ -288,6 +303,7 @@ pub(super) fn draft_from_form(f: &CaseForm, flags: &[Flag]) -> Result<CaseDraft,
             .collect(),
         category: some(&f.category),
         purpose: some(&f.purpose),
+        relation: some(&f.relation),
         content: some(&f.content),
         accused: accused_draft(&f.accused_name, &f.accused_unit, &f.accused_user),
         place: some(&f.place),

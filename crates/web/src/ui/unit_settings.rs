@@ -85,6 +85,8 @@ pub(super) struct SettingsPage {
     info: PublicInfoDraft,
     days: Vec<DayRow>,
     leaders: Vec<Leader>,
+    /// 属地 (TWN-2): place names, address prefixes and boundary points, one a line.
+    territory: TerritoryText,
     done: Option<&'static str>,
     errors: Option<ValidationErrors>,
 }
@@ -120,6 +122,55 @@ fn preset_label(name: &str) -> &'static str {
     }
 }
 
+/// A territory as the form shows it: one place, prefix or `lat,long` point a line.
+#[derive(Default, Clone, Deserialize)]
+pub(super) struct TerritoryText {
+    #[serde(default)]
+    places: String,
+    #[serde(default)]
+    address_prefixes: String,
+    #[serde(default)]
+    polygon: String,
+}
+
+impl TerritoryText {
+    fn of(t: &huiyin_core::territory::Territory) -> TerritoryText {
+        TerritoryText {
+            places: t.places.join("\n"),
+            address_prefixes: t.address_prefixes.join("\n"),
+            polygon: t.polygon.iter().map(|p| format!("{},{}", p.lat, p.long)).collect::<Vec<_>>().join("\n"),
+        }
+    }
+
+    /// The draft the lines make; a point line that is not two numbers is refused on its line.
+    fn draft(&self) -> Result<huiyin_core::territory::TerritoryDraft, ValidationErrors> {
+        let lines = |text: &str| -> Vec<String> {
+            text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+        };
+        let mut polygon = Vec::new();
+        let mut errors = Vec::new();
+        for (i, line) in lines(&self.polygon).iter().enumerate() {
+            let numbers: Vec<Option<f64>> =
+                line.split([',', '，', ' ']).filter(|n| !n.is_empty()).map(|n| n.parse().ok()).collect();
+            match numbers.as_slice() {
+                [Some(lat), Some(long)] => polygon.push([*lat, *long]),
+                _ => errors.push(huiyin_core::FieldError::new(
+                    format!("polygon[{i}]"),
+                    huiyin_core::Invalid::NotAChoice { allowed: "纬度,经度(如 43.51,125.32)".into() },
+                )),
+            }
+        }
+        match ValidationErrors::from_vec(errors) {
+            Some(errors) => Err(errors),
+            None => Ok(huiyin_core::territory::TerritoryDraft {
+                places: Some(lines(&self.places)),
+                address_prefixes: Some(lines(&self.address_prefixes)),
+                polygon: Some(polygon),
+            }),
+        }
+    }
+}
+
 /// What one section sent, when it is shown again as typed.
 #[derive(Default)]
 struct Typed {
@@ -128,6 +179,7 @@ struct Typed {
     info: Option<PublicInfoDraft>,
     days: Option<Vec<DayRow>>,
     kind: Option<String>,
+    territory: Option<TerritoryText>,
 }
 
 #[derive(Deserialize, Default)]
@@ -149,6 +201,7 @@ pub(super) async fn settings_page(
         "letterhead" => Some("红头与落款已保存,此后出具的文书使用新红头与落款。"),
         "public-info" => Some("公开信息已保存,公开页面随即更新。"),
         "schedule" => Some("领导接待日已保存,公开页面随即更新。"),
+        "territory" => Some("属地范围已保存:此后未选单位的网上信访按问题发生地点送往负责的单位。"),
         _ => None,
     };
     settings_view(&state, &staff, &code, Typed::default(), None, done).await
@@ -239,6 +292,10 @@ async fn settings_view(
     let screening_by = sent.get("screening_by").cloned().unwrap_or(limits.rules.screening_by.to_string());
     let (letterhead, signature) = typed.letterhead.unwrap_or((style.letterhead, style.signature.join("\n")));
     let kind = typed.kind.unwrap_or_else(|| unit.kind.code().to_owned());
+    let territory = match typed.territory {
+        Some(t) => t,
+        None => TerritoryText::of(&huiyin_app::territories::territory_of(state, actor, code).await?.1),
+    };
     let page = SettingsPage {
         me: staff.me(),
         csrf: staff.csrf.clone(),
@@ -268,6 +325,7 @@ async fn settings_view(
         info,
         days,
         leaders,
+        territory,
         done,
         errors,
     };
@@ -510,5 +568,48 @@ pub(super) async fn set_schedule(
     match units::set_reception_schedule(&state, &staff.actor, &code, &week).await {
         Ok(_) => done(&code, "schedule"),
         Err(e) => refused(&state, &staff, &code, Typed { days: Some(rows), ..Typed::default() }, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct TerritoryForm {
+    csrf: Option<String>,
+    #[serde(flatten)]
+    territory: TerritoryText,
+}
+
+/// 保存属地范围 (TWN-2).
+pub(super) async fn set_territory(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Form(f): Form<TerritoryForm>,
+) -> PageResult {
+    check_csrf(&staff.session, f.csrf.as_ref()).await?;
+    let typed = || Typed { territory: Some(f.territory.clone()), ..Typed::default() };
+    let draft = match f.territory.draft() {
+        Ok(draft) => draft,
+        Err(errors) => return refused(&state, &staff, &code, typed(), by_box(AppError::Invalid(errors))).await,
+    };
+    match huiyin_app::territories::set_territory(&state, &staff.actor, &code, &draft).await {
+        Ok(_) => done(&code, "territory"),
+        Err(e) => refused(&state, &staff, &code, typed(), by_box(e)).await,
+    }
+}
+
+/// A line's error (`places[2]`) under the box it was typed in (`places`), which shows the lines.
+fn by_box(e: AppError) -> AppError {
+    match e {
+        AppError::Invalid(errors) => {
+            let boxed = errors
+                .iter()
+                .map(|e| {
+                    let field = e.field.split('[').next().unwrap_or(&e.field);
+                    huiyin_core::FieldError::new(field, e.invalid.clone())
+                })
+                .collect();
+            ValidationErrors::from_vec(boxed).map_or(AppError::Invalid(errors), AppError::Invalid)
+        }
+        e => e,
     }
 }
