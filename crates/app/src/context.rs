@@ -236,6 +236,15 @@ impl AppState {
         let classes = store.categories().await?;
         let calendar = load_calendar(store.as_ref()).await?;
         let segmenter = load_segmenter(store.as_ref()).await?;
+        // FED-9: the policies shipped with huiyin, added once.
+        for (key, draft) in crate::policies::shipped() {
+            match draft.parse() {
+                Ok(policy) => {
+                    store.add_policy(&policy, Some(key), None, None, chrono::Utc::now()).await?;
+                }
+                Err(e) => tracing::error!(policy = key, error = %e, "a shipped policy does not read"),
+            }
+        }
         Ok(AppState {
             registrar: Registrar::start(store.clone()),
             store,

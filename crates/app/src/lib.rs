@@ -29,6 +29,7 @@ pub mod matters;
 pub mod measures;
 pub mod meeting_papers;
 pub mod meetings;
+pub mod policies;
 pub mod presets;
 pub mod public;
 pub mod reception;

@@ -14,6 +14,7 @@ use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 use crate::tree::unit_tree;
 use crate::units;
+use huiyin_core::informant::UnitTree;
 
 /// A unit's territory (empty when it set none), for anyone whose scope holds the unit.
 pub async fn territory_of(state: &AppState, actor: &Actor, code: &str) -> AppResult<(Unit, Territory)> {
@@ -43,9 +44,16 @@ pub async fn set_territory(
     Ok(territory)
 }
 
-/// The smallest open unit whose territory holds `location` (TWN-2), if one does and no other
-/// holds it alike. Nothing of the caller is needed: the public routes by it.
-pub async fn route(state: &AppState, location: &Location) -> AppResult<Option<Unit>> {
+/// The smallest open unit whose territory holds `location` (TWN-2), among those `may_take`
+/// accepts, if one does and no other holds it alike. GEN-7: a petition never goes to the unit it
+/// accuses nor one below it: it goes to the nearest unit above them instead. Nothing of the caller
+/// is needed: the public routes by it.
+pub async fn route(
+    state: &AppState,
+    location: &Location,
+    may_take: impl Fn(&Unit) -> bool,
+    accused: Option<i64>,
+) -> AppResult<Option<Unit>> {
     if location.is_empty() {
         return Ok(None);
     }
@@ -55,18 +63,31 @@ pub async fn route(state: &AppState, location: &Location) -> AppResult<Option<Un
     }
     let units = state.store.units().await?;
     let tree = unit_tree(state).await?;
-    let open = |id: i64| units.iter().any(|u| u.id == id && u.closed_at.is_none());
-    let id = territory::smallest_holding(&tree, &territories, open, location);
-    Ok(id.and_then(|id| units.into_iter().find(|u| u.id == id)))
+    let open = |id: i64| units.iter().any(|u| u.id == id && u.closed_at.is_none() && may_take(u));
+    let found = territory::smallest_holding(&tree, &territories, open, location);
+    Ok(found
+        .and_then(|id| outside_accused(&tree, id, accused, &open))
+        .and_then(|id| units.into_iter().find(|u| u.id == id)))
+}
+
+/// `unit`, or when it lies within the reach of the accused unit, the nearest unit above that
+/// does not and may take the petition (GEN-7).
+fn outside_accused(tree: &UnitTree, unit: i64, accused: Option<i64>, open: &impl Fn(i64) -> bool) -> Option<i64> {
+    match accused {
+        Some(a) if tree.within_reach(unit, a) => tree.above_outside_reach(unit, Some(a)).into_iter().find(|u| open(*u)),
+        _ => Some(unit),
+    }
 }
 
 /// Where a petition filed online goes when it names no unit (TWN-2): the unit the petitioner said
 /// the place belongs to, else the smallest unit whose territory holds the place written or the
-/// point given. The draft's unit is set to it; `Ok(true)` when it was routed so, `Ok(false)` when a
-/// unit was named or none holds the place (the registration's check then asks for one, with every
-/// other mistake at once).
+/// point given — among the units `actor` (the online intake, an Open311 key's holder) registers
+/// in, and never the unit the petition accuses or one below it (GEN-7). The draft's unit is set to
+/// it; `Ok(true)` when it was routed so, `Ok(false)` when a unit was named or none holds the place
+/// (the registration's check then asks for one, with every other mistake at once).
 pub async fn route_draft(
     state: &AppState,
+    actor: &Actor,
     draft: &mut huiyin_core::case::CaseDraft,
     point: Option<huiyin_core::territory::Point>,
 ) -> AppResult<bool> {
@@ -74,12 +95,25 @@ pub async fn route_draft(
     if given(&draft.unit).is_some() {
         return Ok(false);
     }
-    if let Some(place_unit) = given(&draft.place_unit) {
-        draft.unit = Some(place_unit);
-        return Ok(true);
-    }
-    let location = Location { text: given(&draft.place), point };
-    match route(state, &location).await? {
+    let units = state.store.units().await?;
+    let tree = unit_tree(state).await?;
+    let accused = draft.accused.as_ref().and_then(|a| {
+        let by_code = given(&a.unit).and_then(|code| tree.id_of(&code));
+        let plain_name = given(&a.name).map(|n| units::plain_name(&n));
+        by_code.or_else(|| units.iter().find(|u| Some(units::plain_name(&u.name)) == plain_name).map(|u| u.id))
+    });
+    let may_take = |u: &Unit| actor.sees_unit(u.id);
+    let unit = match given(&draft.place_unit) {
+        Some(code) => {
+            let open = |id: i64| units.iter().any(|u| u.id == id && u.closed_at.is_none() && may_take(u));
+            tree.id_of(&code)
+                .filter(|id| open(*id))
+                .and_then(|id| outside_accused(&tree, id, accused, &open))
+                .and_then(|id| units.iter().find(|u| u.id == id).cloned())
+        }
+        None => route(state, &Location { text: given(&draft.place), point }, may_take, accused).await?,
+    };
+    match unit {
         Some(unit) => {
             draft.unit = Some(unit.code);
             Ok(true)

@@ -261,15 +261,15 @@ fn event_details(e: &Event) -> serde_json::Value {
             json!({})
         }
         EventData::Extended { days, reason } => json!({ "days": days, "reason": reason }),
-        EventData::Answered { answer } => json!({ "answer": answer }),
+        EventData::Answered { answer, cited } => json!({ "answer": answer, "cited": cited }),
         EventData::Rejected { reason, channel } => json!({ "reason": reason, "channel": channel }),
         EventData::RegisteredOnly { reason } => json!({ "reason": reason }),
         EventData::Assigned { unit, owner } => json!({ "unit": unit, "owner": owner }),
         EventData::Transferred { unit } => json!({ "unit": unit }),
         EventData::Objected { reason, back_to } => json!({ "reason": reason, "back_to": back_to }),
         EventData::Escalated { unit, reason, .. } => json!({ "unit": unit, "reason": reason }),
-        EventData::OpinionDrafted { outcome, facts, basis, text } => {
-            json!({ "outcome": outcome, "facts": facts, "basis": basis, "text": text })
+        EventData::OpinionDrafted { outcome, facts, basis, text, cited } => {
+            json!({ "outcome": outcome, "facts": facts, "basis": basis, "text": text, "cited": cited })
         }
         EventData::Approved { complete } => json!({ "complete": complete }),
         EventData::OpinionReturned { comment } => json!({ "comment": comment }),

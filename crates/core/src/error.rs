@@ -100,6 +100,10 @@ pub enum Invalid {
     NotEmpty,
     /// No unit was named and none has a territory holding the place given (TWN-2).
     NoUnitForPlace,
+    /// The same article twice in a policy's text (an article is cited by its number).
+    RepeatedArticle {
+        label: String,
+    },
     /// A list of fewer or more items than it may have (a boundary's points).
     ItemCount {
         min: usize,
@@ -155,6 +159,7 @@ impl Invalid {
             Invalid::NotEmpty => "not_empty",
             Invalid::NoUnitForPlace => "no_unit_for_place",
             Invalid::ItemCount { .. } => "item_count",
+            Invalid::RepeatedArticle { .. } => "repeated_article",
         }
     }
 }
@@ -220,6 +225,7 @@ impl FieldError {
                 t!(&key, locale = locale, field = field, min = min, max = max)
             }
             Invalid::ItemCount { min, max } => t!(&key, locale = locale, field = field, min = min, max = max),
+            Invalid::RepeatedArticle { label } => t!(&key, locale = locale, field = field, label = label),
             Invalid::NotAChoice { allowed } => {
                 t!(&key, locale = locale, field = field, allowed = allowed)
             }
@@ -341,6 +347,7 @@ mod tests {
             Invalid::NotEmpty,
             Invalid::NoUnitForPlace,
             Invalid::ItemCount { min: 3, max: 9 },
+            Invalid::RepeatedArticle { label: "第一条".into() },
         ];
         for invalid in all {
             let e = FieldError::new("content", invalid);

@@ -31,7 +31,12 @@ pub enum EventData {
     /// (延期告知书, GEN-4, SCH-7).
     Extended { days: u32, reason: String },
     /// 当场答复: a help-seeking, legal or policy question answered on the spot; the case closes (FED-15).
-    Answered { answer: String },
+    Answered {
+        answer: String,
+        /// The articles of the policy library the answer rests on (FED-9), as they read when cited.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        cited: Vec<crate::policy::Citation>,
+    },
     /// 不予受理: not accepted; the notice names where to turn instead (GEN-3, TWN-3, SCH-6).
     Rejected { reason: String, channel: String },
     /// 作登记处理: an unclear letter with no way to reach the writer is kept on record only (FED-20).
@@ -52,7 +57,16 @@ pub enum EventData {
         owner_released: bool,
     },
     /// 处理意见 (draft): the request, facts and reasons, outcome and legal basis (GEN-4).
-    OpinionDrafted { outcome: Outcome, facts: String, basis: String, text: String },
+    OpinionDrafted {
+        outcome: Outcome,
+        facts: String,
+        basis: String,
+        text: String,
+        /// The articles of the policy library cited as its legal basis (FED-9), as they read when
+        /// cited; printed on the 处理意见书.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        cited: Vec<crate::policy::Citation>,
+    },
     /// A leader approves the current draft (TWN-11); `complete` when it was the last approval needed.
     Approved { complete: bool },
     /// 领取 (FED-1): a staff member of the holding unit takes an online petition from the unit's
@@ -400,6 +414,9 @@ pub struct CaseState {
     pub owner: String,
     /// The unit that holds the case now.
     pub holding_unit: String,
+    /// The unit that registered it.
+    #[serde(default)]
+    pub registering_unit: String,
     pub flags: BTreeSet<Flag>,
     /// The units this case was reported up to (FED-5).
     pub reported_to: Vec<String>,
@@ -427,6 +444,13 @@ pub struct CaseState {
 }
 
 impl CaseState {
+    /// SCH-1, SCH-2: whether `flag` (非受理对象, 非受理事项: the registering unit's scope) binds now.
+    /// It does while the registering unit holds the case (again, after an objection sent it back);
+    /// a unit the case is transferred or sent up to judges it by its own scope.
+    pub fn outside_scope(&self, flag: Flag) -> bool {
+        self.flags.contains(&flag) && self.holding_unit == self.registering_unit
+    }
+
     /// Folds a case's log, oldest first. `None` if the log does not start with a registration.
     pub fn derive(events: &[Event]) -> Option<CaseState> {
         let (first, rest) = events.split_first()?;
@@ -439,6 +463,7 @@ impl CaseState {
             first_receiver: first.actor.clone(),
             owner: first.actor.clone(),
             holding_unit: registration.unit.as_str().to_owned(),
+            registering_unit: registration.unit.as_str().to_owned(),
             flags: registration.flags.clone(),
             reported_to: Vec::new(),
             stage: Stage::Handling,

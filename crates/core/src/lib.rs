@@ -28,6 +28,7 @@ pub mod locale;
 pub mod mask;
 pub mod measure_facts;
 pub mod meeting;
+pub mod policy;
 pub mod preset;
 pub mod public;
 pub mod reception;

@@ -141,7 +141,7 @@ pub fn public_timeline(events: &[Event]) -> Vec<PublicStep> {
             | EventData::Escalated { .. }
             | EventData::Rated { .. }
             | EventData::Closed {} => None,
-            EventData::Answered { answer } => Some(answer.clone()),
+            EventData::Answered { answer, .. } => Some(answer.clone()),
             EventData::Rejected { reason, channel } => Some(format!("{reason}(可向{channel}反映)")),
             EventData::RegisteredOnly { reason } => Some(reason.clone()),
             EventData::Extended { days, reason } => Some(format!("延长{days}日:{reason}")),
@@ -209,6 +209,7 @@ mod tests {
                     facts: "经查".into(),
                     basis: "依据".into(),
                     text: "您反映的问题属实,予以支持。".into(),
+                    cited: Vec::new(),
                 },
             ),
             event(5, EventData::Approved { complete: true }),

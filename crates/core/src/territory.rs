@@ -43,9 +43,10 @@ pub struct Territory {
     /// Address prefixes (`西山镇东村`): an address that begins with one is held.
     #[serde(default)]
     pub address_prefixes: Vec<String>,
-    /// The boundary, at least three points in order; a point inside it is held.
+    /// The boundary, at least three `[lat, long]` points in order (as it is typed); a point inside
+    /// it is held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub polygon: Vec<Point>,
+    pub polygon: Vec<[f64; 2]>,
 }
 
 /// How many names, prefixes or boundary points a territory may have.
@@ -70,10 +71,12 @@ impl TerritoryDraft {
         let mut errors = Vec::new();
         let mut names = |field: &str, given: &Option<Vec<String>>, min: usize| {
             let given = given.as_deref().unwrap_or_default();
-            if given.len() > MAX_PLACES {
-                errors.push(FieldError::new(field, Invalid::ItemCount { min: 0, max: MAX_PLACES }));
-            }
             let mut kept: Vec<String> = Vec::new();
+            if given.len() > MAX_PLACES {
+                // One refusal for the list, not one for each of thousands of items.
+                errors.push(FieldError::new(field, Invalid::ItemCount { min: 0, max: MAX_PLACES }));
+                return kept;
+            }
             for (i, raw) in given.iter().enumerate() {
                 let field = format!("{field}[{i}]");
                 match text::required(&field, Some(raw), limits::PLACE) {
@@ -94,10 +97,11 @@ impl TerritoryDraft {
         let mut polygon = Vec::new();
         if !given.is_empty() && (given.len() < 3 || given.len() > MAX_POLYGON_POINTS) {
             errors.push(FieldError::new("polygon", Invalid::ItemCount { min: 3, max: MAX_POLYGON_POINTS }));
-        }
-        for (i, [lat, long]) in given.iter().enumerate() {
-            if let Some(point) = Point::parse(*lat, *long, &format!("polygon[{i}]"), &mut errors) {
-                polygon.push(point);
+        } else {
+            for (i, [lat, long]) in given.iter().enumerate() {
+                if let Some(point) = Point::parse(*lat, *long, &format!("polygon[{i}]"), &mut errors) {
+                    polygon.push([point.lat, point.long]);
+                }
             }
         }
         match ValidationErrors::from_vec(errors) {
@@ -188,12 +192,14 @@ fn plain(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Whether `p` lies inside the polygon (even-odd rule, the ray cast along the latitude).
-fn inside(polygon: &[Point], p: Point) -> bool {
+/// Whether `p` lies inside the polygon of `[lat, long]` points (even-odd rule, the ray cast along
+/// the latitude).
+fn inside(polygon: &[[f64; 2]], p: Point) -> bool {
     let mut inside = false;
     let mut j = polygon.len() - 1;
     for i in 0..polygon.len() {
-        let (a, b) = (polygon[i], polygon[j]);
+        let at = |[lat, long]: [f64; 2]| Point { lat, long };
+        let (a, b) = (at(polygon[i]), at(polygon[j]));
         if (a.lat > p.lat) != (b.lat > p.lat) && p.long < (b.long - a.long) * (p.lat - a.lat) / (b.lat - a.lat) + a.long
         {
             inside = !inside;
@@ -288,10 +294,13 @@ mod tests {
             polygon: Some(vec![[91.0, 0.0], [0.0, f64::NAN]]),
         };
         let fields: Vec<String> = bad.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
-        assert_eq!(
-            fields,
-            ["places[0]", "places[2]", "address_prefixes[0]", "polygon", "polygon[0].lat", "polygon[1].long"]
-        );
+        assert_eq!(fields, ["places[0]", "places[2]", "address_prefixes[0]", "polygon"]);
+        let off =
+            TerritoryDraft { polygon: Some(vec![[91.0, 0.0], [0.0, f64::NAN], [1.0, 1.0]]), ..Default::default() };
+        let fields: Vec<String> = off.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["polygon[0].lat", "polygon[1].long"]);
+        let huge = TerritoryDraft { places: Some(vec!["东村".into(); MAX_PLACES + 1]), ..Default::default() };
+        assert_eq!(huge.parse().unwrap_err().iter().count(), 1, "one refusal for a list too long");
         let doubled = TerritoryDraft { places: Some(vec!["东村".into(), " 东村 ".into()]), ..Default::default() };
         assert_eq!(doubled.parse().unwrap().places, ["东村"]);
     }

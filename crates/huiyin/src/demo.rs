@@ -728,6 +728,7 @@ async fn live_cases(
                 &officer,
                 CaseAction::Answer(AnswerDraft {
                     answer: Some("已当场解答相关政策,告知办理地点和所需材料。".into()),
+                    articles: Vec::new(),
                     note: None,
                     at: day(0),
                 }),
@@ -781,6 +782,7 @@ async fn live_cases(
                             facts: Some("经实地调查核实,反映情况基本属实。".into()),
                             basis: Some("《信访工作条例》及相关政策规定".into()),
                             text: Some("已责成相关单位限期整改,并将结果答复信访人。".into()),
+                            articles: Vec::new(),
                             note: None,
                             at: day(20),
                         }),

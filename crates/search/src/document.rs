@@ -51,7 +51,7 @@ fn event_texts<'a>(data: &'a EventData, out: &mut Vec<&'a str>) {
         E::ReportedUp { summary, .. } | E::ReportedBack { summary, .. } => out.push(summary),
         E::Extended { reason, .. } | E::RegisteredOnly { reason } | E::Objected { reason, .. } => out.push(reason),
         E::Escalated { reason, .. } | E::ReviewRequested { reason, .. } => out.push(reason),
-        E::Answered { answer } => out.push(answer),
+        E::Answered { answer, .. } => out.push(answer),
         E::Rejected { reason, channel } => out.extend([reason.as_str(), channel.as_str()]),
         E::OpinionDrafted { facts, basis, text, .. } => out.extend([facts.as_str(), basis.as_str(), text.as_str()]),
         E::Rated { reason, .. } => out.extend(reason.as_deref()),
@@ -97,7 +97,7 @@ mod tests {
             recorded_at: reg.received_at,
             actor: "x".into(),
             note: Some("电话回访".into()),
-            data: EventData::Answered { answer: "告知申请条件".into() },
+            data: EventData::Answered { answer: "告知申请条件".into(), cited: Vec::new() },
         };
         let text = case_text(&reg, std::slice::from_ref(&reply));
         for part in ["王秀英", "向阳街", "申请低保被拒绝", "电话回访", "告知申请条件"] {

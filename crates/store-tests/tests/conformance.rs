@@ -1475,6 +1475,54 @@ async fn twn_2_unit_territories_are_kept_per_unit(store: &dyn Store) {
 }
 conformance!(twn_2_unit_territories_are_kept_per_unit, twn_2_unit_territories_are_kept_per_unit);
 
+/// FED-9: a policy is kept with its numbered articles, read back in order, listed with its count;
+/// a shipped one is added once.
+async fn fed_9_policies_are_kept_with_their_articles(store: &dyn Store) {
+    let (_, xz, _, _) = tree(store).await;
+    let shipped = huiyin_core::policy::PolicyDraft {
+        title: Some("信访工作条例".into()),
+        issuer: Some("中共中央、国务院".into()),
+        issued_on: Some("2022-02-25".into()),
+        source: Some("新华社 😀".into()),
+        text: Some(include_str!("../../../data/policies/xinfang-gongzuo-tiaoli.txt").into()),
+    }
+    .parse()
+    .unwrap();
+    let first = store.add_policy(&shipped, Some("xinfang"), None, None, Utc::now()).await.unwrap();
+    let again = store.add_policy(&shipped, Some("xinfang"), None, None, Utc::now()).await.unwrap();
+    assert_eq!(first, again, "a shipped policy is added once");
+    let local = huiyin_core::policy::PolicyDraft {
+        title: Some("西镇困难群众救助办法".into()),
+        issuer: Some("西镇人民政府".into()),
+        text: Some("第一条 救助对象。\n第二条 救助标准。".into()),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let id = store.add_policy(&local, None, Some(xz), None, Utc::now()).await.unwrap();
+    let all = store.policies().await.unwrap();
+    assert_eq!(all.len(), 2);
+    let kept = all.iter().find(|p| p.id == first).unwrap();
+    assert_eq!(
+        (kept.articles, kept.shipped.as_deref(), kept.source.as_deref()),
+        (21, Some("xinfang"), Some("新华社 😀"))
+    );
+    let (record, articles) = store.policy(id).await.unwrap().unwrap();
+    assert_eq!((record.unit_id, record.issued_on), (Some(xz), None));
+    assert_eq!(articles, local.articles);
+    assert!(store.policy(id + 100).await.unwrap().is_none());
+    let every = store.policy_articles().await.unwrap();
+    assert_eq!(every.len(), 23);
+    let opinion = every.iter().find(|a| a.policy_id == first && a.article.number == 32).unwrap();
+    assert_eq!((opinion.title.as_str(), opinion.article.label.as_str()), ("信访工作条例", "第三十二条"));
+    assert!(store.withdraw_policy(id, Utc::now()).await.unwrap());
+    assert!(!store.withdraw_policy(id, Utc::now()).await.unwrap(), "once");
+    assert_eq!(store.policies().await.unwrap().len(), 1, "a withdrawn policy is not listed");
+    assert_eq!(store.policy_articles().await.unwrap().len(), 21, "nor searched or cited");
+    assert!(store.policy(id).await.unwrap().unwrap().0.withdrawn_at.is_some(), "but still read");
+}
+conformance!(fed_9_policies_are_kept_with_their_articles, fed_9_policies_are_kept_with_their_articles);
+
 /// CDR-4: a service request is kept as taken — done on the spot at once, or guided to a cadre who
 /// records it done once — and listed by unit and time, newest first.
 async fn cdr_4_service_requests_are_kept_and_done_once(store: &dyn Store) {
@@ -2598,7 +2646,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; DROP TABLE policy_articles; DROP TABLE policies; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2631,7 +2679,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE reception_months; \
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
-            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; \
+            DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; DROP TABLE policy_articles; DROP TABLE policies; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -24,6 +24,7 @@ mod gifts;
 mod key_petitioners;
 mod meetings;
 mod notices;
+mod policies;
 mod reception;
 mod screenings;
 mod search;

@@ -24,6 +24,7 @@ mod gifts;
 mod key_petitioners;
 mod meetings;
 mod notices;
+mod policies;
 pub mod ranking;
 pub mod reach;
 mod reception;
@@ -51,6 +52,7 @@ pub use gifts::*;
 pub use key_petitioners::*;
 pub use meetings::*;
 pub use notices::*;
+pub use policies::*;
 pub use reception::*;
 pub use screenings::*;
 pub use search::*;
@@ -87,6 +89,7 @@ pub trait Store:
     + MeetingStore
     + ReceptionStore
     + ScreeningStore
+    + PolicyStore
     + ServiceRequestStore
     + SubmissionStore
     + TallyStore
@@ -107,8 +110,8 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, CharterStore, CommunityBodyStore, ComplaintStore, DocumentStore,
-        DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, ReceptionStore, ScreeningStore,
-        SearchStore, ServiceRequestStore, SessionStore, SettingStore, Store, SubmissionStore, SupervisionStore,
-        TallyStore, TrainingStore, UnitStore,
+        DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, PolicyStore, ReceptionStore,
+        ScreeningStore, SearchStore, ServiceRequestStore, SessionStore, SettingStore, Store, SubmissionStore,
+        SupervisionStore, TallyStore, TrainingStore, UnitStore,
     };
 }

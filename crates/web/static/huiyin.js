@@ -2,7 +2,8 @@
 // inline script: a button with `data-print` prints the page; a form with `data-confirm` asks first;
 // a button with `data-use-petitioner` fills the registration form with an earlier case's petitioner;
 // a picker of people with `data-narrowed-by="unit"` lists only those within the unit chosen beside it;
-// a group of classes offered first for one unit (`data-for-unit`) steps aside when another is chosen.
+// a group of classes offered first for one unit (`data-for-unit`) steps aside when another is chosen;
+// a list of articles to cite is narrowed to those holding what is typed in its `data-filters` box.
 document.addEventListener('click', (event) => {
   if (event.target.closest('[data-print]')) window.print();
 });
@@ -148,3 +149,18 @@ document.addEventListener('input', (event) => {
     }
   }, 1000);
 })();
+
+// 政策法规库 (FED-9): typing in an article list's filter shows only the articles holding every word
+// typed; a ticked article always stays in sight.
+document.addEventListener('input', (event) => {
+  const box = event.target.closest('input[data-filters]');
+  if (!box) return;
+  const list = document.getElementById(box.dataset.filters);
+  if (!list) return;
+  const words = box.value.trim().split(/\s+/).filter(Boolean);
+  for (const label of list.querySelectorAll('label')) {
+    const ticked = label.querySelector('input:checked');
+    const text = label.textContent;
+    label.hidden = !ticked && !words.every((w) => text.includes(w));
+  }
+});

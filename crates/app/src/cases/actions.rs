@@ -192,7 +192,11 @@ pub async fn act(
         CaseAction::Answer(d) => {
             let answer =
                 text::required("answer", d.answer.as_deref(), text::limits::CONTENT).map_err(ValidationErrors::from)?;
-            (lifecycle::answer(&file.state, role, in_holding_unit, answer)?, meta(&d.note, &d.at)?)
+            let mut data = lifecycle::answer(&file.state, role, in_holding_unit, answer)?;
+            if let EventData::Answered { cited, .. } = &mut data {
+                *cited = crate::policies::cite(state, &d.articles).await?;
+            }
+            (data, meta(&d.note, &d.at)?)
         }
         CaseAction::Reject(d) => {
             let reason = lifecycle::required_text("reason", &d.reason)?;
@@ -238,7 +242,11 @@ pub async fn act(
             (lifecycle::escalate(&file.state, role, in_holding_unit, above, reason)?, meta(&d.note, &d.at)?)
         }
         CaseAction::Opinion(d) => {
-            (lifecycle::opinion(&file.state, in_holding_unit, d.parse()?)?, meta(&d.note, &d.at)?)
+            let mut data = lifecycle::opinion(&file.state, in_holding_unit, d.parse()?)?;
+            if let EventData::OpinionDrafted { cited, .. } = &mut data {
+                *cited = crate::policies::cite(state, &d.articles).await?;
+            }
+            (data, meta(&d.note, &d.at)?)
         }
         CaseAction::Approve(d) => {
             let approval =

@@ -154,6 +154,9 @@ pub struct Pickers {
     /// or administrator, the active staff of their units who may be ordered to: not yet standing
     /// aside, neither owning nor leading the case.
     pub recusable: Vec<Choice>,
+    /// 政策法规库 (FED-9): the articles an opinion or an answer may cite, `policy:number`, labelled
+    /// with their name and first words.
+    pub articles: Vec<Choice>,
 }
 
 /// How staff are named in a picker: “王秀英(接访员)· 西山社区”.
@@ -201,7 +204,7 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
         Some(code) => units.iter().find(|u| u.code == code.as_str()).cloned(),
         None => {
             let place = huiyin_core::territory::Location { text: file.registration.place.clone(), point: None };
-            crate::territories::route(state, &place).await?
+            crate::territories::route(state, &place, |_| true, accused).await?
         }
     };
     let person_choice = |u: &User| Choice {
@@ -263,6 +266,11 @@ pub async fn pickers(state: &AppState, actor: &Actor, file: &CaseFile) -> AppRes
         accusable_units: units.iter().filter_map(|u| unit_choice(u.id)).collect(),
         accusable_staff: staff.iter().map(|u| person_choice(u)).collect(),
         recusable,
+        articles: crate::policies::article_choices(state)
+            .await?
+            .into_iter()
+            .map(|(value, label, first)| Choice { value, label: format!("{label} {first}"), ..Default::default() })
+            .collect(),
     })
 }
 

@@ -54,14 +54,12 @@ pub async fn check_registration(
     name_the_accused_person(state, actor, &mut registration).await?;
     // Units named elsewhere in the registration must exist, though they may lie outside the scope.
     let mut errors = Vec::new();
-    // SCH-1: a unit that receives only some people asks how the petitioner stands to it, at the
-    // counter; an online petition, which the public files without the question, is asked by the
-    // receiver who takes it.
+    // SCH-1: a unit that receives only some people asks a visitor or caller how they stand to it.
+    // A letter or an online petition may not say: the receiver who finds an outsider's flags it
+    // (研判提示 非受理对象) and guides them elsewhere alike.
     let scope = crate::presets::terms_for(state, unit_id).await?.scope;
-    if scope.as_ref().is_some_and(|s| s.asks_relation())
-        && registration.relation.is_none()
-        && !is_system_account(&actor.user.username)
-    {
+    let asked = matches!(registration.channel, Channel::Visit | Channel::Phone);
+    if asked && scope.as_ref().is_some_and(|s| s.asks_relation()) && registration.relation.is_none() {
         errors.push(FieldError::new("relation", Invalid::Required));
     }
     if let Some(forwarded) = &registration.forwarded_from {

@@ -336,14 +336,14 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
             addressee: Some(petitioner(file)),
             paragraphs: vec![
                 format!("{}一事,本机关已于{}依法受理。", matter(file), views::day_zh(at)),
-                "根据《信访工作条例》第三十二条的规定,本机关将自受理之日起六十日内办结并书面答复;情况复杂的,经批准可适当延长,延长期限不超过三十日,并告知您延期理由。".into(),
+                "根据《信访工作条例》第三十四条的规定,本机关将自受理之日起六十日内办结并书面答复;情况复杂的,经批准可适当延长,延长期限不超过三十日,并告知您延期理由。".into(),
                 format!("您可凭信访件编号 {number} 和查询码查询办理进展。"),
             ],
             ..letter(file, issuer, "信访事项受理告知书", at)
         },
         // SCH-1: a petitioner the unit does not receive is guided elsewhere in writing (引导告知).
         (DocKind::RejectionNotice, EventData::Rejected { reason, channel })
-            if file.state.flags.contains(&Flag::OutsidePetitioners) =>
+            if file.state.outside_scope(Flag::OutsidePetitioners) =>
         {
             Letter {
                 addressee: Some(petitioner(file)),
@@ -404,7 +404,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
                 addressee: Some(petitioner(file)),
                 paragraphs: vec![
                     format!(
-                        "{}一事,本机关已于{accepted}受理。因{reason},根据《信访工作条例》第三十二条的规定,经本机关负责人批准,办理期限延长 {days} 日{due}。我们将在延长的期限内出具处理意见。",
+                        "{}一事,本机关已于{accepted}受理。因{reason},根据《信访工作条例》第三十四条的规定,经本机关负责人批准,办理期限延长 {days} 日{due}。我们将在延长的期限内出具处理意见。",
                         matter(file)
                     ),
                     "特此告知。".into(),
@@ -443,7 +443,7 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
                 .events
                 .iter()
                 .rfind(|e| e.seq < event.seq && matches!(e.data, EventData::OpinionDrafted { .. }))?;
-            let EventData::OpinionDrafted { outcome, facts, basis, text } = &draft.data else { return None };
+            let EventData::OpinionDrafted { outcome, facts, basis, text, cited } = &draft.data else { return None };
             // The round is told by how many review requests came before this reply.
             let round = file
                 .events
@@ -460,21 +460,26 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
                 Outcome::Explain => "对您反映的问题作出解释说明",
                 Outcome::Reject => "对您的请求不予支持",
             };
-            Letter {
-                addressee: Some(petitioner(file)),
-                paragraphs: vec![
-                    format!("{}一事,本机关经调查核实,现答复如下:", matter(file)),
-                    format!("一、查明的事实和理由:{facts}"),
-                    format!("二、处理意见:{outcome_text}。{text}"),
-                    format!("三、依据:{basis}。"),
-                    match round {
-                        0 => "如对本处理意见不服,可自收到本意见书之日起三十日内,向本机关的上一级机关请求复查。".into(),
-                        1 => "如对本复查意见不服,可自收到本意见书之日起三十日内,向复查机关的上一级机关请求复核。".into(),
-                        _ => "本复核意见为终结意见。对同一事实和理由再提出信访事项的,不再受理。".into(),
-                    },
-                ],
-                ..letter(file, issuer, title, at)
-            }
+            let cited_after = if cited.is_empty() {
+                String::new()
+            } else {
+                let labels: Vec<&str> = cited.iter().map(|c| c.label.as_str()).collect();
+                format!("所依据的条文:{}(原文附后)。", labels.join("、"))
+            };
+            let mut paragraphs = vec![
+                format!("{}一事,本机关经调查核实,现答复如下:", matter(file)),
+                format!("一、查明的事实和理由:{facts}"),
+                format!("二、处理意见:{outcome_text}。{text}"),
+                format!("三、依据:{basis}。{cited_after}"),
+                match round {
+                    0 => "如对本处理意见不服,可自收到本意见书之日起三十日内,向本机关的上一级机关请求复查。".into(),
+                    1 => "如对本复查意见不服,可自收到本意见书之日起三十日内,向复查机关的上一级机关请求复核。".into(),
+                    _ => "本复核意见为终结意见。对同一事实和理由再提出信访事项的,不再受理。".into(),
+                },
+            ];
+            // FED-9, GEN-4: the articles cited, as they read when cited.
+            paragraphs.extend(cited_articles(cited));
+            Letter { addressee: Some(petitioner(file)), paragraphs, ..letter(file, issuer, title, at) }
         }
         (DocKind::ReturnVisitRecord, EventData::ReturnVisited { method, outcome, rating, reopened }) => Letter {
             paragraphs: vec![format!("回访情况:{outcome}")],
@@ -491,6 +496,17 @@ fn compose(file: &CaseFile, kind: DocKind, event: &Event, issuer: &Issuer, names
         _ => return None,
     };
     Some(doc)
+}
+
+/// The articles an opinion cites, as printed after it (FED-9): a heading, then each article by
+/// its name and words, its paragraphs run on.
+fn cited_articles(cited: &[huiyin_core::policy::Citation]) -> Vec<String> {
+    if cited.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec!["附:所依据的法律法规条文".to_owned()];
+    out.extend(cited.iter().map(|c| format!("{} {}", c.label, c.text.replace('\n', " "))));
+    out
 }
 
 /// The handling opinion as it will print if replied at `at`: the draft awaiting approval (or
@@ -673,6 +689,7 @@ mod tests {
             facts: "属实".into(),
             basis: "《残疾人保障法》".into(),
             text: "恢复发放".into(),
+            cited: Vec::new(),
         };
         let first = file_with(vec![
             EventData::Accepted {},

@@ -156,7 +156,8 @@ pub async fn submit_online(
 /// code of the unit it goes to, and whether that was found by the place (TWN-2), not chosen.
 pub async fn check_petition(state: &AppState, draft: &CaseDraft) -> AppResult<(String, bool)> {
     let mut routed = draft.clone();
-    let by_place = crate::territories::route_draft(state, &mut routed, None).await?;
+    let actor = online_actor(state).await?;
+    let by_place = crate::territories::route_draft(state, &actor, &mut routed, None).await?;
     checked_petition(state, &routed, Utc::now()).await?;
     Ok((routed.unit.unwrap_or_default(), by_place))
 }
@@ -171,7 +172,7 @@ async fn checked_petition(
     let actor = online_actor(state).await?;
     let mut online = draft.clone();
     // TWN-2: a petition that names a place but no unit goes to the unit whose territory holds it.
-    crate::territories::route_draft(state, &mut online, None).await?;
+    crate::territories::route_draft(state, &actor, &mut online, None).await?;
     online.channel = Some("online".into());
     online.received_at = None;
     online.flags.clear();

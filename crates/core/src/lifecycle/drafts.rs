@@ -19,6 +19,10 @@ pub struct OpinionDraft {
     pub basis: Option<String>,
     /// The opinion's text to the petitioner.
     pub text: Option<String>,
+    /// Articles of the policy library cited as its legal basis, each `policy:number` (`1:32`);
+    /// the 处理意见书 prints them (FED-9).
+    #[serde(default)]
+    pub articles: Vec<String>,
     pub note: Option<String>,
     pub at: Option<String>,
 }
@@ -99,6 +103,9 @@ pub struct ReturnOpinionDraft {
 pub struct AnswerDraft {
     /// The answer given, with the policy or law cited (FED-9).
     pub answer: Option<String>,
+    /// Articles of the policy library the answer rests on, each `policy:number` (`1:32`).
+    #[serde(default)]
+    pub articles: Vec<String>,
     pub note: Option<String>,
     pub at: Option<String>,
 }

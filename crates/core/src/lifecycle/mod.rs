@@ -33,7 +33,7 @@ pub fn answer(state: &CaseState, role: Role, in_holding_unit: bool, answer: Stri
     allowed_in("answer", state, &[Status::Registered])?;
     held(in_holding_unit)?;
     received_here(state)?;
-    Ok(EventData::Answered { answer })
+    Ok(EventData::Answered { answer, cited: Vec::new() })
 }
 
 /// 不予受理 (GEN-3, TWN-3, SCH-6): with the reason and the proper channel.
@@ -127,7 +127,7 @@ pub fn opinion(
         return Err(Refusal::NotHoldingUnit);
     }
     let (outcome, facts, basis, text) = parsed;
-    Ok(EventData::OpinionDrafted { outcome, facts, basis, text })
+    Ok(EventData::OpinionDrafted { outcome, facts, basis, text, cited: Vec::new() })
 }
 
 /// 审批 (TWN-11): each leader of the holding unit (or above it) once; the last needed approval
@@ -362,7 +362,7 @@ pub fn accept(state: &CaseState, role: Role, in_holding_unit: bool) -> Result<Ev
 /// or a transfer), never accepted, answered or assigned here, until the flag is cleared with the
 /// reason (the relation checked).
 fn received_here(state: &CaseState) -> Result<(), Refusal> {
-    if state.flags.contains(&Flag::OutsidePetitioners) {
+    if state.outside_scope(Flag::OutsidePetitioners) {
         return Err(Refusal::OutsidePetitioners);
     }
     Ok(())
@@ -452,6 +452,7 @@ mod tests {
             first_receiver: "a".into(),
             owner: "a".into(),
             holding_unit: "XS".into(),
+            registering_unit: "XS".into(),
             flags: BTreeSet::new(),
             reported_to: Vec::new(),
             stage: Default::default(),

@@ -126,6 +126,115 @@ fn twn_11_opinion_needs_both_leaders_approval(backend: Backend) {
 }
 both_backends!(twn_11_opinion_needs_both_leaders_approval);
 
+/// FED-9 (四要: answer in line with policy): the policy library holds 《信访工作条例》 as shipped,
+/// searched with the case search's words; supervisors, leaders and administrators add a local
+/// policy from its text (an officer may not; a bad one is refused on its field and adds nothing);
+/// an opinion cites articles by picking them, an article the library lacks refused on its field,
+/// and the 处理意见书 prints the cited articles' words; an on-the-spot answer (FED-15) cites too.
+fn fed_9_opinions_and_answers_cite_the_policy_library(backend: Backend) {
+    let Some(w) = World::new(backend) else { return };
+    let (_, listed) = get(&w.server, &w.tokens["wang"], "/api/v1/policies");
+    let regulation = listed.as_array().unwrap().iter().find(|p| p["title"] == "信访工作条例").cloned().unwrap();
+    assert_eq!((&regulation["shipped"], &regulation["articles"]), (&json!(true), &json!(21)), "{listed}");
+    let xf = regulation["id"].as_i64().unwrap();
+
+    let (status, hits) = get(&w.server, &w.tokens["wang"], "/api/v1/policies/search?q=%E5%A4%8D%E6%9F%A5");
+    assert_eq!(status, 200, "{hits}");
+    let hits = hits.as_array().unwrap();
+    assert!(hits.iter().all(|h| h["article"]["text"].as_str().unwrap().contains("复查")), "{hits:?}");
+    assert!(
+        hits.iter().any(|h| h["label"] == "《信访工作条例》第三十五条" && h["cite"] == format!("{xf}:35").as_str())
+    );
+    assert!(hits[0]["highlight"].as_array().unwrap().iter().any(|f| f["match"] == true));
+    let (_, nothing) = get(&w.server, &w.tokens["wang"], "/api/v1/policies/search?q=");
+    assert_eq!(nothing, json!([]));
+
+    let local = json!({"title": "《西山社区困难群众临时救助办法》", "issuer": "西山社区居民委员会", "issued_on": "2025-03-01",
+        "text": "第一章 总则\n第一条 为及时救助困难群众,制定本办法。\n第二条 因病、因灾致生活困难的居民,可申请临时救助。\n第三条 本办法自发布之日起施行。"});
+    let (status, refused) = post(&w.server, &w.tokens["wang"], "/api/v1/policies", &local);
+    assert_eq!(status, 403, "{refused}");
+    let (status, refused) =
+        post(&w.server, &w.tokens["lead1"], "/api/v1/policies", &json!({"title": "无正文", "issuer": "西山社区"}));
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("text")), "{refused}");
+    let (status, added) = post(&w.server, &w.tokens["lead1"], "/api/v1/policies", &local);
+    assert_eq!(status, 201, "{added}");
+    assert_eq!(
+        (added["title"].as_str(), added["text"].as_array().unwrap().len()),
+        (Some("西山社区困难群众临时救助办法"), 3)
+    );
+    let local_id = added["id"].as_i64().unwrap();
+    let (_, read) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/policies/{local_id}"));
+    assert_eq!(read["text"][1]["chapter"], "总则");
+
+    // The opinion cites two articles; one the library lacks is refused on its field.
+    let id = w.register(visit());
+    w.ok("wang", id, "accept", json!({}));
+    let mut cited = opinion();
+    cited["articles"] = json!([format!("{xf}:32"), format!("{local_id}:2"), format!("{xf}:99")]);
+    w.refused("wang", id, "opinion", cited.clone(), 422, "not_a_choice");
+    cited["articles"] = json!([format!("{xf}:32"), format!("{local_id}:2")]);
+    let drafted = w.ok("wang", id, "opinion", cited);
+    let event = drafted["events"].as_array().unwrap().last().unwrap().clone();
+    let labels: Vec<&str> =
+        event["details"]["cited"].as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["《信访工作条例》第三十二条", "《西山社区困难群众临时救助办法》第二条"], "{event}");
+    w.ok("lead1", id, "approve", json!({}));
+    w.ok("lead2", id, "approve", json!({}));
+    w.ok("wang", id, "reply", json!({}));
+    w.db.account("reader", "XS", huiyin_core::user::Role::Leader, Some("correct horse battery"));
+    let (status, printed) = common::Browser::sign_in(&w.server, "reader", "correct horse battery")
+        .page(&format!("/cases/{id}/documents/opinion"));
+    assert_eq!(status, 200);
+    assert!(
+        printed.contains("所依据的条文:《信访工作条例》第三十二条、《西山社区困难群众临时救助办法》第二条(原文附后)"),
+        "{printed}"
+    );
+    assert!(printed.contains("附:所依据的法律法规条文"), "{printed}");
+    assert!(
+        printed.contains(
+            "《信访工作条例》第三十二条 信访处理意见书应当载明信访人投诉请求、事实和理由、处理意见及其法律法规依据"
+        ),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("《西山社区困难群众临时救助办法》第二条 因病、因灾致生活困难的居民,可申请临时救助。"),
+        "{printed}"
+    );
+
+    // FED-15: an answer on the spot rests on an article too.
+    let other = w.register(visit());
+    let answered = w.ok(
+        "wang",
+        other,
+        "answer",
+        json!({"answer": "可申请临时救助,已告知办理地点。", "articles": [format!("{local_id}:2")]}),
+    );
+    let event = answered["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(event["details"]["cited"][0]["label"], "《西山社区困难群众临时救助办法》第二条", "{event}");
+
+    // Withdrawn (废止), a policy is neither listed, searched nor cited; the opinion printed keeps it.
+    let delete = |who: &str, id: i64| common::delete(&w.server, &w.tokens[who], &format!("/api/v1/policies/{id}")).0;
+    assert_eq!(delete("wang", local_id), 403, "an officer withdraws nothing");
+    assert_eq!(delete("lead1", xf), 403, "the shipped regulation is the installation's");
+    assert_eq!(delete("lead1", local_id), 204);
+    assert_eq!(delete("lead1", local_id), 409, "once");
+    let (_, listed) = get(&w.server, &w.tokens["wang"], "/api/v1/policies");
+    assert!(listed.as_array().unwrap().iter().all(|p| p["id"] != local_id), "{listed}");
+    let late = w.register(visit());
+    w.refused(
+        "wang",
+        late,
+        "answer",
+        json!({"answer": "x", "articles": [format!("{local_id}:2")]}),
+        422,
+        "not_a_choice",
+    );
+    let (_, still) = common::Browser::sign_in(&w.server, "reader", "correct horse battery")
+        .page(&format!("/cases/{id}/documents/opinion"));
+    assert!(still.contains("《西山社区困难群众临时救助办法》第二条 因病、因灾致生活困难的居民"), "{still}");
+}
+both_backends!(fed_9_opinions_and_answers_cite_the_policy_library);
+
 /// FED-16, GEN-3 ¶3, GEN-7: an assignment the receiving unit objects to goes back to the sender;
 /// a case that accuses a unit is never assigned to it.
 fn fed_16_assign_with_objection(backend: Backend) {

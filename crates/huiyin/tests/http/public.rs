@@ -755,7 +755,7 @@ fn twn_2_a_petition_naming_a_place_goes_to_the_unit_of_that_place(backend: Backe
     unrouted.push(("place", "西镇西山路 12 号工地".into()));
     let (status, review) = check(&server, &unrouted, &key);
     assert_eq!(status, 200, "{review}");
-    assert!(review.contains("西山社区") && review.contains("已按问题发生地点确定由该单位办理"), "{review}");
+    assert!(review.contains("<dd>西山社区<br><small>您未选择单位,已按问题发生地点确定由该单位办理"), "{review}");
     let (status, receipt) = send(&server, &review, &[], &[]);
     assert_eq!(status, 200, "{receipt}");
     let (_, listed) = get_status(&server, &wang, "/api/v1/cases?channel=online");
@@ -766,6 +766,14 @@ fn twn_2_a_petition_naming_a_place_goes_to_the_unit_of_that_place(backend: Backe
     );
     let (_, none) = get_status(&server, &dong, "/api/v1/cases");
     assert_eq!(none["total"], 0, "东镇 has nothing of it");
+
+    // GEN-7: a petition about the same place that accuses 西山社区 goes to the unit above it.
+    let mut accusing = unrouted.clone();
+    accusing.retain(|(k, _)| *k != "accused_unit");
+    accusing.push(("accused_unit", "XS".into()));
+    let (status, review) = check(&server, &accusing, &input_value(&form, "submission_key"));
+    assert_eq!(status, 200, "{review}");
+    assert!(review.contains("<dd>西镇<br><small>"), "the accused community never receives it: {review}");
 
     // A place nobody holds: the unit is asked for.
     let mut nowhere = petition("");

@@ -37,7 +37,7 @@ fn flags(case: &Value) -> Vec<&str> {
 /// is flagged, and neither accepted, answered nor assigned until guided elsewhere with a written
 /// 引导告知 (不予受理 naming where to turn) or the flag is cleared with the relation checked.
 fn sch_1_the_school_receives_its_staff_students_and_parents_and_guides_others(backend: Backend) {
-    let Some((_db, server, zhou)) = school(backend) else { return };
+    let Some((db, server, zhou)) = school(backend) else { return };
     let content = "孩子在校被同学欺负,班主任未处理。";
     for (relation, field) in [(None, "relation"), (Some("neighbour"), "relation")] {
         let (status, refused) = post(&server, &zhou, "/api/v1/cases", &visit(relation, "民办学校", content));
@@ -88,6 +88,30 @@ fn sch_1_the_school_receives_its_staff_students_and_parents_and_guides_others(ba
         printed.contains("不属于本单位的信访受理对象") && printed.contains("向西山镇社会事务办公室反映"),
         "{printed}"
     );
+
+    // Transferred away, the case is the receiving unit's to judge by its own scope; sent back by an
+    // objection, the school's scope binds again.
+    let (_, away) =
+        post(&server, &zhou, "/api/v1/cases", &visit(Some("other"), "民办学校", "周边居民反映校门口摊贩。"));
+    let away = away["id"].as_i64().unwrap();
+    let transfer = json!({"unit": "XX-ZWC"});
+    assert_eq!(post(&server, &zhou, &format!("/api/v1/cases/{away}/transfer"), &transfer).0, 200);
+    let zwc = db.account("zwc", "XX-ZWC", Role::Officer, None);
+    let objection = json!({"reason": "不属本处室职责"});
+    assert_eq!(post(&server, &zwc, &format!("/api/v1/cases/{away}/object"), &objection).0, 200);
+    let (status, refused) = post(&server, &zhou, &format!("/api/v1/cases/{away}/accept"), &json!({}));
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("outside_petitioners")), "{refused}");
+    assert_eq!(post(&server, &zhou, &format!("/api/v1/cases/{away}/transfer"), &transfer).0, 200);
+    let (status, accepted) = post(&server, &zwc, &format!("/api/v1/cases/{away}/accept"), &json!({}));
+    assert_eq!(status, 200, "{accepted}");
+
+    // A letter need not say how its writer stands to the school: it registers without, unflagged.
+    let mut letter = visit(None, "民办学校", "来信反映食堂卫生。");
+    letter["channel"] = json!("letter");
+    let (status, letter) = post(&server, &zhou, "/api/v1/cases", &letter);
+    assert_eq!(status, 201, "{letter}");
+    let (_, letter) = get(&server, &zhou, &format!("/api/v1/cases/{}", letter["id"]));
+    assert!(letter.get("relation").is_none() && flags(&letter).is_empty(), "{letter}");
 
     // A relation found wrong: the flag cleared with the reason, the case is the school's.
     let (_, mistaken) =

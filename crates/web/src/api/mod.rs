@@ -17,6 +17,7 @@ mod limits;
 mod matters;
 mod measures;
 mod meetings;
+mod policies;
 mod public;
 mod reception;
 mod saved_filters;
@@ -123,6 +124,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "units", description = "The unit tree (TWN-1): listed and renamed by administrators"),
          (name = "duty", description = "值班表: a unit's duty pattern, its month's rota and swaps, who is on duty today (CDR-1, SCH-5, TWN-6, TWN-7, FED-3); 领导接访安排: the month's leaders' reception days, drafted and published (TWN-7, TWN-8, TWN-9); reception sessions (TWN-10) and the registers of key petitioners (重点信访人)"),
          (name = "service", description = "办事: a resident's request for a service rather than a petition, taken by the first staff member asked, done on the spot or guided to the cadre responsible, who records it done; no case, no limit, no place in the petition measures (CDR-4, CDR-2)"),
+         (name = "policies", description = "政策法规库: laws, regulations and local policies as numbered articles, searched as cases are; an opinion or an on-the-spot answer cites articles, and the 处理意见书 prints them (FED-9)"),
          (name = "integrity", description = "廉洁: the register of gifts, banquets and favours staff refused, reviewed by a supervisor (SCH-8); training sessions and each staff member's standing against the unit's training interval (FED-14); complaints against staff, investigated and concluded, never shown to the person complained about (FED-12, CDR-5)"),
          (name = "democracy", description = "社区民主管理: a community's charter and conventions with numbered versions and their differences (DEM-1), its three bodies with their cadence, rules and members (DEM-2 … DEM-5), their meetings: called by whom the seed names (the congress on a third of the representatives' request), attended, quorate or not, and deciding by the rules' majority (DEM-3 … DEM-5)"))
 )]
@@ -202,6 +204,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reception::record_session, reception::list_sessions))
         .routes(routes!(reception::get_session))
         .routes(routes!(reception::session_summary_pdf))
+        .routes(routes!(policies::list_policies, policies::add_policy))
+        .routes(routes!(policies::search_policies))
+        .routes(routes!(policies::get_policy, policies::withdraw_policy))
         .routes(routes!(gifts::list_gifts, gifts::record_gift))
         .routes(routes!(gifts::gift_summary))
         .routes(routes!(gifts::review_gift))

@@ -84,7 +84,7 @@ pub(super) async fn file_request(state: &AppState, form: &HashMap<String, String
         place_unit: attribute("place_unit"),
         ..Default::default()
     };
-    huiyin_app::territories::route_draft(state, &mut draft, point).await?;
+    huiyin_app::territories::route_draft(state, &actor, &mut draft, point).await?;
     let now = Utc::now();
     let (registration, unit_id) = huiyin_app::public::check_online_registration(state, &actor, &draft, now).await?;
     let (id, query_code) = cases::write_registration(state, &actor, registration, unit_id, now).await?;

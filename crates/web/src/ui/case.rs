@@ -153,6 +153,15 @@ pub(super) struct CasePage {
     handling_due: Option<chrono::NaiveDate>,
 }
 
+/// The articles an answer or opinion cites, as the timeline names them (FED-9).
+fn cited_line(cited: &[huiyin_core::policy::Citation]) -> String {
+    if cited.is_empty() {
+        return String::new();
+    }
+    let labels: Vec<&str> = cited.iter().map(|c| c.label.as_str()).collect();
+    format!(";依据:{}", labels.join("、"))
+}
+
 /// What an event says on the timeline, with people by their names (`names`).
 pub(super) fn event_summary(data: &EventData, names: &Names) -> String {
     match data {
@@ -162,7 +171,7 @@ pub(super) fn event_summary(data: &EventData, names: &Names) -> String {
         | EventData::Replied {}
         | EventData::Taken {}
         | EventData::Closed {} => String::new(),
-        EventData::Answered { answer } => format!("答复:{answer}"),
+        EventData::Answered { answer, cited } => format!("答复:{answer}{}", cited_line(cited)),
         EventData::Rejected { reason, channel } => format!("理由:{reason};告知途径:{channel}"),
         EventData::RegisteredOnly { reason } => reason.clone(),
         EventData::Assigned { unit, owner } => {
@@ -175,8 +184,8 @@ pub(super) fn event_summary(data: &EventData, names: &Names) -> String {
         EventData::Transferred { unit } => format!("转办至 {}", names.unit(unit)),
         EventData::Objected { reason, back_to } => format!("退回 {}:{reason}", names.unit(back_to)),
         EventData::Escalated { unit, reason, .. } => format!("上交 {}:{reason}", names.unit(unit)),
-        EventData::OpinionDrafted { outcome, text, .. } => {
-            format!("{}:{}", outcome.label_zh(), views::excerpt(text, 60))
+        EventData::OpinionDrafted { outcome, text, cited, .. } => {
+            format!("{}:{}{}", outcome.label_zh(), views::excerpt(text, 60), cited_line(cited))
         }
         EventData::OpinionReturned { comment } => format!("退回修改:{comment}"),
         EventData::Approved { complete } => {
@@ -378,8 +387,8 @@ pub(super) async fn case_page(
         relation_label: reg.relation.map(|r| r.label_zh()),
         flag_labels: file.state.flags.iter().map(|f| f.label_zh()).collect(),
         final_matter: file.state.flags.contains(&Flag::FinalMatter),
-        outside_petitioners: file.state.flags.contains(&Flag::OutsidePetitioners),
-        outside_matters: file.state.flags.contains(&Flag::OutsideMatters),
+        outside_petitioners: file.state.outside_scope(Flag::OutsidePetitioners),
+        outside_matters: file.state.outside_scope(Flag::OutsideMatters),
         offers,
         route_out: cases::route_out(state, &file).await?,
         forms,
@@ -500,6 +509,12 @@ pub(super) async fn act(
     }
     if let Some(serde_json::Value::String(line)) = fields.remove("participants") {
         fields.insert("participants".into(), serde_json::json!([line]));
+    }
+    // FED-9: the articles cited are ticked boxes `cite:{policy}:{number}`.
+    let cited: Vec<String> = fields.keys().filter_map(|k| k.strip_prefix("cite:")).map(str::to_owned).collect();
+    fields.retain(|k, _| !k.starts_with("cite:"));
+    if !cited.is_empty() {
+        fields.insert("articles".into(), serde_json::json!(cited));
     }
     // The catalogue of actions names every form the case page may post.
     let action = match CaseAction::from_json(&action, serde_json::Value::Object(fields)) {

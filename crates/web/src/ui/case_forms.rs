@@ -66,6 +66,14 @@ impl Field {
         Field::new(name, label, "textarea", true)
     }
 
+    /// The articles of the policy library to cite (FED-9): each a checkbox `cite:{policy}:{number}`.
+    fn articles(choices: &[Choice], label: &str) -> Field {
+        let mut field = Field::new("articles", label, "articles", false);
+        field.choices = choices.to_vec();
+        field.hint = Some("在“政策法规”页可按关键词查找条文。".into());
+        field
+    }
+
     fn optional(mut self) -> Field {
         self.required = false;
         self
@@ -173,7 +181,7 @@ pub(super) struct FormContext<'a> {
 }
 
 /// The flags staff may set.
-const SETTABLE_FLAGS: [Flag; 8] = [
+const SETTABLE_FLAGS: [Flag; 9] = [
     Flag::Urgent,
     Flag::MajorUrgent,
     Flag::Abnormal,
@@ -182,6 +190,8 @@ const SETTABLE_FLAGS: [Flag; 8] = [
     Flag::Joint,
     Flag::SkipLevel,
     Flag::FinalMatter,
+    // SCH-1: an outsider found in a letter or an online petition, then guided elsewhere.
+    Flag::OutsidePetitioners,
 ];
 
 /// The form of one action.
@@ -247,7 +257,10 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
         K::Answer => form(
             "当场答复并办结(求助、咨询法律政策问题)",
             "答复并办结",
-            vec![Field::textarea("answer", "答复内容(注明依据的政策法规)")],
+            vec![
+                Field::textarea("answer", "答复内容(注明依据的政策法规)"),
+                Field::articles(&p.articles, "答复所依据的条文(可多选,FED-9)"),
+            ],
             Some("答复后本件即办结。确定答复并办结吗?"),
         ),
         K::Assign => form(
@@ -319,6 +332,7 @@ pub(super) fn action_form(kind: CaseActionKind, cx: &FormContext<'_>) -> ActionF
                     Field::textarea("facts", "查明的事实和理由"),
                     Field::textarea("basis", "依据"),
                     Field::textarea("text", "处理意见"),
+                    Field::articles(&p.articles, "所依据的法律法规条文(可多选,处理意见书附条文原文)"),
                 ],
                 None,
             );

@@ -23,6 +23,7 @@ mod list;
 mod login;
 mod matters;
 mod meetings;
+mod policies;
 mod receipt;
 mod reception;
 mod register;
@@ -362,6 +363,9 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/cases/bulk", post(bulk::bulk)),
         ("/saved-filters", post(save_filter)),
         ("/saved-filters/{id}/delete", post(delete_filter)),
+        ("/policies", get(policies::policies_page).post(policies::add)),
+        ("/policies/{id}", get(policies::policy_page)),
+        ("/policies/{id}/withdraw", post(policies::withdraw)),
         ("/dashboard", get(dashboard)),
         ("/reports", get(reports::reports_page)),
         ("/reports/export", get(reports::export)),

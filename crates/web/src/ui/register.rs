@@ -161,14 +161,18 @@ pub(super) async fn new_case_page(
 ) -> PageResult<NewCasePage> {
     let channel = Channel::parse("channel", &f.channel).unwrap_or(Channel::Visit);
     let classes = state.classes().await;
+    // SCH-1: asked where the receiver's unit asks it, and wherever a registration was refused for
+    // want of it (a county's staff registering for a school).
     let scope =
         huiyin_app::presets::terms_for(state, staff.actor.user.unit_id).await?.scope.filter(|s| s.asks_relation());
+    let refused_for_it = errors.as_ref().is_some_and(|e| e.iter().any(|e| e.field == "relation"));
     Ok(NewCasePage {
-        relations: match &scope {
-            Some(_) => choices(Relation::ALL.iter().map(|r| (r.code(), r.label_zh())), &f.relation),
-            None => Vec::new(),
+        relations: if scope.is_some() || refused_for_it {
+            choices(Relation::ALL.iter().map(|r| (r.code(), r.label_zh())), &f.relation)
+        } else {
+            Vec::new()
         },
-        received: scope.map(|s| s.relations_zh()).unwrap_or_default(),
+        received: scope.map_or_else(|| "教职工、学生、家长".to_owned(), |s| s.relations_zh()),
         me: staff.me(),
         me_name: staff.actor.user.display_name.clone(),
         on_duty: huiyin_app::duty::on_duty_today(state, &staff.actor)

@@ -138,7 +138,7 @@ impl TerritoryText {
         TerritoryText {
             places: t.places.join("\n"),
             address_prefixes: t.address_prefixes.join("\n"),
-            polygon: t.polygon.iter().map(|p| format!("{},{}", p.lat, p.long)).collect::<Vec<_>>().join("\n"),
+            polygon: t.polygon.iter().map(|[lat, long]| format!("{lat},{long}")).collect::<Vec<_>>().join("\n"),
         }
     }
 
@@ -146,6 +146,14 @@ impl TerritoryText {
     fn draft(&self) -> Result<huiyin_core::territory::TerritoryDraft, ValidationErrors> {
         let lines = |text: &str| -> Vec<String> {
             text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+        };
+        // Names typed on one line with commas or 顿号 are as many names.
+        let names = |text: &str| -> Vec<String> {
+            text.split(['\n', ',', '，', '、', ';', '；'])
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
         };
         let mut polygon = Vec::new();
         let mut errors = Vec::new();
@@ -163,8 +171,8 @@ impl TerritoryText {
         match ValidationErrors::from_vec(errors) {
             Some(errors) => Err(errors),
             None => Ok(huiyin_core::territory::TerritoryDraft {
-                places: Some(lines(&self.places)),
-                address_prefixes: Some(lines(&self.address_prefixes)),
+                places: Some(names(&self.places)),
+                address_prefixes: Some(names(&self.address_prefixes)),
                 polygon: Some(polygon),
             }),
         }
