@@ -148,7 +148,8 @@ fn seed_school_walks_the_school_reception_system(backend: Backend) {
     assert!(docs.to_string().contains("extension-notice"), "SCH-7: the petitioner is told why: {docs}");
 
     // 四、3 接待人员不得接受来访者的馈赠和宴请 (SCH-8): a refused offer is registered.
-    let gift = json!({"kind": "gift", "offered_by": "学生家长", "what": "购物卡一张", "offered_on": "2026-11-20",
+    let today = chrono::Utc::now().with_timezone(&huiyin_core::case::CHINA_OFFSET).date_naive();
+    let gift = json!({"kind": "gift", "offered_by": "学生家长", "what": "购物卡一张", "offered_on": today.to_string(),
                       "handling": "当场谢绝退回"});
     let (status, recorded) = post(&server, &zhou, "/api/v1/gifts", &gift);
     assert_eq!(status, 201, "SCH-8: {recorded}");
