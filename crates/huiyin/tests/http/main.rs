@@ -23,6 +23,7 @@ mod reception;
 mod school_scope;
 mod screening;
 mod search;
+mod seed_community;
 mod seed_federation;
 mod seed_school;
 mod service_requests;
