@@ -24,6 +24,7 @@ mod school_scope;
 mod screening;
 mod search;
 mod seed_community;
+mod seed_community_democratic;
 mod seed_federation;
 mod seed_school;
 mod service_requests;
