@@ -27,6 +27,7 @@ mod seed_community;
 mod seed_community_democratic;
 mod seed_federation;
 mod seed_school;
+mod seed_town;
 mod service_requests;
 mod statistics;
 mod training;
