@@ -145,5 +145,20 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
     if overdue > 0 {
         counts.push(WorkCount { label: "超期未办结的投诉", count: overdue, href: "/complaints", late: true });
     }
-    Ok(Work { counts, online_queue, online_total, mine: mine.page.items })
+    // COM-5: 急事急办 comes first in every queue of the home page: the open urgent cases in scope
+    // counted before everything else, and the actor's own urgent cases before the others.
+    let urgent = ListParams {
+        status: Some("open".to_owned()),
+        flag: Some("urgent".to_owned()),
+        per_page: Some(1),
+        ..Default::default()
+    };
+    let urgent = total(urgent).await?;
+    if urgent > 0 {
+        let href = "/cases?status=open&flag=urgent&sort=due";
+        counts.insert(0, WorkCount { label: "急事急办在办", count: urgent, href, late: true });
+    }
+    let mut mine = mine.page.items;
+    mine.sort_by_key(|c| !c.flags.iter().any(|f| f == "urgent"));
+    Ok(Work { counts, online_queue, online_total, mine })
 }

@@ -477,6 +477,13 @@ fn com_5_urgent_matters_count_by_shorter_limits_and_alert_the_leaders(backend: B
     assert!(due(ordinary, "handling") < sixty, "marked urgent, handling runs 15 日 from the day it is marked");
     assert_eq!((alerts("lead1").len(), alerts("lead2").len()), (2, 3), "the marker is not alerted, the others are");
     assert!(alerts("wang").is_empty() && alerts("cl").is_empty(), "officers are not alerted");
+    // First in the queue: the home page counts the open urgent cases before anything else, and lists
+    // the officer's own urgent case before the others however due.
+    w.db.account("desk", "XS", huiyin_core::user::Role::Officer, Some("correct horse battery"));
+    let (_, home) = common::Browser::sign_in(&w.server, "desk", "correct horse battery").page("/home");
+    let first = home.find("急事急办在办").expect("the urgent count");
+    assert!(home.find("网上信访待领取").is_some_and(|other| first < other), "counted first: {home}");
+    assert!(home.contains("flag=urgent"), "its list is the open urgent cases: {home}");
 }
 both_backends!(com_5_urgent_matters_count_by_shorter_limits_and_alert_the_leaders);
 

@@ -149,7 +149,11 @@ fn seed_community_walks_the_communitys_reception_system(backend: Backend) {
     let rude = json!({"staff": "zhang", "kind": "rudeness", "source": "visit", "occurred_on": today.to_string(),
         "account": "来访时被训斥。", "complainant": "赵投诉", "phone": "13900001111"});
     let (status, complaint) = post(&server, &wang, "/api/v1/complaints", &rude);
-    assert_eq!(status, 201, "CDR-5: recorded against the cadre: {complaint}");
+    assert_eq!(
+        (status, complaint["staff"]["username"].as_str()),
+        (201, Some("zhang")),
+        "CDR-5: against the cadre: {complaint}"
+    );
     let conclusion = json!({"finding": "founded", "summary": "态度生硬属实", "measure": "批评教育"});
     let (status, _) = post(&server, &town, &format!("/api/v1/complaints/{}/conclude", complaint["id"]), &conclusion);
     assert_eq!(status, 200, "CDR-5: followed up and concluded above");

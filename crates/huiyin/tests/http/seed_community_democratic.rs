@@ -47,7 +47,13 @@ fn seed_community_democratic_walks_its_reception_and_democratic_management(backe
     let (status, _) =
         post(&server, &wang, &format!("/api/v1/cases/{id}/report-up"), &json!({"summary": "涉及多户,报镇"}));
     assert_eq!(status, 200, "COM-2");
-    assert_eq!(get(&server, &town, &format!("/api/v1/cases/{id}")).0, 200, "COM-2: the town reads the report");
+    let (_, above) = get(&server, &town, &format!("/api/v1/cases/{id}"));
+    let last = above["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["details"]["to_unit"].as_str()),
+        (Some("reported_up"), Some("XZ")),
+        "COM-2"
+    );
 
     // 接待制度 四、公开办事制度,自觉接受群众监督 (COM-3): hours and procedure on the public page.
     let (status, public) = json_of(agent().get(server.url("/api/v1/public/units/SQ")).call());
@@ -73,12 +79,15 @@ fn seed_community_democratic_walks_its_reception_and_democratic_management(backe
     );
 
     // 民主管理 一、依法制定社区自治章程和公约,严格按照程序修改 (DEM-1): adopted, amended by a decision.
+    let today = huiyin_core::limits::china_day(chrono::Utc::now());
+    let (adopted_on, amended_on) =
+        ((today - chrono::Duration::days(200)).to_string(), (today - chrono::Duration::days(10)).to_string());
     let charter = json!({"kind": "charter", "name": "西山社区居民自治章程", "text": "第一条 居民代表大会每年召开一次。",
-        "adopted_on": "2026-01-10", "adopted_by": "2026年第一次居民代表大会第1号决定"});
+        "adopted_on": adopted_on, "adopted_by": "第一次居民代表大会第1号决定"});
     let (status, adopted) = post(&server, &admin, "/api/v1/units/SQ/charters", &charter);
     assert_eq!(status, 201, "DEM-1: {adopted}");
-    let amendment = json!({"after_version": 1, "text": "第一条 居民代表大会每年召开二次。", "adopted_on": "2026-06-20",
-        "adopted_by": "2026年第二次居民代表大会第3号决定"});
+    let amendment = json!({"after_version": 1, "text": "第一条 居民代表大会每年召开二次。", "adopted_on": amended_on,
+        "adopted_by": "第二次居民代表大会第3号决定"});
     let (status, amended) = post(&server, &admin, &format!("/api/v1/charters/{}/versions", adopted["id"]), &amendment);
     assert_eq!((status, amended["current_version"].as_i64()), (201, Some(2)), "DEM-1: {amended}");
 
@@ -107,7 +116,6 @@ fn seed_community_democratic_walks_its_reception_and_democratic_management(backe
     let council =
         [add("council", "刘主任", "chair"), add("council", "赵成员", "member"), add("council", "钱成员", "member")];
     add("committee", "孙主任", "chair");
-    let today = huiyin_core::limits::china_day(chrono::Utc::now());
     let meeting = |body: &str, by: &str, signers: &[i64], day: chrono::NaiveDate| {
         json!({"body": body, "day": day.to_string(), "starts": "19:00", "place": "社区议事厅",
             "agenda": ["3号楼加装电梯方案"], "convened_by": by, "signers": signers})

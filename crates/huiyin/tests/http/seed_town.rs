@@ -106,7 +106,8 @@ fn seed_town_walks_the_towns_reception_system(backend: Backend) {
     let told = json!({"reason": "属于诉讼程序处理的事项", "channel": "依法向人民法院申请再审"});
     assert_eq!(act(&server, &xf, &legal, "reject", told)["status"], "not_accepted", "TWN-3: told in writing");
 
-    // 三、三 镇级领导接待日……主要解决各村已受理但没有解决的信访事项 (TWN-4): the village sends it up.
+    // 三、三 镇级领导接待日……主要解决各村……没有解决或难予解决好的信访事项以及跨村……解决不了的问题
+    // (TWN-4): the village sends up, as a recorded step, what it cannot solve (before accepting it).
     let village = register(&server, &dc, &visit("XZ-DC", "跨村灌溉水渠纠纷,村里无法调解。"));
     let up = act(&server, &dc, &village, "escalate", json!({"reason": "跨村纠纷,村里无法解决"}));
     assert_eq!(up["holding_unit"], "XZ", "TWN-4: {up}");
@@ -154,7 +155,8 @@ fn seed_town_walks_the_towns_reception_system(backend: Backend) {
     assert!(docs.to_string().contains("来访事项交办通知书"), "TWN-11: the town's assignment notice: {docs}");
     let accepted = act(&server, &sw, &in_session, "accept", json!({}));
     let handling = accepted["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "handling").cloned();
-    assert!(handling.is_some_and(|d| d["due"].is_string()), "TWN-11: the 60 days run");
+    let due: chrono::NaiveDate = handling.and_then(|d| d["due"].as_str().and_then(|d| d.parse().ok())).unwrap();
+    assert!(due >= today + chrono::Days::new(60), "TWN-11: 60 days to the opinion: {due}");
     let opinion = json!({"outcome": "support", "facts": "评定程序有误。", "basis": "《最低生活保障审核确认办法》", "text": "重新评定。"});
     act(&server, &sw, &in_session, "opinion", opinion);
     let once = act(&server, &li, &in_session, "approve", json!({}));
