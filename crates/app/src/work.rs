@@ -68,7 +68,7 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
         counts.push(WorkCount {
             label: "待分办、受理",
             count: total(list(Some("registered"), None, None, "due", 1)).await?,
-            href: "/cases?status=registered&held=unit&sort=due",
+            href: "/cases?status=registered&held=unit&sort=urgent",
             late: false,
         });
     }
@@ -76,7 +76,7 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
         counts.push(WorkCount {
             label: "交办、转办来件待受理",
             count: total(list(Some("assigned"), None, None, "due", 1)).await?,
-            href: "/cases?status=assigned&held=unit&sort=due",
+            href: "/cases?status=assigned&held=unit&sort=urgent",
             late: false,
         });
     }
@@ -84,21 +84,21 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
         counts.push(WorkCount {
             label: "处理意见待审批",
             count: total(list(Some("awaiting_approval"), None, None, "due", 1)).await?,
-            href: "/cases?status=awaiting_approval&held=unit&sort=due",
+            href: "/cases?status=awaiting_approval&held=unit&sort=urgent",
             late: false,
         });
     }
-    let mine = list_cases(state, actor, &list(Some("open"), Some("me"), None, "due", 10)).await?;
+    let mine = list_cases(state, actor, &list(Some("open"), Some("me"), None, "urgent", 10)).await?;
     counts.push(WorkCount {
         label: "我承办未办结的",
         count: mine.page.total,
-        href: "/cases?status=open&owner=me&sort=due",
+        href: "/cases?status=open&owner=me&sort=urgent",
         late: false,
     });
     counts.push(WorkCount {
         label: "我的超期事项",
         count: total(list(None, Some("me"), Some("overdue"), "due", 1)).await?,
-        href: "/cases?owner=me&due=overdue&sort=due",
+        href: "/cases?owner=me&due=overdue&sort=urgent",
         late: true,
     });
     let waiting = |what: &str| ListParams {
@@ -110,13 +110,13 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
     counts.push(WorkCount {
         label: "退回修改的处理意见",
         count: total(waiting("redraft")).await?,
-        href: "/cases?owner=me&waiting=redraft&sort=due",
+        href: "/cases?owner=me&waiting=redraft&sort=urgent",
         late: false,
     });
     counts.push(WorkCount {
         label: "不满意待回访",
         count: total(waiting("return_visit")).await?,
-        href: "/cases?owner=me&waiting=return_visit&sort=due",
+        href: "/cases?owner=me&waiting=return_visit&sort=urgent",
         late: false,
     });
     // FED-14: the staff of one's unit past their training's due day, for those who arrange it.
@@ -146,7 +146,8 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
         counts.push(WorkCount { label: "超期未办结的投诉", count: overdue, href: "/complaints", late: true });
     }
     // COM-5: 急事急办 comes first in every queue of the home page: the open urgent cases in scope
-    // counted before everything else, and the actor's own urgent cases before the others.
+    // counted before everything else, and every list of work (one's own cases, those waiting on the
+    // unit) with its urgent cases first, then by due date.
     let urgent = ListParams {
         status: Some("open".to_owned()),
         flag: Some("urgent".to_owned()),
@@ -155,10 +156,9 @@ pub async fn work(state: &AppState, actor: &Actor) -> AppResult<Work> {
     };
     let urgent = total(urgent).await?;
     if urgent > 0 {
-        let href = "/cases?status=open&flag=urgent&sort=due";
+        let href = "/cases?status=open&flag=urgent&sort=urgent";
         counts.insert(0, WorkCount { label: "急事急办在办", count: urgent, href, late: true });
     }
-    let mut mine = mine.page.items;
-    mine.sort_by_key(|c| !c.flags.iter().any(|f| f == "urgent"));
-    Ok(Work { counts, online_queue, online_total, mine })
+    // The lists the counts open put urgent cases first too (`sort=urgent`).
+    Ok(Work { counts, online_queue, online_total, mine: mine.page.items })
 }

@@ -88,6 +88,13 @@ fn flag_codes(state: &CaseState) -> Vec<&'static str> {
     state.flags.iter().map(|f| f.code()).collect()
 }
 
+/// 0 for a case flagged 急事急办 (COM-5), 1 otherwise: the flags as their JSON text on both backends.
+macro_rules! urgent_first {
+    () => {
+        "CAST(CASE WHEN CAST(c.flags AS TEXT) LIKE '%\"urgent\"%' THEN 0 ELSE 1 END AS BIGINT)"
+    };
+}
+
 pub(super) fn order_by(sort: CaseSort) -> &'static str {
     match sort {
         CaseSort::ReceivedDesc => " ORDER BY c.received_at DESC, c.id DESC",
@@ -95,6 +102,8 @@ pub(super) fn order_by(sort: CaseSort) -> &'static str {
         CaseSort::NumberAsc => " ORDER BY c.case_number ASC",
         CaseSort::NumberDesc => " ORDER BY c.case_number DESC",
         CaseSort::DueAsc => " ORDER BY c.next_due IS NULL, c.next_due, c.id",
+        // An explicit choice for small lists (a holder's work): no index serves the flag.
+        CaseSort::UrgentFirst => concat!(" ORDER BY ", urgent_first!(), ", c.next_due IS NULL, c.next_due, c.id"),
         // Without words to rank by, relevance is recency.
         CaseSort::Relevance => " ORDER BY c.received_at DESC, c.id DESC",
     }
@@ -193,7 +202,7 @@ impl Backend {
         let all_cases: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM case_tally")
             .fetch_one(self.reader())
             .await?;
-        type Key = (i64, chrono::DateTime<chrono::Utc>, String, Option<chrono::NaiveDate>);
+        type Key = (i64, chrono::DateTime<chrono::Utc>, String, Option<chrono::NaiveDate>, i64);
         let mut keys: Vec<Key> = Vec::new();
         for &(part, matched) in parts {
             // One case in fifty or more: the sort order's index finds a page within a few thousand rows.
@@ -201,8 +210,11 @@ impl Backend {
                 ScopePart::Registered if matched.saturating_mul(50) >= all_cases => Access::SortOrder,
                 _ => Access::ScopeIndex,
             };
-            let mut select =
-                sqlx::QueryBuilder::<Db>::new("SELECT c.id, c.received_at, c.case_number, c.next_due FROM cases c");
+            let mut select = sqlx::QueryBuilder::<Db>::new(concat!(
+                "SELECT c.id, c.received_at, c.case_number, c.next_due, ",
+                urgent_first!(),
+                " AS urgent_rank FROM cases c"
+            ));
             push_scope(&mut select, part, &query.scope, access);
             push_filters(&mut select, query);
             select.push(order_by(query.sort));
@@ -216,6 +228,7 @@ impl Backend {
                     row.try_get("received_at")?,
                     row.try_get("case_number")?,
                     row.try_get("next_due")?,
+                    row.try_get("urgent_rank")?,
                 ));
             }
         }
@@ -225,6 +238,7 @@ impl Backend {
             CaseSort::NumberAsc => a.2.cmp(&b.2),
             CaseSort::NumberDesc => b.2.cmp(&a.2),
             CaseSort::DueAsc => (a.3.is_none(), a.3, a.0).cmp(&(b.3.is_none(), b.3, b.0)),
+            CaseSort::UrgentFirst => (a.4, a.3.is_none(), a.3, a.0).cmp(&(b.4, b.3.is_none(), b.3, b.0)),
         });
         Ok(keys.into_iter().map(|k| k.0).collect())
     }

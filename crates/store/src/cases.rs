@@ -110,17 +110,20 @@ pub enum CaseSort {
     NumberDesc,
     /// Earliest open due date first; cases with none last.
     DueAsc,
+    /// 急事急办 first (COM-5), then the earliest open due date, as `DueAsc`.
+    UrgentFirst,
     /// Best match first: the typed phrase word for word, then by rank (full-text search only).
     Relevance,
 }
 
 impl CaseSort {
-    pub const ALL: [CaseSort; 6] = [
+    pub const ALL: [CaseSort; 7] = [
         CaseSort::ReceivedDesc,
         CaseSort::ReceivedAsc,
         CaseSort::NumberAsc,
         CaseSort::NumberDesc,
         CaseSort::DueAsc,
+        CaseSort::UrgentFirst,
         CaseSort::Relevance,
     ];
 
@@ -131,6 +134,7 @@ impl CaseSort {
             CaseSort::NumberAsc => "case_number",
             CaseSort::NumberDesc => "-case_number",
             CaseSort::DueAsc => "due",
+            CaseSort::UrgentFirst => "urgent",
             CaseSort::Relevance => "relevance",
         }
     }

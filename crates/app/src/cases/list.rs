@@ -33,7 +33,8 @@ pub struct ListParams {
     pub to: Option<String>,
     /// Text in the statement, the petitioner's name or the case number.
     pub q: Option<String>,
-    /// `-received_at` (default), `received_at`, `case_number`, `-case_number`, `due` (earliest open deadline first)
+    /// `-received_at` (default), `received_at`, `case_number`, `-case_number`, `due` (earliest open deadline first),
+    /// `urgent` (急事急办 first, then as `due`)
     pub sort: Option<String>,
     /// `overdue`: an open deadline has passed; `soon`: one is due within 3 days (or has passed);
     /// `provisional`: one is provisional (a year's holiday schedule is not loaded, GEN-8).

@@ -477,8 +477,21 @@ fn com_5_urgent_matters_count_by_shorter_limits_and_alert_the_leaders(backend: B
     assert!(due(ordinary, "handling") < sixty, "marked urgent, handling runs 15 日 from the day it is marked");
     assert_eq!((alerts("lead1").len(), alerts("lead2").len()), (2, 3), "the marker is not alerted, the others are");
     assert!(alerts("wang").is_empty() && alerts("cl").is_empty(), "officers are not alerted");
-    // First in the queue: the home page counts the open urgent cases before anything else, and lists
-    // the officer's own urgent case before the others however due.
+    // First in every queue (`sort=urgent`): an urgent case before one due sooner; the default order
+    // by due date is the other way round.
+    let mut late = visit();
+    late["received_at"] = json!((chrono::Utc::now() - chrono::Duration::days(40)).format("%Y-%m-%d").to_string());
+    let late = w.register(late);
+    let order = |sort: &str| -> Vec<i64> {
+        let (_, list) = get(&w.server, &w.tokens["wang"], &format!("/api/v1/cases?status=open&sort={sort}"));
+        list["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect()
+    };
+    let (by_due, urgent_first) = (order("due"), order("urgent"));
+    let at = |ids: &[i64], id: i64| ids.iter().position(|x| *x == id).unwrap();
+    assert!(at(&by_due, late) < at(&by_due, id), "by due date the late one leads: {by_due:?}");
+    assert!(at(&urgent_first, id) < at(&urgent_first, late), "urgent first: {urgent_first:?}");
+    assert_eq!(urgent_first.len(), by_due.len(), "the same cases");
+    // The home page counts the open urgent cases before anything else.
     w.db.account("desk", "XS", huiyin_core::user::Role::Officer, Some("correct horse battery"));
     let (_, home) = common::Browser::sign_in(&w.server, "desk", "correct horse battery").page("/home");
     let first = home.find("急事急办在办").expect("the urgent count");

@@ -402,6 +402,7 @@ pub(super) async fn cases(State(state): State<AppState>, staff: Staff, Query(f):
                 ("case_number", "编号(小→大)"),
                 ("-case_number", "编号(大→小)"),
                 ("due", "期限(近→远)"),
+                ("urgent", "急事急办在前,再按期限"),
             ],
             &f.sort,
         ),
