@@ -6,7 +6,7 @@
 use huiyin_core::user::Role;
 use serde_json::{Value, json};
 
-use crate::common::{Backend, Browser, Db, Server, get, post, put};
+use crate::common::{Backend, Browser, Db, Server, flags_of as flags, get, post, put};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -26,10 +26,6 @@ fn visit(relation: Option<&str>, category: &str, content: &str) -> Value {
         body["relation"] = json!(relation);
     }
     body
-}
-
-fn flags(case: &Value) -> Vec<&str> {
-    case["flags"].as_array().unwrap().iter().filter_map(Value::as_str).collect()
 }
 
 /// SCH-1: the school asks the relation and refuses a registration without one (or with one not

@@ -10,20 +10,9 @@
 use huiyin_core::user::Role;
 use serde_json::{Value, json};
 
-use crate::common::{Backend, Db, Server, agent, get, json as json_of, post, put};
-
-fn register(server: &Server, token: &str, body: &Value) -> Value {
-    let (status, case) = post(server, token, "/api/v1/cases", body);
-    assert_eq!(status, 201, "{body}: {case}");
-    let (_, case) = get(server, token, &format!("/api/v1/cases/{}", case["id"]));
-    case
-}
-
-fn act(server: &Server, token: &str, case: &Value, action: &str, body: Value) -> Value {
-    let (status, after) = post(server, token, &format!("/api/v1/cases/{}/{action}", case["id"]), &body);
-    assert_eq!(status, 200, "{action}: {after}");
-    after
-}
+use crate::common::{
+    Backend, Db, Server, act_ok as act, agent, get, json as json_of, post, put, register_case as register,
+};
 
 fn seed_community_walks_the_communitys_reception_system(backend: Backend) {
     let Some(db) = Db::new(backend) else { return };

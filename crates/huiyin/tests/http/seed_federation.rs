@@ -12,24 +12,10 @@
 use huiyin_core::user::Role;
 use serde_json::{Value, json};
 
-use crate::common::{Backend, Db, Server, agent, get, json as json_of, post, put};
-
-fn register(server: &Server, token: &str, body: &Value) -> Value {
-    let (status, case) = post(server, token, "/api/v1/cases", body);
-    assert_eq!(status, 201, "{body}: {case}");
-    let (_, case) = get(server, token, &format!("/api/v1/cases/{}", case["id"]));
-    case
-}
-
-fn act(server: &Server, token: &str, case: &Value, action: &str, body: Value) -> Value {
-    let (status, after) = post(server, token, &format!("/api/v1/cases/{}/{action}", case["id"]), &body);
-    assert_eq!(status, 200, "{action}: {after}");
-    after
-}
-
-fn flags(case: &Value) -> Vec<&str> {
-    case["flags"].as_array().unwrap().iter().filter_map(Value::as_str).collect()
-}
+use crate::common::{
+    Backend, Db, Server, act_ok as act, agent, flags_of as flags, get, json as json_of, post, put,
+    register_case as register,
+};
 
 fn alerts(server: &Server, token: &str) -> Vec<Value> {
     let (_, n) = get(server, token, "/api/v1/notifications");

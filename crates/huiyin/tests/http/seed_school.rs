@@ -13,21 +13,10 @@
 use huiyin_core::user::Role;
 use serde_json::{Value, json};
 
-use crate::common::{Backend, Db, Server, agent, get, json as json_of, post, put};
-
-fn case(token: &str, server: &Server, body: &Value) -> Value {
-    let (status, case) = post(server, token, "/api/v1/cases", body);
-    assert_eq!(status, 201, "{body}: {case}");
-    let (_, case) = get(server, token, &format!("/api/v1/cases/{}", case["id"]));
-    case
-}
+use crate::common::{Backend, Db, Server, agent, flags_of as flags, get, json as json_of, post, put, register_case};
 
 fn act(server: &Server, token: &str, id: &Value, action: &str, body: Value) -> (u16, Value) {
     post(server, token, &format!("/api/v1/cases/{id}/{action}"), &body)
-}
-
-fn flags(case: &Value) -> Vec<&str> {
-    case["flags"].as_array().unwrap().iter().filter_map(Value::as_str).collect()
 }
 
 fn seed_school_walks_the_school_reception_system(backend: Backend) {
@@ -64,10 +53,10 @@ fn seed_school_walks_the_school_reception_system(backend: Backend) {
     // 一、信访范围: 学校员工及其学生; 学生家长 (SCH-1). Staff, students and parents are received;
     // anyone else is guided elsewhere in writing.
     for relation in ["staff", "student", "parent"] {
-        let received = case(&zhou, &server, &visit(relation, "民办学校", "反映课后服务收费。"));
+        let received = register_case(&server, &zhou, &visit(relation, "民办学校", "反映课后服务收费。"));
         assert!(!flags(&received).contains(&"outside_petitioners"), "SCH-1 {relation}: {received}");
     }
-    let outsider = case(&zhou, &server, &visit("other", "民办学校", "周边居民反映放学时段校门口拥堵。"));
+    let outsider = register_case(&server, &zhou, &visit("other", "民办学校", "周边居民反映放学时段校门口拥堵。"));
     assert!(flags(&outsider).contains(&"outside_petitioners"), "SCH-1: {outsider}");
     let (status, refused) = act(&server, &zhou, &outsider["id"], "accept", json!({}));
     assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("outside_petitioners")), "SCH-1");
@@ -78,7 +67,8 @@ fn seed_school_walks_the_school_reception_system(backend: Backend) {
 
     // 二、1 内容: 教育教学工作方面的问题,宣传解答有关法律法规及政策咨询 (SCH-2). A matter outside
     // teaching is flagged with its paths; a law or policy question is answered on the spot.
-    let question = case(&zhou, &server, &visit("parent", "拖欠农民工工资", "询问家长被拖欠工资可向哪里投诉。"));
+    let question =
+        register_case(&server, &zhou, &visit("parent", "拖欠农民工工资", "询问家长被拖欠工资可向哪里投诉。"));
     assert!(flags(&question).contains(&"outside_matters"), "SCH-2: {question}");
     let answer = json!({"answer": "可向县人力资源和社会保障局劳动保障监察大队投诉。"});
     let (status, answered) = act(&server, &zhou, &question["id"], "answer", answer);
@@ -89,12 +79,12 @@ fn seed_school_walks_the_school_reception_system(backend: Backend) {
     for channel in ["letter", "phone"] {
         let mut taken = visit("parent", "民办学校", "反映食堂饭菜质量。");
         taken["channel"] = json!(channel);
-        assert_eq!(case(&zhou, &server, &taken)["channel"], channel, "SCH-3");
+        assert_eq!(register_case(&server, &zhou, &taken)["channel"], channel, "SCH-3");
     }
     let mut forwarded = visit("parent", "民办学校", "家长反映补课收费。");
     forwarded["channel"] = json!("letter");
     forwarded["forwarded_from"] = json!({"unit": "JYJ", "reference": "西教信转〔2026〕5号"});
-    let forwarded = case(&zhou, &server, &forwarded);
+    let forwarded = register_case(&server, &zhou, &forwarded);
     let answer = json!({"answer": "经核实已停止收费并退还,已向家长说明。"});
     assert_eq!(act(&server, &zhou, &forwarded["id"], "answer", answer).0, 200);
     let report = json!({"summary": "已停止收费并退还,家长满意。"});
@@ -118,7 +108,7 @@ fn seed_school_walks_the_school_reception_system(backend: Backend) {
 
     // 四、1 对不符合相关法律、法规及政策的要求或因现实条件所限无法解答的问题,要耐心向来访人员说明
     // 情况 (SCH-6): what cannot be granted is explained, with the reason recorded.
-    let denied = case(&zhou, &server, &visit("parent", "民办学校", "要求学校为孩子单独开设小班。"));
+    let denied = register_case(&server, &zhou, &visit("parent", "民办学校", "要求学校为孩子单独开设小班。"));
     // Explained on the spot (a written opinion of 解释说明 is the other way): the answer is kept with
     // the case and shown to the petitioner's lookup.
     let explain = json!({"answer": "学校现有师资和教室条件所限,无法单独开设小班,已向家长说明情况。"});
@@ -133,7 +123,7 @@ fn seed_school_walks_the_school_reception_system(backend: Backend) {
     // 及时上报。因特殊原因不能按期办理完毕的,应当及时向有关方面说明情况 (SCH-7).
     let mut letter = visit("parent", "民办学校", "来信反映教师体罚学生。");
     letter["channel"] = json!("letter");
-    let letter = case(&zhou, &server, &letter);
+    let letter = register_case(&server, &zhou, &letter);
     let (status, _) = act(&server, &head, &letter["id"], "instruct", json!({"text": "请教务处五日内核实处理"}));
     assert_eq!(status, 200, "SCH-7: the leader's instruction");
     let (status, assigned) = act(&server, &zhou, &letter["id"], "assign", json!({"unit": "XX-JWC"}));

@@ -400,3 +400,23 @@ pub fn csrf_of(server: &Server, cookie: &str, path: &str) -> String {
     let text = page.body_mut().read_to_string().unwrap();
     text.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
 }
+
+/// Registers a case as `token` (201 asserted) and reads it back whole, as the walks of a case use it.
+pub fn register_case(server: &Server, token: &str, body: &Value) -> Value {
+    let (status, case) = post(server, token, "/api/v1/cases", body);
+    assert_eq!(status, 201, "{body}: {case}");
+    let (_, case) = get(server, token, &format!("/api/v1/cases/{}", case["id"]));
+    case
+}
+
+/// Takes an action on `case` as `token` that must succeed (200 asserted); the case after it.
+pub fn act_ok(server: &Server, token: &str, case: &Value, action: &str, body: Value) -> Value {
+    let (status, after) = post(server, token, &format!("/api/v1/cases/{}/{action}", case["id"]), &body);
+    assert_eq!(status, 200, "{action}: {after}");
+    after
+}
+
+/// A case's flags, by code.
+pub fn flags_of(case: &Value) -> Vec<&str> {
+    case["flags"].as_array().unwrap().iter().filter_map(Value::as_str).collect()
+}
