@@ -36,6 +36,11 @@ pub enum AppError {
     /// Online petitions cannot be taken yet: no unit has been set up.
     #[error("online petitions are not open")]
     NotOpen,
+    /// A backup, restore, export or import that cannot be made (a file, an archive that does not
+    /// fit this huiyin or is damaged, a database that is not empty), said in Chinese; nothing was
+    /// written into the database.
+    #[error("{0}")]
+    Transfer(String),
 }
 
 impl From<ValidationErrors> for AppError {

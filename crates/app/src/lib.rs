@@ -43,6 +43,7 @@ pub mod statistics;
 pub mod supervision;
 pub mod territories;
 pub mod training;
+pub mod transfer;
 pub mod tree;
 pub mod units;
 pub mod views;

@@ -98,6 +98,39 @@ pub async fn drop_database(url: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// What a whole-database transfer does differently on PostgreSQL (`sql::transfer`).
+mod transfer_backend {
+    use sqlx::{PgConnection, Postgres, QueryBuilder, Transaction};
+
+    /// Written after the columns of an insert that gives the ids: identity columns take them.
+    pub const KEEP_IDS: &str = " OVERRIDING SYSTEM VALUE";
+
+    /// A `REPEATABLE READ` read-only transaction: every statement in it sees the database as it was at
+    /// its first, whatever other servers commit meanwhile.
+    pub async fn begin_snapshot(store: &super::PostgresStore) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        store.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await
+    }
+
+    /// Sets every id sequence after the largest id imported, so that the next row gets a new one.
+    pub async fn after_import(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::TEXT FROM information_schema.columns \
+              WHERE table_schema = current_schema() AND column_name = 'id' \
+                AND pg_get_serial_sequence(quote_ident(table_name), 'id') IS NOT NULL",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for table in tables {
+            let mut set = QueryBuilder::<Postgres>::new("SELECT setval(pg_get_serial_sequence(");
+            set.push_bind(table.clone())
+                .push(", 'id'), COALESCE(MAX(id), 0) + 1, false) FROM ")
+                .push(format!("\"{table}\""));
+            set.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Full-text search on PostgreSQL: a `tsvector` per case, built from huiyin's own words (no text
 /// search configuration or extension), with a GIN index.
 mod fulltext {

@@ -219,6 +219,25 @@ mod band_index {
     }
 }
 
+/// What a whole-database transfer does differently on SQLite (`sql::transfer`).
+mod transfer_backend {
+    use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+    /// Written after the columns of an insert that gives the ids: nothing, SQLite takes them.
+    pub const KEEP_IDS: &str = "";
+
+    /// A read transaction on a reader: WAL keeps what its first read sees until it ends, whatever
+    /// the writer commits meanwhile.
+    pub async fn begin_snapshot(store: &super::SqliteStore) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        store.reader.begin().await
+    }
+
+    /// Nothing to set after an import: a rowid after the largest is SQLite's next.
+    pub async fn after_import(_conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+}
+
 /// Deletes the rows of an FTS5 table whose rowids are `case_ids`, in one statement.
 async fn delete_rows(
     conn: &mut sqlx::SqliteConnection,

@@ -2751,3 +2751,223 @@ mod gen_7_renames_logged_before_the_upgrade_become_former_names {
         scratch.finish().await;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The whole database moved (issue 23, FED-13, GEN-11): `TransferStore`.
+
+mod transfer {
+    use super::*;
+    use huiyin_store::transfer::{Cell, ColumnKind, TABLES, TransferItem};
+    use huiyin_store::{Blob, NewIssuedDocument};
+    use huiyin_store_tests::Scratch;
+
+    /// Units (one moved under a unit made after it, so that its parent's id is larger than its
+    /// own), accounts, a case with its events and deadlines, and a document with its bytes.
+    async fn world(store: &dyn Store) -> i64 {
+        let (_, _, xs, _) = tree(store).await;
+        let dz = unit(store, "DZ", "东镇", UnitKind::Town, Some("QX")).await;
+        store.move_unit(xs, dz).await.unwrap();
+        let officer = user(store, "wang", "XS", Role::Officer).await;
+        let reg = registration("XS", "拖欠工资三个月未发放", "2026-11-20T09:00:00Z", "张三");
+        let case = store.register_cases(&[new_case(reg, &officer)]).await.unwrap()[0];
+        let bytes = b"%PDF-1.7 receipt".to_vec();
+        let pdf = Blob { sha256: "9f".repeat(32), media_type: "application/pdf".into(), bytes };
+        let issued_at = "2026-11-20T09:05:00.123456789Z".parse().unwrap();
+        let doc = NewIssuedDocument { kind: "receipt".into(), issued_by: 1, title: "回执".into(), issued_at, pdf };
+        store.keep_issued_document(case, &doc).await.unwrap();
+        dz
+    }
+
+    /// Every row of every table, instants to the microsecond (PostgreSQL keeps no finer).
+    async fn rows(store: &dyn Store) -> Vec<(&'static str, Vec<Vec<Cell>>)> {
+        let (to, mut from) = tokio::sync::mpsc::channel(4);
+        let (read, rows) = tokio::join!(store.export_tables(to), async {
+            let mut rows: Vec<(&'static str, Vec<Vec<Cell>>)> = TABLES.iter().map(|t| (t.name, vec![])).collect();
+            let mut complete = false;
+            while let Some(item) = from.recv().await {
+                match item {
+                    TransferItem::Rows(batch) => rows[batch.table.position()].1.extend(batch.rows),
+                    TransferItem::Complete => complete = true,
+                }
+            }
+            assert!(complete, "an export ends with Complete");
+            rows
+        });
+        read.unwrap();
+        rows.into_iter()
+            .map(|(name, rows)| {
+                let rows = rows
+                    .into_iter()
+                    .map(|row| {
+                        row.into_iter()
+                            .map(|cell| match cell {
+                                Cell::Instant(at) => Cell::Instant(at.trunc_subsecs(6)),
+                                other => other,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                (name, rows)
+            })
+            .collect()
+    }
+
+    async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        let (sender, receiver) = tokio::sync::mpsc::channel(4);
+        let (read, written) = tokio::join!(from.export_tables(sender), to.import_tables(receiver));
+        read.unwrap();
+        written
+    }
+
+    use chrono::SubsecRound;
+
+    /// FED-13, GEN-11: a unit's database goes from SQLite to PostgreSQL and back with every row of
+    /// every table as it was; ids go on after the largest imported; a database that holds data is
+    /// refused and keeps what it held; rows cut short write nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn fed_13_a_database_moves_between_backends_whole() {
+        let sqlite = Scratch::sqlite().await;
+        let Some(postgres) = Scratch::postgres().await else { return };
+        let back = Scratch::sqlite().await;
+        world(&*sqlite.store).await;
+        let before = rows(&*sqlite.store).await;
+        let counted = |name: &str| before.iter().find(|(t, _)| *t == name).map_or(0, |(_, r)| r.len());
+        assert!(counted("units") == 5 && counted("cases") == 1 && counted("blobs") == 1 && counted("case_events") >= 1);
+
+        let written = copy(&*sqlite.store, &*postgres.store).await.unwrap();
+        assert_eq!(written.iter().find(|(t, _)| *t == "units"), Some(&("units", 5)));
+        assert_eq!(rows(&*postgres.store).await, before, "SQLite to PostgreSQL");
+        copy(&*postgres.store, &*back.store).await.unwrap();
+        assert_eq!(rows(&*back.store).await, before, "and back to SQLite");
+
+        // The moved unit reads as it did; new rows take ids after the imported ones.
+        for store in [&*postgres.store, &*back.store] {
+            assert_eq!(
+                store.unit_by_code("XS").await.unwrap().unwrap().parent_id,
+                store.unit_by_code("DZ").await.unwrap().map(|u| u.id)
+            );
+            let next = unit(store, "NX", "新村", UnitKind::Village, Some("DZ")).await;
+            assert!(next > 5, "{next}");
+        }
+
+        // Into a database that holds data: refused, and nothing of it changes.
+        let held = rows(&*back.store).await;
+        let refused = copy(&*sqlite.store, &*back.store).await;
+        assert!(matches!(&refused, Err(StoreError::Transfer(m)) if m.contains("empty")), "{refused:?}");
+        assert_eq!(rows(&*back.store).await, held);
+
+        // Rows that stop before the end (the reader failed): nothing is written, though a unit came.
+        let cut = Scratch::sqlite().await;
+        let (sender, receiver) = tokio::sync::mpsc::channel(4);
+        let (_, written) = tokio::join!(
+            async move {
+                let table = &TABLES[0];
+                let unit = vec![
+                    Cell::Int(1),
+                    Cell::Text("QX".into()),
+                    Cell::Text("清溪县".into()),
+                    Cell::Text("county".into()),
+                    Cell::Null,
+                    Cell::Null,
+                ];
+                sender
+                    .send(TransferItem::Rows(huiyin_store::transfer::TableBatch { table, rows: vec![unit] }))
+                    .await
+                    .unwrap();
+            },
+            cut.store.import_tables(receiver)
+        );
+        assert!(matches!(&written, Err(StoreError::Transfer(_))), "{written:?}");
+        assert!(!cut.store.holds_data().await.unwrap());
+
+        for scratch in [sqlite, postgres, back, cut] {
+            scratch.finish().await;
+        }
+    }
+
+    /// A row of the wrong kind is refused naming its column, and nothing is written.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_row_of_the_wrong_kind_is_refused_naming_its_column() {
+        let scratch = Scratch::sqlite().await;
+        let (sender, receiver) = tokio::sync::mpsc::channel(4);
+        let units = huiyin_store::transfer::TableSpec::named("units").unwrap();
+        let row = vec![
+            Cell::Text("one".into()),
+            Cell::Text("QX".into()),
+            Cell::Text("县".into()),
+            Cell::Text("county".into()),
+            Cell::Null,
+            Cell::Null,
+        ];
+        let (_, written) = tokio::join!(
+            async move {
+                sender
+                    .send(TransferItem::Rows(huiyin_store::transfer::TableBatch { table: units, rows: vec![row] }))
+                    .await
+                    .unwrap();
+                sender.send(TransferItem::Complete).await.unwrap();
+            },
+            scratch.store.import_tables(receiver)
+        );
+        assert!(matches!(&written, Err(StoreError::Transfer(m)) if m.contains("units.id")), "{written:?}");
+        assert!(!scratch.store.holds_data().await.unwrap());
+        scratch.finish().await;
+    }
+
+    /// The columns of `TABLES`, each with its kind as PostgreSQL names it (SQLite names none).
+    fn spec(with_kinds: bool) -> std::collections::BTreeSet<(String, String, String)> {
+        let pg_type = |kind| match kind {
+            ColumnKind::Int => "bigint",
+            ColumnKind::Int32 => "integer",
+            ColumnKind::Text => "text",
+            ColumnKind::Bool => "boolean",
+            ColumnKind::Instant => "timestamp with time zone",
+            ColumnKind::Day => "date",
+            ColumnKind::Json => "jsonb",
+            ColumnKind::Bytes => "bytea",
+        };
+        TABLES
+            .iter()
+            .flat_map(|t| {
+                t.columns.iter().map(move |(c, k)| {
+                    (t.name.to_owned(), (*c).to_owned(), if with_kinds { pg_type(*k) } else { "" }.to_owned())
+                })
+            })
+            .collect()
+    }
+
+    fn kept(columns: Vec<(String, String, String)>) -> std::collections::BTreeSet<(String, String, String)> {
+        columns.into_iter().filter(|(t, _, _)| !huiyin_store::transfer::left_out(t)).collect()
+    }
+
+    /// `TABLES` is every table of both schemas with every column (of the kind PostgreSQL has), but
+    /// the search index (rebuilt after an import), the migrations' bookkeeping and the sign-in
+    /// sessions: a migration that adds a table or a column without adding it to `TABLES` fails here.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_transfer_tables_are_the_whole_schema() {
+        let sqlite = Scratch::sqlite().await;
+        let pool = sqlx::SqlitePool::connect(&sqlite.url).await.unwrap();
+        let columns = sqlx::query_as(
+            "SELECT m.name, p.name, '' FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        assert_eq!(kept(columns), spec(false), "SQLite");
+        sqlite.finish().await;
+        let Some(postgres) = Scratch::postgres().await else { return };
+        let pool = sqlx::PgPool::connect(&postgres.url).await.unwrap();
+        let columns = sqlx::query_as(
+            "SELECT c.table_name::TEXT, c.column_name::TEXT, c.data_type::TEXT FROM information_schema.columns c \
+               JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema \
+              WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        assert_eq!(kept(columns), spec(true), "PostgreSQL");
+        postgres.finish().await;
+    }
+}

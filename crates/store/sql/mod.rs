@@ -6,7 +6,7 @@
 //! - `type Db`: its `sqlx::Database` (`Sqlite` or `Postgres`);
 //! - `type Backend`: its store type, with inherent methods `reader()` and `begin_write()` and a
 //!   `const NAME: &str`;
-//! - the modules `fulltext` and `band_index`: what differs between the two.
+//! - the modules `fulltext`, `band_index` and `transfer_backend`: what differs between the two.
 //!
 //! Every statement here is valid on SQLite 3.35+ and PostgreSQL 13+ ($n placeholders, RETURNING,
 //! ON CONFLICT, recursive CTEs).
@@ -36,6 +36,7 @@ mod supervision;
 mod tallies;
 mod text_search;
 mod training;
+mod transfer;
 mod units;
 
 use crate::{Backend, Db};

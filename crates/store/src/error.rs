@@ -17,6 +17,10 @@ pub enum StoreError {
     /// Stored data that does not decode (a bug or a hand-edited database).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// An import that cannot be made (a database that holds data, rows out of order or of the wrong
+    /// kind); nothing was written.
+    #[error("{0}")]
+    Transfer(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -1,6 +1,6 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
-//! The API is one trait per aggregate (units, accounts, the audit log, sessions, settings, cases, supervision,
+//! The API is one trait per aggregate (units, accounts, the audit log, the whole database for a transfer (`transfer`), sessions, settings, cases, supervision,
 //! notices, search, documents, duty rotas, communities' charters, bodies and meetings, the gifts register, the key petitioners, the leaders' reception months, the monthly screenings, residents' service requests, training, complaints against staff, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
@@ -37,6 +37,7 @@ mod submissions;
 mod supervision;
 mod tallies;
 mod training;
+pub mod transfer;
 mod units;
 
 pub use accounts::*;
@@ -94,6 +95,7 @@ pub trait Store:
     + SubmissionStore
     + TallyStore
     + TrainingStore
+    + transfer::TransferStore
     + Send
     + Sync
     + 'static
@@ -112,6 +114,6 @@ pub mod prelude {
         AccountStore, AuditStore, CaseStore, CharterStore, CommunityBodyStore, ComplaintStore, DocumentStore,
         DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, PolicyStore, ReceptionStore,
         ScreeningStore, SearchStore, ServiceRequestStore, SessionStore, SettingStore, Store, SubmissionStore,
-        SupervisionStore, TallyStore, TrainingStore, UnitStore,
+        SupervisionStore, TallyStore, TrainingStore, UnitStore, transfer::TransferStore,
     };
 }

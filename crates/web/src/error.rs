@@ -166,6 +166,8 @@ impl ApiError {
             AppError::Typeset(message) => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "typesetting_failed", message.clone())
             }
+            // Transfers are the command line's; no operation answers this, but it is mapped all the same.
+            AppError::Transfer(message) => ApiError::new(StatusCode::CONFLICT, "transfer_failed", message.clone()),
             AppError::TooManyRequests(wait) => {
                 let minutes = wait.as_secs().div_ceil(60);
                 ApiError::new(

@@ -9,6 +9,7 @@ mod duty;
 mod init;
 mod search;
 mod serve;
+mod transfer;
 mod unit;
 
 use accounts::{TokenCommand, UserCommand};
@@ -137,6 +138,37 @@ pub(crate) enum Command {
     Archive {
         #[command(subcommand)]
         command: ArchiveCommand,
+    },
+    /// Backs the whole database up into one archive while the server runs (a consistent
+    /// snapshot): cases, events, documents, attachments, accounts and settings (docs/ARCHIVE.md).
+    Backup {
+        /// The archive to write. Default: huiyin-backup-YYYYMMDD-HHMMSS.zip in the current folder.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Puts the secret key file inside: without it, another installation cannot check the
+        /// query codes of the cases restored.
+        #[arg(long)]
+        with_secret: bool,
+    },
+    /// Restores a backup into an empty database (of either backend), then rebuilds the search index.
+    Restore {
+        /// The archive made by `huiyin backup` or `huiyin export`.
+        file: PathBuf,
+    },
+    /// Exports the whole database into a portable archive, to import into another database (from
+    /// SQLite to PostgreSQL or back).
+    Export {
+        /// The archive to write. Default: huiyin-export-YYYYMMDD-HHMMSS.zip in the current folder.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Puts the secret key file inside (see `backup`).
+        #[arg(long)]
+        with_secret: bool,
+    },
+    /// Imports an archive made by `huiyin export` or `huiyin backup` into an empty database.
+    Import {
+        /// The archive.
+        file: PathBuf,
     },
     /// Rebuilds the search index of every case (after dictionary words were added, or after an
     /// upgrade from a version without search), with progress output.
@@ -271,6 +303,15 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Migrate => serve::migrate(&cli).await,
         Command::Init(args) => init::init(&cli, args).await,
         Command::Reindex => search::reindex(&cli).await,
+        Command::Backup { output, with_secret } => {
+            let output = output.clone().unwrap_or_else(|| transfer::default_name("huiyin-backup"));
+            transfer::write(&cli, &output, *with_secret, huiyin_app::transfer::Purpose::Backup).await
+        }
+        Command::Export { output, with_secret } => {
+            let output = output.clone().unwrap_or_else(|| transfer::default_name("huiyin-export"));
+            transfer::write(&cli, &output, *with_secret, huiyin_app::transfer::Purpose::Export).await
+        }
+        Command::Restore { file } | Command::Import { file } => transfer::read(&cli, file).await,
         Command::Dictionary { command } => search::dictionary(&cli, command).await,
         Command::Deadlines { command } => calendar::deadlines(&cli, command).await,
         Command::Calendar { command } => calendar::calendar(&cli, command).await,

@@ -31,3 +31,4 @@ mod seed_town;
 mod service_requests;
 mod statistics;
 mod training;
+mod transfer;
