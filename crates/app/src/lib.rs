@@ -13,6 +13,7 @@ pub mod audit;
 pub mod batcher;
 pub mod cases;
 pub mod categories;
+pub mod chain;
 pub mod charters;
 pub mod charts;
 pub mod community_bodies;

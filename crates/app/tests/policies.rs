@@ -465,3 +465,116 @@ async fn fed_10_work_notifies_its_owner_once(scratch: &Scratch) {
     }
 }
 both_backends!(fed_10_work_notifies_its_owner_once);
+
+/// Runs statements on the scratch database behind huiyin's back, as someone with the file would.
+async fn tamper(scratch: &Scratch, statements: &str) {
+    let statements = sqlx::AssertSqlSafe(statements.to_owned());
+    if scratch.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&scratch.url).await.unwrap();
+        sqlx::raw_sql(statements).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&scratch.url).await.unwrap();
+        sqlx::raw_sql(statements).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}
+
+/// Where a record stands on its day's chain: (day, seq).
+async fn place_of(w: &World, kind: &str, case_id: Option<i64>) -> (String, i64) {
+    let rows = w.state.store.ledger_page(None, 1000).await.unwrap();
+    let row = rows.iter().find(|r| r.kind.code() == kind && (case_id.is_none() || r.case_id == case_id)).unwrap();
+    (row.day.to_string(), row.seq)
+}
+
+/// FED-13, COM-4: every case event, personal-data view and administration event is on its chains
+/// as written, and `verify` names an edited event, a removed one, an edited view and two records
+/// swapped on their day's chain.
+async fn fed_13_com_4_edited_removed_and_swapped_records_are_found(scratch: &Scratch) {
+    let w = World::new(scratch).await;
+    let (edited, removed, viewed) =
+        (w.register("XS", None).await, w.register("XS", None).await, w.register("XS", None).await);
+    let officer = w.actor("xs_officer").await;
+    let file = cases::case_file(&w.state, &officer, viewed).await.unwrap();
+    cases::view(&w.state, &officer, &file, true, None).await.unwrap();
+    huiyin_app::audit::record_unattributed(&w.state, "test.chain", huiyin_app::audit::Target::installation("x"), None)
+        .await;
+    let report = huiyin_app::chain::verify(w.state.store.as_ref(), &[], |_| {}).await.unwrap();
+    assert!(report.holds(), "{:?}", report.findings);
+    assert!(report.records >= 5 && report.events >= 3, "{report:?}");
+
+    let (view_day, view_seq) = place_of(&w, "view", Some(viewed)).await;
+    let (_, admin_seq) = place_of(&w, "admin", None).await;
+    tamper(
+        scratch,
+        &format!(
+            "UPDATE case_events SET note = '改过' WHERE case_id = {edited} AND seq = 1; \
+             DELETE FROM case_events WHERE case_id = {removed} AND seq = 1; \
+             UPDATE personal_data_views SET purpose = 'nothing' WHERE case_id = {viewed}; \
+             UPDATE ledger SET seq = -1 WHERE day = '{view_day}' AND seq = {view_seq}; \
+             UPDATE ledger SET seq = {view_seq} WHERE day = '{view_day}' AND seq = {admin_seq}; \
+             UPDATE ledger SET seq = {admin_seq} WHERE day = '{view_day}' AND seq = -1;"
+        ),
+    )
+    .await;
+    let report = huiyin_app::chain::verify(w.state.store.as_ref(), &[], |_| {}).await.unwrap();
+    let said = report.findings.join("\n");
+    assert!(!report.holds());
+    assert!(said.contains(&format!("信访件 #{edited} 的第 1 条事件已被改动")), "{said}");
+    assert!(said.contains(&format!("信访件 #{removed} 的第 1 条事件已被删除")), "{said}");
+    assert!(said.contains("个人信息查看记录") && said.contains("已被改动"), "{said}");
+    assert!(said.contains("调换了次序"), "{said}");
+    // The first finding is the first record touched on the day's chain: the edited case's.
+    assert!(report.findings[0].contains(&format!("#{edited}")), "{said}");
+}
+both_backends!(fed_13_com_4_edited_removed_and_swapped_records_are_found);
+
+/// FED-13: a day's final hash printed with its count of records holds while the day goes on; a
+/// day rewritten to its end — its last records removed with their links and the day's head set
+/// back — holds as a chain, and is found by the printed list.
+async fn fed_13_a_day_rewritten_to_its_end_is_found_by_the_printed_hash(scratch: &Scratch) {
+    let w = World::new(scratch).await;
+    w.register("XS", None).await;
+    let last = w.register("XS", None).await;
+    let printed: Vec<huiyin_app::chain::PrintedDay> = w
+        .state
+        .store
+        .day_heads()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| huiyin_app::chain::PrintedDay { day: h.day, entries: Some(h.entries), hash: h.last_hash })
+        .collect();
+    let report = huiyin_app::chain::verify(w.state.store.as_ref(), &printed, |_| {}).await.unwrap();
+    assert!(report.holds(), "{:?}", report.findings);
+    // Records written after the list was printed change no printed place.
+    let late = w.register("XS", None).await;
+    let report = huiyin_app::chain::verify(w.state.store.as_ref(), &printed, |_| {}).await.unwrap();
+    assert!(report.holds(), "{:?}", report.findings);
+    // The last two cases' records are the tail of the day's chain.
+    let (day, seq) = place_of(&w, "event", Some(last)).await;
+    let before = w.state.store.ledger_page(None, 1000).await.unwrap();
+    assert!(
+        before
+            .iter()
+            .filter(|r| r.day.to_string() == day && r.seq >= seq)
+            .all(|r| [Some(last), Some(late)].contains(&r.case_id))
+    );
+    let previous = before.iter().find(|r| r.day.to_string() == day && r.seq == seq - 1).unwrap().link.clone();
+    tamper(
+        scratch,
+        &format!(
+            "DELETE FROM ledger WHERE day = '{day}' AND seq >= {seq}; \
+             DELETE FROM case_events WHERE case_id IN ({last}, {late}); \
+             UPDATE ledger_days SET entries = {}, last_hash = '{previous}' WHERE day = '{day}';",
+            seq - 1
+        ),
+    )
+    .await;
+    let report = huiyin_app::chain::verify(w.state.store.as_ref(), &[], |_| {}).await.unwrap();
+    assert!(report.holds(), "rewritten to its end, the chain holds by itself: {:?}", report.findings);
+    let report = huiyin_app::chain::verify(w.state.store.as_ref(), &printed, |_| {}).await.unwrap();
+    let said = report.findings.join("\n");
+    assert!(said.contains(&format!("清单中的 {day} 第")) && said.contains("被删除"), "{said}");
+}
+both_backends!(fed_13_a_day_rewritten_to_its_end_is_found_by_the_printed_hash);

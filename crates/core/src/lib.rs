@@ -11,6 +11,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod case;
 pub mod category;
+pub mod chain;
 pub mod charter;
 pub mod community_body;
 pub mod complaint;

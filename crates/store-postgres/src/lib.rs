@@ -33,7 +33,9 @@ impl PostgresStore {
         let options = options.options([("jit", "off")]);
         let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(PostgresStore { pool })
+        let store = PostgresStore { pool };
+        store.chain_existing().await?;
+        Ok(store)
     }
 
     /// Closes the pool (before the database is dropped, in tests).
@@ -96,6 +98,14 @@ pub async fn drop_database(url: &str) -> StoreResult<()> {
     admin.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await?;
     admin.close().await?;
     Ok(())
+}
+
+/// The tamper-evident record's day head on PostgreSQL (`sql::chain`): locked, so that servers
+/// writing at once link their records one after the other.
+mod chain_backend {
+    pub const LOCK_DAY: &str = "SELECT entries, last_hash FROM ledger_days WHERE day = $1 FOR UPDATE";
+    /// Servers started at once after the upgrade chain the earlier records once.
+    pub const ONE_AT_A_TIME: &str = "SELECT pg_advisory_xact_lock(2023112301)";
 }
 
 /// What a whole-database transfer does differently on PostgreSQL (`sql::transfer`).

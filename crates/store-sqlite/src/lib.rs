@@ -52,7 +52,9 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options.read_only(true).pragma("cache_size", "-8192"))
             .await?;
-        Ok(SqliteStore { reader, writer })
+        let store = SqliteStore { reader, writer };
+        store.chain_existing().await?;
+        Ok(store)
     }
 
     /// `ANALYZE`: fresh planner statistics after a bulk load.
@@ -217,6 +219,14 @@ mod band_index {
             assert_eq!(super::token(255), "00000000000000ff");
         }
     }
+}
+
+/// The tamper-evident record's day head on SQLite (`sql::chain`): the one writer holds the
+/// database, so reading the head is enough.
+mod chain_backend {
+    pub const LOCK_DAY: &str = "SELECT entries, last_hash FROM ledger_days WHERE day = $1";
+    /// `BEGIN IMMEDIATE` already keeps a second writer out.
+    pub const ONE_AT_A_TIME: &str = "SELECT 1";
 }
 
 /// What a whole-database transfer does differently on SQLite (`sql::transfer`).

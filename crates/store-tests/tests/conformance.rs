@@ -2620,6 +2620,18 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
     use super::*;
     use huiyin_store_tests::Scratch;
 
+    /// FED-13: the records written before the chains existed are chained when the upgraded store
+    /// first opens: every event on its case's chain and its day's, each link matching.
+    async fn the_records_are_chained(store: &dyn Store) {
+        let ledger = store.ledger_page(None, 1000).await.unwrap();
+        assert!(!ledger.is_empty(), "the earlier records are chained");
+        assert!(ledger.iter().all(|row| row.current_hash.as_ref() == Some(&row.record_hash)), "{ledger:?}");
+        let events = store.event_links((0, 0), 1000).await.unwrap();
+        assert!(!events.is_empty() && events.iter().all(|e| e.chain_hash.is_some()), "{events:?}");
+        let (unchained, _) = store.unchained(10).await.unwrap();
+        assert_eq!(unchained, vec![], "every record is on a day's chain");
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
         let scratch = Scratch::sqlite().await;
@@ -2646,10 +2658,12 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
             DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; DROP TABLE policy_articles; DROP TABLE policies; \
+            DROP TABLE ledger; DROP TABLE ledger_days; DROP TABLE chain_backfill; ALTER TABLE case_events DROP COLUMN chain_hash; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
         the_bands_are_found(&upgraded, id, &bands, &county).await;
+        the_records_are_chained(&upgraded).await;
         scratch.finish().await;
     }
 
@@ -2679,10 +2693,12 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
             DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; DROP TABLE policy_articles; DROP TABLE policies; \
+            DROP TABLE ledger; DROP TABLE ledger_days; DROP TABLE chain_backfill; ALTER TABLE case_events DROP COLUMN chain_hash; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();
         the_bands_are_found(&upgraded, id, &bands, &county).await;
+        the_records_are_chained(&upgraded).await;
         upgraded.close().await;
         scratch.finish().await;
     }

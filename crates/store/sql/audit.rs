@@ -58,9 +58,9 @@ fn push_filters(b: &mut sqlx::QueryBuilder<Db>, query: &AdminEventQuery) {
 impl huiyin_store::AuditStore for Backend {
     async fn record_admin_event(&self, event: &NewAdminEvent) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO admin_events (at, actor_id, unit_id, action, target, before_value, after_value, address) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(event.at)
         .bind(event.actor_id)
@@ -70,8 +70,23 @@ impl huiyin_store::AuditStore for Backend {
         .bind(&event.before)
         .bind(&event.after)
         .bind(&event.address)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        let hash = huiyin_core::chain::AdminRecord {
+            id,
+            at: event.at,
+            actor_id: event.actor_id,
+            unit_id: event.unit_id,
+            action: &event.action,
+            target: &event.target,
+            before: event.before.as_deref(),
+            after: event.after.as_deref(),
+            address: event.address.as_deref(),
+        }
+        .hash();
+        let kind = huiyin_core::chain::RecordKind::Admin;
+        super::chain::append(&mut tx, &[super::chain::Entry { at: event.at, kind, case_id: None, item: id, hash }])
+            .await?;
         tx.commit().await?;
         Ok(())
     }

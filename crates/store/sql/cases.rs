@@ -5,7 +5,7 @@ use super::search::{SearchEntry, SearchWrite, write_search};
 use super::supervision::{deadline_from_row, write_deadlines};
 use super::tallies::{TallyChanges, add_facts, add_to_tally, china_year, kept_facts, replace_facts};
 use super::text_search::search_cases;
-use super::{DbRow, corrupt, on_violation, push_ids};
+use super::{DbRow, chain, corrupt, on_violation, push_ids};
 use crate::{Backend, Db};
 use futures_util::TryStreamExt;
 use huiyin_core::case::{CaseNumber, Channel, Flag};
@@ -317,6 +317,7 @@ impl CaseStore for Backend {
         let mut measured = TallyChanges::default();
         let mut ids = Vec::with_capacity(cases.len());
         let mut search = Vec::with_capacity(cases.len());
+        let mut chained = Vec::with_capacity(cases.len());
         for case in cases {
             let reg = &case.registration;
             let unit_id = unit_ids[reg.unit.as_str()];
@@ -377,9 +378,21 @@ impl CaseStore for Backend {
             let facts = measure_facts::case_facts(reg.received_at, repeat, &case.deadlines, &[], units);
             add_facts(&mut tx, case_id, &facts, &mut measured).await?;
             search.push(SearchEntry { case_id, tokens: &case.search.tokens, bands: &case.search.bands });
+            let payload = serde_json::to_value(&event.data).map_err(|e| corrupt(format!("event payload: {e}")))?;
+            let hash = huiyin_core::chain::EventRecord {
+                case_id,
+                seq: 1,
+                kind: event.data.kind(),
+                occurred_at: event.occurred_at,
+                recorded_at: event.recorded_at,
+                actor_id: Some(case.actor_id),
+                note: event.note.as_deref(),
+                payload: &payload,
+            }
+            .hash();
             sqlx::query(
-                "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
-                 VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload, chain_hash) \
+                 VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(case_id)
             .bind(event.data.kind())
@@ -387,9 +400,17 @@ impl CaseStore for Backend {
             .bind(event.recorded_at)
             .bind(case.actor_id)
             .bind(&event.note)
-            .bind(Json(&event.data))
+            .bind(Json(&payload))
+            .bind(huiyin_core::chain::link(None, &hash))
             .execute(&mut *tx)
             .await?;
+            chained.push(chain::Entry {
+                at: event.recorded_at,
+                kind: huiyin_core::chain::RecordKind::Event,
+                case_id: Some(case_id),
+                item: 1,
+                hash,
+            });
             *tally.entry((unit_id, unit_id, state.status.code(), reg.channel.code())).or_default() += 1;
             ids.push(case_id);
         }
@@ -398,6 +419,7 @@ impl CaseStore for Backend {
             add_to_tally(&mut tx, unit_id, holding_unit_id, status, channel, n).await?;
         }
         measured.apply(&mut tx).await?;
+        chain::append(&mut tx, &chained).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -501,24 +523,47 @@ impl CaseStore for Backend {
             write_event_facts(&mut tx, case_id, units, row.try_get("received_at")?, event, expected_version + 1)
                 .await?;
         }
+        let seq = expected_version + 1;
+        let payload = serde_json::to_value(&event.data).map_err(|e| corrupt(format!("event payload: {e}")))?;
+        let hash = huiyin_core::chain::EventRecord {
+            case_id,
+            seq,
+            kind: event.data.kind(),
+            occurred_at: event.occurred_at,
+            recorded_at: event.recorded_at,
+            actor_id: Some(event.actor_id),
+            note: event.note.as_deref(),
+            payload: &payload,
+        }
+        .hash();
+        let previous = chain::previous_link(&mut tx, case_id, expected_version).await?;
         sqlx::query(
-            "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO case_events (case_id, seq, kind, occurred_at, recorded_at, actor_id, note, payload, chain_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(case_id)
-        .bind(expected_version + 1)
+        .bind(seq)
         .bind(event.data.kind())
         .bind(event.occurred_at)
         .bind(event.recorded_at)
         .bind(event.actor_id)
         .bind(&event.note)
-        .bind(Json(&event.data))
+        .bind(Json(&payload))
+        .bind(huiyin_core::chain::link(previous.as_deref(), &hash))
         .execute(&mut *tx)
         .await
         .map_err(|e| match on_violation(e, "seq", "user") {
             StoreError::Duplicate(_) => StoreError::Conflict,
             other => other,
         })?;
+        let entry = chain::Entry {
+            at: event.recorded_at,
+            kind: huiyin_core::chain::RecordKind::Event,
+            case_id: Some(case_id),
+            item: seq,
+            hash,
+        };
+        chain::append(&mut tx, &[entry]).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -668,17 +713,7 @@ impl CaseStore for Backend {
         at: chrono::DateTime<chrono::Utc>,
         purpose: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("INSERT INTO personal_data_views (user_id, case_id, viewed_at, purpose) VALUES ($1, $2, $3, $4)")
-            .bind(user_id)
-            .bind(case_id)
-            .bind(at)
-            .bind(purpose)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| on_violation(e, "view", "case"))?;
-        tx.commit().await?;
-        Ok(())
+        self.log_personal_data_views(user_id, &[case_id], at, purpose).await
     }
 
     async fn log_personal_data_views(
@@ -689,6 +724,7 @@ impl CaseStore for Backend {
         purpose: &str,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        let mut chained = Vec::with_capacity(case_ids.len());
         for chunk in case_ids.chunks(200) {
             let mut insert = sqlx::QueryBuilder::<Db>::new(
                 "INSERT INTO personal_data_views (user_id, case_id, viewed_at, purpose) ",
@@ -696,8 +732,17 @@ impl CaseStore for Backend {
             insert.push_values(chunk, |mut row, case_id| {
                 row.push_bind(user_id).push_bind(*case_id).push_bind(at).push_bind(purpose.to_owned());
             });
-            insert.build().execute(&mut *tx).await.map_err(|e| on_violation(e, "view", "case"))?;
+            insert.push(" RETURNING id, case_id");
+            let rows = insert.build().fetch_all(&mut *tx).await.map_err(|e| on_violation(e, "view", "case"))?;
+            for row in rows {
+                let (id, case_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+                let hash = huiyin_core::chain::ViewRecord { id, user_id, case_id, viewed_at: at, purpose }.hash();
+                let kind = huiyin_core::chain::RecordKind::View;
+                chained.push(chain::Entry { at, kind, case_id: Some(case_id), item: id, hash });
+            }
         }
+        chained.sort_by_key(|entry| entry.item);
+        chain::append(&mut tx, &chained).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -6,7 +6,7 @@
 //! - `type Db`: its `sqlx::Database` (`Sqlite` or `Postgres`);
 //! - `type Backend`: its store type, with inherent methods `reader()` and `begin_write()` and a
 //!   `const NAME: &str`;
-//! - the modules `fulltext`, `band_index` and `transfer_backend`: what differs between the two.
+//! - the modules `fulltext`, `band_index`, `transfer_backend` and `chain_backend`: what differs between the two.
 //!
 //! Every statement here is valid on SQLite 3.35+ and PostgreSQL 13+ ($n placeholders, RETURNING,
 //! ON CONFLICT, recursive CTEs).
@@ -14,6 +14,7 @@
 mod accounts;
 mod audit;
 mod cases;
+pub(crate) mod chain;
 mod charters;
 mod community_bodies;
 mod complaints;

@@ -1,6 +1,6 @@
 //! huiyin-store: the one storage API that every shell uses, and the records it returns.
 //!
-//! The API is one trait per aggregate (units, accounts, the audit log, the whole database for a transfer (`transfer`), sessions, settings, cases, supervision,
+//! The API is one trait per aggregate (units, accounts, the audit log, the whole database for a transfer (`transfer`), the chains of the tamper-evident record (`chain`), sessions, settings, cases, supervision,
 //! notices, search, documents, duty rotas, communities' charters, bodies and meetings, the gifts register, the key petitioners, the leaders' reception months, the monthly screenings, residents' service requests, training, complaints against staff, submissions, tallies), each in its own module with its records, and
 //! [`Store`], which is all of them. `huiyin-store-sqlite` and `huiyin-store-postgres` implement it
 //! and own their schemas and migrations; the SQL that is the same on both lives once, in
@@ -14,6 +14,7 @@
 mod accounts;
 mod audit;
 mod cases;
+mod chain;
 mod charters;
 mod community_bodies;
 mod complaints;
@@ -43,6 +44,7 @@ mod units;
 pub use accounts::*;
 pub use audit::*;
 pub use cases::*;
+pub use chain::*;
 pub use charters::*;
 pub use community_bodies::*;
 pub use complaints::*;
@@ -95,6 +97,7 @@ pub trait Store:
     + SubmissionStore
     + TallyStore
     + TrainingStore
+    + ChainStore
     + transfer::TransferStore
     + Send
     + Sync
@@ -111,9 +114,9 @@ pub trait Store:
 /// The store traits, for calling their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CaseStore, CharterStore, CommunityBodyStore, ComplaintStore, DocumentStore,
-        DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, PolicyStore, ReceptionStore,
-        ScreeningStore, SearchStore, ServiceRequestStore, SessionStore, SettingStore, Store, SubmissionStore,
-        SupervisionStore, TallyStore, TrainingStore, UnitStore, transfer::TransferStore,
+        AccountStore, AuditStore, CaseStore, ChainStore, CharterStore, CommunityBodyStore, ComplaintStore,
+        DocumentStore, DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, PolicyStore,
+        ReceptionStore, ScreeningStore, SearchStore, ServiceRequestStore, SessionStore, SettingStore, Store,
+        SubmissionStore, SupervisionStore, TallyStore, TrainingStore, UnitStore, transfer::TransferStore,
     };
 }

@@ -289,6 +289,7 @@ pub const TABLES: &[TableSpec] = &[
             ("actor_id", Int),
             ("note", Text),
             ("payload", Json),
+            ("chain_hash", Text),
         ],
     },
     TableSpec {
@@ -850,4 +851,25 @@ pub const TABLES: &[TableSpec] = &[
         parent: None,
         columns: &[("policy_id", Int), ("number", Int), ("label", Text), ("chapter", Text), ("text", Text)],
     },
+    TableSpec {
+        name: "ledger_days",
+        key: "day",
+        parent: None,
+        columns: &[("day", Day), ("entries", Int), ("last_hash", Text)],
+    },
+    TableSpec {
+        name: "ledger",
+        key: "day, seq",
+        parent: None,
+        columns: &[
+            ("day", Day),
+            ("seq", Int),
+            ("kind", Text),
+            ("case_id", Int),
+            ("item", Int),
+            ("record_hash", Text),
+            ("link", Text),
+        ],
+    },
+    TableSpec { name: "chain_backfill", key: "pending", parent: None, columns: &[("pending", Int)] },
 ];

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod archive;
+mod audit;
 mod calendar;
 mod duty;
 mod init;
@@ -133,6 +134,11 @@ pub(crate) enum Command {
     Deadlines {
         #[command(subcommand)]
         command: DeadlinesCommand,
+    },
+    /// The tamper-evident record: verify every chain, list each day's final hash (FED-13, COM-4).
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
     /// Archive volumes (FED-13).
     Archive {
@@ -318,6 +324,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Unit { command } => unit::unit(&cli, command).await,
         Command::Duty { command } => duty::duty(&cli, command).await,
         Command::Archive { command } => archive::archive(&cli, command).await,
+        Command::Audit { command } => audit::audit(&cli, command).await,
         Command::User { command } => accounts::user(&cli, command).await,
         Command::Token { command } => accounts::token(&cli, command).await,
         Command::Demo { cases, seed, labels } => demo(&cli, *cases, *seed, labels.as_ref()).await,

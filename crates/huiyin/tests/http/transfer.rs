@@ -238,6 +238,14 @@ fn fed_13_backups_restore_and_databases_move_between_backends(backend: Backend) 
     let server = quiet(&moved);
     same_reads(&before, &every_read(&server, &tokens, attached), "moved to the other backend");
     drop(server);
+    // FED-13: the tamper-evident record moves with the data: every chain still holds, and each
+    // day's final hash, printed on the original, is the moved database's.
+    let printed = db.dir.0.join("days.txt");
+    std::fs::write(&printed, db.cli(&["audit", "days"])).unwrap();
+    for copy in [&restored, &moved] {
+        let out = copy.cli(&["audit", "verify", "--against", printed.to_str().unwrap()]);
+        assert!(out.contains("链完整") && out.contains("与清单中"), "{out}");
+    }
 
     // Into a database that holds data: refused.
     let (ok, _, err) = restored.try_cli(&["restore", backup.to_str().unwrap()], None);
