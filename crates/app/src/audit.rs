@@ -226,6 +226,8 @@ pub const ACTION_GROUPS: [(&str, &str); 8] = [
 /// What an action code means, in Chinese, for the log's readers.
 pub fn action_label_zh(code: &str) -> &'static str {
     match code {
+        "backup.made" => "自动备份",
+        "backup.failed" => "自动备份失败",
         "user.add" => "添加人员",
         "user.setup_first_administrator" => "首次设置管理员",
         "user.card" => "修改姓名、职务、职级、工作证号、电话",

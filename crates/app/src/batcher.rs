@@ -44,6 +44,7 @@ impl Registrar {
 /// (a unit deleted meanwhile, say) refuses only its own caller.
 async fn write(store: &dyn Store, batch: Vec<(NewCase, Reply)>) {
     let (cases, replies): (Vec<NewCase>, Vec<Reply>) = batch.into_iter().unzip();
+    crate::metrics::metrics().registration_batch.observe(cases.len() as f64);
     match store.register_cases(&cases).await {
         Ok(ids) => {
             for (reply, id) in replies.into_iter().zip(ids) {

@@ -193,6 +193,10 @@ pub struct AppState {
     trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     /// Session cookies only over HTTPS (`huiyin serve --secure-cookies`).
     secure_cookies: bool,
+    /// The bearer token `/metrics` asks for; none: `/metrics` is not served.
+    metrics_token: Option<Arc<str>>,
+    /// This server among the installation's (random at start): who holds a background job's turn.
+    server_id: Arc<str>,
 }
 
 /// The word segmenter, rebuilt when administrators add words, and the detection thresholds.
@@ -263,6 +267,12 @@ impl AppState {
             reindex: Arc::default(),
             trusted_proxies: Arc::default(),
             secure_cookies: false,
+            metrics_token: None,
+            server_id: Arc::from(format!(
+                "{}-{}",
+                std::process::id(),
+                hex(&random_bytes::<6>().map_err(|e| huiyin_store::StoreError::Corrupt(format!("randomness: {e}")))?)
+            )),
         })
     }
 
@@ -289,6 +299,21 @@ impl AppState {
 
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies
+    }
+
+    /// Serves `/metrics` to whoever presents this bearer token (`huiyin serve --metrics-token`).
+    pub fn with_metrics_token(mut self, token: Option<String>) -> AppState {
+        self.metrics_token = token.filter(|t| !t.is_empty()).map(Arc::from);
+        self
+    }
+
+    pub fn metrics_token(&self) -> Option<&str> {
+        self.metrics_token.as_deref()
+    }
+
+    /// This server among the installation's, for the background jobs' turns.
+    pub fn server_id(&self) -> &str {
+        &self.server_id
     }
 
     /// What the public side remembers of recent callers: failed lookups, submissions, used questions.

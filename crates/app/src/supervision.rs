@@ -247,6 +247,9 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
     // was signed in from) is kept no longer.
     store.purge_failures(now - Duration::days(2)).await?;
     store.purge_sessions(now).await?;
+    let metrics = crate::metrics::metrics();
+    metrics.supervision_runs.inc();
+    metrics.supervision_items.inc_by(run.reminded + run.opened + run.escalated);
     Ok(run)
 }
 
@@ -264,6 +267,7 @@ pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
         store.outbox_mark_sent(message.id, Utc::now()).await?;
         sent += 1;
     }
+    crate::metrics::metrics().outbox_sent.inc_by(sent);
     Ok(sent)
 }
 

@@ -603,3 +603,94 @@ pub async fn rebuild_search(state: &crate::AppState, progress: impl FnMut(usize)
     state.store.analyze().await?;
     Ok(done)
 }
+
+/// How the files of scheduled backups begin (`huiyin backup` names its own otherwise, so that
+/// pruning never takes an operator's).
+const SCHEDULED: &str = "huiyin-scheduled-";
+
+/// The files of scheduled backups in a folder, oldest first (their names sort by time).
+fn scheduled_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(SCHEDULED) && n.ends_with(".zip"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A scheduled backup of `huiyin serve --backup-dir`: the archive written into `dir` as
+/// `huiyin-scheduled-YYYYMMDD-HHMMSS.zip` (China time), the oldest beyond `keep` removed (and what a
+/// backup cut short left: its `.partial` files), and the
+/// outcome on the audit log (`backup.made`, `backup.failed`: the admin's 操作记录 shows the last)
+/// and in `/metrics`.
+pub async fn scheduled_backup(
+    state: &crate::AppState,
+    dir: &Path,
+    keep: usize,
+    secret: Option<Vec<u8>>,
+) -> AppResult<PathBuf> {
+    let now = Utc::now();
+    let name =
+        format!("{SCHEDULED}{}.zip", now.with_timezone(&huiyin_core::case::CHINA_OFFSET).format("%Y%m%d-%H%M%S"));
+    let path = dir.join(&name);
+    let made = async {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        // What a backup stopped mid-way (the server stopped) left behind.
+        for entry in std::fs::read_dir(dir).map_err(io(dir))?.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(SCHEDULED) && !name.ends_with(".zip") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let manifest =
+            export(state.store.as_ref(), &path, Purpose::Backup, secret, std::sync::Arc::new(|_| {})).await?;
+        let files = scheduled_files(dir).map_err(io(dir))?;
+        for old in files.iter().take(files.len().saturating_sub(keep.max(1))) {
+            std::fs::remove_file(old).map_err(io(old))?;
+        }
+        Ok::<_, AppError>(manifest)
+    }
+    .await;
+    let metrics = crate::metrics::metrics();
+    let target = crate::audit::Target::installation("backup");
+    match made {
+        Ok(manifest) => {
+            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or_default();
+            let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+            let after =
+                serde_json::json!({"file": name, "bytes": bytes, "rows": rows, "secret_key": manifest.secret_key});
+            crate::audit::record_unattributed(state, "backup.made", target, Some(after)).await;
+            metrics.backups.get_or_create(&crate::metrics::Outcome { outcome: "ok".into() }).inc();
+            metrics.backup_last_success.set(now.timestamp());
+            tracing::info!(file = %path.display(), bytes, rows, "scheduled backup made");
+            Ok(path)
+        }
+        Err(e) => {
+            let after = serde_json::json!({"file": name, "error": e.to_string()});
+            crate::audit::record_unattributed(state, "backup.failed", target, Some(after)).await;
+            metrics.backups.get_or_create(&crate::metrics::Outcome { outcome: "failed".into() }).inc();
+            tracing::error!(error = %e, "scheduled backup failed");
+            Err(e)
+        }
+    }
+}
+
+/// The last scheduled backup on the audit log whose action starts with `action` (`backup.` for
+/// either outcome, `backup.made` for the last success).
+pub async fn last_scheduled_backup(store: &dyn Store, action: &str) -> AppResult<Option<huiyin_store::AdminEvent>> {
+    let query = huiyin_store::AdminEventQuery {
+        units: Vec::new(),
+        installation: true,
+        by: None,
+        action_prefix: Some(action.into()),
+        target: None,
+        from: None,
+        before: None,
+        page: 1,
+        per_page: 1,
+    };
+    Ok(store.admin_events(&query).await?.items.into_iter().next())
+}

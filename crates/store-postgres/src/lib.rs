@@ -20,6 +20,11 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// The newest migration this huiyin brings (`/readyz` compares the database's).
+    fn latest_migration() -> i64 {
+        sqlx::migrate!("./migrations").iter().map(|m| m.version).max().unwrap_or_default()
+    }
+
     const NAME: &'static str = "postgres";
 
     /// Connects to `url` (`postgres://user@host/dbname`), creating the database if it is missing,

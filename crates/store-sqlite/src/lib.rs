@@ -25,6 +25,11 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The newest migration this huiyin brings (`/readyz` compares the database's).
+    fn latest_migration() -> i64 {
+        sqlx::migrate!("./migrations").iter().map(|m| m.version).max().unwrap_or_default()
+    }
+
     const NAME: &'static str = "sqlite";
 
     /// Opens (creating if needed) the database at `url` (`sqlite://path/to/file.db`) and brings its

@@ -2658,7 +2658,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
             DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; DROP TABLE policy_articles; DROP TABLE policies; \
-            DROP TABLE ledger; DROP TABLE ledger_days; DROP TABLE chain_backfill; ALTER TABLE case_events DROP COLUMN chain_hash; \
+            DROP TABLE ledger; DROP TABLE ledger_days; DROP TABLE chain_backfill; ALTER TABLE case_events DROP COLUMN chain_hash; DROP TABLE job_runs; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2693,7 +2693,7 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP INDEX cases_by_session; ALTER TABLE cases DROP COLUMN session_id; DROP TABLE reception_sessions; DROP TABLE key_petitioners; DROP TABLE told_once; \
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
             DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; DROP TABLE policy_articles; DROP TABLE policies; \
-            DROP TABLE ledger; DROP TABLE ledger_days; DROP TABLE chain_backfill; ALTER TABLE case_events DROP COLUMN chain_hash; \
+            DROP TABLE ledger; DROP TABLE ledger_days; DROP TABLE chain_backfill; ALTER TABLE case_events DROP COLUMN chain_hash; DROP TABLE job_runs; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

@@ -22,6 +22,7 @@ mod documents;
 mod duty;
 pub(crate) mod filters;
 mod gifts;
+mod jobs;
 mod key_petitioners;
 mod meetings;
 mod notices;
@@ -95,5 +96,17 @@ impl Store for Backend {
 
     async fn analyze(&self) -> StoreResult<()> {
         self.refresh_statistics().await
+    }
+
+    fn pool_stats(&self) -> (u32, u32) {
+        let pool = self.reader();
+        (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX))
+    }
+
+    async fn migrations_current(&self) -> StoreResult<bool> {
+        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(self.reader())
+            .await?;
+        Ok(applied == Some(Backend::latest_migration()))
     }
 }

@@ -208,4 +208,8 @@ impl NoticeStore for Backend {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn outbox_waiting(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetch_one(self.reader()).await?)
+    }
 }

@@ -27,10 +27,13 @@ impl SettingStore for Backend {
         if existing > 0 {
             return Ok(0);
         }
+        // Servers started at once on an empty database each seed it: the second finds the first's
+        // rows and adds none.
+        let mut added = 0;
         for (i, c) in classes.iter().enumerate() {
-            sqlx::query(
+            added += sqlx::query(
                 "INSERT INTO categories (code, name, parent_code, level, path, active, sort_order) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING",
             )
             .bind(&c.code)
             .bind(&c.name)
@@ -40,11 +43,14 @@ impl SettingStore for Backend {
             .bind(c.active)
             .bind(i as i64)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
         }
-        bump_setting_version(&mut tx, "categories").await?;
+        if added > 0 {
+            bump_setting_version(&mut tx, "categories").await?;
+        }
         tx.commit().await?;
-        Ok(classes.len())
+        Ok(usize::try_from(added).unwrap_or(usize::MAX))
     }
 
     async fn categories(&self) -> StoreResult<Vec<Category>> {

@@ -22,6 +22,7 @@ mod documents;
 mod duty;
 mod error;
 mod gifts;
+mod jobs;
 mod key_petitioners;
 mod meetings;
 mod notices;
@@ -52,6 +53,7 @@ pub use documents::*;
 pub use duty::*;
 pub use error::*;
 pub use gifts::*;
+pub use jobs::*;
 pub use key_petitioners::*;
 pub use meetings::*;
 pub use notices::*;
@@ -88,6 +90,7 @@ pub trait Store:
     + DocumentStore
     + DutyStore
     + GiftStore
+    + JobStore
     + KeyPetitionerStore
     + MeetingStore
     + ReceptionStore
@@ -109,13 +112,17 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// Refreshes the query planner's statistics (after a bulk load).
     async fn analyze(&self) -> StoreResult<()>;
+    /// The connection pool: connections open, and of those idle (for `/metrics`).
+    fn pool_stats(&self) -> (u32, u32);
+    /// Whether the database's schema is the one this huiyin migrates to (for `/readyz`).
+    async fn migrations_current(&self) -> StoreResult<bool>;
 }
 
 /// The store traits, for calling their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ChainStore, CharterStore, CommunityBodyStore, ComplaintStore,
-        DocumentStore, DutyStore, GiftStore, KeyPetitionerStore, MeetingStore, NoticeStore, PolicyStore,
+        DocumentStore, DutyStore, GiftStore, JobStore, KeyPetitionerStore, MeetingStore, NoticeStore, PolicyStore,
         ReceptionStore, ScreeningStore, SearchStore, ServiceRequestStore, SessionStore, SettingStore, Store,
         SubmissionStore, SupervisionStore, TallyStore, TrainingStore, UnitStore, transfer::TransferStore,
     };

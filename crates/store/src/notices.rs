@@ -66,4 +66,6 @@ pub trait NoticeStore: Send + Sync {
         stale_before: DateTime<Utc>,
     ) -> StoreResult<Vec<OutboxMessage>>;
     async fn outbox_mark_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+    /// How many messages wait to be sent.
+    async fn outbox_waiting(&self) -> StoreResult<i64>;
 }

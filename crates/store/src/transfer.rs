@@ -872,4 +872,18 @@ pub const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec { name: "chain_backfill", key: "pending", parent: None, columns: &[("pending", Int)] },
+    TableSpec {
+        name: "job_runs",
+        key: "job",
+        parent: None,
+        columns: &[
+            ("job", Text),
+            ("holder", Text),
+            ("leased_until", Instant),
+            ("next_due", Instant),
+            ("last_started_at", Instant),
+            ("last_finished_at", Instant),
+            ("last_outcome", Text),
+        ],
+    },
 ];

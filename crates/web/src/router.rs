@@ -1,6 +1,7 @@
 //! The whole application as one router: the API and its OpenAPI document, the staff pages (with
-//! their sessions), the portal, Open311, static files and `/healthz`; and the layers every response
-//! passes (privacy headers, `Secure` cookies behind HTTPS, request spans that never log a query).
+//! their sessions), the portal, Open311, static files, `/healthz`, `/readyz` and `/metrics`; and the
+//! layers every response passes (privacy headers, `Secure` cookies behind HTTPS, request spans that
+//! never log a query, the requests counted by route).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -47,6 +48,62 @@ async fn healthz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
+}
+
+/// `GET /readyz`: 200 when the database answers and its schema is this huiyin's (for a load
+/// balancer: a server whose database is being migrated by a newer one takes no requests).
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.migrations_current().await {
+        Ok(true) => (StatusCode::OK, "ready").into_response(),
+        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "database schema is not this version's").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// `GET /metrics`: the metrics in the Prometheus (OpenMetrics) text format, to whoever presents the
+/// token of `--metrics-token`; without one configured, there is no such page.
+async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let Some(token) = state.metrics_token() else { return StatusCode::NOT_FOUND.into_response() };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared in time that does not depend on where they differ.
+    let same = given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0;
+    if !same {
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics token required")
+            .into_response();
+    }
+    match huiyin_app::metrics::render(state.store.as_ref()).await {
+        Ok(text) => ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text)
+            .into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// Counts each request by the route it matched (its pattern, never its ids or query) and times it.
+async fn count_requests(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    huiyin_app::metrics::metrics().request(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
 }
 
 /// The pages' content security policy: scripts, styles and images from huiyin itself only (inline
@@ -136,6 +193,9 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::router().layer(sessions))
         .merge(portal::router())
         .merge(open311::router())
+        .route_layer(axum::middleware::from_fn(count_requests))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -60,6 +60,10 @@ pub(crate) struct Cli {
     /// … received within this many days are offered for linking.
     #[arg(long, global = true, env = "HUIYIN_COLLECTIVE_WINDOW_DAYS", default_value_t = 30)]
     collective_window_days: i64,
+    /// The log's format on standard error: `text` for people, `json` (one object a line) for a log
+    /// collector.
+    #[arg(long, global = true, env = "HUIYIN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -95,6 +99,12 @@ pub(crate) enum Command {
         /// through an HTTPS reverse proxy.
         #[arg(long, env = "HUIYIN_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Serves `/metrics` (Prometheus text format) to requests bearing this token
+        /// (`Authorization: Bearer TOKEN`); without it there is no `/metrics`.
+        #[arg(long, env = "HUIYIN_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
+        #[command(flatten)]
+        backups: serve::BackupSchedule,
     },
     /// Brings the database to the current schema and exits.
     Migrate,
@@ -200,6 +210,13 @@ pub(crate) enum Command {
     },
 }
 
+/// How the log is written.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
+}
+
 /// A failure to report to the user in plain words.
 pub(crate) struct Failure(pub(crate) String);
 
@@ -302,8 +319,9 @@ pub(super) async fn app_state(cli: &Cli, store: Arc<dyn Store>, secret: SecretKe
 /// Runs one command: each group of commands in its own module.
 pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Serve { listen, supervise_every, trusted_proxies, secure_cookies } => {
-            serve::serve(&cli, listen, *supervise_every, trusted_proxies, *secure_cookies).await
+        Command::Serve { listen, supervise_every, trusted_proxies, secure_cookies, metrics_token, backups } => {
+            let options = (*secure_cookies, metrics_token.as_deref());
+            serve::serve(&cli, listen, *supervise_every, trusted_proxies, options, backups).await
         }
         Command::Supervise => serve::supervise(&cli).await,
         Command::Migrate => serve::migrate(&cli).await,

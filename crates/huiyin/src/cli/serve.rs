@@ -39,21 +39,36 @@ pub(crate) async fn migrate(cli: &Cli) -> Result<(), Failure> {
 }
 
 /// Runs supervision and the outbox every `every` seconds until the server stops.
+/// How often a server looks whether a job every `every` is due: a quarter of it, between a second
+/// and a minute, so that a job runs close to its time whichever server takes it.
+fn tick_for(every: std::time::Duration) -> std::time::Duration {
+    (every / 4).clamp(std::time::Duration::from_secs(1), std::time::Duration::from_secs(60))
+}
+
+/// Supervision and the outbox every `every` seconds, on one server of the installation at a time
+/// (`huiyin_app::jobs`).
 fn spawn_supervision(state: AppState, every: u64) {
     if every == 0 {
         return;
     }
+    let every = std::time::Duration::from_secs(every);
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
+        let mut tick = tokio::time::interval(tick_for(every));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            let calendar = state.calendar().await;
-            match huiyin_app::supervision::supervise(state.store.as_ref(), &calendar, chrono::Utc::now()).await {
-                Ok(run) => tracing::info!(?run, "supervision run"),
+            let turn = huiyin_app::jobs::take_turn(&state, "supervision", every, async {
+                let calendar = state.calendar().await;
+                let run = huiyin_app::supervision::supervise(state.store.as_ref(), &calendar, chrono::Utc::now()).await;
+                // The outbox is delivered even when supervision failed.
+                let sent = huiyin_app::supervision::deliver_outbox(state.store.as_ref()).await;
+                Ok((run?, sent?))
+            })
+            .await;
+            match turn {
+                Ok(Some((run, sent))) => tracing::info!(?run, sent, "supervision run"),
+                Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "supervision run failed"),
-            }
-            if let Err(e) = huiyin_app::supervision::deliver_outbox(state.store.as_ref()).await {
-                tracing::error!(error = %e, "outbox delivery failed");
             }
         }
     });
@@ -64,8 +79,10 @@ pub(super) async fn serve(
     listen: &str,
     supervise_every: u64,
     trusted_proxies: &[std::net::IpAddr],
-    secure_cookies: bool,
+    (secure_cookies, metrics_token): (bool, Option<&str>),
+    backups: &BackupSchedule,
 ) -> Result<(), Failure> {
+    let every = backups.interval()?;
     let addr: SocketAddr =
         listen.parse().map_err(|_| Failure(format!("监听地址无效:{listen}(示例:127.0.0.1:8080)")))?;
     let store = open_store(&cli.database_url).await?;
@@ -73,7 +90,8 @@ pub(super) async fn serve(
     let state = app_state(cli, store.clone(), secret)
         .await?
         .with_trusted_proxies(trusted_proxies.to_vec())
-        .with_secure_cookies(secure_cookies);
+        .with_secure_cookies(secure_cookies)
+        .with_metrics_token(metrics_token.map(str::to_owned));
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Failure(format!("无法监听 {addr}:{e}")))?;
     let local = listener.local_addr()?;
     println!("huiyin listening on http://{local} ({})", store.backend());
@@ -87,9 +105,79 @@ pub(super) async fn serve(
         println!("首次设置:请在浏览器打开 http://{local}/setup/{token} 创建管理员(链接只能使用一次)");
     }
     spawn_supervision(state.clone(), supervise_every);
+    if let (Some(dir), Some(every)) = (&backups.backup_dir, every) {
+        let secret = if backups.backup_with_secret { Some(std::fs::read(super::secret_path(cli))?) } else { None };
+        spawn_backups(state.clone(), dir.clone(), every, backups.backup_keep, secret);
+        println!("自动备份:每 {} 写入 {},保留最近 {} 份", backups.backup_every, dir.display(), backups.backup_keep);
+    }
     huiyin_web::serve(listener, state, shutdown_signal()).await?;
     println!("huiyin stopped");
     Ok(())
+}
+
+/// 自动备份 (issue 23): `serve` backs the database up into a folder at an interval, keeping the
+/// newest few.
+#[derive(clap::Args)]
+pub(crate) struct BackupSchedule {
+    /// The folder scheduled backups go into (none: no scheduled backup).
+    #[arg(long, env = "HUIYIN_BACKUP_DIR")]
+    backup_dir: Option<std::path::PathBuf>,
+    /// How often: a number with `d`, `h`, `m` or `s` (`1d`, `24h`, `30m`); the first when none is
+    /// due later (at the installation's first start).
+    #[arg(long, env = "HUIYIN_BACKUP_EVERY", default_value = "24h")]
+    backup_every: String,
+    /// How many backups to keep in the folder (the oldest beyond are removed).
+    #[arg(long, env = "HUIYIN_BACKUP_KEEP", default_value_t = 7)]
+    backup_keep: usize,
+    /// Puts the secret key file in each backup (keep the folder as you keep the key).
+    #[arg(long, env = "HUIYIN_BACKUP_WITH_SECRET")]
+    backup_with_secret: bool,
+}
+
+impl BackupSchedule {
+    /// The interval, when backups are asked for.
+    fn interval(&self) -> Result<Option<std::time::Duration>, Failure> {
+        if self.backup_dir.is_none() {
+            return Ok(None);
+        }
+        let text = self.backup_every.trim();
+        let split = text.char_indices().last().map_or(0, |(at, _)| at);
+        let (number, unit) = text.split_at(split);
+        let seconds = match (number.parse::<u64>(), unit) {
+            (Ok(n), "d") => n.saturating_mul(86_400),
+            (Ok(n), "h") => n.saturating_mul(3600),
+            (Ok(n), "m") => n.saturating_mul(60),
+            (Ok(n), "s") => n,
+            _ => 0,
+        };
+        if seconds == 0 {
+            return Err(Failure(format!("--backup-every 无效:{text}(示例:1d、24h、30m)")));
+        }
+        Ok(Some(std::time::Duration::from_secs(seconds)))
+    }
+}
+
+/// Makes a backup now and then at every interval, in the background, on one server of the
+/// installation at a time (`huiyin_app::jobs`).
+fn spawn_backups(
+    state: huiyin_app::AppState,
+    dir: std::path::PathBuf,
+    every: std::time::Duration,
+    keep: usize,
+    secret: Option<Vec<u8>>,
+) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(tick_for(every));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            // The outcome is on the audit log and in /metrics; a failure is tried again next time.
+            let _ = huiyin_app::jobs::take_turn(&state, "backup", every, async {
+                huiyin_app::transfer::scheduled_backup(&state, &dir, keep, secret.clone()).await
+            })
+            .await;
+        }
+    });
 }
 
 /// Resolves on SIGINT or SIGTERM.

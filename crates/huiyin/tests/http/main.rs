@@ -17,6 +17,7 @@ mod gifts;
 mod lifecycle;
 mod measures;
 mod open311;
+mod operations;
 mod presets;
 mod public;
 mod reception;

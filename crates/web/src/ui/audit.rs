@@ -35,6 +35,8 @@ pub(super) struct AuditPage {
     total: i64,
     prev: Option<String>,
     next: Option<String>,
+    /// The last scheduled backup, for administrators of the installation.
+    last_backup: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -149,7 +151,29 @@ pub(super) async fn audit_page(State(state): State<AppState>, staff: Staff, Quer
     let rows = rows_of(&page.items, &names, &units);
     let current = page.page;
     let pages = (page.total + i64::from(page.per_page) - 1) / i64::from(page.per_page);
+    let last_backup = if staff.actor.administers_installation() {
+        Some(match huiyin_app::transfer::last_scheduled_backup(state.store.as_ref(), "backup.").await? {
+            None => "没有自动备份记录(启动时用 --backup-dir 指定备份目录即可每日自动备份)".to_owned(),
+            Some(e) => {
+                let after: Value = e.after.as_deref().and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default();
+                let file = after["file"].as_str().unwrap_or_default();
+                if e.action == "backup.made" {
+                    let mib = after["bytes"].as_f64().unwrap_or_default() / (1024.0 * 1024.0);
+                    format!("最近一次自动备份:{},{file}({mib:.1} MiB)", views::minute_zh(e.at))
+                } else {
+                    let error = after["error"].as_str().unwrap_or_default();
+                    let made = huiyin_app::transfer::last_scheduled_backup(state.store.as_ref(), "backup.made").await?;
+                    let last_good =
+                        made.map_or_else(|| "从未成功".to_owned(), |m| format!("上次成功:{}", views::minute_zh(m.at)));
+                    format!("最近一次自动备份失败:{},{error}({last_good})", views::minute_zh(e.at))
+                }
+            }
+        })
+    } else {
+        None
+    };
     let view = AuditPage {
+        last_backup,
         me: staff.me(),
         csrf: staff.csrf.clone(),
         units: units.iter().map(|(c, n)| (c.clone(), n.clone(), *c == q.unit)).collect(),

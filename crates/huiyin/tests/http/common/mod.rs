@@ -208,9 +208,16 @@ impl Server {
     /// Starts the server logging at `filter` (`HUIYIN_LOG`) into `server.log` in the database's
     /// folder; returns the log's path.
     pub fn start_logging(db: &Db, filter: &str) -> (Server, std::path::PathBuf) {
+        Server::start_logging_with_env(db, filter, &[])
+    }
+
+    /// [`Server::start_logging`] with more environment settings.
+    pub fn start_logging_with_env(db: &Db, filter: &str, env: &[(&str, &str)]) -> (Server, std::path::PathBuf) {
         let path = db.dir.0.join("server.log");
         let file = std::fs::File::create(&path).expect("create the server log");
-        (Server::spawn(db, &[("HUIYIN_LOG", filter)], Stdio::from(file)), path)
+        let mut all = vec![("HUIYIN_LOG", filter)];
+        all.extend_from_slice(env);
+        (Server::spawn(db, &all, Stdio::from(file)), path)
     }
 
     fn spawn(db: &Db, env: &[(&str, &str)], stderr: Stdio) -> Server {
