@@ -199,9 +199,10 @@ pub struct AppState {
     server_id: Arc<str>,
 }
 
-/// The word segmenter, rebuilt when administrators add words, and the detection thresholds.
+/// The word segmenter, rebuilt when its words change on any server (administrators' words, unit
+/// and class names: the setting `dictionary`), and the detection thresholds.
 pub struct SearchState {
-    segmenter: std::sync::RwLock<Arc<Segmenter>>,
+    segmenter: Refreshed<Segmenter>,
     rules: DetectionRules,
 }
 
@@ -239,6 +240,7 @@ impl AppState {
             (store.setting_version("categories").await?, store.setting_version("calendar").await?);
         let classes = store.categories().await?;
         let calendar = load_calendar(store.as_ref()).await?;
+        let dictionary_version = store.setting_version("dictionary").await?;
         let segmenter = load_segmenter(store.as_ref()).await?;
         // FED-9: the policies shipped with huiyin, added once.
         for (key, draft) in crate::policies::shipped() {
@@ -260,7 +262,7 @@ impl AppState {
                 typesetter: OnceLock::new(),
             }),
             search: Arc::new(SearchState {
-                segmenter: std::sync::RwLock::new(Arc::new(segmenter)),
+                segmenter: Refreshed::new("dictionary", dictionary_version, segmenter),
                 rules: DetectionRules::default(),
             }),
             public_guards: Arc::default(),
@@ -323,8 +325,10 @@ impl AppState {
 
     /// Sets the thresholds of repeat and collective detection.
     pub fn with_detection_rules(mut self, rules: DetectionRules) -> AppState {
-        let segmenter = self.segmenter();
-        self.search = Arc::new(SearchState { segmenter: std::sync::RwLock::new(segmenter), rules });
+        match Arc::get_mut(&mut self.search) {
+            Some(search) => search.rules = rules,
+            None => tracing::error!("detection rules set after the state was shared; ignored"),
+        }
         self
     }
 
@@ -332,22 +336,10 @@ impl AppState {
         self.search.rules
     }
 
-    /// The word segmenter as it is now.
-    pub fn segmenter(&self) -> Arc<Segmenter> {
-        match self.search.segmenter.read() {
-            Ok(s) => s.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    /// Rebuilds the segmenter from the stored words (after administrators add some).
-    pub async fn reload_segmenter(&self) -> StoreResult<Arc<Segmenter>> {
-        let fresh = Arc::new(load_segmenter(self.store.as_ref()).await?);
-        match self.search.segmenter.write() {
-            Ok(mut s) => *s = fresh.clone(),
-            Err(poisoned) => *poisoned.into_inner() = fresh.clone(),
-        }
-        Ok(fresh)
+    /// The word segmenter with the words as they are now: rebuilt first when they changed, on this
+    /// server or another (one primary-key read a use).
+    pub async fn segmenter(&self) -> Arc<Segmenter> {
+        self.search.segmenter.get(self.store.as_ref(), || load_segmenter(self.store.as_ref())).await
     }
 
     /// Typesets documents with the fonts under `dirs` instead of the default folders.

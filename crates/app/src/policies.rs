@@ -102,7 +102,7 @@ pub const MAX_HITS: usize = 50;
 /// The articles whose text (or policy title) holds every word of `q`, as the case search reads
 /// words (the same segmenter), the most often matched first.
 pub async fn search(state: &AppState, _actor: &Actor, q: &str) -> AppResult<Vec<Hit>> {
-    let terms = state.segmenter().query_terms(q.trim());
+    let terms = state.segmenter().await.query_terms(q.trim());
     if terms.is_empty() {
         return Ok(Vec::new());
     }

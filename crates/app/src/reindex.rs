@@ -97,7 +97,7 @@ pub async fn start(state: &AppState, actor: &Actor) -> AppResult<ReindexProgress
         // Should the rebuild panic, the guard still says it ended, so that the next may start.
         let _ended = EndsRunning(Arc::clone(&job));
         loop {
-            let rebuilt = crate::search::reindex(state.store.as_ref(), state.segmenter(), |n| {
+            let rebuilt = crate::search::reindex(state.store.as_ref(), state.segmenter().await, |n| {
                 job.lock().done = n as u64;
             })
             .await;

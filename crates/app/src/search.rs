@@ -360,7 +360,8 @@ pub async fn add_words(state: &AppState, actor: &Actor, words: &[String]) -> App
     // Words added on the server's command line are nobody's (the operator may not be stored yet).
     let by = (!actor.is_operator()).then_some(actor.user.id);
     let added = state.store.add_search_words(&words, by, Utc::now()).await?;
-    state.reload_segmenter().await?;
+    // The words changed: this server's segmenter is rebuilt now, the others' at their next use.
+    state.segmenter().await;
     tracing::info!(added, actor = %actor.user.username, "dictionary words added");
     let after = Some(serde_json::json!({"words": words, "new": added}));
     crate::audit::record(state, actor, "search.words", crate::audit::Target::installation("dictionary"), None, after)
@@ -382,7 +383,8 @@ pub async fn remove_word(state: &AppState, actor: &Actor, word: &str) -> AppResu
     if !state.store.remove_search_word(&word).await? {
         return Err(AppError::NotFound);
     }
-    state.reload_segmenter().await?;
+    // The words changed: this server's segmenter is rebuilt now, the others' at their next use.
+    state.segmenter().await;
     tracing::info!(actor = %actor.user.username, "dictionary word removed");
     let before = Some(serde_json::json!({"word": word}));
     let target = crate::audit::Target::installation("dictionary");

@@ -599,7 +599,7 @@ pub async fn import(
 
 /// Rebuilds the search index after an import, with the dictionary imported: `progress(cases)`.
 pub async fn rebuild_search(state: &crate::AppState, progress: impl FnMut(usize)) -> AppResult<usize> {
-    let done = crate::search::reindex(state.store.as_ref(), state.segmenter(), progress).await?;
+    let done = crate::search::reindex(state.store.as_ref(), state.segmenter().await, progress).await?;
     state.store.analyze().await?;
     Ok(done)
 }

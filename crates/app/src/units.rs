@@ -96,7 +96,8 @@ pub async fn rename_unit(state: &AppState, actor: &Actor, code: &str, name: &str
     refuse_taken_name(state, Some(unit.id), &name).await?;
     let before = unit_snapshot(state, &unit).await?;
     let renamed = state.store.rename_unit(unit.id, &name, chrono::Utc::now()).await?;
-    state.reload_segmenter().await?;
+    // The words changed: this server's segmenter is rebuilt now, the others' at their next use.
+    state.segmenter().await;
     tracing::info!(unit = %renamed.code, actor = %actor.user.username, "unit renamed");
     let after = unit_snapshot(state, &renamed).await?;
     audit::record(state, actor, "unit.rename", Target::unit(&renamed), Some(before), Some(after)).await;

@@ -246,11 +246,20 @@ impl SearchStore for Backend {
             .await?;
             added += done.rows_affected() as usize;
         }
+        if added > 0 {
+            super::settings::bump_setting_version(&mut tx, super::settings::DICTIONARY).await?;
+        }
         tx.commit().await?;
         Ok(added)
     }
 
     async fn remove_search_word(&self, word: &str) -> StoreResult<bool> {
-        Ok(self.write_alone(sqlx::query("DELETE FROM search_words WHERE word = $1").bind(word)).await? > 0)
+        let mut tx = self.begin_write().await?;
+        let removed = sqlx::query("DELETE FROM search_words WHERE word = $1").bind(word).execute(&mut *tx).await?;
+        if removed.rows_affected() > 0 {
+            super::settings::bump_setting_version(&mut tx, super::settings::DICTIONARY).await?;
+        }
+        tx.commit().await?;
+        Ok(removed.rows_affected() > 0)
     }
 }

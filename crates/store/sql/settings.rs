@@ -7,8 +7,12 @@ use huiyin_store::StoreResult;
 use huiyin_store::prelude::*;
 use sqlx::Row;
 
+/// The setting whose version says the search segmenter's words changed: the administrators' words,
+/// and the names of units and content classes (`huiyin_app::context::load_segmenter`).
+pub(super) const DICTIONARY: &str = "dictionary";
+
 /// Marks a shared setting as changed (`Store::setting_version`), inside the writing transaction.
-async fn bump_setting_version(conn: &mut <Db as sqlx::Database>::Connection, name: &str) -> StoreResult<()> {
+pub(super) async fn bump_setting_version(conn: &mut <Db as sqlx::Database>::Connection, name: &str) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO setting_versions (name, version) VALUES ($1, 1) \
          ON CONFLICT (name) DO UPDATE SET version = setting_versions.version + 1",
@@ -48,6 +52,7 @@ impl SettingStore for Backend {
         }
         if added > 0 {
             bump_setting_version(&mut tx, "categories").await?;
+            bump_setting_version(&mut tx, DICTIONARY).await?;
         }
         tx.commit().await?;
         Ok(usize::try_from(added).unwrap_or(usize::MAX))
@@ -93,6 +98,7 @@ impl SettingStore for Backend {
             .map_err(|e| on_violation(e, "code", "parent"))?;
         }
         bump_setting_version(&mut tx, "categories").await?;
+        bump_setting_version(&mut tx, DICTIONARY).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -59,6 +59,8 @@ impl UnitStore for Backend {
         .await
         .map_err(|e| on_violation(e, "code", "parent"))?;
         let unit = unit_from_row(&row)?;
+        // A unit's name is a word of search.
+        super::settings::bump_setting_version(&mut tx, super::settings::DICTIONARY).await?;
         tx.commit().await?;
         Ok(unit)
     }
@@ -94,6 +96,7 @@ impl UnitStore for Backend {
         .fetch_one(&mut *tx)
         .await?;
         let unit = unit_from_row(&row)?;
+        super::settings::bump_setting_version(&mut tx, super::settings::DICTIONARY).await?;
         tx.commit().await?;
         Ok(unit)
     }

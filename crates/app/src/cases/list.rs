@@ -141,7 +141,7 @@ pub(crate) async fn list_query(state: &AppState, actor: &Actor, p: &ListParams) 
         return Err(e.into());
     }
     let lookup = match blank(&p.q) {
-        Some(q) => crate::search::read_query(&state.segmenter(), q),
+        Some(q) => crate::search::read_query(&*state.segmenter().await, q),
         None => crate::search::Lookup::Nothing,
     };
     let (exact, search) = match lookup {

@@ -90,11 +90,14 @@ async fn write_event(
     let rules = state.store.limit_rules_for(file.unit_id).await?.unwrap_or_default().for_flags(&next.flags);
     let deadlines = limits::after_event(&file.deadlines, &event, &rules, &*state.calendar().await);
     // The case's words after this event, when it brings words of its own.
-    let search_tokens = (event.note.is_some() || huiyin_search::document::has_text(&event.data)).then(|| {
+    let search_tokens = if event.note.is_some() || huiyin_search::document::has_text(&event.data) {
+        let segmenter = state.segmenter().await;
         let mut events = file.events.clone();
         events.push(event.clone());
-        huiyin_search::document::case_tokens(&state.segmenter(), &file.registration, &events)
-    });
+        Some(huiyin_search::document::case_tokens(&segmenter, &file.registration, &events))
+    } else {
+        None
+    };
     let new_event = NewEvent {
         deadlines,
         occurred_at: occurred,

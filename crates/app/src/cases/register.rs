@@ -209,9 +209,10 @@ pub async fn write_registration(
     let rules = state.store.limit_rules_for(unit_id).await?.unwrap_or_default();
     let deadlines = limits::registration_deadlines(&registration, &rules, &*state.calendar().await);
     let code = new_query_code()?;
+    let segmenter = state.segmenter().await;
     let new_case = NewCase {
         deadlines,
-        search: crate::search::search_doc(&state.segmenter(), &registration, &[]),
+        search: crate::search::search_doc(&segmenter, &registration, &[]),
         registration,
         query_code_hash: state.secret.query_code_hash(&code),
         actor_id: actor.user.id,

@@ -26,7 +26,6 @@ use huiyin_store::{ComplaintRecord, NewComplaint, Unit};
 use serde::Serialize;
 use serde_json::json;
 use std::net::IpAddr;
-use std::time::Instant;
 use utoipa::ToSchema;
 
 /// What the complainant is given after sending: the number and the query code (only in the answer
@@ -144,9 +143,7 @@ pub async fn file_complaint(
     {
         unit = state.store.unit_by_id(parent).await?.ok_or(AppError::NotFound)?;
     }
-    if let Err(wait) = state.public_guards().submission(address, Instant::now()) {
-        return Err(AppError::TooManyRequests(wait));
-    }
+    super::memory::submission(state, address, Utc::now()).await?;
     let online = online_actor(state).await?;
     let rota_user_id = rota_of(state, unit.id, fields.kind, fields.occurred_on).await?;
     let code = crate::cases::new_query_code()?;

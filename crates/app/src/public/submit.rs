@@ -15,7 +15,7 @@ use huiyin_core::{FieldError, Invalid, ValidationErrors};
 use huiyin_store::SubmissionClaim;
 use serde::Serialize;
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use utoipa::ToSchema;
 
 /// How long a check question may be answered, in seconds.
@@ -65,12 +65,12 @@ pub struct FormChecks<'a> {
 
 /// Checks a public form's guards. A filled honeypot is answered like a wrong answer, so that a
 /// robot learns nothing from the refusal.
-pub fn check_form(state: &AppState, checks: &FormChecks, now: DateTime<Utc>) -> Result<(), ValidationErrors> {
+pub async fn check_form(state: &AppState, checks: &FormChecks<'_>, now: DateTime<Utc>) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
     if !checks.consent {
         errors.push(FieldError::new("consent", Invalid::ConsentRequired));
     }
-    if !checks.honeypot.trim().is_empty() || !answer_is_right(state, checks.question_token, checks.answer, now) {
+    if !checks.honeypot.trim().is_empty() || !answer_is_right(state, checks.question_token, checks.answer, now).await {
         errors.push(FieldError::new("challenge", Invalid::ChallengeAnswer));
     }
     ValidationErrors::from_vec(errors).map_or(Ok(()), Err)
@@ -78,7 +78,7 @@ pub fn check_form(state: &AppState, checks: &FormChecks, now: DateTime<Utc>) -> 
 
 /// Whether `answer` answers the question of `token`. Every attempt uses the question up, right or
 /// wrong, so that a robot cannot try the seventeen possible sums on one question.
-fn answer_is_right(state: &AppState, token: &str, answer: &str, now: DateTime<Utc>) -> bool {
+async fn answer_is_right(state: &AppState, token: &str, answer: &str, now: DateTime<Utc>) -> bool {
     let mut parts = token.splitn(3, '.');
     let (Some(expires), Some(nonce), Some(mac)) = (parts.next(), parts.next(), parts.next()) else { return false };
     let Ok(expires) = expires.parse::<i64>() else { return false };
@@ -89,7 +89,9 @@ fn answer_is_right(state: &AppState, token: &str, answer: &str, now: DateTime<Ut
     else {
         return false;
     };
-    state.public_guards().answer_once(nonce, expires, now.timestamp()) && parse_answer(answer) == Some(right)
+    // Used up by any answer, right or wrong, on whichever server.
+    let first = memory::answer_once(state, nonce, now, QUESTION_LIFETIME_SECS).await.unwrap_or(false);
+    first && parse_answer(answer) == Some(right)
 }
 
 /// A file sent with an online petition.
@@ -222,8 +224,8 @@ async fn file_claimed(
     uploads: Vec<Upload>,
     now: DateTime<Utc>,
 ) -> AppResult<Receipt> {
-    let written = match state.public_guards().submission(address, Instant::now()) {
-        Err(wait) => Err(AppError::TooManyRequests(wait)),
+    let written = match memory::submission(state, address, now).await {
+        Err(e) => Err(e),
         Ok(()) => cases::write_registration(state, actor, registration, unit_id, now).await,
     };
     let (case_id, code) = match written {

@@ -213,3 +213,22 @@ fn two_servers_on_one_postgresql_run_each_job_once() {
     }
     assert_eq!(archives().len(), 1, "one backup between the two servers: {:?}", archives());
 }
+
+/// Issue 23: what a server keeps in memory follows the other server's writes: a word added to the
+/// search dictionary on one is how the other reads a search at once (as the content classes and the
+/// holiday calendar already were).
+#[test]
+fn two_servers_on_one_postgresql_share_the_dictionary() {
+    let Some(db) = Db::new(Backend::Postgres) else { return };
+    let (wang, _, _) = db.seed();
+    let boss = db.account("boss", "QX", huiyin_core::user::Role::Admin, None);
+    let (a, b) = (Server::start(&db), Server::start(&db));
+    let word = "向阳街道路";
+    let terms =
+        |server: &Server| get(server, &wang, &format!("/api/v1/cases?q={}", common::enc(word))).1["terms"].clone();
+    assert_ne!(terms(&b), serde_json::json!([word]), "not a word yet");
+    let (status, added) = common::post(&a, &boss, "/api/v1/search/words", &serde_json::json!({"words": [word]}));
+    assert_eq!(status, 200, "{added}");
+    assert_eq!(terms(&b), serde_json::json!([word]), "the other server reads the word at once");
+    assert_eq!(terms(&a), serde_json::json!([word]));
+}

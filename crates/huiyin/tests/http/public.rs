@@ -795,3 +795,24 @@ fn twn_2_a_petition_naming_a_place_goes_to_the_unit_of_that_place(backend: Backe
     assert!(html.contains("东镇（DZ）（属地）"), "the territorial unit is marked first for a transfer");
 }
 both_backends!(twn_2_a_petition_naming_a_place_goes_to_the_unit_of_that_place);
+
+/// GEN-1, issue 23: the public side's guards hold across the servers of an installation: a
+/// question used on one server cannot be answered on the other, and an address's five petitions
+/// an hour count on both.
+#[test]
+fn gen_1_the_public_guards_hold_across_two_servers() {
+    let Some(db) = Db::new(Backend::Postgres) else { return };
+    db.seed();
+    let (a, b) = (Server::start(&db), Server::start(&db));
+    let review = receipt_question(&a, &petition("XS"), &format!("{:032x}", 99));
+    let (status, refused) = send(&a, &review, &[("consent", "")], &[]);
+    assert_eq!(status, 422, "{refused}");
+    let (status, replayed) = send(&b, &review, &[], &[]);
+    assert_eq!(status, 422, "the question was used on the other server: {replayed}");
+    for n in 1..=6 {
+        let server = if n % 2 == 0 { &a } else { &b };
+        let review = receipt_question(server, &petition("XS"), &format!("{n:032x}"));
+        let (status, answer) = send(server, &review, &[], &[]);
+        assert_eq!(status, if n <= 5 { 200 } else { 429 }, "petition {n}: {answer}");
+    }
+}

@@ -181,7 +181,7 @@ pub(super) async fn complaint_send(
         answer: &f.answer,
         consent: f.consent == "1",
     };
-    let sent = match public::check_form(&state, &checks, Utc::now()) {
+    let sent = match public::check_form(&state, &checks, Utc::now()).await {
         Ok(()) => public::file_complaint(&state, client, &f.submission_key, &f.draft()).await,
         // The form's own mistakes with the complaint's, all at once.
         Err(mut errors) => {

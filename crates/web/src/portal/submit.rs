@@ -360,7 +360,7 @@ pub(super) async fn submit_send(
         answer: get("answer"),
         consent: get("consent") == "1",
     };
-    let sent = match public::check_form(&state, &checks, Utc::now()) {
+    let sent = match public::check_form(&state, &checks, Utc::now()).await {
         Ok(()) => public::submit_online(&state, client, &f.submission_key, &f.draft(), uploads).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
