@@ -79,4 +79,24 @@ test('an administrator adds a community and its officer, who signs in by the lin
   // The administrator sees the sign-in on the person's page.
   await admin.goto(`${env.server.base}/admin/users/sunli`);
   assert.match(await admin.textContent('#sign-ins'), /成功/);
+
+  // Notices also by SMS and e-mail: the person's mobile number and address on their card, a
+  // mistake named on its field.
+  await admin.fill('#phone', '139 0013 9000');
+  await admin.fill('#email', 'sunli@');
+  await Promise.all([admin.waitForNavigation(), admin.click('#save-card')]);
+  assert.match(await admin.textContent('#email-err'), /电子邮箱/);
+  assert.equal(await admin.getAttribute('#email', 'aria-invalid'), 'true');
+  assert.deepEqual(await seriousViolations(admin), [], 'the card with its mistake');
+  await admin.fill('#email', 'sunli@dongshan.example.org');
+  await Promise.all([admin.waitForNavigation(), admin.click('#save-card')]);
+  assert.equal(await admin.inputValue('#email'), 'sunli@dongshan.example.org');
+  assert.equal(await admin.inputValue('#phone'), '139 0013 9000');
+
+  // 消息发送: how notices leave (this server has no mail server or gateway), and none given up.
+  await admin.goto(`${env.server.base}/admin/outbox`);
+  assert.match(await admin.textContent('#mail-channel'), /未设置邮件服务器/);
+  assert.match(await admin.textContent('#sms-channel'), /未设置短信网关/);
+  assert.match(await admin.textContent('#no-dead'), /没有发送失败的消息/);
+  assert.deepEqual(await seriousViolations(admin), [], 'the outbox page');
 });

@@ -152,7 +152,7 @@ pub async fn add_account(
     if !actor.user.role.can_administer() || (password.is_some() && !actor.is_operator()) {
         return Err(AppError::Forbidden);
     }
-    let AccountFields { username, unit, role, display_name, title, credential, rank, phone, may_backdate } =
+    let AccountFields { username, unit, role, display_name, title, credential, rank, phone, email, may_backdate } =
         draft.parse()?;
     if let Some(password) = password {
         check_new_password("password", password)?;
@@ -193,6 +193,7 @@ pub async fn add_account(
         credential,
         rank,
         phone,
+        email,
     };
     let user = state.store.add_user(&account).await.map_err(|e| match e {
         StoreError::Duplicate(_) => FieldError::new("username", Invalid::AlreadyExists).into(),
@@ -238,8 +239,18 @@ pub async fn set_up_first_administrator(
     if let Some(errors) = ValidationErrors::from_vec(errors) {
         return Err(errors.into());
     }
-    let Some(AccountFields { username, unit: unit_code, role, display_name, title, credential, rank, phone, .. }) =
-        fields
+    let Some(AccountFields {
+        username,
+        unit: unit_code,
+        role,
+        display_name,
+        title,
+        credential,
+        rank,
+        phone,
+        email,
+        ..
+    }) = fields
     else {
         return Err(FieldError::new("username", Invalid::Required).into());
     };
@@ -262,6 +273,7 @@ pub async fn set_up_first_administrator(
         credential,
         rank,
         phone,
+        email,
     };
     let user = state.store.add_user(&account).await.map_err(|e| match e {
         StoreError::Duplicate(_) => FieldError::new("username", Invalid::AlreadyExists).into(),
@@ -281,13 +293,14 @@ pub async fn set_up_first_administrator(
 /// reason an administrator adds no account under a name another active account has.
 pub async fn set_card(state: &AppState, actor: &Actor, username: &str, draft: &StaffCardDraft) -> AppResult<User> {
     let user = administered(state, actor, username).await?;
-    let StaffCardFields { display_name, title, credential, rank, phone } = draft.parse()?;
+    let StaffCardFields { display_name, title, credential, rank, phone, email } = draft.parse()?;
     if display_name != user.display_name && !actor.is_operator() {
         let allowed = format!("{}(更改姓名须在服务器上用 huiyin user card 办理)", user.display_name);
         return Err(FieldError::new("display_name", Invalid::NotAChoice { allowed }).into());
     }
     let before = account_snapshot(&user);
-    let user = state.store.set_user_card(user.id, &StaffCard { display_name, title, credential, rank, phone }).await?;
+    let card = StaffCard { display_name, title, credential, rank, phone, email };
+    let user = state.store.set_user_card(user.id, &card).await?;
     tracing::info!(user = %user.username, actor = %actor.user.username, "staff card set");
     audit::record(state, actor, "user.card", Target::user(&user), Some(before), Some(account_snapshot(&user))).await;
     Ok(user)

@@ -119,6 +119,7 @@ pub async fn operator(state: &AppState) -> AppResult<Actor> {
                 credential: None,
                 rank: None,
                 phone: None,
+                email: None,
                 link_issuer_id: None,
                 session_generation: 0,
             },
@@ -150,6 +151,7 @@ pub(crate) async fn system_actor(state: &AppState, username: &str, display_name:
                 credential: None,
                 rank: None,
                 phone: None,
+                email: None,
             };
             match state.store.add_user(&account).await {
                 Ok(user) => user,

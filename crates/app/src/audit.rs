@@ -135,6 +135,7 @@ pub fn account_snapshot(user: &User) -> Value {
         "credential": user.credential,
         "rank": user.rank,
         "phone": user.phone,
+        "email": user.email,
         "active": user.active,
         "may_backdate": user.may_backdate,
     })
@@ -212,7 +213,7 @@ pub async fn admin_events(state: &AppState, actor: &Actor, p: &AuditParams) -> A
 }
 
 /// The kinds of action, by the prefix of their codes, as a filter offers them.
-pub const ACTION_GROUPS: [(&str, &str); 8] = [
+pub const ACTION_GROUPS: [(&str, &str); 9] = [
     ("user.", "人员"),
     ("token.", "令牌"),
     ("login.", "登录"),
@@ -220,6 +221,7 @@ pub const ACTION_GROUPS: [(&str, &str); 8] = [
     ("calendar.", "节假日安排"),
     ("category.", "内容分类"),
     ("search.", "检索词典"),
+    ("outbox.", "消息发送"),
     ("", "全部"),
 ];
 
@@ -228,9 +230,10 @@ pub fn action_label_zh(code: &str) -> &'static str {
     match code {
         "backup.made" => "自动备份",
         "backup.failed" => "自动备份失败",
+        "outbox.send_again" => "重新发送通知",
         "user.add" => "添加人员",
         "user.setup_first_administrator" => "首次设置管理员",
-        "user.card" => "修改姓名、职务、职级、工作证号、电话",
+        "user.card" => "修改姓名、职务、职级、工作证号、电话、邮箱",
         "user.placement" => "调整单位或角色",
         "user.password_link" => "签发设置密码链接",
         "user.password_link_used" => "用链接设置密码",
@@ -287,6 +290,7 @@ pub fn field_label_zh(key: &str) -> &str {
         "credential" => "工作证号",
         "rank" => "职级",
         "phone" => "电话",
+        "email" => "电子邮箱",
         "expires_at" => "有效期至",
         "sessions" => "登录",
         "unit" => "单位",
@@ -316,6 +320,8 @@ pub fn field_label_zh(key: &str) -> &str {
         "reindex" => "检索索引",
         "order" => "顺序",
         "new" => "新增",
+        "message" => "消息编号",
+        "channel" => "发送方式",
         other => other,
     }
 }

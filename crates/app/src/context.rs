@@ -197,6 +197,8 @@ pub struct AppState {
     metrics_token: Option<Arc<str>>,
     /// This server among the installation's (random at start): who holds a background job's turn.
     server_id: Arc<str>,
+    /// The mail server and SMS gateway the outbox is delivered through (`serve --smtp-url …`).
+    senders: Arc<crate::delivery::Senders>,
 }
 
 /// The word segmenter, rebuilt when its words change on any server (administrators' words, unit
@@ -270,6 +272,7 @@ impl AppState {
             trusted_proxies: Arc::default(),
             secure_cookies: false,
             metrics_token: None,
+            senders: Arc::default(),
             server_id: Arc::from(format!(
                 "{}-{}",
                 std::process::id(),
@@ -311,6 +314,16 @@ impl AppState {
 
     pub fn metrics_token(&self) -> Option<&str> {
         self.metrics_token.as_deref()
+    }
+
+    /// Delivers the outbox through these senders.
+    pub fn with_senders(mut self, senders: crate::delivery::Senders) -> AppState {
+        self.senders = Arc::new(senders);
+        self
+    }
+
+    pub fn senders(&self) -> &crate::delivery::Senders {
+        &self.senders
     }
 
     /// This server among the installation's, for the background jobs' turns.

@@ -12,9 +12,12 @@ use chrono::{Duration, Utc};
 use crate::context::AppState;
 use crate::error::AppResult;
 
-/// How long a turn is held at most (a server that died mid-run frees it after this): longer than
-/// the longest run (a backup of a million cases takes minutes; docs/BENCHMARKS.md).
-const LEASE: Duration = Duration::hours(6);
+/// How long a turn is held at most (a server that died mid-run frees it after this): three
+/// intervals, between ten minutes (the outbox, every minute) and six hours (a daily backup; a
+/// backup of a million cases takes minutes, docs/BENCHMARKS.md).
+fn lease(every: Duration) -> Duration {
+    (every * 3).clamp(Duration::minutes(10), Duration::hours(6))
+}
 /// How soon a failed run is tried again.
 const RETRY: Duration = Duration::minutes(5);
 
@@ -26,7 +29,8 @@ where
 {
     let started = Utc::now();
     let holder = state.server_id();
-    let taken = state.store.take_job_turn(job, holder, started, started + LEASE).await?;
+    let every = Duration::from_std(every).unwrap_or(Duration::hours(24));
+    let taken = state.store.take_job_turn(job, holder, started, started + lease(every)).await?;
     let turn =
         crate::metrics::JobTurn { job: job.to_owned(), turn: if taken { "taken" } else { "skipped" }.to_owned() };
     crate::metrics::metrics().job_turns.get_or_create(&turn).inc();
@@ -34,7 +38,6 @@ where
         return Ok(None);
     }
     let outcome = work.await;
-    let every = Duration::from_std(every).unwrap_or(Duration::hours(24));
     // A failed run is tried again soon (within five minutes), not an interval later.
     let (said, next_due) = match &outcome {
         Ok(_) => ("ok".to_owned(), started + every),

@@ -20,6 +20,7 @@ pub mod community_bodies;
 pub mod complaints;
 pub mod context;
 pub mod deadlines;
+pub mod delivery;
 pub mod documents;
 pub mod duty;
 pub mod error;

@@ -68,6 +68,7 @@ pub struct Metrics {
     pub outbox_queued: Gauge,
     pub outbox_sent: Counter,
     pub outbox_failures: Counter,
+    pub outbox_dead: Gauge,
     pub backups: Family<Outcome, Counter>,
     pub backup_last_success: Gauge,
     pub search_unindexed: Gauge,
@@ -89,6 +90,7 @@ impl Metrics {
             outbox_queued: Gauge::default(),
             outbox_sent: Counter::default(),
             outbox_failures: Counter::default(),
+            outbox_dead: Gauge::default(),
             backups: Family::default(),
             backup_last_success: Gauge::default(),
             search_unindexed: Gauge::default(),
@@ -111,7 +113,12 @@ impl Metrics {
         );
         registry.register("outbox_queued", "Messages waiting in the outbox", m.outbox_queued.clone());
         registry.register("outbox_sent", "Messages delivered from the outbox", m.outbox_sent.clone());
-        registry.register("outbox_failures", "Deliveries that failed (to be tried again)", m.outbox_failures.clone());
+        registry.register("outbox_failures", "Delivery attempts that failed", m.outbox_failures.clone());
+        registry.register(
+            "outbox_dead",
+            "Messages given up after their last attempt (dead letters)",
+            m.outbox_dead.clone(),
+        );
         registry.register("backups", "Scheduled backups, by outcome", m.backups.clone());
         registry.register(
             "backup_last_success_timestamp_seconds",
@@ -159,6 +166,7 @@ pub async fn render(store: &dyn Store) -> AppResult<String> {
     m.pool_connections.set(i64::from(open));
     m.pool_idle.set(i64::from(idle));
     m.outbox_queued.set(store.outbox_waiting().await?);
+    m.outbox_dead.set(store.outbox_dead().await?);
     // The last scheduled backup made by any server, from the audit log (a gauge of the process
     // alone would say 0 after every restart).
     if let Some(made) = crate::transfer::last_scheduled_backup(store, "backup.made").await? {

@@ -247,28 +247,13 @@ pub async fn supervise(store: &dyn Store, calendar: &Calendar, now: DateTime<Utc
     // was signed in from) is kept no longer.
     store.purge_failures(now - Duration::days(2)).await?;
     store.purge_sessions(now).await?;
+    // An SMS or e-mail no server of the installation sends (it has no gateway or mail server) is
+    // not kept beyond a week: the notice itself stays in the app.
+    store.outbox_prune(now - Duration::days(7)).await?;
     let metrics = crate::metrics::metrics();
     metrics.supervision_runs.inc();
     metrics.supervision_items.inc_by(run.reminded + run.opened + run.escalated);
     Ok(run)
-}
-
-/// How long a sender's claim on outbox messages holds before another sender may take them.
-const OUTBOX_LEASE_MINUTES: i64 = 10;
-
-/// Delivers the outbox: claims a batch first, so that servers delivering at once send each message
-/// once. No SMS gateway or mail server is configured yet, so delivery is a log line; the message is
-/// then marked sent.
-pub async fn deliver_outbox(store: &dyn Store) -> AppResult<u64> {
-    let mut sent = 0;
-    let now = Utc::now();
-    for message in store.outbox_claim(500, now, now - Duration::minutes(OUTBOX_LEASE_MINUTES)).await? {
-        tracing::info!(channel = %message.channel, user_id = message.user_id, body = %message.body, "outbox message (log-only sender)");
-        store.outbox_mark_sent(message.id, Utc::now()).await?;
-        sent += 1;
-    }
-    crate::metrics::metrics().outbox_sent.inc_by(sent);
-    Ok(sent)
 }
 
 /// Who a supervision notice about a case must not reach: its accused, and (not knowing whether

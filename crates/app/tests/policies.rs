@@ -77,6 +77,7 @@ impl World {
                     credential: None,
                     rank: None,
                     phone: None,
+                    email: None,
                 };
                 store.add_user(&user).await.unwrap();
             }

@@ -15,6 +15,11 @@
 //!   size, and this process's memory before and at its peak during each.
 //! - `typeset SAMPLES`: typesets a one-page notice as PDF with the machine's fonts (the first call,
 //!   which scans the fonts, timed apart), and an archive volume of 100 cases: p50 and p95.
+//! - `crash HUIYIN_BIN DATABASE_URL SECRET_FILE CYCLES CLIENTS` and `load … SECONDS CLIENTS`:
+//!   against the real `huiyin serve` as a process (issue 23, [`served`]): SIGKILLs under
+//!   registration with every acknowledged case read back, and many staff at once.
+
+mod served;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -583,9 +588,26 @@ fn main() {
             ["repeats", url, labels] => repeats(url, labels).await,
             ["reports", url, samples] => reports(url, samples.parse().map_err(|_| "samples must be a number")?).await,
             ["export", url] => export(url).await,
+            ["crash", bin, url, secret, cycles, clients] => {
+                let cycles = cycles.parse().map_err(|_| "cycles must be a number")?;
+                let clients = clients.parse().map_err(|_| "clients must be a number")?;
+                let (bin, url, secret) = (bin.to_string(), url.to_string(), secret.to_string());
+                tokio::task::spawn_blocking(move || served::crash(&bin, &url, &secret, cycles, clients))
+                    .await
+                    .map_err(|e| e.to_string())?
+            }
+            ["load", bin, url, secret, seconds, clients] => {
+                let seconds = seconds.parse().map_err(|_| "seconds must be a number")?;
+                let clients = clients.parse().map_err(|_| "clients must be a number")?;
+                let (bin, url, secret) = (bin.to_string(), url.to_string(), secret.to_string());
+                tokio::task::spawn_blocking(move || served::load(&bin, &url, &secret, seconds, clients))
+                    .await
+                    .map_err(|e| e.to_string())?
+            }
             _ => Err("usage: huiyin-bench list DATABASE_URL [SAMPLES] | register DATABASE_URL SECONDS CONCURRENCY \
                           | typeset SAMPLES | repeats DATABASE_URL LABELS_FILE | reports DATABASE_URL SAMPLES \
-                          | export DATABASE_URL"
+                          | export DATABASE_URL | crash HUIYIN_BIN DATABASE_URL SECRET_FILE CYCLES CLIENTS \
+                          | load HUIYIN_BIN DATABASE_URL SECRET_FILE SECONDS CLIENTS"
                 .into()),
         }
     });

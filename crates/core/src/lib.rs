@@ -15,6 +15,7 @@ pub mod chain;
 pub mod charter;
 pub mod community_body;
 pub mod complaint;
+pub mod delivery;
 pub mod duty;
 pub mod error;
 pub mod event;

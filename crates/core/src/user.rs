@@ -126,6 +126,8 @@ pub struct AccountDraft {
     pub rank: Option<String>,
     /// A telephone number colleagues reach the person at: digits, spaces, `+ - ( )` and 转.
     pub phone: Option<String>,
+    /// An e-mail address the person's notices are also sent to (when the server has a mail server).
+    pub email: Option<String>,
     /// Whether the person may record actions that happened earlier (补录 from the paper book).
     #[serde(default)]
     pub may_backdate: bool,
@@ -142,6 +144,7 @@ pub struct AccountFields {
     pub credential: Option<String>,
     pub rank: Option<String>,
     pub phone: Option<String>,
+    pub email: Option<String>,
     pub may_backdate: bool,
 }
 
@@ -162,7 +165,8 @@ impl AccountDraft {
             one_line("credential", self.credential.as_deref(), CREDENTIAL_CHARS).map_err(|e| errors.push(e)).ok();
         let rank = one_line("rank", self.rank.as_deref(), limits::TITLE).map_err(|e| errors.push(e)).ok();
         let phone = staff_phone("phone", self.phone.as_deref()).map_err(|e| errors.push(e)).ok();
-        match (username, unit, role, display_name, title, credential, rank, phone) {
+        let email = staff_email("email", self.email.as_deref()).map_err(|e| errors.push(e)).ok();
+        match (username, unit, role, display_name, title, credential, rank, phone, email) {
             (
                 Some(username),
                 Some(unit),
@@ -172,12 +176,14 @@ impl AccountDraft {
                 Some(credential),
                 Some(rank),
                 Some(phone),
+                Some(email),
             ) => Ok(AccountFields {
                 display_name: display_name.unwrap_or_else(|| username.as_str().to_owned()),
                 title,
                 credential,
                 rank,
                 phone,
+                email,
                 username,
                 unit,
                 role,
@@ -205,6 +211,8 @@ pub struct StaffCardDraft {
     pub rank: Option<String>,
     /// A telephone number: 0571-8888 1234 转 801.
     pub phone: Option<String>,
+    /// An e-mail address: wang@example.gov.cn.
+    pub email: Option<String>,
 }
 
 /// A staff card, checked.
@@ -215,6 +223,7 @@ pub struct StaffCardFields {
     pub credential: Option<String>,
     pub rank: Option<String>,
     pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 impl StaffCardDraft {
@@ -230,9 +239,10 @@ impl StaffCardDraft {
             one_line("credential", self.credential.as_deref(), CREDENTIAL_CHARS).map_err(|e| errors.push(e)).ok();
         let rank = one_line("rank", self.rank.as_deref(), limits::TITLE).map_err(|e| errors.push(e)).ok();
         let phone = staff_phone("phone", self.phone.as_deref()).map_err(|e| errors.push(e)).ok();
-        match (display_name, title, credential, rank, phone) {
-            (Some(display_name), Some(title), Some(credential), Some(rank), Some(phone)) => {
-                Ok(StaffCardFields { display_name, title, credential, rank, phone })
+        let email = staff_email("email", self.email.as_deref()).map_err(|e| errors.push(e)).ok();
+        match (display_name, title, credential, rank, phone, email) {
+            (Some(display_name), Some(title), Some(credential), Some(rank), Some(phone), Some(email)) => {
+                Ok(StaffCardFields { display_name, title, credential, rank, phone, email })
             }
             _ => Err(crate::ValidationErrors::from_vec(errors)
                 .unwrap_or_else(|| FieldError::new("display_name", Invalid::Required).into())),
@@ -364,6 +374,31 @@ fn staff_phone(field: &str, value: Option<&str>) -> Result<Option<String>, Field
     Ok(Some(phone))
 }
 
+/// The longest e-mail address (RFC 5321's path limit).
+pub const EMAIL_CHARS: usize = 254;
+
+/// A staff member's e-mail address, optional: `name@domain` in ASCII, the domain with a dot, no
+/// spaces or angle brackets (which could add a recipient to a mail's header).
+fn staff_email(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(email) = one_line(field, value, EMAIL_CHARS)? else { return Ok(None) };
+    let bad = || FieldError::new(field, Invalid::EmailFormat);
+    let (local, domain) = email.split_once('@').ok_or_else(bad)?;
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b));
+    let domain_ok = domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    if !local_ok || !domain_ok {
+        return Err(bad());
+    }
+    Ok(Some(email))
+}
+
 /// Where a staff member works and what they do, as an administrator changes it: both are optional,
 /// and what is left out stays.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -485,6 +520,28 @@ mod tests {
         };
         let fields = card.parse().unwrap();
         assert_eq!((fields.rank.as_deref(), fields.phone.as_deref()), (Some("副科级"), Some("0571-8888 1234 转 801")));
+        let fields = StaffCardDraft {
+            display_name: Some("李明".into()),
+            email: Some(" li.ming@xf.example.gov.cn ".into()),
+            ..Default::default()
+        }
+        .parse()
+        .expect("an address");
+        assert_eq!(fields.email.as_deref(), Some("li.ming@xf.example.gov.cn"));
+        for bad in [
+            "li.ming",
+            "li@ming",
+            "@example.org",
+            "a b@example.org",
+            "a@example.org>, c@d.org",
+            "李@example.org",
+            "a@-x.org",
+        ] {
+            let draft =
+                StaffCardDraft { display_name: Some("李明".into()), email: Some(bad.into()), ..Default::default() };
+            let fields: Vec<String> = draft.parse().expect_err(bad).iter().map(|e| e.field.clone()).collect();
+            assert_eq!(fields, ["email"], "{bad}");
+        }
         for bad in ["call me", "123", "138\u{0}0000", "1380013800😀", &"1".repeat(PHONE_CHARS + 1)] {
             let card =
                 StaffCardDraft { display_name: Some("李明".into()), phone: Some(bad.into()), ..Default::default() };

@@ -558,6 +558,7 @@ pub async fn run(
                 credential: Some((*credential).to_owned()),
                 rank: (*role == Role::Leader).then(|| if *unit == "QX" { "副处级" } else { "副科级" }.to_owned()),
                 phone: None,
+                email: None,
             })
             .await
             .map_err(|e| e.to_string())?;

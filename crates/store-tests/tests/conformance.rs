@@ -27,6 +27,18 @@ async fn unit(store: &dyn Store, c: &str, name: &str, kind: UnitKind, parent: Op
 }
 
 async fn user(store: &dyn Store, username: &str, unit: &str, role: Role) -> User {
+    reachable_user(store, username, unit, role, None, None).await
+}
+
+/// A staff member with a telephone and an e-mail address, where given (the outbox's recipients).
+async fn reachable_user(
+    store: &dyn Store,
+    username: &str,
+    unit: &str,
+    role: Role,
+    phone: Option<&str>,
+    email: Option<&str>,
+) -> User {
     store
         .add_user(&NewUser {
             username: username.into(),
@@ -38,7 +50,8 @@ async fn user(store: &dyn Store, username: &str, unit: &str, role: Role) -> User
             title: None,
             credential: None,
             rank: None,
-            phone: None,
+            phone: phone.map(str::to_owned),
+            email: email.map(str::to_owned),
         })
         .await
         .unwrap()
@@ -164,6 +177,7 @@ async fn users_and_tokens(store: &dyn Store) {
         credential: Some("XS-001".into()),
         rank: Some("副科级".into()),
         phone: Some("0571-8888 1234".into()),
+        email: None,
     };
     let carded = store.set_user_card(u.id, &card).await.unwrap();
     assert_eq!(
@@ -197,6 +211,7 @@ async fn users_and_tokens(store: &dyn Store) {
             credential: None,
             rank: None,
             phone: None,
+            email: None,
         })
         .await;
     assert!(matches!(dup, Err(StoreError::Duplicate("username"))), "{dup:?}");
@@ -212,6 +227,7 @@ async fn users_and_tokens(store: &dyn Store) {
             credential: None,
             rank: None,
             phone: None,
+            email: None,
         })
         .await;
     assert!(matches!(bad_unit, Err(StoreError::UnknownReference("unit"))), "{bad_unit:?}");
@@ -2114,8 +2130,8 @@ conformance!(gen_7_accusations_are_left_out_for_the_accused, gen_7_accusations_a
 async fn supervision_is_written_once(store: &dyn Store) {
     use huiyin_store::Notice;
     let (_, xz, _, _) = tree(store).await;
-    let officer = user(store, "wang", "XS", Role::Officer).await;
-    let chen = user(store, "chen", "XZ", Role::Supervisor).await;
+    let officer = reachable_user(store, "wang", "XS", Role::Officer, Some("13800138000"), None).await;
+    let chen = reachable_user(store, "chen", "XZ", Role::Supervisor, Some("13900139000"), None).await;
     let ids =
         store.register_cases(&[new_case(registration("XS", "路灯", "2026-10-01", "甲"), &officer)]).await.unwrap();
     let due = store.due_deadlines("2026-10-31".parse().unwrap(), 100).await.unwrap();
@@ -2161,13 +2177,19 @@ async fn supervision_is_written_once(store: &dyn Store) {
     assert_eq!(store.unread_notifications(officer.id, &Blindness::default()).await.unwrap(), 0);
     assert_eq!(store.unread_notifications(chen.id, &Blindness::default()).await.unwrap(), chen_unread, "only mine");
     let stale = at - chrono::Duration::minutes(10);
-    let outbox = store.outbox_claim(10, at, stale).await.unwrap();
+    let both = ["sms", "email"];
+    let outbox = store.outbox_claim(10, at, stale, &both).await.unwrap();
     assert_eq!(outbox.len(), 3);
-    assert!(store.outbox_claim(10, at, stale).await.unwrap().is_empty(), "claimed messages are not claimed again");
-    store.outbox_mark_sent(outbox[0].id, at).await.unwrap();
+    assert!(
+        store.outbox_claim(10, at, stale, &both).await.unwrap().is_empty(),
+        "claimed messages are not claimed again"
+    );
+    assert!(store.outbox_mark_sent(&outbox[0], at).await.unwrap());
     let later = at + chrono::Duration::minutes(11);
-    let retaken = store.outbox_claim(10, later, later - chrono::Duration::minutes(10)).await.unwrap();
+    let retaken = store.outbox_claim(10, later, later - chrono::Duration::minutes(10), &both).await.unwrap();
     assert_eq!(retaken.len(), 2, "a claim older than its lease is taken again; a sent message is not");
+    assert!(!store.outbox_mark_sent(&outbox[1], later).await.unwrap(), "a lapsed claim writes nothing");
+    assert!(store.outbox_mark_sent(&retaken[0], later).await.unwrap(), "the claim that holds");
     assert_eq!(store.unit_staff(xz, &[Role::Supervisor]).await.unwrap()[0].username, "chen");
 }
 conformance!(fed_10_supervision_is_written_once, supervision_is_written_once);
@@ -2176,13 +2198,13 @@ conformance!(fed_10_supervision_is_written_once, supervision_is_written_once);
 async fn outbox_is_delivered_once(store: &dyn Store) {
     use huiyin_store::Notice;
     tree(store).await;
-    let officer = user(store, "wang", "XS", Role::Officer).await;
+    let officer = reachable_user(store, "wang", "XS", Role::Officer, Some("13800138000"), None).await;
     let notices: Vec<Notice> = (0..500)
         .map(|i| Notice { user_id: officer.id, case_id: None, kind: "overdue".into(), message: format!("督办 {i}") })
         .collect();
     store.send_notices(&notices, Utc::now()).await.unwrap();
     let (at, stale) = (Utc::now(), Utc::now() - chrono::Duration::minutes(10));
-    let claim = || store.outbox_claim(200, at, stale);
+    let claim = || store.outbox_claim(200, at, stale, &["sms"]);
     let mut claimed = Vec::new();
     loop {
         let (a, b, c, d) = tokio::join!(claim(), claim(), claim(), claim());
@@ -2198,6 +2220,93 @@ async fn outbox_is_delivered_once(store: &dyn Store) {
     assert_eq!((claimed.len(), unique.len()), (500, 500), "each message claimed once");
 }
 conformance!(fed_10_outbox_is_delivered_once, outbox_is_delivered_once);
+
+/// FED-10, issue 23: a notice goes out by each way an active recipient can be reached (SMS to a
+/// mobile number, e-mail to an address; none to a landline, none without either, none to a disabled
+/// account), saying only what kind of notice waits; a sender claims only the ways it can send; a
+/// failed message waits until its retry time and carries its recipient's numbers as they are now;
+/// what a sender writes holds only while its claim does; a given-up message is a dead letter —
+/// counted and listed for its recipient's units only, never claimed — until it is sent again, once;
+/// a message no sender ever tried is pruned.
+async fn outbox_retries_and_dead_letters(store: &dyn Store) {
+    use huiyin_store::Notice;
+    let (qx, xz, xs, _) = tree(store).await;
+    let both =
+        reachable_user(store, "wang", "XS", Role::Officer, Some("138 0013 8000"), Some("wang@example.org")).await;
+    let none = user(store, "zhao", "XS", Role::Officer).await;
+    let landline = reachable_user(store, "lu", "XZ", Role::Officer, Some("0571-8888 1234 转 801"), None).await;
+    let gone = reachable_user(store, "qian", "XS", Role::Officer, Some("13700137000"), None).await;
+    store.set_user_active(gone.id, false).await.unwrap();
+    let notice = |user_id| Notice {
+        user_id,
+        case_id: None,
+        kind: "assigned".into(),
+        message: "西镇 交办信访件 XS-2026-000007".into(),
+    };
+    let at = Utc::now();
+    store.send_notices(&[notice(both.id), notice(none.id), notice(landline.id), notice(gone.id)], at).await.unwrap();
+    assert_eq!(store.outbox_waiting().await.unwrap(), 2, "an SMS and an e-mail for wang; nothing else");
+    let stale = at - Duration::minutes(10);
+    let sms_only = store.outbox_claim(10, at, stale, &["sms"]).await.unwrap();
+    assert_eq!(sms_only.len(), 1, "a sender of SMS only claims the SMS");
+    let sms = sms_only[0].clone();
+    assert_eq!((sms.channel.as_str(), sms.user_id, sms.attempts, sms.active), ("sms", both.id, 0, true));
+    assert_eq!(sms.phone.as_deref(), Some("138 0013 8000"));
+    assert!(!sms.body.contains("XS-2026") && sms.body.contains("交办"), "the case stays inside: {}", sms.body);
+    let email = store.outbox_claim(10, at, stale, &["sms", "email"]).await.unwrap().remove(0);
+    assert_eq!((email.channel.as_str(), email.email.as_deref()), ("email", Some("wang@example.org")));
+    // The SMS failed for a while; the e-mail was refused for good.
+    assert!(store.outbox_mark_failed(&sms, at, "503 busy\0", Some(at + Duration::minutes(1))).await.unwrap());
+    assert!(!store.outbox_mark_failed(&sms, at, "again", None).await.unwrap(), "its claim is spent");
+    assert!(store.outbox_mark_failed(&email, at, "550 no such user", None).await.unwrap());
+    assert_eq!((store.outbox_waiting().await.unwrap(), store.outbox_dead().await.unwrap()), (1, 1));
+    let summary = store.outbox_summary(&[xs]).await.unwrap();
+    assert_eq!((summary.waiting, summary.retrying, summary.dead), (1, 1, 1));
+    assert_eq!(summary.retry_reason.as_deref(), Some("503 busy"), "the NUL left out");
+    assert_eq!(store.outbox_summary(&[qx, xz]).await.unwrap(), huiyin_store::OutboxSummary::default(), "not theirs");
+    let both_ways = ["sms", "email"];
+    assert!(
+        store.outbox_claim(10, at + Duration::seconds(30), stale, &both_ways).await.unwrap().is_empty(),
+        "not before its time"
+    );
+    let card = StaffCard {
+        display_name: both.display_name.clone(),
+        title: None,
+        credential: None,
+        rank: None,
+        phone: Some("13900139000".into()),
+        email: Some("wang@example.org".into()),
+    };
+    store.set_user_card(both.id, &card).await.unwrap();
+    let later = at + Duration::minutes(2);
+    let retried = store.outbox_claim(10, later, later - Duration::minutes(10), &both_ways).await.unwrap();
+    assert_eq!(retried.len(), 1, "the SMS again, never the dead letter");
+    assert_eq!((retried[0].id, retried[0].attempts), (sms.id, 1));
+    assert_eq!(retried[0].phone.as_deref(), Some("13900139000"), "the number as it is now");
+    // Given back untried (its server failed for another message): the next run takes it.
+    store.outbox_release(&retried[0]).await.unwrap();
+    let back = store.outbox_claim(10, later, later - Duration::minutes(10), &both_ways).await.unwrap();
+    assert_eq!(back.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>(), [(sms.id, 1)]);
+    let dead = store.outbox_dead_letters(&[xs], 10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!((dead[0].id, dead[0].unit_id, dead[0].attempts), (email.id, xs, 1));
+    assert_eq!(dead[0].last_error.as_deref(), Some("550 no such user"));
+    assert!(store.outbox_dead_letters(&[qx, xz], 10).await.unwrap().is_empty(), "another unit's letters");
+    assert_eq!(store.outbox_dead_letter(email.id).await.unwrap().map(|d| d.id), Some(email.id));
+    assert_eq!(store.outbox_dead_letter(sms.id).await.unwrap(), None, "not a dead letter");
+    assert!(store.outbox_send_again(email.id, later).await.unwrap());
+    assert!(!store.outbox_send_again(email.id, later).await.unwrap(), "sent again once");
+    assert!(!store.outbox_send_again(sms.id, later).await.unwrap(), "only a dead letter is sent again");
+    assert_eq!(store.outbox_dead().await.unwrap(), 0);
+    let again = store.outbox_claim(10, later, later - Duration::minutes(10), &["email"]).await.unwrap();
+    assert_eq!((again.len(), again[0].id, again[0].attempts), (1, email.id, 0), "its attempts counted afresh");
+    // A message nobody could send (no server sends its way) is pruned after its week; one tried
+    // is kept.
+    store.send_notices(&[notice(both.id)], at - Duration::days(8)).await.unwrap();
+    assert_eq!(store.outbox_prune(at - Duration::days(7)).await.unwrap(), 2, "the old SMS and e-mail, untried");
+    assert_eq!(store.outbox_waiting().await.unwrap(), 2, "the claimed ones stay");
+}
+conformance!(fed_10_outbox_retries_and_dead_letters, outbox_retries_and_dead_letters);
 
 async fn issued_documents_are_kept_once(store: &dyn Store) {
     let (_, _, xs, _) = tree(store).await;
@@ -2659,6 +2768,9 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
             DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; DROP TABLE policy_articles; DROP TABLE policies; \
             DROP TABLE ledger; DROP TABLE ledger_days; DROP TABLE chain_backfill; ALTER TABLE case_events DROP COLUMN chain_hash; DROP TABLE job_runs; \
+            DROP INDEX outbox_dead; DROP INDEX outbox_unsent; ALTER TABLE outbox DROP COLUMN next_attempt_at; \
+            ALTER TABLE outbox DROP COLUMN last_error; ALTER TABLE outbox DROP COLUMN dead_at; \
+            CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL; ALTER TABLE users DROP COLUMN email; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_sqlite::SqliteStore::open(&scratch.url).await.unwrap();
@@ -2694,6 +2806,9 @@ mod fed_11_bands_of_the_earlier_schema_are_carried_over {
             DROP TABLE body_members; DROP TABLE body_rules; DROP TABLE charter_versions; DROP TABLE charters; \
             DROP TABLE meeting_matters; DROP TABLE meeting_decisions; DROP TABLE meetings; DROP TABLE screenings; DROP TABLE measure_tally_days; DROP TABLE measure_tally; DROP TABLE measure_facts; DROP TABLE unit_terms; DROP TABLE service_requests; DROP TABLE unit_territories; DROP TABLE policy_articles; DROP TABLE policies; \
             DROP TABLE ledger; DROP TABLE ledger_days; DROP TABLE chain_backfill; ALTER TABLE case_events DROP COLUMN chain_hash; DROP TABLE job_runs; \
+            DROP INDEX outbox_dead; DROP INDEX outbox_unsent; ALTER TABLE outbox DROP COLUMN next_attempt_at; \
+            ALTER TABLE outbox DROP COLUMN last_error; ALTER TABLE outbox DROP COLUMN dead_at; \
+            CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL; ALTER TABLE users DROP COLUMN email; \
             DELETE FROM _sqlx_migrations WHERE version >= 10;";
         let (id, bands, county) = a_case_with_bands_of_the_old_schema(&*scratch.store, downgrade, &scratch.url).await;
         let upgraded = huiyin_store_postgres::PostgresStore::open(&scratch.url).await.unwrap();

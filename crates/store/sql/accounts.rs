@@ -15,7 +15,7 @@ macro_rules! select_users {
     (columns: $columns:literal, $($tail:literal),*) => {
         concat!(
             "SELECT u.id, u.username, u.display_name, u.unit_id, n.code AS unit_code, u.role, u.password_hash, u.active, ",
-            "u.may_backdate, u.title, u.credential, u.rank, u.phone, u.link_issuer_id, u.session_generation",
+            "u.may_backdate, u.title, u.credential, u.rank, u.phone, u.email, u.link_issuer_id, u.session_generation",
             $columns,
             " FROM users u JOIN units n ON n.id = u.unit_id ",
             $($tail),*
@@ -42,6 +42,7 @@ fn user_from_row(row: &DbRow) -> StoreResult<User> {
         credential: row.try_get("credential")?,
         rank: row.try_get("rank")?,
         phone: row.try_get("phone")?,
+        email: row.try_get("email")?,
         link_issuer_id: row.try_get("link_issuer_id")?,
         session_generation: row.try_get("session_generation")?,
     })
@@ -78,7 +79,8 @@ impl AccountStore for Backend {
             .ok_or(StoreError::UnknownReference("unit"))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, unit_id, role, password_hash, active, may_backdate, title, \
-             credential, rank, phone, added_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $9, $10, $11) RETURNING id",
+             credential, rank, phone, email, added_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $9, $10, $11, $12) \
+             RETURNING id",
         )
         .bind(&user.username)
         .bind(&user.display_name)
@@ -90,6 +92,7 @@ impl AccountStore for Backend {
         .bind(&user.credential)
         .bind(&user.rank)
         .bind(&user.phone)
+        .bind(&user.email)
         .bind(chrono::Utc::now())
         .fetch_one(&mut *tx)
         .await
@@ -116,13 +119,15 @@ impl AccountStore for Backend {
     async fn set_user_card(&self, user_id: i64, card: &StaffCard) -> StoreResult<User> {
         self.update_user(
             sqlx::query(
-                "UPDATE users SET display_name = $1, title = $2, credential = $3, rank = $4, phone = $5 WHERE id = $6",
+                "UPDATE users SET display_name = $1, title = $2, credential = $3, rank = $4, phone = $5, email = $6 \
+                 WHERE id = $7",
             )
             .bind(&card.display_name)
             .bind(&card.title)
             .bind(&card.credential)
             .bind(&card.rank)
             .bind(&card.phone)
+            .bind(&card.email)
             .bind(user_id),
         )
         .await?;

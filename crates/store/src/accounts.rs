@@ -29,6 +29,8 @@ pub struct User {
     pub rank: Option<String>,
     /// A telephone number colleagues reach the person at.
     pub phone: Option<String>,
+    /// An e-mail address the person's notices are also sent to.
+    pub email: Option<String>,
     /// The administrator whose one-time link last set the password: the account is blind to what
     /// they are blind to (GEN-7). `None` when the operator set it.
     pub link_issuer_id: Option<i64>,
@@ -48,6 +50,7 @@ pub struct NewUser {
     pub credential: Option<String>,
     pub rank: Option<String>,
     pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// How a staff member is named on records (亮证服务, FED-4): name, title and credential number;
@@ -59,6 +62,7 @@ pub struct StaffCard {
     pub credential: Option<String>,
     pub rank: Option<String>,
     pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// A one-time link that sets an account's password, as kept: its secret only as a hash.

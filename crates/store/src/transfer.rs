@@ -175,6 +175,7 @@ pub const TABLES: &[TableSpec] = &[
             ("credential", Text),
             ("rank", Text),
             ("phone", Text),
+            ("email", Text),
             ("link_issuer_id", Int),
             ("session_generation", Int),
             ("added_at", Instant),
@@ -381,6 +382,9 @@ pub const TABLES: &[TableSpec] = &[
             ("sent_at", Instant),
             ("attempts", Int),
             ("claimed_at", Instant),
+            ("next_attempt_at", Instant),
+            ("last_error", Text),
+            ("dead_at", Instant),
         ],
     },
     TableSpec {

@@ -30,9 +30,13 @@ pub(crate) enum UserCommand {
         /// The person's rank (职级): 副科级.
         #[arg(long)]
         rank: Option<String>,
-        /// A telephone number colleagues reach the person at.
+        /// A telephone number colleagues reach the person at (a mobile number also receives the
+        /// person's notices by SMS).
         #[arg(long)]
         phone: Option<String>,
+        /// An e-mail address the person's notices are also sent to.
+        #[arg(long)]
+        email: Option<String>,
         /// Read the password from standard input (first line). Without it the account can use API
         /// tokens only.
         #[arg(long)]
@@ -43,7 +47,7 @@ pub(crate) enum UserCommand {
         may_backdate: bool,
     },
     /// Sets how a staff member is named on records (FED-4): name, title (职务), rank (职级), credential
-    /// number (工作证号) and telephone. Only here may a name change: an online accusation finds the
+    /// number (工作证号), telephone and e-mail address (each left out is cleared). Only here may a name change: an online accusation finds the
     /// accused by it (GEN-7).
     Card {
         username: String,
@@ -57,6 +61,8 @@ pub(crate) enum UserCommand {
         rank: Option<String>,
         #[arg(long)]
         phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
     },
     /// Prints a one-time link (72 hours) by which the person sets their password (a new account's
     /// first, a forgotten one's reset): the path to append to the server's address.
@@ -145,6 +151,7 @@ pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure
             credential,
             rank,
             phone,
+            email,
             password_stdin,
             may_backdate,
         } => {
@@ -158,6 +165,7 @@ pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure
                 credential: credential.clone(),
                 rank: rank.clone(),
                 phone: phone.clone(),
+                email: email.clone(),
                 may_backdate: *may_backdate,
             };
             // The form is checked before the database is opened; the unit named must exist.
@@ -201,13 +209,14 @@ pub(crate) async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure
             println!("共 {} 人", users.len());
             Ok(())
         }
-        UserCommand::Card { username, name, title, credential, rank, phone } => {
+        UserCommand::Card { username, name, title, credential, rank, phone, email } => {
             let draft = huiyin_core::user::StaffCardDraft {
                 display_name: Some(name.clone()),
                 title: title.clone(),
                 credential: credential.clone(),
                 rank: rank.clone(),
                 phone: phone.clone(),
+                email: email.clone(),
             };
             draft.parse()?;
             let (state, operator) = as_operator_on(cli, username).await?;

@@ -91,6 +91,9 @@ pub(crate) enum Command {
         /// Seconds between supervision runs (0 turns the background run off).
         #[arg(long, env = "HUIYIN_SUPERVISE_EVERY", default_value_t = 600)]
         supervise_every: u64,
+        /// Seconds between deliveries of the outbox (SMS and e-mail notices; 0 turns them off).
+        #[arg(long, env = "HUIYIN_DELIVER_EVERY", default_value_t = 60)]
+        deliver_every: u64,
         /// A reverse proxy in front of huiyin whose `X-Forwarded-For` is believed, so that the public
         /// side's limits count petitioners, not the proxy (repeatable; env: comma-separated).
         #[arg(long = "trusted-proxy", env = "HUIYIN_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -105,6 +108,8 @@ pub(crate) enum Command {
         metrics_token: Option<String>,
         #[command(flatten)]
         backups: serve::BackupSchedule,
+        #[command(flatten)]
+        delivery: serve::DeliveryArgs,
     },
     /// Brings the database to the current schema and exits.
     Migrate,
@@ -139,7 +144,10 @@ pub(crate) enum Command {
     },
     /// Runs supervision once (督办: reminders, supervision items, escalation) and delivers the
     /// outbox; `serve` does the same every few minutes.
-    Supervise,
+    Supervise {
+        #[command(flatten)]
+        delivery: serve::DeliveryArgs,
+    },
     /// Deadlines.
     Deadlines {
         #[command(subcommand)]
@@ -319,11 +327,21 @@ pub(super) async fn app_state(cli: &Cli, store: Arc<dyn Store>, secret: SecretKe
 /// Runs one command: each group of commands in its own module.
 pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Serve { listen, supervise_every, trusted_proxies, secure_cookies, metrics_token, backups } => {
+        Command::Serve {
+            listen,
+            supervise_every,
+            deliver_every,
+            trusted_proxies,
+            secure_cookies,
+            metrics_token,
+            backups,
+            delivery,
+        } => {
             let options = (*secure_cookies, metrics_token.as_deref());
-            serve::serve(&cli, listen, *supervise_every, trusted_proxies, options, backups).await
+            let every = (*supervise_every, *deliver_every);
+            serve::serve(&cli, listen, every, trusted_proxies, options, (backups, delivery)).await
         }
-        Command::Supervise => serve::supervise(&cli).await,
+        Command::Supervise { delivery } => serve::supervise(&cli, delivery).await,
         Command::Migrate => serve::migrate(&cli).await,
         Command::Init(args) => init::init(&cli, args).await,
         Command::Reindex => search::reindex(&cli).await,

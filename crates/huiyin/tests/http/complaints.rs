@@ -202,6 +202,7 @@ fn fed_12_the_public_complains_on_the_portal_and_looks_the_outcome_up(backend: B
             credential: Some("XS-007".into()),
             rank: None,
             phone: None,
+            email: None,
         };
         store.set_user_card(user.id, &card).await.unwrap();
     });

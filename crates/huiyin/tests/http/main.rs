@@ -11,6 +11,7 @@ mod admin;
 mod api;
 mod cli;
 mod deadlines;
+mod delivery;
 mod democracy;
 mod duty;
 mod gifts;

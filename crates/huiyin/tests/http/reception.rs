@@ -33,6 +33,7 @@ fn leader(db: &Db, username: &str, unit: &str, name: &str, title: &str, rank: &s
             credential: Some(format!("{unit}-{username}")),
             rank: Some(rank.into()),
             phone: None,
+            email: None,
         };
         let user = store.add_user(&user).await.unwrap();
         let token = huiyin_app::context::new_token("hy_").unwrap();

@@ -25,6 +25,8 @@ pub(super) struct AccountView {
     /// 职级: 副科级.
     rank: Option<String>,
     phone: Option<String>,
+    /// Where the person's notices are also sent by e-mail.
+    email: Option<String>,
     unit: String,
     role: String,
     active: bool,
@@ -46,6 +48,7 @@ impl From<huiyin_store::User> for AccountView {
             credential: u.credential,
             rank: u.rank,
             phone: u.phone,
+            email: u.email,
             unit: u.unit_code,
             role: u.role.code().to_owned(),
             active: u.active,

@@ -17,6 +17,7 @@ mod limits;
 mod matters;
 mod measures;
 mod meetings;
+mod outbox;
 mod policies;
 mod public;
 mod reception;
@@ -117,7 +118,7 @@ impl utoipa::Modify for BearerAuth {
          (name = "limits", description = "Time limits as data and the holiday calendar (GEN-2 … GEN-5, GEN-8)"),
          (name = "search", description = "Finding cases and knowing them at intake: history, repeats, 不再受理, collective matters, 越级访 (FED-11, GEN-5, GEN-6, TWN-14)"),
          (name = "documents", description = "Issued notices, letters and records as PDF; letterheads"),
-         (name = "supervision", description = "督办: supervision items and notifications (FED-10); 每月排查: the monthly screening of petition hotspots, signed off by a leader and reported up (TWN-13)"),
+         (name = "supervision", description = "督办: supervision items and notifications (FED-10), and the outbox that sends them by SMS and e-mail (its dead letters for administrators); 每月排查: the monthly screening of petition hotspots, signed off by a leader and reported up (TWN-13)"),
          (name = "public", description = "Without an account: a petitioner follows their case by number and query code (GEN-11), and reads a unit's hotline, hours, procedure and measures (COM-3)"),
          (name = "lifecycle", description = "The actions of a case's life: sorting, handling, approval, reply, review"),
          (name = "accounts", description = "Staff accounts for administrators: listing, disabling, names on records, passwords, API tokens; the audit log of administration"),
@@ -246,6 +247,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::list_tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(outbox::get_outbox))
+        .routes(routes!(outbox::send_dead_letter_again))
         .routes(routes!(accounts::disable_user))
         .routes(routes!(accounts::enable_user))
         .routes(routes!(accounts::set_password))

@@ -155,6 +155,8 @@ pub(super) struct NewPersonForm {
     credential: String,
     #[serde(default)]
     phone: String,
+    #[serde(default)]
+    email: String,
 }
 
 #[derive(Template)]
@@ -218,6 +220,7 @@ pub(super) async fn add_person(
         credential: given(&f.credential),
         rank: given(&f.rank),
         phone: given(&f.phone),
+        email: given(&f.email),
         may_backdate: false,
     };
     // A person is named: the login name is no name on a record. Said with every other mistake.
@@ -445,6 +448,7 @@ async fn person(
         credential: user.credential.clone(),
         rank: user.rank.clone(),
         phone: user.phone.clone(),
+        email: user.email.clone(),
     });
     let link_issuer = match user.link_issuer_id {
         Some(id) => state.store.user_by_id(id).await?.map(|i| accounts::name_and_title(&i)),
@@ -502,10 +506,12 @@ pub(super) struct CardForm {
     credential: String,
     #[serde(default)]
     phone: String,
+    #[serde(default)]
+    email: String,
 }
 
-/// Saves a person's title, rank, credential number and telephone (their name stays: it is changed on
-/// the server).
+/// Saves a person's title, rank, credential number, telephone and e-mail address (their name stays:
+/// it is changed on the server).
 pub(super) async fn set_card(
     State(state): State<AppState>,
     staff: Staff,
@@ -521,6 +527,7 @@ pub(super) async fn set_card(
         rank: given(&f.rank),
         credential: given(&f.credential),
         phone: given(&f.phone),
+        email: given(&f.email),
     };
     match accounts::set_card(&state, &staff.actor, &username, &draft).await {
         Ok(user) => Ok(Redirect::to(&format!("/admin/users/{}?done=card", user.username)).into_response()),

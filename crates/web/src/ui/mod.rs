@@ -6,6 +6,7 @@
 mod admin;
 mod admin_categories;
 mod admin_dictionary;
+mod admin_outbox;
 mod admin_units;
 mod admin_users;
 mod audit;
@@ -453,6 +454,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/dictionary/progress", get(admin_dictionary::progress)),
         ("/admin/audit", get(audit::audit_page)),
         ("/admin/audit/export", get(audit::audit_export)),
+        ("/admin/outbox", get(admin_outbox::outbox_page)),
+        ("/admin/outbox/{id}/send-again", post(admin_outbox::send_again)),
         ("/notifications", get(notifications)),
         ("/notifications/read-all", post(read_all_notifications)),
         ("/notifications/{id}/read", post(read_notification)),

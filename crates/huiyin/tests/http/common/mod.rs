@@ -168,6 +168,7 @@ async fn add_account(
         credential: None,
         rank: None,
         phone: None,
+        email: None,
     };
     let user = store.add_user(&account).await.unwrap();
     let token = new_token("hy_").unwrap();

@@ -259,6 +259,7 @@ fn seed_accounts(w: &World, accounts: &[(String, &str, huiyin_core::user::Role)]
                     credential: None,
                     rank: None,
                     phone: None,
+                    email: None,
                 })
                 .await
                 .unwrap();
