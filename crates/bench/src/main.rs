@@ -596,18 +596,25 @@ fn main() {
                     .await
                     .map_err(|e| e.to_string())?
             }
-            ["load", bin, url, secret, seconds, clients] => {
+            ["load", bin, url, secret, seconds, clients, think @ ..] if think.is_empty() || think.len() == 2 => {
                 let seconds = seconds.parse().map_err(|_| "seconds must be a number")?;
                 let clients = clients.parse().map_err(|_| "clients must be a number")?;
+                let think = match think {
+                    [low, high] => (
+                        low.parse().map_err(|_| "THINK_MIN_MS must be a number")?,
+                        high.parse().map_err(|_| "THINK_MAX_MS must be a number")?,
+                    ),
+                    _ => (1000, 5000),
+                };
                 let (bin, url, secret) = (bin.to_string(), url.to_string(), secret.to_string());
-                tokio::task::spawn_blocking(move || served::load(&bin, &url, &secret, seconds, clients))
+                tokio::task::spawn_blocking(move || served::load(&bin, &url, &secret, seconds, clients, think))
                     .await
                     .map_err(|e| e.to_string())?
             }
             _ => Err("usage: huiyin-bench list DATABASE_URL [SAMPLES] | register DATABASE_URL SECONDS CONCURRENCY \
                           | typeset SAMPLES | repeats DATABASE_URL LABELS_FILE | reports DATABASE_URL SAMPLES \
                           | export DATABASE_URL | crash HUIYIN_BIN DATABASE_URL SECRET_FILE CYCLES CLIENTS \
-                          | load HUIYIN_BIN DATABASE_URL SECRET_FILE SECONDS CLIENTS"
+                          | load HUIYIN_BIN DATABASE_URL SECRET_FILE SECONDS CLIENTS [THINK_MIN_MS THINK_MAX_MS]"
                 .into()),
         }
     });

@@ -207,13 +207,17 @@ struct Tally {
     prolific: Vec<(f64, Duration)>,
 }
 
-/// `huiyin-bench load BIN DATABASE_URL SECRET SECONDS CLIENTS`: `clients` staff working at once
+/// `huiyin-bench load BIN DATABASE_URL SECRET SECONDS CLIENTS [THINK_MIN_MS THINK_MAX_MS]`:
+/// `clients` staff working at once
 /// for `seconds` through the HTTP API with the mix of a working day — registering visits (and one
 /// client registering one petitioner again and again, their history growing), listing cases, reading
-/// one, searching, reading their notifications and asking the intake check — each client waiting 100–500
-/// ms between requests. Prints a row per operation: count, errors, p50 and p99; and the prolific
+/// one, searching, reading their notifications and asking the intake check — each client waiting
+/// `think.0` to `think.1` milliseconds between requests (as a person reads the answer). Prints a row per operation: count, errors, p50 and p99; and the prolific
 /// petitioner's registration p99 in the run's first and last fifth.
-pub fn load(bin: &str, url: &str, secret: &str, seconds: u64, clients: u32) -> Result<(), String> {
+pub fn load(bin: &str, url: &str, secret: &str, seconds: u64, clients: u32, think: (u64, u64)) -> Result<(), String> {
+    if think.0 > think.1 {
+        return Err("THINK_MIN_MS must not be above THINK_MAX_MS".into());
+    }
     let token = huiyin(bin, url, secret, &["token", "create", "xs.officer", "--name", "load"])?.trim().to_owned();
     let server = Served::start(bin, url, secret)?;
     let (_, first) = call(&agent(), &server.base, &token, "list", 0)?;
@@ -237,7 +241,7 @@ pub fn load(bin: &str, url: &str, secret: &str, seconds: u64, clients: u32) -> R
                 let mut rng = Rng(0x2545_f491_4f6c_dd1d ^ (u64::from(client) + 1).wrapping_mul(0x9e37_79b9));
                 let mut n = 0;
                 while Instant::now() < until {
-                    std::thread::sleep(Duration::from_millis(100 + rng.below(400)));
+                    std::thread::sleep(Duration::from_millis(think.0 + rng.below(think.1 - think.0 + 1)));
                     n += 1;
                     let mut pick = rng.below(100);
                     // Client 0 is the counter where the prolific petitioner comes again and again:
